@@ -1,0 +1,9 @@
+package dev.regula.api;
+
+/** Whether a forward pass is part of training or of evaluation/inference. */
+public enum Mode {
+    /** Training: activation regularizers (dropout, noise) are active; layers cache what backward needs. */
+    TRAIN,
+    /** Evaluation and inference: deterministic, no regularization noise, no state mutated. */
+    EVAL
+}

@@ -1,0 +1,138 @@
+package dev.regula.api.kernels;
+
+/**
+ * The compute SPI: every numeric loop of a training step goes through it, so that core's scalar
+ * implementation and the SIMD one in {@code dev.regula.vector} are interchangeable.
+ *
+ * <p>Arrays are passed with offsets (and leading dimensions for matrices, row-major) so kernels
+ * work on parts of tensors without copying. Implementations must be thread-safe and allocate
+ * nothing per call in their hot loops. Results of a SIMD implementation may differ from the scalar
+ * one only by floating-point reassociation (documented tolerance: relative 1e-5 for reductions
+ * and GEMM on the sizes used in tests); random masks must be bit-identical.
+ */
+public interface Kernels {
+    /** @return a short name, e.g. {@code scalar} or {@code vector(AVX2 256-bit)} */
+    String name();
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C, row-major, op(X) = X or Xᵀ. op(A) is m×k, op(B) is k×n, C is m×n.
+     * With beta = 0, C is overwritten (NaN in C is not propagated).
+     *
+     * @param transA use Aᵀ (A is stored k×m)
+     * @param transB use Bᵀ (B is stored n×k)
+     * @param m rows of C
+     * @param n columns of C
+     * @param k inner dimension
+     * @param alpha scale of the product
+     * @param a A's array
+     * @param aOff A's offset
+     * @param lda A's row stride
+     * @param b B's array
+     * @param bOff B's offset
+     * @param ldb B's row stride
+     * @param beta scale of the existing C
+     * @param c C's array
+     * @param cOff C's offset
+     * @param ldc C's row stride
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float beta, float[] c, int cOff, int ldc);
+
+    /** y[i] += alpha·x[i]. @param n count @param alpha scale @param x source @param xOff offset @param y target @param yOff offset */
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** x[i] *= alpha. @param n count @param alpha scale @param x array @param off offset */
+    void scale(int n, float alpha, float[] x, int off);
+
+    /** @param n count @param x first @param xOff offset @param y second @param yOff offset @return Σ x[i]·y[i], accumulated in double or pairwise */
+    double dot(int n, float[] x, int xOff, float[] y, int yOff);
+
+    /** @param n count @param x array @param off offset @return Σ x[i]² */
+    double sumSquares(int n, float[] x, int off);
+
+    /** @param n count @param x array @param off offset @return Σ |x[i]| */
+    double sumAbs(int n, float[] x, int off);
+
+    /** @param n count @param x array @param off offset @return max |x[i]|, 0 for n = 0 */
+    float maxAbs(int n, float[] x, int off);
+
+    /** L1 gradient: g[i] += alpha·sign(x[i]) (sign(0) = 0). @param n count @param alpha λ @param x values @param xOff offset @param g gradient @param gOff offset */
+    void addScaledSign(int n, float alpha, float[] x, int xOff, float[] g, int gOff);
+
+    /** Soft-thresholding, the proximal operator of t·‖x‖₁: x ← sign(x)·max(|x| − t, 0), exact zeros. @param n count @param t threshold ≥ 0 @param x array @param off offset */
+    void softThreshold(int n, float t, float[] x, int off);
+
+    /** x ← min(max(x, lo), hi). @param n count @param lo lower bound @param hi upper bound @param x array @param off offset */
+    void clamp(int n, float lo, float hi, float[] x, int off);
+
+    /** y = max(x, 0) (may alias). @param n count @param x input @param xOff offset @param y output @param yOff offset */
+    void relu(int n, float[] x, int xOff, float[] y, int yOff);
+
+    /** gIn = x &gt; 0 ? gOut : 0. @param n count @param x the forward input @param gOut ∂L/∂y @param gIn receives ∂L/∂x (may alias gOut) */
+    void reluBackward(int n, float[] x, float[] gOut, float[] gIn);
+
+    /** out[r][c] += bias[c] for every row. @param rows rows @param cols columns @param bias vector of cols @param out matrix */
+    void addRowVector(int rows, int cols, float[] bias, float[] out);
+
+    /** acc[c] += Σ_r x[r][c]. @param rows rows @param cols columns @param x matrix @param acc accumulator of cols */
+    void addColumnSums(int rows, int cols, float[] x, float[] acc);
+
+    /**
+     * SGD with momentum, fused: v ← μ·v + g; θ ← θ − lr·(nesterov ? g + μ·v : v). With μ = 0, plain SGD.
+     *
+     * @param n count
+     * @param lr learning rate
+     * @param momentum μ
+     * @param nesterov use Nesterov momentum
+     * @param p parameters
+     * @param g gradients
+     * @param v velocity
+     */
+    void sgdMomentum(int n, float lr, float momentum, boolean nesterov, float[] p, float[] g, float[] v);
+
+    /**
+     * Adam, fused: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − lr·(m/bc1)/(√(v/bc2) + ε).
+     *
+     * @param n count
+     * @param lr learning rate
+     * @param beta1 β1
+     * @param beta2 β2
+     * @param eps ε
+     * @param bc1 bias correction 1 − β1^t
+     * @param bc2 bias correction 1 − β2^t
+     * @param p parameters
+     * @param g gradients
+     * @param m first moment
+     * @param v second moment
+     */
+    void adam(int n, float lr, float beta1, float beta2, float eps, float bc1, float bc2,
+              float[] p, float[] g, float[] m, float[] v);
+
+    /**
+     * Inverted dropout with a counter-based mask: element i is dropped when
+     * {@link CounterRng#uniform(long, long)}(key, i) &lt; p, kept ones are scaled by 1/(1−p).
+     * mask[i] receives the factor applied (0 or 1/(1−p)) so backward multiplies by it.
+     *
+     * @param n count
+     * @param p drop probability in [0, 1)
+     * @param key the stream key, {@link CounterRng#key(long, long, long)}
+     * @param x input
+     * @param y output (may alias x)
+     * @param mask receives the factors
+     */
+    void dropout(int n, float p, long key, float[] x, float[] y, float[] mask);
+
+    /** z[i] = x[i]·y[i] (may alias). @param n count @param x first @param y second @param z output */
+    void multiply(int n, float[] x, float[] y, float[] z);
+
+    /**
+     * Row-wise softmax: out[r] = exp(x[r] − max)/Σ (may alias).
+     *
+     * @param rows rows
+     * @param cols columns
+     * @param x logits
+     * @param out probabilities
+     */
+    void softmaxRows(int rows, int cols, float[] x, float[] out);
+}

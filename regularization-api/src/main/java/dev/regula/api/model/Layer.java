@@ -1,0 +1,51 @@
+package dev.regula.api.model;
+
+import dev.regula.api.StepContext;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.tensor.Tensor;
+import java.util.List;
+
+/**
+ * A differentiable building block. Activations are tensors whose first dimension is the batch.
+ *
+ * <p>Contract: in {@link dev.regula.api.Mode#TRAIN} mode {@link #forward} may cache what
+ * {@link #backward} needs; backward must follow the forward of the same batch, adds the
+ * parameter gradients into {@link Parameter#grad()} and returns ∂L/∂input. In
+ * {@link dev.regula.api.Mode#EVAL} mode forward must not change any state, so that a trained
+ * model can serve inference from many threads at once. Shape errors throw
+ * {@link dev.regula.api.ShapeMismatchException} naming the layer.
+ */
+public interface Layer {
+    /** @return a name unique within the model, e.g. {@code dense1} */
+    String name();
+
+    /**
+     * @param input a batch, shape [batch, ...]
+     * @param ctx mode, step, seed and kernels
+     * @return the output batch
+     */
+    Tensor forward(Tensor input, StepContext ctx);
+
+    /**
+     * @param gradOutput ∂L/∂output for the batch of the last TRAIN forward
+     * @param ctx the same step
+     * @return ∂L/∂input
+     */
+    Tensor backward(Tensor gradOutput, StepContext ctx);
+
+    /** @return trainable parameters, empty for parameter-free layers */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /** @return true for element-wise activation functions (ReLU, Tanh, ...), after which dropout goes by default */
+    default boolean isActivation() {
+        return false;
+    }
+
+    /**
+     * @param inputShape the shape of one example (without the batch dimension)
+     * @return the shape of one output example
+     */
+    int[] outputShape(int[] inputShape);
+}

@@ -1,0 +1,44 @@
+package dev.regula.api.optim;
+
+import dev.regula.api.internal.ProviderIndex;
+import dev.regula.api.spec.Spec;
+import java.util.List;
+import java.util.ServiceLoader;
+
+/** Finds optimizers through {@link ServiceLoader} and creates them from spec text. */
+public final class Optimizers {
+    private final ProviderIndex<OptimizerProvider> index;
+
+    private Optimizers(ServiceLoader<OptimizerProvider> loader) {
+        this.index = new ProviderIndex<>("optimizer", loader);
+    }
+
+    /** @return the optimizers visible to this module's class loader and the boot layer */
+    public static Optimizers installed() {
+        return new Optimizers(ServiceLoader.load(OptimizerProvider.class));
+    }
+
+    /**
+     * Shortcut for {@code installed().parse(text)}.
+     *
+     * @param text spec text such as {@code adam(lr=1e-3)}
+     * @return a new optimizer
+     */
+    public static Optimizer create(String text) {
+        return installed().parse(text);
+    }
+
+    /**
+     * @param text spec text
+     * @return a new optimizer
+     */
+    public Optimizer parse(String text) {
+        Spec spec = Spec.parse(text);
+        return index.get(spec.name()).create(spec);
+    }
+
+    /** @return every provider, sorted by name */
+    public List<OptimizerProvider> providers() {
+        return index.all();
+    }
+}

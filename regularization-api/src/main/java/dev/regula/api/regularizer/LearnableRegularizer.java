@@ -1,0 +1,26 @@
+package dev.regula.api.regularizer;
+
+import dev.regula.api.StepContext;
+import dev.regula.api.param.Parameter;
+import java.util.List;
+
+/**
+ * A parameter regularizer with parameters of its own that are learned with the model, such as
+ * the mixture prior of soft weight sharing or a learnable anchor.
+ *
+ * <p>During {@link #apply} at the GRADIENT stage it adds the penalty's gradient to the model
+ * parameter and accumulates the gradient of its own parameters; after all parameters were visited,
+ * the trainer calls {@link #updateOwnParameters(StepContext)} once per step, which updates them
+ * with the regularizer's own rates and zeroes their gradients. Its parameters are saved in checkpoints.
+ */
+public interface LearnableRegularizer extends ParameterRegularizer {
+    /** @return the regularizer's own parameters (names unique, prefixed by the regularizer name) */
+    List<Parameter> ownParameters();
+
+    /**
+     * Updates the own parameters from their accumulated gradients and zeroes the gradients.
+     *
+     * @param ctx the step
+     */
+    void updateOwnParameters(StepContext ctx);
+}

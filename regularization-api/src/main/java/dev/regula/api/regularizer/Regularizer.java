@@ -1,0 +1,20 @@
+package dev.regula.api.regularizer;
+
+/**
+ * Anything that regularizes training. The concrete kinds are:
+ * <ul>
+ *   <li>{@link ParameterRegularizer}: acts on parameters at one pipeline {@link Stage}
+ *       (penalties, decay, proximal operators, projections), possibly {@link LearnableRegularizer learnable};</li>
+ *   <li>{@link GradientClipper}: rescales all gradients together ({@link Stage#CLIP});</li>
+ *   <li>{@link ActivationRegularizer}: acts on activations in training mode (the dropout family);</li>
+ *   <li>{@link ForwardPerturbation}: perturbs parameters for one forward/backward pass (drop-connect).</li>
+ * </ul>
+ * Instances come from a {@link RegularizerProvider} and may keep state for one training run.
+ */
+public interface Regularizer {
+    /** @return the provider name, e.g. {@code l2} */
+    String name();
+
+    /** @return the canonical spec that recreates this regularizer, e.g. {@code l2(lambda=1.0E-4, on=weights)} */
+    String spec();
+}

@@ -1,0 +1,2 @@
+/** The soft-regularized conditional GAN case study (to come). */
+package dev.regula.gan;
