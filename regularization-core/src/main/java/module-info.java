@@ -11,6 +11,7 @@ module dev.regula.core {
 
     exports dev.regula.core.kernels;
     exports dev.regula.core.regularizer;
+    exports dev.regula.core.train;
 
     provides KernelsProvider with dev.regula.core.kernels.ScalarKernelsProvider;
 }

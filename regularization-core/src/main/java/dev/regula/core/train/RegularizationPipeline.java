@@ -1,0 +1,200 @@
+package dev.regula.core.train;
+
+import dev.regula.api.NumericalFaultException;
+import dev.regula.api.RegulaException;
+import dev.regula.api.StepContext;
+import dev.regula.api.optim.Optimizer;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.ActivationRegularizer;
+import dev.regula.api.regularizer.ForwardPerturbation;
+import dev.regula.api.regularizer.GradientClipper;
+import dev.regula.api.regularizer.LearnableRegularizer;
+import dev.regula.api.regularizer.ParameterRegularizer;
+import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.regularizer.Stage;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The fixed regularization pipeline of a training step, the same for every optimizer:
+ * perturb → (forward, loss, backward by the caller) → restore → {@link Stage#GRADIENT} →
+ * {@link Stage#CLIP} → optimizer update → {@link Stage#DECOUPLED} → {@link Stage#PROXIMAL} →
+ * {@link Stage#CONSTRAINT}.
+ *
+ * <p>Regularizers run in the order given, each on the parameters its selector picks (resolved
+ * once, at construction). Activation regularizers are not handled here: they are layers inserted
+ * into the model (see {@link #activationRegularizers()}). Not thread-safe: one pipeline per run.
+ */
+public final class RegularizationPipeline {
+    private final List<Parameter> parameters;
+    private final Optimizer optimizer;
+    private final Map<Stage, List<Binding>> byStage = new EnumMap<>(Stage.class);
+    private final List<Binding> penalties = new ArrayList<>();
+    private final List<GradientClipper> clippers = new ArrayList<>();
+    private final List<PerturbationBinding> perturbations = new ArrayList<>();
+    private final List<LearnableRegularizer> learnables = new ArrayList<>();
+    private final List<ActivationRegularizer> activations = new ArrayList<>();
+    private final boolean checkFinite;
+    private double lastGradientNorm = Double.NaN;
+
+    private record Binding(ParameterRegularizer regularizer, List<Parameter> targets) {
+    }
+
+    private record PerturbationBinding(ForwardPerturbation perturbation, List<Parameter> targets) {
+    }
+
+    /**
+     * @param parameters the model's trainable parameters
+     * @param regularizers every regularizer of the run, in the order to apply
+     * @param optimizer the optimizer; its implied regularizers are appended
+     * @param checkFinite whether to check gradients and parameters for NaN/Inf after every stage
+     */
+    public RegularizationPipeline(List<Parameter> parameters, List<? extends Regularizer> regularizers,
+                                  Optimizer optimizer, boolean checkFinite) {
+        this.parameters = List.copyOf(parameters);
+        this.optimizer = optimizer;
+        this.checkFinite = checkFinite;
+        for (Stage s : Stage.values()) byStage.put(s, new ArrayList<>());
+        List<Regularizer> all = new ArrayList<>(regularizers);
+        all.addAll(optimizer.impliedRegularizers());
+        for (Regularizer r : all) {
+            switch (r) {
+                case ParameterRegularizer pr -> {
+                    if (pr.stage() == Stage.CLIP) {
+                        throw new RegulaException(pr.name() + ": CLIP is for GradientClipper implementations, not parameter regularizers");
+                    }
+                    List<Parameter> targets = parameters.stream().filter(pr.selector()::test).toList();
+                    Binding b = new Binding(pr, targets);
+                    byStage.get(pr.stage()).add(b);
+                    penalties.add(b);
+                    if (pr instanceof LearnableRegularizer lr) learnables.add(lr);
+                }
+                case GradientClipper c -> clippers.add(c);
+                case ForwardPerturbation fp -> perturbations.add(
+                        new PerturbationBinding(fp, parameters.stream().filter(fp.selector()::test).toList()));
+                case ActivationRegularizer ar -> activations.add(ar);
+                default -> throw new RegulaException("regularizer '" + r.name() + "' (" + r.getClass().getName()
+                        + ") is of no known kind; implement ParameterRegularizer, GradientClipper, "
+                        + "ActivationRegularizer or ForwardPerturbation");
+            }
+        }
+    }
+
+    /** @return the activation regularizers, to be inserted as layers into the model */
+    public List<ActivationRegularizer> activationRegularizers() {
+        return List.copyOf(activations);
+    }
+
+    /** @return every parameter, model's and learnable regularizers', as checkpoints should store them */
+    public List<Parameter> allParameters() {
+        List<Parameter> all = new ArrayList<>(parameters);
+        for (LearnableRegularizer lr : learnables) all.addAll(lr.ownParameters());
+        return all;
+    }
+
+    /** @return the learnable regularizers */
+    public List<LearnableRegularizer> learnableRegularizers() {
+        return List.copyOf(learnables);
+    }
+
+    /**
+     * Penalty values at the current parameters, one entry per parameter regularizer (by spec),
+     * for reporting. Does not change anything.
+     *
+     * @param ctx the step
+     * @return spec → Σ over its parameters of R(θ)
+     */
+    public Map<String, Double> penalties(StepContext ctx) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (Binding b : penalties) {
+            double sum = 0;
+            for (Parameter p : b.targets) sum += b.regularizer.penalty(p, ctx);
+            out.merge(b.regularizer.spec(), sum, Double::sum);
+        }
+        return out;
+    }
+
+    /**
+     * Applies forward perturbations (drop-connect) before the forward pass.
+     *
+     * @param ctx the step (TRAIN)
+     */
+    public void beforeForward(StepContext ctx) {
+        for (PerturbationBinding b : perturbations) {
+            for (Parameter p : b.targets) b.perturbation.perturb(p, ctx);
+        }
+    }
+
+    /**
+     * Restores perturbed parameters right after backward, in reverse order.
+     *
+     * @param ctx the step
+     */
+    public void afterBackward(StepContext ctx) {
+        for (int i = perturbations.size() - 1; i >= 0; i--) {
+            PerturbationBinding b = perturbations.get(i);
+            for (Parameter p : b.targets) b.perturbation.restore(p, ctx);
+        }
+    }
+
+    /**
+     * Runs the stages after backward: GRADIENT, CLIP, the optimizer update, DECOUPLED, PROXIMAL,
+     * CONSTRAINT, checking for NaN/Inf after each when enabled.
+     *
+     * @param ctx the step
+     * @throws NumericalFaultException naming the step, the stage and the parameter
+     */
+    public void update(StepContext ctx) {
+        checkGradients(ctx, "backward");
+        runStage(Stage.GRADIENT, ctx);
+        for (LearnableRegularizer lr : learnables) lr.updateOwnParameters(ctx);
+        checkGradients(ctx, "GRADIENT stage");
+        lastGradientNorm = Double.NaN;
+        for (GradientClipper c : clippers) lastGradientNorm = c.clip(parameters, ctx);
+        optimizer.step(parameters, ctx);
+        checkValues(ctx, "optimizer update (" + optimizer.name() + ")");
+        runStage(Stage.DECOUPLED, ctx);
+        runStage(Stage.PROXIMAL, ctx);
+        runStage(Stage.CONSTRAINT, ctx);
+        checkValues(ctx, "regularization stages");
+    }
+
+    /** @return the global gradient norm reported by the last clipper, NaN if none ran */
+    public double lastGradientNorm() {
+        return lastGradientNorm;
+    }
+
+    private void runStage(Stage stage, StepContext ctx) {
+        for (Binding b : byStage.get(stage)) {
+            for (Parameter p : b.targets) {
+                b.regularizer.apply(p, ctx);
+                if (checkFinite && stage != Stage.GRADIENT && !p.value().allFinite()) {
+                    throw fault(ctx, stage + " stage (" + b.regularizer.spec() + ")", p.name());
+                }
+            }
+        }
+    }
+
+    private void checkGradients(StepContext ctx, String stage) {
+        if (!checkFinite) return;
+        for (Parameter p : parameters) {
+            if (!p.grad().allFinite()) throw fault(ctx, stage, p.name() + ".grad");
+        }
+    }
+
+    private void checkValues(StepContext ctx, String stage) {
+        if (!checkFinite) return;
+        for (Parameter p : parameters) {
+            if (!p.value().allFinite()) throw fault(ctx, stage, p.name());
+        }
+    }
+
+    private static NumericalFaultException fault(StepContext ctx, String stage, String what) {
+        return new NumericalFaultException(ctx.step(), stage + ": " + what,
+                "NaN or Inf in " + what + " at step " + ctx.step() + " (epoch " + ctx.epoch() + "), after the " + stage
+                        + "; lower the learning rate, add clip-norm(max=...) or check the input data");
+    }
+}
