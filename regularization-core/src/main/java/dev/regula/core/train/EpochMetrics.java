@@ -1,0 +1,67 @@
+package dev.regula.core.train;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What happened in one epoch. Losses are means over the epoch's batches (training accuracy is
+ * measured with regularization noise active, as Keras does); validation figures are NaN when
+ * there is no validation set.
+ *
+ * @param epoch the epoch, from 1
+ * @param step the global step at the end of the epoch
+ * @param learningRate the learning rate at the last step
+ * @param trainLoss mean data loss (without penalties)
+ * @param trainAccuracy fraction correct on the training batches, NaN for non-classification losses
+ * @param penalties each parameter regularizer's penalty R(θ) at the end of the epoch, by spec
+ * @param validationLoss mean data loss on the validation set
+ * @param validationAccuracy accuracy on the validation set
+ * @param parameters norms and sparsity per parameter
+ * @param skippedSteps steps skipped for NaN/Inf under {@link NanPolicy#SKIP_STEP}
+ * @param seconds wall time of the epoch (training and validation)
+ * @param examplesPerSecond training throughput
+ */
+public record EpochMetrics(int epoch, long step, double learningRate, double trainLoss, double trainAccuracy,
+                           Map<String, Double> penalties, double validationLoss, double validationAccuracy,
+                           List<ParameterStats> parameters, int skippedSteps, double seconds, double examplesPerSecond) {
+    /** Copies the collections. */
+    public EpochMetrics {
+        penalties = Map.copyOf(penalties);
+        parameters = List.copyOf(parameters);
+    }
+
+    /** @return the sum of all penalties */
+    public double totalPenalty() {
+        return penalties.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** @return trainAccuracy − validationAccuracy (NaN without validation) */
+    public double generalizationGap() {
+        return trainAccuracy - validationAccuracy;
+    }
+
+    /** @return the overall sparsity: exact zeros over all parameter entries */
+    public double overallSparsity() {
+        double zeros = 0;
+        long n = 0;
+        for (ParameterStats p : parameters) {
+            zeros += p.sparsity() * p.size();
+            n += p.size();
+        }
+        return n == 0 ? 0 : zeros / n;
+    }
+
+    /**
+     * @param monitor {@code loss}, {@code val_loss}, {@code accuracy} or {@code val_accuracy}
+     * @return the value of that metric
+     */
+    public double value(String monitor) {
+        return switch (monitor) {
+            case "loss" -> trainLoss;
+            case "val_loss" -> validationLoss;
+            case "accuracy" -> trainAccuracy;
+            case "val_accuracy" -> validationAccuracy;
+            default -> throw new IllegalArgumentException("unknown metric '" + monitor + "'; allowed: loss, val_loss, accuracy, val_accuracy");
+        };
+    }
+}

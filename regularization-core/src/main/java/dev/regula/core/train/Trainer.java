@@ -1,0 +1,328 @@
+package dev.regula.core.train;
+
+import dev.regula.api.Mode;
+import dev.regula.api.NumericalFaultException;
+import dev.regula.api.RegulaException;
+import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.StepContext;
+import dev.regula.api.model.Model;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.ActivationRegularizer;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.data.Batches;
+import dev.regula.core.data.Dataset;
+import dev.regula.core.layer.Sequential;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Trains a model with the fixed regularization pipeline ({@link RegularizationPipeline}):
+ * epochs of shuffled mini-batches, validation, metrics per epoch, callbacks, early stopping,
+ * NaN/Inf detection and Monte-Carlo-dropout prediction.
+ *
+ * <p>Reproducible: with the same seed, configuration and kernels, two runs give bit-identical
+ * parameters (shuffling, initialisation and every random mask are functions of the seed).
+ * Activation regularizers (dropout family) are inserted as layers after the hidden activations
+ * of a {@link Sequential} model; {@link #model()} returns the model with them.
+ *
+ * <p>Thread safety: one {@link #fit} at a time (a second concurrent call fails with a clear
+ * error); {@link #predict} and {@link #evaluate} run in EVAL mode and may be called from many
+ * threads at once when no fit is running.
+ */
+public final class Trainer {
+    private final Model model;
+    private final TrainingConfig config;
+    private final RegularizationPipeline pipeline;
+    private final List<Parameter> parameters;
+    private final AtomicBoolean fitting = new AtomicBoolean();
+    private long step;
+    private int epoch;
+    private volatile String stopReason;
+
+    /**
+     * @param model the model; activation regularizers in the configuration need a {@link Sequential}
+     * @param config the configuration
+     */
+    public Trainer(Model model, TrainingConfig config) {
+        this.config = config;
+        this.parameters = model.parameters();
+        this.pipeline = new RegularizationPipeline(parameters, config.regularizers(), config.optimizer(), true);
+        List<ActivationRegularizer> activations = pipeline.activationRegularizers();
+        if (activations.isEmpty()) {
+            this.model = model;
+        } else if (model instanceof Sequential s) {
+            this.model = s.withActivationRegularizers(activations);
+        } else {
+            throw new RegulaException("activation regularizers (" + activations.stream().map(ActivationRegularizer::name).toList()
+                    + ") can only be inserted into a Sequential model, got " + model.getClass().getName());
+        }
+    }
+
+    /** @return the model being trained, with activation-regularizer layers inserted */
+    public Model model() {
+        return model;
+    }
+
+    /** @return the configuration */
+    public TrainingConfig config() {
+        return config;
+    }
+
+    /** @return the pipeline (for checkpoints of learnable regularizers) */
+    public RegularizationPipeline pipeline() {
+        return pipeline;
+    }
+
+    /** @return the number of optimizer steps done */
+    public long step() {
+        return step;
+    }
+
+    /** @return the number of epochs completed */
+    public int epoch() {
+        return epoch;
+    }
+
+    /**
+     * Sets the position reached, when resuming from a checkpoint.
+     *
+     * @param steps optimizer steps done
+     * @param epochs epochs completed
+     */
+    public void resumeAt(long steps, int epochs) {
+        if (steps < 0 || epochs < 0) throw new IllegalArgumentException("steps and epochs must be >= 0");
+        this.step = steps;
+        this.epoch = epochs;
+    }
+
+    /**
+     * Asks the running fit to stop after the current epoch (used by early stopping).
+     *
+     * @param reason why, reported by {@link #stopReason()}
+     */
+    public void requestStop(String reason) {
+        this.stopReason = reason;
+    }
+
+    /** @return why the last fit stopped early, or null if it ran all epochs */
+    public String stopReason() {
+        return stopReason;
+    }
+
+    /**
+     * Trains from the current epoch up to the configured number of epochs.
+     *
+     * @param train the training set
+     * @param validation the validation set, or null
+     * @return the metrics of each epoch run
+     * @throws NumericalFaultException on NaN/Inf under {@link NanPolicy#STOP}
+     * @throws IllegalStateException if another thread is already running fit on this trainer
+     */
+    public List<EpochMetrics> fit(Dataset train, Dataset validation) {
+        if (!fitting.compareAndSet(false, true)) {
+            throw new IllegalStateException("this Trainer is already training on another thread; "
+                    + "a trainer runs one fit at a time (create another Trainer for a parallel run)");
+        }
+        try {
+            checkData(train, "training");
+            if (validation != null) checkData(validation, "validation");
+            stopReason = null;
+            List<EpochMetrics> history = new ArrayList<>();
+            while (epoch < config.epochs() && stopReason == null) {
+                EpochMetrics m = runEpoch(train, validation);
+                history.add(m);
+                for (TrainingCallback c : config.callbacks()) c.onEpochEnd(this, m);
+            }
+            return history;
+        } finally {
+            fitting.set(false);
+        }
+    }
+
+    private EpochMetrics runEpoch(Dataset train, Dataset validation) {
+        long start = System.nanoTime();
+        Batches schedule = new Batches(train.size(), config.batchSize(), config.seed(), config.shuffle());
+        int[] order = schedule.order(epoch);
+        int batches = schedule.count();
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        int skipped = 0;
+        double lr = 0;
+        boolean classification = train.labels().rank() == 1;
+        for (int b = 0; b < batches; b++) {
+            Dataset batch = train.batch(order, schedule.from(b), schedule.to(b));
+            Tensor x = batch.features();
+            Tensor y = batch.labels();
+            int rows = batch.size();
+            lr = config.optimizer().learningRate().valueAt(step, epoch);
+            StepContext ctx = new StepContext(Mode.TRAIN, step, epoch, lr, config.seed(), config.kernels());
+            for (Parameter p : parameters) p.zeroGrad();
+            pipeline.beforeForward(ctx);
+            Tensor out = model.forward(x, ctx);
+            Tensor gradOut = Tensor.zeros(out.shape());
+            double loss = config.loss().compute(out, y, gradOut, config.kernels());
+            model.backward(gradOut, ctx);
+            pipeline.afterBackward(ctx);
+            if (!Double.isFinite(loss) || !gradientsFinite()) {
+                if (config.nanPolicy() == NanPolicy.SKIP_STEP) {
+                    skipped++;
+                    step++;
+                    continue;
+                }
+                if (!Double.isFinite(loss)) {
+                    throw new NumericalFaultException(step, "loss", "the data loss is " + loss + " at step " + step
+                            + " (epoch " + epoch + "); lower the learning rate, add clip-norm(max=...) or check the input data");
+                }
+            }
+            pipeline.update(ctx);
+            step++;
+            lossSum += loss * rows;
+            seen += rows;
+            if (classification) correct += countCorrect(out, y);
+            for (TrainingCallback c : config.callbacks()) c.onBatchEnd(this, step, loss, b + 1, batches);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(validation);
+        epoch++;
+        StepContext end = new StepContext(Mode.TRAIN, step, epoch - 1, lr, config.seed(), config.kernels());
+        Map<String, Double> penalties = pipeline.penalties(end);
+        double total = (System.nanoTime() - start) / 1e9;
+        return new EpochMetrics(epoch, step, lr, seen == 0 ? Double.NaN : lossSum / seen,
+                classification && seen > 0 ? correct / (double) seen : Double.NaN, penalties,
+                val.loss(), val.accuracy(), parameterStats(), skipped, total, seen / seconds);
+    }
+
+    /**
+     * Mean data loss and accuracy in EVAL mode (no regularization noise).
+     *
+     * @param data the data
+     * @return loss and accuracy (NaN accuracy for non-classification targets)
+     */
+    public Evaluation evaluate(Dataset data) {
+        checkData(data, "evaluation");
+        int n = data.size();
+        int batch = Math.max(256, config.batchSize());
+        double lossSum = 0;
+        long correct = 0;
+        boolean classification = data.labels().rank() == 1;
+        StepContext ctx = StepContext.eval(config.kernels());
+        for (int from = 0; from < n; from += batch) {
+            Dataset part = data.subset(from, Math.min(n, from + batch));
+            Tensor out = model.forward(part.features(), ctx);
+            Tensor y = part.labels();
+            lossSum += config.loss().compute(out, y, Tensor.zeros(out.shape()), config.kernels()) * part.size();
+            if (classification) correct += countCorrect(out, y);
+        }
+        return new Evaluation(n == 0 ? Double.NaN : lossSum / n, classification && n > 0 ? correct / (double) n : Double.NaN);
+    }
+
+    /**
+     * Model output in EVAL mode. Thread-safe when no fit is running.
+     *
+     * @param x a batch of inputs
+     * @return the outputs (logits for classifiers)
+     */
+    public Tensor predict(Tensor x) {
+        return model.forward(x, StepContext.eval(config.kernels()));
+    }
+
+    /**
+     * Monte-Carlo dropout (Gal &amp; Ghahramani 2016): averages softmax outputs over {@code samples}
+     * forward passes with the activation regularizers active. Not thread-safe (layers cache in TRAIN mode).
+     *
+     * @param x a batch of inputs
+     * @param samples number of stochastic passes, ≥ 1
+     * @param seed seed of the masks
+     * @return the mean class probabilities and their variance across samples
+     */
+    public McPrediction predictWithDropout(Tensor x, int samples, long seed) {
+        if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+        Tensor mean = null;
+        Tensor sq = null;
+        for (int s = 0; s < samples; s++) {
+            StepContext ctx = new StepContext(Mode.TRAIN, s, 0, 0, seed, config.kernels());
+            Tensor out = model.forward(x, ctx);
+            Tensor prob = Tensor.zeros(out.shape());
+            config.kernels().softmaxRows(out.rows(), out.rowSize(), out.data(), prob.data());
+            if (mean == null) {
+                mean = Tensor.zeros(out.shape());
+                sq = Tensor.zeros(out.shape());
+            }
+            float[] p = prob.data();
+            float[] m = mean.data();
+            float[] q = sq.data();
+            for (int i = 0; i < p.length; i++) {
+                m[i] += p[i] / samples;
+                q[i] += p[i] * p[i] / samples;
+            }
+        }
+        float[] m = mean.data();
+        float[] q = sq.data();
+        for (int i = 0; i < m.length; i++) q[i] = Math.max(0f, q[i] - m[i] * m[i]);
+        return new McPrediction(mean, sq);
+    }
+
+    private boolean gradientsFinite() {
+        for (Parameter p : parameters) {
+            if (!p.grad().allFinite()) return false;
+        }
+        return true;
+    }
+
+    private List<ParameterStats> parameterStats() {
+        List<ParameterStats> out = new ArrayList<>();
+        for (Parameter p : pipeline.allParameters()) {
+            float[] v = p.value().data();
+            int zeros = 0;
+            for (float f : v) if (f == 0f) zeros++;
+            out.add(new ParameterStats(p.name(), v.length,
+                    Math.sqrt(config.kernels().sumSquares(v.length, v, 0)), config.kernels().maxAbs(v.length, v, 0),
+                    v.length == 0 ? 0 : zeros / (double) v.length));
+        }
+        return out;
+    }
+
+    private void checkData(Dataset data, String what) {
+        int[] expected = model.inputShape();
+        int[] got = Arrays.copyOfRange(data.features().shape(), 1, data.features().rank());
+        if (Tensor.sizeOf(expected) != Tensor.sizeOf(got)) {
+            throw new ShapeMismatchException("the " + what + " examples have shape " + Arrays.toString(got)
+                    + " but the model expects " + Arrays.toString(expected));
+        }
+    }
+
+    private static long countCorrect(Tensor out, Tensor labels) {
+        int rows = out.rows();
+        int cols = out.rowSize();
+        float[] o = out.data();
+        long correct = 0;
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int c = 1; c < cols; c++) if (o[r * cols + c] > o[r * cols + best]) best = c;
+            if (best == (int) labels.get(r)) correct++;
+        }
+        return correct;
+    }
+
+    /**
+     * Loss and accuracy of an evaluation.
+     *
+     * @param loss mean data loss
+     * @param accuracy fraction correct, NaN for non-classification
+     */
+    public record Evaluation(double loss, double accuracy) {
+    }
+
+    /**
+     * A Monte-Carlo-dropout prediction.
+     *
+     * @param mean mean class probabilities, [batch, classes]
+     * @param variance their variance across samples (an uncertainty estimate)
+     */
+    public record McPrediction(Tensor mean, Tensor variance) {
+    }
+}

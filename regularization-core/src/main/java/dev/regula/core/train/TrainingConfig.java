@@ -1,0 +1,168 @@
+package dev.regula.core.train;
+
+import dev.regula.api.kernels.Kernels;
+import dev.regula.api.kernels.KernelsSelection;
+import dev.regula.api.loss.Loss;
+import dev.regula.api.optim.Optimizer;
+import dev.regula.api.optim.Optimizers;
+import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.regularizer.Regularizers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a {@link Trainer} needs besides the model and the data. Built with {@link #builder()};
+ * regularizers and optimizers may be given as spec text, resolved through ServiceLoader.
+ *
+ * <pre>{@code
+ * TrainingConfig config = TrainingConfig.builder()
+ *     .optimizer("sgd(lr=0.05, momentum=0.9)")
+ *     .regularizer("l2(lambda=1e-4)")
+ *     .regularizer("dropout(p=0.2)")
+ *     .loss(new SoftmaxCrossEntropy(0))
+ *     .epochs(10).batchSize(128).seed(42)
+ *     .build();
+ * }</pre>
+ *
+ * @param optimizer the optimizer (required)
+ * @param loss the data loss (required)
+ * @param regularizers regularizers in the order to apply within a stage
+ * @param epochs number of epochs, ≥ 1
+ * @param batchSize mini-batch size, ≥ 1
+ * @param seed seed of shuffling and of every random mask
+ * @param shuffle whether to shuffle the training set each epoch
+ * @param kernels the compute kernels
+ * @param nanPolicy what to do on NaN/Inf
+ * @param callbacks training callbacks in call order
+ */
+public record TrainingConfig(Optimizer optimizer, Loss loss, List<Regularizer> regularizers, int epochs, int batchSize,
+                             long seed, boolean shuffle, Kernels kernels, NanPolicy nanPolicy,
+                             List<TrainingCallback> callbacks) {
+    /** Checks the components. */
+    public TrainingConfig {
+        Objects.requireNonNull(optimizer, "optimizer is required, e.g. sgd(lr=0.05, momentum=0.9)");
+        Objects.requireNonNull(loss, "loss is required, e.g. new SoftmaxCrossEntropy(0)");
+        Objects.requireNonNull(kernels, "kernels");
+        Objects.requireNonNull(nanPolicy, "nanPolicy");
+        if (epochs < 1) throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        regularizers = List.copyOf(regularizers);
+        callbacks = List.copyOf(callbacks);
+    }
+
+    /** @return a builder with defaults: 10 epochs, batch 128, seed 42, shuffling, STOP on NaN, best kernels, 1 thread */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder initialised from this configuration */
+    public Builder toBuilder() {
+        Builder b = new Builder().optimizer(optimizer).loss(loss).epochs(epochs).batchSize(batchSize).seed(seed)
+                .shuffle(shuffle).kernels(kernels).nanPolicy(nanPolicy);
+        regularizers.forEach(b::regularizer);
+        callbacks.forEach(b::callback);
+        return b;
+    }
+
+    /** Builder of {@link TrainingConfig}. Not thread-safe. */
+    public static final class Builder {
+        private Optimizer optimizer;
+        private Loss loss;
+        private final List<Regularizer> regularizers = new ArrayList<>();
+        private int epochs = 10;
+        private int batchSize = 128;
+        private long seed = 42;
+        private boolean shuffle = true;
+        private Kernels kernels;
+        private int threads = 1;
+        private NanPolicy nanPolicy = NanPolicy.STOP;
+        private final List<TrainingCallback> callbacks = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** @param o the optimizer @return this */
+        public Builder optimizer(Optimizer o) {
+            this.optimizer = o;
+            return this;
+        }
+
+        /** @param spec optimizer spec text, e.g. {@code adam(lr=1e-3)} @return this */
+        public Builder optimizer(String spec) {
+            return optimizer(Optimizers.create(spec));
+        }
+
+        /** @param l the data loss @return this */
+        public Builder loss(Loss l) {
+            this.loss = l;
+            return this;
+        }
+
+        /** @param r a regularizer to add @return this */
+        public Builder regularizer(Regularizer r) {
+            regularizers.add(Objects.requireNonNull(r, "regularizer"));
+            return this;
+        }
+
+        /** @param spec regularizer spec text to add, e.g. {@code l2(lambda=1e-4)} @return this */
+        public Builder regularizer(String spec) {
+            return regularizer(Regularizers.create(spec));
+        }
+
+        /** @param n epochs @return this */
+        public Builder epochs(int n) {
+            this.epochs = n;
+            return this;
+        }
+
+        /** @param n batch size @return this */
+        public Builder batchSize(int n) {
+            this.batchSize = n;
+            return this;
+        }
+
+        /** @param s seed @return this */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** @param s whether to shuffle @return this */
+        public Builder shuffle(boolean s) {
+            this.shuffle = s;
+            return this;
+        }
+
+        /** @param k kernels to use instead of the selected ones @return this */
+        public Builder kernels(Kernels k) {
+            this.kernels = k;
+            return this;
+        }
+
+        /** @param n threads for the selected kernels, ≥ 1 @return this */
+        public Builder threads(int n) {
+            if (n < 1) throw new IllegalArgumentException("threads must be >= 1, got " + n);
+            this.threads = n;
+            return this;
+        }
+
+        /** @param p the NaN policy @return this */
+        public Builder nanPolicy(NanPolicy p) {
+            this.nanPolicy = p;
+            return this;
+        }
+
+        /** @param c a callback to add @return this */
+        public Builder callback(TrainingCallback c) {
+            callbacks.add(Objects.requireNonNull(c, "callback"));
+            return this;
+        }
+
+        /** @return the configuration */
+        public TrainingConfig build() {
+            Kernels k = kernels != null ? kernels : KernelsSelection.create(threads);
+            return new TrainingConfig(optimizer, loss, regularizers, epochs, batchSize, seed, shuffle, k, nanPolicy, callbacks);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.regula.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.api.NumericalFaultException;
+import dev.regula.api.model.Model;
+import dev.regula.api.model.Models;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.data.Dataset;
+import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.core.loss.SoftmaxCrossEntropy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+    /** Three Gaussian blobs in 4-D, well separated: a net must reach > 90% quickly. */
+    static Dataset blobs(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n * 4];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            y[i] = c;
+            for (int d = 0; d < 4; d++) x[i * 4 + d] = (float) ((d == c ? 2.0 : 0.0) + r.nextGaussian() * 0.5);
+        }
+        return new Dataset(Tensor.wrap(x, n, 4), Tensor.wrap(y, n), 3);
+    }
+
+    static Model mlp(long seed) {
+        return Models.installed().parse("mlp(hidden=16x16)").build(new int[] {4}, 3, seed);
+    }
+
+    static TrainingConfig.Builder config() {
+        return TrainingConfig.builder().optimizer("sgd(lr=0.05, momentum=0.9)").loss(new SoftmaxCrossEntropy(0))
+                .epochs(8).batchSize(16).seed(7).kernels(new ScalarKernels());
+    }
+
+    static List<float[]> values(Model m) {
+        List<float[]> out = new ArrayList<>();
+        for (Parameter p : m.parameters()) out.add(p.value().data().clone());
+        return out;
+    }
+
+    @Test
+    void learnsSeparableBlobsWithRegularization() {
+        Trainer t = new Trainer(mlp(1), config().regularizer("l2(lambda=1e-4)").regularizer("dropout(p=0.2)").build());
+        List<EpochMetrics> history = t.fit(blobs(600, 1), blobs(300, 2));
+        EpochMetrics last = history.get(history.size() - 1);
+        assertEquals(8, history.size());
+        assertTrue(last.validationAccuracy() > 0.9, "validation accuracy " + last.validationAccuracy());
+        assertTrue(last.trainLoss() < history.get(0).trainLoss(), "loss must fall");
+        assertEquals(8 * 38, last.step());
+    }
+
+    @Test
+    void reportsEachPenaltySeparatelyAndItMatchesTheDefinition() {
+        Trainer t = new Trainer(mlp(1), config().epochs(1).regularizer("l2(lambda=0.01)").build());
+        EpochMetrics m = t.fit(blobs(90, 1), null).get(0);
+        double expected = 0;
+        for (Parameter p : t.model().parameters()) {
+            if (p.name().endsWith(".weight")) for (float v : p.value().data()) expected += 0.005 * v * v;
+        }
+        assertEquals(1, m.penalties().size());
+        assertEquals(expected, m.penalties().values().iterator().next(), 1e-6 * expected);
+        assertTrue(Double.isNaN(m.validationAccuracy()));
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalParametersAndAnotherSeedDoesNot() {
+        TrainingConfig.Builder b = config().epochs(2).regularizer("l2(lambda=1e-3)").regularizer("dropout(p=0.3)");
+        Trainer a = new Trainer(mlp(3), b.build());
+        Trainer c = new Trainer(mlp(3), b.build());
+        Trainer d = new Trainer(mlp(3), b.seed(8).build());
+        Dataset data = blobs(120, 5);
+        a.fit(data, null);
+        c.fit(data, null);
+        d.fit(data, null);
+        List<float[]> va = values(a.model());
+        List<float[]> vc = values(c.model());
+        for (int i = 0; i < va.size(); i++) assertArrayEquals(va.get(i), vc.get(i));
+        assertFalse(java.util.Arrays.equals(va.get(0), values(d.model()).get(0)));
+    }
+
+    @Test
+    void zeroStrengthReproducesTheUnregularizedRunBitForBit() {
+        Dataset data = blobs(120, 5);
+        Trainer plain = new Trainer(mlp(3), config().epochs(2).build());
+        Trainer zero = new Trainer(mlp(3), config().epochs(2).regularizer("l2(lambda=0)").regularizer("l1(lambda=0)").build());
+        plain.fit(data, null);
+        zero.fit(data, null);
+        List<float[]> a = values(plain.model());
+        List<float[]> b = values(zero.model());
+        for (int i = 0; i < a.size(); i++) assertArrayEquals(a.get(i), b.get(i));
+    }
+
+    @Test
+    void nanInTheInputStopsAtTheStepWhereItAppears() {
+        Dataset data = blobs(64, 1);
+        data.features().set(5, Float.NaN);
+        Trainer t = new Trainer(mlp(1), config().shuffle(false).build());
+        NumericalFaultException e = assertThrows(NumericalFaultException.class, () -> t.fit(data, null));
+        assertEquals(0, e.step());
+        assertTrue(e.getMessage().contains("step 0"), e.getMessage());
+    }
+
+    @Test
+    void nanStepsCanBeSkippedLeavingParametersUntouched() {
+        Dataset data = blobs(16, 1);
+        data.features().set(5, Float.NaN);
+        Trainer t = new Trainer(mlp(1), config().epochs(1).nanPolicy(NanPolicy.SKIP_STEP).build());
+        List<float[]> before = values(t.model());
+        EpochMetrics m = t.fit(data, null).get(0);
+        assertEquals(1, m.skippedSteps());
+        List<float[]> after = values(t.model());
+        for (int i = 0; i < before.size(); i++) assertArrayEquals(before.get(i), after.get(i));
+    }
+
+    @Test
+    void earlyStoppingStopsWhenTheMonitoredMetricStalls() {
+        EarlyStopping stop = new EarlyStopping("val_loss", 2, 0, true);
+        Trainer t = new Trainer(mlp(1), config().optimizer("sgd(lr=0)").epochs(20).callback(stop).build());
+        List<EpochMetrics> h = t.fit(blobs(60, 1), blobs(30, 2));
+        assertEquals(3, h.size(), "epoch 1 sets the best, epochs 2 and 3 do not improve");
+        assertNotNull(t.stopReason());
+        assertTrue(t.stopReason().contains("val_loss"), t.stopReason());
+    }
+
+    @Test
+    void aSecondConcurrentFitIsRefusedWithAClearError() throws Exception {
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        Dataset data = blobs(60, 1);
+        Trainer[] holder = new Trainer[1];
+        TrainingCallback intruder = new TrainingCallback() {
+            @Override
+            public void onBatchEnd(Trainer trainer, long step, double loss, int done, int total) {
+                if (step != 1) return;
+                Thread other = new Thread(() -> {
+                    try {
+                        holder[0].fit(data, null);
+                    } catch (Throwable e) {
+                        seen.set(e);
+                    }
+                });
+                other.start();
+                try {
+                    other.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+        };
+        holder[0] = new Trainer(mlp(1), config().epochs(1).callback(intruder).build());
+        holder[0].fit(data, null);
+        assertTrue(seen.get() instanceof IllegalStateException, String.valueOf(seen.get()));
+        assertTrue(seen.get().getMessage().contains("already training"), seen.get().getMessage());
+    }
+
+    @Test
+    void inferenceFromManyThreadsMatchesSingleThreadedInference() throws Exception {
+        Trainer t = new Trainer(mlp(1), config().epochs(2).regularizer("dropout(p=0.5)").build());
+        Dataset data = blobs(200, 1);
+        t.fit(data, null);
+        Tensor expected = t.predict(data.features());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Tensor>> results = new ArrayList<>();
+            for (int i = 0; i < 64; i++) results.add(pool.submit(() -> t.predict(data.features())));
+            for (Future<Tensor> f : results) assertArrayEquals(expected.data(), f.get().data());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void mcDropoutGivesUncertaintyOnlyWhenDropoutIsPresent() {
+        Dataset data = blobs(60, 1);
+        Trainer with = new Trainer(mlp(1), config().epochs(1).regularizer("dropout(p=0.5)").build());
+        Trainer without = new Trainer(mlp(1), config().epochs(1).build());
+        with.fit(data, null);
+        without.fit(data, null);
+        Trainer.McPrediction a = with.predictWithDropout(data.features(), 20, 3);
+        Trainer.McPrediction b = without.predictWithDropout(data.features(), 20, 3);
+        double va = 0;
+        double vb = 0;
+        for (float v : a.variance().data()) va += v;
+        for (float v : b.variance().data()) vb += v;
+        assertTrue(va > 1e-4, "variance with dropout " + va);
+        assertEquals(0, vb, 1e-9);
+        float rowSum = 0;
+        for (int c = 0; c < 3; c++) rowSum += a.mean().get(0, c);
+        assertEquals(1f, rowSum, 1e-5f);
+    }
+
+    @Test
+    void proximalL1ProducesExactZerosReportedAsSparsity() {
+        Trainer t = new Trainer(mlp(1), config().epochs(3).regularizer("l1-proximal(lambda=0.05)").build());
+        EpochMetrics m = t.fit(blobs(120, 1), null).get(2);
+        assertTrue(m.overallSparsity() > 0.2, "sparsity " + m.overallSparsity());
+        ParameterStats bias = m.parameters().stream().filter(p -> p.name().endsWith("bias")).findFirst().orElseThrow();
+        assertTrue(bias.sparsity() < 1.0, "biases are not selected by default");
+    }
+}
