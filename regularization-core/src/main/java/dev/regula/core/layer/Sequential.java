@@ -81,7 +81,9 @@ public final class Sequential implements Model {
             try {
                 next = layer.outputShape(shape.clone());
             } catch (ShapeMismatchException e) {
-                throw new ShapeMismatchException("model '" + name + "', layer '" + layer.name() + "': " + e.getMessage());
+                String msg = e.getMessage() == null ? "" : e.getMessage();
+                throw new ShapeMismatchException("model '" + name + "'"
+                        + (msg.contains("'" + layer.name() + "'") ? "" : ", layer '" + layer.name() + "'") + ": " + msg);
             }
             shape = next;
         }
