@@ -1,4 +1,6 @@
 import dev.regula.api.kernels.KernelsProvider;
+import dev.regula.api.model.ModelProvider;
+import dev.regula.api.optim.OptimizerProvider;
 import dev.regula.api.regularizer.RegularizerProvider;
 
 /**
@@ -11,7 +13,15 @@ module dev.regula.core {
 
     exports dev.regula.core.kernels;
     exports dev.regula.core.regularizer;
+    exports dev.regula.core.layer;
+    exports dev.regula.core.loss;
     exports dev.regula.core.train;
 
     provides KernelsProvider with dev.regula.core.kernels.ScalarKernelsProvider;
+    provides OptimizerProvider with
+            dev.regula.core.optim.SgdProvider,
+            dev.regula.core.optim.AdamProvider,
+            dev.regula.core.optim.AdamWProvider,
+            dev.regula.core.optim.RmsPropProvider;
+    provides ModelProvider with dev.regula.core.model.MlpModelProvider;
 }

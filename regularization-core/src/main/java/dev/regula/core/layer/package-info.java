@@ -1,0 +1,13 @@
+/**
+ * Built-in layers and the {@link dev.regula.core.layer.Sequential} model: {@link dev.regula.core.layer.Dense}
+ * (PyTorch weight layout [out, in]), the activations {@link dev.regula.core.layer.ReLU},
+ * {@link dev.regula.core.layer.LeakyReLU}, {@link dev.regula.core.layer.Tanh},
+ * {@link dev.regula.core.layer.Sigmoid}, plus {@link dev.regula.core.layer.Softmax} and
+ * {@link dev.regula.core.layer.Flatten}.
+ *
+ * <p>All follow the {@link dev.regula.api.model.Layer} contract: TRAIN forwards cache what
+ * backward needs, EVAL forwards change no state (thread-safe inference), inputs are never
+ * modified, and shape errors throw {@link dev.regula.api.ShapeMismatchException} naming the layer,
+ * the expected and the actual shape.
+ */
+package dev.regula.core.layer;

@@ -1,0 +1,27 @@
+package dev.regula.core.optim;
+
+import dev.regula.api.spec.SpecSchema;
+import java.util.List;
+
+/**
+ * Publishes {@code adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01)}: the Adam
+ * update plus an implied decoupled weight decay θ ← θ − η_t·λ·θ on weights only, which the
+ * pipeline runs at its DECOUPLED stage (after the update; PyTorch decays just before it, a
+ * difference of order η·λ·Δθ per step).
+ */
+public final class AdamWProvider extends BaseOptimizerProvider {
+    /** Creates the provider. */
+    public AdamWProvider() {
+        super("Adam with decoupled weight decay on weights (Loshchilov & Hutter), as PyTorch AdamW",
+                SpecSchema.of("optimizer", "adamw",
+                        lr("1e-3"),
+                        unitInterval("beta1", "0.9", "decay rate of the first moment"),
+                        unitInterval("beta2", "0.999", "decay rate of the second moment"),
+                        eps("1e-8"),
+                        nonNegativeSchedule("weight_decay", "0.01",
+                                "decoupled decay λ: θ ← θ − η_t·λ·θ on weights after each update (number or schedule)")),
+                args -> new Adam("adamw", args.toSpec().toString(), args.schedule("lr"), args.number("beta1"),
+                        args.number("beta2"), args.number("eps"),
+                        List.of(new DecoupledDecay(args.schedule("weight_decay")))));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.regula.core.optim;
+
+import dev.regula.api.StepContext;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.schedule.Schedule;
+import java.util.List;
+
+/**
+ * Stochastic gradient descent with optional (Nesterov) momentum, as PyTorch's {@code SGD} with
+ * dampening 0: v ← μ·v + g; θ ← θ − η·(nesterov ? g + μ·v : v). With μ = 0: θ ← θ − η·g and no state.
+ * State: {@code <param>#velocity}.
+ */
+final class Sgd extends AbstractOptimizer {
+    private final float momentum;
+    private final boolean nesterov;
+
+    Sgd(String spec, Schedule learningRate, double momentum, boolean nesterov) {
+        super("sgd", spec, learningRate, List.of("velocity"));
+        this.momentum = (float) momentum;
+        this.nesterov = nesterov;
+    }
+
+    @Override
+    public void step(List<Parameter> parameters, StepContext ctx) {
+        float lr = (float) ctx.learningRate();
+        for (Parameter p : parameters) {
+            float[] value = p.value().data();
+            float[] grad = p.grad().data();
+            if (momentum == 0f) {
+                ctx.kernels().axpy(value.length, -lr, grad, 0, value, 0);
+            } else {
+                ctx.kernels().sgdMomentum(value.length, lr, momentum, nesterov, value, grad, slot(p, "velocity").data());
+            }
+        }
+    }
+}

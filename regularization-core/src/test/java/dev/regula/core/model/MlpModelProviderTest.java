@@ -1,0 +1,98 @@
+package dev.regula.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.api.StepContext;
+import dev.regula.api.model.Layer;
+import dev.regula.api.model.Model;
+import dev.regula.api.model.ModelProvider;
+import dev.regula.api.model.Models;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.param.ParameterRole;
+import dev.regula.api.spec.SpecException;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.core.layer.Flatten;
+import dev.regula.core.layer.Sequential;
+import dev.regula.core.testing.GradientCheck;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MlpModelProviderTest {
+    @Test
+    void installed() {
+        assertTrue(Models.installed().providers().stream().map(ModelProvider::name).toList().contains("mlp"));
+    }
+
+    @Test
+    void buildsTheDefault784x256x256x10() {
+        Model m = Models.installed().parse("mlp").build(new int[] {784}, 10, 1);
+        assertEquals(List.of("dense1", "relu1", "dense2", "relu2", "out"), m.layers().stream().map(Layer::name).toList());
+        List<Parameter> ps = m.parameters();
+        assertEquals(List.of("dense1.weight", "dense1.bias", "dense2.weight", "dense2.bias", "out.weight", "out.bias"),
+                ps.stream().map(Parameter::name).toList());
+        int[][] shapes = {{256, 784}, {256}, {256, 256}, {256}, {10, 256}, {10}};
+        for (int i = 0; i < shapes.length; i++) assertArrayEquals(shapes[i], ps.get(i).value().shape(), ps.get(i).name());
+        assertEquals(List.of(ParameterRole.WEIGHT, ParameterRole.BIAS, ParameterRole.WEIGHT, ParameterRole.BIAS,
+                ParameterRole.WEIGHT, ParameterRole.BIAS), ps.stream().map(Parameter::role).toList());
+        assertArrayEquals(new int[] {784}, m.inputShape());
+        assertTrue(m.layers().get(1).isActivation());
+    }
+
+    @Test
+    void imageInputIsFlattenedFirst() {
+        Model m = Models.installed().parse("mlp(hidden=32, activation=tanh)").build(new int[] {1, 28, 28}, 10, 1);
+        assertEquals(List.of("flatten", "dense1", "tanh1", "out"), m.layers().stream().map(Layer::name).toList());
+        assertInstanceOf(Flatten.class, m.layers().get(0));
+        Tensor y = m.forward(GradientCheck.random(1, 1f, 3, 1, 28, 28), StepContext.eval(new ScalarKernels()));
+        assertArrayEquals(new int[] {3, 10}, y.shape());
+    }
+
+    @Test
+    void activationsAndDepth() {
+        Model m = Models.installed().parse("mlp(hidden=8x6x4, activation=leaky-relu)").build(new int[] {5}, 3, 2);
+        assertEquals(List.of("dense1", "leaky_relu1", "dense2", "leaky_relu2", "dense3", "leaky_relu3", "out"),
+                m.layers().stream().map(Layer::name).toList());
+        Model s = Models.installed().parse("mlp(hidden=4, activation=sigmoid)").build(new int[] {5}, 3, 2);
+        assertEquals("sigmoid1", s.layers().get(1).name());
+        Model linear = Models.installed().parse("mlp(hidden=none)").build(new int[] {5}, 3, 2);
+        assertEquals(List.of("out"), linear.layers().stream().map(Layer::name).toList());
+        assertInstanceOf(Sequential.class, m);
+        GradientCheck.checkLayer(Models.installed().parse("mlp(hidden=3x3, activation=tanh)").build(new int[] {2, 2}, 2, 4),
+                GradientCheck.random(9, 1f, 2, 2, 2), GradientCheck.train());
+    }
+
+    @Test
+    void buildIsDeterministicInTheSeed() {
+        var bp = Models.installed().parse("mlp(hidden=16)");
+        float[] a = bp.build(new int[] {8}, 2, 5).parameters().get(0).value().data();
+        float[] b = bp.build(new int[] {8}, 2, 5).parameters().get(0).value().data();
+        float[] c = bp.build(new int[] {8}, 2, 6).parameters().get(0).value().data();
+        assertArrayEquals(a, b);
+        assertFalse(Arrays.equals(a, c));
+        Model m = bp.build(new int[] {8}, 2, 5);
+        // with equal seeds the layers' draws would be proportional (bounds 1/√8 and 1/√16)
+        float first = m.parameters().get(0).value().get(0) * (float) Math.sqrt(8);
+        float last = m.parameters().get(2).value().get(0) * (float) Math.sqrt(16);
+        assertTrue(Math.abs(first - last) > 1e-4, "layers get different seeds");
+    }
+
+    @Test
+    void badHiddenIsRejectedClearly() {
+        for (String bad : List.of("abc", "256x", "0", "x256", "256xabc", "-3", "99999999", "2.5")) {
+            SpecException e = assertThrows(SpecException.class,
+                    () -> Models.installed().parse("mlp(hidden=" + bad + ")"), bad);
+            assertTrue(e.getMessage().contains("hidden=" + bad) && e.getMessage().contains("256x256"), e.getMessage());
+        }
+        SpecException e = assertThrows(SpecException.class, () -> Models.installed().parse("mlp(activation=gelu)"));
+        assertTrue(e.getMessage().contains("relu"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Models.installed().parse("mlp").build(new int[] {4}, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> Models.installed().parse("mlp").build(new int[0], 2, 1));
+    }
+}
