@@ -115,8 +115,7 @@ final class Json {
             skipWhitespace();
             Object v = value(depth + 1);
             if (m.putIfAbsent(key, v) != null) {
-                pos = keyAt;
-                throw error("no duplicate key, but " + quote(key) + " appears twice");
+                throw new JsonException("malformed JSON at character " + keyAt + ": duplicate key " + quote(key));
             }
             skipWhitespace();
             char c = peek();

@@ -413,9 +413,9 @@ public final class Safetensors {
     }
 
     private static String kind(Object v) {
-        if (v == null) return "nothing";
+        if (v == null) return "no such key";
         if (v instanceof Map) return "an object";
-        if (v instanceof List) return "an array";
+        if (v instanceof List<?> l) return "an array of " + l.size();
         if (v instanceof String s) return "the string " + Json.quote(s.length() > 40 ? s.substring(0, 37) + "..." : s);
         if (v instanceof BigDecimal d) return "the number " + d;
         if (v instanceof Boolean bool) return bool.toString();
