@@ -112,8 +112,8 @@ public final class Safetensors {
         try {
             try {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException notPosix) {
-                // keep the file system's default permissions
+            } catch (UnsupportedOperationException | IOException noPermissions) {
+                // keep the file system's defaults: permissions are not worth failing a save for
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
