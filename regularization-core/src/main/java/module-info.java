@@ -11,6 +11,8 @@ import dev.regula.api.regularizer.RegularizerProvider;
 module dev.regula.core {
     requires transitive dev.regula.api;
 
+    exports dev.regula.core.checkpoint;
+    exports dev.regula.core.data;
     exports dev.regula.core.kernels;
     exports dev.regula.core.regularizer;
     exports dev.regula.core.layer;

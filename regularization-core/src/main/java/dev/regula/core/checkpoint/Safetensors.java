@@ -1,0 +1,428 @@
+package dev.regula.core.checkpoint;
+
+import dev.regula.api.CorruptDataException;
+import dev.regula.api.tensor.Tensor;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Reads and writes the <a href="https://github.com/huggingface/safetensors">safetensors</a> format,
+ * so that PyTorch, JAX and Hugging Face tools can read Regula's tensors and back.
+ *
+ * <p>Layout: an unsigned 64-bit little-endian header length {@code N}; {@code N} bytes of UTF-8
+ * JSON, {@code {"name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}, ...,
+ * "__metadata__": {"key": "value"}}}, padded with spaces; then the tensor bytes, little-endian,
+ * with offsets relative to the end of the header.
+ *
+ * <p>{@link #write} stores float32 tensors sorted by name with contiguous offsets from 0 and pads
+ * the header so that the data starts at a multiple of 8. The write is atomic: the bytes go to a
+ * temporary file in the target's directory, are forced to the device, and the temporary file is
+ * then renamed over the target with an atomic move. A failure at any point leaves the previous
+ * file (if any) untouched and removes the temporary file.
+ *
+ * <p>{@link #read} accepts F32, F64, F16 and BF16 tensors (converted to float32) and checks
+ * everything a hostile file could get wrong before allocating: header length against the file
+ * size and {@link #MAX_HEADER_BYTES}, well-formed JSON (strict parser, duplicate keys rejected),
+ * known dtypes, shapes against offsets, offsets in bounds, and that the tensors cover the data
+ * area exactly, without gaps or overlaps. Every violation is a {@link CorruptDataException} naming
+ * the file and the problem.
+ */
+public final class Safetensors {
+    /** The largest header accepted when reading, as in the reference implementation (100 MB). */
+    public static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    /** The key of the string-to-string metadata map in the header. */
+    public static final String METADATA_KEY = "__metadata__";
+
+    private static final int CHUNK = 1 << 16;
+
+    private Safetensors() {}
+
+    /**
+     * The tensors and metadata of a safetensors file.
+     *
+     * @param tensors the tensors by name, sorted by name, unmodifiable
+     * @param metadata the header's {@code __metadata__} map, sorted by key, unmodifiable (empty if absent)
+     */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        /** Copies both maps into unmodifiable sorted maps. */
+        public Contents {
+            tensors = Collections.unmodifiableMap(new TreeMap<>(tensors));
+            metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
+        }
+    }
+
+    /**
+     * Writes tensors as float32 (dtype {@code F32}) atomically, replacing any existing file.
+     *
+     * @param file the target path; its directory must exist
+     * @param tensors the tensors by name; names must be non-empty and not {@value #METADATA_KEY}
+     * @param metadata string metadata stored under {@value #METADATA_KEY} (may be empty)
+     * @throws IOException if writing or the final atomic rename fails; the target is then unchanged
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, metadata, name -> {});
+    }
+
+    /** As {@link #write(Path, Map, Map)}, calling {@code afterTensor} after each tensor's bytes (a test seam). */
+    static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Consumer<String> afterTensor)
+            throws IOException {
+        Objects.requireNonNull(file, "file");
+        TreeMap<String, Tensor> sorted = new TreeMap<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            String name = Objects.requireNonNull(e.getKey(), "tensor name");
+            if (name.isEmpty() || name.equals(METADATA_KEY)) {
+                throw new IllegalArgumentException("tensor name must be non-empty and not " + METADATA_KEY + ", got '" + name + "'");
+            }
+            sorted.put(name, Objects.requireNonNull(e.getValue(), () -> "tensor '" + name + "' is null"));
+        }
+        TreeMap<String, String> meta = new TreeMap<>();
+        for (Map.Entry<String, String> e : metadata.entrySet()) {
+            meta.put(Objects.requireNonNull(e.getKey(), "metadata key"),
+                    Objects.requireNonNull(e.getValue(), () -> "metadata value of '" + e.getKey() + "' is null"));
+        }
+        byte[] header = header(sorted, meta);
+
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        boolean moved = false;
+        try {
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException | IOException noPermissions) {
+                // keep the file system's defaults: permissions are not worth failing a save for
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+                buf.putLong(header.length);
+                buf.flip();
+                writeFully(ch, buf);
+                writeFully(ch, ByteBuffer.wrap(header));
+                for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
+                    float[] data = e.getValue().data();
+                    buf.clear();
+                    for (float v : data) {
+                        if (!buf.hasRemaining()) {
+                            buf.flip();
+                            writeFully(ch, buf);
+                            buf.clear();
+                        }
+                        buf.putFloat(v);
+                    }
+                    buf.flip();
+                    writeFully(ch, buf);
+                    afterTensor.accept(e.getKey());
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot replace " + target + " atomically on this file system; "
+                        + "the previous file is unchanged", e);
+            }
+            moved = true;
+        } finally {
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the original failure is more useful than this one
+                }
+            }
+        }
+        syncDirectory(dir);
+    }
+
+    /**
+     * Reads a safetensors file, converting every tensor to float32.
+     *
+     * @param file the file
+     * @return its tensors and metadata
+     * @throws CorruptDataException if the file is truncated, malformed or uses an unsupported dtype
+     * @throws IOException if the file cannot be read
+     */
+    public static Contents read(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 8) {
+                throw corrupt(file, "file has " + size + " bytes, fewer than the 8-byte header length field");
+            }
+            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(ch, lenBuf, 0, file);
+            long n = lenBuf.flip().getLong();
+            if (n < 0 || n > size - 8) {
+                throw corrupt(file, "header length " + Long.toUnsignedString(n) + " is larger than the "
+                        + (size - 8) + " bytes that follow it (truncated file or not safetensors)");
+            }
+            if (n > MAX_HEADER_BYTES) {
+                throw corrupt(file, "header length " + n + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+            }
+            if (n < 2) {
+                throw corrupt(file, "header length " + n + " is too short for a JSON object");
+            }
+            ByteBuffer hb = ByteBuffer.allocate((int) n);
+            readFully(ch, hb, 8, file);
+            String json;
+            try {
+                json = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(hb.flip()).toString();
+            } catch (CharacterCodingException e) {
+                throw new CorruptDataException(file + ": header is not valid UTF-8", e);
+            }
+            Object root;
+            try {
+                root = Json.parse(json);
+            } catch (Json.JsonException e) {
+                throw new CorruptDataException(file + ": header: " + e.getMessage(), e);
+            }
+            if (!(root instanceof Map<?, ?> entries)) {
+                throw corrupt(file, "header must be a JSON object, found " + kind(root));
+            }
+            long dataStart = 8 + n;
+            long dataSize = size - dataStart;
+            Map<String, String> metadata = new LinkedHashMap<>();
+            List<Entry> infos = new ArrayList<>();
+            for (Map.Entry<?, ?> e : entries.entrySet()) {
+                String name = (String) e.getKey();
+                if (name.equals(METADATA_KEY)) {
+                    metadata = metadata(file, e.getValue());
+                } else {
+                    infos.add(entry(file, name, e.getValue(), dataSize));
+                }
+            }
+            checkCoverage(file, infos, dataSize);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            for (Entry info : infos) {
+                tensors.put(info.name, readTensor(ch, file, info, dataStart));
+            }
+            return new Contents(tensors, metadata);
+        }
+    }
+
+    private record Entry(String name, Dtype dtype, int[] shape, long begin, long end) {}
+
+    private enum Dtype {
+        F32(4), F64(8), F16(2), BF16(2);
+
+        final int bytes;
+
+        Dtype(int bytes) {
+            this.bytes = bytes;
+        }
+    }
+
+    private static Entry entry(Path file, String name, Object value, long dataSize) {
+        String where = "tensor " + Json.quote(name);
+        if (name.isEmpty()) throw corrupt(file, "tensor with an empty name");
+        if (!(value instanceof Map<?, ?> m)) {
+            throw corrupt(file, where + ": expected an object {dtype, shape, data_offsets}, found " + kind(value));
+        }
+        Object dt = m.get("dtype");
+        if (!(dt instanceof String dtName)) throw corrupt(file, where + ": 'dtype' must be a string, found " + kind(dt));
+        Dtype dtype;
+        try {
+            dtype = Dtype.valueOf(dtName);
+        } catch (IllegalArgumentException e) {
+            throw corrupt(file, where + ": unsupported dtype " + Json.quote(dtName) + ", expected one of "
+                    + Arrays.toString(Dtype.values()));
+        }
+        if (!(m.get("shape") instanceof List<?> dims)) {
+            throw corrupt(file, where + ": 'shape' must be an array of integers, found " + kind(m.get("shape")));
+        }
+        if (dims.size() > 64) throw corrupt(file, where + ": shape has " + dims.size() + " dimensions, more than 64");
+        int[] shape = new int[dims.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = (int) integer(file, where + ": shape[" + i + "]", dims.get(i), Integer.MAX_VALUE);
+            count = Math.min(count * shape[i], Integer.MAX_VALUE); // capped: never overflows
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw corrupt(file, where + ": shape " + Arrays.toString(shape) + " has more than 2^31 elements");
+        }
+        if (!(m.get("data_offsets") instanceof List<?> offs) || offs.size() != 2) {
+            throw corrupt(file, where + ": 'data_offsets' must be an array [begin, end], found " + kind(m.get("data_offsets")));
+        }
+        long begin = integer(file, where + ": data_offsets[0]", offs.get(0), Long.MAX_VALUE);
+        long end = integer(file, where + ": data_offsets[1]", offs.get(1), Long.MAX_VALUE);
+        if (begin > end) throw corrupt(file, where + ": data_offsets [" + begin + ", " + end + "] end before they begin");
+        if (end > dataSize) {
+            throw corrupt(file, where + ": data_offsets [" + begin + ", " + end + "] reach past the data area of "
+                    + dataSize + " bytes (truncated file?)");
+        }
+        long bytes = count * dtype.bytes;
+        if (end - begin != bytes) {
+            throw corrupt(file, where + ": " + dtype + " shape " + Arrays.toString(shape) + " needs " + bytes
+                    + " bytes but data_offsets [" + begin + ", " + end + "] hold " + (end - begin));
+        }
+        return new Entry(name, dtype, shape, begin, end);
+    }
+
+    private static void checkCoverage(Path file, List<Entry> infos, long dataSize) {
+        List<Entry> byOffset = new ArrayList<>(infos);
+        byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long expected = 0;
+        String previous = null;
+        for (Entry e : byOffset) {
+            if (e.begin < expected) {
+                throw corrupt(file, "tensors " + Json.quote(previous) + " and " + Json.quote(e.name)
+                        + " overlap: " + Json.quote(e.name) + " begins at " + e.begin + " before " + expected);
+            }
+            if (e.begin > expected) {
+                throw corrupt(file, "gap in the data area: bytes [" + expected + ", " + e.begin + ") belong to no tensor");
+            }
+            expected = e.end;
+            previous = e.name;
+        }
+        if (expected != dataSize) {
+            throw corrupt(file, "the tensors cover " + expected + " bytes but the data area has " + dataSize
+                    + " (trailing bytes)");
+        }
+    }
+
+    private static Map<String, String> metadata(Path file, Object value) {
+        if (!(value instanceof Map<?, ?> m)) {
+            throw corrupt(file, METADATA_KEY + " must be an object of strings, found " + kind(value));
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+                throw corrupt(file, METADATA_KEY + "." + e.getKey() + " must be a string, found " + kind(e.getValue()));
+            }
+            out.put((String) e.getKey(), s);
+        }
+        return out;
+    }
+
+    private static long integer(Path file, String what, Object v, long max) {
+        if (!(v instanceof BigDecimal d)) throw corrupt(file, what + " must be an integer, found " + kind(v));
+        if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw corrupt(file, what + " is " + d + ", expected an integer in [0, " + max + "]");
+        }
+        try {
+            return d.longValueExact();
+        } catch (ArithmeticException e) {
+            throw corrupt(file, what + " is " + d + ", expected an integer");
+        }
+    }
+
+    private static Tensor readTensor(FileChannel ch, Path file, Entry info, long dataStart) throws IOException {
+        float[] out = new float[Tensor.sizeOf(info.shape)];
+        int eb = info.dtype.bytes;
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        long pos = dataStart + info.begin;
+        int done = 0;
+        while (done < out.length) {
+            int elems = Math.min(out.length - done, CHUNK / eb);
+            buf.clear().limit(elems * eb);
+            readFully(ch, buf, pos, file);
+            buf.flip();
+            pos += (long) elems * eb;
+            for (int i = 0; i < elems; i++) {
+                out[done + i] = switch (info.dtype) {
+                    case F32 -> buf.getFloat();
+                    case F64 -> (float) buf.getDouble();
+                    case F16 -> Float.float16ToFloat(buf.getShort());
+                    case BF16 -> Float.intBitsToFloat((buf.getShort() & 0xFFFF) << 16);
+                };
+            }
+            done += elems;
+        }
+        return Tensor.wrap(out, info.shape);
+    }
+
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        StringBuilder b = new StringBuilder("{");
+        if (!metadata.isEmpty()) {
+            b.append(Json.quote(METADATA_KEY)).append(":{");
+            boolean first = true;
+            for (Map.Entry<String, String> e : metadata.entrySet()) {
+                if (!first) b.append(',');
+                first = false;
+                b.append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
+            }
+            b.append('}');
+        }
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            if (b.length() > 1) b.append(',');
+            Tensor t = e.getValue();
+            long end = offset + 4L * t.size();
+            b.append(Json.quote(e.getKey())).append(":{\"dtype\":\"F32\",\"shape\":[");
+            int[] shape = t.shape();
+            for (int i = 0; i < shape.length; i++) {
+                if (i > 0) b.append(',');
+                b.append(shape[i]);
+            }
+            b.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+            offset = end;
+        }
+        b.append('}');
+        byte[] json = b.toString().getBytes(StandardCharsets.UTF_8);
+        // Pad with spaces so the data starts 8-byte aligned (8 + N is a multiple of 8), as real files do.
+        byte[] padded = Arrays.copyOf(json, (json.length + 7) & ~7);
+        Arrays.fill(padded, json.length, padded.length, (byte) ' ');
+        return padded;
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) ch.write(buf);
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, pos);
+            if (r < 0) throw corrupt(file, "unexpected end of file at byte " + pos + " (the file shrank while reading?)");
+            pos += r;
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true); // makes the rename durable on Linux; not possible everywhere
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // best effort: the file itself is already on disk
+        }
+    }
+
+    private static String kind(Object v) {
+        if (v == null) return "no such key";
+        if (v instanceof Map) return "an object";
+        if (v instanceof List<?> l) return "an array of " + l.size();
+        if (v instanceof String s) return "the string " + Json.quote(s.length() > 40 ? s.substring(0, 37) + "..." : s);
+        if (v instanceof BigDecimal d) return "the number " + d;
+        if (v instanceof Boolean bool) return bool.toString();
+        return "null";
+    }
+
+    private static CorruptDataException corrupt(Path file, String problem) {
+        return new CorruptDataException(file + ": " + problem);
+    }
+}

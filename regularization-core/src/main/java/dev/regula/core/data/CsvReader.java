@@ -1,0 +1,282 @@
+package dev.regula.core.data;
+
+import dev.regula.api.CorruptDataException;
+import dev.regula.api.tensor.Tensor;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a numeric CSV file as a {@link Dataset}: one example per line, one column is the label
+ * and the others are the features, in file order.
+ *
+ * <p>Cells are decimal numbers ({@code -1}, {@code 0.5}, {@code 2.5e-3}), optionally surrounded
+ * by blanks or double quotes; anything else ({@code NaN}, {@code inf}, {@code 1.0f}, hex, empty
+ * cells) is an error. Blank lines are skipped. Every data line must have as many cells as the
+ * first line. If every label is a non-negative integer the labels are class indices and the
+ * number of classes is the largest label + 1; otherwise they are real-valued targets and the
+ * number of classes is 0.
+ *
+ * <p>Errors are {@link CorruptDataException}s naming the file, the line, and for a bad cell the
+ * column (1-based, with its header name when there is a header). Instances are immutable and
+ * thread-safe; configure one with {@link #builder()}.
+ */
+public final class CsvReader {
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private final boolean header;
+    private final String labelName;
+    private final int labelIndex;
+    private final char delimiter;
+
+    private CsvReader(Builder b) {
+        this.header = b.header;
+        this.labelName = b.labelName;
+        this.labelIndex = b.labelIndex;
+        this.delimiter = b.delimiter;
+    }
+
+    /** @return a builder: no header, label in the last column, comma-separated */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads a UTF-8 file.
+     *
+     * @param file the CSV file
+     * @return the data set
+     * @throws CorruptDataException if the content is not numeric CSV of the configured layout
+     * @throws IOException if the file cannot be read
+     */
+    public Dataset read(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return read(in, file.toString());
+        }
+    }
+
+    /**
+     * Reads CSV text from a reader, which is read to its end and not closed.
+     *
+     * @param in the text
+     * @param source a name for the source, used in error messages
+     * @return the data set
+     * @throws CorruptDataException if the content is not numeric CSV of the configured layout
+     * @throws IOException if the reader fails
+     */
+    public Dataset read(Reader in, String source) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        BufferedReader lines = in instanceof BufferedReader br ? br : new BufferedReader(in);
+        List<String> names = null;
+        int columns = -1;
+        int label = -1;
+        float[] x = new float[1024];
+        float[] y = new float[256];
+        int rows = 0;
+        int lineNo = 0;
+        String line;
+        while ((line = lines.readLine()) != null) {
+            lineNo++;
+            if (line.isBlank()) continue;
+            List<String> cells = split(line, source, lineNo);
+            if (columns < 0) {
+                columns = cells.size();
+                if (columns < 2) {
+                    throw new CorruptDataException(source + ":" + lineNo + ": found " + columns
+                            + " column, expected at least 2 (features and a label)");
+                }
+                if (header) names = cells;
+                label = labelColumn(names, columns, source, lineNo);
+                if (header) continue;
+            }
+            if (cells.size() != columns) {
+                throw new CorruptDataException(source + ":" + lineNo + ": ragged row: found " + cells.size()
+                        + " columns, expected " + columns + " like " + (header ? "the header" : "the first row"));
+            }
+            int d = columns - 1;
+            if ((long) (rows + 1) * d > Integer.MAX_VALUE - 8) {
+                throw new CorruptDataException(source + ":" + lineNo + ": too many values for one tensor");
+            }
+            if ((rows + 1) * d > x.length) x = Arrays.copyOf(x, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((rows + 1L) * d, 2L * x.length)));
+            if (rows == y.length) y = Arrays.copyOf(y, (int) Math.min(Integer.MAX_VALUE - 8, 2L * y.length));
+            int f = rows * d;
+            for (int c = 0; c < columns; c++) {
+                float v = number(cells.get(c), source, lineNo, c, names);
+                if (c == label) y[rows] = v;
+                else x[f++] = v;
+            }
+            rows++;
+        }
+        if (rows == 0) {
+            throw new CorruptDataException(source + ": " + (columns < 0 ? "empty file" : "header but no data rows")
+                    + ", expected at least one row of numbers");
+        }
+        int d = columns - 1;
+        float[] labels = Arrays.copyOf(y, rows);
+        int numClasses = 0;
+        float max = -1;
+        boolean classes = true;
+        for (float v : labels) {
+            if (v < 0 || v != Math.rint(v) || v >= Integer.MAX_VALUE) {
+                classes = false;
+                break;
+            }
+            max = Math.max(max, v);
+        }
+        if (classes) numClasses = (int) max + 1;
+        return new Dataset(Tensor.wrap(Arrays.copyOf(x, rows * d), rows, d), Tensor.wrap(labels, rows), numClasses);
+    }
+
+    private int labelColumn(List<String> names, int columns, String source, int lineNo) {
+        if (labelName != null) {
+            int i = names.indexOf(labelName);
+            if (i < 0) {
+                throw new CorruptDataException(source + ":" + lineNo + ": no column named '" + labelName
+                        + "' for the label; the header has " + names);
+            }
+            return i;
+        }
+        int i = labelIndex < 0 ? columns + labelIndex : labelIndex;
+        if (i < 0 || i >= columns) {
+            throw new CorruptDataException(source + ":" + lineNo + ": label column " + labelIndex
+                    + " is out of range for " + columns + " columns (allowed: 0.." + (columns - 1) + ", or -1..-" + columns + ")");
+        }
+        return i;
+    }
+
+    private static float number(String cell, String source, int lineNo, int column, List<String> names) {
+        String s = cell.strip();
+        if (NUMBER.matcher(s).matches()) {
+            float v = Float.parseFloat(s);
+            if (Float.isFinite(v)) return v;
+        }
+        String col = "column " + (column + 1) + (names == null ? "" : " ('" + names.get(column) + "')");
+        throw new CorruptDataException(source + ":" + lineNo + ": " + col + ": '" + shorten(cell)
+                + "' is not a finite decimal number");
+    }
+
+    private List<String> split(String line, String source, int lineNo) {
+        List<String> cells = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        int i = 0;
+        int n = line.length();
+        while (true) {
+            // Skip blanks before a possible opening quote.
+            int start = i;
+            while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t') && line.charAt(i) != delimiter) i++;
+            if (i < n && line.charAt(i) == '"') {
+                i++;
+                while (true) {
+                    if (i >= n) {
+                        throw new CorruptDataException(source + ":" + lineNo + ": column " + (cells.size() + 1)
+                                + ": unterminated quote (quoted cells cannot span lines)");
+                    }
+                    char c = line.charAt(i++);
+                    if (c == '"') {
+                        if (i < n && line.charAt(i) == '"') {
+                            cell.append('"');
+                            i++;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        cell.append(c);
+                    }
+                }
+                while (i < n && line.charAt(i) != delimiter) {
+                    if (!Character.isWhitespace(line.charAt(i))) {
+                        throw new CorruptDataException(source + ":" + lineNo + ": column " + (cells.size() + 1)
+                                + ": unexpected text after a closing quote");
+                    }
+                    i++;
+                }
+            } else {
+                i = start;
+                while (i < n && line.charAt(i) != delimiter) cell.append(line.charAt(i++));
+            }
+            cells.add(cell.toString());
+            cell.setLength(0);
+            if (i >= n) return cells;
+            i++; // the delimiter
+        }
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    }
+
+    /** Configures a {@link CsvReader}. */
+    public static final class Builder {
+        private boolean header;
+        private String labelName;
+        private int labelIndex = -1;
+        private char delimiter = ',';
+
+        private Builder() {}
+
+        /**
+         * @param header true if the first non-blank line holds column names
+         * @return this
+         */
+        public Builder header(boolean header) {
+            this.header = header;
+            return this;
+        }
+
+        /**
+         * Selects the label column by name; needs {@link #header(boolean) header(true)}.
+         *
+         * @param name the header name of the label column
+         * @return this
+         */
+        public Builder labelColumn(String name) {
+            this.labelName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Selects the label column by position (the default is -1, the last column).
+         *
+         * @param index 0-based from the left, or negative from the right (-1 is the last)
+         * @return this
+         */
+        public Builder labelColumn(int index) {
+            this.labelIndex = index;
+            this.labelName = null;
+            return this;
+        }
+
+        /**
+         * @param delimiter the cell separator, not a double quote, CR or LF (default ',')
+         * @return this
+         */
+        public Builder delimiter(char delimiter) {
+            if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+                throw new IllegalArgumentException("delimiter cannot be a quote, CR or LF, got '" + delimiter + "'");
+            }
+            this.delimiter = delimiter;
+            return this;
+        }
+
+        /**
+         * @return the reader
+         * @throws IllegalStateException if a label name is set without a header
+         */
+        public CsvReader build() {
+            if (labelName != null && !header) {
+                throw new IllegalStateException("labelColumn(\"" + labelName + "\") needs header(true)");
+            }
+            return new CsvReader(this);
+        }
+    }
+}

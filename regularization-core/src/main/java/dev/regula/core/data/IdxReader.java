@@ -1,0 +1,278 @@
+package dev.regula.core.data;
+
+import dev.regula.api.CorruptDataException;
+import dev.regula.api.tensor.Tensor;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * Reads files in the IDX format of MNIST and Fashion-MNIST, raw or gzip-compressed.
+ *
+ * <p>An IDX file is a 4-byte magic number {@code 0x00 0x00 TT DD} ({@code TT} the element type,
+ * see {@link IdxType}; {@code DD} the number of dimensions, >= 1), then {@code DD} big-endian
+ * 32-bit dimension sizes, then the elements in row-major order, big-endian. Gzip compression is
+ * detected from the first two bytes ({@code 1f 8b}), not from the file name.
+ *
+ * <p>The header is never trusted: the element count must fit a {@link Tensor} (at most
+ * {@link #MAX_ELEMENTS}), a raw file's length must match the header exactly before anything is
+ * allocated, and compressed data is decoded into storage that grows with the bytes actually
+ * present, so a small file claiming a huge shape fails fast with a {@link CorruptDataException}
+ * instead of running out of memory. Every format error is a {@code CorruptDataException} naming
+ * the file and what was expected against what was found; failures of the file system itself stay
+ * {@link IOException}s.
+ */
+public final class IdxReader {
+    /** The largest number of elements a file may declare (the {@link Tensor} limit). */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private static final int CHUNK = 1 << 16;
+    private static final int INITIAL_CAPACITY = 1 << 16;
+
+    private IdxReader() {}
+
+    /**
+     * Reads an IDX file into a tensor of its shape.
+     *
+     * @param file a raw or gzip-compressed IDX file
+     * @param normalizeUnsignedBytes if true, {@link IdxType#U8} values are divided by 255 into
+     *     {@code [0, 1]}; other types are never scaled
+     * @return the values as float32
+     * @throws CorruptDataException if the file is not valid IDX
+     * @throws IOException if the file cannot be read
+     */
+    public static Tensor read(Path file, boolean normalizeUnsignedBytes) throws IOException {
+        return readTyped(file, normalizeUnsignedBytes).tensor();
+    }
+
+    /**
+     * Reads an IDX file and reports the element type it declared.
+     *
+     * @param file a raw or gzip-compressed IDX file
+     * @param normalizeUnsignedBytes if true, {@link IdxType#U8} values are divided by 255
+     * @return the declared type and the values
+     * @throws CorruptDataException if the file is not valid IDX
+     * @throws IOException if the file cannot be read
+     */
+    public static IdxData readTyped(Path file, boolean normalizeUnsignedBytes) throws IOException {
+        Objects.requireNonNull(file, "file");
+        long length = Files.size(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString(), normalizeUnsignedBytes, length);
+        }
+    }
+
+    /**
+     * Reads IDX data from a stream (raw or gzip-compressed), for sources that are not files. The
+     * stream is read to its end and not closed.
+     *
+     * @param in the bytes
+     * @param source a name for the source, used in error messages
+     * @param normalizeUnsignedBytes if true, {@link IdxType#U8} values are divided by 255
+     * @return the declared type and the values
+     * @throws CorruptDataException if the data is not valid IDX
+     * @throws IOException if the stream fails
+     */
+    public static IdxData read(InputStream in, String source, boolean normalizeUnsignedBytes) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(source, "source");
+        return read(in, source, normalizeUnsignedBytes, -1);
+    }
+
+    /**
+     * Reads a pair of IDX files, examples and labels, as a data set. Every dimension after the
+     * first is flattened, so images {@code [n, 28, 28]} give features {@code [n, 784]}.
+     *
+     * @param examples the feature file, shape {@code [n, ...]}
+     * @param labels the label file, shape {@code [n]}, non-negative integer class indices
+     * @param normalizeUnsignedBytes if true, unsigned-byte features are scaled into {@code [0, 1]}
+     * @param numClasses the number of classes, or 0 to use the largest label + 1
+     * @return the data set
+     * @throws CorruptDataException if a file is invalid, the counts differ, or a label is not a
+     *     class index in range
+     * @throws IOException if a file cannot be read
+     */
+    public static Dataset readDataset(Path examples, Path labels, boolean normalizeUnsignedBytes, int numClasses)
+            throws IOException {
+        if (numClasses < 0) throw new IllegalArgumentException("numClasses must be >= 0 (0 = infer), got " + numClasses);
+        IdxData y = readTyped(labels, false);
+        checkLabelFile(labels, y);
+        return pair(examples, readTyped(examples, normalizeUnsignedBytes), labels, y, numClasses);
+    }
+
+    static void checkLabelFile(Path labels, IdxData y) {
+        if (y.tensor().rank() != 1) {
+            throw new CorruptDataException(labels + ": a label file must have 1 dimension, found shape "
+                    + Arrays.toString(y.tensor().shape()));
+        }
+    }
+
+    /** Joins examples and labels already read; see {@link #readDataset}. */
+    static Dataset pair(Path examples, IdxData xs, Path labels, IdxData ys, int numClasses) {
+        checkLabelFile(labels, ys);
+        Tensor x = xs.tensor();
+        Tensor y = ys.tensor();
+        if (x.dim(0) != y.dim(0)) {
+            throw new CorruptDataException("example and label counts differ: " + examples + " has " + x.dim(0)
+                    + " examples but " + labels + " has " + y.dim(0) + " labels");
+        }
+        float[] yd = y.data();
+        float max = -1;
+        for (int i = 0; i < yd.length; i++) {
+            float v = yd[i];
+            if (!(v >= 0) || v != Math.rint(v) || (numClasses > 0 && v >= numClasses)) {
+                throw new CorruptDataException(labels + ": label " + i + " is " + v + ", expected a class index in [0, "
+                        + (numClasses > 0 ? numClasses + ")" : "inf)"));
+            }
+            max = Math.max(max, v);
+        }
+        int k = numClasses > 0 ? numClasses : (int) max + 1;
+        int n = x.dim(0);
+        Tensor flat = x.reshape(n, Tensor.sizeOf(Arrays.copyOfRange(x.shape(), 1, x.rank())));
+        return new Dataset(flat, y, Math.max(k, 1));
+    }
+
+    private static IdxData read(InputStream raw, String source, boolean normalize, long knownLength) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(raw, CHUNK);
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        if (b0 == 0x1f && b1 == 0x8b) {
+            try {
+                return parse(new GZIPInputStream(in, CHUNK), source + " (gzip)", normalize, -1);
+            } catch (ZipException | EOFException e) {
+                throw new CorruptDataException(source + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+            }
+        }
+        return parse(in, source, normalize, knownLength);
+    }
+
+    private static IdxData parse(InputStream in, String source, boolean normalize, long knownLength) throws IOException {
+        byte[] magic = in.readNBytes(4);
+        if (magic.length < 4) {
+            throw new CorruptDataException(source + ": too short for an IDX header: expected a 4-byte magic number, found "
+                    + magic.length + " bytes");
+        }
+        int code = magic[2] & 0xFF;
+        int rank = magic[3] & 0xFF;
+        if (magic[0] != 0 || magic[1] != 0) {
+            throw new CorruptDataException(source + ": bad magic number 0x" + hex(magic)
+                    + ", expected 0x0000TTDD (IDX: two zero bytes, type code, dimension count)");
+        }
+        IdxType type = IdxType.ofCode(code);
+        if (type == null) {
+            throw new CorruptDataException(source + ": unsupported IDX type code 0x" + String.format("%02X", code)
+                    + ", expected one of 08 (u8), 09 (i8), 0B (i16), 0C (i32), 0D (f32), 0E (f64)");
+        }
+        if (rank == 0) {
+            throw new CorruptDataException(source + ": IDX header declares 0 dimensions, expected at least 1");
+        }
+        byte[] dimBytes = in.readNBytes(4 * rank);
+        if (dimBytes.length < 4 * rank) {
+            throw new CorruptDataException(source + ": truncated header: " + rank + " dimensions need " + (4 * rank)
+                    + " bytes of sizes, found " + dimBytes.length);
+        }
+        ByteBuffer dims = ByteBuffer.wrap(dimBytes).order(ByteOrder.BIG_ENDIAN);
+        int[] shape = new int[rank];
+        long count = 1; // capped just above the limit, so the product never overflows
+        double claimed = 1;
+        for (int i = 0; i < rank; i++) {
+            long d = dims.getInt() & 0xFFFFFFFFL;
+            if (d > Integer.MAX_VALUE) {
+                throw new CorruptDataException(source + ": dimension " + i + " is " + d + ", more than " + Integer.MAX_VALUE);
+            }
+            shape[i] = (int) d;
+            count = Math.min(count * d, MAX_ELEMENTS + 1);
+            claimed *= d;
+        }
+        if (count > MAX_ELEMENTS) {
+            throw new CorruptDataException(source + ": header declares shape " + Arrays.toString(shape) + " ("
+                    + String.format(java.util.Locale.ROOT, "%.4g", claimed) + " elements), more than the limit of " + MAX_ELEMENTS + " elements");
+        }
+        long dataBytes = count * type.bytes();
+        if (knownLength >= 0) {
+            long found = knownLength - 4L - 4L * rank;
+            if (found != dataBytes) {
+                throw new CorruptDataException(source + ": " + (found < dataBytes ? "truncated" : "trailing data")
+                        + ": header declares " + type + " shape " + Arrays.toString(shape) + " = " + dataBytes
+                        + " data bytes, but the file has " + found);
+            }
+        }
+        float[] values = readValues(in, source, type, (int) count, shape, knownLength >= 0, normalize);
+        if (in.read() != -1) {
+            throw new CorruptDataException(source + ": trailing data after the " + dataBytes
+                    + " data bytes declared by " + type + " shape " + Arrays.toString(shape));
+        }
+        return new IdxData(type, Tensor.wrap(values, shape));
+    }
+
+    private static float[] readValues(InputStream in, String source, IdxType type, int count, int[] shape,
+            boolean lengthChecked, boolean normalize) throws IOException {
+        // A checked length means the bytes are there; otherwise grow with what actually arrives.
+        float[] out = new float[lengthChecked ? count : Math.min(count, INITIAL_CAPACITY)];
+        int elemBytes = type.bytes();
+        byte[] chunk = new byte[CHUNK];
+        ByteBuffer buf = ByteBuffer.wrap(chunk).order(ByteOrder.BIG_ENDIAN);
+        float scale = normalize && type == IdxType.U8 ? 1f / 255f : 1f;
+        int done = 0;
+        while (done < count) {
+            int want = (int) Math.min((long) (count - done) * elemBytes, CHUNK);
+            int got = in.readNBytes(chunk, 0, want);
+            int elems = got / elemBytes;
+            if (done + elems > out.length) {
+                out = Arrays.copyOf(out, (int) Math.min(count, Math.max(done + elems, 2L * out.length)));
+            }
+            decode(type, chunk, buf, elems, scale, out, done);
+            done += elems;
+            if (got < want) {
+                long expected = (long) count * elemBytes;
+                long found = (long) done * elemBytes + got % elemBytes;
+                throw new CorruptDataException(source + ": truncated: header declares " + type + " shape "
+                        + Arrays.toString(shape) + " = " + expected + " data bytes, but the data ends after " + found);
+            }
+        }
+        return out;
+    }
+
+    /** One tight loop per type (a switch per element keeps a cold JIT slow on 47 MB of pixels). */
+    private static void decode(IdxType type, byte[] chunk, ByteBuffer buf, int elems, float scale, float[] out, int at) {
+        buf.clear().limit(elems * type.bytes());
+        switch (type) {
+            case U8 -> {
+                for (int i = 0; i < elems; i++) out[at + i] = (chunk[i] & 0xFF) * scale;
+            }
+            case I8 -> {
+                for (int i = 0; i < elems; i++) out[at + i] = chunk[i];
+            }
+            case I16 -> {
+                var v = buf.asShortBuffer();
+                for (int i = 0; i < elems; i++) out[at + i] = v.get(i);
+            }
+            case I32 -> {
+                var v = buf.asIntBuffer();
+                for (int i = 0; i < elems; i++) out[at + i] = v.get(i);
+            }
+            case F32 -> buf.asFloatBuffer().get(out, at, elems);
+            case F64 -> {
+                var v = buf.asDoubleBuffer();
+                for (int i = 0; i < elems; i++) out[at + i] = (float) v.get(i);
+            }
+        }
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) s.append(String.format("%02X", x & 0xFF));
+        return s.toString();
+    }
+}

@@ -1,0 +1,259 @@
+package dev.regula.core.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.api.CorruptDataException;
+import dev.regula.api.tensor.Tensor;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafetensorsTest {
+    @TempDir
+    Path dir;
+
+    private static Map<String, Tensor> sample() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("dense1.weight", Tensor.of(new float[] {1, -2, 3.5f, Float.MIN_VALUE, -0f, 1e30f}, 2, 3));
+        m.put("dense1.bias", Tensor.of(new float[] {0.25f, -0.5f}, 2));
+        m.put("scalar", Tensor.of(new float[] {7}));
+        m.put("empty", Tensor.zeros(0, 4));
+        m.put("naïve \"quoted\"\n", Tensor.of(new float[] {9}, 1));
+        return m;
+    }
+
+    /** Builds a file exactly as the reference implementation lays it out: LE length, padded JSON, data. */
+    static byte[] file(String json, byte[] data, boolean pad) {
+        byte[] h = json.getBytes(StandardCharsets.UTF_8);
+        int n = pad ? (h.length + 7) & ~7 : h.length;
+        ByteBuffer b = ByteBuffer.allocate(8 + n + data.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(n).put(h);
+        for (int i = h.length; i < n; i++) b.put((byte) ' ');
+        return b.put(data).array();
+    }
+
+    private static byte[] le(int bytesEach, double... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * bytesEach).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : values) {
+            if (bytesEach == 4) b.putFloat((float) v);
+            else b.putDouble(v);
+        }
+        return b.array();
+    }
+
+    private Path bytes(String name, byte[] content) throws IOException {
+        return Files.write(dir.resolve(name), content);
+    }
+
+    private CorruptDataException corrupt(String name, byte[] content) throws IOException {
+        Path f = bytes(name, content);
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> Safetensors.read(f));
+        assertTrue(e.getMessage().startsWith(f.toString()), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void roundTripWithMetadataIsBitExactAndAligned() throws Exception {
+        Path f = dir.resolve("model.safetensors");
+        Map<String, String> meta = Map.of("format", "pt", "note", "λ=1e-4, \"quoted\"\ttab", "empty", "");
+        Safetensors.write(f, sample(), meta);
+        byte[] raw = Files.readAllBytes(f);
+        long n = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertEquals(0, (8 + n) % 8, "data starts 8-byte aligned");
+        String header = new String(raw, 8, (int) n, StandardCharsets.UTF_8);
+        assertTrue(header.startsWith("{\"__metadata__\":{"), header);
+        assertTrue(header.contains("\"dense1.bias\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}"), header);
+
+        Safetensors.Contents c = Safetensors.read(f);
+        assertEquals(meta, c.metadata());
+        assertEquals(sample().keySet(), c.tensors().keySet());
+        for (Map.Entry<String, Tensor> e : sample().entrySet()) {
+            Tensor t = c.tensors().get(e.getKey());
+            assertArrayEquals(e.getValue().shape(), t.shape(), e.getKey());
+            assertArrayEquals(e.getValue().data(), t.data(), e.getKey());
+        }
+        assertEquals(List.copyOf(c.tensors().keySet()), c.tensors().keySet().stream().sorted().toList());
+        Safetensors.write(f, Map.of(), Map.of());
+        assertEquals(0, Safetensors.read(f).tensors().size());
+    }
+
+    @Test
+    void readsAFileLaidOutLikeThePythonLibraryWithAllFloatDtypes() throws Exception {
+        // The Python library orders data by dtype alignment, then name, and pads the header with spaces.
+        ByteBuffer data = ByteBuffer.allocate(16 + 8 + 4 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        data.putDouble(0.1).putDouble(-2.5); // "d" F64 [2]
+        data.putFloat(1.5f).putFloat(-3f); // "a" F32 [2, 1]
+        data.putShort(Float.floatToFloat16(0.5f)).putShort(Float.floatToFloat16(-65504f)); // "h" F16 [2]
+        data.putShort((short) (Float.floatToIntBits(3.140625f) >>> 16)).putShort((short) 0x3F80); // "b" BF16 [2]
+        String json = "{\"__metadata__\":{\"format\":\"pt\"},"
+                + "\"d\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[16,24]},"
+                + "\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[24,28]},"
+                + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[28,32]}}";
+        byte[] content = file(json, data.array(), true);
+        assertTrue(json.getBytes(StandardCharsets.UTF_8).length % 8 != 0, "the test must exercise the padding");
+        Safetensors.Contents c = Safetensors.read(bytes("py.safetensors", content));
+        assertEquals(Map.of("format", "pt"), c.metadata());
+        assertArrayEquals(new float[] {0.1f, -2.5f}, c.tensors().get("d").data());
+        assertArrayEquals(new int[] {2, 1}, c.tensors().get("a").shape());
+        assertArrayEquals(new float[] {1.5f, -3f}, c.tensors().get("a").data());
+        assertArrayEquals(new float[] {0.5f, -65504f}, c.tensors().get("h").data());
+        assertArrayEquals(new float[] {3.140625f, 1f}, c.tensors().get("b").data());
+        assertEquals(List.of("a", "b", "d", "h"), List.copyOf(c.tensors().keySet()));
+    }
+
+    @Test
+    void truncatedDataIsCorrupt() throws Exception {
+        Path f = dir.resolve("t.safetensors");
+        Safetensors.write(f, sample(), Map.of());
+        byte[] raw = Files.readAllBytes(f);
+        CorruptDataException e = corrupt("cut", Arrays.copyOf(raw, raw.length - 4));
+        assertTrue(e.getMessage().contains("past the data area"), e.getMessage());
+        e = corrupt("cut8", Arrays.copyOf(raw, 5));
+        assertTrue(e.getMessage().contains("fewer than the 8-byte"), e.getMessage());
+        e = corrupt("cuthdr", Arrays.copyOf(raw, 20));
+        assertTrue(e.getMessage().contains("larger than the 12 bytes"), e.getMessage());
+    }
+
+    @Test
+    void headerLengthLargerThanFileOrLimitIsCorrupt() throws Exception {
+        byte[] ok = file("{}", new byte[0], true);
+        ByteBuffer.wrap(ok).order(ByteOrder.LITTLE_ENDIAN).putLong(0, 1L << 40);
+        assertTrue(corrupt("big", ok).getMessage().contains("header length 1099511627776 is larger"));
+        ByteBuffer.wrap(ok).order(ByteOrder.LITTLE_ENDIAN).putLong(0, -1L);
+        assertTrue(corrupt("neg", ok).getMessage().contains("18446744073709551615"));
+    }
+
+    @Test
+    void overlapsGapsAndTrailingBytesAreCorrupt() throws Exception {
+        byte[] data = le(4, 1, 2, 3);
+        String overlap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}";
+        assertTrue(corrupt("o", file(overlap, data, true)).getMessage().contains("overlap"));
+        String gap = "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}";
+        assertTrue(corrupt("g", file(gap, data, true)).getMessage().contains("gap"));
+        String trailing = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+        assertTrue(corrupt("tr", file(trailing, data, true)).getMessage().contains("trailing"));
+        String shape = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,12]}}";
+        assertTrue(corrupt("s", file(shape, data, true)).getMessage().contains("needs 16 bytes"));
+        String backwards = "{\"a\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[12,0]}}";
+        assertTrue(corrupt("bw", file(backwards, data, true)).getMessage().contains("end before"));
+    }
+
+    @Test
+    void unsupportedDtypeAndMalformedHeadersAreCorrupt() throws Exception {
+        byte[] data = le(4, 1);
+        CorruptDataException e = corrupt("dt",
+                file("{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,4]}}", data, true));
+        assertTrue(e.getMessage().contains("unsupported dtype \"I64\"") && e.getMessage().contains("F32"), e.getMessage());
+        String[] bad = {
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},}", // trailing comma
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"a\":{}}", // duplicate key
+            "[1]",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0]}}",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1e12],\"data_offsets\":[0,4]}}",
+            "{\"a\":{\"shape\":[1],\"data_offsets\":[0,4]}}",
+            "{\"__metadata__\":{\"k\":1},\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+            "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}} x",
+            "{\"a\":\"\\q\"}",
+            "[".repeat(100_000),
+        };
+        for (int i = 0; i < bad.length; i++) {
+            corrupt("bad" + i, file(bad[i], data, true));
+        }
+        byte[] notUtf8 = file("{\"\u00e9\":1}", new byte[0], false);
+        notUtf8[10] = (byte) 0xFF;
+        assertTrue(corrupt("utf", notUtf8).getMessage().contains("UTF-8"));
+    }
+
+    @Test
+    void failureInTheMiddleOfAWriteLeavesThePreviousFileAndNoTemporaryFile() throws Exception {
+        Path f = dir.resolve("ckpt.safetensors");
+        Safetensors.write(f, Map.of("w", Tensor.of(new float[] {1, 2}, 2)), Map.of("v", "1"));
+        byte[] before = Files.readAllBytes(f);
+
+        IOException diskFull = new IOException("simulated: no space left on device");
+        IOException e = assertThrows(IOException.class, () -> Safetensors.write(f, sample(), Map.of(), name -> {
+            if (name.equals("dense1.bias")) sneakyThrow(diskFull);
+        }));
+        assertEquals(diskFull, e);
+        assertArrayEquals(before, Files.readAllBytes(f), "the previous checkpoint is intact");
+        assertOnlyFiles(f);
+
+        // A map whose iteration fails part-way.
+        Map<String, Tensor> failing = new AbstractMap<>() {
+            @Override
+            public Set<Entry<String, Tensor>> entrySet() {
+                return new java.util.AbstractSet<>() {
+                    @Override
+                    public Iterator<Entry<String, Tensor>> iterator() {
+                        Iterator<Entry<String, Tensor>> it = sample().entrySet().iterator();
+                        return new Iterator<>() {
+                            int seen;
+
+                            @Override
+                            public boolean hasNext() {
+                                return true;
+                            }
+
+                            @Override
+                            public Entry<String, Tensor> next() {
+                                if (++seen == 3) throw new IllegalStateException("simulated iteration failure");
+                                return it.next();
+                            }
+                        };
+                    }
+
+                    @Override
+                    public int size() {
+                        return 5;
+                    }
+                };
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> Safetensors.write(f, failing, Map.of()));
+        assertArrayEquals(before, Files.readAllBytes(f));
+        assertOnlyFiles(f);
+
+        // The rename itself fails: the target is a non-empty directory.
+        Path blocked = Files.createDirectories(dir.resolve("blocked"));
+        Files.writeString(blocked.resolve("keep"), "x");
+        assertThrows(IOException.class, () -> Safetensors.write(blocked, sample(), Map.of()));
+        assertTrue(Files.isDirectory(blocked));
+        assertOnlyFiles(f, blocked);
+
+        Safetensors.write(f, sample(), Map.of());
+        assertEquals(sample().keySet(), Safetensors.read(f).tensors().keySet());
+        assertOnlyFiles(f, blocked);
+    }
+
+    private void assertOnlyFiles(Path... expected) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(Set.of(expected), Set.copyOf(s.toList()), "no temporary file is left behind");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+}
