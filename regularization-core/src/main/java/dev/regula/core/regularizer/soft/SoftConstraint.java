@@ -40,6 +40,9 @@ public final class SoftConstraint implements ParameterRegularizer {
         ALL
     }
 
+    /** Relative slack at the band's edges for the projection (a few float ulps). */
+    private static final double EDGE_TOLERANCE = 1e-6;
+
     private final Schedule lambda;
     private final double max;
     private final double min;
@@ -122,7 +125,9 @@ public final class SoftConstraint implements ParameterRegularizer {
     }
 
     /**
-     * Projects every slice's norm into [min, max]; zero slices stay zero. Idempotent.
+     * Projects every slice's norm into [min, max] (up to a relative 1e-6 at the edges, float
+     * rounding); zero slices stay zero (they have no direction; their penalty stays λ/2·min² with
+     * zero gradient). Idempotent.
      *
      * @param p the parameter to project in place
      */
@@ -131,8 +136,9 @@ public final class SoftConstraint implements ParameterRegularizer {
         float[] v = p.value().data();
         for (int r = 0; r < s.count(); r++) {
             double norm = norm(v, s, r);
+            // Norms within float rounding of an edge count as inside, so a second projection is a no-op.
+            if (norm == 0 || (norm <= max * (1 + EDGE_TOLERANCE) && norm >= min * (1 - EDGE_TOLERANCE))) continue;
             double target = Math.min(Math.max(norm, min), max);
-            if (norm == 0 || target == norm) continue;
             float f = (float) (target / norm);
             int off = s.offset(r);
             for (int i = 0; i < s.length(); i++) v[off + i * s.stride()] *= f;
