@@ -33,7 +33,9 @@ import java.util.Optional;
  * each θ₀ is an own parameter named {@code soft-anchor.<parameter name>} with role OTHER, whose
  * gradient of the same penalty, −λ(θ − θ₀), is accumulated by {@link #apply} and applied by plain
  * gradient descent with rate {@code anchor_lr} in {@link LearnableRegularizer#updateOwnParameters}.
- * Own parameters appear when their model parameter is first seen or an anchor is set.
+ * Own parameters appear when their model parameter is first seen or an anchor is set; to resume
+ * from a checkpoint, pass its {@code soft-anchor.<parameter>} tensors to {@link #setAnchors} keyed
+ * by the model parameter's name before training.
  */
 public abstract sealed class SoftAnchor implements AnchoredRegularizer permits SoftAnchor.Fixed, SoftAnchor.Learnable {
     /** Where θ₀ comes from when no tensor was set. */
@@ -92,6 +94,11 @@ public abstract sealed class SoftAnchor implements AnchoredRegularizer permits S
     public final void setAnchor(String parameterName, Tensor reference) {
         Objects.requireNonNull(parameterName, "parameterName");
         Objects.requireNonNull(reference, "reference");
+        Parameter existing = anchors.get(parameterName);
+        if (existing != null && existing.value().sameShape(reference)) {
+            existing.value().copyFrom(reference); // keeps the own Parameter's identity for the learnable variant
+            return;
+        }
         anchors.put(parameterName, new Parameter(name(), parameterName, ParameterRole.OTHER, reference.copy()));
         unchecked.put(parameterName, Boolean.TRUE);
     }

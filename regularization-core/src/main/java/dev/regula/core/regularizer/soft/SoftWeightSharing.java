@@ -40,7 +40,9 @@ import java.util.Objects;
  *
  * <p><b>Initialisation</b>, deterministic, on the first {@link #penalty} or {@link #apply}: with
  * {@code init_range} = r (0 = max |θ| of the first parameter seen), μ_1..μ_{K−1} are evenly spaced
- * over [−r, r]; every σ_k is {@code init_sigma} (0 = that spacing); logits are 0.
+ * over [−r, r]; every σ_k is {@code init_sigma} (0 = that spacing); logits are 0. If some μ_k
+ * (k ≥ 1) is already non-zero at that point, the own parameters were set from outside (restored
+ * from a checkpoint through {@link #ownParameters()}) and are kept as they are.
  *
  * <p>Settings that work (Ullrich et al.): 16 components, π_0 = 0.99, λ = 0.003/N for a data loss
  * averaged over N training examples, lr 1e-4 for means and 3e-3 for log-precisions and logits.
@@ -273,6 +275,13 @@ public final class SoftWeightSharing implements LearnableRegularizer {
 
     private void ensureInitialized(Parameter p) {
         if (initialized) return;
+        float[] mu = means.value().data();
+        for (int j = 1; j < k; j++) {
+            if (mu[j] != 0f) { // set from outside, e.g. restored from a checkpoint: keep the prior as it is
+                initialized = true;
+                return;
+            }
+        }
         float m = 0;
         for (float x : p.value().data()) m = Math.max(m, Math.abs(x));
         initialize(m > 0 && Float.isFinite(m) ? m : 1.0);

@@ -17,6 +17,7 @@ import dev.regula.api.regularizer.Regularizers;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.regularizer.AnchoredRegularizer;
 import dev.regula.core.testing.GradientCheck;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +101,9 @@ class SoftAnchorTest {
             a[i] = old;
             assertEquals((plus - minus) / (2 * GradientCheck.EPS), g[i], 2e-3 + 2e-2 * Math.abs(g[i]), "dθ₀[" + i + "]");
         }
+
+        ((AnchoredRegularizer) r).setAnchor("dense1.weight", anchor.value().copy());
+        assertEquals(List.of(anchor), r.ownParameters(), "setting an anchor keeps the own parameter");
 
         double before = r.penalty(p, ctx);
         r.updateOwnParameters(ctx);

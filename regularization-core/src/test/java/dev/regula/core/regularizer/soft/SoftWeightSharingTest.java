@@ -119,6 +119,16 @@ class SoftWeightSharingTest {
     }
 
     @Test
+    void aPriorRestoredBeforeFirstUseIsKept() {
+        SoftWeightSharing trained = create("soft-weight-sharing(lambda=1, components=4, init_range=0.5)");
+        scramble(trained);
+        SoftWeightSharing resumed = create("soft-weight-sharing(lambda=1, components=4)");
+        for (int t = 0; t < 3; t++) resumed.ownParameters().get(t).value().copyFrom(trained.ownParameters().get(t).value());
+        Parameter p = weight(7, 3f); // a different range would give a different initialisation
+        assertEquals(trained.penalty(p, ctx), resumed.penalty(p, ctx), 1e-9);
+    }
+
+    @Test
     void farAwayWeightsStayFinite() {
         SoftWeightSharing r = create("soft-weight-sharing(lambda=1, components=4, init_range=0.1, init_sigma=0.01)");
         Parameter p = new Parameter("d", "weight", ParameterRole.WEIGHT, Tensor.of(new float[] {1000f, -1e4f, 0f}, 3));
