@@ -11,9 +11,9 @@ public final class SoftAnchorProvider extends BaseRegularizerProvider {
     public SoftAnchorProvider() {
         super("L2-SP: λ/2·‖θ − θ₀‖² toward initial, zero or pretrained weights θ₀, optionally learnable",
                 SpecSchema.of("regularizer", "soft-anchor",
-                        SpecKey.schedule("lambda", "0.01", 0, Double.POSITIVE_INFINITY, "strength λ of λ/2·‖θ − θ₀‖²"),
+                        SoftKeys.strength("lambda", "0.01", "strength λ of λ/2·‖θ − θ₀‖²"),
                         SpecKey.choice("to", "init", List.of("init", "zero"), "θ₀ when none is set: the weights at first use, or zeros"),
-                        SpecKey.number("anchor_lr", "0", 0, Double.MAX_VALUE, "learning rate of θ₀ itself; 0 keeps θ₀ fixed"),
+                        SoftKeys.nonNegative("anchor_lr", "0", "learning rate of θ₀ itself; 0 keeps θ₀ fixed"),
                         SpecKey.selector("weights")),
                 SoftAnchor::create);
     }

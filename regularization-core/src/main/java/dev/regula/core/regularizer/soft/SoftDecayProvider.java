@@ -11,7 +11,7 @@ public final class SoftDecayProvider extends BaseRegularizerProvider {
         super("decoupled decay that anneals with the learning-rate schedule: θ ← θ − λ·(η_t/η_0)·θ",
                 SpecSchema.of("regularizer", "soft-decay",
                         SpecKey.schedule("lambda", null, 0, 1, "fraction of θ removed per step at the reference learning rate"),
-                        SpecKey.number("lr0", "0", 0, Double.MAX_VALUE, "reference learning rate η_0; 0 = the first positive rate seen"),
+                        SoftKeys.nonNegative("lr0", "0", "reference learning rate η_0; 0 = the first positive rate seen"),
                         SpecKey.selector("weights")),
                 SoftDecay::create);
     }
