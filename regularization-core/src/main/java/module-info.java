@@ -26,4 +26,17 @@ module dev.regula.core {
             dev.regula.core.optim.AdamWProvider,
             dev.regula.core.optim.RmsPropProvider;
     provides ModelProvider with dev.regula.core.model.MlpModelProvider;
+    provides RegularizerProvider with
+            // --- soft regularizers (package dev.regula.core.regularizer.soft) ---
+            dev.regula.core.regularizer.soft.SoftDecayProvider,
+            dev.regula.core.regularizer.soft.SoftAnchorProvider,
+            dev.regula.core.regularizer.soft.SoftWeightSharingProvider,
+            dev.regula.core.regularizer.soft.SoftConstraintProvider,
+            // --- dropout and noise (package dev.regula.core.regularizer.noise) ---
+            dev.regula.core.regularizer.noise.DropoutProvider,
+            dev.regula.core.regularizer.noise.GaussianDropoutProvider,
+            dev.regula.core.regularizer.noise.GaussianNoiseProvider,
+            dev.regula.core.regularizer.noise.AlphaDropoutProvider,
+            dev.regula.core.regularizer.noise.SpatialDropoutProvider,
+            dev.regula.core.regularizer.noise.DropConnectProvider;
 }

@@ -1,0 +1,167 @@
+package dev.regula.core.regularizer.soft;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.api.StepContext;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.param.ParameterRole;
+import dev.regula.api.regularizer.Regularizers;
+import dev.regula.api.spec.SpecException;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.testing.GradientCheck;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SoftWeightSharingTest {
+    private final StepContext ctx = GradientCheck.train();
+
+    private static SoftWeightSharing create(String spec) {
+        return (SoftWeightSharing) Regularizers.installed().parse(spec);
+    }
+
+    private static Parameter weight(long seed, float scale) {
+        return new Parameter("dense1", "weight", ParameterRole.WEIGHT, GradientCheck.random(seed, scale, 4, 5));
+    }
+
+    /** Moves the prior away from its symmetric start so that every term of the gradient matters. */
+    private static void scramble(SoftWeightSharing r) {
+        List<Parameter> own = r.ownParameters();
+        float[] mu = own.get(0).value().data();
+        float[] s = own.get(1).value().data();
+        float[] l = own.get(2).value().data();
+        for (int j = 1; j < mu.length; j++) mu[j] += 0.05f * (j % 3 - 1);
+        for (int j = 0; j < s.length; j++) s[j] += 0.3f * ((j * 7) % 5 - 2) / 2f;
+        for (int j = 0; j < l.length; j++) l[j] = 0.4f * ((j * 5) % 3 - 1);
+    }
+
+    @Test
+    void ownParametersAreNamedAndInitialisedDeterministicallyFromTheWeights() {
+        SoftWeightSharing a = create("soft-weight-sharing(lambda=1, components=5)");
+        SoftWeightSharing b = create("soft-weight-sharing(lambda=1, components=5)");
+        Parameter p = weight(1, 0.8f);
+        a.penalty(p, ctx);
+        b.apply(p, ctx);
+        List<Parameter> own = a.ownParameters();
+        assertEquals(List.of("soft-weight-sharing.means", "soft-weight-sharing.log_precisions", "soft-weight-sharing.logits"),
+                own.stream().map(Parameter::name).toList());
+        own.forEach(q -> assertEquals(ParameterRole.OTHER, q.role()));
+        for (int t = 0; t < 3; t++) assertArrayEquals(own.get(t).value().data(), b.ownParameters().get(t).value().data());
+        float max = 0;
+        for (float x : p.value().data()) max = Math.max(max, Math.abs(x));
+        float[] mu = own.get(0).value().data();
+        assertEquals(0f, mu[0]);
+        assertEquals(-max, mu[1], 1e-6f);
+        assertEquals(max, mu[4], 1e-6f);
+        double[] pi = a.mixingProportions();
+        assertEquals(0.99, pi[0], 1e-9);
+        assertEquals(1.0, java.util.Arrays.stream(pi).sum(), 1e-9);
+    }
+
+    @Test
+    void gradientWithRespectToTheWeightsMatchesFiniteDifferences() {
+        SoftWeightSharing r = create("soft-weight-sharing(lambda=0.5, components=6, pi0=0.6, init_range=1)");
+        scramble(r);
+        GradientCheck.checkPenalty(r, weight(2, 1.2f), ctx);
+    }
+
+    @Test
+    void gradientsOfMeansLogPrecisionsAndLogitsMatchFiniteDifferences() {
+        SoftWeightSharing r = create("soft-weight-sharing(lambda=0.5, components=6, pi0=0.6, init_range=1)");
+        scramble(r);
+        Parameter p = weight(3, 1.2f);
+        Parameter p2 = new Parameter("dense2", "weight", ParameterRole.WEIGHT, GradientCheck.random(4, 0.7f, 3, 3));
+        r.apply(p, ctx); // gradients accumulate over parameters
+        r.apply(p2, ctx);
+        for (Parameter own : r.ownParameters()) {
+            float[] g = own.grad().data().clone();
+            float[] v = own.value().data();
+            for (int i = 0; i < v.length; i++) {
+                float old = v[i];
+                v[i] = old + GradientCheck.EPS;
+                double plus = r.penalty(p, ctx) + r.penalty(p2, ctx);
+                v[i] = old - GradientCheck.EPS;
+                double minus = r.penalty(p, ctx) + r.penalty(p2, ctx);
+                v[i] = old;
+                double numeric = (plus - minus) / (2 * GradientCheck.EPS);
+                if (own.name().endsWith("means") && i == 0) {
+                    assertEquals(0f, g[i], "μ₀ is fixed: no gradient");
+                    continue;
+                }
+                assertEquals(numeric, g[i], 2e-3 + 2e-2 * Math.abs(numeric), own.name() + "[" + i + "]");
+            }
+        }
+    }
+
+    @Test
+    void updatingTheOwnParametersLowersThePenalty() {
+        for (String opt : new String[] {"sgd", "adam"}) {
+            SoftWeightSharing r = create("soft-weight-sharing(lambda=0.1, components=4, own_optimizer=" + opt
+                    + ", lr_means=1e-3, lr_log_precisions=1e-2, lr_logits=1e-2)");
+            Parameter p = weight(5, 1f);
+            double first = r.penalty(p, ctx);
+            double previous = first;
+            for (int step = 0; step < 5; step++) {
+                r.apply(p, ctx);
+                r.updateOwnParameters(ctx);
+                double now = r.penalty(p, ctx);
+                assertTrue(now < previous, opt + " step " + step + ": " + now + " >= " + previous);
+                previous = now;
+                for (Parameter own : r.ownParameters()) {
+                    for (float g : own.grad().data()) assertEquals(0f, g, "gradients are zeroed");
+                }
+            }
+            assertEquals(0f, r.ownParameters().get(0).value().get(0), "μ₀ stays 0");
+            assertEquals(0.99, r.mixingProportions()[0], 1e-9, "π₀ stays fixed");
+        }
+    }
+
+    @Test
+    void aPriorRestoredBeforeFirstUseIsKept() {
+        SoftWeightSharing trained = create("soft-weight-sharing(lambda=1, components=4, init_range=0.5)");
+        scramble(trained);
+        SoftWeightSharing resumed = create("soft-weight-sharing(lambda=1, components=4)");
+        for (int t = 0; t < 3; t++) resumed.ownParameters().get(t).value().copyFrom(trained.ownParameters().get(t).value());
+        Parameter p = weight(7, 3f); // a different range would give a different initialisation
+        assertEquals(trained.penalty(p, ctx), resumed.penalty(p, ctx), 1e-9);
+    }
+
+    @Test
+    void farAwayWeightsStayFinite() {
+        SoftWeightSharing r = create("soft-weight-sharing(lambda=1, components=4, init_range=0.1, init_sigma=0.01)");
+        Parameter p = new Parameter("d", "weight", ParameterRole.WEIGHT, Tensor.of(new float[] {1000f, -1e4f, 0f}, 3));
+        double penalty = r.penalty(p, ctx);
+        assertTrue(Double.isFinite(penalty), "log-sum-exp must not underflow to log(0): " + penalty);
+        r.apply(p, ctx);
+        assertTrue(p.grad().allFinite());
+        assertTrue(p.grad().get(0) > 0 && p.grad().get(1) < 0, "pulled back toward the mixture");
+    }
+
+    @Test
+    void gammaHyperpriorPullsCollapsingPrecisionsBack() {
+        SoftWeightSharing free = create("soft-weight-sharing(lambda=1, components=3, init_range=1, own_optimizer=sgd, lr_log_precisions=0.1)");
+        SoftWeightSharing prior = create("soft-weight-sharing(lambda=1, components=3, init_range=1, own_optimizer=sgd, lr_log_precisions=0.1,"
+                + " gamma_shape=2, gamma_rate=10)");
+        Parameter p = weight(6, 1f);
+        for (SoftWeightSharing r : new SoftWeightSharing[] {free, prior}) {
+            r.apply(p, ctx);
+            r.updateOwnParameters(ctx);
+        }
+        float sFree = free.ownParameters().get(1).value().get(1);
+        float sPrior = prior.ownParameters().get(1).value().get(1);
+        assertTrue(sPrior < sFree, "the Gamma(2, 10) prior (mean precision 0.2) lowers the precision: " + sPrior + " vs " + sFree);
+        SpecException e = assertThrows(SpecException.class, () -> create("soft-weight-sharing(lambda=1, gamma_shape=2)"));
+        assertTrue(e.getMessage().contains("gamma_rate"), e.getMessage());
+    }
+
+    @Test
+    void specRoundTripsAndRejectsBadPi0() {
+        SoftWeightSharing r = create("soft-weight-sharing(lambda=1e-4)");
+        assertEquals(r.spec(), Regularizers.installed().parse(r.spec()).spec());
+        assertTrue(r.spec().contains("components=16"), r.spec());
+        SpecException e = assertThrows(SpecException.class, () -> create("soft-weight-sharing(lambda=1, pi0=1)"));
+        assertTrue(e.getMessage().contains("(0, 1)"), e.getMessage());
+    }
+}
