@@ -242,7 +242,7 @@ public final class Trainer {
     public McPrediction predictWithDropout(Tensor x, int samples, long seed) {
         if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         Tensor mean = null;
-        Tensor sq = null;
+        Tensor m2 = null;
         for (int s = 0; s < samples; s++) {
             StepContext ctx = new StepContext(Mode.TRAIN, s, 0, 0, seed, config.kernels());
             Tensor out = model.forward(x, ctx);
@@ -250,20 +250,20 @@ public final class Trainer {
             config.kernels().softmaxRows(out.rows(), out.rowSize(), out.data(), prob.data());
             if (mean == null) {
                 mean = Tensor.zeros(out.shape());
-                sq = Tensor.zeros(out.shape());
+                m2 = Tensor.zeros(out.shape());
             }
+            // Welford's update: exact zero variance when every sample is the same.
             float[] p = prob.data();
             float[] m = mean.data();
-            float[] q = sq.data();
+            float[] q = m2.data();
             for (int i = 0; i < p.length; i++) {
-                m[i] += p[i] / samples;
-                q[i] += p[i] * p[i] / samples;
+                float delta = p[i] - m[i];
+                m[i] += delta / (s + 1);
+                q[i] += delta * (p[i] - m[i]);
             }
         }
-        float[] m = mean.data();
-        float[] q = sq.data();
-        for (int i = 0; i < m.length; i++) q[i] = Math.max(0f, q[i] - m[i] * m[i]);
-        return new McPrediction(mean, sq);
+        config.kernels().scale(m2.size(), 1f / samples, m2.data(), 0);
+        return new McPrediction(mean, m2);
     }
 
     private boolean gradientsFinite() {
