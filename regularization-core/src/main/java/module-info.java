@@ -27,6 +27,20 @@ module dev.regula.core {
             dev.regula.core.optim.RmsPropProvider;
     provides ModelProvider with dev.regula.core.model.MlpModelProvider;
     provides RegularizerProvider with
+            // --- penalties, decay, proximal operators, constraints, clipping ---
+            dev.regula.core.regularizer.penalty.L1Provider,
+            dev.regula.core.regularizer.penalty.L2Provider,
+            dev.regula.core.regularizer.penalty.ElasticNetProvider,
+            dev.regula.core.regularizer.penalty.OrthogonalProvider,
+            dev.regula.core.regularizer.decay.WeightDecayProvider,
+            dev.regula.core.regularizer.proximal.L1ProximalProvider,
+            dev.regula.core.regularizer.proximal.GroupLassoProvider,
+            dev.regula.core.regularizer.constraint.MaxNormProvider,
+            dev.regula.core.regularizer.constraint.UnitNormProvider,
+            dev.regula.core.regularizer.constraint.MinMaxNormProvider,
+            dev.regula.core.regularizer.constraint.NonNegativeProvider,
+            dev.regula.core.regularizer.clip.ClipNormProvider,
+            dev.regula.core.regularizer.clip.ClipValueProvider,
             // --- soft regularizers (package dev.regula.core.regularizer.soft) ---
             dev.regula.core.regularizer.soft.SoftDecayProvider,
             dev.regula.core.regularizer.soft.SoftAnchorProvider,
