@@ -48,6 +48,10 @@ public final class Trainer {
      */
     public Trainer(Model model, TrainingConfig config) {
         this.config = config;
+        if (!config.optimizer().state().isEmpty()) {
+            throw new IllegalStateException("the optimizer " + config.optimizer().spec() + " already holds state from another "
+                    + "run; build a new TrainingConfig (or optimizer) for each Trainer");
+        }
         this.parameters = model.parameters();
         this.pipeline = new RegularizationPipeline(parameters, config.regularizers(), config.optimizer(), true);
         List<ActivationRegularizer> activations = pipeline.activationRegularizers();

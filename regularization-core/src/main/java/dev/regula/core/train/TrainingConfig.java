@@ -10,10 +10,15 @@ import dev.regula.api.regularizer.Regularizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Everything a {@link Trainer} needs besides the model and the data. Built with {@link #builder()};
  * regularizers and optimizers may be given as spec text, resolved through ServiceLoader.
+ *
+ * <p>Optimizers and some regularizers hold per-run state (moments, masks, anchors), so a
+ * configuration belongs to one Trainer: call {@link Builder#build()} again for another run (specs
+ * given as text are instantiated afresh by every build).
  *
  * <pre>{@code
  * TrainingConfig config = TrainingConfig.builder()
@@ -67,9 +72,9 @@ public record TrainingConfig(Optimizer optimizer, Loss loss, List<Regularizer> r
 
     /** Builder of {@link TrainingConfig}. Not thread-safe. */
     public static final class Builder {
-        private Optimizer optimizer;
+        private Supplier<Optimizer> optimizer;
         private Loss loss;
-        private final List<Regularizer> regularizers = new ArrayList<>();
+        private final List<Supplier<Regularizer>> regularizers = new ArrayList<>();
         private int epochs = 10;
         private int batchSize = 128;
         private long seed = 42;
@@ -82,15 +87,25 @@ public record TrainingConfig(Optimizer optimizer, Loss loss, List<Regularizer> r
         private Builder() {
         }
 
-        /** @param o the optimizer @return this */
+        /**
+         * @param o the optimizer instance (stateful: it belongs to the one Trainer built from this)
+         * @return this
+         */
         public Builder optimizer(Optimizer o) {
-            this.optimizer = o;
+            Objects.requireNonNull(o, "optimizer");
+            this.optimizer = () -> o;
             return this;
         }
 
-        /** @param spec optimizer spec text, e.g. {@code adam(lr=1e-3)} @return this */
+        /**
+         * @param spec optimizer spec text, e.g. {@code adam(lr=1e-3)}; validated now, and a fresh
+         *     optimizer is created by every {@link #build()}
+         * @return this
+         */
         public Builder optimizer(String spec) {
-            return optimizer(Optimizers.create(spec));
+            Optimizers.create(spec);
+            this.optimizer = () -> Optimizers.create(spec);
+            return this;
         }
 
         /** @param l the data loss @return this */
@@ -99,15 +114,25 @@ public record TrainingConfig(Optimizer optimizer, Loss loss, List<Regularizer> r
             return this;
         }
 
-        /** @param r a regularizer to add @return this */
+        /**
+         * @param r a regularizer instance to add (may be stateful: it belongs to the one Trainer built from this)
+         * @return this
+         */
         public Builder regularizer(Regularizer r) {
-            regularizers.add(Objects.requireNonNull(r, "regularizer"));
+            Objects.requireNonNull(r, "regularizer");
+            regularizers.add(() -> r);
             return this;
         }
 
-        /** @param spec regularizer spec text to add, e.g. {@code l2(lambda=1e-4)} @return this */
+        /**
+         * @param spec regularizer spec text to add, e.g. {@code l2(lambda=1e-4)}; validated now, and
+         *     a fresh regularizer is created by every {@link #build()}
+         * @return this
+         */
         public Builder regularizer(String spec) {
-            return regularizer(Regularizers.create(spec));
+            Regularizers.create(spec);
+            regularizers.add(() -> Regularizers.create(spec));
+            return this;
         }
 
         /** @param n epochs @return this */
@@ -162,7 +187,9 @@ public record TrainingConfig(Optimizer optimizer, Loss loss, List<Regularizer> r
         /** @return the configuration */
         public TrainingConfig build() {
             Kernels k = kernels != null ? kernels : KernelsSelection.create(threads);
-            return new TrainingConfig(optimizer, loss, regularizers, epochs, batchSize, seed, shuffle, k, nanPolicy, callbacks);
+            Optimizer o = optimizer == null ? null : optimizer.get();
+            List<Regularizer> rs = regularizers.stream().map(Supplier::get).toList();
+            return new TrainingConfig(o, loss, rs, epochs, batchSize, seed, shuffle, k, nanPolicy, callbacks);
         }
     }
 }

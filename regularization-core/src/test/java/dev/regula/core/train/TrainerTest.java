@@ -106,6 +106,14 @@ class TrainerTest {
     }
 
     @Test
+    void anOptimizerAlreadyUsedByAnotherRunIsRefused() {
+        TrainingConfig used = config().epochs(1).build();
+        new Trainer(mlp(1), used).fit(blobs(30, 1), null);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Trainer(mlp(1), used));
+        assertTrue(e.getMessage().contains("new TrainingConfig"), e.getMessage());
+    }
+
+    @Test
     void nanInTheInputStopsAtTheStepWhereItAppears() {
         Dataset data = blobs(64, 1);
         data.features().set(5, Float.NaN);
@@ -205,9 +213,11 @@ class TrainerTest {
 
     @Test
     void proximalL1ProducesExactZerosReportedAsSparsity() {
-        Trainer t = new Trainer(mlp(1), config().epochs(3).regularizer("l1-proximal(lambda=0.05)").build());
+        Trainer plain = new Trainer(mlp(1), config().epochs(3).build());
+        Trainer t = new Trainer(mlp(1), config().epochs(3).regularizer("l1-proximal(lambda=0.5)").build());
         EpochMetrics m = t.fit(blobs(120, 1), null).get(2);
-        assertTrue(m.overallSparsity() > 0.2, "sparsity " + m.overallSparsity());
+        assertEquals(0, plain.fit(blobs(120, 1), null).get(2).overallSparsity());
+        assertTrue(m.overallSparsity() > 0.5, "sparsity " + m.overallSparsity());
         ParameterStats bias = m.parameters().stream().filter(p -> p.name().endsWith("bias")).findFirst().orElseThrow();
         assertTrue(bias.sparsity() < 1.0, "biases are not selected by default");
     }
