@@ -1,6 +1,5 @@
 /**
- * Regula's examples and command line (work in progress: for now {@link dev.regula.examples.Main}
- * lists what is installed).
+ * Regula's examples and the {@code regula} command line ({@link dev.regula.examples.cli.RegulaCommand}).
  *
  * <p>It declares {@code uses} for the regularizer service because it loads plugins from class
  * loaders of its own (plugin directories), not only through the API's lookups.
@@ -8,6 +7,9 @@
 module dev.regula.examples {
     requires dev.regula.core;
     requires dev.regula.gan;
+    requires info.picocli;
+
+    opens dev.regula.examples.cli to info.picocli;
 
     uses dev.regula.api.regularizer.RegularizerProvider;
 }

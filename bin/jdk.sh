@@ -1,0 +1,34 @@
+# Shared by .ci/run and ./regula (sourced, not run): finding a JDK >= MIN_JAVA.
+# java_major DIR  -> major version of the JDK at DIR, or 0
+# find_jdk        -> the current JAVA_HOME if it is >= MIN_JAVA, else the newest JDK >= MIN_JAVA in
+#                    /usr/lib/jvm or behind `java` on PATH; nothing if there is none.
+: "${MIN_JAVA:=21}"
+
+java_major() { # major version of the JDK at $1, or 0
+  local v
+  [[ -x $1/bin/java && -x $1/bin/javac ]] || { echo 0; return; }
+  v=$("$1/bin/java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n1)
+  v=${v#1.}         # 1.8.0 -> 8.0
+  v=${v%%[!0-9]*}   # 25.0.3 -> 25, 21-ea -> 21
+  echo "${v:-0}"
+}
+find_jdk() { # prints the best JAVA_HOME >= MIN_JAVA, or nothing
+  local best="" best_major=0 candidate major
+  if [[ -n ${JAVA_HOME-} ]] && (( $(java_major "$JAVA_HOME") >= MIN_JAVA )); then
+    echo "$JAVA_HOME"; return
+  fi
+  local candidates=(/usr/lib/jvm/*)
+  if command -v java >/dev/null 2>&1; then
+    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
+  fi
+  for candidate in "${candidates[@]}"; do
+    [[ -d $candidate ]] || continue
+    candidate=$(readlink -f "$candidate")
+    major=$(java_major "$candidate")
+    if (( major >= MIN_JAVA && major > best_major )); then
+      best=$candidate best_major=$major
+    fi
+  done
+  echo "$best"
+}
+

@@ -1,0 +1,39 @@
+package dev.regula.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.regula.api.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class StandardizerTest {
+    @Test
+    void fittedOnTrainingDataGivesZeroMeanUnitVarianceThereAndReusesTheSameStatisticsElsewhere() {
+        Dataset train = new Dataset(Tensor.of(new float[] {0, 1, 2, 3, 4, 5}, 3, 2), Tensor.of(new float[] {0, 1, 0}, 3), 2);
+        Dataset test = new Dataset(Tensor.of(new float[] {2.5f, 2.5f}, 1, 2), Tensor.of(new float[] {1}, 1), 2);
+        Standardizer s = Standardizer.fit(train);
+        assertEquals(2.5, s.mean(), 1e-12);
+        assertEquals(Math.sqrt(17.5 / 6), s.std(), 1e-12);
+        Dataset t = s.apply(train);
+        double sum = 0;
+        double sq = 0;
+        for (float v : t.features().data()) {
+            sum += v;
+            sq += v * v;
+        }
+        assertEquals(0, sum / 6, 1e-6);
+        assertEquals(1, sq / 6, 1e-6);
+        assertEquals(0f, s.apply(test).features().get(0), 0f);
+        assertSame(train.labels(), t.labels());
+        assertEquals(0f, train.features().get(0), "the input is not modified");
+    }
+
+    @Test
+    void constantFeaturesKeepUnitScaleAndBadStatisticsAreRejected() {
+        Dataset flat = new Dataset(Tensor.of(new float[] {3, 3}, 2, 1), Tensor.of(new float[] {0, 1}, 2), 2);
+        assertEquals(1, Standardizer.fit(flat).std());
+        assertThrows(IllegalArgumentException.class, () -> new Standardizer(0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new Standardizer(Double.NaN, 1));
+    }
+}

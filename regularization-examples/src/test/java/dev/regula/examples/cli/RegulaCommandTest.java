@@ -1,0 +1,141 @@
+package dev.regula.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.core.checkpoint.Checkpoint;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegulaCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = RegulaCommand.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    /** Three separable classes in 4 features, as CSV with a header. */
+    Path blobsCsv(int n) throws IOException {
+        SplittableRandom r = new SplittableRandom(1);
+        StringBuilder sb = new StringBuilder("a,b,c,d,label\n");
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            for (int d = 0; d < 4; d++) sb.append(String.format(java.util.Locale.ROOT, "%.4f,", (d == c ? 2.0 : 0.0) + r.nextGaussian() * 0.5));
+            sb.append(c).append('\n');
+        }
+        Path f = dir.resolve("blobs.csv");
+        Files.writeString(f, sb.toString());
+        return f;
+    }
+
+    @Test
+    void listShowsProvidersWithKeysAndTheActiveKernels() {
+        Run r = run("list");
+        assertEquals(0, r.code(), r.err());
+        for (String s : List.of("Regularizers:", "l2", "lambda", "Optimizers:", "sgd", "Models:", "mlp", "Kernels:", "[active]")) {
+            assertTrue(r.out().contains(s), "missing " + s + " in\n" + r.out());
+        }
+    }
+
+    @Test
+    void trainsOnCsvAndWritesMetricsAndACheckpoint() throws IOException {
+        Path out = dir.resolve("out");
+        Run r = run("train", "--csv", blobsCsv(300).toString(), "--model", "mlp(hidden=16)", "--reg", "l2(lambda=1e-3)",
+                "--reg", "dropout(p=0.1)", "--epochs", "5", "--batch", "16", "--threads", "1", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("epoch  5"), r.out());
+        List<String> jsonl = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(5, jsonl.size());
+        assertTrue(jsonl.get(4).contains("\"penalties\":{\"l2(lambda=1e-3, on=weights)\""), jsonl.get(4));
+        assertEquals(6, Files.readAllLines(out.resolve("metrics.csv")).size());
+        Checkpoint c = Checkpoint.load(out.resolve(TrainCommand.CHECKPOINT));
+        assertEquals("5", c.metadata().get("epoch"));
+        assertTrue(c.parameters().containsKey("dense1.weight"));
+        double acc = Double.parseDouble(r.out().replaceAll("(?s).*final: test accuracy ([0-9.]+).*", "$1"));
+        assertTrue(acc > 0.9, "accuracy " + acc);
+    }
+
+    @Test
+    void aResumedRunEndsBitIdenticalToAnUninterruptedOne() throws IOException {
+        Path csv = blobsCsv(120);
+        String[] common = {"--csv", csv.toString(), "--model", "mlp(hidden=8)", "--reg", "dropout(p=0.2)", "--optimizer",
+                "adam(lr=0.01)", "--batch", "16", "--threads", "1"};
+        Path whole = dir.resolve("whole");
+        Path split = dir.resolve("split");
+        assertEquals(0, run(concat(common, "--epochs", "4", "--out", whole.toString())).code());
+        assertEquals(0, run(concat(common, "--epochs", "2", "--out", split.toString())).code());
+        Run resumed = run(concat(common, "--epochs", "4", "--out", split.toString(), "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("resumed at epoch 2"), resumed.out());
+        Map<String, dev.regula.api.tensor.Tensor> a = Checkpoint.load(whole.resolve(TrainCommand.CHECKPOINT)).parameters();
+        Map<String, dev.regula.api.tensor.Tensor> b = Checkpoint.load(split.resolve(TrainCommand.CHECKPOINT)).parameters();
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).data(), b.get(k).data(), k);
+        assertEquals(4, Files.readAllLines(split.resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void resumeWithOtherSettingsIsRefused() throws IOException {
+        Path csv = blobsCsv(60);
+        Path out = dir.resolve("o");
+        assertEquals(0, run("train", "--csv", csv.toString(), "--model", "mlp(hidden=4)", "--epochs", "1", "--out", out.toString()).code());
+        Run r = run("train", "--csv", csv.toString(), "--model", "mlp(hidden=5)", "--epochs", "2", "--out", out.toString(), "--resume");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("model=mlp(hidden=4)"), r.err());
+    }
+
+    @Test
+    void unknownRegularizerSuggestsTheNearestNameWithExitCode2() throws IOException {
+        Run r = run("train", "--csv", blobsCsv(30).toString(), "--reg", "dropuot(p=0.2)", "--out", dir.resolve("x").toString());
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("did you mean 'dropout'"), r.err());
+    }
+
+    @Test
+    void missingDataSaysHowToInstallItWithExitCode3() {
+        Run r = run("train", "--data", dir.resolve("nowhere").toString(), "--out", dir.resolve("x").toString());
+        assertEquals(ExitCode.DATA, r.code());
+        assertTrue(r.err().contains("apt-get install dataset-fashion-mnist"), r.err());
+    }
+
+    @Test
+    void unknownFlagIsAUsageError() {
+        Run r = run("train", "--epochz", "3");
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().contains("--epochz"), r.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length + 1);
+        out[0] = "train";
+        System.arraycopy(a, 0, out, 1, a.length);
+        System.arraycopy(b, 0, out, a.length + 1, b.length);
+        return out;
+    }
+}
