@@ -50,8 +50,9 @@ public interface ParameterSelector {
             throw new SpecException("empty parameter selector; allowed: " + FORMS);
         }
         List<ParameterSelector> parts = new ArrayList<>();
-        for (String raw : text.split("\\|")) {
+        for (String raw : text.split("\\|", -1)) {
             String part = raw.trim();
+            if (part.isEmpty()) throw new SpecException("empty alternative in parameter selector '" + text + "'; allowed: " + FORMS);
             String lower = part.toLowerCase(Locale.ROOT);
             if (lower.equals("weights")) parts.add(weights());
             else if (lower.equals("biases")) parts.add(biases());

@@ -144,7 +144,8 @@ public record SpecKey(String key, Type type, String defaultValue, double min, bo
     /** @return the allowed values in words, for messages and listings */
     public String allowed() {
         return switch (type) {
-            case NUMBER, SCHEDULE, INTEGER -> (minInclusive ? "[" : "(") + fmt(min) + ", " + fmt(max) + (maxInclusive ? "]" : ")")
+            case NUMBER, SCHEDULE, INTEGER -> (minInclusive && Double.isFinite(min) ? "[" : "(") + fmt(min) + ", " + fmt(max)
+                    + (maxInclusive && Double.isFinite(max) ? "]" : ")")
                     + (type == Type.INTEGER ? " whole numbers" : type == Type.SCHEDULE ? " (number or schedule)" : "");
             case BOOLEAN -> "true or false";
             case CHOICE -> String.join(" | ", choices);
