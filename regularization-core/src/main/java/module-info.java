@@ -17,6 +17,7 @@ module dev.regula.core {
     exports dev.regula.core.regularizer;
     exports dev.regula.core.layer;
     exports dev.regula.core.loss;
+    exports dev.regula.core.provider;
     exports dev.regula.core.train;
 
     provides KernelsProvider with dev.regula.core.kernels.ScalarKernelsProvider;

@@ -2,52 +2,20 @@ package dev.regula.core.optim;
 
 import dev.regula.api.optim.Optimizer;
 import dev.regula.api.optim.OptimizerProvider;
-import dev.regula.api.spec.Spec;
 import dev.regula.api.spec.SpecArguments;
-import dev.regula.api.spec.SpecException;
 import dev.regula.api.spec.SpecKey;
 import dev.regula.api.spec.SpecSchema;
 import java.util.List;
-import java.util.Objects;
+import dev.regula.core.provider.BaseProvider;
 import java.util.function.Function;
 
 /**
  * Base of the built-in optimizer providers: a description, a schema and a factory from
  * validated arguments. Subclasses are public no-argument classes (ServiceLoader needs one per provider).
  */
-abstract class BaseOptimizerProvider implements OptimizerProvider {
-    private final String description;
-    private final SpecSchema schema;
-    private final Function<SpecArguments, Optimizer> factory;
-
+abstract class BaseOptimizerProvider extends BaseProvider<Optimizer> implements OptimizerProvider {
     BaseOptimizerProvider(String description, SpecSchema schema, Function<SpecArguments, Optimizer> factory) {
-        this.description = Objects.requireNonNull(description);
-        this.schema = Objects.requireNonNull(schema);
-        this.factory = Objects.requireNonNull(factory);
-    }
-
-    @Override
-    public final String name() {
-        return schema.name();
-    }
-
-    @Override
-    public final String description() {
-        return description;
-    }
-
-    @Override
-    public final SpecSchema schema() {
-        return schema;
-    }
-
-    @Override
-    public final Optimizer create(Spec spec) {
-        Objects.requireNonNull(spec, "spec");
-        if (!spec.name().equals(name())) {
-            throw new SpecException("optimizer provider '" + name() + "' cannot create '" + spec.name() + "'");
-        }
-        return factory.apply(schema.bind(spec));
+        super("optimizer", description, schema, factory);
     }
 
     /**
