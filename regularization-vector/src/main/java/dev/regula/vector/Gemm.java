@@ -27,11 +27,11 @@ final class Gemm {
     /** Columns of the micro-kernel tile: two vectors. */
     static final int NR = 2 * LANES;
     /** Inner-dimension block: a KC×NR strip of B stays in L1. */
-    static final int KC = 256;
+    static final int KC = 512;
     /** Row block: an MC×KC panel of A stays in L2. */
-    static final int MC = 24 * MR;
+    static final int MC = 12 * MR;
     /** Column block: a KC×NC panel of B stays in L3. */
-    static final int NC = 4096;
+    static final int NC = 2048;
     /** Below this many multiply-adds (m·n·k) the product runs on the calling thread. */
     static final long PARALLEL_THRESHOLD = 1L << 21;
 
@@ -139,8 +139,7 @@ final class Gemm {
                         int bi = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            kernel(kc, pa, ir * kc, pb, bi, tile);
-                            addTile(tile, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc);
+                            kernel(kc, pa, ir * kc, pb, bi, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, tile);
                         }
                     }
                 }
@@ -209,8 +208,12 @@ final class Gemm {
         }
     }
 
-    /** tile = Σ_p pa-strip(p, :)ᵀ·pb-strip(p, :), an MR×NR block in 2·MR vector registers. */
-    private static void kernel(int kc, float[] pa, int ai, float[] pb, int bi, float[] tile) {
+    /**
+     * C[0:mr, 0:nr] += Σ_p pa-strip(p, :)ᵀ·pb-strip(p, :), accumulated as an MR×NR block in 2·MR
+     * vector registers; full tiles go straight to C, edge tiles through {@code tile}.
+     */
+    private static void kernel(int kc, float[] pa, int ai, float[] pb, int bi,
+                               int mr, int nr, float[] c, int cBase, int ldc, float[] tile) {
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -241,6 +244,27 @@ final class Gemm {
             ai += MR;
             bi += NR;
         }
+        if (mr == MR && nr == NR) {
+            int ci = cBase;
+            FloatVector.fromArray(F, c, ci).add(c00).intoArray(c, ci);
+            FloatVector.fromArray(F, c, ci + LANES).add(c01).intoArray(c, ci + LANES);
+            ci += ldc;
+            FloatVector.fromArray(F, c, ci).add(c10).intoArray(c, ci);
+            FloatVector.fromArray(F, c, ci + LANES).add(c11).intoArray(c, ci + LANES);
+            ci += ldc;
+            FloatVector.fromArray(F, c, ci).add(c20).intoArray(c, ci);
+            FloatVector.fromArray(F, c, ci + LANES).add(c21).intoArray(c, ci + LANES);
+            ci += ldc;
+            FloatVector.fromArray(F, c, ci).add(c30).intoArray(c, ci);
+            FloatVector.fromArray(F, c, ci + LANES).add(c31).intoArray(c, ci + LANES);
+            ci += ldc;
+            FloatVector.fromArray(F, c, ci).add(c40).intoArray(c, ci);
+            FloatVector.fromArray(F, c, ci + LANES).add(c41).intoArray(c, ci + LANES);
+            ci += ldc;
+            FloatVector.fromArray(F, c, ci).add(c50).intoArray(c, ci);
+            FloatVector.fromArray(F, c, ci + LANES).add(c51).intoArray(c, ci + LANES);
+            return;
+        }
         c00.intoArray(tile, 0 * NR);
         c01.intoArray(tile, 0 * NR + LANES);
         c10.intoArray(tile, 1 * NR);
@@ -253,6 +277,7 @@ final class Gemm {
         c41.intoArray(tile, 4 * NR + LANES);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + LANES);
+        addTile(tile, mr, nr, c, cBase, ldc);
     }
 
     /** C[0:mr, 0:nr] += tile[0:mr, 0:nr], C starting at cBase with row stride ldc. */
@@ -260,7 +285,7 @@ final class Gemm {
         for (int r = 0; r < mr; r++) {
             int ci = cBase + r * ldc;
             int ti = r * NR;
-            if (nr == NR) {
+            if (nr == NR) { // only rows are cut
                 FloatVector.fromArray(F, c, ci).add(FloatVector.fromArray(F, tile, ti)).intoArray(c, ci);
                 FloatVector.fromArray(F, c, ci + LANES).add(FloatVector.fromArray(F, tile, ti + LANES))
                         .intoArray(c, ci + LANES);

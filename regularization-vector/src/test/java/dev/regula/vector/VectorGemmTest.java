@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * GEMM of the SIMD kernels against core's {@link ScalarKernels}, for every transpose combination,
- * awkward shapes (tails in m, n and k; k crossing the KC block; n crossing the NC block), offsets
+ * awkward shapes (tails in m, n and k; m crossing the MC block, k the KC block, n the NC block), offsets
  * and leading dimensions larger than the width, alpha/beta other than 1/0. Tolerance: every element
  * within 1e-5 of its scale |alpha|·Σ_p|a·b| + |beta·c| (both sides reassociate differently).
  */
@@ -28,8 +28,8 @@ class VectorGemmTest {
     private final Kernels scalar = new ScalarKernels();
 
     static Stream<Arguments> cases() {
-        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {17, 33, 65}, {130, 67, 129}, {6, 16, 256}, {7, 17, 257},
-            {150, 40, 300}, {2, 4100, 3}, {300, 64, 120}, {256, 256, 256}};
+        int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {17, 33, 65}, {130, 67, 129}, {6, 32, 512}, {7, 33, 513},
+            {9, 20, 1100}, {150, 40, 300}, {2, 4100, 3}, {300, 64, 120}, {256, 256, 256}};
         List<Arguments> all = new ArrayList<>();
         for (int[] s : shapes) {
             for (int t = 0; t < 4; t++) {

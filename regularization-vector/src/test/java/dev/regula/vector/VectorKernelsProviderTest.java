@@ -49,6 +49,9 @@ class VectorKernelsProviderTest {
         Kernels k = provider.create(2);
         assertTrue(k.name().matches("vector\\(\\d+-bit, 2 threads\\)"), k.name());
         assertTrue(provider.create(1).name().endsWith("1 thread)"), provider.create(1).name());
+        int bits = Integer.parseInt(k.name().substring("vector(".length(), k.name().indexOf("-bit")));
+        assertTrue(bits <= Integer.getInteger("regula.test.maxVectorBits", Integer.MAX_VALUE),
+                "the run capped by -XX:MaxVectorSize must use that width, got " + k.name());
     }
 
     @Test
