@@ -30,9 +30,13 @@ final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
-    /** Float species with as many lanes as {@link #L}, for the dropout mask. */
-    private static final VectorSpecies<Float> FL =
-            VectorSpecies.of(float.class, VectorShape.forBitSize(L.vectorBitSize() / 2));
+    /**
+     * Float species with as many lanes as {@link #L}, for the dropout mask; null when longs get a
+     * single lane (64-bit vectors), where dropout runs its scalar loop.
+     */
+    private static final VectorSpecies<Float> FL = L.length() >= 2
+            ? VectorSpecies.of(float.class, VectorShape.forBitSize(L.vectorBitSize() / 2))
+            : null;
 
     private final int threads;
     private final Gemm gemm;
@@ -312,6 +316,17 @@ final class VectorKernels implements Kernels {
     @Override
     public void dropout(int n, float p, long key, float[] x, float[] y, float[] mask) {
         float keep = 1f / (1f - p);
+        int i = 0;
+        if (FL != null) i = dropoutVector(n, p, keep, key, x, y, mask);
+        for (; i < n; i++) {
+            float f = CounterRng.uniform(key, i) < p ? 0f : keep;
+            mask[i] = f;
+            y[i] = x[i] * f;
+        }
+    }
+
+    /** The SIMD part of {@link #dropout}; @return the first index left for the scalar tail */
+    private int dropoutVector(int n, float p, float keep, long key, float[] x, float[] y, float[] mask) {
         FloatVector keepV = FloatVector.broadcast(FL, keep);
         FloatVector zero = FloatVector.zero(FL);
         LongVector stride = LongVector.broadcast(L, (long) L.length() * CounterRng.GOLDEN);
@@ -331,11 +346,7 @@ final class VectorKernels implements Kernels {
             FloatVector.fromArray(FL, x, i).mul(f).intoArray(y, i);
             counter = counter.add(stride);
         }
-        for (; i < n; i++) {
-            float f = CounterRng.uniform(key, i) < p ? 0f : keep;
-            mask[i] = f;
-            y[i] = x[i] * f;
-        }
+        return i;
     }
 
     @Override
