@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,6 +118,44 @@ class VectorGemmTest {
             KernelsTestSupport.vector(1).gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c1, 0, n);
             KernelsTestSupport.vector(2).gemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c2, 0, n);
             assertArrayEquals(c1, c2, "blocking is the same per element whatever the split");
+        }
+    }
+
+    @Test
+    void concurrentCallersGetTheSameResultsAsSequentialOnes() throws Exception {
+        Kernels v = KernelsTestSupport.vector(2);
+        int m = 200;
+        int n = 150;
+        int k = 170;
+        int callers = 4;
+        float[][] as = new float[callers][];
+        float[][] bs = new float[callers][];
+        float[][] expected = new float[callers][];
+        Random rnd = new Random(9);
+        for (int t = 0; t < callers; t++) {
+            as[t] = new float[m * k];
+            bs[t] = new float[k * n];
+            for (int i = 0; i < as[t].length; i++) as[t][i] = (float) rnd.nextGaussian();
+            for (int i = 0; i < bs[t].length; i++) bs[t][i] = (float) rnd.nextGaussian();
+            expected[t] = new float[m * n];
+            v.gemm(false, t % 2 == 1, m, n, k, 1f, as[t], 0, k, bs[t], 0, t % 2 == 1 ? k : n, 0f, expected[t], 0, n);
+        }
+        ExecutorService exec = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<float[]>> results = new ArrayList<>();
+            for (int t = 0; t < callers; t++) {
+                int id = t;
+                results.add(exec.submit(() -> {
+                    float[] c = new float[m * n];
+                    for (int rep = 0; rep < 5; rep++) {
+                        v.gemm(false, id % 2 == 1, m, n, k, 1f, as[id], 0, k, bs[id], 0, id % 2 == 1 ? k : n, 0f, c, 0, n);
+                    }
+                    return c;
+                }));
+            }
+            for (int t = 0; t < callers; t++) assertArrayEquals(expected[t], results.get(t).get(), "caller " + t);
+        } finally {
+            exec.shutdownNow();
         }
     }
 
