@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * once, then for every block of {@value #NC} columns and {@value #KC} inner indices a panel of
  * op(B) is packed into {@link #NR}-column strips, for every block of {@value #MC} rows a panel
  * of alpha·op(A) is packed into {@value #MR}-row strips, and an {@value #MR}×{@link #NR}
- * register-tiled fused multiply-add micro-kernel (10 vector accumulators: 5×16 floats with
- * 256-bit AVX2, 5×32 with AVX-512) runs over the packed strips.
+ * register-tiled fused multiply-add micro-kernel (8 vector accumulators: 4×16 floats with
+ * 256-bit AVX2, 4×32 with AVX-512) runs over the packed strips.
  * Packing handles the four transpose combinations and zero-pads the edges, so every m, n and k
  * is handled by the same kernel; edge tiles are added to C through a small per-thread buffer.
  *
@@ -23,11 +23,12 @@ final class Gemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
     /**
-     * Rows of the micro-kernel tile. Five, not BLIS's six: with only 16 vector registers (AVX2)
-     * C2 spills a 6×2 tile (44 GFLOP/s at 1024³, against 73 for 5×2, measured with
-     * -XX:UseAVX=2), while with 32 registers 5×2 and 6×2 run alike (≈ 96 GFLOP/s, AVX-512).
+     * Rows of the micro-kernel tile. Four, not BLIS's six: with 16 vector registers (AVX2) C2
+     * spills a 6×2 tile, and 5×2 only runs fast in some compilations (module path yes, class path
+     * no); 4×2 leaves registers to spare. Measured at 1024³ on one Zen 4 core, module and class
+     * path: 4×2 73–90 GFLOP/s with -XX:UseAVX=2 (6×2: 44) and 90–104 with AVX-512 (6×2: ≈ 96).
      */
-    static final int MR = 5;
+    static final int MR = 4;
     /** Columns of the micro-kernel tile: two vectors. */
     static final int NR = 2 * LANES;
     /**
@@ -36,8 +37,8 @@ final class Gemm {
      * and halving those passes measured 1.3–1.4× faster at 1024³ (AVX2 and AVX-512, Zen 4).
      */
     static final int KC = 512;
-    /** Row block: an MC×KC panel of packed A (140 KiB) stays in L2. */
-    static final int MC = 14 * MR;
+    /** Row block: an MC×KC panel of packed A (144 KiB) stays in L2. */
+    static final int MC = 18 * MR;
     /** Column block: a KC×NC panel of packed B (4 MiB) stays in L3. */
     static final int NC = 2048;
     /** Below this many multiply-adds (m·n·k) the product runs on the calling thread. */
@@ -227,7 +228,6 @@ final class Gemm {
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
         FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
-        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(F, pb, bi);
             FloatVector b1 = FloatVector.fromArray(F, pb, bi + LANES);
@@ -243,9 +243,6 @@ final class Gemm {
             FloatVector a3 = FloatVector.broadcast(F, pa[ai + 3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(F, pa[ai + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
             ai += MR;
             bi += NR;
         }
@@ -262,9 +259,6 @@ final class Gemm {
             ci += ldc;
             FloatVector.fromArray(F, c, ci).add(c30).intoArray(c, ci);
             FloatVector.fromArray(F, c, ci + LANES).add(c31).intoArray(c, ci + LANES);
-            ci += ldc;
-            FloatVector.fromArray(F, c, ci).add(c40).intoArray(c, ci);
-            FloatVector.fromArray(F, c, ci + LANES).add(c41).intoArray(c, ci + LANES);
             return;
         }
         c00.intoArray(tile, 0);
@@ -275,8 +269,6 @@ final class Gemm {
         c21.intoArray(tile, 2 * NR + LANES);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + LANES);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + LANES);
         addTile(tile, mr, nr, c, cBase, ldc);
     }
 
