@@ -2,13 +2,24 @@ package dev.regula.vector;
 
 import dev.regula.api.kernels.Kernels;
 import dev.regula.api.kernels.KernelsProvider;
+import java.util.Optional;
 
 /**
- * Placeholder for the SIMD kernels provider: until the Vector API kernels land it reports itself
- * unsupported, so {@link dev.regula.api.kernels.KernelsSelection} falls back to core's scalar kernels.
+ * Publishes the SIMD {@link Kernels} built on the JDK Vector API ({@code jdk.incubator.vector}),
+ * priority 100 so that it wins over core's scalar kernels whenever it can run.
+ *
+ * <p>The incubator module is optional at run time: this class checks that it is present in the
+ * boot layer (or in this module's own layer) without touching any vector class, and the kernels
+ * class is only loaded by {@link #create(int)}. Without the module, {@link #isSupported()} is
+ * false and {@link #unsupportedReason()} says how to enable it; results are then computed by the
+ * scalar fallback. The JVM prints "WARNING: Using incubator modules" when the module is added;
+ * that warning cannot be turned off.
  */
 public final class VectorKernelsProvider implements KernelsProvider {
-    /** Creates the provider. */
+    /** The module that must be resolved for the SIMD kernels to run. */
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+    /** Creates the provider; cheap, touches no vector class. */
     public VectorKernelsProvider() {
     }
 
@@ -22,18 +33,56 @@ public final class VectorKernelsProvider implements KernelsProvider {
         return 100;
     }
 
+    /**
+     * @return true when {@code jdk.incubator.vector} is resolved in the boot layer or in the
+     *     layer of this module
+     */
     @Override
     public boolean isSupported() {
-        return false;
+        return vectorModulePresent();
     }
 
     @Override
     public String unsupportedReason() {
-        return "the SIMD kernels are not implemented yet in this build";
+        if (isSupported()) return "";
+        return "module " + VECTOR_MODULE + " is not resolved: add --add-modules " + VECTOR_MODULE
+                + " to the java command line to enable SIMD kernels (on the module path and on the class path alike)";
     }
 
+    /**
+     * @param threads the number of threads GEMM may use (≥ 1); element-wise kernels run on the
+     *     calling thread
+     * @return SIMD kernels whose {@link Kernels#name()} names the vector width and thread count,
+     *     e.g. {@code vector(256-bit, 2 threads)}
+     * @throws IllegalArgumentException if {@code threads < 1}
+     * @throws UnsupportedOperationException if {@link #isSupported()} is false
+     */
     @Override
     public Kernels create(int threads) {
-        throw new UnsupportedOperationException(unsupportedReason());
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        if (!isSupported()) {
+            throw new UnsupportedOperationException(unsupportedReason());
+        }
+        return Holder.create(threads);
+    }
+
+    static boolean vectorModulePresent() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent()) return true;
+        ModuleLayer own = VectorKernelsProvider.class.getModule().getLayer();
+        if (own == null) return false;
+        Optional<Module> m = own.findModule(VECTOR_MODULE);
+        return m.isPresent();
+    }
+
+    /** Loads the kernels class only on first use, so nothing of the incubator API is touched earlier. */
+    private static final class Holder {
+        private Holder() {
+        }
+
+        static Kernels create(int threads) {
+            return new VectorKernels(threads);
+        }
     }
 }

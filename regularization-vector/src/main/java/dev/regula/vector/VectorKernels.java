@@ -1,0 +1,394 @@
+package dev.regula.vector;
+
+import dev.regula.api.kernels.CounterRng;
+import dev.regula.api.kernels.Kernels;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels} on {@code jdk.incubator.vector}: flat loops over {@link FloatVector} up to
+ * {@code species.loopBound(n)} and a scalar tail, no allocation in hot loops (llama3.java style).
+ *
+ * <p>Agreement with core's {@code ScalarKernels}: element-wise kernels evaluate the same float
+ * operations in the same order (no fused multiply-add), so their results are bit-identical except
+ * {@link #softmaxRows} (vector {@code exp}, ≤ 1 ulp per element, sum reassociated). Reductions
+ * accumulate in float lanes with fused multiply-add over blocks of {@value #BLOCK} elements and
+ * add the block sums in double: relative error well below 1e-5 of Σ|terms|. GEMM reassociates
+ * (blocked, fused multiply-add); dropout masks are bit-identical.
+ *
+ * <p>Package-private: only {@link VectorKernelsProvider} creates it, after checking that the
+ * incubator module is present. Thread-safe: GEMM keeps its packing buffers per thread.
+ */
+final class VectorKernels implements Kernels {
+    /** Elements per float-accumulated block in reductions before the partial sum goes to double. */
+    static final int BLOCK = 1024;
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    /**
+     * Float species with as many lanes as {@link #L}, for the dropout mask; null when longs get a
+     * single lane (64-bit vectors), where dropout runs its scalar loop.
+     */
+    private static final VectorSpecies<Float> FL = L.length() >= 2
+            ? VectorSpecies.of(float.class, VectorShape.forBitSize(L.vectorBitSize() / 2))
+            : null;
+
+    private final int threads;
+    private final Gemm gemm;
+    /** (0, 1, …, lanes−1)·GOLDEN, the per-lane counter increments of the dropout RNG. */
+    private final LongVector laneCounters;
+
+    VectorKernels(int threads) {
+        this.threads = threads;
+        this.gemm = new Gemm(threads);
+        this.laneCounters = LongVector.zero(L).addIndex(1).mul(CounterRng.GOLDEN);
+    }
+
+    @Override
+    public String name() {
+        return "vector(" + F.vectorBitSize() + "-bit, " + threads + (threads == 1 ? " thread)" : " threads)");
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        gemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+            FloatVector yv = FloatVector.fromArray(F, y, yOff + i);
+            yv.add(xv.mul(alpha)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += alpha * x[xOff + i];
+    }
+
+    @Override
+    public void scale(int n, float alpha, float[] x, int off) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, off + i).mul(alpha).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] *= alpha;
+    }
+
+    @Override
+    public double dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            int len = Math.min(BLOCK, n - start);
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            int i = 0;
+            int step = 2 * F.length();
+            for (int bound = len - len % step; i < bound; i += step) {
+                int xi = xOff + start + i;
+                int yi = yOff + start + i;
+                acc0 = FloatVector.fromArray(F, x, xi).fma(FloatVector.fromArray(F, y, yi), acc0);
+                acc1 = FloatVector.fromArray(F, x, xi + F.length())
+                        .fma(FloatVector.fromArray(F, y, yi + F.length()), acc1);
+            }
+            for (int bound = F.loopBound(len); i < bound; i += F.length()) {
+                acc0 = FloatVector.fromArray(F, x, xOff + start + i)
+                        .fma(FloatVector.fromArray(F, y, yOff + start + i), acc0);
+            }
+            s += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) s += (double) x[xOff + start + i] * y[yOff + start + i];
+        }
+        return s;
+    }
+
+    @Override
+    public double sumSquares(int n, float[] x, int off) {
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            int len = Math.min(BLOCK, n - start);
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            int i = 0;
+            int step = 2 * F.length();
+            for (int bound = len - len % step; i < bound; i += step) {
+                FloatVector v0 = FloatVector.fromArray(F, x, off + start + i);
+                FloatVector v1 = FloatVector.fromArray(F, x, off + start + i + F.length());
+                acc0 = v0.fma(v0, acc0);
+                acc1 = v1.fma(v1, acc1);
+            }
+            for (int bound = F.loopBound(len); i < bound; i += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, x, off + start + i);
+                acc0 = v.fma(v, acc0);
+            }
+            s += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) {
+                double v = x[off + start + i];
+                s += v * v;
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public double sumAbs(int n, float[] x, int off) {
+        double s = 0;
+        for (int start = 0; start < n; start += BLOCK) {
+            int len = Math.min(BLOCK, n - start);
+            FloatVector acc = FloatVector.zero(F);
+            int i = 0;
+            for (int bound = F.loopBound(len); i < bound; i += F.length()) {
+                acc = acc.add(FloatVector.fromArray(F, x, off + start + i).abs());
+            }
+            s += acc.reduceLanes(VectorOperators.ADD);
+            for (; i < len; i++) s += Math.abs(x[off + start + i]);
+        }
+        return s;
+    }
+
+    @Override
+    public float maxAbs(int n, float[] x, int off) {
+        FloatVector acc = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            acc = acc.max(FloatVector.fromArray(F, x, off + i).abs());
+        }
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) m = Math.max(m, Math.abs(x[off + i]));
+        return m;
+    }
+
+    @Override
+    public void addScaledSign(int n, float alpha, float[] x, int xOff, float[] g, int gOff) {
+        FloatVector one = FloatVector.broadcast(F, 1f);
+        FloatVector minusOne = FloatVector.broadcast(F, -1f);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+            // signum: ±1, and x itself for ±0 and NaN (exactly Math.signum)
+            FloatVector sign = xv.blend(one, xv.compare(VectorOperators.GT, 0f))
+                    .blend(minusOne, xv.compare(VectorOperators.LT, 0f));
+            FloatVector.fromArray(F, g, gOff + i).add(sign.mul(alpha)).intoArray(g, gOff + i);
+        }
+        for (; i < n; i++) g[gOff + i] += alpha * Math.signum(x[xOff + i]);
+    }
+
+    @Override
+    public void softThreshold(int n, float t, float[] x, int off) {
+        IntVector signBit = IntVector.broadcast(F.withLanes(int.class), 0x80000000);
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, off + i);
+            FloatVector a = v.abs().sub(t);
+            VectorMask<Float> keep = a.compare(VectorOperators.GT, 0f);
+            // a > 0 has a clear sign bit: OR in the sign of v (copySign)
+            IntVector bits = a.reinterpretAsInts().or(v.reinterpretAsInts().and(signBit));
+            zero.blend(bits.reinterpretAsFloats(), keep).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            float v = x[off + i];
+            float a = Math.abs(v) - t;
+            x[off + i] = a > 0f ? Math.copySign(a, v) : 0f;
+        }
+    }
+
+    @Override
+    public void clamp(int n, float lo, float hi, float[] x, int off) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, off + i).max(lo).min(hi).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] = Math.min(Math.max(x[off + i], lo), hi);
+    }
+
+    @Override
+    public void relu(int n, float[] x, int xOff, float[] y, int yOff) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xOff + i).max(0f).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = Math.max(x[xOff + i], 0f);
+    }
+
+    @Override
+    public void reluBackward(int n, float[] x, float[] gOut, float[] gIn) {
+        FloatVector zero = FloatVector.zero(F);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            VectorMask<Float> pos = FloatVector.fromArray(F, x, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(F, gOut, i), pos).intoArray(gIn, i);
+        }
+        for (; i < n; i++) gIn[i] = x[i] > 0f ? gOut[i] : 0f;
+    }
+
+    @Override
+    public void addRowVector(int rows, int cols, float[] bias, float[] out) {
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int c = 0;
+            for (; c < bound; c += F.length()) {
+                FloatVector.fromArray(F, out, o + c).add(FloatVector.fromArray(F, bias, c)).intoArray(out, o + c);
+            }
+            for (; c < cols; c++) out[o + c] += bias[c];
+        }
+    }
+
+    @Override
+    public void addColumnSums(int rows, int cols, float[] x, float[] acc) {
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            int c = 0;
+            for (; c < bound; c += F.length()) {
+                FloatVector.fromArray(F, acc, c).add(FloatVector.fromArray(F, x, o + c)).intoArray(acc, c);
+            }
+            for (; c < cols; c++) acc[c] += x[o + c];
+        }
+    }
+
+    @Override
+    public void sgdMomentum(int n, float lr, float momentum, boolean nesterov, float[] p, float[] g, float[] v) {
+        int bound = F.loopBound(n);
+        int i = 0;
+        if (momentum == 0f) {
+            for (; i < bound; i += F.length()) {
+                FloatVector pv = FloatVector.fromArray(F, p, i);
+                pv.sub(FloatVector.fromArray(F, g, i).mul(lr)).intoArray(p, i);
+            }
+            for (; i < n; i++) p[i] -= lr * g[i];
+            return;
+        }
+        if (nesterov) {
+            for (; i < bound; i += F.length()) {
+                FloatVector gv = FloatVector.fromArray(F, g, i);
+                FloatVector vi = FloatVector.fromArray(F, v, i).mul(momentum).add(gv);
+                vi.intoArray(v, i);
+                FloatVector.fromArray(F, p, i).sub(gv.add(vi.mul(momentum)).mul(lr)).intoArray(p, i);
+            }
+        } else {
+            for (; i < bound; i += F.length()) {
+                FloatVector vi = FloatVector.fromArray(F, v, i).mul(momentum).add(FloatVector.fromArray(F, g, i));
+                vi.intoArray(v, i);
+                FloatVector.fromArray(F, p, i).sub(vi.mul(lr)).intoArray(p, i);
+            }
+        }
+        for (; i < n; i++) {
+            float vi = momentum * v[i] + g[i];
+            v[i] = vi;
+            p[i] -= lr * (nesterov ? g[i] + momentum * vi : vi);
+        }
+    }
+
+    @Override
+    public void adam(int n, float lr, float beta1, float beta2, float eps, float bc1, float bc2,
+                     float[] p, float[] g, float[] m, float[] v) {
+        float c1 = 1f - beta1;
+        float c2 = 1f - beta2;
+        float step = lr / bc1;
+        float invBc2 = 1f / bc2;
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector gi = FloatVector.fromArray(F, g, i);
+            FloatVector mi = FloatVector.fromArray(F, m, i).mul(beta1).add(gi.mul(c1));
+            FloatVector vi = FloatVector.fromArray(F, v, i).mul(beta2).add(gi.mul(c2).mul(gi));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.mul(invBc2).sqrt().add(eps);
+            FloatVector.fromArray(F, p, i).sub(mi.mul(step).div(denom)).intoArray(p, i);
+        }
+        for (; i < n; i++) {
+            float gi = g[i];
+            float mi = beta1 * m[i] + c1 * gi;
+            float vi = beta2 * v[i] + c2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            p[i] -= step * mi / ((float) Math.sqrt(vi * invBc2) + eps);
+        }
+    }
+
+    @Override
+    public void dropout(int n, float p, long key, float[] x, float[] y, float[] mask) {
+        float keep = 1f / (1f - p);
+        int i = 0;
+        if (FL != null) i = dropoutVector(n, p, keep, key, x, y, mask);
+        for (; i < n; i++) {
+            float f = CounterRng.uniform(key, i) < p ? 0f : keep;
+            mask[i] = f;
+            y[i] = x[i] * f;
+        }
+    }
+
+    /** The SIMD part of {@link #dropout}; @return the first index left for the scalar tail */
+    private int dropoutVector(int n, float p, float keep, long key, float[] x, float[] y, float[] mask) {
+        FloatVector keepV = FloatVector.broadcast(FL, keep);
+        FloatVector zero = FloatVector.zero(FL);
+        LongVector stride = LongVector.broadcast(L, (long) L.length() * CounterRng.GOLDEN);
+        // counter of lane j at element i: key + (i + j)·GOLDEN, wrapping exactly like the scalar long
+        LongVector counter = laneCounters.add(key);
+        int i = 0;
+        for (int bound = FL.loopBound(n); i < bound; i += FL.length()) {
+            LongVector z = counter;
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+            // 24 random bits convert to float exactly, as (bits >>> 40) * 2^-24f does in CounterRng
+            FloatVector u = ((FloatVector) z.lanewise(VectorOperators.LSHR, 40)
+                    .convertShape(VectorOperators.L2F, FL, 0)).mul(0x1.0p-24f);
+            FloatVector f = keepV.blend(zero, u.compare(VectorOperators.LT, p));
+            f.intoArray(mask, i);
+            FloatVector.fromArray(FL, x, i).mul(f).intoArray(y, i);
+            counter = counter.add(stride);
+        }
+        return i;
+    }
+
+    @Override
+    public void multiply(int n, float[] x, float[] y, float[] z) {
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, i).mul(FloatVector.fromArray(F, y, i)).intoArray(z, i);
+        }
+        for (; i < n; i++) z[i] = x[i] * y[i];
+    }
+
+    @Override
+    public void softmaxRows(int rows, int cols, float[] x, float[] out) {
+        int bound = F.loopBound(cols);
+        for (int r = 0; r < rows; r++) {
+            int o = r * cols;
+            FloatVector maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            int c = 0;
+            for (; c < bound; c += F.length()) maxV = maxV.max(FloatVector.fromArray(F, x, o + c));
+            float max = maxV.reduceLanes(VectorOperators.MAX);
+            for (; c < cols; c++) max = Math.max(max, x[o + c]);
+            double sum = 0;
+            for (int start = 0; start < cols; start += BLOCK) {
+                int end = Math.min(cols, start + BLOCK);
+                FloatVector acc = FloatVector.zero(F);
+                c = start;
+                for (int b = start + F.loopBound(end - start); c < b; c += F.length()) {
+                    FloatVector e = FloatVector.fromArray(F, x, o + c).sub(max).lanewise(VectorOperators.EXP);
+                    e.intoArray(out, o + c);
+                    acc = acc.add(e);
+                }
+                sum += acc.reduceLanes(VectorOperators.ADD);
+                for (; c < end; c++) {
+                    float e = (float) Math.exp(x[o + c] - max);
+                    out[o + c] = e;
+                    sum += e;
+                }
+            }
+            float inv = (float) (1.0 / sum);
+            c = 0;
+            for (; c < bound; c += F.length()) FloatVector.fromArray(F, out, o + c).mul(inv).intoArray(out, o + c);
+            for (; c < cols; c++) out[o + c] *= inv;
+        }
+    }
+}
