@@ -32,3 +32,12 @@ find_jdk() { # prints the best JAVA_HOME >= MIN_JAVA, or nothing
   echo "$best"
 }
 
+
+# quiet_maven_on_new_jdks: Maven 3.9's bundled Guice calls sun.misc.Unsafe, which JDK 24+ reports
+# with four WARNING lines on every run; the option silencing them does not exist before JDK 23, so
+# it is added to MAVEN_OPTS (Maven's own JVM only, not the tests') only for JAVA_HOME >= 24.
+quiet_maven_on_new_jdks() {
+  if (( $(java_major "$JAVA_HOME") >= 24 )) && [[ ${MAVEN_OPTS-} != *sun-misc-unsafe-memory-access* ]]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+  fi
+}

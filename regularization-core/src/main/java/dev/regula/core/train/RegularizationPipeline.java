@@ -178,6 +178,14 @@ public final class RegularizationPipeline {
         }
     }
 
+    /** @return true if no model parameter's gradient holds NaN or Inf */
+    public boolean gradientsFinite() {
+        for (Parameter p : parameters) {
+            if (!p.grad().allFinite()) return false;
+        }
+        return true;
+    }
+
     private void checkGradients(StepContext ctx, String stage) {
         if (!checkFinite) return;
         for (Parameter p : parameters) {

@@ -171,16 +171,16 @@ public final class Trainer {
             double loss = config.loss().compute(out, y, gradOut, config.kernels());
             model.backward(gradOut, ctx);
             pipeline.afterBackward(ctx);
-            if (!Double.isFinite(loss) || !gradientsFinite()) {
-                if (config.nanPolicy() == NanPolicy.SKIP_STEP) {
+            // Under STOP, pipeline.update checks the gradients itself and names the parameter.
+            boolean skip = config.nanPolicy() == NanPolicy.SKIP_STEP;
+            if (!Double.isFinite(loss) || (skip && !pipeline.gradientsFinite())) {
+                if (skip) {
                     skipped++;
                     step++;
                     continue;
                 }
-                if (!Double.isFinite(loss)) {
-                    throw new NumericalFaultException(step, "loss", "the data loss is " + loss + " at step " + step
-                            + " (epoch " + epoch + "); lower the learning rate, add clip-norm(max=...) or check the input data");
-                }
+                throw new NumericalFaultException(step, "loss", "the data loss is " + loss + " at step " + step
+                        + " (epoch " + epoch + "); lower the learning rate, add clip-norm(max=...) or check the input data");
             }
             pipeline.update(ctx);
             step++;
@@ -268,13 +268,6 @@ public final class Trainer {
         }
         config.kernels().scale(m2.size(), 1f / samples, m2.data(), 0);
         return new McPrediction(mean, m2);
-    }
-
-    private boolean gradientsFinite() {
-        for (Parameter p : parameters) {
-            if (!p.grad().allFinite()) return false;
-        }
-        return true;
     }
 
     private List<ParameterStats> parameterStats() {
