@@ -1,19 +1,32 @@
 package dev.regula.examples.cli;
 
+import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.regularizer.AnchoredRegularizer;
 import dev.regula.core.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Checkpoints of a training run: parameters (the model's and learnable regularizers'), optimizer
- * state, and the position (step, epoch) with the run's settings in the metadata, so that a resumed
- * run continues exactly where the saved one was and refuses different settings.
+ * state, the references θ₀ of anchored regularizers such as {@code soft-anchor}, and the position
+ * (step, epoch) with the run's settings in the metadata, so that a resumed run continues exactly
+ * where the saved one was and refuses different settings.
+ *
+ * <p>Anchors are stored as extra state under {@code anchor/<index of the regularizer>/<parameter>};
+ * optimizer state keys always contain {@code #}, anchor keys never do, so the two cannot collide.
+ * Without them a resumed {@code soft-anchor(to=init)} would capture the resumed weights as its
+ * reference instead of the initial ones.
  */
 final class Resume {
+    private static final String ANCHOR_PREFIX = "anchor/";
+
     private Resume() {
     }
 
@@ -21,7 +34,16 @@ final class Resume {
         Map<String, String> meta = new LinkedHashMap<>(settings);
         meta.put("step", String.valueOf(trainer.step()));
         meta.put("epoch", String.valueOf(trainer.epoch()));
-        Checkpoint.save(file, trainer.pipeline().allParameters(), trainer.config().optimizer().state(), meta);
+        Map<String, Tensor> extra = new LinkedHashMap<>(trainer.config().optimizer().state());
+        List<Regularizer> regularizers = trainer.config().regularizers();
+        for (int i = 0; i < regularizers.size(); i++) {
+            if (!(regularizers.get(i) instanceof AnchoredRegularizer anchored)) continue;
+            for (Parameter p : trainer.model().parameters()) {
+                int index = i;
+                anchored.anchor(p.name()).ifPresent(t -> extra.put(ANCHOR_PREFIX + index + "/" + p.name(), t));
+            }
+        }
+        Checkpoint.save(file, trainer.pipeline().allParameters(), extra, meta);
     }
 
     static void restore(Path file, Trainer trainer, Map<String, String> settings) throws IOException {
@@ -36,8 +58,33 @@ final class Resume {
                         + " but this run has " + e.getKey() + "=" + e.getValue() + "; use the same settings to resume");
             }
         }
+        Map<String, Tensor> optimizerState = new LinkedHashMap<>();
+        List<Regularizer> regularizers = trainer.config().regularizers();
+        for (Map.Entry<String, Tensor> e : c.extraState().entrySet()) {
+            if (!e.getKey().startsWith(ANCHOR_PREFIX)) {
+                optimizerState.put(e.getKey(), e.getValue());
+                continue;
+            }
+            String rest = e.getKey().substring(ANCHOR_PREFIX.length());
+            int slash = rest.indexOf('/');
+            int index = slash > 0 ? parseIndex(rest.substring(0, slash)) : -1;
+            if (index < 0 || index >= regularizers.size() || !(regularizers.get(index) instanceof AnchoredRegularizer anchored)) {
+                throw new IllegalArgumentException("--resume: the checkpoint " + file + " has anchor state '" + e.getKey()
+                        + "' that matches no anchored regularizer of this run; use the same --reg settings to resume");
+            }
+            anchored.setAnchor(rest.substring(slash + 1), e.getValue());
+        }
+        // after the anchors: a learnable anchor's own parameters exist only once it is set
         c.restoreInto(trainer.pipeline().allParameters());
-        trainer.config().optimizer().loadState(c.extraState());
+        trainer.config().optimizer().loadState(optimizerState);
         trainer.resumeAt(Long.parseLong(c.metadata().get("step")), Integer.parseInt(c.metadata().get("epoch")));
+    }
+
+    private static int parseIndex(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

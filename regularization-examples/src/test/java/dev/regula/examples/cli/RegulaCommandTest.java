@@ -83,11 +83,22 @@ class RegulaCommandTest {
 
     @Test
     void aResumedRunEndsBitIdenticalToAnUninterruptedOne() throws IOException {
+        assertResumeIsBitIdentical("dropout(p=0.2)", "whole", "split");
+    }
+
+    @Test
+    void aResumedSoftAnchorKeepsItsInitialReference() throws IOException {
+        // soft-anchor(to=init) captures θ₀ at first sight; a resume must restore it, not recapture
+        assertResumeIsBitIdentical("soft-anchor(lambda=0.5)", "whole-anchor", "split-anchor");
+        assertResumeIsBitIdentical("soft-anchor(lambda=0.5, anchor_lr=0.05)", "whole-learnable", "split-learnable");
+    }
+
+    private void assertResumeIsBitIdentical(String reg, String wholeDir, String splitDir) throws IOException {
         Path csv = blobsCsv(120);
-        String[] common = {"--csv", csv.toString(), "--model", "mlp(hidden=8)", "--reg", "dropout(p=0.2)", "--optimizer",
+        String[] common = {"--csv", csv.toString(), "--model", "mlp(hidden=8)", "--reg", reg, "--optimizer",
                 "adam(lr=0.01)", "--batch", "16", "--threads", "1"};
-        Path whole = dir.resolve("whole");
-        Path split = dir.resolve("split");
+        Path whole = dir.resolve(wholeDir);
+        Path split = dir.resolve(splitDir);
         assertEquals(0, run(concat(common, "--epochs", "4", "--out", whole.toString())).code());
         assertEquals(0, run(concat(common, "--epochs", "2", "--out", split.toString())).code());
         Run resumed = run(concat(common, "--epochs", "4", "--out", split.toString(), "--resume"));
