@@ -29,7 +29,9 @@ public interface ParameterRegularizer extends Regularizer {
      *
      * @param p a selected parameter
      * @param ctx the step
-     * @return R(θ) ≥ 0 for the built-in penalties
+     * @return R(θ), ≥ 0 for every built-in penalty except {@code soft-weight-sharing}, whose
+     *     penalty is a negative log-density (−λ·log Σₖ πₖ·N(θ | μₖ, σₖ²)) and is negative where
+     *     the mixture density exceeds 1
      */
     default double penalty(Parameter p, StepContext ctx) {
         return 0;
