@@ -1,5 +1,7 @@
 package dev.regula.core.layer;
 
+import java.util.Arrays;
+
 /**
  * The patch-matrix transforms behind {@link Conv2d} and {@link ConvTranspose2d}.
  *
@@ -38,24 +40,26 @@ final class Im2Col {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++, row++) {
                     int rowBase = row * ld;
+                    int lo = firstInside(kj, stride, padding);
+                    int hi = Math.max(lo, endInside(kj, stride, padding, width, outW));
+                    int ix0 = lo * stride - padding + kj;
                     for (int n = 0; n < batch; n++) {
                         int src = (n * channels + c) * plane;
                         int dst = rowBase + n * outPlane;
                         for (int oy = 0; oy < outH; oy++, dst += outW) {
                             int iy = oy * stride - padding + ki;
                             if (iy < 0 || iy >= height) {
-                                java.util.Arrays.fill(cols, dst, dst + outW, 0f);
+                                Arrays.fill(cols, dst, dst + outW, 0f);
                                 continue;
                             }
-                            int srcRow = src + iy * width;
-                            int ix = kj - padding;
-                            if (stride == 1 && ix >= 0 && ix + outW <= width) {
-                                System.arraycopy(x, srcRow + ix, cols, dst, outW);
-                                continue;
+                            int srcRow = src + iy * width + ix0;
+                            if (lo > 0) Arrays.fill(cols, dst, dst + Math.min(lo, outW), 0f);
+                            if (stride == 1 && hi > lo) {
+                                System.arraycopy(x, srcRow, cols, dst + lo, hi - lo);
+                            } else {
+                                for (int ox = lo, ix = srcRow; ox < hi; ox++, ix += stride) cols[dst + ox] = x[ix];
                             }
-                            for (int ox = 0; ox < outW; ox++, ix += stride) {
-                                cols[dst + ox] = ix >= 0 && ix < width ? x[srcRow + ix] : 0f;
-                            }
+                            if (hi < outW) Arrays.fill(cols, dst + hi, dst + outW, 0f);
                         }
                     }
                 }
@@ -77,22 +81,39 @@ final class Im2Col {
             for (int ki = 0; ki < k; ki++) {
                 for (int kj = 0; kj < k; kj++, row++) {
                     int rowBase = row * ld;
+                    int lo = firstInside(kj, stride, padding);
+                    int hi = endInside(kj, stride, padding, width, outW);
+                    int ix0 = lo * stride - padding + kj;
                     for (int n = 0; n < batch; n++) {
                         int dstBase = (n * channels + c) * plane;
                         int src = rowBase + n * outPlane;
                         for (int oy = 0; oy < outH; oy++, src += outW) {
                             int iy = oy * stride - padding + ki;
                             if (iy < 0 || iy >= height) continue;
-                            int dstRow = dstBase + iy * width;
-                            int ix = kj - padding;
-                            for (int ox = 0; ox < outW; ox++, ix += stride) {
-                                if (ix >= 0 && ix < width) x[dstRow + ix] += cols[src + ox];
-                            }
+                            int dstRow = dstBase + iy * width + ix0;
+                            for (int ox = lo, ix = dstRow; ox < hi; ox++, ix += stride) x[ix] += cols[src + ox];
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * @return the first output column ox whose input column ox·stride − padding + kj is ≥ 0
+     */
+    private static int firstInside(int kj, int stride, int padding) {
+        int d = padding - kj;
+        return d <= 0 ? 0 : (d + stride - 1) / stride;
+    }
+
+    /**
+     * @return one past the last output column ox (at most outW) whose input column
+     *         ox·stride − padding + kj is &lt; width
+     */
+    private static int endInside(int kj, int stride, int padding, int width, int outW) {
+        int d = width - 1 + padding - kj;
+        return d < 0 ? 0 : Math.min(outW, d / stride + 1);
     }
 
     /**

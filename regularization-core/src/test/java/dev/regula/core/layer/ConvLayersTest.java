@@ -121,7 +121,9 @@ class ConvLayersTest {
                 Arguments.of(new int[] {2, 3, 4, 8, 8, 4, 2, 1}),
                 Arguments.of(new int[] {2, 3, 2, 9, 6, 4, 3, 2}),
                 Arguments.of(new int[] {1, 2, 2, 4, 4, 1, 1, 0}),
-                Arguments.of(new int[] {2, 1, 3, 5, 6, 5, 1, 2}));
+                Arguments.of(new int[] {2, 1, 3, 5, 6, 5, 1, 2}),
+                Arguments.of(new int[] {1, 2, 2, 1, 2, 5, 1, 2}),
+                Arguments.of(new int[] {2, 1, 2, 4, 5, 3, 3, 2}));
     }
 
     @ParameterizedTest
