@@ -40,6 +40,7 @@ module dev.regula.core {
             dev.regula.core.regularizer.constraint.UnitNormProvider,
             dev.regula.core.regularizer.constraint.MinMaxNormProvider,
             dev.regula.core.regularizer.constraint.NonNegativeProvider,
+            dev.regula.core.regularizer.constraint.SpectralNormProvider,
             dev.regula.core.regularizer.clip.ClipNormProvider,
             dev.regula.core.regularizer.clip.ClipValueProvider,
             // --- soft regularizers (package dev.regula.core.regularizer.soft) ---

@@ -3,7 +3,10 @@
  * (PyTorch weight layout [out, in]), the activations {@link dev.regula.core.layer.ReLU},
  * {@link dev.regula.core.layer.LeakyReLU}, {@link dev.regula.core.layer.Tanh},
  * {@link dev.regula.core.layer.Sigmoid}, plus {@link dev.regula.core.layer.Softmax} and
- * {@link dev.regula.core.layer.Flatten}.
+ * {@link dev.regula.core.layer.Flatten}; for convolutional networks (DCGAN)
+ * {@link dev.regula.core.layer.Conv2d}, {@link dev.regula.core.layer.ConvTranspose2d},
+ * {@link dev.regula.core.layer.BatchNorm} and {@link dev.regula.core.layer.Reshape}, all in PyTorch's
+ * NCHW layout and parameter naming, and {@link dev.regula.core.layer.Initializers}.
  *
  * <p>All follow the {@link dev.regula.api.model.Layer} contract: TRAIN forwards cache what
  * backward needs, EVAL forwards change no state (thread-safe inference), inputs are never
