@@ -138,13 +138,14 @@ public final class CelebaAttributes {
     }
 
     private static int parseCount(String source, String text) {
-        if (text.isEmpty() || text.length() > 10 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw corrupt(source, 1, "expected the number of images (a non-negative integer), found '"
                     + shorten(text) + "'");
         }
-        long n = Long.parseLong(text); // at most 10 digits: cannot overflow a long
+        String digits = text.replaceFirst("^0+(?=.)", "");
+        long n = digits.length() > 10 ? Long.MAX_VALUE : Long.parseLong(digits); // <= 10 digits fit a long
         if (n > Integer.MAX_VALUE) {
-            throw corrupt(source, 1, "image count " + n + " is larger than " + Integer.MAX_VALUE);
+            throw corrupt(source, 1, "image count " + shorten(text) + " is larger than " + Integer.MAX_VALUE);
         }
         return (int) n;
     }
