@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.imageio.ImageIO;
@@ -106,10 +107,13 @@ public final class ImageGrid {
         Path target = png.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        boolean moved = false;
+        // Not Files.createTempFile: its 0600 permissions would carry over to the PNG. CREATE_NEW
+        // keeps the umask's permissions and still never clobbers another writer's temporary file.
+        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
+        OutputStream stream = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        boolean moved = false; // from here on tmp is ours to delete
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (OutputStream out = stream) {
                 if (!ImageIO.write(img, "png", out)) {
                     throw new IOException("no PNG writer is available in javax.imageio");
                 }

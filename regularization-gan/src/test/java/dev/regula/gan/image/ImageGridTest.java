@@ -86,6 +86,11 @@ class ImageGridTest {
         try (Stream<Path> files = Files.list(png.getParent())) {
             assertEquals(List.of(png), files.toList());
         }
+        if (png.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Path plain = Files.createFile(dir.resolve("plain"));
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(png),
+                    "the PNG gets the permissions of any new file, not a temporary file's 0600");
+        }
     }
 
     @Test
