@@ -46,7 +46,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--setting"}, paramLabel = "SETTING",
             description = "[LABEL:] SPEC [; SPEC]..., repeatable (default: " + "none, l2(lambda=1e-4), dropout(p=0.2), "
-                    + "l2(lambda=1e-4); dropout(p=0.2), l1-proximal(lambda=1e-4))")
+                    + "l2(lambda=1e-4); dropout(p=0.2), l1-proximal(lambda=1e-3))")
     List<String> settingTexts = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "regula-out/compare", description = "output folder (default: ${DEFAULT-VALUE})")

@@ -25,7 +25,7 @@ record Setting(String label, List<String> specs) {
 
     /** The settings compared when none is given. */
     static final List<String> DEFAULTS = List.of("none", "l2(lambda=1e-4)", "dropout(p=0.2)",
-            "l2(lambda=1e-4); dropout(p=0.2)", "l1-proximal(lambda=1e-4)");
+            "l2(lambda=1e-4); dropout(p=0.2)", "l1-proximal(lambda=1e-3)");
 
     /**
      * @param text {@code [LABEL:] SPEC [; SPEC]...}
