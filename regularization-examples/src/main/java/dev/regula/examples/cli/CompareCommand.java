@@ -31,9 +31,9 @@ import picocli.CommandLine.Option;
  * sub-folder.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train the same model with several regularizer settings and write a report with plots, e.g.",
-            "  regula compare --epochs 5 --setting none --setting 'l2(lambda=1e-4); dropout(p=0.2)' --setting 'prox: l1-proximal(lambda=1e-4)'",
-            "A setting is [LABEL:] SPEC [; SPEC]...; 'none' means no regularizer."})
+        description = {"Train one model recipe with several regularizer settings; write a table and learning-curve plots.",
+            "A setting is [LABEL:] SPEC [; SPEC]...; 'none' means no regularizer. Example:",
+            "  regula compare --epochs 5 --setting none --setting 'l2(lambda=1e-4); dropout(p=0.2)' --setting 'prox: l1-proximal(lambda=1e-3)'"})
 public final class CompareCommand implements Callable<Integer> {
     /** |w| below this counts as zero in the sparsity column (proximal operators give exact zeros). */
     static final double ZERO = 1e-8;

@@ -32,7 +32,7 @@ final class TrainingOptions {
     @Option(names = "--csv", paramLabel = "FILE", description = "train on a numeric CSV instead (header row, label in the last column)")
     Path csv;
 
-    @Option(names = "--test-csv", paramLabel = "FILE", description = "test set for --csv (default: the last 20% of --csv)")
+    @Option(names = "--test-csv", paramLabel = "FILE", description = "test set for --csv (default: the last 20%% of --csv)")
     Path testCsv;
 
     @Option(names = "--model", paramLabel = "SPEC", defaultValue = "mlp(hidden=256x256)", description = "model spec (default: ${DEFAULT-VALUE})")
