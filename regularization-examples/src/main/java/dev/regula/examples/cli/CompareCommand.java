@@ -99,7 +99,7 @@ public final class CompareCommand implements Callable<Integer> {
             Path folder = out.resolve(String.format(Locale.ROOT, "%02d-%s", i + 1, s.slug()));
             stdout.printf("[%d/%d] %s%n", i + 1, settings.size(), s.label());
             stdout.flush();
-            results.add(run(s, folder, data));
+            results.add(run(s, String.format(Locale.ROOT, "[%d/%d]", i + 1, settings.size()), folder, data));
             Result r = results.getLast();
             stdout.printf(Locale.ROOT, "      train acc %.4f  test acc %.4f  gap %+.4f  sparsity %.3f  %.1fs%n",
                     r.trainAccuracy(), r.testAccuracy(), r.gap(), r.sparsity(), r.seconds());
@@ -120,12 +120,13 @@ public final class CompareCommand implements Callable<Integer> {
     static final String LEARNING_CURVES = "learning-curves.png";
     static final String LOSS_CURVES = "loss-curves.png";
 
-    private Result run(Setting s, Path folder, TrainingOptions.Data data) throws IOException {
+    private Result run(Setting s, String position, Path folder, TrainingOptions.Data data) throws IOException {
         Trainer trainer;
         long start = System.nanoTime();
         try (MetricsLog log = new MetricsLog(folder, false)) {
             TrainingConfig config = options.config(s.specs())
-                    .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
+                    .callback(new TrainingProgress(options.progressMode(), position, options.epochs, System.err,
+                            ProgressReporter.DEFAULT_LINE_INTERVAL))
                     .callback(new dev.regula.core.train.TrainingCallback() {
                         @Override
                         public void onEpochEnd(Trainer t, EpochMetrics m) {

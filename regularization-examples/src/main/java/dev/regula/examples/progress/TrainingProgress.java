@@ -13,6 +13,7 @@ import java.util.Locale;
  */
 public final class TrainingProgress implements TrainingCallback {
     private final ProgressMode mode;
+    private final String prefix;
     private final int epochs;
     private final PrintStream lines;
     private final Duration interval;
@@ -26,7 +27,19 @@ public final class TrainingProgress implements TrainingCallback {
      * @param interval the least time between two plain lines
      */
     public TrainingProgress(ProgressMode mode, int epochs, PrintStream lines, Duration interval) {
+        this(mode, "", epochs, lines, interval);
+    }
+
+    /**
+     * @param mode how to show progress
+     * @param prefix text before {@code epoch e/epochs}, e.g. the setting being trained (may be empty)
+     * @param epochs the configured number of epochs
+     * @param lines where the bar or the plain lines go
+     * @param interval the least time between two plain lines
+     */
+    public TrainingProgress(ProgressMode mode, String prefix, int epochs, PrintStream lines, Duration interval) {
         this.mode = mode.resolve();
+        this.prefix = prefix.isEmpty() ? "" : prefix + " ";
         this.epochs = epochs;
         this.lines = lines;
         this.interval = interval;
@@ -41,7 +54,7 @@ public final class TrainingProgress implements TrainingCallback {
         }
         if (current == null) {
             currentEpoch = p.epoch();
-            current = ProgressReporter.open(mode, "epoch " + p.epoch() + "/" + epochs, p.batchesPerEpoch(), lines, interval);
+            current = ProgressReporter.open(mode, prefix + "epoch " + p.epoch() + "/" + epochs, p.batchesPerEpoch(), lines, interval);
         }
         current.update(p.batchesDone(), message(p));
         if (p.batchesDone() == p.batchesPerEpoch()) {
