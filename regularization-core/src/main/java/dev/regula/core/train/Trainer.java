@@ -187,7 +187,11 @@ public final class Trainer {
             lossSum += loss * rows;
             seen += rows;
             if (classification) correct += countCorrect(out, y);
-            for (TrainingCallback c : config.callbacks()) c.onBatchEnd(this, step, loss, b + 1, batches);
+            if (!config.callbacks().isEmpty()) {
+                BatchProgress progress = new BatchProgress(epoch + 1, step, loss, lossSum / seen,
+                        classification ? correct / (double) seen : Double.NaN, seen, b + 1, batches, (System.nanoTime() - start) / 1e9);
+                for (TrainingCallback c : config.callbacks()) c.onBatchEnd(this, progress);
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(validation);
