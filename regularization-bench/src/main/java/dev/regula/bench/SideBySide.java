@@ -23,7 +23,11 @@ import java.util.Random;
  * {@link KernelsSelection#select()} picks ({@code -Dregula.kernels=scalar|vector} forces one).
  */
 public final class SideBySide {
-    private SideBySide() {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private final long warmupNanos;
+
+    private SideBySide(double warmupSeconds) {
+        this.warmupNanos = (long) (warmupSeconds * NANOS_PER_SECOND);
     }
 
     /** One element-wise kernel call on prepared operands. */
@@ -34,13 +38,15 @@ public final class SideBySide {
 
     /**
      * @param args {@code --threads N} (default: all cores), {@code --reps R} timed calls per figure
-     *     (default 21), {@code --size N} GEMM size (default 1024), {@code --elements N} (default 16M)
+     *     (default 21), {@code --size N} GEMM size (default 1024), {@code --elements N} (default 16M),
+     *     {@code --warmup S} minimum seconds of warm-up calls per figure (default 3)
      */
     public static void main(String[] args) {
         int threads = Runtime.getRuntime().availableProcessors();
         int reps = 21;
         int size = 1024;
         int elements = 16 << 20;
+        double warmup = 3;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -48,17 +54,19 @@ public final class SideBySide {
                 case "--reps" -> reps = positive("--reps", value);
                 case "--size" -> size = positive("--size", value);
                 case "--elements" -> elements = positive("--elements", value);
+                case "--warmup" -> warmup = positive("--warmup", value);
                 default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; allowed: --threads N, --reps R, --size N, --elements N");
+                        + "'; allowed: --threads N, --reps R, --size N, --elements N, --warmup S");
             }
             i++;
         }
         KernelsProvider provider = KernelsSelection.select();
         info("kernels " + provider.create(threads).name() + ", JDK " + Runtime.version()
-                + ", median of " + reps + " timed calls after warm-up");
-        gemm(provider.create(1), "gemm_1t", size, reps);
-        gemm(provider.create(threads), "gemm_" + threads + "t", size, reps);
-        elementwise(provider.create(1), elements, reps);
+                + ", median of " + reps + " timed calls after >= " + warmup + " s of warm-up calls");
+        SideBySide bench = new SideBySide(warmup);
+        bench.gemm(provider.create(1), "gemm_1t", size, reps);
+        bench.gemm(provider.create(threads), "gemm_" + threads + "t", size, reps);
+        bench.elementwise(provider.create(1), elements, reps);
     }
 
     private static int positive(String flag, String value) {
@@ -72,7 +80,7 @@ public final class SideBySide {
         return v;
     }
 
-    private static void gemm(Kernels k, String key, int n, int reps) {
+    private void gemm(Kernels k, String key, int n, int reps) {
         Random rnd = new Random(42);
         float[] a = new float[n * n];
         float[] b = new float[n * n];
@@ -87,7 +95,7 @@ public final class SideBySide {
         if (!Float.isFinite(c[c.length - 1])) throw new AssertionError("GEMM produced " + c[c.length - 1]);
     }
 
-    private static void elementwise(Kernels k, int n, int reps) {
+    private void elementwise(Kernels k, int n, int reps) {
         Random rnd = new Random(7);
         float[] x = new float[n];
         float[] y = new float[n];
@@ -114,9 +122,14 @@ public final class SideBySide {
         result(key, (double) bytesPerElement * n / seconds / 1e9, "GB/s");
     }
 
-    /** @return the median wall time in seconds of {@code reps} calls, after {@code warm} untimed calls */
-    private static double median(Call call, int warm, int reps) {
-        for (int i = 0; i < warm; i++) call.run();
+    /**
+     * @return the median wall time in seconds of {@code reps} calls, after at least {@code warm}
+     *     untimed calls lasting together at least the warm-up time (C2 must have compiled the
+     *     kernels, which takes longer when other processes share the cores)
+     */
+    private double median(Call call, int warm, int reps) {
+        long until = System.nanoTime() + warmupNanos;
+        for (int i = 0; i < warm || System.nanoTime() < until; i++) call.run();
         double[] t = new double[reps];
         for (int i = 0; i < reps; i++) {
             long start = System.nanoTime();
