@@ -18,10 +18,11 @@ TrainCommand: mlp(hidden=256x256), sgd(lr=0.05, momentum=0.9), batch 128, standa
   (469 steps per epoch).
 An epoch's seconds cover the training steps AND the test-set evaluation, as Regula's
 metrics.jsonl "seconds" does (Regula also computes the penalties and parameter statistics then).
-The last two lines are machine-readable for bench/run:
-RESULT mnist_epoch_s torch <mean seconds per epoch> s, RESULT mnist_test_acc torch <percent> %.
+The last three lines are machine-readable for bench/run:
+RESULT mnist_epoch_s torch <mean seconds per epoch> s, RESULT mnist_median_epoch_s torch <median> s,
+RESULT mnist_test_acc torch <percent> %.
 """
-import argparse, gzip, time
+import argparse, gzip, statistics, time
 import numpy as np
 import torch
 from torch import nn
@@ -107,6 +108,7 @@ def main():
     print(f"pytorch {torch.__version__}: final test accuracy {acc:.4f}, mean epoch {mean:.2f}s "
           f"({torch.get_num_threads()} threads)")
     print(f"RESULT mnist_epoch_s torch {mean:.3f} s", flush=True)
+    print(f"RESULT mnist_median_epoch_s torch {statistics.median(times):.3f} s", flush=True)
     print(f"RESULT mnist_test_acc torch {100 * acc:.2f} %", flush=True)
 
 if __name__ == "__main__":
