@@ -56,7 +56,9 @@ final class Schedules {
 
         @Override
         public double[] extremes() {
-            return gamma <= 1 ? new double[] {value, value * Math.pow(gamma, 1000)} : new double[] {value, Double.POSITIVE_INFINITY};
+            if (gamma <= 1) return new double[] {value, value * Math.pow(gamma, 1000)};
+            // growing without bound, away from 0 in value's direction (0 stays 0, not 0·∞ = NaN)
+            return new double[] {value, value == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, value)};
         }
     }
 }

@@ -48,4 +48,12 @@ class ScheduleTest {
         assertTrue(assertThrows(SpecException.class, () -> parse("linear(from=0, to=1, steps=3, speed=2)")).getMessage().contains("no key 'speed'"));
         assertTrue(assertThrows(SpecException.class, () -> parse("linear(from=nan, to=1, steps=3)")).getMessage().contains("finite number"));
     }
+
+    /** Fuzzing found: gamma=-1 flipped the sign every epoch while extremes() reported only +value. */
+    @Test
+    void negativeGammaIsRejectedBecauseItEscapesTheCheckedRange() {
+        assertTrue(assertThrows(SpecException.class, () -> parse("exp(value=0.5, gamma=-1)")).getMessage().contains("gamma must be >= 0"));
+        assertTrue(assertThrows(SpecException.class, () -> parse("step(value=0.5, gamma=-0.5, every=2)")).getMessage().contains("gamma must be >= 0"));
+        assertEquals(0, parse("exp(value=0.5, gamma=0)").valueAt(0, 1));
+    }
 }

@@ -5,6 +5,7 @@ import dev.regula.api.tensor.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,13 +55,17 @@ public final class CsvReader {
      *
      * @param file the CSV file
      * @return the data set
-     * @throws CorruptDataException if the content is not numeric CSV of the configured layout
+     * @throws CorruptDataException if the content is not UTF-8 text or not numeric CSV of the
+     *     configured layout
      * @throws IOException if the file cannot be read
      */
     public Dataset read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in, file.toString());
+        } catch (CharacterCodingException e) {
+            // Bytes that are not UTF-8 are a content error, not a failure of the file system.
+            throw new CorruptDataException(file + ": not UTF-8 text (" + e.getMessage() + ")", e);
         }
     }
 

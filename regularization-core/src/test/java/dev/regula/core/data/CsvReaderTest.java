@@ -91,4 +91,12 @@ class CsvReaderTest {
         assertTrue(assertThrows(CorruptDataException.class, () -> CsvReader.builder().build().read(unterminated))
                 .getMessage().contains("q.csv:1: column 2: unterminated quote"));
     }
+
+    /** Fuzzing found: a file that is not UTF-8 escaped as MalformedInputException, an IOException. */
+    @Test
+    void fileThatIsNotUtf8IsCorruptData() throws Exception {
+        Path f = Files.write(dir.resolve("latin1.csv"), new byte[] {'a', ',', 'b', '\n', '1', ',', (byte) 0xff, '\n'});
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> CsvReader.builder().header(true).build().read(f));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("not UTF-8"), e.getMessage());
+    }
 }
