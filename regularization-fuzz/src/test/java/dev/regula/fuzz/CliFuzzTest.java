@@ -41,7 +41,7 @@ class CliFuzzTest {
     }
 
     /** RegulaCommand.execute on newline-separated arguments. */
-    @FuzzTest(maxDuration = "${regula.fuzz.duration:10s}")
+    @FuzzTest(maxDuration = "10s")
     void cli(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         if (BIG_NUMBER.matcher(text).find()) return;

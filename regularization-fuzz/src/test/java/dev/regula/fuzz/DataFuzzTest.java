@@ -47,7 +47,7 @@ class DataFuzzTest {
     }
 
     /** IdxReader on bytes: the first byte chooses normalisation; gzip is detected from the magic. */
-    @FuzzTest(maxDuration = "${regula.fuzz.duration:10s}")
+    @FuzzTest(maxDuration = "10s")
     void idx(byte[] input) throws Throwable {
         boolean normalize = input.length > 0 && (input[0] & 1) == 1;
         Contract.onlyDocumented(() -> IdxReader.read(new ByteArrayInputStream(input), "fuzz", normalize), CORRUPT);
@@ -55,7 +55,7 @@ class DataFuzzTest {
     }
 
     /** CsvReader from decoded text (with and without a header) and from a file of raw bytes. */
-    @FuzzTest(maxDuration = "${regula.fuzz.duration:10s}")
+    @FuzzTest(maxDuration = "10s")
     void csv(byte[] input) throws Throwable {
         String text = new String(input, StandardCharsets.UTF_8);
         CsvReader plain = CsvReader.builder().build();
@@ -68,7 +68,7 @@ class DataFuzzTest {
     }
 
     /** Safetensors.read and Checkpoint.load on a file of arbitrary bytes. */
-    @FuzzTest(maxDuration = "${regula.fuzz.duration:10s}")
+    @FuzzTest(maxDuration = "10s")
     void safetensors(byte[] input) throws Throwable {
         Path f = file("fuzz.safetensors", input);
         Contract.onlyDocumented(() -> Safetensors.read(f), CORRUPT);
@@ -79,7 +79,7 @@ class DataFuzzTest {
     // TODO(celeba, after merging the gan branch): add the CelebA attribute target here, e.g.
     //
     //   /** CelebaAttributes.parse on arbitrary text (list_attr_celeba.txt format). */
-    //   @FuzzTest(maxDuration = "${regula.fuzz.duration:10s}")
+    //   @FuzzTest(maxDuration = "10s")
     //   void celebaAttributes(byte[] input) throws Throwable {
     //       String text = new String(input, StandardCharsets.UTF_8);
     //       Contract.onlyDocumented(

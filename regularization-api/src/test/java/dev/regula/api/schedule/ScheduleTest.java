@@ -56,4 +56,13 @@ class ScheduleTest {
         assertTrue(assertThrows(SpecException.class, () -> parse("step(value=0.5, gamma=-0.5, every=2)")).getMessage().contains("gamma must be >= 0"));
         assertEquals(0, parse("exp(value=0.5, gamma=0)").valueAt(0, 1));
     }
+
+    /** Fuzzing found: exp(value=0, gamma=1.8) gave 0·∞ = NaN once gamma^epoch overflowed. */
+    @Test
+    void aGrowingDecayFromZeroStaysZeroInsteadOfNaN() {
+        Schedule s = parse("exp(value=0, gamma=1.8)");
+        assertEquals(0, s.valueAt(0, Integer.MAX_VALUE));
+        for (double x : s.extremes()) assertEquals(0, x);
+        assertEquals(Double.POSITIVE_INFINITY, parse("exp(value=0.1, gamma=1.8)").valueAt(0, Integer.MAX_VALUE));
+    }
 }
