@@ -121,7 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path checkpoint = out.resolve(CHECKPOINT);
         Map<String, String> settings = settings(train);
-        try (MetricsLog log = new MetricsLog(out, resume)) {
+        try (MetricsLog log = new MetricsLog(out, resume, resume ? Resume.savedEpoch(checkpoint) : 0)) {
             TrainingConfig config = builder.callback(new ProgressLine(err)).callback(new EpochReporter(stdout))
                     .callback(new EpochSaver(log, checkpoint, settings)).build();
             Trainer trainer = new Trainer(net, config);
