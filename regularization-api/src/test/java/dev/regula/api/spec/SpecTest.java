@@ -68,4 +68,14 @@ class SpecTest {
         assertThrows(SpecException.class, () -> Spec.parse(null));
         assertThrows(SpecException.class, () -> Spec.parse("a(x=" + "1".repeat(20_000) + ")"));
     }
+
+    /** Fuzzing found: toString() did not escape backslashes, so a text ending in one did not parse back. */
+    @Test
+    void quotedTextWithBackslashesAndQuotesRoundTrips() {
+        for (String text : new String[] {"x(a='a\\\\')", "x(a='\\\\\\'q')", "x(a='c:\\\\dir name')", "x(a=\"it's\")"}) {
+            Spec s = Spec.parse(text);
+            assertEquals(s, Spec.parse(s.toString()), text + " printed as " + s);
+        }
+        assertEquals("a\\", ((SpecValue.Word) Spec.parse("x(a='a\\\\')").get("a")).text());
+    }
 }
