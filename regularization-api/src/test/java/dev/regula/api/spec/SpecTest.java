@@ -78,4 +78,13 @@ class SpecTest {
         }
         assertEquals("a\\", ((SpecValue.Word) Spec.parse("x(a='a\\\\')").get("a")).text());
     }
+
+    /** Fuzzing found: a nested call without arguments printed without "()" and parsed back as a word. */
+    @Test
+    void nestedCallWithoutArgumentsKeepsItsParentheses() {
+        Spec s = Spec.parse("dropout(p=exp())");
+        assertInstanceOf(SpecValue.Call.class, s.get("p"));
+        assertEquals("dropout(p=exp())", s.toString());
+        assertEquals(s, Spec.parse(s.toString()));
+    }
 }

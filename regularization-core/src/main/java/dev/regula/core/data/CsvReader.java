@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * <p>Cells are decimal numbers ({@code -1}, {@code 0.5}, {@code 2.5e-3}), optionally surrounded
  * by blanks or double quotes; anything else ({@code NaN}, {@code inf}, {@code 1.0f}, hex, empty
  * cells) is an error. Blank lines are skipped. Every data line must have as many cells as the
- * first line. If every label is a non-negative integer the labels are class indices and the
+ * first line. If every label is a non-negative integer below 2^24 the labels are class indices and the
  * number of classes is the largest label + 1; otherwise they are real-valued targets and the
  * number of classes is 0.
  *
@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * thread-safe; configure one with {@link #builder()}.
  */
 public final class CsvReader {
+    /** Labels are class indices only below this (2^24: every integer up to it is exact in float32). */
+    static final int MAX_CLASSES = 1 << 24;
+
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     private final boolean header;
@@ -132,7 +135,9 @@ public final class CsvReader {
         float max = -1;
         boolean classes = true;
         for (float v : labels) {
-            if (v < 0 || v != Math.rint(v) || v >= Integer.MAX_VALUE) {
+            // above 2^24 float32 no longer holds every integer, so max + 1 classes could round to
+            // max and reject the largest label (found by fuzzing: label 88888888.9)
+            if (v < 0 || v != Math.rint(v) || v >= MAX_CLASSES) {
                 classes = false;
                 break;
             }
