@@ -87,4 +87,14 @@ class SpecTest {
         assertEquals("dropout(p=exp())", s.toString());
         assertEquals(s, Spec.parse(s.toString()));
     }
+
+    /** Fuzzing found: the quoted word 'inf' printed without quotes and parsed back as a number. */
+    @Test
+    void quotedWordsThatReadAsNumbersStayQuoted() {
+        for (String text : new String[] {"l0(n='inf')", "x(a='1e5', b=\"-2\", c='Infinity')"}) {
+            Spec s = Spec.parse(text);
+            assertEquals(s, Spec.parse(s.toString()), text + " printed as " + s);
+        }
+        assertInstanceOf(SpecValue.Word.class, Spec.parse(Spec.parse("l0(n='inf')").toString()).get("n"));
+    }
 }
