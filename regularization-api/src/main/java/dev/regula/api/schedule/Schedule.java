@@ -67,7 +67,7 @@ public interface Schedule {
      *
      * @param value the value
      * @return the schedule
-     * @throws SpecException for unknown forms, missing or extra keys, non-finite numbers, lengths
+     * @throws SpecException for unknown forms, missing or extra keys, non-finite numbers in a call, lengths
      *     that are not whole numbers >= 1, or a negative {@code gamma}
      */
     static Schedule parse(SpecValue value) {
