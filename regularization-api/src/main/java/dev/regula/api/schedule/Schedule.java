@@ -67,7 +67,8 @@ public interface Schedule {
      *
      * @param value the value
      * @return the schedule
-     * @throws SpecException for unknown forms, missing or extra keys
+     * @throws SpecException for unknown forms, missing or extra keys, non-finite numbers in a call, lengths
+     *     that are not whole numbers >= 1, or a negative {@code gamma}
      */
     static Schedule parse(SpecValue value) {
         if (value instanceof SpecValue.Num n) return constant(n.value());
@@ -86,11 +87,11 @@ public interface Schedule {
             }
             case "step" -> {
                 keys(s, List.of("value", "gamma", "every"));
-                yield new Schedules.StepDecay(num(s, "value"), num(s, "gamma"), (int) positive(s, "every"));
+                yield new Schedules.StepDecay(num(s, "value"), gamma(s), (int) positive(s, "every"));
             }
             case "exp" -> {
                 keys(s, List.of("value", "gamma"));
-                yield new Schedules.StepDecay(num(s, "value"), num(s, "gamma"), 1);
+                yield new Schedules.StepDecay(num(s, "value"), gamma(s), 1);
             }
             case "warmup" -> {
                 keys(s, List.of("value", "steps"));
@@ -110,6 +111,14 @@ public interface Schedule {
         SpecValue v = s.get(key);
         if (v instanceof SpecValue.Num n && Double.isFinite(n.value())) return n.value();
         throw new SpecException("schedule " + s.name() + " needs a finite number for " + key + "=, got " + (v == null ? "nothing" : v.text()));
+    }
+
+    // A negative gamma flips the sign every period, so the values escape the range that
+    // extremes() reports and SpecSchema checks (found by fuzzing: dropout p = -0.5 passed).
+    private static double gamma(Spec s) {
+        double g = num(s, "gamma");
+        if (g < 0) throw new SpecException("schedule " + s.name() + ": gamma must be >= 0, got " + g);
+        return g;
     }
 
     private static double positive(Spec s, String key) {

@@ -45,7 +45,8 @@ final class Schedules {
     record StepDecay(double value, double gamma, int every) implements Schedule {
         @Override
         public double valueAt(long step, int epoch) {
-            return value * Math.pow(gamma, epoch / every);
+            // 0 stays 0: with gamma > 1 the power overflows to ∞ and 0·∞ would be NaN (found by fuzzing)
+            return value == 0 ? 0 : value * Math.pow(gamma, epoch / every);
         }
 
         @Override
@@ -56,7 +57,9 @@ final class Schedules {
 
         @Override
         public double[] extremes() {
-            return gamma <= 1 ? new double[] {value, value * Math.pow(gamma, 1000)} : new double[] {value, Double.POSITIVE_INFINITY};
+            if (gamma <= 1) return new double[] {value, value * Math.pow(gamma, 1000)};
+            // growing without bound, away from 0 in value's direction (0 stays 0, not 0·∞ = NaN)
+            return new double[] {value, value == 0 ? 0 : Math.copySign(Double.POSITIVE_INFINITY, value)};
         }
     }
 }

@@ -59,7 +59,9 @@ public record Spec(String name, Map<String, SpecValue> arguments) {
 
     private static String quoteIfNeeded(SpecValue v) {
         if (v instanceof SpecValue.Word w && !SpecParser.isPlainWord(w.text())) {
-            return "'" + w.text().replace("'", "\\'") + "'";
+            // the backslash first: it escapes in quoted text, so a text ending in one would
+            // otherwise escape the closing quote (found by fuzzing the round trip)
+            return "'" + w.text().replace("\\", "\\\\").replace("'", "\\'") + "'";
         }
         return v.text();
     }

@@ -38,7 +38,9 @@ public sealed interface SpecValue {
     record Call(Spec spec) implements SpecValue {
         @Override
         public String text() {
-            return spec.toString();
+            // keep "()" on a call without arguments: "p=exp()" printed as "p=exp" would parse
+            // back as a word, not a call (found by fuzzing the round trip)
+            return spec.arguments().isEmpty() ? spec.name() + "()" : spec.toString();
         }
 
         @Override

@@ -48,4 +48,21 @@ class ScheduleTest {
         assertTrue(assertThrows(SpecException.class, () -> parse("linear(from=0, to=1, steps=3, speed=2)")).getMessage().contains("no key 'speed'"));
         assertTrue(assertThrows(SpecException.class, () -> parse("linear(from=nan, to=1, steps=3)")).getMessage().contains("finite number"));
     }
+
+    /** Fuzzing found: gamma=-1 flipped the sign every epoch while extremes() reported only +value. */
+    @Test
+    void negativeGammaIsRejectedBecauseItEscapesTheCheckedRange() {
+        assertTrue(assertThrows(SpecException.class, () -> parse("exp(value=0.5, gamma=-1)")).getMessage().contains("gamma must be >= 0"));
+        assertTrue(assertThrows(SpecException.class, () -> parse("step(value=0.5, gamma=-0.5, every=2)")).getMessage().contains("gamma must be >= 0"));
+        assertEquals(0, parse("exp(value=0.5, gamma=0)").valueAt(0, 1));
+    }
+
+    /** Fuzzing found: exp(value=0, gamma=1.8) gave 0·∞ = NaN once gamma^epoch overflowed. */
+    @Test
+    void aGrowingDecayFromZeroStaysZeroInsteadOfNaN() {
+        Schedule s = parse("exp(value=0, gamma=1.8)");
+        assertEquals(0, s.valueAt(0, Integer.MAX_VALUE));
+        for (double x : s.extremes()) assertEquals(0, x);
+        assertEquals(Double.POSITIVE_INFINITY, parse("exp(value=0.1, gamma=1.8)").valueAt(0, Integer.MAX_VALUE));
+    }
 }

@@ -68,4 +68,33 @@ class SpecTest {
         assertThrows(SpecException.class, () -> Spec.parse(null));
         assertThrows(SpecException.class, () -> Spec.parse("a(x=" + "1".repeat(20_000) + ")"));
     }
+
+    /** Fuzzing found: toString() did not escape backslashes, so a text ending in one did not parse back. */
+    @Test
+    void quotedTextWithBackslashesAndQuotesRoundTrips() {
+        for (String text : new String[] {"x(a='a\\\\')", "x(a='\\\\\\'q')", "x(a='c:\\\\dir name')", "x(a=\"it's\")"}) {
+            Spec s = Spec.parse(text);
+            assertEquals(s, Spec.parse(s.toString()), text + " printed as " + s);
+        }
+        assertEquals("a\\", ((SpecValue.Word) Spec.parse("x(a='a\\\\')").get("a")).text());
+    }
+
+    /** Fuzzing found: a nested call without arguments printed without "()" and parsed back as a word. */
+    @Test
+    void nestedCallWithoutArgumentsKeepsItsParentheses() {
+        Spec s = Spec.parse("dropout(p=exp())");
+        assertInstanceOf(SpecValue.Call.class, s.get("p"));
+        assertEquals("dropout(p=exp())", s.toString());
+        assertEquals(s, Spec.parse(s.toString()));
+    }
+
+    /** Fuzzing found: the quoted word 'inf' printed without quotes and parsed back as a number. */
+    @Test
+    void quotedWordsThatReadAsNumbersStayQuoted() {
+        for (String text : new String[] {"l0(n='inf')", "x(a='1e5', b=\"-2\", c='Infinity')"}) {
+            Spec s = Spec.parse(text);
+            assertEquals(s, Spec.parse(s.toString()), text + " printed as " + s);
+        }
+        assertInstanceOf(SpecValue.Word.class, Spec.parse(Spec.parse("l0(n='inf')").toString()).get("n"));
+    }
 }

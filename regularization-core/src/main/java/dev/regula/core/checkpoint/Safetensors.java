@@ -7,10 +7,13 @@ import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,6 +59,7 @@ public final class Safetensors {
     /** The key of the string-to-string metadata map in the header. */
     public static final String METADATA_KEY = "__metadata__";
 
+    private static final String TMP_SUFFIX = ".tmp";
     private static final int CHUNK = 1 << 16;
 
     private Safetensors() {}
@@ -107,7 +111,9 @@ public final class Safetensors {
 
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        String tmpPrefix = "." + target.getFileName() + ".";
+        deleteAbandonedTemporaries(dir, tmpPrefix);
+        Path tmp = Files.createTempFile(dir, tmpPrefix, TMP_SUFFIX);
         boolean moved = false;
         try {
             try {
@@ -116,6 +122,8 @@ public final class Safetensors {
                 // keep the file system's defaults: permissions are not worth failing a save for
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                // Held while writing, so that deleteAbandonedTemporaries of another save leaves this file alone.
+                FileLock writing = lockOrNull(ch);
                 ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
                 buf.putLong(header.length);
                 buf.flip();
@@ -137,14 +145,17 @@ public final class Safetensors {
                     afterTensor.accept(e.getKey());
                 }
                 ch.force(true);
+                // renamed while still open and locked (POSIX and Windows both allow it), so no
+                // other save can take it for abandoned in between
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw new IOException("cannot replace " + target + " atomically on this file system; "
+                            + "the previous file is unchanged", e);
+                }
+                moved = true;
+                if (writing != null && writing.isValid()) writing.release();
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + target + " atomically on this file system; "
-                        + "the previous file is unchanged", e);
-            }
-            moved = true;
         } finally {
             if (!moved) {
                 try {
@@ -401,6 +412,43 @@ public final class Safetensors {
             int r = ch.read(buf, pos);
             if (r < 0) throw corrupt(file, "unexpected end of file at byte " + pos + " (the file shrank while reading?)");
             pos += r;
+        }
+    }
+
+    private static FileLock lockOrNull(FileChannel ch) {
+        try {
+            return ch.tryLock();
+        } catch (IOException | UnsupportedOperationException | OverlappingFileLockException e) {
+            return null; // no locks on this file system: the temporary file is still written and moved
+        }
+    }
+
+    /**
+     * Deletes the temporary files that earlier saves to the same target left behind when their
+     * process was killed before the rename (found by the kill test: they accumulated, one per
+     * kill). A temporary file is only deleted when its lock can be taken, that is when no live
+     * save (in this or another process) is writing it; the operating system releases the locks of
+     * a killed process. Best effort: failures are ignored, the save itself does not depend on it.
+     */
+    private static void deleteAbandonedTemporaries(Path dir, String prefix) {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir,
+                p -> {
+                    String n = p.getFileName().toString();
+                    return n.startsWith(prefix) && n.endsWith(TMP_SUFFIX);
+                })) {
+            for (Path p : stale) {
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+                    FileLock lock = ch.tryLock();
+                    if (lock != null) {
+                        Files.deleteIfExists(p);
+                        lock.release();
+                    }
+                } catch (IOException | UnsupportedOperationException | OverlappingFileLockException inUseOrGone) {
+                    // being written by a live save, already deleted, or not deletable: leave it
+                }
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // cannot list the directory: nothing to clean
         }
     }
 

@@ -5,6 +5,7 @@ import dev.regula.api.tensor.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
  * <p>Cells are decimal numbers ({@code -1}, {@code 0.5}, {@code 2.5e-3}), optionally surrounded
  * by blanks or double quotes; anything else ({@code NaN}, {@code inf}, {@code 1.0f}, hex, empty
  * cells) is an error. Blank lines are skipped. Every data line must have as many cells as the
- * first line. If every label is a non-negative integer the labels are class indices and the
+ * first line. If every label is a non-negative integer below 2^24 the labels are class indices and the
  * number of classes is the largest label + 1; otherwise they are real-valued targets and the
  * number of classes is 0.
  *
@@ -30,6 +31,9 @@ import java.util.regex.Pattern;
  * thread-safe; configure one with {@link #builder()}.
  */
 public final class CsvReader {
+    /** Labels are class indices only below this (2^24: every integer up to it is exact in float32). */
+    static final int MAX_CLASSES = 1 << 24;
+
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
     private final boolean header;
@@ -54,13 +58,17 @@ public final class CsvReader {
      *
      * @param file the CSV file
      * @return the data set
-     * @throws CorruptDataException if the content is not numeric CSV of the configured layout
+     * @throws CorruptDataException if the content is not UTF-8 text or not numeric CSV of the
+     *     configured layout
      * @throws IOException if the file cannot be read
      */
     public Dataset read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in, file.toString());
+        } catch (CharacterCodingException e) {
+            // Bytes that are not UTF-8 are a content error, not a failure of the file system.
+            throw new CorruptDataException(file + ": not UTF-8 text (" + e.getMessage() + ")", e);
         }
     }
 
@@ -127,7 +135,9 @@ public final class CsvReader {
         float max = -1;
         boolean classes = true;
         for (float v : labels) {
-            if (v < 0 || v != Math.rint(v) || v >= Integer.MAX_VALUE) {
+            // above 2^24 float32 no longer holds every integer, so max + 1 classes could round to
+            // max and reject the largest label (found by fuzzing: label 88888888.9)
+            if (v < 0 || v != Math.rint(v) || v >= MAX_CLASSES) {
                 classes = false;
                 break;
             }

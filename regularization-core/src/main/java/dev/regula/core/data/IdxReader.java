@@ -129,9 +129,11 @@ public final class IdxReader {
         float max = -1;
         for (int i = 0; i < yd.length; i++) {
             float v = yd[i];
-            if (!(v >= 0) || v != Math.rint(v) || (numClasses > 0 && v >= numClasses)) {
+            // class indices must stay exact in float32 (below 2^24), as in CsvReader
+            int limit = numClasses > 0 ? Math.min(numClasses, CsvReader.MAX_CLASSES) : CsvReader.MAX_CLASSES;
+            if (!(v >= 0) || v != Math.rint(v) || v >= limit) {
                 throw new CorruptDataException(labels + ": label " + i + " is " + v + ", expected a class index in [0, "
-                        + (numClasses > 0 ? numClasses + ")" : "inf)"));
+                        + limit + ")");
             }
             max = Math.max(max, v);
         }

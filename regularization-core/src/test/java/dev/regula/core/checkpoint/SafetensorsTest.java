@@ -256,4 +256,27 @@ class SafetensorsTest {
     private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
     }
+
+    /**
+     * Found by the kill test (regularization-fuzz CheckpointKillTest): every save killed before its
+     * rename left a temporary file, and they accumulated. The next save now deletes the abandoned
+     * ones, and only those: a temporary file locked by a save in progress stays.
+     */
+    @Test
+    void nextSaveDeletesTemporariesAbandonedByKilledSavesButNotOnesBeingWritten() throws IOException {
+        Path f = dir.resolve("c.safetensors");
+        Path abandoned1 = Files.write(dir.resolve(".c.safetensors.111.tmp"), new byte[100]);
+        Path abandoned2 = Files.write(dir.resolve(".c.safetensors.222.tmp"), new byte[0]);
+        Path otherTarget = Files.write(dir.resolve(".d.safetensors.333.tmp"), new byte[10]);
+        Path inProgress = Files.write(dir.resolve(".c.safetensors.444.tmp"), new byte[10]);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(inProgress,
+                java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock lock = ch.lock()) {
+            Safetensors.write(f, Map.of("w", Tensor.zeros(2)), Map.of());
+            assertTrue(lock.isValid());
+        }
+        assertTrue(Files.notExists(abandoned1) && Files.notExists(abandoned2), "abandoned temporaries must be gone");
+        assertTrue(Files.exists(otherTarget), "another target's temporary is not ours to delete");
+        assertTrue(Files.exists(inProgress), "a temporary being written (locked) must stay");
+        assertEquals(2, Safetensors.read(f).tensors().get("w").size());
+    }
 }

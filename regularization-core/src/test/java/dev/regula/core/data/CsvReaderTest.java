@@ -91,4 +91,21 @@ class CsvReaderTest {
         assertTrue(assertThrows(CorruptDataException.class, () -> CsvReader.builder().build().read(unterminated))
                 .getMessage().contains("q.csv:1: column 2: unterminated quote"));
     }
+
+    /** Fuzzing found: a file that is not UTF-8 escaped as MalformedInputException, an IOException. */
+    @Test
+    void fileThatIsNotUtf8IsCorruptData() throws Exception {
+        Path f = Files.write(dir.resolve("latin1.csv"), new byte[] {'a', ',', 'b', '\n', '1', ',', (byte) 0xff, '\n'});
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> CsvReader.builder().header(true).build().read(f));
+        assertTrue(e.getMessage().contains(f.toString()) && e.getMessage().contains("not UTF-8"), e.getMessage());
+    }
+
+    /** Fuzzing found: label 88888888.9 is the integer 88888888 in float32, but 88888889 classes rounded to 88888888. */
+    @Test
+    void hugeIntegerLabelsAreTargetsNotClassIndices() throws Exception {
+        Dataset ds = CsvReader.builder().build().read(new java.io.StringReader("1,88888888.9\n2,3\n"), "t");
+        assertEquals(0, ds.numClasses());
+        assertEquals(3, CsvReader.builder().build().read(new java.io.StringReader("1,2\n2,0\n"), "t").numClasses());
+        assertEquals(1 << 24, CsvReader.builder().build().read(new java.io.StringReader("1," + ((1 << 24) - 1) + "\n"), "t").numClasses());
+    }
 }

@@ -189,4 +189,13 @@ class IdxReaderTest {
         assertTrue(assertThrows(CorruptDataException.class, () -> IdxReader.readDataset(x, y2, true, 0))
                 .getMessage().contains("1 dimension"));
     }
+
+    /** Same float32 limit as CsvReader's (found by fuzzing CSV): 16777217 labels would round to 16777216 classes. */
+    @Test
+    void labelsBeyondExactFloatIntegersAreCorruptDataNotAnIllegalArgument() {
+        Path x = IdxFiles.write(dir.resolve("x32"), IdxType.U8, new int[] {2, 1}, new double[2], false);
+        Path y = IdxFiles.write(dir.resolve("y32"), IdxType.I32, new int[] {2}, new double[] {0, 16777217}, false);
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> IdxReader.readDataset(x, y, true, 0));
+        assertTrue(e.getMessage().contains("class index in [0, 16777216)"), e.getMessage());
+    }
 }

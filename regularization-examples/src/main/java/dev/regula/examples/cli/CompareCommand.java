@@ -123,7 +123,7 @@ public final class CompareCommand implements Callable<Integer> {
     private Result run(Setting s, String position, Path folder, TrainingOptions.Data data) throws IOException {
         Trainer trainer;
         long start = System.nanoTime();
-        try (MetricsLog log = new MetricsLog(folder, false)) {
+        try (MetricsLog log = new MetricsLog(folder, false, 0)) {
             TrainingConfig config = options.config(s.specs())
                     .callback(new TrainingProgress(options.progressMode(), position, options.epochs, System.err,
                             ProgressReporter.DEFAULT_LINE_INTERVAL))

@@ -8,6 +8,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
@@ -22,15 +23,73 @@ final class MetricsLog implements AutoCloseable {
     private final Writer json;
     private final Writer csv;
 
-    MetricsLog(Path dir, boolean append) throws IOException {
+    /**
+     * @param dir the output folder
+     * @param append false for a new run, which truncates the files; true for a resumed one
+     * @param resumedEpoch for a resumed run, the epochs completed in its checkpoint: the lines of
+     *     later epochs are dropped (Integer.MAX_VALUE keeps every line)
+     */
+    MetricsLog(Path dir, boolean append, int resumedEpoch) throws IOException {
         Files.createDirectories(dir);
-        StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+        Path jsonFile = dir.resolve("metrics.jsonl");
         Path csvFile = dir.resolve("metrics.csv");
-        boolean header = !append || !Files.exists(csvFile);
-        json = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode);
+        if (append) {
+            keepEpochsUpTo(jsonFile, resumedEpoch, MetricsLog::jsonEpoch);
+            keepEpochsUpTo(csvFile, resumedEpoch, MetricsLog::csvEpoch);
+        }
+        StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
+        boolean header = !append || !Files.exists(csvFile) || Files.size(csvFile) == 0;
+        json = Files.newBufferedWriter(jsonFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode);
         csv = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode);
         if (header) {
             csv.write("epoch,step,learning_rate,train_loss,train_accuracy,penalty,val_loss,val_accuracy,sparsity,skipped_steps,seconds\n");
+        }
+    }
+
+    /**
+     * Drops the lines of epochs after {@code lastEpoch}, and a last line without its newline.
+     * A run killed after writing an epoch's metrics but before saving its checkpoint (or in the
+     * middle of a line) would otherwise repeat that epoch, or glue two lines, when resumed
+     * (found by the kill test in regularization-fuzz). Lines that name no epoch (the CSV header)
+     * are kept. Rewritten through a temporary file and an atomic rename.
+     */
+    private static void keepEpochsUpTo(Path file, int lastEpoch, java.util.function.ToIntFunction<String> epochOf)
+            throws IOException {
+        if (!Files.exists(file)) return;
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        StringBuilder kept = new StringBuilder(text.length());
+        int start = 0;
+        for (int nl; (nl = text.indexOf('\n', start)) >= 0; start = nl + 1) {
+            String line = text.substring(start, nl);
+            int epoch = epochOf.applyAsInt(line);
+            if (epoch <= lastEpoch) kept.append(line).append('\n');
+        }
+        if (kept.length() == text.length()) return;
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, kept, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** @return the epoch of a metrics.jsonl line, or MAX_VALUE for a line that is not one */
+    private static int jsonEpoch(String line) {
+        String prefix = "{\"epoch\":";
+        if (!line.startsWith(prefix)) return Integer.MAX_VALUE;
+        int end = line.indexOf(',', prefix.length());
+        return parse(end < 0 ? "" : line.substring(prefix.length(), end), Integer.MAX_VALUE);
+    }
+
+    /** @return the epoch of a metrics.csv row, or MIN_VALUE for the header (always kept) */
+    private static int csvEpoch(String line) {
+        if (line.startsWith("epoch,")) return Integer.MIN_VALUE;
+        int end = line.indexOf(',');
+        return parse(end < 0 ? "" : line.substring(0, end), Integer.MAX_VALUE);
+    }
+
+    private static int parse(String s, int otherwise) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return otherwise;
         }
     }
 

@@ -46,6 +46,20 @@ final class Resume {
         Checkpoint.save(file, trainer.pipeline().allParameters(), extra, meta);
     }
 
+    /**
+     * @return the epochs completed in the checkpoint at {@code file}, or Integer.MAX_VALUE if
+     *     there is none or it names no epoch ({@link #restore} then explains the problem)
+     */
+    static int savedEpoch(Path file) throws IOException {
+        if (!Files.exists(file)) return Integer.MAX_VALUE;
+        String epoch = Checkpoint.load(file).metadata().get("epoch");
+        try {
+            return epoch == null ? Integer.MAX_VALUE : Integer.parseInt(epoch);
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
     static void restore(Path file, Trainer trainer, Map<String, String> settings) throws IOException {
         if (!Files.exists(file)) {
             throw new IllegalArgumentException("--resume: no checkpoint at " + file + "; run without --resume first or pass the --out of that run");

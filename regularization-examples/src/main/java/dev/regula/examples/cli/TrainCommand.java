@@ -66,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path checkpoint = out.resolve(CHECKPOINT);
         Map<String, String> settings = options.settings(regularizers, train);
-        try (MetricsLog log = new MetricsLog(out, resume)) {
+        try (MetricsLog log = new MetricsLog(out, resume, resume ? Resume.savedEpoch(checkpoint) : 0)) {
             TrainingConfig config = builder
                     .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
                     .callback(new EpochReporter(stdout)).callback(new EpochSaver(log, checkpoint, settings)).build();

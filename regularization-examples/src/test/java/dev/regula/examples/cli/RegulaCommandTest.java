@@ -162,6 +162,37 @@ class RegulaCommandTest {
         assertEquals(4, Files.readAllLines(split.resolve("metrics.jsonl")).size());
     }
 
+    /**
+     * Found by the kill test (regularization-fuzz CheckpointKillTest): a run killed after writing an
+     * epoch's metrics line but before saving that epoch's checkpoint repeated the epoch's line when
+     * resumed; a kill in the middle of a line glued two lines together.
+     */
+    @Test
+    void resumeDropsMetricsOfEpochsTheCheckpointDoesNotHaveAndTornLines() throws IOException {
+        Path csv = blobsCsv(60);
+        Path out = dir.resolve("o");
+        String[] common = {"train", "--csv", csv.toString(), "--model", "mlp(hidden=4)", "--threads", "1", "--out", out.toString()};
+        assertEquals(0, run(concatRaw(common, "--epochs", "2")).code());
+        // what a kill between the metrics line of epoch 3 and its checkpoint leaves, plus a torn line
+        Files.writeString(out.resolve("metrics.jsonl"), "{\"epoch\":3,\"step\":9}\n{\"epoch\":4,\"st",
+                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(out.resolve("metrics.csv"), "3,9,0.05\n4,1", java.nio.file.StandardOpenOption.APPEND);
+        Run resumed = run(concatRaw(common, "--epochs", "4", "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        List<String> jsonl = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(4, jsonl.size(), String.join("\n", jsonl));
+        for (int e = 1; e <= 4; e++) assertTrue(jsonl.get(e - 1).startsWith("{\"epoch\":" + e + ",\"step\":"), jsonl.get(e - 1));
+        List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
+        assertEquals(5, rows.size(), String.join("\n", rows));
+        assertTrue(rows.get(0).startsWith("epoch,") && rows.get(3).startsWith("3,") && rows.get(4).startsWith("4,"), rows.toString());
+    }
+
+    private static String[] concatRaw(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @Test
     void resumeWithOtherSettingsIsRefused() throws IOException {
         Path csv = blobsCsv(60);
