@@ -85,7 +85,7 @@ class RegularizerPropertiesTest {
     @Property(tries = 300)
     void everyConstraintIsAProjection(@ForAll("constraints") Catalog.Variant variant, @ForAll("matrices") Matrix m,
             @ForAll @IntRange(min = 0, max = 5000) int step) {
-        ParameterRegularizer r = variant.create();
+        ParameterRegularizer r = converged(variant).create();
         Parameter p = m.parameter();
         StepContext ctx = Catalog.ctx(step, step / 100);
         r.apply(p, ctx);
@@ -96,6 +96,17 @@ class RegularizerPropertiesTest {
             assertEquals(once[i], twice[i], 1e-5 * Math.max(1, Math.abs(once[i])),
                     variant + " is not idempotent at entry " + i + ": " + Arrays.toString(once) + " then " + Arrays.toString(twice));
         }
+    }
+
+    /**
+     * spectral-norm estimates σ by power iteration and is a projection only once that converged
+     * (its Javadoc says so); with the training default of one iteration per step the estimate,
+     * and so the scaling, still improves on the second application. Its idempotence is checked
+     * with enough iterations to converge on these small matrices.
+     */
+    private static Catalog.Variant converged(Catalog.Variant variant) {
+        if (!variant.provider().name().equals("spectral-norm")) return variant;
+        return new Catalog.Variant(variant.provider(), Catalog.spec(variant.provider(), Map.of("iterations", "1000")));
     }
 
     @Property(tries = 300)
