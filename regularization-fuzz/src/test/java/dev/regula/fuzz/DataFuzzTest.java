@@ -6,6 +6,7 @@ import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.core.checkpoint.Safetensors;
 import dev.regula.core.data.CsvReader;
 import dev.regula.core.data.IdxReader;
+import dev.regula.gan.celeba.CelebaAttributes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -19,11 +20,8 @@ import java.util.List;
  * Fuzzes the readers of outside files: IDX (raw and gzip, from a stream and from a file), CSV
  * (from text and from a file of arbitrary bytes), safetensors and checkpoints. The bytes come
  * from memory or a local temporary file, so the file system cannot fail: the only documented
- * failure left is {@link CorruptDataException}.
- *
- * <p>CelebA attributes ({@code dev.regula.gan.celeba.CelebaAttributes.parse(Reader, String)},
- * documented to throw {@link CorruptDataException}) get their target here once that parser is
- * merged; see the marked place at the end of this class.
+ * failure left is {@link CorruptDataException}. The same holds for CelebA's attribute table
+ * ({@link CelebaAttributes#parse}), read from a {@link StringReader}.
  */
 class DataFuzzTest {
     private static final List<Class<? extends Throwable>> CORRUPT = List.of(CorruptDataException.class);
@@ -75,22 +73,10 @@ class DataFuzzTest {
         Contract.onlyDocumented(() -> Checkpoint.load(f), CORRUPT);
     }
 
-    // ---------------------------------------------------------------------------------------
-    // TODO(celeba, after merging the gan branch): add the CelebA attribute target here, e.g.
-    //
-    //   /** CelebaAttributes.parse on arbitrary text (list_attr_celeba.txt format). */
-    //   @FuzzTest(maxDuration = "10s")
-    //   void celebaAttributes(byte[] input) throws Throwable {
-    //       String text = new String(input, StandardCharsets.UTF_8);
-    //       Contract.onlyDocumented(
-    //               () -> dev.regula.gan.celeba.CelebaAttributes.parse(new StringReader(text), "fuzz"),
-    //               CORRUPT);
-    //   }
-    //
-    // plus: the regularization-gan test dependency in this module's pom.xml, and a seed corpus in
-    // src/test/resources/dev/regula/fuzz/DataFuzzTestInputs/celebaAttributes/ (a few valid files:
-    // count line, header line of 40 names, rows "000001.jpg -1 1 ..."; and malformed ones:
-    // wrong count, short row, value 2, empty file). Add the method name to FUZZ_TARGETS in
-    // .ci/fuzz (see the README's Reliability section).
-    // ---------------------------------------------------------------------------------------
+    /** CelebaAttributes.parse on arbitrary text (the list_attr_celeba.txt format). */
+    @FuzzTest(maxDuration = "10s")
+    void celebaAttributes(byte[] input) throws Throwable {
+        String text = new String(input, StandardCharsets.UTF_8);
+        Contract.onlyDocumented(() -> CelebaAttributes.parse(new StringReader(text), "fuzz"), CORRUPT);
+    }
 }
