@@ -297,16 +297,25 @@ public final class FaceCaseStudy {
                          List<String> discriminatorRegularizers, int classifierEpochs) {
         /** Default image side. */
         public static final int DEFAULT_SIZE = 32;
-        /** Default iterations per run: recognisable faces within the 5-minute budget on 2 cores. */
-        public static final int DEFAULT_ITERATIONS = 2000;
+        /**
+         * Default iterations per run: two runs (λ = 0 and 1) with evaluations fit the 5-minute budget on
+         * 2 cores with the SIMD kernels (about 0.035 s per iteration at width 64, batch 32).
+         */
+        public static final int DEFAULT_ITERATIONS = 2500;
         /** Default batch size. */
         public static final int DEFAULT_BATCH = 32;
         /** Default width: half of the DCGAN's 128 channels. */
         public static final int DEFAULT_WIDTH = 64;
         /** Default penalty strengths: the unregularised run and λ = 1. */
         public static final List<Double> DEFAULT_LAMBDAS = List.of(0.0, 1.0);
-        /** Default regularizers of D: none. */
-        public static final List<String> DEFAULT_DISCRIMINATOR_REGULARIZERS = List.of();
+        /**
+         * Default regularizer of D: spectral norm ≤ 1 per layer. Without it the generator of the
+         * short default run learns high-frequency patterns that fool D (D's scores sit at 0.5 while
+         * the samples are noise, Fréchet 41 against 10 with it at 2,000 iterations).
+         */
+        public static final String DEFAULT_DISCRIMINATOR_REGULARIZER = "spectral-norm(max=1.0)";
+        /** Default regularizers of D: {@value #DEFAULT_DISCRIMINATOR_REGULARIZER}. */
+        public static final List<String> DEFAULT_DISCRIMINATOR_REGULARIZERS = List.of(DEFAULT_DISCRIMINATOR_REGULARIZER);
 
         /** Checks every component. */
         public Config {
@@ -419,7 +428,7 @@ public final class FaceCaseStudy {
         /** @param v regularizer specs for G's parameters (default none) @return this */
         public Builder generatorRegularizers(List<String> v) { generatorRegularizers = v; return this; }
 
-        /** @param v regularizer specs for D's parameters (default none) @return this */
+        /** @param v regularizer specs for D's parameters (default {@value Config#DEFAULT_DISCRIMINATOR_REGULARIZER}) @return this */
         public Builder discriminatorRegularizers(List<String> v) { discriminatorRegularizers = v; return this; }
 
         /** @param v epochs of the evaluation classifier (default {@value GanEvaluator#DEFAULT_EPOCHS}) @return this */
