@@ -5,8 +5,24 @@ L2 1e-4 on weights only, SGD momentum 0.9, lr 0.05, batch 128), on the same Debi
     /usr/bin/python3 bench/fashion_mnist_mlp.py [--epochs 10] [--threads 2] [--normalize standardize|none] [--seed 42]
 
 Needs Debian's python3-torch and python3-numpy. Prints one line per epoch and the seconds per epoch.
+
+It matches `regula train --reg 'l2(lambda=1e-4)' --reg 'dropout(p=0.2)'` (the defaults of
+TrainCommand: mlp(hidden=256x256), sgd(lr=0.05, momentum=0.9), batch 128, standardize):
+- inputs: pixels / 255, then standardised with ONE mean and ONE (population) standard deviation of
+  the training set, applied to both sets (Regula's Standardizer);
+- init: PyTorch's nn.Linear default, uniform(+-1/sqrt(in)) for weight and bias, as Regula's Dense;
+- dropout (p = drop probability, inverted) after each hidden ReLU, not after the output layer;
+- L2: Regula's l2(lambda) is lambda/2*||W||^2 with gradient lambda*W, on weights only; torch's
+  SGD weight_decay=lambda adds the same lambda*W to the gradient; biases get no decay;
+- mean cross-entropy over the batch, every epoch reshuffled, the last partial batch kept
+  (469 steps per epoch).
+An epoch's seconds cover the training steps AND the test-set evaluation, as Regula's
+metrics.jsonl "seconds" does (Regula also computes the penalties and parameter statistics then).
+The last three lines are machine-readable for bench/run:
+RESULT mnist_epoch_s torch <mean seconds per epoch> s, RESULT mnist_median_epoch_s torch <median> s,
+RESULT mnist_test_acc torch <percent> %.
 """
-import argparse, gzip, time
+import argparse, gzip, statistics, time
 import numpy as np
 import torch
 from torch import nn
@@ -18,6 +34,34 @@ def idx(path):
     dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
+def build_model():
+    """The reference MLP and its optimizer: L2 1e-4 (weight_decay) on the weights only."""
+    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2),
+                          nn.Linear(256, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 10))
+    weights = [p for n, p in model.named_parameters() if n.endswith("weight")]
+    biases = [p for n, p in model.named_parameters() if n.endswith("bias")]
+    opt = torch.optim.SGD([{"params": weights, "weight_decay": 1e-4}, {"params": biases, "weight_decay": 0}],
+                          lr=0.05, momentum=0.9)
+    return model, opt
+
+
+def probe():
+    model, opt = build_model()
+    loss_fn = nn.CrossEntropyLoss()
+    x, y = torch.randn(128, 784), torch.randint(0, 10, (128,))
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss_fn(model(x), y).backward()
+        opt.step()
+    for _ in range(20):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(60):
+        step()
+    print(f"PROBE {(time.perf_counter() - t0) / 60 * 1000:.3f} ms/step", flush=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -25,8 +69,14 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--normalize", default="standardize", choices=["standardize", "none"])
+    p.add_argument("--probe", action="store_true",
+                   help="only time 60 training steps of the model on random data and print ms per step "
+                        "(bench/run uses it to pick PyTorch's fastest threading environment)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    if a.probe:
+        probe()
+        return
     torch.manual_seed(a.seed)
     xtr = torch.tensor(idx(f"{a.data}/train-images-idx3-ubyte.gz").reshape(-1, 784), dtype=torch.float32) / 255
     ytr = torch.tensor(idx(f"{a.data}/train-labels-idx1-ubyte.gz"), dtype=torch.long)
@@ -35,12 +85,7 @@ def main():
     if a.normalize == "standardize":
         m, s = xtr.mean(), xtr.std(unbiased=False)
         xtr, xte = (xtr - m) / s, (xte - m) / s
-    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2),
-                          nn.Linear(256, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 10))
-    weights = [p for n, p in model.named_parameters() if n.endswith("weight")]
-    biases = [p for n, p in model.named_parameters() if n.endswith("bias")]
-    opt = torch.optim.SGD([{"params": weights, "weight_decay": 1e-4}, {"params": biases, "weight_decay": 0}],
-                          lr=0.05, momentum=0.9)
+    model, opt = build_model()
     loss_fn = nn.CrossEntropyLoss()
     times = []
     for epoch in range(1, a.epochs + 1):
@@ -53,12 +98,18 @@ def main():
             loss = loss_fn(model(xtr[idx_b]), ytr[idx_b])
             loss.backward()
             opt.step()
-        times.append(time.perf_counter() - t0)
+        train_s = time.perf_counter() - t0
         model.eval()
         with torch.no_grad():
             acc = (model(xte).argmax(1) == yte).float().mean().item()
-        print(f"epoch {epoch:2d}  test acc {acc:.4f}  {times[-1]:.2f}s", flush=True)
-    print(f"pytorch {torch.__version__}: final test accuracy {acc:.4f}, mean epoch {sum(times)/len(times):.2f}s ({a.threads} threads)")
+        times.append(time.perf_counter() - t0)
+        print(f"epoch {epoch:2d}  test acc {acc:.4f}  {times[-1]:.2f}s (training {train_s:.2f}s)", flush=True)
+    mean = sum(times) / len(times)
+    print(f"pytorch {torch.__version__}: final test accuracy {acc:.4f}, mean epoch {mean:.2f}s "
+          f"({torch.get_num_threads()} threads)")
+    print(f"RESULT mnist_epoch_s torch {mean:.3f} s", flush=True)
+    print(f"RESULT mnist_median_epoch_s torch {statistics.median(times):.3f} s", flush=True)
+    print(f"RESULT mnist_test_acc torch {100 * acc:.2f} %", flush=True)
 
 if __name__ == "__main__":
     main()

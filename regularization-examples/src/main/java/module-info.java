@@ -2,12 +2,17 @@
  * Regula's examples and the {@code regula} command line ({@link dev.regula.examples.cli.RegulaCommand}).
  *
  * <p>It declares {@code uses} for the regularizer service because it loads plugins from class
- * loaders of its own (plugin directories), not only through the API's lookups.
+ * loaders of its own (plugin directories), not only through the API's lookups. Progress bars come
+ * from {@code me.tongfei.progressbar} (on JLine), PNG charts from JFreeChart (an automatic module)
+ * drawn with {@code java.desktop}, which also runs headless.
  */
 module dev.regula.examples {
     requires dev.regula.core;
     requires dev.regula.gan;
     requires info.picocli;
+    requires me.tongfei.progressbar;
+    requires org.jfree.jfreechart;
+    requires java.desktop;
 
     opens dev.regula.examples.cli to info.picocli;
 

@@ -76,13 +76,24 @@ class VectorKernelsEquivalenceTest {
     }
 
     @Test
-    void maxAbsIsZeroForEmptyAndPropagatesNaN() {
+    void maxAbsIsZeroForEmptyAndPropagatesNaNAndInfinityFromAnyPosition() {
+        // the training pipeline's NaN/Inf checks rely on this, in the vector body and in the tail
         Kernels v = KernelsTestSupport.vector(1);
         assertEquals(0f, v.maxAbs(0, new float[0], 0));
-        float[] x = new float[37];
-        x[20] = Float.NaN;
-        assertTrue(Float.isNaN(v.maxAbs(37, x, 0)));
-        assertEquals(Float.isNaN(scalar.maxAbs(37, x, 0)), Float.isNaN(v.maxAbs(37, x, 0)));
+        for (int at = 0; at < 37; at++) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                float[] x = new float[37];
+                java.util.Arrays.fill(x, -3f);
+                x[at] = bad;
+                float expected = Float.isNaN(bad) ? Float.NaN : Float.POSITIVE_INFINITY;
+                assertEquals(expected, v.maxAbs(37, x, 0), "vector, " + bad + " at " + at);
+                assertEquals(expected, scalar.maxAbs(37, x, 0), "scalar, " + bad + " at " + at);
+            }
+            float[] both = new float[37];
+            both[at] = Float.NaN;
+            both[36 - at] = Float.POSITIVE_INFINITY;
+            if (at != 36 - at) assertTrue(Float.isNaN(v.maxAbs(37, both, 0)), "NaN wins over Inf, NaN at " + at);
+        }
     }
 
     @ParameterizedTest

@@ -54,7 +54,11 @@ public interface Kernels {
     /** @param n count @param x array @param off offset @return Σ |x[i]| */
     double sumAbs(int n, float[] x, int off);
 
-    /** @param n count @param x array @param off offset @return max |x[i]|, 0 for n = 0 */
+    /**
+     * @param n count @param x array @param off offset
+     * @return max |x[i]|, 0 for n = 0; NaN if any x[i] is NaN, else +Inf if any is ±Inf (as
+     *     {@link Math#max} propagates them), so one call tells whether an array is all finite
+     */
     float maxAbs(int n, float[] x, int off);
 
     /** L1 gradient: g[i] += alpha·sign(x[i]) (sign(0) = 0). @param n count @param alpha λ @param x values @param xOff offset @param g gradient @param gOff offset */

@@ -21,10 +21,12 @@ import java.util.SplittableRandom;
  * a = √5): weight and bias are uniform in [−1/√in, 1/√in], drawn from a
  * {@link SplittableRandom} seeded with {@code seed}, weight first in row-major order.
  *
+ * <p>As the first layer of a model it skips the input gradient ({@link ParameterBackward}).
+ *
  * <p>In TRAIN mode forward keeps a reference to its input for backward (layers never modify
  * their inputs); in EVAL mode it changes no state and may be called from many threads.
  */
-public final class Dense implements Layer {
+public final class Dense implements ParameterBackward {
     private final String name;
     private final int in;
     private final int out;
@@ -111,6 +113,26 @@ public final class Dense implements Layer {
      */
     @Override
     public Tensor backward(Tensor gradOutput, StepContext ctx) {
+        int batch = addParameterGradients(gradOutput, ctx);
+        Tensor dx = Tensor.zeros(batch, in);
+        ctx.kernels().gemm(false, false, batch, in, out, 1f, gradOutput.data(), 0, out,
+                weight.value().data(), 0, in, 0f, dx.data(), 0, in);
+        return dx;
+    }
+
+    /**
+     * Adds gᵀ·x to the weight gradient and the column sums of g to the bias gradient, without
+     * computing ∂L/∂x.
+     *
+     * @param gradOutput ∂L/∂y, shape [batch, out]
+     * @param ctx the step
+     */
+    @Override
+    public void backwardParameters(Tensor gradOutput, StepContext ctx) {
+        addParameterGradients(gradOutput, ctx);
+    }
+
+    private int addParameterGradients(Tensor gradOutput, StepContext ctx) {
         Tensor x = cachedInput;
         if (x == null) throw Shapes.noForward(name);
         int batch = x.dim(0);
@@ -119,9 +141,7 @@ public final class Dense implements Layer {
         float[] g = gradOutput.data();
         k.gemm(true, false, out, in, batch, 1f, g, 0, out, x.data(), 0, in, 1f, weight.grad().data(), 0, in);
         k.addColumnSums(batch, out, g, bias.grad().data());
-        Tensor dx = Tensor.zeros(batch, in);
-        k.gemm(false, false, batch, in, out, 1f, g, 0, out, weight.value().data(), 0, in, 0f, dx.data(), 0, in);
-        return dx;
+        return batch;
     }
 
     @Override

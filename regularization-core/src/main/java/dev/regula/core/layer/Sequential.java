@@ -23,13 +23,15 @@ import java.util.Set;
  * example shape through every layer's {@link Layer#outputShape(int[])}, so an architecture that
  * does not fit fails at once with a {@link ShapeMismatchException} naming the layer. Forward
  * checks the batch against {@link #inputShape()}; backward goes through the layers in reverse.
+ * {@link #backwardParameters} (what the trainer calls) does the same but lets the first layer skip
+ * its input gradient ({@link ParameterBackward}), since nobody needs ∂L/∂data.
  * Layers are assumed not to modify their input tensors (they may keep references for backward).
  *
  * <p>Thread safety: an EVAL forward changes no state if none of its layers does (true for every
  * layer in this package), so one trained model may serve inference from many threads; TRAIN
  * forwards and backwards are for one thread at a time.
  */
-public final class Sequential implements Model {
+public final class Sequential implements Model, ParameterBackward {
     private final String name;
     private final int[] inputShape;
     private final int[] outputShape;
@@ -129,6 +131,21 @@ public final class Sequential implements Model {
         Tensor g = gradOutput;
         for (int i = layers.size() - 1; i >= 0; i--) g = layers.get(i).backward(g, ctx);
         return g;
+    }
+
+    /**
+     * Backward through every layer in reverse, adding the parameter gradients, but without the
+     * gradient with respect to the model input: the first layer runs
+     * {@link ParameterBackward#backwardParameters} when it implements it.
+     *
+     * @param gradOutput ∂L/∂output for the batch of the last TRAIN forward
+     * @param ctx the same step
+     */
+    @Override
+    public void backwardParameters(Tensor gradOutput, StepContext ctx) {
+        Tensor g = gradOutput;
+        for (int i = layers.size() - 1; i > 0; i--) g = layers.get(i).backward(g, ctx);
+        ParameterBackward.backwardParametersOf(layers.get(0), g, ctx);
     }
 
     /**

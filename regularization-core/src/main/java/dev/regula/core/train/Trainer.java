@@ -11,6 +11,7 @@ import dev.regula.api.regularizer.ActivationRegularizer;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
 import dev.regula.core.data.Dataset;
+import dev.regula.core.layer.ParameterBackward;
 import dev.regula.core.layer.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -169,7 +170,7 @@ public final class Trainer {
             Tensor out = model.forward(x, ctx);
             Tensor gradOut = Tensor.zeros(out.shape());
             double loss = config.loss().compute(out, y, gradOut, config.kernels());
-            model.backward(gradOut, ctx);
+            ParameterBackward.backwardParametersOf(model, gradOut, ctx); // ∂L/∂data is not needed
             pipeline.afterBackward(ctx);
             // Under STOP, pipeline.update checks the gradients itself and names the parameter.
             boolean skip = config.nanPolicy() == NanPolicy.SKIP_STEP;
@@ -187,7 +188,11 @@ public final class Trainer {
             lossSum += loss * rows;
             seen += rows;
             if (classification) correct += countCorrect(out, y);
-            for (TrainingCallback c : config.callbacks()) c.onBatchEnd(this, step, loss, b + 1, batches);
+            if (!config.callbacks().isEmpty()) {
+                BatchProgress progress = new BatchProgress(epoch + 1, step, loss, lossSum / seen,
+                        classification ? correct / (double) seen : Double.NaN, seen, b + 1, batches, (System.nanoTime() - start) / 1e9);
+                for (TrainingCallback c : config.callbacks()) c.onBatchEnd(this, progress);
+            }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(validation);

@@ -18,6 +18,18 @@ public interface TrainingCallback {
     }
 
     /**
+     * After every optimizer step, with the epoch's running figures. The trainer calls this method
+     * only; the default forwards to {@link #onBatchEnd(Trainer, long, double, int, int)}, so
+     * callbacks implement whichever they need.
+     *
+     * @param trainer the trainer
+     * @param progress where the epoch stands
+     */
+    default void onBatchEnd(Trainer trainer, BatchProgress progress) {
+        onBatchEnd(trainer, progress.step(), progress.batchLoss(), progress.batchesDone(), progress.batchesPerEpoch());
+    }
+
+    /**
      * After every epoch, validation included.
      *
      * @param trainer the trainer

@@ -146,6 +146,30 @@ class TrainerTest {
     }
 
     @Test
+    void batchProgressCarriesTheEpochsRunningLossAndAccuracyMatchingTheEpochMetrics() {
+        List<BatchProgress> seen = new ArrayList<>();
+        TrainingCallback recorder = new TrainingCallback() {
+            @Override
+            public void onBatchEnd(Trainer trainer, BatchProgress progress) {
+                seen.add(progress);
+            }
+        };
+        Trainer t = new Trainer(mlp(1), config().epochs(2).batchSize(16).callback(recorder).build());
+        List<EpochMetrics> h = t.fit(blobs(100, 1), null);
+        assertEquals(2 * 7, seen.size(), "7 batches of at most 16 per epoch, 2 epochs");
+        BatchProgress endOfFirst = seen.get(6);
+        assertEquals(1, endOfFirst.epoch());
+        assertEquals(7, endOfFirst.batchesDone());
+        assertEquals(7, endOfFirst.batchesPerEpoch());
+        assertEquals(100, endOfFirst.examples());
+        assertEquals(h.get(0).trainLoss(), endOfFirst.meanLoss(), 1e-12);
+        assertEquals(h.get(0).trainAccuracy(), endOfFirst.accuracy(), 1e-12);
+        assertEquals(16, seen.get(7).examples(), "the running figures restart with each epoch");
+        assertEquals(2, seen.get(7).epoch());
+        assertEquals(seen.get(7).batchLoss(), seen.get(7).meanLoss(), 1e-12);
+    }
+
+    @Test
     void aSecondConcurrentFitIsRefusedWithAClearError() throws Exception {
         AtomicReference<Throwable> seen = new AtomicReference<>();
         Dataset data = blobs(60, 1);

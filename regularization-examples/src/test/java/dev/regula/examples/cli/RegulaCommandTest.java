@@ -82,6 +82,57 @@ class RegulaCommandTest {
     }
 
     @Test
+    void trainWritesTheCurvesPng() throws IOException {
+        Path out = dir.resolve("curves");
+        Run r = run("train", "--csv", blobsCsv(90).toString(), "--model", "mlp(hidden=4)", "--epochs", "2", "--threads", "1",
+                "--progress", "none", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(out.resolve(TrainCommand.CURVES).toFile());
+        assertEquals(1280, png.getWidth());
+        assertTrue(r.out().contains(TrainCommand.CURVES), r.out());
+    }
+
+    @Test
+    void compareTrainsEachSettingAndWritesTheReport() throws IOException {
+        Path out = dir.resolve("cmp");
+        Run r = run("compare", "--csv", blobsCsv(240).toString(), "--model", "mlp(hidden=8)", "--epochs", "3", "--batch", "16",
+                "--threads", "1", "--setting", "none", "--setting", "both: l2(lambda=1e-3); dropout(p=0.1)",
+                "--setting", "l1-proximal(lambda=1)", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("| setting | train acc | test acc | gap |"), r.out());
+        assertTrue(r.out().contains("| both |"), r.out());
+        List<String> csv = Files.readAllLines(out.resolve(Report.CSV));
+        assertEquals(Report.CSV_HEADER, csv.get(0));
+        assertEquals(4, csv.size());
+        assertTrue(csv.get(2).startsWith("both,l2(lambda=1e-3); dropout(p=0.1),"), csv.get(2));
+        String[] prox = csv.get(3).split(",");
+        assertTrue(Double.parseDouble(prox[6]) > 0.05, "a strong proximal L1 gives exact zeros: " + csv.get(3));
+        assertEquals(0.0, Double.parseDouble(csv.get(1).split(",")[6]), "no exact zeros without regularization");
+        for (String[] row : new String[][] {csv.get(1).split(","), prox}) {
+            double gap = Double.parseDouble(row[4]);
+            assertEquals(Double.parseDouble(row[2]) - Double.parseDouble(row[3]), gap, 1e-12, "gap = train - test");
+        }
+        assertEquals(3, Files.readAllLines(out.resolve("02-both/metrics.jsonl")).size());
+        assertTrue(Files.readString(out.resolve(Report.JSON)).contains("\"setting\":\"both\""));
+        assertTrue(Files.readString(out.resolve(Report.MD)).contains("![test accuracy per epoch](learning-curves.png)"));
+        for (String png : List.of(CompareCommand.LEARNING_CURVES, CompareCommand.LOSS_CURVES)) {
+            assertEquals(900, javax.imageio.ImageIO.read(out.resolve(png).toFile()).getWidth(), png);
+        }
+    }
+
+    @Test
+    void aBadSettingFailsBeforeAnyTraining() throws IOException {
+        Path out = dir.resolve("bad");
+        Run r = run("compare", "--csv", blobsCsv(30).toString(), "--setting", "none", "--setting", "l2(lamda=1)", "--out", out.toString());
+        assertEquals(ExitCode.USAGE, r.code());
+        assertTrue(r.err().toLowerCase(java.util.Locale.ROOT).contains("did you mean 'lambda'"), r.err());
+        assertTrue(!Files.exists(out), "nothing written");
+        Run dup = run("compare", "--csv", blobsCsv(30).toString(), "--setting", "none", "--setting", "none", "--out", out.toString());
+        assertEquals(ExitCode.USAGE, dup.code());
+        assertTrue(dup.err().contains("two settings have the label 'none'"), dup.err());
+    }
+
+    @Test
     void aResumedRunEndsBitIdenticalToAnUninterruptedOne() throws IOException {
         assertResumeIsBitIdentical("dropout(p=0.2)", "whole", "split");
     }

@@ -1,0 +1,172 @@
+package dev.regula.examples.cli;
+
+import dev.regula.api.param.Parameter;
+import dev.regula.api.param.ParameterRole;
+import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.Trainer;
+import dev.regula.core.train.TrainingConfig;
+import dev.regula.examples.plot.LineChart;
+import dev.regula.examples.plot.MetricsTable;
+import dev.regula.examples.progress.ProgressReporter;
+import dev.regula.examples.progress.TrainingProgress;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code regula compare}: trains the same model (same data, seed, optimizer and epochs) once per
+ * regularizer setting and writes a report into the output folder: {@code report.md} (also
+ * printed), {@code report.csv}, {@code report.json}, {@code learning-curves.png} (test accuracy
+ * per epoch), {@code loss-curves.png} (training loss per epoch) and each setting's metrics in a
+ * sub-folder.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train one model recipe with several regularizer settings; write a table and learning-curve plots.",
+            "A setting is [LABEL:] SPEC [; SPEC]...; 'none' means no regularizer. Example:",
+            "  regula compare --epochs 5 --setting none --setting 'l2(lambda=1e-4); dropout(p=0.2)' --setting 'prox: l1-proximal(lambda=1e-3)'"})
+public final class CompareCommand implements Callable<Integer> {
+    /** |w| below this counts as zero in the sparsity column (proximal operators give exact zeros). */
+    static final double ZERO = 1e-8;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    TrainingOptions options = new TrainingOptions();
+
+    @Option(names = {"-s", "--setting"}, paramLabel = "SETTING",
+            description = "[LABEL:] SPEC [; SPEC]..., repeatable (default: " + "none, l2(lambda=1e-4), dropout(p=0.2), "
+                    + "l2(lambda=1e-4); dropout(p=0.2), l1-proximal(lambda=1e-3))")
+    List<String> settingTexts = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "regula-out/compare", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    /** Creates the command. */
+    public CompareCommand() {
+    }
+
+    /**
+     * What one setting gave.
+     *
+     * @param setting the setting
+     * @param folder its sub-folder (metrics)
+     * @param trainAccuracy accuracy on the training set in evaluation mode (no dropout noise)
+     * @param testAccuracy accuracy on the test set
+     * @param testLoss loss on the test set
+     * @param sparsity fraction of weights with |w| &lt; 1e-8
+     * @param l2 ‖w‖₂ over all weights (biases excluded)
+     * @param l1 ‖w‖₁ over all weights
+     * @param seconds wall time of the training
+     */
+    record Result(Setting setting, Path folder, double trainAccuracy, double testAccuracy, double testLoss, double sparsity,
+                  double l2, double l1, double seconds) {
+        double gap() {
+            return trainAccuracy - testAccuracy;
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        options.validate();
+        List<Setting> settings = (settingTexts.isEmpty() ? Setting.DEFAULTS : settingTexts).stream().map(Setting::parse).toList();
+        Set<String> labels = new HashSet<>();
+        for (Setting s : settings) {
+            if (!labels.add(s.label())) throw new IllegalArgumentException("two settings have the label '" + s.label() + "'; give one a LABEL: prefix");
+            options.config(s.specs()); // fail on a bad spec before any training
+        }
+        TrainingOptions.Data data = options.load();
+        Files.createDirectories(out);
+        stdout.printf("regula compare: %d settings, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
+                settings.size(), options.model, options.optimizer, options.epochs, options.batch, options.seed,
+                data.train().size(), data.test().size());
+        stdout.flush();
+
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < settings.size(); i++) {
+            Setting s = settings.get(i);
+            Path folder = out.resolve(String.format(Locale.ROOT, "%02d-%s", i + 1, s.slug()));
+            stdout.printf("[%d/%d] %s%n", i + 1, settings.size(), s.label());
+            stdout.flush();
+            results.add(run(s, String.format(Locale.ROOT, "[%d/%d]", i + 1, settings.size()), folder, data));
+            Result r = results.getLast();
+            stdout.printf(Locale.ROOT, "      train acc %.4f  test acc %.4f  gap %+.4f  sparsity %.3f  %.1fs%n",
+                    r.trainAccuracy(), r.testAccuracy(), r.gap(), r.sparsity(), r.seconds());
+            stdout.flush();
+        }
+
+        Report report = new Report(results, options);
+        report.write(out);
+        writePlots(results);
+        stdout.println();
+        stdout.print(report.markdownTable());
+        stdout.printf("%nwrote %s, %s, %s, %s, %s and the per-setting metrics%n", out.resolve(Report.MD), out.resolve(Report.CSV),
+                out.resolve(Report.JSON), out.resolve(LEARNING_CURVES), out.resolve(LOSS_CURVES));
+        stdout.flush();
+        return ExitCode.OK;
+    }
+
+    static final String LEARNING_CURVES = "learning-curves.png";
+    static final String LOSS_CURVES = "loss-curves.png";
+
+    private Result run(Setting s, String position, Path folder, TrainingOptions.Data data) throws IOException {
+        Trainer trainer;
+        long start = System.nanoTime();
+        try (MetricsLog log = new MetricsLog(folder, false)) {
+            TrainingConfig config = options.config(s.specs())
+                    .callback(new TrainingProgress(options.progressMode(), position, options.epochs, System.err,
+                            ProgressReporter.DEFAULT_LINE_INTERVAL))
+                    .callback(new dev.regula.core.train.TrainingCallback() {
+                        @Override
+                        public void onEpochEnd(Trainer t, EpochMetrics m) {
+                            log.write(m);
+                        }
+                    }).build();
+            trainer = new Trainer(options.model(data), config);
+            trainer.fit(data.train(), data.test());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Trainer.Evaluation train = trainer.evaluate(data.train());
+        Trainer.Evaluation test = trainer.evaluate(data.test());
+        long zeros = 0;
+        long n = 0;
+        double sumSq = 0;
+        double sumAbs = 0;
+        for (Parameter p : trainer.model().parameters()) {
+            if (p.role() != ParameterRole.WEIGHT) continue;
+            for (float w : p.value().data()) {
+                double a = Math.abs(w);
+                if (a < ZERO) zeros++;
+                sumSq += a * a;
+                sumAbs += a;
+                n++;
+            }
+        }
+        return new Result(s, folder, train.accuracy(), test.accuracy(), test.loss(), n == 0 ? 0 : zeros / (double) n,
+                Math.sqrt(sumSq), sumAbs, seconds);
+    }
+
+    private void writePlots(List<Result> results) throws IOException {
+        LineChart.Builder acc = LineChart.builder("test accuracy per epoch").xLabel("epoch").yLabel("test accuracy").integerX();
+        LineChart.Builder loss = LineChart.builder("training loss per epoch (data loss, without penalties)").xLabel("epoch")
+                .yLabel("cross-entropy").integerX();
+        for (Result r : results) {
+            MetricsTable t = MetricsTable.read(r.folder().resolve("metrics.csv"));
+            acc.series(t.series(r.setting().label(), "val_accuracy"));
+            loss.series(t.series(r.setting().label(), "train_loss"));
+        }
+        acc.build().writePng(out.resolve(LEARNING_CURVES), 900, 560);
+        loss.build().writePng(out.resolve(LOSS_CURVES), 900, 560);
+    }
+}

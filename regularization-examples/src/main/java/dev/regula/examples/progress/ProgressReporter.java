@@ -1,0 +1,93 @@
+package dev.regula.examples.progress;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * One task's progress (an epoch, a GAN run): a live bar from the progressbar library on a
+ * terminal, or plain periodic lines elsewhere, or nothing.
+ *
+ * <p>In {@link ProgressMode#LINES} a line {@code task  done/total (pct%)  message} is printed at
+ * most once per interval, starting one interval after {@link #open}; a short task prints nothing.
+ * The bar of {@link ProgressMode#BAR} is redrawn in place by the library's refresh thread (every
+ * 200 ms) and erased when the reporter is closed. Use from one thread.
+ */
+public final class ProgressReporter implements AutoCloseable {
+    /** Default interval between two plain lines. */
+    public static final Duration DEFAULT_LINE_INTERVAL = Duration.ofSeconds(10);
+
+    private final ProgressMode mode;
+    private final String task;
+    private final long total;
+    private final PrintStream lines;
+    private final long intervalNanos;
+    private final ProgressBar bar;
+    private long lastLine;
+
+    private ProgressReporter(ProgressMode mode, String task, long total, PrintStream lines, Duration interval) {
+        this.mode = mode;
+        this.task = task;
+        this.total = total;
+        this.lines = lines;
+        this.intervalNanos = interval.toNanos();
+        this.lastLine = System.nanoTime();
+        this.bar = mode == ProgressMode.BAR
+                ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+                        .setUpdateIntervalMillis(200).clearDisplayOnFinish().setConsumer(new BarLine(lines)).build()
+                : null;
+    }
+
+    /**
+     * Starts reporting a task.
+     *
+     * @param mode how to show it ({@link ProgressMode#AUTO} is resolved here)
+     * @param task a short name shown first, e.g. {@code epoch 3/10}
+     * @param total the number of units of work, at least 1
+     * @param lines where the bar or the lines go (usually standard error)
+     * @param interval the least time between two plain lines, positive
+     * @return the reporter; close it when the task ends
+     */
+    public static ProgressReporter open(ProgressMode mode, String task, long total, PrintStream lines, Duration interval) {
+        if (total < 1) throw new IllegalArgumentException("total must be >= 1, got " + total);
+        if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive, got " + interval);
+        return new ProgressReporter(mode.resolve(), task, total, lines, interval);
+    }
+
+    /** @return the resolved mode ({@code BAR}, {@code LINES} or {@code NONE}) */
+    public ProgressMode mode() {
+        return mode;
+    }
+
+    /**
+     * Reports progress.
+     *
+     * @param done units done so far, 0..total
+     * @param message figures to show after the count, e.g. {@code loss 0.41 acc 0.86 31,000 ex/s}
+     */
+    public void update(long done, String message) {
+        switch (mode) {
+            case BAR -> {
+                bar.stepTo(done);
+                bar.setExtraMessage(message);
+            }
+            case LINES -> {
+                long now = System.nanoTime();
+                if (now - lastLine >= intervalNanos) {
+                    lastLine = now;
+                    lines.println(String.format(Locale.ROOT, "  %s  %d/%d (%.0f%%)  %s", task, done, total, 100.0 * done / total, message));
+                    lines.flush();
+                }
+            }
+            default -> { }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) bar.close();
+    }
+}

@@ -1,0 +1,216 @@
+package dev.regula.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End-to-end tests of the real {@code ./regula} launcher, run as a process after {@code package}
+ * (Failsafe): {@code REGULA_NO_BUILD=1} so it uses target/lib as built and never calls Maven,
+ * JAVA_HOME of this JVM, headless charts, standard error not a terminal (plain progress lines).
+ */
+class LauncherIT {
+    static Path root;
+    static Path plugin;
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+        String all() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void locate() {
+        root = Path.of(System.getProperty("regula.root", "..")).toAbsolutePath().normalize();
+        assertTrue(Files.isExecutable(root.resolve("regula")), "no launcher at " + root);
+        assertTrue(Files.isRegularFile(root.resolve("regularization-examples/target/lib/regularization-examples.jar")),
+                "run after package: target/lib is the launcher's module path");
+        plugin = Path.of(System.getProperty("regula.test.plugin"));
+        assertTrue(Files.isRegularFile(plugin) && plugin.toString().endsWith(".jar"), "the plugin jar: " + plugin);
+    }
+
+    Run regula(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(root.resolve("regula").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().remove("REGULA_PLUGINS");
+        pb.environment().remove("REGULA_KERNELS");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("REGULA_NO_BUILD", "1");
+        pb.environment().put("JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true");
+        pb.environment().putAll(env);
+        Path out = dir.resolve("stdout.txt");
+        Path err = dir.resolve("stderr.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("regula " + String.join(" ", args) + " did not finish in 120 s");
+        }
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    Run regula(String... args) throws IOException, InterruptedException {
+        return regula(Map.of(), args);
+    }
+
+    @Test
+    void listShowsTheSamplePluginOnlyWhenItIsOnTheModulePath() throws Exception {
+        Run plain = regula("list");
+        assertEquals(0, plain.code(), plain.all());
+        for (String s : List.of("Regularizers:", "l2 ", "dropout", "l1-proximal", "Optimizers:", "sgd", "Models:", "mlp", "Kernels:", "[active]")) {
+            assertTrue(plain.out().contains(s), s + "\n" + plain.all());
+        }
+        assertFalse(plain.out().contains("smooth-l1"), plain.all());
+
+        Run with = regula(Map.of("REGULA_PLUGINS", plugin.toString()), "list");
+        assertEquals(0, with.code(), with.all());
+        assertTrue(with.out().contains("smooth-l1"), with.all());
+        assertTrue(with.out().contains("(plugin)"), with.all());
+    }
+
+    @Test
+    void trainOnATinyCsvWritesMetricsCurvesAndACheckpointAndCanUseThePlugin() throws Exception {
+        Files.writeString(dir.resolve("tiny.csv"), blobs(120));
+        Run r = regula(Map.of("REGULA_PLUGINS", plugin.toString()), "train", "--csv", "tiny.csv", "--model", "mlp(hidden=8)",
+                "--reg", "smooth-l1(lambda=1e-3)", "--reg", "dropout(p=0.1)", "--epochs", "3", "--batch", "16", "--threads", "1",
+                "--out", "run");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("regula train: mlp(hidden=8), 96 train / 24 test examples"), r.all());
+        assertTrue(r.out().contains("epoch  3  loss"), r.all());
+        assertTrue(r.out().contains("final: test accuracy"), r.all());
+        assertFalse(r.err().contains("\r") || r.err().contains("\u001b["), "no bar redraws in a log: " + r.all());
+        assertFalse(r.err().contains("Exception"), r.all());
+        Path run = dir.resolve("run");
+        List<String> jsonl = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertEquals(3, jsonl.size());
+        for (int e = 1; e <= 3; e++) assertTrue(jsonl.get(e - 1).startsWith("{\"epoch\":" + e + ","), jsonl.get(e - 1));
+        assertTrue(jsonl.get(2).contains("smooth-l1"), jsonl.get(2));
+        assertTrue(Files.size(run.resolve("checkpoint.safetensors")) > 100);
+        assertPng(run.resolve("curves.png"), 1280, 420);
+    }
+
+    @Test
+    void compareOnTinyIdxFilesWritesTheReportPlotsAndPerSettingMetrics() throws Exception {
+        Path idx = dir.resolve("idx");
+        writeTinyFashionMnist(idx, 96, 32);
+        Run r = regula("compare", "--data", "idx", "--model", "mlp(hidden=8)", "--epochs", "2", "--batch", "16", "--threads", "1",
+                "--setting", "none", "--setting", "l2(lambda=1e-4); dropout(p=0.2)", "--setting", "prox: l1-proximal(lambda=1)",
+                "--out", "cmp");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("regula compare: 3 settings"), r.all());
+        assertTrue(r.out().contains("| setting | train acc | test acc | gap |"), r.all());
+        assertTrue(r.out().contains("| l2(lambda=1e-4) + dropout(p=0.2) |"), r.all());
+        Path cmp = dir.resolve("cmp");
+        List<String> csv = Files.readAllLines(cmp.resolve("report.csv"));
+        assertEquals(4, csv.size(), String.join("\n", csv));
+        assertTrue(csv.get(0).startsWith("setting,regularizers,train_accuracy,test_accuracy,generalization_gap,test_loss,sparsity,weight_l2,weight_l1"));
+        assertTrue(csv.get(1).startsWith("none,,"), csv.get(1));
+        assertTrue(csv.get(3).startsWith("prox,l1-proximal(lambda=1),"), csv.get(3));
+        assertTrue(Double.parseDouble(csv.get(3).split(",")[6]) > 0.1, "lambda=1 zeroes many weights: " + csv.get(3));
+        for (String sub : List.of("01-none", "02-l2-lambda-1e-4-dropout-p-0.2", "03-prox")) {
+            assertEquals(2, Files.readAllLines(cmp.resolve(sub).resolve("metrics.jsonl")).size(), sub);
+        }
+        assertTrue(Files.readString(cmp.resolve("report.md")).contains("| prox |"));
+        assertTrue(Files.readString(cmp.resolve("report.json")).contains("\"setting\":\"prox\""));
+        assertPng(cmp.resolve("learning-curves.png"), 900, 560);
+        assertPng(cmp.resolve("loss-curves.png"), 900, 560);
+    }
+
+    @Test
+    void anUnknownRegularizerIsAUsageErrorWithASuggestion() throws Exception {
+        Files.writeString(dir.resolve("tiny.csv"), blobs(30));
+        Run r = regula("train", "--csv", "tiny.csv", "--reg", "dropuot(p=0.2)", "--out", "x");
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("unknown regularizer 'dropuot'; did you mean 'dropout'?"), r.all());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.all());
+        Run flag = regula("compare", "--epochz", "3");
+        assertEquals(2, flag.code(), flag.all());
+        assertTrue(flag.err().contains("--epochz"), flag.all());
+    }
+
+    @Test
+    void missingDataIsExitCode3WithTheInstallHint() throws Exception {
+        Run r = regula("train", "--data", "no-such-dir", "--out", "x");
+        assertEquals(3, r.code(), r.all());
+        assertTrue(r.err().contains("apt-get install dataset-fashion-mnist"), r.all());
+    }
+
+    private static void assertPng(Path file, int width, int height) throws IOException {
+        BufferedImage img = ImageIO.read(file.toFile());
+        assertTrue(img != null, "not a readable PNG: " + file);
+        assertEquals(width, img.getWidth(), file.toString());
+        assertEquals(height, img.getHeight(), file.toString());
+        int first = img.getRGB(0, 0);
+        boolean drawn = false;
+        for (int y = 0; y < height && !drawn; y += 7) {
+            for (int x = 0; x < width && !drawn; x += 7) drawn = img.getRGB(x, y) != first;
+        }
+        assertTrue(drawn, "the chart is not blank: " + file);
+    }
+
+    /** Three well-separated classes in 4 features, as CSV with a header. */
+    private static String blobs(int n) {
+        SplittableRandom r = new SplittableRandom(3);
+        StringBuilder sb = new StringBuilder("a,b,c,d,label\n");
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            for (int d = 0; d < 4; d++) sb.append(String.format(Locale.ROOT, "%.4f,", (d == c ? 2.0 : 0.0) + r.nextGaussian() * 0.5));
+            sb.append(c).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Fashion-MNIST-shaped IDX files (28×28 bytes, 10 classes): class k lights up row band k. */
+    private static void writeTinyFashionMnist(Path dir, int train, int test) throws IOException {
+        Files.createDirectories(dir);
+        SplittableRandom r = new SplittableRandom(5);
+        for (String[] set : new String[][] {{"train", String.valueOf(train)}, {"t10k", String.valueOf(test)}}) {
+            int n = Integer.parseInt(set[1]);
+            byte[] labels = new byte[n];
+            byte[] pixels = new byte[n * 28 * 28];
+            for (int i = 0; i < n; i++) {
+                labels[i] = (byte) (i % 10);
+                for (int p = 0; p < 28 * 28; p++) {
+                    boolean band = p / 28 / 3 == i % 10;
+                    pixels[i * 784 + p] = (byte) (band ? 200 + r.nextInt(50) : r.nextInt(40));
+                }
+            }
+            try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(dir.resolve(set[0] + "-images-idx3-ubyte.gz"))))) {
+                out.writeInt(0x00000803);
+                out.writeInt(n);
+                out.writeInt(28);
+                out.writeInt(28);
+                out.write(pixels);
+            }
+            try (OutputStream raw = Files.newOutputStream(dir.resolve(set[0] + "-labels-idx1-ubyte"));
+                 DataOutputStream out = new DataOutputStream(raw)) {
+                out.writeInt(0x00000801);
+                out.writeInt(n);
+                out.write(labels);
+            }
+        }
+    }
+}

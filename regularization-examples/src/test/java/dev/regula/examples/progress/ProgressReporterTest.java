@@ -1,0 +1,63 @@
+package dev.regula.examples.progress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.core.train.BatchProgress;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ProgressReporterTest {
+    @Test
+    void linesModePrintsPlainLinesWithoutCarriageReturnsOrEscapes() throws InterruptedException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (ProgressReporter r = ProgressReporter.open(ProgressMode.LINES, "epoch 1/3", 10, out, Duration.ofMillis(1))) {
+            Thread.sleep(5);
+            r.update(4, "loss 0.5000");
+            Thread.sleep(5);
+            r.update(10, "loss 0.4000");
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals("  epoch 1/3  4/10 (40%)  loss 0.5000\n  epoch 1/3  10/10 (100%)  loss 0.4000\n", text.replace("\r\n", "\n"));
+        assertFalse(text.contains("\r") || text.contains("\u001b"), text);
+    }
+
+    @Test
+    void linesModeStaysQuietForShortTasks() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (ProgressReporter r = ProgressReporter.open(ProgressMode.LINES, "t", 3, out, Duration.ofHours(1))) {
+            for (int i = 1; i <= 3; i++) r.update(i, "x");
+        }
+        assertEquals("", bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void autoFollowsTheTtyPropertyAndModesParse() {
+        String old = System.getProperty(ProgressMode.TTY_PROPERTY);
+        try {
+            System.setProperty(ProgressMode.TTY_PROPERTY, "false");
+            assertEquals(ProgressMode.LINES, ProgressMode.AUTO.resolve());
+            System.setProperty(ProgressMode.TTY_PROPERTY, "true");
+            assertEquals(ProgressMode.BAR, ProgressMode.AUTO.resolve());
+            assertEquals(ProgressMode.NONE, ProgressMode.NONE.resolve());
+        } finally {
+            if (old == null) System.clearProperty(ProgressMode.TTY_PROPERTY);
+            else System.setProperty(ProgressMode.TTY_PROPERTY, old);
+        }
+        assertEquals(ProgressMode.BAR, ProgressMode.parse(" Bar "));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ProgressMode.parse("fancy")).getMessage().contains("auto, bar, lines or none"));
+    }
+
+    @Test
+    void theMessageShowsRunningLossAccuracyAndSpeed() {
+        assertEquals("loss 0.2500 acc 0.9000 1,000 ex/s", TrainingProgress.message(new BatchProgress(1, 5, 0.3, 0.25, 0.9, 500, 5, 10, 0.5)));
+        assertEquals("loss 0.2500 0 ex/s", TrainingProgress.message(new BatchProgress(1, 5, 0.3, 0.25, Double.NaN, 500, 5, 10, 0)));
+    }
+}
