@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +139,7 @@ public final class FaceCaseStudy {
                 int epoch = it / perEpoch;
                 int b = it % perEpoch;
                 if (b == 0) order = batches.order(epoch);
-                int[] idx = java.util.Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
+                int[] idx = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
                 GanStep s = trainer.step(rows(train.images(), idx), rows(trainC, idx), epoch);
                 means.add(s);
                 listener.onIteration(lambda, s);
@@ -264,7 +265,7 @@ public final class FaceCaseStudy {
         void putInto(Map<String, Object> line) {
             String[] keys = {"d_loss", "g_loss", "penalty", "feature_error", "d_real", "d_fake"};
             for (int i = 0; i < keys.length; i++) line.put(keys[i], sums[i] / count);
-            java.util.Arrays.fill(sums, 0);
+            Arrays.fill(sums, 0);
             count = 0;
         }
     }

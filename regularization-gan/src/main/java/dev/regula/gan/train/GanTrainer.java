@@ -62,12 +62,16 @@ public final class GanTrainer {
 
     private GanTrainer(Builder b) {
         this.latent = b.latent;
-        int gIn = b.generator.inputShape()[0];
-        if (b.generator.inputShape().length != 1 || gIn <= latent) {
+        int[] gShape = b.generator.inputShape();
+        if (gShape.length != 1 || gShape[0] <= latent) {
             throw new ShapeMismatchException("the generator's input must be [latent + conditionDim] with latent = " + latent
                     + " and conditionDim >= 1, got input shape " + Arrays.toString(b.generator.inputShape()));
         }
-        this.conditionDim = gIn - latent;
+        this.conditionDim = gShape[0] - latent;
+        if (!Dcgan.batchNorms(b.discriminator).isEmpty()) {
+            throw new IllegalArgumentException("the discriminator must not use batch statistics (BatchNorm): real and fake"
+                    + " images are scored in one batch; use spectral-norm or another parameter regularizer instead");
+        }
         int[] image = b.generator.outputShape();
         if (!Arrays.equals(image, b.discriminator.inputShape())) {
             throw new ShapeMismatchException("the generator makes images of shape " + Arrays.toString(image)

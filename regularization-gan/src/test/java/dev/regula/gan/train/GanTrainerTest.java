@@ -169,6 +169,17 @@ class GanTrainerTest {
     }
 
     @Test
+    void aDiscriminatorWithBatchStatisticsIsRefused() {
+        var d = new dev.regula.core.layer.Sequential("discriminator", new int[] {3, SIZE, SIZE},
+                new dev.regula.core.layer.BatchNorm("d_bn", 3), new dev.regula.core.layer.Flatten("d_flat"),
+                new dev.regula.core.layer.Dense("d_logit", 3 * SIZE * SIZE, 1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GanTrainer.builder(Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, 1), d).latent(LATENT)
+                        .kernels(new ScalarKernels()).build());
+        assertTrue(e.getMessage().contains("BatchNorm"), e.getMessage());
+    }
+
+    @Test
     void checkpointRestoresTheGeneratorExactly(@TempDir Path dir) throws Exception {
         GanTrainer t = trainer(1.0, 6);
         for (int b = 0; b < 3; b++) step(t, b, 8);
