@@ -300,7 +300,8 @@ public final class FaceCaseStudy {
         public static final int DEFAULT_SIZE = 32;
         /**
          * Default iterations per run: two runs (λ = 0 and 1) with evaluations fit the 5-minute budget on
-         * 2 cores with the SIMD kernels (about 0.035 s per iteration at width 64, batch 32; the default study takes 3 min 15 s on an idle 2-core machine).
+         * 2 cores with the SIMD kernels (about 0.035 s per iteration at width 64, batch 32; the default
+         * study took 3 min 15 s on an idle 2-core machine, 4 min 11 s on a busy one).
          */
         public static final int DEFAULT_ITERATIONS = 2500;
         /** Default batch size. */
