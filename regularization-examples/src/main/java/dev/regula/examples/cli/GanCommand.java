@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gan", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The soft-regularized face GAN case study: one run per lambda, sample grids and an ablation table.",
-            "Defaults fit in about 5 minutes on 2 cores with the SIMD kernels. Example:",
+            "The defaults take about 3 minutes on 2 idle cores with the SIMD kernels (the budget is 5). Example:",
             "  regula gan --lambda 0,0.3,1 --iterations 2500 --out regula-out/gan"})
 public final class GanCommand implements Callable<Integer> {
     /** The curves image written next to the ablation table. */
