@@ -13,6 +13,7 @@ module dev.regula.gan {
     exports dev.regula.gan.features;
     exports dev.regula.gan.image;
     exports dev.regula.gan.prior;
+    exports dev.regula.gan.train;
 
     provides dev.regula.api.regularizer.RegularizerProvider with dev.regula.gan.prior.PriorGuidedPenaltyProvider;
 }

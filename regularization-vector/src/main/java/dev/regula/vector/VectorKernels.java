@@ -81,6 +81,18 @@ final class VectorKernels implements Kernels {
         for (; i < n; i++) x[off + i] *= alpha;
     }
 
+    /**
+     * Σ of the lanes in lane order, in double. Not {@code reduceLanes(ADD)}: its order is
+     * unspecified and differs between the interpreted and the JIT-compiled code, so a result would
+     * depend on when C2 compiled the caller and two runs with the same seed could differ in the
+     * last bit (and then diverge, e.g. a GAN with spectral-norm, which power-iterates with dot).
+     */
+    private static double sumLanes(FloatVector v) {
+        double s = 0;
+        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        return s;
+    }
+
     @Override
     public double dot(int n, float[] x, int xOff, float[] y, int yOff) {
         double s = 0;
@@ -101,7 +113,7 @@ final class VectorKernels implements Kernels {
                 acc0 = FloatVector.fromArray(F, x, xOff + start + i)
                         .fma(FloatVector.fromArray(F, y, yOff + start + i), acc0);
             }
-            s += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            s += sumLanes(acc0.add(acc1));
             for (; i < len; i++) s += (double) x[xOff + start + i] * y[yOff + start + i];
         }
         return s;
@@ -126,7 +138,7 @@ final class VectorKernels implements Kernels {
                 FloatVector v = FloatVector.fromArray(F, x, off + start + i);
                 acc0 = v.fma(v, acc0);
             }
-            s += acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+            s += sumLanes(acc0.add(acc1));
             for (; i < len; i++) {
                 double v = x[off + start + i];
                 s += v * v;
@@ -145,7 +157,7 @@ final class VectorKernels implements Kernels {
             for (int bound = F.loopBound(len); i < bound; i += F.length()) {
                 acc = acc.add(FloatVector.fromArray(F, x, off + start + i).abs());
             }
-            s += acc.reduceLanes(VectorOperators.ADD);
+            s += sumLanes(acc);
             for (; i < len; i++) s += Math.abs(x[off + start + i]);
         }
         return s;
@@ -378,7 +390,7 @@ final class VectorKernels implements Kernels {
                     e.intoArray(out, o + c);
                     acc = acc.add(e);
                 }
-                sum += acc.reduceLanes(VectorOperators.ADD);
+                sum += sumLanes(acc);
                 for (; c < end; c++) {
                     float e = (float) Math.exp(x[o + c] - max);
                     out[o + c] = e;

@@ -11,12 +11,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code regula} command line: {@code list}, {@code train} and {@code compare}. Errors a user can act on are
+ * The {@code regula} command line: {@code list}, {@code train}, {@code compare} and {@code gan}. Errors a user can act on are
  * printed as one line (no stack trace) with the exit codes of {@link ExitCode}.
  */
 @Command(name = "regula", mixinStandardHelpOptions = true, version = "regula 0.1.0",
         description = "Regula: deep-learning regularization on the JVM.",
-        subcommands = {ListCommand.class, TrainCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ListCommand.class, TrainCommand.class, CompareCommand.class, GanCommand.class, CommandLine.HelpCommand.class})
 public final class RegulaCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -27,7 +27,7 @@ public final class RegulaCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, train or compare");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, train, compare or gan");
     }
 
     /**

@@ -1,0 +1,49 @@
+package dev.regula.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.regula.examples.plot.Series;
+import dev.regula.gan.train.FaceCaseStudy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class GanCommandTest {
+    @Test
+    void defaultsAreTheCaseStudys() {
+        GanCommand c = new GanCommand();
+        new CommandLine(c).parseArgs();
+        assertEquals(List.of(0.0, 1.0), c.lambdas);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_ITERATIONS, c.iterations);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_BATCH, c.batch);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_WIDTH, c.width);
+        assertEquals(List.of("spectral-norm(max=1.0)"), c.discriminatorRegularizers);
+        assertEquals(List.of(), c.generatorRegularizers);
+    }
+
+    @Test
+    void repeatedRegularizersAndLambdaListsParse() {
+        GanCommand c = new GanCommand();
+        new CommandLine(c).parseArgs("--lambda", "0,0.5,2", "--d-reg", "none", "--g-reg", "l2(lambda=1e-4)", "--g-reg", "max-norm(max=3)");
+        assertEquals(List.of(0.0, 0.5, 2.0), c.lambdas);
+        assertEquals(List.of("none"), c.discriminatorRegularizers);
+        assertEquals(List.of("l2(lambda=1e-4)", "max-norm(max=3)"), c.generatorRegularizers);
+    }
+
+    @Test
+    void curvesTakeTheLinesThatHaveTheKey() {
+        List<String> lines = List.of(
+                "{\"iteration\":25,\"d_loss\":1.25,\"feature_error\":null}",
+                "{\"iteration\":50,\"d_loss\":0.5,\"frechet\":12.5,\"kid\":-1.0E-3}",
+                "{\"iteration\":75,\"d_loss\":2e-1}");
+        Series d = GanCommand.series("D", lines, "d_loss");
+        assertArrayEquals(new double[] {25, 50, 75}, d.x());
+        assertArrayEquals(new double[] {1.25, 0.5, 0.2}, d.y());
+        Series f = GanCommand.series("F", lines, "frechet");
+        assertArrayEquals(new double[] {50}, f.x());
+        assertArrayEquals(new double[] {12.5}, f.y());
+        assertEquals(Double.NaN, GanCommand.series("E", lines, "feature_error").y()[0]);
+        assertArrayEquals(new double[] {-1e-3}, GanCommand.series("K", lines, "kid").y());
+    }
+}

@@ -1,0 +1,17 @@
+package dev.regula.gan.train;
+
+/**
+ * What one training iteration of the GAN did (one discriminator and one generator update).
+ *
+ * @param step the iteration just completed, from 1
+ * @param discriminatorLoss the discriminator's loss, BCE(D(x), 1) + BCE(D(G(z, c)), 0), each a batch mean
+ * @param generatorLoss the generator's non-saturating loss BCE(D(G(z, c)), 1) = mean −log σ(D(G(z, c))),
+ *     with D after its update
+ * @param penalty the prior-guided penalty λ·mean‖φ(G(z, c)) − c‖² paid by the generator (0 without one or at λ = 0)
+ * @param featureError mean over the batch of ‖φ(G(z, c)) − c‖ (a measurement, whatever λ), NaN without a penalty
+ * @param realScore mean σ(D(x)) on the real batch, before D's update
+ * @param fakeScore mean σ(D(G(z, c))) on the generated batch, before D's update
+ */
+public record GanStep(long step, double discriminatorLoss, double generatorLoss, double penalty, double featureError,
+                      double realScore, double fakeScore) {
+}

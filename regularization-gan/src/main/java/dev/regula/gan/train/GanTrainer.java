@@ -1,0 +1,398 @@
+package dev.regula.gan.train;
+
+import dev.regula.api.Mode;
+import dev.regula.api.NumericalFaultException;
+import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.StepContext;
+import dev.regula.api.kernels.CounterRng;
+import dev.regula.api.kernels.Kernels;
+import dev.regula.api.optim.Optimizer;
+import dev.regula.api.optim.Optimizers;
+import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.layer.Sequential;
+import dev.regula.core.loss.BinaryCrossEntropyWithLogits;
+import dev.regula.core.train.RegularizationPipeline;
+import dev.regula.gan.prior.PriorGuidedPenalty;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Trains a conditional GAN G(z, c), D(x) with the non-saturating loss and the soft prior-guided
+ * penalty on G's output.
+ *
+ * <p>One {@link #step} is the DCGAN iteration:
+ * <ol>
+ *   <li>z ~ N(0, I) from the counter-based RNG keyed by (seed, "gan.z", step); fake = G([z ‖ c]) in TRAIN mode;</li>
+ *   <li>discriminator: real and fake are scored in one pass (D has no batch statistics), loss
+ *       BCE(D(x), 1) + BCE(D(fake), 0), backward, then D's {@link RegularizationPipeline} (penalties,
+ *       clipping, optimizer, decay, projections such as {@code spectral-norm});</li>
+ *   <li>generator: the updated D scores the same fake batch, loss BCE(D(fake), 1) = −log σ(D(fake));
+ *       the penalty's gradient λ·∂‖φ(fake) − c‖²/∂fake is added to ∂loss/∂fake, then G's backward and
+ *       G's pipeline.</li>
+ * </ol>
+ * Each network has its own optimizer (default {@value #DEFAULT_OPTIMIZER}) and its own list of
+ * regularizers from spec text, so every parameter regularizer of core can be put on G or D.
+ *
+ * <p>Deterministic: for the same networks, data, seed and kernels, two trainers produce
+ * bit-identical parameters. A penalty with λ = 0 leaves every gradient untouched, so it reproduces
+ * a trainer without penalty bit for bit. NaN or Inf in a loss, a gradient or a parameter raises a
+ * {@link NumericalFaultException} naming the step and where it was found. Not thread-safe.
+ */
+public final class GanTrainer {
+    /** The optimizer of both networks unless configured otherwise (DCGAN's). */
+    public static final String DEFAULT_OPTIMIZER = "adam(lr=2e-4, beta1=0.5)";
+    /** The random stream of the training latents. */
+    public static final String LATENT_STREAM = "gan.z";
+
+    private final Sequential generator;
+    private final Sequential discriminator;
+    private final int latent;
+    private final int conditionDim;
+    private final PriorGuidedPenalty penalty;
+    private final Optimizer gOptimizer;
+    private final Optimizer dOptimizer;
+    private final RegularizationPipeline gPipeline;
+    private final RegularizationPipeline dPipeline;
+    private final long seed;
+    private final Kernels kernels;
+    private final BinaryCrossEntropyWithLogits bce = new BinaryCrossEntropyWithLogits();
+    private long step;
+
+    private GanTrainer(Builder b) {
+        this.latent = b.latent;
+        int[] gShape = b.generator.inputShape();
+        if (gShape.length != 1 || gShape[0] <= latent) {
+            throw new ShapeMismatchException("the generator's input must be [latent + conditionDim] with latent = " + latent
+                    + " and conditionDim >= 1, got input shape " + Arrays.toString(b.generator.inputShape()));
+        }
+        this.conditionDim = gShape[0] - latent;
+        if (!Dcgan.batchNorms(b.discriminator).isEmpty()) {
+            throw new IllegalArgumentException("the discriminator must not use batch statistics (BatchNorm): real and fake"
+                    + " images are scored in one batch; use spectral-norm or another parameter regularizer instead");
+        }
+        int[] image = b.generator.outputShape();
+        if (!Arrays.equals(image, b.discriminator.inputShape())) {
+            throw new ShapeMismatchException("the generator makes images of shape " + Arrays.toString(image)
+                    + " but the discriminator expects " + Arrays.toString(b.discriminator.inputShape()));
+        }
+        if (!Arrays.equals(b.discriminator.outputShape(), new int[] {1})) {
+            throw new ShapeMismatchException("the discriminator must output one logit, got shape "
+                    + Arrays.toString(b.discriminator.outputShape()));
+        }
+        this.penalty = b.penalty;
+        if (penalty != null) {
+            if (penalty.features().dimension() != conditionDim || penalty.features().imageSize() != image[1]) {
+                throw new ShapeMismatchException("the penalty compares " + penalty.features().imageSize() + "x"
+                        + penalty.features().imageSize() + " images with conditions of length " + penalty.features().dimension()
+                        + " but the generator makes " + image[1] + "x" + image[2] + " images from conditions of length " + conditionDim);
+            }
+        }
+        this.seed = b.seed;
+        this.kernels = Objects.requireNonNull(b.kernels, "kernels: set them with kernels(...)");
+        this.gOptimizer = Optimizers.create(b.generatorOptimizer);
+        this.dOptimizer = Optimizers.create(b.discriminatorOptimizer);
+        this.gPipeline = new RegularizationPipeline(b.generator.parameters(), b.generatorRegularizers, gOptimizer, true);
+        this.dPipeline = new RegularizationPipeline(b.discriminator.parameters(), b.discriminatorRegularizers, dOptimizer, true);
+        this.generator = b.generator.withActivationRegularizers(gPipeline.activationRegularizers());
+        this.discriminator = b.discriminator.withActivationRegularizers(dPipeline.activationRegularizers());
+    }
+
+    /**
+     * @param generator G: input [latent + conditionDim], output [3, S, S]
+     * @param discriminator D: input [3, S, S], output [1]; it must not use batch statistics
+     *     (real and fake are scored in one batch)
+     * @return a builder
+     */
+    public static Builder builder(Sequential generator, Sequential discriminator) {
+        return new Builder(generator, discriminator);
+    }
+
+    /** @return the generator (with any activation-regularizer layers inserted) */
+    public Sequential generator() {
+        return generator;
+    }
+
+    /** @return the discriminator (with any activation-regularizer layers inserted) */
+    public Sequential discriminator() {
+        return discriminator;
+    }
+
+    /** @return the length of z */
+    public int latentDim() {
+        return latent;
+    }
+
+    /** @return the length of c */
+    public int conditionDim() {
+        return conditionDim;
+    }
+
+    /** @return the penalty, or null when the generator pays none */
+    public PriorGuidedPenalty penalty() {
+        return penalty;
+    }
+
+    /** @return the iterations done */
+    public long step() {
+        return step;
+    }
+
+    /** @return the generator's pipeline (its learnable regularizers' parameters belong in checkpoints) */
+    public RegularizationPipeline generatorPipeline() {
+        return gPipeline;
+    }
+
+    /** @return the discriminator's pipeline */
+    public RegularizationPipeline discriminatorPipeline() {
+        return dPipeline;
+    }
+
+    /**
+     * One iteration: a discriminator update, then a generator update (see the class comment).
+     *
+     * @param real real images, shape [N, 3, S, S], N ≥ 2
+     * @param condition the conditions c, shape [N, conditionDim] (φ of real faces)
+     * @param epoch the current epoch (for schedules)
+     * @return the losses and scores of the iteration
+     * @throws NumericalFaultException on NaN or Inf, naming the step and where
+     * @throws ShapeMismatchException if the shapes do not fit
+     */
+    public GanStep step(Tensor real, Tensor condition, int epoch) {
+        int n = checkBatch(real, condition);
+        StepContext dCtx = context(dOptimizer, epoch);
+        StepContext gCtx = context(gOptimizer, epoch);
+        Tensor z = latents(seed, LATENT_STREAM, step, n, latent);
+
+        zeroGrads();
+        gPipeline.beforeForward(gCtx);
+        Tensor fake = generator.forward(concatColumns(z, condition), gCtx);
+
+        // Discriminator: real (label 1) and fake (label 0) in one batch.
+        dPipeline.beforeForward(dCtx);
+        Tensor logits = discriminator.forward(concatRows(real, fake), dCtx);
+        float[] l = logits.data();
+        double realScore = meanSigmoid(l, 0, n);
+        double fakeScore = meanSigmoid(l, n, 2 * n);
+        Tensor target = Tensor.zeros(2 * n, 1);
+        Arrays.fill(target.data(), 0, n, 1f);
+        Tensor gradLogits = Tensor.zeros(2 * n, 1);
+        // The mean over 2N is half of mean(real) + mean(fake): double loss and gradient.
+        double dLoss = 2 * bce.compute(logits, target, gradLogits, kernels);
+        check(dLoss, "discriminator loss");
+        kernels.scale(2 * n, 2f, gradLogits.data(), 0);
+        discriminator.backward(gradLogits, dCtx);
+        dPipeline.afterBackward(dCtx);
+        dPipeline.update(dCtx);
+
+        // Generator: non-saturating loss through the updated D, plus the prior-guided penalty.
+        for (var p : discriminator.parameters()) p.zeroGrad();
+        dPipeline.beforeForward(dCtx);
+        Tensor fakeLogits = discriminator.forward(fake, dCtx);
+        Tensor ones = Tensor.zeros(n, 1).fill(1f);
+        Tensor gradFakeLogits = Tensor.zeros(n, 1);
+        double gLoss = bce.compute(fakeLogits, ones, gradFakeLogits, kernels);
+        check(gLoss, "generator loss");
+        Tensor gradFake = discriminator.backward(gradFakeLogits, dCtx);
+        dPipeline.afterBackward(dCtx);
+        double pen = penalty == null ? 0 : penalty.apply(fake, condition, gradFake, gCtx);
+        check(pen, "prior-guided penalty");
+        double featureError = penalty == null ? Double.NaN : featureError(penalty.features().extract(fake), condition);
+        generator.backward(gradFake, gCtx);
+        gPipeline.afterBackward(gCtx);
+        gPipeline.update(gCtx);
+        step++;
+        return new GanStep(step, dLoss, gLoss, pen, featureError, realScore, fakeScore);
+    }
+
+    /**
+     * Generates images in EVAL mode (BatchNorm uses its running statistics; nothing changes).
+     *
+     * @param z latents, shape [N, latentDim]
+     * @param condition conditions, shape [N, conditionDim]
+     * @return images, shape [N, 3, S, S] in (−1, 1)
+     */
+    public Tensor generate(Tensor z, Tensor condition) {
+        if (z.rank() != 2 || z.dim(1) != latent || condition.rank() != 2 || condition.dim(1) != conditionDim
+                || z.dim(0) != condition.dim(0)) {
+            throw new ShapeMismatchException("generate: z must be [N, " + latent + "] and condition [N, " + conditionDim
+                    + "], got " + Arrays.toString(z.shape()) + " and " + Arrays.toString(condition.shape()));
+        }
+        return generator.forward(concatColumns(z, condition), StepContext.eval(kernels));
+    }
+
+    /**
+     * Standard normal latents, a pure function of the arguments.
+     *
+     * @param seed the run seed
+     * @param stream the stream name (e.g. {@value #LATENT_STREAM}, or another one for fixed sample latents)
+     * @param step the step (or any counter)
+     * @param n the number of latents
+     * @param latent their length
+     * @return shape [n, latent]; value i is {@code CounterRng.gaussian(key(seed, stream(stream), step), i)}
+     */
+    public static Tensor latents(long seed, String stream, long step, int n, int latent) {
+        long key = CounterRng.key(seed, CounterRng.stream(stream), step);
+        Tensor z = Tensor.zeros(n, latent);
+        float[] d = z.data();
+        for (int i = 0; i < d.length; i++) d[i] = CounterRng.gaussian(key, i);
+        return z;
+    }
+
+    /** [a ‖ b] row by row: two rank-2 tensors with the same number of rows, side by side. */
+    static Tensor concatColumns(Tensor a, Tensor b) {
+        int n = a.dim(0);
+        int ca = a.dim(1);
+        int cb = b.dim(1);
+        float[] out = new float[n * (ca + cb)];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(a.data(), i * ca, out, i * (ca + cb), ca);
+            System.arraycopy(b.data(), i * cb, out, i * (ca + cb) + ca, cb);
+        }
+        return Tensor.wrap(out, n, ca + cb);
+    }
+
+    /** The examples of a followed by those of b (same example shape). */
+    static Tensor concatRows(Tensor a, Tensor b) {
+        int[] shape = a.shape();
+        shape[0] = a.dim(0) + b.dim(0);
+        float[] out = Arrays.copyOf(a.data(), a.size() + b.size());
+        System.arraycopy(b.data(), 0, out, a.size(), b.size());
+        return Tensor.wrap(out, shape);
+    }
+
+    private int checkBatch(Tensor real, Tensor condition) {
+        int[] image = generator.outputShape();
+        int[] s = real.shape();
+        if (s.length != 4 || !Arrays.equals(Arrays.copyOfRange(s, 1, 4), image) || s[0] < 2) {
+            throw new ShapeMismatchException("real images must have shape [N >= 2, " + image[0] + ", " + image[1] + ", "
+                    + image[2] + "], got " + Arrays.toString(s));
+        }
+        if (condition.rank() != 2 || condition.dim(0) != s[0] || condition.dim(1) != conditionDim) {
+            throw new ShapeMismatchException("conditions must have shape [" + s[0] + ", " + conditionDim + "], got "
+                    + Arrays.toString(condition.shape()));
+        }
+        return s[0];
+    }
+
+    private StepContext context(Optimizer optimizer, int epoch) {
+        return new StepContext(Mode.TRAIN, step, epoch, optimizer.learningRate().valueAt(step, epoch), seed, kernels);
+    }
+
+    private void zeroGrads() {
+        for (var p : generator.parameters()) p.zeroGrad();
+        for (var p : discriminator.parameters()) p.zeroGrad();
+    }
+
+    private void check(double value, String what) {
+        if (!Double.isFinite(value)) {
+            throw new NumericalFaultException(step, what, "the " + what + " is " + value + " at step " + step
+                    + "; lower the learning rates, add clip-norm(max=...) or spectral-norm to the discriminator, or lower lambda");
+        }
+    }
+
+    /**
+     * @param features φ of generated images, shape [N, D]
+     * @param condition the conditions, shape [N, D]
+     * @return mean over rows of ‖features − condition‖
+     */
+    static double featureError(Tensor features, Tensor condition) {
+        int n = features.dim(0);
+        int d = features.dim(1);
+        float[] f = features.data();
+        float[] c = condition.data();
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int k = i * d; k < (i + 1) * d; k++) {
+                double diff = (double) f[k] - c[k];
+                s += diff * diff;
+            }
+            total += Math.sqrt(s);
+        }
+        return total / n;
+    }
+
+    private static double meanSigmoid(float[] logits, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) s += 1 / (1 + Math.exp(-logits[i]));
+        return s / (to - from);
+    }
+
+    /** Configures a {@link GanTrainer}. */
+    public static final class Builder {
+        private final Sequential generator;
+        private final Sequential discriminator;
+        private int latent = 64;
+        private PriorGuidedPenalty penalty;
+        private String generatorOptimizer = DEFAULT_OPTIMIZER;
+        private String discriminatorOptimizer = DEFAULT_OPTIMIZER;
+        private List<Regularizer> generatorRegularizers = List.of();
+        private List<Regularizer> discriminatorRegularizers = List.of();
+        private long seed;
+        private Kernels kernels;
+
+        private Builder(Sequential generator, Sequential discriminator) {
+            this.generator = Objects.requireNonNull(generator, "generator");
+            this.discriminator = Objects.requireNonNull(discriminator, "discriminator");
+        }
+
+        /** @param n the length of z, ≥ 1 (default 64) @return this */
+        public Builder latent(int n) {
+            if (n < 1) throw new IllegalArgumentException("latent must be >= 1, got " + n);
+            this.latent = n;
+            return this;
+        }
+
+        /** @param p the prior-guided penalty on G's output, or null for none (default) @return this */
+        public Builder penalty(PriorGuidedPenalty p) {
+            this.penalty = p;
+            return this;
+        }
+
+        /** @param spec G's optimizer, e.g. {@code adam(lr=2e-4, beta1=0.5)} @return this */
+        public Builder generatorOptimizer(String spec) {
+            this.generatorOptimizer = Objects.requireNonNull(spec, "spec");
+            return this;
+        }
+
+        /** @param spec D's optimizer @return this */
+        public Builder discriminatorOptimizer(String spec) {
+            this.discriminatorOptimizer = Objects.requireNonNull(spec, "spec");
+            return this;
+        }
+
+        /** @param regularizers regularizers of G's parameters, in order @return this */
+        public Builder generatorRegularizers(List<? extends Regularizer> regularizers) {
+            this.generatorRegularizers = List.copyOf(regularizers);
+            return this;
+        }
+
+        /** @param regularizers regularizers of D's parameters, e.g. {@code spectral-norm} @return this */
+        public Builder discriminatorRegularizers(List<? extends Regularizer> regularizers) {
+            this.discriminatorRegularizers = List.copyOf(regularizers);
+            return this;
+        }
+
+        /** @param s the seed of the latents and of every random mask @return this */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** @param k the kernels to compute with @return this */
+        public Builder kernels(Kernels k) {
+            this.kernels = Objects.requireNonNull(k, "kernels");
+            return this;
+        }
+
+        /**
+         * @return the trainer
+         * @throws ShapeMismatchException if G, D, the latent length and the penalty do not fit together
+         */
+        public GanTrainer build() {
+            return new GanTrainer(this);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.regula.gan.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.api.spec.SpecException;
+import dev.regula.gan.eval.GanScores;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FaceCaseStudyTest {
+    private static FaceCaseStudy.Builder tiny(Path out) {
+        return FaceCaseStudy.Config.builder()
+                .output(out).imageSize(16).width(8).batchSize(8).iterations(6).sampleEvery(3).logEvery(2)
+                .trainImages(64).evalImages(64).classifierEpochs(1).threads(1).lambdas(List.of(0.0, 0.5));
+    }
+
+    @Test
+    void writesGridsMetricsCheckpointsAndTheAblation(@TempDir Path out) throws Exception {
+        List<String> events = new ArrayList<>();
+        CaseStudyResult result = new FaceCaseStudy(tiny(out).build()).run(new CaseStudyListener() {
+            @Override
+            public void onRunStart(double lambda, int run, int runs, int iterations) {
+                events.add("start " + lambda + " " + run + "/" + runs + " " + iterations);
+            }
+
+            @Override
+            public void onEvaluation(double lambda, long iteration, GanScores scores) {
+                events.add("eval " + lambda + " " + iteration);
+            }
+        });
+        assertEquals(List.of("start 0.0 0/2 6", "eval 0.0 3", "eval 0.0 6", "start 0.5 1/2 6", "eval 0.5 3", "eval 0.5 6"), events);
+        assertTrue(Files.size(out.resolve("real.png")) > 0);
+        for (String run : List.of("lambda-0", "lambda-0.5")) {
+            Path dir = out.resolve(run);
+            for (String f : List.of("samples-3.png", "samples-6.png", "gan.safetensors")) {
+                assertTrue(Files.size(dir.resolve(f)) > 0, run + "/" + f);
+            }
+            List<String> lines = Files.readAllLines(dir.resolve("metrics.jsonl"));
+            assertEquals(4, lines.size(), "lines at iterations 2, 3 (evaluation), 4, 6: " + lines);
+            assertTrue(lines.get(0).startsWith("{\"iteration\":2,\"d_loss\":"), lines.get(0));
+            assertTrue(lines.get(1).contains("\"attribute_accuracy\":") && lines.get(1).contains("\"kid\":"), lines.get(1));
+            assertTrue(lines.get(3).contains("\"seconds\":"), lines.get(3));
+        }
+        assertEquals(2, result.runs().size());
+        assertEquals(0.5, result.runs().get(1).lambda());
+        assertEquals(6, result.runs().get(1).iterations());
+        String md = Files.readString(out.resolve("ablation.md"));
+        assertTrue(md.contains("| real vs real (baseline) | 0.000 |") && md.contains("| λ = 0.5 |"), md);
+        String json = Files.readString(out.resolve("ablation.json"));
+        assertTrue(json.contains("\"baseline\":{\"feature_error\":0.0") && json.contains("\"lambda\":0.5"), json);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameScores(@TempDir Path out) throws Exception {
+        FaceCaseStudy.Config config = tiny(out.resolve("a")).lambdas(List.of(1.0)).iterations(3).build();
+        CaseStudyResult a = new FaceCaseStudy(config).run(CaseStudyListener.NONE);
+        CaseStudyResult b = new FaceCaseStudy(tiny(out.resolve("b")).lambdas(List.of(1.0)).iterations(3).build())
+                .run(CaseStudyListener.NONE);
+        assertEquals(a.runs().get(0).scores(), b.runs().get(0).scores());
+        assertEquals(a.baseline(), b.baseline());
+    }
+
+    @Test
+    void badSpecsFailBeforeAnyWork(@TempDir Path out) {
+        FaceCaseStudy study = new FaceCaseStudy(tiny(out.resolve("x")).discriminatorRegularizers(List.of("spectral-nrom")).build());
+        assertThrows(SpecException.class, () -> study.run(CaseStudyListener.NONE));
+        assertTrue(Files.notExists(out.resolve("x")), "nothing written");
+    }
+
+    @Test
+    void configurationErrorsNameTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FaceCaseStudy.Config.builder().lambdas(List.of(0.0, -1.0)).build());
+        assertTrue(e.getMessage().contains("-1.0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().lambdas(List.of(1.0, 1.00)).build());
+        assertTrue(e.getMessage().contains("distinct"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().data("imagenet").build());
+        assertTrue(e.getMessage().contains("celeba:<directory>"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().width(10).build());
+        assertTrue(e.getMessage().contains("multiple of 4"), e.getMessage());
+    }
+
+    @Test
+    void lambdaDirectoryNamesAreShortDecimals() {
+        assertEquals("0", Ablation.format(0.0));
+        assertEquals("1", Ablation.format(1.0));
+        assertEquals("0.25", Ablation.format(0.25));
+        assertEquals("0.0001", Ablation.format(1e-4));
+    }
+}

@@ -1,0 +1,199 @@
+package dev.regula.gan.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.api.NumericalFaultException;
+import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.Regularizers;
+import dev.regula.api.schedule.Schedule;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.gan.faces.FaceDataset;
+import dev.regula.gan.faces.SyntheticFaces;
+import dev.regula.gan.features.FaceFeatures;
+import dev.regula.gan.prior.PriorGuidedPenalty;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GanTrainerTest {
+    private static final int SIZE = 16;
+    private static final int LATENT = 8;
+    private static final int WIDTH = 8;
+    private static final FaceFeatures PHI = new FaceFeatures(SIZE);
+    private static final FaceDataset FACES = SyntheticFaces.generate(96, SIZE, 3);
+    private static final Tensor C = PHI.extract(FACES.images());
+
+    private static GanTrainer trainer(Double lambda, long seed) {
+        return trainer(lambda, seed, List.of());
+    }
+
+    private static GanTrainer trainer(Double lambda, long seed, List<String> dRegularizers) {
+        return builder(lambda, seed, dRegularizers).build();
+    }
+
+    private static GanTrainer.Builder builder(Double lambda, long seed, List<String> dRegularizers) {
+        return GanTrainer.builder(Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, seed),
+                        Dcgan.discriminator(SIZE, WIDTH, seed))
+                .latent(LATENT)
+                .penalty(lambda == null ? null : new PriorGuidedPenalty(Schedule.constant(lambda), PHI))
+                .discriminatorRegularizers(dRegularizers.stream().map(Regularizers::create).toList())
+                .seed(seed)
+                .kernels(new ScalarKernels());
+    }
+
+    /** Batch b: faces [b·n, (b+1)·n) of the first 64, cycling. */
+    private static GanStep step(GanTrainer t, int b, int n) {
+        int from = (b * n) % 64;
+        int[] idx = FaceCaseStudy.range(64);
+        idx = Arrays.copyOfRange(idx, from, from + n);
+        return t.step(FaceCaseStudy.rows(FACES.images(), idx), FaceCaseStudy.rows(C, idx), 0);
+    }
+
+    private static float[][] values(GanTrainer t) {
+        List<Parameter> all = new java.util.ArrayList<>(t.generator().parameters());
+        all.addAll(t.discriminator().parameters());
+        return all.stream().map(p -> p.value().data().clone()).toArray(float[][]::new);
+    }
+
+    @Test
+    void lambdaZeroReproducesTheUnpenalisedRunBitForBit() {
+        GanTrainer none = trainer(null, 5);
+        GanTrainer zero = trainer(0.0, 5);
+        GanTrainer one = trainer(1.0, 5);
+        for (int b = 0; b < 3; b++) {
+            GanStep a = step(none, b, 8);
+            GanStep z = step(zero, b, 8);
+            step(one, b, 8);
+            assertEquals(a.generatorLoss(), z.generatorLoss(), 0.0);
+            assertEquals(0.0, z.penalty(), 0.0);
+        }
+        float[][] n = values(none);
+        float[][] z = values(zero);
+        float[][] o = values(one);
+        boolean differs = false;
+        for (int i = 0; i < n.length; i++) {
+            assertArrayEquals(n[i], z[i], 0f, "parameter " + i);
+            differs |= !Arrays.equals(n[i], o[i]);
+        }
+        assertTrue(differs, "lambda = 1 must change the generator, or the test proves nothing");
+    }
+
+    @Test
+    void sameSeedSameParametersDifferentSeedDifferent() {
+        GanTrainer a = trainer(1.0, 9);
+        GanTrainer b = trainer(1.0, 9);
+        GanTrainer c = trainer(1.0, 10);
+        for (int i = 0; i < 2; i++) {
+            step(a, i, 8);
+            step(b, i, 8);
+            step(c, i, 8);
+        }
+        assertTrue(Arrays.deepEquals(values(a), values(b)));
+        assertFalse(Arrays.deepEquals(values(a), values(c)));
+    }
+
+    @Test
+    void thePenaltyTeachesTheGeneratorToFollowTheCondition() {
+        // Held-out conditions: faces 64..95, never used in training.
+        int[] held = Arrays.copyOfRange(FaceCaseStudy.range(96), 64, 96);
+        Tensor heldC = FaceCaseStudy.rows(C, held);
+        Tensor z = GanTrainer.latents(1, "held", 0, held.length, LATENT);
+        // A higher learning rate than DCGAN's keeps the test short.
+        String adam = "adam(lr=1e-3, beta1=0.5)";
+        GanTrainer plain = builder(0.0, 4, List.of()).generatorOptimizer(adam).discriminatorOptimizer(adam).build();
+        GanTrainer guided = builder(2.0, 4, List.of()).generatorOptimizer(adam).discriminatorOptimizer(adam).build();
+        double start = GanTrainer.featureError(PHI.extract(guided.generate(z, heldC)), heldC);
+        for (int b = 0; b < 60; b++) {
+            step(plain, b, 16);
+            step(guided, b, 16);
+        }
+        double plainError = GanTrainer.featureError(PHI.extract(plain.generate(z, heldC)), heldC);
+        double guidedError = GanTrainer.featureError(PHI.extract(guided.generate(z, heldC)), heldC);
+        assertTrue(guidedError < 0.6 * start, "feature error should fall well below its start " + start + ": " + guidedError);
+        assertTrue(guidedError < 0.8 * plainError, "lambda = 2 should beat lambda = 0 (" + plainError + "): " + guidedError);
+    }
+
+    @Test
+    void stepReportsLossesAndScores() {
+        GanStep s = step(trainer(1.0, 2), 0, 8);
+        assertEquals(1, s.step());
+        assertEquals(2 * Math.log(2), s.discriminatorLoss(), 0.05, "D starts near chance");
+        assertTrue(s.penalty() > 0 && s.featureError() > 0);
+        assertTrue(s.realScore() > 0 && s.realScore() < 1 && s.fakeScore() > 0 && s.fakeScore() < 1);
+        assertTrue(Double.isNaN(step(trainer(null, 2), 0, 8).featureError()), "no penalty, no feature error");
+    }
+
+    @Test
+    void discriminatorRegularizersRunInItsPipeline() {
+        GanTrainer t = trainer(0.0, 3, List.of("spectral-norm(max=0.01, iterations=50)"));
+        step(t, 0, 8);
+        Parameter w = t.discriminator().parameters().stream().filter(p -> p.name().equals("d_conv2.weight")).findFirst().orElseThrow();
+        double sq = 0;
+        for (float v : w.value().data()) sq += v * v;
+        // The Frobenius norm bounds the spectral norm from above; N(0, 0.02) init is far above 0.01.
+        assertTrue(Math.sqrt(sq) < 1.01 * 0.01 * Math.sqrt(Math.min(w.value().dim(0), w.size() / w.value().dim(0))),
+                "spectral-norm(max=0.01) must have shrunk " + w.name() + ", Frobenius norm " + Math.sqrt(sq));
+    }
+
+    @Test
+    void nanInTheDataIsReportedWithStepAndPlace() {
+        GanTrainer t = trainer(1.0, 2);
+        step(t, 0, 8);
+        Tensor real = FaceCaseStudy.rows(FACES.images(), FaceCaseStudy.range(8));
+        real.set(5, Float.NaN);
+        NumericalFaultException e = assertThrows(NumericalFaultException.class,
+                () -> t.step(real, FaceCaseStudy.rows(C, FaceCaseStudy.range(8)), 0));
+        assertEquals(1, e.step());
+        assertTrue(e.where().contains("discriminator loss"), e.where());
+    }
+
+    @Test
+    void shapeErrorsSayWhatIsExpected() {
+        GanTrainer t = trainer(1.0, 2);
+        Tensor real = FaceCaseStudy.rows(FACES.images(), FaceCaseStudy.range(8));
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> t.step(real, Tensor.zeros(8, 3), 0));
+        assertTrue(e.getMessage().contains("[8, " + PHI.dimension() + "]"), e.getMessage());
+        ShapeMismatchException wrongPenalty = assertThrows(ShapeMismatchException.class,
+                () -> GanTrainer.builder(Dcgan.generator(32, LATENT, PHI.dimension(), WIDTH, 1), Dcgan.discriminator(32, WIDTH, 1))
+                        .latent(LATENT).penalty(new PriorGuidedPenalty(Schedule.constant(1), PHI))
+                        .kernels(new ScalarKernels()).build());
+        assertTrue(wrongPenalty.getMessage().contains("16x16"), wrongPenalty.getMessage());
+    }
+
+    @Test
+    void aDiscriminatorWithBatchStatisticsIsRefused() {
+        var d = new dev.regula.core.layer.Sequential("discriminator", new int[] {3, SIZE, SIZE},
+                new dev.regula.core.layer.BatchNorm("d_bn", 3), new dev.regula.core.layer.Flatten("d_flat"),
+                new dev.regula.core.layer.Dense("d_logit", 3 * SIZE * SIZE, 1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GanTrainer.builder(Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, 1), d).latent(LATENT)
+                        .kernels(new ScalarKernels()).build());
+        assertTrue(e.getMessage().contains("BatchNorm"), e.getMessage());
+    }
+
+    @Test
+    void checkpointRestoresTheGeneratorExactly(@TempDir Path dir) throws Exception {
+        GanTrainer t = trainer(1.0, 6);
+        for (int b = 0; b < 3; b++) step(t, b, 8);
+        Tensor z = GanTrainer.latents(1, "ckpt", 0, 4, LATENT);
+        Tensor c = FaceCaseStudy.rows(C, FaceCaseStudy.range(4));
+        Tensor before = t.generate(z, c);
+        Path file = dir.resolve("gan.safetensors");
+        GanCheckpoint.save(file, t.generator(), t.discriminator(), java.util.Map.of("lambda", "1"));
+
+        GanTrainer fresh = trainer(1.0, 99);
+        assertFalse(Arrays.equals(before.data(), fresh.generate(z, c).data()));
+        java.util.Map<String, String> meta = GanCheckpoint.restore(file, fresh.generator(), fresh.discriminator());
+        assertEquals("1", meta.get("lambda"));
+        assertArrayEquals(before.data(), fresh.generate(z, c).data(), 0f, "EVAL output uses the restored running statistics too");
+        assertTrue(Arrays.deepEquals(values(t), values(fresh)));
+    }
+}
