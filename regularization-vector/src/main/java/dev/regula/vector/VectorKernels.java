@@ -30,6 +30,8 @@ final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    private static final int EXPONENT_MASK = 0x7F800000;
     /**
      * Float species with as many lanes as {@link #L}, for the dropout mask; null when longs get a
      * single lane (64-bit vectors), where dropout runs its scalar loop.
@@ -173,6 +175,25 @@ final class VectorKernels implements Kernels {
         float m = acc.reduceLanes(VectorOperators.MAX);
         for (; i < n; i++) m = Math.max(m, Math.abs(x[off + i]));
         return m;
+    }
+
+    /**
+     * Exponent bits all ones ⇔ NaN or ±Inf: one integer AND and MAX per vector (no floating-point
+     * compare, no early exit), so the scan runs at memory speed.
+     */
+    @Override
+    public boolean allFinite(int n, float[] x, int off) {
+        IntVector exponent = IntVector.broadcast(I, EXPONENT_MASK);
+        IntVector acc = IntVector.zero(I);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            acc = acc.max(FloatVector.fromArray(F, x, off + i).reinterpretAsInts().and(exponent));
+        }
+        if (acc.reduceLanes(VectorOperators.MAX) == EXPONENT_MASK) return false;
+        for (; i < n; i++) {
+            if (!Float.isFinite(x[off + i])) return false;
+        }
+        return true;
     }
 
     @Override

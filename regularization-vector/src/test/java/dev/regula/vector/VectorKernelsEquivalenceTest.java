@@ -3,6 +3,7 @@ package dev.regula.vector;
 import static dev.regula.vector.KernelsTestSupport.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.api.kernels.CounterRng;
@@ -93,6 +94,32 @@ class VectorKernelsEquivalenceTest {
             both[at] = Float.NaN;
             both[36 - at] = Float.POSITIVE_INFINITY;
             if (at != 36 - at) assertTrue(Float.isNaN(v.maxAbs(37, both, 0)), "NaN wins over Inf, NaN at " + at);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void allFiniteFindsNaNAndInfinityAnywhereAndNothingElse(int n) {
+        Kernels v = KernelsTestSupport.vector(1);
+        float[] x = new float[n + OFF];
+        float[] finite = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1.5f};
+        for (int i = 0; i < x.length; i++) x[i] = finite[i % finite.length];
+        assertTrue(v.allFinite(n, x, OFF), "all finite, n=" + n);
+        assertTrue(scalar.allFinite(n, x, OFF));
+        int[] positions = n == 0 ? new int[0] : new int[] {0, n / 2, n - 1};
+        for (int at : positions) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+                    Float.intBitsToFloat(0x7fc00001), Float.intBitsToFloat(0xffffffff)}) {
+                float[] y = x.clone();
+                y[OFF + at] = bad;
+                assertFalse(v.allFinite(n, y, OFF), bad + " at " + at + ", n=" + n);
+                assertFalse(scalar.allFinite(n, y, OFF), bad + " at " + at + ", n=" + n);
+            }
+        }
+        if (OFF > 0) {
+            float[] y = x.clone();
+            y[OFF - 1] = Float.NaN; // outside the range: must not count
+            assertTrue(v.allFinite(n, y, OFF), "NaN before the offset, n=" + n);
         }
     }
 

@@ -61,6 +61,20 @@ public interface Kernels {
      */
     float maxAbs(int n, float[] x, int off);
 
+    /**
+     * Whether every value is finite: the training pipeline asks this of every gradient and
+     * parameter several times per step, so providers should make it as fast as a memory scan.
+     *
+     * @param n count @param x array @param off offset
+     * @return true if no x[i] is NaN or ±Inf (true for n = 0)
+     */
+    default boolean allFinite(int n, float[] x, int off) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(x[off + i])) return false;
+        }
+        return true;
+    }
+
     /** L1 gradient: g[i] += alpha·sign(x[i]) (sign(0) = 0). @param n count @param alpha λ @param x values @param xOff offset @param g gradient @param gOff offset */
     void addScaledSign(int n, float alpha, float[] x, int xOff, float[] g, int gOff);
 

@@ -147,7 +147,7 @@ public final class RegularizationPipeline {
      * CONSTRAINT, checking for NaN/Inf when enabled: the gradients after backward and (if any
      * GRADIENT-stage or learnable regularizer ran) after the GRADIENT stage, the values after the
      * optimizer update and after each later regularizer. Each check is one
-     * {@link Kernels#maxAbs} pass, so it runs at the speed of the SIMD kernels.
+     * {@link Kernels#allFinite} pass, so it runs at the speed of the SIMD kernels.
      *
      * @param ctx the step
      * @throws NumericalFaultException naming the step, the stage and the parameter
@@ -207,9 +207,8 @@ public final class RegularizationPipeline {
         }
     }
 
-    /** max |x| is NaN when some x is NaN and +Inf when some x is ±Inf (the Kernels contract). */
     private static boolean finite(Kernels k, Tensor t) {
-        return Float.isFinite(k.maxAbs(t.size(), t.data(), 0));
+        return k.allFinite(t.size(), t.data(), 0);
     }
 
     private static NumericalFaultException fault(StepContext ctx, String stage, String what) {
