@@ -63,6 +63,11 @@ public final class GanCommand implements Callable<Integer> {
                     + " (nearest-neighbour x2 + conv 3x3: no checkerboard texture, 1.5-2x slower) (default: ${DEFAULT-VALUE})")
     String upsample;
 
+    @Option(names = "--ema", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_EMA_DECAY,
+            description = "decay of the moving average of G's weights that draws the samples and is evaluated;"
+                    + " 0 uses the live G (training is the same either way) (default: ${DEFAULT-VALUE})")
+    double ema;
+
     @Option(names = "--size", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_SIZE, description = "image side: 16, 32 or 64 (default: ${DEFAULT-VALUE})")
     int size;
 
@@ -118,7 +123,7 @@ public final class GanCommand implements Callable<Integer> {
         };
         List<String> dRegs = discriminatorRegularizers.stream().filter(s -> !s.equalsIgnoreCase("none")).toList();
         FaceCaseStudy.Config config = FaceCaseStudy.Config.builder()
-                .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).upsampling(upsampling).imageSize(size).data(data)
+                .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).upsampling(upsampling).emaDecay(ema).imageSize(size).data(data)
                 .trainImages(trainImages).evalImages(evalImages).sampleEvery(sampleEvery)
                 .generatorRegularizers(generatorRegularizers).discriminatorRegularizers(dRegs).optimizer(optimizer)
                 .seed(seed).threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads).output(out)
