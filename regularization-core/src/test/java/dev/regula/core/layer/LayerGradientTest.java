@@ -40,6 +40,8 @@ class LayerGradientTest {
                 Arguments.of("softmax", (Supplier<Layer>) () -> new Softmax("softmax1"), new int[] {3, 5}),
                 Arguments.of("softmax-rank3", (Supplier<Layer>) () -> new Softmax("softmax2"), new int[] {2, 3, 4}),
                 Arguments.of("flatten", (Supplier<Layer>) () -> new Flatten("flatten"), new int[] {2, 3, 2, 2}),
+                Arguments.of("upsample-2", (Supplier<Layer>) () -> new Upsample2d("up1", 2), new int[] {2, 2, 3, 2}),
+                Arguments.of("upsample-3", (Supplier<Layer>) () -> new Upsample2d("up2", 3), new int[] {1, 2, 2, 3}),
                 Arguments.of("sequential-tanh", (Supplier<Layer>) () -> new Sequential("net", new int[] {2, 3},
                         new Flatten("flatten"), new Dense("dense1", 6, 4, 1), new Tanh("tanh1"),
                         new Dense("out", 4, 3, 2)), new int[] {3, 2, 3}),
@@ -138,5 +140,14 @@ class LayerGradientTest {
         assertArrayEquals(new int[] {2, 1, 3, 3}, f.backward(Tensor.zeros(2, 9), TRAIN).shape());
         assertArrayEquals(new int[] {784}, f.outputShape(new int[] {1, 28, 28}));
         assertEquals(List.of(), f.parameters());
+    }
+
+    @Test
+    void upsampleCopiesEachPixelToItsBlock() {
+        Tensor x = Tensor.wrap(new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
+        Tensor y = new Upsample2d("up", 2).forward(x, TRAIN);
+        assertArrayEquals(new int[] {1, 1, 4, 4}, y.shape());
+        assertArrayEquals(new float[] {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4}, y.data());
+        assertArrayEquals(new int[] {1, 4, 4}, new Upsample2d("up", 2).outputShape(new int[] {1, 2, 2}));
     }
 }

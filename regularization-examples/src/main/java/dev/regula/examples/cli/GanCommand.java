@@ -3,6 +3,7 @@ package dev.regula.examples.cli;
 import dev.regula.gan.eval.GanScores;
 import dev.regula.gan.train.CaseStudyListener;
 import dev.regula.gan.train.CaseStudyResult;
+import dev.regula.gan.train.Dcgan;
 import dev.regula.gan.train.FaceCaseStudy;
 import dev.regula.gan.train.GanStep;
 import dev.regula.gan.train.GanTrainer;
@@ -57,6 +58,16 @@ public final class GanCommand implements Callable<Integer> {
             description = "channel width of G and D, a multiple of 4; 128 is the full DCGAN (default: ${DEFAULT-VALUE})")
     int width;
 
+    @Option(names = "--upsample", paramLabel = "MODE", defaultValue = "transpose",
+            description = "how G doubles its feature maps: transpose (DCGAN's conv-transpose 4/2/1) or nearest"
+                    + " (nearest-neighbour x2 + conv 3x3: no checkerboard texture, 1.5-2x slower) (default: ${DEFAULT-VALUE})")
+    String upsample;
+
+    @Option(names = "--ema", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_EMA_DECAY,
+            description = "decay of the moving average of G's weights that draws the samples and is evaluated;"
+                    + " 0 uses the live G (training is the same either way) (default: ${DEFAULT-VALUE})")
+    double ema;
+
     @Option(names = "--size", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_SIZE, description = "image side: 16, 32 or 64 (default: ${DEFAULT-VALUE})")
     int size;
 
@@ -105,9 +116,14 @@ public final class GanCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         ProgressMode mode = ProgressMode.parse(progress);
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        Dcgan.Upsampling upsampling = switch (upsample.toLowerCase(Locale.ROOT)) {
+            case "nearest" -> Dcgan.Upsampling.NEAREST;
+            case "transpose" -> Dcgan.Upsampling.TRANSPOSE;
+            default -> throw new IllegalArgumentException("--upsample must be nearest or transpose, got '" + upsample + "'");
+        };
         List<String> dRegs = discriminatorRegularizers.stream().filter(s -> !s.equalsIgnoreCase("none")).toList();
         FaceCaseStudy.Config config = FaceCaseStudy.Config.builder()
-                .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).imageSize(size).data(data)
+                .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).upsampling(upsampling).emaDecay(ema).imageSize(size).data(data)
                 .trainImages(trainImages).evalImages(evalImages).sampleEvery(sampleEvery)
                 .generatorRegularizers(generatorRegularizers).discriminatorRegularizers(dRegs).optimizer(optimizer)
                 .seed(seed).threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads).output(out)

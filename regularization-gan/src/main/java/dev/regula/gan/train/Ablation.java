@@ -49,6 +49,8 @@ final class Ablation {
         cfg.put("batch", config.batchSize());
         cfg.put("width", config.width());
         cfg.put("latent", config.latent());
+        cfg.put("ema_decay", config.emaDecay());
+        cfg.put("upsampling", config.upsampling().name().toLowerCase(Locale.ROOT));
         cfg.put("seed", config.seed());
         cfg.put("threads", config.threads());
         cfg.put("kernels", kernels);

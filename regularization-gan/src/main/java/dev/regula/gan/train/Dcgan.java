@@ -13,8 +13,10 @@ import dev.regula.core.layer.ReLU;
 import dev.regula.core.layer.Reshape;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.layer.Tanh;
+import dev.regula.core.layer.Upsample2d;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The DCGAN pair of the face case study (Radford et al. 2016), sized by one channel width.
@@ -25,8 +27,11 @@ import java.util.List;
  * (w = 128 is the full DCGAN of the design; S = 64 adds one block, S = 16 removes one).
  * <ul>
  *   <li>Generator G(z, c): input [z ‖ c] → Dense → Reshape [channels(4), 4, 4] → (BatchNorm, ReLU,
- *       ConvTranspose 4/2/1) per doubling of the side, the last one to 3 channels → Tanh; output
- *       [3, S, S] in (−1, 1). Layers are named {@code g_*}.</li>
+ *       doubling) per doubling of the side, the last one to 3 channels → Tanh; output [3, S, S] in
+ *       (−1, 1). The doubling is a {@link Upsampling#TRANSPOSE ConvTranspose 4/2/1} (DCGAN's) or a
+ *       {@link Upsampling#NEAREST nearest-neighbour ×2 upsample followed by a Conv 3/1/1}, which avoids
+ *       the checkerboard artifacts of strided transposed convolutions (Odena et al. 2016).
+ *       Layers are named {@code g_*}.</li>
  *   <li>Discriminator D(x): (Conv 4/2/1, LeakyReLU 0.2) per halving down to 4×4 → Flatten → Dense → one
  *       logit. No normalisation layer, so a batch of real and fake images may be scored in one pass.
  *       Layers are named {@code d_*}, so G's and D's parameter names never collide.</li>
@@ -43,7 +48,17 @@ public final class Dcgan {
     private Dcgan() {
     }
 
+    /** How the generator doubles the side of its feature maps. */
+    public enum Upsampling {
+        /** ConvTranspose 4/2/1, DCGAN's original block. */
+        TRANSPOSE,
+        /** Nearest-neighbour ×2 upsample, then Conv 3/1/1: no checkerboard artifacts, about twice the compute. */
+        NEAREST
+    }
+
     /**
+     * The generator with DCGAN's {@link Upsampling#TRANSPOSE transposed-convolution} blocks.
+     *
      * @param imageSize the image side S: 16, 32 or 64
      * @param latent the length of z, ≥ 1
      * @param conditionDim the length of c, ≥ 0
@@ -53,6 +68,22 @@ public final class Dcgan {
      * @throws IllegalArgumentException for a size, width or dimension outside those ranges
      */
     public static Sequential generator(int imageSize, int latent, int conditionDim, int width, long seed) {
+        return generator(imageSize, latent, conditionDim, width, seed, Upsampling.TRANSPOSE);
+    }
+
+    /**
+     * @param imageSize the image side S: 16, 32 or 64
+     * @param latent the length of z, ≥ 1
+     * @param conditionDim the length of c, ≥ 0
+     * @param width the channel width w: a multiple of 4, at least 4
+     * @param seed the initialisation seed
+     * @param upsampling how each block doubles the side
+     * @return the generator, input [latent + conditionDim], output [3, S, S]
+     * @throws IllegalArgumentException for a size, width or dimension outside those ranges
+     */
+    public static Sequential generator(int imageSize, int latent, int conditionDim, int width, long seed,
+                                       Upsampling upsampling) {
+        Objects.requireNonNull(upsampling, "upsampling");
         checkSizes(imageSize, width);
         if (latent < 1 || conditionDim < 0) {
             throw new IllegalArgumentException("generator: latent must be >= 1 and conditionDim >= 0, got latent="
@@ -70,7 +101,12 @@ public final class Dcgan {
             int cout = 2 * r == imageSize ? 3 : channels(imageSize, width, 2 * r);
             layers.add(new BatchNorm("g_bn" + block, cin));
             layers.add(new ReLU("g_relu" + block));
-            layers.add(new ConvTranspose2d("g_convt" + block, cin, cout, 4, 2, 1, seed + block));
+            if (upsampling == Upsampling.TRANSPOSE) {
+                layers.add(new ConvTranspose2d("g_convt" + block, cin, cout, 4, 2, 1, seed + block));
+            } else {
+                layers.add(new Upsample2d("g_up" + block, 2));
+                layers.add(new Conv2d("g_conv" + block, cin, cout, 3, 1, 1, seed + block));
+            }
         }
         layers.add(new Tanh("g_tanh"));
         Sequential g = new Sequential("generator", new int[] {in}, layers);

@@ -10,7 +10,9 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.core.layer.ConvTranspose2d;
 import dev.regula.core.layer.Sequential;
+import dev.regula.core.layer.Upsample2d;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,5 +74,18 @@ class DcganTest {
         assertTrue(e.getMessage().contains("16, 32 and 64"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Dcgan.discriminator(32, 6, 1));
         assertTrue(e.getMessage().contains("multiple of 4"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {16, 32, 64})
+    void nearestGeneratorUpsamplesWithoutTransposedConvolutions(int size) {
+        Sequential g = Dcgan.generator(size, 8, 5, 8, 1, Dcgan.Upsampling.NEAREST);
+        assertArrayEquals(new int[] {3, size, size}, g.outputShape());
+        assertTrue(g.layers().stream().noneMatch(ConvTranspose2d.class::isInstance));
+        long ups = g.layers().stream().filter(Upsample2d.class::isInstance).count();
+        assertEquals(Integer.numberOfTrailingZeros(size / 4), ups);
+        Tensor x = g.forward(GanTrainer.latents(1, "t", 0, 2, 13), StepContext.eval(new ScalarKernels()));
+        assertArrayEquals(new int[] {2, 3, size, size}, x.shape());
+        for (float v : x.data()) assertTrue(v > -1 && v < 1, "tanh output in (-1, 1): " + v);
     }
 }
