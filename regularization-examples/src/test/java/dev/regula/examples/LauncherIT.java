@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +92,7 @@ class LauncherIT {
 
     @Test
     void trainOnATinyCsvWritesMetricsCurvesAndACheckpointAndCanUseThePlugin() throws Exception {
-        Files.writeString(dir.resolve("tiny.csv"), blobs(120));
+        Files.writeString(dir.resolve("tiny.csv"), TinyData.blobsCsv(120, 3));
         Run r = regula(Map.of("REGULA_PLUGINS", plugin.toString()), "train", "--csv", "tiny.csv", "--model", "mlp(hidden=8)",
                 "--reg", "smooth-l1(lambda=1e-3)", "--reg", "dropout(p=0.1)", "--epochs", "3", "--batch", "16", "--threads", "1",
                 "--out", "run");
@@ -141,7 +140,7 @@ class LauncherIT {
 
     @Test
     void anUnknownRegularizerIsAUsageErrorWithASuggestion() throws Exception {
-        Files.writeString(dir.resolve("tiny.csv"), blobs(30));
+        Files.writeString(dir.resolve("tiny.csv"), TinyData.blobsCsv(30, 3));
         Run r = regula("train", "--csv", "tiny.csv", "--reg", "dropuot(p=0.2)", "--out", "x");
         assertEquals(2, r.code(), r.all());
         assertTrue(r.err().contains("unknown regularizer 'dropuot'; did you mean 'dropout'?"), r.all());
@@ -204,18 +203,6 @@ class LauncherIT {
             for (int x = 0; x < width && !drawn; x += 7) drawn = img.getRGB(x, y) != first;
         }
         assertTrue(drawn, "the chart is not blank: " + file);
-    }
-
-    /** Three well-separated classes in 4 features, as CSV with a header. */
-    private static String blobs(int n) {
-        SplittableRandom r = new SplittableRandom(3);
-        StringBuilder sb = new StringBuilder("a,b,c,d,label\n");
-        for (int i = 0; i < n; i++) {
-            int c = i % 3;
-            for (int d = 0; d < 4; d++) sb.append(String.format(Locale.ROOT, "%.4f,", (d == c ? 2.0 : 0.0) + r.nextGaussian() * 0.5));
-            sb.append(c).append('\n');
-        }
-        return sb.toString();
     }
 
     /** Fashion-MNIST-shaped IDX files (28×28 bytes, 10 classes): class k lights up row band k. */

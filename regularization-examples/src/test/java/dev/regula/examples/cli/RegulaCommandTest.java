@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.examples.TinyData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,15 +42,8 @@ class RegulaCommandTest {
 
     /** Three separable classes in 4 features, as CSV with a header. */
     Path blobsCsv(int n) throws IOException {
-        SplittableRandom r = new SplittableRandom(1);
-        StringBuilder sb = new StringBuilder("a,b,c,d,label\n");
-        for (int i = 0; i < n; i++) {
-            int c = i % 3;
-            for (int d = 0; d < 4; d++) sb.append(String.format(java.util.Locale.ROOT, "%.4f,", (d == c ? 2.0 : 0.0) + r.nextGaussian() * 0.5));
-            sb.append(c).append('\n');
-        }
         Path f = dir.resolve("blobs.csv");
-        Files.writeString(f, sb.toString());
+        Files.writeString(f, TinyData.blobsCsv(n, 1));
         return f;
     }
 
@@ -146,7 +139,7 @@ class RegulaCommandTest {
 
     private void assertResumeIsBitIdentical(String reg, String wholeDir, String splitDir) throws IOException {
         Path csv = blobsCsv(120);
-        String[] common = {"--csv", csv.toString(), "--model", "mlp(hidden=8)", "--reg", reg, "--optimizer",
+        String[] common = {"train", "--csv", csv.toString(), "--model", "mlp(hidden=8)", "--reg", reg, "--optimizer",
                 "adam(lr=0.01)", "--batch", "16", "--threads", "1"};
         Path whole = dir.resolve(wholeDir);
         Path split = dir.resolve(splitDir);
@@ -172,12 +165,12 @@ class RegulaCommandTest {
         Path csv = blobsCsv(60);
         Path out = dir.resolve("o");
         String[] common = {"train", "--csv", csv.toString(), "--model", "mlp(hidden=4)", "--threads", "1", "--out", out.toString()};
-        assertEquals(0, run(concatRaw(common, "--epochs", "2")).code());
+        assertEquals(0, run(concat(common, "--epochs", "2")).code());
         // what a kill between the metrics line of epoch 3 and its checkpoint leaves, plus a torn line
         Files.writeString(out.resolve("metrics.jsonl"), "{\"epoch\":3,\"step\":9}\n{\"epoch\":4,\"st",
                 java.nio.file.StandardOpenOption.APPEND);
         Files.writeString(out.resolve("metrics.csv"), "3,9,0.05\n4,1", java.nio.file.StandardOpenOption.APPEND);
-        Run resumed = run(concatRaw(common, "--epochs", "4", "--resume"));
+        Run resumed = run(concat(common, "--epochs", "4", "--resume"));
         assertEquals(0, resumed.code(), resumed.err());
         List<String> jsonl = Files.readAllLines(out.resolve("metrics.jsonl"));
         assertEquals(4, jsonl.size(), String.join("\n", jsonl));
@@ -187,7 +180,7 @@ class RegulaCommandTest {
         assertTrue(rows.get(0).startsWith("epoch,") && rows.get(3).startsWith("3,") && rows.get(4).startsWith("4,"), rows.toString());
     }
 
-    private static String[] concatRaw(String[] a, String... b) {
+    private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
@@ -222,13 +215,5 @@ class RegulaCommandTest {
         Run r = run("train", "--epochz", "3");
         assertEquals(ExitCode.USAGE, r.code());
         assertTrue(r.err().contains("--epochz"), r.err());
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length + 1);
-        out[0] = "train";
-        System.arraycopy(a, 0, out, 1, a.length);
-        System.arraycopy(b, 0, out, a.length + 1, b.length);
-        return out;
     }
 }
