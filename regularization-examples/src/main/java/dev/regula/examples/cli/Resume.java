@@ -47,12 +47,22 @@ final class Resume {
     }
 
     /**
-     * @return the epochs completed in the checkpoint at {@code file}, or Integer.MAX_VALUE if
-     *     there is none or it names no epoch ({@link #restore} then explains the problem)
+     * Reads a checkpoint once, for both {@link #savedEpoch} and {@link #restore}.
+     *
+     * @return the checkpoint at {@code file}, or null if there is none ({@link #restore} then
+     *     explains the problem)
      */
-    static int savedEpoch(Path file) throws IOException {
-        if (!Files.exists(file)) return Integer.MAX_VALUE;
-        String epoch = Checkpoint.load(file).metadata().get("epoch");
+    static Checkpoint find(Path file) throws IOException {
+        return Files.exists(file) ? Checkpoint.load(file) : null;
+    }
+
+    /**
+     * @param c a checkpoint from {@link #find}, or null
+     * @return the epochs completed in {@code c}, or Integer.MAX_VALUE if there is none or it names
+     *     no epoch ({@link #restore} then explains the problem)
+     */
+    static int savedEpoch(Checkpoint c) {
+        String epoch = c == null ? null : c.metadata().get("epoch");
         try {
             return epoch == null ? Integer.MAX_VALUE : Integer.parseInt(epoch);
         } catch (NumberFormatException e) {
@@ -60,11 +70,14 @@ final class Resume {
         }
     }
 
-    static void restore(Path file, Trainer trainer, Map<String, String> settings) throws IOException {
-        if (!Files.exists(file)) {
+    /**
+     * @param file where {@code c} was read from (for messages)
+     * @param c the checkpoint from {@link #find}, or null if there was none
+     */
+    static void restore(Path file, Checkpoint c, Trainer trainer, Map<String, String> settings) {
+        if (c == null) {
             throw new IllegalArgumentException("--resume: no checkpoint at " + file + "; run without --resume first or pass the --out of that run");
         }
-        Checkpoint c = Checkpoint.load(file);
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String saved = c.metadata().get(e.getKey());
             if (!e.getValue().equals(saved)) {

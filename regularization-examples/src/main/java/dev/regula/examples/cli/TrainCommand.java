@@ -1,6 +1,7 @@
 package dev.regula.examples.cli;
 
 import dev.regula.api.model.Model;
+import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.Trainer;
@@ -66,12 +67,13 @@ public final class TrainCommand implements Callable<Integer> {
         Files.createDirectories(out);
         Path checkpoint = out.resolve(CHECKPOINT);
         Map<String, String> settings = options.settings(regularizers, train);
-        try (MetricsLog log = new MetricsLog(out, resume, resume ? Resume.savedEpoch(checkpoint) : 0)) {
+        Checkpoint saved = resume ? Resume.find(checkpoint) : null;
+        try (MetricsLog log = new MetricsLog(out, resume, resume ? Resume.savedEpoch(saved) : 0)) {
             TrainingConfig config = builder
                     .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
                     .callback(new EpochReporter(stdout)).callback(new EpochSaver(log, checkpoint, settings)).build();
             Trainer trainer = new Trainer(net, config);
-            if (resume) Resume.restore(checkpoint, trainer, settings);
+            if (resume) Resume.restore(checkpoint, saved, trainer, settings);
             stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s%s%n",
                     options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
                     resume ? ", resumed at epoch " + trainer.epoch() : "");
