@@ -196,9 +196,15 @@ public final class GanTrainer {
         check(gLoss, "generator loss");
         Tensor gradFake = discriminator.backward(gradFakeLogits, dCtx);
         dPipeline.afterBackward(dCtx);
-        double pen = penalty == null ? 0 : penalty.apply(fake, condition, gradFake, gCtx);
+        double pen = 0;
+        double featureError = Double.NaN;
+        if (penalty != null) {
+            // φ(fake) once: measured first, then consumed by the penalty as its gradient buffer.
+            Tensor phi = penalty.features().extract(fake);
+            featureError = featureError(phi, condition);
+            pen = penalty.apply(fake, phi, condition, gradFake, gCtx);
+        }
         check(pen, "prior-guided penalty");
-        double featureError = penalty == null ? Double.NaN : featureError(penalty.features().extract(fake), condition);
         generator.backward(gradFake, gCtx);
         gPipeline.afterBackward(gCtx);
         gPipeline.update(gCtx);
