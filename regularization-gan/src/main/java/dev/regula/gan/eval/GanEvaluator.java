@@ -67,8 +67,9 @@ public final class GanEvaluator {
         float[][] refEmbedding = classifier.embed(refImages);
         this.standardizer = FeatureStandardizer.fit(refEmbedding);
         this.reference = standardizer.apply(refEmbedding);
-        float[] acc = classifier.accuracy(heldImages, heldLabels);
-        float[][] held = standardizer.apply(classifier.embed(heldImages));
+        AttributeClassifier.Evaluation heldOut = classifier.evaluate(heldImages, heldLabels);
+        float[] acc = heldOut.accuracy();
+        float[][] held = standardizer.apply(heldOut.embedding());
         // A real face reproduces its own features exactly, so its feature error is 0.
         this.baseline = new GanScores(0, acc[acc.length - 1], distance(held, true), distance(held, false));
     }
@@ -116,8 +117,9 @@ public final class GanEvaluator {
             }
             error += Math.sqrt(s);
         }
-        float[] acc = classifier.accuracy(generated, conditionLabels);
-        float[][] emb = standardizer.apply(classifier.embed(generated));
+        AttributeClassifier.Evaluation e = classifier.evaluate(generated, conditionLabels);
+        float[] acc = e.accuracy();
+        float[][] emb = standardizer.apply(e.embedding());
         return new GanScores(error / m, acc[acc.length - 1], distance(emb, true), distance(emb, false));
     }
 
