@@ -105,22 +105,36 @@ public final class GanEvaluator {
             throw new ShapeMismatchException("conditionFeatures must have shape [" + m + ", " + phi.dimension() + "], got "
                     + Arrays.toString(conditionFeatures.shape()));
         }
-        float[] f = phi.extract(generated).data();
-        float[] c = conditionFeatures.data();
-        int d = phi.dimension();
-        double error = 0;
-        for (int i = 0; i < m; i++) {
-            double s = 0;
-            for (int k = 0; k < d; k++) {
-                double diff = (double) f[i * d + k] - c[i * d + k];
-                s += diff * diff;
-            }
-            error += Math.sqrt(s);
-        }
+        double error = featureError(phi.extract(generated), conditionFeatures);
         AttributeClassifier.Evaluation e = classifier.evaluate(generated, conditionLabels);
         float[] acc = e.accuracy();
         float[][] emb = standardizer.apply(e.embedding());
-        return new GanScores(error / m, acc[acc.length - 1], distance(emb, true), distance(emb, false));
+        return new GanScores(error, acc[acc.length - 1], distance(emb, true), distance(emb, false));
+    }
+
+    /**
+     * The feature error of generated images: how far φ of each image is from the condition it was
+     * generated from.
+     *
+     * @param features φ of the generated images, shape [N, D], N ≥ 1
+     * @param condition the conditions, shape [N, D]
+     * @return the mean over rows of ‖features − condition‖ (Euclidean)
+     */
+    public static double featureError(Tensor features, Tensor condition) {
+        int n = features.dim(0);
+        int d = features.dim(1);
+        float[] f = features.data();
+        float[] c = condition.data();
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int k = i * d; k < (i + 1) * d; k++) {
+                double diff = (double) f[k] - c[k];
+                s += diff * diff;
+            }
+            total += Math.sqrt(s);
+        }
+        return total / n;
     }
 
     private double distance(float[][] x, boolean frechet) {
