@@ -2,6 +2,7 @@ package dev.regula.gan.eval;
 
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.data.Dataset;
 import dev.regula.gan.features.FaceFeatures;
 import java.util.Arrays;
 import java.util.Objects;
@@ -59,19 +60,18 @@ public final class GanEvaluator {
         }
         int[] order = shuffled(n, seed);
         int half = n / 2;
-        Tensor refImages = rows(realImages, order, 0, half);
-        Tensor refLabels = rows(realLabels, order, 0, half);
-        Tensor heldImages = rows(realImages, order, half, n);
-        Tensor heldLabels = rows(realLabels, order, half, n);
-        this.classifier = AttributeClassifier.train(refImages, refLabels, classifierEpochs, seed);
-        float[][] refEmbedding = classifier.embed(refImages);
+        Dataset real = new Dataset(realImages, realLabels, 0);
+        Dataset ref = real.batch(order, 0, half);
+        Dataset held = real.batch(order, half, n);
+        this.classifier = AttributeClassifier.train(ref.features(), ref.labels(), classifierEpochs, seed);
+        float[][] refEmbedding = classifier.embed(ref.features());
         this.standardizer = FeatureStandardizer.fit(refEmbedding);
         this.reference = standardizer.apply(refEmbedding);
-        AttributeClassifier.Evaluation heldOut = classifier.evaluate(heldImages, heldLabels);
+        AttributeClassifier.Evaluation heldOut = classifier.evaluate(held.features(), held.labels());
         float[] acc = heldOut.accuracy();
-        float[][] held = standardizer.apply(heldOut.embedding());
+        float[][] heldEmbedding = standardizer.apply(heldOut.embedding());
         // A real face reproduces its own features exactly, so its feature error is 0.
-        this.baseline = new GanScores(0, acc[acc.length - 1], distance(held, true), distance(held, false));
+        this.baseline = new GanScores(0, acc[acc.length - 1], distance(heldEmbedding, true), distance(heldEmbedding, false));
     }
 
     /** @return the trained evaluation classifier */
@@ -162,14 +162,5 @@ public final class GanEvaluator {
             order[j] = t;
         }
         return order;
-    }
-
-    private static Tensor rows(Tensor t, int[] order, int from, int to) {
-        int[] shape = t.shape();
-        int per = t.rowSize();
-        float[] out = new float[(to - from) * per];
-        for (int i = from; i < to; i++) System.arraycopy(t.data(), order[i] * per, out, (i - from) * per, per);
-        shape[0] = to - from;
-        return Tensor.wrap(out, shape);
     }
 }
