@@ -36,15 +36,16 @@ public final class AttributeClassifier {
     private static final int HIDDEN = 256;
     private static final int CHUNK = 256;
 
-    private final Sequential model;
     private final List<Layer> embedding;
+    private final Layer logits;
     private final int[] imageShape;
     private final int attributes;
     private final Kernels kernels;
 
     private AttributeClassifier(Sequential model, int[] imageShape, int attributes, Kernels kernels) {
-        this.model = model;
-        this.embedding = model.layers().subList(0, model.layers().size() - 1);
+        int last = model.layers().size() - 1;
+        this.embedding = model.layers().subList(0, last);
+        this.logits = model.layers().get(last);
         this.imageShape = imageShape;
         this.attributes = attributes;
         this.kernels = kernels;
@@ -103,13 +104,7 @@ public final class AttributeClassifier {
      * @return the attribute probabilities σ(logits), shape [N, K]
      */
     public Tensor predict(Tensor images) {
-        Tensor logits = run(images, model.layers(), attributes);
-        float[] z = logits.data();
-        for (int i = 0; i < z.length; i++) {
-            double v = z[i];
-            z[i] = (float) (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-        }
-        return logits;
+        return run(images, true).probabilities();
     }
 
     /**
@@ -120,6 +115,25 @@ public final class AttributeClassifier {
      * @return K + 1 values: the accuracy of each attribute, then their mean
      */
     public float[] accuracy(Tensor images, Tensor labels) {
+        return evaluate(images, labels).accuracy();
+    }
+
+    /**
+     * @param images shape [N, 3, S, S]
+     * @return the penultimate activations (after the second ReLU), N rows of {@value #EMBEDDING}
+     */
+    public float[][] embed(Tensor images) {
+        return rows(run(images, false).embedding());
+    }
+
+    /**
+     * {@link #accuracy} and {@link #embed} of the same images from one forward pass.
+     *
+     * @param images shape [N, 3, S, S], N ≥ 1
+     * @param labels shape [N, K]
+     * @return the accuracies (K + 1 values, as {@link #accuracy}) and the embedding (as {@link #embed})
+     */
+    public Evaluation evaluate(Tensor images, Tensor labels) {
         checkLabels(images, labels);
         if (labels.dim(1) != attributes) {
             throw new ShapeMismatchException("attribute classifier: labels must have " + attributes + " columns, got "
@@ -127,7 +141,8 @@ public final class AttributeClassifier {
         }
         int n = images.dim(0);
         if (n == 0) throw new IllegalArgumentException("accuracy needs at least one image");
-        float[] p = predict(images).data();
+        Pass pass = run(images, true);
+        float[] p = pass.probabilities().data();
         float[] y = labels.data();
         long[] correct = new long[attributes];
         for (int i = 0; i < n; i++) {
@@ -142,23 +157,24 @@ public final class AttributeClassifier {
             mean += out[a];
         }
         out[attributes] = (float) (mean / attributes);
-        return out;
+        return new Evaluation(out, rows(pass.embedding()));
     }
 
     /**
-     * @param images shape [N, 3, S, S]
-     * @return the penultimate activations (after the second ReLU), N rows of {@value #EMBEDDING}
+     * What {@link #evaluate} measured.
+     *
+     * @param accuracy the accuracy of each attribute, then their mean (K + 1 values)
+     * @param embedding the penultimate activations, one row of {@value #EMBEDDING} per image
      */
-    public float[][] embed(Tensor images) {
-        Tensor h = run(images, embedding, EMBEDDING);
-        int n = h.dim(0);
-        float[][] out = new float[n][];
-        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(h.data(), i * EMBEDDING, (i + 1) * EMBEDDING);
-        return out;
+    public record Evaluation(float[] accuracy, float[][] embedding) {
     }
 
-    /** EVAL forward through some leading layers, in chunks to bound memory. */
-    private Tensor run(Tensor images, List<Layer> layers, int width) {
+    /** The embedding [N, 64] and, when asked, the probabilities σ(logits) [N, K] (else null). */
+    private record Pass(Tensor embedding, Tensor probabilities) {
+    }
+
+    /** EVAL forward in chunks to bound memory: the embedding layers, then optionally the logits layer. */
+    private Pass run(Tensor images, boolean withLogits) {
         Objects.requireNonNull(images, "images");
         if (images.rank() != 4 || !Arrays.equals(Arrays.copyOfRange(images.shape(), 1, 4), imageShape)) {
             throw new ShapeMismatchException("attribute classifier: images must have shape [N, " + imageShape[0] + ", "
@@ -166,15 +182,33 @@ public final class AttributeClassifier {
         }
         int n = images.dim(0);
         int per = Tensor.sizeOf(imageShape);
-        Tensor out = Tensor.zeros(n, width);
+        Tensor emb = Tensor.zeros(n, EMBEDDING);
+        Tensor prob = withLogits ? Tensor.zeros(n, attributes) : null;
         StepContext ctx = StepContext.eval(kernels);
         for (int from = 0; from < n; from += CHUNK) {
             int to = Math.min(n, from + CHUNK);
             float[] chunk = Arrays.copyOfRange(images.data(), from * per, to * per);
             Tensor x = Tensor.wrap(chunk, to - from, imageShape[0], imageShape[1], imageShape[2]);
-            for (Layer layer : layers) x = layer.forward(x, ctx);
-            System.arraycopy(x.data(), 0, out.data(), from * width, (to - from) * width);
+            for (Layer layer : embedding) x = layer.forward(x, ctx);
+            System.arraycopy(x.data(), 0, emb.data(), from * EMBEDDING, (to - from) * EMBEDDING);
+            if (withLogits) {
+                System.arraycopy(logits.forward(x, ctx).data(), 0, prob.data(), from * attributes, (to - from) * attributes);
+            }
         }
+        if (withLogits) {
+            float[] z = prob.data();
+            for (int i = 0; i < z.length; i++) {
+                double v = z[i];
+                z[i] = (float) (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
+            }
+        }
+        return new Pass(emb, prob);
+    }
+
+    private static float[][] rows(Tensor h) {
+        int n = h.dim(0);
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) out[i] = Arrays.copyOfRange(h.data(), i * EMBEDDING, (i + 1) * EMBEDDING);
         return out;
     }
 

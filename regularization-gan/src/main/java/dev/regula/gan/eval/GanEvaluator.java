@@ -2,6 +2,7 @@ package dev.regula.gan.eval;
 
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.data.Dataset;
 import dev.regula.gan.features.FaceFeatures;
 import java.util.Arrays;
 import java.util.Objects;
@@ -59,18 +60,18 @@ public final class GanEvaluator {
         }
         int[] order = shuffled(n, seed);
         int half = n / 2;
-        Tensor refImages = rows(realImages, order, 0, half);
-        Tensor refLabels = rows(realLabels, order, 0, half);
-        Tensor heldImages = rows(realImages, order, half, n);
-        Tensor heldLabels = rows(realLabels, order, half, n);
-        this.classifier = AttributeClassifier.train(refImages, refLabels, classifierEpochs, seed);
-        float[][] refEmbedding = classifier.embed(refImages);
+        Dataset real = new Dataset(realImages, realLabels, 0);
+        Dataset ref = real.batch(order, 0, half);
+        Dataset held = real.batch(order, half, n);
+        this.classifier = AttributeClassifier.train(ref.features(), ref.labels(), classifierEpochs, seed);
+        float[][] refEmbedding = classifier.embed(ref.features());
         this.standardizer = FeatureStandardizer.fit(refEmbedding);
         this.reference = standardizer.apply(refEmbedding);
-        float[] acc = classifier.accuracy(heldImages, heldLabels);
-        float[][] held = standardizer.apply(classifier.embed(heldImages));
+        AttributeClassifier.Evaluation heldOut = classifier.evaluate(held.features(), held.labels());
+        float[] acc = heldOut.accuracy();
+        float[][] heldEmbedding = standardizer.apply(heldOut.embedding());
         // A real face reproduces its own features exactly, so its feature error is 0.
-        this.baseline = new GanScores(0, acc[acc.length - 1], distance(held, true), distance(held, false));
+        this.baseline = new GanScores(0, acc[acc.length - 1], distance(heldEmbedding, true), distance(heldEmbedding, false));
     }
 
     /** @return the trained evaluation classifier */
@@ -104,21 +105,36 @@ public final class GanEvaluator {
             throw new ShapeMismatchException("conditionFeatures must have shape [" + m + ", " + phi.dimension() + "], got "
                     + Arrays.toString(conditionFeatures.shape()));
         }
-        float[] f = phi.extract(generated).data();
-        float[] c = conditionFeatures.data();
-        int d = phi.dimension();
-        double error = 0;
-        for (int i = 0; i < m; i++) {
+        double error = featureError(phi.extract(generated), conditionFeatures);
+        AttributeClassifier.Evaluation e = classifier.evaluate(generated, conditionLabels);
+        float[] acc = e.accuracy();
+        float[][] emb = standardizer.apply(e.embedding());
+        return new GanScores(error, acc[acc.length - 1], distance(emb, true), distance(emb, false));
+    }
+
+    /**
+     * The feature error of generated images: how far φ of each image is from the condition it was
+     * generated from.
+     *
+     * @param features φ of the generated images, shape [N, D], N ≥ 1
+     * @param condition the conditions, shape [N, D]
+     * @return the mean over rows of ‖features − condition‖ (Euclidean)
+     */
+    public static double featureError(Tensor features, Tensor condition) {
+        int n = features.dim(0);
+        int d = features.dim(1);
+        float[] f = features.data();
+        float[] c = condition.data();
+        double total = 0;
+        for (int i = 0; i < n; i++) {
             double s = 0;
-            for (int k = 0; k < d; k++) {
-                double diff = (double) f[i * d + k] - c[i * d + k];
+            for (int k = i * d; k < (i + 1) * d; k++) {
+                double diff = (double) f[k] - c[k];
                 s += diff * diff;
             }
-            error += Math.sqrt(s);
+            total += Math.sqrt(s);
         }
-        float[] acc = classifier.accuracy(generated, conditionLabels);
-        float[][] emb = standardizer.apply(classifier.embed(generated));
-        return new GanScores(error / m, acc[acc.length - 1], distance(emb, true), distance(emb, false));
+        return total / n;
     }
 
     private double distance(float[][] x, boolean frechet) {
@@ -146,14 +162,5 @@ public final class GanEvaluator {
             order[j] = t;
         }
         return order;
-    }
-
-    private static Tensor rows(Tensor t, int[] order, int from, int to) {
-        int[] shape = t.shape();
-        int per = t.rowSize();
-        float[] out = new float[(to - from) * per];
-        for (int i = from; i < to; i++) System.arraycopy(t.data(), order[i] * per, out, (i - from) * per, per);
-        shape[0] = to - from;
-        return Tensor.wrap(out, shape);
     }
 }

@@ -83,7 +83,33 @@ public final class PriorGuidedPenalty implements Regularizer {
         int n = checkShapes(generated, condition, gradGenerated);
         double lam = lambda(ctx);
         if (lam == 0 || n == 0) return 0;
-        Tensor phi = features.extract(generated);
+        return accumulate(generated, features.extract(generated), condition, gradGenerated, lam, n);
+    }
+
+    /**
+     * Same as {@link #apply(Tensor, Tensor, Tensor, StepContext)} for a caller that already has
+     * φ(generated) (e.g. to measure the feature error as well), so φ is not computed twice.
+     *
+     * @param generated the generator's output, shape [N, 3, S, S] with S the extractor's size
+     * @param phi {@code features().extract(generated)}, shape [N, D]; consumed: when λ ≠ 0 its values
+     *     are overwritten with ∂R/∂φ
+     * @param condition the condition vectors c, shape [N, D] with D = {@code features().dimension()}
+     * @param gradGenerated receives + ∂R/∂generated, same shape as generated; untouched when λ = 0
+     * @param ctx the step (λ is read at its step and epoch)
+     * @return R at this step, 0 when λ = 0
+     * @throws ShapeMismatchException if a shape does not fit (checked also when λ = 0)
+     */
+    public double apply(Tensor generated, Tensor phi, Tensor condition, Tensor gradGenerated, StepContext ctx) {
+        Objects.requireNonNull(ctx, "ctx");
+        int n = checkShapes(generated, condition, gradGenerated);
+        condition.requireSameShape(Objects.requireNonNull(phi, "phi"), NAME + ": phi");
+        double lam = lambda(ctx);
+        if (lam == 0 || n == 0) return 0;
+        return accumulate(generated, phi, condition, gradGenerated, lam, n);
+    }
+
+    /** R = λ/N·‖φ − c‖², reusing φ's storage for ∂R/∂φ, and ∂R/∂generated added into the gradient. */
+    private double accumulate(Tensor generated, Tensor phi, Tensor condition, Tensor gradGenerated, double lam, int n) {
         float[] f = phi.data();
         float[] c = condition.data();
         double sum = 0;

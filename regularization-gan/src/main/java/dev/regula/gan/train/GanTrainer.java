@@ -13,6 +13,7 @@ import dev.regula.api.tensor.Tensor;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.BinaryCrossEntropyWithLogits;
 import dev.regula.core.train.RegularizationPipeline;
+import dev.regula.gan.eval.GanEvaluator;
 import dev.regula.gan.prior.PriorGuidedPenalty;
 import java.util.Arrays;
 import java.util.List;
@@ -196,9 +197,15 @@ public final class GanTrainer {
         check(gLoss, "generator loss");
         Tensor gradFake = discriminator.backward(gradFakeLogits, dCtx);
         dPipeline.afterBackward(dCtx);
-        double pen = penalty == null ? 0 : penalty.apply(fake, condition, gradFake, gCtx);
+        double pen = 0;
+        double featureError = Double.NaN;
+        if (penalty != null) {
+            // φ(fake) once: measured first, then consumed by the penalty as its gradient buffer.
+            Tensor phi = penalty.features().extract(fake);
+            featureError = GanEvaluator.featureError(phi, condition);
+            pen = penalty.apply(fake, phi, condition, gradFake, gCtx);
+        }
         check(pen, "prior-guided penalty");
-        double featureError = penalty == null ? Double.NaN : featureError(penalty.features().extract(fake), condition);
         generator.backward(gradFake, gCtx);
         gPipeline.afterBackward(gCtx);
         gPipeline.update(gCtx);
@@ -290,28 +297,6 @@ public final class GanTrainer {
             throw new NumericalFaultException(step, what, "the " + what + " is " + value + " at step " + step
                     + "; lower the learning rates, add clip-norm(max=...) or spectral-norm to the discriminator, or lower lambda");
         }
-    }
-
-    /**
-     * @param features φ of generated images, shape [N, D]
-     * @param condition the conditions, shape [N, D]
-     * @return mean over rows of ‖features − condition‖
-     */
-    static double featureError(Tensor features, Tensor condition) {
-        int n = features.dim(0);
-        int d = features.dim(1);
-        float[] f = features.data();
-        float[] c = condition.data();
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int k = i * d; k < (i + 1) * d; k++) {
-                double diff = (double) f[k] - c[k];
-                s += diff * diff;
-            }
-            total += Math.sqrt(s);
-        }
-        return total / n;
     }
 
     private static double meanSigmoid(float[] logits, int from, int to) {

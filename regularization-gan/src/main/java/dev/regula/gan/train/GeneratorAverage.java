@@ -74,8 +74,8 @@ public final class GeneratorAverage {
         List<BatchNorm> from = Dcgan.batchNorms(live);
         List<BatchNorm> to = Dcgan.batchNorms(shadow);
         for (int i = 0; i < from.size(); i++) {
-            copy(from.get(i).runningMean(), to.get(i).runningMean());
-            copy(from.get(i).runningVar(), to.get(i).runningVar());
+            to.get(i).runningMean().copyFrom(from.get(i).runningMean());
+            to.get(i).runningVar().copyFrom(from.get(i).runningVar());
         }
         return shadow.forward(input, StepContext.eval(kernels));
     }
@@ -83,9 +83,5 @@ public final class GeneratorAverage {
     /** @return the averaged generator */
     public Sequential shadow() {
         return shadow;
-    }
-
-    private static void copy(Tensor a, Tensor b) {
-        System.arraycopy(a.data(), 0, b.data(), 0, a.size());
     }
 }

@@ -52,6 +52,23 @@ class AttributeClassifierTest {
     }
 
     @Test
+    void evaluateAgreesWithPredictAndEmbedAcrossChunks() {
+        Tensor[] many = TestImages.labelled(4, 300, 16); // more than one chunk of 256
+        AttributeClassifier.Evaluation e = classifier.evaluate(many[0], many[1]);
+        float[][] embedding = classifier.embed(many[0]);
+        assertEquals(300, e.embedding().length);
+        for (int i = 0; i < 300; i++) assertArrayEquals(embedding[i], e.embedding()[i], "row " + i);
+        float[] p = classifier.predict(many[0]).data();
+        float[] y = many[1].data();
+        for (int a = 0; a < 4; a++) {
+            int correct = 0;
+            for (int i = 0; i < 300; i++) if ((p[i * 4 + a] >= 0.5f) == (y[i * 4 + a] >= 0.5f)) correct++;
+            assertEquals(correct / 300f, e.accuracy()[a], 1e-7f, "attribute " + a);
+        }
+        assertArrayEquals(e.accuracy(), classifier.accuracy(many[0], many[1]));
+    }
+
+    @Test
     void refusesBadShapesAndLabels() {
         assertThrows(ShapeMismatchException.class, () -> classifier.predict(Tensor.zeros(2, 3, 32, 32)));
         assertThrows(ShapeMismatchException.class, () -> classifier.accuracy(test[0], Tensor.zeros(128, 3)));

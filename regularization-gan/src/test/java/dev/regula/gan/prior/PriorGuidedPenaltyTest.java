@@ -37,6 +37,22 @@ class PriorGuidedPenaltyTest {
     }
 
     @Test
+    void givenPhiGivesTheSameValueAndGradientBitForBit() {
+        FaceFeatures phi = new FaceFeatures(16);
+        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(1.5), phi);
+        Tensor g = TestImages.random(5, 3, 16);
+        Tensor c = phi.extract(TestImages.random(6, 3, 16));
+        Tensor grad = Tensor.zeros(g.shape());
+        double value = penalty.apply(g, c, grad, at(0));
+        Tensor givenGrad = Tensor.zeros(g.shape());
+        double given = penalty.apply(g, phi.extract(g), c, givenGrad, at(0));
+        assertEquals(value, given);
+        assertArrayEquals(grad.data(), givenGrad.data());
+        assertThrows(ShapeMismatchException.class,
+                () -> penalty.apply(g, Tensor.zeros(3, phi.dimension() + 1), c, Tensor.zeros(g.shape()), at(0)));
+    }
+
+    @Test
     void gradientMatchesFiniteDifferences() {
         FaceFeatures phi = new FaceFeatures(16);
         PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(1.5), phi);

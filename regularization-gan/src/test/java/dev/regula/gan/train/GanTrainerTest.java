@@ -13,6 +13,7 @@ import dev.regula.api.regularizer.Regularizers;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.gan.eval.GanEvaluator;
 import dev.regula.gan.faces.FaceDataset;
 import dev.regula.gan.faces.SyntheticFaces;
 import dev.regula.gan.features.FaceFeatures;
@@ -110,13 +111,13 @@ class GanTrainerTest {
         String adam = "adam(lr=1e-3, beta1=0.5)";
         GanTrainer plain = builder(0.0, 4, List.of()).generatorOptimizer(adam).discriminatorOptimizer(adam).build();
         GanTrainer guided = builder(2.0, 4, List.of()).generatorOptimizer(adam).discriminatorOptimizer(adam).build();
-        double start = GanTrainer.featureError(PHI.extract(guided.generate(z, heldC)), heldC);
+        double start = GanEvaluator.featureError(PHI.extract(guided.generate(z, heldC)), heldC);
         for (int b = 0; b < 60; b++) {
             step(plain, b, 16);
             step(guided, b, 16);
         }
-        double plainError = GanTrainer.featureError(PHI.extract(plain.generate(z, heldC)), heldC);
-        double guidedError = GanTrainer.featureError(PHI.extract(guided.generate(z, heldC)), heldC);
+        double plainError = GanEvaluator.featureError(PHI.extract(plain.generate(z, heldC)), heldC);
+        double guidedError = GanEvaluator.featureError(PHI.extract(guided.generate(z, heldC)), heldC);
         assertTrue(guidedError < 0.6 * start, "feature error should fall well below its start " + start + ": " + guidedError);
         assertTrue(guidedError < 0.8 * plainError, "lambda = 2 should beat lambda = 0 (" + plainError + "): " + guidedError);
     }
