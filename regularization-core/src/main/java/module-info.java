@@ -13,6 +13,7 @@ module dev.regula.core {
 
     exports dev.regula.core.checkpoint;
     exports dev.regula.core.data;
+    exports dev.regula.core.io;
     exports dev.regula.core.kernels;
     exports dev.regula.core.regularizer;
     exports dev.regula.core.layer;

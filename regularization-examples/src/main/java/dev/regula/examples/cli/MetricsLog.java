@@ -1,5 +1,6 @@
 package dev.regula.examples.cli;
 
+import dev.regula.core.io.AtomicFiles;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.ParameterStats;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
@@ -65,9 +65,7 @@ final class MetricsLog implements AutoCloseable {
             if (epoch <= lastEpoch) kept.append(line).append('\n');
         }
         if (kept.length() == text.length()) return;
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, kept, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.writeString(file, kept);
     }
 
     /** @return the epoch of a metrics.jsonl line, or MAX_VALUE for a line that is not one */

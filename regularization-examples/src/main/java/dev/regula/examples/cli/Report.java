@@ -1,10 +1,8 @@
 package dev.regula.examples.cli;
 
+import dev.regula.core.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -47,7 +45,7 @@ final class Report {
                 + "\nTrain accuracy is measured in evaluation mode (no dropout noise); gap = train − test; sparsity is the "
                 + "fraction of weights with |w| < 1e-8 (biases excluded); norms are over all weights.\n\n"
                 + "![test accuracy per epoch](" + CompareCommand.LEARNING_CURVES + ")\n\n![training loss per epoch](" + CompareCommand.LOSS_CURVES + ")\n";
-        atomicWrite(dir.resolve(MD), md);
+        AtomicFiles.writeString(dir.resolve(MD), md);
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (CompareCommand.Result r : results) {
             csv.append(csvCell(r.setting().label())).append(',').append(csvCell(String.join("; ", r.setting().specs()))).append(',')
@@ -56,7 +54,7 @@ final class Report {
                             MetricsLog.num(r.seconds())))
                     .append('\n');
         }
-        atomicWrite(dir.resolve(CSV), csv.toString());
+        AtomicFiles.writeString(dir.resolve(CSV), csv.toString());
         String json = results.stream().map(r -> "  {\"setting\":" + MetricsLog.quote(r.setting().label())
                 + ",\"regularizers\":" + r.setting().specs().stream().map(MetricsLog::quote).collect(Collectors.joining(",", "[", "]"))
                 + ",\"folder\":" + MetricsLog.quote(r.folder().getFileName().toString())
@@ -65,7 +63,7 @@ final class Report {
                 + ",\"sparsity\":" + MetricsLog.num(r.sparsity()) + ",\"weight_l2\":" + MetricsLog.num(r.l2())
                 + ",\"weight_l1\":" + MetricsLog.num(r.l1()) + ",\"seconds\":" + MetricsLog.num(r.seconds()) + "}")
                 .collect(Collectors.joining(",\n", "[\n", "\n]\n"));
-        atomicWrite(dir.resolve(JSON), json);
+        AtomicFiles.writeString(dir.resolve(JSON), json);
     }
 
     /** Quotes a CSV cell when it holds a comma, quote or line break (RFC 4180). */
@@ -73,13 +71,4 @@ final class Report {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    private static void atomicWrite(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
 }

@@ -1,14 +1,13 @@
 package dev.regula.examples.plot;
 
+import dev.regula.core.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -138,15 +137,9 @@ public final class LineChart {
     }
 
     private static void write(Path file, BufferedImage image) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) throw new IOException("no PNG writer in this JVM (javax.imageio)");
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer in this JVM (javax.imageio)");
+        });
     }
 
     /** Builds a {@link LineChart}. */

@@ -2,14 +2,10 @@ package dev.regula.gan.image;
 
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Objects;
 import javax.imageio.ImageIO;
@@ -104,35 +100,9 @@ public final class ImageGrid {
     public static void writePng(Tensor images, int columns, int upscale, Path png) throws IOException {
         Objects.requireNonNull(png, "png");
         BufferedImage img = toImage(images, columns, upscale);
-        Path target = png.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        // Not Files.createTempFile: its 0600 permissions would carry over to the PNG. CREATE_NEW
-        // keeps the umask's permissions and still never clobbers another writer's temporary file.
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
-        OutputStream stream = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        boolean moved = false; // from here on tmp is ours to delete
-        try {
-            try (OutputStream out = stream) {
-                if (!ImageIO.write(img, "png", out)) {
-                    throw new IOException("no PNG writer is available in javax.imageio");
-                }
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("cannot replace " + target + " atomically on this file system", e);
-            }
-            moved = true;
-        } finally {
-            if (!moved) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original failure is more useful than this one
-                }
-            }
-        }
+        AtomicFiles.write(png, out -> {
+            if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer is available in javax.imageio");
+        });
     }
 
     private static int toByte(float v) {

@@ -1,12 +1,10 @@
 package dev.regula.gan.train;
 
+import dev.regula.core.io.AtomicFiles;
 import dev.regula.gan.eval.GanScores;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +37,7 @@ final class Ablation {
                 + "real faces only (not φ) reads the four attributes of the generated faces, compared with the labels of the "
                 + "faces whose c was given (chance 0.5). Fréchet and KID: distances to real faces in that classifier's "
                 + "standardised embedding.\n");
-        writeAtomically(dir.resolve("ablation.md"), md.toString());
+        AtomicFiles.writeString(dir.resolve("ablation.md"), md.toString());
 
         Map<String, Object> json = new LinkedHashMap<>();
         Map<String, Object> cfg = new LinkedHashMap<>();
@@ -63,7 +61,7 @@ final class Ablation {
         for (CaseStudyResult.Run r : result.runs()) runs.add(scores(r.scores(), r.seconds(), r.lambda()));
         json.put("runs", runs);
         json.put("seconds", result.seconds());
-        writeAtomically(dir.resolve("ablation.json"), json(json) + "\n");
+        AtomicFiles.writeString(dir.resolve("ablation.json"), json(json) + "\n");
     }
 
     private static Map<String, Object> scores(GanScores s, double seconds, Double lambda) {
@@ -80,12 +78,6 @@ final class Ablation {
     private static void row(StringBuilder md, String name, GanScores s, double seconds) {
         md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.2f | %.4f | %s |%n", name, s.featureError(),
                 s.attributeAccuracy(), s.frechet(), s.kid(), Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, "%.1f", seconds)));
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Minimal JSON for maps, lists, strings, numbers (NaN and infinities as null) and booleans. */
