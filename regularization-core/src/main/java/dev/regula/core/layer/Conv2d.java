@@ -67,14 +67,10 @@ public final class Conv2d implements Layer {
         Tensor b = Tensor.zeros(out);
         SplittableRandom random = new SplittableRandom(seed);
         double bound = 1.0 / Math.sqrt((double) in * kernel * kernel);
-        fillUniform(w.data(), bound, random);
-        fillUniform(b.data(), bound, random);
+        Initializers.uniform(w.data(), bound, random);
+        Initializers.uniform(b.data(), bound, random);
         this.weight = new Parameter(name, "weight", ParameterRole.WEIGHT, w);
         this.bias = new Parameter(name, "bias", ParameterRole.BIAS, b);
-    }
-
-    static void fillUniform(float[] a, double bound, SplittableRandom random) {
-        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextDouble(-bound, bound);
     }
 
     @Override

@@ -68,8 +68,8 @@ public final class ConvTranspose2d implements Layer {
         Tensor b = Tensor.zeros(out);
         SplittableRandom random = new SplittableRandom(seed);
         double bound = 1.0 / Math.sqrt((double) out * kernel * kernel);
-        Conv2d.fillUniform(w.data(), bound, random);
-        Conv2d.fillUniform(b.data(), bound, random);
+        Initializers.uniform(w.data(), bound, random);
+        Initializers.uniform(b.data(), bound, random);
         this.weight = new Parameter(name, "weight", ParameterRole.WEIGHT, w);
         this.bias = new Parameter(name, "bias", ParameterRole.BIAS, b);
     }
