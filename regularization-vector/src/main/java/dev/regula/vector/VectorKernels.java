@@ -123,30 +123,8 @@ final class VectorKernels implements Kernels {
 
     @Override
     public double sumSquares(int n, float[] x, int off) {
-        double s = 0;
-        for (int start = 0; start < n; start += BLOCK) {
-            int len = Math.min(BLOCK, n - start);
-            FloatVector acc0 = FloatVector.zero(F);
-            FloatVector acc1 = FloatVector.zero(F);
-            int i = 0;
-            int step = 2 * F.length();
-            for (int bound = len - len % step; i < bound; i += step) {
-                FloatVector v0 = FloatVector.fromArray(F, x, off + start + i);
-                FloatVector v1 = FloatVector.fromArray(F, x, off + start + i + F.length());
-                acc0 = v0.fma(v0, acc0);
-                acc1 = v1.fma(v1, acc1);
-            }
-            for (int bound = F.loopBound(len); i < bound; i += F.length()) {
-                FloatVector v = FloatVector.fromArray(F, x, off + start + i);
-                acc0 = v.fma(v, acc0);
-            }
-            s += sumLanes(acc0.add(acc1));
-            for (; i < len; i++) {
-                double v = x[off + start + i];
-                s += v * v;
-            }
-        }
-        return s;
+        // the same fused multiply-adds, lanes and blocks as a dedicated loop would run: bit-identical
+        return dot(n, x, off, x, off);
     }
 
     @Override

@@ -53,11 +53,7 @@ public final class Conv2d implements Layer {
      */
     public Conv2d(String name, int inChannels, int outChannels, int kernel, int stride, int padding, long seed) {
         this.name = Shapes.checkName(name);
-        if (inChannels < 1 || outChannels < 1 || kernel < 1 || stride < 1 || padding < 0) {
-            throw new IllegalArgumentException("layer '" + name + "': need inChannels, outChannels, kernel, stride >= 1"
-                    + " and padding >= 0, got inChannels=" + inChannels + ", outChannels=" + outChannels
-                    + ", kernel=" + kernel + ", stride=" + stride + ", padding=" + padding);
-        }
+        Shapes.checkConv(name, inChannels, outChannels, kernel, stride, padding);
         this.in = inChannels;
         this.out = outChannels;
         this.kernel = kernel;
@@ -67,14 +63,10 @@ public final class Conv2d implements Layer {
         Tensor b = Tensor.zeros(out);
         SplittableRandom random = new SplittableRandom(seed);
         double bound = 1.0 / Math.sqrt((double) in * kernel * kernel);
-        fillUniform(w.data(), bound, random);
-        fillUniform(b.data(), bound, random);
+        Initializers.uniform(w.data(), bound, random);
+        Initializers.uniform(b.data(), bound, random);
         this.weight = new Parameter(name, "weight", ParameterRole.WEIGHT, w);
         this.bias = new Parameter(name, "bias", ParameterRole.BIAS, b);
-    }
-
-    static void fillUniform(float[] a, double bound, SplittableRandom random) {
-        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextDouble(-bound, bound);
     }
 
     @Override

@@ -51,14 +51,10 @@ public final class Dense implements ParameterBackward {
         Tensor b = Tensor.zeros(out);
         SplittableRandom random = new SplittableRandom(seed);
         double bound = 1.0 / Math.sqrt(in);
-        fillUniform(w.data(), bound, random);
-        fillUniform(b.data(), bound, random);
+        Initializers.uniform(w.data(), bound, random);
+        Initializers.uniform(b.data(), bound, random);
         this.weight = new Parameter(name, "weight", ParameterRole.WEIGHT, w);
         this.bias = new Parameter(name, "bias", ParameterRole.BIAS, b);
-    }
-
-    private static void fillUniform(float[] a, double bound, SplittableRandom random) {
-        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextDouble(-bound, bound);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.param.Parameter;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * Re-initialisation of parameter values, e.g. the DCGAN initialisation N(0, 0.02²) for
@@ -46,5 +47,18 @@ public final class Initializers {
             throw new IllegalArgumentException("value must be finite, got " + v + " for " + p.name());
         }
         Arrays.fill(p.value().data(), v);
+    }
+
+    /**
+     * Fills {@code a} in index order with draws from {@code random.nextDouble(-bound, bound)},
+     * the PyTorch-style default initialisation shared by {@link Dense}, {@link Conv2d} and
+     * {@link ConvTranspose2d}.
+     *
+     * @param a the values to overwrite
+     * @param bound the half-width of the interval, > 0
+     * @param random the source, advanced by {@code a.length} draws
+     */
+    static void uniform(float[] a, double bound, SplittableRandom random) {
+        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextDouble(-bound, bound);
     }
 }

@@ -24,6 +24,20 @@ final class Shapes {
     }
 
     /**
+     * Checks the geometry shared by {@link Conv2d} and {@link ConvTranspose2d}.
+     *
+     * @param name the layer name, for the message
+     * @throws IllegalArgumentException unless channels, kernel and stride are ≥ 1 and padding ≥ 0
+     */
+    static void checkConv(String name, int inChannels, int outChannels, int kernel, int stride, int padding) {
+        if (inChannels < 1 || outChannels < 1 || kernel < 1 || stride < 1 || padding < 0) {
+            throw new IllegalArgumentException("layer '" + name + "': need inChannels, outChannels, kernel, stride >= 1"
+                    + " and padding >= 0, got inChannels=" + inChannels + ", outChannels=" + outChannels
+                    + ", kernel=" + kernel + ", stride=" + stride + ", padding=" + padding);
+        }
+    }
+
+    /**
      * Checks that {@code input} is a batch of examples of shape {@code example}.
      *
      * @param layer the layer name, for the message

@@ -44,8 +44,9 @@ public final class BinaryCrossEntropyWithLogits implements Loss {
                 throw new IllegalArgumentException(name() + ": target " + t[i] + " at index " + i
                         + " is not a probability; allowed: [0, 1]");
             }
-            total += Math.max(xi, 0) - xi * ti + Math.log1p(Math.exp(-Math.abs(xi)));
-            double sig = xi >= 0 ? 1 / (1 + Math.exp(-xi)) : Math.exp(xi) / (1 + Math.exp(xi));
+            double e = Math.exp(-Math.abs(xi)); // e^−x for x ≥ 0, e^x below: σ(x) in its stable form needs no second exp
+            total += Math.max(xi, 0) - xi * ti + Math.log1p(e);
+            double sig = xi >= 0 ? 1 / (1 + e) : e / (1 + e);
             g[i] = (float) ((sig - ti) * invN);
         }
         return total * invN;
