@@ -185,19 +185,25 @@ public final class RegularizationPipeline {
         }
     }
 
-    /** @return true if no model parameter's gradient holds NaN or Inf */
-    public boolean gradientsFinite() {
-        for (Parameter p : parameters) {
-            if (!p.grad().allFinite()) return false;
-        }
-        return true;
+    /**
+     * @param ctx the step; its kernels scan the gradients
+     * @return true if no model parameter's gradient holds NaN or Inf
+     */
+    public boolean gradientsFinite(StepContext ctx) {
+        return firstNonFiniteGradient(ctx) == null;
     }
 
     private void checkGradients(StepContext ctx, String stage) {
         if (!checkFinite) return;
+        Parameter bad = firstNonFiniteGradient(ctx);
+        if (bad != null) throw fault(ctx, stage, bad.name() + ".grad");
+    }
+
+    private Parameter firstNonFiniteGradient(StepContext ctx) {
         for (Parameter p : parameters) {
-            if (!finite(ctx.kernels(), p.grad())) throw fault(ctx, stage, p.name() + ".grad");
+            if (!finite(ctx.kernels(), p.grad())) return p;
         }
+        return null;
     }
 
     private void checkValues(StepContext ctx, String stage) {

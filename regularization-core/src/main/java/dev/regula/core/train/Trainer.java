@@ -174,7 +174,7 @@ public final class Trainer {
             pipeline.afterBackward(ctx);
             // Under STOP, pipeline.update checks the gradients itself and names the parameter.
             boolean skip = config.nanPolicy() == NanPolicy.SKIP_STEP;
-            if (!Double.isFinite(loss) || (skip && !pipeline.gradientsFinite())) {
+            if (!Double.isFinite(loss) || (skip && !pipeline.gradientsFinite(ctx))) {
                 if (skip) {
                     skipped++;
                     step++;
