@@ -1,23 +1,24 @@
 package dev.regula.vector;
 
 import java.util.Arrays;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-precision GEMM on the Vector API, organised like BLIS/GotoBLAS: C is scaled by beta
  * once, then for every block of {@value #NC} columns and {@value #KC} inner indices a panel of
- * op(B) is packed into {@link #NR}-column strips, for every block of {@value #MC} rows a panel
- * of alpha·op(A) is packed into {@value #MR}-row strips, and an {@value #MR}×{@link #NR}
- * register-tiled fused multiply-add micro-kernel (8 vector accumulators: 4×16 floats with
- * 256-bit AVX2, 4×32 with AVX-512) runs over the packed strips.
+ * op(B) is packed into {@link #NR}-column strips, and an {@value #MR}×{@link #NR} register-tiled
+ * fused multiply-add micro-kernel (8 vector accumulators: 4×16 floats with 256-bit AVX2, 4×32
+ * with AVX-512) runs over {@value #MR}-row strips of op(A) in blocks of {@value #MC} rows.
  * Packing handles the four transpose combinations and zero-pads the edges, so every m, n and k
  * is handled by the same kernel; edge tiles are added to C through a small per-thread buffer.
+ * A transposed B is packed with vector gathers (one element of each of the NR stored rows per
+ * inner index), so the strip is written in order. op(A) is read where it is stored when
+ * alpha = 1 (both layouts give the kernel {@value #MR} streams of constant stride) and packed,
+ * scaled by alpha, otherwise and for a cut last strip.
  *
- * <p>Large products are split over {@code threads} (columns when n ≥ m, rows otherwise), each
- * thread packing into its own reusable buffers; small ones run on the calling thread.
+ * <p>Large products are split over the {@link WorkerTeam} (columns when n ≥ m, rows otherwise),
+ * each thread packing into its own reusable buffers; small ones run on the calling thread.
  */
 final class Gemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -44,14 +45,12 @@ final class Gemm {
     /** Below this many multiply-adds (m·n·k) the product runs on the calling thread. */
     static final long PARALLEL_THRESHOLD = 1L << 22;
 
-    private final int threads;
-    /** threads − 1 daemon workers (the caller computes one part); idle workers exit on their own. */
-    private final ForkJoinPool pool;
+    /** The caller and threads − 1 helpers; idle helpers exit on their own. */
+    private final WorkerTeam team;
     private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
 
     Gemm(int threads) {
-        this.threads = threads;
-        this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
+        this.team = new WorkerTeam(threads);
     }
 
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
@@ -63,8 +62,7 @@ final class Gemm {
         scaleC(m, n, beta, c, cOff, ldc);
         if (m == 0 || n == 0 || k == 0 || alpha == 0f) return;
         long work = (long) m * n * k;
-        int parts = threads;
-        if (pool == null || work < PARALLEL_THRESHOLD) parts = 1;
+        int parts = work < PARALLEL_THRESHOLD ? 1 : team.threads();
         boolean splitColumns = n >= m;
         int unit = splitColumns ? NR : MR;
         int extent = splitColumns ? n : m;
@@ -74,36 +72,16 @@ final class Gemm {
             return;
         }
         int chunk = ceilDiv(ceilDiv(extent, parts), unit) * unit;
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts];
-        for (int t = 1; t < parts; t++) {
-            int from = Math.min(extent, t * chunk);
+        parts = ceilDiv(extent, chunk);
+        team.run(parts, part -> {
+            int from = part * chunk;
             int to = Math.min(extent, from + chunk);
-            if (from >= to) continue;
-            tasks[t] = pool.submit(splitColumns
-                    ? () -> compute(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc)
-                    : () -> compute(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc));
-        }
-        Throwable failure = null;
-        try {
-            int to = Math.min(extent, chunk);
             if (splitColumns) {
-                compute(transA, transB, 0, m, 0, to, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                compute(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             } else {
-                compute(transA, transB, 0, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                compute(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (ForkJoinTask<?> task : tasks) {
-            if (task == null) continue;
-            try {
-                task.join();
-            } catch (RuntimeException | Error e) {
-                if (failure == null) failure = e; else failure.addSuppressed(e);
-            }
-        }
-        if (failure instanceof RuntimeException re) throw re;
-        if (failure instanceof Error err) throw err;
+        });
     }
 
     private static int ceilDiv(int x, int y) {
@@ -137,19 +115,31 @@ final class Gemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float[] pb = ws.packB(kc * ncPadded);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, transB ? ws.rowStarts(ldb) : null);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
-                    int mcPadded = ceilDiv(mc, MR) * MR;
-                    float[] pa = ws.packA(kc * mcPadded);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, alpha, pa);
+                    // With alpha = 1 the kernel reads full strips of op(A) where they are stored (both
+                    // layouts give MR streams of unit or constant stride); only a cut last strip, or
+                    // every strip when alpha must be applied, is packed.
+                    boolean direct = alpha == 1f;
+                    int packedFrom = direct ? mc - mc % MR : 0;
+                    float[] pa = ws.packA(kc * ceilDiv(mc - packedFrom, MR) * MR);
+                    if (packedFrom < mc) packA(transA, a, aOff, lda, ic + packedFrom, mc - packedFrom, pc, kc, alpha, pa);
+                    int rowStride = transA ? 1 : lda;
+                    int step = transA ? lda : 1;
                     float[] tile = ws.tile;
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bi = jr * kc;
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
-                            kernel(kc, pa, ir * kc, pb, bi, mr, nr, c, cOff + (ic + ir) * ldc + jc + jr, ldc, tile);
+                            int cBase = cOff + (ic + ir) * ldc + jc + jr;
+                            if (ir < packedFrom) {
+                                int ai = aOff + (transA ? pc * lda + ic + ir : (ic + ir) * lda + pc);
+                                kernel(kc, a, ai, rowStride, step, pb, bi, mr, nr, c, cBase, ldc, tile);
+                            } else {
+                                kernel(kc, pa, (ir - packedFrom) * kc, 1, MR, pb, bi, mr, nr, c, cBase, ldc, tile);
+                            }
                         }
                     }
                 }
@@ -186,12 +176,20 @@ final class Gemm {
 
     /** Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column strips: strip s holds (p, j) at s·NR·kc + p·NR + j. */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
-                              float[] dst) {
+                              float[] dst, int[] rowStarts) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
-            if (transB) {
-                // B is stored n×k: row j of the storage holds op(B)[:, j]
+            if (transB && nr == NR) {
+                // B is stored n×k: row j of the storage holds op(B)[:, j]; each p gathers one
+                // element from each of the NR rows, so the strip is written in order
+                int src = bOff + (jc + jr) * ldb + pc;
+                for (int p = 0; p < kc; p++) {
+                    int d = base + p * NR;
+                    FloatVector.fromArray(F, b, src + p, rowStarts, 0).intoArray(dst, d);
+                    FloatVector.fromArray(F, b, src + p, rowStarts, LANES).intoArray(dst, d + LANES);
+                }
+            } else if (transB) {
                 for (int j = 0; j < nr; j++) {
                     int src = bOff + (jc + jr + j) * ldb + pc;
                     int d = base + j;
@@ -219,11 +217,15 @@ final class Gemm {
     }
 
     /**
-     * C[0:mr, 0:nr] += Σ_p pa-strip(p, :)ᵀ·pb-strip(p, :), accumulated as an MR×NR block in 2·MR
-     * vector registers; full tiles go straight to C, edge tiles through {@code tile}.
+     * C[0:mr, 0:nr] += Σ_p A-strip(p, :)ᵀ·pb-strip(p, :), accumulated as an MR×NR block in 2·MR
+     * vector registers; full tiles go straight to C, edge tiles through {@code tile}. Element
+     * (r, p) of the A strip is {@code a[ai + r·rowStride + p·step]}: (1, MR) for a packed strip,
+     * (lda, 1) or (1, lda) for one read where it is stored.
      */
-    private static void kernel(int kc, float[] pa, int ai, float[] pb, int bi,
+    private static void kernel(int kc, float[] a, int ai, int rowStride, int step, float[] pb, int bi,
                                int mr, int nr, float[] c, int cBase, int ldc, float[] tile) {
+        int r2 = 2 * rowStride;
+        int r3 = 3 * rowStride;
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
         FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
         FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
@@ -231,19 +233,19 @@ final class Gemm {
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromArray(F, pb, bi);
             FloatVector b1 = FloatVector.fromArray(F, pb, bi + LANES);
-            FloatVector a0 = FloatVector.broadcast(F, pa[ai]);
+            FloatVector a0 = FloatVector.broadcast(F, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(F, pa[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(F, a[ai + rowStride]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(F, pa[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(F, a[ai + r2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(F, pa[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(F, a[ai + r3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            ai += MR;
+            ai += step;
             bi += NR;
         }
         if (mr == MR && nr == NR) {
@@ -292,6 +294,17 @@ final class Gemm {
         private float[] a = new float[0];
         private float[] b = new float[0];
         final float[] tile = new float[MR * NR];
+        /** (0, ldb, 2·ldb, …) for the NR rows a transposing pack gathers from. */
+        private final int[] rowStarts = new int[NR];
+        private int rowStartsLd = -1;
+
+        int[] rowStarts(int ldb) {
+            if (rowStartsLd != ldb) {
+                for (int j = 0; j < NR; j++) rowStarts[j] = j * ldb;
+                rowStartsLd = ldb;
+            }
+            return rowStarts;
+        }
 
         float[] packA(int size) {
             if (a.length < size) a = new float[size];
