@@ -49,8 +49,9 @@ final class Gemm {
     private final WorkerTeam team;
     private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
 
-    Gemm(int threads) {
-        this.team = new WorkerTeam(threads);
+    /** @param team the threads a large product is split over */
+    Gemm(WorkerTeam team) {
+        this.team = team;
     }
 
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,

@@ -23,6 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Package-private: only {@link VectorKernelsProvider} creates it, after checking that the
  * incubator module is present. Thread-safe: GEMM keeps its packing buffers per thread.
+ *
+ * <p>Threads: GEMM, the optimizer updates, the regularizers' element-wise kernels and the
+ * finite-value scan use the instance's {@link WorkerTeam} of {@code threads} threads (the caller
+ * and spinning helpers) on large inputs; an element-wise kernel is split into contiguous parts
+ * computed by the same code, so its results do not depend on the thread count.
  */
 final class VectorKernels implements Kernels {
     /** Elements per float-accumulated block in reductions before the partial sum goes to double. */
@@ -40,14 +45,24 @@ final class VectorKernels implements Kernels {
             ? VectorSpecies.of(float.class, VectorShape.forBitSize(L.vectorBitSize() / 2))
             : null;
 
+    /**
+     * Element-wise kernels and scans over at least this many elements are split over the team:
+     * below it a part is too short to pay for the hand-over.
+     */
+    static final int PARALLEL_ELEMENTS = 1 << 16;
+    /** Parts of a split element-wise kernel start at multiples of this (64 floats: whole cache lines, whole vectors). */
+    private static final int PART_ALIGN = 64;
+
     private final int threads;
+    private final WorkerTeam team;
     private final Gemm gemm;
     /** (0, 1, …, lanes−1)·GOLDEN, the per-lane counter increments of the dropout RNG. */
     private final LongVector laneCounters;
 
     VectorKernels(int threads) {
         this.threads = threads;
-        this.gemm = new Gemm(threads);
+        this.team = new WorkerTeam(threads);
+        this.gemm = new Gemm(team);
         this.laneCounters = LongVector.zero(L).addIndex(1).mul(CounterRng.GOLDEN);
     }
 
@@ -65,6 +80,10 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        parallel(n, (from, to) -> axpyPart(to - from, alpha, x, xOff + from, y, yOff + from));
+    }
+
+    private static void axpyPart(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
@@ -76,11 +95,44 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void scale(int n, float alpha, float[] x, int off) {
+        parallel(n, (from, to) -> scalePart(to - from, alpha, x, off + from));
+    }
+
+    private static void scalePart(int n, float alpha, float[] x, int off) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, x, off + i).mul(alpha).intoArray(x, off + i);
         }
         for (; i < n; i++) x[off + i] *= alpha;
+    }
+
+    /** The work on elements [from, to) of an element-wise kernel. */
+    @FunctionalInterface
+    private interface Part {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over [0, n): on the calling thread below {@link #PARALLEL_ELEMENTS}, else
+     * in one contiguous part per team thread. Every element is computed by the same code
+     * whatever the split, so results do not depend on the thread count.
+     */
+    private void parallel(int n, Part body) {
+        if (n < PARALLEL_ELEMENTS || team.threads() == 1) {
+            body.run(0, n);
+            return;
+        }
+        int chunk = partLength(n);
+        team.run(ceilDiv(n, chunk), part -> body.run(part * chunk, Math.min(n, part * chunk + chunk)));
+    }
+
+    /** Length of each part when n elements are split over the team, a multiple of {@link #PART_ALIGN}. */
+    private int partLength(int n) {
+        return ceilDiv(ceilDiv(n, team.threads()), PART_ALIGN) * PART_ALIGN;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
     }
 
     /**
@@ -161,6 +213,18 @@ final class VectorKernels implements Kernels {
      */
     @Override
     public boolean allFinite(int n, float[] x, int off) {
+        if (n < PARALLEL_ELEMENTS || team.threads() == 1) return allFinitePart(n, x, off);
+        boolean[] finite = new boolean[team.threads()];
+        int chunk = partLength(n);
+        team.run(ceilDiv(n, chunk), part -> {
+            int from = part * chunk;
+            finite[part] = allFinitePart(Math.min(n, from + chunk) - from, x, off + from);
+        });
+        for (int part = 0; part < ceilDiv(n, chunk); part++) if (!finite[part]) return false;
+        return true;
+    }
+
+    private static boolean allFinitePart(int n, float[] x, int off) {
         IntVector exponent = IntVector.broadcast(I, EXPONENT_MASK);
         IntVector acc = IntVector.zero(I);
         int i = 0;
@@ -176,6 +240,10 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void addScaledSign(int n, float alpha, float[] x, int xOff, float[] g, int gOff) {
+        parallel(n, (from, to) -> addScaledSignPart(to - from, alpha, x, xOff + from, g, gOff + from));
+    }
+
+    private static void addScaledSignPart(int n, float alpha, float[] x, int xOff, float[] g, int gOff) {
         FloatVector one = FloatVector.broadcast(F, 1f);
         FloatVector minusOne = FloatVector.broadcast(F, -1f);
         int i = 0;
@@ -191,6 +259,10 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void softThreshold(int n, float t, float[] x, int off) {
+        parallel(n, (from, to) -> softThresholdPart(to - from, t, x, off + from));
+    }
+
+    private static void softThresholdPart(int n, float t, float[] x, int off) {
         IntVector signBit = IntVector.broadcast(F.withLanes(int.class), 0x80000000);
         FloatVector zero = FloatVector.zero(F);
         int i = 0;
@@ -211,6 +283,10 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void clamp(int n, float lo, float hi, float[] x, int off) {
+        parallel(n, (from, to) -> clampPart(to - from, lo, hi, x, off + from));
+    }
+
+    private static void clampPart(int n, float lo, float hi, float[] x, int off) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, x, off + i).max(lo).min(hi).intoArray(x, off + i);
@@ -266,14 +342,20 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void sgdMomentum(int n, float lr, float momentum, boolean nesterov, float[] p, float[] g, float[] v) {
-        int bound = F.loopBound(n);
-        int i = 0;
+        parallel(n, (from, to) -> sgdMomentumPart(from, to, lr, momentum, nesterov, p, g, v));
+    }
+
+    /** The update of elements [from, to). */
+    private static void sgdMomentumPart(int from, int to, float lr, float momentum, boolean nesterov,
+                                        float[] p, float[] g, float[] v) {
+        int bound = from + F.loopBound(to - from);
+        int i = from;
         if (momentum == 0f) {
             for (; i < bound; i += F.length()) {
                 FloatVector pv = FloatVector.fromArray(F, p, i);
                 pv.sub(FloatVector.fromArray(F, g, i).mul(lr)).intoArray(p, i);
             }
-            for (; i < n; i++) p[i] -= lr * g[i];
+            for (; i < to; i++) p[i] -= lr * g[i];
             return;
         }
         if (nesterov) {
@@ -290,7 +372,7 @@ final class VectorKernels implements Kernels {
                 FloatVector.fromArray(F, p, i).sub(vi.mul(lr)).intoArray(p, i);
             }
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float vi = momentum * v[i] + g[i];
             v[i] = vi;
             p[i] -= lr * (nesterov ? g[i] + momentum * vi : vi);
@@ -300,12 +382,18 @@ final class VectorKernels implements Kernels {
     @Override
     public void adam(int n, float lr, float beta1, float beta2, float eps, float bc1, float bc2,
                      float[] p, float[] g, float[] m, float[] v) {
+        parallel(n, (from, to) -> adamPart(from, to, lr, beta1, beta2, eps, bc1, bc2, p, g, m, v));
+    }
+
+    /** The update of elements [from, to). */
+    private static void adamPart(int from, int to, float lr, float beta1, float beta2, float eps, float bc1, float bc2,
+                                 float[] p, float[] g, float[] m, float[] v) {
         float c1 = 1f - beta1;
         float c2 = 1f - beta2;
         float step = lr / bc1;
         float invBc2 = 1f / bc2;
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
             FloatVector gi = FloatVector.fromArray(F, g, i);
             FloatVector mi = FloatVector.fromArray(F, m, i).mul(beta1).add(gi.mul(c1));
             FloatVector vi = FloatVector.fromArray(F, v, i).mul(beta2).add(gi.mul(c2).mul(gi));
@@ -314,7 +402,7 @@ final class VectorKernels implements Kernels {
             FloatVector denom = vi.mul(invBc2).sqrt().add(eps);
             FloatVector.fromArray(F, p, i).sub(mi.mul(step).div(denom)).intoArray(p, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float gi = g[i];
             float mi = beta1 * m[i] + c1 * gi;
             float vi = beta2 * v[i] + c2 * gi * gi;

@@ -10,10 +10,12 @@ import java.util.stream.IntStream;
 final class KernelsTestSupport {
     /**
      * Lengths covering empty, single, every common species length ± 1 (4, 8, 16 lanes and the
-     * doubled unroll of reductions), odd primes, the reduction block boundary and a large size.
+     * doubled unroll of reductions), odd primes, the reduction block boundary, a large size, and
+     * sizes at and above {@link VectorKernels#PARALLEL_ELEMENTS}, where element-wise kernels are
+     * split over the threads (tests use two threads).
      */
     static final int[] SIZES = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 97, 257,
-        1023, 1024, 1025, 2049, 10_007};
+        1023, 1024, 1025, 2049, 10_007, VectorKernels.PARALLEL_ELEMENTS, 131_101};
 
     private KernelsTestSupport() {
     }

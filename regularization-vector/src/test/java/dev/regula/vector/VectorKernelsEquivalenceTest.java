@@ -42,7 +42,7 @@ class VectorKernelsEquivalenceTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void axpyAndScaleAreBitIdenticalWithOffsets(int n) {
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(n);
         float[] x = padded(data(rnd, n), OFF);
         float[] y = padded(data(rnd, n), OFF + 2);
@@ -58,7 +58,7 @@ class VectorKernelsEquivalenceTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void reductionsAgreeWithinRelativeTolerance(int n) {
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(31L * n);
         float[] x = padded(data(rnd, n), OFF);
         float[] y = padded(data(rnd, n), 1);
@@ -79,7 +79,7 @@ class VectorKernelsEquivalenceTest {
     @Test
     void maxAbsIsZeroForEmptyAndPropagatesNaNAndInfinityFromAnyPosition() {
         // the training pipeline's NaN/Inf checks rely on this, in the vector body and in the tail
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         assertEquals(0f, v.maxAbs(0, new float[0], 0));
         for (int at = 0; at < 37; at++) {
             for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
@@ -100,7 +100,7 @@ class VectorKernelsEquivalenceTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void allFiniteFindsNaNAndInfinityAnywhereAndNothingElse(int n) {
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         float[] x = new float[n + OFF];
         float[] finite = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 1.5f};
         for (int i = 0; i < x.length; i++) x[i] = finite[i % finite.length];
@@ -126,7 +126,7 @@ class VectorKernelsEquivalenceTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void signAndProximalKernelsAreBitIdentical(int n) {
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(7L * n + 1);
         float[] x = padded(data(rnd, n), OFF);
         if (n > 2) x[OFF + 2] = Float.NaN;
@@ -155,7 +155,7 @@ class VectorKernelsEquivalenceTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void activationKernelsAreBitIdenticalIncludingAliasing(int n) {
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(11L * n + 5);
         float[] x = padded(data(rnd, n), OFF);
         float[] y = new float[n + 1];
@@ -193,7 +193,7 @@ class VectorKernelsEquivalenceTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void rowAndColumnKernelsAreBitIdentical(int cols) {
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(cols + 99);
         int rows = cols > 1000 ? 3 : 5;
         float[] bias = data(rnd, cols);
@@ -212,7 +212,7 @@ class VectorKernelsEquivalenceTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void optimizerKernelsAreBitIdentical(int n) {
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(5L * n + 3);
         float[] p0 = data(rnd, n);
         float[] g = data(rnd, n);
@@ -250,7 +250,7 @@ class VectorKernelsEquivalenceTest {
     @ParameterizedTest
     @MethodSource("sizes")
     void dropoutMasksAreBitIdenticalToTheCounterRngDefinition(int n) {
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(n + 17);
         float[] x = data(rnd, n);
         long[] keys = {CounterRng.key(42, CounterRng.stream("dense1"), 7), Long.MAX_VALUE, -1L, 0L};
@@ -277,7 +277,7 @@ class VectorKernelsEquivalenceTest {
 
     @Test
     void dropoutDropsAboutAFractionP() {
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         int n = 100_000;
         float[] x = new float[n];
         Arrays.fill(x, 1f);
@@ -291,7 +291,7 @@ class VectorKernelsEquivalenceTest {
     @MethodSource("sizes")
     void softmaxRowsAgreesWithinTolerance(int cols) {
         if (cols == 0) return;
-        Kernels v = KernelsTestSupport.vector(1);
+        Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(cols + 1234);
         int rows = 3;
         float[] x = data(rnd, rows * cols);
