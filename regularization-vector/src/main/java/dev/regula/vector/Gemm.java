@@ -72,8 +72,8 @@ final class Gemm {
             compute(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
-        int chunk = ceilDiv(ceilDiv(extent, parts), unit) * unit;
-        parts = ceilDiv(extent, chunk);
+        int chunk = Math.ceilDiv(Math.ceilDiv(extent, parts), unit) * unit;
+        parts = Math.ceilDiv(extent, chunk);
         team.run(parts, part -> {
             int from = part * chunk;
             int to = Math.min(extent, from + chunk);
@@ -83,10 +83,6 @@ final class Gemm {
                 compute(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             }
         });
-    }
-
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
     }
 
     private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
@@ -110,24 +106,24 @@ final class Gemm {
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float[] c, int cOff, int ldc) {
         Workspace ws = workspace.get();
+        // With alpha = 1 the kernel reads full strips of op(A) where they are stored (both layouts
+        // give MR streams of constant stride); only a cut last strip, or every strip when alpha
+        // must be applied, is packed.
+        boolean direct = alpha == 1f;
+        int rowStride = transA ? 1 : lda;
+        int step = transA ? lda : 1;
         for (int jc = j0; jc < j1; jc += NC) {
             int nc = Math.min(NC, j1 - jc);
-            int ncPadded = ceilDiv(nc, NR) * NR;
+            int ncPadded = Math.ceilDiv(nc, NR) * NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float[] pb = ws.packB(kc * ncPadded);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, transB ? ws.rowStarts(ldb) : null);
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
-                    // With alpha = 1 the kernel reads full strips of op(A) where they are stored (both
-                    // layouts give MR streams of unit or constant stride); only a cut last strip, or
-                    // every strip when alpha must be applied, is packed.
-                    boolean direct = alpha == 1f;
                     int packedFrom = direct ? mc - mc % MR : 0;
-                    float[] pa = ws.packA(kc * ceilDiv(mc - packedFrom, MR) * MR);
+                    float[] pa = ws.packA(kc * Math.ceilDiv(mc - packedFrom, MR) * MR);
                     if (packedFrom < mc) packA(transA, a, aOff, lda, ic + packedFrom, mc - packedFrom, pc, kc, alpha, pa);
-                    int rowStride = transA ? 1 : lda;
-                    int step = transA ? lda : 1;
                     float[] tile = ws.tile;
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);

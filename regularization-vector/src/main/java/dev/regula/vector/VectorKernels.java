@@ -2,6 +2,7 @@ package dev.regula.vector;
 
 import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.kernels.Kernels;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -122,17 +123,9 @@ final class VectorKernels implements Kernels {
             body.run(0, n);
             return;
         }
-        int chunk = partLength(n);
-        team.run(ceilDiv(n, chunk), part -> body.run(part * chunk, Math.min(n, part * chunk + chunk)));
-    }
-
-    /** Length of each part when n elements are split over the team, a multiple of {@link #PART_ALIGN}. */
-    private int partLength(int n) {
-        return ceilDiv(ceilDiv(n, team.threads()), PART_ALIGN) * PART_ALIGN;
-    }
-
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
+        // one part per thread, each a multiple of PART_ALIGN long
+        int chunk = Math.ceilDiv(Math.ceilDiv(n, team.threads()), PART_ALIGN) * PART_ALIGN;
+        team.run(Math.ceilDiv(n, chunk), part -> body.run(part * chunk, Math.min(n, part * chunk + chunk)));
     }
 
     /**
@@ -213,15 +206,11 @@ final class VectorKernels implements Kernels {
      */
     @Override
     public boolean allFinite(int n, float[] x, int off) {
-        if (n < PARALLEL_ELEMENTS || team.threads() == 1) return allFinitePart(n, x, off);
-        boolean[] finite = new boolean[team.threads()];
-        int chunk = partLength(n);
-        team.run(ceilDiv(n, chunk), part -> {
-            int from = part * chunk;
-            finite[part] = allFinitePart(Math.min(n, from + chunk) - from, x, off + from);
+        AtomicBoolean finite = new AtomicBoolean(true);
+        parallel(n, (from, to) -> {
+            if (!allFinitePart(to - from, x, off + from)) finite.set(false);
         });
-        for (int part = 0; part < ceilDiv(n, chunk); part++) if (!finite[part]) return false;
-        return true;
+        return finite.get();
     }
 
     private static boolean allFinitePart(int n, float[] x, int off) {

@@ -41,11 +41,11 @@ public final class Trainer {
     private final List<Parameter> parameters;
     private final AtomicBoolean fitting = new AtomicBoolean();
     /**
-     * Features and labels of a training batch by its row count, reused across steps (an epoch
-     * has at most two sizes): gathering into the same buffers keeps them in cache and spares
+     * The training batch of each row count, gathered anew into the same tensors every step (an
+     * epoch has at most two sizes): gathering into the same buffers keeps them in cache and spares
      * allocating and zeroing them every step. Only the fitting thread touches it.
      */
-    private final Map<Integer, Tensor[]> batchBuffers = new HashMap<>();
+    private final Map<Integer, Dataset> batchBuffers = new HashMap<>();
     private long step;
     private int epoch;
     private volatile String stopReason;
@@ -167,11 +167,16 @@ public final class Trainer {
         double lr = 0;
         boolean classification = train.labels().rank() == 1;
         for (int b = 0; b < batches; b++) {
-            int rows = schedule.to(b) - schedule.from(b);
-            Tensor[] batch = batchBuffers(train, rows);
-            train.batchInto(order, schedule.from(b), schedule.to(b), batch[0], batch[1]);
-            Tensor x = batch[0];
-            Tensor y = batch[1];
+            Dataset batch = batchBuffers.get(schedule.to(b) - schedule.from(b));
+            if (batch == null) {
+                batch = train.batch(order, schedule.from(b), schedule.to(b));
+                batchBuffers.put(batch.size(), batch);
+            } else {
+                train.batchInto(order, schedule.from(b), schedule.to(b), batch.features(), batch.labels());
+            }
+            Tensor x = batch.features();
+            Tensor y = batch.labels();
+            int rows = batch.size();
             lr = config.optimizer().learningRate().valueAt(step, epoch);
             StepContext ctx = new StepContext(Mode.TRAIN, step, epoch, lr, config.seed(), config.kernels());
             for (Parameter p : parameters) p.zeroGrad();
@@ -295,17 +300,6 @@ public final class Trainer {
                     v.length == 0 ? 0 : zeros / (double) v.length));
         }
         return out;
-    }
-
-    private Tensor[] batchBuffers(Dataset train, int rows) {
-        return batchBuffers.computeIfAbsent(rows, r -> new Tensor[] {
-            Tensor.zeros(withRows(train.features().shape(), r)), Tensor.zeros(withRows(train.labels().shape(), r))});
-    }
-
-    private static int[] withRows(int[] shape, int rows) {
-        int[] s = shape.clone();
-        s[0] = rows;
-        return s;
     }
 
     private void checkData(Dataset data, String what) {
