@@ -42,6 +42,8 @@ final class Gemm {
     static final int MC = 18 * MR;
     /** Column block: a KC×NC panel of packed B (4 MiB) stays in L3. */
     static final int NC = 2048;
+    /** Column parts of a split product per team thread (claimed dynamically, see {@link WorkerTeam}). */
+    static final int PARTS_PER_THREAD = 4;
     /** Below this many multiply-adds (m·n·k) the product runs on the calling thread. */
     static final long PARALLEL_THRESHOLD = 1L << 22;
 
@@ -63,18 +65,20 @@ final class Gemm {
         scaleC(m, n, beta, c, cOff, ldc);
         if (m == 0 || n == 0 || k == 0 || alpha == 0f) return;
         long work = (long) m * n * k;
-        int parts = work < PARALLEL_THRESHOLD ? 1 : team.threads();
         boolean splitColumns = n >= m;
         int unit = splitColumns ? NR : MR;
         int extent = splitColumns ? n : m;
-        parts = Math.min(parts, (extent + unit - 1) / unit);
+        // Column parts share nothing, so they are cut finer than one per thread and claimed
+        // dynamically: a late or slow thread costs only what it took. Row parts each pack the
+        // whole of op(B), so there is one per thread.
+        int parts = work < PARALLEL_THRESHOLD ? 1
+                : Math.min(Math.ceilDiv(extent, unit), team.threads() * (splitColumns ? PARTS_PER_THREAD : 1));
         if (parts <= 1) {
             compute(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
         int chunk = Math.ceilDiv(Math.ceilDiv(extent, parts), unit) * unit;
-        parts = Math.ceilDiv(extent, chunk);
-        team.run(parts, part -> {
+        team.run(Math.ceilDiv(extent, chunk), part -> {
             int from = part * chunk;
             int to = Math.min(extent, from + chunk);
             if (splitColumns) {

@@ -115,16 +115,17 @@ final class VectorKernels implements Kernels {
 
     /**
      * Runs {@code body} over [0, n): on the calling thread below {@link #PARALLEL_ELEMENTS}, else
-     * in one contiguous part per team thread. Every element is computed by the same code
-     * whatever the split, so results do not depend on the thread count.
+     * in a few contiguous parts per team thread, which the threads claim as they become free.
+     * Every element is computed by the same code whatever the split, so results depend neither
+     * on the thread count nor on which thread took which part.
      */
     private void parallel(int n, Part body) {
         if (n < PARALLEL_ELEMENTS || team.threads() == 1) {
             body.run(0, n);
             return;
         }
-        // one part per thread, each a multiple of PART_ALIGN long
-        int chunk = Math.ceilDiv(Math.ceilDiv(n, team.threads()), PART_ALIGN) * PART_ALIGN;
+        // a few parts per thread, claimed dynamically, each a multiple of PART_ALIGN long
+        int chunk = Math.ceilDiv(Math.ceilDiv(n, team.threads() * Gemm.PARTS_PER_THREAD), PART_ALIGN) * PART_ALIGN;
         team.run(Math.ceilDiv(n, chunk), part -> body.run(part * chunk, Math.min(n, part * chunk + chunk)));
     }
 

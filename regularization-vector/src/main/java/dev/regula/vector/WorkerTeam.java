@@ -1,13 +1,16 @@
 package dev.regula.vector;
 
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
- * A fork-join team for the short, back-to-back parallel jobs of a training step: the caller
- * runs part 0 of a job and up to {@code threads − 1} helper threads run the others.
+ * A fork-join team for the short, back-to-back parallel jobs of a training step: the caller and
+ * up to {@code threads − 1} helper threads share the parts of a job, each thread claiming the
+ * next unclaimed part when it is free (a dynamic schedule), so a helper that starts late or runs
+ * slowly (a busy machine, a virtual CPU taken away for a while) costs only the parts it actually
+ * took, never a wait for parts it never started.
  *
  * <p>Why not a {@link java.util.concurrent.ForkJoinPool}: a training step issues a dozen
  * products and updates of 10–500 µs each, and a parked pool worker takes tens of microseconds
@@ -16,6 +19,9 @@ import java.util.function.IntConsumer;
  * ({@value #SPIN_NANOS} ns by default), as OpenMP runtimes do, so the next job starts at once;
  * only then do they park, and a helper parked for long ({@value #IDLE_EXIT_NANOS} ns by default)
  * exits and is restarted on demand, so an unused team holds no thread.
+ *
+ * <p>Which thread runs a part is a matter of timing, so parts must be independent and their
+ * results must not depend on the thread that computes them. Part 0 always runs on the caller.
  *
  * <p>Thread-safe: one job runs at a time; a job submitted while another is running (from
  * another thread, or from inside a part) runs all its parts on its own calling thread.
@@ -30,7 +36,8 @@ final class WorkerTeam {
     private static final int YIELD_EVERY = 64;
 
     private final Helper[] helpers;
-    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicInteger busyFlag = new AtomicInteger();
+    private final AtomicLong jobs = new AtomicLong();
 
     /** @param threads threads per job including the caller, ≥ 1 */
     WorkerTeam(int threads) {
@@ -64,39 +71,35 @@ final class WorkerTeam {
     }
 
     /**
-     * Runs {@code body.accept(part)} for every part in [0, parts) and returns when all are done;
-     * part 0 runs on the calling thread. A failure of any part is rethrown after all parts
-     * ended (further failures are suppressed into it).
+     * Runs {@code body.accept(part)} for every part in [0, parts) and returns when all are done.
+     * Part 0 runs on the calling thread; the others go to whichever thread of the team is free
+     * first. A failure of any part is rethrown after all parts ended: the failure of the lowest
+     * part, with the others suppressed into it.
      *
-     * @param parts number of parts, 1 ≤ parts ≤ {@link #threads()}
+     * @param parts number of parts, ≥ 1 (more parts than threads balance the load)
      * @param body the work of one part; parts must not depend on each other
      */
     void run(int parts, IntConsumer body) {
-        if (parts < 1 || parts > threads()) {
-            throw new IllegalArgumentException("parts must be in [1, " + threads() + "], got " + parts);
-        }
-        if (parts == 1 || !busy.compareAndSet(false, true)) {
-            for (int part = 0; part < parts; part++) body.accept(part);
+        if (parts < 1) throw new IllegalArgumentException("parts must be >= 1, got " + parts);
+        Job job = new Job(jobs.incrementAndGet(), parts, body);
+        if (parts == 1 || helpers.length == 0 || !busyFlag.compareAndSet(0, 1)) {
+            job.runPart(0);
+            job.runClaimedParts();
+            job.rethrowFailure();
             return;
         }
+        int posted = Math.min(parts - 1, helpers.length);
         try {
-            for (int part = 1; part < parts; part++) helpers[part - 1].submit(body);
-            Throwable failure = null;
-            try {
-                body.accept(0);
-            } catch (RuntimeException | Error e) {
-                failure = e;
-            }
-            for (int part = 1; part < parts; part++) {
-                Throwable f = helpers[part - 1].await();
-                if (f == null) continue;
-                if (failure == null) failure = f; else failure.addSuppressed(f);
-            }
-            if (failure instanceof RuntimeException re) throw re;
-            if (failure instanceof Error err) throw err;
+            for (int i = 0; i < posted; i++) helpers[i].post(job);
+            job.runPart(0);
+            job.runClaimedParts();
+            int spins = 0;
+            while (!job.finished()) politeSpin(++spins);
         } finally {
-            busy.set(false);
+            for (int i = 0; i < posted; i++) helpers[i].clear(job);
+            busyFlag.set(0);
         }
+        job.rethrowFailure();
     }
 
     /**
@@ -109,42 +112,92 @@ final class WorkerTeam {
         if (spins % YIELD_EVERY == 0) Thread.yield(); else Thread.onSpinWait();
     }
 
+    /** One job: its parts, the next part to claim, and the parts done. */
+    private static final class Job {
+        final long id;
+        final int parts;
+        final IntConsumer body;
+        /** The next part to claim; part 0 belongs to the caller. */
+        final AtomicInteger next = new AtomicInteger(1);
+        /** Parts ended; its increments publish each part's writes to the caller. */
+        final AtomicInteger done = new AtomicInteger();
+        /** Failures by part, created on the first one; guarded by this. */
+        private Throwable[] failures;
+
+        Job(long id, int parts, IntConsumer body) {
+            this.id = id;
+            this.parts = parts;
+            this.body = body;
+        }
+
+        /** Runs parts claimed one by one until none is left. */
+        void runClaimedParts() {
+            for (int part; (part = next.getAndIncrement()) < parts; ) runPart(part);
+        }
+
+        void runPart(int part) {
+            try {
+                body.accept(part);
+            } catch (RuntimeException | Error e) {
+                synchronized (this) {
+                    if (failures == null) failures = new Throwable[parts];
+                    failures[part] = e;
+                }
+            } finally {
+                done.incrementAndGet();
+            }
+        }
+
+        boolean finished() {
+            return done.get() == parts;
+        }
+
+        synchronized void rethrowFailure() {
+            if (failures == null) return;
+            Throwable first = null;
+            for (Throwable f : failures) {
+                if (f == null) continue;
+                if (first == null) first = f; else first.addSuppressed(f);
+            }
+            if (first instanceof RuntimeException re) throw re;
+            throw (Error) first;
+        }
+    }
+
     /** One helper thread; its {@code state} says whether it spins, is parked or has exited. */
     private static final class Helper implements Runnable {
         private static final int SPINNING = 0;
         private static final int PARKED = 1;
         private static final int EXITED = 2;
 
-        private final int part;
+        private final int index;
         private final long spinNanos;
         private final long idleExitNanos;
         private final AtomicInteger state = new AtomicInteger(EXITED);
-        /** The job; written before {@code pending} is set, read after it is seen. */
-        private IntConsumer job;
-        private Throwable failure;
-        /** Set by the caller to hand over a job, cleared by the helper when the job is done. */
-        private volatile boolean pending;
+        /** The job on offer, or null; cleared by the caller once the job is finished. */
+        private volatile Job job;
+        /** The id of the last job this helper worked on (only the helper thread touches it). */
+        private long lastJob;
         private volatile Thread thread;
 
-        Helper(int part, long spinNanos, long idleExitNanos) {
-            this.part = part;
+        Helper(int index, long spinNanos, long idleExitNanos) {
+            this.index = index;
             this.spinNanos = spinNanos;
             this.idleExitNanos = idleExitNanos;
         }
 
-        void submit(IntConsumer body) {
-            job = body;
-            failure = null;
-            pending = true;
+        /** Offers a job, waking or starting the thread if it is not spinning; does not wait. */
+        void post(Job j) {
+            job = j;
             while (true) {
                 int s = state.get();
-                if (s == SPINNING) return; // it polls pending
+                if (s == SPINNING) return; // it polls job
                 if (s == PARKED) {
                     LockSupport.unpark(thread); // thread is set before the state becomes PARKED
                     return;
                 }
                 if (state.compareAndSet(EXITED, SPINNING)) {
-                    Thread t = new Thread(this, "regula-kernels-" + part);
+                    Thread t = new Thread(this, "regula-kernels-" + index);
                     t.setDaemon(true);
                     thread = t;
                     t.start();
@@ -153,12 +206,14 @@ final class WorkerTeam {
             }
         }
 
-        /** Waits until the submitted job is done; returns its failure or null. */
-        Throwable await() {
-            int spins = 0;
-            while (pending) politeSpin(++spins);
-            job = null;
-            return failure;
+        /** Withdraws a finished job, so the helper holds no reference to its data. */
+        void clear(Job j) {
+            if (job == j) job = null;
+        }
+
+        private Job newJob() {
+            Job j = job;
+            return j != null && j.id != lastJob ? j : null;
         }
 
         @Override
@@ -166,13 +221,10 @@ final class WorkerTeam {
             long idleSince = System.nanoTime();
             int spins = 0;
             while (true) {
-                if (pending) {
-                    try {
-                        job.accept(part);
-                    } catch (RuntimeException | Error e) {
-                        failure = e;
-                    }
-                    pending = false;
+                Job j = newJob();
+                if (j != null) {
+                    lastJob = j.id;
+                    j.runClaimedParts();
                     idleSince = System.nanoTime();
                     spins = 0;
                     continue;
@@ -182,19 +234,19 @@ final class WorkerTeam {
                     continue;
                 }
                 state.set(PARKED);
-                if (pending) { // a job came while the state was changing: the caller may have seen SPINNING
+                if (newJob() != null) { // a job came while the state was changing: the caller may have seen SPINNING
                     state.set(SPINNING);
                     continue;
                 }
                 LockSupport.parkNanos(this, idleExitNanos);
-                if (pending || System.nanoTime() - idleSince < spinNanos + idleExitNanos) {
+                if (newJob() != null || System.nanoTime() - idleSince < spinNanos + idleExitNanos) {
                     state.set(SPINNING); // woken for work (or spuriously): only the caller unparks
                     continue;
                 }
                 if (!state.compareAndSet(PARKED, EXITED)) continue; // cannot happen: PARKED only leaves from here
                 // A caller that saw PARKED just before the exit only unparked this thread, so a job it
-                // posted is still ours to run, unless a newer caller already started a new thread.
-                if (pending && state.compareAndSet(EXITED, SPINNING)) {
+                // posted is still ours to take, unless a newer caller already started a new thread.
+                if (newJob() != null && state.compareAndSet(EXITED, SPINNING)) {
                     idleSince = System.nanoTime();
                     continue;
                 }

@@ -19,17 +19,57 @@ class WorkerTeamTest {
     @Test
     void everyPartRunsOnceAndPartZeroOnTheCaller() {
         WorkerTeam team = new WorkerTeam(3);
-        for (int round = 0; round < 2_000; round++) {
-            int[] runs = new int[3];
-            Thread[] where = new Thread[3];
-            team.run(3, part -> {
-                runs[part]++;
-                where[part] = Thread.currentThread();
-            });
-            assertArrayEquals(new int[] {1, 1, 1}, runs, "round " + round);
-            assertSame(Thread.currentThread(), where[0]);
-            assertTrue(where[1] != where[0] && where[2] != where[0] && where[1] != where[2], "three different threads");
+        for (int parts : new int[] {1, 2, 3, 7, 64}) {
+            for (int round = 0; round < 500; round++) {
+                int[] runs = new int[parts];
+                Thread[] where = new Thread[parts];
+                team.run(parts, part -> {
+                    runs[part]++;
+                    where[part] = Thread.currentThread();
+                });
+                int[] once = new int[parts];
+                java.util.Arrays.fill(once, 1);
+                assertArrayEquals(once, runs, parts + " parts, round " + round);
+                assertSame(Thread.currentThread(), where[0]);
+            }
         }
+    }
+
+    @Test
+    void helpersTakePartsWhenTheCallerIsBusy() {
+        WorkerTeam team = new WorkerTeam(3);
+        java.util.Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        team.run(3, part -> {
+            threads.add(Thread.currentThread());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (threads.size() < 3 && System.nanoTime() < deadline) Thread.onSpinWait();
+        });
+        assertEquals(3, threads.size(), "each part waited for the others: they ran on three threads at once");
+    }
+
+    @Test
+    void partsAreNotHeldBackByABusyHelper() {
+        // The helper takes one part and is held there until the caller has run all the others:
+        // with a static split (half the parts each) this would deadlock.
+        WorkerTeam team = new WorkerTeam(2);
+        CountDownLatch helperStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger onCaller = new AtomicInteger();
+        Thread caller = Thread.currentThread();
+        team.run(50, part -> {
+            try {
+                if (Thread.currentThread() != caller) {
+                    helperStarted.countDown();
+                    assertTrue(release.await(10, TimeUnit.SECONDS), "released by the caller");
+                    return;
+                }
+                if (part == 0) assertTrue(helperStarted.await(10, TimeUnit.SECONDS), "the helper took a part");
+                if (onCaller.incrementAndGet() == 49) release.countDown();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertEquals(49, onCaller.get(), "the helper held one part; the caller ran the other 49");
     }
 
     @Test
@@ -46,7 +86,7 @@ class WorkerTeamTest {
     }
 
     @Test
-    void aFailureInAHelperIsRethrownAfterEveryPartEnded() {
+    void aFailureInAnyPartIsRethrownAfterEveryPartEnded() {
         WorkerTeam team = new WorkerTeam(3);
         AtomicInteger finished = new AtomicInteger();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> team.run(3, part -> {
@@ -67,9 +107,15 @@ class WorkerTeamTest {
         RuntimeException e = assertThrows(RuntimeException.class, () -> team.run(2, part -> {
             throw new RuntimeException("part " + part);
         }));
-        assertEquals("part 0", e.getMessage());
+        assertEquals("part 0", e.getMessage(), "the lowest part's failure, whichever thread failed first");
         assertEquals(1, e.getSuppressed().length);
         assertEquals("part 1", e.getSuppressed()[0].getMessage());
+        RuntimeException many = assertThrows(RuntimeException.class, () -> team.run(9, part -> {
+            if (part % 2 == 1) throw new RuntimeException("part " + part);
+        }));
+        assertEquals("part 1", many.getMessage());
+        assertEquals(List.of("part 3", "part 5", "part 7"),
+                java.util.Arrays.stream(many.getSuppressed()).map(Throwable::getMessage).toList());
     }
 
     @Test
@@ -124,7 +170,7 @@ class WorkerTeamTest {
         assertThrows(IllegalArgumentException.class, () -> new WorkerTeam(0));
         assertThrows(IllegalArgumentException.class, () -> new WorkerTeam(2, -1, 0));
         WorkerTeam team = new WorkerTeam(2);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> team.run(3, part -> { }));
-        assertTrue(e.getMessage().contains("[1, 2]"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> team.run(0, part -> { }));
+        assertTrue(e.getMessage().contains(">= 1, got 0"), e.getMessage());
     }
 }
