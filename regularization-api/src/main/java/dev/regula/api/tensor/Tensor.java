@@ -33,6 +33,20 @@ public final class Tensor {
     }
 
     /**
+     * A buffer for a result that is recomputed every step: {@code buffer} itself when it has
+     * exactly this shape, so that its memory, still in cache from the last step, is reused
+     * (its values are left as they are: the caller overwrites every one), else a new tensor of
+     * zeros. Layers use it for their TRAIN-mode outputs (see {@link dev.regula.api.model.Layer}).
+     *
+     * @param buffer the previous buffer, or null
+     * @param shape the dimensions needed, each >= 0
+     * @return {@code buffer} or a new tensor of that shape
+     */
+    public static Tensor reuse(Tensor buffer, int... shape) {
+        return buffer != null && Arrays.equals(buffer.shape, shape) ? buffer : zeros(shape);
+    }
+
+    /**
      * Wraps an array without copying it.
      *
      * @param data values in row-major order; its length must equal the product of the shape

@@ -24,7 +24,9 @@ import java.util.SplittableRandom;
  * <p>As the first layer of a model it skips the input gradient ({@link ParameterBackward}).
  *
  * <p>In TRAIN mode forward keeps a reference to its input for backward (layers never modify
- * their inputs); in EVAL mode it changes no state and may be called from many threads.
+ * their inputs) and writes its output into a buffer it reuses at the next TRAIN forward, as
+ * backward does with ∂L/∂x (see {@link Layer}); in EVAL mode it changes no state and may be
+ * called from many threads.
  */
 public final class Dense implements ParameterBackward {
     private final String name;
@@ -33,6 +35,9 @@ public final class Dense implements ParameterBackward {
     private final Parameter weight;
     private final Parameter bias;
     private Tensor cachedInput;
+    /** The TRAIN-mode results, reused from step to step (see {@link Layer}). */
+    private Tensor trainOutput;
+    private Tensor inputGradient;
 
     /**
      * @param name the layer name, unique in the model, without '.', '#' or whitespace
@@ -92,7 +97,7 @@ public final class Dense implements ParameterBackward {
     public Tensor forward(Tensor input, StepContext ctx) {
         Shapes.requireBatchOf(name, input, new int[] {in});
         int batch = input.dim(0);
-        Tensor y = Tensor.zeros(batch, out);
+        Tensor y = ctx.training() ? trainOutput = Tensor.reuse(trainOutput, batch, out) : Tensor.zeros(batch, out);
         Kernels k = ctx.kernels();
         k.gemm(false, true, batch, out, in, 1f, input.data(), 0, in, weight.value().data(), 0, in, 0f, y.data(), 0, out);
         k.addRowVector(batch, out, bias.value().data(), y.data());
@@ -110,7 +115,7 @@ public final class Dense implements ParameterBackward {
     @Override
     public Tensor backward(Tensor gradOutput, StepContext ctx) {
         int batch = addParameterGradients(gradOutput, ctx);
-        Tensor dx = Tensor.zeros(batch, in);
+        Tensor dx = inputGradient = Tensor.reuse(inputGradient, batch, in);
         ctx.kernels().gemm(false, false, batch, in, out, 1f, gradOutput.data(), 0, out,
                 weight.value().data(), 0, in, 0f, dx.data(), 0, in);
         return dx;

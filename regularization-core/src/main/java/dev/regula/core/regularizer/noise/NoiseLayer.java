@@ -10,13 +10,16 @@ import java.util.Objects;
 /**
  * The layer a {@link NoiseRegularizer} inserts. EVAL: returns its input unchanged and touches no
  * state. TRAIN: y = x ⊙ m + c with fresh noise for (seed, name, step), keeping m (the factors)
- * for backward, which returns ∂L/∂y ⊙ m. Not thread-safe in TRAIN (one model per thread).
+ * for backward, which returns ∂L/∂y ⊙ m. TRAIN results are buffers reused at the next TRAIN
+ * step (see {@link Layer}). Not thread-safe in TRAIN (one model per thread).
  */
 final class NoiseLayer implements Layer {
     private final String name;
     private final long stream;
     private final NoiseRegularizer noise;
     private float[] factors;
+    private Tensor trainOutput;
+    private Tensor inputGradient;
 
     NoiseLayer(String name, NoiseRegularizer noise) {
         this.name = Objects.requireNonNull(name, "name");
@@ -33,7 +36,7 @@ final class NoiseLayer implements Layer {
     public Tensor forward(Tensor input, StepContext ctx) {
         if (!ctx.training()) return input;
         float[] f = factors != null && factors.length == input.size() ? factors : new float[input.size()];
-        Tensor out = Tensor.zeros(input.shape());
+        Tensor out = trainOutput = Tensor.reuse(trainOutput, input.shape());
         noise.draw(name, input, out.data(), f, CounterRng.key(ctx.seed(), stream, ctx.step()), ctx);
         factors = f;
         return out;
@@ -48,7 +51,7 @@ final class NoiseLayer implements Layer {
             throw new dev.regula.api.ShapeMismatchException(noise.name() + " layer '" + name + "': gradient shape "
                     + Arrays.toString(gradOutput.shape()) + " does not match the last forward's " + factors.length + " values");
         }
-        Tensor gin = Tensor.zeros(gradOutput.shape());
+        Tensor gin = inputGradient = Tensor.reuse(inputGradient, gradOutput.shape());
         ctx.kernels().multiply(factors.length, gradOutput.data(), factors, gin.data());
         return gin;
     }
