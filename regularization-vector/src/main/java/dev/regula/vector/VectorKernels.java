@@ -50,7 +50,7 @@ final class VectorKernels implements Kernels {
      * Element-wise kernels and scans over at least this many elements are split over the team:
      * below it a part is too short to pay for the hand-over.
      */
-    static final int PARALLEL_ELEMENTS = 1 << 16;
+    static final int PARALLEL_ELEMENTS = 1 << 14;
     /** Parts of a split element-wise kernel start at multiples of this (64 floats: whole cache lines, whole vectors). */
     private static final int PART_ALIGN = 64;
 
@@ -124,9 +124,22 @@ final class VectorKernels implements Kernels {
             body.run(0, n);
             return;
         }
-        // a few parts per thread, claimed dynamically, each a multiple of PART_ALIGN long
-        int chunk = Math.ceilDiv(Math.ceilDiv(n, team.threads() * Gemm.PARTS_PER_THREAD), PART_ALIGN) * PART_ALIGN;
+        parallel(n, body, PART_ALIGN);
+    }
+
+    /** Splits [0, n) into a few parts per thread, each a multiple of {@code align} long (but the last). */
+    private void parallel(int n, Part body, int align) {
+        int chunk = Math.ceilDiv(Math.ceilDiv(n, team.threads() * Gemm.PARTS_PER_THREAD), align) * align;
         team.run(Math.ceilDiv(n, chunk), part -> body.run(part * chunk, Math.min(n, part * chunk + chunk)));
+    }
+
+    /** Runs {@code body} over the rows [0, rows) of a rows×cols matrix, split as {@link #parallel(int, Part)} would split its elements. */
+    private void parallel(int rows, int cols, Part body) {
+        if ((long) rows * cols < PARALLEL_ELEMENTS || team.threads() == 1 || rows < 2) {
+            body.run(0, rows);
+            return;
+        }
+        parallel(rows, body, 1);
     }
 
     /**
@@ -285,7 +298,18 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void gatherRows(int rows, int rowSize, float[] src, int[] index, int indexOff, float[] dst) {
+        parallel(rows, rowSize, (from, to) -> {
+            for (int r = from; r < to; r++) System.arraycopy(src, index[indexOff + r] * rowSize, dst, r * rowSize, rowSize);
+        });
+    }
+
+    @Override
     public void relu(int n, float[] x, int xOff, float[] y, int yOff) {
+        parallel(n, (from, to) -> reluPart(to - from, x, xOff + from, y, yOff + from));
+    }
+
+    private static void reluPart(int n, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector.fromArray(F, x, xOff + i).max(0f).intoArray(y, yOff + i);
@@ -295,19 +319,27 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void reluBackward(int n, float[] x, float[] gOut, float[] gIn) {
+        parallel(n, (from, to) -> reluBackwardPart(from, to, x, gOut, gIn));
+    }
+
+    private static void reluBackwardPart(int from, int to, float[] x, float[] gOut, float[] gIn) {
         FloatVector zero = FloatVector.zero(F);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
             VectorMask<Float> pos = FloatVector.fromArray(F, x, i).compare(VectorOperators.GT, 0f);
             zero.blend(FloatVector.fromArray(F, gOut, i), pos).intoArray(gIn, i);
         }
-        for (; i < n; i++) gIn[i] = x[i] > 0f ? gOut[i] : 0f;
+        for (; i < to; i++) gIn[i] = x[i] > 0f ? gOut[i] : 0f;
     }
 
     @Override
     public void addRowVector(int rows, int cols, float[] bias, float[] out) {
+        parallel(rows, cols, (from, to) -> addRowVectorPart(from, to, cols, bias, out));
+    }
+
+    private static void addRowVectorPart(int fromRow, int toRow, int cols, float[] bias, float[] out) {
         int bound = F.loopBound(cols);
-        for (int r = 0; r < rows; r++) {
+        for (int r = fromRow; r < toRow; r++) {
             int o = r * cols;
             int c = 0;
             for (; c < bound; c += F.length()) {
@@ -319,6 +351,8 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void addColumnSums(int rows, int cols, float[] x, float[] acc) {
+        // On one thread: split by columns it measured 3x slower on 128x256 (strided rows), and a
+        // split by rows would change the order of the sums.
         int bound = F.loopBound(cols);
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
@@ -405,24 +439,25 @@ final class VectorKernels implements Kernels {
     @Override
     public void dropout(int n, float p, long key, float[] x, float[] y, float[] mask) {
         float keep = 1f / (1f - p);
-        int i = 0;
-        if (FL != null) i = dropoutVector(n, p, keep, key, x, y, mask);
-        for (; i < n; i++) {
-            float f = CounterRng.uniform(key, i) < p ? 0f : keep;
-            mask[i] = f;
-            y[i] = x[i] * f;
-        }
+        parallel(n, (from, to) -> {
+            int i = FL == null ? from : dropoutVector(from, to, p, keep, key, x, y, mask);
+            for (; i < to; i++) {
+                float f = CounterRng.uniform(key, i) < p ? 0f : keep;
+                mask[i] = f;
+                y[i] = x[i] * f;
+            }
+        });
     }
 
-    /** The SIMD part of {@link #dropout}; @return the first index left for the scalar tail */
-    private int dropoutVector(int n, float p, float keep, long key, float[] x, float[] y, float[] mask) {
+    /** The SIMD part of {@link #dropout} on [from, to); @return the first index left for the scalar tail */
+    private int dropoutVector(int from, int to, float p, float keep, long key, float[] x, float[] y, float[] mask) {
         FloatVector keepV = FloatVector.broadcast(FL, keep);
         FloatVector zero = FloatVector.zero(FL);
         LongVector stride = LongVector.broadcast(L, (long) L.length() * CounterRng.GOLDEN);
         // counter of lane j at element i: key + (i + j)·GOLDEN, wrapping exactly like the scalar long
-        LongVector counter = laneCounters.add(key);
-        int i = 0;
-        for (int bound = FL.loopBound(n); i < bound; i += FL.length()) {
+        LongVector counter = laneCounters.add(key + from * CounterRng.GOLDEN);
+        int i = from;
+        for (int bound = from + FL.loopBound(to - from); i < bound; i += FL.length()) {
             LongVector z = counter;
             z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30)).mul(0xBF58476D1CE4E5B9L);
             z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(0x94D049BB133111EBL);
@@ -440,11 +475,13 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void multiply(int n, float[] x, float[] y, float[] z) {
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector.fromArray(F, x, i).mul(FloatVector.fromArray(F, y, i)).intoArray(z, i);
-        }
-        for (; i < n; i++) z[i] = x[i] * y[i];
+        parallel(n, (from, to) -> {
+            int i = from;
+            for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
+                FloatVector.fromArray(F, x, i).mul(FloatVector.fromArray(F, y, i)).intoArray(z, i);
+            }
+            for (; i < to; i++) z[i] = x[i] * y[i];
+        });
     }
 
     @Override

@@ -192,6 +192,26 @@ class VectorKernelsEquivalenceTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void gatheredRowsAreTheIndexedRows(int rowSize) {
+        Kernels v = KernelsTestSupport.vector(2);
+        Random rnd = new Random(rowSize + 7);
+        int srcRows = rowSize > 1000 ? 9 : 300;
+        int rows = rowSize > 1000 ? 5 : 200; // 200 rows of 97 and more floats are split over the threads
+        float[] src = data(rnd, srcRows * rowSize);
+        int[] index = new int[rows + 3];
+        for (int i = 0; i < index.length; i++) index[i] = rnd.nextInt(srcRows);
+        float[] dst = new float[rows * rowSize];
+        float[] dstS = new float[rows * rowSize];
+        v.gatherRows(rows, rowSize, src, index, 3, dst);
+        scalar.gatherRows(rows, rowSize, src, index, 3, dstS);
+        assertArrayEquals(dstS, dst);
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < rowSize; c++) assertEquals(src[index[3 + r] * rowSize + c], dst[r * rowSize + c]);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void rowAndColumnKernelsAreBitIdentical(int cols) {
         Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(cols + 99);

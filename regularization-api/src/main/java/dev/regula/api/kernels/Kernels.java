@@ -75,6 +75,24 @@ public interface Kernels {
         return true;
     }
 
+    /**
+     * Gathers rows: row r of {@code dst} becomes row {@code index[indexOff + r]} of {@code src},
+     * for r in [0, rows), rows being {@code rowSize} floats long. It assembles shuffled training
+     * batches, whose rows come from all over a data set too large for the caches, so providers
+     * may split it over threads to have more memory reads in flight.
+     *
+     * @param rows rows to gather
+     * @param rowSize floats per row
+     * @param src the rows to gather from
+     * @param index row numbers in {@code src}
+     * @param indexOff first entry of {@code index} used
+     * @param dst receives {@code rows × rowSize} floats
+     * @throws IndexOutOfBoundsException if a row lies outside {@code src} or {@code dst}
+     */
+    default void gatherRows(int rows, int rowSize, float[] src, int[] index, int indexOff, float[] dst) {
+        for (int r = 0; r < rows; r++) System.arraycopy(src, index[indexOff + r] * rowSize, dst, r * rowSize, rowSize);
+    }
+
     /** L1 gradient: g[i] += alpha·sign(x[i]) (sign(0) = 0). @param n count @param alpha λ @param x values @param xOff offset @param g gradient @param gOff offset */
     void addScaledSign(int n, float alpha, float[] x, int xOff, float[] g, int gOff);
 

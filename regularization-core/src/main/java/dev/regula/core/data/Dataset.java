@@ -1,6 +1,8 @@
 package dev.regula.core.data;
 
 import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.kernels.Kernels;
+import dev.regula.core.kernels.ScalarKernels;
 import dev.regula.api.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Objects;
@@ -23,6 +25,8 @@ import java.util.Objects;
  * @param numClasses the number of classes, or 0 for real-valued targets
  */
 public record Dataset(Tensor features, Tensor labels, int numClasses) {
+    /** Copies rows with plain {@link System#arraycopy}, for the methods that take no kernels. */
+    private static final Kernels PLAIN = new ScalarKernels();
 
     /** Checks the shapes and, for class indices, the label values. */
     public Dataset {
@@ -105,10 +109,24 @@ public record Dataset(Tensor features, Tensor labels, int numClasses) {
      * @return a data set of {@code to - from} rows in the order of {@code indices}
      */
     public Dataset batch(int[] indices, int from, int to) {
+        return batch(indices, from, to, PLAIN);
+    }
+
+    /**
+     * Gathers the examples {@code indices[from..to)} into new tensors, the features with
+     * {@link Kernels#gatherRows}.
+     *
+     * @param indices example indices, each in {@code [0, size())}
+     * @param from first position in {@code indices}, inclusive
+     * @param to last position in {@code indices}, exclusive
+     * @param kernels the kernels that copy the feature rows
+     * @return a data set of {@code to - from} rows in the order of {@code indices}
+     */
+    public Dataset batch(int[] indices, int from, int to, Kernels kernels) {
         Objects.checkFromToIndex(from, to, indices.length);
         Tensor f = Tensor.zeros(withRows(features.shape(), to - from));
         Tensor l = Tensor.zeros(withRows(labels.shape(), to - from));
-        batchInto(indices, from, to, f, l);
+        batchInto(indices, from, to, f, l, kernels);
         return new Dataset(f, l, numClasses);
     }
 
@@ -125,19 +143,35 @@ public record Dataset(Tensor features, Tensor labels, int numClasses) {
      * @throws ShapeMismatchException if an output tensor has another shape
      */
     public void batchInto(int[] indices, int from, int to, Tensor featuresOut, Tensor labelsOut) {
+        batchInto(indices, from, to, featuresOut, labelsOut, PLAIN);
+    }
+
+    /**
+     * As {@link #batchInto(int[], int, int, Tensor, Tensor)}, the feature rows copied by
+     * {@link Kernels#gatherRows} (the SIMD provider splits large batches over its threads).
+     *
+     * @param indices example indices, each in {@code [0, size())}
+     * @param from first position in {@code indices}, inclusive
+     * @param to last position in {@code indices}, exclusive
+     * @param featuresOut shape {@code [to - from, ...]} matching the features
+     * @param labelsOut shape {@code [to - from]} or {@code [to - from, k]} matching the labels
+     * @param kernels the kernels that copy the feature rows
+     * @throws ShapeMismatchException if an output tensor has another shape
+     * @throws IndexOutOfBoundsException naming an index outside {@code [0, size())}
+     */
+    public void batchInto(int[] indices, int from, int to, Tensor featuresOut, Tensor labelsOut, Kernels kernels) {
         Objects.checkFromToIndex(from, to, indices.length);
         int rows = to - from;
         requireShape(featuresOut, withRows(features.shape(), rows), "featuresOut");
         requireShape(labelsOut, withRows(labels.shape(), rows), "labelsOut");
-        int fr = features.rowSize();
         int lr = labels.rowSize();
         int n = size();
-        float[] fs = features.data(), ls = labels.data(), fd = featuresOut.data(), ld = labelsOut.data();
+        float[] ls = labels.data(), ld = labelsOut.data();
         for (int r = 0; r < rows; r++) {
             int i = Objects.checkIndex(indices[from + r], n);
-            System.arraycopy(fs, i * fr, fd, r * fr, fr);
             System.arraycopy(ls, i * lr, ld, r * lr, lr);
         }
+        kernels.gatherRows(rows, features.rowSize(), features.data(), indices, from, featuresOut.data());
     }
 
     private static void requireShape(Tensor t, int[] expected, String what) {

@@ -169,10 +169,10 @@ public final class Trainer {
         for (int b = 0; b < batches; b++) {
             Dataset batch = batchBuffers.get(schedule.to(b) - schedule.from(b));
             if (batch == null) {
-                batch = train.batch(order, schedule.from(b), schedule.to(b));
+                batch = train.batch(order, schedule.from(b), schedule.to(b), config.kernels());
                 batchBuffers.put(batch.size(), batch);
             } else {
-                train.batchInto(order, schedule.from(b), schedule.to(b), batch.features(), batch.labels());
+                train.batchInto(order, schedule.from(b), schedule.to(b), batch.features(), batch.labels(), config.kernels());
             }
             Tensor x = batch.features();
             Tensor y = batch.labels();

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.kernels.Kernels;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.kernels.ScalarKernels;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +57,24 @@ class DatasetTest {
         assertArrayEquals(new float[] {2, 1}, y.data());
         assertThrows(ShapeMismatchException.class, () -> d.batchInto(new int[] {1, 2, 3}, 0, 3, x, y));
         assertThrows(IndexOutOfBoundsException.class, () -> d.batchInto(new int[] {9, 0}, 0, 2, x, y));
+    }
+
+    @Test
+    void batchIntoCopiesTheFeatureRowsWithTheGivenKernelsAfterCheckingEveryIndex() {
+        Dataset d = four();
+        Kernels kernels = org.mockito.Mockito.spy(new ScalarKernels());
+        Tensor x = Tensor.zeros(2, 2);
+        Tensor y = Tensor.zeros(2);
+        int[] order = {3, 0, 1};
+        d.batchInto(order, 1, 3, x, y, kernels);
+        org.mockito.Mockito.verify(kernels).gatherRows(2, 2, d.features().data(), order, 1, x.data());
+        assertArrayEquals(new float[] {0, 1, 2, 3}, x.data());
+        assertArrayEquals(new float[] {0, 1}, y.data());
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                () -> d.batchInto(new int[] {1, 4}, 0, 2, x, y, kernels));
+        assertTrue(e.getMessage().contains("4"), e.getMessage());
+        org.mockito.Mockito.verifyNoMoreInteractions(kernels); // the bad index never reached the kernels
+        assertArrayEquals(new float[] {0, 1, 2, 3}, x.data());
     }
 
     @Test
