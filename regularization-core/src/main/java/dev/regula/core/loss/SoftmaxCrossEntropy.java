@@ -66,6 +66,7 @@ public final class SoftmaxCrossEntropy implements Loss {
         double on = 1 - labelSmoothing + off;
         double invBatch = 1.0 / batch;
         double total = 0;
+        double[] e = new double[k]; // exp(x − max) of a row, computed once for the sum and the softmax
         for (int r = 0; r < batch; r++) {
             float label = t[r];
             if (!(label >= 0 && label < k) || label != Math.rint(label)) {
@@ -77,14 +78,14 @@ public final class SoftmaxCrossEntropy implements Loss {
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < k; c++) max = Math.max(max, x[o + c]);
             double sum = 0;
-            for (int c = 0; c < k; c++) sum += Math.exp(x[o + c] - max);
+            for (int c = 0; c < k; c++) sum += e[c] = Math.exp(x[o + c] - max);
             double logSum = max + Math.log(sum);
+            double invSum = 1 / sum;
             double loss = 0;
             for (int c = 0; c < k; c++) {
-                double logP = x[o + c] - logSum;
                 double q = c == y ? on : off;
-                if (q != 0) loss -= q * logP;
-                g[o + c] = (float) ((Math.exp(logP) - q) * invBatch);
+                if (q != 0) loss -= q * (x[o + c] - logSum);
+                g[o + c] = (float) ((e[c] * invSum - q) * invBatch);
             }
             total += loss;
         }
