@@ -45,7 +45,7 @@ final class Gemm {
     /** Column parts of a split product per team thread (claimed dynamically, see {@link WorkerTeam}). */
     static final int PARTS_PER_THREAD = 4;
     /** Below this many multiply-adds (m·n·k) the product runs on the calling thread. */
-    static final long PARALLEL_THRESHOLD = 1L << 22;
+    static final long PARALLEL_THRESHOLD = 1L << 18;
 
     /** The caller and threads − 1 helpers; idle helpers exit on their own. */
     private final WorkerTeam team;
