@@ -42,8 +42,6 @@ final class Gemm {
     static final int MC = 18 * MR;
     /** Column block: a KC×NC panel of packed B (4 MiB) stays in L3. */
     static final int NC = 2048;
-    /** Column parts of a split product per team thread (claimed dynamically, see {@link WorkerTeam}). */
-    static final int PARTS_PER_THREAD = 4;
     /** Below this many multiply-adds (m·n·k) the product runs on the calling thread. */
     static final long PARALLEL_THRESHOLD = 1L << 18;
 
@@ -72,15 +70,12 @@ final class Gemm {
         // dynamically: a late or slow thread costs only what it took. Row parts each pack the
         // whole of op(B), so there is one per thread.
         int parts = work < PARALLEL_THRESHOLD ? 1
-                : Math.min(Math.ceilDiv(extent, unit), team.threads() * (splitColumns ? PARTS_PER_THREAD : 1));
+                : Math.min(Math.ceilDiv(extent, unit), team.threads() * (splitColumns ? WorkerTeam.PARTS_PER_THREAD : 1));
         if (parts <= 1) {
             compute(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             return;
         }
-        int chunk = Math.ceilDiv(Math.ceilDiv(extent, parts), unit) * unit;
-        team.run(Math.ceilDiv(extent, chunk), part -> {
-            int from = part * chunk;
-            int to = Math.min(extent, from + chunk);
+        team.runRanges(extent, parts, unit, (from, to) -> {
             if (splitColumns) {
                 compute(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
             } else {

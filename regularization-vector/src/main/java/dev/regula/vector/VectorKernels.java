@@ -107,39 +107,27 @@ final class VectorKernels implements Kernels {
         for (; i < n; i++) x[off + i] *= alpha;
     }
 
-    /** The work on elements [from, to) of an element-wise kernel. */
-    @FunctionalInterface
-    private interface Part {
-        void run(int from, int to);
-    }
-
     /**
      * Runs {@code body} over [0, n): on the calling thread below {@link #PARALLEL_ELEMENTS}, else
      * in a few contiguous parts per team thread, which the threads claim as they become free.
      * Every element is computed by the same code whatever the split, so results depend neither
      * on the thread count nor on which thread took which part.
      */
-    private void parallel(int n, Part body) {
+    private void parallel(int n, WorkerTeam.Range body) {
         if (n < PARALLEL_ELEMENTS || team.threads() == 1) {
             body.run(0, n);
             return;
         }
-        parallel(n, body, PART_ALIGN);
+        team.runRanges(n, team.threads() * WorkerTeam.PARTS_PER_THREAD, PART_ALIGN, body);
     }
 
-    /** Splits [0, n) into a few parts per thread, each a multiple of {@code align} long (but the last). */
-    private void parallel(int n, Part body, int align) {
-        int chunk = Math.ceilDiv(Math.ceilDiv(n, team.threads() * Gemm.PARTS_PER_THREAD), align) * align;
-        team.run(Math.ceilDiv(n, chunk), part -> body.run(part * chunk, Math.min(n, part * chunk + chunk)));
-    }
-
-    /** Runs {@code body} over the rows [0, rows) of a rows×cols matrix, split as {@link #parallel(int, Part)} would split its elements. */
-    private void parallel(int rows, int cols, Part body) {
-        if ((long) rows * cols < PARALLEL_ELEMENTS || team.threads() == 1 || rows < 2) {
+    /** Runs {@code body} over the rows [0, rows) of a rows×cols matrix, split as {@link #parallel} would split its elements. */
+    private void parallelRows(int rows, int cols, WorkerTeam.Range body) {
+        if ((long) rows * cols < PARALLEL_ELEMENTS || team.threads() == 1) {
             body.run(0, rows);
             return;
         }
-        parallel(rows, body, 1);
+        team.runRanges(rows, team.threads() * WorkerTeam.PARTS_PER_THREAD, 1, body);
     }
 
     /**
@@ -299,7 +287,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void gatherRows(int rows, int rowSize, float[] src, int[] index, int indexOff, float[] dst) {
-        parallel(rows, rowSize, (from, to) -> {
+        parallelRows(rows, rowSize, (from, to) -> {
             for (int r = from; r < to; r++) System.arraycopy(src, index[indexOff + r] * rowSize, dst, r * rowSize, rowSize);
         });
     }
@@ -334,7 +322,7 @@ final class VectorKernels implements Kernels {
 
     @Override
     public void addRowVector(int rows, int cols, float[] bias, float[] out) {
-        parallel(rows, cols, (from, to) -> addRowVectorPart(from, to, cols, bias, out));
+        parallelRows(rows, cols, (from, to) -> addRowVectorPart(from, to, cols, bias, out));
     }
 
     private static void addRowVectorPart(int fromRow, int toRow, int cols, float[] bias, float[] out) {

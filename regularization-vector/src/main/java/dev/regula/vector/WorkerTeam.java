@@ -1,5 +1,6 @@
 package dev.regula.vector;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -32,11 +33,17 @@ final class WorkerTeam {
     /** How long a parked helper waits for work before its thread exits, by default. */
     static final long IDLE_EXIT_NANOS = 10_000_000_000L;
 
+    /**
+     * Parts per thread that {@link #runRanges} cuts a range into at most: finer than one per
+     * thread, so the dynamic schedule can balance a late or slow thread.
+     */
+    static final int PARTS_PER_THREAD = 4;
+
     /** Busy-wait rounds between two yields. */
     private static final int YIELD_EVERY = 64;
 
     private final Helper[] helpers;
-    private final AtomicInteger busyFlag = new AtomicInteger();
+    private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicLong jobs = new AtomicLong();
 
     /** @param threads threads per job including the caller, ≥ 1 */
@@ -82,13 +89,9 @@ final class WorkerTeam {
     void run(int parts, IntConsumer body) {
         if (parts < 1) throw new IllegalArgumentException("parts must be >= 1, got " + parts);
         Job job = new Job(jobs.incrementAndGet(), parts, body);
-        if (parts == 1 || helpers.length == 0 || !busyFlag.compareAndSet(0, 1)) {
-            job.runPart(0);
-            job.runClaimedParts();
-            job.rethrowFailure();
-            return;
-        }
-        int posted = Math.min(parts - 1, helpers.length);
+        // a busy team (a nested or concurrent job) leaves every part to the caller
+        boolean shared = parts > 1 && helpers.length > 0 && busy.compareAndSet(false, true);
+        int posted = shared ? Math.min(parts - 1, helpers.length) : 0;
         try {
             for (int i = 0; i < posted; i++) helpers[i].post(job);
             job.runPart(0);
@@ -97,9 +100,32 @@ final class WorkerTeam {
             while (!job.finished()) politeSpin(++spins);
         } finally {
             for (int i = 0; i < posted; i++) helpers[i].clear(job);
-            busyFlag.set(0);
+            if (shared) busy.set(false);
         }
         job.rethrowFailure();
+    }
+
+    /** The work on [from, to) of a range split by {@link #runRanges}. */
+    @FunctionalInterface
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} over [0, extent) cut into at most {@code maxParts} contiguous ranges, each
+     * a multiple of {@code align} long but the last, as the parts of one {@link #run} job.
+     *
+     * @param extent length of the range, ≥ 1
+     * @param maxParts most parts to cut it into, ≥ 1
+     * @param align every range but the last is a multiple of this long, ≥ 1
+     * @param body the work on one range
+     */
+    void runRanges(int extent, int maxParts, int align, Range body) {
+        if (extent < 1 || maxParts < 1 || align < 1) {
+            throw new IllegalArgumentException("extent, maxParts and align must be >= 1, got " + extent + ", " + maxParts + ", " + align);
+        }
+        int chunk = Math.ceilDiv(Math.ceilDiv(extent, maxParts), align) * align;
+        run(Math.ceilDiv(extent, chunk), part -> body.run(part * chunk, Math.min(extent, part * chunk + chunk)));
     }
 
     /**

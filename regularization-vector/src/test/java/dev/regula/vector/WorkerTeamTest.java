@@ -166,6 +166,32 @@ class WorkerTeamTest {
     }
 
     @Test
+    void rangesCoverTheExtentOnceInAlignedPieces() {
+        WorkerTeam team = new WorkerTeam(2);
+        int[][] cases = {{1, 8, 64}, {100, 8, 64}, {1000, 8, 64}, {1000, 8, 1}, {256, 8, 32}, {784, 8, 32}, {5, 3, 2}};
+        for (int[] c : cases) {
+            int extent = c[0];
+            int maxParts = c[1];
+            int align = c[2];
+            int[] hits = new int[extent];
+            List<int[]> ranges = java.util.Collections.synchronizedList(new ArrayList<>());
+            team.runRanges(extent, maxParts, align, (from, to) -> {
+                ranges.add(new int[] {from, to});
+                for (int i = from; i < to; i++) hits[i]++;
+            });
+            int[] once = new int[extent];
+            java.util.Arrays.fill(once, 1);
+            assertArrayEquals(once, hits, java.util.Arrays.toString(c));
+            assertTrue(ranges.size() <= maxParts, java.util.Arrays.toString(c));
+            for (int[] r : ranges) {
+                assertTrue(r[0] % align == 0 && (r[1] == extent || (r[1] - r[0]) % align == 0), java.util.Arrays.toString(r));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> team.runRanges(0, 8, 64, (from, to) -> { }));
+        assertThrows(IllegalArgumentException.class, () -> team.runRanges(10, 0, 64, (from, to) -> { }));
+    }
+
+    @Test
     void rejectsBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> new WorkerTeam(0));
         assertThrows(IllegalArgumentException.class, () -> new WorkerTeam(2, -1, 0));
