@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code species.loopBound(n)} and a scalar tail, no allocation in hot loops (llama3.java style).
  *
  * <p>Agreement with core's {@code ScalarKernels}: element-wise kernels evaluate the same float
- * operations in the same order (no fused multiply-add), so their results are bit-identical except
- * {@link #softmaxRows} (vector {@code exp}, ≤ 1 ulp per element, sum reassociated). Reductions
+ * operations in the same order (no fused multiply-add), so their results are bit-identical,
+ * {@link #softmaxRows} included (its exponentials are scalar). Reductions
  * accumulate in float lanes with fused multiply-add over blocks of {@value #BLOCK} elements and
  * add the block sums in double: relative error well below 1e-5 of Σ|terms|. GEMM reassociates
  * (blocked, fused multiply-add); dropout masks are bit-identical.
@@ -472,6 +472,12 @@ final class VectorKernels implements Kernels {
         });
     }
 
+    /**
+     * Row-wise softmax, bit-identical to the scalar kernel. The max and the final scaling are
+     * vectorised; the exponentials are not: {@code lanewise(EXP)} gives results that differ by an
+     * ulp between its intrinsic (JIT-compiled code) and its fallback (interpreter), so the same
+     * input gave different probabilities depending on when C2 compiled the caller.
+     */
     @Override
     public void softmaxRows(int rows, int cols, float[] x, float[] out) {
         int bound = F.loopBound(cols);
@@ -483,21 +489,10 @@ final class VectorKernels implements Kernels {
             float max = maxV.reduceLanes(VectorOperators.MAX);
             for (; c < cols; c++) max = Math.max(max, x[o + c]);
             double sum = 0;
-            for (int start = 0; start < cols; start += BLOCK) {
-                int end = Math.min(cols, start + BLOCK);
-                FloatVector acc = FloatVector.zero(F);
-                c = start;
-                for (int b = start + F.loopBound(end - start); c < b; c += F.length()) {
-                    FloatVector e = FloatVector.fromArray(F, x, o + c).sub(max).lanewise(VectorOperators.EXP);
-                    e.intoArray(out, o + c);
-                    acc = acc.add(e);
-                }
-                sum += sumLanes(acc);
-                for (; c < end; c++) {
-                    float e = (float) Math.exp(x[o + c] - max);
-                    out[o + c] = e;
-                    sum += e;
-                }
+            for (c = 0; c < cols; c++) {
+                float e = (float) Math.exp(x[o + c] - max);
+                out[o + c] = e;
+                sum += e;
             }
             float inv = (float) (1.0 / sum);
             c = 0;
