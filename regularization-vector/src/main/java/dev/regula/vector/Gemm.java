@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Single-precision GEMM on the Vector API, organised like BLIS/GotoBLAS: C is scaled by beta
- * once, then for every block of {@value #NC} columns and {@value #KC} inner indices a panel of
- * op(B) is packed into {@link #NR}-column strips, and an {@value #MR}×{@link #NR} register-tiled
+ * once (with beta = 0 it is neither cleared nor read: the first inner block stores its tiles),
+ * then for every block of {@value #NC} columns and {@value #KC} inner indices a panel of op(B) is
+ * packed into {@link #NR}-column strips, and an {@value #MR}×{@link #NR} register-tiled
  * fused multiply-add micro-kernel (8 vector accumulators: 4×16 floats with 256-bit AVX2, 4×32
  * with AVX-512) runs over {@value #MR}-row strips of op(A) in blocks of {@value #MC} rows.
  * Packing handles the four transpose combinations and zero-pads the edges, so every m, n and k
@@ -60,8 +61,12 @@ final class Gemm {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("gemm dimensions must be >= 0, got m=" + m + ", n=" + n + ", k=" + k);
         }
-        scaleC(m, n, beta, c, cOff, ldc);
-        if (m == 0 || n == 0 || k == 0 || alpha == 0f) return;
+        if (m == 0 || n == 0) return;
+        // beta = 0 with a product to add: the first inner block stores its tiles instead of adding
+        // them, so C is neither cleared nor read (and stale NaNs in it do not matter)
+        boolean overwrite = beta == 0f && k > 0 && alpha != 0f;
+        if (!overwrite) scaleC(m, n, beta, c, cOff, ldc);
+        if (k == 0 || alpha == 0f) return;
         long work = (long) m * n * k;
         boolean splitColumns = n >= m;
         int unit = splitColumns ? NR : MR;
@@ -72,14 +77,14 @@ final class Gemm {
         int parts = work < PARALLEL_THRESHOLD ? 1
                 : Math.min(Math.ceilDiv(extent, unit), team.threads() * (splitColumns ? WorkerTeam.PARTS_PER_THREAD : 1));
         if (parts <= 1) {
-            compute(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+            compute(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, overwrite, c, cOff, ldc);
             return;
         }
         team.runRanges(extent, parts, unit, (from, to) -> {
             if (splitColumns) {
-                compute(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                compute(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, overwrite, c, cOff, ldc);
             } else {
-                compute(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+                compute(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, overwrite, c, cOff, ldc);
             }
         });
     }
@@ -100,10 +105,13 @@ final class Gemm {
         }
     }
 
-    /** C[r0:r1, j0:j1] += alpha·op(A)[r0:r1, :]·op(B)[:, j0:j1] on the calling thread. */
+    /**
+     * C[r0:r1, j0:j1] += alpha·op(A)[r0:r1, :]·op(B)[:, j0:j1] on the calling thread, or = when
+     * {@code overwrite} (the first inner block stores, later ones add).
+     */
     private void compute(boolean transA, boolean transB, int r0, int r1, int j0, int j1, int k, float alpha,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                         float[] c, int cOff, int ldc) {
+                         boolean overwrite, float[] c, int cOff, int ldc) {
         Workspace ws = workspace.get();
         // With alpha = 1 the kernel reads full strips of op(A) where they are stored (both layouts
         // give MR streams of constant stride); only a cut last strip, or every strip when alpha
@@ -116,6 +124,7 @@ final class Gemm {
             int ncPadded = Math.ceilDiv(nc, NR) * NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
+                boolean store = overwrite && pc == 0;
                 float[] pb = ws.packB(kc * ncPadded);
                 packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, transB ? ws.rowStarts(ldb) : null);
                 for (int ic = r0; ic < r1; ic += MC) {
@@ -132,9 +141,9 @@ final class Gemm {
                             int cBase = cOff + (ic + ir) * ldc + jc + jr;
                             if (ir < packedFrom) {
                                 int ai = aOff + (transA ? pc * lda + ic + ir : (ic + ir) * lda + pc);
-                                kernel(kc, a, ai, rowStride, step, pb, bi, mr, nr, c, cBase, ldc, tile);
+                                kernel(kc, a, ai, rowStride, step, pb, bi, mr, nr, store, c, cBase, ldc, tile);
                             } else {
-                                kernel(kc, pa, (ir - packedFrom) * kc, 1, MR, pb, bi, mr, nr, c, cBase, ldc, tile);
+                                kernel(kc, pa, (ir - packedFrom) * kc, 1, MR, pb, bi, mr, nr, store, c, cBase, ldc, tile);
                             }
                         }
                     }
@@ -213,13 +222,13 @@ final class Gemm {
     }
 
     /**
-     * C[0:mr, 0:nr] += Σ_p A-strip(p, :)ᵀ·pb-strip(p, :), accumulated as an MR×NR block in 2·MR
-     * vector registers; full tiles go straight to C, edge tiles through {@code tile}. Element
+     * C[0:mr, 0:nr] += Σ_p A-strip(p, :)ᵀ·pb-strip(p, :) (= when {@code store}), accumulated as an
+     * MR×NR block in 2·MR vector registers; full tiles go straight to C, edge tiles through {@code tile}. Element
      * (r, p) of the A strip is {@code a[ai + r·rowStride + p·step]}: (1, MR) for a packed strip,
      * (lda, 1) or (1, lda) for one read where it is stored.
      */
     private static void kernel(int kc, float[] a, int ai, int rowStride, int step, float[] pb, int bi,
-                               int mr, int nr, float[] c, int cBase, int ldc, float[] tile) {
+                               int mr, int nr, boolean store, float[] c, int cBase, int ldc, float[] tile) {
         int r2 = 2 * rowStride;
         int r3 = 3 * rowStride;
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
@@ -244,6 +253,21 @@ final class Gemm {
             ai += step;
             bi += NR;
         }
+        if (mr == MR && nr == NR && store) {
+            int ci = cBase;
+            c00.intoArray(c, ci);
+            c01.intoArray(c, ci + LANES);
+            ci += ldc;
+            c10.intoArray(c, ci);
+            c11.intoArray(c, ci + LANES);
+            ci += ldc;
+            c20.intoArray(c, ci);
+            c21.intoArray(c, ci + LANES);
+            ci += ldc;
+            c30.intoArray(c, ci);
+            c31.intoArray(c, ci + LANES);
+            return;
+        }
         if (mr == MR && nr == NR) {
             int ci = cBase;
             FloatVector.fromArray(F, c, ci).add(c00).intoArray(c, ci);
@@ -267,7 +291,11 @@ final class Gemm {
         c21.intoArray(tile, 2 * NR + LANES);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + LANES);
-        addTile(tile, mr, nr, c, cBase, ldc);
+        if (store) {
+            for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, cBase + r * ldc, nr);
+        } else {
+            addTile(tile, mr, nr, c, cBase, ldc);
+        }
     }
 
     /** C[0:mr, 0:nr] += tile[0:mr, 0:nr], C starting at cBase with row stride ldc. */

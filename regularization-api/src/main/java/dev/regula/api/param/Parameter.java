@@ -9,6 +9,11 @@ import java.util.Objects;
  * <p>The name is unique in a model (by convention {@code layer.kind}, e.g. {@code dense1.weight})
  * and keys checkpoints and optimizer state. The gradient has the value's shape and is zeroed by
  * the trainer before each backward pass; layers and regularizers add into it.
+ *
+ * <p>Zeroing is lazy: {@link #zeroGrad()} only marks the gradient as zero, and {@link #grad()}
+ * clears the storage when it is next asked for, so every reader and every adder sees zeros. A
+ * writer that overwrites the whole gradient anyway (a GEMM with β = 0) asks {@link #gradientBeta()}
+ * first and skips the clearing pass. Not thread-safe, like the tensors it holds.
  */
 public final class Parameter {
     private final String name;
@@ -16,6 +21,8 @@ public final class Parameter {
     private final ParameterRole role;
     private final Tensor value;
     private final Tensor grad;
+    /** zeroGrad() was called and the storage has not been cleared or overwritten since. */
+    private boolean gradPendingZero;
 
     /**
      * @param layer the owning layer's name
@@ -51,9 +58,31 @@ public final class Parameter {
         return value;
     }
 
-    /** @return the gradient (live, same shape as the value) */
+    /**
+     * @return the gradient (live, same shape as the value); cleared first if {@link #zeroGrad()}
+     *     was called since it was last written
+     */
     public Tensor grad() {
+        if (gradPendingZero) {
+            grad.fill(0f);
+            gradPendingZero = false;
+        }
         return grad;
+    }
+
+    /**
+     * For a writer about to add its contribution G to the gradient as grad ← β·grad + G: returns
+     * 0 when the gradient was zeroed and nothing has written it since (the caller must then write
+     * every entry without reading the old ones, as a GEMM with β = 0 does), 1 otherwise. Either
+     * way the gradient counts as written from now on; take the tensor with {@link #grad()} after
+     * this call.
+     *
+     * @return β, 0 or 1
+     */
+    public float gradientBeta() {
+        if (!gradPendingZero) return 1f;
+        gradPendingZero = false;
+        return 0f;
     }
 
     /** @return the number of scalar entries */
@@ -61,9 +90,9 @@ public final class Parameter {
         return value.size();
     }
 
-    /** Sets the gradient to zero. */
+    /** Sets the gradient to zero (lazily: the storage is cleared or overwritten when next used). */
     public void zeroGrad() {
-        grad.fill(0f);
+        gradPendingZero = true;
     }
 
     @Override

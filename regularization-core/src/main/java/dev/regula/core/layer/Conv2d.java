@@ -149,7 +149,8 @@ public final class Conv2d implements Layer {
         Im2Col.addChannelSums(g, batch, out, plane, bias.grad().data());
         float[] r = rows;
         Im2Col.toChannelMajor(g, batch, out, plane, r);
-        k.gemm(false, true, out, patch, cols2, 1f, r, 0, cols2, cols, 0, cols2, 1f, weight.grad().data(), 0, patch);
+        float beta = weight.gradientBeta(); // 0 right after zeroGrad: overwrite, no clearing pass
+        k.gemm(false, true, out, patch, cols2, 1f, r, 0, cols2, cols, 0, cols2, beta, weight.grad().data(), 0, patch);
         float[] gc = gradCols = Im2Col.atLeast(gradCols, patch * cols2);
         k.gemm(true, false, patch, cols2, out, 1f, weight.value().data(), 0, patch, r, 0, cols2, 0f, gc, 0, cols2);
         Tensor dx = Tensor.zeros(s);

@@ -160,7 +160,8 @@ public final class ConvTranspose2d implements Layer {
         Im2Col.addChannelSums(g, batch, out, o[1] * o[2], bias.grad().data());
         float[] c = cols;
         Im2Col.im2col(g, batch, out, o[1], o[2], kernel, stride, padding, s[2], s[3], c);
-        k.gemm(false, true, in, patch, cols2, 1f, inputT, 0, cols2, c, 0, cols2, 1f, weight.grad().data(), 0, patch);
+        float beta = weight.gradientBeta(); // 0 right after zeroGrad: overwrite, no clearing pass
+        k.gemm(false, true, in, patch, cols2, 1f, inputT, 0, cols2, c, 0, cols2, beta, weight.grad().data(), 0, patch);
         float[] gt = gradInputT = Im2Col.atLeast(gradInputT, in * cols2);
         k.gemm(false, false, in, cols2, patch, 1f, weight.value().data(), 0, patch, c, 0, cols2, 0f, gt, 0, cols2);
         Tensor dx = Tensor.zeros(s);

@@ -140,7 +140,9 @@ public final class Dense implements ParameterBackward {
         Shapes.requireGradShape(name, gradOutput, new int[] {batch, out});
         Kernels k = ctx.kernels();
         float[] g = gradOutput.data();
-        k.gemm(true, false, out, in, batch, 1f, g, 0, out, x.data(), 0, in, 1f, weight.grad().data(), 0, in);
+        // β = 0 right after zeroGrad: the product overwrites the gradient instead of clearing it first
+        float beta = weight.gradientBeta();
+        k.gemm(true, false, out, in, batch, 1f, g, 0, out, x.data(), 0, in, beta, weight.grad().data(), 0, in);
         k.addColumnSums(batch, out, g, bias.grad().data());
         return batch;
     }
