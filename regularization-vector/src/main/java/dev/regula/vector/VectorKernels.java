@@ -391,6 +391,86 @@ final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * One pass over θ, g and v per part: the decayed gradient, the velocity and the parameter are
+     * each loaded once and stored once, and the finiteness of the new θ is taken from the
+     * registers (exponent bits, as {@link #allFinite}). Bit-identical to axpy, sgdMomentum and
+     * allFinite in turn. Without decay: sgdMomentum's pass, then allFinite on the part while it
+     * is still in cache.
+     */
+    @Override
+    public boolean sgdMomentumWithDecay(int n, float lr, float momentum, boolean nesterov, float decay,
+                                        float[] p, float[] g, float[] v) {
+        AtomicBoolean finite = new AtomicBoolean(true);
+        parallel(n, (from, to) -> {
+            boolean ok;
+            if (decay == 0f) {
+                sgdMomentumPart(from, to, lr, momentum, nesterov, p, g, v);
+                ok = allFinitePart(to - from, p, from);
+            } else {
+                ok = decayedSgdPart(from, to, lr, momentum, nesterov, decay, p, g, v);
+            }
+            if (!ok) finite.set(false);
+        });
+        return finite.get();
+    }
+
+    /** g ← g + decay·θ, then the SGD update, of elements [from, to); returns whether the new θ are finite. */
+    private static boolean decayedSgdPart(int from, int to, float lr, float momentum, boolean nesterov, float decay,
+                                          float[] p, float[] g, float[] v) {
+        IntVector exponent = IntVector.broadcast(I, EXPONENT_MASK);
+        IntVector acc = IntVector.zero(I);
+        int bound = from + F.loopBound(to - from);
+        int i = from;
+        // three loops rather than branches inside one, so no vector value merges at a branch
+        if (momentum == 0f) {
+            for (; i < bound; i += F.length()) {
+                FloatVector pv = FloatVector.fromArray(F, p, i);
+                FloatVector gv = FloatVector.fromArray(F, g, i).add(pv.mul(decay));
+                gv.intoArray(g, i);
+                FloatVector np = pv.sub(gv.mul(lr));
+                np.intoArray(p, i);
+                acc = acc.max(np.reinterpretAsInts().and(exponent));
+            }
+        } else if (nesterov) {
+            for (; i < bound; i += F.length()) {
+                FloatVector pv = FloatVector.fromArray(F, p, i);
+                FloatVector gv = FloatVector.fromArray(F, g, i).add(pv.mul(decay));
+                gv.intoArray(g, i);
+                FloatVector vi = FloatVector.fromArray(F, v, i).mul(momentum).add(gv);
+                vi.intoArray(v, i);
+                FloatVector np = pv.sub(gv.add(vi.mul(momentum)).mul(lr));
+                np.intoArray(p, i);
+                acc = acc.max(np.reinterpretAsInts().and(exponent));
+            }
+        } else {
+            for (; i < bound; i += F.length()) {
+                FloatVector pv = FloatVector.fromArray(F, p, i);
+                FloatVector gv = FloatVector.fromArray(F, g, i).add(pv.mul(decay));
+                gv.intoArray(g, i);
+                FloatVector vi = FloatVector.fromArray(F, v, i).mul(momentum).add(gv);
+                vi.intoArray(v, i);
+                FloatVector np = pv.sub(vi.mul(lr));
+                np.intoArray(p, i);
+                acc = acc.max(np.reinterpretAsInts().and(exponent));
+            }
+        }
+        boolean finite = acc.reduceLanes(VectorOperators.MAX) != EXPONENT_MASK;
+        for (; i < to; i++) {
+            float gi = g[i] + decay * p[i];
+            g[i] = gi;
+            float step = gi;
+            if (momentum != 0f) {
+                float vi = momentum * v[i] + gi;
+                v[i] = vi;
+                step = nesterov ? gi + momentum * vi : vi;
+            }
+            p[i] -= lr * step;
+            finite &= Float.isFinite(p[i]);
+        }
+        return finite;
+    }
+
     @Override
     public void adam(int n, float lr, float beta1, float beta2, float eps, float bc1, float bc2,
                      float[] p, float[] g, float[] m, float[] v) {

@@ -269,6 +269,59 @@ class VectorKernelsEquivalenceTest {
 
     @ParameterizedTest
     @MethodSource("sizes")
+    void fusedDecayedSgdIsBitIdenticalToItsThreeKernelsAndFindsEveryNonFinite(int n) {
+        Kernels v = KernelsTestSupport.vector(2);
+        Random rnd = new Random(11L * n + 5);
+        float[] p0 = data(rnd, n);
+        float[] g0 = data(rnd, n);
+        float[] v0 = data(rnd, n);
+        for (float decay : new float[] {0f, 1e-4f, 0.3f}) {
+            for (float mu : new float[] {0f, 0.9f}) {
+                for (boolean nesterov : new boolean[] {false, true}) {
+                    String what = "decay=" + decay + " mu=" + mu + " nesterov=" + nesterov + " n=" + n;
+                    float[] p = p0.clone();
+                    float[] g = g0.clone();
+                    float[] vel = v0.clone();
+                    float[] ps = p0.clone();
+                    float[] gs = g0.clone();
+                    float[] vels = v0.clone();
+                    assertTrue(v.sgdMomentumWithDecay(n, 0.05f, mu, nesterov, decay, p, g, vel), what);
+                    // the reference: the three separate scalar kernels
+                    if (decay != 0f) scalar.axpy(n, decay, ps, 0, gs, 0);
+                    scalar.sgdMomentum(n, 0.05f, mu, nesterov, ps, gs, vels);
+                    assertArrayEquals(ps, p, "p " + what);
+                    assertArrayEquals(gs, g, "g " + what);
+                    assertArrayEquals(vels, vel, "v " + what);
+                    assertTrue(scalar.sgdMomentumWithDecay(n, 0.05f, mu, nesterov, decay, p0.clone(), g0.clone(), v0.clone()));
+                    for (int at : n == 0 ? new int[0] : new int[] {0, n / 2, n - 1}) {
+                        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+                            float[] gb = g0.clone();
+                            gb[at] = bad;
+                            assertFalse(v.sgdMomentumWithDecay(n, 0.05f, mu, nesterov, decay, p0.clone(), gb, v0.clone()),
+                                    bad + " in g at " + at + ", " + what);
+                            assertFalse(v.sgdMomentumWithDecay(n, 0f, mu, nesterov, decay, p0.clone(), gb.clone(), v0.clone()),
+                                    bad + " in g at " + at + " with lr = 0, " + what);
+                            if (mu != 0f) {
+                                float[] vb = v0.clone();
+                                vb[at] = bad;
+                                assertFalse(v.sgdMomentumWithDecay(n, 0.05f, mu, nesterov, decay, p0.clone(), g0.clone(), vb),
+                                        bad + " in v at " + at + ", " + what);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if (n > 0) {
+            float[] huge = new float[n];
+            Arrays.fill(huge, 3e38f);
+            assertFalse(v.sgdMomentumWithDecay(n, 1f, 0.9f, false, 10f, huge, new float[n], new float[n]),
+                    "an overflow of the decayed gradient shows in the values");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
     void dropoutMasksAreBitIdenticalToTheCounterRngDefinition(int n) {
         Kernels v = KernelsTestSupport.vector(2);
         Random rnd = new Random(n + 17);

@@ -115,7 +115,8 @@ public interface Kernels {
     void addColumnSums(int rows, int cols, float[] x, float[] acc);
 
     /**
-     * SGD with momentum, fused: v ← μ·v + g; θ ← θ − lr·(nesterov ? g + μ·v : v). With μ = 0, plain SGD.
+     * SGD with momentum, fused: v ← μ·v + g; θ ← θ − lr·(nesterov ? g + μ·v : v). With μ = 0, plain
+     * SGD, and v is neither read nor written.
      *
      * @param n count
      * @param lr learning rate
@@ -126,6 +127,30 @@ public interface Kernels {
      * @param v velocity
      */
     void sgdMomentum(int n, float lr, float momentum, boolean nesterov, float[] p, float[] g, float[] v);
+
+    /**
+     * Coupled weight decay, SGD with momentum and a finiteness check, as one step: g ← g + decay·θ
+     * (written back, exactly as {@link #axpy}; skipped when decay = 0), then the
+     * {@link #sgdMomentum} update, then whether every updated θ is finite. One test of θ suffices:
+     * a NaN or Inf in g, in v or in g + decay·θ always reaches θ (0·Inf is NaN, so even with lr = 0).
+     * The default makes the three calls; a provider may fuse them into one pass over the arrays.
+     *
+     * @param n count
+     * @param lr learning rate
+     * @param momentum μ
+     * @param nesterov use Nesterov momentum
+     * @param decay the decay coefficient added to the gradient, 0 for none
+     * @param p parameters
+     * @param g gradients (receive g + decay·θ)
+     * @param v velocity (not read or written when μ = 0; may then be null)
+     * @return true if every updated parameter is finite
+     */
+    default boolean sgdMomentumWithDecay(int n, float lr, float momentum, boolean nesterov, float decay,
+                                         float[] p, float[] g, float[] v) {
+        if (decay != 0f) axpy(n, decay, p, 0, g, 0);
+        sgdMomentum(n, lr, momentum, nesterov, p, g, v);
+        return allFinite(n, p, 0);
+    }
 
     /**
      * Adam, fused: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; θ ← θ − lr·(m/bc1)/(√(v/bc2) + ε).

@@ -1,7 +1,9 @@
 package dev.regula.api.optim;
 
 import dev.regula.api.StepContext;
+import dev.regula.api.kernels.Kernels;
 import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.CoupledDecay;
 import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.tensor.Tensor;
@@ -32,6 +34,37 @@ public interface Optimizer {
      * @param ctx the step
      */
     void step(List<Parameter> parameters, StepContext ctx);
+
+    /**
+     * {@link #step} with coupled weight decay folded in, and a check of the result: for each
+     * parameter i, g_i ← g_i + decay[i]·θ_i (written back, as {@link Kernels#axpy} would; nothing
+     * when decay[i] = 0), then the update of {@link #step}, then whether every updated value is
+     * finite. The default makes those passes one after the other; an optimizer may fuse them
+     * (SGD does, in {@link Kernels#sgdMomentumWithDecay}), with the same results. The pipeline
+     * calls this instead of {@link #step} when its only GRADIENT-stage regularizers are
+     * {@link CoupledDecay} ones and no clipper or learnable regularizer comes in between.
+     *
+     * @param parameters the trainable parameters, in a stable order
+     * @param decay the coefficient of each parameter, in the same order
+     * @param ctx the step
+     * @return true if every updated parameter value is finite
+     */
+    default boolean stepWithDecay(List<Parameter> parameters, float[] decay, StepContext ctx) {
+        if (decay.length != parameters.size()) {
+            throw new IllegalArgumentException("stepWithDecay needs one decay coefficient per parameter: "
+                    + parameters.size() + " parameters, " + decay.length + " coefficients");
+        }
+        Kernels k = ctx.kernels();
+        for (int i = 0; i < decay.length; i++) {
+            Parameter p = parameters.get(i);
+            if (decay[i] != 0f) k.axpy(p.size(), decay[i], p.value().data(), 0, p.grad().data(), 0);
+        }
+        step(parameters, ctx);
+        for (Parameter p : parameters) {
+            if (!k.allFinite(p.size(), p.value().data(), 0)) return false;
+        }
+        return true;
+    }
 
     /** @return regularizers that are part of this optimizer's definition */
     default List<ParameterRegularizer> impliedRegularizers() {

@@ -20,6 +20,20 @@ final class Sgd extends AbstractOptimizer {
         this.nesterov = nesterov;
     }
 
+    /** One fused pass per parameter: decay, velocity, update and finiteness check together. */
+    @Override
+    public boolean stepWithDecay(List<Parameter> parameters, float[] decay, StepContext ctx) {
+        float lr = (float) ctx.learningRate();
+        boolean finite = true;
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            float[] velocity = momentum == 0f ? null : slot(p, "velocity").data();
+            finite &= ctx.kernels().sgdMomentumWithDecay(p.size(), lr, momentum, nesterov, decay[i],
+                    p.value().data(), p.grad().data(), velocity);
+        }
+        return finite;
+    }
+
     @Override
     public void step(List<Parameter> parameters, StepContext ctx) {
         float lr = (float) ctx.learningRate();

@@ -3,8 +3,7 @@ package dev.regula.core.regularizer.penalty;
 import dev.regula.api.StepContext;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterSelector;
-import dev.regula.api.regularizer.ParameterRegularizer;
-import dev.regula.api.regularizer.Stage;
+import dev.regula.api.regularizer.CoupledDecay;
 import dev.regula.api.schedule.Schedule;
 import java.util.Objects;
 
@@ -16,7 +15,7 @@ import java.util.Objects;
  * @param selector the parameters acted on
  * @param spec the canonical spec
  */
-record L2(Schedule lambda, ParameterSelector selector, String spec) implements ParameterRegularizer {
+record L2(Schedule lambda, ParameterSelector selector, String spec) implements CoupledDecay {
     L2 {
         Objects.requireNonNull(lambda, "lambda");
         Objects.requireNonNull(selector, "selector");
@@ -29,11 +28,6 @@ record L2(Schedule lambda, ParameterSelector selector, String spec) implements P
     }
 
     @Override
-    public Stage stage() {
-        return Stage.GRADIENT;
-    }
-
-    @Override
     public double penalty(Parameter p, StepContext ctx) {
         double l = lambda.valueAt(ctx.step(), ctx.epoch());
         if (l == 0) return 0;
@@ -42,10 +36,15 @@ record L2(Schedule lambda, ParameterSelector selector, String spec) implements P
     }
 
     @Override
+    public float decayCoefficient(Parameter p, StepContext ctx) {
+        return (float) lambda.valueAt(ctx.step(), ctx.epoch());
+    }
+
+    @Override
     public void apply(Parameter p, StepContext ctx) {
-        double l = lambda.valueAt(ctx.step(), ctx.epoch());
-        if (l == 0) return;
+        float l = decayCoefficient(p, ctx);
+        if (l == 0f) return;
         float[] x = p.value().data();
-        ctx.kernels().axpy(x.length, (float) l, x, 0, p.grad().data(), 0);
+        ctx.kernels().axpy(x.length, l, x, 0, p.grad().data(), 0);
     }
 }
