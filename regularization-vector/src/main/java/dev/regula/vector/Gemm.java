@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
  * with AVX-512) runs over {@value #MR}-row strips of op(A) in blocks of {@value #MC} rows.
  * Packing handles the four transpose combinations and zero-pads the edges, so every m, n and k
  * is handled by the same kernel; edge tiles are added to C through a small per-thread buffer.
- * A transposed B is packed with vector gathers (one element of each of the NR stored rows per
- * inner index), so the strip is written in order. op(A) is read where it is stored when
+ * A transposed B is packed by in-register transposes of LANES×LANES blocks
+ * ({@link BlockTranspose}), with vector gathers for the last inner indices (one element of each of
+ * the NR stored rows per index), so the strip is written in order. op(A) is read where it is stored when
  * alpha = 1 (both layouts give the kernel {@value #MR} streams of constant stride) and packed,
  * scaled by alpha, otherwise and for a cut last strip.
  *
@@ -186,10 +187,18 @@ final class Gemm {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
             if (transB && nr == NR) {
-                // B is stored n×k: row j of the storage holds op(B)[:, j]; each p gathers one
-                // element from each of the NR rows, so the strip is written in order
+                // B is stored n×k: row j of the storage holds op(B)[:, j]. Blocks of LANES rows ×
+                // LANES inner indices are transposed in registers; the last kc % LANES indices
+                // gather one element from each of the NR rows, so the strip is written in order
                 int src = bOff + (jc + jr) * ldb + pc;
-                for (int p = 0; p < kc; p++) {
+                int p = 0;
+                if (BlockTranspose.supported()) {
+                    for (; p + LANES <= kc; p += LANES) {
+                        BlockTranspose.transpose(b, src + p, ldb, dst, base + p * NR, NR);
+                        BlockTranspose.transpose(b, src + LANES * ldb + p, ldb, dst, base + p * NR + LANES, NR);
+                    }
+                }
+                for (; p < kc; p++) {
                     int d = base + p * NR;
                     FloatVector.fromArray(F, b, src + p, rowStarts, 0).intoArray(dst, d);
                     FloatVector.fromArray(F, b, src + p, rowStarts, LANES).intoArray(dst, d + LANES);
