@@ -49,6 +49,8 @@ public final class RegularizationPipeline {
     private final boolean decayFolded;
     /** Per parameter (in {@link #parameters} order) the coefficient of its folded decay, reused. */
     private final float[] decay;
+    /** Per GRADIENT-stage binding, the positions of its targets in {@link #parameters}. */
+    private final int[][] gradientTargetIndices;
     private double lastGradientNorm = Double.NaN;
 
     private record Binding(ParameterRegularizer regularizer, List<Parameter> targets) {
@@ -99,6 +101,9 @@ public final class RegularizationPipeline {
         decayFolded = !gradientStage.isEmpty() && clippers.isEmpty() && learnables.isEmpty() && selections == selected
                 && gradientStage.stream().allMatch(b -> b.regularizer instanceof CoupledDecay);
         decay = new float[this.parameters.size()];
+        gradientTargetIndices = gradientStage.stream()
+                .map(b -> b.targets.stream().mapToInt(this.parameters::indexOf).toArray())
+                .toArray(int[][]::new);
     }
 
     /** @return the activation regularizers, to be inserted as layers into the model */
@@ -204,9 +209,10 @@ public final class RegularizationPipeline {
     /** @return per parameter the coefficient of the GRADIENT-stage decay selecting it, 0 if none does */
     private float[] foldedDecay(StepContext ctx) {
         Arrays.fill(decay, 0f);
-        for (Binding b : byStage.get(Stage.GRADIENT)) {
-            CoupledDecay d = (CoupledDecay) b.regularizer;
-            for (Parameter p : b.targets) decay[parameters.indexOf(p)] = d.decayCoefficient(p, ctx);
+        List<Binding> gradientStage = byStage.get(Stage.GRADIENT);
+        for (int b = 0; b < gradientStage.size(); b++) {
+            CoupledDecay d = (CoupledDecay) gradientStage.get(b).regularizer;
+            for (int i : gradientTargetIndices[b]) decay[i] = d.decayCoefficient(parameters.get(i), ctx);
         }
         return decay;
     }
