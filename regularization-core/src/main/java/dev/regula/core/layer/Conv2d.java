@@ -59,14 +59,9 @@ public final class Conv2d implements Layer {
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
-        Tensor w = Tensor.zeros(out, in, kernel, kernel);
-        Tensor b = Tensor.zeros(out);
-        SplittableRandom random = new SplittableRandom(seed);
-        double bound = 1.0 / Math.sqrt((double) in * kernel * kernel);
-        Initializers.uniform(w.data(), bound, random);
-        Initializers.uniform(b.data(), bound, random);
-        this.weight = new Parameter(name, "weight", ParameterRole.WEIGHT, w);
-        this.bias = new Parameter(name, "bias", ParameterRole.BIAS, b);
+        Initializers.WeightAndBias params = Initializers.pytorchDefault(name, new int[] {out, in, kernel, kernel}, in * kernel * kernel, out, seed);
+        this.weight = params.weight();
+        this.bias = params.bias();
     }
 
     @Override

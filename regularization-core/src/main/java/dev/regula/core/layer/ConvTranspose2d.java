@@ -60,14 +60,9 @@ public final class ConvTranspose2d implements Layer {
         this.kernel = kernel;
         this.stride = stride;
         this.padding = padding;
-        Tensor w = Tensor.zeros(in, out, kernel, kernel);
-        Tensor b = Tensor.zeros(out);
-        SplittableRandom random = new SplittableRandom(seed);
-        double bound = 1.0 / Math.sqrt((double) out * kernel * kernel);
-        Initializers.uniform(w.data(), bound, random);
-        Initializers.uniform(b.data(), bound, random);
-        this.weight = new Parameter(name, "weight", ParameterRole.WEIGHT, w);
-        this.bias = new Parameter(name, "bias", ParameterRole.BIAS, b);
+        Initializers.WeightAndBias params = Initializers.pytorchDefault(name, new int[] {in, out, kernel, kernel}, out * kernel * kernel, out, seed);
+        this.weight = params.weight();
+        this.bias = params.bias();
     }
 
     @Override

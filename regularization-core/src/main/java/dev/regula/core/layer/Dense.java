@@ -52,14 +52,9 @@ public final class Dense implements ParameterBackward {
         }
         this.in = in;
         this.out = out;
-        Tensor w = Tensor.zeros(out, in);
-        Tensor b = Tensor.zeros(out);
-        SplittableRandom random = new SplittableRandom(seed);
-        double bound = 1.0 / Math.sqrt(in);
-        Initializers.uniform(w.data(), bound, random);
-        Initializers.uniform(b.data(), bound, random);
-        this.weight = new Parameter(name, "weight", ParameterRole.WEIGHT, w);
-        this.bias = new Parameter(name, "bias", ParameterRole.BIAS, b);
+        Initializers.WeightAndBias params = Initializers.pytorchDefault(name, new int[] {out, in}, in, out, seed);
+        this.weight = params.weight();
+        this.bias = params.bias();
     }
 
     @Override

@@ -2,13 +2,17 @@ package dev.regula.core.layer;
 
 import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.param.Parameter;
+import dev.regula.api.param.ParameterRole;
+import dev.regula.api.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
  * Re-initialisation of parameter values, e.g. the DCGAN initialisation N(0, 0.02²) for
- * convolution weights. Only values change; gradients are left alone.
+ * convolution weights (only values change; gradients are left alone), and the default parameters
+ * of the layers that have a weight and a bias.
  */
 public final class Initializers {
     private Initializers() {
@@ -49,16 +53,33 @@ public final class Initializers {
         Arrays.fill(p.value().data(), v);
     }
 
+    /** The weight and bias of a layer, as {@link #pytorchDefault} makes them. */
+    record WeightAndBias(Parameter weight, Parameter bias) {
+    }
+
     /**
-     * Fills {@code a} in index order with draws from {@code random.nextDouble(-bound, bound)},
-     * the PyTorch-style default initialisation shared by {@link Dense}, {@link Conv2d} and
-     * {@link ConvTranspose2d}.
+     * The PyTorch-style default parameters shared by {@link Dense}, {@link Conv2d} and
+     * {@link ConvTranspose2d} ({@code nn.Linear}/{@code nn.Conv2d}): weight and bias drawn from
+     * U(−1/√fanIn, 1/√fanIn), the weight first and both in index order, from one
+     * {@code SplittableRandom(seed)}.
      *
-     * @param a the values to overwrite
-     * @param bound the half-width of the interval, > 0
-     * @param random the source, advanced by {@code a.length} draws
+     * @param layer the layer name
+     * @param weightShape the weight's shape
+     * @param fanIn the number of inputs each output sums over
+     * @param outputs the bias length
+     * @param seed the seed
+     * @return {@code <layer>.weight} (role WEIGHT) and {@code <layer>.bias} (role BIAS)
      */
-    static void uniform(float[] a, double bound, SplittableRandom random) {
-        for (int i = 0; i < a.length; i++) a[i] = (float) random.nextDouble(-bound, bound);
+    static WeightAndBias pytorchDefault(String layer, int[] weightShape, int fanIn, int outputs, long seed) {
+        Tensor w = Tensor.zeros(weightShape);
+        Tensor b = Tensor.zeros(outputs);
+        SplittableRandom random = new SplittableRandom(seed);
+        double bound = 1.0 / Math.sqrt(fanIn);
+        for (Tensor t : List.of(w, b)) {
+            float[] a = t.data();
+            for (int i = 0; i < a.length; i++) a[i] = (float) random.nextDouble(-bound, bound);
+        }
+        return new WeightAndBias(new Parameter(layer, "weight", ParameterRole.WEIGHT, w),
+                new Parameter(layer, "bias", ParameterRole.BIAS, b));
     }
 }
