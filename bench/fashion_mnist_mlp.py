@@ -22,7 +22,7 @@ The last three lines are machine-readable for bench/run:
 RESULT mnist_epoch_s torch <mean seconds per epoch> s, RESULT mnist_median_epoch_s torch <median> s,
 RESULT mnist_test_acc torch <percent> %.
 """
-import argparse, gzip, statistics, time
+import argparse, gzip, statistics, sys, time
 import numpy as np
 import torch
 from torch import nn
@@ -69,6 +69,9 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--normalize", default="standardize", choices=["standardize", "none"])
+    p.add_argument("--lockstep", action="store_true",
+                   help="for bench/lockstep.py: print READY when set up, then per epoch wait for a GO line on "
+                        "standard input and print EPOCH <n> <seconds> <test accuracy>")
     p.add_argument("--probe", action="store_true",
                    help="only time 60 training steps of the model on random data and print ms per step "
                         "(bench/run uses it to pick PyTorch's fastest threading environment)")
@@ -88,7 +91,11 @@ def main():
     model, opt = build_model()
     loss_fn = nn.CrossEntropyLoss()
     times = []
+    if a.lockstep:
+        print("READY", flush=True)
     for epoch in range(1, a.epochs + 1):
+        if a.lockstep and sys.stdin.readline().strip() != "GO":
+            sys.exit("fashion_mnist_mlp.py: expected GO on standard input")
         t0 = time.perf_counter()
         model.train()
         perm = torch.randperm(len(xtr))
@@ -103,7 +110,10 @@ def main():
         with torch.no_grad():
             acc = (model(xte).argmax(1) == yte).float().mean().item()
         times.append(time.perf_counter() - t0)
-        print(f"epoch {epoch:2d}  test acc {acc:.4f}  {times[-1]:.2f}s (training {train_s:.2f}s)", flush=True)
+        if a.lockstep:
+            print(f"EPOCH {epoch} {times[-1]:.4f} {acc:.4f}", flush=True)
+        else:
+            print(f"epoch {epoch:2d}  test acc {acc:.4f}  {times[-1]:.2f}s (training {train_s:.2f}s)", flush=True)
     mean = sum(times) / len(times)
     print(f"pytorch {torch.__version__}: final test accuracy {acc:.4f}, mean epoch {mean:.2f}s "
           f"({torch.get_num_threads()} threads)")

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Times Regula's and PyTorch's Fashion-MNIST epochs in turns, so that both see the same machine.
+
+    /usr/bin/python3 bench/lockstep.py --java JAVA --module-path LIB [--epochs 10] [--threads 2]
+                                       [--torch-env "OMP_NUM_THREADS=2 ..."]
+
+On a shared virtual machine the speed of a core can change by 2x for tens of seconds at a time
+(a neighbour's load, not ours). Run one after the other, the two trainings can land in different
+phases and their ratio then says more about the machine than about the code. Here both processes
+start, load the data and build their models (bench/MnistLockstep.java for Regula,
+bench/fashion_mnist_mlp.py --lockstep for PyTorch), and then take turns: epoch 1 of Regula, epoch 1
+of PyTorch, epoch 2 of PyTorch, epoch 2 of Regula, ... (the order alternates so neither always
+follows the other). Before each turn it waits until the other process has used no CPU for
+0.2 s, so one side's background work (the JVM's compiler, OpenMP threads spinning down) never
+runs during the other's epoch. Each side times its own epochs, training plus test evaluation, as
+before.
+
+Standard error gets one line per epoch pair. Standard output gets the RESULT lines bench/run
+reads (mean and median seconds per epoch and the last test accuracy of each side) and an INFO
+line with the median of the per-epoch ratios.
+"""
+import argparse, os, shlex, statistics, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+class Side:
+    """One training process and its READY / GO / EPOCH protocol."""
+
+    def __init__(self, name, command, env):
+        self.name = name
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, text=True, bufsize=1)
+        self.seconds = []
+        self.accuracy = None
+
+    def expect(self, word):
+        """Reads protocol lines, passing anything else to standard error, until one starts with word."""
+        for line in self.proc.stdout:
+            if line.startswith(word):
+                return line.split()
+            sys.stderr.write(line)
+        sys.exit(f"bench/lockstep.py: {self.name} ended before printing {word} (exit code {self.proc.wait()})")
+
+    def cpu_seconds(self):
+        """User plus system CPU time of the process and all its threads."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+
+    def wait_idle(self, window=0.2, timeout=20.0):
+        """Returns once the process used at most one clock tick of CPU in a window, or after timeout."""
+        deadline = time.monotonic() + timeout
+        before = self.cpu_seconds()
+        while time.monotonic() < deadline:
+            time.sleep(window)
+            now = self.cpu_seconds()
+            if now - before <= 1.0 / TICK:
+                return
+            before = now
+        print(f"bench/lockstep.py: {self.name} still busy after {timeout:.0f} s; going on", file=sys.stderr)
+
+    def epoch(self, number):
+        self.proc.stdin.write("GO\n")
+        self.proc.stdin.flush()
+        _, n, seconds, accuracy = self.expect("EPOCH")
+        if int(n) != number:
+            sys.exit(f"bench/lockstep.py: {self.name} reported epoch {n}, expected {number}")
+        self.seconds.append(float(seconds))
+        self.accuracy = float(accuracy)
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--java", required=True, help="the java launcher of a JDK >= 21")
+    p.add_argument("--module-path", required=True, help="regularization-examples/target/lib")
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--torch-env", default="", help="VAR=VALUE ... for the PyTorch process (bench/run probes the fastest)")
+    a = p.parse_args()
+
+    regula = Side("Regula", [a.java, "-Xmx8g", "-p", a.module_path, "--add-modules", "jdk.incubator.vector,ALL-MODULE-PATH",
+                             os.path.join(HERE, "MnistLockstep.java"), "--epochs", str(a.epochs), "--threads", str(a.threads)],
+                  dict(os.environ))
+    torch_env = dict(os.environ)
+    torch_env.update(item.split("=", 1) for item in shlex.split(a.torch_env))
+    torch = Side("PyTorch", [sys.executable, os.path.join(HERE, "fashion_mnist_mlp.py"), "--lockstep",
+                             "--epochs", str(a.epochs), "--threads", str(a.threads)], torch_env)
+    try:
+        for side in (regula, torch):
+            side.expect("READY")
+        for number in range(1, a.epochs + 1):
+            order = (regula, torch) if number % 2 == 1 else (torch, regula)
+            for side in order:
+                for other in (regula, torch):
+                    if other is not side:
+                        other.wait_idle()
+                side.epoch(number)
+            r, t = regula.seconds[-1], torch.seconds[-1]
+            print(f"epoch {number:2d}  Regula {r:6.3f} s  PyTorch {t:6.3f} s  ratio {r / t:5.2f}"
+                  f"  (test accuracy {regula.accuracy:.4f} / {torch.accuracy:.4f}; {order[0].name} first)",
+                  file=sys.stderr, flush=True)
+        for side in (regula, torch):
+            for line in side.proc.stdout:
+                sys.stderr.write(line)
+            if side.proc.wait() != 0:
+                sys.exit(f"bench/lockstep.py: {side.name} exited with code {side.proc.returncode}")
+    finally:
+        for side in (regula, torch):
+            if side.proc.poll() is None:
+                side.proc.kill()
+    for key, side in (("regula", regula), ("torch", torch)):
+        print(f"RESULT mnist_epoch_s {key} {sum(side.seconds) / len(side.seconds):.3f} s")
+        print(f"RESULT mnist_median_epoch_s {key} {median(side.seconds):.3f} s")
+        print(f"RESULT mnist_test_acc {key} {100 * side.accuracy:.2f} %")
+    ratios = [r / t for r, t in zip(regula.seconds, torch.seconds)]
+    print(f"INFO lockstep median of the per-epoch ratios Regula/PyTorch {median(ratios):.2f}"
+          f" (epochs {min(ratios):.2f} to {max(ratios):.2f})")
+
+
+if __name__ == "__main__":
+    main()
