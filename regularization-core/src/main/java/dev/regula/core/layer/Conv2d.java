@@ -3,12 +3,9 @@ package dev.regula.core.layer;
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
 import dev.regula.api.kernels.Kernels;
-import dev.regula.api.model.Layer;
-import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.api.tensor.Tensor;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -27,16 +24,7 @@ import java.util.SplittableRandom;
  * patch matrix is kept for backward and the scratch buffers are reused across steps; in EVAL mode
  * forward allocates its own buffers and changes no state, so it may be called from many threads.
  */
-public final class Conv2d implements Layer {
-    private final String name;
-    private final int in;
-    private final int out;
-    private final int kernel;
-    private final int stride;
-    private final int padding;
-    private final Parameter weight;
-    private final Parameter bias;
-
+public final class Conv2d extends ConvolutionLayer {
     private int[] cachedShape;
     private float[] cols;
     private float[] rows;
@@ -52,41 +40,8 @@ public final class Conv2d implements Layer {
      * @param seed seed of the initialisation
      */
     public Conv2d(String name, int inChannels, int outChannels, int kernel, int stride, int padding, long seed) {
-        this.name = Shapes.checkName(name);
-        Shapes.checkConv(name, inChannels, outChannels, kernel, stride, padding);
-        this.in = inChannels;
-        this.out = outChannels;
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
-        Initializers.WeightAndBias params = Initializers.pytorchDefault(name, new int[] {out, in, kernel, kernel}, in * kernel * kernel, out, seed);
-        this.weight = params.weight();
-        this.bias = params.bias();
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    /** @return the number of input channels */
-    public int inChannels() {
-        return in;
-    }
-
-    /** @return the number of output channels */
-    public int outChannels() {
-        return out;
-    }
-
-    /** @return the weight, shape [out, in, kernel, kernel] */
-    public Parameter weight() {
-        return weight;
-    }
-
-    /** @return the bias, shape [out] */
-    public Parameter bias() {
-        return bias;
+        super(name, inChannels, outChannels, kernel, stride, padding,
+                new int[] {outChannels, inChannels, kernel, kernel}, inChannels * kernel * kernel, seed);
     }
 
     /**
@@ -97,11 +52,7 @@ public final class Conv2d implements Layer {
      */
     @Override
     public Tensor forward(Tensor input, StepContext ctx) {
-        int[] s = input.shape();
-        if (s.length != 4 || s[1] != in) {
-            throw new ShapeMismatchException("layer '" + name + "' expects input of shape [batch, " + in
-                    + ", height, width] but got " + Arrays.toString(s));
-        }
+        int[] s = requireImageBatch(input);
         int[] o = outputShape(new int[] {s[1], s[2], s[3]});
         int batch = s[0];
         int oh = o[1];
@@ -153,11 +104,6 @@ public final class Conv2d implements Layer {
         return dx;
     }
 
-    @Override
-    public List<Parameter> parameters() {
-        return List.of(weight, bias);
-    }
-
     /**
      * @param inputShape [in, H, W]
      * @return [out, OH, OW]
@@ -165,10 +111,7 @@ public final class Conv2d implements Layer {
      */
     @Override
     public int[] outputShape(int[] inputShape) {
-        if (inputShape.length != 3 || inputShape[0] != in) {
-            throw new ShapeMismatchException("layer '" + name + "' expects examples of shape [" + in
-                    + ", height, width] but got " + Arrays.toString(inputShape));
-        }
+        requireImage(inputShape);
         int oh = Im2Col.convOut(inputShape[1], kernel, stride, padding);
         int ow = Im2Col.convOut(inputShape[2], kernel, stride, padding);
         if (inputShape[1] < 1 || inputShape[2] < 1 || oh < 1 || ow < 1) {
@@ -177,11 +120,5 @@ public final class Conv2d implements Layer {
                     + "; height and width + 2·padding must be >= kernel");
         }
         return new int[] {out, oh, ow};
-    }
-
-    @Override
-    public String toString() {
-        return "Conv2d(" + name + ", " + in + " -> " + out + ", kernel=" + kernel + ", stride=" + stride
-                + ", padding=" + padding + ")";
     }
 }
