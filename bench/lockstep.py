@@ -39,8 +39,15 @@ class Side:
         for line in self.proc.stdout:
             if line.startswith(word):
                 return line.split()
-            sys.stderr.write(line)
+            self.relay(line)
         sys.exit(f"bench/lockstep.py: {self.name} ended before printing {word} (exit code {self.proc.wait()})")
+
+    @staticmethod
+    def relay(line):
+        """Passes a line of the process to standard error, except its own RESULT lines: this script
+        prints the RESULT lines of both sides."""
+        if not line.startswith("RESULT"):
+            sys.stderr.write(line)
 
     def cpu_seconds(self):
         """User plus system CPU time of the process and all its threads."""
@@ -68,10 +75,6 @@ class Side:
             sys.exit(f"bench/lockstep.py: {self.name} reported epoch {n}, expected {number}")
         self.seconds.append(float(seconds))
         self.accuracy = float(accuracy)
-
-
-def median(values):
-    return statistics.median(values)
 
 
 def main():
@@ -106,7 +109,7 @@ def main():
                   file=sys.stderr, flush=True)
         for side in (regula, torch):
             for line in side.proc.stdout:
-                sys.stderr.write(line)
+                side.relay(line)
             if side.proc.wait() != 0:
                 sys.exit(f"bench/lockstep.py: {side.name} exited with code {side.proc.returncode}")
     finally:
@@ -115,10 +118,10 @@ def main():
                 side.proc.kill()
     for key, side in (("regula", regula), ("torch", torch)):
         print(f"RESULT mnist_epoch_s {key} {sum(side.seconds) / len(side.seconds):.3f} s")
-        print(f"RESULT mnist_median_epoch_s {key} {median(side.seconds):.3f} s")
+        print(f"RESULT mnist_median_epoch_s {key} {statistics.median(side.seconds):.3f} s")
         print(f"RESULT mnist_test_acc {key} {100 * side.accuracy:.2f} %")
     ratios = [r / t for r, t in zip(regula.seconds, torch.seconds)]
-    print(f"INFO lockstep median of the per-epoch ratios Regula/PyTorch {median(ratios):.2f}"
+    print(f"INFO lockstep median of the per-epoch ratios Regula/PyTorch {statistics.median(ratios):.2f}"
           f" (epochs {min(ratios):.2f} to {max(ratios):.2f})")
 
 
