@@ -11,15 +11,18 @@ import java.util.List;
  * <p>Contract: in {@link dev.regula.api.Mode#TRAIN} mode {@link #forward} may cache what
  * {@link #backward} needs; backward must follow the forward of the same batch, adds the
  * parameter gradients into {@link Parameter#grad()} and returns ∂L/∂input. In
- * {@link dev.regula.api.Mode#EVAL} mode forward must not change any state, so that a trained
- * model can serve inference from many threads at once.
+ * {@link dev.regula.api.Mode#EVAL} mode forward must not change any state visible to other
+ * callers, so that a trained model can serve inference from many threads at once.
  *
  * <p>Outputs of TRAIN-mode calls may be buffers that the layer owns and overwrites at its next
  * TRAIN forward (for forward's output) or backward (for backward's result), as a training step
  * consumes each result before the next step: allocating and zeroing fresh arrays every step
  * costs more than the element-wise work on them. A caller that keeps a TRAIN-mode result
- * across steps must copy it. EVAL-mode outputs are always new tensors (or the input itself, for
- * layers that are the identity in EVAL). Shape errors throw
+ * across steps must copy it. Outputs of a shared EVAL forward ({@link StepContext#eval}) are
+ * always new tensors (or the input itself, for layers that are the identity in EVAL). An
+ * exclusive EVAL forward ({@link StepContext#exclusiveEval}) may instead return a buffer of the
+ * layer's own that it overwrites at its next exclusive EVAL forward; that buffer must not be one
+ * of its TRAIN buffers, which backward may still need. Shape errors throw
  * {@link dev.regula.api.ShapeMismatchException} naming the layer.
  */
 public interface Layer {

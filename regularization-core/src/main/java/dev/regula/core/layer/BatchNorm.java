@@ -17,7 +17,8 @@ import java.util.List;
  * batch·H·W values, y = γ·(x − mean)/√(var + eps) + β, and the running statistics are updated as
  * running ← (1 − momentum)·running + momentum·batch statistic, with the <em>unbiased</em> variance
  * (n/(n − 1)·var) for the running variance; a channel needs at least 2 values. EVAL: the running
- * statistics replace the batch ones and no state changes, so inference may run on many threads.
+ * statistics replace the batch ones and, in a shared EVAL forward, no state changes, so inference
+ * may run on many threads (TRAIN and exclusive EVAL forwards write into buffers of the layer).
  *
  * <p>γ is {@code <name>.weight} (role {@link ParameterRole#NORM_SCALE}, initialised to 1) and β is
  * {@code <name>.bias} (role {@link ParameterRole#BIAS}, initialised to 0). The running mean
@@ -41,6 +42,7 @@ public final class BatchNorm implements Layer {
 
     private int[] cachedShape;
     private float[] normalized;
+    private final ForwardOutput output = new ForwardOutput();
     private final float[] invStd;
 
     /**
@@ -123,7 +125,7 @@ public final class BatchNorm implements Layer {
         int plane = s.length == 4 ? s[2] * s[3] : 1;
         int count = batch * plane;
         float[] x = input.data();
-        Tensor y = Tensor.zeros(s);
+        Tensor y = output.next(ctx, s);
         float[] yd = y.data();
         float[] g = gamma.value().data();
         float[] b = beta.value().data();

@@ -21,13 +21,15 @@ import java.util.SplittableRandom;
  *
  * <p>The batch is unfolded into one patch matrix [in·k·k, batch·OH·OW] so forward and both
  * backward products are single GEMMs through {@link StepContext#kernels()}. In TRAIN mode the
- * patch matrix is kept for backward and the scratch buffers are reused across steps; in EVAL mode
- * forward allocates its own buffers and changes no state, so it may be called from many threads.
+ * patch matrix is kept for backward and the scratch buffers are reused across steps, as they are
+ * (separately) by exclusive EVAL forwards; a shared EVAL forward allocates its own buffers and
+ * changes no state, so it may be called from many threads.
  */
 public final class Conv2d extends ConvolutionLayer {
     private int[] cachedShape;
-    private float[] cols;
-    private float[] rows;
+    private final ForwardScratch cols = new ForwardScratch();
+    private final ForwardScratch rows = new ForwardScratch();
+    private final ForwardOutput output = new ForwardOutput();
     private float[] gradCols;
 
     /**
@@ -59,15 +61,14 @@ public final class Conv2d extends ConvolutionLayer {
         int ow = o[2];
         int cols2 = batch * oh * ow;
         int patch = in * kernel * kernel;
-        boolean train = ctx.training();
-        float[] c = train ? (cols = Im2Col.atLeast(cols, patch * cols2)) : new float[patch * cols2];
-        float[] r = train ? (rows = Im2Col.atLeast(rows, out * cols2)) : new float[out * cols2];
+        float[] c = cols.next(ctx, patch * cols2);
+        float[] r = rows.next(ctx, out * cols2);
         Im2Col.im2col(input.data(), batch, in, s[2], s[3], kernel, stride, padding, oh, ow, c);
         ctx.kernels().gemm(false, false, out, cols2, patch, 1f, weight.value().data(), 0, patch, c, 0, cols2,
                 0f, r, 0, cols2);
-        Tensor y = Tensor.zeros(batch, out, oh, ow);
+        Tensor y = output.next(ctx, batch, out, oh, ow);
         Im2Col.toBatchMajor(r, batch, out, oh * ow, bias.value().data(), y.data());
-        if (train) cachedShape = s;
+        if (ctx.training()) cachedShape = s;
         return y;
     }
 
@@ -93,10 +94,10 @@ public final class Conv2d extends ConvolutionLayer {
         Kernels k = ctx.kernels();
         float[] g = gradOutput.data();
         Im2Col.addChannelSums(g, batch, out, plane, bias.grad().data());
-        float[] r = rows;
+        float[] r = rows.lastTrain();
         Im2Col.toChannelMajor(g, batch, out, plane, r);
         float beta = weight.gradientBeta(); // 0 right after zeroGrad: overwrite, no clearing pass
-        k.gemm(false, true, out, patch, cols2, 1f, r, 0, cols2, cols, 0, cols2, beta, weight.grad().data(), 0, patch);
+        k.gemm(false, true, out, patch, cols2, 1f, r, 0, cols2, cols.lastTrain(), 0, cols2, beta, weight.grad().data(), 0, patch);
         float[] gc = gradCols = Im2Col.atLeast(gradCols, patch * cols2);
         k.gemm(true, false, patch, cols2, out, 1f, weight.value().data(), 0, patch, r, 0, cols2, 0f, gc, 0, cols2);
         Tensor dx = Tensor.zeros(s);

@@ -22,13 +22,15 @@ import java.util.SplittableRandom;
  *
  * <p>Forward is one GEMM producing the patch matrix [out·k·k, batch·H·W] followed by a col2im
  * scatter; backward is an im2col of the gradient and two GEMMs. In TRAIN mode the channel-major
- * input is kept for backward and the scratch buffers are reused across steps; in EVAL mode forward
- * allocates its own buffers and changes no state, so it may be called from many threads.
+ * input is kept for backward and the scratch buffers are reused across steps, as they are
+ * (separately) by exclusive EVAL forwards; a shared EVAL forward allocates its own buffers and
+ * changes no state, so it may be called from many threads.
  */
 public final class ConvTranspose2d extends ConvolutionLayer {
     private int[] cachedShape;
-    private float[] inputT;
-    private float[] cols;
+    private final ForwardScratch inputT = new ForwardScratch();
+    private final ForwardScratch cols = new ForwardScratch();
+    private final ForwardOutput output = new ForwardOutput();
     private float[] gradInputT;
 
     /**
@@ -59,17 +61,17 @@ public final class ConvTranspose2d extends ConvolutionLayer {
         int plane = s[2] * s[3];
         int cols2 = batch * plane;
         int patch = out * kernel * kernel;
-        boolean train = ctx.training();
-        float[] xt = train ? (inputT = Im2Col.atLeast(inputT, in * cols2)) : new float[in * cols2];
-        float[] c = train ? (cols = Im2Col.atLeast(cols, patch * cols2)) : new float[patch * cols2];
+        float[] xt = inputT.next(ctx, in * cols2);
+        float[] c = cols.next(ctx, patch * cols2);
         Im2Col.toChannelMajor(input.data(), batch, in, plane, xt);
         ctx.kernels().gemm(true, false, patch, cols2, in, 1f, weight.value().data(), 0, patch, xt, 0, cols2,
                 0f, c, 0, cols2);
-        Tensor y = Tensor.zeros(batch, out, o[1], o[2]);
+        Tensor y = output.next(ctx, batch, out, o[1], o[2]);
         float[] yd = y.data();
+        Arrays.fill(yd, 0f); // col2im adds into it
         Im2Col.col2im(c, batch, out, o[1], o[2], kernel, stride, padding, s[2], s[3], yd);
         addBias(yd, batch, o[1] * o[2]);
-        if (train) cachedShape = s;
+        if (ctx.training()) cachedShape = s;
         return y;
     }
 
@@ -104,10 +106,10 @@ public final class ConvTranspose2d extends ConvolutionLayer {
         Kernels k = ctx.kernels();
         float[] g = gradOutput.data();
         Im2Col.addChannelSums(g, batch, out, o[1] * o[2], bias.grad().data());
-        float[] c = cols;
+        float[] c = cols.lastTrain();
         Im2Col.im2col(g, batch, out, o[1], o[2], kernel, stride, padding, s[2], s[3], c);
         float beta = weight.gradientBeta(); // 0 right after zeroGrad: overwrite, no clearing pass
-        k.gemm(false, true, in, patch, cols2, 1f, inputT, 0, cols2, c, 0, cols2, beta, weight.grad().data(), 0, patch);
+        k.gemm(false, true, in, patch, cols2, 1f, inputT.lastTrain(), 0, cols2, c, 0, cols2, beta, weight.grad().data(), 0, patch);
         float[] gt = gradInputT = Im2Col.atLeast(gradInputT, in * cols2);
         k.gemm(false, false, in, cols2, patch, 1f, weight.value().data(), 0, patch, c, 0, cols2, 0f, gt, 0, cols2);
         Tensor dx = Tensor.zeros(s);

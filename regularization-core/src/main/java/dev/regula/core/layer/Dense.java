@@ -25,8 +25,8 @@ import java.util.SplittableRandom;
  *
  * <p>In TRAIN mode forward keeps a reference to its input for backward (layers never modify
  * their inputs) and writes its output into a buffer it reuses at the next TRAIN forward, as
- * backward does with ∂L/∂x (see {@link Layer}); in EVAL mode it changes no state and may be
- * called from many threads.
+ * backward does with ∂L/∂x (see {@link Layer}); an exclusive EVAL forward reuses a buffer of its
+ * own, and a shared EVAL forward changes no state and may be called from many threads.
  */
 public final class Dense implements ParameterBackward {
     private final String name;
@@ -35,8 +35,8 @@ public final class Dense implements ParameterBackward {
     private final Parameter weight;
     private final Parameter bias;
     private Tensor cachedInput;
-    /** The TRAIN-mode results, reused from step to step (see {@link Layer}). */
-    private Tensor trainOutput;
+    /** The forward outputs, reused from step to step (see {@link Layer}). */
+    private final ForwardOutput output = new ForwardOutput();
     private Tensor inputGradient;
 
     /**
@@ -92,7 +92,7 @@ public final class Dense implements ParameterBackward {
     public Tensor forward(Tensor input, StepContext ctx) {
         Shapes.requireBatchOf(name, input, new int[] {in});
         int batch = input.dim(0);
-        Tensor y = ctx.training() ? trainOutput = Tensor.reuse(trainOutput, batch, out) : Tensor.zeros(batch, out);
+        Tensor y = output.next(ctx, batch, out);
         Kernels k = ctx.kernels();
         k.gemm(false, true, batch, out, in, 1f, input.data(), 0, in, weight.value().data(), 0, in, 0f, y.data(), 0, out);
         k.addRowVector(batch, out, bias.value().data(), y.data());

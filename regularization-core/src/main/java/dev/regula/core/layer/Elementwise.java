@@ -9,12 +9,12 @@ import dev.regula.api.tensor.Tensor;
  * Base of the parameter-free layers that map each batch to an output of the same shape. It owns
  * the TRAIN-mode cache (input and output of the last TRAIN forward), the buffers reused from one
  * TRAIN step to the next (see {@link Layer}) and the shape checks; subclasses supply the function
- * and its derivative, which write every element of their output. EVAL forwards touch no field.
+ * and its derivative, which write every element of their output. Shared EVAL forwards touch no field.
  */
 abstract class Elementwise implements Layer {
     private final String name;
     private Tensor cachedInput;
-    private Tensor cachedOutput;
+    private final ForwardOutput output = new ForwardOutput();
     private Tensor inputGradient;
 
     Elementwise(String name) {
@@ -29,12 +29,9 @@ abstract class Elementwise implements Layer {
     @Override
     public final Tensor forward(Tensor input, StepContext ctx) {
         Shapes.requireBatched(name, input);
-        Tensor y = ctx.training() ? Tensor.reuse(cachedOutput, input.shape()) : Tensor.zeros(input.shape());
+        Tensor y = output.next(ctx, input.shape());
         apply(input.data(), y.data(), input, ctx.kernels());
-        if (ctx.training()) {
-            cachedInput = input;
-            cachedOutput = y;
-        }
+        if (ctx.training()) cachedInput = input;
         return y;
     }
 
@@ -44,7 +41,7 @@ abstract class Elementwise implements Layer {
         if (x == null) throw Shapes.noForward(name);
         Shapes.requireGradShape(name, gradOutput, x.shape());
         Tensor gin = inputGradient = Tensor.reuse(inputGradient, x.shape());
-        gradient(x.data(), cachedOutput.data(), gradOutput.data(), gin.data(), x, ctx.kernels());
+        gradient(x.data(), output.lastTrain().data(), gradOutput.data(), gin.data(), x, ctx.kernels());
         return gin;
     }
 

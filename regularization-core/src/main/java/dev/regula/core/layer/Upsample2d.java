@@ -11,12 +11,14 @@ import java.util.Arrays;
  * each channel copies input pixel (y / f, x / f), so [N, C, H, W] becomes [N, C, f·H, f·W].
  * Followed by a 3×3 convolution it is the usual replacement of a strided transposed convolution that
  * avoids checkerboard artifacts (Odena et al. 2016). Backward sums the gradient over each f×f block.
- * No parameters; EVAL forwards change no state.
+ * No parameters; shared EVAL forwards change no state, TRAIN and exclusive EVAL forwards reuse an
+ * output buffer of the layer.
  */
 public final class Upsample2d implements Layer {
     private final String name;
     private final int factor;
     private int[] cachedShape;
+    private final ForwardOutput output = new ForwardOutput();
 
     /**
      * @param name the layer name, unique in the model
@@ -51,7 +53,8 @@ public final class Upsample2d implements Layer {
         int oh = h * factor;
         int ow = w * factor;
         float[] in = input.data();
-        float[] out = new float[planes * oh * ow];
+        Tensor result = output.next(ctx, input.dim(0), input.dim(1), oh, ow);
+        float[] out = result.data();
         for (int p = 0; p < planes; p++) {
             int ib = p * h * w;
             int ob = p * oh * ow;
@@ -62,7 +65,7 @@ public final class Upsample2d implements Layer {
             }
         }
         if (ctx.training()) cachedShape = input.shape();
-        return Tensor.wrap(out, input.dim(0), input.dim(1), oh, ow);
+        return result;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.regula.api.NumericalFaultException;
 import dev.regula.api.RegulaException;
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
+import dev.regula.api.kernels.Kernels;
 import dev.regula.api.model.Model;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.ActivationRegularizer;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 /**
  * Trains a model with the fixed regularization pipeline ({@link RegularizationPipeline}):
@@ -46,6 +48,14 @@ public final class Trainer {
      * allocating and zeroing them every step. Only the fitting thread touches it.
      */
     private final Map<Integer, Dataset> batchBuffers = new HashMap<>();
+    /**
+     * The validation batches of each row count and the loss gradient, reused likewise by the
+     * validation inside {@link #fit}: allocating them anew every epoch made the first epochs'
+     * validation up to ten times slower on virtual machines, which fault on the first touch of
+     * every fresh heap page. Only the fitting thread touches them.
+     */
+    private final Map<Integer, Dataset> validationBuffers = new HashMap<>();
+    private Tensor validationGradient;
     private long step;
     private int epoch;
     private volatile String stopReason;
@@ -167,13 +177,7 @@ public final class Trainer {
         double lr = 0;
         boolean classification = train.labels().rank() == 1;
         for (int b = 0; b < batches; b++) {
-            Dataset batch = batchBuffers.get(schedule.to(b) - schedule.from(b));
-            if (batch == null) {
-                batch = train.batch(order, schedule.from(b), schedule.to(b), config.kernels());
-                batchBuffers.put(batch.size(), batch);
-            } else {
-                train.batchInto(order, schedule.from(b), schedule.to(b), batch.features(), batch.labels(), config.kernels());
-            }
+            Dataset batch = reusedBatch(batchBuffers, train, order, schedule.from(b), schedule.to(b));
             Tensor x = batch.features();
             Tensor y = batch.labels();
             int rows = batch.size();
@@ -209,7 +213,7 @@ public final class Trainer {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(validation);
+        Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(validation, true);
         epoch++;
         StepContext end = new StepContext(Mode.TRAIN, step, epoch - 1, lr, config.seed(), config.kernels());
         Map<String, Double> penalties = pipeline.penalties(end);
@@ -227,20 +231,49 @@ public final class Trainer {
      */
     public Evaluation evaluate(Dataset data) {
         checkData(data, "evaluation");
+        return evaluate(data, false);
+    }
+
+    /**
+     * The evaluation itself. Shared: thread-safe, every batch and output a new tensor. Exclusive
+     * (the validation inside {@link #fit}, whose thread is then the model's only user): exclusive
+     * EVAL forwards, and the batches and loss gradients in buffers reused from batch to batch and
+     * epoch to epoch, so that validation allocates nothing after its first epoch.
+     */
+    private Evaluation evaluate(Dataset data, boolean exclusive) {
         int n = data.size();
         int batch = Math.max(256, config.batchSize());
         double lossSum = 0;
         long correct = 0;
         boolean classification = data.labels().rank() == 1;
-        StepContext ctx = StepContext.eval(config.kernels());
+        Kernels kernels = config.kernels();
+        StepContext ctx = exclusive ? StepContext.exclusiveEval(kernels) : StepContext.eval(kernels);
+        int[] inOrder = exclusive ? IntStream.range(0, n).toArray() : null;
         for (int from = 0; from < n; from += batch) {
-            Dataset part = data.subset(from, Math.min(n, from + batch));
+            int to = Math.min(n, from + batch);
+            Dataset part = exclusive ? reusedBatch(validationBuffers, data, inOrder, from, to) : data.subset(from, to);
             Tensor out = model.forward(part.features(), ctx);
             Tensor y = part.labels();
-            lossSum += config.loss().compute(out, y, Tensor.zeros(out.shape()), config.kernels()) * part.size();
+            Tensor gradOut = exclusive ? validationGradient = Tensor.reuse(validationGradient, out.shape()) : Tensor.zeros(out.shape());
+            lossSum += config.loss().compute(out, y, gradOut, kernels) * part.size();
             if (classification) correct += countCorrect(out, y);
         }
         return new Evaluation(n == 0 ? Double.NaN : lossSum / n, classification && n > 0 ? correct / (double) n : Double.NaN);
+    }
+
+    /**
+     * Gathers the examples {@code order[from..to)} into the buffers of that row count, made on
+     * first use.
+     */
+    private Dataset reusedBatch(Map<Integer, Dataset> buffers, Dataset data, int[] order, int from, int to) {
+        Dataset batch = buffers.get(to - from);
+        if (batch == null) {
+            batch = data.batch(order, from, to, config.kernels());
+            buffers.put(batch.size(), batch);
+        } else {
+            data.batchInto(order, from, to, batch.features(), batch.labels(), config.kernels());
+        }
+        return batch;
     }
 
     /**

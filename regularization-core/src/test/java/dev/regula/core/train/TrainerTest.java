@@ -65,6 +65,25 @@ class TrainerTest {
     }
 
     @Test
+    void validationInsideFitMatchesThePublicEvaluationEveryEpoch() {
+        // 600 examples: evaluation batches of 256, 256 and 88 rows, so both buffer sizes are reused
+        Dataset validation = blobs(600, 2);
+        List<Trainer.Evaluation> shared = new ArrayList<>();
+        Trainer t = new Trainer(mlp(3), config().epochs(3).regularizer("dropout(p=0.2)").callback(new TrainingCallback() {
+            @Override
+            public void onEpochEnd(Trainer trainer, EpochMetrics m) {
+                shared.add(trainer.evaluate(validation));
+            }
+        }).build());
+        List<EpochMetrics> history = t.fit(blobs(300, 1), validation);
+        for (int e = 0; e < history.size(); e++) {
+            assertEquals(shared.get(e).loss(), history.get(e).validationLoss(), 0, "validation loss, epoch " + (e + 1));
+            assertEquals(shared.get(e).accuracy(), history.get(e).validationAccuracy(), 0, "validation accuracy, epoch " + (e + 1));
+        }
+        assertTrue(history.get(2).validationLoss() < history.get(0).validationLoss(), "the model changes between epochs");
+    }
+
+    @Test
     void reportsEachPenaltySeparatelyAndItMatchesTheDefinition() {
         Trainer t = new Trainer(mlp(1), config().epochs(1).regularizer("l2(lambda=0.01)").build());
         EpochMetrics m = t.fit(blobs(90, 1), null).get(0);
