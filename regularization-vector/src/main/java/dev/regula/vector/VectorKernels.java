@@ -76,6 +76,7 @@ final class VectorKernels implements Kernels {
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc) {
+        if ((long) m * n * k >= Gemm.PARALLEL_THRESHOLD) JitWarmup.awaitBeforeLargeWork();
         gemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 

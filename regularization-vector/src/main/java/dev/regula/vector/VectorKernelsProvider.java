@@ -13,7 +13,8 @@ import java.util.Optional;
  * class is only loaded by {@link #create(int)}. Without the module, {@link #isSupported()} is
  * false and {@link #unsupportedReason()} says how to enable it; results are then computed by the
  * scalar fallback. The JVM prints "WARNING: Using incubator modules" when the module is added;
- * that warning cannot be turned off.
+ * that warning cannot be turned off. The first kernels created start the JIT warm-up of
+ * {@link JitWarmup} ({@code -Dregula.kernels.warmup=false} turns it off).
  */
 public final class VectorKernelsProvider implements KernelsProvider {
     /** The module that must be resolved for the SIMD kernels to run. */
@@ -56,6 +57,7 @@ public final class VectorKernelsProvider implements KernelsProvider {
      *     e.g. {@code vector(256-bit, 2 threads)}
      * @throws IllegalArgumentException if {@code threads < 1}
      * @throws UnsupportedOperationException if {@link #isSupported()} is false
+     * @throws IllegalArgumentException if {@code regula.kernels.warmup} is neither true nor false
      */
     @Override
     public Kernels create(int threads) {
@@ -82,6 +84,7 @@ public final class VectorKernelsProvider implements KernelsProvider {
         }
 
         static Kernels create(int threads) {
+            JitWarmup.startOnce();
             return new VectorKernels(threads);
         }
     }

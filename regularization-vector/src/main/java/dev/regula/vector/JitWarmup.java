@@ -1,0 +1,156 @@
+package dev.regula.vector;
+
+import dev.regula.api.kernels.Kernels;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Gets the SIMD kernels compiled before they carry real work. Until C2 compiles a Vector API
+ * method, the interpreter and C1 run it with every vector boxed, 50–100 times slower: the first
+ * 128×784×256 product of a training run took 0.5 s instead of 0.2 ms, and the first epoch of the
+ * reference Fashion-MNIST run 3.2–4.1 s instead of 0.5 s.
+ *
+ * <p>The first {@link VectorKernels} a provider creates starts one daemon thread,
+ * {@value #THREAD_NAME}, that calls every kernel a training step uses (the three GEMM forms with
+ * β = 0 and 1, activations, dropout, bias, optimizer updates, scans, row gathers) {@value #ROUNDS}
+ * times on arrays just larger than one vector tile, so the JIT sees them hot after little
+ * interpreted work. It uses a one-thread instance of its own and never the caller's threads; the
+ * kernels are pure functions of their arguments, so it changes no result. While it runs, a large
+ * product ({@link #awaitBeforeLargeWork}) waits for it, at most {@value #MAX_WAIT_SECONDS} s:
+ * run interpreted, that product alone would take longer than the whole warm-up, and its caller's
+ * cores are better left to the warm-up and the JIT compiler threads. An application that creates
+ * its kernels before loading its data never waits. {@code -D}{@value #PROPERTY}{@code =false}
+ * turns the warm-up off.
+ */
+final class JitWarmup {
+    /** System property that turns the warm-up off ({@code false}) or on ({@code true}, the default). */
+    static final String PROPERTY = "regula.kernels.warmup";
+    /** Name of the warm-up thread. */
+    static final String THREAD_NAME = "regula-kernels-warmup";
+    /** Calls of each kernel: beyond the C2 thresholds of all of them, measured, with room to spare. */
+    static final int ROUNDS = 6000;
+    /** The longest a large product waits for the warm-up. */
+    static final long MAX_WAIT_SECONDS = 5;
+
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final CountDownLatch DONE = new CountDownLatch(1);
+    private static volatile Thread thread;
+
+    private JitWarmup() {
+    }
+
+    /**
+     * Starts the warm-up thread unless it was started before in this JVM or the property turns it off.
+     *
+     * @return the thread started, or null
+     * @throws IllegalArgumentException if the property is set to something other than true or false
+     */
+    static Thread startOnce() {
+        if (!enabled(System.getProperty(PROPERTY)) || !STARTED.compareAndSet(false, true)) return null;
+        Thread t = new Thread(JitWarmup::runQuietly, THREAD_NAME);
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        thread = t;
+        t.start();
+        return t;
+    }
+
+    /**
+     * Called before a product large enough to be split over threads: while the warm-up runs (and
+     * on any other thread than its own), waits for it to finish, at most {@value #MAX_WAIT_SECONDS} s.
+     * Returns at once when the warm-up is off, done, or was never started.
+     */
+    static void awaitBeforeLargeWork() {
+        Thread t = thread;
+        if (t == null || DONE.getCount() == 0 || Thread.currentThread() == t) return;
+        try {
+            DONE.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The thread's body: a failure costs only the warm-up, so it is logged, not thrown. */
+    private static void runQuietly() {
+        try {
+            run(new VectorKernels(1), ROUNDS);
+        } catch (RuntimeException | Error e) {
+            System.getLogger(JitWarmup.class.getName()).log(System.Logger.Level.WARNING,
+                    "JIT warm-up of the SIMD kernels stopped early; results are unaffected, the first steps are slower", e);
+        } finally {
+            DONE.countDown();
+        }
+    }
+
+    /**
+     * @param value the property's value, or null when unset
+     * @return whether the warm-up runs
+     * @throws IllegalArgumentException naming the allowed values for anything but true, false or null
+     */
+    static boolean enabled(String value) {
+        if (value == null) return true;
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("system property " + PROPERTY + " must be true or false, got '"
+                    + value + "'");
+        };
+    }
+
+    /**
+     * Calls the kernels of a training step {@code rounds} times on small arrays that still take
+     * every path: m = {@code MR + 1} rows (a full micro-kernel strip and a cut one), n =
+     * {@code NR + 3} columns (a full strip and a tail), k = {@code NR / 2 + 3} (a whole lane block
+     * of the transposed packing and a tail), element-wise lengths of four strips and a tail.
+     *
+     * @param k the kernels to exercise
+     * @param rounds how many times
+     */
+    static void run(Kernels k, int rounds) {
+        int m = Gemm.MR + 1;
+        int n = Gemm.NR + 3;
+        int inner = Gemm.NR / 2 + 3;
+        int len = 4 * Gemm.NR + 5;
+        float[] x = new float[m * inner];
+        float[] w = new float[n * inner];
+        float[] y = new float[m * n];
+        float[] gw = new float[n * inner];
+        float[] gx = new float[m * inner];
+        float[] a = new float[len];
+        float[] b = new float[Math.max(len, m * n)];
+        float[] g = new float[len];
+        float[] v = new float[len];
+        float[] s = new float[len];
+        float[] mask = new float[len];
+        int[] rows = new int[m];
+        for (int i = 0; i < m; i++) rows[i] = m - 1 - i;
+        for (int r = 0; r < rounds; r++) {
+            Arrays.fill(x, 0.01f);
+            Arrays.fill(w, 0.02f);
+            Arrays.fill(a, 0.5f);
+            Arrays.fill(g, 0.25f);
+            k.gemm(false, true, m, n, inner, 1f, x, 0, inner, w, 0, inner, 0f, y, 0, n);
+            k.addRowVector(m, n, a, y);
+            k.gemm(true, false, n, inner, m, 1f, y, 0, n, x, 0, inner, r % 2 == 0 ? 0f : 1f, gw, 0, inner);
+            k.addColumnSums(m, n, y, b);
+            k.gemm(false, false, m, inner, n, 1f, y, 0, n, w, 0, inner, 0f, gx, 0, inner);
+            k.relu(len, a, 0, b, 0);
+            k.reluBackward(len, a, g, b);
+            k.dropout(len, 0.2f, r, a, b, mask);
+            k.multiply(len, mask, g, b);
+            k.softmaxRows(m, n, y, b);
+            k.axpy(len, 1e-4f, a, 0, g, 0);
+            k.scale(len, 0.5f, g, 0);
+            k.sgdMomentumWithDecay(len, 1e-6f, 0.9f, false, 1e-4f, a, g, v);
+            k.sgdMomentum(len, 1e-6f, 0.9f, r % 2 == 0, a, g, v);
+            k.adam(len, 1e-6f, 0.9f, 0.999f, 1e-8f, 0.5f, 0.5f, a, g, v, s);
+            k.allFinite(len, a, 0);
+            k.sumSquares(len, a, 0);
+            k.maxAbs(len, a, 0);
+            k.gatherRows(m, inner, gx, rows, 0, x);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.regula.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyFloat;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+import dev.regula.api.kernels.Kernels;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The JIT warm-up: its switch, what it exercises, once per JVM, and that it changes no result. */
+class JitWarmupTest {
+    @Test
+    void propertyIsTrueFalseOrUnset() {
+        assertTrue(JitWarmup.enabled(null));
+        assertTrue(JitWarmup.enabled("true"));
+        assertTrue(JitWarmup.enabled(" TRUE "));
+        assertFalse(JitWarmup.enabled("false"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JitWarmup.enabled("off"));
+        assertEquals("system property regula.kernels.warmup must be true or false, got 'off'", e.getMessage());
+    }
+
+    @Test
+    void exercisesEveryKernelOfATrainingStepEachRound() {
+        assumeTrue(new VectorKernelsProvider().isSupported(), "its sizes come from the vector tile");
+        Kernels k = mock(Kernels.class);
+        JitWarmup.run(k, 3);
+        verify(k, times(3)).gemm(eq(false), eq(true), anyInt(), anyInt(), anyInt(), anyFloat(), any(), anyInt(), anyInt(),
+                any(), anyInt(), anyInt(), anyFloat(), any(), anyInt(), anyInt());
+        verify(k, times(3)).gemm(eq(true), eq(false), anyInt(), anyInt(), anyInt(), anyFloat(), any(), anyInt(), anyInt(),
+                any(), anyInt(), anyInt(), anyFloat(), any(), anyInt(), anyInt());
+        verify(k, times(3)).gemm(eq(false), eq(false), anyInt(), anyInt(), anyInt(), anyFloat(), any(), anyInt(), anyInt(),
+                any(), anyInt(), anyInt(), anyFloat(), any(), anyInt(), anyInt());
+        verify(k, times(2)).gemm(eq(true), eq(false), anyInt(), anyInt(), anyInt(), anyFloat(), any(), anyInt(), anyInt(),
+                any(), anyInt(), anyInt(), eq(0f), any(), anyInt(), anyInt());
+        verify(k, times(3)).addRowVector(anyInt(), anyInt(), any(), any());
+        verify(k, times(3)).addColumnSums(anyInt(), anyInt(), any(), any());
+        verify(k, times(3)).relu(anyInt(), any(), anyInt(), any(), anyInt());
+        verify(k, times(3)).reluBackward(anyInt(), any(), any(), any());
+        verify(k, times(3)).dropout(anyInt(), anyFloat(), anyLong(), any(), any(), any());
+        verify(k, times(3)).multiply(anyInt(), any(), any(), any());
+        verify(k, times(3)).softmaxRows(anyInt(), anyInt(), any(), any());
+        verify(k, times(3)).axpy(anyInt(), anyFloat(), any(), anyInt(), any(), anyInt());
+        verify(k, times(3)).scale(anyInt(), anyFloat(), any(), anyInt());
+        verify(k, times(3)).sgdMomentumWithDecay(anyInt(), anyFloat(), anyFloat(), anyBoolean(), anyFloat(), any(), any(), any());
+        verify(k, times(3)).sgdMomentum(anyInt(), anyFloat(), anyFloat(), anyBoolean(), any(), any(), any());
+        verify(k, times(3)).adam(anyInt(), anyFloat(), anyFloat(), anyFloat(), anyFloat(), anyFloat(), anyFloat(),
+                any(), any(), any(), any());
+        verify(k, times(3)).allFinite(anyInt(), any(), anyInt());
+        verify(k, times(3)).sumSquares(anyInt(), any(), anyInt());
+        verify(k, times(3)).maxAbs(anyInt(), any(), anyInt());
+        verify(k, times(3)).gatherRows(anyInt(), anyInt(), any(), any(), anyInt(), any());
+    }
+
+    @Test
+    void startsAtMostOnceAsADaemon() {
+        assumeTrue(new VectorKernelsProvider().isSupported(), "the provider starts it only where SIMD runs");
+        Thread first = JitWarmup.startOnce(); // null if the provider already started it in this JVM
+        assertNull(JitWarmup.startOnce());
+        if (first != null) {
+            assertTrue(first.isDaemon());
+            assertEquals(JitWarmup.THREAD_NAME, first.getName());
+        }
+    }
+
+    @Test
+    void runsCleanAndChangesNoResultOfKernelsUsedMeanwhile() throws InterruptedException {
+        Kernels k = KernelsTestSupport.vector(2);
+        Random rnd = new Random(5);
+        int m = 70;
+        int n = 90;
+        int inner = 130;
+        float[] a = KernelsTestSupport.data(rnd, m * inner);
+        float[] b = KernelsTestSupport.data(rnd, n * inner);
+        float[] expected = new float[m * n];
+        k.gemm(false, true, m, n, inner, 1f, a, 0, inner, b, 0, inner, 0f, expected, 0, n);
+
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread warmup = new Thread(() -> JitWarmup.run(new VectorKernels(1), 200));
+        warmup.setUncaughtExceptionHandler((t, e) -> failure.set(e));
+        warmup.start();
+        float[] c = new float[m * n];
+        while (warmup.isAlive()) {
+            k.gemm(false, true, m, n, inner, 1f, a, 0, inner, b, 0, inner, 0f, c, 0, n);
+            assertArrayEquals(expected, c, 0f);
+        }
+        warmup.join();
+        assertNull(failure.get(), () -> "the warm-up failed: " + failure.get());
+    }
+}
