@@ -1,3 +1,5 @@
+import dev.regula.api.kernels.Kernels;
+import dev.regula.api.kernels.KernelsSelection;
 import dev.regula.api.model.Model;
 import dev.regula.api.model.Models;
 import dev.regula.core.data.Dataset;
@@ -45,6 +47,8 @@ public class MnistLockstep {
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; allowed: --epochs, --threads, --data");
             }
         }
+        // As regula train does: the kernels first, so that their JIT warm-up runs while the data loads
+        Kernels kernels = KernelsSelection.create(threads);
         FashionMnist mnist = FashionMnist.load(data);
         Standardizer standardizer = Standardizer.fit(mnist.train());
         Dataset train = standardizer.apply(mnist.train());
@@ -55,7 +59,7 @@ public class MnistLockstep {
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         int lastEpoch = epochs;
         TrainingConfig config = TrainingConfig.builder().optimizer("sgd(lr=0.05, momentum=0.9)")
-                .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(128).seed(42).threads(threads)
+                .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(128).seed(42).kernels(kernels)
                 .regularizer("l2(lambda=1e-4)").regularizer("dropout(p=0.2)")
                 .callback(new TrainingCallback() {
                     @Override

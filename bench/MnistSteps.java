@@ -1,3 +1,5 @@
+import dev.regula.api.kernels.Kernels;
+import dev.regula.api.kernels.KernelsSelection;
 import dev.regula.api.model.Models;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.data.FashionMnist;
@@ -28,6 +30,8 @@ public class MnistSteps {
     public static void main(String[] args) throws Exception {
         int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        // As regula train does: the kernels first, so that their JIT warm-up runs while the data loads
+        Kernels kernels = KernelsSelection.create(threads);
         FashionMnist mnist = FashionMnist.load();
         Standardizer standardizer = Standardizer.fit(mnist.train());
         Dataset train = standardizer.apply(mnist.train());
@@ -60,7 +64,7 @@ public class MnistSteps {
             }
         };
         TrainingConfig config = TrainingConfig.builder().optimizer("sgd(lr=0.05, momentum=0.9)")
-                .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(128).seed(42).threads(threads)
+                .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(128).seed(42).kernels(kernels)
                 .regularizer("l2(lambda=1e-4)").regularizer("dropout(p=0.2)").callback(windows).build();
         List<EpochMetrics> history = new Trainer(model, config).fit(train, test);
         double[] seconds = history.stream().mapToDouble(EpochMetrics::seconds).sorted().toArray();

@@ -1,5 +1,7 @@
 package dev.regula.examples.cli;
 
+import dev.regula.api.kernels.Kernels;
+import dev.regula.api.kernels.KernelsSelection;
 import dev.regula.api.model.Model;
 import dev.regula.api.model.Models;
 import dev.regula.core.data.CsvReader;
@@ -53,6 +55,8 @@ final class TrainingOptions {
     @Option(names = "--threads", description = "compute threads (default: all cores)")
     Integer threads;
 
+    private Kernels kernels;
+
     @Option(names = "--limit", paramLabel = "N", description = "use only the first N training examples (quick runs)")
     Integer limit;
 
@@ -104,12 +108,23 @@ final class TrainingOptions {
      * @return a builder with this recipe and those regularizers (add callbacks, then build)
      */
     TrainingConfig.Builder config(List<String> regularizers) {
-        int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         TrainingConfig.Builder builder = TrainingConfig.builder().optimizer(optimizer)
                 .loss(new SoftmaxCrossEntropy(labelSmoothing)).epochs(epochs).batchSize(batch).seed(seed)
-                .threads(nThreads).nanPolicy(nanPolicy());
+                .kernels(kernels()).nanPolicy(nanPolicy());
         for (String r : regularizers) builder.regularizer(r);
         return builder;
+    }
+
+    /**
+     * The kernels for {@code --threads}, created on first use and shared by every configuration
+     * of this command. The commands ask for them before reading the data, so that the SIMD
+     * kernels' JIT warm-up runs while the data is read instead of during the first epoch.
+     *
+     * @return the selected kernels
+     */
+    Kernels kernels() {
+        if (kernels == null) kernels = KernelsSelection.create(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        return kernels;
     }
 
     /**
