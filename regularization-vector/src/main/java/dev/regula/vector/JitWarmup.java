@@ -32,6 +32,10 @@ final class JitWarmup {
     static final String THREAD_NAME = "regula-kernels-warmup";
     /** Calls of each kernel: beyond the C2 thresholds of all of them, measured, with room to spare. */
     static final int ROUNDS = 6000;
+    /** Round from which the rarer paths are exercised too. */
+    static final int COVERAGE_FROM = 1000;
+    /** The rarer paths run every this many rounds. */
+    static final int COVERAGE_EVERY = 64;
     /** The longest a large product waits for the warm-up. */
     static final long MAX_WAIT_SECONDS = 5;
 
@@ -101,56 +105,122 @@ final class JitWarmup {
     }
 
     /**
-     * Calls the kernels of a training step {@code rounds} times on small arrays that still take
-     * every path: m = {@code MR + 1} rows (a full micro-kernel strip and a cut one), n =
-     * {@code NR + 3} columns (a full strip and a tail), k = {@code NR / 2 + 3} (a whole lane block
-     * of the transposed packing and a tail), element-wise lengths of four strips and a tail.
+     * Calls the kernels of a training step {@code rounds} times. Every round runs them on arrays
+     * just past one vector tile, so that they get hot after little interpreted work: m =
+     * {@code MR + 1} rows (a full micro-kernel strip and a cut one), n = {@code NR + 3} columns (a
+     * full strip and a tail), k = {@code NR / 2 + 3} (a whole lane block of the transposed packing
+     * and a tail), element-wise lengths of four strips and a tail. From round {@value #COVERAGE_FROM}
+     * on, every {@value #COVERAGE_EVERY}th round adds the paths those sizes never take, which C2
+     * would otherwise compile as traps that deoptimize at the first real product: no tails, two
+     * row blocks, two inner blocks, products large enough to be split over threads by columns and
+     * by rows, element-wise lengths large enough to be split. They start late so that they run
+     * compiled, not interpreted.
      *
      * @param k the kernels to exercise
      * @param rounds how many times
      */
     static void run(Kernels k, int rounds) {
-        int m = Gemm.MR + 1;
-        int n = Gemm.NR + 3;
-        int inner = Gemm.NR / 2 + 3;
-        int len = 4 * Gemm.NR + 5;
-        float[] x = new float[m * inner];
-        float[] w = new float[n * inner];
-        float[] y = new float[m * n];
-        float[] gw = new float[n * inner];
-        float[] gx = new float[m * inner];
-        float[] a = new float[len];
-        float[] b = new float[Math.max(len, m * n)];
-        float[] g = new float[len];
-        float[] v = new float[len];
-        float[] s = new float[len];
-        float[] mask = new float[len];
-        int[] rows = new int[m];
-        for (int i = 0; i < m; i++) rows[i] = m - 1 - i;
+        int lanes = Gemm.NR / 2;
+        int side = (int) Math.ceil(Math.cbrt(Gemm.PARALLEL_THRESHOLD));
+        Product tiny = new Product(Gemm.MR + 1, Gemm.NR + 3, lanes + 3);
+        Product[] coverage = {
+            new Product(Gemm.MC + Gemm.MR + 1, 2 * Gemm.NR, 2 * lanes),
+            new Product(Gemm.MR, Gemm.NR, Gemm.KC + lanes + 3),
+            new Product(side, side, side),
+            new Product(2 * side, side / 2, side)};
+        Elementwise small = new Elementwise(4 * Gemm.NR + 5, Gemm.MR + 1, lanes + 3);
+        int rows = 64;
+        int cols = VectorKernels.PARALLEL_ELEMENTS / rows + 1;
+        Elementwise large = new Elementwise(rows * cols + 5, rows, cols);
         for (int r = 0; r < rounds; r++) {
+            tiny.run(k, r);
+            small.run(k, r);
+            if (r >= COVERAGE_FROM && (r - COVERAGE_FROM) % COVERAGE_EVERY == 0) {
+                for (Product p : coverage) p.run(k, r);
+                large.run(k, r);
+            }
+        }
+    }
+
+    /** The three products of a Dense layer's step, with bias and column sums, on m×n×k. */
+    private static final class Product {
+        private final int m;
+        private final int n;
+        private final int inner;
+        private final float[] x;
+        private final float[] w;
+        private final float[] y;
+        private final float[] gw;
+        private final float[] gx;
+        private final float[] bias;
+
+        Product(int m, int n, int inner) {
+            this.m = m;
+            this.n = n;
+            this.inner = inner;
+            x = new float[m * inner];
+            w = new float[n * inner];
+            y = new float[m * n];
+            gw = new float[n * inner];
+            gx = new float[m * inner];
+            bias = new float[n];
+        }
+
+        void run(Kernels k, int round) {
             Arrays.fill(x, 0.01f);
             Arrays.fill(w, 0.02f);
+            k.gemm(false, true, m, n, inner, 1f, x, 0, inner, w, 0, inner, 0f, y, 0, n);
+            k.addRowVector(m, n, bias, y);
+            k.gemm(true, false, n, inner, m, 1f, y, 0, n, x, 0, inner, round % 2 == 0 ? 0f : 1f, gw, 0, inner);
+            k.addColumnSums(m, n, y, bias);
+            k.gemm(false, false, m, inner, n, 1f, y, 0, n, w, 0, inner, 0f, gx, 0, inner);
+        }
+    }
+
+    /** The element-wise kernels of a step on {@code len} elements, and a gather of rows×cols. */
+    private static final class Elementwise {
+        private final int len;
+        private final int rows;
+        private final int cols;
+        private final float[] a;
+        private final float[] b;
+        private final float[] g;
+        private final float[] v;
+        private final float[] s;
+        private final float[] mask;
+        private final int[] order;
+
+        Elementwise(int len, int rows, int cols) {
+            this.len = len;
+            this.rows = rows;
+            this.cols = cols;
+            a = new float[len];
+            b = new float[len];
+            g = new float[len];
+            v = new float[len];
+            s = new float[len];
+            mask = new float[len];
+            order = new int[rows];
+            for (int i = 0; i < rows; i++) order[i] = rows - 1 - i;
+        }
+
+        void run(Kernels k, int round) {
             Arrays.fill(a, 0.5f);
             Arrays.fill(g, 0.25f);
-            k.gemm(false, true, m, n, inner, 1f, x, 0, inner, w, 0, inner, 0f, y, 0, n);
-            k.addRowVector(m, n, a, y);
-            k.gemm(true, false, n, inner, m, 1f, y, 0, n, x, 0, inner, r % 2 == 0 ? 0f : 1f, gw, 0, inner);
-            k.addColumnSums(m, n, y, b);
-            k.gemm(false, false, m, inner, n, 1f, y, 0, n, w, 0, inner, 0f, gx, 0, inner);
             k.relu(len, a, 0, b, 0);
             k.reluBackward(len, a, g, b);
-            k.dropout(len, 0.2f, r, a, b, mask);
+            k.dropout(len, 0.2f, round, a, b, mask);
             k.multiply(len, mask, g, b);
-            k.softmaxRows(m, n, y, b);
+            k.softmaxRows(rows, cols, a, b);
             k.axpy(len, 1e-4f, a, 0, g, 0);
             k.scale(len, 0.5f, g, 0);
             k.sgdMomentumWithDecay(len, 1e-6f, 0.9f, false, 1e-4f, a, g, v);
-            k.sgdMomentum(len, 1e-6f, 0.9f, r % 2 == 0, a, g, v);
+            k.sgdMomentum(len, 1e-6f, 0.9f, round % 2 == 0, a, g, v);
             k.adam(len, 1e-6f, 0.9f, 0.999f, 1e-8f, 0.5f, 0.5f, a, g, v, s);
             k.allFinite(len, a, 0);
             k.sumSquares(len, a, 0);
             k.maxAbs(len, a, 0);
-            k.gatherRows(m, inner, gx, rows, 0, x);
+            k.gatherRows(rows, cols, a, order, 0, b);
         }
     }
 }

@@ -67,6 +67,21 @@ class JitWarmupTest {
     }
 
     @Test
+    void addsTheRarerPathsFromItsCoverageRoundOn() {
+        assumeTrue(new VectorKernelsProvider().isSupported(), "its sizes come from the vector tile");
+        Kernels k = mock(Kernels.class);
+        JitWarmup.run(k, JitWarmup.COVERAGE_FROM + 1); // round COVERAGE_FROM is a coverage round
+        int products = 4;
+        verify(k, times(JitWarmup.COVERAGE_FROM + 1 + products)).gemm(eq(false), eq(true), anyInt(), anyInt(), anyInt(),
+                anyFloat(), any(), anyInt(), anyInt(), any(), anyInt(), anyInt(), anyFloat(), any(), anyInt(), anyInt());
+        verify(k).gemm(eq(false), eq(true), eq(64), eq(64), eq(64), anyFloat(), any(), anyInt(), anyInt(), any(), anyInt(),
+                anyInt(), anyFloat(), any(), anyInt(), anyInt());
+        verify(k, times(JitWarmup.COVERAGE_FROM + 2)).relu(anyInt(), any(), anyInt(), any(), anyInt());
+        verify(k).relu(org.mockito.ArgumentMatchers.intThat(n -> n >= VectorKernels.PARALLEL_ELEMENTS), any(), anyInt(), any(),
+                anyInt());
+    }
+
+    @Test
     void startsAtMostOnceAsADaemon() {
         assumeTrue(new VectorKernelsProvider().isSupported(), "the provider starts it only where SIMD runs");
         Thread first = JitWarmup.startOnce(); // null if the provider already started it in this JVM
