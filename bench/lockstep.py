@@ -7,7 +7,7 @@
 On a shared virtual machine the speed of a core can change by 2x for tens of seconds at a time
 (a neighbour's load, not ours). Run one after the other, the two trainings can land in different
 phases and their ratio then says more about the machine than about the code. Here both processes
-start, load the data and build their models (bench/MnistLockstep.java for Regula,
+start, load the data and build their models (bench/MnistLockstep.java for Regula, compiled ahead,
 bench/fashion_mnist_mlp.py --lockstep for PyTorch), and then take turns: epoch 1 of Regula, epoch 1
 of PyTorch, epoch 2 of PyTorch, epoch 2 of Regula, ... (the order alternates so neither always
 follows the other). Before each turn it waits until the other process has used no CPU for
@@ -19,7 +19,7 @@ Standard error gets one line per epoch pair. Standard output gets the RESULT lin
 reads (mean and median seconds per epoch and the last test accuracy of each side) and an INFO
 line with the median of the per-epoch ratios.
 """
-import argparse, os, shlex, statistics, subprocess, sys, time
+import argparse, os, shlex, shutil, statistics, subprocess, sys, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TICK = os.sysconf("SC_CLK_TCK")
@@ -77,6 +77,17 @@ class Side:
         self.accuracy = float(accuracy)
 
 
+def compile_regula_side(java, module_path):
+    """Compiles bench/MnistLockstep.java ahead, as regula train's own code is: launched from source,
+    javac would run inside the timed JVM and its hot methods would queue in the JIT compiler ahead
+    of the kernels'. Returns the class directory."""
+    classes = tempfile.mkdtemp(prefix="regula-lockstep-")
+    javac = os.path.join(os.path.dirname(java), "javac")
+    subprocess.run([javac, "-nowarn", "-XDsuppressNotes", "-d", classes, "-p", module_path, "--add-modules", "ALL-MODULE-PATH",
+                    os.path.join(HERE, "MnistLockstep.java")], check=True, stderr=subprocess.DEVNULL)
+    return classes
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--java", required=True, help="the java launcher of a JDK >= 21")
@@ -86,8 +97,9 @@ def main():
     p.add_argument("--torch-env", default="", help="VAR=VALUE ... for the PyTorch process (bench/run probes the fastest)")
     a = p.parse_args()
 
+    classes = compile_regula_side(a.java, a.module_path)
     regula = Side("Regula", [a.java, "-Xmx8g", "-p", a.module_path, "--add-modules", "jdk.incubator.vector,ALL-MODULE-PATH",
-                             os.path.join(HERE, "MnistLockstep.java"), "--epochs", str(a.epochs), "--threads", str(a.threads)],
+                             "-cp", classes, "MnistLockstep", "--epochs", str(a.epochs), "--threads", str(a.threads)],
                   dict(os.environ))
     torch_env = dict(os.environ)
     torch_env.update(item.split("=", 1) for item in shlex.split(a.torch_env))
@@ -116,6 +128,7 @@ def main():
         for side in (regula, torch):
             if side.proc.poll() is None:
                 side.proc.kill()
+        shutil.rmtree(classes, ignore_errors=True)
     for key, side in (("regula", regula), ("torch", torch)):
         print(f"RESULT mnist_epoch_s {key} {sum(side.seconds) / len(side.seconds):.3f} s")
         print(f"RESULT mnist_median_epoch_s {key} {statistics.median(side.seconds):.3f} s")
