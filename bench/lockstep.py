@@ -83,8 +83,11 @@ def compile_regula_side(java, module_path):
     of the kernels'. Returns the class directory."""
     classes = tempfile.mkdtemp(prefix="regula-lockstep-")
     javac = os.path.join(os.path.dirname(java), "javac")
-    subprocess.run([javac, "-nowarn", "-XDsuppressNotes", "-d", classes, "-p", module_path, "--add-modules", "ALL-MODULE-PATH",
-                    os.path.join(HERE, "MnistLockstep.java")], check=True, stderr=subprocess.DEVNULL)
+    done = subprocess.run([javac, "-nowarn", "-d", classes, "-p", module_path, "--add-modules", "ALL-MODULE-PATH",
+                           os.path.join(HERE, "MnistLockstep.java")], capture_output=True, text=True)
+    if done.returncode != 0:
+        shutil.rmtree(classes, ignore_errors=True)
+        sys.exit(f"bench/lockstep.py: javac failed on MnistLockstep.java:\n{done.stdout}{done.stderr}")
     return classes
 
 
@@ -98,6 +101,13 @@ def main():
     a = p.parse_args()
 
     classes = compile_regula_side(a.java, a.module_path)
+    try:
+        run_lockstep(a, classes)
+    finally:
+        shutil.rmtree(classes, ignore_errors=True)
+
+
+def run_lockstep(a, classes):
     regula = Side("Regula", [a.java, "-Xmx8g", "-p", a.module_path, "--add-modules", "jdk.incubator.vector,ALL-MODULE-PATH",
                              "-cp", classes, "MnistLockstep", "--epochs", str(a.epochs), "--threads", str(a.threads)],
                   dict(os.environ))
@@ -128,7 +138,6 @@ def main():
         for side in (regula, torch):
             if side.proc.poll() is None:
                 side.proc.kill()
-        shutil.rmtree(classes, ignore_errors=True)
     for key, side in (("regula", regula), ("torch", torch)):
         print(f"RESULT mnist_epoch_s {key} {sum(side.seconds) / len(side.seconds):.3f} s")
         print(f"RESULT mnist_median_epoch_s {key} {statistics.median(side.seconds):.3f} s")

@@ -11,8 +11,8 @@ import java.util.Objects;
  * exclusive ({@link #exclusiveEval}): its caller is the model's only user while the pass runs and
  * consumes each output before its next exclusive pass, as a training loop's validation does, so
  * layers may write their outputs into buffers they own and reuse them (see
- * {@link dev.regula.api.model.Layer}). Exclusive passes over a data set allocate nothing after
- * the first batch of each size, which matters beyond the allocation itself: on virtual machines,
+ * {@link dev.regula.api.model.Layer}). Exclusive passes over a data set need no new buffers
+ * after the first batch of each size, which matters beyond the allocation itself: on virtual machines,
  * the first touch of every fresh heap page costs a fault in the hypervisor.
  *
  * @param mode train or eval

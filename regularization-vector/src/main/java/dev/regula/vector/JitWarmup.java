@@ -1,5 +1,6 @@
 package dev.regula.vector;
 
+import dev.regula.api.RegulaException;
 import dev.regula.api.kernels.Kernels;
 import java.util.Arrays;
 import java.util.Locale;
@@ -13,17 +14,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * 128×784×256 product of a training run took 0.5 s instead of 0.2 ms, and the first epoch of the
  * reference Fashion-MNIST run 3.2–4.1 s instead of 0.5 s.
  *
- * <p>The first {@link VectorKernels} a provider creates starts one daemon thread,
- * {@value #THREAD_NAME}, that calls every kernel a training step uses (the three GEMM forms with
- * β = 0 and 1, activations, dropout, bias, optimizer updates, scans, row gathers) {@value #ROUNDS}
- * times on arrays just larger than one vector tile, so the JIT sees them hot after little
- * interpreted work. It uses a one-thread instance of its own and never the caller's threads; the
- * kernels are pure functions of their arguments, so it changes no result. While it runs, a large
- * product ({@link #awaitBeforeLargeWork}) waits for it, at most {@value #MAX_WAIT_SECONDS} s:
- * run interpreted, that product alone would take longer than the whole warm-up, and its caller's
- * cores are better left to the warm-up and the JIT compiler threads. An application that creates
- * its kernels before loading its data never waits. {@code -D}{@value #PROPERTY}{@code =false}
- * turns the warm-up off.
+ * <p>The first {@link VectorKernels} a provider creates (once per loaded copy of this module)
+ * starts one daemon thread, {@value #THREAD_NAME}, that calls the kernels of a training step and
+ * of the built-in regularizers ({@link #run}) {@value #ROUNDS} times on small arrays, so the JIT
+ * sees them hot after little interpreted work. It uses a two-thread instance of its own (so that
+ * the split paths are compiled too) and never the caller's threads; the kernels are pure functions
+ * of their arguments, so it changes no result. While it runs, a product large enough to be split
+ * over threads waits for it ({@link #awaitBeforeLargeWork}): run interpreted, that product alone
+ * would take longer than the whole warm-up, and its caller's cores are better left to the warm-up
+ * and the JIT compiler threads. All such waits together last at most {@value #MAX_WAIT_SECONDS} s
+ * after the warm-up started, so a slow warm-up (one core, a busy host, no C2) costs at most that.
+ * An application that creates its kernels before loading its data never waits.
+ * {@code -D}{@value #PROPERTY}{@code =false} turns the warm-up off.
  */
 final class JitWarmup {
     /** System property that turns the warm-up off ({@code false}) or on ({@code true}, the default). */
@@ -36,76 +38,125 @@ final class JitWarmup {
     static final int COVERAGE_FROM = 1000;
     /** The rarer paths run every this many rounds. */
     static final int COVERAGE_EVERY = 64;
-    /** The longest a large product waits for the warm-up. */
+    /** How long after the warm-up started large products stop waiting for it. */
     static final long MAX_WAIT_SECONDS = 5;
 
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
-    private static final CountDownLatch DONE = new CountDownLatch(1);
-    private static volatile Thread thread;
+    /** The warm-up of this copy of the module. */
+    private static final JitWarmup SHARED = new JitWarmup(() -> run(new VectorKernels(2), ROUNDS),
+            TimeUnit.SECONDS.toNanos(MAX_WAIT_SECONDS));
 
-    private JitWarmup() {
+    private final Runnable body;
+    private final long maxWaitNanos;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Thread thread;
+    private volatile long deadline;
+
+    /**
+     * @param body what the warm-up thread runs
+     * @param maxWaitNanos how long after the start large products stop waiting
+     */
+    JitWarmup(Runnable body, long maxWaitNanos) {
+        this.body = body;
+        this.maxWaitNanos = maxWaitNanos;
     }
 
     /**
-     * Starts the warm-up thread unless it was started before in this JVM or the property turns it off.
+     * Starts this module's warm-up unless it was started before or the property turns it off.
      *
      * @return the thread started, or null
-     * @throws IllegalArgumentException if the property is set to something other than true or false
+     * @throws RegulaException if the property is set to something other than true or false
      */
     static Thread startOnce() {
-        if (!enabled(System.getProperty(PROPERTY)) || !STARTED.compareAndSet(false, true)) return null;
-        Thread t = new Thread(JitWarmup::runQuietly, THREAD_NAME);
+        return enabled(System.getProperty(PROPERTY)) ? SHARED.start() : null;
+    }
+
+    /** Waits for this module's warm-up before a large product; see {@link #awaitDone()}. */
+    static void awaitBeforeLargeWork() {
+        SHARED.awaitDone();
+    }
+
+    /**
+     * Starts the warm-up thread, once. If the thread cannot be started, the warm-up counts as
+     * done (a warning is logged) and nothing ever waits for it.
+     *
+     * @return the thread started, or null if this warm-up was started before or could not start
+     */
+    Thread start() {
+        if (!started.compareAndSet(false, true)) return null;
+        Thread t = new Thread(this::runQuietly, THREAD_NAME);
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
+        deadline = System.nanoTime() + maxWaitNanos;
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            done.countDown();
+            log("could not start the JIT warm-up of the SIMD kernels; results are unaffected, the first steps are slower", e);
+            return null;
+        }
         thread = t;
-        t.start();
         return t;
     }
 
     /**
-     * Called before a product large enough to be split over threads: while the warm-up runs (and
-     * on any other thread than its own), waits for it to finish, at most {@value #MAX_WAIT_SECONDS} s.
-     * Returns at once when the warm-up is off, done, or was never started.
+     * While the warm-up runs, waits for it to finish, but never past its deadline (the start plus
+     * the maximum wait), whatever the number of callers and calls. Returns at once when the
+     * warm-up was never started, is done, the deadline has passed, or on the warm-up thread itself.
      */
-    static void awaitBeforeLargeWork() {
+    void awaitDone() {
         Thread t = thread;
-        if (t == null || DONE.getCount() == 0 || Thread.currentThread() == t) return;
+        if (t == null || done.getCount() == 0 || Thread.currentThread() == t) return;
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return;
         try {
-            DONE.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS);
+            done.await(left, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    /** @return true once the warm-up finished, failed, or could not start */
+    boolean isDone() {
+        return done.getCount() == 0;
+    }
+
     /** The thread's body: a failure costs only the warm-up, so it is logged, not thrown. */
-    private static void runQuietly() {
+    private void runQuietly() {
         try {
-            run(new VectorKernels(1), ROUNDS);
+            body.run();
         } catch (RuntimeException | Error e) {
-            System.getLogger(JitWarmup.class.getName()).log(System.Logger.Level.WARNING,
-                    "JIT warm-up of the SIMD kernels stopped early; results are unaffected, the first steps are slower", e);
+            log("JIT warm-up of the SIMD kernels stopped early; results are unaffected, the first steps are slower", e);
         } finally {
-            DONE.countDown();
+            done.countDown();
         }
+    }
+
+    private static void log(String message, Throwable e) {
+        System.getLogger(JitWarmup.class.getName()).log(System.Logger.Level.WARNING, message, e);
     }
 
     /**
      * @param value the property's value, or null when unset
      * @return whether the warm-up runs
-     * @throws IllegalArgumentException naming the allowed values for anything but true, false or null
+     * @throws RegulaException naming the allowed values for anything but true, false or null
      */
     static boolean enabled(String value) {
         if (value == null) return true;
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new IllegalArgumentException("system property " + PROPERTY + " must be true or false, got '"
+            default -> throw new RegulaException("system property " + PROPERTY + " must be true or false, got '"
                     + value + "'");
         };
     }
 
     /**
-     * Calls the kernels of a training step {@code rounds} times. Every round runs them on arrays
+     * Calls the kernels of a training step (the three GEMM forms with β = 0 and 1, bias and column
+     * sums, ReLU and its backward, dropout, softmax, the SGD and Adam updates, the finite scan, the
+     * row gather) and of the built-in regularizers (axpy, scale, L1 sign gradient,
+     * soft-threshold, clamp, sums of squares and absolutes, maximum, dot product)
+     * {@code rounds} times. Every round runs them on arrays
      * just past one vector tile, so that they get hot after little interpreted work: m =
      * {@code MR + 1} rows (a full micro-kernel strip and a cut one), n = {@code NR + 3} columns (a
      * full strip and a tail), k = {@code NR / 2 + 3} (a whole lane block of the transposed packing
@@ -221,6 +272,11 @@ final class JitWarmup {
             k.sumSquares(len, a, 0);
             k.maxAbs(len, a, 0);
             k.gatherRows(rows, cols, a, order, 0, b);
+            k.addScaledSign(len, 1e-4f, a, 0, g, 0);
+            k.softThreshold(len, 1e-4f, b, 0);
+            k.clamp(len, -1f, 1f, b, 0);
+            k.sumAbs(len, a, 0);
+            k.dot(len, a, 0, g, 0);
         }
     }
 }

@@ -57,7 +57,7 @@ public final class VectorKernelsProvider implements KernelsProvider {
      *     e.g. {@code vector(256-bit, 2 threads)}
      * @throws IllegalArgumentException if {@code threads < 1}
      * @throws UnsupportedOperationException if {@link #isSupported()} is false
-     * @throws IllegalArgumentException if {@code regula.kernels.warmup} is neither true nor false
+     * @throws dev.regula.api.RegulaException if {@code regula.kernels.warmup} is neither true nor false
      */
     @Override
     public Kernels create(int threads) {

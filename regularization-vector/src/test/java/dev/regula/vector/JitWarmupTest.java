@@ -3,6 +3,7 @@ package dev.regula.vector;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,8 +18,13 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
+import dev.regula.api.RegulaException;
 import dev.regula.api.kernels.Kernels;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +36,7 @@ class JitWarmupTest {
         assertTrue(JitWarmup.enabled("true"));
         assertTrue(JitWarmup.enabled(" TRUE "));
         assertFalse(JitWarmup.enabled("false"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JitWarmup.enabled("off"));
+        RegulaException e = assertThrows(RegulaException.class, () -> JitWarmup.enabled("off"));
         assertEquals("system property regula.kernels.warmup must be true or false, got 'off'", e.getMessage());
     }
 
@@ -64,6 +70,11 @@ class JitWarmupTest {
         verify(k, times(3)).sumSquares(anyInt(), any(), anyInt());
         verify(k, times(3)).maxAbs(anyInt(), any(), anyInt());
         verify(k, times(3)).gatherRows(anyInt(), anyInt(), any(), any(), anyInt(), any());
+        verify(k, times(3)).addScaledSign(anyInt(), anyFloat(), any(), anyInt(), any(), anyInt());
+        verify(k, times(3)).softThreshold(anyInt(), anyFloat(), any(), anyInt());
+        verify(k, times(3)).clamp(anyInt(), anyFloat(), anyFloat(), any(), anyInt());
+        verify(k, times(3)).sumAbs(anyInt(), any(), anyInt());
+        verify(k, times(3)).dot(anyInt(), any(), anyInt(), any(), anyInt());
     }
 
     @Test
@@ -82,14 +93,79 @@ class JitWarmupTest {
     }
 
     @Test
-    void startsAtMostOnceAsADaemon() {
-        assumeTrue(new VectorKernelsProvider().isSupported(), "the provider starts it only where SIMD runs");
-        Thread first = JitWarmup.startOnce(); // null if the provider already started it in this JVM
-        assertNull(JitWarmup.startOnce());
-        if (first != null) {
-            assertTrue(first.isDaemon());
-            assertEquals(JitWarmup.THREAD_NAME, first.getName());
+    void startsOnceAsANamedDaemonAndIsDoneAfterItsBody() throws InterruptedException {
+        JitWarmup warmup = new JitWarmup(() -> { }, TimeUnit.SECONDS.toNanos(5));
+        Thread t = warmup.start();
+        assertNotNull(t);
+        assertTrue(t.isDaemon());
+        assertEquals(JitWarmup.THREAD_NAME, t.getName());
+        assertNull(warmup.start(), "a second start starts nothing");
+        t.join();
+        assertTrue(warmup.isDone());
+    }
+
+    @Test
+    void awaitReturnsAtOnceWhenNeverStarted() {
+        JitWarmup warmup = new JitWarmup(() -> { }, TimeUnit.SECONDS.toNanos(30));
+        long t0 = System.nanoTime();
+        warmup.awaitDone();
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1));
+    }
+
+    @Test
+    void awaitWaitsForTheBodyToFinish() {
+        AtomicBoolean finished = new AtomicBoolean();
+        JitWarmup warmup = new JitWarmup(() -> {
+            sleep(300);
+            finished.set(true);
+        }, TimeUnit.SECONDS.toNanos(30));
+        warmup.start();
+        warmup.awaitDone();
+        assertTrue(finished.get(), "awaitDone returned before the warm-up finished");
+    }
+
+    @Test
+    void allWaitsTogetherEndAtOneDeadline() {
+        CountDownLatch release = new CountDownLatch(1);
+        long maxWait = TimeUnit.MILLISECONDS.toNanos(400);
+        JitWarmup warmup = new JitWarmup(() -> await(release), maxWait);
+        long t0 = System.nanoTime();
+        warmup.start();
+        try {
+            for (int call = 0; call < 5; call++) warmup.awaitDone();
+            long elapsed = System.nanoTime() - t0;
+            assertTrue(elapsed >= maxWait, "returned before the deadline: " + elapsed + " ns");
+            assertTrue(elapsed < maxWait + TimeUnit.SECONDS.toNanos(2), "five calls waited " + elapsed + " ns, not one deadline");
+            assertFalse(warmup.isDone());
+        } finally {
+            release.countDown();
         }
+    }
+
+    @Test
+    void theWarmupThreadItselfNeverWaits() throws InterruptedException {
+        AtomicReference<JitWarmup> self = new AtomicReference<>();
+        AtomicLong waited = new AtomicLong(-1);
+        JitWarmup warmup = new JitWarmup(() -> {
+            long t0 = System.nanoTime();
+            self.get().awaitDone();
+            waited.set(System.nanoTime() - t0);
+        }, TimeUnit.SECONDS.toNanos(30));
+        self.set(warmup);
+        warmup.start().join();
+        assertTrue(waited.get() >= 0 && waited.get() < TimeUnit.SECONDS.toNanos(1), "waited " + waited.get() + " ns");
+    }
+
+    @Test
+    void aFailingBodyCountsAsDone() throws InterruptedException {
+        JitWarmup warmup = new JitWarmup(() -> {
+            throw new IllegalStateException("simulated failure of the warm-up");
+        }, TimeUnit.SECONDS.toNanos(30));
+        warmup.start().join();
+        assertTrue(warmup.isDone());
+        long t0 = System.nanoTime();
+        warmup.awaitDone();
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1));
     }
 
     @Test
@@ -105,15 +181,35 @@ class JitWarmupTest {
         k.gemm(false, true, m, n, inner, 1f, a, 0, inner, b, 0, inner, 0f, expected, 0, n);
 
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread warmup = new Thread(() -> JitWarmup.run(new VectorKernels(1), 200));
+        // past two coverage rounds, so the large products and split lengths run alongside too
+        Thread warmup = new Thread(() -> JitWarmup.run(new VectorKernels(2), JitWarmup.COVERAGE_FROM + JitWarmup.COVERAGE_EVERY + 1));
         warmup.setUncaughtExceptionHandler((t, e) -> failure.set(e));
         warmup.start();
         float[] c = new float[m * n];
-        while (warmup.isAlive()) {
+        int checks = 0;
+        do {
             k.gemm(false, true, m, n, inner, 1f, a, 0, inner, b, 0, inner, 0f, c, 0, n);
             assertArrayEquals(expected, c, 0f);
-        }
+            checks++;
+        } while (warmup.isAlive());
         warmup.join();
         assertNull(failure.get(), () -> "the warm-up failed: " + failure.get());
+        assertTrue(checks > 0);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -43,7 +43,7 @@ public final class Tensor {
      * @return {@code buffer} or a new tensor of that shape
      */
     public static Tensor reuse(Tensor buffer, int... shape) {
-        return buffer != null && Arrays.equals(buffer.shape, shape) ? buffer : zeros(shape);
+        return buffer != null && buffer.hasShape(shape) ? buffer : zeros(shape);
     }
 
     /**
@@ -208,6 +208,14 @@ public final class Tensor {
         requireSameShape(other, "copyFrom");
         System.arraycopy(other.data, 0, data, 0, data.length);
         return this;
+    }
+
+    /**
+     * @param dims dimensions
+     * @return true if this tensor has exactly these dimensions (no copy of the shape is made)
+     */
+    public boolean hasShape(int... dims) {
+        return Arrays.equals(shape, dims);
     }
 
     /**

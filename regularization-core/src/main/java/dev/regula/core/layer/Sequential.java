@@ -27,9 +27,10 @@ import java.util.Set;
  * its input gradient ({@link ParameterBackward}), since nobody needs ∂L/∂data.
  * Layers are assumed not to modify their input tensors (they may keep references for backward).
  *
- * <p>Thread safety: an EVAL forward changes no state if none of its layers does (true for every
- * layer in this package), so one trained model may serve inference from many threads; TRAIN
- * forwards and backwards are for one thread at a time.
+ * <p>Thread safety: a shared EVAL forward ({@link dev.regula.api.StepContext#eval}) changes no
+ * state if none of its layers does (true for every layer in this package), so one trained model
+ * may serve inference from many threads; exclusive EVAL forwards, TRAIN forwards and backwards
+ * are for one thread at a time.
  */
 public final class Sequential implements Model, ParameterBackward {
     private final String name;

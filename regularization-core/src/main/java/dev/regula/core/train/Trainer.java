@@ -55,7 +55,9 @@ public final class Trainer {
      * every fresh heap page. Only the fitting thread touches them.
      */
     private final Map<Integer, Dataset> validationBuffers = new HashMap<>();
-    private Tensor validationGradient;
+    private final Map<Integer, Tensor> validationGradients = new HashMap<>();
+    /** 0, 1, …, n − 1 for the validation set's n examples. */
+    private int[] validationOrder = new int[0];
     private long step;
     private int epoch;
     private volatile String stopReason;
@@ -238,7 +240,7 @@ public final class Trainer {
      * The evaluation itself. Shared: thread-safe, every batch and output a new tensor. Exclusive
      * (the validation inside {@link #fit}, whose thread is then the model's only user): exclusive
      * EVAL forwards, and the batches and loss gradients in buffers reused from batch to batch and
-     * epoch to epoch, so that validation allocates nothing after its first epoch.
+     * epoch to epoch, so that validation allocates no buffers after its first epoch.
      */
     private Evaluation evaluate(Dataset data, boolean exclusive) {
         int n = data.size();
@@ -248,13 +250,14 @@ public final class Trainer {
         boolean classification = data.labels().rank() == 1;
         Kernels kernels = config.kernels();
         StepContext ctx = exclusive ? StepContext.exclusiveEval(kernels) : StepContext.eval(kernels);
-        int[] inOrder = exclusive ? IntStream.range(0, n).toArray() : null;
+        if (exclusive && validationOrder.length != n) validationOrder = IntStream.range(0, n).toArray();
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
-            Dataset part = exclusive ? reusedBatch(validationBuffers, data, inOrder, from, to) : data.subset(from, to);
+            Dataset part = exclusive ? reusedBatch(validationBuffers, data, validationOrder, from, to) : data.subset(from, to);
             Tensor out = model.forward(part.features(), ctx);
             Tensor y = part.labels();
-            Tensor gradOut = exclusive ? validationGradient = Tensor.reuse(validationGradient, out.shape()) : Tensor.zeros(out.shape());
+            Tensor gradOut = exclusive ? validationGradients.computeIfAbsent(to - from, rows -> Tensor.zeros(out.shape()))
+                    : Tensor.zeros(out.shape());
             lossSum += config.loss().compute(out, y, gradOut, kernels) * part.size();
             if (classification) correct += countCorrect(out, y);
         }

@@ -54,6 +54,23 @@ class ExclusiveEvalTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("layers")
+    void aSmallerLastBatchDoesNotCostTheBufferOfTheFullOnes(String label, Supplier<Layer> factory, int[] shape) {
+        int[] last = shape.clone();
+        last[0] = shape[0] - 1;
+        for (StepContext ctx : new StepContext[] {EXCLUSIVE, TRAIN}) {
+            Layer layer = factory.get();
+            Tensor full = layer.forward(GradientCheck.random(6, 2f, shape), ctx);
+            Tensor small = layer.forward(GradientCheck.random(7, 2f, last), ctx);
+            Tensor x = GradientCheck.random(8, 2f, shape);
+            Tensor again = layer.forward(x, ctx);
+            assertNotSame(full, small, label);
+            assertSame(full, again, label + ": the full-batch buffer survives the last batch (" + ctx.mode() + ")");
+            assertArrayEquals(factory.get().forward(x, ctx.training() ? TRAIN : SHARED).data(), again.data(), 0f, label);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layers")
     void sharedForwardsReturnNewTensors(String label, Supplier<Layer> factory, int[] shape) {
         Layer layer = factory.get();
         Tensor x = GradientCheck.random(3, 2f, shape);

@@ -13,6 +13,7 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.ActivationRegularizer;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.testing.GradientCheck;
+import dev.regula.core.testing.RecordingIdentity;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -67,29 +68,12 @@ class SequentialTest {
 
         @Override
         public Layer newLayer(String layerName) {
-            return new Identity(layerName);
+            return new RecordingIdentity(layerName);
         }
 
         @Override
         public boolean insertAfter(String layerName, boolean hiddenActivation) {
             return after == null ? hiddenActivation : after.contains(layerName);
-        }
-    }
-
-    private record Identity(String name) implements Layer {
-        @Override
-        public Tensor forward(Tensor input, StepContext ctx) {
-            return input;
-        }
-
-        @Override
-        public Tensor backward(Tensor gradOutput, StepContext ctx) {
-            return gradOutput;
-        }
-
-        @Override
-        public int[] outputShape(int[] inputShape) {
-            return inputShape;
         }
     }
 

@@ -14,7 +14,11 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.core.layer.Dense;
+import dev.regula.core.layer.ReLU;
+import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.SoftmaxCrossEntropy;
+import dev.regula.core.testing.RecordingIdentity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -81,6 +85,20 @@ class TrainerTest {
             assertEquals(shared.get(e).accuracy(), history.get(e).validationAccuracy(), 0, "validation accuracy, epoch " + (e + 1));
         }
         assertTrue(history.get(2).validationLoss() < history.get(0).validationLoss(), "the model changes between epochs");
+    }
+
+    @Test
+    void validationInsideFitIsExclusiveAndThePublicEvaluationShared() {
+        RecordingIdentity recorder = new RecordingIdentity("recorder");
+        Sequential net = new Sequential("net", new int[] {4}, new Dense("dense1", 4, 8, 1), new ReLU("relu1"), recorder,
+                new Dense("out", 8, 3, 2));
+        Trainer t = new Trainer(net, config().epochs(2).build());
+        t.fit(blobs(300, 1), blobs(600, 2)); // 3 validation batches per epoch
+        assertEquals(List.of(true, true, true, true, true, true), recorder.evalExclusive());
+        recorder.evalExclusive().clear();
+        t.evaluate(blobs(600, 2));
+        t.predict(blobs(10, 3).features());
+        assertEquals(List.of(false, false, false, false), recorder.evalExclusive());
     }
 
     @Test

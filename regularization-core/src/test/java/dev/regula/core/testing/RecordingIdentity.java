@@ -1,0 +1,47 @@
+package dev.regula.core.testing;
+
+import dev.regula.api.StepContext;
+import dev.regula.api.model.Layer;
+import dev.regula.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A parameter-free identity layer for tests: forward and backward return their argument. It
+ * records, for every EVAL forward, whether its context was exclusive.
+ */
+public final class RecordingIdentity implements Layer {
+    private final String name;
+    private final List<Boolean> evalExclusive = new ArrayList<>();
+
+    /** @param name the layer name */
+    public RecordingIdentity(String name) {
+        this.name = name;
+    }
+
+    /** @return for each EVAL forward so far, in order, whether it was exclusive (live list) */
+    public List<Boolean> evalExclusive() {
+        return evalExclusive;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Tensor forward(Tensor input, StepContext ctx) {
+        if (!ctx.training()) evalExclusive.add(ctx.exclusive());
+        return input;
+    }
+
+    @Override
+    public Tensor backward(Tensor gradOutput, StepContext ctx) {
+        return gradOutput;
+    }
+
+    @Override
+    public int[] outputShape(int[] inputShape) {
+        return inputShape.clone();
+    }
+}
