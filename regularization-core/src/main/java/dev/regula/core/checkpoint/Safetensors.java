@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -24,10 +25,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -63,6 +66,15 @@ public final class Safetensors {
     private static final String TMP_SUFFIX = ".tmp";
     /** Temporary files a save creates at most before it gives up (see createLockedTemporary). */
     private static final int TEMPORARY_ATTEMPTS = 20;
+    /**
+     * The temporary files that saves of this JVM are writing, guarded by itself (held while a save
+     * creates its file and while a cleanup runs). The cleanup never opens them: file locks belong
+     * to the whole process, and closing any channel to a file drops the process's lock on it, so a
+     * cleanup that opened another thread's temporary file would leave it unprotected against the
+     * cleanups of other processes (found in review: 228 failed saves with two saving threads in
+     * one JVM and a second JVM saving the same file).
+     */
+    private static final Set<Path> WRITING = new HashSet<>();
     private static final int CHUNK = 1 << 16;
 
     private Safetensors() {}
@@ -163,6 +175,7 @@ public final class Safetensors {
                     // the original failure is more useful than this one
                 }
             }
+            forget(tmp);
         }
         syncDirectory(dir);
     }
@@ -420,41 +433,75 @@ public final class Safetensors {
 
     /**
      * Creates this save's temporary file and takes its lock. Between the creation and the lock,
-     * another save to the same target (in this or another process) may take the file for
-     * abandoned, lock it and delete it (found by a stress test: 67 of 1,600 saves from four
-     * threads failed with NoSuchFileException). When the lock is then held by someone else, or the
-     * file is gone once the lock is ours, the file is given up and a new one created; once this
-     * save holds the lock, no cleanup can delete it.
+     * another process's save to the same target may take the file for abandoned, lock it and
+     * delete it (found by a stress test: 67 of 1,600 saves from four threads failed with
+     * NoSuchFileException). When the lock is then held by someone else, or the file is gone once
+     * the lock is ours, the file is given up and a new one created; once this save holds the lock,
+     * no other process's cleanup can delete it. Saves of this JVM never touch each other's files:
+     * see {@link #WRITING}. On any failure the temporary file is deleted and forgotten.
      */
     private static Temporary createLockedTemporary(Path dir, String prefix, Path target) throws IOException {
         IOException lastFailure = null;
         for (int attempt = 0; attempt < TEMPORARY_ATTEMPTS; attempt++) {
-            Path tmp = Files.createTempFile(dir, prefix, TMP_SUFFIX);
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException | IOException noPermissions) {
-                // keep the file system's defaults: permissions are not worth failing a save for
+            Path tmp;
+            synchronized (WRITING) {
+                tmp = Files.createTempFile(dir, prefix, TMP_SUFFIX);
+                WRITING.add(tmp);
             }
-            FileChannel ch;
+            FileChannel ch = null;
             try {
-                ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            } catch (NoSuchFileException deletedByAnotherSave) {
-                lastFailure = deletedByAnotherSave;
-                continue;
+                try {
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+                } catch (UnsupportedOperationException | IOException noPermissions) {
+                    // keep the file system's defaults: permissions are not worth failing a save for
+                }
+                try {
+                    ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                } catch (NoSuchFileException deletedByAnotherProcess) {
+                    lastFailure = deletedByAnotherProcess;
+                    giveUp(tmp, null);
+                    continue;
+                }
+                FileLock lock;
+                try {
+                    lock = ch.tryLock();
+                } catch (ClosedChannelException interrupted) {
+                    throw interrupted; // the thread was interrupted: not a file system without locks
+                } catch (IOException | UnsupportedOperationException noLocks) {
+                    return new Temporary(tmp, ch, null); // no locks here: written and moved without one
+                }
+                if (lock != null && Files.exists(tmp)) return new Temporary(tmp, ch, lock);
+                giveUp(tmp, ch); // locked by another process's cleanup, or deleted by it before our lock
+            } catch (IOException | RuntimeException | Error e) {
+                giveUp(tmp, ch);
+                throw e;
             }
-            FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException lockedInThisJvm) {
-                lock = null; // another save's cleanup in this JVM holds it and will delete it
-            } catch (IOException | UnsupportedOperationException noLocks) {
-                return new Temporary(tmp, ch, null); // no locks here: written and moved without one
-            }
-            if (lock != null && Files.exists(tmp)) return new Temporary(tmp, ch, lock);
-            ch.close(); // locked by another save's cleanup, or deleted by it before our lock
         }
         throw new IOException("cannot write " + target + ": other saves to the same file deleted each of "
                 + TEMPORARY_ATTEMPTS + " temporary files before this save could lock it", lastFailure);
+    }
+
+    /** Closes (if open), deletes and forgets a temporary file; failures are ignored. */
+    private static void giveUp(Path tmp, FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // closing is all that is left to do with it
+            }
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // the next save's cleanup deletes it
+        }
+        forget(tmp);
+    }
+
+    private static void forget(Path tmp) {
+        synchronized (WRITING) {
+            WRITING.remove(tmp);
+        }
     }
 
     /**
@@ -462,15 +509,24 @@ public final class Safetensors {
      * process was killed before the rename (found by the kill test: they accumulated, one per
      * kill). A temporary file is only deleted when its lock can be taken, that is when no live
      * save (in this or another process) is writing it; the operating system releases the locks of
-     * a killed process. Best effort: failures are ignored, the save itself does not depend on it.
+     * a killed process. The temporary files of this JVM's own saves are skipped without being
+     * opened ({@link #WRITING}). Best effort: failures are ignored, the save itself does not
+     * depend on it.
      */
     private static void deleteAbandonedTemporaries(Path dir, String prefix) {
+        synchronized (WRITING) {
+            deleteUnlocked(dir, prefix);
+        }
+    }
+
+    private static void deleteUnlocked(Path dir, String prefix) {
         try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir,
                 p -> {
                     String n = p.getFileName().toString();
                     return n.startsWith(prefix) && n.endsWith(TMP_SUFFIX);
                 })) {
             for (Path p : stale) {
+                if (WRITING.contains(p)) continue; // this JVM's own save: opening it would drop its lock
                 try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
                     FileLock lock = ch.tryLock();
                     if (lock != null) {

@@ -256,12 +256,18 @@ public final class Trainer {
             Dataset part = exclusive ? reusedBatch(validationBuffers, data, validationOrder, from, to) : data.subset(from, to);
             Tensor out = model.forward(part.features(), ctx);
             Tensor y = part.labels();
-            Tensor gradOut = exclusive ? validationGradients.computeIfAbsent(to - from, rows -> Tensor.zeros(out.shape()))
-                    : Tensor.zeros(out.shape());
+            Tensor gradOut = exclusive ? validationGradient(out) : Tensor.zeros(out.shape());
             lossSum += config.loss().compute(out, y, gradOut, kernels) * part.size();
             if (classification) correct += countCorrect(out, y);
         }
         return new Evaluation(n == 0 ? Double.NaN : lossSum / n, classification && n > 0 ? correct / (double) n : Double.NaN);
+    }
+
+    /** The validation's loss-gradient buffer for an output of this shape, kept per row count. */
+    private Tensor validationGradient(Tensor out) {
+        Tensor g = validationGradients.get(out.dim(0));
+        if (g == null || !g.hasShape(out.shape())) validationGradients.put(out.dim(0), g = Tensor.zeros(out.shape()));
+        return g;
     }
 
     /**
