@@ -3,6 +3,7 @@ package dev.regula.api.regularizer;
 import dev.regula.api.StepContext;
 import dev.regula.api.param.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A parameter regularizer with parameters of its own that are learned with the model, such as
@@ -23,4 +24,28 @@ public interface LearnableRegularizer extends ParameterRegularizer {
      * @param ctx the step
      */
     void updateOwnParameters(StepContext ctx);
+
+    /**
+     * The state of the regularizer's own optimizer that a checkpoint must carry besides
+     * {@link #ownParameters()} so that a resumed run continues exactly (Adam moments and step
+     * count, say), as text that reads back to the same values ({@link Double#toString} does).
+     * Keys are plain names without '/'. Empty by default: plain SGD has no such state.
+     *
+     * @return key → value, an independent copy
+     */
+    default Map<String, String> ownOptimizerState() {
+        return Map.of();
+    }
+
+    /**
+     * Restores what {@link #ownOptimizerState()} returned, before training resumes.
+     *
+     * @param state key → value as saved; empty means the run starts afresh
+     * @throws IllegalArgumentException naming the key if one is unknown, missing or malformed
+     */
+    default void restoreOwnOptimizerState(Map<String, String> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException(name() + " keeps no optimizer state, but the checkpoint has " + state.keySet());
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.regula.examples.cli;
 
 import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
@@ -22,10 +23,14 @@ import java.util.Map;
  * <p>Anchors are stored as extra state under {@code anchor/<index of the regularizer>/<parameter>};
  * optimizer state keys always contain {@code #}, anchor keys never do, so the two cannot collide.
  * Without them a resumed {@code soft-anchor(to=init)} would capture the resumed weights as its
- * reference instead of the initial ones.
+ * reference instead of the initial ones. The own optimizer state of learnable regularizers
+ * (soft-weight-sharing's Adam moments and step count) is text in the metadata under
+ * {@code regularizer/<index of the regularizer>/<key>}, so that its doubles read back exactly.
  */
 final class Resume {
     private static final String ANCHOR_PREFIX = "anchor/";
+    /** Metadata keys of learnable regularizers' optimizer state: {@code regularizer/<index>/<key>}. */
+    private static final String REGULARIZER_STATE_PREFIX = "regularizer/";
 
     private Resume() {
     }
@@ -41,6 +46,12 @@ final class Resume {
             for (Parameter p : trainer.model().parameters()) {
                 int index = i;
                 anchored.anchor(p.name()).ifPresent(t -> extra.put(ANCHOR_PREFIX + index + "/" + p.name(), t));
+            }
+        }
+        for (int i = 0; i < regularizers.size(); i++) {
+            if (!(regularizers.get(i) instanceof LearnableRegularizer learnable)) continue;
+            for (Map.Entry<String, String> e : learnable.ownOptimizerState().entrySet()) {
+                meta.put(REGULARIZER_STATE_PREFIX + i + "/" + e.getKey(), e.getValue());
             }
         }
         Checkpoint.save(file, trainer.pipeline().allParameters(), extra, meta);
@@ -103,8 +114,33 @@ final class Resume {
         }
         // after the anchors: a learnable anchor's own parameters exist only once it is set
         c.restoreInto(trainer.pipeline().allParameters());
+        restoreRegularizerStates(file, c, regularizers);
         trainer.config().optimizer().loadState(optimizerState);
         trainer.resumeAt(Long.parseLong(c.metadata().get("step")), Integer.parseInt(c.metadata().get("epoch")));
+    }
+
+    /** Hands each learnable regularizer the optimizer state saved under its index. */
+    private static void restoreRegularizerStates(Path file, Checkpoint c, List<Regularizer> regularizers) {
+        Map<Integer, Map<String, String>> byIndex = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            if (!e.getKey().startsWith(REGULARIZER_STATE_PREFIX)) continue;
+            String rest = e.getKey().substring(REGULARIZER_STATE_PREFIX.length());
+            int slash = rest.indexOf('/');
+            int index = slash > 0 ? parseIndex(rest.substring(0, slash)) : -1;
+            if (index < 0 || index >= regularizers.size() || !(regularizers.get(index) instanceof LearnableRegularizer)) {
+                throw new IllegalArgumentException("--resume: the checkpoint " + file + " has regularizer state '" + e.getKey()
+                        + "' that matches no learnable regularizer of this run; use the same --reg settings to resume");
+            }
+            byIndex.computeIfAbsent(index, i -> new LinkedHashMap<>()).put(rest.substring(slash + 1), e.getValue());
+        }
+        for (int i = 0; i < regularizers.size(); i++) {
+            if (!(regularizers.get(i) instanceof LearnableRegularizer learnable)) continue;
+            try {
+                learnable.restoreOwnOptimizerState(byIndex.getOrDefault(i, Map.of()));
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("--resume: the checkpoint " + file + ": " + bad.getMessage(), bad);
+            }
+        }
     }
 
     private static int parseIndex(String text) {

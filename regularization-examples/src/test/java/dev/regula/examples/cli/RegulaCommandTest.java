@@ -137,6 +137,12 @@ class RegulaCommandTest {
         assertResumeIsBitIdentical("soft-anchor(lambda=0.5, anchor_lr=0.05)", "whole-learnable", "split-learnable");
     }
 
+    @Test
+    void aResumedSoftWeightSharingKeepsItsOwnOptimizerState() throws IOException {
+        // the mixture's own Adam moments and step count must survive the resume, not restart at 0
+        assertResumeIsBitIdentical("soft-weight-sharing(lambda=1e-3, components=4)", "whole-sws", "split-sws");
+    }
+
     private void assertResumeIsBitIdentical(String reg, String wholeDir, String splitDir) throws IOException {
         Path csv = blobsCsv(120);
         String[] common = {"train", "--csv", csv.toString(), "--model", "mlp(hidden=8)", "--reg", reg, "--optimizer",

@@ -10,8 +10,10 @@ import dev.regula.api.schedule.Schedule;
 import dev.regula.api.spec.SpecArguments;
 import dev.regula.api.spec.SpecException;
 import dev.regula.api.tensor.Tensor;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -52,6 +54,9 @@ public final class SoftWeightSharing implements LearnableRegularizer {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double ADAM_EPS = 1e-8;
+    /** The own parameters' names, in the order of {@link #moment1} and {@link #moment2}. */
+    private static final String NAME = "soft-weight-sharing";
+    private static final String[] OWN_NAMES = {"means", "log_precisions", "logits"};
 
     private final Schedule lambda;
     private final int k;
@@ -100,9 +105,9 @@ public final class SoftWeightSharing implements LearnableRegularizer {
         this.gammaRate = s.gammaRate();
         this.selector = Objects.requireNonNull(selector, "selector");
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.means = new Parameter(name(), "means", ParameterRole.OTHER, Tensor.zeros(k));
-        this.logPrecisions = new Parameter(name(), "log_precisions", ParameterRole.OTHER, Tensor.zeros(k));
-        this.logits = new Parameter(name(), "logits", ParameterRole.OTHER, Tensor.zeros(k - 1));
+        this.means = new Parameter(name(), OWN_NAMES[0], ParameterRole.OTHER, Tensor.zeros(k));
+        this.logPrecisions = new Parameter(name(), OWN_NAMES[1], ParameterRole.OTHER, Tensor.zeros(k));
+        this.logits = new Parameter(name(), OWN_NAMES[2], ParameterRole.OTHER, Tensor.zeros(k - 1));
         this.moment1 = new double[][] {new double[k], new double[k], new double[k - 1]};
         this.moment2 = new double[][] {new double[k], new double[k], new double[k - 1]};
         if (initRange > 0) initialize(initRange);
@@ -117,7 +122,7 @@ public final class SoftWeightSharing implements LearnableRegularizer {
 
     @Override
     public String name() {
-        return "soft-weight-sharing";
+        return NAME;
     }
 
     @Override
@@ -245,6 +250,85 @@ public final class SoftWeightSharing implements LearnableRegularizer {
         }
         means.value().set(0, 0f);
         zeroOwnGradients();
+    }
+
+    /**
+     * The own Adam's state, exactly: {@code updates} (the step count of the bias correction) and
+     * {@code moment1.<parameter>}, {@code moment2.<parameter>} for means, log_precisions and logits,
+     * comma-separated {@link Double#toString} values. Empty with {@code own_optimizer=sgd}.
+     */
+    @Override
+    public Map<String, String> ownOptimizerState() {
+        if (!adam) return Map.of();
+        Map<String, String> state = new LinkedHashMap<>();
+        state.put("updates", Long.toString(updates));
+        for (int t = 0; t < OWN_NAMES.length; t++) {
+            state.put("moment1." + OWN_NAMES[t], join(moment1[t]));
+            state.put("moment2." + OWN_NAMES[t], join(moment2[t]));
+        }
+        return state;
+    }
+
+    /** @throws IllegalArgumentException naming the key that is unknown, missing or malformed */
+    @Override
+    public void restoreOwnOptimizerState(Map<String, String> state) {
+        if (state.isEmpty()) return;
+        Map<String, String> expected = ownOptimizerState();
+        if (!expected.keySet().equals(state.keySet())) {
+            throw new IllegalArgumentException(NAME + ": optimizer state keys " + state.keySet() + " do not match the expected "
+                    + expected.keySet() + " (own_optimizer=" + (adam ? "adam" : "sgd") + ", components=" + k + ")");
+        }
+        long restoredUpdates = parseUpdates(state.get("updates"));
+        double[][] m1 = new double[OWN_NAMES.length][];
+        double[][] m2 = new double[OWN_NAMES.length][];
+        for (int t = 0; t < OWN_NAMES.length; t++) {
+            m1[t] = split("moment1." + OWN_NAMES[t], state.get("moment1." + OWN_NAMES[t]), moment1[t].length);
+            m2[t] = split("moment2." + OWN_NAMES[t], state.get("moment2." + OWN_NAMES[t]), moment2[t].length);
+        }
+        for (int t = 0; t < OWN_NAMES.length; t++) {
+            System.arraycopy(m1[t], 0, moment1[t], 0, m1[t].length);
+            System.arraycopy(m2[t], 0, moment2[t], 0, m2[t].length);
+        }
+        updates = restoredUpdates;
+    }
+
+    private static String join(double[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) sb.append(',');
+            sb.append(values[i]);
+        }
+        return sb.toString();
+    }
+
+    private static long parseUpdates(String text) {
+        try {
+            long u = Long.parseLong(text);
+            if (u >= 0) return u;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(NAME + ": optimizer state 'updates' must be an integer >= 0, got '" + text + "'");
+    }
+
+    private static double[] split(String key, String text, int length) {
+        String[] parts = text.isEmpty() ? new String[0] : text.split(",", -1);
+        if (parts.length != length) {
+            throw new IllegalArgumentException(NAME + ": optimizer state '" + key + "' must hold " + length + " numbers, got "
+                    + parts.length);
+        }
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            try {
+                out[i] = Double.parseDouble(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(NAME + ": optimizer state '" + key + "' has a malformed number '" + parts[i] + "'");
+            }
+            if (!Double.isFinite(out[i])) {
+                throw new IllegalArgumentException(NAME + ": optimizer state '" + key + "' has a non-finite number '" + parts[i] + "'");
+            }
+        }
+        return out;
     }
 
     private void zeroOwnGradients() {

@@ -13,6 +13,8 @@ import dev.regula.api.spec.SpecException;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.testing.GradientCheck;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SoftWeightSharingTest {
@@ -116,6 +118,54 @@ class SoftWeightSharingTest {
             assertEquals(0f, r.ownParameters().get(0).value().get(0), "μ₀ stays 0");
             assertEquals(0.99, r.mixingProportions()[0], 1e-9, "π₀ stays fixed");
         }
+    }
+
+    @Test
+    void ownAdamStateRestoredIntoAFreshInstanceContinuesBitIdentically() {
+        String spec = "soft-weight-sharing(lambda=0.1, components=4, lr_means=1e-3, lr_log_precisions=1e-2, lr_logits=1e-2)";
+        SoftWeightSharing whole = create(spec);
+        Parameter p = weight(5, 1f);
+        for (int step = 0; step < 3; step++) {
+            whole.apply(p, ctx);
+            whole.updateOwnParameters(ctx);
+        }
+        SoftWeightSharing resumed = create(spec);
+        for (int t = 0; t < 3; t++) resumed.ownParameters().get(t).value().copyFrom(whole.ownParameters().get(t).value());
+        resumed.restoreOwnOptimizerState(whole.ownOptimizerState());
+        assertEquals(whole.ownOptimizerState(), resumed.ownOptimizerState());
+        assertEquals("3", whole.ownOptimizerState().get("updates"));
+        for (SoftWeightSharing r : new SoftWeightSharing[] {whole, resumed}) {
+            for (int step = 0; step < 3; step++) {
+                r.apply(p, ctx);
+                r.updateOwnParameters(ctx);
+            }
+        }
+        for (int t = 0; t < 3; t++) {
+            assertArrayEquals(whole.ownParameters().get(t).value().data(), resumed.ownParameters().get(t).value().data(), 0f);
+        }
+    }
+
+    @Test
+    void badOwnOptimizerStateIsRefusedNamingTheKey() {
+        SoftWeightSharing r = create("soft-weight-sharing(lambda=0.1, components=4)");
+        Map<String, String> good = r.ownOptimizerState();
+        assertEquals(Set.of("updates", "moment1.means", "moment1.log_precisions", "moment1.logits", "moment2.means",
+                "moment2.log_precisions", "moment2.logits"), good.keySet());
+        Map<String, String> shortMoment = new java.util.HashMap<>(good);
+        shortMoment.put("moment2.logits", "0.0,0.0");
+        assertEquals("soft-weight-sharing: optimizer state 'moment2.logits' must hold 3 numbers, got 2",
+                assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(shortMoment)).getMessage());
+        Map<String, String> badNumber = new java.util.HashMap<>(good);
+        badNumber.put("moment1.means", "0.0,x,0.0,0.0");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(badNumber)).getMessage()
+                .contains("'moment1.means' has a malformed number 'x'"));
+        Map<String, String> badCount = new java.util.HashMap<>(good);
+        badCount.put("updates", "-1");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(badCount)).getMessage()
+                .contains("'updates' must be an integer >= 0, got '-1'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(Map.of("updates", "1")))
+                .getMessage().contains("do not match the expected"));
+        assertEquals(Map.of(), create("soft-weight-sharing(lambda=0.1, own_optimizer=sgd)").ownOptimizerState());
     }
 
     @Test
