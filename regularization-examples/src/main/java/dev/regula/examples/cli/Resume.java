@@ -135,8 +135,14 @@ final class Resume {
         }
         for (int i = 0; i < regularizers.size(); i++) {
             if (!(regularizers.get(i) instanceof LearnableRegularizer learnable)) continue;
+            Map<String, String> saved = byIndex.getOrDefault(i, Map.of());
+            if (saved.isEmpty() && !learnable.ownOptimizerState().isEmpty()) {
+                System.getLogger(Resume.class.getName()).log(System.Logger.Level.WARNING, "--resume: the checkpoint " + file
+                        + " holds no optimizer state of " + learnable.name() + " (written by an older version): it restarts"
+                        + " from zero, so the resumed run will not end bit-identical to an uninterrupted one");
+            }
             try {
-                learnable.restoreOwnOptimizerState(byIndex.getOrDefault(i, Map.of()));
+                learnable.restoreOwnOptimizerState(saved);
             } catch (IllegalArgumentException bad) {
                 throw new IllegalArgumentException("--resume: the checkpoint " + file + ": " + bad.getMessage(), bad);
             }

@@ -143,6 +143,24 @@ class RegulaCommandTest {
         assertResumeIsBitIdentical("soft-weight-sharing(lambda=1e-3, components=4)", "whole-sws", "split-sws");
     }
 
+    @Test
+    void resumeRefusesRegularizerStateThatMatchesNoLearnableRegularizer() throws IOException {
+        Path csv = blobsCsv(60);
+        Path out = dir.resolve("stray-state");
+        String[] common = {"train", "--csv", csv.toString(), "--model", "mlp(hidden=4)", "--reg", "dropout(p=0.2)", "--threads", "1",
+                "--out", out.toString()};
+        assertEquals(0, run(concat(common, "--epochs", "1")).code());
+        Path file = out.resolve(TrainCommand.CHECKPOINT);
+        dev.regula.core.checkpoint.Safetensors.Contents c = dev.regula.core.checkpoint.Safetensors.read(file);
+        Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        meta.put("regularizer/0/updates", "3");
+        dev.regula.core.checkpoint.Safetensors.write(file, c.tensors(), meta);
+        Run resumed = run(concat(common, "--epochs", "2", "--resume"));
+        assertEquals(2, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("has regularizer state 'regularizer/0/updates' that matches no learnable regularizer"),
+                resumed.err());
+    }
+
     private void assertResumeIsBitIdentical(String reg, String wholeDir, String splitDir) throws IOException {
         Path csv = blobsCsv(120);
         String[] common = {"train", "--csv", csv.toString(), "--model", "mlp(hidden=8)", "--reg", reg, "--optimizer",

@@ -54,8 +54,8 @@ public final class SoftWeightSharing implements LearnableRegularizer {
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double ADAM_EPS = 1e-8;
-    /** The own parameters' names, in the order of {@link #moment1} and {@link #moment2}. */
     private static final String NAME = "soft-weight-sharing";
+    /** The own parameters' names, in the order of {@link #moment1} and {@link #moment2}. */
     private static final String[] OWN_NAMES = {"means", "log_precisions", "logits"};
 
     private final Schedule lambda;
@@ -276,7 +276,7 @@ public final class SoftWeightSharing implements LearnableRegularizer {
         Map<String, String> expected = ownOptimizerState();
         if (!expected.keySet().equals(state.keySet())) {
             throw new IllegalArgumentException(NAME + ": optimizer state keys " + state.keySet() + " do not match the expected "
-                    + expected.keySet() + " (own_optimizer=" + (adam ? "adam" : "sgd") + ", components=" + k + ")");
+                    + expected.keySet() + " (own_optimizer=" + (adam ? "adam" : "sgd") + ")");
         }
         long restoredUpdates = parseUpdates(state.get("updates"));
         double[][] m1 = new double[OWN_NAMES.length][];
@@ -290,6 +290,7 @@ public final class SoftWeightSharing implements LearnableRegularizer {
             System.arraycopy(m2[t], 0, moment2[t], 0, m2[t].length);
         }
         updates = restoredUpdates;
+        if (updates > 0) initialized = true; // the saved run had set its prior up: keep the restored one
     }
 
     private static String join(double[] values) {
