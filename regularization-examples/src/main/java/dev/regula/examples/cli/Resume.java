@@ -42,16 +42,14 @@ final class Resume {
         Map<String, Tensor> extra = new LinkedHashMap<>(trainer.config().optimizer().state());
         List<Regularizer> regularizers = trainer.config().regularizers();
         for (int i = 0; i < regularizers.size(); i++) {
-            if (!(regularizers.get(i) instanceof AnchoredRegularizer anchored)) continue;
-            for (Parameter p : trainer.model().parameters()) {
-                int index = i;
-                anchored.anchor(p.name()).ifPresent(t -> extra.put(ANCHOR_PREFIX + index + "/" + p.name(), t));
+            int index = i;
+            if (regularizers.get(i) instanceof AnchoredRegularizer anchored) {
+                for (Parameter p : trainer.model().parameters()) {
+                    anchored.anchor(p.name()).ifPresent(t -> extra.put(ANCHOR_PREFIX + index + "/" + p.name(), t));
+                }
             }
-        }
-        for (int i = 0; i < regularizers.size(); i++) {
-            if (!(regularizers.get(i) instanceof LearnableRegularizer learnable)) continue;
-            for (Map.Entry<String, String> e : learnable.ownOptimizerState().entrySet()) {
-                meta.put(REGULARIZER_STATE_PREFIX + i + "/" + e.getKey(), e.getValue());
+            if (regularizers.get(i) instanceof LearnableRegularizer learnable) {
+                learnable.ownOptimizerState().forEach((key, value) -> meta.put(REGULARIZER_STATE_PREFIX + index + "/" + key, value));
             }
         }
         Checkpoint.save(file, trainer.pipeline().allParameters(), extra, meta);
@@ -103,14 +101,9 @@ final class Resume {
                 optimizerState.put(e.getKey(), e.getValue());
                 continue;
             }
-            String rest = e.getKey().substring(ANCHOR_PREFIX.length());
-            int slash = rest.indexOf('/');
-            int index = slash > 0 ? parseIndex(rest.substring(0, slash)) : -1;
-            if (index < 0 || index >= regularizers.size() || !(regularizers.get(index) instanceof AnchoredRegularizer anchored)) {
-                throw new IllegalArgumentException("--resume: the checkpoint " + file + " has anchor state '" + e.getKey()
-                        + "' that matches no anchored regularizer of this run; use the same --reg settings to resume");
-            }
-            anchored.setAnchor(rest.substring(slash + 1), e.getValue());
+            RegularizerKey key = regularizerKey(file, e.getKey(), ANCHOR_PREFIX, regularizers, AnchoredRegularizer.class, "anchor",
+                    "anchored");
+            ((AnchoredRegularizer) regularizers.get(key.index())).setAnchor(key.rest(), e.getValue());
         }
         // after the anchors: a learnable anchor's own parameters exist only once it is set
         c.restoreInto(trainer.pipeline().allParameters());
@@ -124,14 +117,9 @@ final class Resume {
         Map<Integer, Map<String, String>> byIndex = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : c.metadata().entrySet()) {
             if (!e.getKey().startsWith(REGULARIZER_STATE_PREFIX)) continue;
-            String rest = e.getKey().substring(REGULARIZER_STATE_PREFIX.length());
-            int slash = rest.indexOf('/');
-            int index = slash > 0 ? parseIndex(rest.substring(0, slash)) : -1;
-            if (index < 0 || index >= regularizers.size() || !(regularizers.get(index) instanceof LearnableRegularizer)) {
-                throw new IllegalArgumentException("--resume: the checkpoint " + file + " has regularizer state '" + e.getKey()
-                        + "' that matches no learnable regularizer of this run; use the same --reg settings to resume");
-            }
-            byIndex.computeIfAbsent(index, i -> new LinkedHashMap<>()).put(rest.substring(slash + 1), e.getValue());
+            RegularizerKey key = regularizerKey(file, e.getKey(), REGULARIZER_STATE_PREFIX, regularizers,
+                    LearnableRegularizer.class, "regularizer", "learnable");
+            byIndex.computeIfAbsent(key.index(), i -> new LinkedHashMap<>()).put(key.rest(), e.getValue());
         }
         for (int i = 0; i < regularizers.size(); i++) {
             if (!(regularizers.get(i) instanceof LearnableRegularizer learnable)) continue;
@@ -147,6 +135,28 @@ final class Resume {
                 throw new IllegalArgumentException("--resume: the checkpoint " + file + ": " + bad.getMessage(), bad);
             }
         }
+    }
+
+    /** A checkpoint key {@code <prefix><index of the regularizer>/<rest>}, split. */
+    private record RegularizerKey(int index, String rest) {
+    }
+
+    /**
+     * Splits a checkpoint key {@code <prefix><index>/<rest>} and checks that the index names a
+     * regularizer of this run of the given kind.
+     *
+     * @throws IllegalArgumentException naming the key and the kind if it does not
+     */
+    private static RegularizerKey regularizerKey(Path file, String key, String prefix, List<Regularizer> regularizers,
+                                                 Class<?> kind, String stateName, String kindName) {
+        String rest = key.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        int index = slash > 0 ? parseIndex(rest.substring(0, slash)) : -1;
+        if (index < 0 || index >= regularizers.size() || !kind.isInstance(regularizers.get(index))) {
+            throw new IllegalArgumentException("--resume: the checkpoint " + file + " has " + stateName + " state '" + key
+                    + "' that matches no " + kindName + " regularizer of this run; use the same --reg settings to resume");
+        }
+        return new RegularizerKey(index, rest.substring(slash + 1));
     }
 
     private static int parseIndex(String text) {
