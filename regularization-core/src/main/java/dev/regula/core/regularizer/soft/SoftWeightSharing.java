@@ -10,11 +10,13 @@ import dev.regula.api.schedule.Schedule;
 import dev.regula.api.spec.SpecArguments;
 import dev.regula.api.spec.SpecException;
 import dev.regula.api.tensor.Tensor;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Soft weight sharing (Nowlan &amp; Hinton 1992; Ullrich, Meeds &amp; Welling 2017): a Gaussian-mixture
@@ -293,13 +295,9 @@ public final class SoftWeightSharing implements LearnableRegularizer {
         if (updates > 0) initialized = true; // the saved run had set its prior up: keep the restored one
     }
 
+
     private static String join(double[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) sb.append(',');
-            sb.append(values[i]);
-        }
-        return sb.toString();
+        return Arrays.stream(values).mapToObj(Double::toString).collect(Collectors.joining(","));
     }
 
     private static long parseUpdates(String text) {
