@@ -63,6 +63,9 @@ class RegulaCommandTest {
                 "--reg", "dropout(p=0.1)", "--epochs", "5", "--batch", "16", "--threads", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("epoch  5"), r.out());
+        String forced = System.getProperty("regula.kernels");
+        assertTrue(forced != null && r.out().matches("(?s).*, kernels " + forced + "[(,].*"),
+                "this module's two test runs force scalar and vector kernels; the run must use the forced ones:\n" + r.out());
         List<String> jsonl = Files.readAllLines(out.resolve("metrics.jsonl"));
         assertEquals(5, jsonl.size());
         assertTrue(jsonl.get(4).contains("\"penalties\":{\"l2(lambda=1e-3, on=weights)\""), jsonl.get(4));

@@ -13,7 +13,7 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.Regularizers;
 import dev.regula.api.spec.SpecException;
-import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.gan.testing.TestKernels;
 import dev.regula.core.layer.Dense;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.MeanSquaredError;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** The provider is found through ServiceLoader from the gan module, and core refuses the output penalty. */
 class PriorGuidedPenaltyProviderTest {
-    private static final StepContext CTX = new StepContext(Mode.TRAIN, 0, 0, 0.1, 1, new ScalarKernels());
+    private static final StepContext CTX = new StepContext(Mode.TRAIN, 0, 0, 0.1, 1, TestKernels.selected());
 
     @Test
     void foundBySpecWithDefaults() {
@@ -60,7 +60,7 @@ class PriorGuidedPenaltyProviderTest {
         assertTrue(e.getMessage().contains("prior-guided"), e.getMessage());
         assertTrue(e.getMessage().contains("no known kind"), e.getMessage());
         TrainingConfig config = TrainingConfig.builder().optimizer("sgd(lr=0.1)").loss(new MeanSquaredError())
-                .regularizer("prior-guided(lambda=1)").kernels(new ScalarKernels()).build();
+                .regularizer("prior-guided(lambda=1)").kernels(TestKernels.selected()).build();
         RegulaException t = assertThrows(RegulaException.class,
                 () -> new Trainer(new Sequential("m", new int[] {2}, new Dense("d", 2, 1, 1)), config));
         assertTrue(t.getMessage().contains("prior-guided"), t.getMessage());

@@ -10,14 +10,14 @@ import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.tensor.Tensor;
-import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.gan.testing.TestKernels;
 import dev.regula.gan.features.FaceFeatures;
 import dev.regula.gan.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
 class PriorGuidedPenaltyTest {
     private static StepContext at(long step) {
-        return new StepContext(Mode.TRAIN, step, 0, 2e-4, 42, new ScalarKernels());
+        return new StepContext(Mode.TRAIN, step, 0, 2e-4, 42, TestKernels.selected());
     }
 
     @Test

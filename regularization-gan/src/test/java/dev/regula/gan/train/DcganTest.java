@@ -9,7 +9,7 @@ import dev.regula.api.StepContext;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.api.tensor.Tensor;
-import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.gan.testing.TestKernels;
 import dev.regula.core.layer.ConvTranspose2d;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.layer.Upsample2d;
@@ -29,7 +29,7 @@ class DcganTest {
         assertArrayEquals(new int[] {3, size, size}, g.outputShape());
         assertArrayEquals(new int[] {3, size, size}, d.inputShape());
         assertArrayEquals(new int[] {1}, d.outputShape());
-        StepContext eval = StepContext.eval(new ScalarKernels());
+        StepContext eval = StepContext.eval(TestKernels.selected());
         Tensor x = g.forward(GanTrainer.latents(1, "t", 0, 2, 13), eval);
         assertArrayEquals(new int[] {2, 3, size, size}, x.shape());
         for (float v : x.data()) assertTrue(v > -1 && v < 1, "tanh output in (-1, 1): " + v);
@@ -84,7 +84,7 @@ class DcganTest {
         assertTrue(g.layers().stream().noneMatch(ConvTranspose2d.class::isInstance));
         long ups = g.layers().stream().filter(Upsample2d.class::isInstance).count();
         assertEquals(Integer.numberOfTrailingZeros(size / 4), ups);
-        Tensor x = g.forward(GanTrainer.latents(1, "t", 0, 2, 13), StepContext.eval(new ScalarKernels()));
+        Tensor x = g.forward(GanTrainer.latents(1, "t", 0, 2, 13), StepContext.eval(TestKernels.selected()));
         assertArrayEquals(new int[] {2, 3, size, size}, x.shape());
         for (float v : x.data()) assertTrue(v > -1 && v < 1, "tanh output in (-1, 1): " + v);
     }

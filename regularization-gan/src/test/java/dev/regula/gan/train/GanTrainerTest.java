@@ -12,7 +12,7 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.Regularizers;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.tensor.Tensor;
-import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.gan.testing.TestKernels;
 import dev.regula.gan.eval.GanEvaluator;
 import dev.regula.gan.faces.FaceDataset;
 import dev.regula.gan.faces.SyntheticFaces;
@@ -47,7 +47,7 @@ class GanTrainerTest {
                 .penalty(lambda == null ? null : new PriorGuidedPenalty(Schedule.constant(lambda), PHI))
                 .discriminatorRegularizers(dRegularizers.stream().map(Regularizers::create).toList())
                 .seed(seed)
-                .kernels(new ScalarKernels());
+                .kernels(TestKernels.selected());
     }
 
     /** Batch b: faces [b·n, (b+1)·n) of the first 64, cycling. */
@@ -165,7 +165,7 @@ class GanTrainerTest {
         ShapeMismatchException wrongPenalty = assertThrows(ShapeMismatchException.class,
                 () -> GanTrainer.builder(Dcgan.generator(32, LATENT, PHI.dimension(), WIDTH, 1), Dcgan.discriminator(32, WIDTH, 1))
                         .latent(LATENT).penalty(new PriorGuidedPenalty(Schedule.constant(1), PHI))
-                        .kernels(new ScalarKernels()).build());
+                        .kernels(TestKernels.selected()).build());
         assertTrue(wrongPenalty.getMessage().contains("16x16"), wrongPenalty.getMessage());
     }
 
@@ -176,7 +176,7 @@ class GanTrainerTest {
                 new dev.regula.core.layer.Dense("d_logit", 3 * SIZE * SIZE, 1, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GanTrainer.builder(Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, 1), d).latent(LATENT)
-                        .kernels(new ScalarKernels()).build());
+                        .kernels(TestKernels.selected()).build());
         assertTrue(e.getMessage().contains("BatchNorm"), e.getMessage());
     }
 

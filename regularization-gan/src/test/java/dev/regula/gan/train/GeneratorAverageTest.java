@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.regula.api.StepContext;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
-import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.gan.testing.TestKernels;
 import dev.regula.core.layer.Sequential;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -35,10 +35,10 @@ class GeneratorAverageTest {
         Sequential live = Dcgan.generator(16, 4, 3, 8, 1);
         GeneratorAverage avg = new GeneratorAverage(live, Dcgan.generator(16, 4, 3, 8, 1), 0.9);
         Tensor in = GanTrainer.latents(1, "t", 0, 3, 7);
-        live.forward(in, StepContext.eval(new ScalarKernels()));
+        live.forward(in, StepContext.eval(TestKernels.selected()));
         Dcgan.batchNorms(live).get(0).runningMean().data()[0] = 0.5f;
-        Tensor a = live.forward(in, StepContext.eval(new ScalarKernels()));
-        Tensor b = avg.generate(in, new ScalarKernels());
+        Tensor a = live.forward(in, StepContext.eval(TestKernels.selected()));
+        Tensor b = avg.generate(in, TestKernels.selected());
         assertArrayEquals(a.data(), b.data());
     }
 
