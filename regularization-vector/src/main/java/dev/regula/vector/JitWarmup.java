@@ -262,6 +262,12 @@ final class JitWarmup {
             k.reluBackward(len, a, g, b);
             k.dropout(len, 0.2f, round, a, b, mask);
             k.multiply(len, mask, g, b);
+            k.leakyRelu(len, 0.2f, mask, b);
+            k.leakyReluBackward(len, 0.2f, mask, g, b);
+            k.tanh(len, g, b);
+            k.tanhBackward(len, mask, g, b);
+            k.sigmoid(len, mask, b);
+            k.sigmoidBackward(len, mask, g, b);
             k.softmaxRows(rows, cols, a, b);
             k.axpy(len, 1e-4f, a, 0, g, 0);
             k.scale(len, 0.5f, g, 0);

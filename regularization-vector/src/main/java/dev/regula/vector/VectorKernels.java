@@ -322,6 +322,36 @@ final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void leakyRelu(int n, float slope, float[] x, float[] y) {
+        parallel(n, (from, to) -> Activations.leakyRelu(from, to, slope, x, y));
+    }
+
+    @Override
+    public void leakyReluBackward(int n, float slope, float[] x, float[] gOut, float[] gIn) {
+        parallel(n, (from, to) -> Activations.leakyReluBackward(from, to, slope, x, gOut, gIn));
+    }
+
+    @Override
+    public void tanh(int n, float[] x, float[] y) {
+        parallel(n, (from, to) -> Activations.tanh(from, to, x, y));
+    }
+
+    @Override
+    public void tanhBackward(int n, float[] y, float[] gOut, float[] gIn) {
+        parallel(n, (from, to) -> Activations.tanhBackward(from, to, y, gOut, gIn));
+    }
+
+    @Override
+    public void sigmoid(int n, float[] x, float[] y) {
+        parallel(n, (from, to) -> Activations.sigmoid(from, to, x, y));
+    }
+
+    @Override
+    public void sigmoidBackward(int n, float[] y, float[] gOut, float[] gIn) {
+        parallel(n, (from, to) -> Activations.sigmoidBackward(from, to, y, gOut, gIn));
+    }
+
+    @Override
     public void addRowVector(int rows, int cols, float[] bias, float[] out) {
         parallelRows(rows, cols, (from, to) -> addRowVectorPart(from, to, cols, bias, out));
     }

@@ -8,7 +8,8 @@ package dev.regula.api.kernels;
  * work on parts of tensors without copying. Implementations must be thread-safe and allocate
  * nothing per call in their hot loops. Results of a SIMD implementation may differ from the scalar
  * one only by floating-point reassociation (documented tolerance: relative 1e-5 for reductions
- * and GEMM on the sizes used in tests); random masks must be bit-identical.
+ * and GEMM on the sizes used in tests) and, for {@link #tanh} and {@link #sigmoid}, by the float
+ * approximation their documentation allows (2 ulps); random masks must be bit-identical.
  */
 public interface Kernels {
     /** @return a short name, e.g. {@code scalar} or {@code vector(AVX2 256-bit)} */
@@ -107,6 +108,92 @@ public interface Kernels {
 
     /** gIn = x &gt; 0 ? gOut : 0. @param n count @param x the forward input @param gOut ∂L/∂y @param gIn receives ∂L/∂x (may alias gOut) */
     void reluBackward(int n, float[] x, float[] gOut, float[] gIn);
+
+    /**
+     * The leaky rectifier y = x &gt; 0 ? x : slope·x (may alias). The default is the scalar
+     * reference; providers must give the same bits.
+     *
+     * @param n count
+     * @param slope the slope for x ≤ 0
+     * @param x input
+     * @param y output
+     */
+    default void leakyRelu(int n, float slope, float[] x, float[] y) {
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            y[i] = v > 0f ? v : slope * v;
+        }
+    }
+
+    /**
+     * gIn = x &gt; 0 ? gOut : slope·gOut (gIn may alias gOut). The default is the scalar reference;
+     * providers must give the same bits.
+     *
+     * @param n count
+     * @param slope the slope for x ≤ 0
+     * @param x the forward input
+     * @param gOut ∂L/∂y
+     * @param gIn receives ∂L/∂x
+     */
+    default void leakyReluBackward(int n, float slope, float[] x, float[] gOut, float[] gIn) {
+        for (int i = 0; i < n; i++) gIn[i] = x[i] > 0f ? gOut[i] : slope * gOut[i];
+    }
+
+    /**
+     * y = tanh(x) (may alias). The default rounds {@link Math#tanh} to float; a provider may use
+     * a float approximation within 2 ulps of it that keeps ±0, ±1 at ±∞, and NaN.
+     *
+     * @param n count
+     * @param x input
+     * @param y output
+     */
+    default void tanh(int n, float[] x, float[] y) {
+        for (int i = 0; i < n; i++) y[i] = (float) Math.tanh(x[i]);
+    }
+
+    /**
+     * gIn = gOut·(1 − y²), the derivative of tanh from its output (gIn may alias gOut). The default
+     * is the scalar reference; providers must give the same bits.
+     *
+     * @param n count
+     * @param y the forward output tanh(x)
+     * @param gOut ∂L/∂y
+     * @param gIn receives ∂L/∂x
+     */
+    default void tanhBackward(int n, float[] y, float[] gOut, float[] gIn) {
+        for (int i = 0; i < n; i++) gIn[i] = gOut[i] * (1f - y[i] * y[i]);
+    }
+
+    /**
+     * The logistic function y = σ(x) = 1/(1 + e^−x) (may alias), in the form that never overflows:
+     * with e = e^−|x|, 1/(1 + e) for x ≥ 0 and e/(1 + e) below. The default computes it in double
+     * and rounds to float; a provider may compute it in float within 2 ulps of that, keeping 0 at
+     * −∞, 1 at +∞ and NaN.
+     *
+     * @param n count
+     * @param x input
+     * @param y output
+     */
+    default void sigmoid(int n, float[] x, float[] y) {
+        for (int i = 0; i < n; i++) {
+            float v = x[i];
+            double e = Math.exp(-Math.abs((double) v));
+            y[i] = (float) (v >= 0f ? 1.0 / (1.0 + e) : e / (1.0 + e));
+        }
+    }
+
+    /**
+     * gIn = gOut·y·(1 − y), the derivative of σ from its output (gIn may alias gOut). The default
+     * is the scalar reference; providers must give the same bits.
+     *
+     * @param n count
+     * @param y the forward output σ(x)
+     * @param gOut ∂L/∂y
+     * @param gIn receives ∂L/∂x
+     */
+    default void sigmoidBackward(int n, float[] y, float[] gOut, float[] gIn) {
+        for (int i = 0; i < n; i++) gIn[i] = gOut[i] * y[i] * (1f - y[i]);
+    }
 
     /** out[r][c] += bias[c] for every row. @param rows rows @param cols columns @param bias vector of cols @param out matrix */
     void addRowVector(int rows, int cols, float[] bias, float[] out);

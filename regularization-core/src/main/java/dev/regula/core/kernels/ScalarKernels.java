@@ -6,7 +6,8 @@ import dev.regula.api.kernels.Kernels;
 /**
  * The portable reference {@link Kernels}: plain Java loops written so that the JIT can
  * auto-vectorise the inner ones (unit stride, no branches). Single-threaded, thread-safe,
- * allocation-free. Reductions accumulate in double.
+ * allocation-free. Reductions accumulate in double. The activation kernels (leaky ReLU, tanh,
+ * sigmoid and their derivatives) and the other defaults are {@link Kernels}' own reference loops.
  */
 public final class ScalarKernels implements Kernels {
     /** Creates the kernels. */

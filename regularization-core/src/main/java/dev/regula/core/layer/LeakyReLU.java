@@ -38,15 +38,12 @@ public final class LeakyReLU extends Elementwise {
 
     @Override
     void apply(float[] x, float[] y, Tensor input, Kernels k) {
-        for (int i = 0; i < x.length; i++) {
-            float v = x[i];
-            y[i] = v > 0f ? v : slope * v;
-        }
+        k.leakyRelu(input.size(), slope, x, y);
     }
 
     @Override
     void gradient(float[] x, float[] y, float[] g, float[] gin, Tensor input, Kernels k) {
-        for (int i = 0; i < x.length; i++) gin[i] = x[i] > 0f ? g[i] : slope * g[i];
+        k.leakyReluBackward(input.size(), slope, x, g, gin);
     }
 
     @Override

@@ -5,8 +5,8 @@ import dev.regula.api.tensor.Tensor;
 
 /**
  * The logistic function σ(x) = 1/(1 + e^−x), element-wise on a batch of any shape, computed
- * without overflow for large |x|; backward uses y·(1 − y). An {@linkplain #isActivation() activation}.
- * EVAL forwards change no state.
+ * without overflow for large |x| ({@link Kernels#sigmoid}); backward uses y·(1 − y). An
+ * {@linkplain #isActivation() activation}. EVAL forwards change no state.
  */
 public final class Sigmoid extends Elementwise {
     /** @param name the layer name, unique in the model */
@@ -16,26 +16,16 @@ public final class Sigmoid extends Elementwise {
 
     @Override
     void apply(float[] x, float[] y, Tensor input, Kernels k) {
-        for (int i = 0; i < x.length; i++) y[i] = sigmoid(x[i]);
+        k.sigmoid(input.size(), x, y);
     }
 
     @Override
     void gradient(float[] x, float[] y, float[] g, float[] gin, Tensor input, Kernels k) {
-        for (int i = 0; i < x.length; i++) gin[i] = g[i] * y[i] * (1f - y[i]);
+        k.sigmoidBackward(input.size(), y, g, gin);
     }
 
     @Override
     public boolean isActivation() {
         return true;
-    }
-
-    /**
-     * @param x a value
-     * @return σ(x), evaluated so that e^x never overflows
-     */
-    static float sigmoid(float x) {
-        if (x >= 0f) return (float) (1.0 / (1.0 + Math.exp(-x)));
-        double e = Math.exp(x);
-        return (float) (e / (1.0 + e));
     }
 }

@@ -195,13 +195,7 @@ public final class AttributeClassifier {
                 System.arraycopy(logits.forward(x, ctx).data(), 0, prob.data(), from * attributes, (to - from) * attributes);
             }
         }
-        if (withLogits) {
-            float[] z = prob.data();
-            for (int i = 0; i < z.length; i++) {
-                double v = z[i];
-                z[i] = (float) (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
-            }
-        }
+        if (withLogits) kernels.sigmoid(prob.size(), prob.data(), prob.data());
         return new Pass(emb, prob);
     }
 

@@ -1,0 +1,182 @@
+package dev.regula.vector;
+
+import static dev.regula.vector.KernelsTestSupport.data;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.regula.api.kernels.Kernels;
+import dev.regula.core.kernels.ScalarKernels;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The SIMD activation kernels against the scalar reference: leaky ReLU and the derivatives of all
+ * three activations bit-identical, tanh and σ within {@link #MAX_ULPS} ulps, with ±0, ±∞ and NaN
+ * exactly as the reference gives them; no element beyond n is written.
+ */
+class ActivationKernelsTest {
+    /** The tolerance {@link Kernels#tanh} and {@link Kernels#sigmoid} allow a provider. */
+    static final int MAX_ULPS = 2;
+
+    private final Kernels scalar = new ScalarKernels();
+
+    static IntStream sizes() {
+        return KernelsTestSupport.sizes();
+    }
+
+    /** data() spread over ±12, where tanh and σ saturate, with one value beyond n that must stay. */
+    private static float[] wide(Random rnd, int n) {
+        float[] x = Arrays.copyOf(data(rnd, n), n + 1);
+        for (int i = 0; i < n; i++) x[i] *= 4;
+        x[n] = 12345f;
+        return x;
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void leakyReluAndTheDerivativesAreBitIdenticalIncludingInPlace(int n) {
+        Kernels v = KernelsTestSupport.vector(2);
+        Random rnd = new Random(31L * n + 1);
+        float[] x = wide(rnd, n);
+        float[] gOut = wide(rnd, n);
+        float[] y = wide(rnd, n);
+
+        assertSame(n, "leakyRelu", (k, out) -> k.leakyRelu(n, 0.2f, x, out), v);
+        assertSame(n, "leakyReluBackward", (k, out) -> k.leakyReluBackward(n, 0.2f, x, gOut, out), v);
+        assertSame(n, "tanhBackward", (k, out) -> k.tanhBackward(n, y, gOut, out), v);
+        assertSame(n, "sigmoidBackward", (k, out) -> k.sigmoidBackward(n, y, gOut, out), v);
+
+        float[] inPlace = x.clone();
+        float[] inPlaceScalar = x.clone();
+        v.leakyRelu(n, 0.01f, inPlace, inPlace);
+        scalar.leakyRelu(n, 0.01f, inPlaceScalar, inPlaceScalar);
+        assertArrayEquals(inPlaceScalar, inPlace, "leakyRelu in place");
+        for (String kernel : new String[] {"leakyReluBackward", "tanhBackward", "sigmoidBackward"}) {
+            float[] g = gOut.clone();
+            float[] gScalar = gOut.clone();
+            backward(v, kernel, n, x, y, g);
+            backward(scalar, kernel, n, x, y, gScalar);
+            assertArrayEquals(gScalar, g, kernel + " with gIn = gOut");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sizes")
+    void tanhAndSigmoidAreWithinTwoUlpsIncludingInPlace(int n) {
+        Kernels v = KernelsTestSupport.vector(2);
+        float[] x = wide(new Random(17L * n + 3), n);
+        assertWithinUlps(n, "tanh", x, (k, in, out) -> k.tanh(n, in, out), v);
+        assertWithinUlps(n, "sigmoid", x, (k, in, out) -> k.sigmoid(n, in, out), v);
+    }
+
+    @Test
+    void specialValuesAreExactlyTheReferences() {
+        Kernels v = KernelsTestSupport.vector(2);
+        float[] x = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-30f, -1e-30f,
+            9f, -9f, 20f, -20f, 50f, -50f, 88f, -88f, 100f, -100f, Float.MAX_VALUE, -Float.MAX_VALUE};
+        for (int n : new int[] {x.length, 3}) { // whole vectors and tails, in every lane position
+            for (int shift = 0; shift < x.length; shift++) {
+                float[] shifted = new float[n];
+                for (int i = 0; i < n; i++) shifted[i] = x[(i + shift) % x.length];
+                int len = n;
+                assertWithinUlps(n, "tanh", Arrays.copyOf(shifted, n + 1), (k, in, out) -> k.tanh(len, in, out), v);
+                assertWithinUlps(n, "sigmoid", Arrays.copyOf(shifted, n + 1), (k, in, out) -> k.sigmoid(len, in, out), v);
+            }
+        }
+        float[] y = new float[6];
+        v.tanh(6, new float[] {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 30f}, y);
+        assertArrayEquals(new float[] {0f, -0f, 1f, -1f, Float.NaN, 1f}, y, "tanh of ±0, ±∞, NaN, 30");
+        v.sigmoid(6, new float[] {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 30f}, y);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 1f, 0f, Float.NaN, 1f}, y, "sigmoid of ±0, ±∞, NaN, 30");
+    }
+
+    /**
+     * The checks above run mostly before C2 has compiled the kernels, when the Vector API computes
+     * each lane with {@link Math}; compiled, it calls the short vector math library instead. So
+     * this test calls the kernels until they are compiled, then checks values of every magnitude.
+     */
+    @Test
+    void tanhAndSigmoidAreWithinTwoUlpsOnceCompiled() {
+        Kernels v = KernelsTestSupport.vector(1);
+        Random rnd = new Random(5);
+        int n = 1027;
+        float[] x = new float[n + 1];
+        for (int i = 0; i < n; i++) x[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(9) - 6));
+        float[] specials = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, 1e-40f, -1e-40f,
+            88f, -88f, 100f, -100f, Float.MAX_VALUE, -Float.MAX_VALUE};
+        System.arraycopy(specials, 0, x, n - specials.length, specials.length); // in the masked tail too
+        float[] sink = new float[n + 1];
+        for (int round = 0; round < 30_000; round++) {
+            v.tanh(n, x, sink);
+            v.sigmoid(n, x, sink);
+        }
+        assertWithinUlps(n, "tanh, compiled", x, (k, in, out) -> k.tanh(n, in, out), v);
+        assertWithinUlps(n, "sigmoid, compiled", x, (k, in, out) -> k.sigmoid(n, in, out), v);
+    }
+
+    private interface Into {
+        void run(Kernels k, float[] out);
+    }
+
+    private interface Map {
+        void run(Kernels k, float[] in, float[] out);
+    }
+
+    private void assertSame(int n, String kernel, Into call, Kernels v) {
+        float[] out = new float[n + 1];
+        float[] outScalar = new float[n + 1];
+        out[n] = outScalar[n] = 7f;
+        call.run(v, out);
+        call.run(scalar, outScalar);
+        assertArrayEquals(outScalar, out, kernel);
+    }
+
+    private static void backward(Kernels k, String kernel, int n, float[] x, float[] y, float[] g) {
+        switch (kernel) {
+            case "leakyReluBackward" -> k.leakyReluBackward(n, 0.2f, x, g, g);
+            case "tanhBackward" -> k.tanhBackward(n, y, g, g);
+            default -> k.sigmoidBackward(n, y, g, g);
+        }
+    }
+
+    /** Out of place and in place; the element after n keeps its value. */
+    private void assertWithinUlps(int n, String kernel, float[] x, Map call, Kernels v) {
+        float[] expected = new float[n + 1];
+        float[] actual = new float[n + 1];
+        expected[n] = actual[n] = 7f;
+        call.run(scalar, x, expected);
+        call.run(v, x, actual);
+        compare(kernel, x, expected, actual);
+        float[] inPlace = x.clone();
+        call.run(v, inPlace, inPlace);
+        float[] expectedInPlace = Arrays.copyOf(expected, n + 1);
+        expectedInPlace[n] = x[n];
+        compare(kernel + " in place", x, expectedInPlace, inPlace);
+    }
+
+    private static void compare(String kernel, float[] x, float[] expected, float[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            long ulps = ulpDistance(expected[i], actual[i]);
+            if (ulps > MAX_ULPS) {
+                fail(kernel + "(" + x[i] + ") at " + i + ": " + actual[i] + ", reference " + expected[i] + " (" + ulps + " ulps)");
+            }
+        }
+        assertEquals(expected.length, actual.length);
+    }
+
+    /** Distance in representable floats; NaN only matches NaN, +0 and −0 are 1 apart. */
+    private static long ulpDistance(float a, float b) {
+        if (Float.isNaN(a) || Float.isNaN(b)) return Float.isNaN(a) && Float.isNaN(b) ? 0 : Long.MAX_VALUE;
+        return Math.abs(ordered(a) - ordered(b));
+    }
+
+    private static long ordered(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        return bits >= 0 ? bits : (long) Integer.MIN_VALUE - bits - 1; // −0 → −1, below +0 → 0
+    }
+}
