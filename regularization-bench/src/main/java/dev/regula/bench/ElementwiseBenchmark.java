@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** Regularizer and optimizer kernels on n floats, scalar against SIMD (average time per call). */
+/** Regularizer, optimizer and activation kernels on n floats, scalar against SIMD (average time per call). */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -83,6 +83,27 @@ public class ElementwiseBenchmark {
     public float[] softThreshold() {
         k.softThreshold(n, 1e-9f, x, 0);
         return x;
+    }
+
+    /** @return tanh(x) */
+    @Benchmark
+    public float[] tanh() {
+        k.tanh(n, x, y);
+        return y;
+    }
+
+    /** @return σ(x) */
+    @Benchmark
+    public float[] sigmoid() {
+        k.sigmoid(n, x, y);
+        return y;
+    }
+
+    /** @return leaky ReLU's input gradient */
+    @Benchmark
+    public float[] leakyReluBackward() {
+        k.leakyReluBackward(n, 0.2f, x, g, y);
+        return y;
     }
 
     /** @return the parameters */
