@@ -104,7 +104,7 @@ class FoldedDecayTest {
                 List.of("l2(lambda=1e-2)", "l1(lambda=1e-3)"), List.of("l2(lambda=1e-2)", "l2(lambda=1e-3, on=all)"));
         for (List<String> specs : unfoldable) {
             Optimizer sgd = spy(Optimizers.create("sgd(lr=0.05, momentum=0.9)"));
-            List<Regularizer> regs = specs.stream().map(s -> (Regularizer) Regularizers.installed().parse(s)).toList();
+            List<Regularizer> regs = specs.stream().<Regularizer>map(s -> Regularizers.installed().parse(s)).toList();
             new RegularizationPipeline(parameters(), regs, sgd, true).update(GradientCheck.train());
             verify(sgd, never()).stepWithDecay(anyList(), any(), any());
             verify(sgd).step(anyList(), any());
