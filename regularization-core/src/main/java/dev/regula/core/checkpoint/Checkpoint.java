@@ -4,6 +4,7 @@ import dev.regula.api.CorruptDataException;
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.io.JsonText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class Checkpoint {
         StringBuilder names = new StringBuilder("[");
         for (String name : new TreeMap<>(extraState).keySet()) {
             if (names.length() > 1) names.append(',');
-            names.append(Json.quote(name));
+            names.append(JsonText.quote(name));
         }
         meta.put(EXTRA_STATE_KEY, names.append(']').toString());
         Safetensors.write(file, all, meta);

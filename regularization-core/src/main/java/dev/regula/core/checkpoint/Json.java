@@ -1,5 +1,6 @@
 package dev.regula.core.checkpoint;
 
+import dev.regula.core.io.JsonText;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON (RFC 8259) reader and string quoter for safetensors headers.
+ * A small strict JSON (RFC 8259) reader for safetensors headers (writing: {@link dev.regula.core.io.JsonText}).
  *
  * <p>Values map to {@link Map} (insertion-ordered, duplicate keys rejected), {@link List},
  * {@link String}, {@link BigDecimal}, {@link Boolean} and {@link #NULL}. Nesting is limited to
@@ -54,31 +55,6 @@ final class Json {
         return v;
     }
 
-    /**
-     * @param value any string
-     * @return the JSON string literal for it, with quotes
-     */
-    static String quote(String value) {
-        StringBuilder b = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                case '\b' -> b.append("\\b");
-                case '\f' -> b.append("\\f");
-                default -> {
-                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-                    else b.append(c);
-                }
-            }
-        }
-        return b.append('"').toString();
-    }
-
     private Object value(int depth) throws JsonException {
         if (depth >= MAX_DEPTH) throw error("nesting of at most " + MAX_DEPTH + " levels");
         if (pos >= s.length()) throw error("a value");
@@ -115,7 +91,7 @@ final class Json {
             skipWhitespace();
             Object v = value(depth + 1);
             if (m.putIfAbsent(key, v) != null) {
-                throw new JsonException("malformed JSON at character " + keyAt + ": duplicate key " + quote(key));
+                throw new JsonException("malformed JSON at character " + keyAt + ": duplicate key " + JsonText.quote(key));
             }
             skipWhitespace();
             char c = peek();

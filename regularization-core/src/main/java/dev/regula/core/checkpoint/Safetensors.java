@@ -2,6 +2,7 @@ package dev.regula.core.checkpoint;
 
 import dev.regula.api.CorruptDataException;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.io.JsonText;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -262,7 +263,7 @@ public final class Safetensors {
     }
 
     private static Entry entry(Path file, String name, Object value, long dataSize) {
-        String where = "tensor " + Json.quote(name);
+        String where = "tensor " + JsonText.quote(name);
         if (name.isEmpty()) throw corrupt(file, "tensor with an empty name");
         if (!(value instanceof Map<?, ?> m)) {
             throw corrupt(file, where + ": expected an object {dtype, shape, data_offsets}, found " + kind(value));
@@ -273,7 +274,7 @@ public final class Safetensors {
         try {
             dtype = Dtype.valueOf(dtName);
         } catch (IllegalArgumentException e) {
-            throw corrupt(file, where + ": unsupported dtype " + Json.quote(dtName) + ", expected one of "
+            throw corrupt(file, where + ": unsupported dtype " + JsonText.quote(dtName) + ", expected one of "
                     + Arrays.toString(Dtype.values()));
         }
         if (!(m.get("shape") instanceof List<?> dims)) {
@@ -314,8 +315,8 @@ public final class Safetensors {
         String previous = null;
         for (Entry e : byOffset) {
             if (e.begin < expected) {
-                throw corrupt(file, "tensors " + Json.quote(previous) + " and " + Json.quote(e.name)
-                        + " overlap: " + Json.quote(e.name) + " begins at " + e.begin + " before " + expected);
+                throw corrupt(file, "tensors " + JsonText.quote(previous) + " and " + JsonText.quote(e.name)
+                        + " overlap: " + JsonText.quote(e.name) + " begins at " + e.begin + " before " + expected);
             }
             if (e.begin > expected) {
                 throw corrupt(file, "gap in the data area: bytes [" + expected + ", " + e.begin + ") belong to no tensor");
@@ -383,12 +384,12 @@ public final class Safetensors {
     private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
         StringBuilder b = new StringBuilder("{");
         if (!metadata.isEmpty()) {
-            b.append(Json.quote(METADATA_KEY)).append(":{");
+            b.append(JsonText.quote(METADATA_KEY)).append(":{");
             boolean first = true;
             for (Map.Entry<String, String> e : metadata.entrySet()) {
                 if (!first) b.append(',');
                 first = false;
-                b.append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
+                b.append(JsonText.quote(e.getKey())).append(':').append(JsonText.quote(e.getValue()));
             }
             b.append('}');
         }
@@ -397,7 +398,7 @@ public final class Safetensors {
             if (b.length() > 1) b.append(',');
             Tensor t = e.getValue();
             long end = offset + 4L * t.size();
-            b.append(Json.quote(e.getKey())).append(":{\"dtype\":\"F32\",\"shape\":[");
+            b.append(JsonText.quote(e.getKey())).append(":{\"dtype\":\"F32\",\"shape\":[");
             int[] shape = t.shape();
             for (int i = 0; i < shape.length; i++) {
                 if (i > 0) b.append(',');
@@ -554,7 +555,7 @@ public final class Safetensors {
         if (v == null) return "no such key";
         if (v instanceof Map) return "an object";
         if (v instanceof List<?> l) return "an array of " + l.size();
-        if (v instanceof String s) return "the string " + Json.quote(s.length() > 40 ? s.substring(0, 37) + "..." : s);
+        if (v instanceof String s) return "the string " + JsonText.quote(s.length() > 40 ? s.substring(0, 37) + "..." : s);
         if (v instanceof BigDecimal d) return "the number " + d;
         if (v instanceof Boolean bool) return bool.toString();
         return "null";

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.regula.core.io.JsonText;
 import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,24 @@ class JsonTest {
     @Test
     void quoteRoundTripsAnyString() throws Exception {
         String s = "quote \" backslash \\ tab \t nl \n ctrl \u0001 unicode λ 😀";
-        assertEquals(s, Json.parse(Json.quote(s)));
+        assertEquals(s, Json.parse(JsonText.quote(s)));
+    }
+
+    @Test
+    void writtenTextParsesBackWithNonFiniteNumbersAsNull() throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name \"x\"\n", List.of(1, 2.5, -0.125f, true, "s"));
+        m.put("nested", Map.of("k", Arrays.asList(Double.NaN, Float.POSITIVE_INFINITY, null)));
+        m.put("other", new StringBuilder("as text"));
+        String text = JsonText.write(m);
+        assertEquals(1, text.lines().count());
+        Map<?, ?> back = (Map<?, ?>) Json.parse(text);
+        assertEquals(List.of(new BigDecimal("1"), new BigDecimal("2.5"), new BigDecimal("-0.125"), Boolean.TRUE, "s"),
+                back.get("name \"x\"\n"));
+        assertEquals(List.of(Json.NULL, Json.NULL, Json.NULL), ((Map<?, ?>) back.get("nested")).get("k"));
+        assertEquals("as text", back.get("other"));
+        assertEquals("null", JsonText.number(Double.NEGATIVE_INFINITY));
+        assertEquals("1.0E-9", JsonText.number(1e-9));
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.regula.examples.cli;
 
+import static dev.regula.core.io.JsonText.number;
+import static dev.regula.core.io.JsonText.quote;
+
 import dev.regula.core.io.AtomicFiles;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.ParameterStats;
@@ -93,16 +96,16 @@ final class MetricsLog implements AutoCloseable {
 
     void write(EpochMetrics m) {
         try {
-            json.write("{\"epoch\":" + m.epoch() + ",\"step\":" + m.step() + ",\"learning_rate\":" + num(m.learningRate())
-                    + ",\"train_loss\":" + num(m.trainLoss()) + ",\"train_accuracy\":" + num(m.trainAccuracy())
-                    + ",\"penalties\":" + object(m.penalties()) + ",\"val_loss\":" + num(m.validationLoss())
-                    + ",\"val_accuracy\":" + num(m.validationAccuracy()) + ",\"sparsity\":" + num(m.overallSparsity())
+            json.write("{\"epoch\":" + m.epoch() + ",\"step\":" + m.step() + ",\"learning_rate\":" + number(m.learningRate())
+                    + ",\"train_loss\":" + number(m.trainLoss()) + ",\"train_accuracy\":" + number(m.trainAccuracy())
+                    + ",\"penalties\":" + object(m.penalties()) + ",\"val_loss\":" + number(m.validationLoss())
+                    + ",\"val_accuracy\":" + number(m.validationAccuracy()) + ",\"sparsity\":" + number(m.overallSparsity())
                     + ",\"parameters\":{" + m.parameters().stream().map(MetricsLog::stats).collect(Collectors.joining(","))
-                    + "},\"skipped_steps\":" + m.skippedSteps() + ",\"seconds\":" + num(m.seconds()) + "}\n");
+                    + "},\"skipped_steps\":" + m.skippedSteps() + ",\"seconds\":" + number(m.seconds()) + "}\n");
             json.flush();
-            csv.write(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s,%s,%s,%s,%d,%s%n", m.epoch(), m.step(), num(m.learningRate()),
-                    num(m.trainLoss()), num(m.trainAccuracy()), num(m.totalPenalty()), num(m.validationLoss()),
-                    num(m.validationAccuracy()), num(m.overallSparsity()), m.skippedSteps(), num(m.seconds())));
+            csv.write(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s,%s,%s,%s,%d,%s%n", m.epoch(), m.step(), number(m.learningRate()),
+                    number(m.trainLoss()), number(m.trainAccuracy()), number(m.totalPenalty()), number(m.validationLoss()),
+                    number(m.validationAccuracy()), number(m.overallSparsity()), m.skippedSteps(), number(m.seconds())));
             csv.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics: " + e.getMessage(), e);
@@ -110,27 +113,13 @@ final class MetricsLog implements AutoCloseable {
     }
 
     private static String stats(ParameterStats p) {
-        return quote(p.name()) + ":{\"l2_norm\":" + num(p.l2Norm()) + ",\"max_abs\":" + num(p.maxAbs())
-                + ",\"sparsity\":" + num(p.sparsity()) + "}";
+        return quote(p.name()) + ":{\"l2_norm\":" + number(p.l2Norm()) + ",\"max_abs\":" + number(p.maxAbs())
+                + ",\"sparsity\":" + number(p.sparsity()) + "}";
     }
 
     private static String object(Map<String, Double> map) {
-        return map.entrySet().stream().map(e -> quote(e.getKey()) + ":" + num(e.getValue()))
+        return map.entrySet().stream().map(e -> quote(e.getKey()) + ":" + number(e.getValue()))
                 .collect(Collectors.joining(",", "{", "}"));
-    }
-
-    static String num(double v) {
-        return Double.isFinite(v) ? String.valueOf(v) : "null";
-    }
-
-    static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') sb.append('\\').append(c);
-            else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-            else sb.append(c);
-        }
-        return sb.append('"').toString();
     }
 
     @Override

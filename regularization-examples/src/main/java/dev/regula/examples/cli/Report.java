@@ -1,6 +1,7 @@
 package dev.regula.examples.cli;
 
 import dev.regula.core.io.AtomicFiles;
+import dev.regula.core.io.JsonText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,19 +50,19 @@ final class Report {
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (CompareCommand.Result r : results) {
             csv.append(csvCell(r.setting().label())).append(',').append(csvCell(String.join("; ", r.setting().specs()))).append(',')
-                    .append(String.join(",", MetricsLog.num(r.trainAccuracy()), MetricsLog.num(r.testAccuracy()), MetricsLog.num(r.gap()),
-                            MetricsLog.num(r.testLoss()), MetricsLog.num(r.sparsity()), MetricsLog.num(r.l2()), MetricsLog.num(r.l1()),
-                            MetricsLog.num(r.seconds())))
+                    .append(String.join(",", JsonText.number(r.trainAccuracy()), JsonText.number(r.testAccuracy()), JsonText.number(r.gap()),
+                            JsonText.number(r.testLoss()), JsonText.number(r.sparsity()), JsonText.number(r.l2()), JsonText.number(r.l1()),
+                            JsonText.number(r.seconds())))
                     .append('\n');
         }
         AtomicFiles.writeString(dir.resolve(CSV), csv.toString());
-        String json = results.stream().map(r -> "  {\"setting\":" + MetricsLog.quote(r.setting().label())
-                + ",\"regularizers\":" + r.setting().specs().stream().map(MetricsLog::quote).collect(Collectors.joining(",", "[", "]"))
-                + ",\"folder\":" + MetricsLog.quote(r.folder().getFileName().toString())
-                + ",\"train_accuracy\":" + MetricsLog.num(r.trainAccuracy()) + ",\"test_accuracy\":" + MetricsLog.num(r.testAccuracy())
-                + ",\"generalization_gap\":" + MetricsLog.num(r.gap()) + ",\"test_loss\":" + MetricsLog.num(r.testLoss())
-                + ",\"sparsity\":" + MetricsLog.num(r.sparsity()) + ",\"weight_l2\":" + MetricsLog.num(r.l2())
-                + ",\"weight_l1\":" + MetricsLog.num(r.l1()) + ",\"seconds\":" + MetricsLog.num(r.seconds()) + "}")
+        String json = results.stream().map(r -> "  {\"setting\":" + JsonText.quote(r.setting().label())
+                + ",\"regularizers\":" + r.setting().specs().stream().map(JsonText::quote).collect(Collectors.joining(",", "[", "]"))
+                + ",\"folder\":" + JsonText.quote(r.folder().getFileName().toString())
+                + ",\"train_accuracy\":" + JsonText.number(r.trainAccuracy()) + ",\"test_accuracy\":" + JsonText.number(r.testAccuracy())
+                + ",\"generalization_gap\":" + JsonText.number(r.gap()) + ",\"test_loss\":" + JsonText.number(r.testLoss())
+                + ",\"sparsity\":" + JsonText.number(r.sparsity()) + ",\"weight_l2\":" + JsonText.number(r.l2())
+                + ",\"weight_l1\":" + JsonText.number(r.l1()) + ",\"seconds\":" + JsonText.number(r.seconds()) + "}")
                 .collect(Collectors.joining(",\n", "[\n", "\n]\n"));
         AtomicFiles.writeString(dir.resolve(JSON), json);
     }

@@ -1,6 +1,7 @@
 package dev.regula.gan.train;
 
 import dev.regula.core.io.AtomicFiles;
+import dev.regula.core.io.JsonText;
 import dev.regula.gan.eval.GanScores;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -61,7 +62,7 @@ final class Ablation {
         for (CaseStudyResult.Run r : result.runs()) runs.add(scores(r.scores(), r.seconds(), r.lambda()));
         json.put("runs", runs);
         json.put("seconds", result.seconds());
-        AtomicFiles.writeString(dir.resolve("ablation.json"), json(json) + "\n");
+        AtomicFiles.writeString(dir.resolve("ablation.json"), JsonText.write(json) + "\n");
     }
 
     private static Map<String, Object> scores(GanScores s, double seconds, Double lambda) {
@@ -78,62 +79,5 @@ final class Ablation {
     private static void row(StringBuilder md, String name, GanScores s, double seconds) {
         md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.2f | %.4f | %s |%n", name, s.featureError(),
                 s.attributeAccuracy(), s.frechet(), s.kid(), Double.isNaN(seconds) ? "" : String.format(Locale.ROOT, "%.1f", seconds)));
-    }
-
-    /** Minimal JSON for maps, lists, strings, numbers (NaN and infinities as null) and booleans. */
-    static String json(Object value) {
-        StringBuilder sb = new StringBuilder();
-        append(sb, value);
-        return sb.toString();
-    }
-
-    private static void append(StringBuilder sb, Object v) {
-        switch (v) {
-            case null -> sb.append("null");
-            case Double d -> sb.append(Double.isFinite(d) ? d.toString() : "null");
-            case Float f -> sb.append(Float.isFinite(f) ? f.toString() : "null");
-            case Number n -> sb.append(n);
-            case Boolean b -> sb.append(b);
-            case Map<?, ?> m -> {
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    if (!first) sb.append(',');
-                    first = false;
-                    quote(sb, String.valueOf(e.getKey()));
-                    sb.append(':');
-                    append(sb, e.getValue());
-                }
-                sb.append('}');
-            }
-            case List<?> l -> {
-                sb.append('[');
-                for (int i = 0; i < l.size(); i++) {
-                    if (i > 0) sb.append(',');
-                    append(sb, l.get(i));
-                }
-                sb.append(']');
-            }
-            default -> quote(sb, v.toString());
-        }
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -7,6 +7,7 @@ import dev.regula.api.regularizer.Regularizers;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
+import dev.regula.core.io.JsonText;
 import dev.regula.core.layer.Sequential;
 import dev.regula.gan.celeba.CelebaLoader;
 import dev.regula.gan.eval.GanEvaluator;
@@ -167,7 +168,7 @@ public final class FaceCaseStudy {
                     listener.onEvaluation(lambda, done, last);
                 }
                 line.put("seconds", (System.nanoTime() - start) / 1e9);
-                metrics.write(Ablation.json(line));
+                metrics.write(JsonText.write(line));
                 metrics.write('\n');
                 metrics.flush();
             }
