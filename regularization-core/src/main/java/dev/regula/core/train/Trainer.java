@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.IntStream;
 
 /**
@@ -34,7 +35,11 @@ import java.util.stream.IntStream;
  *
  * <p>Thread safety: one {@link #fit} at a time (a second concurrent call fails with a clear
  * error); {@link #predict} and {@link #evaluate} run in EVAL mode and may be called from many
- * threads at once when no fit is running.
+ * threads at once when no fit is running. One evaluation at a time (the validation inside
+ * {@code fit}, or an {@code evaluate} call that finds none running) uses the layers' exclusive
+ * EVAL buffers and the trainer's reused batches; the others run shared EVAL forwards, which
+ * allocate their outputs. A model therefore belongs to one trainer: two trainers must not
+ * evaluate one model at the same time.
  */
 public final class Trainer {
     private final Model model;
@@ -50,14 +55,20 @@ public final class Trainer {
     private final Map<Integer, Dataset> batchBuffers = new HashMap<>();
     /**
      * The validation batches of each row count and the loss gradient, reused likewise by the
-     * validation inside {@link #fit}: allocating them anew every epoch made the first epochs'
-     * validation up to ten times slower on virtual machines, which fault on the first touch of
-     * every fresh heap page. Only the fitting thread touches them.
+     * exclusive evaluation (the validation inside {@link #fit}, or an uncontended
+     * {@link #evaluate}): allocating them anew every epoch made the first epochs' validation up to
+     * ten times slower on virtual machines, which fault on the first touch of every fresh heap
+     * page. Only the holder of {@link #exclusiveEvaluation} touches them.
      */
     private final Map<Integer, Dataset> validationBuffers = new HashMap<>();
     private final Map<Integer, Tensor> validationGradients = new HashMap<>();
-    /** 0, 1, …, n − 1 for the validation set's n examples. */
+    /** 0, 1, …, n − 1 for the largest set evaluated exclusively so far (a prefix serves smaller ones). */
     private int[] validationOrder = new int[0];
+    /**
+     * Held by the one evaluation that runs exclusive EVAL forwards and uses the validation buffers:
+     * the validation inside {@link #fit} waits for it, {@link #evaluate} takes it only when free.
+     */
+    private final ReentrantLock exclusiveEvaluation = new ReentrantLock();
     private long step;
     private int epoch;
     private volatile String stopReason;
@@ -215,7 +226,7 @@ public final class Trainer {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluate(validation, true);
+        Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : validate(validation);
         epoch++;
         StepContext end = new StepContext(Mode.TRAIN, step, epoch - 1, lr, config.seed(), config.kernels());
         Map<String, Double> penalties = pipeline.penalties(end);
@@ -226,21 +237,38 @@ public final class Trainer {
     }
 
     /**
-     * Mean data loss and accuracy in EVAL mode (no regularization noise).
+     * Mean data loss and accuracy in EVAL mode (no regularization noise). Uncontended, it reuses
+     * the buffers of the validation inside {@link #fit} (nothing is allocated per batch); while
+     * another thread evaluates, it allocates its own, so concurrent calls are safe.
      *
      * @param data the data
      * @return loss and accuracy (NaN accuracy for non-classification targets)
      */
     public Evaluation evaluate(Dataset data) {
         checkData(data, "evaluation");
-        return evaluate(data, false);
+        if (!exclusiveEvaluation.tryLock()) return evaluate(data, false);
+        try {
+            return evaluate(data, true);
+        } finally {
+            exclusiveEvaluation.unlock();
+        }
+    }
+
+    private Evaluation validate(Dataset validation) {
+        exclusiveEvaluation.lock();
+        try {
+            return evaluate(validation, true);
+        } finally {
+            exclusiveEvaluation.unlock();
+        }
     }
 
     /**
      * The evaluation itself. Shared: thread-safe, every batch and output a new tensor. Exclusive
-     * (the validation inside {@link #fit}, whose thread is then the model's only user): exclusive
-     * EVAL forwards, and the batches and loss gradients in buffers reused from batch to batch and
-     * epoch to epoch, so that validation allocates no buffers after its first epoch.
+     * (under {@link #exclusiveEvaluation}): exclusive EVAL forwards, and the batches and loss
+     * gradients in buffers reused from batch to batch and call to call, so that evaluating
+     * allocates no buffers after the first call; reusing them also spares the page faults of
+     * fresh heap memory, which made the first epochs' validation up to ten times slower.
      */
     private Evaluation evaluate(Dataset data, boolean exclusive) {
         int n = data.size();
@@ -250,7 +278,7 @@ public final class Trainer {
         boolean classification = data.labels().rank() == 1;
         Kernels kernels = config.kernels();
         StepContext ctx = exclusive ? StepContext.exclusiveEval(kernels) : StepContext.eval(kernels);
-        if (exclusive && validationOrder.length != n) validationOrder = IntStream.range(0, n).toArray();
+        if (exclusive && validationOrder.length < n) validationOrder = IntStream.range(0, n).toArray();
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
             Dataset part = exclusive ? reusedBatch(validationBuffers, data, validationOrder, from, to) : data.subset(from, to);
@@ -276,13 +304,18 @@ public final class Trainer {
      */
     private Dataset reusedBatch(Map<Integer, Dataset> buffers, Dataset data, int[] order, int from, int to) {
         Dataset batch = buffers.get(to - from);
-        if (batch == null) {
+        if (batch == null || !sameExampleShapes(batch.features(), data.features()) || !sameExampleShapes(batch.labels(), data.labels())) {
             batch = data.batch(order, from, to, config.kernels());
             buffers.put(batch.size(), batch);
         } else {
             data.batchInto(order, from, to, batch.features(), batch.labels(), config.kernels());
         }
         return batch;
+    }
+
+    /** @return whether the two tensors' examples (every dimension after the first) have one shape */
+    private static boolean sameExampleShapes(Tensor a, Tensor b) {
+        return Arrays.equals(a.shape(), 1, a.rank(), b.shape(), 1, b.rank());
     }
 
     /**

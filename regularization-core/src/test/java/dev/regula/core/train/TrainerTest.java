@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.api.NumericalFaultException;
+import dev.regula.api.StepContext;
+import dev.regula.api.model.Layer;
 import dev.regula.api.model.Model;
 import dev.regula.api.model.Models;
 import dev.regula.api.param.Parameter;
@@ -20,11 +22,14 @@ import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.SoftmaxCrossEntropy;
 import dev.regula.core.testing.RecordingIdentity;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +93,7 @@ class TrainerTest {
     }
 
     @Test
-    void validationInsideFitIsExclusiveAndThePublicEvaluationShared() {
+    void validationInsideFitAndAnUncontendedEvaluateAreExclusiveAndPredictShared() {
         RecordingIdentity recorder = new RecordingIdentity("recorder");
         Sequential net = new Sequential("net", new int[] {4}, new Dense("dense1", 4, 8, 1), new ReLU("relu1"), recorder,
                 new Dense("out", 8, 3, 2));
@@ -97,8 +102,109 @@ class TrainerTest {
         assertEquals(List.of(true, true, true, true, true, true), recorder.evalExclusive());
         recorder.evalExclusive().clear();
         t.evaluate(blobs(600, 2));
-        t.predict(blobs(10, 3).features());
-        assertEquals(List.of(false, false, false, false), recorder.evalExclusive());
+        t.predict(blobs(10, 3).features()); // returns its output, so it never lends out a reused buffer
+        assertEquals(List.of(true, true, true, false), recorder.evalExclusive());
+    }
+
+    @Test
+    void anEvaluateWhileAnotherRunsIsSharedAndBothGiveTheSameResult() throws Exception {
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch secondDone = new CountDownLatch(1);
+        List<Boolean> exclusive = Collections.synchronizedList(new ArrayList<>());
+        Layer gate = new Layer() {
+            @Override
+            public String name() {
+                return "gate";
+            }
+
+            @Override
+            public Tensor forward(Tensor input, StepContext ctx) {
+                exclusive.add(ctx.exclusive());
+                if (ctx.exclusive() && firstInside.getCount() == 1) {
+                    firstInside.countDown();
+                    try {
+                        assertTrue(secondDone.await(10, TimeUnit.SECONDS), "the second evaluate did not finish");
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                return input;
+            }
+
+            @Override
+            public Tensor backward(Tensor gradOutput, StepContext ctx) {
+                return gradOutput;
+            }
+
+            @Override
+            public int[] outputShape(int[] inputShape) {
+                return inputShape.clone();
+            }
+        };
+        Sequential net = new Sequential("net", new int[] {4}, new Dense("dense1", 4, 8, 1), gate, new Dense("out", 8, 3, 2));
+        Trainer t = new Trainer(net, config().build());
+        Dataset data = blobs(300, 2);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Trainer.Evaluation> first = pool.submit(() -> t.evaluate(data));
+            assertTrue(firstInside.await(10, TimeUnit.SECONDS));
+            Trainer.Evaluation second = t.evaluate(data); // the first holds the exclusive buffers
+            List<Boolean> seen = List.copyOf(exclusive);
+            secondDone.countDown();
+            assertEquals(List.of(true, false, false), seen, "the first call's first batch exclusive, then the second call's two shared");
+            Trainer.Evaluation firstResult = first.get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(true, false, false, true), exclusive);
+            assertEquals(firstResult.loss(), second.loss(), 0);
+            assertEquals(firstResult.accuracy(), second.accuracy(), 0);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void exclusiveEvaluationsOfDatasetsWithOtherExampleShapesGetTheirOwnBuffers() {
+        Sequential inner = new Sequential("net", new int[] {4}, new Dense("dense1", 4, 8, 1), new ReLU("relu1"),
+                new Dense("out", 8, 3, 2));
+        Model anyShape = new Model() { // takes any example shape of 4 values, as a user's model may
+            @Override
+            public List<Layer> layers() {
+                return inner.layers();
+            }
+
+            @Override
+            public int[] inputShape() {
+                return new int[] {4};
+            }
+
+            @Override
+            public String name() {
+                return "any-shape";
+            }
+
+            @Override
+            public Tensor forward(Tensor input, StepContext ctx) {
+                return inner.forward(Tensor.wrap(input.data(), input.dim(0), 4), ctx);
+            }
+
+            @Override
+            public Tensor backward(Tensor gradOutput, StepContext ctx) {
+                return inner.backward(gradOutput, ctx);
+            }
+
+            @Override
+            public int[] outputShape(int[] inputShape) {
+                return new int[] {3};
+            }
+        };
+        Trainer t = new Trainer(anyShape, config().build());
+        Dataset flat = blobs(300, 2);
+        Dataset square = new Dataset(Tensor.wrap(flat.features().data(), 300, 2, 2), flat.labels(), 3);
+        Trainer.Evaluation expected = t.evaluate(flat);
+        Trainer.Evaluation viaSquare = t.evaluate(square); // same row counts, other example shape
+        Trainer.Evaluation again = t.evaluate(flat);
+        assertEquals(expected.loss(), viaSquare.loss(), 0);
+        assertEquals(expected.loss(), again.loss(), 0);
+        assertEquals(expected.accuracy(), again.accuracy(), 0);
     }
 
     @Test
