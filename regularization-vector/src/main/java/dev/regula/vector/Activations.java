@@ -1,5 +1,6 @@
 package dev.regula.vector;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -11,13 +12,19 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Leaky ReLU and the three derivatives give the bits of {@link dev.regula.api.kernels.Kernels}'
  * scalar reference: the same operations in the same order, lane by lane, without fused
- * multiply-adds. tanh and σ use the Vector API's float {@code TANH} and {@code EXP} (short vector
- * math library calls on x86), within 2 ulps of the reference, which rounds a double result; their
- * last partial vector is computed with a mask rather than by a scalar loop, so every element gets
- * the same approximation wherever it sits in the array.
+ * multiply-adds. tanh and σ are computed in double from {@link DoubleExp} and rounded to float,
+ * within one ulp of the reference (which rounds {@link Math#tanh} or a double σ), and, like every
+ * kernel here, with the same bits before and after C2 compiles them, at every vector width and
+ * wherever an element sits in the array (the last partial vector is computed under a mask).
  */
 final class Activations {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Taylor coefficients of tanh x = x·(1 + TANH_3·x² + TANH_5·x⁴ + …). */
+    private static final DoubleVector TANH_3 = DoubleVector.broadcast(DoubleExp.D, -1.0 / 3);
+    private static final DoubleVector TANH_5 = DoubleVector.broadcast(DoubleExp.D, 2.0 / 15);
+    private static final DoubleVector MINUS_TWO = DoubleVector.broadcast(DoubleExp.D, -2);
+    /** Below this |x| tanh takes its series, whose next term, 17x⁶/315, is then under 1e-12 relative. */
+    private static final double SMALL = 0x1p-6;
 
     private Activations() {
     }
@@ -44,13 +51,31 @@ final class Activations {
     }
 
     static void tanh(int from, int to, float[] x, float[] y) {
-        int i = from;
-        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
-            FloatVector.fromArray(F, x, i).lanewise(VectorOperators.TANH).intoArray(y, i);
+        VectorSpecies<Float> fs = DoubleExp.F_OF_D;
+        if (fs == null) {
+            for (int i = from; i < to; i++) y[i] = (float) Math.tanh(x[i]);
+            return;
         }
-        if (i < to) {
-            VectorMask<Float> in = F.indexInRange(i, to);
-            FloatVector.fromArray(F, x, i, in).lanewise(VectorOperators.TANH).intoArray(y, i, in);
+        for (int i = from; i < to; i += fs.length()) {
+            // One loop body, no call of our own: C2 must inline all of it, or it boxes the vectors.
+            VectorMask<Float> in = fs.indexInRange(i, to);
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(fs, x, i, in).convertShape(VectorOperators.F2D, DoubleExp.D, 0);
+            DoubleVector ax = v.abs();
+            // e = e^−2|x|, see DoubleExp
+            DoubleVector a = ax.mul(MINUS_TWO).max(DoubleExp.MIN_ARGUMENT);
+            DoubleVector shifted = a.fma(DoubleExp.LOG2_E, DoubleExp.SHIFTER);
+            DoubleVector n = shifted.sub(DoubleExp.SHIFTER);
+            DoubleVector r = n.fma(DoubleExp.MINUS_LN2_LO, n.fma(DoubleExp.MINUS_LN2_HI, a));
+            DoubleVector e = r.fma(DoubleExp.C9, DoubleExp.C8).fma(r, DoubleExp.C7).fma(r, DoubleExp.C6).fma(r, DoubleExp.C5)
+                    .fma(r, DoubleExp.C4).fma(r, DoubleExp.C3).fma(r, DoubleExp.C2).fma(r, DoubleExp.ONE).fma(r, DoubleExp.ONE)
+                    .mul(DoubleExp.twoTo(shifted));
+            // tanh|x| = (1 − e)/(1 + e), or x·(1 − x²/3 + 2x⁴/15) below |x| = 2^−6 (truncation under 1e-12)
+            DoubleVector large = DoubleExp.ONE.sub(e).div(DoubleExp.ONE.add(e));
+            DoubleVector z = v.mul(v);
+            DoubleVector small = v.mul(z.fma(TANH_5, TANH_3).fma(z, DoubleExp.ONE));
+            DoubleVector t = large.blend(large.neg(), v.compare(VectorOperators.LT, 0))
+                    .blend(small, ax.compare(VectorOperators.LT, SMALL)).blend(v, v.compare(VectorOperators.NE, v));
+            ((FloatVector) t.convertShape(VectorOperators.D2F, fs, 0)).intoArray(y, i, in);
         }
     }
 
@@ -65,21 +90,33 @@ final class Activations {
     }
 
     static void sigmoid(int from, int to, float[] x, float[] y) {
-        int i = from;
-        for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
-            sigmoid(FloatVector.fromArray(F, x, i)).intoArray(y, i);
+        VectorSpecies<Float> fs = DoubleExp.F_OF_D;
+        if (fs == null) {
+            for (int i = from; i < to; i++) {
+                float v = x[i];
+                double e = Math.exp(-Math.abs((double) v));
+                y[i] = (float) (v >= 0f ? 1.0 / (1.0 + e) : e / (1.0 + e));
+            }
+            return;
         }
-        if (i < to) {
-            VectorMask<Float> in = F.indexInRange(i, to);
-            sigmoid(FloatVector.fromArray(F, x, i, in)).intoArray(y, i, in);
+        for (int i = from; i < to; i += fs.length()) {
+            // One loop body, no call of our own: C2 must inline all of it, or it boxes the vectors.
+            VectorMask<Float> in = fs.indexInRange(i, to);
+            DoubleVector v = (DoubleVector) FloatVector.fromArray(fs, x, i, in).convertShape(VectorOperators.F2D, DoubleExp.D, 0);
+            // e = e^−|x|, see DoubleExp
+            DoubleVector a = v.abs().neg().max(DoubleExp.MIN_ARGUMENT);
+            DoubleVector shifted = a.fma(DoubleExp.LOG2_E, DoubleExp.SHIFTER);
+            DoubleVector n = shifted.sub(DoubleExp.SHIFTER);
+            DoubleVector r = n.fma(DoubleExp.MINUS_LN2_LO, n.fma(DoubleExp.MINUS_LN2_HI, a));
+            DoubleVector e = r.fma(DoubleExp.C9, DoubleExp.C8).fma(r, DoubleExp.C7).fma(r, DoubleExp.C6).fma(r, DoubleExp.C5)
+                    .fma(r, DoubleExp.C4).fma(r, DoubleExp.C3).fma(r, DoubleExp.C2).fma(r, DoubleExp.ONE).fma(r, DoubleExp.ONE)
+                    .mul(DoubleExp.twoTo(shifted));
+            // σ = 1/(1 + e) for x ≥ 0, e/(1 + e) below, as the reference; NaN stays NaN
+            DoubleVector denominator = e.add(DoubleExp.ONE);
+            DoubleVector s = DoubleExp.ONE.div(denominator).blend(e.div(denominator), v.compare(VectorOperators.LT, 0))
+                    .blend(v, v.compare(VectorOperators.NE, v));
+            ((FloatVector) s.convertShape(VectorOperators.D2F, fs, 0)).intoArray(y, i, in);
         }
-    }
-
-    /** σ(x) with e = e^−|x|: 1/(1 + e) for x ≥ 0, e/(1 + e) below, so e never overflows. */
-    private static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = x.abs().neg().lanewise(VectorOperators.EXP);
-        FloatVector denominator = e.add(1f);
-        return FloatVector.broadcast(F, 1f).div(denominator).blend(e.div(denominator), x.compare(VectorOperators.LT, 0f));
     }
 
     /** gIn = gOut·y·(1 − y). */

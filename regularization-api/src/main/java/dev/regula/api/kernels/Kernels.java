@@ -8,8 +8,10 @@ package dev.regula.api.kernels;
  * work on parts of tensors without copying. Implementations must be thread-safe and allocate
  * nothing per call in their hot loops. Results of a SIMD implementation may differ from the scalar
  * one only by floating-point reassociation (documented tolerance: relative 1e-5 for reductions
- * and GEMM on the sizes used in tests) and, for {@link #tanh} and {@link #sigmoid}, by the float
- * approximation their documentation allows (2 ulps); random masks must be bit-identical.
+ * and GEMM on the sizes used in tests) and, for {@link #tanh} and {@link #sigmoid}, by the one ulp
+ * their documentation allows; random masks must be bit-identical. Whatever an implementation
+ * computes must not depend on the thread count, on where an element sits in its array, or on
+ * whether the JIT has compiled the kernel yet, so that a run is reproducible from its seed.
  */
 public interface Kernels {
     /** @return a short name, e.g. {@code scalar} or {@code vector(AVX2 256-bit)} */
@@ -140,8 +142,8 @@ public interface Kernels {
     }
 
     /**
-     * y = tanh(x) (may alias). The default rounds {@link Math#tanh} to float; a provider may use
-     * a float approximation within 2 ulps of it that keeps ±0, ±1 at ±∞, and NaN.
+     * y = tanh(x) (may alias). The default rounds {@link Math#tanh} to float; a provider may
+     * differ from it by one ulp, keeping ±0, ±1 at ±∞, and NaN exactly.
      *
      * @param n count
      * @param x input
@@ -167,8 +169,8 @@ public interface Kernels {
     /**
      * The logistic function y = σ(x) = 1/(1 + e^−x) (may alias), in the form that never overflows:
      * with e = e^−|x|, 1/(1 + e) for x ≥ 0 and e/(1 + e) below. The default computes it in double
-     * and rounds to float; a provider may compute it in float within 2 ulps of that, keeping 0 at
-     * −∞, 1 at +∞ and NaN.
+     * and rounds to float; a provider may differ from that by one ulp, keeping 0 at −∞, 1 at +∞
+     * and NaN exactly.
      *
      * @param n count
      * @param x input

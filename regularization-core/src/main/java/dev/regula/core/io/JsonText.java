@@ -8,8 +8,9 @@ import java.util.Map;
  * JSON text (RFC 8259) for the files Regula writes: checkpoint headers, metric lines, reports.
  * {@link #write} maps {@link Map} (keys by {@link String#valueOf}), {@link List}, {@link String},
  * {@link Number}, {@link Boolean} and {@code null}; non-finite doubles and floats become
- * {@code null}, as JSON has no NaN or infinity; any other object is written as the string of its
- * {@code toString()}.
+ * {@code null}, as JSON has no NaN or infinity; {@link CharSequence}s and enum constants become
+ * strings. Anything else is refused rather than written as its {@code toString()} (an array
+ * would come out as {@code "[F@1b6d3586"}).
  */
 public final class JsonText {
     private JsonText() {
@@ -18,6 +19,7 @@ public final class JsonText {
     /**
      * @param value any value of the kinds above
      * @return its JSON text, on one line
+     * @throws IllegalArgumentException naming the class of a value of another kind
      */
     public static String write(Object value) {
         StringBuilder b = new StringBuilder();
@@ -70,7 +72,10 @@ public final class JsonText {
                 }
                 b.append(']');
             }
-            default -> quote(b, v.toString());
+            case CharSequence text -> quote(b, text.toString());
+            case Enum<?> constant -> quote(b, constant.name());
+            default -> throw new IllegalArgumentException("JSON text: cannot write a " + v.getClass().getName()
+                    + "; allowed: Map, List, String, Number, Boolean, enum constants and null");
         }
     }
 

@@ -7,7 +7,8 @@ import dev.regula.api.tensor.Tensor;
 /**
  * Base of the losses that compare output and target element by element and average over all N
  * elements: it checks the shapes and runs the loop; a subclass gives one element's term and
- * gradient.
+ * gradient. (The public methods are not final, so that javac gives the public subclasses their
+ * own bridges and reflection can call them on the subclass.)
  */
 abstract sealed class ElementwiseLoss implements Loss permits BinaryCrossEntropyWithLogits, MeanSquaredError {
     /**
@@ -15,7 +16,7 @@ abstract sealed class ElementwiseLoss implements Loss permits BinaryCrossEntropy
      *     do not have the output's shape
      */
     @Override
-    public final double compute(Tensor output, Tensor target, Tensor gradOutput, Kernels kernels) {
+    public double compute(Tensor output, Tensor target, Tensor gradOutput, Kernels kernels) {
         Losses.requireNonEmpty(name(), output);
         Losses.requireSameShape(name(), output, target, "target");
         Losses.requireSameShape(name(), output, gradOutput, "gradOutput");
@@ -41,7 +42,7 @@ abstract sealed class ElementwiseLoss implements Loss permits BinaryCrossEntropy
     abstract double term(double x, double t, int i, float[] g, double invN);
 
     @Override
-    public final String toString() {
+    public String toString() {
         return name();
     }
 }

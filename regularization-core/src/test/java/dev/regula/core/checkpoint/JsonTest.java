@@ -3,6 +3,7 @@ package dev.regula.core.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.core.io.JsonText;
 import java.math.BigDecimal;
@@ -50,6 +51,8 @@ class JsonTest {
         assertEquals("as text", back.get("other"));
         assertEquals("null", JsonText.number(Double.NEGATIVE_INFINITY));
         assertEquals("1.0E-9", JsonText.number(1e-9));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonText.write(List.of(new float[1])));
+        assertTrue(e.getMessage().contains("cannot write a [F"), e.getMessage());
     }
 
     @Test

@@ -63,9 +63,10 @@ class RegulaCommandTest {
                 "--reg", "dropout(p=0.1)", "--epochs", "5", "--batch", "16", "--threads", "1", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("epoch  5"), r.out());
-        String forced = System.getProperty("regula.kernels");
+        String forced = System.getProperty("regula.test.kernels");
         assertTrue(forced != null && r.out().matches("(?s).*, kernels " + forced + "[(,].*"),
-                "this module's two test runs force scalar and vector kernels; the run must use the forced ones:\n" + r.out());
+                "this module's two test runs use the scalar and the vector kernels (regula.test.kernels); this one must use "
+                        + forced + ":\n" + r.out());
         List<String> jsonl = Files.readAllLines(out.resolve("metrics.jsonl"));
         assertEquals(5, jsonl.size());
         assertTrue(jsonl.get(4).contains("\"penalties\":{\"l2(lambda=1e-3, on=weights)\""), jsonl.get(4));
@@ -134,6 +135,13 @@ class RegulaCommandTest {
     }
 
     @Test
+    void aResumedTanhOrSigmoidNetworkEndsBitIdentical() throws IOException {
+        // tanh and σ are kernels of their own; on the SIMD kernels they must not change with JIT state
+        assertResumeIsBitIdentical("mlp(hidden=8, activation=tanh)", "dropout(p=0.2)", "whole-tanh", "split-tanh");
+        assertResumeIsBitIdentical("mlp(hidden=8, activation=sigmoid)", "dropout(p=0.2)", "whole-sigmoid", "split-sigmoid");
+    }
+
+    @Test
     void aResumedSoftAnchorKeepsItsInitialReference() throws IOException {
         // soft-anchor(to=init) captures θ₀ at first sight; a resume must restore it, not recapture
         assertResumeIsBitIdentical("soft-anchor(lambda=0.5)", "whole-anchor", "split-anchor");
@@ -165,8 +173,12 @@ class RegulaCommandTest {
     }
 
     private void assertResumeIsBitIdentical(String reg, String wholeDir, String splitDir) throws IOException {
+        assertResumeIsBitIdentical("mlp(hidden=8)", reg, wholeDir, splitDir);
+    }
+
+    private void assertResumeIsBitIdentical(String model, String reg, String wholeDir, String splitDir) throws IOException {
         Path csv = blobsCsv(120);
-        String[] common = {"train", "--csv", csv.toString(), "--model", "mlp(hidden=8)", "--reg", reg, "--optimizer",
+        String[] common = {"train", "--csv", csv.toString(), "--model", model, "--reg", reg, "--optimizer",
                 "adam(lr=0.01)", "--batch", "16", "--threads", "1"};
         Path whole = dir.resolve(wholeDir);
         Path split = dir.resolve(splitDir);
