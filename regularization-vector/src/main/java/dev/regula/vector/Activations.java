@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * scalar reference: the same operations in the same order, lane by lane, without fused
  * multiply-adds. tanh and σ are computed in double from {@link DoubleExp} and rounded to float,
  * within one ulp of the reference (which rounds {@link Math#tanh} or a double σ), and, like every
- * kernel here, with the same bits before and after C2 compiles them, at every vector width and
- * wherever an element sits in the array (the last partial vector is computed under a mask).
+ * kernel here, with the same bits before and after C2 compiles them, at every vector width of
+ * 256 bits or more and wherever an element sits in the array (the last partial vector is computed
+ * under a mask); narrower, they are the scalar reference.
  */
 final class Activations {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

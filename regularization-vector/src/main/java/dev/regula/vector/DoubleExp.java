@@ -14,7 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * C2 compiles the caller and by the short vector math library afterwards, and the two differ in
  * the last bit, so a kernel using it would give other results before and after compilation, and
  * a training run would not be reproducible from its seed. This one gives the same bits
- * interpreted and compiled, at every vector width.
+ * interpreted and compiled, at every vector width of 256 bits or more (narrower, the kernels use
+ * the scalar reference). It needs hardware FMA to be fast: without it (-XX:-UseFMA) the Vector
+ * API computes each lane's FMA exactly in software, as it does in the GEMM kernels.
  *
  * <p>Method: t = n·ln 2 + r with n = round(t/ln 2) (by the 1.5·2^52 shifter) and |r| ≤ ln 2 / 2
  * (Cody–Waite, ln 2 in two parts), e^r by its Taylor polynomial to degree 9 (truncation below
@@ -36,14 +38,12 @@ final class DoubleExp {
      * lanes, where the float vector would be 64-bit, which C2 does not compile (a kernel then ran
      * 40 to 90 ns per element, boxed), and the kernels use the scalar reference instead.
      */
-    static final VectorSpecies<Float> F_OF_D = D.length() >= 4
-            ? VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2))
-            : null;
+    static final VectorSpecies<Float> F_OF_D = floatsOfDoubleLanes();
 
     /** Below this e^t is under 1e-304: any smaller argument gives the same float results. */
     static final double MIN_ARGUMENT = -700;
     static final DoubleVector LOG2_E = DoubleVector.broadcast(D, 1.4426950408889634);
-    /** ln 2 = LN2_HI + LN2_LO, negated; LN2_HI has 32 trailing zero bits (fdlibm's split). */
+    /** ln 2 = LN2_HI + LN2_LO, negated; LN2_HI has 32 significant bits (fdlibm's split). */
     static final DoubleVector MINUS_LN2_HI = DoubleVector.broadcast(D, -6.93147180369123816490e-01);
     static final DoubleVector MINUS_LN2_LO = DoubleVector.broadcast(D, -1.90821492927058770002e-10);
     /** 1.5·2^52: adding it rounds to an integer kept in the low mantissa bits. */
@@ -62,6 +62,12 @@ final class DoubleExp {
     static final DoubleVector ONE = DoubleVector.broadcast(D, 1);
 
     private DoubleExp() {
+    }
+
+    private static VectorSpecies<Float> floatsOfDoubleLanes() {
+        if (D.length() < 4) return null;
+        VectorSpecies<Float> floats = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+        return floats.length() == D.length() ? floats : null; // not so where half of D is no vector shape
     }
 
     /** @return 2^n, for the lanes of {@code shifted} = n + 1.5·2^52 (n ≥ −1022) */

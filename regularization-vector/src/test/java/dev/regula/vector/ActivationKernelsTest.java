@@ -4,6 +4,7 @@ import static dev.regula.vector.KernelsTestSupport.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.regula.api.kernels.Kernels;
 import dev.regula.core.kernels.ScalarKernels;
@@ -135,6 +136,70 @@ class ActivationKernelsTest {
         assertArrayEquals(Arrays.copyOfRange(tanhScalar, tail, n), Arrays.copyOfRange(tanh, tail, n), "tanh of special values");
         assertArrayEquals(Arrays.copyOfRange(sigmoidScalar, tail, n), Arrays.copyOfRange(sigmoid, tail, n),
                 "sigmoid of special values");
+    }
+
+    /**
+     * The SIMD tanh and σ against a plain-Java model of their algorithm (the same operations in the
+     * same order, lane by lane, with {@link Math#fma}), bit for bit. Unlike the test above this does
+     * not depend on when the JIT compiles anything: a kernel built on operations whose bits change
+     * with compilation (the Vector API's {@code TANH} fails it) or computed in float fails here; a
+     * reordering of the double arithmetic that changes no float result in these values does not.
+     * Values: a strided sweep over every float bit pattern, and every float of the ranges where the
+     * algorithm switches branch (2^−7 to 2^−5) or σ turns subnormal (−104 to −87).
+     */
+    @Test
+    void tanhAndSigmoidAreBitForBitTheirDocumentedAlgorithm() {
+        Kernels v = KernelsTestSupport.vector(1);
+        assumeTrue(DoubleExp.F_OF_D != null, "fewer than 4 double lanes: the kernels are the scalar reference");
+        checkAgainstModel(v, 0, 1L << 32, 65_537);
+        checkAgainstModel(v, Float.floatToRawIntBits(0x1p-7f), Float.floatToRawIntBits(0x1p-5f), 7);
+        checkAgainstModel(v, Float.floatToRawIntBits(-87f), Float.floatToRawIntBits(-104f), 13);
+    }
+
+    private static void checkAgainstModel(Kernels v, long fromBits, long toBits, long step) {
+        int chunk = 1 << 14;
+        float[] x = new float[chunk];
+        float[] tanh = new float[chunk];
+        float[] sigmoid = new float[chunk];
+        for (long bits = fromBits; bits < toBits; ) {
+            int n = 0;
+            for (; n < chunk && bits < toBits; n++, bits += step) x[n] = Float.intBitsToFloat((int) bits);
+            v.tanh(n, x, tanh);
+            v.sigmoid(n, x, sigmoid);
+            for (int i = 0; i < n; i++) {
+                if (Float.isNaN(x[i])) continue;
+                assertEquals(Float.floatToRawIntBits(tanhModel(x[i])), Float.floatToRawIntBits(tanh[i]), "tanh(" + x[i] + ")");
+                assertEquals(Float.floatToRawIntBits(sigmoidModel(x[i])), Float.floatToRawIntBits(sigmoid[i]), "sigmoid(" + x[i] + ")");
+            }
+        }
+    }
+
+    /** e^a for −700 ≤ a ≤ 0, as DoubleExp documents it. */
+    private static double expModel(double a) {
+        double shifted = Math.fma(a, 1.4426950408889634, 0x1.8p52);
+        double n = shifted - 0x1.8p52;
+        double r = Math.fma(n, -1.90821492927058770002e-10, Math.fma(n, -6.93147180369123816490e-01, a));
+        double p = Math.fma(r, 1.0 / 362880, 1.0 / 40320);
+        for (double c : new double[] {1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 1.0 / 2, 1, 1}) p = Math.fma(p, r, c);
+        long twoToN = (Double.doubleToRawLongBits(shifted) - (Double.doubleToRawLongBits(0x1.8p52) - 1023)) << 52;
+        return p * Double.longBitsToDouble(twoToN);
+    }
+
+    private static float tanhModel(float x) {
+        double v = x;
+        double ax = Math.abs(v);
+        double e = expModel(Math.max(ax * -2, -700));
+        double large = (1 - e) / (1 + e);
+        double z = v * v;
+        double small = v * Math.fma(Math.fma(z, 2.0 / 15, -1.0 / 3), z, 1);
+        return (float) (ax < 0x1p-6 ? small : v < 0 ? -large : large);
+    }
+
+    private static float sigmoidModel(float x) {
+        double v = x;
+        double e = expModel(Math.max(-Math.abs(v), -700));
+        double d = e + 1;
+        return (float) (v < 0 ? e / d : 1 / d);
     }
 
     private interface Into {

@@ -143,7 +143,7 @@ public interface Kernels {
 
     /**
      * y = tanh(x) (may alias). The default rounds {@link Math#tanh} to float; a provider may
-     * differ from it by one ulp, keeping ±0, ±1 at ±∞, and NaN exactly.
+     * differ from it by one ulp, keeping ±0 and ±1 at ±∞ exactly; NaN gives NaN.
      *
      * @param n count
      * @param x input
@@ -169,8 +169,8 @@ public interface Kernels {
     /**
      * The logistic function y = σ(x) = 1/(1 + e^−x) (may alias), in the form that never overflows:
      * with e = e^−|x|, 1/(1 + e) for x ≥ 0 and e/(1 + e) below. The default computes it in double
-     * and rounds to float; a provider may differ from that by one ulp, keeping 0 at −∞, 1 at +∞
-     * and NaN exactly.
+     * and rounds to float; a provider may differ from that by one ulp, keeping 0 at −∞ and 1 at +∞
+     * exactly; NaN gives NaN.
      *
      * @param n count
      * @param x input
