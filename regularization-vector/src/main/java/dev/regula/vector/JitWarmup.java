@@ -153,10 +153,13 @@ final class JitWarmup {
 
     /**
      * Calls the kernels of a training step (the three GEMM forms with β = 0 and 1, bias and column
-     * sums, ReLU and its backward, dropout, softmax, the SGD and Adam updates, the finite scan, the
-     * row gather) and of the built-in regularizers (axpy, scale, L1 sign gradient,
-     * soft-threshold, clamp, sums of squares and absolutes, maximum, dot product)
-     * {@code rounds} times. Every round runs them on arrays
+     * sums, ReLU and its backward, leaky ReLU and its backward, the tanh and σ backwards, dropout,
+     * softmax, the SGD and Adam updates, the finite scan, the row gather) and of the built-in
+     * regularizers (axpy, scale, L1 sign gradient, soft-threshold, clamp, sums of squares and
+     * absolutes, maximum, dot product) {@code rounds} times. Not tanh and σ themselves: their
+     * loops are long and C2 takes long to compile them, which delayed the warm-up's end, and so
+     * the first large product of every run, by about 2 s; a network that uses them compiles them
+     * during its first steps. Every round runs them on arrays
      * just past one vector tile, so that they get hot after little interpreted work: m =
      * {@code MR + 1} rows (a full micro-kernel strip and a cut one), n = {@code NR + 3} columns (a
      * full strip and a tail), k = {@code NR / 2 + 3} (a whole lane block of the transposed packing
@@ -264,9 +267,7 @@ final class JitWarmup {
             k.multiply(len, mask, g, b);
             k.leakyRelu(len, 0.2f, mask, b);
             k.leakyReluBackward(len, 0.2f, mask, g, b);
-            k.tanh(len, g, b);
             k.tanhBackward(len, mask, g, b);
-            k.sigmoid(len, mask, b);
             k.sigmoidBackward(len, mask, g, b);
             k.softmaxRows(rows, cols, a, b);
             k.axpy(len, 1e-4f, a, 0, g, 0);
