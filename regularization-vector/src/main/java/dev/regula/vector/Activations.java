@@ -51,12 +51,9 @@ final class Activations {
         for (; i < to; i++) gIn[i] = x[i] > 0f ? gOut[i] : slope * gOut[i];
     }
 
+    /** Needs {@link DoubleExp#F_OF_D}; without it VectorKernels runs the scalar reference. */
     static void tanh(int from, int to, float[] x, float[] y) {
         VectorSpecies<Float> fs = DoubleExp.F_OF_D;
-        if (fs == null) {
-            for (int i = from; i < to; i++) y[i] = (float) Math.tanh(x[i]);
-            return;
-        }
         for (int i = from; i < to; i += fs.length()) {
             // One loop body, no call of our own: C2 must inline all of it, or it boxes the vectors.
             VectorMask<Float> in = fs.indexInRange(i, to);
@@ -90,16 +87,9 @@ final class Activations {
         for (; i < to; i++) gIn[i] = gOut[i] * (1f - y[i] * y[i]);
     }
 
+    /** Needs {@link DoubleExp#F_OF_D}; without it VectorKernels runs the scalar reference. */
     static void sigmoid(int from, int to, float[] x, float[] y) {
         VectorSpecies<Float> fs = DoubleExp.F_OF_D;
-        if (fs == null) {
-            for (int i = from; i < to; i++) {
-                float v = x[i];
-                double e = Math.exp(-Math.abs((double) v));
-                y[i] = (float) (v >= 0f ? 1.0 / (1.0 + e) : e / (1.0 + e));
-            }
-            return;
-        }
         for (int i = from; i < to; i += fs.length()) {
             // One loop body, no call of our own: C2 must inline all of it, or it boxes the vectors.
             VectorMask<Float> in = fs.indexInRange(i, to);

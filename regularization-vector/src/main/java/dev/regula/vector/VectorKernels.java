@@ -331,9 +331,11 @@ final class VectorKernels implements Kernels {
         parallel(n, (from, to) -> Activations.leakyReluBackward(from, to, slope, x, gOut, gIn));
     }
 
+    /** The scalar reference where doubles get fewer than 4 lanes ({@link DoubleExp#F_OF_D}). */
     @Override
     public void tanh(int n, float[] x, float[] y) {
-        parallel(n, (from, to) -> Activations.tanh(from, to, x, y));
+        if (DoubleExp.F_OF_D == null) Kernels.super.tanh(n, x, y);
+        else parallel(n, (from, to) -> Activations.tanh(from, to, x, y));
     }
 
     @Override
@@ -341,9 +343,11 @@ final class VectorKernels implements Kernels {
         parallel(n, (from, to) -> Activations.tanhBackward(from, to, y, gOut, gIn));
     }
 
+    /** The scalar reference where doubles get fewer than 4 lanes ({@link DoubleExp#F_OF_D}). */
     @Override
     public void sigmoid(int n, float[] x, float[] y) {
-        parallel(n, (from, to) -> Activations.sigmoid(from, to, x, y));
+        if (DoubleExp.F_OF_D == null) Kernels.super.sigmoid(n, x, y);
+        else parallel(n, (from, to) -> Activations.sigmoid(from, to, x, y));
     }
 
     @Override
