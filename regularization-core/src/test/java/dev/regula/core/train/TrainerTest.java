@@ -22,7 +22,6 @@ import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.SoftmaxCrossEntropy;
 import dev.regula.core.testing.RecordingIdentity;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -110,37 +109,17 @@ class TrainerTest {
     void anEvaluateWhileAnotherRunsIsSharedAndBothGiveTheSameResult() throws Exception {
         CountDownLatch firstInside = new CountDownLatch(1);
         CountDownLatch secondDone = new CountDownLatch(1);
-        List<Boolean> exclusive = Collections.synchronizedList(new ArrayList<>());
-        Layer gate = new Layer() {
-            @Override
-            public String name() {
-                return "gate";
-            }
-
-            @Override
-            public Tensor forward(Tensor input, StepContext ctx) {
-                exclusive.add(ctx.exclusive());
-                if (ctx.exclusive() && firstInside.getCount() == 1) {
-                    firstInside.countDown();
-                    try {
-                        assertTrue(secondDone.await(10, TimeUnit.SECONDS), "the second evaluate did not finish");
-                    } catch (InterruptedException e) {
-                        throw new AssertionError(e);
-                    }
+        RecordingIdentity gate = new RecordingIdentity("gate", ctx -> {
+            if (ctx.exclusive() && firstInside.getCount() == 1) {
+                firstInside.countDown();
+                try {
+                    assertTrue(secondDone.await(10, TimeUnit.SECONDS), "the second evaluate did not finish");
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
                 }
-                return input;
             }
-
-            @Override
-            public Tensor backward(Tensor gradOutput, StepContext ctx) {
-                return gradOutput;
-            }
-
-            @Override
-            public int[] outputShape(int[] inputShape) {
-                return inputShape.clone();
-            }
-        };
+        });
+        List<Boolean> exclusive = gate.evalExclusive();
         Sequential net = new Sequential("net", new int[] {4}, new Dense("dense1", 4, 8, 1), gate, new Dense("out", 8, 3, 2));
         Trainer t = new Trainer(net, config().build());
         Dataset data = blobs(300, 2);
