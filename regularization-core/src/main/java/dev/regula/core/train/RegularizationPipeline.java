@@ -12,6 +12,7 @@ import dev.regula.api.regularizer.CoupledDecay;
 import dev.regula.api.regularizer.ForwardPerturbation;
 import dev.regula.api.regularizer.GradientClipper;
 import dev.regula.api.regularizer.LearnableRegularizer;
+import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.Stage;
@@ -41,6 +42,7 @@ public final class RegularizationPipeline {
     private final List<PerturbationBinding> perturbations = new ArrayList<>();
     private final List<LearnableRegularizer> learnables = new ArrayList<>();
     private final List<ActivationRegularizer> activations = new ArrayList<>();
+    private final List<OutputRegularizer> outputs = new ArrayList<>();
     private final boolean checkFinite;
     /**
      * Whether the GRADIENT stage is folded into the optimizer: every regularizer there is a
@@ -89,9 +91,10 @@ public final class RegularizationPipeline {
                 case ForwardPerturbation fp -> perturbations.add(
                         new PerturbationBinding(fp, parameters.stream().filter(fp.selector()::test).toList()));
                 case ActivationRegularizer ar -> activations.add(ar);
+                case OutputRegularizer or -> outputs.add(or);
                 default -> throw new RegulaException("regularizer '" + r.name() + "' (" + r.getClass().getName()
                         + ") is of no known kind; implement ParameterRegularizer, GradientClipper, "
-                        + "ActivationRegularizer or ForwardPerturbation");
+                        + "ActivationRegularizer, ForwardPerturbation or OutputRegularizer");
             }
         }
         List<Binding> gradientStage = byStage.get(Stage.GRADIENT);
@@ -111,11 +114,42 @@ public final class RegularizationPipeline {
         return List.copyOf(activations);
     }
 
+    /** @return the output regularizers, in order */
+    public List<OutputRegularizer> outputRegularizers() {
+        return List.copyOf(outputs);
+    }
+
     /** @return every parameter, model's and learnable regularizers', as checkpoints should store them */
     public List<Parameter> allParameters() {
         List<Parameter> all = new ArrayList<>(parameters);
         for (LearnableRegularizer lr : learnables) all.addAll(lr.ownParameters());
+        for (OutputRegularizer or : outputs) all.addAll(or.ownParameters());
         return all;
+    }
+
+    /**
+     * Runs every output regularizer on the batch's output: call it after the data loss has written
+     * ∂L/∂output and before backward. Each adds its gradient into {@code gradOutput}.
+     *
+     * @param output the model's output
+     * @param condition the batch's condition or targets (see {@link OutputRegularizer#apply})
+     * @param gradOutput ∂L/∂output; receives the regularizers' gradients
+     * @param ctx the step (TRAIN)
+     * @return Σ of their penalties (0 when there are none)
+     * @throws NumericalFaultException if a penalty is NaN or Inf (when checking is on), naming it
+     */
+    public double outputPenalty(Tensor output, Tensor condition, Tensor gradOutput, StepContext ctx) {
+        double sum = 0;
+        for (OutputRegularizer or : outputs) {
+            double r = or.apply(output, condition, gradOutput, ctx);
+            if (checkFinite && !Double.isFinite(r)) {
+                throw new NumericalFaultException(ctx.step(), "output penalty: " + or.spec(),
+                        "the output penalty " + or.spec() + " is " + r + " at step " + ctx.step() + " (epoch " + ctx.epoch()
+                                + "); lower its lambda or the learning rate");
+            }
+            sum += r;
+        }
+        return sum;
     }
 
     /** @return the learnable regularizers */
@@ -201,6 +235,7 @@ public final class RegularizationPipeline {
 
     /** Each later stage checks the parameters it changed, right after changing them. */
     private void runLaterStages(StepContext ctx) {
+        for (OutputRegularizer or : outputs) or.updateOwnParameters(ctx);
         runStage(Stage.DECOUPLED, ctx);
         runStage(Stage.PROXIMAL, ctx);
         runStage(Stage.CONSTRAINT, ctx);
