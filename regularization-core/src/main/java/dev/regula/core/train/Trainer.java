@@ -212,7 +212,7 @@ public final class Trainer {
                     continue;
                 }
                 throw new NumericalFaultException(step, "loss", "the data loss is " + loss + " at step " + step
-                        + " (epoch " + epoch + "); lower the learning rate, add clip-norm(max=...) or check the input data");
+                        + " (epoch " + (epoch + 1) + "); lower the learning rate, add clip-norm(max=...) or check the input data");
             }
             pipeline.update(ctx);
             step++;
