@@ -30,9 +30,9 @@ public final class ProviderIndex<P extends NamedProvider<?>> {
 
     /**
      * @param kind "regularizer", "optimizer" or "model", used in messages
-     * @param loader the service loader to read
+     * @param loader the service loader to read (any iterable of providers)
      */
-    public ProviderIndex(String kind, ServiceLoader<P> loader) {
+    public ProviderIndex(String kind, Iterable<P> loader) {
         this.kind = kind;
         Map<String, P> map = new TreeMap<>();
         Iterator<P> it = loader.iterator();
