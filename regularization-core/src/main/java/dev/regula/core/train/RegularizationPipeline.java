@@ -1,6 +1,7 @@
 package dev.regula.core.train;
 
 import dev.regula.api.NumericalFaultException;
+import dev.regula.api.PluginException;
 import dev.regula.api.RegulaException;
 import dev.regula.api.StepContext;
 import dev.regula.api.optim.Optimizer;
@@ -137,15 +138,23 @@ public final class RegularizationPipeline {
      * @param ctx the step (TRAIN)
      * @return Σ of their penalties (0 when there are none)
      * @throws NumericalFaultException if a penalty is NaN or Inf (when checking is on), naming it
+     * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public double outputPenalty(Tensor output, Tensor condition, Tensor gradOutput, StepContext ctx) {
         double sum = 0;
         for (OutputRegularizer or : outputs) {
-            double r = or.apply(output, condition, gradOutput, ctx);
+            double r;
+            try {
+                r = or.apply(output, condition, gradOutput, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(or, "apply", null, ctx, e);
+            }
             if (checkFinite && !Double.isFinite(r)) {
                 throw new NumericalFaultException(ctx.step(), "output penalty: " + or.spec(),
-                        "the output penalty " + or.spec() + " is " + r + " at step " + ctx.step() + " (epoch " + ctx.epoch()
-                                + "); lower its lambda or the learning rate");
+                        "the output penalty " + or.spec() + " (" + PluginException.origin(or.getClass()) + ") is " + r
+                                + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "); lower its lambda or the learning rate");
             }
             sum += r;
         }
@@ -163,15 +172,51 @@ public final class RegularizationPipeline {
      *
      * @param ctx the step
      * @return spec → Σ over its parameters of R(θ)
+     * @throws NumericalFaultException if a penalty is NaN or Inf (when checking is enabled),
+     *     naming the regularizer, the parameter and where the regularizer came from
+     * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public Map<String, Double> penalties(StepContext ctx) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Binding b : penalties) {
             double sum = 0;
-            for (Parameter p : b.targets) sum += b.regularizer.penalty(p, ctx);
+            for (Parameter p : b.targets) {
+                double v;
+                try {
+                    v = b.regularizer.penalty(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.regularizer, "penalty", p, ctx, e);
+                }
+                if (checkFinite && !Double.isFinite(v)) {
+                    throw new NumericalFaultException(ctx.step(), "penalty of " + b.regularizer.spec() + ": " + p.name(),
+                            "the penalty of " + b.regularizer.spec() + " (" + PluginException.origin(b.regularizer.getClass())
+                                    + ") on " + p.name() + " is " + v + " at step " + ctx.step() + " (end of epoch " + (ctx.epoch() + 1)
+                                    + "); the loss includes the penalties, so training stops here (the last good checkpoint stays)");
+                }
+                sum += v;
+            }
             out.merge(b.regularizer.spec(), sum, Double::sum);
         }
         return out;
+    }
+
+    /**
+     * @return the spec of every parameter regularizer and forward perturbation whose selector
+     *     picks no parameter of the model: it does nothing, which a user should hear about
+     */
+    public List<String> unmatchedRegularizers() {
+        List<String> out = new ArrayList<>();
+        for (Binding b : penalties) if (b.targets.isEmpty()) out.add(b.regularizer.spec());
+        for (PerturbationBinding b : perturbations) if (b.targets.isEmpty()) out.add(b.perturbation.spec());
+        return out;
+    }
+
+    /** A regularizer threw: name it, where it came from, the call, the parameter and the step. */
+    private static PluginException failed(Regularizer r, String call, Parameter p, StepContext ctx, RuntimeException e) {
+        return new PluginException("regularizer " + r.spec() + " (" + PluginException.origin(r.getClass()) + ") failed in "
+                + call + (p == null ? "" : " on " + p.name()) + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "): " + e, e);
     }
 
     /**
@@ -181,7 +226,15 @@ public final class RegularizationPipeline {
      */
     public void beforeForward(StepContext ctx) {
         for (PerturbationBinding b : perturbations) {
-            for (Parameter p : b.targets) b.perturbation.perturb(p, ctx);
+            for (Parameter p : b.targets) {
+                try {
+                    b.perturbation.perturb(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.perturbation, "perturb", p, ctx, e);
+                }
+            }
         }
     }
 
@@ -193,7 +246,15 @@ public final class RegularizationPipeline {
     public void afterBackward(StepContext ctx) {
         for (int i = perturbations.size() - 1; i >= 0; i--) {
             PerturbationBinding b = perturbations.get(i);
-            for (Parameter p : b.targets) b.perturbation.restore(p, ctx);
+            for (Parameter p : b.targets) {
+                try {
+                    b.perturbation.restore(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.perturbation, "restore", p, ctx, e);
+                }
+            }
         }
     }
 
@@ -223,11 +284,27 @@ public final class RegularizationPipeline {
         }
         if (!byStage.get(Stage.GRADIENT).isEmpty() || !learnables.isEmpty()) {
             runStage(Stage.GRADIENT, ctx);
-            for (LearnableRegularizer lr : learnables) lr.updateOwnParameters(ctx);
+            for (LearnableRegularizer lr : learnables) {
+                try {
+                    lr.updateOwnParameters(ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(lr, "updateOwnParameters", null, ctx, e);
+                }
+            }
             checkGradients(ctx, "GRADIENT stage");
         }
         lastGradientNorm = Double.NaN;
-        for (GradientClipper c : clippers) lastGradientNorm = c.clip(parameters, ctx);
+        for (GradientClipper c : clippers) {
+            try {
+                lastGradientNorm = c.clip(parameters, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(c, "clip", null, ctx, e);
+            }
+        }
         optimizer.step(parameters, ctx);
         checkValues(ctx, "optimizer update (" + optimizer.name() + ")");
         runLaterStages(ctx);
@@ -235,7 +312,15 @@ public final class RegularizationPipeline {
 
     /** Each later stage checks the parameters it changed, right after changing them. */
     private void runLaterStages(StepContext ctx) {
-        for (OutputRegularizer or : outputs) or.updateOwnParameters(ctx);
+        for (OutputRegularizer or : outputs) {
+            try {
+                or.updateOwnParameters(ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(or, "updateOwnParameters", null, ctx, e);
+            }
+        }
         runStage(Stage.DECOUPLED, ctx);
         runStage(Stage.PROXIMAL, ctx);
         runStage(Stage.CONSTRAINT, ctx);
@@ -260,7 +345,13 @@ public final class RegularizationPipeline {
     private void runStage(Stage stage, StepContext ctx) {
         for (Binding b : byStage.get(stage)) {
             for (Parameter p : b.targets) {
-                b.regularizer.apply(p, ctx);
+                try {
+                    b.regularizer.apply(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.regularizer, "apply", p, ctx, e);
+                }
                 if (checkFinite && stage != Stage.GRADIENT && !finite(ctx.kernels(), p.value())) {
                     throw fault(ctx, stage + " stage (" + b.regularizer.spec() + ")", p.name());
                 }
@@ -302,7 +393,7 @@ public final class RegularizationPipeline {
 
     private static NumericalFaultException fault(StepContext ctx, String stage, String what) {
         return new NumericalFaultException(ctx.step(), stage + ": " + what,
-                "NaN or Inf in " + what + " at step " + ctx.step() + " (epoch " + ctx.epoch() + "), after the " + stage
+                "NaN or Inf in " + what + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "), after the " + stage
                         + "; lower the learning rate, add clip-norm(max=...) or check the input data");
     }
 }

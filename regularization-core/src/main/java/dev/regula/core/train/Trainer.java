@@ -216,7 +216,7 @@ public final class Trainer {
                 }
                 throw new NumericalFaultException(step, "loss", "the data loss is " + loss
                         + (outputs ? " and the output penalty " + outputPenalty : "") + " at step " + step
-                        + " (epoch " + epoch + "); lower the learning rate, add clip-norm(max=...) or check the input data");
+                        + " (epoch " + (epoch + 1) + "); lower the learning rate, add clip-norm(max=...) or check the input data");
             }
             pipeline.update(ctx);
             step++;

@@ -1,5 +1,6 @@
 package dev.regula.examples.cli;
 
+import dev.regula.api.CorruptDataException;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.api.kernels.KernelsSelection;
 import dev.regula.api.model.Model;
@@ -86,7 +87,10 @@ final class TrainingOptions {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        SizeLimits.threads(threads);
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
+        }
         nanPolicy();
         progressMode();
     }
@@ -123,7 +127,7 @@ final class TrainingOptions {
      * @return the selected kernels
      */
     Kernels kernels() {
-        if (kernels == null) kernels = KernelsSelection.create(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        if (kernels == null) kernels = KernelsSelection.create(SizeLimits.threads(threads));
         return kernels;
     }
 
@@ -149,7 +153,30 @@ final class TrainingOptions {
         s.put("normalize", normalize);
         s.put("seed", String.valueOf(seed));
         s.put("train_examples", String.valueOf(train.size()));
+        s.put("label_smoothing", String.valueOf(labelSmoothing));
+        s.put("train_data", fingerprint(train));
         return s;
+    }
+
+    /**
+     * @param d a data set
+     * @return a CRC-32C of its features' and labels' float bits, in hexadecimal: another file of
+     *     the same length (or the same file edited) gives another value, so a resume notices it
+     */
+    static String fingerprint(Dataset d) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+        for (float[] values : List.of(d.features().data(), d.labels().data())) {
+            for (int i = 0; i < values.length; ) {
+                buf.clear();
+                java.nio.FloatBuffer f = buf.asFloatBuffer();
+                int n = Math.min(f.capacity(), values.length - i);
+                f.put(values, i, n);
+                crc.update(buf.array(), 0, n * Float.BYTES);
+                i += n;
+            }
+        }
+        return Long.toHexString(crc.getValue());
     }
 
     /**
@@ -162,21 +189,28 @@ final class TrainingOptions {
     Data load() throws IOException {
         Dataset train;
         Dataset test;
+        String source;
         if (csv != null) {
-            CsvReader reader = CsvReader.builder().header(true).build();
+            CsvReader reader = CsvReader.builder().header(true).classLabels(true).build();
             Dataset all = reader.read(csv);
             if (testCsv != null) {
                 train = all;
                 test = reader.read(testCsv);
             } else {
+                if (all.size() < 2) {
+                    throw new CorruptDataException("--csv " + csv + " has " + all.size() + " data row; the last 20% of it is the test set,"
+                            + " so it needs at least 2 rows (or give --test-csv)");
+                }
                 int cut = Math.max(1, (int) (all.size() * 0.8));
                 train = all.subset(0, cut);
                 test = all.subset(cut, all.size());
             }
+            source = "--csv " + csv;
         } else {
-            FashionMnist f = FashionMnist.load(data);
+            FashionMnist f = FashionMnist.load(data, limit == null ? Long.MAX_VALUE : limit);
             train = f.train();
             test = f.test();
+            source = "--data " + data;
         }
         if (limit != null && limit < train.size()) train = train.subset(0, limit);
         switch (normalize.toLowerCase(Locale.ROOT)) {
@@ -189,7 +223,13 @@ final class TrainingOptions {
             default -> throw new IllegalArgumentException("--normalize must be standardize or none, got '" + normalize + "'");
         }
         if (train.numClasses() < 2) {
-            throw new IllegalArgumentException("the labels must be integer classes 0..K-1 with K >= 2; got " + train.numClasses() + " classes");
+            throw new CorruptDataException(source + ": every training label is class 0; classification needs labels of at least"
+                    + " 2 classes 0..K-1 in the last column");
+        }
+        if (test.numClasses() > train.numClasses()) {
+            throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source) + ": the test labels go up to class "
+                    + (test.numClasses() - 1) + " but the training labels only to " + (train.numClasses() - 1)
+                    + "; the model has one output per training class");
         }
         return new Data(train, test);
     }
