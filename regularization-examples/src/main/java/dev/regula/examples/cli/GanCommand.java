@@ -146,7 +146,7 @@ public final class GanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         ProgressMode mode = ProgressMode.parse(progress);
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        int computeThreads = SizeLimits.threads(threads);
         Dcgan.Upsampling upsampling = switch (upsample.toLowerCase(Locale.ROOT)) {
             case "nearest" -> Dcgan.Upsampling.NEAREST;
             case "transpose" -> Dcgan.Upsampling.TRANSPOSE;
@@ -170,7 +170,7 @@ public final class GanCommand implements Callable<Integer> {
                 .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).upsampling(upsampling).emaDecay(ema).imageSize(size).data(data)
                 .trainImages(trainImages).evalImages(evalImages).classifierImages(classifierImages).sampleEvery(sampleEvery)
                 .generatorRegularizers(generatorRegularizers).discriminatorRegularizers(dRegs).optimizer(optimizer)
-                .seed(seed).threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads).output(out)
+                .seed(seed).threads(computeThreads).output(out)
                 .build();
         stdout.printf(Locale.ROOT, "regula gan: %s faces %dx%d, prior c = {%s}, lambda %s (%s), %d seed(s), %d iterations x batch %d,"
                         + " width %d, %s D %s, R1 %s -> %s%n",
@@ -179,7 +179,7 @@ public final class GanCommand implements Callable<Integer> {
         stdout.flush();
         Progress listener = new Progress(mode, stdout, System.err);
         CaseStudyResult result;
-        try {
+        try (OutputFolder folder = OutputFolder.claim(out, false, "regula gan")) {
             result = new FaceCaseStudy(config).run(listener);
         } finally {
             listener.close();

@@ -13,10 +13,13 @@ import java.util.stream.IntStream;
  *
  * <p>φ_k(x) = w_k · v(x) + b_k, where v(x) is a fixed, low-resolution view of the image:
  * <ul>
- *   <li>the whole image average-pooled to 16×16 per channel (colours, hair, skin, glasses), and</li>
- *   <li>the mouth region, x in [0.25, 0.75), y in [0.53, 0.875) of the side, at 32×32 resolution
- *       (the curve of the mouth is finer than the coarse view).</li>
+ *   <li>the luminance Y = 0.299·R + 0.587·G + 0.114·B of the whole image average-pooled to 16×16
+ *       (hair, skin, glasses), and</li>
+ *   <li>the R, G and B values of the mouth region, x in [0.25, 0.75), y in [0.53, 0.875) of the side,
+ *       at 32×32 resolution (the curve and colour of the lips are finer than the coarse view).</li>
  * </ul>
+ * Reading luminance outside the mouth, the probe's gradient changes how light or dark a region is,
+ * never its hue, so the penalty cannot tint a generated face.
  * The weights are fitted once by ridge regression (closed form, Cholesky) of the attribute values
  * on the views of real faces, then never change: φ is not trained with the GAN, so the generator
  * cannot co-adapt with it, and being linear in a pooled view its gradient with respect to the
@@ -37,6 +40,9 @@ public final class AttributeProbe {
     private static final double MOUTH_X1 = 0.75;
     private static final double MOUTH_Y0 = 0.53;
     private static final double MOUTH_Y1 = 0.875;
+    /** Luminance weights of R, G and B (ITU-R BT.601). */
+    private static final float[] LUMA = {0.299f, 0.587f, 0.114f};
+    private static final float[][] ONE_HOT = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
 
     private final int size;
     private final List<String> names;
@@ -45,10 +51,14 @@ public final class AttributeProbe {
     /** [K][V + 1] weights, the bias last. */
     private final float[][] weights;
 
-    private AttributeProbe(int size, List<String> names, int[][] sources, float[][] weights) {
+    private final int coarseElements;
+
+    private AttributeProbe(int size, List<String> names, float[][] weights) {
         this.size = size;
         this.names = List.copyOf(names);
-        this.sources = sources;
+        this.sources = views(size);
+        int side = size / Math.max(1, size / COARSE);
+        this.coarseElements = side * side;
         this.weights = weights;
     }
 
@@ -86,11 +96,11 @@ public final class AttributeProbe {
             throw new ShapeMismatchException("probe targets must have shape [" + n + ", " + k + "] for attributes " + names
                     + ", got " + Arrays.toString(targets.shape()));
         }
-        int[][] sources = views(size);
-        int v = sources.length + 1;
+        AttributeProbe shape = new AttributeProbe(size, names, new float[k][]);
+        int v = shape.sources.length + 1;
         float[] x = images.data();
         float[][] rows = new float[n][];
-        IntStream.range(0, n).parallel().forEach(i -> rows[i] = view(sources, x, i * 3 * size * size));
+        IntStream.range(0, n).parallel().forEach(i -> rows[i] = shape.view(x, i * 3 * size * size));
         // Normal equations in double, the upper triangle accumulated in parallel by row of A.
         double[][] a = new double[v][v];
         IntStream.range(0, v).parallel().forEach(p -> {
@@ -119,7 +129,7 @@ public final class AttributeProbe {
             w[j] = new float[v];
             for (int p = 0; p < v; p++) w[j][p] = (float) sol[p];
         }
-        return new AttributeProbe(size, names, sources, w);
+        return new AttributeProbe(size, names, w);
     }
 
     /** @return the image side S */
@@ -150,7 +160,7 @@ public final class AttributeProbe {
         float[] o = out.data();
         int v = sources.length;
         for (int i = 0; i < n; i++) {
-            float[] r = view(sources, x, i * 3 * size * size);
+            float[] r = view(x, i * 3 * size * size);
             for (int j = 0; j < k; j++) {
                 float[] wj = weights[j];
                 double s = wj[v];
@@ -178,25 +188,32 @@ public final class AttributeProbe {
         }
         float[] g = gradPhi.data();
         float[] out = gradImages.data();
-        int plane3 = 3 * size * size;
+        int plane = size * size;
         for (int i = 0; i < n; i++) {
-            int off = i * plane3;
+            int off = i * 3 * plane;
             for (int p = 0; p < sources.length; p++) {
                 double s = 0;
                 for (int j = 0; j < k; j++) s += (double) g[i * k + j] * weights[j][p];
                 if (s == 0) continue;
                 int[] src = sources[p];
-                float share = (float) (s / src.length);
-                for (int q : src) out[off + q] += share;
+                float[] w = channel(p);
+                for (int c = 0; c < 3; c++) {
+                    if (w[c] == 0) continue;
+                    float share = (float) (s * w[c] / src.length);
+                    int base = off + c * plane;
+                    for (int q : src) out[base + q] += share;
+                }
             }
         }
     }
 
     // ---- views ----
 
-    /** For each element of v(x), the pixel indices (channel-major, within one image) it averages. */
+    /**
+     * For each element of v(x), the pixel indices (within one channel plane) it averages; the
+     * first {@code coarse} elements read luminance, the others one colour channel each (see {@link #channel}).
+     */
     private static int[][] views(int size) {
-        int plane = size * size;
         int coarse = Math.max(1, size / COARSE);
         int side = size / coarse;
         int fine = Math.max(1, size / FINE);
@@ -204,37 +221,45 @@ public final class AttributeProbe {
         int fx1 = (int) Math.round(MOUTH_X1 * size / fine);
         int fy0 = (int) Math.round(MOUTH_Y0 * size / fine);
         int fy1 = (int) Math.round(MOUTH_Y1 * size / fine);
-        int count = 3 * side * side + 3 * (fx1 - fx0) * (fy1 - fy0);
-        int[][] s = new int[count][];
+        int[][] s = new int[side * side + 3 * (fx1 - fx0) * (fy1 - fy0)][];
         int e = 0;
-        for (int c = 0; c < 3; c++) {
-            for (int by = 0; by < side; by++) {
-                for (int bx = 0; bx < side; bx++) s[e++] = block(c * plane, size, bx * coarse, by * coarse, coarse);
-            }
+        for (int by = 0; by < side; by++) {
+            for (int bx = 0; bx < side; bx++) s[e++] = block(size, bx * coarse, by * coarse, coarse);
         }
         for (int c = 0; c < 3; c++) {
             for (int by = fy0; by < fy1; by++) {
-                for (int bx = fx0; bx < fx1; bx++) s[e++] = block(c * plane, size, bx * fine, by * fine, fine);
+                for (int bx = fx0; bx < fx1; bx++) s[e++] = block(size, bx * fine, by * fine, fine);
             }
         }
         return s;
     }
 
-    private static int[] block(int base, int size, int x0, int y0, int side) {
+    /**
+     * @return the channel weights of view element p: luminance for the coarse view, one colour
+     *     channel for the mouth view (in R, G, B blocks)
+     */
+    private float[] channel(int p) {
+        if (p < coarseElements) return LUMA;
+        return ONE_HOT[(p - coarseElements) / ((sources.length - coarseElements) / 3)];
+    }
+
+    private static int[] block(int size, int x0, int y0, int side) {
         int[] b = new int[side * side];
         int k = 0;
         for (int y = y0; y < y0 + side; y++) {
-            for (int x = x0; x < x0 + side; x++) b[k++] = base + y * size + x;
+            for (int x = x0; x < x0 + side; x++) b[k++] = y * size + x;
         }
         return b;
     }
 
     /** v(x) of one image, with a trailing 1 for the bias. */
-    private static float[] view(int[][] sources, float[] x, int off) {
+    private float[] view(float[] x, int off) {
+        int plane = size * size;
         float[] r = new float[sources.length + 1];
         for (int p = 0; p < sources.length; p++) {
+            float[] w = channel(p);
             float s = 0;
-            for (int q : sources[p]) s += x[off + q];
+            for (int q : sources[p]) s += w[0] * x[off + q] + w[1] * x[off + plane + q] + w[2] * x[off + 2 * plane + q];
             r[p] = s / sources[p].length;
         }
         r[sources.length] = 1f;

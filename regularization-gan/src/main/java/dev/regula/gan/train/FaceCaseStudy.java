@@ -8,6 +8,7 @@ import dev.regula.api.schedule.Schedule;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
 import dev.regula.core.io.JsonText;
+import dev.regula.core.io.MemoryBudget;
 import dev.regula.core.layer.Sequential;
 import dev.regula.gan.celeba.CelebaLoader;
 import dev.regula.gan.eval.GanEvaluator;
@@ -335,6 +336,12 @@ public final class FaceCaseStudy {
 
     private FaceDataset load(CaseStudyListener listener) throws IOException {
         int wanted = config.trainImages() + config.classifierImages() + 2 * config.evalImages();
+        long bytes = 4L * 3 * config.imageSize() * config.imageSize() * wanted;
+        if (!MemoryBudget.fits(2 * bytes)) {
+            throw new IllegalArgumentException(wanted + " faces of " + config.imageSize() + "x" + config.imageSize()
+                    + " (training + classifier + 2 x evaluation images) need " + MemoryBudget.shortfall(2.0 * bytes)
+                    + "; use fewer images or a smaller size");
+        }
         FaceDataset all;
         if (config.data().equals("synthetic")) {
             listener.onPhase("rendering " + wanted + " synthetic faces of " + config.imageSize() + "x" + config.imageSize());
