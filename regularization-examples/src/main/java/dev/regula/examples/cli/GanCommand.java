@@ -85,9 +85,9 @@ public final class GanCommand implements Callable<Integer> {
             description = "channel width of G and D, a multiple of 4; 128 is the full DCGAN (default: ${DEFAULT-VALUE})")
     int width;
 
-    @Option(names = "--upsample", paramLabel = "MODE", defaultValue = "transpose",
-            description = "how G doubles its feature maps: transpose (DCGAN's conv-transpose 4/2/1) or nearest"
-                    + " (nearest-neighbour x2 + conv 3x3: no checkerboard texture, 1.5-2x slower) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--upsample", paramLabel = "MODE", defaultValue = "nearest",
+            description = "how G doubles its feature maps: nearest (nearest-neighbour x2 + conv 3x3: no checkerboard texture)"
+                    + " or transpose (DCGAN's conv-transpose 4/2/1, faster) (default: ${DEFAULT-VALUE})")
     String upsample;
 
     @Option(names = "--ema", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_EMA_DECAY,
@@ -118,8 +118,8 @@ public final class GanCommand implements Callable<Integer> {
     @Option(names = "--g-reg", paramLabel = "SPEC", description = "regularizer of G's parameters, repeatable (default: none)")
     List<String> generatorRegularizers = new ArrayList<>();
 
-    @Option(names = "--d-reg", paramLabel = "SPEC", defaultValue = FaceCaseStudy.Config.DEFAULT_DISCRIMINATOR_REGULARIZER,
-            description = "regularizer of D's parameters, repeatable; 'none' for none (default: ${DEFAULT-VALUE})")
+    @Option(names = "--d-reg", paramLabel = "SPEC", defaultValue = "none",
+            description = "regularizer of D's parameters, repeatable, e.g. spectral-norm(max=1.0); 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> discriminatorRegularizers;
 
     @Option(names = "--optimizer", defaultValue = GanTrainer.DEFAULT_OPTIMIZER, description = "optimizer of G and D (default: ${DEFAULT-VALUE})")

@@ -19,16 +19,24 @@ class GanCommandTest {
         assertEquals(FaceCaseStudy.Config.DEFAULT_ITERATIONS, c.iterations);
         assertEquals(FaceCaseStudy.Config.DEFAULT_BATCH, c.batch);
         assertEquals(FaceCaseStudy.Config.DEFAULT_WIDTH, c.width);
-        assertEquals(List.of("spectral-norm(max=1.0)"), c.discriminatorRegularizers);
+        assertEquals(List.of("none"), c.discriminatorRegularizers);
         assertEquals(List.of(), c.generatorRegularizers);
+        assertEquals("nearest", c.upsample);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_R1_GAMMA, c.r1);
+        assertEquals("fixed", c.prior);
+        assertEquals(1, c.seeds);
+        FaceCaseStudy.Config defaults = FaceCaseStudy.Config.builder().build();
+        assertEquals(FaceCaseStudy.Config.DEFAULT_EMA_DECAY, c.ema);
+        assertEquals(defaults.upsampling(), dev.regula.gan.train.Dcgan.Upsampling.NEAREST);
+        assertEquals(List.of(), defaults.discriminatorRegularizers());
     }
 
     @Test
     void repeatedRegularizersAndLambdaListsParse() {
         GanCommand c = new GanCommand();
-        new CommandLine(c).parseArgs("--lambda", "0,0.5,2", "--d-reg", "none", "--g-reg", "l2(lambda=1e-4)", "--g-reg", "max-norm(max=3)");
+        new CommandLine(c).parseArgs("--lambda", "0,0.5,2", "--d-reg", "spectral-norm(max=1.0)", "--g-reg", "l2(lambda=1e-4)", "--g-reg", "max-norm(max=3)");
         assertEquals(List.of(0.0, 0.5, 2.0), c.lambdas);
-        assertEquals(List.of("none"), c.discriminatorRegularizers);
+        assertEquals(List.of("spectral-norm(max=1.0)"), c.discriminatorRegularizers);
         assertEquals(List.of("l2(lambda=1e-4)", "max-norm(max=3)"), c.generatorRegularizers);
     }
 
