@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * Publishes {@code adamw(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01)}: the Adam
- * update plus an implied decoupled weight decay θ ← θ − η_t·λ·θ on weights only, which the
- * pipeline runs at its DECOUPLED stage (after the update; PyTorch decays just before it, a
- * difference of order η·λ·Δθ per step).
+ * update plus an implied decoupled weight decay on weights only, which the pipeline runs at its
+ * DECOUPLED stage, on the pre-update weights: θ_t = θ_{t−1} − η·u_t − η·λ·θ_{t−1}, as PyTorch's
+ * {@code AdamW} (which multiplies by 1 − η·λ just before its Adam update, as Regula does).
  */
 public final class AdamWProvider extends BaseOptimizerProvider {
     /** Creates the provider. */
@@ -19,7 +19,7 @@ public final class AdamWProvider extends BaseOptimizerProvider {
                         unitInterval("beta2", "0.999", "decay rate of the second moment"),
                         eps("1e-8"),
                         nonNegativeSchedule("weight_decay", "0.01",
-                                "decoupled decay λ: θ ← θ − η_t·λ·θ on weights after each update (number or schedule)")),
+                                "decoupled decay λ: θ ← θ − η_t·λ·θ_{t−1} on weights, from the pre-update weights (number or schedule)")),
                 args -> new Adam("adamw", args.toSpec().toString(), args.schedule("lr"), args.number("beta1"),
                         args.number("beta2"), args.number("eps"),
                         List.of(new DecoupledDecay(args.schedule("weight_decay")))));

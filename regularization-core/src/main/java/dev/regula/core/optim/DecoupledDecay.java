@@ -10,8 +10,8 @@ import java.util.Objects;
 
 /**
  * AdamW's decoupled weight decay (Loshchilov &amp; Hutter 2019), implied by the {@code adamw}
- * optimizer: at the {@link Stage#DECOUPLED} stage, θ ← θ − η_t·λ_t·θ with η_t the step's learning
- * rate and λ_t the {@code weight_decay} schedule, on parameters with role WEIGHT only (never
+ * optimizer: at the {@link Stage#DECOUPLED} stage, just before the Adam update and so on the
+ * pre-update weights, θ ← θ − η_t·λ_t·θ with η_t the step's learning rate and λ_t the {@code weight_decay} schedule, on parameters with role WEIGHT only (never
  * biases or normalisation scales; {@link #apply} leaves any other parameter untouched).
  * It adds no penalty to the objective.
  */

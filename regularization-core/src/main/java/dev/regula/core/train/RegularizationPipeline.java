@@ -25,8 +25,15 @@ import java.util.Map;
 /**
  * The fixed regularization pipeline of a training step, the same for every optimizer:
  * perturb → (forward, loss, backward by the caller) → restore → {@link Stage#GRADIENT} →
- * {@link Stage#CLIP} → optimizer update → {@link Stage#DECOUPLED} → {@link Stage#PROXIMAL} →
+ * {@link Stage#CLIP} → {@link Stage#DECOUPLED} → optimizer update → {@link Stage#PROXIMAL} →
  * {@link Stage#CONSTRAINT}.
+ *
+ * <p>Decoupled decay runs on the weights of the previous step θ_{t−1}, just before the update, as
+ * in Loshchilov &amp; Hutter's Algorithm 2 and PyTorch's {@code AdamW}: the step is
+ * θ_t = θ_{t−1} − η·u_t − η·λ·θ_{t−1}, where u_t is the optimizer's update direction, computed
+ * from the gradient and the optimizer's state only (true of every built-in optimizer: SGD with or
+ * without momentum, Adam, RMSprop). Decaying after the update would give
+ * (θ_{t−1} − η·u_t)(1 − η·λ), which differs by η²·λ·u_t.
  *
  * <p>Regularizers run in the order given, each on the parameters its selector picks (resolved
  * once, at construction). Activation regularizers are not handled here: they are layers inserted
@@ -98,7 +105,9 @@ public final class RegularizationPipeline {
         // one decay per parameter at most: two would add up in another order than two axpy passes
         long selections = gradientStage.stream().mapToLong(b -> b.targets.size()).sum();
         long selected = gradientStage.stream().flatMap(b -> b.targets.stream()).distinct().count();
+        // a decoupled decay between the GRADIENT stage and the update would change the θ a folded decay reads
         decayFolded = !gradientStage.isEmpty() && clippers.isEmpty() && learnables.isEmpty() && selections == selected
+                && byStage.get(Stage.DECOUPLED).isEmpty()
                 && gradientStage.stream().allMatch(b -> b.regularizer instanceof CoupledDecay);
         decay = new float[this.parameters.size()];
         gradientTargetIndices = gradientStage.stream()
@@ -164,8 +173,8 @@ public final class RegularizationPipeline {
     }
 
     /**
-     * Runs the stages after backward: GRADIENT, CLIP, the optimizer update, DECOUPLED, PROXIMAL,
-     * CONSTRAINT, checking for NaN/Inf when enabled: the gradients after backward and (if any
+     * Runs the stages after backward: GRADIENT, CLIP, DECOUPLED (on θ_{t−1}), the optimizer update,
+     * PROXIMAL, CONSTRAINT, checking for NaN/Inf when enabled: the gradients after backward and (if any
      * GRADIENT-stage or learnable regularizer ran) after the GRADIENT stage, the values after the
      * optimizer update and after each later regularizer. Each check is one
      * {@link Kernels#allFinite} pass, so it runs at the speed of the SIMD kernels.
@@ -194,6 +203,7 @@ public final class RegularizationPipeline {
         }
         lastGradientNorm = Double.NaN;
         for (GradientClipper c : clippers) lastGradientNorm = c.clip(parameters, ctx);
+        runStage(Stage.DECOUPLED, ctx);
         optimizer.step(parameters, ctx);
         checkValues(ctx, "optimizer update (" + optimizer.name() + ")");
         runLaterStages(ctx);
@@ -201,7 +211,6 @@ public final class RegularizationPipeline {
 
     /** Each later stage checks the parameters it changed, right after changing them. */
     private void runLaterStages(StepContext ctx) {
-        runStage(Stage.DECOUPLED, ctx);
         runStage(Stage.PROXIMAL, ctx);
         runStage(Stage.CONSTRAINT, ctx);
     }
