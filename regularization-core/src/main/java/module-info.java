@@ -34,6 +34,8 @@ module dev.regula.core {
             dev.regula.core.regularizer.penalty.L2Provider,
             dev.regula.core.regularizer.penalty.ElasticNetProvider,
             dev.regula.core.regularizer.penalty.OrthogonalProvider,
+            dev.regula.core.regularizer.penalty.KerasL1L2Provider,
+            dev.regula.core.regularizer.penalty.NormPenaltyProvider,
             dev.regula.core.regularizer.decay.WeightDecayProvider,
             dev.regula.core.regularizer.proximal.L1ProximalProvider,
             dev.regula.core.regularizer.proximal.GroupLassoProvider,
