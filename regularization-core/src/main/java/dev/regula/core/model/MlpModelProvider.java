@@ -8,6 +8,7 @@ import dev.regula.api.spec.SpecArguments;
 import dev.regula.api.spec.SpecException;
 import dev.regula.api.spec.SpecKey;
 import dev.regula.api.spec.SpecSchema;
+import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Dense;
 import dev.regula.core.layer.Flatten;
 import dev.regula.core.layer.LeakyReLU;
@@ -22,13 +23,16 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Publishes {@code mlp(hidden=256x256, activation=relu)}: a multilayer perceptron.
+ * Publishes {@code mlp(hidden=256x256, activation=relu, batchnorm=false)}: a multilayer perceptron.
  *
  * <p>The built model is a {@link Sequential} named {@code mlp}: a {@code flatten} layer when the
  * example shape has rank &gt; 1 (e.g. [1, 28, 28]), then for each hidden width h_i a
  * {@code dense<i>} layer and an activation layer named after it ({@code relu<i>},
  * {@code leaky_relu<i>}, {@code tanh<i>}, {@code sigmoid<i>}), then a {@code out} dense layer
- * producing the logits (no softmax: the losses take logits). {@code hidden} is a list of widths
+ * producing the logits (no softmax: the losses take logits). With {@code batchnorm=true} a
+ * {@link BatchNorm} layer {@code bn<i>} sits between {@code dense<i>} and its activation (the
+ * order of the original paper and of Keras' Dense → BatchNormalization → Activation recipe); its
+ * scale has role NORM_SCALE and its shift role BIAS, so {@code on=weights} penalties skip them. {@code hidden} is a list of widths
  * joined by {@code x} ({@code 256}, {@code 512x256}) or {@code none} for a linear model. Each
  * dense layer's initialisation seed is drawn in order from a {@link SplittableRandom} seeded with
  * the build seed.
@@ -44,7 +48,8 @@ public final class MlpModelProvider implements ModelProvider {
     private final SpecSchema schema = SpecSchema.of("model", "mlp",
             SpecKey.text("hidden", "256x256",
                     "hidden layer widths joined by x, e.g. 256x256 or 512; none for no hidden layer"),
-            SpecKey.choice("activation", "relu", ACTIVATIONS, "activation after each hidden layer"));
+            SpecKey.choice("activation", "relu", ACTIVATIONS, "activation after each hidden layer"),
+            SpecKey.bool("batchnorm", false, "insert batch normalisation (bn<i>) between each hidden dense layer and its activation"));
 
     /** Creates the provider. */
     public MlpModelProvider() {
@@ -74,7 +79,8 @@ public final class MlpModelProvider implements ModelProvider {
         SpecArguments args = schema.bind(spec);
         int[] hidden = parseHidden(args.text("hidden"));
         String activation = args.text("activation").toLowerCase(java.util.Locale.ROOT);
-        return (inputShape, outputs, seed) -> build(hidden, activation, inputShape, outputs, seed);
+        boolean batchNorm = args.bool("batchnorm");
+        return (inputShape, outputs, seed) -> build(hidden, activation, batchNorm, inputShape, outputs, seed);
     }
 
     /**
@@ -107,7 +113,7 @@ public final class MlpModelProvider implements ModelProvider {
         return widths;
     }
 
-    private static Sequential build(int[] hidden, String activation, int[] inputShape, int outputs, long seed) {
+    static Sequential build(int[] hidden, String activation, boolean batchNorm, int[] inputShape, int outputs, long seed) {
         Objects.requireNonNull(inputShape, "inputShape");
         if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("model 'mlp': input shape must have rank >= 1 and dimensions >= 1, got "
@@ -124,6 +130,7 @@ public final class MlpModelProvider implements ModelProvider {
         for (int i = 0; i < hidden.length; i++) {
             int n = i + 1;
             layers.add(new Dense("dense" + n, width, hidden[i], seeds.nextLong()));
+            if (batchNorm) layers.add(new BatchNorm("bn" + n, hidden[i]));
             layers.add(switch (activation) {
                 case "relu" -> new ReLU("relu" + n);
                 case "leaky-relu" -> new LeakyReLU("leaky_relu" + n);
