@@ -59,6 +59,13 @@ public final class RegularizationPipeline {
     /** Per GRADIENT-stage binding, the positions of its targets in {@link #parameters}. */
     private final int[][] gradientTargetIndices;
     private double lastGradientNorm = Double.NaN;
+    /** Per model parameter, ‖g‖₂ right after backward at the last update. */
+    private final double[] gradientNorms;
+    /** Per model parameter, ‖Δθ‖/‖θ_{t−1}‖ of the last measured update (NaN until one is). */
+    private final double[] updateRatios;
+    /** Copies of θ_{t−1} for a measured update, made on first use. */
+    private float[][] before;
+    private boolean measureNext;
 
     private record Binding(ParameterRegularizer regularizer, List<Parameter> targets) {
     }
@@ -110,6 +117,10 @@ public final class RegularizationPipeline {
                 && byStage.get(Stage.DECOUPLED).isEmpty()
                 && gradientStage.stream().allMatch(b -> b.regularizer instanceof CoupledDecay);
         decay = new float[this.parameters.size()];
+        gradientNorms = new double[this.parameters.size()];
+        updateRatios = new double[this.parameters.size()];
+        Arrays.fill(gradientNorms, Double.NaN);
+        Arrays.fill(updateRatios, Double.NaN);
         gradientTargetIndices = gradientStage.stream()
                 .map(b -> b.targets.stream().mapToInt(this.parameters::indexOf).toArray())
                 .toArray(int[][]::new);
@@ -190,6 +201,22 @@ public final class RegularizationPipeline {
      */
     public void update(StepContext ctx) {
         checkGradients(ctx, "backward");
+        double total = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            Tensor g = parameters.get(i).grad();
+            double sq = ctx.kernels().sumSquares(g.size(), g.data(), 0);
+            gradientNorms[i] = Math.sqrt(sq);
+            total += sq;
+        }
+        lastGradientNorm = Math.sqrt(total);
+        boolean measure = measureNext;
+        measureNext = false;
+        if (measure) snapshot();
+        updateStages(ctx);
+        if (measure) measureUpdate(ctx);
+    }
+
+    private void updateStages(StepContext ctx) {
         if (decayFolded) {
             boolean finite = optimizer.stepWithDecay(parameters, foldedDecay(ctx), ctx);
             if (!finite) checkValues(ctx, "optimizer update (" + optimizer.name() + ", GRADIENT stage folded in)");
@@ -201,8 +228,7 @@ public final class RegularizationPipeline {
             for (LearnableRegularizer lr : learnables) lr.updateOwnParameters(ctx);
             checkGradients(ctx, "GRADIENT stage");
         }
-        lastGradientNorm = Double.NaN;
-        for (GradientClipper c : clippers) lastGradientNorm = c.clip(parameters, ctx);
+        for (GradientClipper c : clippers) c.clip(parameters, ctx);
         runStage(Stage.DECOUPLED, ctx);
         optimizer.step(parameters, ctx);
         checkValues(ctx, "optimizer update (" + optimizer.name() + ")");
@@ -226,9 +252,56 @@ public final class RegularizationPipeline {
         return decay;
     }
 
-    /** @return the global gradient norm reported by the last clipper, NaN if none ran */
+    /**
+     * @return the global norm √Σ‖g‖² of the data-loss gradients at the last {@link #update}, right
+     *     after backward (before penalties and clipping); NaN before the first update
+     */
     public double lastGradientNorm() {
         return lastGradientNorm;
+    }
+
+    /**
+     * @return per model parameter (in the constructor's order), ‖g‖₂ right after backward at the
+     *     last {@link #update}; NaN before the first; a copy
+     */
+    public double[] lastGradientNorms() {
+        return gradientNorms.clone();
+    }
+
+    /** Makes the next {@link #update} measure ‖Δθ‖/‖θ_{t−1}‖ per parameter (one copy of the parameters). */
+    public void measureNextUpdate() {
+        measureNext = true;
+    }
+
+    /**
+     * @return per model parameter, ‖θ_t − θ_{t−1}‖₂ / ‖θ_{t−1}‖₂ of the last measured update, every
+     *     stage included; NaN before one was measured or where ‖θ_{t−1}‖ = 0; a copy
+     */
+    public double[] lastUpdateRatios() {
+        return updateRatios.clone();
+    }
+
+    private void snapshot() {
+        if (before == null) before = new float[parameters.size()][];
+        for (int i = 0; i < parameters.size(); i++) {
+            float[] v = parameters.get(i).value().data();
+            if (before[i] == null || before[i].length != v.length) before[i] = new float[v.length];
+            System.arraycopy(v, 0, before[i], 0, v.length);
+        }
+    }
+
+    private void measureUpdate(StepContext ctx) {
+        for (int i = 0; i < parameters.size(); i++) {
+            float[] v = parameters.get(i).value().data();
+            float[] old = before[i];
+            double oldSq = ctx.kernels().sumSquares(old.length, old, 0);
+            double diffSq = 0;
+            for (int j = 0; j < v.length; j++) {
+                double d = (double) v[j] - old[j];
+                diffSq += d * d;
+            }
+            updateRatios[i] = oldSq == 0 ? Double.NaN : Math.sqrt(diffSq / oldSq);
+        }
     }
 
     private void runStage(Stage stage, StepContext ctx) {

@@ -132,7 +132,7 @@ public final class CompareCommand implements Callable<Integer> {
                         public void onEpochEnd(Trainer t, EpochMetrics m) {
                             log.write(m);
                         }
-                    }).build();
+                    }).callback(new GradientWarnings(System.err)).build();
             trainer = new Trainer(options.model(data), config);
             trainer.fit(data.train(), data.test());
         }

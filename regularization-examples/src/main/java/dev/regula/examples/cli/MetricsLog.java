@@ -18,13 +18,18 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Appends one JSON object per epoch to {@code metrics.jsonl} and one row to {@code metrics.csv}
- * in an output folder. Each line is flushed as soon as it is written, so an interrupted run keeps
+ * Appends one JSON object per epoch to {@code metrics.jsonl}, one row to {@code metrics.csv} and
+ * one row per parameter to {@code gradients.csv} (gradient norm, RMS gradient and
+ * update-to-weight ratio, see {@link ParameterStats}) in an output folder. Each line is flushed as soon as it is written, so an interrupted run keeps
  * every finished epoch.
  */
 final class MetricsLog implements AutoCloseable {
+    /** The per-parameter gradient-health file. */
+    static final String GRADIENTS = "gradients.csv";
+
     private final Writer json;
     private final Writer csv;
+    private final Writer gradients;
 
     /**
      * @param dir the output folder
@@ -39,6 +44,7 @@ final class MetricsLog implements AutoCloseable {
         if (append) {
             keepEpochsUpTo(jsonFile, resumedEpoch, MetricsLog::jsonEpoch);
             keepEpochsUpTo(csvFile, resumedEpoch, MetricsLog::csvEpoch);
+            keepEpochsUpTo(dir.resolve(GRADIENTS), resumedEpoch, MetricsLog::csvEpoch);
         }
         StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         boolean header = !append || !Files.exists(csvFile) || Files.size(csvFile) == 0;
@@ -47,6 +53,10 @@ final class MetricsLog implements AutoCloseable {
         if (header) {
             csv.write("epoch,step,learning_rate,train_loss,train_accuracy,penalty,val_loss,val_accuracy,sparsity,skipped_steps,seconds\n");
         }
+        Path gradientFile = dir.resolve(GRADIENTS);
+        boolean gradientHeader = !append || !Files.exists(gradientFile) || Files.size(gradientFile) == 0;
+        gradients = Files.newBufferedWriter(gradientFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode);
+        if (gradientHeader) gradients.write("epoch,parameter,grad_norm,grad_rms,update_ratio,l2_norm\n");
     }
 
     /**
@@ -107,6 +117,11 @@ final class MetricsLog implements AutoCloseable {
                     number(m.trainLoss()), number(m.trainAccuracy()), number(m.totalPenalty()), number(m.validationLoss()),
                     number(m.validationAccuracy()), number(m.overallSparsity()), m.skippedSteps(), number(m.seconds())));
             csv.flush();
+            for (ParameterStats p : m.parameters()) {
+                gradients.write(m.epoch() + "," + csvField(p.name()) + "," + number(p.gradientNorm()) + "," + number(p.gradientRms())
+                        + "," + number(p.updateRatio()) + "," + number(p.l2Norm()) + "\n");
+            }
+            gradients.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics: " + e.getMessage(), e);
         }
@@ -114,7 +129,13 @@ final class MetricsLog implements AutoCloseable {
 
     private static String stats(ParameterStats p) {
         return quote(p.name()) + ":{\"l2_norm\":" + number(p.l2Norm()) + ",\"max_abs\":" + number(p.maxAbs())
-                + ",\"sparsity\":" + number(p.sparsity()) + "}";
+                + ",\"sparsity\":" + number(p.sparsity()) + ",\"grad_norm\":" + number(p.gradientNorm())
+                + ",\"update_ratio\":" + number(p.updateRatio()) + "}";
+    }
+
+    /** Parameter names are plain words with dots; quote one that holds a comma or quote anyway. */
+    private static String csvField(String text) {
+        return text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
     private static String object(Map<String, Double> map) {
@@ -124,7 +145,7 @@ final class MetricsLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (json; csv) {
+        try (json; csv; gradients) {
             json.flush();
         }
     }

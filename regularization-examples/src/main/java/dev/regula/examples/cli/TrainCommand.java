@@ -71,7 +71,8 @@ public final class TrainCommand implements Callable<Integer> {
         try (MetricsLog log = new MetricsLog(out, resume, resume ? Resume.savedEpoch(saved) : 0)) {
             TrainingConfig config = builder
                     .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
-                    .callback(new EpochReporter(stdout)).callback(new EpochSaver(log, checkpoint, settings)).build();
+                    .callback(new EpochReporter(stdout)).callback(new EpochSaver(log, checkpoint, settings))
+                    .callback(new GradientWarnings(System.err)).build();
             Trainer trainer = new Trainer(net, config);
             if (resume) Resume.restore(checkpoint, saved, trainer, settings);
             stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s%s%n",
