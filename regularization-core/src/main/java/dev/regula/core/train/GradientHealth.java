@@ -26,7 +26,7 @@ public final class GradientHealth {
     /** An update-to-weight ratio below this is reported as a stalled (vanishing) update. */
     public static final double STALLED_UPDATE = 1e-7;
     /** An update-to-weight ratio above this is reported as exploding. */
-    public static final double EXPLODING_UPDATE = 0.5;
+    public static final double EXPLODING_UPDATE = 1.0;
 
     private GradientHealth() {
     }
