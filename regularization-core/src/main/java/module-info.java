@@ -51,6 +51,7 @@ module dev.regula.core {
             dev.regula.core.regularizer.soft.SoftAnchorProvider,
             dev.regula.core.regularizer.soft.SoftWeightSharingProvider,
             dev.regula.core.regularizer.soft.SoftConstraintProvider,
+            dev.regula.core.regularizer.soft.SoftOutputBoundsProvider,
             // --- dropout and noise (package dev.regula.core.regularizer.noise) ---
             dev.regula.core.regularizer.noise.DropoutProvider,
             dev.regula.core.regularizer.noise.GaussianDropoutProvider,

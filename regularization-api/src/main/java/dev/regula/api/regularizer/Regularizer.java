@@ -7,7 +7,9 @@ package dev.regula.api.regularizer;
  *       (penalties, decay, proximal operators, projections), possibly {@link LearnableRegularizer learnable};</li>
  *   <li>{@link GradientClipper}: rescales all gradients together ({@link Stage#CLIP});</li>
  *   <li>{@link ActivationRegularizer}: acts on activations in training mode (the dropout family);</li>
- *   <li>{@link ForwardPerturbation}: perturbs parameters for one forward/backward pass (drop-connect).</li>
+ *   <li>{@link ForwardPerturbation}: perturbs parameters for one forward/backward pass (drop-connect);</li>
+ *   <li>{@link OutputRegularizer}: penalises the model's output given a condition or the targets
+ *       (the GAN's prior-guided penalty, soft output bounds).</li>
  * </ul>
  * Instances come from a {@link RegularizerProvider} and may keep state for one training run.
  */

@@ -2,6 +2,7 @@ package dev.regula.core.data;
 
 import dev.regula.api.CorruptDataException;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.io.InputFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,10 +63,11 @@ public final class Diabetes {
     }
 
     private static List<double[]> read(Path file, int columns) throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new DataNotFoundException(file + " not found; it is installed by Debian's python3-sklearn"
                     + " (apt-get install python3-sklearn), or give the folder holding " + FEATURES + " and " + TARGETS);
         }
+        InputFiles.requireRegularFile(file, "diabetes data file"); // a FIFO or device is refused, never waited on
         List<double[]> rows = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(file);
              BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.US_ASCII))) {

@@ -8,6 +8,7 @@ import dev.regula.api.spec.SpecArguments;
 import dev.regula.api.spec.SpecException;
 import dev.regula.api.spec.SpecKey;
 import dev.regula.api.spec.SpecSchema;
+import dev.regula.core.io.MemoryBudget;
 import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Dense;
 import dev.regula.core.layer.Flatten;
@@ -113,6 +114,39 @@ public final class MlpModelProvider implements ModelProvider {
         return widths;
     }
 
+    /** Bytes per parameter at least: its value, its gradient and one optimizer slot (float32 each). */
+    static final int BYTES_PER_PARAMETER = 3 * Float.BYTES;
+
+    /**
+     * Refuses, before allocating anything, a network whose layers a tensor cannot hold or whose
+     * parameters (value, gradient and one optimizer slot each) would not fit in the heap, so
+     * {@code mlp(hidden=40000x40000)} fails at once with the sizes instead of an
+     * {@link OutOfMemoryError}.
+     */
+    private static void checkSize(int[] hidden, boolean batchNorm, long inputs, int outputs) {
+        if (inputs > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("model 'mlp': " + inputs + " inputs per example; allowed: at most " + (Integer.MAX_VALUE - 8));
+        }
+        long total = 0;
+        long in = inputs;
+        for (int i = 0; i <= hidden.length; i++) {
+            long out = i < hidden.length ? hidden[i] : outputs;
+            long weights = in * out;
+            if (weights > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("model 'mlp': layer " + (i < hidden.length ? "dense" + (i + 1) : "out") + " would have "
+                        + in + " x " + out + " = " + weights + " weights, more than one tensor holds (" + (Integer.MAX_VALUE - 8)
+                        + "); choose smaller hidden widths");
+            }
+            total += weights + out;
+            if (batchNorm && i < hidden.length) total += 2 * out; // bn<i>: a scale and a shift per unit
+            in = out;
+        }
+        if (!MemoryBudget.fits(total * BYTES_PER_PARAMETER)) {
+            throw new IllegalArgumentException("model 'mlp': " + total + " parameters need at least "
+                    + MemoryBudget.shortfall((double) total * BYTES_PER_PARAMETER) + ", or choose smaller hidden widths");
+        }
+    }
+
     static Sequential build(int[] hidden, String activation, boolean batchNorm, int[] inputShape, int outputs, long seed) {
         Objects.requireNonNull(inputShape, "inputShape");
         if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
@@ -122,10 +156,13 @@ public final class MlpModelProvider implements ModelProvider {
         if (outputs < 1) throw new IllegalArgumentException("model 'mlp': outputs must be >= 1, got " + outputs);
         SplittableRandom seeds = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();
+        long inputs = 1;
+        for (int d : inputShape) inputs = Math.min(inputs * d, Integer.MAX_VALUE + 1L);
+        checkSize(hidden, batchNorm, inputs, outputs);
         int width = inputShape[0];
         if (inputShape.length > 1) {
             layers.add(new Flatten("flatten"));
-            width = Math.toIntExact(Arrays.stream(inputShape).asLongStream().reduce(1, Math::multiplyExact));
+            width = (int) inputs;
         }
         for (int i = 0; i < hidden.length; i++) {
             int n = i + 1;

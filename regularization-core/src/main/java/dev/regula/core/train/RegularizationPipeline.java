@@ -1,6 +1,7 @@
 package dev.regula.core.train;
 
 import dev.regula.api.NumericalFaultException;
+import dev.regula.api.PluginException;
 import dev.regula.api.RegulaException;
 import dev.regula.api.StepContext;
 import dev.regula.api.optim.Optimizer;
@@ -12,6 +13,7 @@ import dev.regula.api.regularizer.CoupledDecay;
 import dev.regula.api.regularizer.ForwardPerturbation;
 import dev.regula.api.regularizer.GradientClipper;
 import dev.regula.api.regularizer.LearnableRegularizer;
+import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.Stage;
@@ -25,8 +27,9 @@ import java.util.Map;
 /**
  * The fixed regularization pipeline of a training step, the same for every optimizer:
  * perturb → (forward, loss, backward by the caller) → restore → {@link Stage#GRADIENT} →
- * {@link Stage#CLIP} → {@link Stage#DECOUPLED} → optimizer update → {@link Stage#PROXIMAL} →
- * {@link Stage#CONSTRAINT}.
+ * {@link Stage#CLIP} → {@link Stage#DECOUPLED} → optimizer update → the output regularizers' own
+ * parameters → {@link Stage#PROXIMAL} → {@link Stage#CONSTRAINT}. Output regularizers add their
+ * gradient between the loss and backward ({@link #outputPenalty}).
  *
  * <p>Decoupled decay runs on the weights of the previous step θ_{t−1}, just before the update, as
  * in Loshchilov &amp; Hutter's Algorithm 2 and PyTorch's {@code AdamW}: the step is
@@ -48,6 +51,7 @@ public final class RegularizationPipeline {
     private final List<PerturbationBinding> perturbations = new ArrayList<>();
     private final List<LearnableRegularizer> learnables = new ArrayList<>();
     private final List<ActivationRegularizer> activations = new ArrayList<>();
+    private final List<OutputRegularizer> outputs = new ArrayList<>();
     private final boolean checkFinite;
     /**
      * Whether the GRADIENT stage is folded into the optimizer: every regularizer there is a
@@ -103,9 +107,10 @@ public final class RegularizationPipeline {
                 case ForwardPerturbation fp -> perturbations.add(
                         new PerturbationBinding(fp, parameters.stream().filter(fp.selector()::test).toList()));
                 case ActivationRegularizer ar -> activations.add(ar);
+                case OutputRegularizer or -> outputs.add(or);
                 default -> throw new RegulaException("regularizer '" + r.name() + "' (" + r.getClass().getName()
                         + ") is of no known kind; implement ParameterRegularizer, GradientClipper, "
-                        + "ActivationRegularizer or ForwardPerturbation");
+                        + "ActivationRegularizer, ForwardPerturbation or OutputRegularizer");
             }
         }
         List<Binding> gradientStage = byStage.get(Stage.GRADIENT);
@@ -131,11 +136,50 @@ public final class RegularizationPipeline {
         return List.copyOf(activations);
     }
 
+    /** @return the output regularizers, in order */
+    public List<OutputRegularizer> outputRegularizers() {
+        return List.copyOf(outputs);
+    }
+
     /** @return every parameter, model's and learnable regularizers', as checkpoints should store them */
     public List<Parameter> allParameters() {
         List<Parameter> all = new ArrayList<>(parameters);
         for (LearnableRegularizer lr : learnables) all.addAll(lr.ownParameters());
+        for (OutputRegularizer or : outputs) all.addAll(or.ownParameters());
         return all;
+    }
+
+    /**
+     * Runs every output regularizer on the batch's output: call it after the data loss has written
+     * ∂L/∂output and before backward. Each adds its gradient into {@code gradOutput}.
+     *
+     * @param output the model's output
+     * @param condition the batch's condition or targets (see {@link OutputRegularizer#apply})
+     * @param gradOutput ∂L/∂output; receives the regularizers' gradients
+     * @param ctx the step (TRAIN)
+     * @return Σ of their penalties (0 when there are none)
+     * @throws NumericalFaultException if a penalty is NaN or Inf (when checking is on), naming it
+     * @throws PluginException if a regularizer throws, naming it and its origin
+     */
+    public double outputPenalty(Tensor output, Tensor condition, Tensor gradOutput, StepContext ctx) {
+        double sum = 0;
+        for (OutputRegularizer or : outputs) {
+            double r;
+            try {
+                r = or.apply(output, condition, gradOutput, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(or, "apply", null, ctx, e);
+            }
+            if (checkFinite && !Double.isFinite(r)) {
+                throw new NumericalFaultException(ctx.step(), "output penalty: " + or.spec(),
+                        "the output penalty " + or.spec() + " (" + PluginException.origin(or.getClass()) + ") is " + r
+                                + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "); lower its lambda or the learning rate");
+            }
+            sum += r;
+        }
+        return sum;
     }
 
     /** @return the learnable regularizers */
@@ -149,15 +193,51 @@ public final class RegularizationPipeline {
      *
      * @param ctx the step
      * @return spec → Σ over its parameters of R(θ)
+     * @throws NumericalFaultException if a penalty is NaN or Inf (when checking is enabled),
+     *     naming the regularizer, the parameter and where the regularizer came from
+     * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public Map<String, Double> penalties(StepContext ctx) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Binding b : penalties) {
             double sum = 0;
-            for (Parameter p : b.targets) sum += b.regularizer.penalty(p, ctx);
+            for (Parameter p : b.targets) {
+                double v;
+                try {
+                    v = b.regularizer.penalty(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.regularizer, "penalty", p, ctx, e);
+                }
+                if (checkFinite && !Double.isFinite(v)) {
+                    throw new NumericalFaultException(ctx.step(), "penalty of " + b.regularizer.spec() + ": " + p.name(),
+                            "the penalty of " + b.regularizer.spec() + " (" + PluginException.origin(b.regularizer.getClass())
+                                    + ") on " + p.name() + " is " + v + " at step " + ctx.step() + " (end of epoch " + (ctx.epoch() + 1)
+                                    + "); the loss includes the penalties, so training stops here (the last good checkpoint stays)");
+                }
+                sum += v;
+            }
             out.merge(b.regularizer.spec(), sum, Double::sum);
         }
         return out;
+    }
+
+    /**
+     * @return the spec of every parameter regularizer and forward perturbation whose selector
+     *     picks no parameter of the model: it does nothing, which a user should hear about
+     */
+    public List<String> unmatchedRegularizers() {
+        List<String> out = new ArrayList<>();
+        for (Binding b : penalties) if (b.targets.isEmpty()) out.add(b.regularizer.spec());
+        for (PerturbationBinding b : perturbations) if (b.targets.isEmpty()) out.add(b.perturbation.spec());
+        return out;
+    }
+
+    /** A regularizer threw: name it, where it came from, the call, the parameter and the step. */
+    private static PluginException failed(Regularizer r, String call, Parameter p, StepContext ctx, RuntimeException e) {
+        return new PluginException("regularizer " + r.spec() + " (" + PluginException.origin(r.getClass()) + ") failed in "
+                + call + (p == null ? "" : " on " + p.name()) + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "): " + e, e);
     }
 
     /**
@@ -167,7 +247,15 @@ public final class RegularizationPipeline {
      */
     public void beforeForward(StepContext ctx) {
         for (PerturbationBinding b : perturbations) {
-            for (Parameter p : b.targets) b.perturbation.perturb(p, ctx);
+            for (Parameter p : b.targets) {
+                try {
+                    b.perturbation.perturb(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.perturbation, "perturb", p, ctx, e);
+                }
+            }
         }
     }
 
@@ -179,13 +267,21 @@ public final class RegularizationPipeline {
     public void afterBackward(StepContext ctx) {
         for (int i = perturbations.size() - 1; i >= 0; i--) {
             PerturbationBinding b = perturbations.get(i);
-            for (Parameter p : b.targets) b.perturbation.restore(p, ctx);
+            for (Parameter p : b.targets) {
+                try {
+                    b.perturbation.restore(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.perturbation, "restore", p, ctx, e);
+                }
+            }
         }
     }
 
     /**
      * Runs the stages after backward: GRADIENT, CLIP, DECOUPLED (on θ_{t−1}), the optimizer update,
-     * PROXIMAL, CONSTRAINT, checking for NaN/Inf when enabled: the gradients after backward and (if any
+     * the output regularizers' {@code updateOwnParameters}, PROXIMAL, CONSTRAINT, checking for NaN/Inf when enabled: the gradients after backward and (if any
      * GRADIENT-stage or learnable regularizer ran) after the GRADIENT stage, the values after the
      * optimizer update and after each later regularizer. Each check is one
      * {@link Kernels#allFinite} pass, so it runs at the speed of the SIMD kernels.
@@ -198,6 +294,7 @@ public final class RegularizationPipeline {
      *
      * @param ctx the step
      * @throws NumericalFaultException naming the step, the stage and the parameter
+     * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public void update(StepContext ctx) {
         checkGradients(ctx, "backward");
@@ -225,10 +322,26 @@ public final class RegularizationPipeline {
         }
         if (!byStage.get(Stage.GRADIENT).isEmpty() || !learnables.isEmpty()) {
             runStage(Stage.GRADIENT, ctx);
-            for (LearnableRegularizer lr : learnables) lr.updateOwnParameters(ctx);
+            for (LearnableRegularizer lr : learnables) {
+                try {
+                    lr.updateOwnParameters(ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(lr, "updateOwnParameters", null, ctx, e);
+                }
+            }
             checkGradients(ctx, "GRADIENT stage");
         }
-        for (GradientClipper c : clippers) c.clip(parameters, ctx);
+        for (GradientClipper c : clippers) {
+            try {
+                c.clip(parameters, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(c, "clip", null, ctx, e);
+            }
+        }
         runStage(Stage.DECOUPLED, ctx);
         optimizer.step(parameters, ctx);
         checkValues(ctx, "optimizer update (" + optimizer.name() + ")");
@@ -237,6 +350,15 @@ public final class RegularizationPipeline {
 
     /** Each later stage checks the parameters it changed, right after changing them. */
     private void runLaterStages(StepContext ctx) {
+        for (OutputRegularizer or : outputs) {
+            try {
+                or.updateOwnParameters(ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(or, "updateOwnParameters", null, ctx, e);
+            }
+        }
         runStage(Stage.PROXIMAL, ctx);
         runStage(Stage.CONSTRAINT, ctx);
     }
@@ -253,8 +375,9 @@ public final class RegularizationPipeline {
     }
 
     /**
-     * @return the global norm √Σ‖g‖² of the data-loss gradients at the last {@link #update}, right
-     *     after backward (before penalties and clipping); NaN before the first update
+     * @return the global norm √Σ‖g‖² of the gradients at the last {@link #update}, right after
+     *     backward: the data loss's and, if any, the output regularizers' (which act through ∂L/∂output),
+     *     before parameter penalties and clipping; NaN before the first update
      */
     public double lastGradientNorm() {
         return lastGradientNorm;
@@ -307,7 +430,13 @@ public final class RegularizationPipeline {
     private void runStage(Stage stage, StepContext ctx) {
         for (Binding b : byStage.get(stage)) {
             for (Parameter p : b.targets) {
-                b.regularizer.apply(p, ctx);
+                try {
+                    b.regularizer.apply(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.regularizer, "apply", p, ctx, e);
+                }
                 if (checkFinite && stage != Stage.GRADIENT && !finite(ctx.kernels(), p.value())) {
                     throw fault(ctx, stage + " stage (" + b.regularizer.spec() + ")", p.name());
                 }
@@ -349,7 +478,7 @@ public final class RegularizationPipeline {
 
     private static NumericalFaultException fault(StepContext ctx, String stage, String what) {
         return new NumericalFaultException(ctx.step(), stage + ": " + what,
-                "NaN or Inf in " + what + " at step " + ctx.step() + " (epoch " + ctx.epoch() + "), after the " + stage
+                "NaN or Inf in " + what + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "), after the " + stage
                         + "; lower the learning rate, add clip-norm(max=...) or check the input data");
     }
 }

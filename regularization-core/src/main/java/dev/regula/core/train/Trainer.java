@@ -191,6 +191,8 @@ public final class Trainer {
         boolean classification = train.labels().rank() == 1;
         double[] gradientNormSums = new double[parameters.size()];
         int updates = 0;
+        boolean outputs = !pipeline.outputRegularizers().isEmpty();
+        double outputPenaltySum = 0;
         for (int b = 0; b < batches; b++) {
             Dataset batch = reusedBatch(batchBuffers, train, order, schedule.from(b), schedule.to(b));
             Tensor x = batch.features();
@@ -203,18 +205,20 @@ public final class Trainer {
             Tensor out = model.forward(x, ctx);
             Tensor gradOut = Tensor.zeros(out.shape());
             double loss = config.loss().compute(out, y, gradOut, config.kernels());
+            double outputPenalty = outputs ? pipeline.outputPenalty(out, y, gradOut, ctx) : 0;
             ParameterBackward.backwardParametersOf(model, gradOut, ctx); // ∂L/∂data is not needed
             pipeline.afterBackward(ctx);
             // Under STOP, pipeline.update checks the gradients itself and names the parameter.
             boolean skip = config.nanPolicy() == NanPolicy.SKIP_STEP;
-            if (!Double.isFinite(loss) || (skip && !pipeline.gradientsFinite(ctx))) {
+            if (!Double.isFinite(loss) || !Double.isFinite(outputPenalty) || (skip && !pipeline.gradientsFinite(ctx))) {
                 if (skip) {
                     skipped++;
                     step++;
                     continue;
                 }
-                throw new NumericalFaultException(step, "loss", "the data loss is " + loss + " at step " + step
-                        + " (epoch " + epoch + "); lower the learning rate, add clip-norm(max=...) or check the input data");
+                throw new NumericalFaultException(step, "loss", "the data loss is " + loss
+                        + (outputs ? " and the output penalty " + outputPenalty : "") + " at step " + step
+                        + " (epoch " + (epoch + 1) + "); lower the learning rate, add clip-norm(max=...) or check the input data");
             }
             if (b == batches - 1) pipeline.measureNextUpdate();
             pipeline.update(ctx);
@@ -223,6 +227,7 @@ public final class Trainer {
             updates++;
             step++;
             lossSum += loss * rows;
+            outputPenaltySum += outputPenalty * rows;
             seen += rows;
             if (classification) correct += countCorrect(out, y);
             if (!config.callbacks().isEmpty()) {
@@ -236,6 +241,12 @@ public final class Trainer {
         epoch++;
         StepContext end = new StepContext(Mode.TRAIN, step, epoch - 1, lr, config.seed(), config.kernels());
         Map<String, Double> penalties = pipeline.penalties(end);
+        if (outputs && seen > 0) {
+            // Output penalties depend on the data: report their mean over the epoch's batches.
+            penalties = new java.util.LinkedHashMap<>(penalties);
+            String specs = pipeline.outputRegularizers().stream().map(r -> r.spec()).collect(java.util.stream.Collectors.joining(" + "));
+            penalties.put(specs, outputPenaltySum / seen);
+        }
         double total = (System.nanoTime() - start) / 1e9;
         return new EpochMetrics(epoch, step, lr, seen == 0 ? Double.NaN : lossSum / seen,
                 classification && seen > 0 ? correct / (double) seen : Double.NaN, penalties,

@@ -97,8 +97,13 @@ public final class CompareCommand implements Callable<Integer> {
             if (!labels.add(s.label())) throw new IllegalArgumentException("two settings have the label '" + s.label() + "'; give one a LABEL: prefix");
             options.config(s.specs()); // fail on a bad spec before any training
         }
+        try (OutputFolder folder = OutputFolder.claim(out, false, "regula compare")) {
+            return compare(folder, settings, stdout);
+        }
+    }
+
+    private int compare(OutputFolder folder, List<Setting> settings, PrintWriter stdout) throws IOException {
         TrainingOptions.Data data = options.load();
-        Files.createDirectories(out);
         if (folds != null) {
             if (folds > data.train().size()) {
                 throw new IllegalArgumentException("--folds " + folds + " is more than the " + data.train().size() + " training examples");
@@ -106,7 +111,7 @@ public final class CompareCommand implements Callable<Integer> {
             stdout.printf("regula compare: %d settings by %d-fold cross-validation, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
                     settings.size(), folds, options.model, options.optimizer, options.epochs, options.batch, options.seed,
                     data.train().size(), data.test().size());
-            new CrossValidation(options, folds, stdout).run(settings, data, out);
+            new CrossValidation(options, folds, stdout, spec.commandLine().getErr()).run(settings, data, folder);
             return ExitCode.OK;
         }
         stdout.printf("regula compare: %d settings, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
@@ -117,10 +122,10 @@ public final class CompareCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < settings.size(); i++) {
             Setting s = settings.get(i);
-            Path folder = out.resolve(String.format(Locale.ROOT, "%02d-%s", i + 1, s.slug()));
+            Path sub = folder.subfolder(String.format(Locale.ROOT, "%02d-%s", i + 1, s.slug()));
             stdout.printf("[%d/%d] %s%n", i + 1, settings.size(), s.label());
             stdout.flush();
-            results.add(run(s, String.format(Locale.ROOT, "[%d/%d]", i + 1, settings.size()), folder, data));
+            results.add(run(s, String.format(Locale.ROOT, "[%d/%d]", i + 1, settings.size()), sub, data));
             Result r = results.getLast();
             stdout.printf(Locale.ROOT, "      train acc %.4f  test acc %.4f  gap %+.4f  sparsity %.3f  %.1fs%n",
                     r.trainAccuracy(), r.testAccuracy(), r.gap(), r.sparsity(), r.seconds());
@@ -128,6 +133,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
 
         Report report = new Report(results, options);
+        for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES)) folder.file(name);
         report.write(out);
         writePlots(results);
         stdout.println();
@@ -144,7 +150,10 @@ public final class CompareCommand implements Callable<Integer> {
     private Result run(Setting s, String position, Path folder, TrainingOptions.Data data) throws IOException {
         Trainer trainer;
         long start = System.nanoTime();
-        try (MetricsLog log = new MetricsLog(folder, false, 0)) {
+        PrintWriter stderr = spec.commandLine().getErr();
+        List<EpochMetrics> history;
+        long steps;
+        try (MetricsLog log = new MetricsLog(folder, false, 0).open()) {
             TrainingConfig config = options.config(s.specs())
                     .callback(new TrainingProgress(options.progressMode(), position, options.epochs, System.err,
                             ProgressReporter.DEFAULT_LINE_INTERVAL))
@@ -155,8 +164,11 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                     }).callback(new GradientWarnings(System.err)).build();
             trainer = new Trainer(options.model(data), config);
-            trainer.fit(data.train(), data.monitor());
+            Warnings.unmatched(trainer, stderr);
+            history = trainer.fit(data.train(), data.monitor());
+            steps = trainer.step();
         }
+        Warnings.skippedSteps(history, steps, stderr);
         double seconds = (System.nanoTime() - start) / 1e9;
         Trainer.Evaluation train = trainer.evaluate(data.train());
         Trainer.Evaluation test = trainer.evaluate(data.test());

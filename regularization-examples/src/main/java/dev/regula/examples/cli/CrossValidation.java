@@ -7,6 +7,7 @@ import dev.regula.api.spec.SpecValue;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.data.Splits;
 import dev.regula.core.io.AtomicFiles;
+import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.RegressionMetrics;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingConfig;
@@ -65,25 +66,33 @@ final class CrossValidation {
     private final TrainingOptions options;
     private final int folds;
     private final PrintWriter stdout;
+    private final PrintWriter stderr;
 
     /**
      * @param options the shared training options
      * @param folds K, ≥ 2 (checked by the caller)
      * @param stdout where the progress and the table go
+     * @param stderr where warnings go (a regularizer that selects nothing, skipped steps)
      */
-    CrossValidation(TrainingOptions options, int folds, PrintWriter stdout) {
+    CrossValidation(TrainingOptions options, int folds, PrintWriter stdout, PrintWriter stderr) {
         this.options = options;
         this.folds = folds;
         this.stdout = stdout;
+        this.stderr = stderr;
     }
 
     /**
      * @param settings the settings to compare
      * @param data the loaded data
-     * @param out the output folder
-     * @throws IOException if a file cannot be written
+     * @param folder the output folder, owned by the caller
+     * @throws IOException if a file cannot be written, or is a link or special file
+     * @throws dev.regula.api.NumericalFaultException if most steps of a training were skipped for NaN/Inf
      */
-    void run(List<Setting> settings, TrainingOptions.Data data, Path out) throws IOException {
+    void run(List<Setting> settings, TrainingOptions.Data data, OutputFolder folder) throws IOException {
+        Path out = folder.dir();
+        Path md = folder.file(MD);
+        Path csvFile = folder.file(CSV);
+        Path plotFile = folder.file(PLOT);
         boolean regression = data.regression();
         List<Splits.Fold> parts = Splits.kFold(data.train(), folds, options.seed);
         String metric = regression ? "val RMSE" : "val accuracy";
@@ -93,7 +102,7 @@ final class CrossValidation {
             double[] scores = new double[folds];
             double zeros = 0;
             for (int f = 0; f < folds; f++) {
-                Trainer t = train(s, parts.get(f).training(), data);
+                Trainer t = train(s, parts.get(f).training(), data, f == 0);
                 scores[f] = score(t, parts.get(f).validation(), data);
                 zeros += sparsity(t);
             }
@@ -107,7 +116,7 @@ final class CrossValidation {
         for (Row r : rows) {
             if (regression ? r.mean() < best.mean() : r.mean() > best.mean()) best = r;
         }
-        Trainer chosen = train(best.setting(), data.train(), data);
+        Trainer chosen = train(best.setting(), data.train(), data, false);
         double test = score(chosen, data.test(), data);
         String table = table(rows, metric, best);
         String verdict = String.format(Locale.ROOT, "chosen by %d-fold cross-validation: %s%s; retrained on all %d training examples,"
@@ -117,17 +126,20 @@ final class CrossValidation {
         stdout.println();
         stdout.print(table);
         stdout.print(verdict);
-        AtomicFiles.writeString(out.resolve(MD), "# " + folds + "-fold cross-validation\n\n" + table + "\n" + verdict);
-        AtomicFiles.writeString(out.resolve(CSV), csv(rows));
-        if (plot(rows, metric, out.resolve(PLOT))) stdout.printf("wrote %s, %s, %s%n", out.resolve(MD), out.resolve(CSV), out.resolve(PLOT));
+        AtomicFiles.writeString(md, "# " + folds + "-fold cross-validation\n\n" + table + "\n" + verdict);
+        AtomicFiles.writeString(csvFile, csv(rows));
+        if (plot(rows, metric, plotFile)) stdout.printf("wrote %s, %s, %s%n", out.resolve(MD), out.resolve(CSV), out.resolve(PLOT));
         else stdout.printf("wrote %s, %s (no plot: not every setting has a lambda)%n", out.resolve(MD), out.resolve(CSV));
         stdout.flush();
     }
 
-    private Trainer train(Setting s, Dataset train, TrainingOptions.Data data) {
+    /** Trains one model; {@code warnUnmatched} once per setting, not once per fold. */
+    private Trainer train(Setting s, Dataset train, TrainingOptions.Data data, boolean warnUnmatched) {
         TrainingConfig config = options.config(s.specs()).build();
         Trainer t = new Trainer(options.model(data), config);
-        t.fit(train, null);
+        if (warnUnmatched) Warnings.unmatched(t, stderr);
+        List<EpochMetrics> history = t.fit(train, null);
+        Warnings.skippedSteps(history, t.step(), stderr);
         return t;
     }
 

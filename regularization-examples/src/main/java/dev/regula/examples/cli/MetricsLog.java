@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
@@ -22,41 +23,64 @@ import java.util.stream.Collectors;
  * one row per parameter to {@code gradients.csv} (gradient norm, RMS gradient and
  * update-to-weight ratio, see {@link ParameterStats}) in an output folder. Each line is flushed as soon as it is written, so an interrupted run keeps
  * every finished epoch.
+ *
+ * <p>Creating a log touches no file: {@link #open()} does, so a command can decide everything
+ * (a resume included) before the files of an earlier run are trimmed or emptied. The files are
+ * opened without following symbolic links, and only if they are regular files
+ * ({@link OutputFolder#file(Path, String)}).
  */
 final class MetricsLog implements AutoCloseable {
     /** The per-parameter gradient-health file. */
     static final String GRADIENTS = "gradients.csv";
 
-    private final Writer json;
-    private final Writer csv;
-    private final Writer gradients;
+    private final Path dir;
+    private final boolean append;
+    private final int resumedEpoch;
+    private Writer json;
+    private Writer csv;
+    private Writer gradients;
 
     /**
-     * @param dir the output folder
+     * @param dir the output folder (it must exist when {@link #open()} is called)
      * @param append false for a new run, which truncates the files; true for a resumed one
      * @param resumedEpoch for a resumed run, the epochs completed in its checkpoint: the lines of
      *     later epochs are dropped (Integer.MAX_VALUE keeps every line)
      */
-    MetricsLog(Path dir, boolean append, int resumedEpoch) throws IOException {
-        Files.createDirectories(dir);
-        Path jsonFile = dir.resolve("metrics.jsonl");
-        Path csvFile = dir.resolve("metrics.csv");
+    MetricsLog(Path dir, boolean append, int resumedEpoch) {
+        this.dir = dir;
+        this.append = append;
+        this.resumedEpoch = resumedEpoch;
+    }
+
+    /**
+     * Trims (a resumed run) or empties (a new one) the files and opens them for appending.
+     *
+     * @return this
+     * @throws IOException if they cannot be written, or are links, folders or special files
+     */
+    MetricsLog open() throws IOException {
+        Path jsonFile = OutputFolder.file(dir, "metrics.jsonl");
+        Path csvFile = OutputFolder.file(dir, "metrics.csv");
+        Path gradientFile = OutputFolder.file(dir, GRADIENTS);
         if (append) {
             keepEpochsUpTo(jsonFile, resumedEpoch, MetricsLog::jsonEpoch);
             keepEpochsUpTo(csvFile, resumedEpoch, MetricsLog::csvEpoch);
-            keepEpochsUpTo(dir.resolve(GRADIENTS), resumedEpoch, MetricsLog::csvEpoch);
+            keepEpochsUpTo(gradientFile, resumedEpoch, MetricsLog::csvEpoch);
         }
         StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         boolean header = !append || !Files.exists(csvFile) || Files.size(csvFile) == 0;
-        json = Files.newBufferedWriter(jsonFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode);
-        csv = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode);
+        json = Files.newBufferedWriter(jsonFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode, LinkOption.NOFOLLOW_LINKS,
+                StandardOpenOption.WRITE);
+        csv = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode, LinkOption.NOFOLLOW_LINKS,
+                StandardOpenOption.WRITE);
         if (header) {
             csv.write("epoch,step,learning_rate,train_loss,train_accuracy,penalty,val_loss,val_accuracy,sparsity,skipped_steps,seconds\n");
         }
-        Path gradientFile = dir.resolve(GRADIENTS);
         boolean gradientHeader = !append || !Files.exists(gradientFile) || Files.size(gradientFile) == 0;
-        gradients = Files.newBufferedWriter(gradientFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode);
+        gradients = Files.newBufferedWriter(gradientFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode,
+                LinkOption.NOFOLLOW_LINKS, StandardOpenOption.WRITE);
         if (gradientHeader) gradients.write("epoch,parameter,grad_norm,grad_rms,update_ratio,l2_norm\n");
+        return this;
     }
 
     /**
@@ -145,8 +169,12 @@ final class MetricsLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (json; csv; gradients) {
-            json.flush();
+        if (json == null) return;
+        Writer j = json;
+        Writer c = csv;
+        Writer g = gradients;
+        try (j; c; g) {
+            j.flush();
         }
     }
 }

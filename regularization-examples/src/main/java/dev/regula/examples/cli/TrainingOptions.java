@@ -1,5 +1,6 @@
 package dev.regula.examples.cli;
 
+import dev.regula.api.CorruptDataException;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.api.kernels.KernelsSelection;
 import dev.regula.api.model.Model;
@@ -139,7 +140,10 @@ final class TrainingOptions {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        SizeLimits.threads(threads);
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
+        }
         nanPolicy();
         progressMode();
         lossFunction();
@@ -202,7 +206,7 @@ final class TrainingOptions {
      * @return the selected kernels
      */
     Kernels kernels() {
-        if (kernels == null) kernels = KernelsSelection.create(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        if (kernels == null) kernels = KernelsSelection.create(SizeLimits.threads(threads));
         return kernels;
     }
 
@@ -229,12 +233,36 @@ final class TrainingOptions {
         s.put("normalize", normalize);
         s.put("seed", String.valueOf(seed));
         s.put("train_examples", String.valueOf(train.size()));
-        // only when set, so that checkpoints written before these options still resume
-        if (regression()) s.put("loss", loss.toLowerCase(Locale.ROOT));
-        if (poly != 1) s.put("poly", String.valueOf(poly));
-        if (validation != null) s.put("validation", String.valueOf(validation));
-        if (!dataset.equalsIgnoreCase("fashion-mnist")) s.put("dataset", dataset.toLowerCase(Locale.ROOT));
+        // a checkpoint written before these options lacks them and means their default (Resume.DEFAULTS_WHEN_ABSENT);
+        // before train_data, whose fingerprint they change, so that a refusal names the option itself
+        s.put("loss", loss.toLowerCase(Locale.ROOT));
+        s.put("poly", String.valueOf(poly));
+        s.put("validation", validation == null ? "none" : String.valueOf(validation));
+        s.put("dataset", dataset.toLowerCase(Locale.ROOT));
+        s.put("label_smoothing", String.valueOf(labelSmoothing));
+        s.put("train_data", fingerprint(train));
         return s;
+    }
+
+    /**
+     * @param d a data set
+     * @return a CRC-32C of its features' and labels' float bits, in hexadecimal: another file of
+     *     the same length (or the same file edited) gives another value, so a resume notices it
+     */
+    static String fingerprint(Dataset d) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+        for (float[] values : List.of(d.features().data(), d.labels().data())) {
+            for (int i = 0; i < values.length; ) {
+                buf.clear();
+                java.nio.FloatBuffer f = buf.asFloatBuffer();
+                int n = Math.min(f.capacity(), values.length - i);
+                f.put(values, i, n);
+                crc.update(buf.array(), 0, n * Float.BYTES);
+                i += n;
+            }
+        }
+        return Long.toHexString(crc.getValue());
     }
 
     /**
@@ -247,6 +275,7 @@ final class TrainingOptions {
     Data load() throws IOException {
         Dataset train;
         Dataset test;
+        String source;
         boolean regression = regression();
         if (dataset.equalsIgnoreCase("diabetes")) {
             Path dir = data.equals(Path.of(FASHION_MNIST)) ? Diabetes.DEBIAN_DIR : data;
@@ -254,21 +283,35 @@ final class TrainingOptions {
             int cut = Math.max(1, (int) (all.size() * 0.8));
             train = all.subset(0, cut);
             test = all.subset(cut, all.size());
+            source = "--dataset diabetes";
         } else if (csv != null) {
-            CsvReader reader = CsvReader.builder().header(true).build();
-            Dataset all = reader.read(csv);
+            // classification requires class-index labels (a bad one is named with its line); regression reads real targets
+            CsvReader reader = CsvReader.builder().header(true).classLabels(!regression).build();
+            Dataset all;
+            try {
+                all = reader.read(csv);
+                test = testCsv != null ? reader.read(testCsv) : null;
+            } catch (CorruptDataException e) {
+                if (regression || !e.getMessage().contains("is not a class index")) throw e;
+                throw new CorruptDataException(e.getMessage() + "; for real-valued targets use --loss mse or --loss huber", e);
+            }
             if (testCsv != null) {
                 train = all;
-                test = reader.read(testCsv);
             } else {
+                if (all.size() < 2) {
+                    throw new CorruptDataException("--csv " + csv + " has " + all.size() + " data row; the last 20% of it is the test set,"
+                            + " so it needs at least 2 rows (or give --test-csv)");
+                }
                 int cut = Math.max(1, (int) (all.size() * 0.8));
                 train = all.subset(0, cut);
                 test = all.subset(cut, all.size());
             }
+            source = "--csv " + csv;
         } else {
-            FashionMnist f = FashionMnist.load(data);
+            FashionMnist f = FashionMnist.load(data, limit == null ? Long.MAX_VALUE : limit);
             train = f.train();
             test = f.test();
+            source = "--data " + data;
         }
         if (limit != null && limit < train.size()) train = train.subset(0, limit);
         if (!regression && train.numClasses() == 0) {
@@ -309,7 +352,13 @@ final class TrainingOptions {
             default -> throw new IllegalArgumentException("--normalize must be standardize or none, got '" + normalize + "'");
         }
         if (!regression && train.numClasses() < 2) {
-            throw new IllegalArgumentException("the labels must be integer classes 0..K-1 with K >= 2; got " + train.numClasses() + " classes");
+            throw new CorruptDataException(source + ": every training label is class 0; classification needs labels of at least"
+                    + " 2 classes 0..K-1 in the last column");
+        }
+        if (!regression && test.numClasses() > train.numClasses()) {
+            throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source) + ": the test labels go up to class "
+                    + (test.numClasses() - 1) + " but the training labels only to " + (train.numClasses() - 1)
+                    + "; the model has one output per training class");
         }
         return new Data(train, held, test, targets);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.regula.core.checkpoint.Safetensors;
 import dev.regula.core.data.Diabetes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,5 +114,46 @@ class RecipesCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("353 train / 89 test"), r.out());
         assertTrue(r2(r.out()) > 0.4, r.out());
+    }
+
+    private static String[] regressionRun(Path csv, Path out, String poly, String epochs, boolean resume) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("train", "--csv", csv.toString(), "--loss", "mse",
+                "--poly", poly, "--model", "linear()", "--optimizer", "sgd(lr=0.05)", "--epochs", epochs, "--batch", "16",
+                "--threads", "1", "--progress", "none", "--out", out.toString()));
+        if (resume) a.add("--resume");
+        return a.toArray(String[]::new);
+    }
+
+    /** --loss, --poly, --validation and --dataset are resume settings; a checkpoint without them meant their defaults. */
+    @Test
+    void aResumeChecksTheRecipeOptionsAndAnOlderCheckpointMeansTheirDefaults() throws IOException {
+        Path csv = regressionCsv(60);
+        Path out = dir.resolve("resume");
+        assertEquals(0, run(regressionRun(csv, out, "2", "1", false)).code());
+        Path file = out.resolve(TrainCommand.CHECKPOINT);
+        Safetensors.Contents good = Safetensors.read(file);
+        assertEquals("mse", good.metadata().get("loss"));
+        assertEquals("2", good.metadata().get("poly"));
+        assertEquals("none", good.metadata().get("validation"));
+
+        RegulaCommandTest.Run otherPoly = run(regressionRun(csv, out, "3", "2", true));
+        assertEquals(ExitCode.USAGE, otherPoly.code(), otherPoly.err());
+        assertTrue(otherPoly.err().contains("poly=2 but this run has poly=3"), otherPoly.err());
+
+        java.util.Map<String, String> older = new java.util.LinkedHashMap<>(good.metadata());
+        for (String key : new String[] {"loss", "poly", "validation", "dataset"}) older.remove(key);
+        Safetensors.write(file, good.tensors(), older);
+        RegulaCommandTest.Run fromOlder = run(regressionRun(csv, out, "2", "2", true));
+        assertEquals(ExitCode.USAGE, fromOlder.code(), fromOlder.err());
+        assertTrue(fromOlder.err().contains("written with loss=cross-entropy but this run has loss=mse"), fromOlder.err());
+
+        Safetensors.write(file, good.tensors(), good.metadata());
+        RegulaCommandTest.Run ok = run(regressionRun(csv, out, "2", "2", true));
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.out().contains("resumed at epoch 1"), ok.out());
+        java.util.List<String> rows = Files.readAllLines(out.resolve(MetricsLog.GRADIENTS));
+        assertEquals(1, rows.stream().filter(l -> l.startsWith("epoch,")).count(), rows.toString());
+        assertEquals(1, rows.stream().filter(l -> l.startsWith("1,out.weight,")).count(), rows.toString());
+        assertEquals(1, rows.stream().filter(l -> l.startsWith("2,out.weight,")).count(), rows.toString());
     }
 }

@@ -1,0 +1,102 @@
+package dev.regula.gan.prior;
+
+import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.spec.SpecException;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.gan.faces.FaceAttributes;
+import dev.regula.gan.faces.FaceDataset;
+import dev.regula.gan.faces.SyntheticFaces;
+import dev.regula.gan.features.AttributeProbe;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The limited prior of the face case study: which of the binary face attributes
+ * ({@link FaceAttributes#BINARY_NAMES}) the condition c carries, and how to read them.
+ *
+ * <p>A prior names a subset of {smiling, glasses, dark_hair, pale_skin}; c holds one 0/1 value per
+ * named attribute and nothing else, so the latent z still chooses everything the prior does not
+ * say: face shape, eye spacing, position, size, background.
+ */
+public final class FacePrior {
+    /** Faces rendered to fit a probe when no training data is given. */
+    public static final int PROBE_FACES = 4096;
+    /** Seed of the faces a {@link #probeOnRenderedFaces probe is fitted on}, apart from any study's data. */
+    public static final long PROBE_SEED = 0x9e3779b97f4a7c15L;
+
+    private FacePrior() {
+    }
+
+    /**
+     * Parses attribute names joined by '+', e.g. {@code smiling+glasses}.
+     *
+     * @param text the names, case-insensitive
+     * @return the names in the given order, without repeats
+     * @throws SpecException naming the unknown attribute and the allowed ones
+     */
+    public static List<String> parseAttributes(String text) {
+        Objects.requireNonNull(text, "text");
+        Set<String> out = new LinkedHashSet<>();
+        for (String part : text.split("\\+", -1)) {
+            String name = part.strip().toLowerCase(Locale.ROOT);
+            if (!FaceAttributes.BINARY_NAMES.contains(name)) {
+                throw new SpecException("unknown prior attribute '" + part.strip() + "'; allowed: "
+                        + String.join(", ", FaceAttributes.BINARY_NAMES) + " (join several with '+')");
+            }
+            if (!out.add(name)) throw new SpecException("prior attribute '" + name + "' is named twice in '" + text + "'");
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Selects the named columns of a data set's labels: the conditions c of its faces.
+     *
+     * @param labels [N, 4], columns in the order of {@link FaceAttributes#BINARY_NAMES}
+     * @param names attribute names (as from {@link #parseAttributes})
+     * @return [N, names.size()]
+     */
+    public static Tensor conditions(Tensor labels, List<String> names) {
+        int k = FaceAttributes.BINARY_NAMES.size();
+        if (labels.rank() != 2 || labels.dim(1) != k) {
+            throw new ShapeMismatchException("labels must have shape [N, " + k + "], got " + Arrays.toString(labels.shape()));
+        }
+        int[] cols = names.stream().mapToInt(FaceAttributes.BINARY_NAMES::indexOf).toArray();
+        for (int i = 0; i < cols.length; i++) {
+            if (cols[i] < 0) throw new IllegalArgumentException("unknown attribute " + names.get(i));
+        }
+        int n = labels.dim(0);
+        float[] in = labels.data();
+        float[] out = new float[n * cols.length];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < cols.length; j++) out[i * cols.length + j] = in[i * k + cols[j]];
+        }
+        return Tensor.wrap(out, n, cols.length);
+    }
+
+    /**
+     * Fits a probe for the named attributes on faces with known labels.
+     *
+     * @param faces the faces
+     * @param names the attributes
+     * @return the probe
+     */
+    public static AttributeProbe probe(FaceDataset faces, List<String> names) {
+        return AttributeProbe.fit(faces.images(), conditions(faces.labels(), names), names);
+    }
+
+    /**
+     * Fits a probe on {@value #PROBE_FACES} synthetic faces of seed {@link #PROBE_SEED}: what the
+     * {@code prior-guided} spec uses, so that a spec alone defines the penalty.
+     *
+     * @param size the image side, 16, 32 or 64
+     * @param names the attributes
+     * @return the probe
+     */
+    public static AttributeProbe probeOnRenderedFaces(int size, List<String> names) {
+        return probe(SyntheticFaces.generate(PROBE_FACES, size, PROBE_SEED), names);
+    }
+}
