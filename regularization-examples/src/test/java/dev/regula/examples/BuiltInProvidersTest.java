@@ -33,9 +33,9 @@ class BuiltInProvidersTest {
             "dropout", "gaussian-dropout", "gaussian-noise", "alpha-dropout", "spatial-dropout", "drop-connect",
             "max-norm", "unit-norm", "min-max-norm", "non-negative", "spectral-norm", "orthogonal",
             "soft-decay", "soft-anchor", "soft-weight-sharing", "soft-constraint",
-            "clip-norm", "clip-value");
+            "clip-norm", "clip-value", "keras-l1-l2", "norm-penalty");
     static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop");
-    static final List<String> MODELS = List.of("mlp");
+    static final List<String> MODELS = List.of("mlp", "linear");
     static final List<String> KERNELS = List.of("scalar");
 
     @Test

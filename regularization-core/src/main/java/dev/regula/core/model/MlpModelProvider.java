@@ -9,6 +9,7 @@ import dev.regula.api.spec.SpecException;
 import dev.regula.api.spec.SpecKey;
 import dev.regula.api.spec.SpecSchema;
 import dev.regula.core.io.MemoryBudget;
+import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Dense;
 import dev.regula.core.layer.Flatten;
 import dev.regula.core.layer.LeakyReLU;
@@ -23,13 +24,16 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Publishes {@code mlp(hidden=256x256, activation=relu)}: a multilayer perceptron.
+ * Publishes {@code mlp(hidden=256x256, activation=relu, batchnorm=false)}: a multilayer perceptron.
  *
  * <p>The built model is a {@link Sequential} named {@code mlp}: a {@code flatten} layer when the
  * example shape has rank &gt; 1 (e.g. [1, 28, 28]), then for each hidden width h_i a
  * {@code dense<i>} layer and an activation layer named after it ({@code relu<i>},
  * {@code leaky_relu<i>}, {@code tanh<i>}, {@code sigmoid<i>}), then a {@code out} dense layer
- * producing the logits (no softmax: the losses take logits). {@code hidden} is a list of widths
+ * producing the logits (no softmax: the losses take logits). With {@code batchnorm=true} a
+ * {@link BatchNorm} layer {@code bn<i>} sits between {@code dense<i>} and its activation (the
+ * order of the original paper and of Keras' Dense → BatchNormalization → Activation recipe); its
+ * scale has role NORM_SCALE and its shift role BIAS, so {@code on=weights} penalties skip them. {@code hidden} is a list of widths
  * joined by {@code x} ({@code 256}, {@code 512x256}) or {@code none} for a linear model. Each
  * dense layer's initialisation seed is drawn in order from a {@link SplittableRandom} seeded with
  * the build seed.
@@ -45,7 +49,8 @@ public final class MlpModelProvider implements ModelProvider {
     private final SpecSchema schema = SpecSchema.of("model", "mlp",
             SpecKey.text("hidden", "256x256",
                     "hidden layer widths joined by x, e.g. 256x256 or 512; none for no hidden layer"),
-            SpecKey.choice("activation", "relu", ACTIVATIONS, "activation after each hidden layer"));
+            SpecKey.choice("activation", "relu", ACTIVATIONS, "activation after each hidden layer"),
+            SpecKey.bool("batchnorm", false, "insert batch normalisation (bn<i>) between each hidden dense layer and its activation"));
 
     /** Creates the provider. */
     public MlpModelProvider() {
@@ -75,7 +80,8 @@ public final class MlpModelProvider implements ModelProvider {
         SpecArguments args = schema.bind(spec);
         int[] hidden = parseHidden(args.text("hidden"));
         String activation = args.text("activation").toLowerCase(java.util.Locale.ROOT);
-        return (inputShape, outputs, seed) -> build(hidden, activation, inputShape, outputs, seed);
+        boolean batchNorm = args.bool("batchnorm");
+        return (inputShape, outputs, seed) -> build(hidden, activation, batchNorm, inputShape, outputs, seed);
     }
 
     /**
@@ -117,7 +123,7 @@ public final class MlpModelProvider implements ModelProvider {
      * {@code mlp(hidden=40000x40000)} fails at once with the sizes instead of an
      * {@link OutOfMemoryError}.
      */
-    private static void checkSize(int[] hidden, long inputs, int outputs) {
+    private static void checkSize(int[] hidden, boolean batchNorm, long inputs, int outputs) {
         if (inputs > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("model 'mlp': " + inputs + " inputs per example; allowed: at most " + (Integer.MAX_VALUE - 8));
         }
@@ -132,6 +138,7 @@ public final class MlpModelProvider implements ModelProvider {
                         + "); choose smaller hidden widths");
             }
             total += weights + out;
+            if (batchNorm && i < hidden.length) total += 2 * out; // bn<i>: a scale and a shift per unit
             in = out;
         }
         if (!MemoryBudget.fits(total * BYTES_PER_PARAMETER)) {
@@ -140,7 +147,7 @@ public final class MlpModelProvider implements ModelProvider {
         }
     }
 
-    private static Sequential build(int[] hidden, String activation, int[] inputShape, int outputs, long seed) {
+    static Sequential build(int[] hidden, String activation, boolean batchNorm, int[] inputShape, int outputs, long seed) {
         Objects.requireNonNull(inputShape, "inputShape");
         if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("model 'mlp': input shape must have rank >= 1 and dimensions >= 1, got "
@@ -151,7 +158,7 @@ public final class MlpModelProvider implements ModelProvider {
         List<Layer> layers = new ArrayList<>();
         long inputs = 1;
         for (int d : inputShape) inputs = Math.min(inputs * d, Integer.MAX_VALUE + 1L);
-        checkSize(hidden, inputs, outputs);
+        checkSize(hidden, batchNorm, inputs, outputs);
         int width = inputShape[0];
         if (inputShape.length > 1) {
             layers.add(new Flatten("flatten"));
@@ -160,6 +167,7 @@ public final class MlpModelProvider implements ModelProvider {
         for (int i = 0; i < hidden.length; i++) {
             int n = i + 1;
             layers.add(new Dense("dense" + n, width, hidden[i], seeds.nextLong()));
+            if (batchNorm) layers.add(new BatchNorm("bn" + n, hidden[i]));
             layers.add(switch (activation) {
                 case "relu" -> new ReLU("relu" + n);
                 case "leaky-relu" -> new LeakyReLU("leaky_relu" + n);

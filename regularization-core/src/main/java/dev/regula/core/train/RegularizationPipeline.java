@@ -27,8 +27,16 @@ import java.util.Map;
 /**
  * The fixed regularization pipeline of a training step, the same for every optimizer:
  * perturb → (forward, loss, backward by the caller) → restore → {@link Stage#GRADIENT} →
- * {@link Stage#CLIP} → optimizer update → {@link Stage#DECOUPLED} → {@link Stage#PROXIMAL} →
- * {@link Stage#CONSTRAINT}.
+ * {@link Stage#CLIP} → {@link Stage#DECOUPLED} → optimizer update → the output regularizers' own
+ * parameters → {@link Stage#PROXIMAL} → {@link Stage#CONSTRAINT}. Output regularizers add their
+ * gradient between the loss and backward ({@link #outputPenalty}).
+ *
+ * <p>Decoupled decay runs on the weights of the previous step θ_{t−1}, just before the update, as
+ * in Loshchilov &amp; Hutter's Algorithm 2 and PyTorch's {@code AdamW}: the step is
+ * θ_t = θ_{t−1} − η·u_t − η·λ·θ_{t−1}, where u_t is the optimizer's update direction, computed
+ * from the gradient and the optimizer's state only (true of every built-in optimizer: SGD with or
+ * without momentum, Adam, RMSprop). Decaying after the update would give
+ * (θ_{t−1} − η·u_t)(1 − η·λ), which differs by η²·λ·u_t.
  *
  * <p>Regularizers run in the order given, each on the parameters its selector picks (resolved
  * once, at construction). Activation regularizers are not handled here: they are layers inserted
@@ -55,6 +63,13 @@ public final class RegularizationPipeline {
     /** Per GRADIENT-stage binding, the positions of its targets in {@link #parameters}. */
     private final int[][] gradientTargetIndices;
     private double lastGradientNorm = Double.NaN;
+    /** Per model parameter, ‖g‖₂ right after backward at the last update. */
+    private final double[] gradientNorms;
+    /** Per model parameter, ‖Δθ‖/‖θ_{t−1}‖ of the last measured update (NaN until one is). */
+    private final double[] updateRatios;
+    /** Copies of θ_{t−1} for a measured update, made on first use. */
+    private float[][] before;
+    private boolean measureNext;
 
     private record Binding(ParameterRegularizer regularizer, List<Parameter> targets) {
     }
@@ -102,9 +117,15 @@ public final class RegularizationPipeline {
         // one decay per parameter at most: two would add up in another order than two axpy passes
         long selections = gradientStage.stream().mapToLong(b -> b.targets.size()).sum();
         long selected = gradientStage.stream().flatMap(b -> b.targets.stream()).distinct().count();
+        // a decoupled decay between the GRADIENT stage and the update would change the θ a folded decay reads
         decayFolded = !gradientStage.isEmpty() && clippers.isEmpty() && learnables.isEmpty() && selections == selected
+                && byStage.get(Stage.DECOUPLED).isEmpty()
                 && gradientStage.stream().allMatch(b -> b.regularizer instanceof CoupledDecay);
         decay = new float[this.parameters.size()];
+        gradientNorms = new double[this.parameters.size()];
+        updateRatios = new double[this.parameters.size()];
+        Arrays.fill(gradientNorms, Double.NaN);
+        Arrays.fill(updateRatios, Double.NaN);
         gradientTargetIndices = gradientStage.stream()
                 .map(b -> b.targets.stream().mapToInt(this.parameters::indexOf).toArray())
                 .toArray(int[][]::new);
@@ -259,8 +280,8 @@ public final class RegularizationPipeline {
     }
 
     /**
-     * Runs the stages after backward: GRADIENT, CLIP, the optimizer update, DECOUPLED, PROXIMAL,
-     * CONSTRAINT, checking for NaN/Inf when enabled: the gradients after backward and (if any
+     * Runs the stages after backward: GRADIENT, CLIP, DECOUPLED (on θ_{t−1}), the optimizer update,
+     * the output regularizers' {@code updateOwnParameters}, PROXIMAL, CONSTRAINT, checking for NaN/Inf when enabled: the gradients after backward and (if any
      * GRADIENT-stage or learnable regularizer ran) after the GRADIENT stage, the values after the
      * optimizer update and after each later regularizer. Each check is one
      * {@link Kernels#allFinite} pass, so it runs at the speed of the SIMD kernels.
@@ -273,9 +294,26 @@ public final class RegularizationPipeline {
      *
      * @param ctx the step
      * @throws NumericalFaultException naming the step, the stage and the parameter
+     * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public void update(StepContext ctx) {
         checkGradients(ctx, "backward");
+        double total = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            Tensor g = parameters.get(i).grad();
+            double sq = ctx.kernels().sumSquares(g.size(), g.data(), 0);
+            gradientNorms[i] = Math.sqrt(sq);
+            total += sq;
+        }
+        lastGradientNorm = Math.sqrt(total);
+        boolean measure = measureNext;
+        measureNext = false;
+        if (measure) snapshot();
+        updateStages(ctx);
+        if (measure) measureUpdate(ctx);
+    }
+
+    private void updateStages(StepContext ctx) {
         if (decayFolded) {
             boolean finite = optimizer.stepWithDecay(parameters, foldedDecay(ctx), ctx);
             if (!finite) checkValues(ctx, "optimizer update (" + optimizer.name() + ", GRADIENT stage folded in)");
@@ -295,16 +333,16 @@ public final class RegularizationPipeline {
             }
             checkGradients(ctx, "GRADIENT stage");
         }
-        lastGradientNorm = Double.NaN;
         for (GradientClipper c : clippers) {
             try {
-                lastGradientNorm = c.clip(parameters, ctx);
+                c.clip(parameters, ctx);
             } catch (RegulaException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw failed(c, "clip", null, ctx, e);
             }
         }
+        runStage(Stage.DECOUPLED, ctx);
         optimizer.step(parameters, ctx);
         checkValues(ctx, "optimizer update (" + optimizer.name() + ")");
         runLaterStages(ctx);
@@ -321,7 +359,6 @@ public final class RegularizationPipeline {
                 throw failed(or, "updateOwnParameters", null, ctx, e);
             }
         }
-        runStage(Stage.DECOUPLED, ctx);
         runStage(Stage.PROXIMAL, ctx);
         runStage(Stage.CONSTRAINT, ctx);
     }
@@ -337,9 +374,57 @@ public final class RegularizationPipeline {
         return decay;
     }
 
-    /** @return the global gradient norm reported by the last clipper, NaN if none ran */
+    /**
+     * @return the global norm √Σ‖g‖² of the gradients at the last {@link #update}, right after
+     *     backward: the data loss's and, if any, the output regularizers' (which act through ∂L/∂output),
+     *     before parameter penalties and clipping; NaN before the first update
+     */
     public double lastGradientNorm() {
         return lastGradientNorm;
+    }
+
+    /**
+     * @return per model parameter (in the constructor's order), ‖g‖₂ right after backward at the
+     *     last {@link #update}; NaN before the first; a copy
+     */
+    public double[] lastGradientNorms() {
+        return gradientNorms.clone();
+    }
+
+    /** Makes the next {@link #update} measure ‖Δθ‖/‖θ_{t−1}‖ per parameter (one copy of the parameters). */
+    public void measureNextUpdate() {
+        measureNext = true;
+    }
+
+    /**
+     * @return per model parameter, ‖θ_t − θ_{t−1}‖₂ / ‖θ_{t−1}‖₂ of the last measured update, every
+     *     stage included; NaN before one was measured or where ‖θ_{t−1}‖ = 0; a copy
+     */
+    public double[] lastUpdateRatios() {
+        return updateRatios.clone();
+    }
+
+    private void snapshot() {
+        if (before == null) before = new float[parameters.size()][];
+        for (int i = 0; i < parameters.size(); i++) {
+            float[] v = parameters.get(i).value().data();
+            if (before[i] == null || before[i].length != v.length) before[i] = new float[v.length];
+            System.arraycopy(v, 0, before[i], 0, v.length);
+        }
+    }
+
+    private void measureUpdate(StepContext ctx) {
+        for (int i = 0; i < parameters.size(); i++) {
+            float[] v = parameters.get(i).value().data();
+            float[] old = before[i];
+            double oldSq = ctx.kernels().sumSquares(old.length, old, 0);
+            double diffSq = 0;
+            for (int j = 0; j < v.length; j++) {
+                double d = (double) v[j] - old[j];
+                diffSq += d * d;
+            }
+            updateRatios[i] = oldSq == 0 ? Double.NaN : Math.sqrt(diffSq / oldSq);
+        }
     }
 
     private void runStage(Stage stage, StepContext ctx) {

@@ -189,6 +189,8 @@ public final class Trainer {
         int skipped = 0;
         double lr = 0;
         boolean classification = train.labels().rank() == 1;
+        double[] gradientNormSums = new double[parameters.size()];
+        int updates = 0;
         boolean outputs = !pipeline.outputRegularizers().isEmpty();
         double outputPenaltySum = 0;
         for (int b = 0; b < batches; b++) {
@@ -218,7 +220,11 @@ public final class Trainer {
                         + (outputs ? " and the output penalty " + outputPenalty : "") + " at step " + step
                         + " (epoch " + (epoch + 1) + "); lower the learning rate, add clip-norm(max=...) or check the input data");
             }
+            if (b == batches - 1) pipeline.measureNextUpdate();
             pipeline.update(ctx);
+            double[] norms = pipeline.lastGradientNorms();
+            for (int i = 0; i < norms.length; i++) gradientNormSums[i] += norms[i];
+            updates++;
             step++;
             lossSum += loss * rows;
             outputPenaltySum += outputPenalty * rows;
@@ -244,7 +250,7 @@ public final class Trainer {
         double total = (System.nanoTime() - start) / 1e9;
         return new EpochMetrics(epoch, step, lr, seen == 0 ? Double.NaN : lossSum / seen,
                 classification && seen > 0 ? correct / (double) seen : Double.NaN, penalties,
-                val.loss(), val.accuracy(), parameterStats(), skipped, total, seen / seconds);
+                val.loss(), val.accuracy(), parameterStats(gradientNormSums, updates), skipped, total, seen / seconds);
     }
 
     /**
@@ -375,15 +381,23 @@ public final class Trainer {
         return new McPrediction(mean, m2);
     }
 
-    private List<ParameterStats> parameterStats() {
+    /**
+     * @param gradientNormSums per model parameter, the sum over the epoch's updates of ‖g‖
+     * @param updates the number of updates (the last one measured its update ratio, if it ran)
+     */
+    private List<ParameterStats> parameterStats(double[] gradientNormSums, int updates) {
         List<ParameterStats> out = new ArrayList<>();
-        for (Parameter p : pipeline.allParameters()) {
-            float[] v = p.value().data();
+        double[] ratios = pipeline.lastUpdateRatios();
+        List<Parameter> all = pipeline.allParameters();
+        for (int i = 0; i < all.size(); i++) {
+            float[] v = all.get(i).value().data();
             int zeros = 0;
             for (float f : v) if (f == 0f) zeros++;
-            out.add(new ParameterStats(p.name(), v.length,
+            boolean own = i < gradientNormSums.length && updates > 0;
+            out.add(new ParameterStats(all.get(i).name(), v.length,
                     Math.sqrt(config.kernels().sumSquares(v.length, v, 0)), config.kernels().maxAbs(v.length, v, 0),
-                    v.length == 0 ? 0 : zeros / (double) v.length));
+                    v.length == 0 ? 0 : zeros / (double) v.length,
+                    own ? gradientNormSums[i] / updates : Double.NaN, own ? ratios[i] : Double.NaN, all.get(i).role()));
         }
         return out;
     }

@@ -49,6 +49,11 @@ public final class CompareCommand implements Callable<Integer> {
                     + "l2(lambda=1e-4); dropout(p=0.2), l1-proximal(lambda=1e-3))")
     List<String> settingTexts = new ArrayList<>();
 
+    @Option(names = "--folds", paramLabel = "K",
+            description = "choose among the settings by K-fold cross-validation of the training set (mean ± sd per setting);"
+                    + " the chosen one is retrained on all of it and scored on the test set once")
+    Integer folds;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "regula-out/compare", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -80,6 +85,12 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         options.validate();
+        if (folds != null && folds < 2) {
+            throw new IllegalArgumentException("--folds must be >= 2 (each fold is validated on by a model trained on the others), got " + folds);
+        }
+        if (folds != null && options.validation != null) {
+            throw new IllegalArgumentException("--folds and --validation exclude each other: cross-validation makes its own validation folds");
+        }
         List<Setting> settings = (settingTexts.isEmpty() ? Setting.DEFAULTS : settingTexts).stream().map(Setting::parse).toList();
         Set<String> labels = new HashSet<>();
         for (Setting s : settings) {
@@ -93,6 +104,16 @@ public final class CompareCommand implements Callable<Integer> {
 
     private int compare(OutputFolder folder, List<Setting> settings, PrintWriter stdout) throws IOException {
         TrainingOptions.Data data = options.load();
+        if (folds != null) {
+            if (folds > data.train().size()) {
+                throw new IllegalArgumentException("--folds " + folds + " is more than the " + data.train().size() + " training examples");
+            }
+            stdout.printf("regula compare: %d settings by %d-fold cross-validation, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
+                    settings.size(), folds, options.model, options.optimizer, options.epochs, options.batch, options.seed,
+                    data.train().size(), data.test().size());
+            new CrossValidation(options, folds, stdout, spec.commandLine().getErr()).run(settings, data, folder);
+            return ExitCode.OK;
+        }
         stdout.printf("regula compare: %d settings, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
                 settings.size(), options.model, options.optimizer, options.epochs, options.batch, options.seed,
                 data.train().size(), data.test().size());
@@ -141,10 +162,10 @@ public final class CompareCommand implements Callable<Integer> {
                         public void onEpochEnd(Trainer t, EpochMetrics m) {
                             log.write(m);
                         }
-                    }).build();
+                    }).callback(new GradientWarnings(System.err)).build();
             trainer = new Trainer(options.model(data), config);
             Warnings.unmatched(trainer, stderr);
-            history = trainer.fit(data.train(), data.test());
+            history = trainer.fit(data.train(), data.monitor());
             steps = trainer.step();
         }
         Warnings.skippedSteps(history, steps, stderr);

@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Appends one JSON object per epoch to {@code metrics.jsonl} and one row to {@code metrics.csv}
- * in an output folder. Each line is flushed as soon as it is written, so an interrupted run keeps
+ * Appends one JSON object per epoch to {@code metrics.jsonl}, one row to {@code metrics.csv} and
+ * one row per parameter to {@code gradients.csv} (gradient norm, RMS gradient and
+ * update-to-weight ratio, see {@link ParameterStats}) in an output folder. Each line is flushed as soon as it is written, so an interrupted run keeps
  * every finished epoch.
  *
  * <p>Creating a log touches no file: {@link #open()} does, so a command can decide everything
@@ -29,11 +30,15 @@ import java.util.stream.Collectors;
  * ({@link OutputFolder#file(Path, String)}).
  */
 final class MetricsLog implements AutoCloseable {
+    /** The per-parameter gradient-health file. */
+    static final String GRADIENTS = "gradients.csv";
+
     private final Path dir;
     private final boolean append;
     private final int resumedEpoch;
     private Writer json;
     private Writer csv;
+    private Writer gradients;
 
     /**
      * @param dir the output folder (it must exist when {@link #open()} is called)
@@ -56,9 +61,11 @@ final class MetricsLog implements AutoCloseable {
     MetricsLog open() throws IOException {
         Path jsonFile = OutputFolder.file(dir, "metrics.jsonl");
         Path csvFile = OutputFolder.file(dir, "metrics.csv");
+        Path gradientFile = OutputFolder.file(dir, GRADIENTS);
         if (append) {
             keepEpochsUpTo(jsonFile, resumedEpoch, MetricsLog::jsonEpoch);
             keepEpochsUpTo(csvFile, resumedEpoch, MetricsLog::csvEpoch);
+            keepEpochsUpTo(gradientFile, resumedEpoch, MetricsLog::csvEpoch);
         }
         StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         boolean header = !append || !Files.exists(csvFile) || Files.size(csvFile) == 0;
@@ -69,6 +76,10 @@ final class MetricsLog implements AutoCloseable {
         if (header) {
             csv.write("epoch,step,learning_rate,train_loss,train_accuracy,penalty,val_loss,val_accuracy,sparsity,skipped_steps,seconds\n");
         }
+        boolean gradientHeader = !append || !Files.exists(gradientFile) || Files.size(gradientFile) == 0;
+        gradients = Files.newBufferedWriter(gradientFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode,
+                LinkOption.NOFOLLOW_LINKS, StandardOpenOption.WRITE);
+        if (gradientHeader) gradients.write("epoch,parameter,grad_norm,grad_rms,update_ratio,l2_norm\n");
         return this;
     }
 
@@ -130,6 +141,11 @@ final class MetricsLog implements AutoCloseable {
                     number(m.trainLoss()), number(m.trainAccuracy()), number(m.totalPenalty()), number(m.validationLoss()),
                     number(m.validationAccuracy()), number(m.overallSparsity()), m.skippedSteps(), number(m.seconds())));
             csv.flush();
+            for (ParameterStats p : m.parameters()) {
+                gradients.write(m.epoch() + "," + csvField(p.name()) + "," + number(p.gradientNorm()) + "," + number(p.gradientRms())
+                        + "," + number(p.updateRatio()) + "," + number(p.l2Norm()) + "\n");
+            }
+            gradients.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics: " + e.getMessage(), e);
         }
@@ -137,7 +153,13 @@ final class MetricsLog implements AutoCloseable {
 
     private static String stats(ParameterStats p) {
         return quote(p.name()) + ":{\"l2_norm\":" + number(p.l2Norm()) + ",\"max_abs\":" + number(p.maxAbs())
-                + ",\"sparsity\":" + number(p.sparsity()) + "}";
+                + ",\"sparsity\":" + number(p.sparsity()) + ",\"grad_norm\":" + number(p.gradientNorm())
+                + ",\"update_ratio\":" + number(p.updateRatio()) + "}";
+    }
+
+    /** Parameter names are plain words with dots; quote one that holds a comma or quote anyway. */
+    private static String csvField(String text) {
+        return text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
     private static String object(Map<String, Double> map) {
@@ -150,7 +172,8 @@ final class MetricsLog implements AutoCloseable {
         if (json == null) return;
         Writer j = json;
         Writer c = csv;
-        try (j; c) {
+        Writer g = gradients;
+        try (j; c; g) {
             j.flush();
         }
     }

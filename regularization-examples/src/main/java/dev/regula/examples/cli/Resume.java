@@ -68,6 +68,13 @@ final class Resume {
      * checked, which a resume reports as a warning instead of refusing.
      */
     static final Set<String> NEWER_SETTINGS = Set.of("label_smoothing", "train_data");
+    /**
+     * Settings of options added later, with the value a checkpoint that does not record them was
+     * necessarily written with (the option did not exist yet, so it had its default): these are
+     * checked exactly, never only warned about.
+     */
+    static final Map<String, String> DEFAULTS_WHEN_ABSENT = Map.of("loss", "cross-entropy", "poly", "1", "validation", "none",
+            "dataset", "fashion-mnist");
 
     /**
      * Reads and checks a checkpoint before anything is changed: it must exist, be a regular
@@ -131,6 +138,7 @@ final class Resume {
     static void restore(Path file, Checkpoint c, Trainer trainer, Map<String, String> settings, PrintWriter warn) {
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String saved = c.metadata().get(e.getKey());
+            if (saved == null) saved = DEFAULTS_WHEN_ABSENT.get(e.getKey());
             if (saved == null && NEWER_SETTINGS.contains(e.getKey())) {
                 warn.println("regula: warning: --resume: the checkpoint " + file + " (from an older version) does not record " + e.getKey()
                         + "; this run's " + e.getKey() + "=" + e.getValue() + " cannot be checked against it");

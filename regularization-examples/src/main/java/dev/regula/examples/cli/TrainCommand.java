@@ -4,6 +4,7 @@ import dev.regula.api.model.Model;
 import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.RegressionMetrics;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.TrainingConfig;
@@ -73,7 +74,8 @@ public final class TrainCommand implements Callable<Integer> {
             try (log) {
                 TrainingConfig config = builder
                         .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
-                        .callback(new EpochReporter(stdout)).callback(new EpochSaver(log, checkpoint, settings)).build();
+                        .callback(new EpochReporter(stdout, data.monitorName())).callback(new EpochSaver(log, checkpoint, settings))
+                        .callback(new GradientWarnings(System.err)).build();
                 Trainer trainer = new Trainer(net, config);
                 Warnings.unmatched(trainer, stderr);
                 if (resume) Resume.restore(checkpoint, saved, trainer, settings, stderr);
@@ -83,11 +85,18 @@ public final class TrainCommand implements Callable<Integer> {
                         resume ? ", resumed at epoch " + trainer.epoch() : "");
                 stdout.flush();
                 long startStep = trainer.step();
-                List<EpochMetrics> history = trainer.fit(train, test);
+                List<EpochMetrics> history = trainer.fit(train, data.monitor());
                 Trainer.Evaluation finalTest = trainer.evaluate(test);
-                stdout.printf(Locale.ROOT, "final: test accuracy %.4f, test loss %.4f after %d epochs (%d steps)%s%n",
-                        finalTest.accuracy(), finalTest.loss(), trainer.epoch(), trainer.step(),
-                        history.isEmpty() ? " (nothing left to train)" : "");
+                if (data.regression()) {
+                    RegressionMetrics r = RegressionMetrics.of(trainer.predict(test.features()), test.labels(), data.targets().std());
+                    stdout.printf(Locale.ROOT, "final: test RMSE %.4f, MAE %.4f, R² %.4f (loss %.4f) after %d epochs (%d steps)%s%n",
+                            r.rmse(), r.mae(), r.r2(), finalTest.loss(), trainer.epoch(), trainer.step(),
+                            history.isEmpty() ? " (nothing left to train)" : "");
+                } else {
+                    stdout.printf(Locale.ROOT, "final: test accuracy %.4f, test loss %.4f after %d epochs (%d steps)%s%n",
+                            finalTest.accuracy(), finalTest.loss(), trainer.epoch(), trainer.step(),
+                            history.isEmpty() ? " (nothing left to train)" : "");
+                }
                 if (trainer.stopReason() != null) stdout.println("stopped: " + trainer.stopReason());
                 stdout.flush();
                 Warnings.skippedSteps(history, trainer.step() - startStep, stderr);
@@ -101,11 +110,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** Prints one line per epoch. */
-    private record EpochReporter(PrintWriter out) implements TrainingCallback {
+    private record EpochReporter(PrintWriter out, String monitored) implements TrainingCallback {
         @Override
         public void onEpochEnd(Trainer trainer, EpochMetrics m) {
-            out.printf(Locale.ROOT, "epoch %2d  loss %.4f  penalty %.4g  train acc %.4f  test loss %.4f  test acc %.4f  sparsity %.3f  %.1fs  %.0f ex/s%n",
-                    m.epoch(), m.trainLoss(), m.totalPenalty(), m.trainAccuracy(), m.validationLoss(), m.validationAccuracy(),
+            out.printf(Locale.ROOT, "epoch %2d  loss %.4f  penalty %.4g  train acc %.4f  %s loss %.4f  %s acc %.4f  sparsity %.3f  %.1fs  %.0f ex/s%n",
+                    m.epoch(), m.trainLoss(), m.totalPenalty(), m.trainAccuracy(), monitored, m.validationLoss(), monitored, m.validationAccuracy(),
                     m.overallSparsity(), m.seconds(), m.examplesPerSecond());
             out.flush();
         }
