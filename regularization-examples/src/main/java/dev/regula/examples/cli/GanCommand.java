@@ -60,6 +60,11 @@ public final class GanCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     String attributes;
 
+    @Option(names = "--tolerance", paramLabel = "T", defaultValue = "real",
+            description = "zero-penalty band of the prior around c: real (the probe's residual on real faces, per attribute)"
+                    + " or a number >= 0; 0 demands phi(G) = c exactly (default: ${DEFAULT-VALUE})")
+    String tolerance;
+
     @Option(names = "--seeds", defaultValue = "1", description = "runs per setting, seeds --seed, --seed + 1, ... (default: ${DEFAULT-VALUE})")
     int seeds;
 
@@ -168,7 +173,7 @@ public final class GanCommand implements Callable<Integer> {
                 .attributes(dev.regula.gan.prior.FacePrior.parseAttributes(attributes)).priors(priors).seeds(seeds)
                 .r1(r1, FaceCaseStudy.Config.DEFAULT_R1_EVERY).conditionalDiscriminator(!unconditionalD)
                 .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).upsampling(upsampling).emaDecay(ema).imageSize(size).data(data)
-                .trainImages(trainImages).evalImages(evalImages).classifierImages(classifierImages).sampleEvery(sampleEvery)
+                .trainImages(trainImages).evalImages(evalImages).classifierImages(classifierImages).tolerance(tolerance).sampleEvery(sampleEvery)
                 .generatorRegularizers(generatorRegularizers).discriminatorRegularizers(dRegs).optimizer(optimizer)
                 .seed(seed).threads(computeThreads).output(out)
                 .build();

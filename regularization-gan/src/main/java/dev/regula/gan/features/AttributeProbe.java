@@ -53,13 +53,17 @@ public final class AttributeProbe {
 
     private final int coarseElements;
 
-    private AttributeProbe(int size, List<String> names, float[][] weights) {
+    /** Per attribute, the root-mean-square residual φ_k(x) − target of the faces it was fitted on. */
+    private final double[] residualRms;
+
+    private AttributeProbe(int size, List<String> names, float[][] weights, double[] residualRms) {
         this.size = size;
         this.names = List.copyOf(names);
         this.sources = views(size);
         int side = size / Math.max(1, size / COARSE);
         this.coarseElements = side * side;
         this.weights = weights;
+        this.residualRms = residualRms;
     }
 
     /**
@@ -96,7 +100,7 @@ public final class AttributeProbe {
             throw new ShapeMismatchException("probe targets must have shape [" + n + ", " + k + "] for attributes " + names
                     + ", got " + Arrays.toString(targets.shape()));
         }
-        AttributeProbe shape = new AttributeProbe(size, names, new float[k][]);
+        AttributeProbe shape = new AttributeProbe(size, names, new float[k][], new double[k]);
         int v = shape.sources.length + 1;
         float[] x = images.data();
         float[][] rows = new float[n][];
@@ -118,6 +122,7 @@ public final class AttributeProbe {
         double[][] l = cholesky(a);
         float[] t = targets.data();
         float[][] w = new float[k][];
+        double[] residual = new double[k];
         for (int j = 0; j < k; j++) {
             double[] b = new double[v];
             for (int i = 0; i < n; i++) {
@@ -128,8 +133,15 @@ public final class AttributeProbe {
             double[] sol = solve(l, b);
             w[j] = new float[v];
             for (int p = 0; p < v; p++) w[j][p] = (float) sol[p];
+            double se = 0;
+            for (int i = 0; i < n; i++) {
+                double read = 0;
+                for (int p = 0; p < v; p++) read += (double) w[j][p] * rows[i][p];
+                se += (read - t[i * k + j]) * (read - t[i * k + j]);
+            }
+            residual[j] = Math.sqrt(se / n);
         }
-        return new AttributeProbe(size, names, w);
+        return new AttributeProbe(size, names, w, residual);
     }
 
     /** @return the image side S */
@@ -140,6 +152,14 @@ public final class AttributeProbe {
     /** @return the number of attributes K */
     public int dimension() {
         return names.size();
+    }
+
+    /**
+     * @return per attribute, the root-mean-square residual φ_k(x) − target on the real faces the
+     *     probe was fitted on: how far from its label a real face typically reads
+     */
+    public double[] residualRms() {
+        return residualRms.clone();
     }
 
     /** @return the attribute names, in output order */

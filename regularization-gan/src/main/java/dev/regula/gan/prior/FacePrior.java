@@ -99,4 +99,27 @@ public final class FacePrior {
     public static AttributeProbe probeOnRenderedFaces(int size, List<String> names) {
         return probe(SyntheticFaces.generate(PROBE_FACES, size, PROBE_SEED), names);
     }
+
+    /**
+     * Parses a tolerance: {@code real} for the probe's RMS residual on real faces per attribute,
+     * or one number ≥ 0 for every attribute.
+     *
+     * @param text the tolerance text
+     * @param probe the probe
+     * @return τ_k per attribute
+     * @throws SpecException naming the value and what is allowed
+     */
+    public static double[] tolerance(String text, AttributeProbe probe) {
+        if (text.strip().equalsIgnoreCase("real")) return probe.residualRms();
+        double t;
+        try {
+            t = Double.parseDouble(text.strip());
+        } catch (NumberFormatException e) {
+            throw new SpecException("prior tolerance must be 'real' or a number >= 0, got '" + text + "'");
+        }
+        if (!(t >= 0) || !Double.isFinite(t)) throw new SpecException("prior tolerance must be 'real' or a number >= 0, got " + text);
+        double[] out = new double[probe.dimension()];
+        java.util.Arrays.fill(out, t);
+        return out;
+    }
 }

@@ -17,10 +17,16 @@ import java.util.Objects;
  * <em>limited</em> prior c: K attribute values a user could state (say smiling, glasses, dark hair,
  * pale skin, each 0 or 1), nothing about the rest of the face, and pays
  * <pre>
- *   fixed:      R = λ · Σ_k  MSE_k                          MSE_k = (1/N) Σ_n (φ_k(G(z_n, c_n)) − c_nk)²
+ *   fixed:      R = λ · Σ_k  MSE_k                    MSE_k = (1/N) Σ_n band_k(φ_k(G(z_n, c_n)) − c_nk)²
  *   learnable:  R = λ · Σ_k ( e^{s_k} · MSE_k − s_k )
+ *   band_k(d) = sign(d) · max(0, |d| − τ_k)
  * </pre>
- * with φ the fixed {@link AttributeProbe}. The learnable form learns one log-precision s_k per
+ * with φ the fixed {@link AttributeProbe} and τ_k a tolerance: a soft constraint that is zero
+ * while a generated face reads within τ_k of its condition and quadratic beyond. The default τ_k is
+ * the probe's RMS residual on real faces ({@link AttributeProbe#residualRms()}): real faces do not
+ * read exactly 0 or 1 either, and a penalty that demanded φ = c exactly would push every face to
+ * the most extreme version of its attributes, narrowing the variety the data has. τ = 0 gives the
+ * plain squared error. The learnable form learns one log-precision s_k per
  * attribute with the generator (uncertainty weighting, Kendall, Gal &amp; Cipolla 2018): the Gaussian
  * negative log-likelihood of c given φ(G), so attributes the generator can meet reliably get more
  * weight and unreliable ones less; s_k starts at 0 (where both forms agree), takes Adam steps of
@@ -50,6 +56,7 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
     private final boolean learnable;
     private final double priorLr;
     private final Parameter logPrecision;
+    private final double[] tolerance;
     private final double[] m;
     private final double[] v;
     private long updates;
@@ -63,6 +70,18 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
      * @throws IllegalArgumentException if the schedule can go below 0 or the rate is not positive
      */
     public PriorGuidedPenalty(Schedule lambda, AttributeProbe probe, boolean learnable, double priorLr) {
+        this(lambda, probe, learnable, priorLr, probe.residualRms());
+    }
+
+    /**
+     * @param lambda the strength λ(step, epoch), values ≥ 0
+     * @param probe the fixed attribute probe φ; its names are the attributes of c, in order
+     * @param learnable whether to learn per-attribute log-precisions
+     * @param priorLr Adam's learning rate for the log-precisions, &gt; 0 (used when learnable)
+     * @param tolerance τ_k per attribute, each finite and ≥ 0
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public PriorGuidedPenalty(Schedule lambda, AttributeProbe probe, boolean learnable, double priorLr, double[] tolerance) {
         this.lambda = Objects.requireNonNull(lambda, "lambda");
         this.probe = Objects.requireNonNull(probe, "probe");
         for (double x : lambda.extremes()) {
@@ -77,16 +96,28 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
         this.logPrecision = new Parameter("prior", "log_precision", ParameterRole.OTHER, Tensor.zeros(k));
         this.m = new double[k];
         this.v = new double[k];
+        if (tolerance.length != k) {
+            throw new IllegalArgumentException(NAME + ": one tolerance per attribute " + probe.names() + ", got " + tolerance.length);
+        }
+        for (double t : tolerance) {
+            if (!(t >= 0) || !Double.isFinite(t)) throw new IllegalArgumentException(NAME + ": tolerance must be finite and >= 0, got " + t);
+        }
+        this.tolerance = tolerance.clone();
     }
 
     /**
-     * A fixed (not learnable) penalty.
+     * A fixed (not learnable) penalty with the plain squared error (τ = 0).
      *
      * @param lambda the strength
      * @param probe the probe φ
      */
     public PriorGuidedPenalty(Schedule lambda, AttributeProbe probe) {
-        this(lambda, probe, false, 0.01);
+        this(lambda, probe, false, 0.01, new double[probe.dimension()]);
+    }
+
+    /** @return τ_k per attribute */
+    public double[] tolerance() {
+        return tolerance.clone();
     }
 
     @Override
@@ -97,7 +128,13 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
     @Override
     public String spec() {
         return NAME + "(lambda=" + lambda.text() + ", learnable=" + learnable + (learnable ? ", prior_lr=" + priorLr : "")
-                + ", attributes=" + String.join("+", probe.names()) + ", size=" + probe.imageSize() + ")";
+                + ", attributes=" + String.join("+", probe.names()) + ", tolerance=" + toleranceText() + ", size=" + probe.imageSize() + ")";
+    }
+
+    private String toleranceText() {
+        StringBuilder b = new StringBuilder();
+        for (int j = 0; j < tolerance.length; j++) b.append(j == 0 ? "" : "+").append(String.format(java.util.Locale.ROOT, "%.3g", tolerance[j]));
+        return b.toString();
     }
 
     /** @return the probe φ */
@@ -145,14 +182,17 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
         float[] c = condition.data();
         float[] s = logPrecision.value().data();
         double[] mse = new double[k];
+        double[] band = new double[f.length];
         for (int i = 0; i < f.length; i++) {
             double d = (double) f[i] - c[i];
-            mse[i % k] += d * d / n;
+            double over = Math.max(0, Math.abs(d) - tolerance[i % k]);
+            band[i] = Math.copySign(over, d);
+            mse[i % k] += over * over / n;
         }
         double r = 0;
         for (int j = 0; j < k; j++) r += Math.exp(s[j]) * mse[j] - (learnable ? s[j] : 0);
         for (int i = 0; i < f.length; i++) {
-            f[i] = (float) (lam * 2 * Math.exp(s[i % k]) * ((double) f[i] - c[i]) / n); // reuse φ as ∂R/∂φ
+            f[i] = (float) (lam * 2 * Math.exp(s[i % k]) * band[i] / n); // reuse φ as ∂R/∂φ
         }
         probe.accumulateGradient(phi, gradGenerated);
         if (learnable) {

@@ -19,7 +19,7 @@ public final class PriorGuidedPenaltyProvider extends BaseRegularizerProvider {
     /** Creates the provider (called by {@link java.util.ServiceLoader}). */
     public PriorGuidedPenaltyProvider() {
         super("prior-guided output penalty: a generator conditioned on a few face attributes c pays "
-                        + "lambda*sum_k w_k*mean(phi_k(G(z,c)) - c_k)^2, w learnable (output regularizer, image generators)",
+                        + "lambda*sum_k w_k*mean(band(phi_k(G(z,c)) - c_k))^2, w learnable (output regularizer, image generators)",
                 SpecSchema.of("regularizer", PriorGuidedPenalty.NAME,
                         SpecKey.schedule("lambda", "1.0", 0, Double.POSITIVE_INFINITY,
                                 "strength of the penalty"),
@@ -27,9 +27,13 @@ public final class PriorGuidedPenaltyProvider extends BaseRegularizerProvider {
                         SpecKey.number("prior_lr", "0.01", 1e-6, 1, "Adam rate of the learned log-precisions"),
                         SpecKey.text("attributes", DEFAULT_ATTRIBUTES,
                                 "the attributes c carries, joined by '+': smiling, glasses, dark_hair, pale_skin"),
+                        SpecKey.text("tolerance", "real", "zero-penalty band around c: 'real' (the probe's RMS residual on real"
+                                + " faces, per attribute) or a number >= 0 (0 = plain squared error)"),
                         SpecKey.choice("size", "32", List.of("16", "32", "64"), "side of the generated square images, in pixels")),
-                a -> new PriorGuidedPenalty(a.schedule("lambda"),
-                        FacePrior.probeOnRenderedFaces(Integer.parseInt(a.text("size")), FacePrior.parseAttributes(a.text("attributes"))),
-                        a.bool("learnable"), a.number("prior_lr")));
+                a -> {
+                    var probe = FacePrior.probeOnRenderedFaces(Integer.parseInt(a.text("size")), FacePrior.parseAttributes(a.text("attributes")));
+                    return new PriorGuidedPenalty(a.schedule("lambda"), probe, a.bool("learnable"), a.number("prior_lr"),
+                            FacePrior.tolerance(a.text("tolerance"), probe));
+                });
     }
 }

@@ -29,9 +29,9 @@ final class Ablation {
         List<String> attributes = config.attributes();
         StringBuilder md = new StringBuilder();
         md.append("# Face case study: ablation of the prior-guided penalty\n\n");
-        md.append(String.format(Locale.ROOT, "%s data, %dx%d images, prior c = {%s}, %d iterations per run, batch %d, width %d, "
+        md.append(String.format(Locale.ROOT, "%s data, %dx%d images, prior c = {%s} (tolerance %s), %d iterations per run, batch %d, width %d, "
                         + "%s discriminator, R1 γ = %s every %d steps, %d seed(s) from %d, kernels %s; total %.1f s.%n%n",
-                config.data(), config.imageSize(), config.imageSize(), String.join(", ", attributes), config.iterations(),
+                config.data(), config.imageSize(), config.imageSize(), String.join(", ", attributes), config.tolerance(), config.iterations(),
                 config.batchSize(), config.width(), config.conditionalDiscriminator() ? "projection (conditional)" : "unconditional",
                 format(config.r1Gamma()), config.r1Every(), config.seeds(), config.seed(), kernels, result.seconds()));
         md.append("## Per setting (mean ± sd over seeds)\n\n");
@@ -62,6 +62,7 @@ final class Ablation {
         cfg.put("data", config.data());
         cfg.put("image_size", config.imageSize());
         cfg.put("attributes", attributes);
+        cfg.put("tolerance", config.tolerance());
         cfg.put("iterations", config.iterations());
         cfg.put("batch", config.batchSize());
         cfg.put("width", config.width());

@@ -154,7 +154,8 @@ public final class FaceCaseStudy {
         ProjectionDiscriminator dis = config.conditionalDiscriminator()
                 ? Dcgan.conditionalDiscriminator(config.imageSize(), config.width(), d, seed)
                 : ProjectionDiscriminator.unconditional(Dcgan.discriminator(config.imageSize(), config.width(), seed));
-        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(key.lambda()), probe, key.learnable(), config.priorLr());
+        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(key.lambda()), probe, key.learnable(), config.priorLr(),
+                FacePrior.tolerance(config.tolerance(), probe));
         GanTrainer trainer = GanTrainer.builder(g, dis)
                 .latent(config.latent())
                 .penalty(penalty)
@@ -443,13 +444,14 @@ public final class FaceCaseStudy {
      * @param conditionalDiscriminator whether D reads c through a projection head (else D(x) ignores c)
      * @param priorLr Adam rate of a learnable prior's log-precisions, in (0, 1]
      * @param classifierImages real faces that train the evaluation classifier, ≥ 64, disjoint from all others
+     * @param tolerance the prior's zero-penalty band: {@code real} (the probe's residual on real faces) or a number ≥ 0
      */
     public record Config(int imageSize, int iterations, int batchSize, int width, int latent, List<Double> lambdas,
                          long seed, int threads, Path output, String data, int trainImages, int evalImages,
                          int sampleEvery, int logEvery, String optimizer, List<String> generatorRegularizers,
                          List<String> discriminatorRegularizers, int classifierEpochs, Dcgan.Upsampling upsampling,
                          double emaDecay, List<String> attributes, List<Boolean> priors, int seeds, double r1Gamma,
-                         int r1Every, boolean conditionalDiscriminator, double priorLr, int classifierImages) {
+                         int r1Every, boolean conditionalDiscriminator, double priorLr, int classifierImages, String tolerance) {
         /** The attributes of the default prior: the four binary face attributes. */
         public static final List<String> DEFAULT_ATTRIBUTES = dev.regula.gan.faces.FaceAttributes.BINARY_NAMES;
         /** Default γ of the lazy R1 penalty on D (the stabiliser of the default study, instead of spectral norm). */
@@ -513,6 +515,16 @@ public final class FaceCaseStudy {
             require(r1Every >= 1, "r1 interval must be >= 1, got " + r1Every);
             require(priorLr > 0 && priorLr <= 1, "prior learning rate must be in (0, 1], got " + priorLr);
             require(classifierImages >= GRID * GRID, "classifierImages must be >= " + GRID * GRID + ", got " + classifierImages);
+            Objects.requireNonNull(tolerance, "tolerance");
+            if (!tolerance.strip().equalsIgnoreCase("real")) {
+                double t;
+                try {
+                    t = Double.parseDouble(tolerance.strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("tolerance must be 'real' or a number >= 0, got '" + tolerance + "'");
+                }
+                require(t >= 0 && Double.isFinite(t), "tolerance must be 'real' or a number >= 0, got " + tolerance);
+            }
             long pixels = (long) imageSize * imageSize * 3;
             long faces = (long) trainImages + classifierImages + 2L * evalImages;
             require(faces <= MAX_FACES, "trainImages + classifierImages + 2 x evalImages must be at most " + MAX_FACES
@@ -568,9 +580,13 @@ public final class FaceCaseStudy {
         private boolean conditionalDiscriminator = true;
         private double priorLr = 0.01;
         private int classifierImages = 4096;
+        private String tolerance = "real";
 
         private Builder() {
         }
+
+        /** @param v the prior's zero-penalty band, {@code real} (default) or a number ≥ 0 @return this */
+        public Builder tolerance(String v) { tolerance = v; return this; }
 
         /** @param v real faces that train the evaluation classifier (default 4096) @return this */
         public Builder classifierImages(int v) { classifierImages = v; return this; }
@@ -658,7 +674,7 @@ public final class FaceCaseStudy {
             return new Config(imageSize, iterations, batchSize, width, latent, lambdas, seed, threads, output, data,
                     trainImages, evalImages, sampleEvery, logEvery, optimizer, generatorRegularizers,
                     discriminatorRegularizers, classifierEpochs, upsampling, emaDecay, attributes, priors, seeds, r1Gamma,
-                    r1Every, conditionalDiscriminator, priorLr, classifierImages);
+                    r1Every, conditionalDiscriminator, priorLr, classifierImages, tolerance);
         }
     }
 }

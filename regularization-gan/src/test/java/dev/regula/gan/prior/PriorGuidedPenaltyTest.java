@@ -45,7 +45,7 @@ class PriorGuidedPenaltyTest {
     @Test
     void gradientMatchesFiniteDifferencesForBothForms() {
         for (boolean learnable : new boolean[] {false, true}) {
-            PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(1.5), PROBE, learnable, 0.1);
+            PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(1.5), PROBE, learnable, 0.1, new double[PROBE.dimension()]);
             if (learnable) penalty.ownParameters().getFirst().value().data()[1] = 0.8f; // unequal weights
             Tensor g = TestImages.random(3, 2, 16);
             Tensor c = conditions(4, 2);
@@ -67,7 +67,7 @@ class PriorGuidedPenaltyTest {
 
     @Test
     void learnableLogPrecisionGradientMatchesFiniteDifferencesAndItsStepsMoveTowardTheOptimum() {
-        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(2), PROBE, true, 0.05);
+        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(2), PROBE, true, 0.05, new double[PROBE.dimension()]);
         Tensor g = TestImages.random(5, 4, 16);
         Tensor c = conditions(6, 4);
         var s = penalty.ownParameters().getFirst();
@@ -139,5 +139,37 @@ class PriorGuidedPenaltyTest {
         assertEquals(0, new PriorGuidedPenalty(Schedule.constant(0.5), PROBE).ownParameters().size());
         assertThrows(IllegalArgumentException.class, () -> new PriorGuidedPenalty(Schedule.constant(-1), PROBE));
         assertThrows(IllegalArgumentException.class, () -> new PriorGuidedPenalty(Schedule.constant(1), PROBE, true, 0));
+    }
+
+    @Test
+    void theToleranceBandCostsNothingInsideAndTheExcessBeyond() {
+        double[] tau = {0.3, 0.3, 0.3, 0.3};
+        PriorGuidedPenalty banded = new PriorGuidedPenalty(Schedule.constant(1), PROBE, false, 0.01, tau);
+        Tensor g = TestImages.random(11, 2, 16);
+        Tensor phi = PROBE.extract(g);
+        Tensor c = phi.copy();
+        for (int i = 0; i < c.size(); i++) c.set(i, c.get(i) + (i % 2 == 0 ? 0.2f : -0.5f)); // inside, 0.2 beyond
+        Tensor grad = Tensor.zeros(g.shape());
+        double r = banded.apply(g, c, grad, at(0));
+        assertEquals(2 * 2 * 0.2 * 0.2 / 2, r, 1e-4, "two entries per image 0.2 beyond the band, mean over 2 images");
+        Tensor inside = phi.copy();
+        for (int i = 0; i < inside.size(); i++) inside.set(i, inside.get(i) + 0.25f);
+        Tensor untouched = Tensor.zeros(g.shape());
+        assertEquals(0, banded.apply(g, inside, untouched, at(0)), 1e-12);
+        for (int i = 0; i < untouched.size(); i++) assertEquals(0f, untouched.get(i));
+        float[] x = g.data();
+        for (int i = 0; i < x.length; i += 11) {
+            float old = x[i];
+            x[i] = old + 0.05f;
+            double up = banded.apply(g, c, Tensor.zeros(g.shape()), at(0));
+            x[i] = old - 0.05f;
+            double down = banded.apply(g, c, Tensor.zeros(g.shape()), at(0));
+            x[i] = old;
+            assertEquals((up - down) / 0.1, grad.get(i), 1e-4 + 1e-2 * Math.abs(grad.get(i)), "d/dx[" + i + "]");
+        }
+        assertArrayEquals(PROBE.residualRms(), new PriorGuidedPenalty(Schedule.constant(1), PROBE, false, 0.01).tolerance());
+        assertThrows(IllegalArgumentException.class, () -> new PriorGuidedPenalty(Schedule.constant(1), PROBE, false, 0.01, new double[] {1}));
+        assertThrows(dev.regula.api.spec.SpecException.class, () -> FacePrior.tolerance("wide", PROBE));
+        assertArrayEquals(new double[] {0.5, 0.5, 0.5, 0.5}, FacePrior.tolerance("0.5", PROBE));
     }
 }
