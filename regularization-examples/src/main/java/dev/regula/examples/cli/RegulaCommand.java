@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
  * The {@code regula} command line: {@code list}, {@code train}, {@code compare} and {@code gan}. Errors a user can act on are
  * printed as one line (no stack trace) with the exit codes of {@link ExitCode}.
  */
-@Command(name = "regula", mixinStandardHelpOptions = true, version = "regula 0.1.0",
+@Command(name = "regula", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Regula: deep-learning regularization on the JVM.",
         subcommands = {ListCommand.class, TrainCommand.class, CompareCommand.class, GanCommand.class, CommandLine.HelpCommand.class})
 public final class RegulaCommand implements Runnable {
