@@ -55,5 +55,10 @@ module dev.regula.core {
             dev.regula.core.regularizer.noise.GaussianNoiseProvider,
             dev.regula.core.regularizer.noise.AlphaDropoutProvider,
             dev.regula.core.regularizer.noise.SpatialDropoutProvider,
-            dev.regula.core.regularizer.noise.DropConnectProvider;
+            dev.regula.core.regularizer.noise.DropConnectProvider,
+            // --- activity, output and weight-averaging regularizers ---
+            dev.regula.core.regularizer.activity.ActivityRegularizationProvider,
+            dev.regula.core.regularizer.output.ConfidencePenaltyProvider,
+            dev.regula.core.regularizer.averaging.EmaProvider,
+            dev.regula.core.regularizer.averaging.SwaProvider;
 }

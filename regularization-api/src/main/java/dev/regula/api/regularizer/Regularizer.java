@@ -7,7 +7,10 @@ package dev.regula.api.regularizer;
  *       (penalties, decay, proximal operators, projections), possibly {@link LearnableRegularizer learnable};</li>
  *   <li>{@link GradientClipper}: rescales all gradients together ({@link Stage#CLIP});</li>
  *   <li>{@link ActivationRegularizer}: acts on activations in training mode (the dropout family);</li>
- *   <li>{@link ForwardPerturbation}: perturbs parameters for one forward/backward pass (drop-connect).</li>
+ *   <li>{@link ForwardPerturbation}: perturbs parameters for one forward/backward pass (drop-connect);</li>
+ *   <li>{@link ActivityRegularizer}: an activation regularizer that penalises the activations themselves;</li>
+ *   <li>{@link OutputRegularizer}: a penalty on the model output, added to the data loss (confidence penalty);</li>
+ *   <li>{@link WeightAverager}: keeps an average of the weights after each update (EMA, SWA).</li>
  * </ul>
  * Instances come from a {@link RegularizerProvider} and may keep state for one training run.
  */

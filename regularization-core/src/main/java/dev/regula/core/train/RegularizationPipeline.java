@@ -8,29 +8,35 @@ import dev.regula.api.kernels.Kernels;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.api.regularizer.ActivationRegularizer;
+import dev.regula.api.regularizer.ActivityRegularizer;
 import dev.regula.api.regularizer.CoupledDecay;
 import dev.regula.api.regularizer.ForwardPerturbation;
 import dev.regula.api.regularizer.GradientClipper;
 import dev.regula.api.regularizer.LearnableRegularizer;
+import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.Stage;
+import dev.regula.api.regularizer.WeightAverager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The fixed regularization pipeline of a training step, the same for every optimizer:
  * perturb → (forward, loss, backward by the caller) → restore → {@link Stage#GRADIENT} →
  * {@link Stage#CLIP} → optimizer update → {@link Stage#DECOUPLED} → {@link Stage#PROXIMAL} →
- * {@link Stage#CONSTRAINT}.
+ * {@link Stage#CONSTRAINT} → weight averaging ({@link WeightAverager}: EMA, SWA).
  *
  * <p>Regularizers run in the order given, each on the parameters its selector picks (resolved
  * once, at construction). Activation regularizers are not handled here: they are layers inserted
- * into the model (see {@link #activationRegularizers()}). Not thread-safe: one pipeline per run.
+ * into the model (see {@link #activationRegularizers()}). Output regularizers (the confidence
+ * penalty) run between the data loss and backward ({@link #outputPenalty}). Not thread-safe: one
+ * pipeline per run.
  */
 public final class RegularizationPipeline {
     private final List<Parameter> parameters;
@@ -41,6 +47,10 @@ public final class RegularizationPipeline {
     private final List<PerturbationBinding> perturbations = new ArrayList<>();
     private final List<LearnableRegularizer> learnables = new ArrayList<>();
     private final List<ActivationRegularizer> activations = new ArrayList<>();
+    private final List<OutputRegularizer> outputs = new ArrayList<>();
+    private final List<WeightAverager> averagers = new ArrayList<>();
+    /** Per output regularizer (in {@link #outputs} order) its penalty at the last training step. */
+    private final double[] lastOutputPenalties;
     private final boolean checkFinite;
     /**
      * Whether the GRADIENT stage is folded into the optimizer: every regularizer there is a
@@ -89,11 +99,20 @@ public final class RegularizationPipeline {
                 case ForwardPerturbation fp -> perturbations.add(
                         new PerturbationBinding(fp, parameters.stream().filter(fp.selector()::test).toList()));
                 case ActivationRegularizer ar -> activations.add(ar);
+                case OutputRegularizer o -> outputs.add(o);
+                case WeightAverager w -> {
+                    if (averagers.stream().anyMatch(a -> a.kind().equals(w.kind()))) {
+                        throw new RegulaException("two weight averagers of kind '" + w.kind() + "' (" + w.spec()
+                                + "); keep one, since evaluation names the average by its kind");
+                    }
+                    averagers.add(w);
+                }
                 default -> throw new RegulaException("regularizer '" + r.name() + "' (" + r.getClass().getName()
                         + ") is of no known kind; implement ParameterRegularizer, GradientClipper, "
-                        + "ActivationRegularizer or ForwardPerturbation");
+                        + "ActivationRegularizer, ForwardPerturbation, OutputRegularizer or WeightAverager");
             }
         }
+        lastOutputPenalties = new double[outputs.size()];
         List<Binding> gradientStage = byStage.get(Stage.GRADIENT);
         // one decay per parameter at most: two would add up in another order than two axpy passes
         long selections = gradientStage.stream().mapToLong(b -> b.targets.size()).sum();
@@ -111,6 +130,43 @@ public final class RegularizationPipeline {
         return List.copyOf(activations);
     }
 
+    /** @return the weight averagers (EMA, SWA), in the order given */
+    public List<WeightAverager> weightAveragers() {
+        return List.copyOf(averagers);
+    }
+
+    /**
+     * @param kind {@code ema} or {@code swa}
+     * @return the averager of that kind, if the run has one
+     */
+    public Optional<WeightAverager> weightAverager(String kind) {
+        return averagers.stream().filter(a -> a.kind().equals(kind)).findFirst();
+    }
+
+    /** @return whether any output regularizer runs (the trainer then calls {@link #outputPenalty}) */
+    public boolean hasOutputRegularizers() {
+        return !outputs.isEmpty();
+    }
+
+    /**
+     * Runs the output regularizers of a training step, between the data loss and backward: each
+     * adds ∂R/∂output to {@code gradOutput}. Their penalties are kept for {@link #penalties}.
+     *
+     * @param output the model output
+     * @param gradOutput ∂L_data/∂output, to which the penalties' gradients are added
+     * @param ctx the step (TRAIN)
+     * @return Σ R(output)
+     */
+    public double outputPenalty(Tensor output, Tensor gradOutput, StepContext ctx) {
+        double sum = 0;
+        for (int i = 0; i < outputs.size(); i++) {
+            double r = outputs.get(i).apply(output, gradOutput, ctx);
+            lastOutputPenalties[i] = r;
+            sum += r;
+        }
+        return sum;
+    }
+
     /** @return every parameter, model's and learnable regularizers', as checkpoints should store them */
     public List<Parameter> allParameters() {
         List<Parameter> all = new ArrayList<>(parameters);
@@ -124,11 +180,12 @@ public final class RegularizationPipeline {
     }
 
     /**
-     * Penalty values at the current parameters, one entry per parameter regularizer (by spec),
-     * for reporting. Does not change anything.
+     * Penalty values for reporting, one entry per regularizer with an objective term (by spec):
+     * parameter regularizers at the current parameters; activity and output regularizers as they
+     * were at the last training step (they depend on the batch). Does not change anything.
      *
      * @param ctx the step
-     * @return spec → Σ over its parameters of R(θ)
+     * @return spec → Σ over its parameters (or layers) of R
      */
     public Map<String, Double> penalties(StepContext ctx) {
         Map<String, Double> out = new LinkedHashMap<>();
@@ -137,6 +194,10 @@ public final class RegularizationPipeline {
             for (Parameter p : b.targets) sum += b.regularizer.penalty(p, ctx);
             out.merge(b.regularizer.spec(), sum, Double::sum);
         }
+        for (ActivationRegularizer a : activations) {
+            if (a instanceof ActivityRegularizer ar) out.merge(ar.spec(), ar.lastPenalty(), Double::sum);
+        }
+        for (int i = 0; i < outputs.size(); i++) out.merge(outputs.get(i).spec(), lastOutputPenalties[i], Double::sum);
         return out;
     }
 
@@ -165,7 +226,7 @@ public final class RegularizationPipeline {
 
     /**
      * Runs the stages after backward: GRADIENT, CLIP, the optimizer update, DECOUPLED, PROXIMAL,
-     * CONSTRAINT, checking for NaN/Inf when enabled: the gradients after backward and (if any
+     * CONSTRAINT, then the weight averagers, checking for NaN/Inf when enabled: the gradients after backward and (if any
      * GRADIENT-stage or learnable regularizer ran) after the GRADIENT stage, the values after the
      * optimizer update and after each later regularizer. Each check is one
      * {@link Kernels#allFinite} pass, so it runs at the speed of the SIMD kernels.
@@ -199,11 +260,15 @@ public final class RegularizationPipeline {
         runLaterStages(ctx);
     }
 
-    /** Each later stage checks the parameters it changed, right after changing them. */
+    /**
+     * Each later stage checks the parameters it changed, right after changing them; the weight
+     * averagers then see the step's final values.
+     */
     private void runLaterStages(StepContext ctx) {
         runStage(Stage.DECOUPLED, ctx);
         runStage(Stage.PROXIMAL, ctx);
         runStage(Stage.CONSTRAINT, ctx);
+        for (WeightAverager w : averagers) w.update(parameters, ctx);
     }
 
     /** @return per parameter the coefficient of the GRADIENT-stage decay selecting it, 0 if none does */
