@@ -33,7 +33,8 @@ class BuiltInProvidersTest {
             "dropout", "gaussian-dropout", "gaussian-noise", "alpha-dropout", "spatial-dropout", "drop-connect",
             "max-norm", "unit-norm", "min-max-norm", "non-negative", "spectral-norm", "orthogonal",
             "soft-decay", "soft-anchor", "soft-weight-sharing", "soft-constraint",
-            "clip-norm", "clip-value");
+            "clip-norm", "clip-value",
+            "activity", "confidence-penalty", "ema", "swa");
     static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop");
     static final List<String> MODELS = List.of("mlp");
     static final List<String> KERNELS = List.of("scalar");
