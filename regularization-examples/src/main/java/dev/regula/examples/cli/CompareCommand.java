@@ -134,6 +134,8 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                     }).build();
             trainer = new Trainer(options.model(data), config);
+            // --eval-weights applies to the settings that keep that average; the others use their live weights
+            if (options.averages(s.specs())) trainer.evaluateWith(options.evalWeights());
             trainer.fit(data.train(), data.test());
         }
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -3,6 +3,7 @@ package dev.regula.examples.cli;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.core.regularizer.AnchoredRegularizer;
@@ -26,11 +27,16 @@ import java.util.Map;
  * reference instead of the initial ones. The own optimizer state of learnable regularizers
  * (soft-weight-sharing's Adam moments and step count) is text in the metadata under
  * {@code regularizer/<index of the regularizer>/<key>}, so that its doubles read back exactly.
+ * The averages of weight averagers ({@code ema}, {@code swa}) are extra state under
+ * {@code average/<index of the regularizer>/<parameter>}, their update count metadata under
+ * {@code average/<index>/count}.
  */
 final class Resume {
     private static final String ANCHOR_PREFIX = "anchor/";
     /** Metadata keys of learnable regularizers' optimizer state: {@code regularizer/<index>/<key>}. */
     private static final String REGULARIZER_STATE_PREFIX = "regularizer/";
+    /** Extra state and metadata of weight averagers: {@code average/<index>/<parameter>} and {@code average/<index>/count}. */
+    private static final String AVERAGE_PREFIX = "average/";
 
     private Resume() {
     }
@@ -50,6 +56,10 @@ final class Resume {
             }
             if (regularizers.get(i) instanceof LearnableRegularizer learnable) {
                 learnable.ownOptimizerState().forEach((key, value) -> meta.put(REGULARIZER_STATE_PREFIX + index + "/" + key, value));
+            }
+            if (regularizers.get(i) instanceof WeightAverager averager) {
+                averager.state().forEach((name, t) -> extra.put(AVERAGE_PREFIX + index + "/" + name, t));
+                meta.put(AVERAGE_PREFIX + index + "/count", String.valueOf(averager.count()));
             }
         }
         Checkpoint.save(file, trainer.pipeline().allParameters(), extra, meta);
@@ -96,7 +106,14 @@ final class Resume {
         }
         Map<String, Tensor> optimizerState = new LinkedHashMap<>();
         List<Regularizer> regularizers = trainer.config().regularizers();
+        Map<Integer, Map<String, Tensor>> averages = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : c.extraState().entrySet()) {
+            if (e.getKey().startsWith(AVERAGE_PREFIX)) {
+                RegularizerKey key = regularizerKey(file, e.getKey(), AVERAGE_PREFIX, regularizers, WeightAverager.class, "average",
+                        "weight-averaging");
+                averages.computeIfAbsent(key.index(), i -> new LinkedHashMap<>()).put(key.rest(), e.getValue());
+                continue;
+            }
             if (!e.getKey().startsWith(ANCHOR_PREFIX)) {
                 optimizerState.put(e.getKey(), e.getValue());
                 continue;
@@ -108,6 +125,7 @@ final class Resume {
         // after the anchors: a learnable anchor's own parameters exist only once it is set
         c.restoreInto(trainer.pipeline().allParameters());
         restoreRegularizerStates(file, c, regularizers);
+        restoreAverages(file, c, regularizers, averages);
         trainer.config().optimizer().loadState(optimizerState);
         trainer.resumeAt(Long.parseLong(c.metadata().get("step")), Integer.parseInt(c.metadata().get("epoch")));
     }
@@ -133,6 +151,21 @@ final class Resume {
                 learnable.restoreOwnOptimizerState(saved);
             } catch (IllegalArgumentException bad) {
                 throw new IllegalArgumentException("--resume: the checkpoint " + file + ": " + bad.getMessage(), bad);
+            }
+        }
+    }
+
+    /** Hands each weight averager the averages and update count saved under its index. */
+    private static void restoreAverages(Path file, Checkpoint c, List<Regularizer> regularizers,
+                                        Map<Integer, Map<String, Tensor>> averages) {
+        for (int i = 0; i < regularizers.size(); i++) {
+            if (!(regularizers.get(i) instanceof WeightAverager averager)) continue;
+            String count = c.metadata().get(AVERAGE_PREFIX + i + "/count");
+            try {
+                averager.restoreState(averages.getOrDefault(i, Map.of()), count == null ? 0 : Long.parseLong(count));
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("--resume: the checkpoint " + file + " has no usable state of " + averager.spec()
+                        + ": " + bad.getMessage(), bad);
             }
         }
     }

@@ -59,6 +59,10 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         options.validate();
         TrainingConfig.Builder builder = options.config(regularizers);
+        if (!options.averages(regularizers)) {
+            throw new IllegalArgumentException("--eval-weights " + options.evalWeights().word() + " needs a "
+                    + options.evalWeights().word() + "(...) regularizer, e.g. --reg 'ema(decay=0.999)' or --reg 'swa(start_epoch=1)'");
+        }
         TrainingOptions.Data data = options.load();
         Dataset train = data.train();
         Dataset test = data.test();
@@ -73,10 +77,11 @@ public final class TrainCommand implements Callable<Integer> {
                     .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
                     .callback(new EpochReporter(stdout)).callback(new EpochSaver(log, checkpoint, settings)).build();
             Trainer trainer = new Trainer(net, config);
+            trainer.evaluateWith(options.evalWeights());
             if (resume) Resume.restore(checkpoint, saved, trainer, settings);
-            stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s%s%n",
+            stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
                     options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
-                    resume ? ", resumed at epoch " + trainer.epoch() : "");
+                    options.evalWeights().word(), resume ? ", resumed at epoch " + trainer.epoch() : "");
             stdout.flush();
             List<EpochMetrics> history = trainer.fit(train, test);
             Trainer.Evaluation finalTest = trainer.evaluate(test);

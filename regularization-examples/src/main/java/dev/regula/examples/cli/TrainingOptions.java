@@ -9,6 +9,9 @@ import dev.regula.core.data.Dataset;
 import dev.regula.core.data.FashionMnist;
 import dev.regula.core.data.Standardizer;
 import dev.regula.core.loss.SoftmaxCrossEntropy;
+import dev.regula.api.regularizer.Regularizers;
+import dev.regula.api.regularizer.WeightAverager;
+import dev.regula.core.train.EvalWeights;
 import dev.regula.core.train.NanPolicy;
 import dev.regula.core.train.TrainingConfig;
 import dev.regula.examples.progress.ProgressMode;
@@ -70,6 +73,10 @@ final class TrainingOptions {
     @Option(names = "--nan", defaultValue = "stop", description = "on NaN/Inf: stop or skip-step (default: ${DEFAULT-VALUE})")
     String nan;
 
+    @Option(names = "--eval-weights", defaultValue = "live", paramLabel = "WHICH",
+            description = "weights to evaluate with: live, or ema / swa, the average kept by an ema(...) or swa(...) regularizer (default: ${DEFAULT-VALUE})")
+    String evalWeights;
+
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
             description = "progress display: auto (a bar on a terminal, a plain line every 10 s otherwise), bar, lines or none (default: ${DEFAULT-VALUE})")
     String progress;
@@ -89,6 +96,25 @@ final class TrainingOptions {
         if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
         nanPolicy();
         progressMode();
+        evalWeights();
+    }
+
+    EvalWeights evalWeights() {
+        try {
+            return EvalWeights.parse(evalWeights);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--eval-weights: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param regularizers a run's regularizer specs
+     * @return whether they keep the average {@code --eval-weights} names (always true for live)
+     */
+    boolean averages(List<String> regularizers) {
+        EvalWeights w = evalWeights();
+        return w == EvalWeights.LIVE || regularizers.stream().map(Regularizers::create)
+                .anyMatch(r -> r instanceof WeightAverager a && a.kind().equals(w.word()));
     }
 
     ProgressMode progressMode() {
