@@ -10,6 +10,8 @@ import dev.regula.api.spec.SpecKey;
 import dev.regula.api.spec.SpecSchema;
 import dev.regula.core.layer.Dense;
 import dev.regula.core.layer.Flatten;
+import dev.regula.core.layer.GroupNorm;
+import dev.regula.core.layer.LayerNorm;
 import dev.regula.core.layer.LeakyReLU;
 import dev.regula.core.layer.ReLU;
 import dev.regula.core.layer.Sequential;
@@ -28,7 +30,10 @@ import java.util.SplittableRandom;
  * example shape has rank &gt; 1 (e.g. [1, 28, 28]), then for each hidden width h_i a
  * {@code dense<i>} layer and an activation layer named after it ({@code relu<i>},
  * {@code leaky_relu<i>}, {@code tanh<i>}, {@code sigmoid<i>}), then a {@code out} dense layer
- * producing the logits (no softmax: the losses take logits). {@code hidden} is a list of widths
+ * producing the logits (no softmax: the losses take logits). With {@code norm=layer} or
+ * {@code norm=group} a {@code layer_norm<i>} ({@link LayerNorm}) or {@code group_norm<i>}
+ * ({@link GroupNorm} with {@code groups} groups, which must divide every width) sits between each
+ * hidden dense layer and its activation. {@code hidden} is a list of widths
  * joined by {@code x} ({@code 256}, {@code 512x256}) or {@code none} for a linear model. Each
  * dense layer's initialisation seed is drawn in order from a {@link SplittableRandom} seeded with
  * the build seed.
@@ -40,11 +45,14 @@ public final class MlpModelProvider implements ModelProvider {
     static final int MAX_DEPTH = 64;
 
     private static final List<String> ACTIVATIONS = List.of("relu", "leaky-relu", "tanh", "sigmoid");
+    private static final List<String> NORMS = List.of("none", "layer", "group");
 
     private final SpecSchema schema = SpecSchema.of("model", "mlp",
             SpecKey.text("hidden", "256x256",
                     "hidden layer widths joined by x, e.g. 256x256 or 512; none for no hidden layer"),
-            SpecKey.choice("activation", "relu", ACTIVATIONS, "activation after each hidden layer"));
+            SpecKey.choice("activation", "relu", ACTIVATIONS, "activation after each hidden layer"),
+            SpecKey.choice("norm", "none", NORMS, "normalisation between each hidden dense layer and its activation"),
+            SpecKey.integer("groups", "8", 1, MAX_WIDTH, "groups of norm=group; must divide every hidden width"));
 
     /** Creates the provider. */
     public MlpModelProvider() {
@@ -74,7 +82,17 @@ public final class MlpModelProvider implements ModelProvider {
         SpecArguments args = schema.bind(spec);
         int[] hidden = parseHidden(args.text("hidden"));
         String activation = args.text("activation").toLowerCase(java.util.Locale.ROOT);
-        return (inputShape, outputs, seed) -> build(hidden, activation, inputShape, outputs, seed);
+        String norm = args.text("norm").toLowerCase(java.util.Locale.ROOT);
+        int groups = (int) args.integer("groups");
+        if (norm.equals("group")) {
+            for (int w : hidden) {
+                if (w % groups != 0) {
+                    throw new SpecException("model 'mlp': groups=" + groups + " does not divide the hidden width " + w
+                            + "; allowed: a number of groups that divides every width in hidden=" + args.text("hidden"));
+                }
+            }
+        }
+        return (inputShape, outputs, seed) -> build(hidden, activation, norm, groups, inputShape, outputs, seed);
     }
 
     /**
@@ -107,7 +125,8 @@ public final class MlpModelProvider implements ModelProvider {
         return widths;
     }
 
-    private static Sequential build(int[] hidden, String activation, int[] inputShape, int outputs, long seed) {
+    private static Sequential build(int[] hidden, String activation, String norm, int groups, int[] inputShape, int outputs,
+                                    long seed) {
         Objects.requireNonNull(inputShape, "inputShape");
         if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("model 'mlp': input shape must have rank >= 1 and dimensions >= 1, got "
@@ -124,6 +143,11 @@ public final class MlpModelProvider implements ModelProvider {
         for (int i = 0; i < hidden.length; i++) {
             int n = i + 1;
             layers.add(new Dense("dense" + n, width, hidden[i], seeds.nextLong()));
+            switch (norm) {
+                case "layer" -> layers.add(new LayerNorm("layer_norm" + n, hidden[i]));
+                case "group" -> layers.add(new GroupNorm("group_norm" + n, groups, hidden[i]));
+                default -> { }
+            }
             layers.add(switch (activation) {
                 case "relu" -> new ReLU("relu" + n);
                 case "leaky-relu" -> new LeakyReLU("leaky_relu" + n);

@@ -95,4 +95,17 @@ class MlpModelProviderTest {
         assertThrows(IllegalArgumentException.class, () -> Models.installed().parse("mlp").build(new int[] {4}, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> Models.installed().parse("mlp").build(new int[0], 2, 1));
     }
+
+    @Test
+    void normKeyPutsANormalisationBetweenEachHiddenDenseAndItsActivation() {
+        Model ln = Models.installed().parse("mlp(hidden=8x4, norm=layer)").build(new int[] {5}, 3, 1);
+        assertEquals(java.util.List.of("dense1", "layer_norm1", "relu1", "dense2", "layer_norm2", "relu2", "out"),
+                ln.layers().stream().map(Layer::name).toList());
+        Model gn = Models.installed().parse("mlp(hidden=8x4, norm=group, groups=2)").build(new int[] {5}, 3, 1);
+        assertEquals("group_norm2", gn.layers().get(4).name());
+        assertEquals(ParameterRole.NORM_SCALE, gn.parameters().stream().filter(p -> p.name().equals("group_norm1.weight"))
+                .findFirst().orElseThrow().role());
+        SpecException e = assertThrows(SpecException.class, () -> Models.installed().parse("mlp(hidden=8x6, norm=group, groups=4)"));
+        assertTrue(e.getMessage().contains("groups=4") && e.getMessage().contains("6"), e.getMessage());
+    }
 }
