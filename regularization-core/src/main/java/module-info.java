@@ -60,5 +60,11 @@ module dev.regula.core {
             dev.regula.core.regularizer.activity.ActivityRegularizationProvider,
             dev.regula.core.regularizer.output.ConfidencePenaltyProvider,
             dev.regula.core.regularizer.averaging.EmaProvider,
-            dev.regula.core.regularizer.averaging.SwaProvider;
+            dev.regula.core.regularizer.averaging.SwaProvider,
+            // --- batch assembly: data mixing and image augmentation ---
+            dev.regula.core.regularizer.batch.MixupProvider,
+            dev.regula.core.regularizer.batch.CutMixProvider,
+            dev.regula.core.regularizer.batch.RandomErasingProvider,
+            dev.regula.core.regularizer.batch.CutoutProvider,
+            dev.regula.core.regularizer.batch.FlipShiftProvider;
 }

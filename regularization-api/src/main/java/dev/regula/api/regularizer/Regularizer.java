@@ -10,7 +10,8 @@ package dev.regula.api.regularizer;
  *   <li>{@link ForwardPerturbation}: perturbs parameters for one forward/backward pass (drop-connect);</li>
  *   <li>{@link ActivityRegularizer}: an activation regularizer that penalises the activations themselves;</li>
  *   <li>{@link OutputRegularizer}: a penalty on the model output, added to the data loss (confidence penalty);</li>
- *   <li>{@link WeightAverager}: keeps an average of the weights after each update (EMA, SWA).</li>
+ *   <li>{@link WeightAverager}: keeps an average of the weights after each update (EMA, SWA);</li>
+ *   <li>{@link BatchRegularizer}: augments or mixes each training batch as it is assembled (mixup, CutMix, flips).</li>
  * </ul>
  * Instances come from a {@link RegularizerProvider} and may keep state for one training run.
  */

@@ -9,9 +9,11 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.api.regularizer.ActivationRegularizer;
 import dev.regula.api.regularizer.ActivityRegularizer;
+import dev.regula.api.regularizer.BatchRegularizer;
 import dev.regula.api.regularizer.CoupledDecay;
 import dev.regula.api.regularizer.ForwardPerturbation;
 import dev.regula.api.regularizer.GradientClipper;
+import dev.regula.api.regularizer.LabelMix;
 import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.regularizer.ParameterRegularizer;
@@ -28,7 +30,7 @@ import java.util.Optional;
 
 /**
  * The fixed regularization pipeline of a training step, the same for every optimizer:
- * perturb → (forward, loss, backward by the caller) → restore → {@link Stage#GRADIENT} →
+ * batch assembly ({@link BatchRegularizer}) → perturb → (forward, loss, backward by the caller) → restore → {@link Stage#GRADIENT} →
  * {@link Stage#CLIP} → optimizer update → {@link Stage#DECOUPLED} → {@link Stage#PROXIMAL} →
  * {@link Stage#CONSTRAINT} → weight averaging ({@link WeightAverager}: EMA, SWA).
  *
@@ -49,6 +51,8 @@ public final class RegularizationPipeline {
     private final List<ActivationRegularizer> activations = new ArrayList<>();
     private final List<OutputRegularizer> outputs = new ArrayList<>();
     private final List<WeightAverager> averagers = new ArrayList<>();
+    /** Batch regularizers: the augmentations in the order given, then the one mixing regularizer, if any. */
+    private final List<BatchRegularizer> batchStage = new ArrayList<>();
     /** Per output regularizer (in {@link #outputs} order) its penalty at the last training step. */
     private final double[] lastOutputPenalties;
     private final boolean checkFinite;
@@ -100,6 +104,7 @@ public final class RegularizationPipeline {
                         new PerturbationBinding(fp, parameters.stream().filter(fp.selector()::test).toList()));
                 case ActivationRegularizer ar -> activations.add(ar);
                 case OutputRegularizer o -> outputs.add(o);
+                case BatchRegularizer br -> batchStage.add(br);
                 case WeightAverager w -> {
                     if (averagers.stream().anyMatch(a -> a.kind().equals(w.kind()))) {
                         throw new RegulaException("two weight averagers of kind '" + w.kind() + "' (" + w.spec()
@@ -109,9 +114,16 @@ public final class RegularizationPipeline {
                 }
                 default -> throw new RegulaException("regularizer '" + r.name() + "' (" + r.getClass().getName()
                         + ") is of no known kind; implement ParameterRegularizer, GradientClipper, "
-                        + "ActivationRegularizer, ForwardPerturbation, OutputRegularizer or WeightAverager");
+                        + "ActivationRegularizer, ForwardPerturbation, OutputRegularizer, WeightAverager or BatchRegularizer");
             }
         }
+        List<BatchRegularizer> mixing = batchStage.stream().filter(BatchRegularizer::mixesLabels).toList();
+        if (mixing.size() > 1) {
+            throw new RegulaException("at most one label-mixing regularizer per run, got "
+                    + mixing.stream().map(BatchRegularizer::spec).toList() + "; keep one of them");
+        }
+        batchStage.removeAll(mixing);
+        batchStage.addAll(mixing);
         lastOutputPenalties = new double[outputs.size()];
         List<Binding> gradientStage = byStage.get(Stage.GRADIENT);
         // one decay per parameter at most: two would add up in another order than two axpy passes
@@ -141,6 +153,29 @@ public final class RegularizationPipeline {
      */
     public Optional<WeightAverager> weightAverager(String kind) {
         return averagers.stream().filter(a -> a.kind().equals(kind)).findFirst();
+    }
+
+    /**
+     * Batch assembly: runs the batch regularizers on a freshly gathered training batch, the
+     * augmentations first, then the mixing one (see {@link BatchRegularizer}).
+     *
+     * @param features the batch's features, changed in place
+     * @param labels its labels
+     * @param ctx the step (TRAIN)
+     * @return the label mix, or null if no regularizer mixed the batch
+     */
+    public LabelMix assembleBatch(Tensor features, Tensor labels, StepContext ctx) {
+        LabelMix mix = null;
+        for (BatchRegularizer b : batchStage) {
+            LabelMix m = b.apply(features, labels, ctx);
+            if (m != null) mix = m;
+        }
+        return mix;
+    }
+
+    /** @return whether any batch regularizer runs (the trainer then calls {@link #assembleBatch}) */
+    public boolean hasBatchRegularizers() {
+        return !batchStage.isEmpty();
     }
 
     /** @return whether any output regularizer runs (the trainer then calls {@link #outputPenalty}) */

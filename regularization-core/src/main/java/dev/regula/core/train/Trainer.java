@@ -9,12 +9,14 @@ import dev.regula.api.kernels.Kernels;
 import dev.regula.api.model.Model;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.ActivationRegularizer;
+import dev.regula.api.regularizer.LabelMix;
 import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.layer.ParameterBackward;
 import dev.regula.core.layer.Sequential;
+import dev.regula.core.loss.MixedTargets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -34,7 +36,10 @@ import java.util.stream.IntStream;
  * <p>Reproducible: with the same seed, configuration and kernels, two runs give bit-identical
  * parameters (shuffling, initialisation and every random mask are functions of the seed).
  * Activation regularizers (dropout family) are inserted as layers after the hidden activations
- * of a {@link Sequential} model; {@link #model()} returns the model with them.
+ * of a {@link Sequential} model; {@link #model()} returns the model with them. Batch regularizers
+ * (mixup, CutMix, image augmentation) change each training batch as it is assembled, in the
+ * trainer's reused batch buffer, never the data set; with a label mix the training loss is the
+ * mixed loss, and the training accuracy is counted against each example's own label.
  *
  * <p>Thread safety: one {@link #fit} at a time (a second concurrent call fails with a clear
  * error); {@link #predict} and {@link #evaluate} run in EVAL mode and may be called from many
@@ -229,11 +234,13 @@ public final class Trainer {
             int rows = batch.size();
             lr = config.optimizer().learningRate().valueAt(step, epoch);
             StepContext ctx = new StepContext(Mode.TRAIN, step, epoch, lr, config.seed(), config.kernels());
+            LabelMix mix = pipeline.hasBatchRegularizers() ? pipeline.assembleBatch(x, y, ctx) : null;
             for (Parameter p : parameters) p.zeroGrad();
             pipeline.beforeForward(ctx);
             Tensor out = model.forward(x, ctx);
             Tensor gradOut = Tensor.zeros(out.shape());
-            double loss = config.loss().compute(out, y, gradOut, config.kernels());
+            double loss = mix == null ? config.loss().compute(out, y, gradOut, config.kernels())
+                    : MixedTargets.compute(config.loss(), out, y, mix, gradOut, config.kernels());
             if (pipeline.hasOutputRegularizers()) pipeline.outputPenalty(out, gradOut, ctx);
             ParameterBackward.backwardParametersOf(model, gradOut, ctx); // ∂L/∂data is not needed
             pipeline.afterBackward(ctx);
