@@ -31,9 +31,9 @@ class BatchAssemblyTrainingTest {
 
     @Test
     void imageAugmentationOnFlatFeaturesIsRefusedClearly() {
-        Trainer t = new Trainer(TrainerTest.mlp(3), TrainerTest.config().regularizer("flip-shift()").build());
+        Trainer t = new Trainer(TrainerTest.mlp(3), TrainerTest.config().regularizer("flip-shift(image=3x3)").build());
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> t.fit(TrainerTest.blobs(30, 1), null));
-        assertTrue(e.getMessage().contains("flip-shift") && e.getMessage().contains("[H, W]"), e.getMessage());
+        assertTrue(e.getMessage().contains("flip-shift") && e.getMessage().contains("image=1x3x3"), e.getMessage());
     }
 
     @Test

@@ -28,7 +28,7 @@ final class BatchProviders {
 
     /** @return the {@code value} key: the fill value in input units */
     static SpecKey value() {
-        return SpecKey.number("value", "0", -Double.MAX_VALUE, Double.MAX_VALUE,
+        return SpecKey.number("value", "0", Double.NEGATIVE_INFINITY, false, Double.POSITIVE_INFINITY, false,
                 "value written into the erased pixels, in (standardised) input units: 0 = the mean");
     }
 

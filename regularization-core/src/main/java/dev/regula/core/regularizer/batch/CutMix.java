@@ -8,13 +8,16 @@ import dev.regula.api.tensor.Tensor;
  * example i (all channels). With λ ~ Beta(α, α) the box has sides ⌊H·√(1 − λ)⌋ × ⌊W·√(1 − λ)⌋
  * around a uniformly drawn centre, clipped at the borders; the label weight is then
  * λ' = 1 − (box area)/(H·W), as in the paper's code and torchvision's {@code CutMix}.
- * Needs image examples [H, W] or [C, H, W].
+ * Needs image examples: see {@link Images} for the {@code image} key.
  */
 final class CutMix extends LabelMixing {
     static final String NAME = "cutmix";
 
+    private final int[] layout;
+
     CutMix(SpecArguments a) {
         super(NAME, a);
+        this.layout = Images.parse(NAME, a.text("image"));
     }
 
     @Override
@@ -24,7 +27,7 @@ final class CutMix extends LabelMixing {
 
     @Override
     double mix(Tensor features, float[] original, int[] perm, double lambda, Draws d) {
-        Images im = Images.of(NAME, features);
+        Images im = Images.of(NAME, features, layout);
         double r = Math.sqrt(1 - lambda);
         int cutH = (int) (im.height() * r);
         int cutW = (int) (im.width() * r);

@@ -9,6 +9,6 @@ public final class CutMixProvider extends BaseRegularizerProvider {
     public CutMixProvider() {
         super("CutMix (Yun et al. 2019): pastes a box of another example, loss mixed by the box's area share "
                         + "(batch assembly, training only, image inputs)",
-                SpecSchema.of("regularizer", CutMix.NAME, BatchProviders.alpha("1")), CutMix::new);
+                SpecSchema.of("regularizer", CutMix.NAME, BatchProviders.alpha("1"), Images.key()), CutMix::new);
     }
 }

@@ -13,7 +13,7 @@ public final class CutoutProvider extends BaseRegularizerProvider {
                 SpecSchema.of("regularizer", Cutout.NAME,
                         SpecKey.integer("size", "8", 1, 1 << 16, "side of the square in pixels"),
                         BatchProviders.probability("1", "cut"),
-                        BatchProviders.value()),
+                        BatchProviders.value(), Images.key()),
                 Cutout::new);
     }
 }

@@ -13,7 +13,7 @@ public final class FlipShiftProvider extends BaseRegularizerProvider {
                 SpecSchema.of("regularizer", FlipShift.NAME,
                         SpecKey.number("flip", "0.5", 0, 1, "probability of a left-right mirror"),
                         SpecKey.integer("shift", "2", 0, 1 << 10, "largest shift in pixels, each axis uniform in [-shift, shift]"),
-                        BatchProviders.fill()),
+                        BatchProviders.fill(), Images.key()),
                 FlipShift::new);
     }
 }

@@ -15,11 +15,13 @@ abstract sealed class ImageAugmentation implements BatchRegularizer permits Rand
     private final String name;
     private final String spec;
     private final long stream;
+    private final int[] layout;
 
     ImageAugmentation(String name, SpecArguments a) {
         this.name = name;
         this.spec = a.toSpec().toString();
         this.stream = CounterRng.stream(name);
+        this.layout = Images.parse(name, a.text("image"));
     }
 
     @Override
@@ -34,7 +36,7 @@ abstract sealed class ImageAugmentation implements BatchRegularizer permits Rand
 
     @Override
     public final LabelMix apply(Tensor features, Tensor labels, StepContext ctx) {
-        Images im = Images.of(name, features);
+        Images im = Images.of(name, features, layout);
         long key = CounterRng.key(ctx.seed(), stream, ctx.step());
         float[] x = features.data();
         for (int i = 0; i < im.batch(); i++) augment(x, i * im.example(), im, Draws.of(key, i));

@@ -16,7 +16,7 @@ public final class RandomErasingProvider extends BaseRegularizerProvider {
                         SpecKey.number("scale_max", "0.33", 0, false, 1, true, "largest erased share of the image area"),
                         SpecKey.number("ratio_min", "0.3", 0, false, Double.POSITIVE_INFINITY, false, "smallest aspect ratio h/w"),
                         SpecKey.number("ratio_max", "3.3", 0, false, Double.POSITIVE_INFINITY, false, "largest aspect ratio h/w"),
-                        BatchProviders.value()),
+                        BatchProviders.value(), Images.key()),
                 RandomErasing::new);
     }
 }

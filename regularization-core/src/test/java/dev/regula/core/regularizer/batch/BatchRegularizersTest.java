@@ -243,4 +243,22 @@ class BatchRegularizersTest {
             assertNotNull(e.getMessage());
         }
     }
+
+    @Test
+    void flatSquareExamplesAreReadAsOnePlaneAndTheLayoutCanBeGiven() {
+        Tensor images = GradientCheck.random(4, 1f, 8, 1, 4, 4);
+        Tensor flat = images.copy().reshape(8, 16);
+        Tensor declared = images.copy().reshape(8, 16);
+        create("flip-shift(shift=1)").apply(images, labels(8), at(2));
+        create("flip-shift(shift=1)").apply(flat, labels(8), at(2));
+        create("flip-shift(shift=1, image=4x4)").apply(declared, labels(8), at(2));
+        assertArrayEquals(images.data(), flat.data());
+        assertArrayEquals(images.data(), declared.data());
+        ShapeMismatchException notSquare = assertThrows(ShapeMismatchException.class,
+                () -> create("cutout()").apply(Tensor.zeros(2, 12), labels(2), at(0)));
+        assertTrue(notSquare.getMessage().contains("image=HxW"), notSquare.getMessage());
+        create("cutout(image=3x4)").apply(Tensor.zeros(2, 12), labels(2), at(0));
+        SpecException bad = assertThrows(SpecException.class, () -> create("cutout(image=28by28)"));
+        assertTrue(bad.getMessage().contains("image=28by28") && bad.getMessage().contains("CxHxW"), bad.getMessage());
+    }
 }
