@@ -56,6 +56,7 @@ module dev.regula.core {
             dev.regula.core.regularizer.noise.AlphaDropoutProvider,
             dev.regula.core.regularizer.noise.SpatialDropoutProvider,
             dev.regula.core.regularizer.noise.DropConnectProvider,
+            dev.regula.core.regularizer.noise.DropPathProvider,
             // --- activity, output and weight-averaging regularizers ---
             dev.regula.core.regularizer.activity.ActivityRegularizationProvider,
             dev.regula.core.regularizer.output.ConfidencePenaltyProvider,

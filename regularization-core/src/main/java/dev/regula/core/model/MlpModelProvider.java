@@ -14,6 +14,7 @@ import dev.regula.core.layer.GroupNorm;
 import dev.regula.core.layer.LayerNorm;
 import dev.regula.core.layer.LeakyReLU;
 import dev.regula.core.layer.ReLU;
+import dev.regula.core.layer.Residual;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.layer.Sigmoid;
 import dev.regula.core.layer.Tanh;
@@ -33,7 +34,9 @@ import java.util.SplittableRandom;
  * producing the logits (no softmax: the losses take logits). With {@code norm=layer} or
  * {@code norm=group} a {@code layer_norm<i>} ({@link LayerNorm}) or {@code group_norm<i>}
  * ({@link GroupNorm} with {@code groups} groups, which must divide every width) sits between each
- * hidden dense layer and its activation. {@code hidden} is a list of widths
+ * hidden dense layer and its activation. With {@code residual=true} every hidden layer after
+ * the first whose width equals the previous one becomes a residual block {@code block<i>}
+ * computing x + act(norm(dense(x))) (where drop path acts); at least one such pair is needed. {@code hidden} is a list of widths
  * joined by {@code x} ({@code 256}, {@code 512x256}) or {@code none} for a linear model. Each
  * dense layer's initialisation seed is drawn in order from a {@link SplittableRandom} seeded with
  * the build seed.
@@ -52,7 +55,8 @@ public final class MlpModelProvider implements ModelProvider {
                     "hidden layer widths joined by x, e.g. 256x256 or 512; none for no hidden layer"),
             SpecKey.choice("activation", "relu", ACTIVATIONS, "activation after each hidden layer"),
             SpecKey.choice("norm", "none", NORMS, "normalisation between each hidden dense layer and its activation"),
-            SpecKey.integer("groups", "8", 1, MAX_WIDTH, "groups of norm=group; must divide every hidden width"));
+            SpecKey.integer("groups", "8", 1, MAX_WIDTH, "groups of norm=group; must divide every hidden width"),
+            SpecKey.bool("residual", false, "hidden layers of the previous layer's width become residual blocks x + f(x)"));
 
     /** Creates the provider. */
     public MlpModelProvider() {
@@ -92,7 +96,12 @@ public final class MlpModelProvider implements ModelProvider {
                 }
             }
         }
-        return (inputShape, outputs, seed) -> build(hidden, activation, norm, groups, inputShape, outputs, seed);
+        boolean residual = args.bool("residual");
+        if (residual && java.util.stream.IntStream.range(1, hidden.length).noneMatch(i -> hidden[i] == hidden[i - 1])) {
+            throw new SpecException("model 'mlp': residual=true needs two consecutive hidden layers of one width, got hidden="
+                    + args.text("hidden") + "; allowed: e.g. hidden=256x256x256");
+        }
+        return (inputShape, outputs, seed) -> build(hidden, activation, norm, groups, residual, inputShape, outputs, seed);
     }
 
     /**
@@ -125,8 +134,8 @@ public final class MlpModelProvider implements ModelProvider {
         return widths;
     }
 
-    private static Sequential build(int[] hidden, String activation, String norm, int groups, int[] inputShape, int outputs,
-                                    long seed) {
+    private static Sequential build(int[] hidden, String activation, String norm, int groups, boolean residual,
+                                    int[] inputShape, int outputs, long seed) {
         Objects.requireNonNull(inputShape, "inputShape");
         if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("model 'mlp': input shape must have rank >= 1 and dimensions >= 1, got "
@@ -142,19 +151,25 @@ public final class MlpModelProvider implements ModelProvider {
         }
         for (int i = 0; i < hidden.length; i++) {
             int n = i + 1;
-            layers.add(new Dense("dense" + n, width, hidden[i], seeds.nextLong()));
+            List<Layer> unit = new ArrayList<>();
+            unit.add(new Dense("dense" + n, width, hidden[i], seeds.nextLong()));
             switch (norm) {
-                case "layer" -> layers.add(new LayerNorm("layer_norm" + n, hidden[i]));
-                case "group" -> layers.add(new GroupNorm("group_norm" + n, groups, hidden[i]));
+                case "layer" -> unit.add(new LayerNorm("layer_norm" + n, hidden[i]));
+                case "group" -> unit.add(new GroupNorm("group_norm" + n, groups, hidden[i]));
                 default -> { }
             }
-            layers.add(switch (activation) {
+            unit.add(switch (activation) {
                 case "relu" -> new ReLU("relu" + n);
                 case "leaky-relu" -> new LeakyReLU("leaky_relu" + n);
                 case "tanh" -> new Tanh("tanh" + n);
                 case "sigmoid" -> new Sigmoid("sigmoid" + n);
                 default -> throw new IllegalStateException("unhandled activation " + activation);
             });
+            if (residual && i > 0 && hidden[i] == width) {
+                layers.add(new Residual("block" + n, unit));
+            } else {
+                layers.addAll(unit);
+            }
             width = hidden[i];
         }
         layers.add(new Dense("out", width, outputs, seeds.nextLong()));

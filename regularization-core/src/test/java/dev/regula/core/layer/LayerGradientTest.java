@@ -46,6 +46,8 @@ class LayerGradientTest {
                         new int[] {3, 6}),
                 Arguments.of("group-norm-conv", (Supplier<Layer>) () -> NormLayersTest.randomAffine(new GroupNorm("gn2", 2, 4)),
                         new int[] {2, 4, 2, 2}),
+                Arguments.of("residual", (Supplier<Layer>) () -> new Residual("block1",
+                        List.of(new Dense("dense1", 5, 5, 3), new Tanh("tanh1"))), new int[] {3, 5}),
                 Arguments.of("flatten", (Supplier<Layer>) () -> new Flatten("flatten"), new int[] {2, 3, 2, 2}),
                 Arguments.of("upsample-2", (Supplier<Layer>) () -> new Upsample2d("up1", 2), new int[] {2, 2, 3, 2}),
                 Arguments.of("upsample-3", (Supplier<Layer>) () -> new Upsample2d("up2", 3), new int[] {1, 2, 2, 3}),

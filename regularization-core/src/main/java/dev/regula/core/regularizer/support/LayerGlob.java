@@ -4,25 +4,31 @@ import java.util.regex.Pattern;
 
 /**
  * Where an activation-level regularizer inserts its layers (the {@code after=} key):
- * {@value #HIDDEN} means after every hidden activation layer; any other value is a glob on layer
+ * {@value #HIDDEN} means after every hidden activation layer, {@value #NONE} after no layer; any
+ * other value is a glob on layer
  * names ({@code *}, {@code ?}, alternatives joined with {@code |}), e.g. {@code after=dense*|conv2}.
  */
 public final class LayerGlob {
     /** The {@code after} value meaning "after each hidden activation". */
     public static final String HIDDEN = "hidden";
 
-    private final Pattern pattern;
+    /** The {@code after} value meaning "after no layer" (drop path, which goes to residual branch ends). */
+    public static final String NONE = "none";
 
-    private LayerGlob(Pattern pattern) {
+    private final Pattern pattern;
+    private final boolean none;
+
+    private LayerGlob(Pattern pattern, boolean none) {
         this.pattern = pattern;
+        this.none = none;
     }
 
     /**
-     * @param text {@value #HIDDEN} or a glob
+     * @param text {@value #HIDDEN}, {@value #NONE} or a glob
      * @return the placement
      */
     public static LayerGlob parse(String text) {
-        return new LayerGlob(text.equals(HIDDEN) ? null : glob(text));
+        return new LayerGlob(text.equals(HIDDEN) || text.equals(NONE) ? null : glob(text), text.equals(NONE));
     }
 
     /**
@@ -31,6 +37,7 @@ public final class LayerGlob {
      * @return whether to insert after it
      */
     public boolean matches(String layerName, boolean hiddenActivation) {
+        if (none) return false;
         return pattern == null ? hiddenActivation : pattern.matcher(layerName).matches();
     }
 
