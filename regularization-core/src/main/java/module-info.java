@@ -60,6 +60,7 @@ module dev.regula.core {
             // --- activity, output and weight-averaging regularizers ---
             dev.regula.core.regularizer.activity.ActivityRegularizationProvider,
             dev.regula.core.regularizer.output.ConfidencePenaltyProvider,
+            dev.regula.core.regularizer.gradient.InputGradientPenaltyProvider,
             dev.regula.core.regularizer.averaging.EmaProvider,
             dev.regula.core.regularizer.averaging.SwaProvider,
             // --- batch assembly: data mixing and image augmentation ---

@@ -34,7 +34,7 @@ class BuiltInProvidersTest {
             "max-norm", "unit-norm", "min-max-norm", "non-negative", "spectral-norm", "orthogonal",
             "soft-decay", "soft-anchor", "soft-weight-sharing", "soft-constraint",
             "clip-norm", "clip-value",
-            "activity", "confidence-penalty", "ema", "swa",
+            "activity", "confidence-penalty", "input-gradient", "ema", "swa",
             "mixup", "cutmix", "random-erasing", "cutout", "flip-shift");
     static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop");
     static final List<String> MODELS = List.of("mlp");

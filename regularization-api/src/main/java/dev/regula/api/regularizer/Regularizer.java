@@ -11,7 +11,8 @@ package dev.regula.api.regularizer;
  *   <li>{@link ActivityRegularizer}: an activation regularizer that penalises the activations themselves;</li>
  *   <li>{@link OutputRegularizer}: a penalty on the model output, added to the data loss (confidence penalty);</li>
  *   <li>{@link WeightAverager}: keeps an average of the weights after each update (EMA, SWA);</li>
- *   <li>{@link BatchRegularizer}: augments or mixes each training batch as it is assembled (mixup, CutMix, flips).</li>
+ *   <li>{@link BatchRegularizer}: augments or mixes each training batch as it is assembled (mixup, CutMix, flips);</li>
+ *   <li>{@link InputGradientRegularizer}: penalises the loss gradient with respect to the input (double backpropagation).</li>
  * </ul>
  * Instances come from a {@link RegularizerProvider} and may keep state for one training run.
  */

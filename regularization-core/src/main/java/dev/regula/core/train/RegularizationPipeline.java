@@ -13,6 +13,7 @@ import dev.regula.api.regularizer.BatchRegularizer;
 import dev.regula.api.regularizer.CoupledDecay;
 import dev.regula.api.regularizer.ForwardPerturbation;
 import dev.regula.api.regularizer.GradientClipper;
+import dev.regula.api.regularizer.InputGradientRegularizer;
 import dev.regula.api.regularizer.LabelMix;
 import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.OutputRegularizer;
@@ -50,6 +51,8 @@ public final class RegularizationPipeline {
     private final List<LearnableRegularizer> learnables = new ArrayList<>();
     private final List<ActivationRegularizer> activations = new ArrayList<>();
     private final List<OutputRegularizer> outputs = new ArrayList<>();
+    private InputGradientRegularizer inputGradient;
+    private double lastInputGradientPenalty;
     private final List<WeightAverager> averagers = new ArrayList<>();
     /** Batch regularizers: the augmentations in the order given, then the one mixing regularizer, if any. */
     private final List<BatchRegularizer> batchStage = new ArrayList<>();
@@ -105,6 +108,13 @@ public final class RegularizationPipeline {
                 case ActivationRegularizer ar -> activations.add(ar);
                 case OutputRegularizer o -> outputs.add(o);
                 case BatchRegularizer br -> batchStage.add(br);
+                case InputGradientRegularizer ig -> {
+                    if (inputGradient != null) {
+                        throw new RegulaException("at most one input-gradient penalty per run, got " + inputGradient.spec()
+                                + " and " + ig.spec());
+                    }
+                    inputGradient = ig;
+                }
                 case WeightAverager w -> {
                     if (averagers.stream().anyMatch(a -> a.kind().equals(w.kind()))) {
                         throw new RegulaException("two weight averagers of kind '" + w.kind() + "' (" + w.spec()
@@ -114,7 +124,7 @@ public final class RegularizationPipeline {
                 }
                 default -> throw new RegulaException("regularizer '" + r.name() + "' (" + r.getClass().getName()
                         + ") is of no known kind; implement ParameterRegularizer, GradientClipper, "
-                        + "ActivationRegularizer, ForwardPerturbation, OutputRegularizer, WeightAverager or BatchRegularizer");
+                        + "ActivationRegularizer, ForwardPerturbation, OutputRegularizer, WeightAverager, BatchRegularizer or InputGradientRegularizer");
             }
         }
         List<BatchRegularizer> mixing = batchStage.stream().filter(BatchRegularizer::mixesLabels).toList();
@@ -178,6 +188,16 @@ public final class RegularizationPipeline {
         return !batchStage.isEmpty();
     }
 
+    /** @return the input-gradient penalty of the run, or null (the trainer then runs {@link InputGradientPass}) */
+    InputGradientRegularizer inputGradient() {
+        return inputGradient;
+    }
+
+    /** @param r the input-gradient penalty of the last training step, for {@link #penalties} */
+    void recordInputGradientPenalty(double r) {
+        lastInputGradientPenalty = r;
+    }
+
     /** @return whether any output regularizer runs (the trainer then calls {@link #outputPenalty}) */
     public boolean hasOutputRegularizers() {
         return !outputs.isEmpty();
@@ -193,10 +213,15 @@ public final class RegularizationPipeline {
      * @return Σ R(output)
      */
     public double outputPenalty(Tensor output, Tensor gradOutput, StepContext ctx) {
+        return outputPenalty(output, gradOutput, ctx, true);
+    }
+
+    /** As {@link #outputPenalty(Tensor, Tensor, StepContext)}; {@code record} false for extra passes, which report nothing. */
+    double outputPenalty(Tensor output, Tensor gradOutput, StepContext ctx, boolean record) {
         double sum = 0;
         for (int i = 0; i < outputs.size(); i++) {
             double r = outputs.get(i).apply(output, gradOutput, ctx);
-            lastOutputPenalties[i] = r;
+            if (record) lastOutputPenalties[i] = r;
             sum += r;
         }
         return sum;
@@ -233,6 +258,7 @@ public final class RegularizationPipeline {
             if (a instanceof ActivityRegularizer ar) out.merge(ar.spec(), ar.lastPenalty(), Double::sum);
         }
         for (int i = 0; i < outputs.size(); i++) out.merge(outputs.get(i).spec(), lastOutputPenalties[i], Double::sum);
+        if (inputGradient != null) out.merge(inputGradient.spec(), lastInputGradientPenalty, Double::sum);
         return out;
     }
 

@@ -242,7 +242,13 @@ public final class Trainer {
             double loss = mix == null ? config.loss().compute(out, y, gradOut, config.kernels())
                     : MixedTargets.compute(config.loss(), out, y, mix, gradOut, config.kernels());
             if (pipeline.hasOutputRegularizers()) pipeline.outputPenalty(out, gradOut, ctx);
-            ParameterBackward.backwardParametersOf(model, gradOut, ctx); // ∂L/∂data is not needed
+            if (pipeline.inputGradient() == null) {
+                ParameterBackward.backwardParametersOf(model, gradOut, ctx); // ∂L/∂data is not needed
+            } else {
+                out = out.copy(); // the second forward reuses the output buffer
+                pipeline.recordInputGradientPenalty(InputGradientPass.run(pipeline.inputGradient(), model, parameters, x, gradOut,
+                        (o, g) -> objective(o, y, mix, g, ctx), ctx));
+            }
             pipeline.afterBackward(ctx);
             // Under STOP, pipeline.update checks the gradients itself and names the parameter.
             boolean skip = config.nanPolicy() == NanPolicy.SKIP_STEP;
@@ -275,6 +281,13 @@ public final class Trainer {
         return new EpochMetrics(epoch, step, lr, seen == 0 ? Double.NaN : lossSum / seen,
                 classification && seen > 0 ? correct / (double) seen : Double.NaN, penalties,
                 val.loss(), val.accuracy(), parameterStats(), skipped, total, seen / seconds);
+    }
+
+    /** The objective of an extra pass at another output: data loss (mixed if the batch was) plus unrecorded output penalties. */
+    private double objective(Tensor out, Tensor y, LabelMix mix, Tensor gradOut, StepContext ctx) {
+        double loss = mix == null ? config.loss().compute(out, y, gradOut, config.kernels())
+                : MixedTargets.compute(config.loss(), out, y, mix, gradOut, config.kernels());
+        return loss + (pipeline.hasOutputRegularizers() ? pipeline.outputPenalty(out, gradOut, ctx, false) : 0);
     }
 
     /**
