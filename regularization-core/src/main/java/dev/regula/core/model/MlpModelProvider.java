@@ -18,6 +18,7 @@ import dev.regula.core.layer.Residual;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.layer.Sigmoid;
 import dev.regula.core.layer.Tanh;
+import dev.regula.core.layer.WeightNormDense;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +37,9 @@ import java.util.SplittableRandom;
  * ({@link GroupNorm} with {@code groups} groups, which must divide every width) sits between each
  * hidden dense layer and its activation. With {@code residual=true} every hidden layer after
  * the first whose width equals the previous one becomes a residual block {@code block<i>}
- * computing x + act(norm(dense(x))) (where drop path acts); at least one such pair is needed. {@code hidden} is a list of widths
+ * computing x + act(norm(dense(x))) (where drop path acts); at least one such pair is needed.
+ * With {@code weight_norm=true} every dense layer, the output one included, is a
+ * {@link WeightNormDense} (parameters {@code weight_v}, {@code weight_g}, {@code bias}). {@code hidden} is a list of widths
  * joined by {@code x} ({@code 256}, {@code 512x256}) or {@code none} for a linear model. Each
  * dense layer's initialisation seed is drawn in order from a {@link SplittableRandom} seeded with
  * the build seed.
@@ -56,7 +59,8 @@ public final class MlpModelProvider implements ModelProvider {
             SpecKey.choice("activation", "relu", ACTIVATIONS, "activation after each hidden layer"),
             SpecKey.choice("norm", "none", NORMS, "normalisation between each hidden dense layer and its activation"),
             SpecKey.integer("groups", "8", 1, MAX_WIDTH, "groups of norm=group; must divide every hidden width"),
-            SpecKey.bool("residual", false, "hidden layers of the previous layer's width become residual blocks x + f(x)"));
+            SpecKey.bool("residual", false, "hidden layers of the previous layer's width become residual blocks x + f(x)"),
+            SpecKey.bool("weight_norm", false, "weight normalisation w = g*v/||v|| per unit in every dense layer (Salimans & Kingma)"));
 
     /** Creates the provider. */
     public MlpModelProvider() {
@@ -101,7 +105,8 @@ public final class MlpModelProvider implements ModelProvider {
             throw new SpecException("model 'mlp': residual=true needs two consecutive hidden layers of one width, got hidden="
                     + args.text("hidden") + "; allowed: e.g. hidden=256x256x256");
         }
-        return (inputShape, outputs, seed) -> build(hidden, activation, norm, groups, residual, inputShape, outputs, seed);
+        boolean weightNorm = args.bool("weight_norm");
+        return (inputShape, outputs, seed) -> build(hidden, activation, norm, groups, residual, weightNorm, inputShape, outputs, seed);
     }
 
     /**
@@ -135,7 +140,7 @@ public final class MlpModelProvider implements ModelProvider {
     }
 
     private static Sequential build(int[] hidden, String activation, String norm, int groups, boolean residual,
-                                    int[] inputShape, int outputs, long seed) {
+                                    boolean weightNorm, int[] inputShape, int outputs, long seed) {
         Objects.requireNonNull(inputShape, "inputShape");
         if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("model 'mlp': input shape must have rank >= 1 and dimensions >= 1, got "
@@ -152,7 +157,7 @@ public final class MlpModelProvider implements ModelProvider {
         for (int i = 0; i < hidden.length; i++) {
             int n = i + 1;
             List<Layer> unit = new ArrayList<>();
-            unit.add(new Dense("dense" + n, width, hidden[i], seeds.nextLong()));
+            unit.add(dense(weightNorm, "dense" + n, width, hidden[i], seeds.nextLong()));
             switch (norm) {
                 case "layer" -> unit.add(new LayerNorm("layer_norm" + n, hidden[i]));
                 case "group" -> unit.add(new GroupNorm("group_norm" + n, groups, hidden[i]));
@@ -172,7 +177,11 @@ public final class MlpModelProvider implements ModelProvider {
             }
             width = hidden[i];
         }
-        layers.add(new Dense("out", width, outputs, seeds.nextLong()));
+        layers.add(dense(weightNorm, "out", width, outputs, seeds.nextLong()));
         return new Sequential("mlp", inputShape, layers);
+    }
+
+    private static Layer dense(boolean weightNorm, String name, int in, int out, long seed) {
+        return weightNorm ? new WeightNormDense(name, in, out, seed) : new Dense(name, in, out, seed);
     }
 }

@@ -46,6 +46,8 @@ class LayerGradientTest {
                         new int[] {3, 6}),
                 Arguments.of("group-norm-conv", (Supplier<Layer>) () -> NormLayersTest.randomAffine(new GroupNorm("gn2", 2, 4)),
                         new int[] {2, 4, 2, 2}),
+                Arguments.of("weight-norm-dense", (Supplier<Layer>) () -> NormLayersTest.scaledLengths(new WeightNormDense("wn1", 5, 3, 7)),
+                        new int[] {4, 5}),
                 Arguments.of("residual", (Supplier<Layer>) () -> new Residual("block1",
                         List.of(new Dense("dense1", 5, 5, 3), new Tanh("tanh1"))), new int[] {3, 5}),
                 Arguments.of("flatten", (Supplier<Layer>) () -> new Flatten("flatten"), new int[] {2, 3, 2, 2}),

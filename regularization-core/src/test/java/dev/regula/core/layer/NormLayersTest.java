@@ -9,6 +9,7 @@ import dev.regula.api.StepContext;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.testing.GradientCheck;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** LayerNorm and GroupNorm against their reference formulas; gradients are in {@link LayerGradientTest}. */
@@ -24,6 +25,38 @@ class NormLayersTest {
             b[i] = 0.1f * i - 0.2f;
         }
         return layer;
+    }
+
+    /** g away from ‖v‖, so that the gradient checks see w ≠ v. */
+    static WeightNormDense scaledLengths(WeightNormDense layer) {
+        float[] g = layer.length().value().data();
+        for (int r = 0; r < g.length; r++) g[r] = 0.5f + 0.3f * r;
+        return layer;
+    }
+
+    @Test
+    void weightNormStartsEqualToDenseAndKeepsRowNormsAtG() {
+        Tensor x = GradientCheck.random(2, 1f, 3, 5);
+        Dense plain = new Dense("d", 5, 4, 9);
+        WeightNormDense wn = new WeightNormDense("d", 5, 4, 9);
+        assertArrayEquals(plain.forward(x, TRAIN).data(), wn.forward(x, TRAIN).data(), 1e-6f);
+        assertEquals(List.of("d.weight_v", "d.weight_g", "d.bias"), wn.parameters().stream().map(p -> p.name()).toList());
+        assertEquals(ParameterRole.NORM_SCALE, wn.length().role());
+        // with g = 2 for every unit and v scaled by 10, w has rows of norm 2 in v's directions
+        wn.length().value().fill(2f);
+        float[] v = wn.direction().value().data();
+        for (int i = 0; i < v.length; i++) v[i] *= 10;
+        Tensor unit = Tensor.zeros(5, 5);
+        for (int i = 0; i < 5; i++) unit.set(i, i, 1f);
+        Tensor w = wn.forward(unit, StepContext.eval(TRAIN.kernels())); // row i of x·wᵀ + b is column i of w plus b
+        for (int r = 0; r < 4; r++) {
+            double n2 = 0;
+            for (int i = 0; i < 5; i++) {
+                double wi = w.get(i * 4 + r) - wn.bias().value().get(r);
+                n2 += wi * wi;
+            }
+            assertEquals(2.0, Math.sqrt(n2), 1e-5, "row " + r);
+        }
     }
 
     @Test

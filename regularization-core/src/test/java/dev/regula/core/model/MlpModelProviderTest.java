@@ -108,4 +108,15 @@ class MlpModelProviderTest {
         SpecException e = assertThrows(SpecException.class, () -> Models.installed().parse("mlp(hidden=8x6, norm=group, groups=4)"));
         assertTrue(e.getMessage().contains("groups=4") && e.getMessage().contains("6"), e.getMessage());
     }
+
+    @Test
+    void weightNormStartsAsThePlainMlpWithTheSameSeed() {
+        Model plain = Models.installed().parse("mlp(hidden=8)").build(new int[] {5}, 3, 4);
+        Model wn = Models.installed().parse("mlp(hidden=8, weight_norm=true)").build(new int[] {5}, 3, 4);
+        assertEquals(java.util.List.of("dense1.weight_v", "dense1.weight_g", "dense1.bias", "out.weight_v", "out.weight_g", "out.bias"),
+                wn.parameters().stream().map(Parameter::name).toList());
+        Tensor x = GradientCheck.random(1, 1f, 2, 5);
+        StepContext ctx = StepContext.eval(new ScalarKernels());
+        assertArrayEquals(plain.forward(x, ctx).data(), wn.forward(x, ctx).data(), 1e-5f);
+    }
 }
