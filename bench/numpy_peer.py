@@ -4,6 +4,12 @@ axpy on the same element count as Regula's element-wise kernels.
 
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/numpy_peer.py gemm --key gemm_1t [--reps 21] [--size 1024]
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/numpy_peer.py elementwise [--reps 21] [--elements 16777216]
+    python3 bench/numpy_peer.py describe
+
+`describe` prints one line, `BLAS <numpy version>|<OpenBLAS core>|<OpenBLAS version>|<library path>`:
+the kernels OpenBLAS chose for this CPU (openblas_get_corename, under whichever symbol prefix the
+build uses: Debian's plain one, the scipy_openblas64_ of NumPy 2.x wheels), so bench/run can tell a
+fallback to an older core (OPENBLAS_CORETYPE) from the machine's real family.
 
 The BLAS thread count is set by the caller through OPENBLAS_NUM_THREADS (and OMP_NUM_THREADS), which
 OpenBLAS reads when NumPy loads it, so each thread count runs in its own process.
@@ -42,19 +48,48 @@ def blas_library():
     return ", ".join(openblas or real) or "unknown"
 
 
+def blas_core():
+    """(core name, config string) of the OpenBLAS this process loaded, or ('unknown', '')."""
+    import ctypes
+    path = blas_library().split(", ")[0]
+    if path == "unknown":
+        return "unknown", ""
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError:
+        return "unknown", ""
+
+    def call(names):
+        for name in names:
+            f = getattr(lib, name, None)
+            if f is not None:
+                f.restype = ctypes.c_char_p
+                return (f() or b"").decode(errors="replace").strip()
+        return ""
+
+    stems = ["openblas_get_{}", "openblas_get_{}64_", "scipy_openblas_get_{}64_", "scipy_openblas_get_{}"]
+    core = call([s.format("corename") for s in stems]) or "unknown"
+    return core, call([s.format("config") for s in stems])
+
+
 def result(key, value, unit):
     print(f"RESULT {key} numpy {value:.2f} {unit}", flush=True)
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("what", choices=["gemm", "elementwise"])
+    p.add_argument("what", choices=["gemm", "elementwise", "describe"])
     p.add_argument("--key", default="gemm_1t", help="result key of the GEMM figure, e.g. gemm_2t")
     p.add_argument("--reps", type=int, default=21)
     p.add_argument("--size", type=int, default=1024)
     p.add_argument("--elements", type=int, default=16 << 20)
     a = p.parse_args()
     rng = np.random.default_rng(42)
+    if a.what == "describe":
+        core, config = blas_core()
+        version = next((w for w in config.split() if w[:1].isdigit()), "?")
+        print(f"BLAS {np.__version__}|{core}|OpenBLAS {version}|{blas_library()}", flush=True)
+        return
     if a.what == "gemm":
         n = a.size
         x = (rng.random((n, n), dtype=np.float32) - 0.5)
@@ -62,8 +97,9 @@ def main():
         out = np.empty((n, n), dtype=np.float32)
         s = median_seconds(lambda: np.matmul(x, y, out=out), max(5, a.reps // 2), a.reps)
         result(a.key, 2.0 * n ** 3 / s / 1e9, "GFLOP/s")
-        print(f"INFO numpy {a.key}: numpy {np.__version__}, BLAS {blas_library()}, "
-              f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}", flush=True)
+        print(f"INFO numpy {a.key}: numpy {np.__version__}, BLAS {blas_library()}, core {blas_core()[0]}, "
+              f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}, "
+              f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', 'unset')}", flush=True)
     else:
         n = a.elements
         x = rng.standard_normal(n, dtype=np.float32)

@@ -27,13 +27,15 @@ module dev.regula.core {
             dev.regula.core.optim.AdamProvider,
             dev.regula.core.optim.AdamWProvider,
             dev.regula.core.optim.RmsPropProvider;
-    provides ModelProvider with dev.regula.core.model.MlpModelProvider;
+    provides ModelProvider with dev.regula.core.model.MlpModelProvider, dev.regula.core.model.LinearModelProvider;
     provides RegularizerProvider with
             // --- penalties, decay, proximal operators, constraints, clipping ---
             dev.regula.core.regularizer.penalty.L1Provider,
             dev.regula.core.regularizer.penalty.L2Provider,
             dev.regula.core.regularizer.penalty.ElasticNetProvider,
             dev.regula.core.regularizer.penalty.OrthogonalProvider,
+            dev.regula.core.regularizer.penalty.KerasL1L2Provider,
+            dev.regula.core.regularizer.penalty.NormPenaltyProvider,
             dev.regula.core.regularizer.decay.WeightDecayProvider,
             dev.regula.core.regularizer.proximal.L1ProximalProvider,
             dev.regula.core.regularizer.proximal.GroupLassoProvider,
@@ -49,6 +51,7 @@ module dev.regula.core {
             dev.regula.core.regularizer.soft.SoftAnchorProvider,
             dev.regula.core.regularizer.soft.SoftWeightSharingProvider,
             dev.regula.core.regularizer.soft.SoftConstraintProvider,
+            dev.regula.core.regularizer.soft.SoftOutputBoundsProvider,
             // --- dropout and noise (package dev.regula.core.regularizer.noise) ---
             dev.regula.core.regularizer.noise.DropoutProvider,
             dev.regula.core.regularizer.noise.GaussianDropoutProvider,

@@ -8,6 +8,10 @@
 module dev.regula.vector {
     requires dev.regula.api;
     requires static jdk.incubator.vector;
+    // the HotSpot flags that tell whether C2 and the FMA intrinsic are there (JitCapabilities);
+    // java.management binds jdk.management in as its MXBean provider where the image has it
+    requires java.management;
+    requires static jdk.management;
 
     provides dev.regula.api.kernels.KernelsProvider with dev.regula.vector.VectorKernelsProvider;
 }

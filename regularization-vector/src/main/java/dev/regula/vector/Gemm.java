@@ -8,15 +8,15 @@ import jdk.incubator.vector.VectorSpecies;
  * Single-precision GEMM on the Vector API, organised like BLIS/GotoBLAS: C is scaled by beta
  * once (with beta = 0 it is neither cleared nor read: the first inner block stores its tiles),
  * then for every block of {@value #NC} columns and {@value #KC} inner indices a panel of op(B) is
- * packed into {@link #NR}-column strips, and an {@value #MR}×{@link #NR} register-tiled
- * fused multiply-add micro-kernel (8 vector accumulators: 4×16 floats with 256-bit AVX2, 4×32
- * with AVX-512) runs over {@value #MR}-row strips of op(A) in blocks of {@value #MC} rows.
+ * packed into {@link #NR}-column strips, and an {@link #MR}×{@link #NR} register-tiled
+ * fused multiply-add micro-kernel (8 vector accumulators, 4×16 floats, with 256-bit AVX2; 16, 8×32
+ * floats, with AVX-512) runs over {@link #MR}-row strips of op(A) in blocks of {@value #MC} rows.
  * Packing handles the four transpose combinations and zero-pads the edges, so every m, n and k
  * is handled by the same kernel; edge tiles are added to C through a small per-thread buffer.
  * A transposed B is packed by in-register transposes of LANES×LANES blocks
  * ({@link BlockTranspose}), with vector gathers for the last inner indices (one element of each of
  * the NR stored rows per index), so the strip is written in order. op(A) is read where it is stored when
- * alpha = 1 (both layouts give the kernel {@value #MR} streams of constant stride) and packed,
+ * alpha = 1 (both layouts give the kernel {@link #MR} streams of constant stride) and packed,
  * scaled by alpha, otherwise and for a cut last strip.
  *
  * <p>Large products are split over the {@link WorkerTeam} (columns when n ≥ m, rows otherwise),
@@ -26,12 +26,18 @@ final class Gemm {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final int LANES = F.length();
     /**
-     * Rows of the micro-kernel tile. Four, not BLIS's six: with 16 vector registers (AVX2) C2
-     * spills a 6×2 tile, and 5×2 only runs fast in some compilations (module path yes, class path
-     * no); 4×2 leaves registers to spare. Measured at 1024³ on one Zen 4 core, module and class
-     * path: 4×2 73–90 GFLOP/s with -XX:UseAVX=2 (6×2: 44) and 90–104 with AVX-512 (6×2: ≈ 96).
+     * Rows of the micro-kernel tile, chosen at start-up from the vector width, which tells the
+     * register file: {@value #MR_WIDE} with 512-bit vectors (AVX-512 has 32 vector registers, so
+     * 2·{@value #MR_WIDE} accumulators, two B vectors and a broadcast fit), {@value #MR_NARROW}
+     * otherwise (16 registers with AVX2: C2 spills a 6×2 tile, and 5×2 only runs fast in some
+     * compilations). Two FMA ports with 4-cycle latency need at least 8 independent accumulators
+     * in flight; 16 leave slack for the loads and halve the loads per FMA (10 per 16 instead of 6
+     * per 8), which also lets the B strip stream from L2 without stalling the FMAs.
+     * {@code -Dregula.gemm.mr=4|8} overrides the choice (8 needs 512-bit vectors).
      */
-    static final int MR = 4;
+    static final int MR = rows(System.getProperty("regula.gemm.mr"));
+    static final int MR_NARROW = 4;
+    static final int MR_WIDE = 8;
     /** Columns of the micro-kernel tile: two vectors. */
     static final int NR = 2 * LANES;
     /**
@@ -41,7 +47,7 @@ final class Gemm {
      */
     static final int KC = 512;
     /** Row block: an MC×KC panel of packed A (144 KiB) stays in L2. */
-    static final int MC = 18 * MR;
+    static final int MC = 72;
     /** Column block: a KC×NC panel of packed B (4 MiB) stays in L3. */
     static final int NC = 2048;
     /** Below this many multiply-adds (m·n·k) the product runs on the calling thread. */
@@ -50,6 +56,23 @@ final class Gemm {
     /** The caller and threads − 1 helpers; idle helpers exit on their own. */
     private final WorkerTeam team;
     private final ThreadLocal<Workspace> workspace = ThreadLocal.withInitial(Workspace::new);
+
+    /** The tile rows for this JVM's vector width, or the ones a valid override asks for. */
+    static int rows(String override) {
+        boolean wide = LANES >= 16;
+        if (override == null || override.isBlank()) return wide ? MR_WIDE : MR_NARROW;
+        return switch (override.strip()) {
+            case "4" -> MR_NARROW;
+            case "8" -> {
+                if (!wide) {
+                    throw new IllegalArgumentException("regula.gemm.mr=8 needs 512-bit vectors, this JVM has "
+                            + LANES * Float.SIZE + "-bit ones; allowed here: 4");
+                }
+                yield MR_WIDE;
+            }
+            default -> throw new IllegalArgumentException("regula.gemm.mr must be 4 or 8, got '" + override + "'");
+        };
+    }
 
     /** @param team the threads a large product is split over */
     Gemm(WorkerTeam team) {
@@ -238,6 +261,16 @@ final class Gemm {
      */
     private static void kernel(int kc, float[] a, int ai, int rowStride, int step, float[] pb, int bi,
                                int mr, int nr, boolean store, float[] c, int cBase, int ldc, float[] tile) {
+        if (MR == MR_WIDE) {
+            kernel8(kc, a, ai, rowStride, step, pb, bi, mr, nr, store, c, cBase, ldc, tile);
+        } else {
+            kernel4(kc, a, ai, rowStride, step, pb, bi, mr, nr, store, c, cBase, ldc, tile);
+        }
+    }
+
+    /** The {@value #MR_NARROW}-row tile: 8 accumulators. */
+    private static void kernel4(int kc, float[] a, int ai, int rowStride, int step, float[] pb, int bi,
+                                int mr, int nr, boolean store, float[] c, int cBase, int ldc, float[] tile) {
         int r2 = 2 * rowStride;
         int r3 = 3 * rowStride;
         FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
@@ -262,7 +295,7 @@ final class Gemm {
             ai += step;
             bi += NR;
         }
-        if (mr == MR && nr == NR && store) {
+        if (mr == MR_NARROW && nr == NR && store) {
             int ci = cBase;
             c00.intoArray(c, ci);
             c01.intoArray(c, ci + LANES);
@@ -277,7 +310,7 @@ final class Gemm {
             c31.intoArray(c, ci + LANES);
             return;
         }
-        if (mr == MR && nr == NR) {
+        if (mr == MR_NARROW && nr == NR) {
             int ci = cBase;
             FloatVector.fromArray(F, c, ci).add(c00).intoArray(c, ci);
             FloatVector.fromArray(F, c, ci + LANES).add(c01).intoArray(c, ci + LANES);
@@ -300,6 +333,123 @@ final class Gemm {
         c21.intoArray(tile, 2 * NR + LANES);
         c30.intoArray(tile, 3 * NR);
         c31.intoArray(tile, 3 * NR + LANES);
+        if (store) {
+            for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, cBase + r * ldc, nr);
+        } else {
+            addTile(tile, mr, nr, c, cBase, ldc);
+        }
+    }
+
+    /**
+     * The {@value #MR_WIDE}-row tile: 16 accumulators. Each accumulator sums its products over p in
+     * the same order as {@link #kernel4}, so both shapes give the same bits.
+     */
+    private static void kernel8(int kc, float[] a, int ai, int rowStride, int step, float[] pb, int bi,
+                                int mr, int nr, boolean store, float[] c, int cBase, int ldc, float[] tile) {
+        int r2 = 2 * rowStride, r3 = 3 * rowStride, r4 = 4 * rowStride;
+        int r5 = 5 * rowStride, r6 = 6 * rowStride, r7 = 7 * rowStride;
+        FloatVector c00 = FloatVector.zero(F), c01 = FloatVector.zero(F);
+        FloatVector c10 = FloatVector.zero(F), c11 = FloatVector.zero(F);
+        FloatVector c20 = FloatVector.zero(F), c21 = FloatVector.zero(F);
+        FloatVector c30 = FloatVector.zero(F), c31 = FloatVector.zero(F);
+        FloatVector c40 = FloatVector.zero(F), c41 = FloatVector.zero(F);
+        FloatVector c50 = FloatVector.zero(F), c51 = FloatVector.zero(F);
+        FloatVector c60 = FloatVector.zero(F), c61 = FloatVector.zero(F);
+        FloatVector c70 = FloatVector.zero(F), c71 = FloatVector.zero(F);
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(F, pb, bi);
+            FloatVector b1 = FloatVector.fromArray(F, pb, bi + LANES);
+            FloatVector a0 = FloatVector.broadcast(F, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(F, a[ai + rowStride]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(F, a[ai + r2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(F, a[ai + r3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(F, a[ai + r4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(F, a[ai + r5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(F, a[ai + r6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(F, a[ai + r7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            ai += step;
+            bi += NR;
+        }
+        // full tiles go straight to C, written out row by row (a helper taking the vectors would
+        // not always be inlined in this large method, and a vector passed to a call is boxed)
+        if (mr == MR_WIDE && nr == NR && store) {
+            c00.intoArray(c, cBase + ldc * 0);
+            c01.intoArray(c, cBase + ldc * 0 + LANES);
+            c10.intoArray(c, cBase + 1 * ldc);
+            c11.intoArray(c, cBase + 1 * ldc + LANES);
+            c20.intoArray(c, cBase + 2 * ldc);
+            c21.intoArray(c, cBase + 2 * ldc + LANES);
+            c30.intoArray(c, cBase + 3 * ldc);
+            c31.intoArray(c, cBase + 3 * ldc + LANES);
+            c40.intoArray(c, cBase + 4 * ldc);
+            c41.intoArray(c, cBase + 4 * ldc + LANES);
+            c50.intoArray(c, cBase + 5 * ldc);
+            c51.intoArray(c, cBase + 5 * ldc + LANES);
+            c60.intoArray(c, cBase + 6 * ldc);
+            c61.intoArray(c, cBase + 6 * ldc + LANES);
+            c70.intoArray(c, cBase + 7 * ldc);
+            c71.intoArray(c, cBase + 7 * ldc + LANES);
+            return;
+        }
+        if (mr == MR_WIDE && nr == NR) {
+            int ci0 = cBase + 0 * ldc;
+            FloatVector.fromArray(F, c, ci0).add(c00).intoArray(c, ci0);
+            FloatVector.fromArray(F, c, ci0 + LANES).add(c01).intoArray(c, ci0 + LANES);
+            int ci1 = cBase + 1 * ldc;
+            FloatVector.fromArray(F, c, ci1).add(c10).intoArray(c, ci1);
+            FloatVector.fromArray(F, c, ci1 + LANES).add(c11).intoArray(c, ci1 + LANES);
+            int ci2 = cBase + 2 * ldc;
+            FloatVector.fromArray(F, c, ci2).add(c20).intoArray(c, ci2);
+            FloatVector.fromArray(F, c, ci2 + LANES).add(c21).intoArray(c, ci2 + LANES);
+            int ci3 = cBase + 3 * ldc;
+            FloatVector.fromArray(F, c, ci3).add(c30).intoArray(c, ci3);
+            FloatVector.fromArray(F, c, ci3 + LANES).add(c31).intoArray(c, ci3 + LANES);
+            int ci4 = cBase + 4 * ldc;
+            FloatVector.fromArray(F, c, ci4).add(c40).intoArray(c, ci4);
+            FloatVector.fromArray(F, c, ci4 + LANES).add(c41).intoArray(c, ci4 + LANES);
+            int ci5 = cBase + 5 * ldc;
+            FloatVector.fromArray(F, c, ci5).add(c50).intoArray(c, ci5);
+            FloatVector.fromArray(F, c, ci5 + LANES).add(c51).intoArray(c, ci5 + LANES);
+            int ci6 = cBase + 6 * ldc;
+            FloatVector.fromArray(F, c, ci6).add(c60).intoArray(c, ci6);
+            FloatVector.fromArray(F, c, ci6 + LANES).add(c61).intoArray(c, ci6 + LANES);
+            int ci7 = cBase + 7 * ldc;
+            FloatVector.fromArray(F, c, ci7).add(c70).intoArray(c, ci7);
+            FloatVector.fromArray(F, c, ci7 + LANES).add(c71).intoArray(c, ci7 + LANES);
+            return;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, LANES);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + LANES);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + LANES);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + LANES);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + LANES);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + LANES);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + LANES);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + LANES);
         if (store) {
             for (int r = 0; r < mr; r++) System.arraycopy(tile, r * NR, c, cBase + r * ldc, nr);
         } else {

@@ -182,7 +182,7 @@ final class JitWarmup {
             new Product(Gemm.MR, Gemm.NR, Gemm.KC + lanes + 3),
             new Product(side, side, side),
             new Product(2 * side, side / 2, side)};
-        Elementwise small = new Elementwise(4 * Gemm.NR + 5, Gemm.MR + 1, lanes + 3);
+        Elementwise small = new Elementwise(Math.max(4 * Gemm.NR, (Gemm.MR + 1) * (lanes + 3)) + 5, Gemm.MR + 1, lanes + 3);
         int rows = 64;
         int cols = VectorKernels.PARALLEL_ELEMENTS / rows + 1;
         Elementwise large = new Elementwise(rows * cols + 5, rows, cols);

@@ -12,7 +12,10 @@ import java.util.Optional;
  * boot layer (or in this module's own layer) without touching any vector class, and the kernels
  * class is only loaded by {@link #create(int)}. Without the module, {@link #isSupported()} is
  * false and {@link #unsupportedReason()} says how to enable it; results are then computed by the
- * scalar fallback. The JVM prints "WARNING: Using incubator modules" when the module is added;
+ * scalar fallback. The provider also reports itself unsupported, saying why, when the JVM would
+ * not compile the vector code to SIMD instructions (no C2, no hardware FMA: see
+ * {@link JitCapabilities}), where the SIMD kernels would run thousands of times slower than the
+ * scalar ones. The JVM prints "WARNING: Using incubator modules" when the module is added;
  * that warning cannot be turned off. The first kernels created start the JIT warm-up of
  * {@link JitWarmup} ({@code -Dregula.kernels.warmup=false} turns it off).
  */
@@ -36,16 +39,17 @@ public final class VectorKernelsProvider implements KernelsProvider {
 
     /**
      * @return true when {@code jdk.incubator.vector} is resolved in the boot layer or in the
-     *     layer of this module
+     *     layer of this module, and the JVM compiles vector code with C2 and hardware FMA
      */
     @Override
     public boolean isSupported() {
-        return vectorModulePresent();
+        return vectorModulePresent() && Jit.CAPABILITIES.fast();
     }
 
     @Override
     public String unsupportedReason() {
         if (isSupported()) return "";
+        if (vectorModulePresent()) return Jit.CAPABILITIES.problem().orElseThrow();
         return "module " + VECTOR_MODULE + " is not resolved: add --add-modules " + VECTOR_MODULE
                 + " to the java command line to enable SIMD kernels (on the module path and on the class path alike)";
     }
@@ -76,6 +80,14 @@ public final class VectorKernelsProvider implements KernelsProvider {
         if (own == null) return false;
         Optional<Module> m = own.findModule(VECTOR_MODULE);
         return m.isPresent();
+    }
+
+    /** The JIT flags, read once on first use (they cannot change while the JVM runs). */
+    private static final class Jit {
+        static final JitCapabilities CAPABILITIES = JitCapabilities.ofThisJvm();
+
+        private Jit() {
+        }
     }
 
     /** Loads the kernels class only on first use, so nothing of the incubator API is touched earlier. */

@@ -55,11 +55,18 @@ public final class KernelsSelection {
         throw new RegulaException("no Kernels provider found; put regularization-core on the module path");
     }
 
+    /** The most compute threads {@link #create} starts (each is an OS thread with its own stack). */
+    public static final int MAX_THREADS = 1024;
+
     /**
-     * @param threads number of threads
+     * @param threads number of threads, 1 to {@link #MAX_THREADS}
      * @return kernels of the selected provider
+     * @throws IllegalArgumentException if {@code threads} is out of range, before any thread starts
      */
     public static Kernels create(int threads) {
+        if (threads < 1 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be in [1, " + MAX_THREADS + "], got " + threads);
+        }
         return select().create(threads);
     }
 }

@@ -24,7 +24,7 @@ public final class Models {
      */
     public ModelBlueprint parse(String text) {
         Spec spec = Spec.parse(text);
-        return index.get(spec.name()).create(spec);
+        return index.create(spec, ModelBlueprint.class);
     }
 
     /** @return every provider, sorted by name */

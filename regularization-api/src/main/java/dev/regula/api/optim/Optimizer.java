@@ -28,7 +28,11 @@ public interface Optimizer {
     Schedule learningRate();
 
     /**
-     * Updates every parameter in place from its gradient, using {@code ctx.learningRate()}.
+     * Updates every parameter in place from its gradient, using {@code ctx.learningRate()}:
+     * θ ← θ − η·u with the direction u computed from the gradient and this optimizer's state, not
+     * from θ. The pipeline relies on that: it applies decoupled decay ({@code DECOUPLED} stage) just
+     * before this call, so the step is θ_{t−1} − η·u − η·λ·θ_{t−1} exactly. An optimizer whose update
+     * reads θ (trust-ratio methods) would see the decayed values.
      *
      * @param parameters the trainable parameters, in a stable order
      * @param ctx the step

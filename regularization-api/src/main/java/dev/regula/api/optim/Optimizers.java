@@ -34,7 +34,7 @@ public final class Optimizers {
      */
     public Optimizer parse(String text) {
         Spec spec = Spec.parse(text);
-        return index.get(spec.name()).create(spec);
+        return index.create(spec, Optimizer.class);
     }
 
     /** @return every provider, sorted by name */

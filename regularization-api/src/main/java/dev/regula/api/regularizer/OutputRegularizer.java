@@ -1,21 +1,52 @@
 package dev.regula.api.regularizer;
 
 import dev.regula.api.StepContext;
+import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
+import java.util.List;
 
 /**
- * A penalty on the model's output, added to the data loss in training (the confidence penalty,
- * say). The trainer calls {@link #apply} once per training step, after the data loss has written
- * its gradient into {@code gradOutput} and before backward; the regularizer adds ∂R/∂output to
- * that gradient and returns R. It never runs in evaluation, whose loss is the data loss alone.
+ * A penalty on a model's <em>output</em>, given a condition: R(f(x), c). The prior-guided penalty
+ * of the face GAN (c: a few attributes the generated face must show) and soft bounds on a
+ * regression model's outputs (a prior on the range of the targets) are output regularizers.
+ *
+ * <p>The training step calls {@link #apply} once per batch, after the data loss has written
+ * ∂L/∂output and before the backward pass, so R's gradient flows through the model with the
+ * data loss's: L = L_data + R. What the condition is depends on the trainer: the GAN trainer
+ * passes the generator's condition c, the classifier/regression trainer passes the batch's
+ * targets. Output regularizers act in {@link dev.regula.api.Mode#TRAIN} only.
+ *
+ * <p>An output regularizer may hold learnable parameters of its own ({@link #ownParameters()}):
+ * {@link #apply} then also writes their gradients, and {@link #updateOwnParameters} (called once per
+ * step, after the model's optimizer update) takes its own optimizer step. With λ = 0 at a step,
+ * {@code apply} must return 0 without touching the gradient, so that λ = 0 reproduces an
+ * unregularized run bit for bit.
  */
 public interface OutputRegularizer extends Regularizer {
     /**
-     * @param output the model output of this training step (logits for classifiers), not modified
-     * @param gradOutput ∂L_data/∂output, same shape; ∂R/∂output is added to it
+     * Computes R for the batch and adds ∂R/∂output into {@code gradOutput}.
+     *
+     * @param output the model's output for the batch, shape [N, ...]
+     * @param condition the condition or targets of the batch, shape [N, ...] (what each
+     *     implementation expects is part of its contract)
+     * @param gradOutput ∂L_data/∂output, same shape as {@code output}; receives + ∂R/∂output
      * @param ctx the step (TRAIN)
-     * @return R(output), the penalty added to the objective, reported separately from the data loss
-     * @throws dev.regula.api.ShapeMismatchException if the output has a shape the penalty is not defined for
+     * @return R at this step (0 when the strength is 0)
+     * @throws dev.regula.api.ShapeMismatchException if a shape does not fit
      */
-    double apply(Tensor output, Tensor gradOutput, StepContext ctx);
+    double apply(Tensor output, Tensor condition, Tensor gradOutput, StepContext ctx);
+
+    /** @return the regularizer's own learnable parameters (empty by default), for checkpoints */
+    default List<Parameter> ownParameters() {
+        return List.of();
+    }
+
+    /**
+     * Takes one optimizer step on {@link #ownParameters()} from the gradients the last
+     * {@link #apply} wrote. Called once per training step; the default does nothing.
+     *
+     * @param ctx the step
+     */
+    default void updateOwnParameters(StepContext ctx) {
+    }
 }

@@ -57,7 +57,7 @@ public final class Regularizers {
      * @return a new regularizer
      */
     public Regularizer create(Spec spec) {
-        return index.get(spec.name()).create(spec);
+        return index.create(spec, Regularizer.class);
     }
 
     /** @return every provider, sorted by name */

@@ -2,6 +2,8 @@ package dev.regula.core.data;
 
 import dev.regula.api.CorruptDataException;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.io.InputFiles;
+import dev.regula.core.io.MemoryBudget;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -22,9 +24,16 @@ import java.util.regex.Pattern;
  * <p>Cells are decimal numbers ({@code -1}, {@code 0.5}, {@code 2.5e-3}), optionally surrounded
  * by blanks or double quotes; anything else ({@code NaN}, {@code inf}, {@code 1.0f}, hex, empty
  * cells) is an error. Blank lines are skipped. Every data line must have as many cells as the
- * first line. If every label is a non-negative integer below 2^24 the labels are class indices and the
- * number of classes is the largest label + 1; otherwise they are real-valued targets and the
- * number of classes is 0.
+ * first line. If every label, as written (read as a double, before any rounding to float32), is a
+ * non-negative integer below 2^24 the labels are class indices and the number of classes is the
+ * largest label + 1; otherwise they are real-valued targets and the number of classes is 0. So
+ * {@code 0.99999999}, which float32 rounds to 1, is a real value, never silently class 1; with
+ * {@link Builder#classLabels(boolean) classLabels(true)} such a label is an error naming its
+ * line instead.
+ *
+ * <p>{@link #read(Path)} reads only regular files ({@link InputFiles}: a FIFO, device or directory
+ * is refused, never waited on) and refuses a file larger than half of what the heap has left
+ * ({@link MemoryBudget}) before reading it.
  *
  * <p>Errors are {@link CorruptDataException}s naming the file, the line, and for a bad cell the
  * column (1-based, with its header name when there is a header). Instances are immutable and
@@ -40,8 +49,10 @@ public final class CsvReader {
     private final String labelName;
     private final int labelIndex;
     private final char delimiter;
+    private final boolean classLabels;
 
     private CsvReader(Builder b) {
+        this.classLabels = b.classLabels;
         this.header = b.header;
         this.labelName = b.labelName;
         this.labelIndex = b.labelIndex;
@@ -64,6 +75,11 @@ public final class CsvReader {
      */
     public Dataset read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
+        long size = InputFiles.requireRegularFile(file, "CSV file");
+        if (!MemoryBudget.fits(2 * size)) {
+            throw new CorruptDataException("CSV file " + file + " is " + MemoryBudget.human(size)
+                    + "; reading it may need up to twice that: " + MemoryBudget.shortfall(2.0 * size));
+        }
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in, file.toString());
         } catch (CharacterCodingException e) {
@@ -92,6 +108,7 @@ public final class CsvReader {
         float[] y = new float[256];
         int rows = 0;
         int lineNo = 0;
+        String notClass = null; // where the first label that is not a class index is, for messages
         String line;
         while ((line = lines.readLine()) != null) {
             lineNo++;
@@ -120,7 +137,16 @@ public final class CsvReader {
             int f = rows * d;
             for (int c = 0; c < columns; c++) {
                 float v = number(cells.get(c), source, lineNo, c, names);
-                if (c == label) y[rows] = v;
+                if (c == label) {
+                    y[rows] = v;
+                    if (notClass == null && !isClassIndex(cells.get(c))) {
+                        notClass = source + ":" + lineNo + ": label '" + shorten(cells.get(c).strip()) + "'";
+                        if (classLabels) {
+                            throw new CorruptDataException(notClass + " (column " + (c + 1) + ") is not a class index;"
+                                    + " expected an integer in [0, " + MAX_CLASSES + ") such as 0, 1 or 2");
+                        }
+                    }
+                }
                 else x[f++] = v;
             }
             rows++;
@@ -132,19 +158,30 @@ public final class CsvReader {
         int d = columns - 1;
         float[] labels = Arrays.copyOf(y, rows);
         int numClasses = 0;
-        float max = -1;
-        boolean classes = true;
-        for (float v : labels) {
-            // above 2^24 float32 no longer holds every integer, so max + 1 classes could round to
-            // max and reject the largest label (found by fuzzing: label 88888888.9)
-            if (v < 0 || v != Math.rint(v) || v >= MAX_CLASSES) {
-                classes = false;
-                break;
-            }
-            max = Math.max(max, v);
+        if (notClass == null) {
+            float max = -1;
+            for (float v : labels) max = Math.max(max, v);
+            numClasses = (int) max + 1;
         }
-        if (classes) numClasses = (int) max + 1;
         return new Dataset(Tensor.wrap(Arrays.copyOf(x, rows * d), rows, d), Tensor.wrap(labels, rows), numClasses);
+    }
+
+    /**
+     * Whether a label cell, as written, is a class index: an integer in [0, 2^24) read as a
+     * double. Above 2^24 float32 no longer holds every integer, so max + 1 classes could round to
+     * max and reject the largest label (found by fuzzing: label 88888888.9); below it, a value
+     * such as 0.99999999 rounds to an integer in float32 but is not one.
+     */
+    private static boolean isClassIndex(String cell) {
+        String s = cell.strip();
+        if (s.length() >= 2 && s.charAt(0) == '"' && s.charAt(s.length() - 1) == '"') s = s.substring(1, s.length() - 1).strip();
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return v >= 0 && v == Math.rint(v) && v < MAX_CLASSES;
     }
 
     private int labelColumn(List<String> names, int columns, String source, int lineNo) {
@@ -231,8 +268,20 @@ public final class CsvReader {
         private String labelName;
         private int labelIndex = -1;
         private char delimiter = ',';
+        private boolean classLabels;
 
         private Builder() {}
+
+        /**
+         * @param required true to require every label to be a class index (an integer in
+         *     [0, 2^24) as written), failing on the first that is not with its line; false (the
+         *     default) to read such a file as real-valued targets
+         * @return this
+         */
+        public Builder classLabels(boolean required) {
+            this.classLabels = required;
+            return this;
+        }
 
         /**
          * @param header true if the first non-blank line holds column names

@@ -63,13 +63,28 @@ public record FashionMnist(Dataset train, Dataset test) {
      * @throws IOException if a file cannot be read
      */
     public static FashionMnist load(Path directory) throws IOException {
+        return load(directory, Long.MAX_VALUE);
+    }
+
+    /**
+     * Loads the test split and the first {@code maxTrainExamples} of the training split; only
+     * those are read (and inflated), so a quick run on a few examples reads a few examples.
+     *
+     * @param directory the directory holding the four IDX files
+     * @param maxTrainExamples the most training examples to read, >= 1
+     * @return the training and test sets
+     * @throws DataNotFoundException if the directory or a file is missing, saying how to install it
+     * @throws CorruptDataException if a file is not valid Fashion-MNIST IDX data
+     * @throws IOException if a file cannot be read
+     */
+    public static FashionMnist load(Path directory, long maxTrainExamples) throws IOException {
         Objects.requireNonNull(directory, "directory");
         // Resolve all four names first, so a missing file is reported before minutes of parsing.
         Path trainImages = locate(directory, "train-images-idx3-ubyte");
         Path trainLabels = locate(directory, "train-labels-idx1-ubyte");
         Path testImages = locate(directory, "t10k-images-idx3-ubyte");
         Path testLabels = locate(directory, "t10k-labels-idx1-ubyte");
-        return new FashionMnist(split(trainImages, trainLabels), split(testImages, testLabels));
+        return new FashionMnist(split(trainImages, trainLabels, maxTrainExamples), split(testImages, testLabels, Long.MAX_VALUE));
     }
 
     /**
@@ -81,7 +96,7 @@ public record FashionMnist(Dataset train, Dataset test) {
      * @throws IOException if a file cannot be read
      */
     public static Dataset loadTrain(Path directory) throws IOException {
-        return split(locate(directory, "train-images-idx3-ubyte"), locate(directory, "train-labels-idx1-ubyte"));
+        return split(locate(directory, "train-images-idx3-ubyte"), locate(directory, "train-labels-idx1-ubyte"), Long.MAX_VALUE);
     }
 
     /**
@@ -93,13 +108,13 @@ public record FashionMnist(Dataset train, Dataset test) {
      * @throws IOException if a file cannot be read
      */
     public static Dataset loadTest(Path directory) throws IOException {
-        return split(locate(directory, "t10k-images-idx3-ubyte"), locate(directory, "t10k-labels-idx1-ubyte"));
+        return split(locate(directory, "t10k-images-idx3-ubyte"), locate(directory, "t10k-labels-idx1-ubyte"), Long.MAX_VALUE);
     }
 
-    private static Dataset split(Path images, Path labels) throws IOException {
-        IdxData ys = IdxReader.readTyped(labels, false);
+    private static Dataset split(Path images, Path labels, long maxRows) throws IOException {
+        IdxData ys = IdxReader.readTyped(labels, false, maxRows);
         IdxReader.checkLabelFile(labels, ys);
-        IdxData xs = IdxReader.readTyped(images, true);
+        IdxData xs = IdxReader.readTyped(images, true, maxRows);
         int[] shape = xs.tensor().shape();
         if (xs.type() != IdxType.U8 || shape.length != 3 || shape[1] != SIDE || shape[2] != SIDE) {
             throw new CorruptDataException(images + ": expected unsigned-byte images of shape [n, 28, 28], found "

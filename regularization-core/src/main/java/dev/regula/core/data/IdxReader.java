@@ -2,6 +2,8 @@ package dev.regula.core.data;
 
 import dev.regula.api.CorruptDataException;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.io.InputFiles;
+import dev.regula.core.io.MemoryBudget;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -27,7 +29,11 @@ import java.util.zip.ZipException;
  * {@link #MAX_ELEMENTS}), a raw file's length must match the header exactly before anything is
  * allocated, and compressed data is decoded into storage that grows with the bytes actually
  * present, so a small file claiming a huge shape fails fast with a {@link CorruptDataException}
- * instead of running out of memory. Every format error is a {@code CorruptDataException} naming
+ * instead of running out of memory. A declared shape whose float32 values would not fit in what
+ * the heap has left ({@link MemoryBudget}) is refused before reading, so a small gzip file that
+ * inflates to gigabytes fails at once; {@link #readTyped(Path, boolean, long)} reads only the
+ * first rows, and inflates nothing beyond them. Only regular files are read
+ * ({@link InputFiles}): a FIFO, device or directory is refused, never waited on. Every format error is a {@code CorruptDataException} naming
  * the file and what was expected against what was found; failures of the file system itself stay
  * {@link IOException}s.
  */
@@ -64,10 +70,29 @@ public final class IdxReader {
      * @throws IOException if the file cannot be read
      */
     public static IdxData readTyped(Path file, boolean normalizeUnsignedBytes) throws IOException {
+        return readTyped(file, normalizeUnsignedBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * Reads at most the first {@code maxRows} entries along the first dimension of an IDX file
+     * (a quick run on part of a data set): only those are allocated and decoded, and the rest of
+     * a compressed file is never inflated.
+     *
+     * @param file a raw or gzip-compressed IDX file
+     * @param normalizeUnsignedBytes if true, {@link IdxType#U8} values are divided by 255
+     * @param maxRows the most rows to read, >= 1 ({@code Long.MAX_VALUE} for all)
+     * @return the declared type and the values, with a first dimension of at most {@code maxRows}
+     * @throws CorruptDataException if the file is not valid IDX, is not a regular file, or its
+     *     rows to read would not fit in the heap
+     * @throws DataNotFoundException if the file does not exist
+     * @throws IOException if the file cannot be read
+     */
+    public static IdxData readTyped(Path file, boolean normalizeUnsignedBytes, long maxRows) throws IOException {
         Objects.requireNonNull(file, "file");
-        long length = Files.size(file);
+        if (maxRows < 1) throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
+        long length = InputFiles.requireRegularFile(file, "IDX file");
         try (InputStream in = Files.newInputStream(file)) {
-            return read(in, file.toString(), normalizeUnsignedBytes, length);
+            return read(in, file.toString(), normalizeUnsignedBytes, length, maxRows);
         }
     }
 
@@ -85,7 +110,7 @@ public final class IdxReader {
     public static IdxData read(InputStream in, String source, boolean normalizeUnsignedBytes) throws IOException {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(source, "source");
-        return read(in, source, normalizeUnsignedBytes, -1);
+        return read(in, source, normalizeUnsignedBytes, -1, Long.MAX_VALUE);
     }
 
     /**
@@ -143,7 +168,8 @@ public final class IdxReader {
         return new Dataset(flat, y, Math.max(k, 1));
     }
 
-    private static IdxData read(InputStream raw, String source, boolean normalize, long knownLength) throws IOException {
+    private static IdxData read(InputStream raw, String source, boolean normalize, long knownLength, long maxRows)
+            throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, CHUNK);
         in.mark(2);
         int b0 = in.read();
@@ -151,15 +177,16 @@ public final class IdxReader {
         in.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
             try {
-                return parse(new GZIPInputStream(in, CHUNK), source + " (gzip)", normalize, -1);
+                return parse(new GZIPInputStream(in, CHUNK), source + " (gzip)", normalize, -1, maxRows);
             } catch (ZipException | EOFException e) {
                 throw new CorruptDataException(source + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
             }
         }
-        return parse(in, source, normalize, knownLength);
+        return parse(in, source, normalize, knownLength, maxRows);
     }
 
-    private static IdxData parse(InputStream in, String source, boolean normalize, long knownLength) throws IOException {
+    private static IdxData parse(InputStream in, String source, boolean normalize, long knownLength, long maxRows)
+            throws IOException {
         byte[] magic = in.readNBytes(4);
         if (magic.length < 4) {
             throw new CorruptDataException(source + ": too short for an IDX header: expected a 4-byte magic number, found "
@@ -210,7 +237,18 @@ public final class IdxReader {
                         + " data bytes, but the file has " + found);
             }
         }
-        float[] values = readValues(in, source, type, (int) count, shape, knownLength >= 0, normalize);
+        int[] readShape = shape.clone();
+        long readCount = count;
+        if (maxRows < shape[0]) {
+            readShape[0] = (int) maxRows;
+            readCount = count / shape[0] * maxRows;
+        }
+        if (!MemoryBudget.fits(readCount * Float.BYTES)) {
+            throw new CorruptDataException(source + ": header declares " + type + " shape " + Arrays.toString(readShape)
+                    + " to read, " + readCount + " values that need " + MemoryBudget.shortfall(readCount * (double) Float.BYTES));
+        }
+        float[] values = readValues(in, source, type, (int) readCount, shape, knownLength >= 0, normalize);
+        if (readCount < count) return new IdxData(type, Tensor.wrap(values, readShape));
         if (in.read() != -1) {
             throw new CorruptDataException(source + ": trailing data after the " + dataBytes
                     + " data bytes declared by " + type + " shape " + Arrays.toString(shape));

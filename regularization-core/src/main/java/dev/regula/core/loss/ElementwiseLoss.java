@@ -10,7 +10,7 @@ import dev.regula.api.tensor.Tensor;
  * gradient. (The public methods are not final, so that javac gives the public subclasses their
  * own bridges and reflection can call them on the subclass.)
  */
-abstract sealed class ElementwiseLoss implements Loss permits BinaryCrossEntropyWithLogits, MeanSquaredError {
+abstract sealed class ElementwiseLoss implements Loss permits BinaryCrossEntropyWithLogits, HuberLoss, MeanSquaredError {
     /**
      * @throws dev.regula.api.ShapeMismatchException if the output is empty, or target or gradOutput
      *     do not have the output's shape

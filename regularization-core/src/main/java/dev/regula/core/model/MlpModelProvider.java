@@ -8,6 +8,8 @@ import dev.regula.api.spec.SpecArguments;
 import dev.regula.api.spec.SpecException;
 import dev.regula.api.spec.SpecKey;
 import dev.regula.api.spec.SpecSchema;
+import dev.regula.core.io.MemoryBudget;
+import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Dense;
 import dev.regula.core.layer.Flatten;
 import dev.regula.core.layer.GroupNorm;
@@ -26,16 +28,20 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Publishes {@code mlp(hidden=256x256, activation=relu)}: a multilayer perceptron.
+ * Publishes {@code mlp(hidden=256x256, activation=relu, batchnorm=false)}: a multilayer perceptron.
  *
  * <p>The built model is a {@link Sequential} named {@code mlp}: a {@code flatten} layer when the
  * example shape has rank &gt; 1 (e.g. [1, 28, 28]), then for each hidden width h_i a
  * {@code dense<i>} layer and an activation layer named after it ({@code relu<i>},
  * {@code leaky_relu<i>}, {@code tanh<i>}, {@code sigmoid<i>}), then a {@code out} dense layer
- * producing the logits (no softmax: the losses take logits). With {@code norm=layer} or
- * {@code norm=group} a {@code layer_norm<i>} ({@link LayerNorm}) or {@code group_norm<i>}
- * ({@link GroupNorm} with {@code groups} groups, which must divide every width) sits between each
- * hidden dense layer and its activation. With {@code residual=true} every hidden layer after
+ * producing the logits (no softmax: the losses take logits). With {@code batchnorm=true} a
+ * {@link BatchNorm} layer {@code bn<i>} sits between {@code dense<i>} and its activation (the
+ * order of the original paper and of Keras' Dense → BatchNormalization → Activation recipe); its
+ * scale has role NORM_SCALE and its shift role BIAS, so {@code on=weights} penalties skip them.
+ * With {@code norm=layer} or {@code norm=group} a {@code layer_norm<i>} ({@link LayerNorm}) or
+ * {@code group_norm<i>} ({@link GroupNorm} with {@code groups} groups, which must divide every
+ * width) sits there instead (one normalisation per layer: {@code batchnorm=true} and
+ * {@code norm=layer|group} exclude each other). With {@code residual=true} every hidden layer after
  * the first whose width equals the previous one becomes a residual block {@code block<i>}
  * computing x + act(norm(dense(x))) (where drop path acts); at least one such pair is needed.
  * With {@code weight_norm=true} every dense layer, the output one included, is a
@@ -60,7 +66,8 @@ public final class MlpModelProvider implements ModelProvider {
             SpecKey.choice("norm", "none", NORMS, "normalisation between each hidden dense layer and its activation"),
             SpecKey.integer("groups", "8", 1, MAX_WIDTH, "groups of norm=group; must divide every hidden width"),
             SpecKey.bool("residual", false, "hidden layers of the previous layer's width become residual blocks x + f(x)"),
-            SpecKey.bool("weight_norm", false, "weight normalisation w = g*v/||v|| per unit in every dense layer (Salimans & Kingma)"));
+            SpecKey.bool("weight_norm", false, "weight normalisation w = g*v/||v|| per unit in every dense layer (Salimans & Kingma)"),
+            SpecKey.bool("batchnorm", false, "insert batch normalisation (bn<i>) between each hidden dense layer and its activation"));
 
     /** Creates the provider. */
     public MlpModelProvider() {
@@ -106,7 +113,13 @@ public final class MlpModelProvider implements ModelProvider {
                     + args.text("hidden") + "; allowed: e.g. hidden=256x256x256");
         }
         boolean weightNorm = args.bool("weight_norm");
-        return (inputShape, outputs, seed) -> build(hidden, activation, norm, groups, residual, weightNorm, inputShape, outputs, seed);
+        boolean batchNorm = args.bool("batchnorm");
+        if (batchNorm && !norm.equals("none")) {
+            throw new SpecException("model 'mlp': batchnorm=true and norm=" + norm + " both put a normalisation after each hidden dense layer; "
+                    + "allowed: one of them (batchnorm=true with norm=none, or batchnorm=false with norm=layer or norm=group)");
+        }
+        String normalisation = batchNorm ? "batch" : norm;
+        return (inputShape, outputs, seed) -> build(hidden, activation, normalisation, groups, residual, weightNorm, inputShape, outputs, seed);
     }
 
     /**
@@ -139,6 +152,46 @@ public final class MlpModelProvider implements ModelProvider {
         return widths;
     }
 
+    /** Bytes per parameter at least: its value, its gradient and one optimizer slot (float32 each). */
+    static final int BYTES_PER_PARAMETER = 3 * Float.BYTES;
+
+    /**
+     * Refuses, before allocating anything, a network whose layers a tensor cannot hold or whose
+     * parameters (value, gradient and one optimizer slot each) would not fit in the heap, so
+     * {@code mlp(hidden=40000x40000)} fails at once with the sizes instead of an
+     * {@link OutOfMemoryError}.
+     */
+    private static void checkSize(int[] hidden, String norm, boolean weightNorm, long inputs, int outputs) {
+        if (inputs > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("model 'mlp': " + inputs + " inputs per example; allowed: at most " + (Integer.MAX_VALUE - 8));
+        }
+        long total = 0;
+        long in = inputs;
+        for (int i = 0; i <= hidden.length; i++) {
+            long out = i < hidden.length ? hidden[i] : outputs;
+            long weights = in * out;
+            if (weights > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("model 'mlp': layer " + (i < hidden.length ? "dense" + (i + 1) : "out") + " would have "
+                        + in + " x " + out + " = " + weights + " weights, more than one tensor holds (" + (Integer.MAX_VALUE - 8)
+                        + "); choose smaller hidden widths");
+            }
+            total += weights + out;
+            if (!norm.equals("none") && i < hidden.length) total += 2 * out; // a scale and a shift per unit
+            if (weightNorm) total += out; // weight_g: one length per unit
+            in = out;
+        }
+        if (!MemoryBudget.fits(total * BYTES_PER_PARAMETER)) {
+            throw new IllegalArgumentException("model 'mlp': " + total + " parameters need at least "
+                    + MemoryBudget.shortfall((double) total * BYTES_PER_PARAMETER) + ", or choose smaller hidden widths");
+        }
+    }
+
+    /** A plain network: no normalisation, no residual blocks, plain dense layers (the linear model uses it). */
+    static Sequential build(int[] hidden, String activation, int[] inputShape, int outputs, long seed) {
+        return build(hidden, activation, "none", 1, false, false, inputShape, outputs, seed);
+    }
+
+    /** @param norm {@code none}, {@code batch}, {@code layer} or {@code group} */
     private static Sequential build(int[] hidden, String activation, String norm, int groups, boolean residual,
                                     boolean weightNorm, int[] inputShape, int outputs, long seed) {
         Objects.requireNonNull(inputShape, "inputShape");
@@ -149,16 +202,20 @@ public final class MlpModelProvider implements ModelProvider {
         if (outputs < 1) throw new IllegalArgumentException("model 'mlp': outputs must be >= 1, got " + outputs);
         SplittableRandom seeds = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();
+        long inputs = 1;
+        for (int d : inputShape) inputs = Math.min(inputs * d, Integer.MAX_VALUE + 1L);
+        checkSize(hidden, norm, weightNorm, inputs, outputs);
         int width = inputShape[0];
         if (inputShape.length > 1) {
             layers.add(new Flatten("flatten"));
-            width = Math.toIntExact(Arrays.stream(inputShape).asLongStream().reduce(1, Math::multiplyExact));
+            width = (int) inputs;
         }
         for (int i = 0; i < hidden.length; i++) {
             int n = i + 1;
             List<Layer> unit = new ArrayList<>();
             unit.add(dense(weightNorm, "dense" + n, width, hidden[i], seeds.nextLong()));
             switch (norm) {
+                case "batch" -> unit.add(new BatchNorm("bn" + n, hidden[i]));
                 case "layer" -> unit.add(new LayerNorm("layer_norm" + n, hidden[i]));
                 case "group" -> unit.add(new GroupNorm("group_norm" + n, groups, hidden[i]));
                 default -> { }

@@ -1,9 +1,12 @@
 package dev.regula.core.optim;
 
 import dev.regula.api.spec.SpecSchema;
-import java.util.List;
 
-/** Publishes {@code adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)}: Adam with bias correction, as PyTorch. */
+/**
+ * Publishes {@code adam(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0, decay_on=all)}:
+ * Adam with bias correction, as PyTorch; {@code weight_decay} is PyTorch's coupled decay
+ * g ← g + λ·θ (see {@link CoupledWeightDecay}), for decoupled decay use {@code adamw}.
+ */
 public final class AdamProvider extends BaseOptimizerProvider {
     /** Creates the provider. */
     public AdamProvider() {
@@ -12,8 +15,10 @@ public final class AdamProvider extends BaseOptimizerProvider {
                         lr("1e-3"),
                         unitInterval("beta1", "0.9", "decay rate of the first moment"),
                         unitInterval("beta2", "0.999", "decay rate of the second moment"),
-                        eps("1e-8")),
-                args -> new Adam("adam", args.toSpec().toString(), args.schedule("lr"), args.number("beta1"),
-                        args.number("beta2"), args.number("eps"), List.of()));
+                        eps("1e-8"),
+                        coupledWeightDecay(),
+                        decayOn("all")),
+                args -> new Adam("adam", canonicalSpec(args), args.schedule("lr"), args.number("beta1"),
+                        args.number("beta2"), args.number("eps"), impliedCoupledDecay(args)));
     }
 }

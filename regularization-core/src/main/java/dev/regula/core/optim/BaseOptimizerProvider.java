@@ -2,11 +2,17 @@ package dev.regula.core.optim;
 
 import dev.regula.api.optim.Optimizer;
 import dev.regula.api.optim.OptimizerProvider;
+import dev.regula.api.regularizer.ParameterRegularizer;
+import dev.regula.api.schedule.Schedule;
+import dev.regula.api.spec.Spec;
 import dev.regula.api.spec.SpecArguments;
 import dev.regula.api.spec.SpecKey;
 import dev.regula.api.spec.SpecSchema;
-import java.util.List;
+import dev.regula.api.spec.SpecValue;
 import dev.regula.core.provider.BaseProvider;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -45,6 +51,56 @@ abstract class BaseOptimizerProvider extends BaseProvider<Optimizer> implements 
      */
     static SpecKey unitInterval(String key, String defaultValue, String description) {
         return SpecKey.number(key, defaultValue, 0, true, 1, false, description);
+    }
+
+    /** @return the {@code weight_decay} key with PyTorch's coupled meaning, default 0 */
+    static SpecKey coupledWeightDecay() {
+        return nonNegativeSchedule("weight_decay", "0",
+                "PyTorch's coupled weight decay: g <- g + weight_decay*w before the update (number or schedule)");
+    }
+
+    /**
+     * @param defaultValue the default selector
+     * @return the {@code decay_on} key: which parameters the optimizer's weight decay acts on
+     */
+    static SpecKey decayOn(String defaultValue) {
+        return new SpecKey("decay_on", SpecKey.Type.SELECTOR, defaultValue, 0, true, 0, true, List.of(),
+                "parameters the weight_decay acts on (PyTorch parameter groups): weights, biases, all, role:R, layer:glob, name:glob");
+    }
+
+    /**
+     * The implied coupled decay, if any: none when {@code weight_decay} is the constant 0.
+     *
+     * @param args the optimizer's arguments, with {@code weight_decay} and {@code decay_on}
+     * @return an empty list or the one {@link CoupledWeightDecay}
+     */
+    static List<ParameterRegularizer> impliedCoupledDecay(SpecArguments args) {
+        Schedule lambda = args.schedule("weight_decay");
+        if (isZero(lambda)) return List.of();
+        return List.of(new CoupledWeightDecay(lambda, args.selector("decay_on"), args.toSpec().name()));
+    }
+
+    /**
+     * The canonical spec without {@code weight_decay} and {@code decay_on} when the decay is off,
+     * so that specs written before those keys existed (and checkpoints carrying them) still match.
+     *
+     * @param args the optimizer's arguments
+     * @return the canonical spec text
+     */
+    static String canonicalSpec(SpecArguments args) {
+        Spec spec = args.toSpec();
+        if (!isZero(args.schedule("weight_decay"))) return spec.toString();
+        Map<String, SpecValue> kept = new LinkedHashMap<>(spec.arguments());
+        kept.remove("weight_decay");
+        kept.remove("decay_on");
+        return new Spec(spec.name(), kept).toString();
+    }
+
+    private static boolean isZero(Schedule s) {
+        for (double x : s.extremes()) {
+            if (x != 0) return false;
+        }
+        return true;
     }
 
     /**

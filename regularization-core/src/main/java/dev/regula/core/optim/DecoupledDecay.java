@@ -10,17 +10,19 @@ import java.util.Objects;
 
 /**
  * AdamW's decoupled weight decay (Loshchilov &amp; Hutter 2019), implied by the {@code adamw}
- * optimizer: at the {@link Stage#DECOUPLED} stage, θ ← θ − η_t·λ_t·θ with η_t the step's learning
- * rate and λ_t the {@code weight_decay} schedule, on parameters with role WEIGHT only (never
- * biases or normalisation scales; {@link #apply} leaves any other parameter untouched).
+ * optimizer: at the {@link Stage#DECOUPLED} stage, just before the Adam update and so on the
+ * pre-update weights, θ ← θ − η_t·λ_t·θ with η_t the step's learning rate and λ_t the {@code weight_decay} schedule, on the parameters of {@code decay_on}: by default
+ * role WEIGHT only, never biases or normalisation scales ({@link #apply} leaves any other parameter
+ * untouched); {@code decay_on=all} is PyTorch's default of one group holding every parameter.
  * It adds no penalty to the objective.
  */
 final class DecoupledDecay implements ParameterRegularizer {
     private final Schedule lambda;
-    private final ParameterSelector selector = ParameterSelector.weights();
+    private final ParameterSelector selector;
 
-    DecoupledDecay(Schedule lambda) {
+    DecoupledDecay(Schedule lambda, ParameterSelector selector) {
         this.lambda = Objects.requireNonNull(lambda);
+        this.selector = Objects.requireNonNull(selector);
     }
 
     @Override
@@ -31,7 +33,7 @@ final class DecoupledDecay implements ParameterRegularizer {
     /** @return a description of the form {@code adamw-weight-decay(weight_decay=..., on=weights)}, implied by adamw */
     @Override
     public String spec() {
-        return name() + "(weight_decay=" + lambda.text() + ", on=weights)";
+        return name() + "(weight_decay=" + lambda.text() + ", on=" + selector + ")";
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.regula.core.optim;
 
 import dev.regula.api.StepContext;
 import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.schedule.Schedule;
 import java.util.List;
 
@@ -14,12 +15,21 @@ final class RmsProp extends AbstractOptimizer {
     private final float alpha;
     private final float eps;
     private final float momentum;
+    private final List<ParameterRegularizer> implied;
 
-    RmsProp(String spec, Schedule learningRate, double alpha, double eps, double momentum) {
+    RmsProp(String spec, Schedule learningRate, double alpha, double eps, double momentum,
+            List<ParameterRegularizer> implied) {
         super("rmsprop", spec, learningRate, List.of("square_avg", "momentum"));
         this.alpha = (float) alpha;
         this.eps = (float) eps;
         this.momentum = (float) momentum;
+        this.implied = List.copyOf(implied);
+    }
+
+    /** @return the coupled {@code weight_decay}, if set */
+    @Override
+    public List<ParameterRegularizer> impliedRegularizers() {
+        return implied;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.regula.core.optim;
 
 import dev.regula.api.StepContext;
 import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.schedule.Schedule;
 import java.util.List;
 
@@ -13,11 +14,19 @@ import java.util.List;
 final class Sgd extends AbstractOptimizer {
     private final float momentum;
     private final boolean nesterov;
+    private final List<ParameterRegularizer> implied;
 
-    Sgd(String spec, Schedule learningRate, double momentum, boolean nesterov) {
+    Sgd(String spec, Schedule learningRate, double momentum, boolean nesterov, List<ParameterRegularizer> implied) {
         super("sgd", spec, learningRate, List.of("velocity"));
         this.momentum = (float) momentum;
         this.nesterov = nesterov;
+        this.implied = List.copyOf(implied);
+    }
+
+    /** @return the coupled {@code weight_decay}, if set */
+    @Override
+    public List<ParameterRegularizer> impliedRegularizers() {
+        return implied;
     }
 
     /** One fused pass per parameter: decay, velocity, update and finiteness check together. */

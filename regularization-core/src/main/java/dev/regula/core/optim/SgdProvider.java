@@ -4,7 +4,11 @@ import dev.regula.api.spec.SpecException;
 import dev.regula.api.spec.SpecKey;
 import dev.regula.api.spec.SpecSchema;
 
-/** Publishes {@code sgd(lr=0.01, momentum=0, nesterov=false)}: SGD with optional (Nesterov) momentum, as PyTorch. */
+/**
+ * Publishes {@code sgd(lr=0.01, momentum=0, nesterov=false, weight_decay=0, decay_on=all)}: SGD with
+ * optional (Nesterov) momentum, as PyTorch, and PyTorch's coupled {@code weight_decay}
+ * g ← g + λ·θ on every parameter unless {@code decay_on} narrows it (see {@link CoupledWeightDecay}).
+ */
 public final class SgdProvider extends BaseOptimizerProvider {
     /** Creates the provider. */
     public SgdProvider() {
@@ -12,7 +16,9 @@ public final class SgdProvider extends BaseOptimizerProvider {
                 SpecSchema.of("optimizer", "sgd",
                         lr("0.01"),
                         unitInterval("momentum", "0", "momentum factor μ (0 = plain SGD)"),
-                        SpecKey.bool("nesterov", false, "use Nesterov momentum (needs momentum > 0)")),
+                        SpecKey.bool("nesterov", false, "use Nesterov momentum (needs momentum > 0)"),
+                        coupledWeightDecay(),
+                        decayOn("all")),
                 args -> {
                     double momentum = args.number("momentum");
                     boolean nesterov = args.bool("nesterov");
@@ -20,7 +26,7 @@ public final class SgdProvider extends BaseOptimizerProvider {
                         throw new SpecException("optimizer 'sgd': nesterov=true needs momentum > 0; allowed: momentum in (0, 1)"
                                 + " with nesterov=true, or nesterov=false");
                     }
-                    return new Sgd(args.toSpec().toString(), args.schedule("lr"), momentum, nesterov);
+                    return new Sgd(canonicalSpec(args), args.schedule("lr"), momentum, nesterov, impliedCoupledDecay(args));
                 });
     }
 }

@@ -1,5 +1,7 @@
 package dev.regula.core.train;
 
+import dev.regula.api.PluginException;
+import dev.regula.api.RegulaException;
 import dev.regula.api.StepContext;
 import dev.regula.api.model.Model;
 import dev.regula.api.param.Parameter;
@@ -29,17 +31,31 @@ final class InputGradientPass {
      * @param loss writes ∂objective/∂output of a new output into its second argument
      * @param ctx the step
      * @return R = λ/2·B·‖∇ₓL‖², the penalty at this step
+     * @throws PluginException if the regularizer throws or gives a λ or step out of range
      */
     static double run(InputGradientRegularizer r, Model model, List<Parameter> parameters, Tensor x, Tensor gradOutput,
                       ToDoubleBiFunction<Tensor, Tensor> loss, StepContext ctx) {
         Tensor g = model.backward(gradOutput, ctx).copy();
-        double lambda = r.strength(ctx);
+        double lambda;
+        double step;
+        try {
+            lambda = r.strength(ctx);
+            step = r.step();
+        } catch (RegulaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw RegularizationPipeline.failed(r, "strength/step", null, ctx, e);
+        }
+        if (!(lambda >= 0) || Double.isInfinite(lambda) || !(step > 0) || Double.isInfinite(step)) {
+            throw new PluginException("regularizer " + r.spec() + " (" + PluginException.origin(r.getClass()) + ") gave lambda = "
+                    + lambda + " and step = " + step + " at step " + ctx.step() + "; allowed: lambda finite and >= 0, step finite and > 0");
+        }
         int batch = x.dim(0);
         double norm2 = 0;
         for (float v : g.data()) norm2 += (double) v * v;
         double penalty = 0.5 * lambda * batch * norm2;
         if (lambda == 0 || norm2 == 0) return penalty;
-        double h = r.step() / Math.sqrt(norm2);
+        double h = step / Math.sqrt(norm2);
         float[][] base = new float[parameters.size()][];
         for (int i = 0; i < base.length; i++) {
             base[i] = parameters.get(i).grad().data().clone();

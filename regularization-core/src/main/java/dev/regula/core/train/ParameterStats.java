@@ -1,13 +1,45 @@
 package dev.regula.core.train;
 
+import dev.regula.api.param.ParameterRole;
+import java.util.Objects;
+
 /**
- * Summary of one parameter after an epoch.
+ * Summary of one parameter after an epoch, with its gradient health.
  *
  * @param name the parameter name
  * @param size number of entries
  * @param l2Norm ‖θ‖₂
  * @param maxAbs max |θ|
  * @param sparsity fraction of entries exactly zero
+ * @param gradientNorm mean over the epoch's steps of ‖∂L/∂θ‖₂, the data-loss gradient right after
+ *     backward (before penalties and clipping); NaN for parameters the model does not own
+ *     (learnable regularizers') or when no step ran
+ * @param updateRatio ‖θ_t − θ_{t−1}‖₂ / ‖θ_{t−1}‖₂ over the epoch's last step, all stages included
+ *     (healthy training is often quoted near 1e-3); NaN when not measured or ‖θ_{t−1}‖ = 0
+ * @param role the parameter's role (OTHER when unknown)
  */
-public record ParameterStats(String name, int size, double l2Norm, double maxAbs, double sparsity) {
+public record ParameterStats(String name, int size, double l2Norm, double maxAbs, double sparsity,
+                             double gradientNorm, double updateRatio, ParameterRole role) {
+    /** Checks the role. */
+    public ParameterStats {
+        Objects.requireNonNull(role, "role");
+    }
+
+    /**
+     * Statistics without gradient health (both NaN) and role OTHER.
+     *
+     * @param name the parameter name
+     * @param size number of entries
+     * @param l2Norm ‖θ‖₂
+     * @param maxAbs max |θ|
+     * @param sparsity fraction of entries exactly zero
+     */
+    public ParameterStats(String name, int size, double l2Norm, double maxAbs, double sparsity) {
+        this(name, size, l2Norm, maxAbs, sparsity, Double.NaN, Double.NaN, ParameterRole.OTHER);
+    }
+
+    /** @return ‖∂L/∂θ‖₂ / √size, the root-mean-square gradient entry, comparable across layers of different sizes */
+    public double gradientRms() {
+        return size == 0 ? Double.NaN : gradientNorm / Math.sqrt(size);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.regula.core.train;
 
 import dev.regula.api.NumericalFaultException;
+import dev.regula.api.PluginException;
 import dev.regula.api.RegulaException;
 import dev.regula.api.StepContext;
 import dev.regula.api.optim.Optimizer;
@@ -31,9 +32,24 @@ import java.util.Optional;
 
 /**
  * The fixed regularization pipeline of a training step, the same for every optimizer:
- * batch assembly ({@link BatchRegularizer}) → perturb → (forward, loss, backward by the caller) → restore → {@link Stage#GRADIENT} →
- * {@link Stage#CLIP} → optimizer update → {@link Stage#DECOUPLED} → {@link Stage#PROXIMAL} →
- * {@link Stage#CONSTRAINT} → weight averaging ({@link WeightAverager}: EMA, SWA).
+ * batch assembly ({@link BatchRegularizer}) → perturb → (forward, loss, output penalties, backward
+ * by the caller) → restore → {@link Stage#GRADIENT} → {@link Stage#CLIP} → {@link Stage#DECOUPLED}
+ * → optimizer update → the output regularizers' own parameters → {@link Stage#PROXIMAL} →
+ * {@link Stage#CONSTRAINT} → weight averaging ({@link WeightAverager}: EMA, SWA). Output
+ * regularizers add their gradient between the loss and backward ({@link #outputPenalty}); an
+ * {@link InputGradientRegularizer} replaces the plain backward by {@link InputGradientPass}.
+ *
+ * <p>Decoupled decay runs on the weights of the previous step θ_{t−1}, just before the update, as
+ * in Loshchilov &amp; Hutter's Algorithm 2 and PyTorch's {@code AdamW}: the step is
+ * θ_t = θ_{t−1} − η·u_t − η·λ·θ_{t−1}, where u_t is the optimizer's update direction, computed
+ * from the gradient and the optimizer's state only (true of every built-in optimizer: SGD with or
+ * without momentum, Adam, RMSprop). Decaying after the update would give
+ * (θ_{t−1} − η·u_t)(1 − η·λ), which differs by η²·λ·u_t.
+ *
+ * <p>Every call into a regularizer, whatever its kind, is guarded the same way: an unchecked
+ * exception becomes a {@link PluginException} naming the regularizer, its origin, the call and the
+ * step; with checking on, a NaN or Inf penalty, batch, average or input-gradient penalty becomes a
+ * {@link NumericalFaultException}.
  *
  * <p>Regularizers run in the order given, each on the parameters its selector picks (resolved
  * once, at construction). Activation regularizers are not handled here: they are layers inserted
@@ -56,8 +72,6 @@ public final class RegularizationPipeline {
     private final List<WeightAverager> averagers = new ArrayList<>();
     /** Batch regularizers: the augmentations in the order given, then the one mixing regularizer, if any. */
     private final List<BatchRegularizer> batchStage = new ArrayList<>();
-    /** Per output regularizer (in {@link #outputs} order) its penalty at the last training step. */
-    private final double[] lastOutputPenalties;
     private final boolean checkFinite;
     /**
      * Whether the GRADIENT stage is folded into the optimizer: every regularizer there is a
@@ -69,6 +83,13 @@ public final class RegularizationPipeline {
     /** Per GRADIENT-stage binding, the positions of its targets in {@link #parameters}. */
     private final int[][] gradientTargetIndices;
     private double lastGradientNorm = Double.NaN;
+    /** Per model parameter, ‖g‖₂ right after backward at the last update. */
+    private final double[] gradientNorms;
+    /** Per model parameter, ‖Δθ‖/‖θ_{t−1}‖ of the last measured update (NaN until one is). */
+    private final double[] updateRatios;
+    /** Copies of θ_{t−1} for a measured update, made on first use. */
+    private float[][] before;
+    private boolean measureNext;
 
     private record Binding(ParameterRegularizer regularizer, List<Parameter> targets) {
     }
@@ -106,7 +127,7 @@ public final class RegularizationPipeline {
                 case ForwardPerturbation fp -> perturbations.add(
                         new PerturbationBinding(fp, parameters.stream().filter(fp.selector()::test).toList()));
                 case ActivationRegularizer ar -> activations.add(ar);
-                case OutputRegularizer o -> outputs.add(o);
+                case OutputRegularizer or -> outputs.add(or);
                 case BatchRegularizer br -> batchStage.add(br);
                 case InputGradientRegularizer ig -> {
                     if (inputGradient != null) {
@@ -134,14 +155,19 @@ public final class RegularizationPipeline {
         }
         batchStage.removeAll(mixing);
         batchStage.addAll(mixing);
-        lastOutputPenalties = new double[outputs.size()];
         List<Binding> gradientStage = byStage.get(Stage.GRADIENT);
         // one decay per parameter at most: two would add up in another order than two axpy passes
         long selections = gradientStage.stream().mapToLong(b -> b.targets.size()).sum();
         long selected = gradientStage.stream().flatMap(b -> b.targets.stream()).distinct().count();
+        // a decoupled decay between the GRADIENT stage and the update would change the θ a folded decay reads
         decayFolded = !gradientStage.isEmpty() && clippers.isEmpty() && learnables.isEmpty() && selections == selected
+                && byStage.get(Stage.DECOUPLED).isEmpty()
                 && gradientStage.stream().allMatch(b -> b.regularizer instanceof CoupledDecay);
         decay = new float[this.parameters.size()];
+        gradientNorms = new double[this.parameters.size()];
+        updateRatios = new double[this.parameters.size()];
+        Arrays.fill(gradientNorms, Double.NaN);
+        Arrays.fill(updateRatios, Double.NaN);
         gradientTargetIndices = gradientStage.stream()
                 .map(b -> b.targets.stream().mapToInt(this.parameters::indexOf).toArray())
                 .toArray(int[][]::new);
@@ -173,11 +199,29 @@ public final class RegularizationPipeline {
      * @param labels its labels
      * @param ctx the step (TRAIN)
      * @return the label mix, or null if no regularizer mixed the batch
+     * @throws NumericalFaultException if a regularizer left NaN or Inf in the batch (when checking is on), naming it
+     * @throws PluginException if a regularizer throws, or a non-mixing one returns a label mix, naming it and its origin
      */
     public LabelMix assembleBatch(Tensor features, Tensor labels, StepContext ctx) {
         LabelMix mix = null;
         for (BatchRegularizer b : batchStage) {
-            LabelMix m = b.apply(features, labels, ctx);
+            LabelMix m;
+            try {
+                m = b.apply(features, labels, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(b, "apply", null, ctx, e);
+            }
+            if (m != null && !b.mixesLabels()) {
+                throw new PluginException("regularizer " + b.spec() + " (" + PluginException.origin(b.getClass())
+                        + ") returned a label mix at step " + ctx.step() + " but says it does not mix labels (mixesLabels() is false)");
+            }
+            if (checkFinite && !finite(ctx.kernels(), features)) {
+                throw new NumericalFaultException(ctx.step(), "batch assembly: " + b.spec(),
+                        "NaN or Inf in the training batch at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + ") after the batch regularizer "
+                                + b.spec() + " (" + PluginException.origin(b.getClass()) + "); check the input data or the regularizer");
+            }
             if (m != null) mix = m;
         }
         return mix;
@@ -193,7 +237,7 @@ public final class RegularizationPipeline {
         return inputGradient;
     }
 
-    /** @param r the input-gradient penalty of the last training step, for {@link #penalties} */
+    /** @param r the input-gradient penalty of the last training step, finite (the trainer checks it), for {@link #penalties} */
     void recordInputGradientPenalty(double r) {
         lastInputGradientPenalty = r;
     }
@@ -203,35 +247,50 @@ public final class RegularizationPipeline {
         return !outputs.isEmpty();
     }
 
-    /**
-     * Runs the output regularizers of a training step, between the data loss and backward: each
-     * adds ∂R/∂output to {@code gradOutput}. Their penalties are kept for {@link #penalties}.
-     *
-     * @param output the model output
-     * @param gradOutput ∂L_data/∂output, to which the penalties' gradients are added
-     * @param ctx the step (TRAIN)
-     * @return Σ R(output)
-     */
-    public double outputPenalty(Tensor output, Tensor gradOutput, StepContext ctx) {
-        return outputPenalty(output, gradOutput, ctx, true);
-    }
-
-    /** As {@link #outputPenalty(Tensor, Tensor, StepContext)}; {@code record} false for extra passes, which report nothing. */
-    double outputPenalty(Tensor output, Tensor gradOutput, StepContext ctx, boolean record) {
-        double sum = 0;
-        for (int i = 0; i < outputs.size(); i++) {
-            double r = outputs.get(i).apply(output, gradOutput, ctx);
-            if (record) lastOutputPenalties[i] = r;
-            sum += r;
-        }
-        return sum;
+    /** @return the output regularizers, in order */
+    public List<OutputRegularizer> outputRegularizers() {
+        return List.copyOf(outputs);
     }
 
     /** @return every parameter, model's and learnable regularizers', as checkpoints should store them */
     public List<Parameter> allParameters() {
         List<Parameter> all = new ArrayList<>(parameters);
         for (LearnableRegularizer lr : learnables) all.addAll(lr.ownParameters());
+        for (OutputRegularizer or : outputs) all.addAll(or.ownParameters());
         return all;
+    }
+
+    /**
+     * Runs every output regularizer on the batch's output: call it after the data loss has written
+     * ∂L/∂output and before backward. Each adds its gradient into {@code gradOutput}.
+     *
+     * @param output the model's output
+     * @param condition the batch's condition or targets (see {@link OutputRegularizer#apply})
+     * @param gradOutput ∂L/∂output; receives the regularizers' gradients
+     * @param ctx the step (TRAIN)
+     * @return Σ of their penalties (0 when there are none)
+     * @throws NumericalFaultException if a penalty is NaN or Inf (when checking is on), naming it
+     * @throws PluginException if a regularizer throws, naming it and its origin
+     */
+    public double outputPenalty(Tensor output, Tensor condition, Tensor gradOutput, StepContext ctx) {
+        double sum = 0;
+        for (OutputRegularizer or : outputs) {
+            double r;
+            try {
+                r = or.apply(output, condition, gradOutput, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(or, "apply", null, ctx, e);
+            }
+            if (checkFinite && !Double.isFinite(r)) {
+                throw new NumericalFaultException(ctx.step(), "output penalty: " + or.spec(),
+                        "the output penalty " + or.spec() + " (" + PluginException.origin(or.getClass()) + ") is " + r
+                                + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "); lower its lambda or the learning rate");
+            }
+            sum += r;
+        }
+        return sum;
     }
 
     /** @return the learnable regularizers */
@@ -246,20 +305,71 @@ public final class RegularizationPipeline {
      *
      * @param ctx the step
      * @return spec → Σ over its parameters (or layers) of R
+     * @throws NumericalFaultException if a penalty is NaN or Inf (when checking is enabled),
+     *     naming the regularizer, the parameter and where the regularizer came from
+     * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public Map<String, Double> penalties(StepContext ctx) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Binding b : penalties) {
             double sum = 0;
-            for (Parameter p : b.targets) sum += b.regularizer.penalty(p, ctx);
+            for (Parameter p : b.targets) {
+                double v;
+                try {
+                    v = b.regularizer.penalty(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.regularizer, "penalty", p, ctx, e);
+                }
+                if (checkFinite && !Double.isFinite(v)) {
+                    throw new NumericalFaultException(ctx.step(), "penalty of " + b.regularizer.spec() + ": " + p.name(),
+                            "the penalty of " + b.regularizer.spec() + " (" + PluginException.origin(b.regularizer.getClass())
+                                    + ") on " + p.name() + " is " + v + " at step " + ctx.step() + " (end of epoch " + (ctx.epoch() + 1)
+                                    + "); the loss includes the penalties, so training stops here (the last good checkpoint stays)");
+                }
+                sum += v;
+            }
             out.merge(b.regularizer.spec(), sum, Double::sum);
         }
         for (ActivationRegularizer a : activations) {
-            if (a instanceof ActivityRegularizer ar) out.merge(ar.spec(), ar.lastPenalty(), Double::sum);
+            if (!(a instanceof ActivityRegularizer ar)) continue;
+            double v;
+            try {
+                v = ar.lastPenalty();
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(ar, "lastPenalty", null, ctx, e);
+            }
+            if (checkFinite && !Double.isFinite(v)) {
+                throw new NumericalFaultException(ctx.step(), "activity penalty: " + ar.spec(),
+                        "the activity penalty " + ar.spec() + " (" + PluginException.origin(ar.getClass()) + ") is " + v
+                                + " at step " + ctx.step() + " (end of epoch " + (ctx.epoch() + 1)
+                                + "); lower its l1/l2 or the learning rate, or check the input data");
+            }
+            out.merge(ar.spec(), v, Double::sum);
         }
-        for (int i = 0; i < outputs.size(); i++) out.merge(outputs.get(i).spec(), lastOutputPenalties[i], Double::sum);
+        // Output penalties depend on the batch: the trainer reports their mean over the epoch.
         if (inputGradient != null) out.merge(inputGradient.spec(), lastInputGradientPenalty, Double::sum);
         return out;
+    }
+
+    /**
+     * @return the spec of every parameter regularizer and forward perturbation whose selector
+     *     picks no parameter of the model: it does nothing, which a user should hear about
+     */
+    public List<String> unmatchedRegularizers() {
+        List<String> out = new ArrayList<>();
+        for (Binding b : penalties) if (b.targets.isEmpty()) out.add(b.regularizer.spec());
+        for (PerturbationBinding b : perturbations) if (b.targets.isEmpty()) out.add(b.perturbation.spec());
+        return out;
+    }
+
+    /** A regularizer threw: name it, where it came from, the call, the parameter (or null) and the step. */
+    static PluginException failed(Regularizer r, String call, Parameter p, StepContext ctx, RuntimeException e) {
+        return new PluginException("regularizer " + r.spec() + " (" + PluginException.origin(r.getClass()) + ") failed in "
+                + call + (p == null ? "" : " on " + p.name()) + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "): " + e, e);
     }
 
     /**
@@ -269,7 +379,15 @@ public final class RegularizationPipeline {
      */
     public void beforeForward(StepContext ctx) {
         for (PerturbationBinding b : perturbations) {
-            for (Parameter p : b.targets) b.perturbation.perturb(p, ctx);
+            for (Parameter p : b.targets) {
+                try {
+                    b.perturbation.perturb(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.perturbation, "perturb", p, ctx, e);
+                }
+            }
         }
     }
 
@@ -281,13 +399,22 @@ public final class RegularizationPipeline {
     public void afterBackward(StepContext ctx) {
         for (int i = perturbations.size() - 1; i >= 0; i--) {
             PerturbationBinding b = perturbations.get(i);
-            for (Parameter p : b.targets) b.perturbation.restore(p, ctx);
+            for (Parameter p : b.targets) {
+                try {
+                    b.perturbation.restore(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.perturbation, "restore", p, ctx, e);
+                }
+            }
         }
     }
 
     /**
-     * Runs the stages after backward: GRADIENT, CLIP, the optimizer update, DECOUPLED, PROXIMAL,
-     * CONSTRAINT, then the weight averagers, checking for NaN/Inf when enabled: the gradients after backward and (if any
+     * Runs the stages after backward: GRADIENT, CLIP, DECOUPLED (on θ_{t−1}), the optimizer update,
+     * the output regularizers' {@code updateOwnParameters}, PROXIMAL, CONSTRAINT, then the weight
+     * averagers, checking for NaN/Inf when enabled: the gradients after backward and (if any
      * GRADIENT-stage or learnable regularizer ran) after the GRADIENT stage, the values after the
      * optimizer update and after each later regularizer. Each check is one
      * {@link Kernels#allFinite} pass, so it runs at the speed of the SIMD kernels.
@@ -300,9 +427,26 @@ public final class RegularizationPipeline {
      *
      * @param ctx the step
      * @throws NumericalFaultException naming the step, the stage and the parameter
+     * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public void update(StepContext ctx) {
         checkGradients(ctx, "backward");
+        double total = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            Tensor g = parameters.get(i).grad();
+            double sq = ctx.kernels().sumSquares(g.size(), g.data(), 0);
+            gradientNorms[i] = Math.sqrt(sq);
+            total += sq;
+        }
+        lastGradientNorm = Math.sqrt(total);
+        boolean measure = measureNext;
+        measureNext = false;
+        if (measure) snapshot();
+        updateStages(ctx);
+        if (measure) measureUpdate(ctx);
+    }
+
+    private void updateStages(StepContext ctx) {
         if (decayFolded) {
             boolean finite = optimizer.stepWithDecay(parameters, foldedDecay(ctx), ctx);
             if (!finite) checkValues(ctx, "optimizer update (" + optimizer.name() + ", GRADIENT stage folded in)");
@@ -311,11 +455,27 @@ public final class RegularizationPipeline {
         }
         if (!byStage.get(Stage.GRADIENT).isEmpty() || !learnables.isEmpty()) {
             runStage(Stage.GRADIENT, ctx);
-            for (LearnableRegularizer lr : learnables) lr.updateOwnParameters(ctx);
+            for (LearnableRegularizer lr : learnables) {
+                try {
+                    lr.updateOwnParameters(ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(lr, "updateOwnParameters", null, ctx, e);
+                }
+            }
             checkGradients(ctx, "GRADIENT stage");
         }
-        lastGradientNorm = Double.NaN;
-        for (GradientClipper c : clippers) lastGradientNorm = c.clip(parameters, ctx);
+        for (GradientClipper c : clippers) {
+            try {
+                c.clip(parameters, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(c, "clip", null, ctx, e);
+            }
+        }
+        runStage(Stage.DECOUPLED, ctx);
         optimizer.step(parameters, ctx);
         checkValues(ctx, "optimizer update (" + optimizer.name() + ")");
         runLaterStages(ctx);
@@ -326,10 +486,46 @@ public final class RegularizationPipeline {
      * averagers then see the step's final values.
      */
     private void runLaterStages(StepContext ctx) {
-        runStage(Stage.DECOUPLED, ctx);
+        for (OutputRegularizer or : outputs) {
+            try {
+                or.updateOwnParameters(ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(or, "updateOwnParameters", null, ctx, e);
+            }
+        }
         runStage(Stage.PROXIMAL, ctx);
         runStage(Stage.CONSTRAINT, ctx);
-        for (WeightAverager w : averagers) w.update(parameters, ctx);
+        for (WeightAverager w : averagers) {
+            try {
+                w.update(parameters, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(w, "update", null, ctx, e);
+            }
+            if (checkFinite) checkAverages(w, ctx);
+        }
+    }
+
+    /** The parameters were finite after the last stage, so a NaN or Inf average is the averager's own. */
+    private void checkAverages(WeightAverager w, StepContext ctx) {
+        for (Parameter p : parameters) {
+            Optional<Tensor> avg;
+            try {
+                avg = w.average(p);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(w, "average", p, ctx, e);
+            }
+            if (avg.isPresent() && !finite(ctx.kernels(), avg.get())) {
+                throw new NumericalFaultException(ctx.step(), "weight averaging (" + w.spec() + "): " + p.name(),
+                        "NaN or Inf in the " + w.kind() + " average of " + p.name() + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1)
+                                + ") from " + w.spec() + " (" + PluginException.origin(w.getClass()) + "), although the weights are finite");
+            }
+        }
     }
 
     /** @return per parameter the coefficient of the GRADIENT-stage decay selecting it, 0 if none does */
@@ -343,15 +539,69 @@ public final class RegularizationPipeline {
         return decay;
     }
 
-    /** @return the global gradient norm reported by the last clipper, NaN if none ran */
+    /**
+     * @return the global norm √Σ‖g‖² of the gradients at the last {@link #update}, right after
+     *     backward: the data loss's and, if any, the output regularizers' (which act through ∂L/∂output),
+     *     before parameter penalties and clipping; NaN before the first update
+     */
     public double lastGradientNorm() {
         return lastGradientNorm;
+    }
+
+    /**
+     * @return per model parameter (in the constructor's order), ‖g‖₂ right after backward at the
+     *     last {@link #update}; NaN before the first; a copy
+     */
+    public double[] lastGradientNorms() {
+        return gradientNorms.clone();
+    }
+
+    /** Makes the next {@link #update} measure ‖Δθ‖/‖θ_{t−1}‖ per parameter (one copy of the parameters). */
+    public void measureNextUpdate() {
+        measureNext = true;
+    }
+
+    /**
+     * @return per model parameter, ‖θ_t − θ_{t−1}‖₂ / ‖θ_{t−1}‖₂ of the last measured update, every
+     *     stage included; NaN before one was measured or where ‖θ_{t−1}‖ = 0; a copy
+     */
+    public double[] lastUpdateRatios() {
+        return updateRatios.clone();
+    }
+
+    private void snapshot() {
+        if (before == null) before = new float[parameters.size()][];
+        for (int i = 0; i < parameters.size(); i++) {
+            float[] v = parameters.get(i).value().data();
+            if (before[i] == null || before[i].length != v.length) before[i] = new float[v.length];
+            System.arraycopy(v, 0, before[i], 0, v.length);
+        }
+    }
+
+    private void measureUpdate(StepContext ctx) {
+        for (int i = 0; i < parameters.size(); i++) {
+            float[] v = parameters.get(i).value().data();
+            float[] old = before[i];
+            double oldSq = ctx.kernels().sumSquares(old.length, old, 0);
+            double diffSq = 0;
+            for (int j = 0; j < v.length; j++) {
+                double d = (double) v[j] - old[j];
+                diffSq += d * d;
+            }
+            updateRatios[i] = oldSq == 0 ? Double.NaN : Math.sqrt(diffSq / oldSq);
+        }
     }
 
     private void runStage(Stage stage, StepContext ctx) {
         for (Binding b : byStage.get(stage)) {
             for (Parameter p : b.targets) {
-                b.regularizer.apply(p, ctx);
+                try {
+                    b.regularizer.apply(p, ctx);
+                } catch (RegulaException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw failed(b.regularizer, "apply", p, ctx, e);
+                }
                 if (checkFinite && stage != Stage.GRADIENT && !finite(ctx.kernels(), p.value())) {
                     throw fault(ctx, stage + " stage (" + b.regularizer.spec() + ")", p.name());
                 }
@@ -393,7 +643,7 @@ public final class RegularizationPipeline {
 
     private static NumericalFaultException fault(StepContext ctx, String stage, String what) {
         return new NumericalFaultException(ctx.step(), stage + ": " + what,
-                "NaN or Inf in " + what + " at step " + ctx.step() + " (epoch " + ctx.epoch() + "), after the " + stage
+                "NaN or Inf in " + what + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "), after the " + stage
                         + "; lower the learning rate, add clip-norm(max=...) or check the input data");
     }
 }

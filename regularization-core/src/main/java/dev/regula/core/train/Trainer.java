@@ -227,6 +227,10 @@ public final class Trainer {
         int skipped = 0;
         double lr = 0;
         boolean classification = train.labels().rank() == 1;
+        double[] gradientNormSums = new double[parameters.size()];
+        int updates = 0;
+        boolean outputs = !pipeline.outputRegularizers().isEmpty();
+        double outputPenaltySum = 0;
         for (int b = 0; b < batches; b++) {
             Dataset batch = reusedBatch(batchBuffers, train, order, schedule.from(b), schedule.to(b));
             Tensor x = batch.features();
@@ -241,29 +245,41 @@ public final class Trainer {
             Tensor gradOut = Tensor.zeros(out.shape());
             double loss = mix == null ? config.loss().compute(out, y, gradOut, config.kernels())
                     : MixedTargets.compute(config.loss(), out, y, mix, gradOut, config.kernels());
-            if (pipeline.hasOutputRegularizers()) pipeline.outputPenalty(out, gradOut, ctx);
+            // the targets are the output regularizers' condition (with a label mix, each example's own label)
+            double outputPenalty = outputs ? pipeline.outputPenalty(out, y, gradOut, ctx) : 0;
+            double inputPenalty = 0;
             if (pipeline.inputGradient() == null) {
                 ParameterBackward.backwardParametersOf(model, gradOut, ctx); // ∂L/∂data is not needed
             } else {
                 out = out.copy(); // the second forward reuses the output buffer
-                pipeline.recordInputGradientPenalty(InputGradientPass.run(pipeline.inputGradient(), model, parameters, x, gradOut,
-                        (o, g) -> objective(o, y, mix, g, ctx), ctx));
+                inputPenalty = InputGradientPass.run(pipeline.inputGradient(), model, parameters, x, gradOut,
+                        (o, g) -> objective(o, y, mix, g, ctx), ctx);
             }
             pipeline.afterBackward(ctx);
             // Under STOP, pipeline.update checks the gradients itself and names the parameter.
             boolean skip = config.nanPolicy() == NanPolicy.SKIP_STEP;
-            if (!Double.isFinite(loss) || (skip && !pipeline.gradientsFinite(ctx))) {
+            if (!Double.isFinite(loss) || !Double.isFinite(outputPenalty) || !Double.isFinite(inputPenalty)
+                    || (skip && !pipeline.gradientsFinite(ctx))) {
                 if (skip) {
                     skipped++;
                     step++;
                     continue;
                 }
-                throw new NumericalFaultException(step, "loss", "the data loss is " + loss + " at step " + step
-                        + " (epoch " + epoch + "); lower the learning rate, add clip-norm(max=...) or check the input data");
+                throw new NumericalFaultException(step, "loss", "the data loss is " + loss
+                        + (outputs ? " and the output penalty " + outputPenalty : "")
+                        + (pipeline.inputGradient() != null ? " and the input-gradient penalty " + inputPenalty
+                                + " (" + pipeline.inputGradient().spec() + ")" : "") + " at step " + step
+                        + " (epoch " + (epoch + 1) + "); lower the learning rate, add clip-norm(max=...) or check the input data");
             }
+            if (pipeline.inputGradient() != null) pipeline.recordInputGradientPenalty(inputPenalty);
+            if (b == batches - 1) pipeline.measureNextUpdate();
             pipeline.update(ctx);
+            double[] norms = pipeline.lastGradientNorms();
+            for (int i = 0; i < norms.length; i++) gradientNormSums[i] += norms[i];
+            updates++;
             step++;
             lossSum += loss * rows;
+            outputPenaltySum += outputPenalty * rows;
             seen += rows;
             if (classification) correct += countCorrect(out, y);
             if (!config.callbacks().isEmpty()) {
@@ -277,17 +293,23 @@ public final class Trainer {
         epoch++;
         StepContext end = new StepContext(Mode.TRAIN, step, epoch - 1, lr, config.seed(), config.kernels());
         Map<String, Double> penalties = pipeline.penalties(end);
+        if (outputs && seen > 0) {
+            // Output penalties depend on the data: report their mean over the epoch's batches.
+            penalties = new java.util.LinkedHashMap<>(penalties);
+            String specs = pipeline.outputRegularizers().stream().map(r -> r.spec()).collect(java.util.stream.Collectors.joining(" + "));
+            penalties.put(specs, outputPenaltySum / seen);
+        }
         double total = (System.nanoTime() - start) / 1e9;
         return new EpochMetrics(epoch, step, lr, seen == 0 ? Double.NaN : lossSum / seen,
                 classification && seen > 0 ? correct / (double) seen : Double.NaN, penalties,
-                val.loss(), val.accuracy(), parameterStats(), skipped, total, seen / seconds);
+                val.loss(), val.accuracy(), parameterStats(gradientNormSums, updates), skipped, total, seen / seconds);
     }
 
-    /** The objective of an extra pass at another output: data loss (mixed if the batch was) plus unrecorded output penalties. */
+    /** The objective of an extra pass at another output: data loss (mixed if the batch was) plus the output penalties (not reported). */
     private double objective(Tensor out, Tensor y, LabelMix mix, Tensor gradOut, StepContext ctx) {
         double loss = mix == null ? config.loss().compute(out, y, gradOut, config.kernels())
                 : MixedTargets.compute(config.loss(), out, y, mix, gradOut, config.kernels());
-        return loss + (pipeline.hasOutputRegularizers() ? pipeline.outputPenalty(out, gradOut, ctx, false) : 0);
+        return loss + (pipeline.hasOutputRegularizers() ? pipeline.outputPenalty(out, y, gradOut, ctx) : 0);
     }
 
     /**
@@ -454,15 +476,23 @@ public final class Trainer {
         return new McPrediction(mean, m2);
     }
 
-    private List<ParameterStats> parameterStats() {
+    /**
+     * @param gradientNormSums per model parameter, the sum over the epoch's updates of ‖g‖
+     * @param updates the number of updates (the last one measured its update ratio, if it ran)
+     */
+    private List<ParameterStats> parameterStats(double[] gradientNormSums, int updates) {
         List<ParameterStats> out = new ArrayList<>();
-        for (Parameter p : pipeline.allParameters()) {
-            float[] v = p.value().data();
+        double[] ratios = pipeline.lastUpdateRatios();
+        List<Parameter> all = pipeline.allParameters();
+        for (int i = 0; i < all.size(); i++) {
+            float[] v = all.get(i).value().data();
             int zeros = 0;
             for (float f : v) if (f == 0f) zeros++;
-            out.add(new ParameterStats(p.name(), v.length,
+            boolean own = i < gradientNormSums.length && updates > 0;
+            out.add(new ParameterStats(all.get(i).name(), v.length,
                     Math.sqrt(config.kernels().sumSquares(v.length, v, 0)), config.kernels().maxAbs(v.length, v, 0),
-                    v.length == 0 ? 0 : zeros / (double) v.length));
+                    v.length == 0 ? 0 : zeros / (double) v.length,
+                    own ? gradientNormSums[i] / updates : Double.NaN, own ? ratios[i] : Double.NaN, all.get(i).role()));
         }
         return out;
     }

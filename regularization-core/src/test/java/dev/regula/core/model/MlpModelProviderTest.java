@@ -69,6 +69,49 @@ class MlpModelProviderTest {
     }
 
     @Test
+    void batchNormSitsBetweenEachHiddenDenseAndItsActivation() {
+        Model m = Models.installed().parse("mlp(hidden=6x4, activation=sigmoid, batchnorm=true)").build(new int[] {5}, 3, 2);
+        assertEquals(List.of("dense1", "bn1", "sigmoid1", "dense2", "bn2", "sigmoid2", "out"),
+                m.layers().stream().map(Layer::name).toList());
+        Parameter scale = m.parameters().stream().filter(p -> p.name().equals("bn1.weight")).findFirst().orElseThrow();
+        assertEquals(ParameterRole.NORM_SCALE, scale.role());
+        assertArrayEquals(new int[] {6}, scale.value().shape());
+        // the same dense weights as without batchnorm: the seeds are drawn for the dense layers only
+        Model plain = Models.installed().parse("mlp(hidden=6x4, activation=sigmoid)").build(new int[] {5}, 3, 2);
+        assertArrayEquals(plain.parameters().get(0).value().data(), m.parameters().get(0).value().data());
+        GradientCheck.checkLayer(Models.installed().parse("mlp(hidden=3, activation=tanh, batchnorm=true)").build(new int[] {2}, 2, 4),
+                GradientCheck.random(9, 1f, 4, 2), GradientCheck.train());
+        SpecException e = assertThrows(SpecException.class, () -> Models.installed().parse("mlp(batchnorm=yes)"));
+        assertTrue(e.getMessage().contains("batchnorm"), e.getMessage());
+    }
+
+    @Test
+    void batchNormCombinesWithResidualAndWeightNormButNotWithAnotherNorm() {
+        Model m = Models.installed().parse("mlp(hidden=4x4, activation=tanh, batchnorm=true, residual=true, weight_norm=true)")
+                .build(new int[] {3}, 2, 5);
+        assertEquals(List.of("dense1", "bn1", "tanh1", "block2", "out"), m.layers().stream().map(Layer::name).toList());
+        assertTrue(m.parameters().stream().anyMatch(p -> p.name().equals("bn2.weight")), "bn2 inside the residual block");
+        GradientCheck.checkLayer(m, GradientCheck.random(11, 1f, 4, 3), GradientCheck.train());
+        for (String norm : List.of("layer", "group")) {
+            SpecException e = assertThrows(SpecException.class,
+                    () -> Models.installed().parse("mlp(hidden=8, batchnorm=true, norm=" + norm + ")").build(new int[] {3}, 2, 1));
+            assertTrue(e.getMessage().contains("batchnorm=true") && e.getMessage().contains("norm=" + norm), e.getMessage());
+        }
+    }
+
+    @Test
+    void linearIsAnMlpWithoutHiddenLayers() {
+        Model m = Models.installed().parse("linear()").build(new int[] {7}, 1, 3);
+        assertEquals(List.of("out"), m.layers().stream().map(Layer::name).toList());
+        Model same = Models.installed().parse("mlp(hidden=none)").build(new int[] {7}, 1, 3);
+        assertArrayEquals(same.parameters().get(0).value().data(), m.parameters().get(0).value().data());
+        assertEquals(List.of("flatten", "out"),
+                Models.installed().parse("linear").build(new int[] {1, 2, 2}, 2, 3).layers().stream().map(Layer::name).toList());
+        SpecException e = assertThrows(SpecException.class, () -> Models.installed().parse("linear(hidden=3)"));
+        assertTrue(e.getMessage().contains("hidden"), e.getMessage());
+    }
+
+    @Test
     void buildIsDeterministicInTheSeed() {
         var bp = Models.installed().parse("mlp(hidden=16)");
         float[] a = bp.build(new int[] {8}, 2, 5).parameters().get(0).value().data();

@@ -58,8 +58,8 @@ class RegularizationPipelineTest {
         InOrder order = inOrder(gradient, clipper, optimizer, decoupled, proximal, constraint);
         order.verify(gradient).apply(weight, ctx);
         order.verify(clipper).clip(List.of(weight, bias), ctx);
-        order.verify(optimizer).step(List.of(weight, bias), ctx);
         order.verify(decoupled).apply(weight, ctx);
+        order.verify(optimizer).step(List.of(weight, bias), ctx);
         order.verify(proximal).apply(weight, ctx);
         order.verify(constraint).apply(weight, ctx);
     }
@@ -74,14 +74,14 @@ class RegularizationPipelineTest {
     }
 
     @Test
-    void impliedRegularizersOfTheOptimizerRunAfterTheUpdate() {
+    void impliedDecoupledDecayOfTheOptimizerRunsOnThePreUpdateWeights() {
         ParameterRegularizer implied = regularizer(Stage.DECOUPLED, "adamw-decay");
         Optimizer optimizer = mock(Optimizer.class);
         when(optimizer.impliedRegularizers()).thenReturn(List.of(implied));
         new RegularizationPipeline(List.of(weight), List.of(), optimizer, true).update(ctx);
         InOrder order = inOrder(optimizer, implied);
-        order.verify(optimizer).step(anyList(), any());
         order.verify(implied).apply(weight, ctx);
+        order.verify(optimizer).step(anyList(), any());
     }
 
     @Test

@@ -49,6 +49,11 @@ public final class CompareCommand implements Callable<Integer> {
                     + "l2(lambda=1e-4); dropout(p=0.2), l1-proximal(lambda=1e-3))")
     List<String> settingTexts = new ArrayList<>();
 
+    @Option(names = "--folds", paramLabel = "K",
+            description = "choose among the settings by K-fold cross-validation of the training set (mean ± sd per setting);"
+                    + " the chosen one is retrained on all of it and scored on the test set once")
+    Integer folds;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "regula-out/compare", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -80,14 +85,35 @@ public final class CompareCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         options.validate();
+        if (folds != null && folds < 2) {
+            throw new IllegalArgumentException("--folds must be >= 2 (each fold is validated on by a model trained on the others), got " + folds);
+        }
+        if (folds != null && options.validation != null) {
+            throw new IllegalArgumentException("--folds and --validation exclude each other: cross-validation makes its own validation folds");
+        }
         List<Setting> settings = (settingTexts.isEmpty() ? Setting.DEFAULTS : settingTexts).stream().map(Setting::parse).toList();
         Set<String> labels = new HashSet<>();
         for (Setting s : settings) {
             if (!labels.add(s.label())) throw new IllegalArgumentException("two settings have the label '" + s.label() + "'; give one a LABEL: prefix");
             options.config(s.specs()); // fail on a bad spec before any training
         }
+        try (OutputFolder folder = OutputFolder.claim(out, false, "regula compare")) {
+            return compare(folder, settings, stdout);
+        }
+    }
+
+    private int compare(OutputFolder folder, List<Setting> settings, PrintWriter stdout) throws IOException {
         TrainingOptions.Data data = options.load();
-        Files.createDirectories(out);
+        if (folds != null) {
+            if (folds > data.train().size()) {
+                throw new IllegalArgumentException("--folds " + folds + " is more than the " + data.train().size() + " training examples");
+            }
+            stdout.printf("regula compare: %d settings by %d-fold cross-validation, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
+                    settings.size(), folds, options.model, options.optimizer, options.epochs, options.batch, options.seed,
+                    data.train().size(), data.test().size());
+            new CrossValidation(options, folds, stdout, spec.commandLine().getErr()).run(settings, data, folder);
+            return ExitCode.OK;
+        }
         stdout.printf("regula compare: %d settings, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
                 settings.size(), options.model, options.optimizer, options.epochs, options.batch, options.seed,
                 data.train().size(), data.test().size());
@@ -96,10 +122,10 @@ public final class CompareCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < settings.size(); i++) {
             Setting s = settings.get(i);
-            Path folder = out.resolve(String.format(Locale.ROOT, "%02d-%s", i + 1, s.slug()));
+            Path sub = folder.subfolder(String.format(Locale.ROOT, "%02d-%s", i + 1, s.slug()));
             stdout.printf("[%d/%d] %s%n", i + 1, settings.size(), s.label());
             stdout.flush();
-            results.add(run(s, String.format(Locale.ROOT, "[%d/%d]", i + 1, settings.size()), folder, data));
+            results.add(run(s, String.format(Locale.ROOT, "[%d/%d]", i + 1, settings.size()), sub, data));
             Result r = results.getLast();
             stdout.printf(Locale.ROOT, "      train acc %.4f  test acc %.4f  gap %+.4f  sparsity %.3f  %.1fs%n",
                     r.trainAccuracy(), r.testAccuracy(), r.gap(), r.sparsity(), r.seconds());
@@ -107,6 +133,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
 
         Report report = new Report(results, options);
+        for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES)) folder.file(name);
         report.write(out);
         writePlots(results);
         stdout.println();
@@ -123,7 +150,10 @@ public final class CompareCommand implements Callable<Integer> {
     private Result run(Setting s, String position, Path folder, TrainingOptions.Data data) throws IOException {
         Trainer trainer;
         long start = System.nanoTime();
-        try (MetricsLog log = new MetricsLog(folder, false, 0)) {
+        PrintWriter stderr = spec.commandLine().getErr();
+        List<EpochMetrics> history;
+        long steps;
+        try (MetricsLog log = new MetricsLog(folder, false, 0).open()) {
             TrainingConfig config = options.config(s.specs())
                     .callback(new TrainingProgress(options.progressMode(), position, options.epochs, System.err,
                             ProgressReporter.DEFAULT_LINE_INTERVAL))
@@ -132,12 +162,15 @@ public final class CompareCommand implements Callable<Integer> {
                         public void onEpochEnd(Trainer t, EpochMetrics m) {
                             log.write(m);
                         }
-                    }).build();
+                    }).callback(new GradientWarnings(System.err)).build();
             trainer = new Trainer(options.model(data), config);
             // --eval-weights applies to the settings that keep that average; the others use their live weights
             if (options.averages(s.specs())) trainer.evaluateWith(options.evalWeights());
-            trainer.fit(data.train(), data.test());
+            Warnings.unmatched(trainer, stderr);
+            history = trainer.fit(data.train(), data.monitor());
+            steps = trainer.step();
         }
+        Warnings.skippedSteps(history, steps, stderr);
         double seconds = (System.nanoTime() - start) / 1e9;
         Trainer.Evaluation train = trainer.evaluate(data.train());
         Trainer.Evaluation test = trainer.evaluate(data.test());

@@ -33,9 +33,12 @@ import picocli.CommandLine.Option;
  * and {@code curves.png} (losses, feature error and Fréchet distance per λ) into the output folder.
  */
 @Command(name = "gan", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The soft-regularized face GAN case study: one run per lambda, sample grids and an ablation table.",
-            "The defaults take about 3 minutes on 2 idle cores with the SIMD kernels (the budget is 5). Example:",
-            "  regula gan --lambda 0,0.3,1 --iterations 2500 --out regula-out/gan"})
+        description = {"The soft-regularized face GAN case study: a generator told a few attributes of a face (the limited"
+                + " prior c) pays lambda x how far a fixed probe reads them off its faces; one run per lambda, prior form and seed,"
+                + " sample grids and an ablation table.",
+            "The defaults take under 5 minutes on 2 cores with the SIMD kernels. Examples:",
+            "  regula gan --lambda 0,0.3,1 --prior both --seeds 3 --out regula-out/gan",
+            "  regula gan --ablation      (lambda 0, 0.1, 0.3, 1, 3 x fixed, learnable x 3 seeds)"})
 public final class GanCommand implements Callable<Integer> {
     /** The curves image written next to the ablation table. */
     static final String CURVES = "curves.png";
@@ -46,6 +49,35 @@ public final class GanCommand implements Callable<Integer> {
     @Option(names = "--lambda", split = ",", paramLabel = "L", defaultValue = "0,1",
             description = "penalty strengths, one run each (default: ${DEFAULT-VALUE})")
     List<Double> lambdas;
+
+    @Option(names = "--prior", paramLabel = "FORM", defaultValue = "fixed",
+            description = "form of the prior penalty for each lambda > 0: fixed, learnable (per-attribute precisions learned"
+                    + " with G) or both (default: ${DEFAULT-VALUE})")
+    String prior;
+
+    @Option(names = "--attributes", paramLabel = "A+B", defaultValue = "smiling+glasses+dark_hair+pale_skin",
+            description = "the attributes the limited prior c carries, joined by '+': smiling, glasses, dark_hair, pale_skin"
+                    + " (default: ${DEFAULT-VALUE})")
+    String attributes;
+
+    @Option(names = "--tolerance", paramLabel = "T", defaultValue = "real",
+            description = "zero-penalty band of the prior around c: real (the probe's residual on real faces, per attribute)"
+                    + " or a number >= 0; 0 demands phi(G) = c exactly (default: ${DEFAULT-VALUE})")
+    String tolerance;
+
+    @Option(names = "--seeds", defaultValue = "1", description = "runs per setting, seeds --seed, --seed + 1, ... (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--ablation", description = "the full ablation: lambda 0, 0.1, 0.3, 1, 3 x fixed and learnable prior x 3 seeds"
+            + " (overrides --lambda, --prior and --seeds; about 30 runs)")
+    boolean ablation;
+
+    @Option(names = "--r1", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_R1_GAMMA,
+            description = "gamma of the lazy R1 penalty on D, 0 for none (default: ${DEFAULT-VALUE})")
+    double r1;
+
+    @Option(names = "--unconditional-d", description = "D(x) ignores the condition (default: a projection discriminator D(x, c))")
+    boolean unconditionalD;
 
     @Option(names = "--iterations", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_ITERATIONS,
             description = "iterations per run (default: ${DEFAULT-VALUE})")
@@ -58,9 +90,9 @@ public final class GanCommand implements Callable<Integer> {
             description = "channel width of G and D, a multiple of 4; 128 is the full DCGAN (default: ${DEFAULT-VALUE})")
     int width;
 
-    @Option(names = "--upsample", paramLabel = "MODE", defaultValue = "transpose",
-            description = "how G doubles its feature maps: transpose (DCGAN's conv-transpose 4/2/1) or nearest"
-                    + " (nearest-neighbour x2 + conv 3x3: no checkerboard texture, 1.5-2x slower) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--upsample", paramLabel = "MODE", defaultValue = "nearest",
+            description = "how G doubles its feature maps: nearest (nearest-neighbour x2 + conv 3x3: no checkerboard texture)"
+                    + " or transpose (DCGAN's conv-transpose 4/2/1, faster) (default: ${DEFAULT-VALUE})")
     String upsample;
 
     @Option(names = "--ema", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_EMA_DECAY,
@@ -81,14 +113,18 @@ public final class GanCommand implements Callable<Integer> {
     @Option(names = "--eval-images", defaultValue = "1024", description = "held-out faces for evaluation, >= 64 (default: ${DEFAULT-VALUE})")
     int evalImages;
 
+    @Option(names = "--classifier-images", defaultValue = "4096",
+            description = "real faces that train the evaluation classifier, apart from all others (default: ${DEFAULT-VALUE})")
+    int classifierImages;
+
     @Option(names = "--sample-every", defaultValue = "500", description = "iterations between sample grids and evaluations (default: ${DEFAULT-VALUE})")
     int sampleEvery;
 
     @Option(names = "--g-reg", paramLabel = "SPEC", description = "regularizer of G's parameters, repeatable (default: none)")
     List<String> generatorRegularizers = new ArrayList<>();
 
-    @Option(names = "--d-reg", paramLabel = "SPEC", defaultValue = FaceCaseStudy.Config.DEFAULT_DISCRIMINATOR_REGULARIZER,
-            description = "regularizer of D's parameters, repeatable; 'none' for none (default: ${DEFAULT-VALUE})")
+    @Option(names = "--d-reg", paramLabel = "SPEC", defaultValue = "none",
+            description = "regularizer of D's parameters, repeatable, e.g. spectral-norm(max=1.0); 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> discriminatorRegularizers;
 
     @Option(names = "--optimizer", defaultValue = GanTrainer.DEFAULT_OPTIMIZER, description = "optimizer of G and D (default: ${DEFAULT-VALUE})")
@@ -115,26 +151,40 @@ public final class GanCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         ProgressMode mode = ProgressMode.parse(progress);
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        int computeThreads = SizeLimits.threads(threads);
         Dcgan.Upsampling upsampling = switch (upsample.toLowerCase(Locale.ROOT)) {
             case "nearest" -> Dcgan.Upsampling.NEAREST;
             case "transpose" -> Dcgan.Upsampling.TRANSPOSE;
             default -> throw new IllegalArgumentException("--upsample must be nearest or transpose, got '" + upsample + "'");
         };
         List<String> dRegs = discriminatorRegularizers.stream().filter(s -> !s.equalsIgnoreCase("none")).toList();
+        List<Boolean> priors = switch (prior.toLowerCase(Locale.ROOT)) {
+            case "fixed" -> List.of(false);
+            case "learnable" -> List.of(true);
+            case "both" -> List.of(false, true);
+            default -> throw new IllegalArgumentException("--prior must be fixed, learnable or both, got '" + prior + "'");
+        };
+        if (ablation) {
+            lambdas = List.of(0.0, 0.1, 0.3, 1.0, 3.0);
+            priors = List.of(false, true);
+            seeds = 3;
+        }
         FaceCaseStudy.Config config = FaceCaseStudy.Config.builder()
+                .attributes(dev.regula.gan.prior.FacePrior.parseAttributes(attributes)).priors(priors).seeds(seeds)
+                .r1(r1, FaceCaseStudy.Config.DEFAULT_R1_EVERY).conditionalDiscriminator(!unconditionalD)
                 .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).upsampling(upsampling).emaDecay(ema).imageSize(size).data(data)
-                .trainImages(trainImages).evalImages(evalImages).sampleEvery(sampleEvery)
+                .trainImages(trainImages).evalImages(evalImages).classifierImages(classifierImages).tolerance(tolerance).sampleEvery(sampleEvery)
                 .generatorRegularizers(generatorRegularizers).discriminatorRegularizers(dRegs).optimizer(optimizer)
-                .seed(seed).threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads).output(out)
+                .seed(seed).threads(computeThreads).output(out)
                 .build();
-        stdout.printf(Locale.ROOT, "regula gan: %s faces %dx%d, lambda %s, %d iterations x batch %d, width %d, D %s, seed %d -> %s%n",
-                data, size, size, lambdas, iterations, batch, width, dRegs.isEmpty() ? "unregularized" : String.join(" + ", dRegs),
-                seed, out);
+        stdout.printf(Locale.ROOT, "regula gan: %s faces %dx%d, prior c = {%s}, lambda %s (%s), %d seed(s), %d iterations x batch %d,"
+                        + " width %d, %s D %s, R1 %s -> %s%n",
+                data, size, size, String.join(", ", config.attributes()), lambdas, prior, seeds, iterations, batch, width,
+                unconditionalD ? "unconditional" : "projection", dRegs.isEmpty() ? "unregularized" : String.join(" + ", dRegs), r1, out);
         stdout.flush();
         Progress listener = new Progress(mode, stdout, System.err);
         CaseStudyResult result;
-        try {
+        try (OutputFolder folder = OutputFolder.claim(out, false, "regula gan")) {
             result = new FaceCaseStudy(config).run(listener);
         } finally {
             listener.close();
@@ -142,7 +192,7 @@ public final class GanCommand implements Callable<Integer> {
         writeCurves(result);
         stdout.println();
         stdout.print(Files.readString(out.resolve("ablation.md")));
-        stdout.printf(Locale.ROOT, "%nwrote %s, %s, %s and per lambda: sample grids, metrics.jsonl, gan.safetensors (%.0f s)%n",
+        stdout.printf(Locale.ROOT, "%nwrote %s, %s, %s and per run: sample grids, metrics.jsonl, gan.safetensors (%.0f s)%n",
                 out.resolve("ablation.md"), out.resolve("real.png"), out.resolve(CURVES), result.seconds());
         stdout.flush();
         return ExitCode.OK;
@@ -150,17 +200,18 @@ public final class GanCommand implements Callable<Integer> {
 
     private void writeCurves(CaseStudyResult result) throws IOException {
         LineChart.Builder losses = LineChart.builder("GAN losses").xLabel("iteration").yLabel("loss");
-        LineChart.Builder features = LineChart.builder("feature error ||phi(G(z,c)) - c||").xLabel("iteration").yLabel("feature error");
+        LineChart.Builder accuracy = LineChart.builder("attribute accuracy of generated faces").xLabel("iteration").yLabel("accuracy");
         LineChart.Builder frechet = LineChart.builder("Frechet distance to real faces").xLabel("iteration").yLabel("Frechet");
         for (CaseStudyResult.Run run : result.runs()) {
+            if (run.key().seed() != seed) continue; // one curve per setting: the first seed's
             List<String> lines = Files.readAllLines(run.directory().resolve("metrics.jsonl"));
-            String label = "lambda " + run.directory().getFileName().toString().substring("lambda-".length());
+            String label = run.key().setting().replace("λ", "lambda");
             losses.series(series(label + " D", lines, "d_loss"));
             losses.series(series(label + " G", lines, "g_loss"));
-            features.series(series(label, lines, "feature_error"));
+            accuracy.series(series(label, lines, "attribute_accuracy"));
             frechet.series(series(label, lines, "frechet"));
         }
-        LineChart.writePngRow(out.resolve(CURVES), List.of(losses.build(), features.build(), frechet.build()), 640, 420);
+        LineChart.writePngRow(out.resolve(CURVES), List.of(losses.build(), accuracy.build(), frechet.build()), 640, 420);
     }
 
     /** The points of one key of the metric lines that have it (evaluation keys appear only on some lines). */
@@ -205,17 +256,18 @@ public final class GanCommand implements Callable<Integer> {
         }
 
         @Override
-        public void onRunStart(double lambda, int run, int runs, int iterations) {
-            stdout.printf(Locale.ROOT, "[%d/%d] lambda %s%n", run + 1, runs, lambda);
+        public void onRunStart(FaceCaseStudy.RunKey key, int run, int runs, int iterations) {
+            String name = String.format(Locale.ROOT, "[%d/%d] %s, seed %d", run + 1, runs, key.setting(), key.seed());
+            stdout.println(name);
             stdout.flush();
             runStart = System.nanoTime();
             lastFrechet = Double.NaN;
-            reporter = ProgressReporter.open(mode, String.format(Locale.ROOT, "[%d/%d] lambda %s", run + 1, runs, lambda), iterations, err,
+            reporter = ProgressReporter.open(mode, name, iterations, err,
                     ProgressReporter.DEFAULT_LINE_INTERVAL);
         }
 
         @Override
-        public void onIteration(double lambda, GanStep s) {
+        public void onIteration(FaceCaseStudy.RunKey key, GanStep s) {
             double rate = s.step() / ((System.nanoTime() - runStart) / 1e9);
             reporter.update(s.step(), String.format(Locale.ROOT, "D %.3f G %.3f feature err %.3f%s %.1f it/s", s.discriminatorLoss(),
                     s.generatorLoss(), s.featureError(), Double.isNaN(lastFrechet) ? "" : String.format(Locale.ROOT, " Frechet %.2f", lastFrechet),
@@ -223,7 +275,7 @@ public final class GanCommand implements Callable<Integer> {
         }
 
         @Override
-        public void onEvaluation(double lambda, long iteration, GanScores scores) {
+        public void onEvaluation(FaceCaseStudy.RunKey key, long iteration, GanScores scores) {
             lastFrechet = scores.frechet();
         }
 
@@ -231,8 +283,9 @@ public final class GanCommand implements Callable<Integer> {
         public void onRunEnd(CaseStudyResult.Run run) {
             close();
             GanScores s = run.scores();
-            stdout.printf(Locale.ROOT, "      feature error %.3f  attribute accuracy %.3f  Frechet %.2f  KID %.4f  %.1fs  -> %s%n",
-                    s.featureError(), s.attributeAccuracy(), s.frechet(), s.kid(), run.seconds(), run.directory());
+            stdout.printf(Locale.ROOT, "      attribute accuracy %.3f  Frechet %.2f  KID %.4f  precision %.3f  recall %.3f  diversity %.3f"
+                            + "  %.1fs  -> %s%n", s.meanAccuracy(), s.frechet(), s.kid(), s.precision(), s.recall(), s.diversity(),
+                    run.seconds(), run.directory());
             stdout.flush();
         }
 

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
@@ -18,35 +19,68 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Appends one JSON object per epoch to {@code metrics.jsonl} and one row to {@code metrics.csv}
- * in an output folder. Each line is flushed as soon as it is written, so an interrupted run keeps
+ * Appends one JSON object per epoch to {@code metrics.jsonl}, one row to {@code metrics.csv} and
+ * one row per parameter to {@code gradients.csv} (gradient norm, RMS gradient and
+ * update-to-weight ratio, see {@link ParameterStats}) in an output folder. Each line is flushed as soon as it is written, so an interrupted run keeps
  * every finished epoch.
+ *
+ * <p>Creating a log touches no file: {@link #open()} does, so a command can decide everything
+ * (a resume included) before the files of an earlier run are trimmed or emptied. The files are
+ * opened without following symbolic links, and only if they are regular files
+ * ({@link OutputFolder#file(Path, String)}).
  */
 final class MetricsLog implements AutoCloseable {
-    private final Writer json;
-    private final Writer csv;
+    /** The per-parameter gradient-health file. */
+    static final String GRADIENTS = "gradients.csv";
+
+    private final Path dir;
+    private final boolean append;
+    private final int resumedEpoch;
+    private Writer json;
+    private Writer csv;
+    private Writer gradients;
 
     /**
-     * @param dir the output folder
+     * @param dir the output folder (it must exist when {@link #open()} is called)
      * @param append false for a new run, which truncates the files; true for a resumed one
      * @param resumedEpoch for a resumed run, the epochs completed in its checkpoint: the lines of
      *     later epochs are dropped (Integer.MAX_VALUE keeps every line)
      */
-    MetricsLog(Path dir, boolean append, int resumedEpoch) throws IOException {
-        Files.createDirectories(dir);
-        Path jsonFile = dir.resolve("metrics.jsonl");
-        Path csvFile = dir.resolve("metrics.csv");
+    MetricsLog(Path dir, boolean append, int resumedEpoch) {
+        this.dir = dir;
+        this.append = append;
+        this.resumedEpoch = resumedEpoch;
+    }
+
+    /**
+     * Trims (a resumed run) or empties (a new one) the files and opens them for appending.
+     *
+     * @return this
+     * @throws IOException if they cannot be written, or are links, folders or special files
+     */
+    MetricsLog open() throws IOException {
+        Path jsonFile = OutputFolder.file(dir, "metrics.jsonl");
+        Path csvFile = OutputFolder.file(dir, "metrics.csv");
+        Path gradientFile = OutputFolder.file(dir, GRADIENTS);
         if (append) {
             keepEpochsUpTo(jsonFile, resumedEpoch, MetricsLog::jsonEpoch);
             keepEpochsUpTo(csvFile, resumedEpoch, MetricsLog::csvEpoch);
+            keepEpochsUpTo(gradientFile, resumedEpoch, MetricsLog::csvEpoch);
         }
         StandardOpenOption mode = append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         boolean header = !append || !Files.exists(csvFile) || Files.size(csvFile) == 0;
-        json = Files.newBufferedWriter(jsonFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode);
-        csv = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode);
+        json = Files.newBufferedWriter(jsonFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode, LinkOption.NOFOLLOW_LINKS,
+                StandardOpenOption.WRITE);
+        csv = Files.newBufferedWriter(csvFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode, LinkOption.NOFOLLOW_LINKS,
+                StandardOpenOption.WRITE);
         if (header) {
             csv.write("epoch,step,learning_rate,train_loss,train_accuracy,penalty,val_loss,val_accuracy,sparsity,skipped_steps,seconds\n");
         }
+        boolean gradientHeader = !append || !Files.exists(gradientFile) || Files.size(gradientFile) == 0;
+        gradients = Files.newBufferedWriter(gradientFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, mode,
+                LinkOption.NOFOLLOW_LINKS, StandardOpenOption.WRITE);
+        if (gradientHeader) gradients.write("epoch,parameter,grad_norm,grad_rms,update_ratio,l2_norm\n");
+        return this;
     }
 
     /**
@@ -107,6 +141,11 @@ final class MetricsLog implements AutoCloseable {
                     number(m.trainLoss()), number(m.trainAccuracy()), number(m.totalPenalty()), number(m.validationLoss()),
                     number(m.validationAccuracy()), number(m.overallSparsity()), m.skippedSteps(), number(m.seconds())));
             csv.flush();
+            for (ParameterStats p : m.parameters()) {
+                gradients.write(m.epoch() + "," + csvField(p.name()) + "," + number(p.gradientNorm()) + "," + number(p.gradientRms())
+                        + "," + number(p.updateRatio()) + "," + number(p.l2Norm()) + "\n");
+            }
+            gradients.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write metrics: " + e.getMessage(), e);
         }
@@ -114,7 +153,13 @@ final class MetricsLog implements AutoCloseable {
 
     private static String stats(ParameterStats p) {
         return quote(p.name()) + ":{\"l2_norm\":" + number(p.l2Norm()) + ",\"max_abs\":" + number(p.maxAbs())
-                + ",\"sparsity\":" + number(p.sparsity()) + "}";
+                + ",\"sparsity\":" + number(p.sparsity()) + ",\"grad_norm\":" + number(p.gradientNorm())
+                + ",\"update_ratio\":" + number(p.updateRatio()) + "}";
+    }
+
+    /** Parameter names are plain words with dots; quote one that holds a comma or quote anyway. */
+    private static String csvField(String text) {
+        return text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
     }
 
     private static String object(Map<String, Double> map) {
@@ -124,8 +169,12 @@ final class MetricsLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (json; csv) {
-            json.flush();
+        if (json == null) return;
+        Writer j = json;
+        Writer c = csv;
+        Writer g = gradients;
+        try (j; c; g) {
+            j.flush();
         }
     }
 }

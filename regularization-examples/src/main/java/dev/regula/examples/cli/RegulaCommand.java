@@ -2,11 +2,17 @@ package dev.regula.examples.cli;
 
 import dev.regula.api.CorruptDataException;
 import dev.regula.api.NumericalFaultException;
+import dev.regula.api.PluginException;
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.spec.SpecException;
 import dev.regula.core.data.DataNotFoundException;
+import dev.regula.core.io.MemoryBudget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,15 +47,42 @@ public final class RegulaCommand implements Runnable {
             if (code == ExitCode.INTERNAL) {
                 e.printStackTrace(cmd.getErr());
             } else {
-                cmd.getErr().println("regula: " + e.getMessage());
+                cmd.getErr().println("regula: " + message(e));
             }
             return code;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // the sizes an option or file claims are checked up front; this is the safety net
+            cli.getErr().println("regula: out of memory (" + e.getMessage() + "); this JVM's heap is "
+                    + MemoryBudget.human(Runtime.getRuntime().maxMemory()) + ": use smaller sizes or raise -Xmx (JAVA_OPTS=-Xmx...)");
+            cli.getErr().flush();
+            return ExitCode.USAGE;
+        }
+    }
+
+    /**
+     * @param e what a command threw
+     * @return a one-line message for it: file-system errors, whose own message is often only a
+     *     path, get the path and the reason; a plugin's fault gets its cause
+     */
+    static String message(Throwable e) {
+        if (e instanceof FileSystemException f) {
+            String reason = f instanceof NoSuchFileException ? "no such file or folder"
+                    : f instanceof AccessDeniedException ? "permission denied"
+                    : f instanceof FileAlreadyExistsException ? "already exists"
+                    : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+            return "cannot " + (exitCode(e) == ExitCode.IO ? "write or read " : "read ") + f.getFile()
+                    + (f.getOtherFile() == null ? "" : " (" + f.getOtherFile() + ")") + ": " + reason;
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     static int exitCode(Throwable e) {
         return switch (e) {
+            case PluginException p -> ExitCode.USAGE;
             case SpecException s -> ExitCode.USAGE;
             case IllegalArgumentException s -> ExitCode.USAGE;
             case DataNotFoundException d -> ExitCode.DATA;

@@ -4,6 +4,7 @@ import dev.regula.api.model.Model;
 import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.RegressionMetrics;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.TrainingConfig;
@@ -12,7 +13,6 @@ import dev.regula.examples.progress.ProgressReporter;
 import dev.regula.examples.progress.TrainingProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,52 +57,69 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
         options.validate();
         TrainingConfig.Builder builder = options.config(regularizers);
         if (!options.averages(regularizers)) {
             throw new IllegalArgumentException("--eval-weights " + options.evalWeights().word() + " needs a "
                     + options.evalWeights().word() + "(...) regularizer, e.g. --reg 'ema(decay=0.999)' or --reg 'swa(start_epoch=1)'");
         }
-        TrainingOptions.Data data = options.load();
-        Dataset train = data.train();
-        Dataset test = data.test();
-        Model net = options.model(data);
-
-        Files.createDirectories(out);
-        Path checkpoint = out.resolve(CHECKPOINT);
-        Map<String, String> settings = options.settings(regularizers, train);
-        Checkpoint saved = resume ? Resume.find(checkpoint) : null;
-        try (MetricsLog log = new MetricsLog(out, resume, resume ? Resume.savedEpoch(saved) : 0)) {
-            TrainingConfig config = builder
-                    .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
-                    .callback(new EpochReporter(stdout)).callback(new EpochSaver(log, checkpoint, settings)).build();
-            Trainer trainer = new Trainer(net, config);
-            trainer.evaluateWith(options.evalWeights());
-            if (resume) Resume.restore(checkpoint, saved, trainer, settings);
-            stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
-                    options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
-                    options.evalWeights().word(), resume ? ", resumed at epoch " + trainer.epoch() : "");
+        // Own the folder first (a second run is refused at once), but decide everything, a resume
+        // included, before any file of an earlier run is changed.
+        try (OutputFolder folder = OutputFolder.claim(out, resume, "regula train")) {
+            Path checkpoint = folder.file(CHECKPOINT);
+            Checkpoint saved = resume ? Resume.read(checkpoint) : null;
+            TrainingOptions.Data data = options.load();
+            Dataset train = data.train();
+            Dataset test = data.test();
+            Model net = options.model(data);
+            Map<String, String> settings = options.settings(regularizers, train);
+            MetricsLog log = new MetricsLog(out, resume, resume ? Resume.savedEpoch(saved) : 0);
+            try (log) {
+                TrainingConfig config = builder
+                        .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
+                        .callback(new EpochReporter(stdout, data.monitorName())).callback(new EpochSaver(log, checkpoint, settings))
+                        .callback(new GradientWarnings(System.err)).build();
+                Trainer trainer = new Trainer(net, config);
+                trainer.evaluateWith(options.evalWeights());
+                Warnings.unmatched(trainer, stderr);
+                if (resume) Resume.restore(checkpoint, saved, trainer, settings, stderr);
+                log.open();
+                stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
+                        options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
+                        options.evalWeights().word(), resume ? ", resumed at epoch " + trainer.epoch() : "");
+                stdout.flush();
+                long startStep = trainer.step();
+                List<EpochMetrics> history = trainer.fit(train, data.monitor());
+                Trainer.Evaluation finalTest = trainer.evaluate(test);
+                if (data.regression()) {
+                    RegressionMetrics r = RegressionMetrics.of(trainer.predict(test.features()), test.labels(), data.targets().std());
+                    stdout.printf(Locale.ROOT, "final: test RMSE %.4f, MAE %.4f, R² %.4f (loss %.4f) after %d epochs (%d steps)%s%n",
+                            r.rmse(), r.mae(), r.r2(), finalTest.loss(), trainer.epoch(), trainer.step(),
+                            history.isEmpty() ? " (nothing left to train)" : "");
+                } else {
+                    stdout.printf(Locale.ROOT, "final: test accuracy %.4f, test loss %.4f after %d epochs (%d steps)%s%n",
+                            finalTest.accuracy(), finalTest.loss(), trainer.epoch(), trainer.step(),
+                            history.isEmpty() ? " (nothing left to train)" : "");
+                }
+                if (trainer.stopReason() != null) stdout.println("stopped: " + trainer.stopReason());
+                stdout.flush();
+                Warnings.skippedSteps(history, trainer.step() - startStep, stderr);
+            }
+            Path curves = folder.file(CURVES);
+            MetricsTable.read(folder.file("metrics.csv")).writeCurves(curves);
+            stdout.printf("wrote %s, %s, %s, %s%n", out.resolve("metrics.jsonl"), out.resolve("metrics.csv"), checkpoint, curves);
             stdout.flush();
-            List<EpochMetrics> history = trainer.fit(train, test);
-            Trainer.Evaluation finalTest = trainer.evaluate(test);
-            stdout.printf(Locale.ROOT, "final: test accuracy %.4f, test loss %.4f after %d epochs (%d steps)%s%n",
-                    finalTest.accuracy(), finalTest.loss(), trainer.epoch(), trainer.step(),
-                    history.isEmpty() ? " (nothing left to train)" : "");
-            if (trainer.stopReason() != null) stdout.println("stopped: " + trainer.stopReason());
         }
-        Path curves = out.resolve(CURVES);
-        MetricsTable.read(out.resolve("metrics.csv")).writeCurves(curves);
-        stdout.printf("wrote %s, %s, %s, %s%n", out.resolve("metrics.jsonl"), out.resolve("metrics.csv"), checkpoint, curves);
-        stdout.flush();
         return ExitCode.OK;
     }
 
     /** Prints one line per epoch. */
-    private record EpochReporter(PrintWriter out) implements TrainingCallback {
+    private record EpochReporter(PrintWriter out, String monitored) implements TrainingCallback {
         @Override
         public void onEpochEnd(Trainer trainer, EpochMetrics m) {
-            out.printf(Locale.ROOT, "epoch %2d  loss %.4f  penalty %.4g  train acc %.4f  test loss %.4f  test acc %.4f  sparsity %.3f  %.1fs  %.0f ex/s%n",
-                    m.epoch(), m.trainLoss(), m.totalPenalty(), m.trainAccuracy(), m.validationLoss(), m.validationAccuracy(),
+            out.printf(Locale.ROOT, "epoch %2d  loss %.4f  penalty %.4g  train acc %.4f  %s loss %.4f  %s acc %.4f  sparsity %.3f  %.1fs  %.0f ex/s%n",
+                    m.epoch(), m.trainLoss(), m.totalPenalty(), m.trainAccuracy(), monitored, m.validationLoss(), monitored, m.validationAccuracy(),
                     m.overallSparsity(), m.seconds(), m.examplesPerSecond());
             out.flush();
         }

@@ -1,13 +1,22 @@
 package dev.regula.examples.cli;
 
+import dev.regula.api.CorruptDataException;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.api.kernels.KernelsSelection;
 import dev.regula.api.model.Model;
 import dev.regula.api.model.Models;
+import dev.regula.api.loss.Loss;
+import dev.regula.core.data.ColumnStandardizer;
 import dev.regula.core.data.CsvReader;
 import dev.regula.core.data.Dataset;
+import dev.regula.core.data.Diabetes;
 import dev.regula.core.data.FashionMnist;
+import dev.regula.core.data.PolynomialFeatures;
+import dev.regula.core.data.RegressionTargets;
+import dev.regula.core.data.Splits;
 import dev.regula.core.data.Standardizer;
+import dev.regula.core.loss.HuberLoss;
+import dev.regula.core.loss.MeanSquaredError;
 import dev.regula.core.loss.SoftmaxCrossEntropy;
 import dev.regula.api.regularizer.Regularizers;
 import dev.regula.api.regularizer.WeightAverager;
@@ -30,8 +39,11 @@ import picocli.CommandLine.Option;
  * turn them into data sets, a model and a {@link TrainingConfig}.
  */
 final class TrainingOptions {
+    /** The default of {@code --data}. */
+    static final String FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
+
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: ${DEFAULT-VALUE}, from Debian's dataset-fashion-mnist)",
-            defaultValue = "/usr/share/datasets/fashion-mnist")
+            defaultValue = FASHION_MNIST)
     Path data;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "train on a numeric CSV instead (header row, label in the last column)")
@@ -77,14 +89,56 @@ final class TrainingOptions {
             description = "weights to evaluate with: live, or ema / swa, the average kept by an ema(...) or swa(...) regularizer (default: ${DEFAULT-VALUE})")
     String evalWeights;
 
+    @Option(names = "--dataset", defaultValue = "fashion-mnist", paramLabel = "NAME",
+            description = "fashion-mnist (IDX files in --data) or diabetes (scikit-learn's regression data from Debian's python3-sklearn,"
+                    + " read from " + "/usr/lib/python3/dist-packages/sklearn/datasets/data or --data) (default: ${DEFAULT-VALUE})")
+    String dataset;
+
+    @Option(names = "--loss", defaultValue = "cross-entropy", paramLabel = "NAME",
+            description = "cross-entropy (classes), mse or huber (real targets; huber has delta 1) (default: ${DEFAULT-VALUE})")
+    String loss;
+
+    @Option(names = "--poly", defaultValue = "1", paramLabel = "DEGREE",
+            description = "expand vector features into all monomials up to DEGREE, as scikit-learn's PolynomialFeatures (default: ${DEFAULT-VALUE})")
+    int poly;
+
+    @Option(names = "--validation", paramLabel = "FRACTION",
+            description = "hold out this fraction of the training set (shuffled by --seed) to monitor training; the test set is then used once, at the end")
+    Double validation;
+
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
             description = "progress display: auto (a bar on a terminal, a plain line every 10 s otherwise), bar, lines or none (default: ${DEFAULT-VALUE})")
     String progress;
 
-    /** The training and test sets, scaled as asked. */
-    record Data(Dataset train, Dataset test) {
+    /**
+     * The training, validation and test sets, scaled as asked.
+     *
+     * @param train the training set
+     * @param validation the held-out part of the training data, or null without {@code --validation}
+     * @param test the test set
+     * @param targets for regression, how the targets were scaled (errors are reported in their units)
+     */
+    record Data(Dataset train, Dataset validation, Dataset test, RegressionTargets targets) {
+        Data(Dataset train, Dataset test) {
+            this(train, null, test, RegressionTargets.IDENTITY);
+        }
+
         int[] inputShape() {
             return Arrays.copyOfRange(train.features().shape(), 1, train.features().rank());
+        }
+
+        /** @return the set watched during training: the validation set if any, else the test set */
+        Dataset monitor() {
+            return validation != null ? validation : test;
+        }
+
+        /** @return {@code val} or {@code test}, the name of {@link #monitor()} */
+        String monitorName() {
+            return validation != null ? "val" : "test";
+        }
+
+        boolean regression() {
+            return train.numClasses() == 0;
         }
     }
 
@@ -93,10 +147,39 @@ final class TrainingOptions {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be >= 1, got " + epochs);
         if (batch < 1) throw new IllegalArgumentException("--batch must be >= 1, got " + batch);
         if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
-        if (threads != null && threads < 1) throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        SizeLimits.threads(threads);
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new IllegalArgumentException("--label-smoothing must be in [0, 1), got " + labelSmoothing);
+        }
         nanPolicy();
         progressMode();
         evalWeights();
+        lossFunction();
+        if (poly < 1 || poly > PolynomialFeatures.MAX_DEGREE) {
+            throw new IllegalArgumentException("--poly must be in [1, " + PolynomialFeatures.MAX_DEGREE + "], got " + poly);
+        }
+        if (validation != null && !(validation > 0 && validation < 1)) {
+            throw new IllegalArgumentException("--validation must be a fraction strictly between 0 and 1 (e.g. 0.2), got " + validation
+                    + "; 0 would leave nothing to validate on, 1 nothing to train on");
+        }
+        String d = dataset.toLowerCase(Locale.ROOT);
+        if (!d.equals("fashion-mnist") && !d.equals("diabetes")) {
+            throw new IllegalArgumentException("--dataset must be fashion-mnist or diabetes, got '" + dataset + "'");
+        }
+    }
+
+    /** @return true for a loss on real targets (mse, huber) */
+    boolean regression() {
+        return !(lossFunction() instanceof SoftmaxCrossEntropy);
+    }
+
+    Loss lossFunction() {
+        return switch (loss.toLowerCase(Locale.ROOT)) {
+            case "cross-entropy" -> new SoftmaxCrossEntropy(labelSmoothing);
+            case "mse" -> new MeanSquaredError();
+            case "huber" -> new HuberLoss(1);
+            default -> throw new IllegalArgumentException("--loss must be cross-entropy, mse or huber, got '" + loss + "'");
+        };
     }
 
     EvalWeights evalWeights() {
@@ -135,7 +218,7 @@ final class TrainingOptions {
      */
     TrainingConfig.Builder config(List<String> regularizers) {
         TrainingConfig.Builder builder = TrainingConfig.builder().optimizer(optimizer)
-                .loss(new SoftmaxCrossEntropy(labelSmoothing)).epochs(epochs).batchSize(batch).seed(seed)
+                .loss(lossFunction()).epochs(epochs).batchSize(batch).seed(seed)
                 .kernels(kernels()).nanPolicy(nanPolicy());
         for (String r : regularizers) builder.regularizer(r);
         return builder;
@@ -149,7 +232,7 @@ final class TrainingOptions {
      * @return the selected kernels
      */
     Kernels kernels() {
-        if (kernels == null) kernels = KernelsSelection.create(threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+        if (kernels == null) kernels = KernelsSelection.create(SizeLimits.threads(threads));
         return kernels;
     }
 
@@ -158,7 +241,8 @@ final class TrainingOptions {
      * @return a freshly initialised model from {@code --model} and {@code --seed}
      */
     Model model(Data data) {
-        return Models.installed().parse(model).build(data.inputShape(), data.train().numClasses(), seed);
+        int outputs = data.regression() ? data.train().labels().dim(1) : data.train().numClasses();
+        return Models.installed().parse(model).build(data.inputShape(), outputs, seed);
     }
 
     /**
@@ -175,7 +259,36 @@ final class TrainingOptions {
         s.put("normalize", normalize);
         s.put("seed", String.valueOf(seed));
         s.put("train_examples", String.valueOf(train.size()));
+        // a checkpoint written before these options lacks them and means their default (Resume.DEFAULTS_WHEN_ABSENT);
+        // before train_data, whose fingerprint they change, so that a refusal names the option itself
+        s.put("loss", loss.toLowerCase(Locale.ROOT));
+        s.put("poly", String.valueOf(poly));
+        s.put("validation", validation == null ? "none" : String.valueOf(validation));
+        s.put("dataset", dataset.toLowerCase(Locale.ROOT));
+        s.put("label_smoothing", String.valueOf(labelSmoothing));
+        s.put("train_data", fingerprint(train));
         return s;
+    }
+
+    /**
+     * @param d a data set
+     * @return a CRC-32C of its features' and labels' float bits, in hexadecimal: another file of
+     *     the same length (or the same file edited) gives another value, so a resume notices it
+     */
+    static String fingerprint(Dataset d) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
+        for (float[] values : List.of(d.features().data(), d.labels().data())) {
+            for (int i = 0; i < values.length; ) {
+                buf.clear();
+                java.nio.FloatBuffer f = buf.asFloatBuffer();
+                int n = Math.min(f.capacity(), values.length - i);
+                f.put(values, i, n);
+                crc.update(buf.array(), 0, n * Float.BYTES);
+                i += n;
+            }
+        }
+        return Long.toHexString(crc.getValue());
     }
 
     /**
@@ -188,35 +301,91 @@ final class TrainingOptions {
     Data load() throws IOException {
         Dataset train;
         Dataset test;
-        if (csv != null) {
-            CsvReader reader = CsvReader.builder().header(true).build();
-            Dataset all = reader.read(csv);
+        String source;
+        boolean regression = regression();
+        if (dataset.equalsIgnoreCase("diabetes")) {
+            Path dir = data.equals(Path.of(FASHION_MNIST)) ? Diabetes.DEBIAN_DIR : data;
+            Dataset all = Diabetes.load(dir);
+            int cut = Math.max(1, (int) (all.size() * 0.8));
+            train = all.subset(0, cut);
+            test = all.subset(cut, all.size());
+            source = "--dataset diabetes";
+        } else if (csv != null) {
+            // classification requires class-index labels (a bad one is named with its line); regression reads real targets
+            CsvReader reader = CsvReader.builder().header(true).classLabels(!regression).build();
+            Dataset all;
+            try {
+                all = reader.read(csv);
+                test = testCsv != null ? reader.read(testCsv) : null;
+            } catch (CorruptDataException e) {
+                if (regression || !e.getMessage().contains("is not a class index")) throw e;
+                throw new CorruptDataException(e.getMessage() + "; for real-valued targets use --loss mse or --loss huber", e);
+            }
             if (testCsv != null) {
                 train = all;
-                test = reader.read(testCsv);
             } else {
+                if (all.size() < 2) {
+                    throw new CorruptDataException("--csv " + csv + " has " + all.size() + " data row; the last 20% of it is the test set,"
+                            + " so it needs at least 2 rows (or give --test-csv)");
+                }
                 int cut = Math.max(1, (int) (all.size() * 0.8));
                 train = all.subset(0, cut);
                 test = all.subset(cut, all.size());
             }
+            source = "--csv " + csv;
         } else {
-            FashionMnist f = FashionMnist.load(data);
+            FashionMnist f = FashionMnist.load(data, limit == null ? Long.MAX_VALUE : limit);
             train = f.train();
             test = f.test();
+            source = "--data " + data;
         }
         if (limit != null && limit < train.size()) train = train.subset(0, limit);
+        if (!regression && train.numClasses() == 0) {
+            throw new IllegalArgumentException("the data has real-valued targets; use --loss mse or --loss huber (cross-entropy needs classes)");
+        }
+        if (regression) {
+            train = RegressionTargets.asTargets(train);
+            test = RegressionTargets.asTargets(test);
+        }
+        if (poly > 1) {
+            train = PolynomialFeatures.expand(train, poly);
+            test = PolynomialFeatures.expand(test, poly);
+        }
+        Dataset held = null;
+        if (validation != null) {
+            Dataset[] parts = Splits.holdOut(train, validation, seed);
+            train = parts[0];
+            held = parts[1];
+        }
+        RegressionTargets targets = RegressionTargets.IDENTITY;
         switch (normalize.toLowerCase(Locale.ROOT)) {
             case "standardize" -> {
-                Standardizer s = Standardizer.fit(train);
-                train = s.apply(train);
-                test = s.apply(test);
+                if (regression) {
+                    // tabular columns have their own units; the targets are scaled too (errors are reported in their units)
+                    ColumnStandardizer s = ColumnStandardizer.fit(train);
+                    targets = RegressionTargets.fit(train);
+                    train = targets.apply(s.apply(train));
+                    test = targets.apply(s.apply(test));
+                    if (held != null) held = targets.apply(s.apply(held));
+                } else {
+                    Standardizer s = Standardizer.fit(train);
+                    train = s.apply(train);
+                    test = s.apply(test);
+                    if (held != null) held = s.apply(held);
+                }
             }
             case "none" -> { }
             default -> throw new IllegalArgumentException("--normalize must be standardize or none, got '" + normalize + "'");
         }
-        if (train.numClasses() < 2) {
-            throw new IllegalArgumentException("the labels must be integer classes 0..K-1 with K >= 2; got " + train.numClasses() + " classes");
+        if (!regression && train.numClasses() < 2) {
+            throw new CorruptDataException(source + ": every training label is class 0; classification needs labels of at least"
+                    + " 2 classes 0..K-1 in the last column");
         }
-        return new Data(train, test);
+        if (!regression && test.numClasses() > train.numClasses()) {
+            throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source) + ": the test labels go up to class "
+                    + (test.numClasses() - 1) + " but the training labels only to " + (train.numClasses() - 1)
+                    + "; the model has one output per training class");
+        }
+        return new Data(train, held, test, targets);
     }
 }

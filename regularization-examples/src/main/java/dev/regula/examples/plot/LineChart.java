@@ -137,9 +137,15 @@ public final class LineChart {
     }
 
     private static void write(Path file, BufferedImage image) throws IOException {
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer in this JVM (javax.imageio)");
-        });
+        try {
+            AtomicFiles.write(file, out -> {
+                if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer in this JVM (javax.imageio)");
+            });
+        } catch (javax.imageio.IIOException e) {
+            // ImageIO says only "I/O error writing PNG file!"; the file and the cause (a full disk) are what a user needs
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IOException("cannot write " + file + ": " + cause.getMessage(), e);
+        }
     }
 
     /** Builds a {@link LineChart}. */

@@ -2,6 +2,7 @@ package dev.regula.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.examples.plot.Series;
 import dev.regula.gan.train.FaceCaseStudy;
@@ -18,16 +19,24 @@ class GanCommandTest {
         assertEquals(FaceCaseStudy.Config.DEFAULT_ITERATIONS, c.iterations);
         assertEquals(FaceCaseStudy.Config.DEFAULT_BATCH, c.batch);
         assertEquals(FaceCaseStudy.Config.DEFAULT_WIDTH, c.width);
-        assertEquals(List.of("spectral-norm(max=1.0)"), c.discriminatorRegularizers);
+        assertEquals(List.of("none"), c.discriminatorRegularizers);
         assertEquals(List.of(), c.generatorRegularizers);
+        assertEquals("nearest", c.upsample);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_R1_GAMMA, c.r1);
+        assertEquals("fixed", c.prior);
+        assertEquals(1, c.seeds);
+        FaceCaseStudy.Config defaults = FaceCaseStudy.Config.builder().build();
+        assertEquals(FaceCaseStudy.Config.DEFAULT_EMA_DECAY, c.ema);
+        assertEquals(defaults.upsampling(), dev.regula.gan.train.Dcgan.Upsampling.NEAREST);
+        assertEquals(List.of(), defaults.discriminatorRegularizers());
     }
 
     @Test
     void repeatedRegularizersAndLambdaListsParse() {
         GanCommand c = new GanCommand();
-        new CommandLine(c).parseArgs("--lambda", "0,0.5,2", "--d-reg", "none", "--g-reg", "l2(lambda=1e-4)", "--g-reg", "max-norm(max=3)");
+        new CommandLine(c).parseArgs("--lambda", "0,0.5,2", "--d-reg", "spectral-norm(max=1.0)", "--g-reg", "l2(lambda=1e-4)", "--g-reg", "max-norm(max=3)");
         assertEquals(List.of(0.0, 0.5, 2.0), c.lambdas);
-        assertEquals(List.of("none"), c.discriminatorRegularizers);
+        assertEquals(List.of("spectral-norm(max=1.0)"), c.discriminatorRegularizers);
         assertEquals(List.of("l2(lambda=1e-4)", "max-norm(max=3)"), c.generatorRegularizers);
     }
 
@@ -45,5 +54,25 @@ class GanCommandTest {
         assertArrayEquals(new double[] {12.5}, f.y());
         assertEquals(Double.NaN, GanCommand.series("E", lines, "feature_error").y()[0]);
         assertArrayEquals(new double[] {-1e-3}, GanCommand.series("K", lines, "kid").y());
+    }
+
+    /** Bad input to the case study is exit 2 with a message naming what was wrong, before any face is rendered. */
+    @Test
+    void badInputIsExitTwoNamingTheProblem(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String out = dir.resolve("gan").toString();
+        String[][] cases = {
+            {"--attributes", "smiling+beard", "beard"},
+            {"--lambda", "0,-1", "-1.0"},
+            {"--width", "1000000", "at most 1024"},
+            {"--eval-images", "2147483647", "at most 200000"},
+            {"--prior", "sometimes", "fixed, learnable or both"},
+            {"--threads", "3000", "--threads must be in"},
+            {"--seeds", "0", "seeds"},
+        };
+        for (String[] c : cases) {
+            RegulaCommandTest.Run r = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", c[0], c[1]);
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().contains(c[2]), String.join(" ", c) + ": " + r.err());
+        }
     }
 }

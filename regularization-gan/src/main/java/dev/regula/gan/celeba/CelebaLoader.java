@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.stream.IntStream;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import dev.regula.core.io.MemoryBudget;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
@@ -151,7 +152,14 @@ public final class CelebaLoader {
         return file;
     }
 
-    /** Decodes an image; warnings of the decoder (a truncated JPEG, say) count as corruption. */
+    /** The largest image side decoded; larger headers are refused before decoding. */
+    public static final int MAX_SIDE = 4096;
+
+    /**
+     * Decodes an image; warnings of the decoder (a truncated JPEG, say) count as corruption, and a
+     * header declaring more than {@value #MAX_SIDE} pixels on a side (or more than the heap holds)
+     * is refused before any pixel is decoded.
+     */
     static BufferedImage decode(Path file) throws IOException {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) throw new IOException("cannot open " + file + " for reading");
@@ -164,6 +172,16 @@ public final class CelebaLoader {
                 List<String> warnings = new ArrayList<>();
                 reader.setInput(in, true, true);
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                // Bound the size the header declares before decoding: a small file can claim 24000² pixels.
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w < 1 || h < 1 || w > MAX_SIDE || h > MAX_SIDE) {
+                    throw new CorruptDataException(file + ": image header declares " + w + " x " + h
+                            + " pixels; allowed: 1 to " + MAX_SIDE + " on each side (CelebA's aligned faces are 178 x 218)");
+                }
+                if (!MemoryBudget.fits(4L * w * h)) {
+                    throw new CorruptDataException(file + ": decoding " + w + " x " + h + " pixels needs " + MemoryBudget.shortfall(4.0 * w * h));
+                }
                 BufferedImage img = reader.read(0);
                 if (!warnings.isEmpty()) {
                     throw new CorruptDataException(file + ": damaged image (" + warnings.get(0) + ")");

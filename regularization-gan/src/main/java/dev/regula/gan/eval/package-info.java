@@ -1,7 +1,9 @@
 /**
- * GAN evaluation without any pretrained network: an attribute classifier trained on the real
- * images (independent of the penalty's φ), Fréchet and kernel (KID) distances in its embedding
- * space after standardisation, and {@link dev.regula.gan.eval.GanEvaluator} tying them together
- * with a real-vs-real baseline.
+ * GAN evaluation without any pretrained network, on three disjoint sets of real faces: an attribute
+ * classifier trained on one (independent of the penalty's φ); Fréchet and kernel (KID) distances and
+ * precision/recall ({@link dev.regula.gan.eval.PrecisionRecall}) against a second, in the classifier's
+ * standardised embedding; within-condition {@link dev.regula.gan.eval.Diversity}; and the real-vs-real
+ * baseline of the third, whose labels are the evaluation conditions ({@link dev.regula.gan.eval.GanEvaluator}).
+ * {@link dev.regula.gan.eval.MeanSd} summarises runs over seeds.
  */
 package dev.regula.gan.eval;

@@ -1,5 +1,5 @@
 /**
- * The fixed, differentiable face feature extractor φ ({@link dev.regula.gan.features.FaceFeatures})
- * that the prior-guided penalty compares with the condition vector c.
+ * The fixed feature extractor φ of the limited face prior: {@link dev.regula.gan.features.AttributeProbe},
+ * a linear probe fitted once on real faces that reads the attributes the prior c names.
  */
 package dev.regula.gan.features;

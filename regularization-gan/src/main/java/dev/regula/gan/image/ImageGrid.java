@@ -100,9 +100,15 @@ public final class ImageGrid {
     public static void writePng(Tensor images, int columns, int upscale, Path png) throws IOException {
         Objects.requireNonNull(png, "png");
         BufferedImage img = toImage(images, columns, upscale);
-        AtomicFiles.write(png, out -> {
-            if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer is available in javax.imageio");
-        });
+        try {
+            AtomicFiles.write(png, out -> {
+                if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer is available in javax.imageio");
+            });
+        } catch (javax.imageio.IIOException e) {
+            // ImageIO says only "I/O error writing PNG file!": name the file and the cause (a full disk, say).
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IOException("cannot write " + png + ": " + cause.getMessage(), e);
+        }
     }
 
     private static int toByte(float v) {

@@ -22,31 +22,31 @@ public interface CaseStudyListener {
     /**
      * A training run starts.
      *
-     * @param lambda the run's penalty strength
+     * @param key the run's λ, prior form and seed
      * @param run the run's index, from 0
      * @param runs the number of runs
      * @param iterations the iterations it will do
      */
-    default void onRunStart(double lambda, int run, int runs, int iterations) {
+    default void onRunStart(FaceCaseStudy.RunKey key, int run, int runs, int iterations) {
     }
 
     /**
      * After every iteration.
      *
-     * @param lambda the run's penalty strength
+     * @param key the run's λ, prior form and seed
      * @param step the iteration's losses and scores
      */
-    default void onIteration(double lambda, GanStep step) {
+    default void onIteration(FaceCaseStudy.RunKey key, GanStep step) {
     }
 
     /**
      * After each evaluation of the generator on held-out conditions.
      *
-     * @param lambda the run's penalty strength
+     * @param key the run's λ, prior form and seed
      * @param iteration the iterations done
      * @param scores the scores
      */
-    default void onEvaluation(double lambda, long iteration, GanScores scores) {
+    default void onEvaluation(FaceCaseStudy.RunKey key, long iteration, GanScores scores) {
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The outcome of a {@link FaceCaseStudy}: the real-vs-real baseline and one final score per λ.
+ * The outcome of a {@link FaceCaseStudy}: the real-vs-real baseline and one final score per run.
  *
  * @param baseline the scores of held-out real faces against the reference real faces (the best a
  *     generator can do; feature error 0)
@@ -25,12 +25,18 @@ public record CaseStudyResult(GanScores baseline, List<Run> runs, double seconds
     /**
      * One training run.
      *
-     * @param lambda the penalty strength λ
+     * @param key its λ, prior form and seed
      * @param iterations the iterations done
      * @param scores the final scores on held-out conditions
+     * @param priorWeights the learned per-attribute weights e^{s_k} at the end, or null for a fixed prior
      * @param seconds wall time of the run (training, sample grids and evaluations)
-     * @param directory the run's directory ({@code lambda-<λ>})
+     * @param directory the run's directory
      */
-    public record Run(double lambda, long iterations, GanScores scores, double seconds, Path directory) {
+    public record Run(FaceCaseStudy.RunKey key, long iterations, GanScores scores, double[] priorWeights, double seconds,
+                      Path directory) {
+        /** @return λ */
+        public double lambda() {
+            return key.lambda();
+        }
     }
 }

@@ -122,6 +122,32 @@ public final class Dcgan {
      * @throws IllegalArgumentException for a size or width outside those ranges
      */
     public static Sequential discriminator(int imageSize, int width, long seed) {
+        List<Layer> layers = new ArrayList<>(trunkLayers(imageSize, width, seed));
+        int features = channels(imageSize, width, 4) * 16;
+        layers.add(new Dense("d_logit", features, 1, seed + 100));
+        Sequential d = new Sequential("discriminator", new int[] {3, imageSize, imageSize}, layers);
+        initialize(d, seed + 100);
+        return d;
+    }
+
+    /**
+     * The conditional discriminator: the same convolutions as {@link #discriminator}, then a
+     * {@link ProjectionDiscriminator projection head} on the flattened 4×4 features.
+     *
+     * @param imageSize the image side S: 16, 32 or 64
+     * @param width the channel width w: a multiple of 4, at least 4
+     * @param conditionDim the length of c, ≥ 1
+     * @param seed the initialisation seed
+     * @return D(x, c)
+     * @throws IllegalArgumentException for a size, width or dimension outside those ranges
+     */
+    public static ProjectionDiscriminator conditionalDiscriminator(int imageSize, int width, int conditionDim, long seed) {
+        Sequential trunk = new Sequential("discriminator", new int[] {3, imageSize, imageSize}, trunkLayers(imageSize, width, seed));
+        initialize(trunk, seed + 100);
+        return ProjectionDiscriminator.conditional(trunk, conditionDim, seed + 200);
+    }
+
+    private static List<Layer> trunkLayers(int imageSize, int width, long seed) {
         checkSizes(imageSize, width);
         List<Layer> layers = new ArrayList<>();
         int cin = 3;
@@ -134,10 +160,7 @@ public final class Dcgan {
             cin = cout;
         }
         layers.add(new Flatten("d_flatten"));
-        layers.add(new Dense("d_logit", cin * 16, 1, seed + 100));
-        Sequential d = new Sequential("discriminator", new int[] {3, imageSize, imageSize}, layers);
-        initialize(d, seed + 100);
-        return d;
+        return layers;
     }
 
     /**

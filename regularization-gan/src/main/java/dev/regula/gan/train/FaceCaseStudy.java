@@ -8,14 +8,16 @@ import dev.regula.api.schedule.Schedule;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
 import dev.regula.core.io.JsonText;
+import dev.regula.core.io.MemoryBudget;
 import dev.regula.core.layer.Sequential;
 import dev.regula.gan.celeba.CelebaLoader;
 import dev.regula.gan.eval.GanEvaluator;
 import dev.regula.gan.eval.GanScores;
 import dev.regula.gan.faces.FaceDataset;
 import dev.regula.gan.faces.SyntheticFaces;
-import dev.regula.gan.features.FaceFeatures;
+import dev.regula.gan.features.AttributeProbe;
 import dev.regula.gan.image.ImageGrid;
+import dev.regula.gan.prior.FacePrior;
 import dev.regula.gan.prior.PriorGuidedPenalty;
 import java.io.IOException;
 import java.io.Writer;
@@ -31,30 +33,37 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The face-generation case study: one conditional DCGAN run per penalty strength λ, all with the
- * same seed, data, initial weights and latents, so that the runs differ only by the prior-guided
- * penalty; then an ablation table against the real-vs-real baseline.
+ * The face-generation case study: a conditional DCGAN per run, where the generator receives a
+ * <em>limited</em> prior c (a few binary face attributes, {@link Config#attributes()}) and may pay the
+ * prior-guided penalty λ·Σ_k w_k·MSE(φ_k(G(z, c)), c_k) with φ a fixed linear probe; runs vary λ,
+ * the prior's form (fixed or learnable weights) and the seed, and nothing else.
+ *
+ * <p>Data: the synthetic (or CelebA) faces are split into four disjoint sets: training faces, and
+ * three evaluation sets: {@link Config#classifierImages()} faces for the classifier, and {@link Config#evalImages()}
+ * each for the reference and held-out sets (
+ * see {@link GanEvaluator}). The probe φ is fitted on the training faces. Generated faces are
+ * evaluated on the labels of held-out faces only: 128 conditions × 8 latents each.
  *
  * <p>Files written under {@link Config#output()}:
  * <ul>
- *   <li>{@code real.png}: 8×8 real faces of the held-out set; the first column holds the faces whose
- *       features c condition the rows of every sample grid;</li>
- *   <li>{@code lambda-<λ>/samples-<iteration>.png}: 8×8 generated faces every {@code sampleEvery}
- *       iterations and at the end, with the same z and c in every grid of every run (row r: c of real
- *       face r of the first column of {@code real.png}; column: one fixed z), drawn by the
- *       {@link GeneratorAverage} of G's weights unless {@link Config#emaDecay()} is 0;</li>
- *   <li>{@code lambda-<λ>/metrics.jsonl}: one JSON object per {@code logEvery} iterations with
- *       {@code iteration}, means since the previous line of {@code d_loss}, {@code g_loss},
- *       {@code penalty}, {@code feature_error} (training batches), {@code d_real}, {@code d_fake}, and
- *       {@code seconds}; evaluation lines add {@code eval_feature_error}, {@code attribute_accuracy},
- *       {@code frechet} and {@code kid} on the held-out conditions;</li>
- *   <li>{@code lambda-<λ>/gan.safetensors}: the final G and D ({@link GanCheckpoint});</li>
- *   <li>{@code ablation.md}, {@code ablation.json}: the final scores per λ and the baseline.</li>
+ *   <li>{@code real.png}: 8×8 real held-out faces, row r showing faces with the attributes of row r
+ *       of every sample grid;</li>
+ *   <li>{@code <run>/samples-<iteration>.png} with {@code <run>} = {@code lambda-<λ>[-learnable]/seed-<s>}: 8×8
+ *       generated faces, row r from condition r, column j from latent z_j (the same z and c in every grid),
+ *       drawn by the {@link GeneratorAverage} of G's weights unless {@link Config#emaDecay()} is 0;</li>
+ *   <li>{@code <run>/metrics.jsonl}: one JSON object per {@code logEvery} iterations with means of
+ *       {@code d_loss}, {@code g_loss}, {@code penalty}, {@code feature_error}, {@code d_real},
+ *       {@code d_fake}, {@code r1}, and {@code seconds}; evaluation lines add the {@link GanScores};</li>
+ *   <li>{@code <run>/gan.safetensors}: the final G and D ({@link GanCheckpoint});</li>
+ *   <li>{@code ablation.md}, {@code ablation.json}: per run and per setting (mean ± sd over seeds)
+ *       against the real-vs-real baseline.</li>
  * </ul>
  * The library prints nothing; progress goes to a {@link CaseStudyListener}.
  */
 public final class FaceCaseStudy {
     private static final int GRID = 8;
+    /** Latents per evaluation condition. */
+    static final int PER_CONDITION = 8;
 
     private final Config config;
 
@@ -85,22 +94,30 @@ public final class FaceCaseStudy {
         regularizers(config.discriminatorRegularizers());
         Files.createDirectories(config.output());
         FaceDataset all = load(listener);
+        int e = config.evalImages();
         int n = all.size();
-        FaceDataset eval = all.subset(n - config.evalImages(), n);
-        FaceDataset train = all.subset(0, n - config.evalImages());
-        FaceFeatures phi = new FaceFeatures(config.imageSize());
-        Tensor trainC = phi.extract(train.images());
-        Tensor evalC = phi.extract(eval.images());
-        listener.onPhase("training the evaluation classifier on " + eval.size() / 2 + " real faces");
-        GanEvaluator evaluator = new GanEvaluator(eval.images(), eval.labels(), phi, config.seed(), config.classifierEpochs());
-        Tensor gridC = gridConditions(evalC);
-        ImageGrid.writePng(rows(eval.images(), range(GRID * GRID)), GRID, upscale(), config.output().resolve("real.png"));
+        FaceDataset train = all.subset(0, n - 2 * e - config.classifierImages());
+        FaceDataset classifierSet = all.subset(n - 2 * e - config.classifierImages(), n - 2 * e);
+        FaceDataset referenceSet = all.subset(n - 2 * e, n - e);
+        FaceDataset heldOut = all.subset(n - e, n);
+        List<String> attributes = config.attributes();
+        listener.onPhase("fitting the prior's probe on " + train.size() + " training faces");
+        AttributeProbe probe = FacePrior.probe(train, attributes);
+        Tensor trainC = FacePrior.conditions(train.labels(), attributes);
+        listener.onPhase("training the evaluation classifier on " + classifierSet.size() + " other real faces");
+        GanEvaluator evaluator = new GanEvaluator(classifierSet, referenceSet, heldOut, attributes, probe, config.seed(),
+                config.classifierEpochs());
+        Conditions evalConditions = evaluationConditions(evaluator, heldOut);
+        int[] gridRows = gridRows(evaluator.select(heldOut.labels()));
+        ImageGrid.writePng(realGrid(heldOut, evaluator, gridRows), GRID, upscale(), config.output().resolve("real.png"));
+        Tensor gridC = gridConditions(evaluator.select(heldOut.labels()), gridRows);
         Kernels kernels = KernelsSelection.create(config.threads());
+        List<RunKey> keys = runKeys();
         List<CaseStudyResult.Run> runs = new ArrayList<>();
-        for (int r = 0; r < config.lambdas().size(); r++) {
-            double lambda = config.lambdas().get(r);
-            listener.onRunStart(lambda, r, config.lambdas().size(), config.iterations());
-            CaseStudyResult.Run run = train(lambda, train, trainC, eval, evalC, gridC, evaluator, phi, kernels, listener);
+        for (int r = 0; r < keys.size(); r++) {
+            RunKey key = keys.get(r);
+            listener.onRunStart(key, r, keys.size(), config.iterations());
+            CaseStudyResult.Run run = train(key, train, trainC, probe, evaluator, evalConditions, gridC, kernels, listener);
             runs.add(run);
             listener.onRunEnd(run);
         }
@@ -110,33 +127,54 @@ public final class FaceCaseStudy {
         return result;
     }
 
-    private CaseStudyResult.Run train(double lambda, FaceDataset train, Tensor trainC, FaceDataset eval, Tensor evalC,
-                                      Tensor gridC, GanEvaluator evaluator, FaceFeatures phi, Kernels kernels,
+    /** Every (seed, λ, prior form) of the study; λ = 0 runs once per seed (the form does not matter there). */
+    List<RunKey> runKeys() {
+        List<RunKey> keys = new ArrayList<>();
+        for (int s = 0; s < config.seeds(); s++) {
+            for (double lambda : config.lambdas()) {
+                if (lambda == 0) {
+                    keys.add(new RunKey(0, false, config.seed() + s));
+                    continue;
+                }
+                for (boolean learnable : config.priors()) keys.add(new RunKey(lambda, learnable, config.seed() + s));
+            }
+        }
+        return keys;
+    }
+
+    private CaseStudyResult.Run train(RunKey key, FaceDataset train, Tensor trainC, AttributeProbe probe,
+                                      GanEvaluator evaluator, Conditions evalConditions, Tensor gridC, Kernels kernels,
                                       CaseStudyListener listener) throws IOException {
         long start = System.nanoTime();
-        Path dir = config.output().resolve("lambda-" + Ablation.format(lambda));
+        Path dir = config.output().resolve(key.directory());
         Files.createDirectories(dir);
-        int d = phi.dimension();
-        Sequential g = Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), config.seed(), config.upsampling());
-        Sequential dis = Dcgan.discriminator(config.imageSize(), config.width(), config.seed());
+        int d = probe.dimension();
+        long seed = key.seed();
+        Sequential g = Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling());
+        ProjectionDiscriminator dis = config.conditionalDiscriminator()
+                ? Dcgan.conditionalDiscriminator(config.imageSize(), config.width(), d, seed)
+                : ProjectionDiscriminator.unconditional(Dcgan.discriminator(config.imageSize(), config.width(), seed));
+        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(key.lambda()), probe, key.learnable(), config.priorLr(),
+                FacePrior.tolerance(config.tolerance(), probe));
         GanTrainer trainer = GanTrainer.builder(g, dis)
                 .latent(config.latent())
-                .penalty(new PriorGuidedPenalty(Schedule.constant(lambda), phi))
+                .penalty(penalty)
                 .generatorOptimizer(config.optimizer())
                 .discriminatorOptimizer(config.optimizer())
                 .generatorRegularizers(regularizers(config.generatorRegularizers()))
                 .discriminatorRegularizers(regularizers(config.discriminatorRegularizers()))
-                .seed(config.seed())
+                .r1(config.r1Gamma(), config.r1Every())
+                .seed(seed)
                 .kernels(kernels)
                 .build();
         double emaDecay = config.emaDecay();
         GeneratorAverage ema = emaDecay == 0 ? null : new GeneratorAverage(trainer.generator(),
-                Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), config.seed(), config.upsampling()), emaDecay);
-        Tensor gridZ = GanTrainer.latents(config.seed(), "gan.samples", 0, GRID * GRID, config.latent());
-        Tensor evalZ = GanTrainer.latents(config.seed(), "gan.eval", 0, eval.size(), config.latent());
+                Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling()), emaDecay);
+        Tensor gridZ = gridLatents(seed);
+        Tensor evalZ = GanTrainer.latents(seed, "gan.eval", 0, evalConditions.c().dim(0), config.latent());
         int batch = config.batchSize();
         int perEpoch = train.size() / batch;
-        Batches batches = new Batches(train.size(), batch, config.seed(), true);
+        Batches batches = new Batches(train.size(), batch, seed, true);
         int[] order = null;
         GanScores last = null;
         Means means = new Means();
@@ -149,7 +187,7 @@ public final class FaceCaseStudy {
                 GanStep s = trainer.step(rows(train.images(), idx), rows(trainC, idx), epoch);
                 if (ema != null) ema.update();
                 means.add(s);
-                listener.onIteration(lambda, s);
+                listener.onIteration(key, s);
                 long done = s.step();
                 boolean evaluate = done % config.sampleEvery() == 0 || done == config.iterations();
                 if (!evaluate && done % config.logEvery() != 0) continue;
@@ -157,15 +195,13 @@ public final class FaceCaseStudy {
                 line.put("iteration", done);
                 means.putInto(line);
                 if (evaluate) {
-                    Tensor grid = ema == null ? trainer.generate(gridZ, gridC)
-                            : ema.generate(GanTrainer.concatColumns(gridZ, gridC), kernels);
+                    Tensor grid = generate(trainer, ema, kernels, gridZ, gridC);
                     ImageGrid.writePng(grid, GRID, upscale(), dir.resolve("samples-" + done + ".png"));
-                    last = evaluator.score(generate(trainer, ema, kernels, evalZ, evalC), evalC, eval.labels());
-                    line.put("eval_feature_error", last.featureError());
-                    line.put("attribute_accuracy", last.attributeAccuracy());
-                    line.put("frechet", last.frechet());
-                    line.put("kid", last.kid());
-                    listener.onEvaluation(lambda, done, last);
+                    last = evaluator.score(generate(trainer, ema, kernels, evalZ, evalConditions.c()), evalConditions.c(),
+                            evalConditions.groups());
+                    Ablation.putScores(line, evaluator.attributes(), last);
+                    if (key.learnable()) line.put("prior_weights", java.util.Arrays.stream(penalty.weights()).boxed().toList());
+                    listener.onEvaluation(key, done, last);
                 }
                 line.put("seconds", (System.nanoTime() - start) / 1e9);
                 metrics.write(JsonText.write(line));
@@ -174,7 +210,9 @@ public final class FaceCaseStudy {
             }
         }
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("lambda", Double.toString(lambda));
+        meta.put("lambda", Double.toString(key.lambda()));
+        meta.put("prior", key.learnable() ? "learnable" : "fixed");
+        meta.put("attributes", String.join("+", config.attributes()));
         meta.put("iterations", Long.toString(trainer.step()));
         meta.put("image_size", Integer.toString(config.imageSize()));
         meta.put("width", Integer.toString(config.width()));
@@ -182,10 +220,98 @@ public final class FaceCaseStudy {
         meta.put("latent", Integer.toString(config.latent()));
         meta.put("ema_decay", Double.toString(config.emaDecay()));
         meta.put("condition_dim", Integer.toString(d));
-        meta.put("seed", Long.toString(config.seed()));
+        meta.put("conditional_discriminator", Boolean.toString(config.conditionalDiscriminator()));
+        meta.put("seed", Long.toString(seed));
         meta.put("data", config.data());
         GanCheckpoint.save(dir.resolve("gan.safetensors"), trainer.generator(), trainer.discriminator(), meta);
-        return new CaseStudyResult.Run(lambda, trainer.step(), last, (System.nanoTime() - start) / 1e9, dir);
+        return new CaseStudyResult.Run(key, trainer.step(), last, key.learnable() ? penalty.weights() : null,
+                (System.nanoTime() - start) / 1e9, dir);
+    }
+
+    /**
+     * One run of the study.
+     *
+     * @param lambda the penalty strength λ
+     * @param learnable whether the prior's per-attribute weights are learned
+     * @param seed the run's seed (initialisation, latents, batch order)
+     */
+    public record RunKey(double lambda, boolean learnable, long seed) {
+        /** @return the setting without the seed, e.g. {@code λ = 1, learnable} */
+        public String setting() {
+            return lambda == 0 ? "λ = 0 (no prior penalty)" : "λ = " + Ablation.format(lambda) + (learnable ? ", learnable" : ", fixed");
+        }
+
+        /** @return the run's directory below the output, e.g. {@code lambda-1-learnable/seed-2} */
+        public String directory() {
+            return "lambda-" + Ablation.format(lambda) + (learnable ? "-learnable" : "") + "/seed-" + seed;
+        }
+    }
+
+    /** The evaluation conditions: each of 128 held-out faces' labels, repeated for 8 latents. */
+    private record Conditions(Tensor c, int[] groups) {
+    }
+
+    private static Conditions evaluationConditions(GanEvaluator evaluator, FaceDataset heldOut) {
+        Tensor c = evaluator.select(heldOut.labels());
+        int faces = Math.min(c.dim(0), 128);
+        int k = c.dim(1);
+        float[] out = new float[faces * PER_CONDITION * k];
+        int[] groups = new int[faces * PER_CONDITION];
+        for (int i = 0; i < faces; i++) {
+            for (int j = 0; j < PER_CONDITION; j++) {
+                int row = i * PER_CONDITION + j;
+                System.arraycopy(c.data(), i * k, out, row * k, k);
+                groups[row] = i;
+            }
+        }
+        return new Conditions(Tensor.wrap(out, faces * PER_CONDITION, k), groups);
+    }
+
+    /** Eight held-out faces with as many distinct conditions as there are (the grid's rows). */
+    private static int[] gridRows(Tensor c) {
+        int n = c.dim(0);
+        int k = c.dim(1);
+        List<Integer> rows = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < n && rows.size() < GRID; i++) {
+            String key = Arrays.toString(Arrays.copyOfRange(c.data(), i * k, (i + 1) * k));
+            if (!seen.contains(key)) {
+                seen.add(key);
+                rows.add(i);
+            }
+        }
+        for (int i = 0; rows.size() < GRID; i++) rows.add(i % n);
+        return rows.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Row r: the first 8 held-out faces whose prior attributes equal those of grid row r. */
+    private static Tensor realGrid(FaceDataset heldOut, GanEvaluator evaluator, int[] gridRows) {
+        Tensor c = evaluator.select(heldOut.labels());
+        int k = c.dim(1);
+        int[] idx = new int[GRID * GRID];
+        for (int r = 0; r < GRID; r++) {
+            float[] want = Arrays.copyOfRange(c.data(), gridRows[r] * k, (gridRows[r] + 1) * k);
+            int col = 0;
+            for (int i = 0; i < c.dim(0) && col < GRID; i++) {
+                if (Arrays.equals(want, Arrays.copyOfRange(c.data(), i * k, (i + 1) * k))) idx[r * GRID + col++] = i;
+            }
+            while (col < GRID) idx[r * GRID + col] = idx[r * GRID + col++ - 1];
+        }
+        return rows(heldOut.images(), idx);
+    }
+
+    private static Tensor gridConditions(Tensor c, int[] gridRows) {
+        int[] idx = new int[GRID * GRID];
+        for (int i = 0; i < idx.length; i++) idx[i] = gridRows[i / GRID];
+        return rows(c, idx);
+    }
+
+    /** Column j of every grid row uses latent z_j. */
+    private Tensor gridLatents(long seed) {
+        Tensor z = GanTrainer.latents(seed, "gan.samples", 0, GRID, config.latent());
+        int[] idx = new int[GRID * GRID];
+        for (int i = 0; i < idx.length; i++) idx[i] = i % GRID;
+        return rows(z, idx);
     }
 
     /** Generates in chunks, so that EVAL buffers stay small. */
@@ -210,7 +336,13 @@ public final class FaceCaseStudy {
     }
 
     private FaceDataset load(CaseStudyListener listener) throws IOException {
-        int wanted = config.trainImages() + config.evalImages();
+        int wanted = config.trainImages() + config.classifierImages() + 2 * config.evalImages();
+        long bytes = 4L * 3 * config.imageSize() * config.imageSize() * wanted;
+        if (!MemoryBudget.fits(2 * bytes)) {
+            throw new IllegalArgumentException(wanted + " faces of " + config.imageSize() + "x" + config.imageSize()
+                    + " (training + classifier + 2 x evaluation images) need " + MemoryBudget.shortfall(2.0 * bytes)
+                    + "; use fewer images or a smaller size");
+        }
         FaceDataset all;
         if (config.data().equals("synthetic")) {
             listener.onPhase("rendering " + wanted + " synthetic faces of " + config.imageSize() + "x" + config.imageSize());
@@ -220,18 +352,12 @@ public final class FaceCaseStudy {
             listener.onPhase("loading up to " + wanted + " CelebA faces from " + root);
             all = CelebaLoader.load(root, config.imageSize(), wanted);
         }
-        if (all.size() < config.evalImages() + config.batchSize()) {
-            throw new IllegalArgumentException("the data has " + all.size() + " faces; the study needs at least evalImages + batch = "
-                    + (config.evalImages() + config.batchSize()));
+        int needed = config.classifierImages() + 2 * config.evalImages() + config.batchSize();
+        if (all.size() < needed) {
+            throw new IllegalArgumentException("the data has " + all.size() + " faces; the study needs at least classifierImages"
+                    + " + 2 x evalImages + batch = " + needed);
         }
         return all;
-    }
-
-    /** Row r of the grid is conditioned on c of held-out face GRID·r (first column of real.png). */
-    private static Tensor gridConditions(Tensor evalC) {
-        int[] idx = new int[GRID * GRID];
-        for (int i = 0; i < idx.length; i++) idx[i] = (i / GRID) * GRID;
-        return rows(evalC, idx);
     }
 
     private int upscale() {
@@ -265,18 +391,22 @@ public final class FaceCaseStudy {
 
     /** Running means of the step metrics between two metric lines. */
     private static final class Means {
-        private final double[] sums = new double[6];
+        private static final String[] KEYS = {"d_loss", "g_loss", "penalty", "feature_error", "d_real", "d_fake", "r1"};
+        private final double[] sums = new double[KEYS.length];
         private int count;
 
         void add(GanStep s) {
-            double[] v = {s.discriminatorLoss(), s.generatorLoss(), s.penalty(), s.featureError(), s.realScore(), s.fakeScore()};
+            double[] v = {s.discriminatorLoss(), s.generatorLoss(), s.penalty(), s.featureError(), s.realScore(),
+                s.fakeScore(), s.r1()};
             for (int i = 0; i < v.length; i++) sums[i] += v[i];
             count++;
         }
 
         void putInto(Map<String, Object> line) {
-            String[] keys = {"d_loss", "g_loss", "penalty", "feature_error", "d_real", "d_fake"};
-            for (int i = 0; i < keys.length; i++) line.put(keys[i], sums[i] / count);
+            for (int i = 0; i < KEYS.length; i++) {
+                double m = sums[i] / count;
+                if (!Double.isNaN(m)) line.put(KEYS[i], m);
+            }
             Arrays.fill(sums, 0);
             count = 0;
         }
@@ -306,19 +436,31 @@ public final class FaceCaseStudy {
      * @param upsampling how G doubles the side of its feature maps
      * @param emaDecay β of the {@link GeneratorAverage} whose weights draw the sample grids and are
      *     evaluated, in [0, 1); 0 samples and evaluates the live generator (training is the same either way)
+     * @param attributes the prior's attributes, distinct names of {@link dev.regula.gan.faces.FaceAttributes#BINARY_NAMES}
+     * @param priors the prior forms to run for each λ &gt; 0: false = fixed weights, true = learnable; distinct, not empty
+     * @param seeds runs per setting, seeds {@code seed}, {@code seed + 1}, …; in [1, 100]
+     * @param r1Gamma γ of the lazy R1 penalty on D, finite and ≥ 0 (0 = off)
+     * @param r1Every steps between R1 evaluations, ≥ 1
+     * @param conditionalDiscriminator whether D reads c through a projection head (else D(x) ignores c)
+     * @param priorLr Adam rate of a learnable prior's log-precisions, in (0, 1]
+     * @param classifierImages real faces that train the evaluation classifier, ≥ 64, disjoint from all others
+     * @param tolerance the prior's zero-penalty band: {@code real} (the probe's residual on real faces) or a number ≥ 0
      */
     public record Config(int imageSize, int iterations, int batchSize, int width, int latent, List<Double> lambdas,
                          long seed, int threads, Path output, String data, int trainImages, int evalImages,
                          int sampleEvery, int logEvery, String optimizer, List<String> generatorRegularizers,
                          List<String> discriminatorRegularizers, int classifierEpochs, Dcgan.Upsampling upsampling,
-                         double emaDecay) {
+                         double emaDecay, List<String> attributes, List<Boolean> priors, int seeds, double r1Gamma,
+                         int r1Every, boolean conditionalDiscriminator, double priorLr, int classifierImages, String tolerance) {
+        /** The attributes of the default prior: the four binary face attributes. */
+        public static final List<String> DEFAULT_ATTRIBUTES = dev.regula.gan.faces.FaceAttributes.BINARY_NAMES;
+        /** Default γ of the lazy R1 penalty on D (the stabiliser of the default study, instead of spectral norm). */
+        public static final double DEFAULT_R1_GAMMA = 10.0;
+        /** Default interval of the lazy R1 penalty. */
+        public static final int DEFAULT_R1_EVERY = 16;
         /** Default image side. */
         public static final int DEFAULT_SIZE = 32;
-        /**
-         * Default iterations per run: two runs (λ = 0 and 1) with evaluations fit the 5-minute budget on
-         * 2 cores with the SIMD kernels (about 0.035 s per iteration at width 64, batch 32; the default
-         * study took 2 min 51 s on a nearly idle 2-core machine, 4 min 11 s on a busy one).
-         */
+        /** Default iterations per run; with the other defaults the two runs of the study fit its 5-minute budget. */
         public static final int DEFAULT_ITERATIONS = 2500;
         /** Default batch size. */
         public static final int DEFAULT_BATCH = 32;
@@ -326,28 +468,12 @@ public final class FaceCaseStudy {
         public static final int DEFAULT_WIDTH = 64;
         /** Default penalty strengths: the unregularised run and λ = 1. */
         public static final List<Double> DEFAULT_LAMBDAS = List.of(0.0, 1.0);
-        /**
-         * Default regularizer of D: spectral norm ≤ 1 per layer. Without it the generator of the
-         * short default run learns high-frequency patterns that fool D (D's scores sit at 0.5 while
-         * the samples are noise, Fréchet 41 against 10 with it at 2,000 iterations).
-         */
-        public static final String DEFAULT_DISCRIMINATOR_REGULARIZER = "spectral-norm(max=1.0)";
-        /** Default regularizers of D: {@value #DEFAULT_DISCRIMINATOR_REGULARIZER}. */
-        public static final List<String> DEFAULT_DISCRIMINATOR_REGULARIZERS = List.of(DEFAULT_DISCRIMINATOR_REGULARIZER);
-
-        /**
-         * Default upsampling of G: DCGAN's ConvTranspose 4/2/1. {@link Dcgan.Upsampling#NEAREST} removes
-         * the checkerboard texture of the samples but takes about 1.5 to 1.9 times as long per iteration,
-         * which pushes the default study past its 5-minute budget (see the README's Face case study).
-         */
-        public static final Dcgan.Upsampling DEFAULT_UPSAMPLING = Dcgan.Upsampling.TRANSPOSE;
-
-        /**
-         * Default β of the generator's weight average used for samples and evaluation. At the default
-         * 2,500 iterations it smooths the speckle of the grids and lowers λ = 1's Fréchet distance and
-         * KID (5.2 / 0.11 against 6.4 / 0.15 for the live generator), at no measurable cost in time.
-         */
-        public static final double DEFAULT_EMA_DECAY = 0.999;
+        /** Default regularizers of D: none (R1 is the stabiliser; {@code spectral-norm(max=1.0)} is the alternative). */
+        public static final List<String> DEFAULT_DISCRIMINATOR_REGULARIZERS = List.of();
+        /** Default upsampling of G: nearest-neighbour ×2 and Conv 3/1/1, free of the checkerboard texture of ConvTranspose. */
+        public static final Dcgan.Upsampling DEFAULT_UPSAMPLING = Dcgan.Upsampling.NEAREST;
+        /** Default β of the generator's weight average that draws the samples and is evaluated (a horizon of about 100 updates). */
+        public static final double DEFAULT_EMA_DECAY = 0.99;
 
         /** Checks every component. */
         public Config {
@@ -378,7 +504,41 @@ public final class FaceCaseStudy {
             require(classifierEpochs >= 1, "classifierEpochs must be >= 1, got " + classifierEpochs);
             Objects.requireNonNull(upsampling, "upsampling");
             require(emaDecay >= 0 && emaDecay < 1, "emaDecay must be in [0, 1), got " + emaDecay);
+            attributes = List.copyOf(attributes);
+            require(!attributes.isEmpty(), "the prior must name at least one attribute");
+            FacePrior.parseAttributes(String.join("+", attributes));
+            priors = List.copyOf(priors);
+            require(!priors.isEmpty() && priors.stream().distinct().count() == priors.size(),
+                    "priors must be 'fixed', 'learnable' or both, each once, got " + priors);
+            require(seeds >= 1 && seeds <= MAX_SEEDS, "seeds must be in [1, " + MAX_SEEDS + "], got " + seeds);
+            require(Double.isFinite(r1Gamma) && r1Gamma >= 0, "r1 gamma must be finite and >= 0, got " + r1Gamma);
+            require(r1Every >= 1, "r1 interval must be >= 1, got " + r1Every);
+            require(priorLr > 0 && priorLr <= 1, "prior learning rate must be in (0, 1], got " + priorLr);
+            require(classifierImages >= GRID * GRID, "classifierImages must be >= " + GRID * GRID + ", got " + classifierImages);
+            Objects.requireNonNull(tolerance, "tolerance");
+            if (!tolerance.strip().equalsIgnoreCase("real")) {
+                double t;
+                try {
+                    t = Double.parseDouble(tolerance.strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("tolerance must be 'real' or a number >= 0, got '" + tolerance + "'");
+                }
+                require(t >= 0 && Double.isFinite(t), "tolerance must be 'real' or a number >= 0, got " + tolerance);
+            }
+            long pixels = (long) imageSize * imageSize * 3;
+            long faces = (long) trainImages + classifierImages + 2L * evalImages;
+            require(faces <= MAX_FACES, "trainImages + classifierImages + 2 x evalImages must be at most " + MAX_FACES
+                    + " faces, got " + faces);
+            require(width <= MAX_WIDTH, "width must be at most " + MAX_WIDTH + ", got " + width);
+            require(pixels > 0, "image size overflow");
         }
+
+        /** The most seeds one study runs per setting. */
+        public static final int MAX_SEEDS = 100;
+        /** The most faces (training plus the three evaluation sets) a study renders or loads. */
+        public static final int MAX_FACES = 200_000;
+        /** The widest networks a study builds. */
+        public static final int MAX_WIDTH = 1024;
 
         private static void require(boolean ok, String message) {
             if (!ok) throw new IllegalArgumentException(message);
@@ -412,9 +572,42 @@ public final class FaceCaseStudy {
         private int classifierEpochs = GanEvaluator.DEFAULT_EPOCHS;
         private Dcgan.Upsampling upsampling = Config.DEFAULT_UPSAMPLING;
         private double emaDecay = Config.DEFAULT_EMA_DECAY;
+        private List<String> attributes = Config.DEFAULT_ATTRIBUTES;
+        private List<Boolean> priors = List.of(false);
+        private int seeds = 1;
+        private double r1Gamma = Config.DEFAULT_R1_GAMMA;
+        private int r1Every = Config.DEFAULT_R1_EVERY;
+        private boolean conditionalDiscriminator = true;
+        private double priorLr = 0.01;
+        private int classifierImages = 4096;
+        private String tolerance = "real";
 
         private Builder() {
         }
+
+        /** @param v the prior's zero-penalty band, {@code real} (default) or a number ≥ 0 @return this */
+        public Builder tolerance(String v) { tolerance = v; return this; }
+
+        /** @param v real faces that train the evaluation classifier (default 4096) @return this */
+        public Builder classifierImages(int v) { classifierImages = v; return this; }
+
+        /** @param v the prior's attributes (default all four) @return this */
+        public Builder attributes(List<String> v) { attributes = v; return this; }
+
+        /** @param v prior forms per λ > 0: false = fixed, true = learnable (default fixed only) @return this */
+        public Builder priors(List<Boolean> v) { priors = v; return this; }
+
+        /** @param v runs per setting (default 1) @return this */
+        public Builder seeds(int v) { seeds = v; return this; }
+
+        /** @param gamma γ of R1 on D, 0 = off (default {@value Config#DEFAULT_R1_GAMMA}) @param every interval (default {@value Config#DEFAULT_R1_EVERY}) @return this */
+        public Builder r1(double gamma, int every) { r1Gamma = gamma; r1Every = every; return this; }
+
+        /** @param v whether D is conditional (projection head; default true) @return this */
+        public Builder conditionalDiscriminator(boolean v) { conditionalDiscriminator = v; return this; }
+
+        /** @param v Adam rate of a learnable prior (default 0.01) @return this */
+        public Builder priorLr(double v) { priorLr = v; return this; }
 
         /** @param v image side, 16, 32 (default) or 64 @return this */
         public Builder imageSize(int v) { imageSize = v; return this; }
@@ -464,7 +657,7 @@ public final class FaceCaseStudy {
         /** @param v regularizer specs for G's parameters (default none) @return this */
         public Builder generatorRegularizers(List<String> v) { generatorRegularizers = v; return this; }
 
-        /** @param v regularizer specs for D's parameters (default {@value Config#DEFAULT_DISCRIMINATOR_REGULARIZER}) @return this */
+        /** @param v regularizer specs for D's parameters (default none) @return this */
         public Builder discriminatorRegularizers(List<String> v) { discriminatorRegularizers = v; return this; }
 
         /** @param v epochs of the evaluation classifier (default {@value GanEvaluator#DEFAULT_EPOCHS}) @return this */
@@ -480,7 +673,8 @@ public final class FaceCaseStudy {
         public Config build() {
             return new Config(imageSize, iterations, batchSize, width, latent, lambdas, seed, threads, output, data,
                     trainImages, evalImages, sampleEvery, logEvery, optimizer, generatorRegularizers,
-                    discriminatorRegularizers, classifierEpochs, upsampling, emaDecay);
+                    discriminatorRegularizers, classifierEpochs, upsampling, emaDecay, attributes, priors, seeds, r1Gamma,
+                    r1Every, conditionalDiscriminator, priorLr, classifierImages, tolerance);
         }
     }
 }

@@ -36,12 +36,12 @@ public final class GanCheckpoint {
      * @param metadata string metadata (e.g. the configuration), may be empty
      * @throws IOException if writing fails; a previous file is then unchanged
      */
-    public static void save(Path file, Sequential generator, Sequential discriminator, Map<String, String> metadata)
+    public static void save(Path file, Sequential generator, ProjectionDiscriminator discriminator, Map<String, String> metadata)
             throws IOException {
         List<Parameter> params = new ArrayList<>(generator.parameters());
         params.addAll(discriminator.parameters());
         Map<String, Tensor> extra = new LinkedHashMap<>();
-        for (Sequential m : List.of(generator, discriminator)) {
+        for (Sequential m : List.of(generator, discriminator.trunk())) {
             for (BatchNorm bn : Dcgan.batchNorms(m)) {
                 extra.put(bn.name() + ".running_mean", bn.runningMean());
                 extra.put(bn.name() + ".running_var", bn.runningVar());
@@ -63,12 +63,13 @@ public final class GanCheckpoint {
      * @throws CorruptDataException if names are missing or unexpected
      * @throws ShapeMismatchException if a stored shape differs
      */
-    public static Map<String, String> restore(Path file, Sequential generator, Sequential discriminator) throws IOException {
+    public static Map<String, String> restore(Path file, Sequential generator, ProjectionDiscriminator discriminator)
+            throws IOException {
         Objects.requireNonNull(file, "file");
         Checkpoint cp = Checkpoint.load(file);
         Map<String, Tensor> extra = cp.extraState();
         List<Tensor[]> copies = new ArrayList<>();
-        for (Sequential m : List.of(generator, discriminator)) {
+        for (Sequential m : List.of(generator, discriminator.trunk())) {
             for (BatchNorm bn : Dcgan.batchNorms(m)) {
                 copies.add(pair(file, extra, bn.name() + ".running_mean", bn.runningMean()));
                 copies.add(pair(file, extra, bn.name() + ".running_var", bn.runningVar()));

@@ -7,11 +7,12 @@ package dev.regula.gan.train;
  * @param discriminatorLoss the discriminator's loss, BCE(D(x), 1) + BCE(D(G(z, c)), 0), each a batch mean
  * @param generatorLoss the generator's non-saturating loss BCE(D(G(z, c)), 1) = mean −log σ(D(G(z, c))),
  *     with D after its update
- * @param penalty the prior-guided penalty λ·mean‖φ(G(z, c)) − c‖² paid by the generator (0 without one or at λ = 0)
- * @param featureError mean over the batch of ‖φ(G(z, c)) − c‖ (a measurement, whatever λ), NaN without a penalty
+ * @param penalty the output penalties paid by the generator (the prior-guided one; 0 without one or at λ = 0)
+ * @param featureError mean over the batch of ‖φ(G(z, c)) − c‖ (a measurement, whatever λ), NaN without a prior-guided penalty
  * @param realScore mean σ(D(x)) on the real batch, before D's update
  * @param fakeScore mean σ(D(G(z, c))) on the generated batch, before D's update
+ * @param r1 the last R1 value γ/2·mean‖∇ₓD(x)‖² (computed every r1Every steps), NaN without R1
  */
 public record GanStep(long step, double discriminatorLoss, double generatorLoss, double penalty, double featureError,
-                      double realScore, double fakeScore) {
+                      double realScore, double fakeScore, double r1) {
 }

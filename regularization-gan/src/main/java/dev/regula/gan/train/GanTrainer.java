@@ -13,32 +13,41 @@ import dev.regula.api.tensor.Tensor;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.BinaryCrossEntropyWithLogits;
 import dev.regula.core.train.RegularizationPipeline;
-import dev.regula.gan.eval.GanEvaluator;
 import dev.regula.gan.prior.PriorGuidedPenalty;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Trains a conditional GAN G(z, c), D(x) with the non-saturating loss and the soft prior-guided
- * penalty on G's output.
+ * Trains a conditional GAN G(z, c), D(x, c) with the non-saturating loss, the generator's output
+ * regularizers (the prior-guided penalty) and an optional R1 penalty on D.
  *
  * <p>One {@link #step} is the DCGAN iteration:
  * <ol>
  *   <li>z ~ N(0, I) from the counter-based RNG keyed by (seed, "gan.z", step); fake = G([z ‖ c]) in TRAIN mode;</li>
- *   <li>discriminator: real and fake are scored in one pass (D has no batch statistics), loss
- *       BCE(D(x), 1) + BCE(D(fake), 0), backward, then D's {@link RegularizationPipeline} (penalties,
- *       clipping, optimizer, decay, projections such as {@code spectral-norm});</li>
- *   <li>generator: the updated D scores the same fake batch, loss BCE(D(fake), 1) = −log σ(D(fake));
- *       the penalty's gradient λ·∂‖φ(fake) − c‖²/∂fake is added to ∂loss/∂fake, then G's backward and
- *       G's pipeline.</li>
+ *   <li>discriminator: every {@code r1Every} steps first the lazy R1 penalty (below); then real and
+ *       fake are scored in one pass (D has no batch statistics), each with its own condition, loss
+ *       BCE(D(x, c), 1) + BCE(D(fake, c), 0), backward, then D's {@link RegularizationPipeline}
+ *       (penalties, clipping, optimizer, decay, projections such as {@code spectral-norm});</li>
+ *   <li>generator: the updated D scores the same fake batch, loss BCE(D(fake, c), 1) = −log σ(D(fake, c));
+ *       G's pipeline runs its output regularizers on (fake, c), adding their gradients to
+ *       ∂loss/∂fake; then G's backward and G's pipeline update.</li>
  * </ol>
  * Each network has its own optimizer (default {@value #DEFAULT_OPTIMIZER}) and its own list of
- * regularizers from spec text, so every parameter regularizer of core can be put on G or D.
+ * regularizers from spec text, so every parameter regularizer of core can be put on G or D, and
+ * every output regularizer on G.
+ *
+ * <p><b>R1</b> (Mescheder, Geiger &amp; Nowozin 2018): R1 = γ/2 · mean_n ‖∇ₓD(x_n, c_n)‖² on real
+ * images, applied lazily every k steps with weight k·γ (Karras et al. 2020). Its parameter gradient
+ * (γ/N)·Σ_n (∂g_n/∂θ)ᵀg_n, g_n = ∇ₓD(x_n), is a Hessian-vector product, computed without double
+ * backpropagation by a central difference of two ordinary backward passes:
+ * (∇_θ ΣD(x + εg) − ∇_θ ΣD(x − εg)) / (2ε), ε = {@value R1Penalty#STEP}/rms(g) (see {@link R1Penalty}), exact for a D that is
+ * piecewise linear between the two points (LeakyReLU nets are, but for kinks crossed) and
+ * accurate to O(ε²) otherwise.
  *
  * <p>Deterministic: for the same networks, data, seed and kernels, two trainers produce
- * bit-identical parameters. A penalty with λ = 0 leaves every gradient untouched, so it reproduces
- * a trainer without penalty bit for bit. NaN or Inf in a loss, a gradient or a parameter raises a
+ * bit-identical parameters. An output penalty with λ = 0 leaves every gradient untouched, so it
+ * reproduces a trainer without it bit for bit. NaN or Inf in a loss, a gradient or a parameter raises a
  * {@link NumericalFaultException} naming the step and where it was found. Not thread-safe.
  */
 public final class GanTrainer {
@@ -48,17 +57,20 @@ public final class GanTrainer {
     public static final String LATENT_STREAM = "gan.z";
 
     private final Sequential generator;
-    private final Sequential discriminator;
+    private final ProjectionDiscriminator discriminator;
     private final int latent;
     private final int conditionDim;
-    private final PriorGuidedPenalty penalty;
     private final Optimizer gOptimizer;
     private final Optimizer dOptimizer;
     private final RegularizationPipeline gPipeline;
     private final RegularizationPipeline dPipeline;
+    private final PriorGuidedPenalty prior;
+    private final double r1Gamma;
+    private final int r1Every;
     private final long seed;
     private final Kernels kernels;
     private final BinaryCrossEntropyWithLogits bce = new BinaryCrossEntropyWithLogits();
+    private double lastR1;
     private long step;
 
     private GanTrainer(Builder b) {
@@ -69,45 +81,54 @@ public final class GanTrainer {
                     + " and conditionDim >= 1, got input shape " + Arrays.toString(b.generator.inputShape()));
         }
         this.conditionDim = gShape[0] - latent;
-        if (!Dcgan.batchNorms(b.discriminator).isEmpty()) {
-            throw new IllegalArgumentException("the discriminator must not use batch statistics (BatchNorm): real and fake"
-                    + " images are scored in one batch; use spectral-norm or another parameter regularizer instead");
-        }
         int[] image = b.generator.outputShape();
         if (!Arrays.equals(image, b.discriminator.inputShape())) {
             throw new ShapeMismatchException("the generator makes images of shape " + Arrays.toString(image)
                     + " but the discriminator expects " + Arrays.toString(b.discriminator.inputShape()));
         }
-        if (!Arrays.equals(b.discriminator.outputShape(), new int[] {1})) {
-            throw new ShapeMismatchException("the discriminator must output one logit, got shape "
-                    + Arrays.toString(b.discriminator.outputShape()));
-        }
-        this.penalty = b.penalty;
-        if (penalty != null) {
-            if (penalty.features().dimension() != conditionDim || penalty.features().imageSize() != image[1]) {
-                throw new ShapeMismatchException("the penalty compares " + penalty.features().imageSize() + "x"
-                        + penalty.features().imageSize() + " images with conditions of length " + penalty.features().dimension()
-                        + " but the generator makes " + image[1] + "x" + image[2] + " images from conditions of length " + conditionDim);
-            }
+        if (b.discriminator.conditionDim() != 0 && b.discriminator.conditionDim() != conditionDim) {
+            throw new ShapeMismatchException("the discriminator reads conditions of length " + b.discriminator.conditionDim()
+                    + " but the generator's are of length " + conditionDim);
         }
         this.seed = b.seed;
         this.kernels = Objects.requireNonNull(b.kernels, "kernels: set them with kernels(...)");
+        this.r1Gamma = b.r1Gamma;
+        this.r1Every = b.r1Every;
         this.gOptimizer = Optimizers.create(b.generatorOptimizer);
         this.dOptimizer = Optimizers.create(b.discriminatorOptimizer);
         this.gPipeline = new RegularizationPipeline(b.generator.parameters(), b.generatorRegularizers, gOptimizer, true);
         this.dPipeline = new RegularizationPipeline(b.discriminator.parameters(), b.discriminatorRegularizers, dOptimizer, true);
+        if (!dPipeline.outputRegularizers().isEmpty()) {
+            throw new IllegalArgumentException("output regularizers act on the generator's images; remove "
+                    + dPipeline.outputRegularizers() + " from the discriminator's regularizers");
+        }
+        this.prior = gPipeline.outputRegularizers().stream().filter(PriorGuidedPenalty.class::isInstance)
+                .map(PriorGuidedPenalty.class::cast).findFirst().orElse(null);
+        if (prior != null && (prior.probe().dimension() != conditionDim || prior.probe().imageSize() != image[1])) {
+            throw new ShapeMismatchException("the prior-guided penalty compares " + prior.probe().imageSize() + "x"
+                    + prior.probe().imageSize() + " images with conditions of length " + prior.probe().dimension()
+                    + " but the generator makes " + image[1] + "x" + image[2] + " images from conditions of length " + conditionDim);
+        }
         this.generator = b.generator.withActivationRegularizers(gPipeline.activationRegularizers());
         this.discriminator = b.discriminator.withActivationRegularizers(dPipeline.activationRegularizers());
     }
 
     /**
      * @param generator G: input [latent + conditionDim], output [3, S, S]
-     * @param discriminator D: input [3, S, S], output [1]; it must not use batch statistics
-     *     (real and fake are scored in one batch)
+     * @param discriminator D(x, c), or an unconditional D(x)
+     * @return a builder
+     */
+    public static Builder builder(Sequential generator, ProjectionDiscriminator discriminator) {
+        return new Builder(generator, discriminator);
+    }
+
+    /**
+     * @param generator G: input [latent + conditionDim], output [3, S, S]
+     * @param discriminator an unconditional D: input [3, S, S], output [1], without batch statistics
      * @return a builder
      */
     public static Builder builder(Sequential generator, Sequential discriminator) {
-        return new Builder(generator, discriminator);
+        return new Builder(generator, ProjectionDiscriminator.unconditional(discriminator));
     }
 
     /** @return the generator (with any activation-regularizer layers inserted) */
@@ -116,7 +137,7 @@ public final class GanTrainer {
     }
 
     /** @return the discriminator (with any activation-regularizer layers inserted) */
-    public Sequential discriminator() {
+    public ProjectionDiscriminator discriminator() {
         return discriminator;
     }
 
@@ -130,9 +151,9 @@ public final class GanTrainer {
         return conditionDim;
     }
 
-    /** @return the penalty, or null when the generator pays none */
+    /** @return the prior-guided penalty among G's output regularizers, or null */
     public PriorGuidedPenalty penalty() {
-        return penalty;
+        return prior;
     }
 
     /** @return the iterations done */
@@ -154,7 +175,8 @@ public final class GanTrainer {
      * One iteration: a discriminator update, then a generator update (see the class comment).
      *
      * @param real real images, shape [N, 3, S, S], N ≥ 2
-     * @param condition the conditions c, shape [N, conditionDim] (φ of real faces)
+     * @param condition the conditions c of the real images, shape [N, conditionDim]; the fakes are
+     *     generated from the same conditions
      * @param epoch the current epoch (for schedules)
      * @return the losses and scores of the iteration
      * @throws NumericalFaultException on NaN or Inf, naming the step and where
@@ -170,9 +192,11 @@ public final class GanTrainer {
         gPipeline.beforeForward(gCtx);
         Tensor fake = generator.forward(concatColumns(z, condition), gCtx);
 
-        // Discriminator: real (label 1) and fake (label 0) in one batch.
         dPipeline.beforeForward(dCtx);
-        Tensor logits = discriminator.forward(concatRows(real, fake), dCtx);
+        boolean r1Now = r1Gamma > 0 && step % r1Every == 0;
+        if (r1Now) lastR1 = R1Penalty.writeGradient(discriminator, real, condition, r1Gamma * r1Every, dCtx);
+        // Discriminator: real (label 1) and fake (label 0) in one batch.
+        Tensor logits = discriminator.forward(concatRows(real, fake), concatRows(condition, condition), dCtx);
         float[] l = logits.data();
         double realScore = meanSigmoid(l, 0, n);
         double fakeScore = meanSigmoid(l, n, 2 * n);
@@ -187,30 +211,23 @@ public final class GanTrainer {
         dPipeline.afterBackward(dCtx);
         dPipeline.update(dCtx);
 
-        // Generator: non-saturating loss through the updated D, plus the prior-guided penalty.
+        // Generator: non-saturating loss through the updated D, plus G's output regularizers.
         for (var p : discriminator.parameters()) p.zeroGrad();
         dPipeline.beforeForward(dCtx);
-        Tensor fakeLogits = discriminator.forward(fake, dCtx);
+        Tensor fakeLogits = discriminator.forward(fake, condition, dCtx);
         Tensor ones = Tensor.zeros(n, 1).fill(1f);
         Tensor gradFakeLogits = Tensor.zeros(n, 1);
         double gLoss = bce.compute(fakeLogits, ones, gradFakeLogits, kernels);
         check(gLoss, "generator loss");
-        Tensor gradFake = discriminator.backward(gradFakeLogits, dCtx);
+        Tensor gradFake = discriminator.backward(gradFakeLogits, dCtx).copy();
         dPipeline.afterBackward(dCtx);
-        double pen = 0;
-        double featureError = Double.NaN;
-        if (penalty != null) {
-            // φ(fake) once: measured first, then consumed by the penalty as its gradient buffer.
-            Tensor phi = penalty.features().extract(fake);
-            featureError = GanEvaluator.featureError(phi, condition);
-            pen = penalty.apply(fake, phi, condition, gradFake, gCtx);
-        }
-        check(pen, "prior-guided penalty");
+        double featureError = prior == null ? Double.NaN : prior.featureError(fake, condition);
+        double pen = gPipeline.outputPenalty(fake, condition, gradFake, gCtx);
         generator.backward(gradFake, gCtx);
         gPipeline.afterBackward(gCtx);
         gPipeline.update(gCtx);
         step++;
-        return new GanStep(step, dLoss, gLoss, pen, featureError, realScore, fakeScore);
+        return new GanStep(step, dLoss, gLoss, pen, featureError, realScore, fakeScore, r1Gamma > 0 ? lastR1 : Double.NaN);
     }
 
     /**
@@ -308,17 +325,19 @@ public final class GanTrainer {
     /** Configures a {@link GanTrainer}. */
     public static final class Builder {
         private final Sequential generator;
-        private final Sequential discriminator;
+        private final ProjectionDiscriminator discriminator;
         private int latent = 64;
-        private PriorGuidedPenalty penalty;
         private String generatorOptimizer = DEFAULT_OPTIMIZER;
         private String discriminatorOptimizer = DEFAULT_OPTIMIZER;
         private List<Regularizer> generatorRegularizers = List.of();
         private List<Regularizer> discriminatorRegularizers = List.of();
+        private PriorGuidedPenalty penalty;
+        private double r1Gamma;
+        private int r1Every = 16;
         private long seed;
         private Kernels kernels;
 
-        private Builder(Sequential generator, Sequential discriminator) {
+        private Builder(Sequential generator, ProjectionDiscriminator discriminator) {
             this.generator = Objects.requireNonNull(generator, "generator");
             this.discriminator = Objects.requireNonNull(discriminator, "discriminator");
         }
@@ -330,7 +349,11 @@ public final class GanTrainer {
             return this;
         }
 
-        /** @param p the prior-guided penalty on G's output, or null for none (default) @return this */
+        /**
+         * @param p the prior-guided penalty on G's output, or null for none (default); it joins G's
+         *     regularizers as an output regularizer
+         * @return this
+         */
         public Builder penalty(PriorGuidedPenalty p) {
             this.penalty = p;
             return this;
@@ -348,7 +371,7 @@ public final class GanTrainer {
             return this;
         }
 
-        /** @param regularizers regularizers of G's parameters, in order @return this */
+        /** @param regularizers regularizers of G (parameter, activation and output kinds), in order @return this */
         public Builder generatorRegularizers(List<? extends Regularizer> regularizers) {
             this.generatorRegularizers = List.copyOf(regularizers);
             return this;
@@ -357,6 +380,19 @@ public final class GanTrainer {
         /** @param regularizers regularizers of D's parameters, e.g. {@code spectral-norm} @return this */
         public Builder discriminatorRegularizers(List<? extends Regularizer> regularizers) {
             this.discriminatorRegularizers = List.copyOf(regularizers);
+            return this;
+        }
+
+        /**
+         * @param gamma γ of the R1 penalty on D, ≥ 0 (0, the default, turns it off)
+         * @param every apply it every this many steps (lazy regularization), ≥ 1 (default 16)
+         * @return this
+         */
+        public Builder r1(double gamma, int every) {
+            if (!(gamma >= 0) || !Double.isFinite(gamma)) throw new IllegalArgumentException("r1 gamma must be finite and >= 0, got " + gamma);
+            if (every < 1) throw new IllegalArgumentException("r1 interval must be >= 1, got " + every);
+            this.r1Gamma = gamma;
+            this.r1Every = every;
             return this;
         }
 
@@ -377,6 +413,12 @@ public final class GanTrainer {
          * @throws ShapeMismatchException if G, D, the latent length and the penalty do not fit together
          */
         public GanTrainer build() {
+            if (penalty != null) {
+                List<Regularizer> all = new java.util.ArrayList<>(generatorRegularizers);
+                all.add(penalty);
+                generatorRegularizers = List.copyOf(all);
+                penalty = null;
+            }
             return new GanTrainer(this);
         }
     }

@@ -179,4 +179,20 @@ class CelebaLoaderTest {
         assertThrows(IllegalArgumentException.class, () -> CelebaLoader.load(root, 2048, 0));
         assertThrows(IllegalArgumentException.class, () -> CelebaLoader.load(root, 8, -1));
     }
+
+    /** A few hundred bytes whose header claims 30000 x 30000 pixels are refused before any decoding. */
+    @Test
+    void anImageWhoseHeaderClaimsAHugeSizeIsRefusedBeforeDecoding(@TempDir Path dir) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", png);
+        byte[] b = png.toByteArray();
+        java.nio.ByteBuffer.wrap(b, 16, 8).putInt(30000).putInt(30000); // IHDR width and height
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 12, 17); // "IHDR" and its 13 data bytes
+        java.nio.ByteBuffer.wrap(b, 29, 4).putInt((int) crc.getValue());
+        Path file = dir.resolve("000001.png");
+        Files.write(file, b);
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> CelebaLoader.decode(file));
+        assertTrue(e.getMessage().contains("30000 x 30000") && e.getMessage().contains("1 to " + CelebaLoader.MAX_SIDE), e.getMessage());
+    }
 }

@@ -6,65 +6,88 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.tensor.Tensor;
-import dev.regula.gan.features.FaceFeatures;
+import dev.regula.gan.faces.FaceAttributes;
+import dev.regula.gan.faces.FaceDataset;
+import dev.regula.gan.features.AttributeProbe;
 import dev.regula.gan.testing.TestImages;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class GanEvaluatorTest {
     private static final int SIZE = 16;
-    private static FaceFeatures phi;
+    private static final List<String> ALL = FaceAttributes.BINARY_NAMES;
+    private static AttributeProbe probe;
     private static GanEvaluator evaluator;
+
+    private static FaceDataset set(long seed, int n) {
+        Tensor[] t = TestImages.labelled(seed, n, SIZE);
+        return new FaceDataset(t[0], List.of(), t[1]);
+    }
 
     @BeforeAll
     static void build() {
-        phi = new FaceFeatures(SIZE);
-        Tensor[] real = TestImages.labelled(10, 256, SIZE);
-        evaluator = new GanEvaluator(real[0], real[1], phi, 3, 8);
+        FaceDataset train = set(9, 512);
+        probe = AttributeProbe.fit(train.images(), train.labels(), ALL);
+        evaluator = new GanEvaluator(set(10, 256), set(11, 256), set(12, 128), ALL, probe, 3, 8);
+    }
+
+    private static int[] groups(int n, int per) {
+        int[] g = new int[n];
+        for (int i = 0; i < n; i++) g[i] = i / per;
+        return g;
     }
 
     @Test
-    void realBaselineIsAccurateAndClose() {
+    void realBaselineIsAccurateCloseAndDiverse() {
         GanScores b = evaluator.realBaseline();
-        assertEquals(0, b.featureError());
-        assertTrue(b.attributeAccuracy() > 0.85, "held-out real accuracy " + b.attributeAccuracy());
-        assertTrue(b.frechet() >= 0);
-        assertTrue(Double.isFinite(b.kid()));
+        assertTrue(b.meanAccuracy() > 0.85, "held-out real accuracy " + b.meanAccuracy());
+        assertEquals(4, b.attributeAccuracy().length);
+        assertTrue(b.frechet() >= 0 && Double.isFinite(b.kid()));
+        assertTrue(b.precision() > 0.5 && b.recall() > 0.5, "real vs real precision/recall: " + b);
+        assertTrue(b.diversity() > 0.1, "real faces sharing labels still differ: " + b.diversity());
+        assertTrue(b.featureError() < 0.5, "the probe reads real faces: " + b.featureError());
     }
 
     @Test
-    void aFaithfulGeneratorScoresLikeRealDataAndNoiseScoresBadly() {
-        Tensor[] faithful = TestImages.labelled(11, 128, SIZE);
-        Tensor c = phi.extract(faithful[0]);
-        GanScores good = evaluator.score(faithful[0], c, faithful[1]);
-        assertEquals(0, good.featureError(), 1e-6, "phi(G) = c exactly");
-        assertTrue(good.attributeAccuracy() > 0.85, "accuracy " + good.attributeAccuracy());
+    void aFaithfulGeneratorScoresLikeRealDataWhileNoiseAndCollapseScoreBadly() {
+        FaceDataset faithful = set(13, 128);
+        Tensor c = faithful.labels();
+        GanScores good = evaluator.score(faithful.images(), c, groups(128, 8));
+        assertTrue(good.meanAccuracy() > 0.85, "accuracy " + good.meanAccuracy());
 
-        Tensor noise = TestImages.uniform(12, 1f, 128, 3, SIZE, SIZE);
-        GanScores bad = evaluator.score(noise, c, faithful[1]);
-        assertTrue(bad.featureError() > 0.5, "noise does not follow the prior: " + bad.featureError());
-        assertTrue(bad.attributeAccuracy() < good.attributeAccuracy() - 0.2, bad + " vs " + good);
+        Tensor noise = TestImages.uniform(14, 1f, 128, 3, SIZE, SIZE);
+        GanScores bad = evaluator.score(noise, c, groups(128, 8));
+        assertTrue(bad.meanAccuracy() < good.meanAccuracy() - 0.2, bad + " vs " + good);
         assertTrue(bad.frechet() > 3 * good.frechet() && bad.frechet() > 1, bad + " vs " + good);
-        assertTrue(bad.kid() > 3 * Math.abs(good.kid()) && bad.kid() > 0.1, bad + " vs " + good);
-        GanScores base = evaluator.realBaseline();
-        assertTrue(good.kid() < base.kid() + 0.5 && good.frechet() < 2 * base.frechet() + 5, good + " vs baseline " + base);
+        assertTrue(bad.precision() < good.precision(), bad + " vs " + good);
+
+        // Mode collapse within each condition: the same image 8 times per group.
+        Tensor collapsed = Tensor.zeros(128, 3, SIZE, SIZE);
+        int per = 3 * SIZE * SIZE;
+        for (int i = 0; i < 128; i++) System.arraycopy(faithful.images().data(), (i / 8) * 8 * per, collapsed.data(), i * per, per);
+        GanScores same = evaluator.score(collapsed, c, groups(128, 8));
+        assertEquals(0, same.diversity(), 1e-9);
+        assertTrue(good.diversity() > 0.1, "distinct images per group: " + good.diversity());
     }
 
     @Test
-    void featureErrorIsTheMeanEuclideanDistance() {
-        Tensor[] imgs = TestImages.labelled(13, 4, SIZE);
-        Tensor c = phi.extract(imgs[0]);
-        for (int i = 0; i < c.size(); i++) c.set(i, c.get(i) + (i % phi.dimension() == 0 ? 3f : 0f));
-        assertEquals(3, evaluator.score(imgs[0], c, imgs[1]).featureError(), 1e-5);
+    void selectsThePriorsColumns() {
+        FaceDataset train = set(9, 256);
+        AttributeProbe two = AttributeProbe.fit(train.images(), dev.regula.gan.prior.FacePrior.conditions(train.labels(),
+                List.of("pale_skin", "glasses")), List.of("pale_skin", "glasses"));
+        GanEvaluator e = new GanEvaluator(set(10, 64), set(11, 64), set(12, 64), List.of("pale_skin", "glasses"), two, 3, 2);
+        Tensor labels = Tensor.wrap(new float[] {1, 0, 0, 1}, 1, 4);
+        assertEquals(List.of(1f, 0f), List.of(e.select(labels).get(0), e.select(labels).get(1)));
+        assertEquals(2, e.realBaseline().attributeAccuracy().length);
     }
 
     @Test
     void refusesBadShapes() {
-        Tensor[] imgs = TestImages.labelled(14, 4, SIZE);
-        assertThrows(ShapeMismatchException.class, () -> evaluator.score(imgs[0], Tensor.zeros(4, 3), imgs[1]));
-        assertThrows(ShapeMismatchException.class,
-                () -> evaluator.score(Tensor.zeros(4, 3, 32, 32), Tensor.zeros(4, phi.dimension()), imgs[1]));
-        assertThrows(IllegalArgumentException.class,
-                () -> new GanEvaluator(Tensor.zeros(4, 3, SIZE, SIZE), Tensor.zeros(4, 4), phi, 1));
+        FaceDataset imgs = set(15, 8);
+        assertThrows(ShapeMismatchException.class, () -> evaluator.score(imgs.images(), Tensor.zeros(8, 3), groups(8, 1)));
+        assertThrows(IllegalArgumentException.class, () -> evaluator.score(imgs.images(), imgs.labels(), groups(4, 1)));
+        assertThrows(IllegalArgumentException.class, () -> new GanEvaluator(set(1, 4), set(2, 64), set(3, 64), ALL, null, 1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new GanEvaluator(set(1, 64), set(2, 64), set(3, 64), List.of("beard"), null, 1, 1));
     }
 }

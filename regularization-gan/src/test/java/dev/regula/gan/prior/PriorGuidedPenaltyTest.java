@@ -10,104 +10,108 @@ import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.tensor.Tensor;
-import dev.regula.gan.testing.TestKernels;
-import dev.regula.gan.features.FaceFeatures;
+import dev.regula.gan.faces.FaceAttributes;
+import dev.regula.gan.faces.SyntheticFaces;
+import dev.regula.gan.features.AttributeProbe;
 import dev.regula.gan.testing.TestImages;
+import dev.regula.gan.testing.TestKernels;
 import org.junit.jupiter.api.Test;
 
 class PriorGuidedPenaltyTest {
+    private static final AttributeProbe PROBE = FacePrior.probe(SyntheticFaces.generate(512, 16, 5), FaceAttributes.BINARY_NAMES);
+
     private static StepContext at(long step) {
         return new StepContext(Mode.TRAIN, step, 0, 2e-4, 42, TestKernels.selected());
     }
 
+    private static Tensor conditions(long seed, int n) {
+        return TestImages.uniform(seed, 1f, n, PROBE.dimension());
+    }
+
     @Test
-    void valueIsLambdaTimesBatchMeanOfSquaredFeatureDistance() {
-        FaceFeatures phi = new FaceFeatures(16);
-        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(0.7), phi);
+    void valueIsLambdaTimesTheSumOverAttributesOfTheBatchMeanSquaredError() {
+        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(0.7), PROBE);
         Tensor g = TestImages.random(1, 3, 16);
-        Tensor c = phi.extract(TestImages.random(2, 3, 16));
-        Tensor f = phi.extract(g);
+        Tensor c = conditions(2, 3);
+        Tensor f = PROBE.extract(g);
         double expected = 0;
         for (int i = 0; i < f.size(); i++) expected += Math.pow(f.get(i) - c.get(i), 2);
         expected *= 0.7 / 3;
         double value = penalty.apply(g, c, Tensor.zeros(g.shape()), at(0));
-        assertEquals(expected, value, 1e-6 * expected);
-        assertTrue(value > 0.01, "different images must have a clearly positive penalty: " + value);
+        assertEquals(expected, value, 1e-5 * expected);
         assertEquals(0, penalty.apply(g, f, Tensor.zeros(g.shape()), at(0)), 1e-9, "phi(G) = c costs nothing");
     }
 
     @Test
-    void givenPhiGivesTheSameValueAndGradientBitForBit() {
-        FaceFeatures phi = new FaceFeatures(16);
-        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(1.5), phi);
-        Tensor g = TestImages.random(5, 3, 16);
-        Tensor c = phi.extract(TestImages.random(6, 3, 16));
-        Tensor grad = Tensor.zeros(g.shape());
-        double value = penalty.apply(g, c, grad, at(0));
-        Tensor givenGrad = Tensor.zeros(g.shape());
-        double given = penalty.apply(g, phi.extract(g), c, givenGrad, at(0));
-        assertEquals(value, given);
-        assertArrayEquals(grad.data(), givenGrad.data());
-        assertThrows(ShapeMismatchException.class,
-                () -> penalty.apply(g, Tensor.zeros(3, phi.dimension() + 1), c, Tensor.zeros(g.shape()), at(0)));
-    }
-
-    @Test
-    void gradientMatchesFiniteDifferences() {
-        FaceFeatures phi = new FaceFeatures(16);
-        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(1.5), phi);
-        Tensor g = TestImages.random(3, 2, 16);
-        Tensor c = phi.extract(TestImages.random(4, 2, 16));
-        Tensor grad = Tensor.zeros(g.shape());
-        penalty.apply(g, c, grad, at(0));
-        Tensor scratch = Tensor.zeros(g.shape());
-        float[] x = g.data();
-        for (int i = 0; i < x.length; i += 2) {
-            float old = x[i];
-            float hi = old + 2e-3f;
-            float lo = old - 2e-3f;
-            x[i] = hi;
-            double plus = penalty.apply(g, c, scratch, at(0));
-            x[i] = lo;
-            double minus = penalty.apply(g, c, scratch, at(0));
-            x[i] = old;
-            double numeric = (plus - minus) / ((double) hi - lo);
-            assertEquals(numeric, grad.get(i), 2e-4 + 1e-2 * Math.abs(numeric), "d/dgenerated[" + i + "]");
+    void gradientMatchesFiniteDifferencesForBothForms() {
+        for (boolean learnable : new boolean[] {false, true}) {
+            PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(1.5), PROBE, learnable, 0.1, new double[PROBE.dimension()]);
+            if (learnable) penalty.ownParameters().getFirst().value().data()[1] = 0.8f; // unequal weights
+            Tensor g = TestImages.random(3, 2, 16);
+            Tensor c = conditions(4, 2);
+            Tensor grad = Tensor.zeros(g.shape());
+            penalty.apply(g, c, grad, at(0));
+            float[] x = g.data();
+            for (int i = 0; i < x.length; i += 5) {
+                float old = x[i];
+                x[i] = old + 0.25f;
+                double plus = penalty.apply(g, c, Tensor.zeros(g.shape()), at(0));
+                x[i] = old - 0.25f;
+                double minus = penalty.apply(g, c, Tensor.zeros(g.shape()), at(0));
+                x[i] = old;
+                double numeric = (plus - minus) / 0.5;
+                assertEquals(numeric, grad.get(i), 1e-4 + 1e-3 * Math.abs(numeric), "learnable=" + learnable + ", d/dx[" + i + "]");
+            }
         }
     }
 
     @Test
-    void gradientIsAddedNotOverwritten() {
-        FaceFeatures phi = new FaceFeatures(16);
-        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(1), phi);
-        Tensor g = TestImages.random(5, 2, 16);
-        Tensor c = phi.extract(TestImages.random(6, 2, 16));
-        Tensor once = Tensor.zeros(g.shape());
-        penalty.apply(g, c, once, at(0));
-        Tensor twice = Tensor.zeros(g.shape());
-        penalty.apply(g, c, twice, at(0));
-        penalty.apply(g, c, twice, at(0));
-        for (int i = 0; i < once.size(); i++) assertEquals(2 * once.get(i), twice.get(i), 1e-6f);
+    void learnableLogPrecisionGradientMatchesFiniteDifferencesAndItsStepsMoveTowardTheOptimum() {
+        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(2), PROBE, true, 0.05, new double[PROBE.dimension()]);
+        Tensor g = TestImages.random(5, 4, 16);
+        Tensor c = conditions(6, 4);
+        var s = penalty.ownParameters().getFirst();
+        penalty.apply(g, c, Tensor.zeros(g.shape()), at(0));
+        float[] analytic = s.grad().data().clone();
+        for (int k = 0; k < analytic.length; k++) {
+            float old = s.value().data()[k];
+            s.value().data()[k] = old + 1e-3f;
+            double up = penalty.apply(g, c, Tensor.zeros(g.shape()), at(0));
+            s.value().data()[k] = old - 1e-3f;
+            double down = penalty.apply(g, c, Tensor.zeros(g.shape()), at(0));
+            s.value().data()[k] = old;
+            assertEquals((up - down) / 2e-3, analytic[k], 2e-3 + 1e-3 * Math.abs(analytic[k]), "d/ds[" + k + "]");
+        }
+        // Optimum: e^{s_k} = 1/MSE_k, clamped to [-2, 2]. Adam steps must approach it.
+        Tensor phi = PROBE.extract(g);
+        for (int step = 0; step < 400; step++) {
+            penalty.apply(g, c, Tensor.zeros(g.shape()), at(step));
+            penalty.updateOwnParameters(at(step));
+        }
+        for (int k = 0; k < PROBE.dimension(); k++) {
+            double mse = 0;
+            for (int i = 0; i < 4; i++) mse += Math.pow(phi.get(i * PROBE.dimension() + k) - c.get(i * PROBE.dimension() + k), 2) / 4;
+            double optimum = Math.max(PriorGuidedPenalty.MIN_LOG_PRECISION, Math.min(PriorGuidedPenalty.MAX_LOG_PRECISION, -Math.log(mse)));
+            assertEquals(optimum, s.value().get(k), 0.1, "log-precision " + k + " (mse " + mse + ")");
+        }
     }
 
     @Test
-    void lambdaZeroLeavesTheGradientBitForBitUntouched() {
-        FaceFeatures phi = new FaceFeatures(16);
-        // 0 at step 0, then ramping up: the same penalty is a no-op at step 0 and active at step 5.
-        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.linear(0, 1, 10), phi);
+    void lambdaZeroLeavesTheGradientAndThePrecisionsBitForBitUntouched() {
+        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.linear(0, 1, 10), PROBE, true, 0.1);
         Tensor g = TestImages.random(7, 2, 16);
-        Tensor c = phi.extract(TestImages.random(8, 2, 16));
+        Tensor c = conditions(8, 2);
         Tensor grad = TestImages.uniform(9, 1f, 2, 3, 16, 16);
         grad.set(0, -0.0f);
         grad.set(1, Float.NaN);
         float[] before = grad.data().clone();
-        assertEquals(0.0, penalty.lambda(at(0)));
         assertEquals(0.0, penalty.apply(g, c, grad, at(0)));
+        penalty.updateOwnParameters(at(0));
         for (int i = 0; i < before.length; i++) {
             assertEquals(Float.floatToRawIntBits(before[i]), Float.floatToRawIntBits(grad.get(i)), "index " + i);
         }
-        assertEquals(0.5, penalty.lambda(at(5)), 1e-12);
-        assertTrue(penalty.apply(g, c, grad, at(5)) > 0);
+        assertArrayEquals(new double[] {1, 1, 1, 1}, penalty.weights());
+        assertTrue(penalty.apply(g, c, grad, at(5)) != 0);
         boolean changed = false;
         for (int i = 2; i < before.length; i++) changed |= before[i] != grad.get(i);
         assertTrue(changed, "a positive lambda must change the gradient");
@@ -115,26 +119,62 @@ class PriorGuidedPenaltyTest {
 
     @Test
     void shapesAreCheckedEvenWhenLambdaIsZero() {
-        FaceFeatures phi = new FaceFeatures(16);
-        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(0), phi);
+        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(0), PROBE);
         Tensor g = Tensor.zeros(2, 3, 16, 16);
         ShapeMismatchException wide = assertThrows(ShapeMismatchException.class,
-                () -> penalty.apply(g, Tensor.zeros(2, phi.dimension() + 1), Tensor.zeros(g.shape()), at(0)));
+                () -> penalty.apply(g, Tensor.zeros(2, PROBE.dimension() + 1), Tensor.zeros(g.shape()), at(0)));
         assertTrue(wide.getMessage().contains("condition"), wide.getMessage());
         ShapeMismatchException size = assertThrows(ShapeMismatchException.class,
-                () -> penalty.apply(Tensor.zeros(2, 3, 32, 32), Tensor.zeros(2, phi.dimension()), Tensor.zeros(2, 3, 32, 32), at(0)));
-        assertTrue(size.getMessage().contains("size="), size.getMessage());
-        assertThrows(ShapeMismatchException.class,
-                () -> penalty.apply(g, Tensor.zeros(2, phi.dimension()), Tensor.zeros(1, 3, 16, 16), at(0)));
+                () -> penalty.apply(Tensor.zeros(2, 10), Tensor.zeros(2, PROBE.dimension()), Tensor.zeros(2, 10), at(0)));
+        assertTrue(size.getMessage().contains("image generators"), size.getMessage());
     }
 
     @Test
-    void describesItself() {
-        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(0.5), new FaceFeatures(32));
+    void describesItselfAndChecksItsArguments() {
+        PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(0.5), PROBE, true, 0.01);
         assertEquals("prior-guided", penalty.name());
-        assertTrue(penalty.spec().startsWith("prior-guided(lambda=0.5"), penalty.spec());
-        assertTrue(penalty.spec().contains("size=32"), penalty.spec());
-        assertArrayEquals(new int[] {32}, new int[] {penalty.features().imageSize()});
-        assertThrows(IllegalArgumentException.class, () -> new PriorGuidedPenalty(Schedule.constant(-1), new FaceFeatures(16)));
+        assertTrue(penalty.spec().startsWith("prior-guided(lambda=0.5, learnable=true"), penalty.spec());
+        assertTrue(penalty.spec().contains("attributes=smiling+glasses+dark_hair+pale_skin"), penalty.spec());
+        assertEquals(1, penalty.ownParameters().size());
+        assertEquals(0, new PriorGuidedPenalty(Schedule.constant(0.5), PROBE).ownParameters().size());
+        assertThrows(IllegalArgumentException.class, () -> new PriorGuidedPenalty(Schedule.constant(-1), PROBE));
+        assertThrows(IllegalArgumentException.class, () -> new PriorGuidedPenalty(Schedule.constant(1), PROBE, true, 0));
+    }
+
+    @Test
+    void theToleranceBandCostsNothingInsideAndTheExcessBeyond() {
+        double[] tau = {0.3, 0.3, 0.3, 0.3};
+        PriorGuidedPenalty banded = new PriorGuidedPenalty(Schedule.constant(1), PROBE, false, 0.01, tau);
+        Tensor g = TestImages.random(11, 2, 16);
+        Tensor phi = PROBE.extract(g);
+        Tensor c = phi.copy();
+        for (int i = 0; i < c.size(); i++) c.set(i, c.get(i) + (i % 2 == 0 ? 0.2f : -0.5f)); // inside, 0.2 beyond
+        Tensor grad = Tensor.zeros(g.shape());
+        double r = banded.apply(g, c, grad, at(0));
+        assertEquals(2 * 2 * 0.2 * 0.2 / 2, r, 1e-4, "two entries per image 0.2 beyond the band, mean over 2 images");
+        Tensor inside = phi.copy();
+        for (int i = 0; i < inside.size(); i++) inside.set(i, inside.get(i) + 0.25f);
+        Tensor untouched = Tensor.zeros(g.shape());
+        assertEquals(0, banded.apply(g, inside, untouched, at(0)), 1e-12);
+        for (int i = 0; i < untouched.size(); i++) assertEquals(0f, untouched.get(i));
+        float[] x = g.data();
+        for (int i = 0; i < x.length; i += 11) {
+            float old = x[i];
+            x[i] = old + 0.05f;
+            double up = banded.apply(g, c, Tensor.zeros(g.shape()), at(0));
+            x[i] = old - 0.05f;
+            double down = banded.apply(g, c, Tensor.zeros(g.shape()), at(0));
+            x[i] = old;
+            assertEquals((up - down) / 0.1, grad.get(i), 1e-4 + 1e-2 * Math.abs(grad.get(i)), "d/dx[" + i + "]");
+        }
+        assertArrayEquals(PROBE.residualRms(), new PriorGuidedPenalty(Schedule.constant(1), PROBE, false, 0.01).tolerance());
+        assertThrows(IllegalArgumentException.class, () -> new PriorGuidedPenalty(Schedule.constant(1), PROBE, false, 0.01, new double[] {1}));
+        assertThrows(dev.regula.api.spec.SpecException.class, () -> FacePrior.tolerance("wide", PROBE));
+        assertArrayEquals(new double[] {0.5, 0.5, 0.5, 0.5}, FacePrior.tolerance("0.5", PROBE));
+        // one per attribute, as spec() writes it, so that the spec parses back to the same penalty
+        assertArrayEquals(new double[] {0.5, 0.25, 0, 1000}, FacePrior.tolerance("0.5+0.25+0+1e3", PROBE));
+        assertArrayEquals(new double[] {1000, 1000, 1000, 1000}, FacePrior.tolerance("1e+3", PROBE));
+        assertThrows(dev.regula.api.spec.SpecException.class, () -> FacePrior.tolerance("0.5+0.25", PROBE));
+        assertThrows(dev.regula.api.spec.SpecException.class, () -> FacePrior.tolerance("0.5+-1+0+0", PROBE));
     }
 }

@@ -17,7 +17,7 @@ class FaceCaseStudyTest {
     private static FaceCaseStudy.Builder tiny(Path out) {
         return FaceCaseStudy.Config.builder()
                 .output(out).imageSize(16).width(8).batchSize(8).iterations(6).sampleEvery(3).logEvery(2)
-                .trainImages(64).evalImages(64).classifierEpochs(1).threads(1).lambdas(List.of(0.0, 0.5));
+                .trainImages(64).evalImages(64).classifierImages(64).classifierEpochs(1).threads(1).lambdas(List.of(0.0, 0.5));
     }
 
     @Test
@@ -25,18 +25,18 @@ class FaceCaseStudyTest {
         List<String> events = new ArrayList<>();
         CaseStudyResult result = new FaceCaseStudy(tiny(out).build()).run(new CaseStudyListener() {
             @Override
-            public void onRunStart(double lambda, int run, int runs, int iterations) {
-                events.add("start " + lambda + " " + run + "/" + runs + " " + iterations);
+            public void onRunStart(FaceCaseStudy.RunKey key, int run, int runs, int iterations) {
+                events.add("start " + key.lambda() + " " + run + "/" + runs + " " + iterations);
             }
 
             @Override
-            public void onEvaluation(double lambda, long iteration, GanScores scores) {
-                events.add("eval " + lambda + " " + iteration);
+            public void onEvaluation(FaceCaseStudy.RunKey key, long iteration, GanScores scores) {
+                events.add("eval " + key.lambda() + " " + iteration);
             }
         });
         assertEquals(List.of("start 0.0 0/2 6", "eval 0.0 3", "eval 0.0 6", "start 0.5 1/2 6", "eval 0.5 3", "eval 0.5 6"), events);
         assertTrue(Files.size(out.resolve("real.png")) > 0);
-        for (String run : List.of("lambda-0", "lambda-0.5")) {
+        for (String run : List.of("lambda-0/seed-1", "lambda-0.5/seed-1")) {
             Path dir = out.resolve(run);
             for (String f : List.of("samples-3.png", "samples-6.png", "gan.safetensors")) {
                 assertTrue(Files.size(dir.resolve(f)) > 0, run + "/" + f);
@@ -51,9 +51,10 @@ class FaceCaseStudyTest {
         assertEquals(0.5, result.runs().get(1).lambda());
         assertEquals(6, result.runs().get(1).iterations());
         String md = Files.readString(out.resolve("ablation.md"));
-        assertTrue(md.contains("| real vs real (baseline) | 0.000 |") && md.contains("| λ = 0.5 |"), md);
+        assertTrue(md.contains("| real vs real (baseline) |") && md.contains("| λ = 0.5, fixed | ") && md.contains("precision"), md);
         String json = Files.readString(out.resolve("ablation.json"));
-        assertTrue(json.contains("\"baseline\":{\"feature_error\":0.0") && json.contains("\"lambda\":0.5"), json);
+        assertTrue(json.contains("\"baseline\":{\"feature_error\":") && json.contains("\"lambda\":0.5")
+                && json.contains("\"accuracy_smiling\":") && json.contains("\"recall\":"), json);
     }
 
     @Test
@@ -63,7 +64,8 @@ class FaceCaseStudyTest {
         CaseStudyResult b = new FaceCaseStudy(tiny(out.resolve("b")).lambdas(List.of(1.0)).iterations(3).build())
                 .run(CaseStudyListener.NONE);
         assertEquals(a.runs().get(0).scores(), b.runs().get(0).scores());
-        assertEquals(a.baseline(), b.baseline());
+        assertEquals(a.runs().get(0).scores().frechet(), b.runs().get(0).scores().frechet());
+        assertEquals(a.baseline().kid(), b.baseline().kid());
     }
 
     @Test
@@ -84,6 +86,23 @@ class FaceCaseStudyTest {
         assertTrue(e.getMessage().contains("celeba:<directory>"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().width(10).build());
         assertTrue(e.getMessage().contains("multiple of 4"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().width(1_000_000).build());
+        assertTrue(e.getMessage().contains("at most 1024"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().evalImages(Integer.MAX_VALUE).build());
+        assertTrue(e.getMessage().contains("at most 200000"), e.getMessage());
+        assertThrows(dev.regula.api.spec.SpecException.class, () -> FaceCaseStudy.Config.builder().attributes(List.of("beard")).build());
+        e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().seeds(0).build());
+        assertTrue(e.getMessage().contains("seeds"), e.getMessage());
+    }
+
+    @Test
+    void runsEverySeedLambdaAndPriorFormOnceAndLambdaZeroOncePerSeed() {
+        FaceCaseStudy study = new FaceCaseStudy(FaceCaseStudy.Config.builder().lambdas(List.of(0.0, 1.0))
+                .priors(List.of(false, true)).seeds(2).seed(5).build());
+        assertEquals(List.of(new FaceCaseStudy.RunKey(0, false, 5), new FaceCaseStudy.RunKey(1, false, 5),
+                new FaceCaseStudy.RunKey(1, true, 5), new FaceCaseStudy.RunKey(0, false, 6), new FaceCaseStudy.RunKey(1, false, 6),
+                new FaceCaseStudy.RunKey(1, true, 6)), study.runKeys());
+        assertEquals("lambda-1-learnable/seed-6", study.runKeys().get(5).directory());
     }
 
     @Test

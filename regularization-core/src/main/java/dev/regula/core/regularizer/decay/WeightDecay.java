@@ -9,7 +9,8 @@ import dev.regula.api.schedule.Schedule;
 import java.util.Objects;
 
 /**
- * Decoupled weight decay: after the optimizer update, θ ← (1 − η_t·λ_t)·θ when
+ * Decoupled weight decay on the pre-update weights (the DECOUPLED stage runs just before the
+ * optimizer update, so the step is θ_{t−1} − η_t·u_t − η_t·λ_t·θ_{t−1}): θ ← (1 − η_t·λ_t)·θ when
  * {@code lrCoupled} (AdamW: the decay follows the learning-rate schedule η_t =
  * {@link StepContext#learningRate()}, "soft decay"), or θ ← (1 − λ_t)·θ otherwise.
  *

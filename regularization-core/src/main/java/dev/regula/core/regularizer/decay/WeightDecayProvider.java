@@ -19,7 +19,7 @@ public final class WeightDecayProvider extends BaseRegularizerProvider {
 
     /** Creates the provider (called by {@link java.util.ServiceLoader}). */
     public WeightDecayProvider() {
-        super("Decoupled weight decay w <- w - lr*lambda*w after the update (AdamW; DECOUPLED stage, not in the loss)",
+        super("Decoupled weight decay w <- w - lr*u - lr*lambda*w_prev from the pre-update weights (AdamW; DECOUPLED stage, not in the loss)",
                 SpecSchema.of("regularizer", NAME,
                         Keys.strength("lambda", null, "decay rate; the step shrinks w by lr*lambda (or lambda if lr_coupled=false)"),
                         SpecKey.bool("lr_coupled", true, "multiply the decay by the learning rate of the step (AdamW)"),

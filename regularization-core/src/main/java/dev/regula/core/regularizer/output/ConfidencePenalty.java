@@ -17,6 +17,9 @@ import java.util.Arrays;
  *
  * <p>Gradient per row: ∂(−H)/∂zⱼ = pⱼ·(log pⱼ + H), so ∂R/∂zⱼ = β·pⱼ·(log pⱼ + H)/B where the
  * penalty is active. Computed in double precision with a stable log-softmax; pⱼ = 0 contributes 0.
+ *
+ * <p>The penalty depends on the output alone: the {@code condition} (the batch targets the trainer
+ * passes) is ignored and may be {@code null}.
  */
 final class ConfidencePenalty implements OutputRegularizer {
     private final String spec;
@@ -40,7 +43,7 @@ final class ConfidencePenalty implements OutputRegularizer {
     }
 
     @Override
-    public double apply(Tensor output, Tensor gradOutput, StepContext ctx) {
+    public double apply(Tensor output, Tensor condition, Tensor gradOutput, StepContext ctx) {
         if (output.rank() != 2 || output.dim(0) < 1 || output.dim(1) < 1) {
             throw new ShapeMismatchException(name() + ": expected logits of shape [batch, classes], got "
                     + Arrays.toString(output.shape()));

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * Soft decay, "regularization through the step size": decoupled decay whose strength follows the
  * learning-rate schedule (Loshchilov &amp; Hutter, <i>Decoupled Weight Decay Regularization</i>, 2019).
- * At the {@link Stage#DECOUPLED} stage, after the optimizer update,
+ * At the {@link Stage#DECOUPLED} stage, on the pre-update weights (just before the optimizer update),
  * <pre>θ ← θ − λ_t · (η_t / η_0) · θ</pre>
  * where η_t is {@link StepContext#learningRate()} and η_0 the reference learning rate: the
  * {@code lr0} key if positive, otherwise the first positive learning rate this regularizer sees.

@@ -21,15 +21,15 @@ class ConfidencePenaltyTest {
 
     private static void checkGradient(OutputRegularizer r, Tensor z) {
         Tensor g = Tensor.zeros(z.shape());
-        r.apply(z, g, TRAIN);
+        r.apply(z, null, g, TRAIN);
         float[] v = z.data();
         float eps = GradientCheck.EPS;
         for (int i = 0; i < v.length; i++) {
             float old = v[i];
             v[i] = old + eps;
-            double plus = r.apply(z, Tensor.zeros(z.shape()), TRAIN);
+            double plus = r.apply(z, null, Tensor.zeros(z.shape()), TRAIN);
             v[i] = old - eps;
-            double minus = r.apply(z, Tensor.zeros(z.shape()), TRAIN);
+            double minus = r.apply(z, null, Tensor.zeros(z.shape()), TRAIN);
             v[i] = old;
             double numeric = (plus - minus) / (2 * eps);
             assertEquals(numeric, g.get(i), GradientCheck.ATOL + GradientCheck.RTOL * Math.abs(numeric), "d/dz[" + i + "]");
@@ -56,7 +56,7 @@ class ConfidencePenaltyTest {
         double h2 = 0.5 * Math.log(2) + 0.5 * Math.log(6);
         Tensor z = Tensor.of(new float[] {0, 0, 0, 0, (float) Math.log(3), 0, 0, 0}, 2, 4);
         Tensor g = Tensor.zeros(2, 4);
-        double r = create("confidence-penalty(beta=0.2)").apply(z, g, TRAIN);
+        double r = create("confidence-penalty(beta=0.2)").apply(z, null, g, TRAIN);
         assertEquals(-0.2 * (h1 + h2) / 2, r, 1e-6);
         assertArrayEquals(new float[] {0, 0, 0, 0}, java.util.Arrays.copyOfRange(g.data(), 0, 4), 1e-7f);
         // ∂R/∂z_j = β·p_j·(log p_j + H)/B for row 2
@@ -68,15 +68,15 @@ class ConfidencePenaltyTest {
     void addsToTheGradientAlreadyThereAndHingeIsZeroAboveTheThreshold() {
         Tensor z = Tensor.of(new float[] {0.1f, 0, -0.1f}, 1, 3); // entropy close to log 3 ≈ 1.0986
         Tensor g = Tensor.of(new float[] {1, 2, 3}, 1, 3);
-        assertEquals(0, create("confidence-penalty(beta=1, threshold=0.5)").apply(z, g, TRAIN));
+        assertEquals(0, create("confidence-penalty(beta=1, threshold=0.5)").apply(z, null, g, TRAIN));
         assertArrayEquals(new float[] {1, 2, 3}, g.data());
-        assertEquals(0, create("confidence-penalty(beta=0)").apply(z, g, TRAIN));
+        assertEquals(0, create("confidence-penalty(beta=0)").apply(z, null, g, TRAIN));
         assertArrayEquals(new float[] {1, 2, 3}, g.data());
     }
 
     @Test
     void refusesOutputsThatAreNotLogitRows() {
         assertThrows(ShapeMismatchException.class,
-                () -> create("confidence-penalty()").apply(Tensor.zeros(4), Tensor.zeros(4), TRAIN));
+                () -> create("confidence-penalty()").apply(Tensor.zeros(4), null, Tensor.zeros(4), TRAIN));
     }
 }

@@ -1,0 +1,219 @@
+package dev.regula.examples.cli;
+
+import dev.regula.api.param.Parameter;
+import dev.regula.api.param.ParameterRole;
+import dev.regula.api.spec.Spec;
+import dev.regula.api.spec.SpecValue;
+import dev.regula.core.data.Dataset;
+import dev.regula.core.data.Splits;
+import dev.regula.core.io.AtomicFiles;
+import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.RegressionMetrics;
+import dev.regula.core.train.Trainer;
+import dev.regula.core.train.TrainingConfig;
+import dev.regula.examples.plot.LineChart;
+import dev.regula.examples.plot.Series;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * k-fold cross-validation of {@code regula compare}'s settings ({@code --folds K}): the training
+ * set is cut into K shuffled folds (the same for every setting); each setting trains K times, on
+ * K − 1 folds, and is scored on the fold left out: validation accuracy for classes, validation
+ * RMSE (in the targets' units) for regression. The table gives mean ± sample standard deviation
+ * over the folds and the mean fraction of weights that are exactly zero; the best mean is chosen,
+ * retrained on the whole training set, and only then scored on the test set, once.
+ *
+ * <p>Writes {@code cv.md}, {@code cv.csv} and, when every setting but {@code none} carries a
+ * {@code lambda} (or {@code l1}) value, {@code cv-lambda.png}: the validation score and the
+ * sparsity against log10 λ (a lasso path for {@code l1-proximal} settings on {@code linear()}).
+ * Inputs are standardised with the statistics of the whole training set before the folds are
+ * cut, a small leak of the fold's mean and variance that most recipes accept.
+ */
+final class CrossValidation {
+    static final String MD = "cv.md";
+    static final String CSV = "cv.csv";
+    static final String PLOT = "cv-lambda.png";
+
+    /**
+     * One setting's scores.
+     *
+     * @param setting the setting
+     * @param lambda its λ, or NaN when it has none (e.g. {@code none})
+     * @param scores the score on each fold
+     * @param sparsity the mean fraction of exactly-zero weights over the folds' models
+     */
+    record Row(Setting setting, double lambda, double[] scores, double sparsity) {
+        double mean() {
+            double s = 0;
+            for (double v : scores) s += v;
+            return s / scores.length;
+        }
+
+        /** @return the sample standard deviation (ddof = 1) */
+        double sd() {
+            double m = mean();
+            double s = 0;
+            for (double v : scores) s += (v - m) * (v - m);
+            return Math.sqrt(s / (scores.length - 1));
+        }
+    }
+
+    private final TrainingOptions options;
+    private final int folds;
+    private final PrintWriter stdout;
+    private final PrintWriter stderr;
+
+    /**
+     * @param options the shared training options
+     * @param folds K, ≥ 2 (checked by the caller)
+     * @param stdout where the progress and the table go
+     * @param stderr where warnings go (a regularizer that selects nothing, skipped steps)
+     */
+    CrossValidation(TrainingOptions options, int folds, PrintWriter stdout, PrintWriter stderr) {
+        this.options = options;
+        this.folds = folds;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /**
+     * @param settings the settings to compare
+     * @param data the loaded data
+     * @param folder the output folder, owned by the caller
+     * @throws IOException if a file cannot be written, or is a link or special file
+     * @throws dev.regula.api.NumericalFaultException if most steps of a training were skipped for NaN/Inf
+     */
+    void run(List<Setting> settings, TrainingOptions.Data data, OutputFolder folder) throws IOException {
+        Path out = folder.dir();
+        Path md = folder.file(MD);
+        Path csvFile = folder.file(CSV);
+        Path plotFile = folder.file(PLOT);
+        boolean regression = data.regression();
+        List<Splits.Fold> parts = Splits.kFold(data.train(), folds, options.seed);
+        String metric = regression ? "val RMSE" : "val accuracy";
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < settings.size(); i++) {
+            Setting s = settings.get(i);
+            double[] scores = new double[folds];
+            double zeros = 0;
+            for (int f = 0; f < folds; f++) {
+                Trainer t = train(s, parts.get(f).training(), data, f == 0);
+                scores[f] = score(t, parts.get(f).validation(), data);
+                zeros += sparsity(t);
+            }
+            Row row = new Row(s, lambdaOf(s), scores, zeros / folds);
+            rows.add(row);
+            stdout.printf(Locale.ROOT, "[%d/%d] %-40s %s %.4f ± %.4f  sparsity %.3f%n", i + 1, settings.size(), s.label(), metric,
+                    row.mean(), row.sd(), row.sparsity());
+            stdout.flush();
+        }
+        Row best = rows.getFirst();
+        for (Row r : rows) {
+            if (regression ? r.mean() < best.mean() : r.mean() > best.mean()) best = r;
+        }
+        Trainer chosen = train(best.setting(), data.train(), data, false);
+        double test = score(chosen, data.test(), data);
+        String table = table(rows, metric, best);
+        String verdict = String.format(Locale.ROOT, "chosen by %d-fold cross-validation: %s%s; retrained on all %d training examples,"
+                        + " test %s %.4f (the test set is used once, here)%n", folds, best.setting().label(),
+                Double.isNaN(best.lambda()) ? "" : " (λ = " + format(best.lambda()) + ")", data.train().size(),
+                regression ? "RMSE" : "accuracy", test);
+        stdout.println();
+        stdout.print(table);
+        stdout.print(verdict);
+        AtomicFiles.writeString(md, "# " + folds + "-fold cross-validation\n\n" + table + "\n" + verdict);
+        AtomicFiles.writeString(csvFile, csv(rows));
+        if (plot(rows, metric, plotFile)) stdout.printf("wrote %s, %s, %s%n", out.resolve(MD), out.resolve(CSV), out.resolve(PLOT));
+        else stdout.printf("wrote %s, %s (no plot: not every setting has a lambda)%n", out.resolve(MD), out.resolve(CSV));
+        stdout.flush();
+    }
+
+    /** Trains one model; {@code warnUnmatched} once per setting, not once per fold. */
+    private Trainer train(Setting s, Dataset train, TrainingOptions.Data data, boolean warnUnmatched) {
+        TrainingConfig config = options.config(s.specs()).build();
+        Trainer t = new Trainer(options.model(data), config);
+        // as in compare without folds: --eval-weights scores the settings that keep that average with it
+        if (options.averages(s.specs())) t.evaluateWith(options.evalWeights());
+        if (warnUnmatched) Warnings.unmatched(t, stderr);
+        List<EpochMetrics> history = t.fit(train, null);
+        Warnings.skippedSteps(history, t.step(), stderr);
+        return t;
+    }
+
+    private static double score(Trainer t, Dataset set, TrainingOptions.Data data) {
+        if (data.regression()) return RegressionMetrics.of(t.predict(set.features()), set.labels(), data.targets().std()).rmse();
+        return t.evaluate(set).accuracy();
+    }
+
+    private static double sparsity(Trainer t) {
+        long zeros = 0;
+        long n = 0;
+        for (Parameter p : t.model().parameters()) {
+            if (p.role() != ParameterRole.WEIGHT) continue;
+            for (float w : p.value().data()) {
+                if (Math.abs(w) < CompareCommand.ZERO) zeros++;
+                n++;
+            }
+        }
+        return n == 0 ? 0 : zeros / (double) n;
+    }
+
+    /** @return the {@code lambda} (else {@code l1}) number of the setting's first spec that has one, NaN if none */
+    static double lambdaOf(Setting s) {
+        for (String text : s.specs()) {
+            Spec spec = Spec.parse(text);
+            for (String key : List.of("lambda", "l1")) {
+                if (spec.get(key) instanceof SpecValue.Num n) return n.value();
+            }
+        }
+        return Double.NaN;
+    }
+
+    private String table(List<Row> rows, String metric, Row best) {
+        StringBuilder b = new StringBuilder();
+        b.append("| setting | λ | ").append(metric).append(" (mean ± sd over ").append(folds).append(" folds) | sparsity | |\n");
+        b.append("|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %.4f ± %.4f | %.3f | %s |%n", r.setting().label(),
+                    Double.isNaN(r.lambda()) ? "" : format(r.lambda()), r.mean(), r.sd(), r.sparsity(), r == best ? "chosen" : ""));
+        }
+        return b.toString();
+    }
+
+    private String csv(List<Row> rows) {
+        StringBuilder b = new StringBuilder("setting,lambda,mean,sd,sparsity");
+        for (int f = 1; f <= folds; f++) b.append(",fold").append(f);
+        b.append('\n');
+        for (Row r : rows) {
+            b.append(Report.csvCell(r.setting().label())).append(',').append(Double.isNaN(r.lambda()) ? "" : format(r.lambda()))
+                    .append(',').append(r.mean()).append(',').append(r.sd()).append(',').append(r.sparsity());
+            for (double v : r.scores()) b.append(',').append(v);
+            b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Draws score and sparsity against log10 λ over the settings with λ > 0; false if fewer than two have one. */
+    private static boolean plot(List<Row> rows, String metric, Path file) throws IOException {
+        List<Row> withLambda = rows.stream().filter(r -> r.lambda() > 0).sorted((a, b) -> Double.compare(a.lambda(), b.lambda())).toList();
+        if (withLambda.size() < 2) return false;
+        double[] x = withLambda.stream().mapToDouble(r -> Math.log10(r.lambda())).toArray();
+        double[] score = withLambda.stream().mapToDouble(Row::mean).toArray();
+        double[] zeros = withLambda.stream().mapToDouble(Row::sparsity).toArray();
+        LineChart left = LineChart.builder(metric + " against λ").xLabel("log10 λ").yLabel(metric)
+                .series(new Series("mean over folds", x, score)).build();
+        LineChart right = LineChart.builder("sparsity against λ").xLabel("log10 λ").yLabel("fraction of weights exactly 0")
+                .series(new Series("mean over folds", x, zeros)).build();
+        LineChart.writePngRow(file, List.of(left, right), 600, 450);
+        return true;
+    }
+
+    private static String format(double v) {
+        return String.format(Locale.ROOT, "%.3g", v);
+    }
+}

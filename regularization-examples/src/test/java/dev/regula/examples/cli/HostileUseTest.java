@@ -1,0 +1,278 @@
+package dev.regula.examples.cli;
+
+import static dev.regula.examples.cli.RegulaCommandTest.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.core.checkpoint.Safetensors;
+import dev.regula.examples.TinyData;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line against a hostile or careless user, one test per class of defect: folder
+ * ownership, resume decided before any file changes, sizes bounded up front, special files,
+ * exit codes, and silent no-ops made loud.
+ */
+class HostileUseTest {
+    @TempDir
+    Path dir;
+
+    private Path csv(int n) throws IOException {
+        Path f = dir.resolve("blobs.csv");
+        if (!Files.exists(f)) Files.writeString(f, TinyData.blobsCsv(n, 1));
+        return f;
+    }
+
+    private String[] train(Path out, String... more) throws IOException {
+        List<String> a = new ArrayList<>(List.of("train", "--csv", csv(80).toString(), "--model", "mlp(hidden=4)", "--threads", "1",
+                "--progress", "none", "--out", out.toString()));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    /** A child JVM that holds the folder's lock file, as a concurrent run would. */
+    @Test
+    void aSecondRunOnAFolderIsRefusedAtOnceNamingTheHolderAndTheLockDiesWithIt() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("owned"));
+        Path holder = dir.resolve("Hold.java");
+        Files.writeString(holder, """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.*;
+                public class Hold {
+                    public static void main(String[] a) throws Exception {
+                        FileChannel ch = FileChannel.open(Path.of(a[0]), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        ch.lock();
+                        ch.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", holder\\n").getBytes()));
+                        System.out.println("locked");
+                        Thread.sleep(60_000);
+                    }
+                }
+                """);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, holder.toString(), out.resolve(OutputFolder.LOCK).toString()).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("locked", lines.readLine());
+            RegulaCommandTest.Run r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(train(out, "--epochs", "1")));
+            assertEquals(ExitCode.IO, r.code(), r.err());
+            assertTrue(r.err().contains("in use by another run (pid " + child.pid()), r.err());
+            assertFalse(Files.exists(out.resolve("metrics.jsonl")), "the refused run wrote nothing");
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+        RegulaCommandTest.Run after = run(train(out, "--epochs", "1"));
+        assertEquals(0, after.code(), after.err());
+        // and inside one JVM (compare and train, or two in-process commands) the same rule holds
+        try (OutputFolder held = OutputFolder.claim(out, true, "test")) {
+            RegulaCommandTest.Run r = run(train(out, "--epochs", "1"));
+            assertEquals(ExitCode.IO, r.code(), r.err());
+            assertTrue(r.err().contains("pid " + ProcessHandle.current().pid() + ", test"), r.err());
+        }
+    }
+
+    @Test
+    void aRefusedResumeChangesNoFileAndCreatesNoFolder() throws IOException {
+        Path out = dir.resolve("run");
+        assertEquals(0, run(train(out, "--epochs", "2")).code());
+        // a line of a later epoch, as a run killed after its metrics and before its checkpoint leaves
+        Files.writeString(out.resolve("metrics.jsonl"), "{\"epoch\":3,\"step\":30}\n", java.nio.file.StandardOpenOption.APPEND);
+        Map<Path, byte[]> before = snapshot(out);
+        Path file = out.resolve(TrainCommand.CHECKPOINT);
+        Safetensors.Contents good = Safetensors.read(file);
+
+        RegulaCommandTest.Run smoothing = run(train(out, "--epochs", "3", "--resume", "--label-smoothing", "0.1"));
+        assertEquals(ExitCode.USAGE, smoothing.code(), smoothing.err());
+        assertTrue(smoothing.err().contains("label_smoothing"), smoothing.err());
+
+        Files.writeString(dir.resolve("other.csv"), TinyData.blobsCsv(80, 2)); // another file of the same length
+        String[] otherData = train(out, "--epochs", "3", "--resume");
+        otherData[2] = dir.resolve("other.csv").toString();
+        RegulaCommandTest.Run data = run(otherData);
+        assertEquals(ExitCode.USAGE, data.code(), data.err());
+        assertTrue(data.err().contains("train_data"), data.err());
+
+        Map<String, String> meta = new LinkedHashMap<>(good.metadata());
+        meta.put("epoch", "-3");
+        Safetensors.write(file, good.tensors(), meta);
+        RegulaCommandTest.Run corrupt = run(train(out, "--epochs", "3", "--resume"));
+        assertEquals(ExitCode.DATA, corrupt.code(), corrupt.err());
+        assertTrue(corrupt.err().contains(file.toString()) && corrupt.err().contains("epoch='-3'"), corrupt.err());
+
+        // sgd with momentum saves only velocities as extra state: drop them all, then rename them
+        Map<String, dev.regula.api.tensor.Tensor> noVelocity = new LinkedHashMap<>(good.tensors());
+        assertTrue(noVelocity.keySet().removeIf(k -> k.contains("#velocity")), "sgd with momentum saves velocities: " + noVelocity.keySet());
+        Map<String, String> noExtra = new LinkedHashMap<>(good.metadata());
+        noExtra.put(dev.regula.core.checkpoint.Checkpoint.EXTRA_STATE_KEY, "[]");
+        Safetensors.write(file, noVelocity, noExtra);
+        RegulaCommandTest.Run momentum = run(train(out, "--epochs", "3", "--resume"));
+        assertEquals(ExitCode.DATA, momentum.code(), momentum.err());
+        assertTrue(momentum.err().contains("missing [") && momentum.err().contains("velocity"), momentum.err());
+        Map<String, dev.regula.api.tensor.Tensor> renamed = new LinkedHashMap<>();
+        good.tensors().forEach((k, v) -> renamed.put(k.replace("#velocity", "#speed"), v));
+        Map<String, String> renamedMeta = new LinkedHashMap<>(good.metadata());
+        renamedMeta.computeIfPresent(dev.regula.core.checkpoint.Checkpoint.EXTRA_STATE_KEY, (k, v) -> v.replace("#velocity", "#speed"));
+        Safetensors.write(file, renamed, renamedMeta);
+        RegulaCommandTest.Run renamedRun = run(train(out, "--epochs", "3", "--resume"));
+        assertEquals(ExitCode.DATA, renamedRun.code(), renamedRun.err());
+        assertTrue(renamedRun.err().contains("unexpected [") && renamedRun.err().contains("#speed"), renamedRun.err());
+
+        Safetensors.write(file, good.tensors(), good.metadata());
+        before.put(file, Files.readAllBytes(file));
+        Map<Path, byte[]> after = snapshot(out);
+        assertEquals(before.keySet(), after.keySet());
+        for (Path p : before.keySet()) assertArrayEquals(before.get(p), after.get(p), p + " changed by a refused resume");
+
+        Path missing = dir.resolve("never-ran");
+        assertEquals(ExitCode.USAGE, run(train(missing, "--epochs", "3", "--resume")).code());
+        assertFalse(Files.exists(missing), "a refused resume created its folder");
+
+        RegulaCommandTest.Run ok = run(train(out, "--epochs", "3", "--resume"));
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size(), "the stray epoch-3 line was trimmed only now");
+    }
+
+    /** The weight averages of ema/swa go through the same check-first resume: bad ones change no file. */
+    @Test
+    void aResumeChecksTheWeightAveragesBeforeChangingAnyFile() throws IOException {
+        Path out = dir.resolve("averaged");
+        String[] reg = {"--reg", "ema(decay=0.9)", "--optimizer", "adam(lr=0.01)"};
+        assertEquals(0, run(train(out, concat(reg, "--epochs", "1"))).code());
+        Map<Path, byte[]> before = snapshot(out);
+        Path file = out.resolve(TrainCommand.CHECKPOINT);
+        Safetensors.Contents good = Safetensors.read(file);
+        long count1 = Long.parseLong(good.metadata().get("average/0/count"));
+        assertTrue(count1 > 0, "ema averaged every step of epoch 1: " + count1);
+
+        Map<String, String> badCount = new LinkedHashMap<>(good.metadata());
+        badCount.put("average/0/count", "ten");
+        Safetensors.write(file, good.tensors(), badCount);
+        RegulaCommandTest.Run count = run(train(out, concat(reg, "--epochs", "2", "--resume")));
+        assertEquals(ExitCode.DATA, count.code(), count.err());
+        assertTrue(count.err().contains("average/0/count='ten'"), count.err());
+
+        // the averages dropped, the count kept: the average would silently be of nothing
+        Map<String, dev.regula.api.tensor.Tensor> noAverages = new LinkedHashMap<>(good.tensors());
+        assertTrue(noAverages.keySet().removeIf(k -> k.startsWith("average/")), noAverages.keySet().toString());
+        Map<String, String> meta = new LinkedHashMap<>(good.metadata());
+        meta.computeIfPresent(dev.regula.core.checkpoint.Checkpoint.EXTRA_STATE_KEY,
+                (k, v) -> v.replaceAll("\"average/[^\"]*\",?", "").replace(",]", "]"));
+        Safetensors.write(file, noAverages, meta);
+        RegulaCommandTest.Run missing = run(train(out, concat(reg, "--epochs", "2", "--resume")));
+        assertEquals(ExitCode.DATA, missing.code(), missing.err());
+        assertTrue(missing.err().contains("ema(decay=0.9") && missing.err().contains("update count " + count1), missing.err());
+
+        Safetensors.write(file, good.tensors(), good.metadata());
+        before.put(file, Files.readAllBytes(file));
+        Map<Path, byte[]> after = snapshot(out);
+        assertEquals(before.keySet(), after.keySet());
+        for (Path p : before.keySet()) assertArrayEquals(before.get(p), after.get(p), p + " changed by a refused resume");
+
+        RegulaCommandTest.Run ok = run(train(out, concat(reg, "--epochs", "2", "--resume")));
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(String.valueOf(2 * count1), Safetensors.read(file).metadata().get("average/0/count"), "the average went on from the saved one");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static Map<Path, byte[]> snapshot(Path folder) throws IOException {
+        Map<Path, byte[]> m = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path p : files.sorted().toList()) if (!p.getFileName().toString().equals(OutputFolder.LOCK)) m.put(p, Files.readAllBytes(p));
+        }
+        return m;
+    }
+
+    @Test
+    void symbolicLinksAndFifosInTheOutputFolderAreNeverWrittenThrough() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("links"));
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
+        Files.createSymbolicLink(out.resolve("metrics.jsonl"), victim);
+        RegulaCommandTest.Run r = run(train(out, "--epochs", "1"));
+        assertEquals(ExitCode.IO, r.code(), r.err());
+        assertTrue(r.err().contains("symbolic link"), r.err());
+        assertEquals("precious", Files.readString(victim));
+        Files.delete(out.resolve("metrics.jsonl"));
+        if (new ProcessBuilder("mkfifo", out.resolve("metrics.csv").toString()).start().waitFor() == 0) {
+            RegulaCommandTest.Run fifo = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(train(out, "--epochs", "1")));
+            assertEquals(ExitCode.IO, fifo.code(), fifo.err());
+            Path inFifo = dir.resolve("in.fifo");
+            new ProcessBuilder("mkfifo", inFifo.toString()).start().waitFor();
+            String[] args = train(dir.resolve("x"), "--epochs", "1");
+            args[2] = inFifo.toString();
+            RegulaCommandTest.Run input = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(args));
+            assertEquals(ExitCode.DATA, input.code(), input.err());
+        }
+        RegulaCommandTest.Run file = run(train(victim, "--epochs", "1"));
+        assertEquals(ExitCode.USAGE, file.code(), file.err());
+        assertTrue(file.err().contains("not a folder"), file.err());
+    }
+
+    @Test
+    void sizesAreBoundedUpFrontWithExit2Or3() throws IOException {
+        Path out = dir.resolve("sizes");
+        for (String[] bad : List.of(new String[] {"--threads", "2147483647"}, new String[] {"--threads", "3000"},
+                new String[] {"--label-smoothing", "7"})) {
+            RegulaCommandTest.Run r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(train(out, bad)));
+            assertEquals(ExitCode.USAGE, r.code(), String.join(" ", bad) + ": " + r.err());
+        }
+        String[] huge = train(out, "--epochs", "1");
+        huge[4] = "mlp(hidden=40000x40000)";
+        RegulaCommandTest.Run model = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> run(huge));
+        assertEquals(ExitCode.USAGE, model.code(), model.err());
+        assertTrue(model.err().contains("-Xmx"), model.err());
+    }
+
+    @Test
+    void userInputNeverExits1AndDataErrorsNameTheFile() throws IOException {
+        Path labels = Files.writeString(dir.resolve("labels.csv"), "a,label\n1,0\n2,0.99999999\n3,1\n4,0\n");
+        String[] args = train(dir.resolve("o1"), "--epochs", "1");
+        args[2] = labels.toString();
+        RegulaCommandTest.Run fuzzy = run(args);
+        assertEquals(ExitCode.DATA, fuzzy.code(), fuzzy.err());
+        assertTrue(fuzzy.err().contains(labels + ":3"), fuzzy.err());
+
+        args[2] = Files.writeString(dir.resolve("one.csv"), "a,label\n1,0\n").toString();
+        assertEquals(ExitCode.DATA, run(args).code());
+        args[2] = dir.resolve("absent.csv").toString();
+        RegulaCommandTest.Run absent = run(args);
+        assertEquals(ExitCode.DATA, absent.code(), absent.err());
+        assertTrue(absent.err().contains("does not exist"), absent.err());
+    }
+
+    @Test
+    void silentNoOpsAreReported() throws IOException {
+        RegulaCommandTest.Run nothing = run(train(dir.resolve("sel"), "--epochs", "1", "--reg", "l2(lambda=1e-3, on=name:nothing)"));
+        assertEquals(0, nothing.code(), nothing.err());
+        assertTrue(nothing.err().contains("warning: l2(lambda=1e-3, on=name:nothing) selects no parameter"), nothing.err());
+
+        RegulaCommandTest.Run skipped = run(train(dir.resolve("skip"), "--epochs", "2", "--optimizer", "sgd(lr=1e38)", "--nan", "skip-step",
+                "--batch", "8"));
+        assertEquals(ExitCode.NUMERICAL, skipped.code(), skipped.err());
+        assertTrue(skipped.err().contains("were skipped for NaN/Inf"), skipped.err());
+
+        RegulaCommandTest.Run stopped = run(train(dir.resolve("stop"), "--epochs", "2", "--optimizer", "sgd(lr=1e38)", "--batch", "8"));
+        assertEquals(ExitCode.NUMERICAL, stopped.code(), stopped.err());
+        assertTrue(stopped.err().contains("(epoch 1)"), "epochs count from 1, as in the epoch lines: " + stopped.err());
+    }
+}
