@@ -58,5 +58,18 @@ module dev.regula.core {
             dev.regula.core.regularizer.noise.GaussianNoiseProvider,
             dev.regula.core.regularizer.noise.AlphaDropoutProvider,
             dev.regula.core.regularizer.noise.SpatialDropoutProvider,
-            dev.regula.core.regularizer.noise.DropConnectProvider;
+            dev.regula.core.regularizer.noise.DropConnectProvider,
+            dev.regula.core.regularizer.noise.DropPathProvider,
+            // --- activity, output and weight-averaging regularizers ---
+            dev.regula.core.regularizer.activity.ActivityRegularizationProvider,
+            dev.regula.core.regularizer.output.ConfidencePenaltyProvider,
+            dev.regula.core.regularizer.gradient.InputGradientPenaltyProvider,
+            dev.regula.core.regularizer.averaging.EmaProvider,
+            dev.regula.core.regularizer.averaging.SwaProvider,
+            // --- batch assembly: data mixing and image augmentation ---
+            dev.regula.core.regularizer.batch.MixupProvider,
+            dev.regula.core.regularizer.batch.CutMixProvider,
+            dev.regula.core.regularizer.batch.RandomErasingProvider,
+            dev.regula.core.regularizer.batch.CutoutProvider,
+            dev.regula.core.regularizer.batch.FlipShiftProvider;
 }

@@ -30,10 +30,12 @@ import org.junit.jupiter.api.Test;
 class BuiltInProvidersTest {
     static final List<String> REGULARIZERS = List.of(
             "l1", "l2", "elastic-net", "weight-decay", "l1-proximal", "group-lasso",
-            "dropout", "gaussian-dropout", "gaussian-noise", "alpha-dropout", "spatial-dropout", "drop-connect",
+            "dropout", "gaussian-dropout", "gaussian-noise", "alpha-dropout", "spatial-dropout", "drop-connect", "drop-path",
             "max-norm", "unit-norm", "min-max-norm", "non-negative", "spectral-norm", "orthogonal",
             "soft-decay", "soft-anchor", "soft-weight-sharing", "soft-constraint",
-            "clip-norm", "clip-value", "keras-l1-l2", "norm-penalty");
+            "clip-norm", "clip-value", "keras-l1-l2", "norm-penalty",
+            "activity", "confidence-penalty", "input-gradient", "ema", "swa",
+            "mixup", "cutmix", "random-erasing", "cutout", "flip-shift");
     static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop");
     static final List<String> MODELS = List.of("mlp", "linear");
     static final List<String> KERNELS = List.of("scalar");

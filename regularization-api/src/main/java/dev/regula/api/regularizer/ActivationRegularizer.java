@@ -26,4 +26,14 @@ public interface ActivationRegularizer extends Regularizer {
     default boolean insertAfter(String layerName, boolean hiddenActivation) {
         return hiddenActivation;
     }
+
+    /**
+     * Whether to insert a layer at the end of every residual branch, after the branch's last
+     * layer and before the addition y = x + f(x): what drop path (stochastic depth) needs.
+     *
+     * @return false by default
+     */
+    default boolean insertAtBranchEnd() {
+        return false;
+    }
 }

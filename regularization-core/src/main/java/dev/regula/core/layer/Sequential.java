@@ -70,9 +70,13 @@ public final class Sequential implements Model, ParameterBackward {
         Set<String> paramNames = new HashSet<>();
         int[] shape = this.inputShape;
         for (Layer layer : this.layers) {
-            if (!layerNames.add(layer.name())) {
-                throw new IllegalArgumentException("model '" + name + "': layer name '" + layer.name()
-                        + "' is used twice; layer names must be unique");
+            List<String> names = new ArrayList<>(List.of(layer.name()));
+            if (layer instanceof Residual r) names.addAll(r.names());
+            for (String n : names) {
+                if (!layerNames.add(n)) {
+                    throw new IllegalArgumentException("model '" + name + "': layer name '" + n
+                            + "' is used twice; layer names must be unique");
+                }
             }
             for (Parameter p : layer.parameters()) {
                 if (!paramNames.add(p.name())) {
@@ -171,7 +175,10 @@ public final class Sequential implements Model, ParameterBackward {
      * {@code regularizer.insertAfter(L.name(), L.isActivation() && L is not the last layer)}.
      * The names n are {@code <regularizer name><k>} with k = 1, 2, ... counted per regularizer
      * name and skipping names already taken (e.g. {@code dropout1}, {@code dropout2}); they key the
-     * random streams, so they are stable for a given architecture.
+     * random streams, so they are stable for a given architecture. {@link Residual} blocks are
+     * entered: their branches get the same insertions (every activation in a branch counts as
+     * hidden), and each regularizer whose {@code insertAtBranchEnd()} is true (drop path) gets a
+     * layer after the branch's last layer, before the addition.
      *
      * @param regularizers the regularizers, possibly empty
      * @return the new model (this one if nothing was inserted)
@@ -179,29 +186,51 @@ public final class Sequential implements Model, ParameterBackward {
     public Sequential withActivationRegularizers(List<? extends ActivationRegularizer> regularizers) {
         Objects.requireNonNull(regularizers, "regularizers");
         Set<String> taken = new HashSet<>();
-        for (Layer l : layers) taken.add(l.name());
-        List<Layer> result = new ArrayList<>();
-        boolean inserted = false;
+        for (Layer l : layers) {
+            taken.add(l.name());
+            if (l instanceof Residual r) taken.addAll(r.names());
+        }
         Map<String, Integer> counters = new HashMap<>();
+        List<Layer> result = insert(layers, true, regularizers, taken, counters);
+        return result.equals(layers) ? this : new Sequential(name, inputShape, result);
+    }
+
+    /**
+     * The insertion of {@link #withActivationRegularizers} into one list of layers: the model's
+     * (top level) or a residual branch's, where every activation counts as hidden, and after whose
+     * last layer the regularizers with {@code insertAtBranchEnd()} get a layer.
+     */
+    private static List<Layer> insert(List<Layer> layers, boolean topLevel, List<? extends ActivationRegularizer> regularizers,
+                                      Set<String> taken, Map<String, Integer> counters) {
+        List<Layer> result = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
+            if (layer instanceof Residual r) {
+                List<Layer> branch = insert(r.branch(), false, regularizers, taken, counters);
+                for (ActivationRegularizer reg : regularizers) {
+                    if (reg.insertAtBranchEnd()) branch.add(newLayer(reg, taken, counters));
+                }
+                layer = branch.equals(r.branch()) ? r : r.withBranch(branch);
+            }
             result.add(layer);
-            boolean hiddenActivation = layer.isActivation() && i < layers.size() - 1;
+            boolean hiddenActivation = layer.isActivation() && (!topLevel || i < layers.size() - 1);
             for (ActivationRegularizer r : regularizers) {
-                if (!r.insertAfter(layer.name(), hiddenActivation)) continue;
-                String base = r.name().replaceAll("[\\s.#]", "_");
-                String unique;
-                do {
-                    int k = counters.merge(base, 1, Integer::sum);
-                    unique = base + k;
-                } while (!taken.add(unique));
-                Layer added = Objects.requireNonNull(r.newLayer(unique), () -> r.name() + ".newLayer returned null");
-                if (!added.name().equals(unique)) taken.add(added.name());
-                result.add(added);
-                inserted = true;
+                if (r.insertAfter(layer.name(), hiddenActivation)) result.add(newLayer(r, taken, counters));
             }
         }
-        return inserted ? new Sequential(name, inputShape, result) : this;
+        return result;
+    }
+
+    private static Layer newLayer(ActivationRegularizer r, Set<String> taken, Map<String, Integer> counters) {
+        String base = r.name().replaceAll("[\\s.#]", "_");
+        String unique;
+        do {
+            int k = counters.merge(base, 1, Integer::sum);
+            unique = base + k;
+        } while (!taken.add(unique));
+        Layer added = Objects.requireNonNull(r.newLayer(unique), () -> r.name() + ".newLayer returned null");
+        if (!added.name().equals(unique)) taken.add(added.name());
+        return added;
     }
 
     @Override

@@ -43,6 +43,6 @@ public final class LinearModelProvider implements ModelProvider {
             throw new SpecException("model provider 'linear' cannot create '" + spec.name() + "'");
         }
         schema.bind(spec);
-        return (inputShape, outputs, seed) -> MlpModelProvider.build(new int[0], "relu", false, inputShape, outputs, seed);
+        return (inputShape, outputs, seed) -> MlpModelProvider.build(new int[0], "relu", inputShape, outputs, seed);
     }
 }

@@ -12,11 +12,15 @@ import dev.regula.core.io.MemoryBudget;
 import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Dense;
 import dev.regula.core.layer.Flatten;
+import dev.regula.core.layer.GroupNorm;
+import dev.regula.core.layer.LayerNorm;
 import dev.regula.core.layer.LeakyReLU;
 import dev.regula.core.layer.ReLU;
+import dev.regula.core.layer.Residual;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.layer.Sigmoid;
 import dev.regula.core.layer.Tanh;
+import dev.regula.core.layer.WeightNormDense;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +37,15 @@ import java.util.SplittableRandom;
  * producing the logits (no softmax: the losses take logits). With {@code batchnorm=true} a
  * {@link BatchNorm} layer {@code bn<i>} sits between {@code dense<i>} and its activation (the
  * order of the original paper and of Keras' Dense → BatchNormalization → Activation recipe); its
- * scale has role NORM_SCALE and its shift role BIAS, so {@code on=weights} penalties skip them. {@code hidden} is a list of widths
+ * scale has role NORM_SCALE and its shift role BIAS, so {@code on=weights} penalties skip them.
+ * With {@code norm=layer} or {@code norm=group} a {@code layer_norm<i>} ({@link LayerNorm}) or
+ * {@code group_norm<i>} ({@link GroupNorm} with {@code groups} groups, which must divide every
+ * width) sits there instead (one normalisation per layer: {@code batchnorm=true} and
+ * {@code norm=layer|group} exclude each other). With {@code residual=true} every hidden layer after
+ * the first whose width equals the previous one becomes a residual block {@code block<i>}
+ * computing x + act(norm(dense(x))) (where drop path acts); at least one such pair is needed.
+ * With {@code weight_norm=true} every dense layer, the output one included, is a
+ * {@link WeightNormDense} (parameters {@code weight_v}, {@code weight_g}, {@code bias}). {@code hidden} is a list of widths
  * joined by {@code x} ({@code 256}, {@code 512x256}) or {@code none} for a linear model. Each
  * dense layer's initialisation seed is drawn in order from a {@link SplittableRandom} seeded with
  * the build seed.
@@ -45,11 +57,16 @@ public final class MlpModelProvider implements ModelProvider {
     static final int MAX_DEPTH = 64;
 
     private static final List<String> ACTIVATIONS = List.of("relu", "leaky-relu", "tanh", "sigmoid");
+    private static final List<String> NORMS = List.of("none", "layer", "group");
 
     private final SpecSchema schema = SpecSchema.of("model", "mlp",
             SpecKey.text("hidden", "256x256",
                     "hidden layer widths joined by x, e.g. 256x256 or 512; none for no hidden layer"),
             SpecKey.choice("activation", "relu", ACTIVATIONS, "activation after each hidden layer"),
+            SpecKey.choice("norm", "none", NORMS, "normalisation between each hidden dense layer and its activation"),
+            SpecKey.integer("groups", "8", 1, MAX_WIDTH, "groups of norm=group; must divide every hidden width"),
+            SpecKey.bool("residual", false, "hidden layers of the previous layer's width become residual blocks x + f(x)"),
+            SpecKey.bool("weight_norm", false, "weight normalisation w = g*v/||v|| per unit in every dense layer (Salimans & Kingma)"),
             SpecKey.bool("batchnorm", false, "insert batch normalisation (bn<i>) between each hidden dense layer and its activation"));
 
     /** Creates the provider. */
@@ -80,8 +97,29 @@ public final class MlpModelProvider implements ModelProvider {
         SpecArguments args = schema.bind(spec);
         int[] hidden = parseHidden(args.text("hidden"));
         String activation = args.text("activation").toLowerCase(java.util.Locale.ROOT);
+        String norm = args.text("norm").toLowerCase(java.util.Locale.ROOT);
+        int groups = (int) args.integer("groups");
+        if (norm.equals("group")) {
+            for (int w : hidden) {
+                if (w % groups != 0) {
+                    throw new SpecException("model 'mlp': groups=" + groups + " does not divide the hidden width " + w
+                            + "; allowed: a number of groups that divides every width in hidden=" + args.text("hidden"));
+                }
+            }
+        }
+        boolean residual = args.bool("residual");
+        if (residual && java.util.stream.IntStream.range(1, hidden.length).noneMatch(i -> hidden[i] == hidden[i - 1])) {
+            throw new SpecException("model 'mlp': residual=true needs two consecutive hidden layers of one width, got hidden="
+                    + args.text("hidden") + "; allowed: e.g. hidden=256x256x256");
+        }
+        boolean weightNorm = args.bool("weight_norm");
         boolean batchNorm = args.bool("batchnorm");
-        return (inputShape, outputs, seed) -> build(hidden, activation, batchNorm, inputShape, outputs, seed);
+        if (batchNorm && !norm.equals("none")) {
+            throw new SpecException("model 'mlp': batchnorm=true and norm=" + norm + " both put a normalisation after each hidden dense layer; "
+                    + "allowed: one of them (batchnorm=true with norm=none, or batchnorm=false with norm=layer or norm=group)");
+        }
+        String normalisation = batchNorm ? "batch" : norm;
+        return (inputShape, outputs, seed) -> build(hidden, activation, normalisation, groups, residual, weightNorm, inputShape, outputs, seed);
     }
 
     /**
@@ -123,7 +161,7 @@ public final class MlpModelProvider implements ModelProvider {
      * {@code mlp(hidden=40000x40000)} fails at once with the sizes instead of an
      * {@link OutOfMemoryError}.
      */
-    private static void checkSize(int[] hidden, boolean batchNorm, long inputs, int outputs) {
+    private static void checkSize(int[] hidden, String norm, boolean weightNorm, long inputs, int outputs) {
         if (inputs > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("model 'mlp': " + inputs + " inputs per example; allowed: at most " + (Integer.MAX_VALUE - 8));
         }
@@ -138,7 +176,8 @@ public final class MlpModelProvider implements ModelProvider {
                         + "); choose smaller hidden widths");
             }
             total += weights + out;
-            if (batchNorm && i < hidden.length) total += 2 * out; // bn<i>: a scale and a shift per unit
+            if (!norm.equals("none") && i < hidden.length) total += 2 * out; // a scale and a shift per unit
+            if (weightNorm) total += out; // weight_g: one length per unit
             in = out;
         }
         if (!MemoryBudget.fits(total * BYTES_PER_PARAMETER)) {
@@ -147,7 +186,14 @@ public final class MlpModelProvider implements ModelProvider {
         }
     }
 
-    static Sequential build(int[] hidden, String activation, boolean batchNorm, int[] inputShape, int outputs, long seed) {
+    /** A plain network: no normalisation, no residual blocks, plain dense layers (the linear model uses it). */
+    static Sequential build(int[] hidden, String activation, int[] inputShape, int outputs, long seed) {
+        return build(hidden, activation, "none", 1, false, false, inputShape, outputs, seed);
+    }
+
+    /** @param norm {@code none}, {@code batch}, {@code layer} or {@code group} */
+    private static Sequential build(int[] hidden, String activation, String norm, int groups, boolean residual,
+                                    boolean weightNorm, int[] inputShape, int outputs, long seed) {
         Objects.requireNonNull(inputShape, "inputShape");
         if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("model 'mlp': input shape must have rank >= 1 and dimensions >= 1, got "
@@ -158,7 +204,7 @@ public final class MlpModelProvider implements ModelProvider {
         List<Layer> layers = new ArrayList<>();
         long inputs = 1;
         for (int d : inputShape) inputs = Math.min(inputs * d, Integer.MAX_VALUE + 1L);
-        checkSize(hidden, batchNorm, inputs, outputs);
+        checkSize(hidden, norm, weightNorm, inputs, outputs);
         int width = inputShape[0];
         if (inputShape.length > 1) {
             layers.add(new Flatten("flatten"));
@@ -166,18 +212,33 @@ public final class MlpModelProvider implements ModelProvider {
         }
         for (int i = 0; i < hidden.length; i++) {
             int n = i + 1;
-            layers.add(new Dense("dense" + n, width, hidden[i], seeds.nextLong()));
-            if (batchNorm) layers.add(new BatchNorm("bn" + n, hidden[i]));
-            layers.add(switch (activation) {
+            List<Layer> unit = new ArrayList<>();
+            unit.add(dense(weightNorm, "dense" + n, width, hidden[i], seeds.nextLong()));
+            switch (norm) {
+                case "batch" -> unit.add(new BatchNorm("bn" + n, hidden[i]));
+                case "layer" -> unit.add(new LayerNorm("layer_norm" + n, hidden[i]));
+                case "group" -> unit.add(new GroupNorm("group_norm" + n, groups, hidden[i]));
+                default -> { }
+            }
+            unit.add(switch (activation) {
                 case "relu" -> new ReLU("relu" + n);
                 case "leaky-relu" -> new LeakyReLU("leaky_relu" + n);
                 case "tanh" -> new Tanh("tanh" + n);
                 case "sigmoid" -> new Sigmoid("sigmoid" + n);
                 default -> throw new IllegalStateException("unhandled activation " + activation);
             });
+            if (residual && i > 0 && hidden[i] == width) {
+                layers.add(new Residual("block" + n, unit));
+            } else {
+                layers.addAll(unit);
+            }
             width = hidden[i];
         }
-        layers.add(new Dense("out", width, outputs, seeds.nextLong()));
+        layers.add(dense(weightNorm, "out", width, outputs, seeds.nextLong()));
         return new Sequential("mlp", inputShape, layers);
+    }
+
+    private static Layer dense(boolean weightNorm, String name, int in, int out, long seed) {
+        return weightNorm ? new WeightNormDense(name, in, out, seed) : new Dense(name, in, out, seed);
     }
 }

@@ -9,27 +9,35 @@ import dev.regula.api.kernels.Kernels;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.api.regularizer.ActivationRegularizer;
+import dev.regula.api.regularizer.ActivityRegularizer;
+import dev.regula.api.regularizer.BatchRegularizer;
 import dev.regula.api.regularizer.CoupledDecay;
 import dev.regula.api.regularizer.ForwardPerturbation;
 import dev.regula.api.regularizer.GradientClipper;
+import dev.regula.api.regularizer.InputGradientRegularizer;
+import dev.regula.api.regularizer.LabelMix;
 import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.Stage;
+import dev.regula.api.regularizer.WeightAverager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The fixed regularization pipeline of a training step, the same for every optimizer:
- * perturb → (forward, loss, backward by the caller) → restore → {@link Stage#GRADIENT} →
- * {@link Stage#CLIP} → {@link Stage#DECOUPLED} → optimizer update → the output regularizers' own
- * parameters → {@link Stage#PROXIMAL} → {@link Stage#CONSTRAINT}. Output regularizers add their
- * gradient between the loss and backward ({@link #outputPenalty}).
+ * batch assembly ({@link BatchRegularizer}) → perturb → (forward, loss, output penalties, backward
+ * by the caller) → restore → {@link Stage#GRADIENT} → {@link Stage#CLIP} → {@link Stage#DECOUPLED}
+ * → optimizer update → the output regularizers' own parameters → {@link Stage#PROXIMAL} →
+ * {@link Stage#CONSTRAINT} → weight averaging ({@link WeightAverager}: EMA, SWA). Output
+ * regularizers add their gradient between the loss and backward ({@link #outputPenalty}); an
+ * {@link InputGradientRegularizer} replaces the plain backward by {@link InputGradientPass}.
  *
  * <p>Decoupled decay runs on the weights of the previous step θ_{t−1}, just before the update, as
  * in Loshchilov &amp; Hutter's Algorithm 2 and PyTorch's {@code AdamW}: the step is
@@ -38,9 +46,16 @@ import java.util.Map;
  * without momentum, Adam, RMSprop). Decaying after the update would give
  * (θ_{t−1} − η·u_t)(1 − η·λ), which differs by η²·λ·u_t.
  *
+ * <p>Every call into a regularizer, whatever its kind, is guarded the same way: an unchecked
+ * exception becomes a {@link PluginException} naming the regularizer, its origin, the call and the
+ * step; with checking on, a NaN or Inf penalty, batch, average or input-gradient penalty becomes a
+ * {@link NumericalFaultException}.
+ *
  * <p>Regularizers run in the order given, each on the parameters its selector picks (resolved
  * once, at construction). Activation regularizers are not handled here: they are layers inserted
- * into the model (see {@link #activationRegularizers()}). Not thread-safe: one pipeline per run.
+ * into the model (see {@link #activationRegularizers()}). Output regularizers (the confidence
+ * penalty) run between the data loss and backward ({@link #outputPenalty}). Not thread-safe: one
+ * pipeline per run.
  */
 public final class RegularizationPipeline {
     private final List<Parameter> parameters;
@@ -52,6 +67,11 @@ public final class RegularizationPipeline {
     private final List<LearnableRegularizer> learnables = new ArrayList<>();
     private final List<ActivationRegularizer> activations = new ArrayList<>();
     private final List<OutputRegularizer> outputs = new ArrayList<>();
+    private InputGradientRegularizer inputGradient;
+    private double lastInputGradientPenalty;
+    private final List<WeightAverager> averagers = new ArrayList<>();
+    /** Batch regularizers: the augmentations in the order given, then the one mixing regularizer, if any. */
+    private final List<BatchRegularizer> batchStage = new ArrayList<>();
     private final boolean checkFinite;
     /**
      * Whether the GRADIENT stage is folded into the optimizer: every regularizer there is a
@@ -108,11 +128,33 @@ public final class RegularizationPipeline {
                         new PerturbationBinding(fp, parameters.stream().filter(fp.selector()::test).toList()));
                 case ActivationRegularizer ar -> activations.add(ar);
                 case OutputRegularizer or -> outputs.add(or);
+                case BatchRegularizer br -> batchStage.add(br);
+                case InputGradientRegularizer ig -> {
+                    if (inputGradient != null) {
+                        throw new RegulaException("at most one input-gradient penalty per run, got " + inputGradient.spec()
+                                + " and " + ig.spec());
+                    }
+                    inputGradient = ig;
+                }
+                case WeightAverager w -> {
+                    if (averagers.stream().anyMatch(a -> a.kind().equals(w.kind()))) {
+                        throw new RegulaException("two weight averagers of kind '" + w.kind() + "' (" + w.spec()
+                                + "); keep one, since evaluation names the average by its kind");
+                    }
+                    averagers.add(w);
+                }
                 default -> throw new RegulaException("regularizer '" + r.name() + "' (" + r.getClass().getName()
                         + ") is of no known kind; implement ParameterRegularizer, GradientClipper, "
-                        + "ActivationRegularizer, ForwardPerturbation or OutputRegularizer");
+                        + "ActivationRegularizer, ForwardPerturbation, OutputRegularizer, WeightAverager, BatchRegularizer or InputGradientRegularizer");
             }
         }
+        List<BatchRegularizer> mixing = batchStage.stream().filter(BatchRegularizer::mixesLabels).toList();
+        if (mixing.size() > 1) {
+            throw new RegulaException("at most one label-mixing regularizer per run, got "
+                    + mixing.stream().map(BatchRegularizer::spec).toList() + "; keep one of them");
+        }
+        batchStage.removeAll(mixing);
+        batchStage.addAll(mixing);
         List<Binding> gradientStage = byStage.get(Stage.GRADIENT);
         // one decay per parameter at most: two would add up in another order than two axpy passes
         long selections = gradientStage.stream().mapToLong(b -> b.targets.size()).sum();
@@ -134,6 +176,75 @@ public final class RegularizationPipeline {
     /** @return the activation regularizers, to be inserted as layers into the model */
     public List<ActivationRegularizer> activationRegularizers() {
         return List.copyOf(activations);
+    }
+
+    /** @return the weight averagers (EMA, SWA), in the order given */
+    public List<WeightAverager> weightAveragers() {
+        return List.copyOf(averagers);
+    }
+
+    /**
+     * @param kind {@code ema} or {@code swa}
+     * @return the averager of that kind, if the run has one
+     */
+    public Optional<WeightAverager> weightAverager(String kind) {
+        return averagers.stream().filter(a -> a.kind().equals(kind)).findFirst();
+    }
+
+    /**
+     * Batch assembly: runs the batch regularizers on a freshly gathered training batch, the
+     * augmentations first, then the mixing one (see {@link BatchRegularizer}).
+     *
+     * @param features the batch's features, changed in place
+     * @param labels its labels
+     * @param ctx the step (TRAIN)
+     * @return the label mix, or null if no regularizer mixed the batch
+     * @throws NumericalFaultException if a regularizer left NaN or Inf in the batch (when checking is on), naming it
+     * @throws PluginException if a regularizer throws, or a non-mixing one returns a label mix, naming it and its origin
+     */
+    public LabelMix assembleBatch(Tensor features, Tensor labels, StepContext ctx) {
+        LabelMix mix = null;
+        for (BatchRegularizer b : batchStage) {
+            LabelMix m;
+            try {
+                m = b.apply(features, labels, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(b, "apply", null, ctx, e);
+            }
+            if (m != null && !b.mixesLabels()) {
+                throw new PluginException("regularizer " + b.spec() + " (" + PluginException.origin(b.getClass())
+                        + ") returned a label mix at step " + ctx.step() + " but says it does not mix labels (mixesLabels() is false)");
+            }
+            if (checkFinite && !finite(ctx.kernels(), features)) {
+                throw new NumericalFaultException(ctx.step(), "batch assembly: " + b.spec(),
+                        "NaN or Inf in the training batch at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + ") after the batch regularizer "
+                                + b.spec() + " (" + PluginException.origin(b.getClass()) + "); check the input data or the regularizer");
+            }
+            if (m != null) mix = m;
+        }
+        return mix;
+    }
+
+    /** @return whether any batch regularizer runs (the trainer then calls {@link #assembleBatch}) */
+    public boolean hasBatchRegularizers() {
+        return !batchStage.isEmpty();
+    }
+
+    /** @return the input-gradient penalty of the run, or null (the trainer then runs {@link InputGradientPass}) */
+    InputGradientRegularizer inputGradient() {
+        return inputGradient;
+    }
+
+    /** @param r the input-gradient penalty of the last training step, finite (the trainer checks it), for {@link #penalties} */
+    void recordInputGradientPenalty(double r) {
+        lastInputGradientPenalty = r;
+    }
+
+    /** @return whether any output regularizer runs (the trainer then calls {@link #outputPenalty}) */
+    public boolean hasOutputRegularizers() {
+        return !outputs.isEmpty();
     }
 
     /** @return the output regularizers, in order */
@@ -188,11 +299,12 @@ public final class RegularizationPipeline {
     }
 
     /**
-     * Penalty values at the current parameters, one entry per parameter regularizer (by spec),
-     * for reporting. Does not change anything.
+     * Penalty values for reporting, one entry per regularizer with an objective term (by spec):
+     * parameter regularizers at the current parameters; activity and output regularizers as they
+     * were at the last training step (they depend on the batch). Does not change anything.
      *
      * @param ctx the step
-     * @return spec → Σ over its parameters of R(θ)
+     * @return spec → Σ over its parameters (or layers) of R
      * @throws NumericalFaultException if a penalty is NaN or Inf (when checking is enabled),
      *     naming the regularizer, the parameter and where the regularizer came from
      * @throws PluginException if a regularizer throws, naming it and its origin
@@ -220,6 +332,26 @@ public final class RegularizationPipeline {
             }
             out.merge(b.regularizer.spec(), sum, Double::sum);
         }
+        for (ActivationRegularizer a : activations) {
+            if (!(a instanceof ActivityRegularizer ar)) continue;
+            double v;
+            try {
+                v = ar.lastPenalty();
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(ar, "lastPenalty", null, ctx, e);
+            }
+            if (checkFinite && !Double.isFinite(v)) {
+                throw new NumericalFaultException(ctx.step(), "activity penalty: " + ar.spec(),
+                        "the activity penalty " + ar.spec() + " (" + PluginException.origin(ar.getClass()) + ") is " + v
+                                + " at step " + ctx.step() + " (end of epoch " + (ctx.epoch() + 1)
+                                + "); lower its l1/l2 or the learning rate, or check the input data");
+            }
+            out.merge(ar.spec(), v, Double::sum);
+        }
+        // Output penalties depend on the batch: the trainer reports their mean over the epoch.
+        if (inputGradient != null) out.merge(inputGradient.spec(), lastInputGradientPenalty, Double::sum);
         return out;
     }
 
@@ -234,8 +366,8 @@ public final class RegularizationPipeline {
         return out;
     }
 
-    /** A regularizer threw: name it, where it came from, the call, the parameter and the step. */
-    private static PluginException failed(Regularizer r, String call, Parameter p, StepContext ctx, RuntimeException e) {
+    /** A regularizer threw: name it, where it came from, the call, the parameter (or null) and the step. */
+    static PluginException failed(Regularizer r, String call, Parameter p, StepContext ctx, RuntimeException e) {
         return new PluginException("regularizer " + r.spec() + " (" + PluginException.origin(r.getClass()) + ") failed in "
                 + call + (p == null ? "" : " on " + p.name()) + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + "): " + e, e);
     }
@@ -281,7 +413,8 @@ public final class RegularizationPipeline {
 
     /**
      * Runs the stages after backward: GRADIENT, CLIP, DECOUPLED (on θ_{t−1}), the optimizer update,
-     * the output regularizers' {@code updateOwnParameters}, PROXIMAL, CONSTRAINT, checking for NaN/Inf when enabled: the gradients after backward and (if any
+     * the output regularizers' {@code updateOwnParameters}, PROXIMAL, CONSTRAINT, then the weight
+     * averagers, checking for NaN/Inf when enabled: the gradients after backward and (if any
      * GRADIENT-stage or learnable regularizer ran) after the GRADIENT stage, the values after the
      * optimizer update and after each later regularizer. Each check is one
      * {@link Kernels#allFinite} pass, so it runs at the speed of the SIMD kernels.
@@ -348,7 +481,10 @@ public final class RegularizationPipeline {
         runLaterStages(ctx);
     }
 
-    /** Each later stage checks the parameters it changed, right after changing them. */
+    /**
+     * Each later stage checks the parameters it changed, right after changing them; the weight
+     * averagers then see the step's final values.
+     */
     private void runLaterStages(StepContext ctx) {
         for (OutputRegularizer or : outputs) {
             try {
@@ -361,6 +497,35 @@ public final class RegularizationPipeline {
         }
         runStage(Stage.PROXIMAL, ctx);
         runStage(Stage.CONSTRAINT, ctx);
+        for (WeightAverager w : averagers) {
+            try {
+                w.update(parameters, ctx);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(w, "update", null, ctx, e);
+            }
+            if (checkFinite) checkAverages(w, ctx);
+        }
+    }
+
+    /** The parameters were finite after the last stage, so a NaN or Inf average is the averager's own. */
+    private void checkAverages(WeightAverager w, StepContext ctx) {
+        for (Parameter p : parameters) {
+            Optional<Tensor> avg;
+            try {
+                avg = w.average(p);
+            } catch (RegulaException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failed(w, "average", p, ctx, e);
+            }
+            if (avg.isPresent() && !finite(ctx.kernels(), avg.get())) {
+                throw new NumericalFaultException(ctx.step(), "weight averaging (" + w.spec() + "): " + p.name(),
+                        "NaN or Inf in the " + w.kind() + " average of " + p.name() + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1)
+                                + ") from " + w.spec() + " (" + PluginException.origin(w.getClass()) + "), although the weights are finite");
+            }
+        }
     }
 
     /** @return per parameter the coefficient of the GRADIENT-stage decay selecting it, 0 if none does */

@@ -9,18 +9,23 @@ import dev.regula.api.kernels.Kernels;
 import dev.regula.api.model.Model;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.ActivationRegularizer;
+import dev.regula.api.regularizer.LabelMix;
+import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.layer.ParameterBackward;
 import dev.regula.core.layer.Sequential;
+import dev.regula.core.loss.MixedTargets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -31,7 +36,10 @@ import java.util.stream.IntStream;
  * <p>Reproducible: with the same seed, configuration and kernels, two runs give bit-identical
  * parameters (shuffling, initialisation and every random mask are functions of the seed).
  * Activation regularizers (dropout family) are inserted as layers after the hidden activations
- * of a {@link Sequential} model; {@link #model()} returns the model with them.
+ * of a {@link Sequential} model; {@link #model()} returns the model with them. Batch regularizers
+ * (mixup, CutMix, image augmentation) change each training batch as it is assembled, in the
+ * trainer's reused batch buffer, never the data set; with a label mix the training loss is the
+ * mixed loss, and the training accuracy is counted against each example's own label.
  *
  * <p>Thread safety: one {@link #fit} at a time (a second concurrent call fails with a clear
  * error); {@link #predict} and {@link #evaluate} run in EVAL mode and may be called from many
@@ -40,6 +48,13 @@ import java.util.stream.IntStream;
  * EVAL buffers and the trainer's reused batches; the others run shared EVAL forwards, which
  * allocate their outputs. A model therefore belongs to one trainer: two trainers must not
  * evaluate one model at the same time.
+ *
+ * <p>Evaluation weights ({@link #evaluateWith}): with {@link EvalWeights#EMA} or
+ * {@link EvalWeights#SWA}, the validation inside {@code fit}, {@link #evaluate} and
+ * {@link #predict} copy the run's averaged weights into the model, evaluate, and copy the live
+ * ones back (until the first average exists they use the live weights); such evaluations then
+ * run one at a time. Only trainable parameters are averaged: BatchNorm's running statistics stay
+ * those of the live training.
  */
 public final class Trainer {
     private final Model model;
@@ -69,6 +84,9 @@ public final class Trainer {
      * the validation inside {@link #fit} waits for it, {@link #evaluate} takes it only when free.
      */
     private final ReentrantLock exclusiveEvaluation = new ReentrantLock();
+    /** Held while the averaged weights are swapped into the model for an evaluation. */
+    private final ReentrantLock averagedEvaluation = new ReentrantLock();
+    private volatile EvalWeights evalWeights = EvalWeights.LIVE;
     private long step;
     private int epoch;
     private volatile String stopReason;
@@ -109,6 +127,26 @@ public final class Trainer {
     /** @return the pipeline (for checkpoints of learnable regularizers) */
     public RegularizationPipeline pipeline() {
         return pipeline;
+    }
+
+    /**
+     * Chooses the weights that evaluation and prediction use (see the class comment).
+     *
+     * @param weights live, or the average of the run's {@code ema(...)} or {@code swa(...)} regularizer
+     * @throws IllegalArgumentException if the run has no weight averager of that kind
+     */
+    public void evaluateWith(EvalWeights weights) {
+        if (weights != EvalWeights.LIVE && pipeline.weightAverager(weights.word()).isEmpty()) {
+            throw new IllegalArgumentException("evaluating with the " + weights.word() + " weights needs a " + weights.word()
+                    + "(...) regularizer in the run, e.g. " + (weights == EvalWeights.EMA ? "ema(decay=0.999)" : "swa(start_epoch=1)")
+                    + "; the run has " + pipeline.weightAveragers().stream().map(WeightAverager::spec).toList());
+        }
+        this.evalWeights = weights;
+    }
+
+    /** @return the weights evaluation uses */
+    public EvalWeights evalWeights() {
+        return evalWeights;
     }
 
     /** @return the number of optimizer steps done */
@@ -200,26 +238,40 @@ public final class Trainer {
             int rows = batch.size();
             lr = config.optimizer().learningRate().valueAt(step, epoch);
             StepContext ctx = new StepContext(Mode.TRAIN, step, epoch, lr, config.seed(), config.kernels());
+            LabelMix mix = pipeline.hasBatchRegularizers() ? pipeline.assembleBatch(x, y, ctx) : null;
             for (Parameter p : parameters) p.zeroGrad();
             pipeline.beforeForward(ctx);
             Tensor out = model.forward(x, ctx);
             Tensor gradOut = Tensor.zeros(out.shape());
-            double loss = config.loss().compute(out, y, gradOut, config.kernels());
+            double loss = mix == null ? config.loss().compute(out, y, gradOut, config.kernels())
+                    : MixedTargets.compute(config.loss(), out, y, mix, gradOut, config.kernels());
+            // the targets are the output regularizers' condition (with a label mix, each example's own label)
             double outputPenalty = outputs ? pipeline.outputPenalty(out, y, gradOut, ctx) : 0;
-            ParameterBackward.backwardParametersOf(model, gradOut, ctx); // ∂L/∂data is not needed
+            double inputPenalty = 0;
+            if (pipeline.inputGradient() == null) {
+                ParameterBackward.backwardParametersOf(model, gradOut, ctx); // ∂L/∂data is not needed
+            } else {
+                out = out.copy(); // the second forward reuses the output buffer
+                inputPenalty = InputGradientPass.run(pipeline.inputGradient(), model, parameters, x, gradOut,
+                        (o, g) -> objective(o, y, mix, g, ctx), ctx);
+            }
             pipeline.afterBackward(ctx);
             // Under STOP, pipeline.update checks the gradients itself and names the parameter.
             boolean skip = config.nanPolicy() == NanPolicy.SKIP_STEP;
-            if (!Double.isFinite(loss) || !Double.isFinite(outputPenalty) || (skip && !pipeline.gradientsFinite(ctx))) {
+            if (!Double.isFinite(loss) || !Double.isFinite(outputPenalty) || !Double.isFinite(inputPenalty)
+                    || (skip && !pipeline.gradientsFinite(ctx))) {
                 if (skip) {
                     skipped++;
                     step++;
                     continue;
                 }
                 throw new NumericalFaultException(step, "loss", "the data loss is " + loss
-                        + (outputs ? " and the output penalty " + outputPenalty : "") + " at step " + step
+                        + (outputs ? " and the output penalty " + outputPenalty : "")
+                        + (pipeline.inputGradient() != null ? " and the input-gradient penalty " + inputPenalty
+                                + " (" + pipeline.inputGradient().spec() + ")" : "") + " at step " + step
                         + " (epoch " + (epoch + 1) + "); lower the learning rate, add clip-norm(max=...) or check the input data");
             }
+            if (pipeline.inputGradient() != null) pipeline.recordInputGradientPenalty(inputPenalty);
             if (b == batches - 1) pipeline.measureNextUpdate();
             pipeline.update(ctx);
             double[] norms = pipeline.lastGradientNorms();
@@ -253,6 +305,13 @@ public final class Trainer {
                 val.loss(), val.accuracy(), parameterStats(gradientNormSums, updates), skipped, total, seen / seconds);
     }
 
+    /** The objective of an extra pass at another output: data loss (mixed if the batch was) plus the output penalties (not reported). */
+    private double objective(Tensor out, Tensor y, LabelMix mix, Tensor gradOut, StepContext ctx) {
+        double loss = mix == null ? config.loss().compute(out, y, gradOut, config.kernels())
+                : MixedTargets.compute(config.loss(), out, y, mix, gradOut, config.kernels());
+        return loss + (pipeline.hasOutputRegularizers() ? pipeline.outputPenalty(out, y, gradOut, ctx) : 0);
+    }
+
     /**
      * Mean data loss and accuracy in EVAL mode (no regularization noise). Uncontended, it reuses
      * the buffers of the validation inside {@link #fit} (nothing is allocated per batch); while
@@ -263,20 +322,55 @@ public final class Trainer {
      */
     public Evaluation evaluate(Dataset data) {
         checkData(data, "evaluation");
-        if (!exclusiveEvaluation.tryLock()) return evaluate(data, false);
-        try {
-            return evaluate(data, true);
-        } finally {
-            exclusiveEvaluation.unlock();
-        }
+        return withEvalWeights(() -> {
+            if (!exclusiveEvaluation.tryLock()) return evaluate(data, false);
+            try {
+                return evaluate(data, true);
+            } finally {
+                exclusiveEvaluation.unlock();
+            }
+        });
     }
 
     private Evaluation validate(Dataset validation) {
-        exclusiveEvaluation.lock();
+        return withEvalWeights(() -> {
+            exclusiveEvaluation.lock();
+            try {
+                return evaluate(validation, true);
+            } finally {
+                exclusiveEvaluation.unlock();
+            }
+        });
+    }
+
+    /**
+     * Runs {@code body} with the chosen evaluation weights in the model: directly for live
+     * weights, or with the averages copied in (under {@link #averagedEvaluation}) and the live
+     * values copied back afterwards, even if {@code body} throws.
+     */
+    private <T> T withEvalWeights(Supplier<T> body) {
+        EvalWeights w = evalWeights;
+        if (w == EvalWeights.LIVE) return body.get();
+        WeightAverager averager = pipeline.weightAverager(w.word()).orElseThrow();
+        averagedEvaluation.lock();
         try {
-            return evaluate(validation, true);
+            if (averager.count() == 0) return body.get();
+            List<float[]> live = new ArrayList<>(parameters.size());
+            for (Parameter p : parameters) {
+                Optional<Tensor> avg = averager.average(p);
+                live.add(avg.isPresent() ? p.value().data().clone() : null);
+                avg.ifPresent(a -> p.value().copyFrom(a));
+            }
+            try {
+                return body.get();
+            } finally {
+                for (int i = 0; i < parameters.size(); i++) {
+                    float[] saved = live.get(i);
+                    if (saved != null) System.arraycopy(saved, 0, parameters.get(i).value().data(), 0, saved.length);
+                }
+            }
         } finally {
-            exclusiveEvaluation.unlock();
+            averagedEvaluation.unlock();
         }
     }
 
@@ -336,13 +430,14 @@ public final class Trainer {
     }
 
     /**
-     * Model output in EVAL mode. Thread-safe when no fit is running.
+     * Model output in EVAL mode, with the {@linkplain #evaluateWith evaluation weights}.
+     * Thread-safe when no fit is running.
      *
      * @param x a batch of inputs
      * @return the outputs (logits for classifiers)
      */
     public Tensor predict(Tensor x) {
-        return model.forward(x, StepContext.eval(config.kernels()));
+        return withEvalWeights(() -> model.forward(x, StepContext.eval(config.kernels())));
     }
 
     /**

@@ -86,6 +86,20 @@ class MlpModelProviderTest {
     }
 
     @Test
+    void batchNormCombinesWithResidualAndWeightNormButNotWithAnotherNorm() {
+        Model m = Models.installed().parse("mlp(hidden=4x4, activation=tanh, batchnorm=true, residual=true, weight_norm=true)")
+                .build(new int[] {3}, 2, 5);
+        assertEquals(List.of("dense1", "bn1", "tanh1", "block2", "out"), m.layers().stream().map(Layer::name).toList());
+        assertTrue(m.parameters().stream().anyMatch(p -> p.name().equals("bn2.weight")), "bn2 inside the residual block");
+        GradientCheck.checkLayer(m, GradientCheck.random(11, 1f, 4, 3), GradientCheck.train());
+        for (String norm : List.of("layer", "group")) {
+            SpecException e = assertThrows(SpecException.class,
+                    () -> Models.installed().parse("mlp(hidden=8, batchnorm=true, norm=" + norm + ")").build(new int[] {3}, 2, 1));
+            assertTrue(e.getMessage().contains("batchnorm=true") && e.getMessage().contains("norm=" + norm), e.getMessage());
+        }
+    }
+
+    @Test
     void linearIsAnMlpWithoutHiddenLayers() {
         Model m = Models.installed().parse("linear()").build(new int[] {7}, 1, 3);
         assertEquals(List.of("out"), m.layers().stream().map(Layer::name).toList());
@@ -123,5 +137,29 @@ class MlpModelProviderTest {
         assertTrue(e.getMessage().contains("relu"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Models.installed().parse("mlp").build(new int[] {4}, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> Models.installed().parse("mlp").build(new int[0], 2, 1));
+    }
+
+    @Test
+    void normKeyPutsANormalisationBetweenEachHiddenDenseAndItsActivation() {
+        Model ln = Models.installed().parse("mlp(hidden=8x4, norm=layer)").build(new int[] {5}, 3, 1);
+        assertEquals(java.util.List.of("dense1", "layer_norm1", "relu1", "dense2", "layer_norm2", "relu2", "out"),
+                ln.layers().stream().map(Layer::name).toList());
+        Model gn = Models.installed().parse("mlp(hidden=8x4, norm=group, groups=2)").build(new int[] {5}, 3, 1);
+        assertEquals("group_norm2", gn.layers().get(4).name());
+        assertEquals(ParameterRole.NORM_SCALE, gn.parameters().stream().filter(p -> p.name().equals("group_norm1.weight"))
+                .findFirst().orElseThrow().role());
+        SpecException e = assertThrows(SpecException.class, () -> Models.installed().parse("mlp(hidden=8x6, norm=group, groups=4)"));
+        assertTrue(e.getMessage().contains("groups=4") && e.getMessage().contains("6"), e.getMessage());
+    }
+
+    @Test
+    void weightNormStartsAsThePlainMlpWithTheSameSeed() {
+        Model plain = Models.installed().parse("mlp(hidden=8)").build(new int[] {5}, 3, 4);
+        Model wn = Models.installed().parse("mlp(hidden=8, weight_norm=true)").build(new int[] {5}, 3, 4);
+        assertEquals(java.util.List.of("dense1.weight_v", "dense1.weight_g", "dense1.bias", "out.weight_v", "out.weight_g", "out.bias"),
+                wn.parameters().stream().map(Parameter::name).toList());
+        Tensor x = GradientCheck.random(1, 1f, 2, 5);
+        StepContext ctx = StepContext.eval(new ScalarKernels());
+        assertArrayEquals(plain.forward(x, ctx).data(), wn.forward(x, ctx).data(), 1e-5f);
     }
 }

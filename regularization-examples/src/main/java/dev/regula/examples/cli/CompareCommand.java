@@ -164,6 +164,8 @@ public final class CompareCommand implements Callable<Integer> {
                         }
                     }).callback(new GradientWarnings(System.err)).build();
             trainer = new Trainer(options.model(data), config);
+            // --eval-weights applies to the settings that keep that average; the others use their live weights
+            if (options.averages(s.specs())) trainer.evaluateWith(options.evalWeights());
             Warnings.unmatched(trainer, stderr);
             history = trainer.fit(data.train(), data.monitor());
             steps = trainer.step();

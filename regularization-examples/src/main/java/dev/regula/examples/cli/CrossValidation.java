@@ -137,6 +137,8 @@ final class CrossValidation {
     private Trainer train(Setting s, Dataset train, TrainingOptions.Data data, boolean warnUnmatched) {
         TrainingConfig config = options.config(s.specs()).build();
         Trainer t = new Trainer(options.model(data), config);
+        // as in compare without folds: --eval-weights scores the settings that keep that average with it
+        if (options.averages(s.specs())) t.evaluateWith(options.evalWeights());
         if (warnUnmatched) Warnings.unmatched(t, stderr);
         List<EpochMetrics> history = t.fit(train, null);
         Warnings.skippedSteps(history, t.step(), stderr);

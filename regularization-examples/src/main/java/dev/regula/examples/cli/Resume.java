@@ -4,6 +4,7 @@ import dev.regula.api.CorruptDataException;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.core.regularizer.AnchoredRegularizer;
@@ -31,11 +32,16 @@ import java.util.TreeSet;
  * reference instead of the initial ones. The own optimizer state of learnable regularizers
  * (soft-weight-sharing's Adam moments and step count) is text in the metadata under
  * {@code regularizer/<index of the regularizer>/<key>}, so that its doubles read back exactly.
+ * The averages of weight averagers ({@code ema}, {@code swa}) are extra state under
+ * {@code average/<index of the regularizer>/<parameter>}, their update count metadata under
+ * {@code average/<index>/count}.
  */
 final class Resume {
     private static final String ANCHOR_PREFIX = "anchor/";
     /** Metadata keys of learnable regularizers' optimizer state: {@code regularizer/<index>/<key>}. */
     private static final String REGULARIZER_STATE_PREFIX = "regularizer/";
+    /** Extra state and metadata of weight averagers: {@code average/<index>/<parameter>} and {@code average/<index>/count}. */
+    private static final String AVERAGE_PREFIX = "average/";
 
     private Resume() {
     }
@@ -56,6 +62,10 @@ final class Resume {
             }
             if (regularizers.get(i) instanceof LearnableRegularizer learnable) {
                 learnable.ownOptimizerState().forEach((key, value) -> meta.put(REGULARIZER_STATE_PREFIX + index + "/" + key, value));
+            }
+            if (regularizers.get(i) instanceof WeightAverager averager) {
+                averager.state().forEach((name, t) -> extra.put(AVERAGE_PREFIX + index + "/" + name, t));
+                meta.put(AVERAGE_PREFIX + index + "/count", String.valueOf(averager.count()));
             }
         }
         Checkpoint.save(file, trainer.pipeline().allParameters(), extra, meta);
@@ -151,7 +161,10 @@ final class Resume {
         }
         Map<String, Tensor> optimizerState = new LinkedHashMap<>();
         List<Regularizer> regularizers = trainer.config().regularizers();
+        // checked in full before the trainer is changed; applied after the parameters
+        Map<Integer, AverageState> averages = averageStates(file, c, trainer, regularizers, warn);
         for (Map.Entry<String, Tensor> e : c.extraState().entrySet()) {
+            if (e.getKey().startsWith(AVERAGE_PREFIX)) continue;
             if (!e.getKey().startsWith(ANCHOR_PREFIX)) {
                 optimizerState.put(e.getKey(), e.getValue());
                 continue;
@@ -164,6 +177,7 @@ final class Resume {
         // after the anchors: a learnable anchor's own parameters exist only once it is set
         c.restoreInto(trainer.pipeline().allParameters());
         restoreRegularizerStates(file, c, regularizers, warn);
+        averages.forEach((index, state) -> ((WeightAverager) regularizers.get(index)).restoreState(state.averages(), state.count()));
         try {
             trainer.config().optimizer().loadState(optimizerState);
         } catch (IllegalArgumentException bad) {
@@ -223,6 +237,78 @@ final class Resume {
                 throw new IllegalArgumentException("--resume: the checkpoint " + file + ": " + bad.getMessage(), bad);
             }
         }
+    }
+
+    /** What a checkpoint holds for one weight averager: its averages by parameter name and its update count. */
+    private record AverageState(Map<String, Tensor> averages, long count) {
+    }
+
+    /**
+     * Reads and checks the state of every weight averager of this run ({@code average/<index>/...})
+     * without changing anything: each key must name a weight averager of the run, each count be a
+     * whole number, and a non-zero count come with an average of exactly the model's parameters,
+     * each of its parameter's shape (what {@code ema}/{@code swa} keep). A checkpoint without the
+     * state of an averager (an older version) restarts that average, with a warning.
+     *
+     * @return regularizer index → its saved state, for every weight averager of the run
+     * @throws IllegalArgumentException if a key names no weight averager of this run (other --reg, exit 2)
+     * @throws CorruptDataException if a count or an average does not fit (exit 3)
+     */
+    private static Map<Integer, AverageState> averageStates(Path file, Checkpoint c, Trainer trainer, List<Regularizer> regularizers,
+                                                            PrintWriter warn) {
+        Map<Integer, Map<String, Tensor>> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : c.extraState().entrySet()) {
+            if (!e.getKey().startsWith(AVERAGE_PREFIX)) continue;
+            RegularizerKey key = regularizerKey(file, e.getKey(), AVERAGE_PREFIX, regularizers, WeightAverager.class, "average",
+                    "weight-averaging");
+            tensors.computeIfAbsent(key.index(), i -> new LinkedHashMap<>()).put(key.rest(), e.getValue());
+        }
+        Map<Integer, Long> counts = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            if (!e.getKey().startsWith(AVERAGE_PREFIX)) continue;
+            RegularizerKey key = regularizerKey(file, e.getKey(), AVERAGE_PREFIX, regularizers, WeightAverager.class, "average",
+                    "weight-averaging");
+            if (!key.rest().equals("count")) {
+                throw new CorruptDataException("--resume: the checkpoint " + file + " has unknown metadata '" + e.getKey()
+                        + "'; a weight averager records only " + AVERAGE_PREFIX + key.index() + "/count");
+            }
+            counts.put(key.index(), whole(file, c, e.getKey(), Long.MAX_VALUE));
+        }
+        Map<String, Tensor> parameters = new LinkedHashMap<>();
+        for (Parameter p : trainer.model().parameters()) parameters.put(p.name(), p.value());
+        Map<Integer, AverageState> out = new LinkedHashMap<>();
+        for (int i = 0; i < regularizers.size(); i++) {
+            if (!(regularizers.get(i) instanceof WeightAverager averager)) continue;
+            Map<String, Tensor> saved = tensors.getOrDefault(i, Map.of());
+            Long count = counts.get(i);
+            if (count == null) {
+                if (!saved.isEmpty()) {
+                    throw new CorruptDataException("--resume: the checkpoint " + file + " holds averages of " + averager.spec()
+                            + " but no " + AVERAGE_PREFIX + i + "/count");
+                }
+                if (!"0".equals(c.metadata().get("step"))) {
+                    warn.println("regula: warning: --resume: the checkpoint " + file + " holds no average of " + averager.spec()
+                            + " (written by an older version or without it): the average restarts from the resumed weights");
+                }
+                count = 0L;
+            }
+            if ((count == 0) != saved.isEmpty()
+                    || (count > 0 && !saved.keySet().equals(parameters.keySet()))) {
+                throw new CorruptDataException("--resume: the checkpoint " + file + " holds averages of " + averager.spec() + " for "
+                        + new TreeSet<>(saved.keySet()) + " with update count " + count + "; expected "
+                        + (count == 0 ? "none" : "one for each model parameter " + new TreeSet<>(parameters.keySet())));
+            }
+            for (Map.Entry<String, Tensor> e : saved.entrySet()) {
+                Tensor live = parameters.get(e.getKey());
+                if (!java.util.Arrays.equals(live.shape(), e.getValue().shape())) {
+                    throw new CorruptDataException("--resume: the checkpoint " + file + " holds the average of " + e.getKey() + " for "
+                            + averager.spec() + " with shape " + java.util.Arrays.toString(e.getValue().shape()) + " but the parameter has "
+                            + java.util.Arrays.toString(live.shape()));
+                }
+            }
+            out.put(i, new AverageState(saved, count));
+        }
+        return out;
     }
 
     /** A checkpoint key {@code <prefix><index of the regularizer>/<rest>}, split. */

@@ -60,6 +60,10 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
         options.validate();
         TrainingConfig.Builder builder = options.config(regularizers);
+        if (!options.averages(regularizers)) {
+            throw new IllegalArgumentException("--eval-weights " + options.evalWeights().word() + " needs a "
+                    + options.evalWeights().word() + "(...) regularizer, e.g. --reg 'ema(decay=0.999)' or --reg 'swa(start_epoch=1)'");
+        }
         // Own the folder first (a second run is refused at once), but decide everything, a resume
         // included, before any file of an earlier run is changed.
         try (OutputFolder folder = OutputFolder.claim(out, resume, "regula train")) {
@@ -77,12 +81,13 @@ public final class TrainCommand implements Callable<Integer> {
                         .callback(new EpochReporter(stdout, data.monitorName())).callback(new EpochSaver(log, checkpoint, settings))
                         .callback(new GradientWarnings(System.err)).build();
                 Trainer trainer = new Trainer(net, config);
+                trainer.evaluateWith(options.evalWeights());
                 Warnings.unmatched(trainer, stderr);
                 if (resume) Resume.restore(checkpoint, saved, trainer, settings, stderr);
                 log.open();
-                stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s%s%n",
+                stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
                         options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
-                        resume ? ", resumed at epoch " + trainer.epoch() : "");
+                        options.evalWeights().word(), resume ? ", resumed at epoch " + trainer.epoch() : "");
                 stdout.flush();
                 long startStep = trainer.step();
                 List<EpochMetrics> history = trainer.fit(train, data.monitor());

@@ -18,6 +18,9 @@ import dev.regula.core.data.Standardizer;
 import dev.regula.core.loss.HuberLoss;
 import dev.regula.core.loss.MeanSquaredError;
 import dev.regula.core.loss.SoftmaxCrossEntropy;
+import dev.regula.api.regularizer.Regularizers;
+import dev.regula.api.regularizer.WeightAverager;
+import dev.regula.core.train.EvalWeights;
 import dev.regula.core.train.NanPolicy;
 import dev.regula.core.train.TrainingConfig;
 import dev.regula.examples.progress.ProgressMode;
@@ -81,6 +84,10 @@ final class TrainingOptions {
 
     @Option(names = "--nan", defaultValue = "stop", description = "on NaN/Inf: stop or skip-step (default: ${DEFAULT-VALUE})")
     String nan;
+
+    @Option(names = "--eval-weights", defaultValue = "live", paramLabel = "WHICH",
+            description = "weights to evaluate with: live, or ema / swa, the average kept by an ema(...) or swa(...) regularizer (default: ${DEFAULT-VALUE})")
+    String evalWeights;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist", paramLabel = "NAME",
             description = "fashion-mnist (IDX files in --data) or diabetes (scikit-learn's regression data from Debian's python3-sklearn,"
@@ -146,6 +153,7 @@ final class TrainingOptions {
         }
         nanPolicy();
         progressMode();
+        evalWeights();
         lossFunction();
         if (poly < 1 || poly > PolynomialFeatures.MAX_DEGREE) {
             throw new IllegalArgumentException("--poly must be in [1, " + PolynomialFeatures.MAX_DEGREE + "], got " + poly);
@@ -172,6 +180,24 @@ final class TrainingOptions {
             case "huber" -> new HuberLoss(1);
             default -> throw new IllegalArgumentException("--loss must be cross-entropy, mse or huber, got '" + loss + "'");
         };
+    }
+
+    EvalWeights evalWeights() {
+        try {
+            return EvalWeights.parse(evalWeights);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--eval-weights: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param regularizers a run's regularizer specs
+     * @return whether they keep the average {@code --eval-weights} names (always true for live)
+     */
+    boolean averages(List<String> regularizers) {
+        EvalWeights w = evalWeights();
+        return w == EvalWeights.LIVE || regularizers.stream().map(Regularizers::create)
+                .anyMatch(r -> r instanceof WeightAverager a && a.kind().equals(w.word()));
     }
 
     ProgressMode progressMode() {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +146,53 @@ class HostileUseTest {
         RegulaCommandTest.Run ok = run(train(out, "--epochs", "3", "--resume"));
         assertEquals(0, ok.code(), ok.err());
         assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size(), "the stray epoch-3 line was trimmed only now");
+    }
+
+    /** The weight averages of ema/swa go through the same check-first resume: bad ones change no file. */
+    @Test
+    void aResumeChecksTheWeightAveragesBeforeChangingAnyFile() throws IOException {
+        Path out = dir.resolve("averaged");
+        String[] reg = {"--reg", "ema(decay=0.9)", "--optimizer", "adam(lr=0.01)"};
+        assertEquals(0, run(train(out, concat(reg, "--epochs", "1"))).code());
+        Map<Path, byte[]> before = snapshot(out);
+        Path file = out.resolve(TrainCommand.CHECKPOINT);
+        Safetensors.Contents good = Safetensors.read(file);
+        long count1 = Long.parseLong(good.metadata().get("average/0/count"));
+        assertTrue(count1 > 0, "ema averaged every step of epoch 1: " + count1);
+
+        Map<String, String> badCount = new LinkedHashMap<>(good.metadata());
+        badCount.put("average/0/count", "ten");
+        Safetensors.write(file, good.tensors(), badCount);
+        RegulaCommandTest.Run count = run(train(out, concat(reg, "--epochs", "2", "--resume")));
+        assertEquals(ExitCode.DATA, count.code(), count.err());
+        assertTrue(count.err().contains("average/0/count='ten'"), count.err());
+
+        // the averages dropped, the count kept: the average would silently be of nothing
+        Map<String, dev.regula.api.tensor.Tensor> noAverages = new LinkedHashMap<>(good.tensors());
+        assertTrue(noAverages.keySet().removeIf(k -> k.startsWith("average/")), noAverages.keySet().toString());
+        Map<String, String> meta = new LinkedHashMap<>(good.metadata());
+        meta.computeIfPresent(dev.regula.core.checkpoint.Checkpoint.EXTRA_STATE_KEY,
+                (k, v) -> v.replaceAll("\"average/[^\"]*\",?", "").replace(",]", "]"));
+        Safetensors.write(file, noAverages, meta);
+        RegulaCommandTest.Run missing = run(train(out, concat(reg, "--epochs", "2", "--resume")));
+        assertEquals(ExitCode.DATA, missing.code(), missing.err());
+        assertTrue(missing.err().contains("ema(decay=0.9") && missing.err().contains("update count " + count1), missing.err());
+
+        Safetensors.write(file, good.tensors(), good.metadata());
+        before.put(file, Files.readAllBytes(file));
+        Map<Path, byte[]> after = snapshot(out);
+        assertEquals(before.keySet(), after.keySet());
+        for (Path p : before.keySet()) assertArrayEquals(before.get(p), after.get(p), p + " changed by a refused resume");
+
+        RegulaCommandTest.Run ok = run(train(out, concat(reg, "--epochs", "2", "--resume")));
+        assertEquals(0, ok.code(), ok.err());
+        assertEquals(String.valueOf(2 * count1), Safetensors.read(file).metadata().get("average/0/count"), "the average went on from the saved one");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static Map<Path, byte[]> snapshot(Path folder) throws IOException {

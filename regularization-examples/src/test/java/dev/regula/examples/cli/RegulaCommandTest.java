@@ -172,6 +172,40 @@ class RegulaCommandTest {
                 resumed.err());
     }
 
+    @Test
+    void aResumedRunKeepsItsWeightAveragesAndEvaluatesWithThem() throws IOException {
+        Path csv = blobsCsv(120);
+        String[] common = {"train", "--csv", csv.toString(), "--model", "mlp(hidden=8)", "--reg", "ema(decay=0.9)", "--reg",
+                "swa(start_epoch=1)", "--optimizer", "adam(lr=0.01)", "--batch", "16", "--threads", "1", "--eval-weights", "swa"};
+        Path whole = dir.resolve("whole-avg");
+        Path split = dir.resolve("split-avg");
+        Run first = run(concat(common, "--epochs", "4", "--out", whole.toString()));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("eval weights swa"), first.out());
+        assertEquals(0, run(concat(common, "--epochs", "2", "--out", split.toString())).code());
+        Run resumed = run(concat(common, "--epochs", "4", "--out", split.toString(), "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        Checkpoint a = Checkpoint.load(whole.resolve(TrainCommand.CHECKPOINT));
+        Checkpoint b = Checkpoint.load(split.resolve(TrainCommand.CHECKPOINT));
+        List<String> averages = a.extraState().keySet().stream().filter(k -> k.startsWith("average/")).toList();
+        assertTrue(averages.contains("average/0/out.weight") && averages.contains("average/1/out.weight"), averages.toString());
+        for (String k : averages) assertArrayEquals(a.extraState().get(k).data(), b.extraState().get(k).data(), k);
+        assertEquals(a.metadata().get("average/1/count"), b.metadata().get("average/1/count"));
+        String finalLine = first.out().lines().filter(l -> l.startsWith("final:")).findFirst().orElseThrow();
+        assertTrue(resumed.out().contains(finalLine.substring(0, finalLine.indexOf(" after"))), resumed.out());
+    }
+
+    @Test
+    void evalWeightsWithoutTheirAveragerIsABadUsage() throws IOException {
+        Run r = run("train", "--csv", blobsCsv(30).toString(), "--model", "mlp(hidden=4)", "--epochs", "1",
+                "--out", dir.resolve("x").toString(), "--eval-weights", "ema");
+        assertEquals(ExitCode.USAGE, r.code(), r.out());
+        assertTrue(r.err().contains("ema(...)"), r.err());
+        Run bad = run("train", "--csv", blobsCsv(30).toString(), "--eval-weights", "mean", "--out", dir.resolve("y").toString());
+        assertEquals(ExitCode.USAGE, bad.code());
+        assertTrue(bad.err().contains("live, ema, swa"), bad.err());
+    }
+
     private void assertResumeIsBitIdentical(String reg, String wholeDir, String splitDir) throws IOException {
         assertResumeIsBitIdentical("mlp(hidden=8)", reg, wholeDir, splitDir);
     }

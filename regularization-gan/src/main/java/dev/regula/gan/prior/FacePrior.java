@@ -102,7 +102,9 @@ public final class FacePrior {
 
     /**
      * Parses a tolerance: {@code real} for the probe's RMS residual on real faces per attribute,
-     * or one number ≥ 0 for every attribute.
+     * one number ≥ 0 for every attribute, or one number per attribute joined by {@code +} in the
+     * order of {@code attributes} (the form {@link PriorGuidedPenalty#spec()} writes, so that a
+     * spec parses back to the same penalty).
      *
      * @param text the tolerance text
      * @param probe the probe
@@ -111,15 +113,37 @@ public final class FacePrior {
      */
     public static double[] tolerance(String text, AttributeProbe probe) {
         if (text.strip().equalsIgnoreCase("real")) return probe.residualRms();
-        double t;
-        try {
-            t = Double.parseDouble(text.strip());
-        } catch (NumberFormatException e) {
-            throw new SpecException("prior tolerance must be 'real' or a number >= 0, got '" + text + "'");
+        // one number first, so that an exponent such as 1e+3 is not taken for a list
+        String[] parts = isNumber(text.strip()) ? new String[] {text.strip()} : text.strip().split("\\+", -1);
+        int k = probe.dimension();
+        if (parts.length != 1 && parts.length != k) {
+            throw new SpecException("prior tolerance '" + text + "' has " + parts.length + " values for the " + k + " attributes "
+                    + probe.names() + "; allowed: 'real', one number >= 0, or " + k + " numbers >= 0 joined by '+'");
         }
-        if (!(t >= 0) || !Double.isFinite(t)) throw new SpecException("prior tolerance must be 'real' or a number >= 0, got " + text);
-        double[] out = new double[probe.dimension()];
-        java.util.Arrays.fill(out, t);
+        double[] out = new double[k];
+        for (int j = 0; j < k; j++) {
+            String part = parts[parts.length == 1 ? 0 : j].strip();
+            double t;
+            try {
+                t = Double.parseDouble(part);
+            } catch (NumberFormatException e) {
+                t = Double.NaN;
+            }
+            if (!(t >= 0) || !Double.isFinite(t)) {
+                throw new SpecException("prior tolerance must be 'real', a number >= 0 or one number >= 0 per attribute joined by '+', got '"
+                        + text + "'");
+            }
+            out[j] = t;
+        }
         return out;
+    }
+
+    private static boolean isNumber(String text) {
+        try {
+            Double.parseDouble(text);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 }

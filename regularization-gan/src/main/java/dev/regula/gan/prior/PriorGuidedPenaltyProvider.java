@@ -28,7 +28,7 @@ public final class PriorGuidedPenaltyProvider extends BaseRegularizerProvider {
                         SpecKey.text("attributes", DEFAULT_ATTRIBUTES,
                                 "the attributes c carries, joined by '+': smiling, glasses, dark_hair, pale_skin"),
                         SpecKey.text("tolerance", "real", "zero-penalty band around c: 'real' (the probe's RMS residual on real"
-                                + " faces, per attribute) or a number >= 0 (0 = plain squared error)"),
+                                + " faces, per attribute), a number >= 0 (0 = plain squared error) or one number per attribute joined by '+'"),
                         SpecKey.choice("size", "32", List.of("16", "32", "64"), "side of the generated square images, in pixels")),
                 a -> {
                     var probe = FacePrior.probeOnRenderedFaces(Integer.parseInt(a.text("size")), FacePrior.parseAttributes(a.text("attributes")));

@@ -171,5 +171,10 @@ class PriorGuidedPenaltyTest {
         assertThrows(IllegalArgumentException.class, () -> new PriorGuidedPenalty(Schedule.constant(1), PROBE, false, 0.01, new double[] {1}));
         assertThrows(dev.regula.api.spec.SpecException.class, () -> FacePrior.tolerance("wide", PROBE));
         assertArrayEquals(new double[] {0.5, 0.5, 0.5, 0.5}, FacePrior.tolerance("0.5", PROBE));
+        // one per attribute, as spec() writes it, so that the spec parses back to the same penalty
+        assertArrayEquals(new double[] {0.5, 0.25, 0, 1000}, FacePrior.tolerance("0.5+0.25+0+1e3", PROBE));
+        assertArrayEquals(new double[] {1000, 1000, 1000, 1000}, FacePrior.tolerance("1e+3", PROBE));
+        assertThrows(dev.regula.api.spec.SpecException.class, () -> FacePrior.tolerance("0.5+0.25", PROBE));
+        assertThrows(dev.regula.api.spec.SpecException.class, () -> FacePrior.tolerance("0.5+-1+0+0", PROBE));
     }
 }

@@ -6,8 +6,8 @@ import dev.regula.api.regularizer.ActivationRegularizer;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.spec.SpecArguments;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.regularizer.support.LayerGlob;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Common part of the activation-noise regularizers: each training forward pass computes
@@ -20,19 +20,18 @@ import java.util.regex.Pattern;
  * alternatives joined with {@code |}), e.g. {@code after=dense*|conv2}.
  */
 abstract sealed class NoiseRegularizer implements ActivationRegularizer
-        permits Dropout, GaussianDropout, GaussianNoise, AlphaDropout, SpatialDropout {
+        permits Dropout, GaussianDropout, GaussianNoise, AlphaDropout, SpatialDropout, DropPath {
     /** The {@code after} value meaning "after each hidden activation". */
-    static final String HIDDEN = "hidden";
+    static final String HIDDEN = LayerGlob.HIDDEN;
 
     private final String name;
     private final String spec;
-    private final Pattern after;
+    private final LayerGlob after;
 
     NoiseRegularizer(String name, SpecArguments args) {
         this.name = Objects.requireNonNull(name, "name");
         this.spec = args.toSpec().toString();
-        String a = args.text("after");
-        this.after = a.equals(HIDDEN) ? null : glob(a);
+        this.after = LayerGlob.parse(args.text("after"));
     }
 
     @Override
@@ -52,7 +51,7 @@ abstract sealed class NoiseRegularizer implements ActivationRegularizer
 
     @Override
     public final boolean insertAfter(String layerName, boolean hiddenActivation) {
-        return after == null ? hiddenActivation : after.matcher(layerName).matches();
+        return after.matches(layerName, hiddenActivation);
     }
 
     /**
@@ -74,23 +73,6 @@ abstract sealed class NoiseRegularizer implements ActivationRegularizer
      */
     static double at(Schedule s, StepContext ctx) {
         return s.valueAt(ctx.step(), ctx.epoch());
-    }
-
-    private static Pattern glob(String text) {
-        StringBuilder re = new StringBuilder();
-        for (String alt : text.split("\\|")) {
-            if (!re.isEmpty()) re.append('|');
-            re.append("(?:");
-            for (char c : alt.trim().toCharArray()) {
-                switch (c) {
-                    case '*' -> re.append(".*");
-                    case '?' -> re.append('.');
-                    default -> re.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
-            re.append(')');
-        }
-        return Pattern.compile(re.toString());
     }
 
     @Override
