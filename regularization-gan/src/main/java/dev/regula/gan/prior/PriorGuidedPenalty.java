@@ -30,8 +30,11 @@ import java.util.Objects;
  * attribute with the generator (uncertainty weighting, Kendall, Gal &amp; Cipolla 2018): the Gaussian
  * negative log-likelihood of c given φ(G), so attributes the generator can meet reliably get more
  * weight and unreliable ones less; s_k starts at 0 (where both forms agree), takes Adam steps of
- * rate {@code priorLr} on ∂R/∂s_k = λ·(e^{s_k}·MSE_k − 1), and is kept in
- * [{@value #MIN_LOG_PRECISION}, {@value #MAX_LOG_PRECISION}] so that no attribute's weight leaves
+ * rate {@code priorLr} on ∂R/∂s_k = λ·(e^{s_k}·MSE_k − 1), and after each step the s_k are
+ * shifted to mean 0 (the weights' geometric mean stays 1, so the learnable form redistributes the
+ * strength λ among the attributes instead of growing it: without this, errors inside the tolerance
+ * band drive every precision to its bound) and kept in
+ * [{@value #MIN_LOG_PRECISION}, {@value #MAX_LOG_PRECISION}], so no attribute's weight leaves
  * [e⁻², e²].
  *
  * <p>An {@link OutputRegularizer}: the one regularization pipeline runs it on the generator's output
@@ -211,11 +214,17 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
         float[] g = logPrecision.grad().data();
         double c1 = 1 - Math.pow(BETA1, updates);
         double c2 = 1 - Math.pow(BETA2, updates);
+        double[] next = new double[s.length];
+        double mean = 0;
         for (int j = 0; j < s.length; j++) {
             m[j] = BETA1 * m[j] + (1 - BETA1) * g[j];
             v[j] = BETA2 * v[j] + (1 - BETA2) * g[j] * g[j];
-            double step = priorLr * (m[j] / c1) / (Math.sqrt(v[j] / c2) + ADAM_EPS);
-            s[j] = (float) Math.max(MIN_LOG_PRECISION, Math.min(MAX_LOG_PRECISION, s[j] - step));
+            next[j] = s[j] - priorLr * (m[j] / c1) / (Math.sqrt(v[j] / c2) + ADAM_EPS);
+            mean += next[j] / s.length;
+        }
+        // Σ s_k = 0: the weights' geometric mean stays 1, so λ alone sets the prior's strength
+        for (int j = 0; j < s.length; j++) {
+            s[j] = (float) Math.max(MIN_LOG_PRECISION, Math.min(MAX_LOG_PRECISION, next[j] - mean));
         }
     }
 
