@@ -12,8 +12,7 @@ import java.util.Objects;
  * consumes each output before its next exclusive pass, as a training loop's validation does, so
  * layers may write their outputs into buffers they own and reuse them (see
  * {@link dev.regula.api.model.Layer}). Exclusive passes over a data set need no new buffers
- * after the first batch of each size, which matters beyond the allocation itself: on virtual machines,
- * the first touch of every fresh heap page costs a fault in the hypervisor.
+ * after the first batch of each size, so they neither allocate nor touch fresh heap pages.
  *
  * @param mode train or eval
  * @param step global optimizer step, starting at 0, used by schedules and by the counter-based RNG

@@ -7,11 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * In-register transposes of LANES×LANES float blocks, for packing a transposed operand of
  * {@link Gemm}: LANES row loads, log2(LANES) rounds of two-source rearranges (round b swaps the
- * off-diagonal b×b sub-blocks of every 2b×2b block), LANES stores. Faster than one vector gather
- * per column: packing a 256×784 weight matrix on one Zen 4 core took 53–62 µs against 89 µs
- * (JDK 25's two-vector {@code selectFrom} would take 35–43 µs, but Java 21 lacks it). Written out
- * for 8 and 16 lanes because C2 keeps vectors in registers only as locals, not in arrays; other
- * widths report {@link #supported()} false and the caller gathers.
+ * off-diagonal b×b sub-blocks of every 2b×2b block), LANES stores: faster than one vector gather
+ * per column (figures in docs/performance.md). Written out for 8 and 16 lanes because C2 keeps
+ * vectors in registers only as locals, not in arrays; other widths report {@link #supported()}
+ * false and the caller gathers.
  */
 final class BlockTranspose {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

@@ -43,7 +43,7 @@ final class Gemm {
     /**
      * Inner-dimension block. Larger than the L1-sized textbook value on purpose: every block ends
      * with a read-modify-write of C tiles whose rows are ldc apart (4 KiB aliasing for ldc = 1024),
-     * and halving those passes measured 1.3–1.4× faster at 1024³ (AVX2 and AVX-512, Zen 4).
+     * and a larger block halves those passes (see docs/performance.md).
      */
     static final int KC = 512;
     /** Row block: an MC×KC panel of packed A (144 KiB) stays in L2. */

@@ -10,9 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Gets the SIMD kernels compiled before they carry real work. Until C2 compiles a Vector API
- * method, the interpreter and C1 run it with every vector boxed, 50–100 times slower: the first
- * 128×784×256 product of a training run took 0.5 s instead of 0.2 ms, and the first epoch of the
- * reference Fashion-MNIST run 3.2–4.1 s instead of 0.5 s.
+ * method, the interpreter and C1 run it with every vector boxed, one to two orders of magnitude
+ * slower, so without a warm-up the first steps of a training run would pay for it.
  *
  * <p>The first {@link VectorKernels} a provider creates (once per loaded copy of this module)
  * starts one daemon thread, {@value #THREAD_NAME}, that calls the kernels of a training step and
@@ -32,7 +31,7 @@ final class JitWarmup {
     static final String PROPERTY = "regula.kernels.warmup";
     /** Name of the warm-up thread. */
     static final String THREAD_NAME = "regula-kernels-warmup";
-    /** Calls of each kernel: beyond the C2 thresholds of all of them, measured, with room to spare. */
+    /** Calls of each kernel: beyond the C2 compilation thresholds of all of them, with room to spare. */
     static final int ROUNDS = 6000;
     /** Round from which the rarer paths are exercised too. */
     static final int COVERAGE_FROM = 1000;
@@ -157,9 +156,9 @@ final class JitWarmup {
      * softmax, the SGD and Adam updates, the finite scan, the row gather) and of the built-in
      * regularizers (axpy, scale, L1 sign gradient, soft-threshold, clamp, sums of squares and
      * absolutes, maximum, dot product) {@code rounds} times. Not tanh and σ themselves: their
-     * loops are long and C2 takes long to compile them, which delayed the warm-up's end, and so
-     * the first large product of every run, by about 2 s; a network that uses them compiles them
-     * during its first steps. Every round runs them on arrays
+     * loops are long and C2 takes long to compile them, which would delay the warm-up's end, and
+     * so the first large product of every run; a network that uses them compiles them during its
+     * first steps. Every round runs them on arrays
      * just past one vector tile, so that they get hot after little interpreted work: m =
      * {@code MR + 1} rows (a full micro-kernel strip and a cut one), n = {@code NR + 3} columns (a
      * full strip and a tail), k = {@code NR / 2 + 3} (a whole lane block of the transposed packing

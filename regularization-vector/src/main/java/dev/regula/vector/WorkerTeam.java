@@ -14,10 +14,10 @@ import java.util.function.IntConsumer;
  * took, never a wait for parts it never started.
  *
  * <p>Why not a {@link java.util.concurrent.ForkJoinPool}: a training step issues a dozen
- * products and updates of 10–500 µs each, and a parked pool worker takes tens of microseconds
- * to wake (more in a virtual machine), which cost a third of the two-thread speed-up on the
- * reference MLP. Helpers here spin (with {@link Thread#onSpinWait()}) for a while after each job
- * ({@value #SPIN_NANOS} ns by default), as OpenMP runtimes do, so the next job starts at once;
+ * products and updates of tens to hundreds of microseconds each, and a parked pool worker takes
+ * tens of microseconds to wake, a large share of each job. Helpers here spin (with
+ * {@link Thread#onSpinWait()}) for a while after each job ({@value #SPIN_NANOS} ns by default),
+ * as OpenMP runtimes do, so the next job starts at once;
  * only then do they park, and a helper parked for long ({@value #IDLE_EXIT_NANOS} ns by default)
  * exits and is restarted on demand, so an unused team holds no thread.
  *

@@ -113,8 +113,8 @@ public interface Schedule {
         throw new SpecException("schedule " + s.name() + " needs a finite number for " + key + "=, got " + (v == null ? "nothing" : v.text()));
     }
 
-    // A negative gamma flips the sign every period, so the values escape the range that
-    // extremes() reports and SpecSchema checks (found by fuzzing: dropout p = -0.5 passed).
+    // gamma must be >= 0: a negative one flips the sign every period, so the values would escape
+    // the range that extremes() reports and SpecSchema checks (a dropout p of -0.5 would pass).
     private static double gamma(Spec s) {
         double g = num(s, "gamma");
         if (g < 0) throw new SpecException("schedule " + s.name() + ": gamma must be >= 0, got " + g);

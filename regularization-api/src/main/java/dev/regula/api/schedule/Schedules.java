@@ -45,7 +45,7 @@ final class Schedules {
     record StepDecay(double value, double gamma, int every) implements Schedule {
         @Override
         public double valueAt(long step, int epoch) {
-            // 0 stays 0: with gamma > 1 the power overflows to ∞ and 0·∞ would be NaN (found by fuzzing)
+            // 0 stays 0: with gamma > 1 the power overflows to ∞ and 0·∞ would be NaN
             return value == 0 ? 0 : value * Math.pow(gamma, epoch / every);
         }
 

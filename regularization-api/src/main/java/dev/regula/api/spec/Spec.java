@@ -60,7 +60,7 @@ public record Spec(String name, Map<String, SpecValue> arguments) {
     private static String quoteIfNeeded(SpecValue v) {
         if (v instanceof SpecValue.Word w && !SpecParser.isPlainWord(w.text())) {
             // the backslash first: it escapes in quoted text, so a text ending in one would
-            // otherwise escape the closing quote (found by fuzzing the round trip)
+            // otherwise escape the closing quote
             return "'" + w.text().replace("\\", "\\\\").replace("'", "\\'") + "'";
         }
         return v.text();

@@ -32,7 +32,7 @@ final class SpecParser {
     static boolean isPlainWord(String s) {
         if (s.isEmpty()) return false;
         // a word that reads as a number ('inf', '1e5' written quoted) must stay quoted, or it
-        // would parse back as a number (found by fuzzing the round trip)
+        // would parse back as a number and break the print/parse round trip
         if (NUMBER.matcher(s).matches()) return false;
         for (int i = 0; i < s.length(); i++) {
             if (!isWordChar(s.charAt(i))) return false;

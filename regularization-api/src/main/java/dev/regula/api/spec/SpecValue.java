@@ -39,7 +39,7 @@ public sealed interface SpecValue {
         @Override
         public String text() {
             // keep "()" on a call without arguments: "p=exp()" printed as "p=exp" would parse
-            // back as a word, not a call (found by fuzzing the round trip)
+            // back as a word, not a call
             return spec.arguments().isEmpty() ? spec.name() + "()" : spec.toString();
         }
 

@@ -72,8 +72,8 @@ public final class Safetensors {
      * creates its file and while a cleanup runs). The cleanup never opens them: file locks belong
      * to the whole process, and closing any channel to a file drops the process's lock on it, so a
      * cleanup that opened another thread's temporary file would leave it unprotected against the
-     * cleanups of other processes (found in review: 228 failed saves with two saving threads in
-     * one JVM and a second JVM saving the same file).
+     * cleanups of other processes (two threads of one JVM and a second JVM saving the same file
+     * would then fail saves).
      */
     private static final Set<Path> WRITING = new HashSet<>();
     private static final int CHUNK = 1 << 16;
@@ -435,8 +435,7 @@ public final class Safetensors {
     /**
      * Creates this save's temporary file and takes its lock. Between the creation and the lock,
      * another process's save to the same target may take the file for abandoned, lock it and
-     * delete it (found by a stress test: 67 of 1,600 saves from four threads failed with
-     * NoSuchFileException). When the lock is then held by someone else, or the file is gone once
+     * delete it. When the lock is then held by someone else, or the file is gone once
      * the lock is ours, the file is given up and a new one created; once this save holds the lock,
      * no other process's cleanup can delete it. Saves of this JVM never touch each other's files:
      * see {@link #WRITING}. On any failure the temporary file is deleted and forgotten.
@@ -507,10 +506,10 @@ public final class Safetensors {
 
     /**
      * Deletes the temporary files that earlier saves to the same target left behind when their
-     * process was killed before the rename (found by the kill test: they accumulated, one per
-     * kill). A temporary file is only deleted when its lock can be taken, that is when no live
-     * save (in this or another process) is writing it; the operating system releases the locks of
-     * a killed process. The temporary files of this JVM's own saves are skipped without being
+     * process was killed before the rename, so that they do not accumulate, one per kill. A
+     * temporary file is only deleted when its lock can be taken, that is when no live save (in
+     * this or another process) is writing it; the operating system releases the locks of a
+     * killed process. The temporary files of this JVM's own saves are skipped without being
      * opened ({@link #WRITING}). Best effort: failures are ignored, the save itself does not
      * depend on it.
      */

@@ -169,7 +169,7 @@ public final class CsvReader {
     /**
      * Whether a label cell, as written, is a class index: an integer in [0, 2^24) read as a
      * double. Above 2^24 float32 no longer holds every integer, so max + 1 classes could round to
-     * max and reject the largest label (found by fuzzing: label 88888888.9); below it, a value
+     * max and reject the largest label (such as 88888888.9); below it, a value
      * such as 0.99999999 rounds to an integer in float32 but is not one.
      */
     private static boolean isClassIndex(String cell) {

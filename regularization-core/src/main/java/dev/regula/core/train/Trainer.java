@@ -71,9 +71,8 @@ public final class Trainer {
     /**
      * The validation batches of each row count and the loss gradient, reused likewise by the
      * exclusive evaluation (the validation inside {@link #fit}, or an uncontended
-     * {@link #evaluate}): allocating them anew every epoch made the first epochs' validation up to
-     * ten times slower on virtual machines, which fault on the first touch of every fresh heap
-     * page. Only the holder of {@link #exclusiveEvaluation} touches them.
+     * {@link #evaluate}), so that repeated evaluations allocate no new buffers and touch no fresh
+     * heap pages. Only the holder of {@link #exclusiveEvaluation} touches them.
      */
     private final Map<Integer, Dataset> validationBuffers = new HashMap<>();
     private final Map<Integer, Tensor> validationGradients = new HashMap<>();
@@ -378,8 +377,7 @@ public final class Trainer {
      * The evaluation itself. Shared: thread-safe, every batch and output a new tensor. Exclusive
      * (under {@link #exclusiveEvaluation}): exclusive EVAL forwards, and the batches and loss
      * gradients in buffers reused from batch to batch and call to call, so that evaluating
-     * allocates no buffers after the first call; reusing them also spares the page faults of
-     * fresh heap memory, which made the first epochs' validation up to ten times slower.
+     * allocates no buffers after the first call.
      */
     private Evaluation evaluate(Dataset data, boolean exclusive) {
         int n = data.size();

@@ -86,9 +86,9 @@ final class MetricsLog implements AutoCloseable {
     /**
      * Drops the lines of epochs after {@code lastEpoch}, and a last line without its newline.
      * A run killed after writing an epoch's metrics but before saving its checkpoint (or in the
-     * middle of a line) would otherwise repeat that epoch, or glue two lines, when resumed
-     * (found by the kill test in regularization-fuzz). Lines that name no epoch (the CSV header)
-     * are kept. Rewritten through a temporary file and an atomic rename.
+     * middle of a line) would otherwise repeat that epoch, or glue two lines, when resumed.
+     * Lines that name no epoch (the CSV header) are kept. Rewritten through a temporary file and
+     * an atomic rename.
      */
     private static void keepEpochsUpTo(Path file, int lastEpoch, java.util.function.ToIntFunction<String> epochOf)
             throws IOException {

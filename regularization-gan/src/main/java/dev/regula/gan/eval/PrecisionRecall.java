@@ -18,7 +18,7 @@ import java.util.Arrays;
  * </ul>
  * A point exactly on a ball's boundary counts as inside. Swapping the two sets swaps precision and
  * recall. Computed exactly by brute force on squared distances in double: O((n + m)²·d) time and
- * O((n + m)·d) extra memory, a fraction of a second for n, m ≈ 2000 and d ≈ 64.
+ * O((n + m)·d) extra memory.
  */
 public final class PrecisionRecall {
     /** The neighbourhood size used by the paper and by {@link #between(float[][], float[][])}. */
