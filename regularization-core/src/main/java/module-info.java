@@ -27,7 +27,10 @@ module dev.regula.core {
             dev.regula.core.optim.AdamProvider,
             dev.regula.core.optim.AdamWProvider,
             dev.regula.core.optim.RmsPropProvider;
-    provides ModelProvider with dev.regula.core.model.MlpModelProvider, dev.regula.core.model.LinearModelProvider;
+    provides ModelProvider with
+            dev.regula.core.model.MlpModelProvider,
+            dev.regula.core.model.LinearModelProvider,
+            dev.regula.core.model.CnnModelProvider;
     provides RegularizerProvider with
             // --- penalties, decay, proximal operators, constraints, clipping ---
             dev.regula.core.regularizer.penalty.L1Provider,

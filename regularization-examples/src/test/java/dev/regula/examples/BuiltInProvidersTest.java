@@ -37,7 +37,7 @@ class BuiltInProvidersTest {
             "activity", "confidence-penalty", "input-gradient", "ema", "swa",
             "mixup", "cutmix", "random-erasing", "cutout", "flip-shift");
     static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop");
-    static final List<String> MODELS = List.of("mlp", "linear");
+    static final List<String> MODELS = List.of("mlp", "linear", "cnn");
     static final List<String> KERNELS = List.of("scalar");
 
     @Test

@@ -90,6 +90,33 @@ class RegulaCommandTest {
     }
 
     @Test
+    void trainsTheCnnModelOnFlatImagesFromCsv() throws IOException {
+        StringBuilder csv = new StringBuilder();
+        for (int p = 0; p < 16; p++) csv.append("p").append(p).append(',');
+        csv.append("label\n");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 90; i++) {
+            int label = i % 2; // a bright row or a bright column of a 4x4 image
+            int at = random.nextInt(4);
+            for (int p = 0; p < 16; p++) {
+                boolean lit = label == 0 ? p / 4 == at : p % 4 == at;
+                double v = (lit ? 1 : 0) + random.nextDouble() * 0.3;
+                csv.append(String.format(java.util.Locale.ROOT, "%.2f", v)).append(',');
+            }
+            csv.append(label).append('\n');
+        }
+        Path f = Files.writeString(dir.resolve("images.csv"), csv);
+        Path out = dir.resolve("cnn");
+        Run r = run("train", "--model", "cnn(channels=4x8, dense=16)", "--csv", f.toString(), "--epochs", "1",
+                "--reg", "dropout(p=0.1)", "--threads", "1", "--progress", "none", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("final: test accuracy"), r.out());
+        Checkpoint c = Checkpoint.load(out.resolve(TrainCommand.CHECKPOINT));
+        assertArrayEquals(new int[] {4, 1, 3, 3}, c.parameters().get("conv1.weight").shape());
+        assertTrue(c.parameters().containsKey("dense.weight"), c.parameters().keySet().toString());
+    }
+
+    @Test
     void compareTrainsEachSettingAndWritesTheReport() throws IOException {
         Path out = dir.resolve("cmp");
         Run r = run("compare", "--csv", blobsCsv(240).toString(), "--model", "mlp(hidden=8)", "--epochs", "3", "--batch", "16",
