@@ -57,6 +57,8 @@ public final class SoftWeightSharing implements LearnableRegularizer {
     private static final double BETA2 = 0.999;
     private static final double ADAM_EPS = 1e-8;
     private static final String NAME = "soft-weight-sharing";
+    /** Exponents this far below the largest one add nothing a double can hold: see {@link #apply}. */
+    private static final double NEGLIGIBLE = 50;
     /** The own parameters' names, in the order of {@link #moment1} and {@link #moment2}. */
     private static final String[] OWN_NAMES = {"means", "log_precisions", "logits"};
 
@@ -171,7 +173,18 @@ public final class SoftWeightSharing implements LearnableRegularizer {
         return -lam * sum;
     }
 
-    /** Adds ∂R/∂θ to the model gradient and accumulates the own parameters' gradients. */
+    /**
+     * Adds ∂R/∂θ to the model gradient and accumulates the own parameters' gradients.
+     *
+     * <p>One pass over the weights; per weight, one pass over the components for the exponents
+     * a_j and their maximum, then one {@code exp} per component, reused both for the normaliser
+     * and the responsibilities r_j = exp(a_j − max)/Σ (no {@code log} is needed for the
+     * gradient). Components whose exponent lies more than {@value #NEGLIGIBLE} below the maximum
+     * are skipped: their responsibility, below e^−{@value #NEGLIGIBLE} ≈ 1e−22, is beneath double
+     * rounding of the normaliser (which is ≥ 1), so the result differs from the full sum only in
+     * the last bits. The per-component constants (τ_j, τ_j/2, log π_j + s_j/2 − log(2π)/2) are
+     * computed once per call.
+     */
     @Override
     public void apply(Parameter p, StepContext ctx) {
         ensureInitialized(p);
@@ -180,6 +193,8 @@ public final class SoftWeightSharing implements LearnableRegularizer {
         double[] mu = toDouble(means.value());
         double[] tau = precisions();
         double[] c = logNormalisers();
+        double[] halfTau = new double[k];
+        for (int j = 0; j < k; j++) halfTau[j] = 0.5 * tau[j];
         double[] a = new double[k];
         double[] gMu = new double[k];
         double[] gS = new double[k];
@@ -188,14 +203,30 @@ public final class SoftWeightSharing implements LearnableRegularizer {
         float[] g = p.grad().data();
         for (int i = 0; i < v.length; i++) {
             double x = v[i];
-            double lse = logDensity(x, c, mu, tau, a);
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                double d = x - mu[j];
+                double aj = c[j] - halfTau[j] * d * d;
+                a[j] = aj;
+                max = Math.max(max, aj);
+            }
+            double cut = max - NEGLIGIBLE;
+            double z = 0;
+            for (int j = 0; j < k; j++) {
+                double e = a[j] > cut ? Math.exp(a[j] - max) : 0;
+                a[j] = e;
+                z += e;
+            }
+            double inv = 1 / z;
             double gx = 0;
             for (int j = 0; j < k; j++) {
-                double r = Math.exp(a[j] - lse);
+                if (a[j] == 0) continue;
+                double r = a[j] * inv;
                 double d = x - mu[j];
-                gx += r * tau[j] * d;
-                gMu[j] -= r * tau[j] * d;
-                gS[j] -= r * (0.5 - 0.5 * tau[j] * d * d);
+                double rtd = r * tau[j] * d;
+                gx += rtd;
+                gMu[j] -= rtd;
+                gS[j] -= r * (0.5 - halfTau[j] * d * d);
                 resp[j] += r;
             }
             g[i] += (float) (lam * gx);
