@@ -73,9 +73,10 @@ public final class CompareCommand implements Callable<Integer> {
      * @param l2 ‖w‖₂ over all weights (biases excluded)
      * @param l1 ‖w‖₁ over all weights
      * @param seconds wall time of the training
+     * @param inactive the soft constraints of the setting that never acted (see {@link InactivePenalties})
      */
     record Result(Setting setting, Path folder, double trainAccuracy, double testAccuracy, double testLoss, double sparsity,
-                  double l2, double l1, double seconds) {
+                  double l2, double l1, double seconds, List<String> inactive) {
         double gap() {
             return trainAccuracy - testAccuracy;
         }
@@ -171,6 +172,7 @@ public final class CompareCommand implements Callable<Integer> {
             steps = trainer.step();
         }
         Warnings.skippedSteps(history, steps, stderr);
+        List<String> inactive = InactivePenalties.warn(history, stderr);
         double seconds = (System.nanoTime() - start) / 1e9;
         Trainer.Evaluation train = trainer.evaluate(data.train());
         Trainer.Evaluation test = trainer.evaluate(data.test());
@@ -189,7 +191,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         return new Result(s, folder, train.accuracy(), test.accuracy(), test.loss(), n == 0 ? 0 : zeros / (double) n,
-                Math.sqrt(sumSq), sumAbs, seconds);
+                Math.sqrt(sumSq), sumAbs, seconds, inactive);
     }
 
     private void writePlots(List<Result> results) throws IOException {

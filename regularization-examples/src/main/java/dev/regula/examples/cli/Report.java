@@ -30,7 +30,8 @@ final class Report {
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (CompareCommand.Result r : results) {
             sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.4f | %.4f | %.4f | %.2f | %.1f | %.1f s |%n",
-                    r.setting().label().replace("|", "\\|"), r.trainAccuracy(), r.testAccuracy(), r.gap(), r.testLoss(),
+                    (r.setting().label() + (r.inactive().isEmpty() ? "" : " (inactive: penalty 0)")).replace("|", "\\|"),
+                    r.trainAccuracy(), r.testAccuracy(), r.gap(), r.testLoss(),
                     r.sparsity(), r.l2(), r.l1(), r.seconds()));
         }
         return sb.toString();

@@ -105,6 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
                 if (trainer.stopReason() != null) stdout.println("stopped: " + trainer.stopReason());
                 stdout.flush();
                 Warnings.skippedSteps(history, trainer.step() - startStep, stderr);
+                InactivePenalties.warn(history, stderr);
             }
             Path curves = folder.file(CURVES);
             MetricsTable.read(folder.file("metrics.csv")).writeCurves(curves);

@@ -214,4 +214,68 @@ class SoftWeightSharingTest {
         SpecException e = assertThrows(SpecException.class, () -> create("soft-weight-sharing(lambda=1, pi0=1)"));
         assertTrue(e.getMessage().contains("(0, 1)"), e.getMessage());
     }
+
+    /**
+     * Pins the gradients of {@link SoftWeightSharing#apply} (model and own parameters) to a plain,
+     * unoptimised evaluation of the documented formula, for 16 components and weights spread over,
+     * between and far outside the components: a change to the fast kernel that alters any gradient
+     * beyond float rounding fails here.
+     */
+    @Test
+    void gradientsEqualTheDirectEvaluationOfTheFormula() {
+        SoftWeightSharing r = create("soft-weight-sharing(lambda=0.25, components=16, pi0=0.9, init_range=1)");
+        scramble(r);
+        Tensor w = GradientCheck.random(11, 1.5f, 40, 25);
+        w.data()[0] = 40f; // far in the tail of every component
+        w.data()[1] = 0f;
+        Parameter p = new Parameter("dense1", "weight", ParameterRole.WEIGHT, w);
+        r.apply(p, ctx);
+        List<Parameter> own = r.ownParameters();
+        int k = 16;
+        double[] mu = new double[k];
+        double[] s = new double[k];
+        for (int j = 0; j < k; j++) {
+            mu[j] = own.get(0).value().get(j);
+            s[j] = own.get(1).value().get(j);
+        }
+        double[] pi = r.mixingProportions();
+        double[] gx = new double[w.data().length];
+        double[] gMu = new double[k];
+        double[] gS = new double[k];
+        double[] resp = new double[k];
+        for (int i = 0; i < gx.length; i++) {
+            double x = w.data()[i];
+            double[] a = new double[k];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                double tau = Math.exp(s[j]);
+                a[j] = Math.log(pi[j]) + 0.5 * Math.log(tau / (2 * Math.PI)) - 0.5 * tau * (x - mu[j]) * (x - mu[j]);
+                max = Math.max(max, a[j]);
+            }
+            double z = 0;
+            for (int j = 0; j < k; j++) z += Math.exp(a[j] - max);
+            for (int j = 0; j < k; j++) {
+                double resp_ = Math.exp(a[j] - max) / z;
+                double tau = Math.exp(s[j]);
+                gx[i] += resp_ * tau * (x - mu[j]);
+                gMu[j] -= resp_ * tau * (x - mu[j]);
+                gS[j] -= resp_ * (0.5 - 0.5 * tau * (x - mu[j]) * (x - mu[j]));
+                resp[j] += resp_;
+            }
+        }
+        for (int i = 0; i < gx.length; i++) {
+            assertEquals(0.25 * gx[i], p.grad().data()[i], 1e-6 + 1e-6 * Math.abs(gx[i]), "weight " + i);
+        }
+        double rest = 0;
+        for (int j = 1; j < k; j++) rest += resp[j];
+        for (int j = 0; j < k; j++) {
+            if (j > 0) assertEquals(0.25 * gMu[j], own.get(0).grad().get(j), 1e-5 + 1e-6 * Math.abs(gMu[j]), "means " + j);
+            assertEquals(0.25 * gS[j], own.get(1).grad().get(j), 1e-5 + 1e-6 * Math.abs(gS[j]), "log_precisions " + j);
+            if (j > 0) {
+                double q = pi[j] / (1 - pi[0]);
+                double gl = -0.25 * (resp[j] - q * rest);
+                assertEquals(gl, own.get(2).grad().get(j - 1), 1e-5 + 1e-6 * Math.abs(gl), "logits " + (j - 1));
+            }
+        }
+    }
 }

@@ -1,0 +1,39 @@
+package dev.regula.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.core.train.EpochMetrics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InactivePenaltiesTest {
+    private static final String IDLE = "soft-constraint(lambda=0.01, max=2)";
+    private static final String ACTIVE = "soft-constraint(lambda=0.01, max=0.1)";
+
+    private static EpochMetrics epoch(int e, Map<String, Double> penalties) {
+        return new EpochMetrics(e, 10L * (e + 1), 0.1, 1.0, 0.5, penalties, 1.0, 0.5, List.of(), 0, 1.0, 100.0);
+    }
+
+    @Test
+    void aSoftConstraintWithPenaltyZeroAtEveryEpochIsReportedOnceAndAnActiveOneIsNot() {
+        List<EpochMetrics> history = List.of(
+                epoch(0, Map.of(IDLE, 0.0, ACTIVE, 0.3, "l2(lambda=1e-4)", 0.0)),
+                epoch(1, Map.of(IDLE, 0.0, ACTIVE, 0.0, "l2(lambda=1e-4)", 0.0)));
+        StringWriter text = new StringWriter();
+        List<String> inactive = InactivePenalties.warn(history, new PrintWriter(text));
+        assertEquals(List.of(IDLE), inactive, "only soft constraints, and only those that never had a penalty");
+        String[] lines = text.toString().split("\\R");
+        assertEquals(1, lines.length, text.toString());
+        assertTrue(lines[0].startsWith("regula: warning: " + IDLE + " was inactive: its penalty was 0"), lines[0]);
+    }
+
+    @Test
+    void aConstraintThatActedOnceOrARunWithoutEpochsIsNotReported() {
+        assertEquals(List.of(), InactivePenalties.inactive(List.of(epoch(0, Map.of(IDLE, 0.0)), epoch(1, Map.of(IDLE, 1e-12)))));
+        assertEquals(List.of(), InactivePenalties.inactive(List.of()));
+    }
+}
