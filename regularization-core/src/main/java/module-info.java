@@ -61,6 +61,7 @@ module dev.regula.core {
             dev.regula.core.regularizer.noise.GaussianNoiseProvider,
             dev.regula.core.regularizer.noise.AlphaDropoutProvider,
             dev.regula.core.regularizer.noise.SpatialDropoutProvider,
+            dev.regula.core.regularizer.noise.DropBlockProvider,
             dev.regula.core.regularizer.noise.DropConnectProvider,
             dev.regula.core.regularizer.noise.DropPathProvider,
             // --- activity, output and weight-averaging regularizers ---

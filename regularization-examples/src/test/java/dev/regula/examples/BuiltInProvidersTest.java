@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class BuiltInProvidersTest {
     static final List<String> REGULARIZERS = List.of(
             "l1", "l2", "elastic-net", "weight-decay", "l1-proximal", "group-lasso",
-            "dropout", "gaussian-dropout", "gaussian-noise", "alpha-dropout", "spatial-dropout", "drop-connect", "drop-path",
+            "dropout", "gaussian-dropout", "gaussian-noise", "alpha-dropout", "spatial-dropout", "drop-block", "drop-connect", "drop-path",
             "max-norm", "unit-norm", "min-max-norm", "non-negative", "spectral-norm", "orthogonal",
             "soft-decay", "soft-anchor", "soft-weight-sharing", "soft-constraint",
             "clip-norm", "clip-value", "keras-l1-l2", "norm-penalty",

@@ -20,7 +20,7 @@ import java.util.Objects;
  * alternatives joined with {@code |}), e.g. {@code after=dense*|conv2}.
  */
 abstract sealed class NoiseRegularizer implements ActivationRegularizer
-        permits Dropout, GaussianDropout, GaussianNoise, AlphaDropout, SpatialDropout, DropPath {
+        permits Dropout, GaussianDropout, GaussianNoise, AlphaDropout, SpatialDropout, DropPath, DropBlock {
     /** The {@code after} value meaning "after each hidden activation". */
     static final String HIDDEN = LayerGlob.HIDDEN;
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Discovery through ServiceLoader and spec validation for the soft and noise families. */
 class NoiseSpecsTest {
     private static final List<String> NAMES = List.of("soft-decay", "soft-anchor", "soft-weight-sharing", "soft-constraint",
-            "dropout", "gaussian-dropout", "gaussian-noise", "alpha-dropout", "spatial-dropout", "drop-connect");
+            "dropout", "gaussian-dropout", "gaussian-noise", "alpha-dropout", "spatial-dropout", "drop-block", "drop-connect");
 
     @Test
     void everyProviderIsFoundAndItsCanonicalSpecRoundTrips() {
@@ -32,7 +32,7 @@ class NoiseSpecsTest {
 
     @Test
     void dropProbabilityOfOneIsRejectedNamingTheAllowedRange() {
-        for (String name : List.of("dropout", "gaussian-dropout", "alpha-dropout", "spatial-dropout", "drop-connect")) {
+        for (String name : List.of("dropout", "gaussian-dropout", "alpha-dropout", "spatial-dropout", "drop-block", "drop-connect")) {
             for (String p : List.of("1", "-0.1", "linear(from=0, to=1, steps=10)")) {
                 SpecException e = assertThrows(SpecException.class, () -> Regularizers.installed().parse(name + "(p=" + p + ")"));
                 assertTrue(e.getMessage().contains("[0, 1)") && e.getMessage().contains(name) && e.getMessage().contains("p"),
