@@ -10,12 +10,15 @@ import dev.regula.api.Mode;
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
 import dev.regula.api.model.Layer;
+import dev.regula.api.model.Models;
 import dev.regula.api.regularizer.ActivationRegularizer;
 import dev.regula.api.regularizer.Regularizers;
 import dev.regula.api.spec.SpecException;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.core.layer.Sequential;
 import dev.regula.core.testing.GradientCheck;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DropBlockTest {
@@ -146,5 +149,13 @@ class DropBlockTest {
         assertTrue(r.insertAfter("relu12", true));
         assertTrue(!r.insertAfter("relu_dense", true));
         assertEquals(r.spec(), create(r.spec()).spec(), "the canonical spec round-trips");
+        Sequential net = (Sequential) Models.installed().parse("cnn(channels=2x3, dense=4)").build(new int[] {1, 8, 8}, 3, 1);
+        Sequential with = net.withActivationRegularizers(List.of(r));
+        List<String> names = with.layers().stream().map(Layer::name).toList();
+        assertEquals(net.layers().size() + 2, names.size(), names.toString());
+        assertEquals(names.indexOf("relu1") + 1, names.indexOf("drop-block1"), names.toString());
+        assertEquals(names.indexOf("relu2") + 1, names.indexOf("drop-block2"), names.toString());
+        Tensor out = with.forward(GradientCheck.random(2, 1f, 5, 1, 8, 8), train(1, 3));
+        assertEquals(5 * 3, out.size(), "a training forward through the cnn works");
     }
 }
