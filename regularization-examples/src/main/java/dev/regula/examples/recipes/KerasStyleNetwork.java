@@ -75,7 +75,7 @@ public final class KerasStyleNetwork {
      * @throws IOException if the data cannot be read
      */
     public static void main(String[] args) throws IOException {
-        int limit = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        int limit = Recipes.exampleCount(args, 3000);
         FashionMnist data = FashionMnist.load(FashionMnist.DEFAULT_DIRECTORY, limit);
         Dataset test = data.test().subset(0, 2000);
         System.out.printf(Locale.ROOT, "784-64-10 MLP, adam(lr=0.001), %d train / %d test examples, 10 epochs%n",

@@ -62,7 +62,7 @@ public final class L1FirstLayer {
      * @throws IOException if the data cannot be read
      */
     public static void main(String[] args) throws IOException {
-        int limit = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        int limit = Recipes.exampleCount(args, 3000);
         FashionMnist full = FashionMnist.load(FashionMnist.DEFAULT_DIRECTORY, limit);
         FashionMnist data = new FashionMnist(full.train(), full.test().subset(0, 2000));
         System.out.printf(Locale.ROOT, "784-128-10 MLP, %d train / %d test examples, 5 epochs%n",

@@ -52,4 +52,23 @@ final class Recipes {
         if (all == 0) throw new IllegalArgumentException("model has no weights in layer '" + layer + "'");
         return (double) zeros / all;
     }
+
+    /**
+     * @param args a program's arguments: none, or the number of training examples
+     * @param defaultCount the count without an argument
+     * @return the count
+     * @throws IllegalArgumentException naming the argument and the allowed range if it is not a
+     *     whole number in [1, 60000]
+     */
+    static int exampleCount(String[] args, int defaultCount) {
+        if (args.length == 0) return defaultCount;
+        try {
+            int n = Integer.parseInt(args[0].strip());
+            if (n >= 1 && n <= 60_000) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("the argument is the number of training examples, a whole number in [1, 60000]; got '"
+                + args[0] + "'");
+    }
 }

@@ -69,7 +69,7 @@ public final class SmallLearningRate {
      * @throws IOException if the data cannot be read
      */
     public static void main(String[] args) throws IOException {
-        int limit = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int limit = Recipes.exampleCount(args, 1000);
         FashionMnist data = FashionMnist.load(FashionMnist.DEFAULT_DIRECTORY, limit);
         Dataset test = data.test().subset(0, 1000);
         System.out.printf(Locale.ROOT, "784-128-10 MLP, plain SGD, no regularizer, %d train / %d test examples, 20 epochs%n",
