@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -147,7 +149,7 @@ public final class FaceCaseStudy {
                                       CaseStudyListener listener) throws IOException {
         long start = System.nanoTime();
         Path dir = config.output().resolve(key.directory());
-        Files.createDirectories(dir);
+        createInside(config.output(), key.directory());
         int d = probe.dimension();
         long seed = key.seed();
         Sequential g = Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling());
@@ -178,7 +180,8 @@ public final class FaceCaseStudy {
         int[] order = null;
         GanScores last = null;
         Means means = new Means();
-        try (Writer metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
+        try (Writer metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             for (int it = 0; it < config.iterations(); it++) {
                 int epoch = it / perEpoch;
                 int b = it % perEpoch;
@@ -358,6 +361,27 @@ public final class FaceCaseStudy {
                     + " + 2 x evalImages + batch = " + needed);
         }
         return all;
+    }
+
+    /**
+     * Creates {@code root/relative} one folder at a time, refusing any component that is a symbolic
+     * link (or not a folder): a link planted in the output folder must not redirect the study's
+     * writes outside it. The files themselves are written by atomic rename (which replaces a link
+     * instead of following it) or opened without following links.
+     */
+    static void createInside(Path root, String relative) throws IOException {
+        Path p = root;
+        for (Path part : Path.of(relative)) {
+            p = p.resolve(part);
+            if (Files.isSymbolicLink(p)) {
+                throw new IOException(p + " is a symbolic link; the study writes only into real folders inside "
+                        + root + " (remove the link)");
+            }
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(p + " exists and is not a folder; the study needs a folder there");
+            }
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(p);
+        }
     }
 
     private int upscale() {

@@ -112,4 +112,24 @@ class FaceCaseStudyTest {
         assertEquals("0.25", Ablation.format(0.25));
         assertEquals("0.0001", Ablation.format(1e-4));
     }
+
+    /** A symbolic link planted in the output folder does not redirect the study's writes outside it. */
+    @Test
+    void aLinkInTheOutputFolderIsRefusedAndNothingIsWrittenThroughIt(@TempDir Path tmp) throws Exception {
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.createSymbolicLink(out.resolve("lambda-0"), outside);
+        java.io.IOException e = assertThrows(java.io.IOException.class,
+                () -> new FaceCaseStudy(tiny(out).lambdas(List.of(0.0)).iterations(2).build()).run(CaseStudyListener.NONE));
+        assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+        try (var files = Files.list(outside)) {
+            assertEquals(0, files.count(), "nothing written through the link");
+        }
+        Path metrics = Files.createDirectories(tmp.resolve("out2/lambda-0/seed-1")).resolve("metrics.jsonl");
+        Path target = Files.createFile(tmp.resolve("target.txt"));
+        Files.createSymbolicLink(metrics, target);
+        assertThrows(java.io.IOException.class,
+                () -> new FaceCaseStudy(tiny(tmp.resolve("out2")).lambdas(List.of(0.0)).iterations(2).build()).run(CaseStudyListener.NONE));
+        assertEquals(0, Files.size(target), "the metrics file is not opened through a link");
+    }
 }
