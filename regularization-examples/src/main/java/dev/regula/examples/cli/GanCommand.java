@@ -61,8 +61,8 @@ public final class GanCommand implements Callable<Integer> {
     String attributes;
 
     @Option(names = "--tolerance", paramLabel = "T", defaultValue = "real",
-            description = "zero-penalty band of the prior around c: real (the probe's residual on real faces, per attribute)"
-                    + " or a number >= 0; 0 demands phi(G) = c exactly (default: ${DEFAULT-VALUE})")
+            description = "zero-penalty band of the prior around c: real (the probe's residual on real faces, per attribute),"
+                    + " a number >= 0, or one number per attribute joined by '+'; 0 demands phi(G) = c exactly (default: ${DEFAULT-VALUE})")
     String tolerance;
 
     @Option(names = "--seeds", defaultValue = "1", description = "runs per setting, seeds --seed, --seed + 1, ... (default: ${DEFAULT-VALUE})")

@@ -112,13 +112,28 @@ public final class FacePrior {
      * @throws SpecException naming the value and what is allowed
      */
     public static double[] tolerance(String text, AttributeProbe probe) {
-        if (text.strip().equalsIgnoreCase("real")) return probe.residualRms();
+        return tolerance(text, probe.names(), probe.residualRms());
+    }
+
+    /**
+     * Parses a tolerance for the named attributes, as {@link #tolerance(String, AttributeProbe)}
+     * does; the configuration of a study checks its text with it before any probe exists.
+     *
+     * @param text the tolerance text
+     * @param names the prior's attributes
+     * @param real what {@code real} stands for, one value per attribute
+     * @return τ_k per attribute
+     * @throws SpecException naming the value and what is allowed
+     */
+    public static double[] tolerance(String text, List<String> names, double[] real) {
+        Objects.requireNonNull(text, "text");
+        if (text.strip().equalsIgnoreCase("real")) return real.clone();
         // one number first, so that an exponent such as 1e+3 is not taken for a list
         String[] parts = isNumber(text.strip()) ? new String[] {text.strip()} : text.strip().split("\\+", -1);
-        int k = probe.dimension();
+        int k = names.size();
         if (parts.length != 1 && parts.length != k) {
             throw new SpecException("prior tolerance '" + text + "' has " + parts.length + " values for the " + k + " attributes "
-                    + probe.names() + "; allowed: 'real', one number >= 0, or " + k + " numbers >= 0 joined by '+'");
+                    + names + "; allowed: 'real', one number >= 0, or " + k + " numbers >= 0 joined by '+'");
         }
         double[] out = new double[k];
         for (int j = 0; j < k; j++) {

@@ -7,6 +7,7 @@ import dev.regula.api.param.ParameterRole;
 import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.gan.eval.GanEvaluator;
 import dev.regula.gan.features.AttributeProbe;
 import java.util.Arrays;
 import java.util.List;
@@ -236,17 +237,7 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
      * @return the mean Euclidean distance
      */
     public double featureError(Tensor images, Tensor condition) {
-        Tensor phi = probe.extract(images);
-        int k = probe.dimension();
-        float[] f = phi.data();
-        float[] c = condition.data();
-        double total = 0;
-        for (int i = 0; i < phi.dim(0); i++) {
-            double sq = 0;
-            for (int j = i * k; j < (i + 1) * k; j++) sq += ((double) f[j] - c[j]) * ((double) f[j] - c[j]);
-            total += Math.sqrt(sq);
-        }
-        return total / Math.max(1, phi.dim(0));
+        return GanEvaluator.featureError(probe.extract(images), condition);
     }
 
     private int checkShapes(Tensor generated, Tensor condition, Tensor gradGenerated) {

@@ -468,7 +468,8 @@ public final class FaceCaseStudy {
      * @param conditionalDiscriminator whether D reads c through a projection head (else D(x) ignores c)
      * @param priorLr Adam rate of a learnable prior's log-precisions, in (0, 1]
      * @param classifierImages real faces that train the evaluation classifier, ≥ 64, disjoint from all others
-     * @param tolerance the prior's zero-penalty band: {@code real} (the probe's residual on real faces) or a number ≥ 0
+     * @param tolerance the prior's zero-penalty band: {@code real} (the probe's residual on real faces), a number ≥ 0,
+     *     or one number ≥ 0 per attribute joined by '+' (see {@link FacePrior#tolerance(String, List, double[])})
      */
     public record Config(int imageSize, int iterations, int batchSize, int width, int latent, List<Double> lambdas,
                          long seed, int threads, Path output, String data, int trainImages, int evalImages,
@@ -539,16 +540,7 @@ public final class FaceCaseStudy {
             require(r1Every >= 1, "r1 interval must be >= 1, got " + r1Every);
             require(priorLr > 0 && priorLr <= 1, "prior learning rate must be in (0, 1], got " + priorLr);
             require(classifierImages >= GRID * GRID, "classifierImages must be >= " + GRID * GRID + ", got " + classifierImages);
-            Objects.requireNonNull(tolerance, "tolerance");
-            if (!tolerance.strip().equalsIgnoreCase("real")) {
-                double t;
-                try {
-                    t = Double.parseDouble(tolerance.strip());
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("tolerance must be 'real' or a number >= 0, got '" + tolerance + "'");
-                }
-                require(t >= 0 && Double.isFinite(t), "tolerance must be 'real' or a number >= 0, got " + tolerance);
-            }
+            FacePrior.tolerance(tolerance, attributes, new double[attributes.size()]); // the same parser the study runs
             long pixels = (long) imageSize * imageSize * 3;
             long faces = (long) trainImages + classifierImages + 2L * evalImages;
             require(faces <= MAX_FACES, "trainImages + classifierImages + 2 x evalImages must be at most " + MAX_FACES

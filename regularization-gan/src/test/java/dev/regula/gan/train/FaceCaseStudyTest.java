@@ -91,6 +91,10 @@ class FaceCaseStudyTest {
         e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().evalImages(Integer.MAX_VALUE).build());
         assertTrue(e.getMessage().contains("at most 200000"), e.getMessage());
         assertThrows(dev.regula.api.spec.SpecException.class, () -> FaceCaseStudy.Config.builder().attributes(List.of("beard")).build());
+        assertEquals("0.1+0.2+0.3+0.4", FaceCaseStudy.Config.builder().tolerance("0.1+0.2+0.3+0.4").build().tolerance(),
+                "one tolerance per attribute, as the penalty's own parser allows");
+        assertThrows(dev.regula.api.spec.SpecException.class, () -> FaceCaseStudy.Config.builder().tolerance("0.1+0.2").build());
+        assertThrows(dev.regula.api.spec.SpecException.class, () -> FaceCaseStudy.Config.builder().tolerance("wide").build());
         e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().seeds(0).build());
         assertTrue(e.getMessage().contains("seeds"), e.getMessage());
     }
