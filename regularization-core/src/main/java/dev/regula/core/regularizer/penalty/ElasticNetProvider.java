@@ -19,6 +19,6 @@ public final class ElasticNetProvider extends BaseRegularizerProvider {
                         Keys.strength("l1", null, "strength of the L1 part l1*||w||_1"),
                         Keys.strength("l2", null, "strength of the L2 part l2/2*||w||^2"),
                         Keys.onWeights()),
-                a -> new ElasticNet(a.schedule("l1"), a.schedule("l2"), a.selector("on"), a.toSpec().toString()));
+                a -> new ElasticNet(NAME, a.schedule("l1"), a.schedule("l2"), 0.5, a.selector("on"), a.toSpec().toString()));
     }
 }

@@ -19,6 +19,6 @@ public final class KerasL1L2Provider extends BaseRegularizerProvider {
                         Keys.strength("l1", "0.01", "factor of sum|w| (Keras l1)"),
                         Keys.strength("l2", "0.01", "factor of sum(w^2) (Keras l2; Regula's l2 lambda is twice this)"),
                         Keys.onWeights()),
-                a -> new KerasL1L2(a.schedule("l1"), a.schedule("l2"), a.selector("on"), a.toSpec().toString()));
+                a -> new ElasticNet(NAME, a.schedule("l1"), a.schedule("l2"), 1.0, a.selector("on"), a.toSpec().toString()));
     }
 }
