@@ -4,6 +4,7 @@ import dev.regula.api.StepContext;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A differentiable building block. Activations are tensors whose first dimension is the batch.
@@ -46,6 +47,19 @@ public interface Layer {
     /** @return trainable parameters, empty for parameter-free layers */
     default List<Parameter> parameters() {
         return List.of();
+    }
+
+    /**
+     * Non-trainable state that training changes and that a checkpoint must keep for a run to
+     * continue exactly, such as BatchNorm's running statistics: tensors by a name unique within
+     * the model, PyTorch's buffer names {@code <layer>.<buffer>} ({@code bn1.running_mean}). The
+     * tensors are live: restoring a checkpoint copies the saved values into them. A layer made
+     * of layers returns its children's state.
+     *
+     * @return the state tensors by name, in a stable order; empty (the default) for stateless layers
+     */
+    default Map<String, Tensor> state() {
+        return Map.of();
     }
 
     /** @return true for element-wise activation functions (ReLU, Tanh, ...), after which dropout goes by default */

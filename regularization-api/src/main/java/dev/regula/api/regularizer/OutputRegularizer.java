@@ -4,6 +4,7 @@ import dev.regula.api.StepContext;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A penalty on a model's <em>output</em>, given a condition: R(f(x), c). The prior-guided penalty
@@ -48,5 +49,28 @@ public interface OutputRegularizer extends Regularizer {
      * @param ctx the step
      */
     default void updateOwnParameters(StepContext ctx) {
+    }
+
+    /**
+     * The state of the regularizer's own optimizer that a checkpoint must carry besides
+     * {@link #ownParameters()} for a resumed run to continue exactly, as text that reads back to
+     * the same values (the contract of {@link LearnableRegularizer#ownOptimizerState()}).
+     *
+     * @return key → value, an independent copy; empty by default
+     */
+    default Map<String, String> ownOptimizerState() {
+        return Map.of();
+    }
+
+    /**
+     * Restores what {@link #ownOptimizerState()} returned, before training resumes.
+     *
+     * @param state key → value as saved; empty means the run starts afresh
+     * @throws IllegalArgumentException naming the key if one is unknown, missing or malformed
+     */
+    default void restoreOwnOptimizerState(Map<String, String> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException(name() + " keeps no optimizer state, but the checkpoint has " + state.keySet());
+        }
     }
 }

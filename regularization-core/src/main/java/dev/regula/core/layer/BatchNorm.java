@@ -7,7 +7,9 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.api.tensor.Tensor;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Batch normalisation over the channel dimension, with PyTorch's semantics
@@ -98,6 +100,15 @@ public final class BatchNorm implements Layer {
     /** @return β, shape [C] */
     public Parameter bias() {
         return beta;
+    }
+
+    /** @return {@code <name>.running_mean} and {@code <name>.running_var}, live */
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> s = new LinkedHashMap<>();
+        s.put(name + ".running_mean", runningMean);
+        s.put(name + ".running_var", runningVar);
+        return s;
     }
 
     /** @return the running mean, shape [C]; live state (write into it to restore a checkpoint) */

@@ -7,7 +7,9 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -90,6 +92,13 @@ public final class Residual implements Layer {
     public List<Parameter> parameters() {
         List<Parameter> all = new ArrayList<>();
         for (Layer l : branch) all.addAll(l.parameters());
+        return all;
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> all = new LinkedHashMap<>();
+        for (Layer l : branch) all.putAll(l.state());
         return all;
     }
 

@@ -60,6 +60,7 @@ import java.util.Optional;
 public final class RegularizationPipeline {
     private final List<Parameter> parameters;
     private final Optimizer optimizer;
+    private final List<Regularizer> given;
     private final Map<Stage, List<Binding>> byStage = new EnumMap<>(Stage.class);
     private final List<Binding> penalties = new ArrayList<>();
     private final List<GradientClipper> clippers = new ArrayList<>();
@@ -107,6 +108,7 @@ public final class RegularizationPipeline {
                                   Optimizer optimizer, boolean checkFinite) {
         this.parameters = List.copyOf(parameters);
         this.optimizer = optimizer;
+        this.given = List.copyOf(regularizers);
         this.checkFinite = checkFinite;
         for (Stage s : Stage.values()) byStage.put(s, new ArrayList<>());
         List<Regularizer> all = new ArrayList<>(regularizers);
@@ -176,6 +178,19 @@ public final class RegularizationPipeline {
     /** @return the model's trainable parameters the stages run on, in the constructor's order */
     public List<Parameter> parameters() {
         return parameters;
+    }
+
+    /**
+     * @return the regularizers given at construction, in order (without the optimizer's implied
+     *     ones): checkpoints key the regularizers' state by the position in this list
+     */
+    public List<Regularizer> regularizers() {
+        return given;
+    }
+
+    /** @return the optimizer the update runs */
+    public Optimizer optimizer() {
+        return optimizer;
     }
 
     /** @return the activation regularizers, to be inserted as layers into the model */

@@ -139,6 +139,11 @@ public final class GanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "regula-out/gan", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--resume", description = "continue the study in --out: each run resumes from the state it saved at its last"
+            + " evaluation (resume.safetensors: both networks, both optimizers, the prior's state, the step) and ends bit-identical"
+            + " to an uninterrupted run; runs that never saved start afresh; other settings are refused")
+    boolean resume;
+
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
             description = "progress display: auto (a bar on a terminal, a plain line every 10 s otherwise), bar, lines or none (default: ${DEFAULT-VALUE})")
     String progress;
@@ -184,8 +189,8 @@ public final class GanCommand implements Callable<Integer> {
         stdout.flush();
         Progress listener = new Progress(mode, stdout, System.err);
         CaseStudyResult result;
-        try (OutputFolder folder = OutputFolder.claim(out, false, "regula gan")) {
-            result = new FaceCaseStudy(config).run(listener);
+        try (OutputFolder folder = OutputFolder.claim(out, resume, "regula gan")) {
+            result = new FaceCaseStudy(config, resume).run(listener);
         } finally {
             listener.close();
         }

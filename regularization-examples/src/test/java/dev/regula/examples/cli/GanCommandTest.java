@@ -40,6 +40,16 @@ class GanCommandTest {
         assertEquals(List.of("l2(lambda=1e-4)", "max-norm(max=3)"), c.generatorRegularizers);
     }
 
+    /** --resume needs the folder of the study it continues: without it, exit 2 before any work, nothing created. */
+    @Test
+    void resumeWithoutAFolderIsUsageErrorAndCreatesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path out = dir.resolve("none");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("gan", "--out", out.toString(), "--progress", "none", "--resume");
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        org.junit.jupiter.api.Assertions.assertTrue(r.err().contains("--resume: there is no output folder"), r.err());
+        org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(out));
+    }
+
     @Test
     void curvesTakeTheLinesThatHaveTheKey() {
         List<String> lines = List.of(

@@ -11,6 +11,8 @@ import dev.regula.gan.eval.GanEvaluator;
 import dev.regula.gan.features.AttributeProbe;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -204,6 +206,71 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
             for (int j = 0; j < k; j++) gs[j] = (float) (lam * (Math.exp(s[j]) * mse[j] - 1));
         }
         return lam * r;
+    }
+
+    /**
+     * The own Adam's state of the learnable prior, exactly: {@code updates} and the moments
+     * {@code moment1}, {@code moment2} as comma-separated {@link Double#toString} values; empty for
+     * the fixed prior.
+     */
+    @Override
+    public Map<String, String> ownOptimizerState() {
+        if (!learnable) return Map.of();
+        Map<String, String> state = new LinkedHashMap<>();
+        state.put("updates", Long.toString(updates));
+        state.put("moment1", join(m));
+        state.put("moment2", join(v));
+        return state;
+    }
+
+    /** @throws IllegalArgumentException naming the key that is unknown, missing or malformed */
+    @Override
+    public void restoreOwnOptimizerState(Map<String, String> state) {
+        if (state.isEmpty()) return;
+        if (!ownOptimizerState().keySet().equals(state.keySet())) {
+            throw new IllegalArgumentException(name() + ": optimizer state keys " + state.keySet() + " do not match the expected "
+                    + ownOptimizerState().keySet() + (learnable ? "" : " (the fixed prior keeps none)"));
+        }
+        long n;
+        try {
+            n = Long.parseLong(state.get("updates"));
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException(name() + ": optimizer state 'updates' must be a whole number >= 0, got '"
+                    + state.get("updates") + "'");
+        }
+        double[] m1 = split("moment1", state.get("moment1"), m.length);
+        double[] m2 = split("moment2", state.get("moment2"), v.length);
+        System.arraycopy(m1, 0, m, 0, m.length);
+        System.arraycopy(m2, 0, v, 0, v.length);
+        updates = n;
+    }
+
+    private static String join(double[] values) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < values.length; i++) b.append(i == 0 ? "" : ",").append(values[i]);
+        return b.toString();
+    }
+
+    private double[] split(String key, String text, int length) {
+        String[] parts = text.split(",", -1);
+        if (parts.length != length) {
+            throw new IllegalArgumentException(name() + ": optimizer state '" + key + "' has " + parts.length + " values, expected " + length);
+        }
+        double[] out = new double[length];
+        for (int i = 0; i < length; i++) {
+            try {
+                out[i] = Double.parseDouble(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name() + ": optimizer state '" + key + "' holds '" + parts[i] + "', not a number");
+            }
+            if (!Double.isFinite(out[i])) {
+                throw new IllegalArgumentException(name() + ": optimizer state '" + key + "' holds " + parts[i] + ", expected finite values");
+            }
+        }
+        return out;
     }
 
     /** One Adam step on the log-precisions (learnable only), from the gradient of the last {@link #apply}. */

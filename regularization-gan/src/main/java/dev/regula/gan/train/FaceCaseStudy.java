@@ -10,6 +10,7 @@ import dev.regula.core.data.Batches;
 import dev.regula.core.io.JsonText;
 import dev.regula.core.io.MemoryBudget;
 import dev.regula.core.layer.Sequential;
+import dev.regula.core.train.TrainingCheckpoint;
 import dev.regula.gan.celeba.CelebaLoader;
 import dev.regula.gan.eval.GanEvaluator;
 import dev.regula.gan.eval.GanScores;
@@ -67,11 +68,28 @@ public final class FaceCaseStudy {
     /** Latents per evaluation condition. */
     static final int PER_CONDITION = 8;
 
+    /** The state of a run to resume from, written at every evaluation ({@link TrainingCheckpoint}). */
+    public static final String RESUME_STATE = "resume.safetensors";
+    /** The generator average of a run to resume from, written with {@link #RESUME_STATE}. */
+    public static final String RESUME_AVERAGE = "resume-ema.safetensors";
+
     private final Config config;
+    private final boolean resume;
 
     /** @param config the configuration */
     public FaceCaseStudy(Config config) {
+        this(config, false);
+    }
+
+    /**
+     * @param config the configuration
+     * @param resume whether each run continues from its {@value #RESUME_STATE}, if it has one
+     *     (saved at its last evaluation): the run then ends bit-identical to an uninterrupted one,
+     *     and its metrics keep the lines up to that point
+     */
+    public FaceCaseStudy(Config config, boolean resume) {
         this.config = Objects.requireNonNull(config, "config");
+        this.resume = resume;
     }
 
     /** @return the configuration */
@@ -172,6 +190,21 @@ public final class FaceCaseStudy {
         double emaDecay = config.emaDecay();
         GeneratorAverage ema = emaDecay == 0 ? null : new GeneratorAverage(trainer.generator(),
                 Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling()), emaDecay);
+        Map<String, String> settings = runSettings(key, d);
+        long resumedAt = 0;
+        Path statePath = dir.resolve(RESUME_STATE);
+        if (resume && Files.exists(statePath, LinkOption.NOFOLLOW_LINKS)) {
+            TrainingCheckpoint.Position at = trainer.restoreState(statePath, TrainingCheckpoint.read(statePath),
+                    TrainingCheckpoint.Settings.exact(settings), w -> listener.onPhase("warning: " + w));
+            if (at.step() > config.iterations()) {
+                throw new IllegalArgumentException(statePath + " is at iteration " + at.step() + ", past the " + config.iterations()
+                        + " iterations asked for; ask for at least " + at.step());
+            }
+            if (ema != null) ema.restore(dir.resolve(RESUME_AVERAGE), at.step());
+            resumedAt = at.step();
+            keepMetricsUpTo(dir.resolve("metrics.jsonl"), resumedAt);
+            listener.onPhase("resumed " + key.directory() + " at iteration " + resumedAt);
+        }
         Tensor gridZ = gridLatents(seed);
         Tensor evalZ = GanTrainer.latents(seed, "gan.eval", 0, evalConditions.c().dim(0), config.latent());
         int batch = config.batchSize();
@@ -181,11 +214,12 @@ public final class FaceCaseStudy {
         GanScores last = null;
         Means means = new Means();
         try (Writer metrics = Files.newBufferedWriter(dir.resolve("metrics.jsonl"), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            for (int it = 0; it < config.iterations(); it++) {
+                StandardOpenOption.CREATE, resumedAt > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            for (int it = (int) resumedAt; it < config.iterations(); it++) {
                 int epoch = it / perEpoch;
                 int b = it % perEpoch;
-                if (b == 0) order = batches.order(epoch);
+                if (b == 0 || order == null) order = batches.order(epoch);
                 int[] idx = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
                 GanStep s = trainer.step(rows(train.images(), idx), rows(trainC, idx), epoch);
                 if (ema != null) ema.update();
@@ -210,7 +244,17 @@ public final class FaceCaseStudy {
                 metrics.write(JsonText.write(line));
                 metrics.write('\n');
                 metrics.flush();
+                if (evaluate) {
+                    // the average first: a state file newer than its average is refused at resume, never used
+                    if (ema != null) ema.save(dir.resolve(RESUME_AVERAGE), done);
+                    trainer.saveState(statePath, epoch, settings);
+                }
             }
+        }
+        if (last == null) {
+            // resumed after the last iteration: score the restored generator again (deterministic)
+            last = evaluator.score(generate(trainer, ema, kernels, evalZ, evalConditions.c()), evalConditions.c(),
+                    evalConditions.groups());
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("lambda", Double.toString(key.lambda()));
@@ -229,6 +273,48 @@ public final class FaceCaseStudy {
         GanCheckpoint.save(dir.resolve("gan.safetensors"), trainer.generator(), trainer.discriminator(), meta);
         return new CaseStudyResult.Run(key, trainer.step(), last, key.learnable() ? penalty.weights() : null,
                 (System.nanoTime() - start) / 1e9, dir);
+    }
+
+    /** What a run must share with the run it resumes: everything that shapes its training. */
+    private Map<String, String> runSettings(RunKey key, int conditionDim) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("lambda", Double.toString(key.lambda()));
+        s.put("prior", key.learnable() ? "learnable" : "fixed");
+        s.put("seed", Long.toString(key.seed()));
+        s.put("attributes", String.join("+", config.attributes()));
+        s.put("condition_dim", Integer.toString(conditionDim));
+        s.put("image_size", Integer.toString(config.imageSize()));
+        s.put("width", Integer.toString(config.width()));
+        s.put("upsampling", config.upsampling().name().toLowerCase(Locale.ROOT));
+        s.put("latent", Integer.toString(config.latent()));
+        s.put("batch", Integer.toString(config.batchSize()));
+        s.put("ema_decay", Double.toString(config.emaDecay()));
+        s.put("conditional_discriminator", Boolean.toString(config.conditionalDiscriminator()));
+        s.put("r1", config.r1Gamma() + "/" + config.r1Every());
+        s.put("optimizer", config.optimizer());
+        s.put("g_reg", String.join(" ", config.generatorRegularizers()));
+        s.put("d_reg", String.join(" ", config.discriminatorRegularizers()));
+        s.put("tolerance", config.tolerance());
+        s.put("prior_lr", Double.toString(config.priorLr()));
+        s.put("data", config.data());
+        s.put("train_images", Integer.toString(config.trainImages()));
+        s.put("sample_every", Integer.toString(config.sampleEvery()));
+        s.put("log_every", Integer.toString(config.logEvery()));
+        return s;
+    }
+
+    /** Keeps the metric lines of iterations up to {@code step}: those after the saved state are run again. */
+    private static void keepMetricsUpTo(Path file, long step) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return;
+        java.util.regex.Pattern it = java.util.regex.Pattern.compile("^\\{\"iteration\":([0-9]+)[,}]");
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            java.util.regex.Matcher m = it.matcher(line);
+            if (m.find() && Long.parseLong(m.group(1)) <= step && line.endsWith("}")) kept.add(line);
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, kept, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

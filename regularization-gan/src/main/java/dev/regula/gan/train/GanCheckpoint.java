@@ -5,7 +5,6 @@ import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
-import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Sequential;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,8 +19,9 @@ import java.util.Objects;
  * {@link Checkpoint} format: every parameter of G and D under its own name ({@code g_convt1.weight},
  * {@code d_conv1.weight}, ...) and the BatchNorm running statistics as extra state
  * ({@code <layer>.running_mean}, {@code <layer>.running_var}, PyTorch's names), so the file loads as a
- * PyTorch state dict. Optimizer moments are not stored: the checkpoint is for sampling and
- * evaluation, not for resuming a run.
+ * PyTorch state dict. The layers' state comes through {@link dev.regula.api.model.Layer#state()}.
+ * Optimizer moments are not stored: the checkpoint is for sampling and evaluation; to resume a run,
+ * use {@link GanTrainer#saveState} (core's {@link dev.regula.core.train.TrainingCheckpoint}).
  */
 public final class GanCheckpoint {
     private GanCheckpoint() {
@@ -40,13 +40,8 @@ public final class GanCheckpoint {
             throws IOException {
         List<Parameter> params = new ArrayList<>(generator.parameters());
         params.addAll(discriminator.parameters());
-        Map<String, Tensor> extra = new LinkedHashMap<>();
-        for (Sequential m : List.of(generator, discriminator.trunk())) {
-            for (BatchNorm bn : Dcgan.batchNorms(m)) {
-                extra.put(bn.name() + ".running_mean", bn.runningMean());
-                extra.put(bn.name() + ".running_var", bn.runningVar());
-            }
-        }
+        Map<String, Tensor> extra = new LinkedHashMap<>(generator.state());
+        extra.putAll(discriminator.state());
         Checkpoint.save(file, params, extra, metadata);
     }
 
@@ -69,12 +64,9 @@ public final class GanCheckpoint {
         Checkpoint cp = Checkpoint.load(file);
         Map<String, Tensor> extra = cp.extraState();
         List<Tensor[]> copies = new ArrayList<>();
-        for (Sequential m : List.of(generator, discriminator.trunk())) {
-            for (BatchNorm bn : Dcgan.batchNorms(m)) {
-                copies.add(pair(file, extra, bn.name() + ".running_mean", bn.runningMean()));
-                copies.add(pair(file, extra, bn.name() + ".running_var", bn.runningVar()));
-            }
-        }
+        Map<String, Tensor> state = new LinkedHashMap<>(generator.state());
+        state.putAll(discriminator.state());
+        for (Map.Entry<String, Tensor> e : state.entrySet()) copies.add(pair(file, extra, e.getKey(), e.getValue()));
         List<Parameter> params = new ArrayList<>(generator.parameters());
         params.addAll(discriminator.parameters());
         cp.restoreInto(params);
@@ -86,7 +78,7 @@ public final class GanCheckpoint {
         Tensor stored = extra.get(name);
         if (stored == null) {
             throw new CorruptDataException(file + ": no extra state '" + name
-                    + "' (BatchNorm running statistics); was it saved by GanCheckpoint with this architecture?");
+                    + "' (layer state such as BatchNorm running statistics); was it saved by GanCheckpoint with this architecture?");
         }
         target.requireSameShape(stored, file + ": " + name);
         return new Tensor[] {stored, target};

@@ -13,7 +13,13 @@ import dev.regula.api.tensor.Tensor;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.BinaryCrossEntropyWithLogits;
 import dev.regula.core.train.RegularizationPipeline;
+import dev.regula.core.train.TrainingCheckpoint;
 import dev.regula.core.train.TrainingStep;
+import dev.regula.core.checkpoint.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
 import dev.regula.gan.prior.PriorGuidedPenalty;
 import java.util.Arrays;
 import java.util.List;
@@ -55,6 +61,8 @@ import java.util.Objects;
 public final class GanTrainer {
     /** The optimizer of both networks unless configured otherwise (DCGAN's). */
     public static final String DEFAULT_OPTIMIZER = "adam(lr=2e-4, beta1=0.5)";
+    /** Metadata key of the last lazy R1 value in a saved state. */
+    static final String LAST_R1 = "gan.last_r1";
     /** The random stream of the training latents. */
     public static final String LATENT_STREAM = "gan.z";
 
@@ -175,6 +183,75 @@ public final class GanTrainer {
     /** @return the discriminator's pipeline */
     public RegularizationPipeline discriminatorPipeline() {
         return dPipeline;
+    }
+
+    /**
+     * @return the run's two networks as checkpoint parts: G under {@code g/}, D under {@code d/},
+     *     each with its pipeline (optimizer state, regularizers' state) and its layers' state
+     */
+    public List<TrainingCheckpoint.Part> checkpointParts() {
+        return List.of(new TrainingCheckpoint.Part("g/", gPipeline, generator.state()),
+                new TrainingCheckpoint.Part("d/", dPipeline, discriminator.state()));
+    }
+
+    /**
+     * Saves everything the run needs to continue bit for bit: both networks' parameters and layer
+     * state (BatchNorm statistics), both optimizers' state, the regularizers' state and the step,
+     * atomically (see {@link TrainingCheckpoint}).
+     *
+     * @param file the checkpoint; its directory must exist
+     * @param epoch the epoch the caller is in (stored as the position's epoch)
+     * @param settings the run's settings, checked when it resumes
+     * @throws IOException if writing fails
+     */
+    public void saveState(Path file, int epoch, Map<String, String> settings) throws IOException {
+        Map<String, String> meta = new java.util.LinkedHashMap<>(settings);
+        meta.put(LAST_R1, Double.toString(lastR1)); // reported until the next lazy R1 step
+        TrainingCheckpoint.save(file, checkpointParts(), step, epoch, meta);
+    }
+
+    /**
+     * Restores a run saved by {@link #saveState} into this trainer, built the same way, and
+     * continues its step count.
+     *
+     * @param file the checkpoint
+     * @param settings the run's settings, compared exactly
+     * @param warn receives a warning where the checkpoint cannot be checked in full
+     * @return the position saved
+     * @throws IOException if the file cannot be read
+     * @throws dev.regula.api.CorruptDataException if it is not a valid training checkpoint
+     * @throws IllegalArgumentException if it was written with other settings or regularizers
+     */
+    public TrainingCheckpoint.Position restoreState(Path file, Map<String, String> settings, Consumer<String> warn) throws IOException {
+        return restoreState(file, TrainingCheckpoint.read(file), TrainingCheckpoint.Settings.exact(settings), warn);
+    }
+
+    /**
+     * Like {@link #restoreState(Path, Map, Consumer)} from a checkpoint already read, with a settings check of the caller's.
+     *
+     * @param file where it was read from, for messages
+     * @param checkpoint the checkpoint from {@link TrainingCheckpoint#read}
+     * @param settings how to compare the settings
+     * @param warn receives warnings
+     * @return the position saved
+     */
+    public TrainingCheckpoint.Position restoreState(Path file, Checkpoint checkpoint, TrainingCheckpoint.Settings settings,
+                                                    Consumer<String> warn) {
+        String r1 = checkpoint.metadata().getOrDefault(LAST_R1, "0.0");
+        double savedR1;
+        try {
+            savedR1 = Double.parseDouble(r1);
+        } catch (NumberFormatException e) {
+            savedR1 = Double.NaN;
+        }
+        if (!(savedR1 >= 0) || Double.isInfinite(savedR1)) {
+            throw new dev.regula.api.CorruptDataException("the checkpoint " + file + " has corrupt metadata: " + LAST_R1 + "='" + r1
+                    + "', expected a finite number >= 0");
+        }
+        TrainingCheckpoint.Position at = TrainingCheckpoint.restore(file, checkpoint, checkpointParts(), settings, warn);
+        this.step = at.step();
+        this.lastR1 = savedR1;
+        return at;
     }
 
     /**

@@ -6,7 +6,12 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Sequential;
+import dev.regula.api.CorruptDataException;
+import dev.regula.core.checkpoint.Checkpoint;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -71,17 +76,45 @@ public final class GeneratorAverage {
      * @return images, shape [N, 3, S, S]
      */
     public Tensor generate(Tensor input, Kernels kernels) {
-        List<BatchNorm> from = Dcgan.batchNorms(live);
-        List<BatchNorm> to = Dcgan.batchNorms(shadow);
-        for (int i = 0; i < from.size(); i++) {
-            to.get(i).runningMean().copyFrom(from.get(i).runningMean());
-            to.get(i).runningVar().copyFrom(from.get(i).runningVar());
-        }
+        List<Tensor> from = List.copyOf(live.state().values());
+        List<Tensor> to = List.copyOf(shadow.state().values());
+        for (int i = 0; i < from.size(); i++) to.get(i).copyFrom(from.get(i));
         return shadow.forward(input, StepContext.eval(kernels));
     }
 
     /** @return the averaged generator */
     public Sequential shadow() {
         return shadow;
+    }
+
+    /**
+     * Saves the averaged weights and the update count atomically, for a run to resume.
+     *
+     * @param file the file (safetensors, the shadow's parameters under their names)
+     * @param step the trainer's step at the save, checked by {@link #restore}
+     * @throws IOException if writing fails
+     */
+    public void save(Path file, long step) throws IOException {
+        Checkpoint.save(file, shadowParams, Map.of(), Map.of("updates", Long.toString(updates), "step", Long.toString(step)));
+    }
+
+    /**
+     * Restores what {@link #save} wrote at the same step.
+     *
+     * @param file the file
+     * @param step the step the run resumes at
+     * @throws IOException if the file cannot be read
+     * @throws CorruptDataException if it was saved at another step, or does not hold this generator's average
+     */
+    public void restore(Path file, long step) throws IOException {
+        Checkpoint c = Checkpoint.load(file);
+        String saved = c.metadata().get("step");
+        String count = c.metadata().get("updates");
+        if (!Long.toString(step).equals(saved) || count == null || !count.matches("[0-9]{1,18}")) {
+            throw new CorruptDataException(file + ": the generator average was saved at step " + saved + " with " + count
+                    + " updates, but the run resumes at step " + step + "; both files are written at each evaluation, so one is stale");
+        }
+        c.restoreInto(shadowParams);
+        updates = Long.parseLong(count);
     }
 }

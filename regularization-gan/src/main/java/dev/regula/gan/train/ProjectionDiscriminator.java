@@ -13,6 +13,7 @@ import dev.regula.core.layer.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -53,7 +54,7 @@ public final class ProjectionDiscriminator {
         if (head == null && features != 1) {
             throw new ShapeMismatchException("an unconditional discriminator must output one logit, got shape " + Arrays.toString(out));
         }
-        if (!Dcgan.batchNorms(trunk).isEmpty()) {
+        if (!trunk.state().isEmpty()) {
             throw new IllegalArgumentException("the discriminator must not use batch statistics (BatchNorm): real and fake"
                     + " images are scored in one batch; use spectral-norm or another parameter regularizer instead");
         }
@@ -109,6 +110,11 @@ public final class ProjectionDiscriminator {
             all.add(embed);
         }
         return all;
+    }
+
+    /** @return the layers' non-trainable state (none: a discriminator must not keep batch statistics) */
+    public Map<String, Tensor> state() {
+        return trunk.state();
     }
 
     /**

@@ -68,6 +68,37 @@ class FaceCaseStudyTest {
         assertEquals(a.baseline().kid(), b.baseline().kid());
     }
 
+    /** A study interrupted after its first evaluation and resumed ends with the same networks and metrics. */
+    @Test
+    void aResumedStudyEndsBitIdenticalToAnUninterruptedOne(@TempDir Path out) throws Exception {
+        FaceCaseStudy.Builder whole = tiny(out.resolve("whole")).lambdas(List.of(0.5)).priors(List.of(true)).iterations(6);
+        new FaceCaseStudy(whole.build()).run(new CaseStudyListener() { });
+        FaceCaseStudy.Builder cut = tiny(out.resolve("cut")).lambdas(List.of(0.5)).priors(List.of(true));
+        new FaceCaseStudy(cut.iterations(3).build()).run(new CaseStudyListener() { });
+        List<String> phases = new ArrayList<>();
+        new FaceCaseStudy(cut.iterations(6).build(), true).run(new CaseStudyListener() {
+            @Override
+            public void onPhase(String description) {
+                phases.add(description);
+            }
+        });
+        assertTrue(phases.stream().anyMatch(p -> p.contains("at iteration 3")), phases.toString());
+        String run = "lambda-0.5-learnable/seed-1";
+        dev.regula.core.checkpoint.Checkpoint a = dev.regula.core.checkpoint.Checkpoint.load(out.resolve("whole").resolve(run).resolve("gan.safetensors"));
+        dev.regula.core.checkpoint.Checkpoint b = dev.regula.core.checkpoint.Checkpoint.load(out.resolve("cut").resolve(run).resolve("gan.safetensors"));
+        assertEquals(a.parameters().keySet(), b.parameters().keySet());
+        for (String k : a.parameters().keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.parameters().get(k).data(), b.parameters().get(k).data(), k);
+        }
+        for (String k : a.extraState().keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.extraState().get(k).data(), b.extraState().get(k).data(), k);
+        }
+        List<String> x = Files.readAllLines(out.resolve("whole").resolve(run).resolve("metrics.jsonl"));
+        List<String> y = Files.readAllLines(out.resolve("cut").resolve(run).resolve("metrics.jsonl"));
+        assertEquals(x.size(), y.size());
+        for (int i = 0; i < x.size(); i++) assertEquals(x.get(i).replaceAll(",\"seconds\":[^,}]*", ""), y.get(i).replaceAll(",\"seconds\":[^,}]*", ""));
+    }
+
     @Test
     void badSpecsFailBeforeAnyWork(@TempDir Path out) {
         FaceCaseStudy study = new FaceCaseStudy(tiny(out.resolve("x")).discriminatorRegularizers(List.of("spectral-nrom")).build());

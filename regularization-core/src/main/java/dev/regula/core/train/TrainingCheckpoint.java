@@ -1,0 +1,516 @@
+package dev.regula.core.train;
+
+import dev.regula.api.CorruptDataException;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.LearnableRegularizer;
+import dev.regula.api.regularizer.OutputRegularizer;
+import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.regularizer.WeightAverager;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.regularizer.AnchoredRegularizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The whole state of a training run in one safetensors {@link Checkpoint}, so that a run restored
+ * from it continues bit for bit like the run that was never interrupted, for any model:
+ *
+ * <ul>
+ *   <li>the parameters of the model and of learnable regularizers (under their own names, so the
+ *       file loads as a PyTorch state dict);</li>
+ *   <li>the layers' non-trainable state ({@link dev.regula.api.model.Layer#state()}: BatchNorm's
+ *       {@code <layer>.running_mean}, {@code <layer>.running_var});</li>
+ *   <li>the optimizer's state (keys containing {@code #}) and the list of its names at the save
+ *       (metadata {@code optimizer_state}), so that state missing or renamed is noticed;</li>
+ *   <li>the references θ₀ of anchored regularizers ({@code anchor/<index>/<parameter>}), without
+ *       which a resumed {@code soft-anchor(to=init)} would take the resumed weights as θ₀;</li>
+ *   <li>the own optimizer state of learnable and output regularizers (metadata
+ *       {@code regularizer/<index>/<key>}: text, so that their doubles read back exactly, as the
+ *       tensors of a checkpoint are float32);</li>
+ *   <li>the averages of weight averagers ({@code average/<index>/<parameter>}, count in the metadata);</li>
+ *   <li>the position ({@code step}, {@code epoch}) and the run's settings in the metadata, checked at restore.</li>
+ * </ul>
+ * {@code <index>} is the position of the regularizer in the list the pipeline was given.
+ *
+ * <p>A run of several networks (a GAN's generator and discriminator) saves one {@link Part} per
+ * network, each under its own key prefix ({@code g/}, {@code d/}); a single network's prefix is
+ * empty. Parameter names must be distinct across the parts.
+ *
+ * <p>Restoring checks first and changes the run only once the checkpoint fits: other settings, a
+ * regularizer state that matches no regularizer of the run, optimizer state that differs from what
+ * was saved are refused. Where a checkpoint of an older version does not record enough to tell,
+ * the restore goes on and says so through the warning sink.
+ */
+public final class TrainingCheckpoint {
+    /** Metadata key of the optimizer state's tensor names at the save (after the part's prefix). */
+    public static final String OPTIMIZER_STATE = "optimizer_state";
+    private static final String ANCHOR_PREFIX = "anchor/";
+    private static final String REGULARIZER_STATE_PREFIX = "regularizer/";
+    private static final String AVERAGE_PREFIX = "average/";
+
+    private TrainingCheckpoint() {
+    }
+
+    /**
+     * One network of a run: its pipeline (parameters, optimizer, regularizers) and its layers' state.
+     *
+     * @param prefix the prefix of its keys in the checkpoint: empty for a single network, else
+     *     distinct per part and ending in {@code /}
+     * @param pipeline the network's pipeline
+     * @param layerState the network's {@link dev.regula.api.model.Layer#state()}, live
+     */
+    public record Part(String prefix, RegularizationPipeline pipeline, Map<String, Tensor> layerState) {
+        /**
+         * @throws IllegalArgumentException if the prefix is neither empty nor ends in {@code /}
+         */
+        public Part {
+            Objects.requireNonNull(prefix, "prefix");
+            Objects.requireNonNull(pipeline, "pipeline");
+            layerState = Map.copyOf(layerState);
+            if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+                throw new IllegalArgumentException("a part's prefix must be empty or end in '/', got '" + prefix + "'");
+            }
+        }
+
+        /**
+         * @param trainer a trainer
+         * @return the trainer's single part (empty prefix)
+         */
+        public static Part of(Trainer trainer) {
+            return new Part("", trainer.pipeline(), trainer.model().state());
+        }
+    }
+
+    /**
+     * How the run's settings are compared with the checkpoint's.
+     *
+     * @param values the run's settings; each must equal the checkpoint's (checked in this map's
+     *     order, the first difference reported)
+     * @param defaultsWhenAbsent for settings added in a later version: the value a checkpoint that
+     *     does not record them was necessarily written with
+     * @param uncheckedWhenAbsent settings a checkpoint of an older version may lack: then not
+     *     checked, with a warning
+     */
+    public record Settings(Map<String, String> values, Map<String, String> defaultsWhenAbsent, Set<String> uncheckedWhenAbsent) {
+        /** Copies the maps; the values keep their order, the order in which they are checked. */
+        public Settings {
+            values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+            defaultsWhenAbsent = Map.copyOf(defaultsWhenAbsent);
+            uncheckedWhenAbsent = Set.copyOf(uncheckedWhenAbsent);
+        }
+
+        /**
+         * @param values the run's settings, to be equal to the checkpoint's
+         * @return an exact check
+         */
+        public static Settings exact(Map<String, String> values) {
+            return new Settings(values, Map.of(), Set.of());
+        }
+    }
+
+    /**
+     * Where a restored run continues.
+     *
+     * @param step optimizer steps done
+     * @param epoch epochs completed
+     */
+    public record Position(long step, int epoch) {
+    }
+
+    /**
+     * Saves a trainer's run atomically (a previous file stays whole if writing fails).
+     *
+     * @param file the checkpoint; its directory must exist
+     * @param trainer the trainer
+     * @param settings the run's settings, checked at restore
+     * @throws IOException if writing fails
+     */
+    public static void save(Path file, Trainer trainer, Map<String, String> settings) throws IOException {
+        save(file, List.of(Part.of(trainer)), trainer.step(), trainer.epoch(), settings);
+    }
+
+    /**
+     * Restores a trainer from a checkpoint written by {@link #save(Path, Trainer, Map)} with the
+     * same settings, and sets its position.
+     *
+     * @param file the checkpoint
+     * @param trainer a new trainer of the same model and configuration
+     * @param settings the run's settings, compared exactly
+     * @param warn receives a warning where the checkpoint cannot be checked in full
+     * @return the position the trainer continues from
+     * @throws IOException if the file cannot be read
+     * @throws CorruptDataException if the file is not a valid training checkpoint
+     * @throws IllegalArgumentException if it was written with other settings, model or regularizers
+     */
+    public static Position restore(Path file, Trainer trainer, Map<String, String> settings, Consumer<String> warn)
+            throws IOException {
+        Checkpoint c = read(file);
+        Position at = restore(file, c, List.of(Part.of(trainer)), Settings.exact(settings), warn);
+        trainer.resumeAt(at.step(), at.epoch());
+        return at;
+    }
+
+    /**
+     * Saves the parts of a run atomically.
+     *
+     * @param file the checkpoint; its directory must exist
+     * @param parts the networks of the run, prefixes distinct
+     * @param step optimizer steps done
+     * @param epoch epochs completed
+     * @param settings the run's settings, checked at restore
+     * @throws IOException if writing fails
+     */
+    public static void save(Path file, List<Part> parts, long step, int epoch, Map<String, String> settings) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>(settings);
+        meta.put("step", String.valueOf(step));
+        meta.put("epoch", String.valueOf(epoch));
+        Map<String, Tensor> extra = new LinkedHashMap<>();
+        List<Parameter> params = new ArrayList<>();
+        for (Part part : parts) {
+            String px = part.prefix();
+            Map<String, Tensor> optimizer = part.pipeline().optimizer().state();
+            optimizer.forEach((k, t) -> extra.put(px + k, t));
+            meta.put(px + OPTIMIZER_STATE, String.join(",", new TreeSet<>(optimizer.keySet())));
+            part.layerState().forEach((k, t) -> extra.put(px + k, t));
+            List<Regularizer> regularizers = part.pipeline().regularizers();
+            for (int i = 0; i < regularizers.size(); i++) {
+                int index = i;
+                if (regularizers.get(i) instanceof AnchoredRegularizer anchored) {
+                    for (Parameter p : part.pipeline().parameters()) {
+                        anchored.anchor(p.name()).ifPresent(t -> extra.put(px + ANCHOR_PREFIX + index + "/" + p.name(), t));
+                    }
+                }
+                ownState(regularizers.get(i)).forEach((key, value) -> meta.put(px + REGULARIZER_STATE_PREFIX + index + "/" + key, value));
+                if (regularizers.get(i) instanceof WeightAverager averager) {
+                    averager.state().forEach((name, t) -> extra.put(px + AVERAGE_PREFIX + index + "/" + name, t));
+                    meta.put(px + AVERAGE_PREFIX + index + "/count", String.valueOf(averager.count()));
+                }
+            }
+            params.addAll(part.pipeline().allParameters());
+        }
+        Checkpoint.save(file, params, extra, meta);
+    }
+
+    /**
+     * Loads a checkpoint and checks its position before anything is changed.
+     *
+     * @param file the checkpoint
+     * @return the checkpoint
+     * @throws IOException if it cannot be read
+     * @throws CorruptDataException naming the file if it is not a valid checkpoint or its step and
+     *     epoch are not whole numbers with epoch ≤ step
+     */
+    public static Checkpoint read(Path file) throws IOException {
+        Checkpoint c = Checkpoint.load(file);
+        long step = whole(file, c, "step", Long.MAX_VALUE);
+        long epoch = whole(file, c, "epoch", Integer.MAX_VALUE);
+        if (epoch > step) {
+            throw new CorruptDataException("the checkpoint " + file + " has corrupt metadata: epoch=" + epoch + " after only step="
+                    + step + " (every epoch takes at least one step)");
+        }
+        return c;
+    }
+
+    /**
+     * @param c a checkpoint from {@link #read}
+     * @return the position it was saved at
+     */
+    public static Position position(Checkpoint c) {
+        return new Position(Long.parseLong(c.metadata().get("step")), Integer.parseInt(c.metadata().get("epoch")));
+    }
+
+    /**
+     * Checks that {@code c} fits the run and restores every part from it (see the class comment).
+     * The caller sets the position (e.g. {@link Trainer#resumeAt}).
+     *
+     * @param file where {@code c} was read from, for messages
+     * @param c the checkpoint from {@link #read}
+     * @param parts the run's networks, as saved
+     * @param settings how to compare the settings
+     * @param warn receives a warning where an older checkpoint does not record enough to check
+     * @return the position saved
+     * @throws IllegalArgumentException if the settings, the regularizers or the optimizer differ
+     * @throws CorruptDataException if the checkpoint's state does not fit what it recorded
+     * @throws dev.regula.api.ShapeMismatchException if a stored shape differs
+     */
+    public static Position restore(Path file, Checkpoint c, List<Part> parts, Settings settings, Consumer<String> warn) {
+        checkSettings(file, c, settings, warn);
+        Set<String> prefixes = new TreeSet<>();
+        for (Part p : parts) {
+            if (!prefixes.add(p.prefix()) || (p.prefix().isEmpty() && parts.size() > 1)) {
+                throw new IllegalArgumentException("the parts of a run need distinct, non-empty prefixes, got "
+                        + parts.stream().map(Part::prefix).toList());
+            }
+        }
+        List<PartState> states = new ArrayList<>();
+        for (Part p : parts) states.add(check(file, c, p, parts.size() > 1, warn));
+        List<Parameter> all = new ArrayList<>();
+        for (PartState s : states) {
+            // anchors first: a learnable anchor's own parameters exist only once it is set
+            s.anchors().forEach((index, anchors) ->
+                    anchors.forEach((name, t) -> ((AnchoredRegularizer) s.part().pipeline().regularizers().get(index)).setAnchor(name, t)));
+            all.addAll(s.part().pipeline().allParameters());
+        }
+        c.restoreInto(all);
+        for (PartState s : states) {
+            List<Regularizer> regularizers = s.part().pipeline().regularizers();
+            restoreRegularizerStates(file, s, warn);
+            s.averages().forEach((index, a) -> ((WeightAverager) regularizers.get(index)).restoreState(a.averages(), a.count()));
+            try {
+                s.part().pipeline().optimizer().loadState(s.optimizerState());
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage()
+                        + "; use the same model and optimizer to resume", bad);
+            }
+            s.layerState().forEach((name, saved) -> s.part().layerState().get(name).copyFrom(saved));
+        }
+        return position(c);
+    }
+
+    private static void checkSettings(Path file, Checkpoint c, Settings settings, Consumer<String> warn) {
+        for (Map.Entry<String, String> e : settings.values().entrySet()) {
+            String saved = c.metadata().get(e.getKey());
+            if (saved == null) saved = settings.defaultsWhenAbsent().get(e.getKey());
+            if (saved == null && settings.uncheckedWhenAbsent().contains(e.getKey())) {
+                warn.accept("the checkpoint " + file + " (from an older version) does not record " + e.getKey()
+                        + "; this run's " + e.getKey() + "=" + e.getValue() + " cannot be checked against it");
+                continue;
+            }
+            if (!e.getValue().equals(saved)) {
+                throw new IllegalArgumentException("the checkpoint " + file + " was written with " + e.getKey() + "=" + saved
+                        + " but this run has " + e.getKey() + "=" + e.getValue() + "; use the same settings to resume");
+            }
+        }
+    }
+
+    /** What the checkpoint holds for one part, checked against it, by kind. */
+    private record PartState(Part part, Map<String, Tensor> optimizerState, Map<String, Tensor> layerState,
+                             Map<Integer, Map<String, Tensor>> anchors, Map<Integer, AverageState> averages,
+                             Map<Integer, Map<String, String>> regularizerStates) {
+    }
+
+    private record AverageState(Map<String, Tensor> averages, long count) {
+    }
+
+    private static PartState check(Path file, Checkpoint c, Part part, boolean prefixed, Consumer<String> warn) {
+        String px = part.prefix();
+        List<Regularizer> regularizers = part.pipeline().regularizers();
+        Map<String, Tensor> optimizerState = new LinkedHashMap<>();
+        Map<String, Tensor> layerState = new LinkedHashMap<>();
+        Map<Integer, Map<String, Tensor>> anchors = new LinkedHashMap<>();
+        Map<Integer, Map<String, Tensor>> averageTensors = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : c.extraState().entrySet()) {
+            if (!e.getKey().startsWith(px)) continue;
+            String key = e.getKey().substring(px.length());
+            if (key.startsWith(AVERAGE_PREFIX)) {
+                RegularizerKey k = regularizerKey(file, e.getKey(), px + AVERAGE_PREFIX, regularizers, WeightAverager.class::isInstance, "average",
+                        "weight-averaging");
+                averageTensors.computeIfAbsent(k.index(), i -> new LinkedHashMap<>()).put(k.rest(), e.getValue());
+            } else if (key.startsWith(ANCHOR_PREFIX)) {
+                RegularizerKey k = regularizerKey(file, e.getKey(), px + ANCHOR_PREFIX, regularizers, AnchoredRegularizer.class::isInstance, "anchor",
+                        "anchored");
+                anchors.computeIfAbsent(k.index(), i -> new LinkedHashMap<>()).put(k.rest(), e.getValue());
+            } else if (part.layerState().containsKey(key)) {
+                Tensor live = part.layerState().get(key);
+                if (!live.sameShape(e.getValue())) {
+                    throw new CorruptDataException("the checkpoint " + file + " holds the layer state " + e.getKey() + " with shape "
+                            + Arrays.toString(e.getValue().shape()) + " but the model's has " + Arrays.toString(live.shape()));
+                }
+                layerState.put(key, e.getValue());
+            } else {
+                optimizerState.put(key, e.getValue());
+            }
+        }
+        if (!layerState.isEmpty() && layerState.size() != part.layerState().size()) {
+            Set<String> missing = new TreeSet<>(part.layerState().keySet());
+            missing.removeAll(layerState.keySet());
+            throw new CorruptDataException("the checkpoint " + file + " lacks the layer state " + missing
+                    + " of the model (it holds " + new TreeSet<>(layerState.keySet()) + ")");
+        }
+        if (layerState.isEmpty() && !part.layerState().isEmpty()) {
+            warn.accept("the checkpoint " + file + " holds no layer state (written by an older version): "
+                    + new TreeSet<>(part.layerState().keySet()) + " continue from their current values, so the run will not"
+                    + " continue exactly");
+        }
+        checkOptimizerState(file, c, px, optimizerState.keySet(), warn);
+        Map<Integer, Map<String, String>> regularizerStates = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            if (!e.getKey().startsWith(px + REGULARIZER_STATE_PREFIX)) continue;
+            RegularizerKey k = regularizerKey(file, e.getKey(), px + REGULARIZER_STATE_PREFIX, regularizers,
+                    TrainingCheckpoint::keepsOwnState, "regularizer", "learnable");
+            regularizerStates.computeIfAbsent(k.index(), i -> new LinkedHashMap<>()).put(k.rest(), e.getValue());
+        }
+        Map<Integer, AverageState> averages = averageStates(file, c, part, averageTensors, warn);
+        return new PartState(part, optimizerState, layerState, anchors, averages, regularizerStates);
+    }
+
+    /**
+     * The optimizer state must be exactly what the checkpoint recorded at its save: a tensor
+     * missing or renamed would restart that moment or velocity at zero without a word.
+     */
+    private static void checkOptimizerState(Path file, Checkpoint c, String px, Set<String> present, Consumer<String> warn) {
+        String recorded = c.metadata().get(px + OPTIMIZER_STATE);
+        if (recorded == null) {
+            if (present.isEmpty() && !"0".equals(c.metadata().get("step"))) {
+                warn.accept("the checkpoint " + file + " holds no optimizer state" + (px.isEmpty() ? "" : " for " + px)
+                        + " and (written by an older version) does not record whether it should: if the optimizer keeps state"
+                        + " (momentum, Adam's moments) it restarts from zero and the run will not continue exactly");
+            }
+            return;
+        }
+        Set<String> expected = new TreeSet<>(recorded.isEmpty() ? List.of() : List.of(recorded.split(",")));
+        Set<String> found = new TreeSet<>(present);
+        if (!expected.equals(found)) {
+            Set<String> missing = new TreeSet<>(expected);
+            missing.removeAll(found);
+            Set<String> extra = new TreeSet<>(found);
+            extra.removeAll(expected);
+            throw new CorruptDataException("the checkpoint " + file + " was saved with optimizer state " + expected + " but holds "
+                    + found + (missing.isEmpty() ? "" : "; missing " + missing) + (extra.isEmpty() ? "" : "; unexpected " + extra)
+                    + "; resuming would restart that state from zero, so the run would not continue exactly");
+        }
+    }
+
+    /** Hands each learnable regularizer the optimizer state saved under its index. */
+    private static void restoreRegularizerStates(Path file, PartState s, Consumer<String> warn) {
+        List<Regularizer> regularizers = s.part().pipeline().regularizers();
+        for (int i = 0; i < regularizers.size(); i++) {
+            Regularizer r = regularizers.get(i);
+            if (!keepsOwnState(r)) continue;
+            Map<String, String> saved = s.regularizerStates().getOrDefault(i, Map.of());
+            if (saved.isEmpty() && !ownState(r).isEmpty()) {
+                warn.accept("the checkpoint " + file + " holds no optimizer state of " + r.name()
+                        + " (written by an older version): it restarts from zero, so the resumed run will not end"
+                        + " bit-identical to an uninterrupted one");
+            }
+            try {
+                if (r instanceof LearnableRegularizer learnable) learnable.restoreOwnOptimizerState(saved);
+                else ((OutputRegularizer) r).restoreOwnOptimizerState(saved);
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage(), bad);
+            }
+        }
+    }
+
+    /**
+     * Checks the state of every weight averager of the part without changing anything: each count
+     * a whole number, a non-zero count with an average of exactly the model's parameters, each of
+     * its parameter's shape. Without the state of an averager (an older version) its average restarts.
+     */
+    private static Map<Integer, AverageState> averageStates(Path file, Checkpoint c, Part part,
+                                                            Map<Integer, Map<String, Tensor>> tensors, Consumer<String> warn) {
+        String px = part.prefix();
+        List<Regularizer> regularizers = part.pipeline().regularizers();
+        Map<Integer, Long> counts = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            if (!e.getKey().startsWith(px + AVERAGE_PREFIX)) continue;
+            RegularizerKey key = regularizerKey(file, e.getKey(), px + AVERAGE_PREFIX, regularizers, WeightAverager.class::isInstance, "average",
+                    "weight-averaging");
+            if (!key.rest().equals("count")) {
+                throw new CorruptDataException("the checkpoint " + file + " has unknown metadata '" + e.getKey()
+                        + "'; a weight averager records only " + px + AVERAGE_PREFIX + key.index() + "/count");
+            }
+            counts.put(key.index(), whole(file, c, e.getKey(), Long.MAX_VALUE));
+        }
+        Map<String, Tensor> parameters = new LinkedHashMap<>();
+        for (Parameter p : part.pipeline().parameters()) parameters.put(p.name(), p.value());
+        Map<Integer, AverageState> out = new LinkedHashMap<>();
+        for (int i = 0; i < regularizers.size(); i++) {
+            if (!(regularizers.get(i) instanceof WeightAverager averager)) continue;
+            Map<String, Tensor> saved = tensors.getOrDefault(i, Map.of());
+            Long count = counts.get(i);
+            if (count == null) {
+                if (!saved.isEmpty()) {
+                    throw new CorruptDataException("the checkpoint " + file + " holds averages of " + averager.spec()
+                            + " but no " + px + AVERAGE_PREFIX + i + "/count");
+                }
+                if (!"0".equals(c.metadata().get("step"))) {
+                    warn.accept("the checkpoint " + file + " holds no average of " + averager.spec()
+                            + " (written by an older version or without it): the average restarts from the resumed weights");
+                }
+                count = 0L;
+            }
+            if ((count == 0) != saved.isEmpty() || (count > 0 && !saved.keySet().equals(parameters.keySet()))) {
+                throw new CorruptDataException("the checkpoint " + file + " holds averages of " + averager.spec() + " for "
+                        + new TreeSet<>(saved.keySet()) + " with update count " + count + "; expected "
+                        + (count == 0 ? "none" : "one for each model parameter " + new TreeSet<>(parameters.keySet())));
+            }
+            for (Map.Entry<String, Tensor> e : saved.entrySet()) {
+                Tensor live = parameters.get(e.getKey());
+                if (!Arrays.equals(live.shape(), e.getValue().shape())) {
+                    throw new CorruptDataException("the checkpoint " + file + " holds the average of " + e.getKey() + " for "
+                            + averager.spec() + " with shape " + Arrays.toString(e.getValue().shape()) + " but the parameter has "
+                            + Arrays.toString(live.shape()));
+                }
+            }
+            out.put(i, new AverageState(saved, count));
+        }
+        return out;
+    }
+
+    private record RegularizerKey(int index, String rest) {
+    }
+
+    /** Learnable and output regularizers may keep an optimizer of their own. */
+    private static boolean keepsOwnState(Regularizer r) {
+        return r instanceof LearnableRegularizer || r instanceof OutputRegularizer;
+    }
+
+    private static Map<String, String> ownState(Regularizer r) {
+        if (r instanceof LearnableRegularizer l) return l.ownOptimizerState();
+        if (r instanceof OutputRegularizer o) return o.ownOptimizerState();
+        return Map.of();
+    }
+
+    /**
+     * Splits a key {@code <prefix><index>/<rest>} and checks that the index names a regularizer
+     * of this run of the given kind.
+     *
+     * @throws IllegalArgumentException naming the key and the kind if it does not
+     */
+    private static RegularizerKey regularizerKey(Path file, String key, String prefix, List<Regularizer> regularizers,
+                                                 Predicate<Regularizer> kind, String stateName, String kindName) {
+        String rest = key.substring(prefix.length());
+        int slash = rest.indexOf('/');
+        int index = slash > 0 ? parseIndex(rest.substring(0, slash)) : -1;
+        if (index < 0 || index >= regularizers.size() || !kind.test(regularizers.get(index))) {
+            throw new IllegalArgumentException("the checkpoint " + file + " has " + stateName + " state '" + key
+                    + "' that matches no " + kindName + " regularizer of this run; use the same regularizers to resume");
+        }
+        return new RegularizerKey(index, rest.substring(slash + 1));
+    }
+
+    private static int parseIndex(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static long whole(Path file, Checkpoint c, String key, long max) {
+        String text = c.metadata().get(key);
+        long v;
+        try {
+            v = text == null ? -1 : Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            v = -1;
+        }
+        if (v < 0 || v > max) {
+            throw new CorruptDataException("the checkpoint " + file + " has corrupt metadata: " + key + "="
+                    + (text == null ? "(missing)" : "'" + text + "'") + ", expected a whole number in [0, " + max + "]");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.regula.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.api.CorruptDataException;
+import dev.regula.api.model.Model;
+import dev.regula.api.model.Models;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.data.Dataset;
+import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.core.loss.SoftmaxCrossEntropy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run saved and restored by {@link TrainingCheckpoint} ends bit-identical to the run never interrupted. */
+class TrainingCheckpointTest {
+    private static final Map<String, String> SETTINGS = Map.of("model", "cnn", "seed", "7");
+
+    /** 6×6 single-channel images of three classes: a bright row, column or diagonal, with noise. */
+    static Dataset images(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n * 36];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            y[i] = c;
+            for (int p = 0; p < 36; p++) {
+                int row = p / 6;
+                int col = p % 6;
+                boolean on = c == 0 ? row == 2 : c == 1 ? col == 3 : row == col;
+                x[i * 36 + p] = (float) ((on ? 1.0 : 0.0) + r.nextGaussian() * 0.3);
+            }
+        }
+        return new Dataset(Tensor.wrap(x, n, 1, 6, 6), Tensor.wrap(y, n), 3);
+    }
+
+    private static Model cnn() {
+        return Models.installed().parse("cnn(channels=4, dense=8, batchnorm=true)").build(new int[] {1, 6, 6}, 3, 11);
+    }
+
+    private static TrainingConfig config(int epochs) {
+        return TrainingConfig.builder().optimizer("adam(lr=0.01)").loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(8)
+                .seed(7).kernels(new ScalarKernels())
+                .regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("dropout(p=0.2)")
+                .regularizer("ema(decay=0.9)").regularizer("soft-weight-sharing(lambda=1e-4, components=4)").build();
+    }
+
+    private static List<float[]> state(Trainer t) {
+        List<float[]> out = new ArrayList<>();
+        t.pipeline().allParameters().forEach(p -> out.add(p.value().data().clone()));
+        t.model().state().values().forEach(s -> out.add(s.data().clone()));
+        t.config().optimizer().state().values().forEach(s -> out.add(s.data().clone()));
+        return out;
+    }
+
+    @Test
+    void aResumedCnnRunEndsBitIdenticalToTheUninterruptedOne(@TempDir Path dir) throws IOException {
+        Dataset train = images(48, 1);
+        Dataset val = images(24, 2);
+        Trainer whole = new Trainer(cnn(), config(4));
+        List<EpochMetrics> wholeHistory = whole.fit(train, val);
+        assertFalse(whole.model().state().isEmpty(), "the cnn with batchnorm=true has running statistics");
+
+        Trainer first = new Trainer(cnn(), config(2));
+        first.fit(train, val);
+        Path file = dir.resolve("run.safetensors");
+        TrainingCheckpoint.save(file, first, SETTINGS);
+
+        Trainer second = new Trainer(cnn(), config(4));
+        List<String> warnings = new ArrayList<>();
+        TrainingCheckpoint.Position at = TrainingCheckpoint.restore(file, second, SETTINGS, warnings::add);
+        assertEquals(new TrainingCheckpoint.Position(first.step(), 2), at);
+        assertTrue(warnings.isEmpty(), warnings.toString());
+        List<EpochMetrics> rest = second.fit(train, val);
+        assertEquals(2, rest.size());
+
+        List<float[]> expected = state(whole);
+        List<float[]> got = state(second);
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < expected.size(); i++) assertArrayEquals(expected.get(i), got.get(i), "state tensor " + i);
+        assertEquals(wholeHistory.get(3).validationLoss(), rest.get(1).validationLoss());
+        assertEquals(whole.step(), second.step());
+    }
+
+    @Test
+    void theLayerStateIsSavedUnderPyTorchNames(@TempDir Path dir) throws IOException {
+        Trainer t = new Trainer(cnn(), config(1));
+        t.fit(images(16, 3), null);
+        Path file = dir.resolve("run.safetensors");
+        TrainingCheckpoint.save(file, t, SETTINGS);
+        Checkpoint c = Checkpoint.load(file);
+        assertTrue(c.extraState().containsKey("bn1.running_mean"), c.extraState().keySet().toString());
+        assertArrayEquals(t.model().state().get("bn1.running_var").data(), c.extraState().get("bn1.running_var").data());
+    }
+
+    @Test
+    void otherSettingsOrAMissingLayerStateAreRefused(@TempDir Path dir) throws IOException {
+        Trainer t = new Trainer(cnn(), config(1));
+        t.fit(images(16, 3), null);
+        Path file = dir.resolve("run.safetensors");
+        TrainingCheckpoint.save(file, t, SETTINGS);
+        IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+                () -> TrainingCheckpoint.restore(file, new Trainer(cnn(), config(2)), Map.of("model", "cnn", "seed", "8"), w -> { }));
+        assertTrue(other.getMessage().contains("was written with seed=7 but this run has seed=8"), other.getMessage());
+
+        Checkpoint c = Checkpoint.load(file);
+        Map<String, Tensor> extra = new java.util.LinkedHashMap<>(c.extraState());
+        extra.remove("bn1.running_var");
+        Path cut = dir.resolve("cut.safetensors");
+        Checkpoint.save(cut, t.pipeline().allParameters(), extra, c.metadata());
+        CorruptDataException missing = assertThrows(CorruptDataException.class,
+                () -> TrainingCheckpoint.restore(cut, new Trainer(cnn(), config(2)), SETTINGS, w -> { }));
+        assertTrue(missing.getMessage().contains("lacks the layer state [bn1.running_var]"), missing.getMessage());
+    }
+}
