@@ -20,6 +20,7 @@ module dev.regula.core {
     exports dev.regula.core.loss;
     exports dev.regula.core.provider;
     exports dev.regula.core.train;
+    exports dev.regula.core.train.callbacks;
 
     provides KernelsProvider with dev.regula.core.kernels.ScalarKernelsProvider;
     provides OptimizerProvider with

@@ -59,6 +59,11 @@ public final class Trainer {
     private final BatchBuffers batchBuffers = new BatchBuffers();
     private final TrainingStep trainingStep;
     private final Evaluator evaluator;
+    private final TrainingContext context = new TrainingContext(this);
+    /** The factor on the learning-rate schedule (reduce-on-plateau); 1 keeps the schedule's values bit for bit. */
+    private volatile double learningRateScale = 1;
+    private double gradientNormSum;
+    private int gradientNormCount;
     private long step;
     private int epoch;
     private volatile String stopReason;
@@ -128,6 +133,31 @@ public final class Trainer {
         return evaluator.evalWeights();
     }
 
+    /** @return the context callbacks receive */
+    public TrainingContext context() {
+        return context;
+    }
+
+    /** @return the factor on the learning-rate schedule, 1 unless a callback changed it */
+    public double learningRateScale() {
+        return learningRateScale;
+    }
+
+    /**
+     * Sets the factor on the learning-rate schedule (reduce-on-plateau; saved by {@link TrainingCheckpoint}).
+     *
+     * @param scale finite and &gt; 0
+     */
+    public void setLearningRateScale(double scale) {
+        if (!(scale > 0) || Double.isInfinite(scale)) throw new IllegalArgumentException("the learning-rate scale must be finite and > 0, got " + scale);
+        this.learningRateScale = scale;
+    }
+
+    /** @return the mean global gradient norm over the current (or last) epoch's updates, NaN if none */
+    double epochGradientNorm() {
+        return gradientNormCount == 0 ? Double.NaN : gradientNormSum / gradientNormCount;
+    }
+
     /** @return the number of optimizer steps done */
     public long step() {
         return step;
@@ -184,11 +214,14 @@ public final class Trainer {
             stopReason = null;
             batchBuffers.clear();
             List<EpochMetrics> history = new ArrayList<>();
+            for (TrainingCallback c : config.callbacks()) c.onTrainBegin(context);
             while (epoch < config.epochs() && stopReason == null) {
+                for (TrainingCallback c : config.callbacks()) c.onEpochBegin(context, epoch + 1);
                 EpochMetrics m = runEpoch(train, validation);
                 history.add(m);
-                for (TrainingCallback c : config.callbacks()) c.onEpochEnd(this, m);
+                for (TrainingCallback c : config.callbacks()) c.onEpochEnd(context, m);
             }
+            for (TrainingCallback c : config.callbacks()) c.onTrainEnd(context, history);
             return history;
         } finally {
             fitting.set(false);
@@ -197,6 +230,8 @@ public final class Trainer {
 
     private EpochMetrics runEpoch(Dataset train, Dataset validation) {
         long start = System.nanoTime();
+        gradientNormSum = 0;
+        gradientNormCount = 0;
         Batches schedule = new Batches(train.size(), config.batchSize(), config.seed(), config.shuffle());
         int[] order = schedule.order(epoch);
         int batches = schedule.count();
@@ -215,7 +250,9 @@ public final class Trainer {
             Tensor x = batch.features();
             Tensor y = batch.labels();
             int rows = batch.size();
+            for (TrainingCallback c : config.callbacks()) c.onBatchBegin(context, epoch + 1, b);
             lr = config.optimizer().learningRate().valueAt(step, epoch);
+            if (learningRateScale != 1) lr *= learningRateScale;
             StepContext ctx = new StepContext(Mode.TRAIN, step, epoch, lr, config.seed(), config.kernels());
             TrainingStep.Result result = trainingStep.step(model, config.loss(), x, y, ctx, config.nanPolicy(), b == batches - 1);
             if (!result.applied()) {
@@ -229,6 +266,8 @@ public final class Trainer {
             Tensor out = g.output();
             double[] norms = pipeline.lastGradientNorms();
             for (int i = 0; i < norms.length; i++) gradientNormSums[i] += norms[i];
+            gradientNormSum += pipeline.lastGradientNorm();
+            gradientNormCount++;
             updates++;
             step++;
             lossSum += loss * rows;
@@ -238,11 +277,12 @@ public final class Trainer {
             if (!config.callbacks().isEmpty()) {
                 BatchProgress progress = new BatchProgress(epoch + 1, step, loss, lossSum / seen,
                         classification ? correct / (double) seen : Double.NaN, seen, b + 1, batches, (System.nanoTime() - start) / 1e9);
-                for (TrainingCallback c : config.callbacks()) c.onBatchEnd(this, progress);
+                for (TrainingCallback c : config.callbacks()) c.onBatchEnd(context, progress);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluator.validate(validation);
+        if (validation != null) for (TrainingCallback c : config.callbacks()) c.onValidationEnd(context, epoch + 1, val);
         epoch++;
         StepContext end = new StepContext(Mode.TRAIN, step, epoch - 1, lr, config.seed(), config.kernels());
         Map<String, Double> penalties = pipeline.penalties(end);

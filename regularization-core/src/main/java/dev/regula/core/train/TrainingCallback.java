@@ -1,12 +1,89 @@
 package dev.regula.core.train;
 
+import java.util.List;
+
 /**
- * Receives training events. Called on the training thread; must not modify the model.
- * Request an early stop through {@link Trainer#requestStop(String)}.
+ * Receives training events, in this order for a {@link Trainer#fit}:
+ * {@code onTrainBegin}, then per epoch {@code onEpochBegin}, per batch {@code onBatchBegin} and
+ * {@code onBatchEnd}, then {@code onValidationEnd} (only with validation data), {@code onEpochEnd};
+ * finally {@code onTrainEnd} (when the fit returns normally, also after an early stop). Callbacks
+ * run in the order they were added to the configuration.
+ *
+ * <p>Called on the training thread, between steps; a callback must not change the model's
+ * parameters. It sees the run through a {@link TrainingContext} (stop request, learning-rate
+ * factor, checkpoints). The older hooks that receive the {@link Trainer} still work: the
+ * context hooks forward to them by default.
  */
 public interface TrainingCallback {
     /**
-     * After every optimizer step.
+     * Before the first epoch of a fit.
+     *
+     * @param ctx the run
+     */
+    default void onTrainBegin(TrainingContext ctx) {
+    }
+
+    /**
+     * Before an epoch.
+     *
+     * @param ctx the run
+     * @param epoch the epoch about to run, from 1
+     */
+    default void onEpochBegin(TrainingContext ctx, int epoch) {
+    }
+
+    /**
+     * Before a batch's step.
+     *
+     * @param ctx the run
+     * @param epoch the epoch, from 1
+     * @param batch the batch within the epoch, from 0
+     */
+    default void onBatchBegin(TrainingContext ctx, int epoch, int batch) {
+    }
+
+    /**
+     * After every applied optimizer step, with the epoch's running figures. The default forwards
+     * to {@link #onBatchEnd(Trainer, BatchProgress)}.
+     *
+     * @param ctx the run
+     * @param progress where the epoch stands
+     */
+    default void onBatchEnd(TrainingContext ctx, BatchProgress progress) {
+        onBatchEnd(ctx.trainer(), progress);
+    }
+
+    /**
+     * After the validation at the end of an epoch (not called without validation data).
+     *
+     * @param ctx the run
+     * @param epoch the epoch just run, from 1
+     * @param result validation loss and accuracy
+     */
+    default void onValidationEnd(TrainingContext ctx, int epoch, Trainer.Evaluation result) {
+    }
+
+    /**
+     * After every epoch, validation included. The default forwards to {@link #onEpochEnd(Trainer, EpochMetrics)}.
+     *
+     * @param ctx the run
+     * @param metrics the epoch's metrics
+     */
+    default void onEpochEnd(TrainingContext ctx, EpochMetrics metrics) {
+        onEpochEnd(ctx.trainer(), metrics);
+    }
+
+    /**
+     * After the last epoch of a fit that returns normally.
+     *
+     * @param ctx the run
+     * @param history the metrics of the epochs this fit ran
+     */
+    default void onTrainEnd(TrainingContext ctx, List<EpochMetrics> history) {
+    }
+
+    /**
+     * After every optimizer step (older hook).
      *
      * @param trainer the trainer
      * @param step the global step just completed (from 1)
@@ -18,9 +95,8 @@ public interface TrainingCallback {
     }
 
     /**
-     * After every optimizer step, with the epoch's running figures. The trainer calls this method
-     * only; the default forwards to {@link #onBatchEnd(Trainer, long, double, int, int)}, so
-     * callbacks implement whichever they need.
+     * After every optimizer step, with the epoch's running figures (older hook). The default
+     * forwards to {@link #onBatchEnd(Trainer, long, double, int, int)}.
      *
      * @param trainer the trainer
      * @param progress where the epoch stands
@@ -30,7 +106,7 @@ public interface TrainingCallback {
     }
 
     /**
-     * After every epoch, validation included.
+     * After every epoch, validation included (older hook).
      *
      * @param trainer the trainer
      * @param metrics the epoch's metrics

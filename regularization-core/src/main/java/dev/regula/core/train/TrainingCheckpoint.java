@@ -55,6 +55,8 @@ import java.util.function.Predicate;
 public final class TrainingCheckpoint {
     /** Metadata key of the optimizer state's tensor names at the save (after the part's prefix). */
     public static final String OPTIMIZER_STATE = "optimizer_state";
+    /** Metadata key of the trainer's learning-rate factor, when a callback changed it. */
+    public static final String LR_SCALE = "lr_scale";
     private static final String ANCHOR_PREFIX = "anchor/";
     private static final String REGULARIZER_STATE_PREFIX = "regularizer/";
     private static final String AVERAGE_PREFIX = "average/";
@@ -137,7 +139,9 @@ public final class TrainingCheckpoint {
      * @throws IOException if writing fails
      */
     public static void save(Path file, Trainer trainer, Map<String, String> settings) throws IOException {
-        save(file, List.of(Part.of(trainer)), trainer.step(), trainer.epoch(), settings);
+        Map<String, String> meta = new LinkedHashMap<>(settings);
+        if (trainer.learningRateScale() != 1) meta.put(LR_SCALE, Double.toString(trainer.learningRateScale()));
+        save(file, List.of(Part.of(trainer)), trainer.step(), trainer.epoch(), meta);
     }
 
     /**
@@ -157,8 +161,34 @@ public final class TrainingCheckpoint {
             throws IOException {
         Checkpoint c = read(file);
         Position at = restore(file, c, List.of(Part.of(trainer)), Settings.exact(settings), warn);
-        trainer.resumeAt(at.step(), at.epoch());
+        restorePosition(file, c, trainer);
         return at;
+    }
+
+    /**
+     * Sets a trainer restored by {@link #restore(Path, Checkpoint, List, Settings, Consumer)} to the
+     * checkpoint's position and learning-rate factor.
+     *
+     * @param file where {@code c} was read from, for messages
+     * @param c the checkpoint
+     * @param trainer the trainer
+     * @throws CorruptDataException if the saved factor is not a finite number &gt; 0
+     */
+    public static void restorePosition(Path file, Checkpoint c, Trainer trainer) {
+        String scale = c.metadata().getOrDefault(LR_SCALE, "1.0");
+        double s;
+        try {
+            s = Double.parseDouble(scale);
+        } catch (NumberFormatException e) {
+            s = Double.NaN;
+        }
+        if (!(s > 0) || Double.isInfinite(s)) {
+            throw new CorruptDataException("the checkpoint " + file + " has corrupt metadata: " + LR_SCALE + "='" + scale
+                    + "', expected a finite number > 0");
+        }
+        Position at = position(c);
+        trainer.setLearningRateScale(s);
+        trainer.resumeAt(at.step(), at.epoch());
     }
 
     /**

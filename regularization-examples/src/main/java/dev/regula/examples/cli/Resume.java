@@ -84,8 +84,11 @@ final class Resume {
      */
     static void restore(Path file, Checkpoint c, Trainer trainer, Map<String, String> settings, PrintWriter warn) {
         restore(file, c, List.of(TrainingCheckpoint.Part.of(trainer)), settings, warn);
-        TrainingCheckpoint.Position at = TrainingCheckpoint.position(c);
-        trainer.resumeAt(at.step(), at.epoch());
+        try {
+            TrainingCheckpoint.restorePosition(file, c, trainer);
+        } catch (CorruptDataException e) {
+            throw new CorruptDataException("--resume: " + e.getMessage(), e);
+        }
     }
 
     /**

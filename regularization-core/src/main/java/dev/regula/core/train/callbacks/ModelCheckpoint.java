@@ -1,0 +1,68 @@
+package dev.regula.core.train.callbacks;
+
+import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.TrainingCallback;
+import dev.regula.core.train.TrainingCheckpoint;
+import dev.regula.core.train.TrainingContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Saves the whole run ({@link TrainingCheckpoint}, so that it can resume bit for bit) after every
+ * epoch to {@code last.safetensors}, and to {@code best.safetensors} whenever the monitored
+ * metric improves on the best so far by more than {@code minDelta}. Writes are atomic: a crash
+ * leaves the previous file whole.
+ */
+public final class ModelCheckpoint implements TrainingCallback {
+    /** The file of the last epoch. */
+    public static final String LAST = "last.safetensors";
+    /** The file of the best epoch. */
+    public static final String BEST = "best.safetensors";
+
+    private final Path directory;
+    private final Monitor monitor;
+    private final Map<String, String> settings;
+    private double best = Double.NaN;
+    private int bestEpoch;
+
+    /**
+     * @param directory where to write {@value #LAST} and {@value #BEST}; it must exist
+     * @param monitor {@code val_loss}, {@code val_accuracy}, {@code loss} or {@code accuracy}
+     * @param minDelta the least change that counts as an improvement, ≥ 0
+     * @param settings the run's settings, stored and checked when the checkpoint is restored
+     * @throws IllegalArgumentException for an unknown monitor or a negative minDelta
+     */
+    public ModelCheckpoint(Path directory, String monitor, double minDelta, Map<String, String> settings) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.monitor = new Monitor(monitor, minDelta);
+        this.settings = Map.copyOf(settings);
+    }
+
+    @Override
+    public void onEpochEnd(TrainingContext ctx, EpochMetrics m) {
+        try {
+            ctx.saveCheckpoint(directory.resolve(LAST), settings);
+            double v = monitor.value(m);
+            if (monitor.improves(v, best)) {
+                best = v;
+                bestEpoch = m.epoch();
+                ctx.saveCheckpoint(directory.resolve(BEST), settings);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a checkpoint into " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the best value of the monitored metric so far, NaN before any */
+    public double best() {
+        return best;
+    }
+
+    /** @return the epoch (from 1) of the best value, 0 before any */
+    public int bestEpoch() {
+        return bestEpoch;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.regula.core.train.callbacks;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.regula.api.model.Model;
+import dev.regula.api.model.Models;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.data.Dataset;
+import dev.regula.core.kernels.ScalarKernels;
+import dev.regula.core.layer.ModelSummary;
+import dev.regula.core.loss.SoftmaxCrossEntropy;
+import dev.regula.core.train.BatchProgress;
+import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.Trainer;
+import dev.regula.core.train.TrainingCallback;
+import dev.regula.core.train.TrainingConfig;
+import dev.regula.core.train.TrainingContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CallbacksTest {
+    static Dataset blobs(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n * 4];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            y[i] = c;
+            for (int d = 0; d < 4; d++) x[i * 4 + d] = (float) ((d == c ? 2.0 : 0.0) + r.nextGaussian() * 0.5);
+        }
+        return new Dataset(Tensor.wrap(x, n, 4), Tensor.wrap(y, n), 3);
+    }
+
+    static Model mlp() {
+        return Models.installed().parse("mlp(hidden=16x16)").build(new int[] {4}, 3, 3);
+    }
+
+    static TrainingConfig.Builder config() {
+        return TrainingConfig.builder().optimizer("sgd(lr=0.05, momentum=0.9)").loss(new SoftmaxCrossEntropy(0))
+                .epochs(2).batchSize(16).seed(7).kernels(new ScalarKernels()).regularizer("l2(lambda=1e-3)");
+    }
+
+    @Test
+    void hooksRunInTheDocumentedOrderAndTheOlderHooksStillHear() {
+        List<String> events = new ArrayList<>();
+        TrainingCallback recorder = new TrainingCallback() {
+            @Override
+            public void onTrainBegin(TrainingContext ctx) {
+                events.add("train-begin");
+            }
+
+            @Override
+            public void onEpochBegin(TrainingContext ctx, int epoch) {
+                events.add("epoch-begin " + epoch);
+            }
+
+            @Override
+            public void onBatchBegin(TrainingContext ctx, int epoch, int batch) {
+                events.add("batch-begin " + epoch + "." + batch);
+            }
+
+            @Override
+            public void onBatchEnd(TrainingContext ctx, BatchProgress p) {
+                events.add("batch-end " + p.epoch() + "." + (p.batchesDone() - 1) + " step " + ctx.step());
+            }
+
+            @Override
+            public void onValidationEnd(TrainingContext ctx, int epoch, Trainer.Evaluation e) {
+                events.add("validation " + epoch);
+            }
+
+            @Override
+            public void onEpochEnd(TrainingContext ctx, EpochMetrics m) {
+                events.add("epoch-end " + m.epoch());
+            }
+
+            @Override
+            public void onTrainEnd(TrainingContext ctx, List<EpochMetrics> history) {
+                events.add("train-end " + history.size());
+            }
+        };
+        List<String> older = new ArrayList<>();
+        TrainingCallback old = new TrainingCallback() {
+            @Override
+            public void onBatchEnd(Trainer trainer, long step, double loss, int done, int total) {
+                older.add("batch " + step);
+            }
+
+            @Override
+            public void onEpochEnd(Trainer trainer, EpochMetrics m) {
+                older.add("epoch " + m.epoch());
+            }
+        };
+        new Trainer(mlp(), config().callback(recorder).callback(old).build()).fit(blobs(40, 1), blobs(12, 2));
+        assertEquals(List.of("train-begin",
+                "epoch-begin 1", "batch-begin 1.0", "batch-end 1.0 step 1", "batch-begin 1.1", "batch-end 1.1 step 2",
+                "batch-begin 1.2", "batch-end 1.2 step 3", "validation 1", "epoch-end 1",
+                "epoch-begin 2", "batch-begin 2.0", "batch-end 2.0 step 4", "batch-begin 2.1", "batch-end 2.1 step 5",
+                "batch-begin 2.2", "batch-end 2.2 step 6", "validation 2", "epoch-end 2",
+                "train-end 2"), events);
+        assertEquals(List.of("batch 1", "batch 2", "batch 3", "epoch 1", "batch 4", "batch 5", "batch 6", "epoch 2"), older);
+    }
+
+    @Test
+    void loggersWriteOneRowPerEpochWithGradientNormsAndPenalties(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("m.csv");
+        Path jsonl = dir.resolve("m.jsonl");
+        new Trainer(mlp(), config().epochs(3).callback(new CsvLogger(csv, false)).callback(new JsonLinesLogger(jsonl, false)).build())
+                .fit(blobs(40, 1), null);
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(4, rows.size(), rows.toString());
+        assertTrue(rows.get(0).startsWith("epoch,step,lr,loss,accuracy,val_loss,val_accuracy,grad_norm,"), rows.get(0));
+        assertTrue(rows.get(0).contains("\"penalty/l2(lambda=1e-3, on=weights)\""), rows.get(0));
+        assertTrue(rows.get(0).contains("grad_norm/dense1.weight"), rows.get(0));
+        String[] first = rows.get(1).split(",", -1);
+        assertEquals("1", first[0]);
+        assertEquals("", first[5], "no validation: empty cell");
+        assertTrue(Double.parseDouble(first[7]) > 0, "the mean gradient norm reaches the log");
+        List<String> lines = Files.readAllLines(jsonl);
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(2).startsWith("{\"epoch\":3,\"step\":9,"), lines.get(2));
+        assertTrue(lines.get(0).contains("\"val_loss\":null"), lines.get(0));
+        assertTrue(lines.get(0).contains("\"penalty/l2(lambda=1e-3, on=weights)\":"), lines.get(0));
+    }
+
+    @Test
+    void modelCheckpointKeepsTheLastAndTheBestEpoch(@TempDir Path dir) throws IOException {
+        ModelCheckpoint mc = new ModelCheckpoint(dir, "val_loss", 0, Map.of("run", "a"));
+        Trainer t = new Trainer(mlp(), config().epochs(3).callback(mc).build());
+        List<EpochMetrics> h = t.fit(blobs(40, 1), blobs(12, 2));
+        Checkpoint last = Checkpoint.load(dir.resolve(ModelCheckpoint.LAST));
+        assertEquals("3", last.metadata().get("epoch"));
+        assertEquals("a", last.metadata().get("run"));
+        int best = 1;
+        for (EpochMetrics m : h) if (m.validationLoss() < h.get(best - 1).validationLoss()) best = m.epoch();
+        assertEquals(best, mc.bestEpoch());
+        assertEquals(Integer.toString(best), Checkpoint.load(dir.resolve(ModelCheckpoint.BEST)).metadata().get("epoch"));
+        assertArrayEquals(t.model().parameters().get(0).value().data(), last.parameters().get("dense1.weight").data());
+    }
+
+    @Test
+    void reduceOnPlateauLowersTheRateAfterPatienceEpochs() {
+        // no epoch can improve the loss by 100: every `patience` epochs the factor applies, down to minScale
+        ReduceLrOnPlateau r = new ReduceLrOnPlateau("loss", 0.5, 2, 100, 0.3);
+        List<EpochMetrics> h = new Trainer(mlp(), config().epochs(7).callback(r).build()).fit(blobs(40, 1), null);
+        double[] lr = h.stream().mapToDouble(EpochMetrics::learningRate).toArray();
+        assertArrayEquals(new double[] {0.05, 0.05, 0.05, 0.05 * 0.5, 0.05 * 0.5, 0.05 * 0.3, 0.05 * 0.3}, lr, 1e-12);
+        assertEquals(2, r.reductions());
+        assertThrows(IllegalArgumentException.class, () -> new ReduceLrOnPlateau("val_los", 0.5, 2, 0, 0.1));
+        assertThrows(IllegalArgumentException.class, () -> new ReduceLrOnPlateau("loss", 1.5, 2, 0, 0.1));
+    }
+
+    @Test
+    void summaryListsOutputShapesAndParameterCounts() {
+        ModelSummary s = ModelSummary.of(mlp());
+        long total = 0;
+        for (ModelSummary.Row row : s.rows()) total += row.parameters();
+        assertEquals(4 * 16 + 16 + 16 * 16 + 16 + 16 * 3 + 3, s.trainableParameters());
+        assertEquals(total, s.trainableParameters());
+        assertArrayEquals(new int[] {3}, s.rows().get(s.rows().size() - 1).outputShape());
+        assertTrue(s.toString().contains("trainable parameters: 403"), s.toString());
+    }
+}
