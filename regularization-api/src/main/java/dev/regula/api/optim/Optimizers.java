@@ -15,7 +15,34 @@ public final class Optimizers {
 
     /** @return the optimizers visible to this module's class loader and the boot layer */
     public static Optimizers installed() {
-        return new Optimizers(ServiceLoader.load(OptimizerProvider.class));
+        if (Installed.FAILURE != null) throw Installed.FAILURE;
+        return Installed.INSTANCE;
+    }
+
+    /**
+     * The installed providers, looked up once, at first use, as the JDK's
+     * {@code FileSystemProvider.installedProviders()} does: {@code ServiceLoader} then runs once per
+     * JVM instead of on every {@code create}. A failure of that lookup (a broken plugin) is kept
+     * and thrown again by every call, with its message naming the plugin.
+     */
+    private static final class Installed {
+        static final Optimizers INSTANCE;
+        static final RuntimeException FAILURE;
+
+        static {
+            Optimizers found = null;
+            RuntimeException failure = null;
+            try {
+                found = new Optimizers(ServiceLoader.load(OptimizerProvider.class));
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            INSTANCE = found;
+            FAILURE = failure;
+        }
+
+        private Installed() {
+        }
     }
 
     /**

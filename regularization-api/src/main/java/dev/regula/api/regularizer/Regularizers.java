@@ -20,9 +20,36 @@ public final class Regularizers {
         this.index = new ProviderIndex<>("regularizer", loader);
     }
 
-    /** @return the regularizers visible to this module's class loader and the boot layer */
+    /** @return the regularizers visible to this module's class loader and the boot layer, looked up once per JVM */
     public static Regularizers installed() {
-        return new Regularizers(ServiceLoader.load(RegularizerProvider.class));
+        if (Installed.FAILURE != null) throw Installed.FAILURE;
+        return Installed.INSTANCE;
+    }
+
+    /**
+     * The installed providers, looked up once, at first use, as the JDK's
+     * {@code FileSystemProvider.installedProviders()} does: {@code ServiceLoader} then runs once per
+     * JVM instead of on every {@code create}. A failure of that lookup (a broken plugin) is kept
+     * and thrown again by every call, with its message naming the plugin.
+     */
+    private static final class Installed {
+        static final Regularizers INSTANCE;
+        static final RuntimeException FAILURE;
+
+        static {
+            Regularizers found = null;
+            RuntimeException failure = null;
+            try {
+                found = new Regularizers(ServiceLoader.load(RegularizerProvider.class));
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            INSTANCE = found;
+            FAILURE = failure;
+        }
+
+        private Installed() {
+        }
     }
 
     /**
