@@ -7,6 +7,7 @@ import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.RegressionMetrics;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingCallback;
+import dev.regula.core.train.callbacks.TensorBoardLogger;
 import dev.regula.core.train.TrainingConfig;
 import dev.regula.examples.plot.MetricsTable;
 import dev.regula.examples.progress.ProgressReporter;
@@ -50,6 +51,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "continue from DIR/" + CHECKPOINT + " of an earlier run with the same settings")
     boolean resume;
 
+    @Option(names = "--tensorboard", description = "also write TensorBoard scalars (loss, accuracy, learning rate, gradient norm,"
+            + " each penalty, per epoch and every 10 steps) into DIR/" + TENSORBOARD + "; view with tensorboard --logdir DIR/" + TENSORBOARD)
+    boolean tensorboard;
+
+    /** The sub-folder of the TensorBoard event files. */
+    static final String TENSORBOARD = "tensorboard";
+
     /** Creates the command. */
     public TrainCommand() {
     }
@@ -76,6 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
             Map<String, String> settings = options.settings(regularizers, train);
             MetricsLog log = new MetricsLog(out, resume, resume ? Resume.savedEpoch(saved) : 0);
             try (log) {
+                if (tensorboard) builder.callback(new TensorBoardLogger(folder.subfolder(TENSORBOARD), 10));
                 TrainingConfig config = builder
                         .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
                         .callback(new EpochReporter(stdout, data.monitorName())).callback(new EpochSaver(log, checkpoint, settings))

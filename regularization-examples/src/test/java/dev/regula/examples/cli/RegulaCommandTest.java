@@ -287,6 +287,19 @@ class RegulaCommandTest {
     }
 
     @Test
+    void tensorboardWritesAnEventFileIntoTheOutputFolder() throws IOException {
+        Path csv = blobsCsv(60);
+        Path out = dir.resolve("tb");
+        Run r = run("train", "--csv", csv.toString(), "--model", "mlp(hidden=4)", "--epochs", "2", "--out", out.toString(), "--tensorboard");
+        assertEquals(0, r.code(), r.err());
+        try (var files = Files.list(out.resolve(TrainCommand.TENSORBOARD))) {
+            List<Path> events = files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents.")).toList();
+            assertEquals(1, events.size(), events.toString());
+            assertTrue(Files.size(events.get(0)) > 100, "version record and scalars");
+        }
+    }
+
+    @Test
     void resumeWithOtherSettingsIsRefused() throws IOException {
         Path csv = blobsCsv(60);
         Path out = dir.resolve("o");
