@@ -1,0 +1,15 @@
+/**
+ * The regularizer kinds the training pipeline runs and the service that publishes them. Each kind
+ * has one place in the step: batch regularizers change the batch, forward perturbations and
+ * activation regularizers act in the forward pass, output and input-gradient regularizers add to
+ * the loss gradient, parameter regularizers run in their {@link dev.regula.api.regularizer.Stage}
+ * after backward, gradient clippers in the CLIP stage, weight averagers last.
+ *
+ * <p>Contract: a regularizer is created from spec text by a
+ * {@link dev.regula.api.regularizer.RegularizerProvider} ({@code l2(lambda=1e-4)}), reports that
+ * text as its {@code spec()}, is deterministic given the step context, and throws nothing for
+ * valid input; the pipeline turns an unchecked exception into a
+ * {@link dev.regula.api.PluginException} naming it. Regularizers with state of their own
+ * (learnable, anchored, averaging, output) expose it so that checkpoints restore a run exactly.
+ */
+package dev.regula.api.regularizer;
