@@ -173,6 +173,11 @@ public final class RegularizationPipeline {
                 .toArray(int[][]::new);
     }
 
+    /** @return the model's trainable parameters the stages run on, in the constructor's order */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
     /** @return the activation regularizers, to be inserted as layers into the model */
     public List<ActivationRegularizer> activationRegularizers() {
         return List.copyOf(activations);

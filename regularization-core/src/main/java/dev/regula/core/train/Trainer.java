@@ -5,31 +5,24 @@ import dev.regula.api.NumericalFaultException;
 import dev.regula.api.RegulaException;
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
-import dev.regula.api.kernels.Kernels;
 import dev.regula.api.model.Model;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.ActivationRegularizer;
-import dev.regula.api.regularizer.LabelMix;
 import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
 import dev.regula.core.data.Dataset;
-import dev.regula.core.layer.ParameterBackward;
 import dev.regula.core.layer.Sequential;
-import dev.regula.core.loss.MixedTargets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
-import java.util.stream.IntStream;
 
 /**
- * Trains a model with the fixed regularization pipeline ({@link RegularizationPipeline}):
+ * Trains a model with the fixed regularization pipeline ({@link RegularizationPipeline}), every
+ * batch through one {@link TrainingStep} (the same step a hand-written loop or another trainer calls),
+ * evaluation through an {@link Evaluator}:
  * epochs of shuffled mini-batches, validation, metrics per epoch, callbacks, early stopping,
  * NaN/Inf detection and Monte-Carlo-dropout prediction.
  *
@@ -62,30 +55,10 @@ public final class Trainer {
     private final RegularizationPipeline pipeline;
     private final List<Parameter> parameters;
     private final AtomicBoolean fitting = new AtomicBoolean();
-    /**
-     * The training batch of each row count, gathered anew into the same tensors every step (an
-     * epoch has at most two sizes): gathering into the same buffers keeps them in cache and spares
-     * allocating and zeroing them every step. Only the fitting thread touches it.
-     */
-    private final Map<Integer, Dataset> batchBuffers = new HashMap<>();
-    /**
-     * The validation batches of each row count and the loss gradient, reused likewise by the
-     * exclusive evaluation (the validation inside {@link #fit}, or an uncontended
-     * {@link #evaluate}), so that repeated evaluations allocate no new buffers and touch no fresh
-     * heap pages. Only the holder of {@link #exclusiveEvaluation} touches them.
-     */
-    private final Map<Integer, Dataset> validationBuffers = new HashMap<>();
-    private final Map<Integer, Tensor> validationGradients = new HashMap<>();
-    /** 0, 1, …, n − 1 for the largest set evaluated exclusively so far (a prefix serves smaller ones). */
-    private int[] validationOrder = new int[0];
-    /**
-     * Held by the one evaluation that runs exclusive EVAL forwards and uses the validation buffers:
-     * the validation inside {@link #fit} waits for it, {@link #evaluate} takes it only when free.
-     */
-    private final ReentrantLock exclusiveEvaluation = new ReentrantLock();
-    /** Held while the averaged weights are swapped into the model for an evaluation. */
-    private final ReentrantLock averagedEvaluation = new ReentrantLock();
-    private volatile EvalWeights evalWeights = EvalWeights.LIVE;
+    /** The training batches, gathered anew into reused buffers. Only the fitting thread touches them. */
+    private final BatchBuffers batchBuffers = new BatchBuffers();
+    private final TrainingStep trainingStep;
+    private final Evaluator evaluator;
     private long step;
     private int epoch;
     private volatile String stopReason;
@@ -111,6 +84,8 @@ public final class Trainer {
             throw new RegulaException("activation regularizers (" + activations.stream().map(ActivationRegularizer::name).toList()
                     + ") can only be inserted into a Sequential model, got " + model.getClass().getName());
         }
+        this.trainingStep = new TrainingStep(pipeline);
+        this.evaluator = new Evaluator(this.model, config.loss(), config.kernels(), config.batchSize(), pipeline);
     }
 
     /** @return the model being trained, with activation-regularizer layers inserted */
@@ -128,6 +103,16 @@ public final class Trainer {
         return pipeline;
     }
 
+    /** @return the training step every batch of {@link #fit} runs through */
+    public TrainingStep trainingStep() {
+        return trainingStep;
+    }
+
+    /** @return the evaluator behind {@link #evaluate}, {@link #predict} and the validation inside {@link #fit} */
+    public Evaluator evaluator() {
+        return evaluator;
+    }
+
     /**
      * Chooses the weights that evaluation and prediction use (see the class comment).
      *
@@ -135,17 +120,12 @@ public final class Trainer {
      * @throws IllegalArgumentException if the run has no weight averager of that kind
      */
     public void evaluateWith(EvalWeights weights) {
-        if (weights != EvalWeights.LIVE && pipeline.weightAverager(weights.word()).isEmpty()) {
-            throw new IllegalArgumentException("evaluating with the " + weights.word() + " weights needs a " + weights.word()
-                    + "(...) regularizer in the run, e.g. " + (weights == EvalWeights.EMA ? "ema(decay=0.999)" : "swa(start_epoch=1)")
-                    + "; the run has " + pipeline.weightAveragers().stream().map(WeightAverager::spec).toList());
-        }
-        this.evalWeights = weights;
+        evaluator.evaluateWith(weights);
     }
 
     /** @return the weights evaluation uses */
     public EvalWeights evalWeights() {
-        return evalWeights;
+        return evaluator.evalWeights();
     }
 
     /** @return the number of optimizer steps done */
@@ -231,48 +211,22 @@ public final class Trainer {
         boolean outputs = !pipeline.outputRegularizers().isEmpty();
         double outputPenaltySum = 0;
         for (int b = 0; b < batches; b++) {
-            Dataset batch = reusedBatch(batchBuffers, train, order, schedule.from(b), schedule.to(b));
+            Dataset batch = batchBuffers.gather(train, order, schedule.from(b), schedule.to(b), config.kernels());
             Tensor x = batch.features();
             Tensor y = batch.labels();
             int rows = batch.size();
             lr = config.optimizer().learningRate().valueAt(step, epoch);
             StepContext ctx = new StepContext(Mode.TRAIN, step, epoch, lr, config.seed(), config.kernels());
-            LabelMix mix = pipeline.hasBatchRegularizers() ? pipeline.assembleBatch(x, y, ctx) : null;
-            for (Parameter p : parameters) p.zeroGrad();
-            pipeline.beforeForward(ctx);
-            Tensor out = model.forward(x, ctx);
-            Tensor gradOut = Tensor.zeros(out.shape());
-            double loss = mix == null ? config.loss().compute(out, y, gradOut, config.kernels())
-                    : MixedTargets.compute(config.loss(), out, y, mix, gradOut, config.kernels());
-            // the targets are the output regularizers' condition (with a label mix, each example's own label)
-            double outputPenalty = outputs ? pipeline.outputPenalty(out, y, gradOut, ctx) : 0;
-            double inputPenalty = 0;
-            if (pipeline.inputGradient() == null) {
-                ParameterBackward.backwardParametersOf(model, gradOut, ctx); // ∂L/∂data is not needed
-            } else {
-                out = out.copy(); // the second forward reuses the output buffer
-                inputPenalty = InputGradientPass.run(pipeline.inputGradient(), model, parameters, x, gradOut,
-                        (o, g) -> objective(o, y, mix, g, ctx), ctx);
+            TrainingStep.Result result = trainingStep.step(model, config.loss(), x, y, ctx, config.nanPolicy(), b == batches - 1);
+            if (!result.applied()) {
+                skipped++;
+                step++;
+                continue;
             }
-            pipeline.afterBackward(ctx);
-            // Under STOP, pipeline.update checks the gradients itself and names the parameter.
-            boolean skip = config.nanPolicy() == NanPolicy.SKIP_STEP;
-            if (!Double.isFinite(loss) || !Double.isFinite(outputPenalty) || !Double.isFinite(inputPenalty)
-                    || (skip && !pipeline.gradientsFinite(ctx))) {
-                if (skip) {
-                    skipped++;
-                    step++;
-                    continue;
-                }
-                throw new NumericalFaultException(step, "loss", "the data loss is " + loss
-                        + (outputs ? " and the output penalty " + outputPenalty : "")
-                        + (pipeline.inputGradient() != null ? " and the input-gradient penalty " + inputPenalty
-                                + " (" + pipeline.inputGradient().spec() + ")" : "") + " at step " + step
-                        + " (epoch " + (epoch + 1) + "); lower the learning rate, add clip-norm(max=...) or check the input data");
-            }
-            if (pipeline.inputGradient() != null) pipeline.recordInputGradientPenalty(inputPenalty);
-            if (b == batches - 1) pipeline.measureNextUpdate();
-            pipeline.update(ctx);
+            TrainingStep.Gradients g = result.gradients();
+            double loss = g.loss();
+            double outputPenalty = g.outputPenalty();
+            Tensor out = g.output();
             double[] norms = pipeline.lastGradientNorms();
             for (int i = 0; i < norms.length; i++) gradientNormSums[i] += norms[i];
             updates++;
@@ -280,7 +234,7 @@ public final class Trainer {
             lossSum += loss * rows;
             outputPenaltySum += outputPenalty * rows;
             seen += rows;
-            if (classification) correct += countCorrect(out, y);
+            if (classification) correct += Evaluator.countCorrect(out, y);
             if (!config.callbacks().isEmpty()) {
                 BatchProgress progress = new BatchProgress(epoch + 1, step, loss, lossSum / seen,
                         classification ? correct / (double) seen : Double.NaN, seen, b + 1, batches, (System.nanoTime() - start) / 1e9);
@@ -288,7 +242,7 @@ public final class Trainer {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : validate(validation);
+        Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN) : evaluator.validate(validation);
         epoch++;
         StepContext end = new StepContext(Mode.TRAIN, step, epoch - 1, lr, config.seed(), config.kernels());
         Map<String, Double> penalties = pipeline.penalties(end);
@@ -304,13 +258,6 @@ public final class Trainer {
                 val.loss(), val.accuracy(), parameterStats(gradientNormSums, updates), skipped, total, seen / seconds);
     }
 
-    /** The objective of an extra pass at another output: data loss (mixed if the batch was) plus the output penalties (not reported). */
-    private double objective(Tensor out, Tensor y, LabelMix mix, Tensor gradOut, StepContext ctx) {
-        double loss = mix == null ? config.loss().compute(out, y, gradOut, config.kernels())
-                : MixedTargets.compute(config.loss(), out, y, mix, gradOut, config.kernels());
-        return loss + (pipeline.hasOutputRegularizers() ? pipeline.outputPenalty(out, y, gradOut, ctx) : 0);
-    }
-
     /**
      * Mean data loss and accuracy in EVAL mode (no regularization noise). Uncontended, it reuses
      * the buffers of the validation inside {@link #fit} (nothing is allocated per batch); while
@@ -321,110 +268,7 @@ public final class Trainer {
      */
     public Evaluation evaluate(Dataset data) {
         checkData(data, "evaluation");
-        return withEvalWeights(() -> {
-            if (!exclusiveEvaluation.tryLock()) return evaluate(data, false);
-            try {
-                return evaluate(data, true);
-            } finally {
-                exclusiveEvaluation.unlock();
-            }
-        });
-    }
-
-    private Evaluation validate(Dataset validation) {
-        return withEvalWeights(() -> {
-            exclusiveEvaluation.lock();
-            try {
-                return evaluate(validation, true);
-            } finally {
-                exclusiveEvaluation.unlock();
-            }
-        });
-    }
-
-    /**
-     * Runs {@code body} with the chosen evaluation weights in the model: directly for live
-     * weights, or with the averages copied in (under {@link #averagedEvaluation}) and the live
-     * values copied back afterwards, even if {@code body} throws.
-     */
-    private <T> T withEvalWeights(Supplier<T> body) {
-        EvalWeights w = evalWeights;
-        if (w == EvalWeights.LIVE) return body.get();
-        WeightAverager averager = pipeline.weightAverager(w.word()).orElseThrow();
-        averagedEvaluation.lock();
-        try {
-            if (averager.count() == 0) return body.get();
-            List<float[]> live = new ArrayList<>(parameters.size());
-            for (Parameter p : parameters) {
-                Optional<Tensor> avg = averager.average(p);
-                live.add(avg.isPresent() ? p.value().data().clone() : null);
-                avg.ifPresent(a -> p.value().copyFrom(a));
-            }
-            try {
-                return body.get();
-            } finally {
-                for (int i = 0; i < parameters.size(); i++) {
-                    float[] saved = live.get(i);
-                    if (saved != null) System.arraycopy(saved, 0, parameters.get(i).value().data(), 0, saved.length);
-                }
-            }
-        } finally {
-            averagedEvaluation.unlock();
-        }
-    }
-
-    /**
-     * The evaluation itself. Shared: thread-safe, every batch and output a new tensor. Exclusive
-     * (under {@link #exclusiveEvaluation}): exclusive EVAL forwards, and the batches and loss
-     * gradients in buffers reused from batch to batch and call to call, so that evaluating
-     * allocates no buffers after the first call.
-     */
-    private Evaluation evaluate(Dataset data, boolean exclusive) {
-        int n = data.size();
-        int batch = Math.max(256, config.batchSize());
-        double lossSum = 0;
-        long correct = 0;
-        boolean classification = data.labels().rank() == 1;
-        Kernels kernels = config.kernels();
-        StepContext ctx = exclusive ? StepContext.exclusiveEval(kernels) : StepContext.eval(kernels);
-        if (exclusive && validationOrder.length < n) validationOrder = IntStream.range(0, n).toArray();
-        for (int from = 0; from < n; from += batch) {
-            int to = Math.min(n, from + batch);
-            Dataset part = exclusive ? reusedBatch(validationBuffers, data, validationOrder, from, to) : data.subset(from, to);
-            Tensor out = model.forward(part.features(), ctx);
-            Tensor y = part.labels();
-            Tensor gradOut = exclusive ? validationGradient(out) : Tensor.zeros(out.shape());
-            lossSum += config.loss().compute(out, y, gradOut, kernels) * part.size();
-            if (classification) correct += countCorrect(out, y);
-        }
-        return new Evaluation(n == 0 ? Double.NaN : lossSum / n, classification && n > 0 ? correct / (double) n : Double.NaN);
-    }
-
-    /** The validation's loss-gradient buffer for an output of this shape, kept per row count. */
-    private Tensor validationGradient(Tensor out) {
-        Tensor g = validationGradients.get(out.dim(0));
-        if (g == null || !g.hasShape(out.shape())) validationGradients.put(out.dim(0), g = Tensor.zeros(out.shape()));
-        return g;
-    }
-
-    /**
-     * Gathers the examples {@code order[from..to)} into the buffers of that row count, made on
-     * first use.
-     */
-    private Dataset reusedBatch(Map<Integer, Dataset> buffers, Dataset data, int[] order, int from, int to) {
-        Dataset batch = buffers.get(to - from);
-        if (batch == null || !sameExampleShapes(batch.features(), data.features()) || !sameExampleShapes(batch.labels(), data.labels())) {
-            batch = data.batch(order, from, to, config.kernels());
-            buffers.put(batch.size(), batch);
-        } else {
-            data.batchInto(order, from, to, batch.features(), batch.labels(), config.kernels());
-        }
-        return batch;
-    }
-
-    /** @return whether the two tensors' examples (every dimension after the first) have one shape */
-    private static boolean sameExampleShapes(Tensor a, Tensor b) {
-        return Arrays.equals(a.shape(), 1, a.rank(), b.shape(), 1, b.rank());
+        return evaluator.evaluate(data);
     }
 
     /**
@@ -435,7 +279,7 @@ public final class Trainer {
      * @return the outputs (logits for classifiers)
      */
     public Tensor predict(Tensor x) {
-        return withEvalWeights(() -> model.forward(x, StepContext.eval(config.kernels())));
+        return evaluator.predict(x);
     }
 
     /**
@@ -502,19 +346,6 @@ public final class Trainer {
             throw new ShapeMismatchException("the " + what + " examples have shape " + Arrays.toString(got)
                     + " but the model expects " + Arrays.toString(expected));
         }
-    }
-
-    private static long countCorrect(Tensor out, Tensor labels) {
-        int rows = out.rows();
-        int cols = out.rowSize();
-        float[] o = out.data();
-        long correct = 0;
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int c = 1; c < cols; c++) if (o[r * cols + c] > o[r * cols + best]) best = c;
-            if (best == (int) labels.get(r)) correct++;
-        }
-        return correct;
     }
 
     /**

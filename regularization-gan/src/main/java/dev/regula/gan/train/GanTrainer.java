@@ -13,6 +13,7 @@ import dev.regula.api.tensor.Tensor;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.BinaryCrossEntropyWithLogits;
 import dev.regula.core.train.RegularizationPipeline;
+import dev.regula.core.train.TrainingStep;
 import dev.regula.gan.prior.PriorGuidedPenalty;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +23,8 @@ import java.util.Objects;
  * Trains a conditional GAN G(z, c), D(x, c) with the non-saturating loss, the generator's output
  * regularizers (the prior-guided penalty) and an optional R1 penalty on D.
  *
- * <p>One {@link #step} is the DCGAN iteration:
+ * <p>One {@link #step} is the DCGAN iteration, each network's part run through its own core
+ * {@link TrainingStep} (zero, perturb, forward/backward, restore, regularization stages and update):
  * <ol>
  *   <li>z ~ N(0, I) from the counter-based RNG keyed by (seed, "gan.z", step); fake = G([z ‖ c]) in TRAIN mode;</li>
  *   <li>discriminator: every {@code r1Every} steps first the lazy R1 penalty (below); then real and
@@ -64,6 +66,8 @@ public final class GanTrainer {
     private final Optimizer dOptimizer;
     private final RegularizationPipeline gPipeline;
     private final RegularizationPipeline dPipeline;
+    private final TrainingStep gStep;
+    private final TrainingStep dStep;
     private final PriorGuidedPenalty prior;
     private final double r1Gamma;
     private final int r1Every;
@@ -98,6 +102,8 @@ public final class GanTrainer {
         this.dOptimizer = Optimizers.create(b.discriminatorOptimizer);
         this.gPipeline = new RegularizationPipeline(b.generator.parameters(), b.generatorRegularizers, gOptimizer, true);
         this.dPipeline = new RegularizationPipeline(b.discriminator.parameters(), b.discriminatorRegularizers, dOptimizer, true);
+        this.gStep = new TrainingStep(gPipeline);
+        this.dStep = new TrainingStep(dPipeline);
         if (!dPipeline.outputRegularizers().isEmpty()) {
             throw new IllegalArgumentException("output regularizers act on the generator's images; remove "
                     + dPipeline.outputRegularizers() + " from the discriminator's regularizers");
@@ -188,44 +194,48 @@ public final class GanTrainer {
         StepContext gCtx = context(gOptimizer, epoch);
         Tensor z = latents(seed, LATENT_STREAM, step, n, latent);
 
-        zeroGrads();
-        gPipeline.beforeForward(gCtx);
+        gStep.begin(gCtx);
         Tensor fake = generator.forward(concatColumns(z, condition), gCtx);
 
-        dPipeline.beforeForward(dCtx);
-        boolean r1Now = r1Gamma > 0 && step % r1Every == 0;
-        if (r1Now) lastR1 = R1Penalty.writeGradient(discriminator, real, condition, r1Gamma * r1Every, dCtx);
-        // Discriminator: real (label 1) and fake (label 0) in one batch.
-        Tensor logits = discriminator.forward(concatRows(real, fake), concatRows(condition, condition), dCtx);
-        float[] l = logits.data();
-        double realScore = meanSigmoid(l, 0, n);
-        double fakeScore = meanSigmoid(l, n, 2 * n);
-        Tensor target = Tensor.zeros(2 * n, 1);
-        Arrays.fill(target.data(), 0, n, 1f);
-        Tensor gradLogits = Tensor.zeros(2 * n, 1);
-        // The mean over 2N is half of mean(real) + mean(fake): double loss and gradient.
-        double dLoss = 2 * bce.compute(logits, target, gradLogits, kernels);
-        check(dLoss, "discriminator loss");
-        kernels.scale(2 * n, 2f, gradLogits.data(), 0);
-        discriminator.backward(gradLogits, dCtx);
-        dPipeline.afterBackward(dCtx);
-        dPipeline.update(dCtx);
+        // Discriminator: real (label 1) and fake (label 0) in one batch, then D's update.
+        double[] d = dStep.computeGradients(dCtx, ctx -> {
+            if (r1Gamma > 0 && step % r1Every == 0) lastR1 = R1Penalty.writeGradient(discriminator, real, condition, r1Gamma * r1Every, ctx);
+            Tensor logits = discriminator.forward(concatRows(real, fake), concatRows(condition, condition), ctx);
+            float[] l = logits.data();
+            double realScore = meanSigmoid(l, 0, n);
+            double fakeScore = meanSigmoid(l, n, 2 * n);
+            Tensor target = Tensor.zeros(2 * n, 1);
+            Arrays.fill(target.data(), 0, n, 1f);
+            Tensor gradLogits = Tensor.zeros(2 * n, 1);
+            // The mean over 2N is half of mean(real) + mean(fake): double loss and gradient.
+            double loss = 2 * bce.compute(logits, target, gradLogits, kernels);
+            check(loss, "discriminator loss");
+            kernels.scale(2 * n, 2f, gradLogits.data(), 0);
+            discriminator.backward(gradLogits, ctx);
+            return new double[] {loss, realScore, fakeScore};
+        });
+        double dLoss = d[0];
+        double realScore = d[1];
+        double fakeScore = d[2];
+        dStep.applyUpdate(dCtx);
 
-        // Generator: non-saturating loss through the updated D, plus G's output regularizers.
-        for (var p : discriminator.parameters()) p.zeroGrad();
-        dPipeline.beforeForward(dCtx);
-        Tensor fakeLogits = discriminator.forward(fake, condition, dCtx);
-        Tensor ones = Tensor.zeros(n, 1).fill(1f);
-        Tensor gradFakeLogits = Tensor.zeros(n, 1);
-        double gLoss = bce.compute(fakeLogits, ones, gradFakeLogits, kernels);
-        check(gLoss, "generator loss");
-        Tensor gradFake = discriminator.backward(gradFakeLogits, dCtx).copy();
-        dPipeline.afterBackward(dCtx);
+        // Generator: non-saturating loss through the updated D (whose own gradients are discarded),
+        // plus G's output regularizers, then G's backward and update.
+        double[] gLossOut = new double[1];
+        Tensor gradFake = dStep.computeGradients(dCtx, ctx -> {
+            Tensor fakeLogits = discriminator.forward(fake, condition, ctx);
+            Tensor ones = Tensor.zeros(n, 1).fill(1f);
+            Tensor gradFakeLogits = Tensor.zeros(n, 1);
+            gLossOut[0] = bce.compute(fakeLogits, ones, gradFakeLogits, kernels);
+            check(gLossOut[0], "generator loss");
+            return discriminator.backward(gradFakeLogits, ctx).copy();
+        });
+        double gLoss = gLossOut[0];
         double featureError = prior == null ? Double.NaN : prior.featureError(fake, condition);
         double pen = gPipeline.outputPenalty(fake, condition, gradFake, gCtx);
         generator.backward(gradFake, gCtx);
-        gPipeline.afterBackward(gCtx);
-        gPipeline.update(gCtx);
+        gStep.endBackward(gCtx);
+        gStep.applyUpdate(gCtx);
         step++;
         return new GanStep(step, dLoss, gLoss, pen, featureError, realScore, fakeScore, r1Gamma > 0 ? lastR1 : Double.NaN);
     }
@@ -302,11 +312,6 @@ public final class GanTrainer {
 
     private StepContext context(Optimizer optimizer, int epoch) {
         return new StepContext(Mode.TRAIN, step, epoch, optimizer.learningRate().valueAt(step, epoch), seed, kernels);
-    }
-
-    private void zeroGrads() {
-        for (var p : generator.parameters()) p.zeroGrad();
-        for (var p : discriminator.parameters()) p.zeroGrad();
     }
 
     private void check(double value, String what) {
