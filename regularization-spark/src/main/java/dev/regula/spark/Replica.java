@@ -4,7 +4,6 @@ import dev.regula.api.RegulaException;
 import dev.regula.api.model.Layer;
 import dev.regula.api.model.Model;
 import dev.regula.api.param.Parameter;
-import dev.regula.api.regularizer.InputGradientRegularizer;
 import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.regularizer.ParameterRegularizer;
@@ -80,10 +79,6 @@ final class Replica {
 
     private void checkSupported(SparkTrainingConfig c) {
         for (Regularizer r : regularizers) {
-            if (r instanceof InputGradientRegularizer) {
-                throw new RegulaException("regularizer " + r.spec() + " (an input-gradient penalty) is not supported by Spark training yet: "
-                        + "it needs a second backward pass on the worker; train it on one machine");
-            }
             if (r instanceof OutputRegularizer o && !o.ownParameters().isEmpty()) {
                 throw new RegulaException("output regularizer " + r.spec() + " learns parameters of its own from the data, which Spark "
                         + "training does not average yet; train it on one machine or fix its parameters");

@@ -1,19 +1,14 @@
 package dev.regula.spark;
 
 import dev.regula.api.Mode;
-import dev.regula.api.NumericalFaultException;
 import dev.regula.api.StepContext;
 import dev.regula.api.kernels.CounterRng;
-import dev.regula.api.kernels.Kernels;
-import dev.regula.api.loss.Loss;
 import dev.regula.api.param.Parameter;
-import dev.regula.api.regularizer.LabelMix;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
 import dev.regula.core.data.Dataset;
-import dev.regula.core.layer.ParameterBackward;
-import dev.regula.core.loss.MixedTargets;
-import dev.regula.core.train.RegularizationPipeline;
+import dev.regula.core.train.NanPolicy;
+import dev.regula.core.train.TrainingStep;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -62,7 +57,7 @@ final class Rounds {
             StepContext ctx = new StepContext(Mode.TRAIN, step, round.epoch(), lr, seed, r.config.kernels());
             Dataset batch = data.batch(local, 0, local.length);
             StepStats s = forwardBackward(r, batch, ctx);
-            if (!gradient) r.trainer.pipeline().update(ctx);
+            if (!gradient) r.trainer.trainingStep().applyUpdate(ctx);
             rows += local.length;
             lossSum += s.loss() * local.length;
             correct += s.correct();
@@ -101,32 +96,18 @@ final class Rounds {
     }
 
     /**
-     * Forward and backward of one batch, as a single-machine {@code Trainer} step runs them up to
-     * the GRADIENT stage: batch regularizers, forward perturbations (drop-connect), forward (with
-     * activation regularizers in TRAIN mode), data loss, output regularizers, backward.
-     * Afterwards every parameter's gradient holds ∂(loss + output penalties)/∂θ of this batch.
+     * Phase (a) of the core {@link TrainingStep} on one batch: batch regularizers, forward
+     * perturbations (drop-connect), forward with activation regularizers in TRAIN mode, data loss,
+     * output regularizers, backward (or the input-gradient pass). Afterwards every parameter's
+     * gradient holds this batch's ∂(loss + output penalties)/∂θ; a NaN or Inf loss stops the run
+     * with the step named.
      */
     static StepStats forwardBackward(Replica r, Dataset batch, StepContext ctx) {
-        Tensor x = batch.features();
+        TrainingStep step = r.trainer.trainingStep();
         Tensor y = batch.labels();
-        RegularizationPipeline pipeline = r.trainer.pipeline();
-        Kernels k = r.config.kernels();
-        Loss loss = r.config.loss();
-        LabelMix mix = pipeline.hasBatchRegularizers() ? pipeline.assembleBatch(x, y, ctx) : null;
-        for (Parameter p : r.parameters) p.zeroGrad();
-        pipeline.beforeForward(ctx);
-        Tensor out = r.model.forward(x, ctx);
-        Tensor gradOut = Tensor.zeros(out.shape());
-        double l = mix == null ? loss.compute(out, y, gradOut, k) : MixedTargets.compute(loss, out, y, mix, gradOut, k);
-        double outputPenalty = pipeline.hasOutputRegularizers() ? pipeline.outputPenalty(out, y, gradOut, ctx) : 0;
-        ParameterBackward.backwardParametersOf(r.model, gradOut, ctx);
-        pipeline.afterBackward(ctx);
-        if (!Double.isFinite(l) || !Double.isFinite(outputPenalty)) {
-            throw new NumericalFaultException(ctx.step(), "loss", "the data loss is " + l + " and the output penalty " + outputPenalty
-                    + " at step " + ctx.step() + " (epoch " + (ctx.epoch() + 1) + ") on a Spark worker; lower the learning rate, "
-                    + "add clip-norm(max=...) or check the input data");
-        }
-        return new StepStats(l, y.rank() == 1 ? countCorrect(out, y) : 0);
+        TrainingStep.Gradients g = step.computeGradients(r.model, r.config.loss(), batch.features(), y, ctx);
+        step.shouldApply(g, ctx, NanPolicy.STOP);
+        return new StepStats(g.loss(), y.rank() == 1 ? countCorrect(g.output(), y) : 0);
     }
 
     private static long countCorrect(Tensor out, Tensor y) {

@@ -44,8 +44,8 @@ import org.apache.spark.broadcast.Broadcast;
  * <ul>
  *   <li>K = 1, <b>gradient averaging</b>: workers run forward and backward only; the driver sets
  *   the row-weighted mean gradient, which is the gradient of the global batch, and runs the
- *   single-machine update ({@code RegularizationPipeline.update}: GRADIENT, CLIP, DECOUPLED,
- *   optimizer, PROXIMAL, CONSTRAINT, weight averagers). With dropout off this <em>is</em>
+ *   single-machine update (phase (b) of the core {@code TrainingStep}: GRADIENT, CLIP, DECOUPLED,
+ *   optimizer, PROXIMAL, CONSTRAINT, weight averagers); the workers run phase (a). With dropout off this <em>is</em>
  *   single-machine training with the global batch, up to floating-point rounding.</li>
  *   <li>K &gt; 1, <b>local SGD</b> (parameter averaging): every worker takes K full steps on its
  *   rows of K consecutive global batches (GRADIENT, CLIP, DECOUPLED and the optimizer update run
@@ -74,8 +74,8 @@ import org.apache.spark.broadcast.Broadcast;
  *   <li>Weight averagers (EMA, SWA) run on the driver, per step for K = 1 and per
  *   synchronisation for K &gt; 1.</li>
  * </ul>
- * Not supported (clear errors): input-gradient penalties, output regularizers with parameters of
- * their own, and models with BatchNorm (running statistics are not parameters).
+ * Not supported (clear errors): output regularizers with parameters of their own, and models
+ * with BatchNorm (running statistics are not parameters).
  *
  * <p>Checkpoints ({@link SparkCheckpoints}) hold everything the driver owns, so a resumed run
  * continues as the uninterrupted one would. One {@code fit} at a time; not thread-safe.
@@ -297,7 +297,7 @@ public final class SparkTrainer implements AutoCloseable {
             for (int j = 0; j < g.length; j++) g[j] = (float) (acc[j] / total);
         }
         long s = round.firstStep();
-        driver.trainer.pipeline().update(context(s, round.epoch(), learningRate(s, round.epoch())));
+        driver.trainer.trainingStep().applyUpdate(context(s, round.epoch(), learningRate(s, round.epoch())));
     }
 
     /** K &gt; 1: row-weighted means of parameters and optimizer state, then the stages the driver owns. */

@@ -68,6 +68,17 @@ class GradientAveragingTest {
     }
 
     @Test
+    void inputGradientPenaltyIsComputedOnTheWorkers() {
+        // The second backward pass of phase (a) runs where the rows are; its mean over the global batch is the single-machine one.
+        SparkTrainingConfig c = base().epochs(1).optimizer("sgd(lr=0.1)").regularizer("input-gradient(lambda=0.1)").workers(2).build();
+        Trainer single = LocalSpark.singleMachine(c, TRAIN);
+        try (SparkTrainer spark = SparkTrainer.forData(sc, c, TRAIN)) {
+            spark.fit(TRAIN, null);
+            LocalSpark.assertClose(single.model().parameters(), spark.parameters(), 5e-5);
+        }
+    }
+
+    @Test
     void resumedRunContinuesAsTheUninterruptedOne(@TempDir Path dir) throws Exception {
         SparkTrainingConfig two = base().optimizer("adam(lr=0.01)").regularizer("l2(lambda=1e-3)").build();
         SparkTrainingConfig one = base().epochs(1).optimizer("adam(lr=0.01)").regularizer("l2(lambda=1e-3)").build();
