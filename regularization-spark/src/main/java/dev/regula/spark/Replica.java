@@ -138,11 +138,17 @@ final class Replica {
         }
     }
 
-    /** @return this replica's values as a broadcast */
-    Snapshot snapshot(boolean withOptimizerState) {
+    /**
+     * @param localSgd whether the workers take steps themselves (local SGD): then they also need the
+     *     optimizer state and the driver-owned regularizer state; gradient-averaging workers only
+     *     run forward and backward and get the parameters alone
+     * @return this replica's values as a broadcast
+     */
+    Snapshot snapshot(boolean localSgd) {
         float[][] values = new float[parameters.size()][];
         for (int i = 0; i < values.length; i++) values[i] = parameters.get(i).value().data().clone();
-        Map<String, Array> state = withOptimizerState ? Array.of(config.optimizer().state()) : Map.of();
+        if (!localSgd) return new Snapshot(values, Map.of(), Map.of(), Map.of());
+        Map<String, Array> state = Array.of(config.optimizer().state());
         Map<Integer, Map<String, Array>> anchors = new HashMap<>();
         for (Map.Entry<Integer, AnchoredRegularizer> e : anchored().entrySet()) {
             Map<String, Array> m = new HashMap<>();
