@@ -127,7 +127,8 @@ public final class SparkCheckpoints {
         Map<String, String> m = new TreeMap<>();
         m.put(PREFIX + "model", c.model().describe());
         m.put(PREFIX + "optimizer", c.optimizer());
-        m.put(PREFIX + "regularizers", String.join(" ; ", c.regularizers().stream().map(RegularizerSource::describe).toList()));
+        m.put(PREFIX + "regularizers", c.regularizers().isEmpty() ? "none"
+                : String.join(" ; ", c.regularizers().stream().map(RegularizerSource::describe).toList()));
         m.put(PREFIX + "loss", c.loss());
         m.put(PREFIX + "batch", Integer.toString(c.batchSize()));
         m.put(PREFIX + "sync_every", Integer.toString(c.syncEvery()));
