@@ -1,0 +1,140 @@
+package dev.regula.spark;
+
+import dev.regula.api.param.Parameter;
+import dev.regula.api.regularizer.LearnableRegularizer;
+import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.regularizer.WeightAverager;
+import dev.regula.api.tensor.Tensor;
+import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.regularizer.AnchoredRegularizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Checkpoints of a Spark run, in the ordinary Regula checkpoint format (safetensors, written
+ * atomically; {@code Checkpoint.load} and PyTorch read the weights). Besides the parameters they
+ * hold everything the driver owns: the optimizer state ({@code optimizer/KEY}), the anchors θ₀
+ * ({@code anchor/I/PARAMETER}), learnable regularizers' own parameters ({@code own/I/NAME}) and
+ * optimizer state, weight averages ({@code average/I/KEY}), the position (step, epoch) and the
+ * settings, I being the regularizer's position in the configuration. A resumed run continues
+ * exactly as the uninterrupted one.
+ */
+public final class SparkCheckpoints {
+    private static final String PREFIX = "regula.spark.";
+
+    private SparkCheckpoints() {
+    }
+
+    /**
+     * Writes the driver's state atomically.
+     *
+     * @param file the checkpoint file; its folder must exist
+     * @param trainer the trainer
+     * @throws IOException if writing fails (the previous file is then unchanged)
+     */
+    public static void save(Path file, SparkTrainer trainer) throws IOException {
+        Replica d = trainer.driver();
+        Map<String, Tensor> extra = new TreeMap<>();
+        d.config.optimizer().state().forEach((k, v) -> extra.put("optimizer/" + k, v));
+        Map<String, String> meta = new TreeMap<>(settings(trainer.config()));
+        meta.put(PREFIX + "step", Long.toString(trainer.step()));
+        meta.put(PREFIX + "epoch", Integer.toString(trainer.epoch()));
+        for (int i = 0; i < d.regularizers.size(); i++) {
+            Regularizer r = d.regularizers.get(i);
+            if (r instanceof AnchoredRegularizer a) {
+                for (Parameter p : d.parameters) {
+                    final int index = i;
+                    a.anchor(p.name()).ifPresent(t -> extra.put("anchor/" + index + "/" + p.name(), t));
+                }
+            }
+            if (r instanceof LearnableRegularizer l) {
+                for (Parameter p : l.ownParameters()) extra.put("own/" + i + "/" + p.name(), p.value());
+                for (Map.Entry<String, String> e : l.ownOptimizerState().entrySet()) meta.put(PREFIX + "own/" + i + "/" + e.getKey(), e.getValue());
+            }
+            if (r instanceof WeightAverager w) {
+                for (Map.Entry<String, Tensor> e : w.state().entrySet()) extra.put("average/" + i + "/" + e.getKey(), e.getValue());
+                meta.put(PREFIX + "average/" + i + "/count", Long.toString(w.count()));
+            }
+        }
+        Checkpoint.save(file, d.parameters, extra, meta);
+    }
+
+    /**
+     * Restores a checkpoint written by {@link #save} into a new trainer of the same settings
+     * (the number of epochs may differ: that is how a run is extended).
+     *
+     * @param file the checkpoint
+     * @param trainer a trainer that has not trained yet
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if a setting differs, naming it with both values
+     */
+    public static void resume(Path file, SparkTrainer trainer) throws IOException {
+        Checkpoint c = Checkpoint.load(file);
+        Map<String, String> now = settings(trainer.config());
+        for (Map.Entry<String, String> e : now.entrySet()) {
+            String saved = c.metadata().get(e.getKey());
+            if (!e.getValue().equals(saved)) {
+                throw new IllegalArgumentException(file + " was written by a run with " + e.getKey().substring(PREFIX.length()) + " = "
+                        + saved + ", this run has " + e.getValue() + "; resume with the same settings (only the epochs may change)");
+            }
+        }
+        Replica d = trainer.driver();
+        c.restoreInto(d.parameters);
+        Map<String, Tensor> optimizer = new HashMap<>();
+        Map<Integer, Map<String, Tensor>> anchors = new HashMap<>();
+        Map<Integer, Map<String, Tensor>> own = new HashMap<>();
+        Map<Integer, Map<String, Tensor>> averages = new HashMap<>();
+        for (Map.Entry<String, Tensor> e : c.extraState().entrySet()) {
+            String[] parts = e.getKey().split("/", 3);
+            switch (parts[0]) {
+                case "optimizer" -> optimizer.put(e.getKey().substring("optimizer/".length()), e.getValue());
+                case "anchor" -> anchors.computeIfAbsent(Integer.parseInt(parts[1]), k -> new HashMap<>()).put(parts[2], e.getValue());
+                case "own" -> own.computeIfAbsent(Integer.parseInt(parts[1]), k -> new HashMap<>()).put(parts[2], e.getValue());
+                case "average" -> averages.computeIfAbsent(Integer.parseInt(parts[1]), k -> new LinkedHashMap<>()).put(parts[2], e.getValue());
+                default -> throw new IllegalArgumentException(file + ": unknown extra state '" + e.getKey() + "' for a Spark run");
+            }
+        }
+        d.config.optimizer().loadState(optimizer);
+        for (int i = 0; i < d.regularizers.size(); i++) {
+            Regularizer r = d.regularizers.get(i);
+            if (r instanceof AnchoredRegularizer a && anchors.containsKey(i)) a.setAnchors(anchors.get(i));
+            if (r instanceof LearnableRegularizer l) {
+                Map<String, Tensor> values = own.getOrDefault(i, Map.of());
+                for (Parameter p : l.ownParameters()) {
+                    Tensor v = values.get(p.name());
+                    if (v != null) p.value().copyFrom(v);
+                }
+                Map<String, String> state = new HashMap<>();
+                String prefix = PREFIX + "own/" + i + "/";
+                c.metadata().forEach((k, v) -> {
+                    if (k.startsWith(prefix)) state.put(k.substring(prefix.length()), v);
+                });
+                l.restoreOwnOptimizerState(state);
+            }
+            if (r instanceof WeightAverager w && averages.containsKey(i)) {
+                w.restoreState(averages.get(i), Long.parseLong(c.metadata().getOrDefault(PREFIX + "average/" + i + "/count", "0")));
+            }
+        }
+        trainer.resumeAt(Long.parseLong(c.metadata().get(PREFIX + "step")), Integer.parseInt(c.metadata().get(PREFIX + "epoch")));
+    }
+
+    /** @return the settings a resumed run must share, keyed as in the checkpoint's metadata */
+    static Map<String, String> settings(SparkTrainingConfig c) {
+        Map<String, String> m = new TreeMap<>();
+        m.put(PREFIX + "model", c.model().describe());
+        m.put(PREFIX + "optimizer", c.optimizer());
+        m.put(PREFIX + "regularizers", c.regularizers().isEmpty() ? "none"
+                : String.join(" ; ", c.regularizers().stream().map(RegularizerSource::describe).toList()));
+        m.put(PREFIX + "loss", c.loss());
+        m.put(PREFIX + "batch", Integer.toString(c.batchSize()));
+        m.put(PREFIX + "sync_every", Integer.toString(c.syncEvery()));
+        m.put(PREFIX + "workers", Integer.toString(c.workers()));
+        m.put(PREFIX + "seed", Long.toString(c.seed()));
+        m.put(PREFIX + "shuffle", Boolean.toString(c.shuffle()));
+        return m;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.regula.spark.cli;
+
+import dev.regula.api.CorruptDataException;
+import dev.regula.api.RegulaException;
+import dev.regula.api.spec.SpecException;
+import dev.regula.core.data.DataNotFoundException;
+import dev.regula.core.data.Dataset;
+import dev.regula.core.data.FashionMnist;
+import dev.regula.core.data.Standardizer;
+import dev.regula.core.loss.SoftmaxCrossEntropy;
+import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.Trainer;
+import dev.regula.core.train.TrainingConfig;
+import dev.regula.spark.SparkCheckpoints;
+import dev.regula.spark.SparkEpoch;
+import dev.regula.spark.SparkMasters;
+import dev.regula.spark.SparkTrainer;
+import dev.regula.spark.SparkTrainingConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code regula train --spark MASTER}: trains on Fashion-MNIST with Spark, printing a line per
+ * epoch (with the time per synchronisation), appending {@code metrics.csv} and writing
+ * {@code checkpoint.safetensors} after every epoch; {@code --resume} continues from it.
+ * {@code --compare-single} then trains the same settings on this machine alone, for timing.
+ *
+ * <p>Exit codes as {@code regula}: 0 done, 2 bad usage (options, specs, master), 3 bad or missing data.
+ */
+@Command(name = "regula train --spark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Data-parallel training on Apache Spark, e.g. regula train --spark local[2] --reg 'l2(lambda=1e-4)'")
+public final class SparkTrainCommand implements Callable<Integer> {
+    static final int OK = 0;
+    static final int USAGE = 2;
+    static final int DATA = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"--spark", "--master"}, required = true, paramLabel = "MASTER",
+            description = "Spark master: local[N], local[*], spark://host:7077, yarn, k8s://...")
+    String master;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "/usr/share/datasets/fashion-mnist",
+            description = "Fashion-MNIST IDX folder, readable by the driver (default: ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--limit", paramLabel = "N", description = "use only the first N training examples")
+    Long limit;
+
+    @Option(names = "--model", paramLabel = "SPEC", defaultValue = "mlp(hidden=256x256)", description = "model spec (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--optimizer", paramLabel = "SPEC", defaultValue = "sgd(lr=0.05, momentum=0.9)",
+            description = "optimizer spec (default: ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = {"-r", "--reg"}, paramLabel = "SPEC", description = "a regularizer spec, repeatable")
+    List<String> regularizers = new ArrayList<>();
+
+    @Option(names = "--epochs", defaultValue = "10", description = "epochs (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "128", description = "global mini-batch, all workers together (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--sync-every", paramLabel = "K", defaultValue = "1",
+            description = "local steps per synchronisation: 1 averages gradients (= one machine), more is local SGD (default: ${DEFAULT-VALUE})")
+    int syncEvery;
+
+    @Option(names = "--workers", paramLabel = "W", description = "data partitions (default: Spark's default parallelism)")
+    Integer workers;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "regula-out/spark", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--resume", description = "continue from DIR/checkpoint.safetensors of an earlier run with the same settings")
+    boolean resume;
+
+    @Option(names = "--ui", description = "start Spark's web UI (off by default)")
+    boolean ui;
+
+    @Option(names = "--compare-single", description = "afterwards, train the same settings on this machine alone and print its time per epoch")
+    boolean compareSingle;
+
+    /** Creates the command. */
+    public SparkTrainCommand() {
+    }
+
+    /**
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new SparkTrainCommand());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            PrintWriter err = line.getErr();
+            int code = e instanceof CorruptDataException || e instanceof DataNotFoundException || e instanceof NoSuchFileException || e instanceof IOException
+                    || e instanceof UncheckedIOException ? DATA
+                    : e instanceof IllegalArgumentException || e instanceof SpecException || e instanceof RegulaException ? USAGE : 1;
+            err.println("regula train --spark: " + e.getMessage());
+            err.flush();
+            return code;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        SparkTrainingConfig.Builder b = SparkTrainingConfig.builder().model(model).optimizer(optimizer).epochs(epochs).batchSize(batch)
+                .syncEvery(syncEvery).seed(seed);
+        regularizers.forEach(b::regularizer);
+        if (workers != null) b.workers(workers);
+        b.build(); // checks K, epochs and batch before Spark starts
+        Path checkpoint = out.resolve("checkpoint.safetensors");
+        if (resume && !Files.isRegularFile(checkpoint)) {
+            throw new IllegalArgumentException("--resume: there is no " + checkpoint + " to continue from");
+        }
+        SparkMasters.checkReachable(master); // before minutes of loading data
+        FashionMnist fm = limit == null ? FashionMnist.load(data) : FashionMnist.load(data, limit);
+        Standardizer s = Standardizer.fit(fm.train());
+        Dataset train = s.apply(fm.train());
+        Dataset test = s.apply(fm.test());
+        JavaSparkContext sc = SparkMasters.start(master, "regula train", ui);
+        try {
+            sc.setLogLevel("WARN");
+            if (workers == null) b.workers(sc.defaultParallelism());
+            SparkTrainingConfig config = b.build();
+            Files.createDirectories(out);
+            try (SparkTrainer trainer = SparkTrainer.forData(sc, config, train)) {
+                if (resume) SparkCheckpoints.resume(checkpoint, trainer);
+                stdout.printf(Locale.ROOT, "regula train --spark %s: %s, %d train / %d test examples, %d workers, global batch %d, %s, regularizers %s, optimizer %s%s%n",
+                        master, model, train.size(), test.size(), config.workers(), batch,
+                        syncEvery == 1 ? "gradient averaging (K = 1)" : "local SGD (K = " + syncEvery + ")", regularizers, optimizer,
+                        resume ? ", resumed at epoch " + trainer.epoch() : "");
+                stdout.flush();
+                Path csv = out.resolve("metrics.csv");
+                if (!resume || !Files.exists(csv)) {
+                    Files.writeString(csv, "epoch,step,train_loss,train_accuracy,test_loss,test_accuracy,synchronisations,seconds,sync_ms,compute_ms\n",
+                            StandardCharsets.UTF_8);
+                }
+                trainer.fit(train, test, m -> {
+                    stdout.printf(Locale.ROOT, "epoch %2d  loss %.4f  train acc %.4f  test loss %.4f  test acc %.4f  %.1fs  %d syncs  %.1f ms/sync (slowest task %.1f ms)%n",
+                            m.epoch(), m.trainLoss(), m.trainAccuracy(), m.validationLoss(), m.validationAccuracy(), m.seconds(),
+                            m.synchronisations(), m.meanSyncMillis(), m.meanComputeMillis());
+                    stdout.flush();
+                    try {
+                        Files.writeString(csv, csvLine(m), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                        SparkCheckpoints.save(checkpoint, trainer);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+                    }
+                });
+                Trainer.Evaluation t = trainer.evaluate(test);
+                stdout.printf(Locale.ROOT, "final: test accuracy %.4f, test loss %.4f after %d epochs (%d steps); wrote %s, %s%n",
+                        t.accuracy(), t.loss(), trainer.epoch(), trainer.step(), csv, checkpoint);
+                stdout.flush();
+            }
+            if (compareSingle) compareSingle(config, train, test, stdout);
+        } finally {
+            sc.stop();
+        }
+        return OK;
+    }
+
+    private void compareSingle(SparkTrainingConfig c, Dataset train, Dataset test, PrintWriter stdout) {
+        TrainingConfig.Builder b = TrainingConfig.builder().optimizer(c.optimizer()).loss(new SoftmaxCrossEntropy(0)).epochs(c.epochs())
+                .batchSize(c.batchSize()).seed(c.seed()).threads(1);
+        regularizers.forEach(b::regularizer);
+        Trainer t = new Trainer(c.model().build(train.exampleShape(), train.numClasses(), c.seed()), b.build());
+        for (EpochMetrics m : t.fit(train, test)) {
+            stdout.printf(Locale.ROOT, "single machine (1 thread) epoch %2d  loss %.4f  test acc %.4f  %.1fs  %.2f ms/step%n",
+                    m.epoch(), m.trainLoss(), m.validationAccuracy(), m.seconds(),
+                    1e3 * m.seconds() / Math.ceil(train.size() / (double) c.batchSize()));
+        }
+        stdout.flush();
+    }
+
+    private static String csvLine(SparkEpoch m) {
+        return String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%d,%.3f,%.3f,%.3f%n", m.epoch(), m.step(), m.trainLoss(),
+                m.trainAccuracy(), m.validationLoss(), m.validationAccuracy(), m.synchronisations(), m.seconds(), m.meanSyncMillis(),
+                m.meanComputeMillis());
+    }
+}

@@ -1,0 +1,106 @@
+package dev.regula.spark;
+
+import dev.regula.api.RegulaException;
+import dev.regula.api.regularizer.Regularizers;
+import dev.regula.core.data.Dataset;
+import java.io.IOException;
+import java.net.ServerSocket;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input fails at once, with a message that names what was wrong and what is allowed. */
+class SparkErrorsTest {
+    private static JavaSparkContext sc;
+    private static final Dataset TRAIN = LocalSpark.data(40, 4, 1);
+
+    @BeforeAll
+    static void start() {
+        sc = LocalSpark.start("SparkErrorsTest");
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.stop();
+    }
+
+    @Test
+    void syncEveryBelowOneIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkTrainingConfig.builder()
+                .model("linear").optimizer("sgd(lr=0.1)").syncEvery(0).build());
+        assertTrue(e.getMessage().contains("syncEvery (K, local steps per synchronisation) must be >= 1, got 0"), e.getMessage());
+    }
+
+    /** Not serialisable: a worker could not receive it. */
+    private static final class Holder {
+    }
+
+    @Test
+    void aRegularizerThatCannotBeSerialisedIsNamed() {
+        Holder captured = new Holder();
+        RegularizerSource bad = () -> {
+            captured.hashCode();
+            return Regularizers.create("l2(lambda=1e-4)");
+        };
+        SparkTrainingConfig c = SparkTrainingConfig.builder().model("linear").optimizer("sgd(lr=0.1)")
+                .regularizer("l1(lambda=1e-4)").regularizer(bad).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.forData(sc, c, TRAIN));
+        assertTrue(e.getMessage().startsWith("regularizer #2"), e.getMessage());
+        assertTrue(e.getMessage().contains(Holder.class.getName()), e.getMessage());
+    }
+
+    @Test
+    void aModelThatCannotBeSerialisedIsNamed() {
+        Holder captured = new Holder();
+        ModelSource model = new ModelSource() {
+            private final Holder held = captured;
+
+            @Override
+            public dev.regula.api.model.Model build(int[] inputShape, int outputs, long seed) {
+                return ModelSource.spec("linear").build(inputShape, outputs, seed);
+            }
+
+            @Override
+            public String describe() {
+                return "my-model " + held;
+            }
+        };
+        SparkTrainingConfig c = SparkTrainingConfig.builder().model(model).optimizer("sgd(lr=0.1)").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkTrainer.forData(sc, c, TRAIN));
+        assertTrue(e.getMessage().startsWith("the model my-model"), e.getMessage());
+        assertTrue(e.getMessage().contains(Holder.class.getName()), e.getMessage());
+    }
+
+    @Test
+    void anUnreachableMasterIsReportedAtOnce() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        String master = "spark://127.0.0.1:" + port;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkMasters.checkReachable(master));
+        assertTrue(e.getMessage().startsWith("cannot reach the Spark master " + master), e.getMessage());
+        IllegalArgumentException local = assertThrows(IllegalArgumentException.class, () -> SparkMasters.checkReachable("local[two]"));
+        assertTrue(local.getMessage().contains("local, local[N], local[*]"), local.getMessage());
+    }
+
+    @Test
+    void modelsWithBatchNormAreRefusedWithTheLayerNamed() {
+        SparkTrainingConfig c = SparkTrainingConfig.builder().model("mlp(hidden=4, batchnorm=true)").optimizer("sgd(lr=0.1)").build();
+        RegulaException e = assertThrows(RegulaException.class, () -> SparkTrainer.forData(sc, c, TRAIN));
+        assertTrue(e.getMessage().contains("BatchNorm"), e.getMessage());
+    }
+
+    @Test
+    void fewerRowsThanWorkersIsRefused() {
+        SparkTrainingConfig c = SparkTrainingConfig.builder().model("linear").optimizer("sgd(lr=0.1)").workers(50).build();
+        try (SparkTrainer t = SparkTrainer.forData(sc, c, TRAIN)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(TRAIN, null));
+            assertTrue(e.getMessage().contains("fewer than the 50 workers"), e.getMessage());
+        }
+    }
+}
