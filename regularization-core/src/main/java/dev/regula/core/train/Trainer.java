@@ -102,6 +102,10 @@ public final class Trainer {
         }
         this.parameters = model.parameters();
         this.pipeline = new RegularizationPipeline(parameters, config.regularizers(), config.optimizer(), true);
+        if (!pipeline.scoreGradientRegularizers().isEmpty()) {
+            throw new IllegalArgumentException(pipeline.scoreGradientRegularizers().getFirst().spec() + " penalises a GAN critic's input"
+                    + " gradient and needs one; allowed here: input-gradient(lambda=...) for a supervised model, or r1/r2 in regula gan --d-reg");
+        }
         List<ActivationRegularizer> activations = pipeline.activationRegularizers();
         if (activations.isEmpty()) {
             this.model = model;
