@@ -54,7 +54,7 @@ import java.util.stream.IntStream;
  * {@link #predict} copy the run's averaged weights into the model, evaluate, and copy the live
  * ones back (until the first average exists they use the live weights); such evaluations then
  * run one at a time. Only trainable parameters are averaged: BatchNorm's running statistics stay
- * those of the live training.
+ * those of the live training until {@link #updateBatchNorm} recomputes them for the averaged weights.
  */
 public final class Trainer {
     private final Model model;
@@ -145,6 +145,20 @@ public final class Trainer {
                     + "; the run has " + pipeline.weightAveragers().stream().map(WeightAverager::spec).toList());
         }
         this.evalWeights = weights;
+    }
+
+    /**
+     * Recomputes the model's BatchNorm running statistics for the {@linkplain #evaluateWith
+     * evaluation weights} by one TRAIN-mode pass over {@code data} ({@link BatchNormUpdate}, PyTorch's
+     * {@code swa_utils.update_bn}); call it after training, before evaluating with {@code swa} (or
+     * {@code ema}) weights. The statistics stay in the model: a later evaluation with the live
+     * weights uses them too, and further training moves them back with BatchNorm's momentum.
+     *
+     * @param data the data, usually the training set
+     * @return the number of BatchNorm layers updated (0 if the model has none)
+     */
+    public int updateBatchNorm(Dataset data) {
+        return withEvalWeights(() -> BatchNormUpdate.update(model, data, config.batchSize(), config.kernels(), config.seed()));
     }
 
     /** @return the weights evaluation uses */

@@ -226,6 +226,8 @@ public final class CompareCommand implements Callable<Integer> {
         }
         List<String> inactive = InactivePenalties.warn(history, stderr);
         double seconds = (System.nanoTime() - start) / 1e9;
+        // after SWA, BatchNorm's running statistics must belong to the averaged weights (PyTorch's update_bn)
+        if (trainer.evalWeights() == dev.regula.core.train.EvalWeights.SWA) trainer.updateBatchNorm(data.train());
         Trainer.Evaluation train = trainer.evaluate(data.train());
         Trainer.Evaluation test = trainer.evaluate(data.test());
         long zeros = 0;
