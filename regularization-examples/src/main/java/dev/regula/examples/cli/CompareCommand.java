@@ -147,7 +147,8 @@ public final class CompareCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         stdout.printf("regula compare: %d settings, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
-                settings.size(), options.model, options.optimizer, options.epochs, options.batch, options.seed,
+                settings.size(), options.model + (settings.stream().anyMatch(x -> x.model() != null) ? " (or the setting's model=)" : ""),
+                options.optimizer, options.epochs, options.batch, options.seed,
                 data.train().size(), data.test().size());
         stdout.flush();
 

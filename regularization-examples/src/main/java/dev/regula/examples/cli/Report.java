@@ -51,8 +51,9 @@ final class Report {
 
     void write(Path dir) throws IOException {
         String md = "# regula compare\n\n"
-                + String.format(Locale.ROOT, "Model `%s`, optimizer `%s`, %d epochs, batch %d, seed %d, data %s.%n%n",
-                        recipe.model, recipe.optimizer, recipe.epochs, recipe.batch, recipe.seed,
+                + String.format(Locale.ROOT, "Model `%s, optimizer `%s`, %d epochs, batch %d, seed %d, data %s.%n%n",
+                        recipe.model + (results.stream().anyMatch(r -> r.setting().model() != null) ? "` (or the setting's `model=`)" : "`"),
+                        recipe.optimizer, recipe.epochs, recipe.batch, recipe.seed,
                         recipe.csv != null ? "`" + recipe.csv + "`" : "Fashion-MNIST `" + recipe.data + "`"
                                 + (recipe.limit != null ? " (first " + recipe.limit + " training examples)" : ""))
                 + markdownTable()

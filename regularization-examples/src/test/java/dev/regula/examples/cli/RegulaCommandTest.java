@@ -141,6 +141,8 @@ class RegulaCommandTest {
         assertTrue(Integer.parseInt(csv.get(2).split(",")[ratio + 1]) > 0, "the exploding run skipped steps: " + csv.get(2));
         assertEquals("0", plainRow[ratio + 1]);
         assertTrue(Files.readString(out.resolve(Report.MD)).contains("boom: "), "the report says why boom stopped");
+        assertTrue(Files.readString(out.resolve(Report.MD)).contains("Model `mlp(hidden=8)` (or the setting's `model=`)"),
+                "the report does not claim one model for all settings");
         assertTrue(Files.exists(out.resolve(CompareCommand.LEARNING_CURVES)));
     }
 
