@@ -76,5 +76,6 @@ module dev.regula.core {
             dev.regula.core.regularizer.batch.CutMixProvider,
             dev.regula.core.regularizer.batch.RandomErasingProvider,
             dev.regula.core.regularizer.batch.CutoutProvider,
-            dev.regula.core.regularizer.batch.FlipShiftProvider;
+            dev.regula.core.regularizer.batch.FlipShiftProvider,
+            dev.regula.core.regularizer.batch.RotateProvider;
 }

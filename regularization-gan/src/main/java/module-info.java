@@ -15,5 +15,6 @@ module dev.regula.gan {
     exports dev.regula.gan.prior;
     exports dev.regula.gan.train;
 
-    provides dev.regula.api.regularizer.RegularizerProvider with dev.regula.gan.prior.PriorGuidedPenaltyProvider;
+    provides dev.regula.api.regularizer.RegularizerProvider with dev.regula.gan.prior.PriorGuidedPenaltyProvider,
+            dev.regula.gan.train.R1PenaltyProvider, dev.regula.gan.train.R2PenaltyProvider;
 }

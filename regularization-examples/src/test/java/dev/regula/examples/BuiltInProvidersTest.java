@@ -35,7 +35,7 @@ class BuiltInProvidersTest {
             "soft-decay", "soft-anchor", "soft-weight-sharing", "soft-constraint",
             "clip-norm", "clip-value", "keras-l1-l2", "norm-penalty",
             "activity", "confidence-penalty", "input-gradient", "ema", "swa",
-            "mixup", "cutmix", "random-erasing", "cutout", "flip-shift");
+            "mixup", "cutmix", "random-erasing", "cutout", "flip-shift", "rotate", "r1", "r2");
     static final List<String> OPTIMIZERS = List.of("sgd", "adam", "adamw", "rmsprop");
     static final List<String> MODELS = List.of("mlp", "linear", "cnn");
     static final List<String> KERNELS = List.of("scalar");

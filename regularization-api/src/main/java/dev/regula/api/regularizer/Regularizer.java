@@ -13,7 +13,8 @@ package dev.regula.api.regularizer;
  *       (the GAN's prior-guided penalty, soft output bounds, the confidence penalty);</li>
  *   <li>{@link WeightAverager}: keeps an average of the weights after each update (EMA, SWA);</li>
  *   <li>{@link BatchRegularizer}: augments or mixes each training batch as it is assembled (mixup, CutMix, flips);</li>
- *   <li>{@link InputGradientRegularizer}: penalises the loss gradient with respect to the input (double backpropagation).</li>
+ *   <li>{@link InputGradientRegularizer}: penalises the loss gradient with respect to the input (double backpropagation);</li>
+ *   <li>{@link ScoreGradientRegularizer}: penalises a GAN critic's input gradient on real (R1) or generated (R2) samples.</li>
  * </ul>
  * Instances come from a {@link RegularizerProvider} and may keep state for one training run.
  */

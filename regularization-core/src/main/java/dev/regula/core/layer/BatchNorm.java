@@ -41,6 +41,8 @@ public final class BatchNorm implements Layer {
     private final Parameter beta;
     private final Tensor runningMean;
     private final Tensor runningVar;
+    /** Batches averaged since {@link #startCumulativeStatistics()}, or −1 for momentum averages. */
+    private long cumulativeBatches = -1;
 
     private int[] cachedShape;
     private float[] normalized;
@@ -111,6 +113,23 @@ public final class BatchNorm implements Layer {
         return s;
     }
 
+    /**
+     * Resets the running statistics (mean 0, variance 1) and makes the following TRAIN forwards
+     * average the batch statistics with equal weights (the k-th batch since the reset has weight
+     * 1/k), PyTorch's {@code momentum=None}, until {@link #stopCumulativeStatistics()}. Used to
+     * recompute the statistics for averaged weights ({@code dev.regula.core.train.BatchNormUpdate}).
+     */
+    public void startCumulativeStatistics() {
+        runningMean.fill(0f);
+        runningVar.fill(1f);
+        cumulativeBatches = 0;
+    }
+
+    /** Returns to exponential running averages with this layer's momentum. */
+    public void stopCumulativeStatistics() {
+        cumulativeBatches = -1;
+    }
+
     /** @return the running mean, shape [C]; live state (write into it to restore a checkpoint) */
     public Tensor runningMean() {
         return runningMean;
@@ -158,6 +177,7 @@ public final class BatchNorm implements Layer {
                     + " to estimate its variance, got input of shape " + Arrays.toString(s));
         }
         float[] xh = normalized = Im2Col.atLeast(normalized, x.length);
+        double w = cumulativeBatches >= 0 ? 1.0 / (cumulativeBatches + 1) : momentum;
         float[] rm = runningMean.data();
         float[] rv = runningVar.data();
         for (int c = 0; c < channels; c++) {
@@ -187,9 +207,10 @@ public final class BatchNorm implements Layer {
                     yd[i] = g[c] * h + b[c];
                 }
             }
-            rm[c] = (float) ((1 - momentum) * rm[c] + momentum * mean);
-            rv[c] = (float) ((1 - momentum) * rv[c] + momentum * var * count / (count - 1));
+            rm[c] = (float) ((1 - w) * rm[c] + w * mean);
+            rv[c] = (float) ((1 - w) * rv[c] + w * var * count / (count - 1));
         }
+        if (cumulativeBatches >= 0) cumulativeBatches++;
         cachedShape = s;
         return y;
     }

@@ -13,6 +13,7 @@ import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Dense;
 import dev.regula.core.layer.Flatten;
 import dev.regula.core.layer.GroupNorm;
+import dev.regula.core.layer.Initializers;
 import dev.regula.core.layer.LayerNorm;
 import dev.regula.core.layer.LeakyReLU;
 import dev.regula.core.layer.ReLU;
@@ -48,7 +49,13 @@ import java.util.SplittableRandom;
  * {@link WeightNormDense} (parameters {@code weight_v}, {@code weight_g}, {@code bias}). {@code hidden} is a list of widths
  * joined by {@code x} ({@code 256}, {@code 512x256}) or {@code none} for a linear model. Each
  * dense layer's initialisation seed is drawn in order from a {@link SplittableRandom} seeded with
- * the build seed.
+ * the build seed. {@code init=pytorch} (the default) keeps {@link Dense}'s PyTorch initialisation;
+ * {@code init=xavier} draws each dense weight from N(0, gain²·2/(in+out)) (Glorot &amp; Bengio 2010,
+ * {@code torch.nn.init.xavier_normal_}) and {@code init=he} from N(0, gain²·2/in) (He et al. 2015,
+ * {@code kaiming_normal_} for ReLU), with gain = {@code init_gain}, from
+ * {@link Initializers#normal} keyed by the layer's seed; biases keep the default. An
+ * {@code init_gain} above 1 with {@code init=he} makes every ReLU layer amplify its input (the
+ * exploding-gradient setting of docs/recipes.md).
  */
 public final class MlpModelProvider implements ModelProvider {
     /** Largest accepted hidden width. */
@@ -58,6 +65,26 @@ public final class MlpModelProvider implements ModelProvider {
 
     private static final List<String> ACTIVATIONS = List.of("relu", "leaky-relu", "tanh", "sigmoid");
     private static final List<String> NORMS = List.of("none", "layer", "group");
+    private static final List<String> INITS = List.of("pytorch", "xavier", "he");
+
+    /**
+     * How dense weights are initialised.
+     *
+     * @param scheme {@code pytorch}, {@code xavier} or {@code he}
+     * @param gain the factor on the standard deviation of {@code xavier} and {@code he}
+     */
+    record Init(String scheme, double gain) {
+        static final Init PYTORCH = new Init("pytorch", 1);
+
+        /** @return the standard deviation of a weight of a layer with these fans */
+        double std(int in, int out) {
+            return switch (scheme) {
+                case "xavier" -> gain * Math.sqrt(2.0 / (in + out));
+                case "he" -> gain * Math.sqrt(2.0 / in);
+                default -> throw new IllegalStateException("no std for init=" + scheme);
+            };
+        }
+    }
 
     private final SpecSchema schema = SpecSchema.of("model", "mlp",
             SpecKey.text("hidden", "256x256",
@@ -67,7 +94,9 @@ public final class MlpModelProvider implements ModelProvider {
             SpecKey.integer("groups", "8", 1, MAX_WIDTH, "groups of norm=group; must divide every hidden width"),
             SpecKey.bool("residual", false, "hidden layers of the previous layer's width become residual blocks x + f(x)"),
             SpecKey.bool("weight_norm", false, "weight normalisation w = g*v/||v|| per unit in every dense layer (Salimans & Kingma)"),
-            SpecKey.bool("batchnorm", false, "insert batch normalisation (bn<i>) between each hidden dense layer and its activation"));
+            SpecKey.bool("batchnorm", false, "insert batch normalisation (bn<i>) between each hidden dense layer and its activation"),
+            SpecKey.choice("init", "pytorch", INITS, "dense weights: pytorch U(+-1/sqrt(in)), xavier N(0, 2/(in+out)) or he N(0, 2/in), times init_gain"),
+            SpecKey.number("init_gain", "1", 0, false, 100, true, "factor on the standard deviation of init=xavier or init=he"));
 
     /** Creates the provider. */
     public MlpModelProvider() {
@@ -119,7 +148,16 @@ public final class MlpModelProvider implements ModelProvider {
                     + "allowed: one of them (batchnorm=true with norm=none, or batchnorm=false with norm=layer or norm=group)");
         }
         String normalisation = batchNorm ? "batch" : norm;
-        return (inputShape, outputs, seed) -> build(hidden, activation, normalisation, groups, residual, weightNorm, inputShape, outputs, seed);
+        Init init = new Init(args.text("init").toLowerCase(java.util.Locale.ROOT), args.number("init_gain"));
+        if (init.scheme().equals("pytorch") && init.gain() != 1) {
+            throw new SpecException("model 'mlp': init_gain=" + args.number("init_gain") + " has no effect with init=pytorch; "
+                    + "allowed: init_gain with init=xavier or init=he");
+        }
+        if (weightNorm && !init.scheme().equals("pytorch")) {
+            throw new SpecException("model 'mlp': init=" + init.scheme() + " with weight_norm=true is not supported (the norm of v is"
+                    + " divided out); allowed: init=pytorch with weight_norm=true");
+        }
+        return (inputShape, outputs, seed) -> build(hidden, activation, normalisation, groups, residual, weightNorm, init, inputShape, outputs, seed);
     }
 
     /**
@@ -188,12 +226,12 @@ public final class MlpModelProvider implements ModelProvider {
 
     /** A plain network: no normalisation, no residual blocks, plain dense layers (the linear model uses it). */
     static Sequential build(int[] hidden, String activation, int[] inputShape, int outputs, long seed) {
-        return build(hidden, activation, "none", 1, false, false, inputShape, outputs, seed);
+        return build(hidden, activation, "none", 1, false, false, Init.PYTORCH, inputShape, outputs, seed);
     }
 
     /** @param norm {@code none}, {@code batch}, {@code layer} or {@code group} */
     private static Sequential build(int[] hidden, String activation, String norm, int groups, boolean residual,
-                                    boolean weightNorm, int[] inputShape, int outputs, long seed) {
+                                    boolean weightNorm, Init init, int[] inputShape, int outputs, long seed) {
         Objects.requireNonNull(inputShape, "inputShape");
         if (inputShape.length == 0 || Arrays.stream(inputShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("model 'mlp': input shape must have rank >= 1 and dimensions >= 1, got "
@@ -213,7 +251,7 @@ public final class MlpModelProvider implements ModelProvider {
         for (int i = 0; i < hidden.length; i++) {
             int n = i + 1;
             List<Layer> unit = new ArrayList<>();
-            unit.add(dense(weightNorm, "dense" + n, width, hidden[i], seeds.nextLong()));
+            unit.add(dense(weightNorm, init, "dense" + n, width, hidden[i], seeds.nextLong()));
             switch (norm) {
                 case "batch" -> unit.add(new BatchNorm("bn" + n, hidden[i]));
                 case "layer" -> unit.add(new LayerNorm("layer_norm" + n, hidden[i]));
@@ -234,11 +272,14 @@ public final class MlpModelProvider implements ModelProvider {
             }
             width = hidden[i];
         }
-        layers.add(dense(weightNorm, "out", width, outputs, seeds.nextLong()));
+        layers.add(dense(weightNorm, init, "out", width, outputs, seeds.nextLong()));
         return new Sequential("mlp", inputShape, layers);
     }
 
-    private static Layer dense(boolean weightNorm, String name, int in, int out, long seed) {
-        return weightNorm ? new WeightNormDense(name, in, out, seed) : new Dense(name, in, out, seed);
+    private static Layer dense(boolean weightNorm, Init init, String name, int in, int out, long seed) {
+        if (weightNorm) return new WeightNormDense(name, in, out, seed);
+        Dense d = new Dense(name, in, out, seed);
+        if (!init.scheme().equals("pytorch")) Initializers.normal(d.weight(), init.std(in, out), seed);
+        return d;
     }
 }

@@ -20,6 +20,7 @@ import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.regularizer.ScoreGradientRegularizer;
 import dev.regula.api.regularizer.Stage;
 import dev.regula.api.regularizer.WeightAverager;
 import java.util.ArrayList;
@@ -69,6 +70,7 @@ public final class RegularizationPipeline {
     private final List<ActivationRegularizer> activations = new ArrayList<>();
     private final List<OutputRegularizer> outputs = new ArrayList<>();
     private InputGradientRegularizer inputGradient;
+    private final List<ScoreGradientRegularizer> scoreGradients = new ArrayList<>();
     private double lastInputGradientPenalty;
     private final List<WeightAverager> averagers = new ArrayList<>();
     /** Batch regularizers: the augmentations in the order given, then the one mixing regularizer, if any. */
@@ -138,6 +140,13 @@ public final class RegularizationPipeline {
                     }
                     inputGradient = ig;
                 }
+                case ScoreGradientRegularizer sg -> {
+                    if (scoreGradients.stream().anyMatch(o -> o.samples() == sg.samples())) {
+                        throw new RegulaException("two gradient penalties on " + sg.samples().name().toLowerCase(java.util.Locale.ROOT)
+                                + " samples (" + sg.spec() + "); keep one");
+                    }
+                    scoreGradients.add(sg);
+                }
                 case WeightAverager w -> {
                     if (averagers.stream().anyMatch(a -> a.kind().equals(w.kind()))) {
                         throw new RegulaException("two weight averagers of kind '" + w.kind() + "' (" + w.spec()
@@ -147,7 +156,8 @@ public final class RegularizationPipeline {
                 }
                 default -> throw new RegulaException("regularizer '" + r.name() + "' (" + r.getClass().getName()
                         + ") is of no known kind; implement ParameterRegularizer, GradientClipper, "
-                        + "ActivationRegularizer, ForwardPerturbation, OutputRegularizer, WeightAverager, BatchRegularizer or InputGradientRegularizer");
+                        + "ActivationRegularizer, ForwardPerturbation, OutputRegularizer, WeightAverager, BatchRegularizer, InputGradientRegularizer"
+                        + " or ScoreGradientRegularizer");
             }
         }
         List<BatchRegularizer> mixing = batchStage.stream().filter(BatchRegularizer::mixesLabels).toList();
@@ -253,6 +263,14 @@ public final class RegularizationPipeline {
     }
 
     /** @return the input-gradient penalty of the run, or null (the trainer then runs {@link InputGradientPass}) */
+    /**
+     * @return the critic gradient penalties (R1, R2) of the run, in the order given; a GAN trainer
+     *     runs them, the supervised {@link Trainer} refuses them
+     */
+    public List<ScoreGradientRegularizer> scoreGradientRegularizers() {
+        return List.copyOf(scoreGradients);
+    }
+
     InputGradientRegularizer inputGradient() {
         return inputGradient;
     }

@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #predict} copy the run's averaged weights into the model, evaluate, and copy the live
  * ones back (until the first average exists they use the live weights); such evaluations then
  * run one at a time. Only trainable parameters are averaged: BatchNorm's running statistics stay
- * those of the live training.
+ * those of the live training until {@link #updateBatchNorm} recomputes them for the averaged weights.
  */
 public final class Trainer {
     private final Model model;
@@ -80,6 +80,10 @@ public final class Trainer {
         }
         this.parameters = model.parameters();
         this.pipeline = new RegularizationPipeline(parameters, config.regularizers(), config.optimizer(), true);
+        if (!pipeline.scoreGradientRegularizers().isEmpty()) {
+            throw new IllegalArgumentException(pipeline.scoreGradientRegularizers().getFirst().spec() + " penalises a GAN critic's input"
+                    + " gradient and needs one; allowed here: input-gradient(lambda=...) for a supervised model, or r1/r2 in regula gan --d-reg");
+        }
         List<ActivationRegularizer> activations = pipeline.activationRegularizers();
         if (activations.isEmpty()) {
             this.model = model;
@@ -126,6 +130,20 @@ public final class Trainer {
      */
     public void evaluateWith(EvalWeights weights) {
         evaluator.evaluateWith(weights);
+    }
+
+    /**
+     * Recomputes the model's BatchNorm running statistics for the {@linkplain #evaluateWith
+     * evaluation weights} by one TRAIN-mode pass over {@code data} ({@link BatchNormUpdate}, PyTorch's
+     * {@code swa_utils.update_bn}); call it after training, before evaluating with {@code swa} (or
+     * {@code ema}) weights. The statistics stay in the model: a later evaluation with the live
+     * weights uses them too, and further training moves them back with BatchNorm's momentum.
+     *
+     * @param data the data, usually the training set
+     * @return the number of BatchNorm layers updated (0 if the model has none)
+     */
+    public int updateBatchNorm(Dataset data) {
+        return withEvalWeights(() -> BatchNormUpdate.update(model, data, config.batchSize(), config.kernels(), config.seed()));
     }
 
     /** @return the weights evaluation uses */

@@ -162,4 +162,61 @@ class MlpModelProviderTest {
         StepContext ctx = StepContext.eval(new ScalarKernels());
         assertArrayEquals(plain.forward(x, ctx).data(), wn.forward(x, ctx).data(), 1e-5f);
     }
+
+    @Test
+    void heAndXavierInitHaveTheirStandardDeviations() {
+        for (String init : List.of("he", "xavier")) {
+            for (double gain : new double[] {1, 2}) {
+                Model m = Models.installed().parse("mlp(hidden=400x300, init=" + init + ", init_gain=" + gain + ")").build(new int[] {500}, 200, 3);
+                int[][] fans = {{500, 400}, {400, 300}, {300, 200}};
+                List<Parameter> weights = m.parameters().stream().filter(p -> p.role() == ParameterRole.WEIGHT).toList();
+                for (int l = 0; l < 3; l++) {
+                    int in = fans[l][0];
+                    int out = fans[l][1];
+                    double expected = gain * Math.sqrt(init.equals("he") ? 2.0 / in : 2.0 / (in + out));
+                    float[] w = weights.get(l).value().data();
+                    double sum = 0;
+                    double sq = 0;
+                    for (float v : w) {
+                        sum += v;
+                        sq += (double) v * v;
+                    }
+                    double mean = sum / w.length;
+                    double sd = Math.sqrt(sq / w.length - mean * mean);
+                    // at least 60,000 samples: the sample sd is within 1.5 % of the true one with overwhelming probability
+                    assertEquals(expected, sd, 0.015 * expected, init + " gain " + gain + " " + weights.get(l).name());
+                    assertEquals(0, mean, 5 * expected / Math.sqrt(w.length), weights.get(l).name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void defaultInitIsPytorchsAndUnchanged() {
+        Model a = Models.installed().parse("mlp(hidden=16x8)").build(new int[] {12}, 3, 5);
+        Model b = Models.installed().parse("mlp(hidden=16x8, init=pytorch)").build(new int[] {12}, 3, 5);
+        Model he = Models.installed().parse("mlp(hidden=16x8, init=he)").build(new int[] {12}, 3, 5);
+        for (int i = 0; i < a.parameters().size(); i++) {
+            assertArrayEquals(a.parameters().get(i).value().data(), b.parameters().get(i).value().data());
+            float bound = (float) (1 / Math.sqrt(a.parameters().get(i).value().shape()[a.parameters().get(i).value().rank() - 1]));
+            if (a.parameters().get(i).role() == ParameterRole.WEIGHT) {
+                for (float v : a.parameters().get(i).value().data()) assertTrue(Math.abs(v) <= bound, "U(-1/sqrt(in), 1/sqrt(in))");
+                assertFalse(Arrays.equals(a.parameters().get(i).value().data(), he.parameters().get(i).value().data()));
+            } else {
+                // biases keep the default under every scheme
+                assertArrayEquals(a.parameters().get(i).value().data(), he.parameters().get(i).value().data());
+            }
+        }
+    }
+
+    @Test
+    void badInitCombinationsAreClearErrors() {
+        SpecException gain = assertThrows(SpecException.class, () -> Models.installed().parse("mlp(init_gain=2)"));
+        assertTrue(gain.getMessage().contains("init_gain") && gain.getMessage().contains("init=he"), gain.getMessage());
+        SpecException wn = assertThrows(SpecException.class, () -> Models.installed().parse("mlp(init=he, weight_norm=true)"));
+        assertTrue(wn.getMessage().contains("weight_norm=true"), wn.getMessage());
+        SpecException unknown = assertThrows(SpecException.class, () -> Models.installed().parse("mlp(init=lecun)"));
+        assertTrue(unknown.getMessage().contains("he"), unknown.getMessage());
+        assertThrows(SpecException.class, () -> Models.installed().parse("mlp(init=he, init_gain=0)"));
+    }
 }

@@ -367,4 +367,38 @@ class TrainerTest {
         ParameterStats bias = m.parameters().stream().filter(p -> p.name().endsWith("bias")).findFirst().orElseThrow();
         assertTrue(bias.sparsity() < 1.0, "biases are not selected by default");
     }
+
+    @Test
+    void aCriticGradientPenaltyIsRefusedWithTheAlternatives() {
+        dev.regula.api.regularizer.ScoreGradientRegularizer r1 = new dev.regula.api.regularizer.ScoreGradientRegularizer() {
+            @Override
+            public String name() {
+                return "r1";
+            }
+
+            @Override
+            public String spec() {
+                return "r1(gamma=10, every=16)";
+            }
+
+            @Override
+            public Samples samples() {
+                return Samples.REAL;
+            }
+
+            @Override
+            public double gamma(dev.regula.api.StepContext ctx) {
+                return 10;
+            }
+
+            @Override
+            public int every() {
+                return 16;
+            }
+        };
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(mlp(1), config().regularizer(r1).build()));
+        assertTrue(e.getMessage().contains("r1(gamma=10, every=16)") && e.getMessage().contains("input-gradient")
+                && e.getMessage().contains("--d-reg"), e.getMessage());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.regula.examples.cli;
 
+import dev.regula.api.NumericalFaultException;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.core.train.EpochMetrics;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train one model recipe with several regularizer settings; write a table and learning-curve plots.",
-            "A setting is [LABEL:] SPEC [; SPEC]...; 'none' means no regularizer. Example:",
+            "A setting is [LABEL:] SPEC [; SPEC]...; 'none' means no regularizer; a part model=SPEC replaces --model. Example:",
             "  regula compare --epochs 5 --setting none --setting 'l2(lambda=1e-4); dropout(p=0.2)' --setting 'prox: l1-proximal(lambda=1e-3)'"})
 public final class CompareCommand implements Callable<Integer> {
     /** |w| below this counts as zero in the sparsity column (proximal operators give exact zeros). */
@@ -54,6 +55,10 @@ public final class CompareCommand implements Callable<Integer> {
                     + " the chosen one is retrained on all of it and scored on the test set once")
     Integer folds;
 
+    @Option(names = "--gradients",
+            description = "add gradient-health columns: RMS gradient of the first and the last weight in epoch 1, their ratio, skipped steps")
+    boolean gradients;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "regula-out/compare", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -74,11 +79,36 @@ public final class CompareCommand implements Callable<Integer> {
      * @param l1 ‖w‖₁ over all weights
      * @param seconds wall time of the training
      * @param inactive the soft constraints of the setting that never acted (see {@link InactivePenalties})
+     * @param health gradient health of the run
+     * @param fault why the run stopped on a numerical fault (the accuracies are then NaN), or null
      */
     record Result(Setting setting, Path folder, double trainAccuracy, double testAccuracy, double testLoss, double sparsity,
-                  double l2, double l1, double seconds, List<String> inactive) {
+                  double l2, double l1, double seconds, List<String> inactive, Health health, String fault) {
         double gap() {
             return trainAccuracy - testAccuracy;
+        }
+    }
+
+    /**
+     * Gradient health of a run, from its first epoch's {@link dev.regula.core.train.ParameterStats}.
+     *
+     * @param firstRms RMS gradient entry ‖g‖/√n of the model's first weight (mean over epoch 1's steps)
+     * @param lastRms the same of its last weight (the output layer)
+     * @param skippedSteps steps skipped for a NaN/Inf over the whole run ({@code --nan skip-step})
+     */
+    record Health(double firstRms, double lastRms, int skippedSteps) {
+        static Health of(List<EpochMetrics> history) {
+            int skipped = history.stream().mapToInt(EpochMetrics::skippedSteps).sum();
+            if (history.isEmpty()) return new Health(Double.NaN, Double.NaN, skipped);
+            List<dev.regula.core.train.ParameterStats> w = history.getFirst().parameters().stream()
+                    .filter(p -> p.role() == ParameterRole.WEIGHT && !Double.isNaN(p.gradientNorm())).toList();
+            if (w.isEmpty()) return new Health(Double.NaN, Double.NaN, skipped);
+            return new Health(w.getFirst().gradientRms(), w.getLast().gradientRms(), skipped);
+        }
+
+        /** @return first / last: far below 1 when gradients vanish toward the input, far above when they explode */
+        double ratio() {
+            return firstRms / lastRms;
         }
     }
 
@@ -97,6 +127,7 @@ public final class CompareCommand implements Callable<Integer> {
         for (Setting s : settings) {
             if (!labels.add(s.label())) throw new IllegalArgumentException("two settings have the label '" + s.label() + "'; give one a LABEL: prefix");
             options.config(s.specs()); // fail on a bad spec before any training
+            if (s.model() != null) dev.regula.api.model.Models.installed().parse(s.model());
         }
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compare")) {
             return compare(folder, settings, stdout);
@@ -116,7 +147,8 @@ public final class CompareCommand implements Callable<Integer> {
             return ExitCode.OK;
         }
         stdout.printf("regula compare: %d settings, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
-                settings.size(), options.model, options.optimizer, options.epochs, options.batch, options.seed,
+                settings.size(), options.model + (settings.stream().anyMatch(x -> x.model() != null) ? " (or the setting's model=)" : ""),
+                options.optimizer, options.epochs, options.batch, options.seed,
                 data.train().size(), data.test().size());
         stdout.flush();
 
@@ -128,12 +160,17 @@ public final class CompareCommand implements Callable<Integer> {
             stdout.flush();
             results.add(run(s, String.format(Locale.ROOT, "[%d/%d]", i + 1, settings.size()), sub, data));
             Result r = results.getLast();
+            if (r.fault() != null) {
+                stdout.printf(Locale.ROOT, "      diverged (numerical fault): %s%n", r.fault());
+                stdout.flush();
+                continue;
+            }
             stdout.printf(Locale.ROOT, "      train acc %.4f  test acc %.4f  gap %+.4f  sparsity %.3f  %.1fs%n",
                     r.trainAccuracy(), r.testAccuracy(), r.gap(), r.sparsity(), r.seconds());
             stdout.flush();
         }
 
-        Report report = new Report(results, options);
+        Report report = new Report(results, options, gradients);
         for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES)) folder.file(name);
         report.write(out);
         writePlots(results);
@@ -142,6 +179,13 @@ public final class CompareCommand implements Callable<Integer> {
         stdout.printf("%nwrote %s, %s, %s, %s, %s and the per-setting metrics%n", out.resolve(Report.MD), out.resolve(Report.CSV),
                 out.resolve(Report.JSON), out.resolve(LEARNING_CURVES), out.resolve(LOSS_CURVES));
         stdout.flush();
+        long diverged = results.stream().filter(r -> r.fault() != null).count();
+        if (diverged > 0) {
+            spec.commandLine().getErr().printf("regula compare: %d of %d settings diverged (marked in the table); exit code %d%n",
+                    diverged, results.size(), ExitCode.NUMERICAL);
+            spec.commandLine().getErr().flush();
+            return ExitCode.NUMERICAL;
+        }
         return ExitCode.OK;
     }
 
@@ -153,6 +197,7 @@ public final class CompareCommand implements Callable<Integer> {
         long start = System.nanoTime();
         PrintWriter stderr = spec.commandLine().getErr();
         List<EpochMetrics> history;
+        List<EpochMetrics> seen = new ArrayList<>();
         long steps;
         try (MetricsLog log = new MetricsLog(folder, false, 0).open()) {
             TrainingConfig config = options.config(s.specs())
@@ -162,18 +207,28 @@ public final class CompareCommand implements Callable<Integer> {
                         @Override
                         public void onEpochEnd(Trainer t, EpochMetrics m) {
                             log.write(m);
+                            seen.add(m);
                         }
                     }).callback(new GradientWarnings(System.err)).build();
-            trainer = new Trainer(options.model(data), config);
+            trainer = new Trainer(options.model(data, s.modelOr(options.model)), config);
             // --eval-weights applies to the settings that keep that average; the others use their live weights
             if (options.averages(s.specs())) trainer.evaluateWith(options.evalWeights());
             Warnings.unmatched(trainer, stderr);
-            history = trainer.fit(data.train(), data.monitor());
-            steps = trainer.step();
+            try {
+                history = trainer.fit(data.train(), data.monitor());
+                steps = trainer.step();
+                Warnings.skippedSteps(history, steps, stderr);
+            } catch (NumericalFaultException e) {
+                // one diverging setting (the point of an exploding-gradient comparison) does not end the others
+                double nan = Double.NaN;
+                return new Result(s, folder, nan, nan, nan, nan, nan, nan, (System.nanoTime() - start) / 1e9, List.of(), Health.of(seen),
+                        e.getMessage());
+            }
         }
-        Warnings.skippedSteps(history, steps, stderr);
         List<String> inactive = InactivePenalties.warn(history, stderr);
         double seconds = (System.nanoTime() - start) / 1e9;
+        // after SWA, BatchNorm's running statistics must belong to the averaged weights (PyTorch's update_bn)
+        if (trainer.evalWeights() == dev.regula.core.train.EvalWeights.SWA) trainer.updateBatchNorm(data.train());
         Trainer.Evaluation train = trainer.evaluate(data.train());
         Trainer.Evaluation test = trainer.evaluate(data.test());
         long zeros = 0;
@@ -191,7 +246,7 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         return new Result(s, folder, train.accuracy(), test.accuracy(), test.loss(), n == 0 ? 0 : zeros / (double) n,
-                Math.sqrt(sumSq), sumAbs, seconds, inactive);
+                Math.sqrt(sumSq), sumAbs, seconds, inactive, Health.of(history), null);
     }
 
     private void writePlots(List<Result> results) throws IOException {
@@ -199,7 +254,9 @@ public final class CompareCommand implements Callable<Integer> {
         LineChart.Builder loss = LineChart.builder("training loss per epoch (data loss, without penalties)").xLabel("epoch")
                 .yLabel("cross-entropy").integerX();
         for (Result r : results) {
-            MetricsTable t = MetricsTable.read(r.folder().resolve("metrics.csv"));
+            Path csv = r.folder().resolve("metrics.csv");
+            if (r.fault() != null && (!Files.exists(csv) || Files.readString(csv).isBlank())) continue; // no epoch finished
+            MetricsTable t = MetricsTable.read(csv);
             acc.series(t.series(r.setting().label(), "val_accuracy"));
             loss.series(t.series(r.setting().label(), "train_loss"));
         }

@@ -136,7 +136,7 @@ final class CrossValidation {
     /** Trains one model; {@code warnUnmatched} once per setting, not once per fold. */
     private Trainer train(Setting s, Dataset train, TrainingOptions.Data data, boolean warnUnmatched) {
         TrainingConfig config = options.config(s.specs()).build();
-        Trainer t = new Trainer(options.model(data), config);
+        Trainer t = new Trainer(options.model(data, s.modelOr(options.model)), config);
         // as in compare without folds: --eval-weights scores the settings that keep that average with it
         if (options.averages(s.specs())) t.evaluateWith(options.evalWeights());
         if (warnUnmatched) Warnings.unmatched(t, stderr);

@@ -12,15 +12,37 @@ import java.util.Locale;
  * outside quotes); a label is the text before a {@code :} that comes before any {@code (}
  * (selectors such as {@code on=layer:dense*} sit inside parentheses, so they are not labels).
  * {@code none} or an empty text means no regularizer. Without a label, the specs joined by
- * {@code " + "} are the label.
+ * {@code " + "} are the label. One part may be {@code model=SPEC}: that setting trains this model
+ * instead of {@code --model}, so architectures can be compared too (e.g. activation, init or
+ * BatchNorm against vanishing gradients); the setting's default label then starts with the model.
  *
  * @param label the name shown in reports and legends
  * @param specs the regularizer specs, possibly none
+ * @param model a model spec replacing {@code --model} for this setting, or null
  */
-record Setting(String label, List<String> specs) {
+record Setting(String label, List<String> specs, String model) {
     Setting {
         specs = List.copyOf(specs);
         if (label.isBlank()) throw new IllegalArgumentException("a compare setting needs a non-blank label");
+        if (model != null && model.isBlank()) throw new IllegalArgumentException("a compare setting's model=... needs a model spec");
+    }
+
+    /**
+     * A setting on {@code --model}.
+     *
+     * @param label the name shown in reports and legends
+     * @param specs the regularizer specs, possibly none
+     */
+    Setting(String label, List<String> specs) {
+        this(label, specs, null);
+    }
+
+    /**
+     * @param fallback the {@code --model} spec
+     * @return the model spec this setting trains
+     */
+    String modelOr(String fallback) {
+        return model == null ? fallback : model;
     }
 
     /** The settings compared when none is given. */
@@ -43,13 +65,23 @@ record Setting(String label, List<String> specs) {
             if (label.isEmpty()) throw new IllegalArgumentException("--setting '" + text + "': empty label before ':'; write LABEL: SPEC; SPEC");
         }
         List<String> specs = new ArrayList<>();
+        String model = null;
         for (String part : split(rest, text)) {
             String p = part.strip();
             if (p.isEmpty() || p.toLowerCase(Locale.ROOT).equals("none")) continue;
+            if (p.toLowerCase(Locale.ROOT).startsWith("model=")) {
+                if (model != null) throw new IllegalArgumentException("--setting '" + text + "': two model=... parts; allowed: at most one");
+                model = p.substring("model=".length()).strip();
+                if (model.isEmpty()) throw new IllegalArgumentException("--setting '" + text + "': model= needs a model spec, e.g. model=mlp(hidden=64)");
+                continue;
+            }
             specs.add(p);
         }
-        if (label == null) label = specs.isEmpty() ? "none" : String.join(" + ", specs);
-        return new Setting(label, specs);
+        if (label == null) {
+            String regs = specs.isEmpty() ? "none" : String.join(" + ", specs);
+            label = model == null ? regs : specs.isEmpty() ? model : model + " + " + regs;
+        }
+        return new Setting(label, specs, model);
     }
 
     /** Splits at {@code ;} outside quotes and parentheses. */

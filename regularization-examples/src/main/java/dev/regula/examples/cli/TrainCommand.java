@@ -100,6 +100,10 @@ public final class TrainCommand implements Callable<Integer> {
                 stdout.flush();
                 long startStep = trainer.step();
                 List<EpochMetrics> history = trainer.fit(train, data.monitor());
+                if (options.evalWeights() == dev.regula.core.train.EvalWeights.SWA) {
+                    int norms = trainer.updateBatchNorm(train);
+                    if (norms > 0) stdout.printf("recomputed the running statistics of %d BatchNorm layer(s) for the swa weights (update_bn)%n", norms);
+                }
                 Trainer.Evaluation finalTest = trainer.evaluate(test);
                 if (data.regression()) {
                     RegressionMetrics r = RegressionMetrics.of(trainer.predict(test.features()), test.labels(), data.targets().std());

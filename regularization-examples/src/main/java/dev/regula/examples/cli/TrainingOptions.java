@@ -241,8 +241,17 @@ final class TrainingOptions {
      * @return a freshly initialised model from {@code --model} and {@code --seed}
      */
     Model model(Data data) {
+        return model(data, model);
+    }
+
+    /**
+     * @param data the data (for input shape and classes)
+     * @param spec a model spec
+     * @return a freshly initialised model from {@code spec} and {@code --seed}
+     */
+    Model model(Data data, String spec) {
         int outputs = data.regression() ? data.train().labels().dim(1) : data.train().numClasses();
-        return Models.installed().parse(model).build(data.inputShape(), outputs, seed);
+        return Models.installed().parse(spec).build(data.inputShape(), outputs, seed);
     }
 
     /**

@@ -117,6 +117,36 @@ class RegulaCommandTest {
     }
 
     @Test
+    void compareWithGradientsReportsGradientHealthAndKeepsGoingAfterADivergedSetting() throws IOException {
+        Path out = dir.resolve("grad");
+        String deep = "mlp(hidden=8x8x8x8x8x8, activation=sigmoid)";
+        Run r = run("compare", "--csv", blobsCsv(240).toString(), "--model", "mlp(hidden=8)", "--epochs", "2", "--batch", "16",
+                "--threads", "1", "--progress", "none", "--gradients", "--nan", "skip-step",
+                "--setting", "deep: model=" + deep,
+                "--setting", "boom: model=mlp(hidden=8x8x8x8x8x8x8x8x8x8, init=he, init_gain=50)",
+                "--setting", "plain: none", "--out", out.toString());
+        assertEquals(ExitCode.NUMERICAL, r.code(), "a diverged setting ends the run with exit 4, after the report: " + r.out() + r.err());
+        assertTrue(r.err().contains("1 of 3 settings diverged"), r.err());
+        assertTrue(r.out().contains("| boom (diverged) |"), r.out());
+        assertTrue(r.out().contains("first grad RMS | last grad RMS | first/last | skipped |"), r.out());
+        List<String> csv = Files.readAllLines(out.resolve(Report.CSV));
+        assertEquals(Report.CSV_HEADER + Report.CSV_GRADIENTS, csv.get(0));
+        assertEquals(4, csv.size());
+        String[] deepRow = csv.get(1).split(",");
+        String[] plainRow = csv.get(3).split(",");
+        int ratio = deepRow.length - 2;
+        // six sigmoid layers: the first layer's RMS gradient is orders of magnitude below the output layer's
+        assertTrue(Double.parseDouble(deepRow[ratio]) < 1e-2, csv.get(1));
+        assertTrue(Double.parseDouble(plainRow[ratio]) > Double.parseDouble(deepRow[ratio]) * 10, csv.get(3));
+        assertTrue(Integer.parseInt(csv.get(2).split(",")[ratio + 1]) > 0, "the exploding run skipped steps: " + csv.get(2));
+        assertEquals("0", plainRow[ratio + 1]);
+        assertTrue(Files.readString(out.resolve(Report.MD)).contains("boom: "), "the report says why boom stopped");
+        assertTrue(Files.readString(out.resolve(Report.MD)).contains("Model `mlp(hidden=8)` (or the setting's `model=`)"),
+                "the report does not claim one model for all settings");
+        assertTrue(Files.exists(out.resolve(CompareCommand.LEARNING_CURVES)));
+    }
+
+    @Test
     void compareTrainsEachSettingAndWritesTheReport() throws IOException {
         Path out = dir.resolve("cmp");
         Run r = run("compare", "--csv", blobsCsv(240).toString(), "--model", "mlp(hidden=8)", "--epochs", "3", "--batch", "16",

@@ -42,6 +42,22 @@ class SettingTest {
     }
 
     @Test
+    void aModelPartReplacesTheCommandsModel() {
+        Setting s = Setting.parse("deep: model=mlp(hidden=8x8, activation=sigmoid, batchnorm=true); clip-norm(max=1)");
+        assertEquals("deep", s.label());
+        assertEquals("mlp(hidden=8x8, activation=sigmoid, batchnorm=true)", s.model());
+        assertEquals(List.of("clip-norm(max=1)"), s.specs());
+        assertEquals("mlp(hidden=8x8, activation=sigmoid, batchnorm=true)", s.modelOr("mlp(hidden=4)"));
+        assertEquals("mlp(hidden=4)", Setting.parse("l2(lambda=1)").modelOr("mlp(hidden=4)"));
+        assertEquals(null, Setting.parse("l2(lambda=1)").model());
+        assertEquals("mlp(hidden=4) + l2(lambda=1)", Setting.parse("MODEL= mlp(hidden=4); l2(lambda=1)").label(), "default label names the model");
+        assertEquals("mlp(hidden=4)", Setting.parse("model=mlp(hidden=4)").label());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Setting.parse("model=mlp; model=cnn")).getMessage().contains("two model="));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Setting.parse("x: model= ; l2(lambda=1)")).getMessage()
+                .contains("needs a model spec"));
+    }
+
+    @Test
     void slugsAreSafeFolderNames() {
         assertEquals("l2-lambda-1e-4-dropout-p-0.2", Setting.parse("l2(lambda=1e-4); dropout(p=0.2)").slug());
         assertEquals("setting", new Setting("!!!", List.of()).slug());

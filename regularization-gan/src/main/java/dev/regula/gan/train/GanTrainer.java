@@ -9,6 +9,7 @@ import dev.regula.api.kernels.Kernels;
 import dev.regula.api.optim.Optimizer;
 import dev.regula.api.optim.Optimizers;
 import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.regularizer.ScoreGradientRegularizer;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.BinaryCrossEntropyWithLogits;
@@ -79,10 +80,13 @@ public final class GanTrainer {
     private final PriorGuidedPenalty prior;
     private final double r1Gamma;
     private final int r1Every;
+    /** r1/r2 given as discriminator regularizers ({@link ScoreGradientRegularizer}). */
+    private final List<ScoreGradientRegularizer> criticPenalties;
     private final long seed;
     private final Kernels kernels;
     private final BinaryCrossEntropyWithLogits bce = new BinaryCrossEntropyWithLogits();
     private double lastR1;
+    private double lastR2 = Double.NaN;
     private long step;
 
     private GanTrainer(Builder b) {
@@ -112,6 +116,15 @@ public final class GanTrainer {
         this.dPipeline = new RegularizationPipeline(b.discriminator.parameters(), b.discriminatorRegularizers, dOptimizer, true);
         this.gStep = new TrainingStep(gPipeline);
         this.dStep = new TrainingStep(dPipeline);
+        if (!gPipeline.scoreGradientRegularizers().isEmpty()) {
+            throw new IllegalArgumentException("gradient penalties " + gPipeline.scoreGradientRegularizers()
+                    + " act on the discriminator; move them to the discriminator's regularizers (--d-reg)");
+        }
+        this.criticPenalties = dPipeline.scoreGradientRegularizers();
+        if (r1Gamma > 0 && criticPenalties.stream().anyMatch(p -> p.samples() == ScoreGradientRegularizer.Samples.REAL)) {
+            throw new IllegalArgumentException("R1 is given twice: r1 gamma " + r1Gamma + " and " + criticPenalties
+                    + "; keep one (regula gan: --r1 0 with --d-reg 'r1(...)')");
+        }
         if (!dPipeline.outputRegularizers().isEmpty()) {
             throw new IllegalArgumentException("output regularizers act on the generator's images; remove "
                     + dPipeline.outputRegularizers() + " from the discriminator's regularizers");
@@ -276,7 +289,9 @@ public final class GanTrainer {
 
         // Discriminator: real (label 1) and fake (label 0) in one batch, then D's update.
         double[] d = dStep.computeGradients(dCtx, ctx -> {
-            if (r1Gamma > 0 && step % r1Every == 0) lastR1 = R1Penalty.writeGradient(discriminator, real, condition, r1Gamma * r1Every, ctx);
+            boolean r1Now = r1Gamma > 0 && step % r1Every == 0;
+            if (r1Now) lastR1 = R1Penalty.writeGradient(discriminator, real, condition, r1Gamma * r1Every, ctx);
+            if (!criticPenalties.isEmpty()) criticPenalties(real, fake, condition, r1Now, ctx);
             Tensor logits = discriminator.forward(concatRows(real, fake), concatRows(condition, condition), ctx);
             float[] l = logits.data();
             double realScore = meanSigmoid(l, 0, n);
@@ -314,7 +329,8 @@ public final class GanTrainer {
         gStep.endBackward(gCtx);
         gStep.applyUpdate(gCtx);
         step++;
-        return new GanStep(step, dLoss, gLoss, pen, featureError, realScore, fakeScore, r1Gamma > 0 ? lastR1 : Double.NaN);
+        boolean anyR1 = r1Gamma > 0 || criticPenalties.stream().anyMatch(p -> p.samples() == ScoreGradientRegularizer.Samples.REAL);
+        return new GanStep(step, dLoss, gLoss, pen, featureError, realScore, fakeScore, anyR1 ? lastR1 : Double.NaN);
     }
 
     /**
@@ -389,6 +405,45 @@ public final class GanTrainer {
 
     private StepContext context(Optimizer optimizer, int epoch) {
         return new StepContext(Mode.TRAIN, step, epoch, optimizer.learningRate().valueAt(step, epoch), seed, kernels);
+    }
+
+    /**
+     * Runs the r1/r2 regularizers due at this step, each with {@link R1Penalty#writeGradient} at its
+     * samples, and leaves the sum of their parameter gradients (plus the builder's R1, if it ran) in
+     * D's gradients. The generated samples are used as they are (held fixed: nothing flows to G).
+     */
+    private void criticPenalties(Tensor real, Tensor fake, Tensor condition, boolean r1Ran, StepContext dCtx) {
+        List<dev.regula.api.param.Parameter> params = discriminator.parameters();
+        float[][] sum = null;
+        if (r1Ran) sum = params.stream().map(p -> p.grad().data().clone()).toArray(float[][]::new);
+        for (ScoreGradientRegularizer p : criticPenalties) {
+            if (step % p.every() != 0) continue;
+            double gamma = p.gamma(dCtx);
+            if (!(gamma >= 0) || Double.isInfinite(gamma)) {
+                throw new dev.regula.api.PluginException("regularizer " + p.spec() + " gave gamma = " + gamma + " at step " + step
+                        + "; allowed: finite and >= 0");
+            }
+            if (gamma == 0) continue;
+            Tensor at = p.samples() == ScoreGradientRegularizer.Samples.REAL ? real : fake;
+            double value = R1Penalty.writeGradient(discriminator, at, condition, gamma * p.every(), dCtx);
+            if (p.samples() == ScoreGradientRegularizer.Samples.REAL) lastR1 = value;
+            else lastR2 = value;
+            if (sum == null) {
+                sum = params.stream().map(q -> q.grad().data().clone()).toArray(float[][]::new);
+            } else {
+                for (int i = 0; i < sum.length; i++) {
+                    float[] g = params.get(i).grad().data();
+                    for (int j = 0; j < g.length; j++) sum[i][j] += g[j];
+                }
+            }
+        }
+        for (int i = 0; sum != null && i < sum.length; i++) System.arraycopy(sum[i], 0, params.get(i).grad().data(), 0, sum[i].length);
+        if (sum == null) for (dev.regula.api.param.Parameter p : params) p.zeroGrad();
+    }
+
+    /** @return the last R2 value, weight/2·mean‖∇ₓD‖² at the generated samples (NaN before any) */
+    public double lastR2() {
+        return lastR2;
     }
 
     private void check(double value, String what) {

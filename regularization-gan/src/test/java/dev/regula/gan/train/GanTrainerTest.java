@@ -318,4 +318,123 @@ class GanTrainerTest {
         assertArrayEquals(before.data(), fresh.generate(z, c).data(), 0f, "EVAL output uses the restored running statistics too");
         assertTrue(Arrays.deepEquals(values(t), values(fresh)));
     }
+
+    @Test
+    void r1AsARegularizerSpecIsTheBuilderR1BitForBit() {
+        GanTrainer builderR1 = builder(1.0, 7, List.of()).r1(10, 2).build();
+        GanTrainer specR1 = trainer(1.0, 7, List.of("r1(gamma=10, every=2)"));
+        for (int b = 0; b < 3; b++) {
+            GanStep a = step(builderR1, b, 8);
+            GanStep c = step(specR1, b, 8);
+            assertEquals(a.r1(), c.r1(), 0.0, "step " + b);
+        }
+        assertTrue(Arrays.deepEquals(values(builderR1), values(specR1)));
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> builder(1.0, 7, List.of("r1(gamma=10)")).r1(10, 2).build());
+        assertTrue(twice.getMessage().contains("R1 is given twice"), twice.getMessage());
+        IllegalArgumentException onG = assertThrows(IllegalArgumentException.class, () -> builder(1.0, 7, List.of())
+                .generatorRegularizers(List.of(Regularizers.create("r2(gamma=1)"))).build());
+        assertTrue(onG.getMessage().contains("--d-reg"), onG.getMessage());
+    }
+
+    /** A smooth D (tanh) whose R2 is differentiable in θ, with head and projection of order 1. */
+    private static ProjectionDiscriminator smoothDiscriminator() {
+        var trunk = new dev.regula.core.layer.Sequential("discriminator", new int[] {3, SIZE, SIZE},
+                new dev.regula.core.layer.Flatten("d_flat"), new dev.regula.core.layer.Dense("d_a", 3 * SIZE * SIZE, 8, 1),
+                new dev.regula.core.layer.Tanh("d_t1"), new dev.regula.core.layer.Dense("d_b", 8, 8, 2),
+                new dev.regula.core.layer.Tanh("d_t2"));
+        ProjectionDiscriminator d = ProjectionDiscriminator.conditional(trunk, PHI.dimension(), 5);
+        for (Parameter p : d.parameters().subList(d.parameters().size() - 3, d.parameters().size())) {
+            for (int i = 0; i < p.size(); i++) p.value().data()[i] *= 20;
+        }
+        return d;
+    }
+
+    /**
+     * r2 adds γ·∇_θ(½·mean‖∇ₓD(G(z, c))‖²) at the step's generated images to D's gradient: with
+     * SGD at lr 1 the difference of D's update with and without it equals the finite difference of
+     * R2 itself, taken at the same generated images.
+     */
+    @Test
+    void r2GradientAtTheGeneratedSamplesMatchesFiniteDifferencesOfThePenalty() {
+        double gamma = 3;
+        int n = 4;
+        java.util.function.Function<List<String>, GanTrainer> make = regs -> GanTrainer.builder(
+                        Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, 5), smoothDiscriminator())
+                .latent(LATENT).discriminatorOptimizer("sgd(lr=1)")
+                .discriminatorRegularizers(regs.stream().map(Regularizers::create).toList()).seed(5).kernels(TestKernels.selected()).build();
+        GanTrainer plain = make.apply(List.of());
+        GanTrainer withR2 = make.apply(List.of("r2(gamma=" + gamma + ", every=1)"));
+        GanTrainer reference = make.apply(List.of());
+        List<float[]> before = reference.discriminator().parameters().stream().map(p -> p.value().data().clone()).toList();
+        step(plain, 0, n);
+        step(withR2, 0, n);
+        assertTrue(withR2.lastR2() > 0, "R2 ran: " + withR2.lastR2());
+        // the generated images of step 0, as the trainer made them (TRAIN mode: BatchNorm on batch statistics)
+        Tensor c = FaceCaseStudy.rows(C, FaceCaseStudy.range(n));
+        Tensor z = GanTrainer.latents(5, GanTrainer.LATENT_STREAM, 0, n, LATENT);
+        Tensor input = Tensor.zeros(n, LATENT + PHI.dimension());
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < LATENT; j++) input.data()[i * input.dim(1) + j] = z.data()[i * LATENT + j];
+            for (int j = 0; j < PHI.dimension(); j++) input.data()[i * input.dim(1) + LATENT + j] = c.data()[i * PHI.dimension() + j];
+        }
+        dev.regula.api.StepContext ctx = new dev.regula.api.StepContext(dev.regula.api.Mode.TRAIN, 0, 0, 0, 5, TestKernels.selected());
+        Tensor fake = reference.generator().forward(input, ctx).copy();
+        ProjectionDiscriminator d = reference.discriminator();
+        assertEquals(withR2.lastR2(), r1Value(d, fake, c, gamma, ctx), 1e-9 * withR2.lastR2() + 1e-12, "the value is R2 at these images");
+        List<Parameter> ps = d.parameters();
+        for (int q : new int[] {0, ps.size() - 1}) {
+            Parameter p = ps.get(q);
+            float[] v = p.value().data();
+            float[] a = plain.discriminator().parameters().get(q).value().data();
+            float[] b = withR2.discriminator().parameters().get(q).value().data();
+            for (int i = 0, k = 0; i < v.length && k < 8; i += Math.max(1, v.length / 8), k++) {
+                double analytic = a[i] - b[i]; // lr 1: the extra step R2 took
+                float old = v[i];
+                assertEquals(before.get(q)[i], old, 0f);
+                v[i] = old + 1e-3f;
+                double up = r1Value(d, fake, c, gamma, ctx);
+                v[i] = old - 1e-3f;
+                double down = r1Value(d, fake, c, gamma, ctx);
+                v[i] = old;
+                double numeric = (up - down) / 2e-3;
+                assertEquals(numeric, analytic, 0.05 * Math.abs(numeric) + 1e-3 * withR2.lastR2() + 1e-6, p.name() + "[" + i + "]");
+            }
+        }
+    }
+
+    /**
+     * R1 and R2 under the SIMD kernels agree with the scalar ones: one discriminator step (SGD at
+     * lr 1, so the update is the gradient) and the penalty values, within a relative 1e-3 of the
+     * largest update (the central difference divides rounding differences by 2ε). In the run
+     * without the vector module both sides are scalar.
+     */
+    @Test
+    void criticPenaltiesAgreeUnderScalarAndSimdKernels() {
+        java.util.function.Function<dev.regula.api.kernels.Kernels, GanTrainer> make = k -> GanTrainer.builder(
+                        Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, 5), smoothDiscriminator())
+                .latent(LATENT).discriminatorOptimizer("sgd(lr=1)")
+                .discriminatorRegularizers(List.of(Regularizers.create("r1(gamma=3, every=1)"), Regularizers.create("r2(gamma=2, every=1)")))
+                .seed(5).kernels(k).build();
+        GanTrainer scalar = make.apply(new dev.regula.core.kernels.ScalarKernels());
+        GanTrainer selected = make.apply(TestKernels.selected());
+        List<float[]> before = scalar.discriminator().parameters().stream().map(p -> p.value().data().clone()).toList();
+        GanStep a = step(scalar, 0, 4);
+        GanStep b = step(selected, 0, 4);
+        String kernels = TestKernels.selected().name();
+        if ("vector".equals(System.getProperty("regula.kernels"))) assertTrue(kernels.startsWith("vector"), "the SIMD run compares SIMD: " + kernels);
+        assertEquals(a.r1(), b.r1(), 1e-4 * Math.abs(a.r1()), "R1 value, kernels " + kernels);
+        assertEquals(scalar.lastR2(), selected.lastR2(), 1e-4 * Math.abs(scalar.lastR2()), "R2 value, kernels " + kernels);
+        for (int q = 0; q < before.size(); q++) {
+            float[] x = scalar.discriminator().parameters().get(q).value().data();
+            float[] y = selected.discriminator().parameters().get(q).value().data();
+            float[] v0 = before.get(q);
+            double largest = 0;
+            for (int i = 0; i < x.length; i++) largest = Math.max(largest, Math.abs(x[i] - v0[i]));
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(x[i] - v0[i], y[i] - v0[i], 1e-3 * largest + 1e-6,
+                        scalar.discriminator().parameters().get(q).name() + "[" + i + "], kernels " + kernels);
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@ import dev.regula.api.tensor.Tensor;
  * Common part of the per-example image augmentations: each example of the batch is changed on
  * its own with draws keyed by (seed, name, step, example index); labels are left alone.
  */
-abstract sealed class ImageAugmentation implements BatchRegularizer permits RandomErasing, Cutout, FlipShift {
+abstract sealed class ImageAugmentation implements BatchRegularizer permits RandomErasing, Cutout, FlipShift, Rotate {
     private final String name;
     private final String spec;
     private final long stream;
