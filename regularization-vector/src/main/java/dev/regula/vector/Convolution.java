@@ -11,8 +11,10 @@ import dev.regula.api.kernels.ConvGeometry;
  *
  * <p>Threads: with at least two chunks per thread, the chunks are shared by the team (each one
  * computed on one thread, its products single-threaded); with fewer, chunks run one after the
- * other and each product is split over the team. Chunk sizes and the order in which the weight
- * gradient sums its terms depend only on the geometry: every chunk's product is computed by the
+ * other and each product is split over the team. The forward and input-gradient passes cut the
+ * batch into at least two chunks per thread (their results do not depend on the chunking); the
+ * chunks of the weight gradient, and so the order in which it sums its terms, depend only on the
+ * geometry: every chunk's product is computed by the
  * same code in the same order either way, and the weight gradient is summed per fixed group of
  * chunks ({@value #WEIGHT_GROUPS} at most) into partial sums added in group order, so results are
  * bit-identical for every thread count.
@@ -52,9 +54,16 @@ final class Convolution {
         void run(int n0, int count);
     }
 
-    /** Runs every chunk, shared by the team when there are enough of them, else in order on the caller. */
+    /**
+     * Runs every chunk of the forward or input-gradient pass, shared by the team when there are
+     * enough of them, else in order on the caller. These two passes' results do not depend on the
+     * chunking (each output value is one product over the patch or the output channels, summed in
+     * the same order whatever the number of columns, and col2im adds image by image), so with
+     * several threads the chunks are made small enough for two per thread.
+     */
     private void forChunks(ConvGeometry g, ChunkBody body) {
-        int per = chunkImages(g);
+        int per = team.threads() == 1 ? chunkImages(g)
+                : Math.min(chunkImages(g), Math.max(1, Math.ceilDiv(g.batch(), 2 * team.threads())));
         int chunks = Math.ceilDiv(g.batch(), per);
         if (chunks >= 2 * team.threads() && team.threads() > 1) {
             team.runRanges(chunks, chunks, 1, (from, to) -> {
