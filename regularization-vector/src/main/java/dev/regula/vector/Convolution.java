@@ -24,6 +24,13 @@ final class Convolution {
     static final int CHUNK_FLOATS = 1 << 18;
     /** Target number of columns (images × output pixels) of a chunk's product: enough for full GEMM tiles. */
     static final int CHUNK_COLUMNS = 512;
+    /**
+     * Largest patch matrix of one weight-gradient chunk, in floats (4 MiB). That product streams
+     * its patch matrix once in blocks of the GEMM's inner size, so a large chunk costs no cache
+     * misses, while every extra chunk adds a pass over the weight gradient and a partial sum:
+     * the GAN's small feature maps then take a single chunk (one product, no partial sums).
+     */
+    static final int WEIGHT_CHUNK_FLOATS = 1 << 20;
     /** Most partial sums the weight gradient is split into. */
     static final int WEIGHT_GROUPS = 8;
 
@@ -116,11 +123,23 @@ final class Convolution {
         });
     }
 
+    /**
+     * @param g a geometry
+     * @return images per chunk of the weight gradient: as many as fit in
+     *     {@value #WEIGHT_CHUNK_FLOATS} patch values (at least one), at most the batch, but never
+     *     fewer than {@link #chunkImages} gives
+     */
+    static int weightChunkImages(ConvGeometry g) {
+        long perImage = (long) g.patch() * g.outHeight() * g.outWidth();
+        int byMemory = (int) Math.max(1, WEIGHT_CHUNK_FLOATS / perImage);
+        return Math.max(chunkImages(g), Math.min(g.batch(), byMemory));
+    }
+
     void backwardWeight(ConvGeometry g, float[] x, float[] gy, float beta, float[] gw) {
         int out = g.outChannels();
         int patch = g.patch();
         int plane = g.outHeight() * g.outWidth();
-        int per = chunkImages(g);
+        int per = weightChunkImages(g);
         int chunks = Math.ceilDiv(g.batch(), per);
         int groups = Math.min(chunks, WEIGHT_GROUPS);
         int size = out * patch;
