@@ -1,5 +1,6 @@
 package dev.regula.vector;
 
+import dev.regula.api.kernels.ConvGeometry;
 import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.kernels.Kernels;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +58,7 @@ final class VectorKernels implements Kernels {
     private final int threads;
     private final WorkerTeam team;
     private final Gemm gemm;
+    private final Convolution convolution;
     /** (0, 1, …, lanes−1)·GOLDEN, the per-lane counter increments of the dropout RNG. */
     private final LongVector laneCounters;
 
@@ -64,6 +66,7 @@ final class VectorKernels implements Kernels {
         this.threads = threads;
         this.team = new WorkerTeam(threads);
         this.gemm = new Gemm(team);
+        this.convolution = new Convolution(team, gemm);
         this.laneCounters = LongVector.zero(L).addIndex(1).mul(CounterRng.GOLDEN);
     }
 
@@ -78,6 +81,29 @@ final class VectorKernels implements Kernels {
                      float beta, float[] c, int cOff, int ldc) {
         if ((long) m * n * k >= Gemm.PARALLEL_THRESHOLD) JitWarmup.awaitBeforeLargeWork();
         gemm.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        awaitWarmup(g);
+        convolution.forward(g, x, w, bias, y);
+    }
+
+    @Override
+    public void conv2dBackwardInput(ConvGeometry g, float[] gy, float[] w, float[] bias, float[] gx) {
+        awaitWarmup(g);
+        convolution.backwardInput(g, gy, w, bias, gx);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(ConvGeometry g, float[] x, float[] gy, float beta, float[] gw) {
+        awaitWarmup(g);
+        convolution.backwardWeight(g, x, gy, beta, gw);
+    }
+
+    /** A convolution as large as a split product waits for the JIT warm-up, as {@link #gemm} does. */
+    private static void awaitWarmup(ConvGeometry g) {
+        if ((long) g.outputSize() * g.patch() >= Gemm.PARALLEL_THRESHOLD) JitWarmup.awaitBeforeLargeWork();
     }
 
     @Override

@@ -1,12 +1,13 @@
 package dev.regula.core.kernels;
 
+import dev.regula.api.kernels.ConvGeometry;
 import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.kernels.Kernels;
 
 /**
  * The portable reference {@link Kernels}: plain Java loops written so that the JIT can
  * auto-vectorise the inner ones (unit stride, no branches). Single-threaded, thread-safe,
- * allocation-free. Reductions accumulate in double. The activation kernels (leaky ReLU, tanh,
+ * allocation-free but for the convolutions (one image's patch matrix per call, {@code ScalarConvolution}). Reductions accumulate in double. The activation kernels (leaky ReLU, tanh,
  * sigmoid and their derivatives) and the other defaults are {@link Kernels}' own reference loops.
  */
 public final class ScalarKernels implements Kernels {
@@ -214,5 +215,20 @@ public final class ScalarKernels implements Kernels {
             float inv = (float) (1.0 / sum);
             for (int c = 0; c < cols; c++) out[o + c] *= inv;
         }
+    }
+
+    @Override
+    public void conv2d(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        ScalarConvolution.forward(this, g, x, w, bias, y);
+    }
+
+    @Override
+    public void conv2dBackwardInput(ConvGeometry g, float[] gy, float[] w, float[] bias, float[] gx) {
+        ScalarConvolution.backwardInput(this, g, gy, w, bias, gx);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(ConvGeometry g, float[] x, float[] gy, float beta, float[] gw) {
+        ScalarConvolution.backwardWeight(this, g, x, gy, beta, gw);
     }
 }

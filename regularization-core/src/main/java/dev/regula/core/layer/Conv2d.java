@@ -2,6 +2,7 @@ package dev.regula.core.layer;
 
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
+import dev.regula.api.kernels.ConvGeometry;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.api.tensor.Tensor;
@@ -19,18 +20,16 @@ import java.util.SplittableRandom;
  * weight and bias uniform in [−1/√(in·k·k), 1/√(in·k·k)], drawn from a {@link SplittableRandom}
  * seeded with {@code seed}, weight first in row-major order.
  *
- * <p>The batch is unfolded into one patch matrix [in·k·k, batch·OH·OW] so forward and both
- * backward products are single GEMMs through {@link StepContext#kernels()}. In TRAIN mode the
- * patch matrix is kept for backward and the scratch buffers are reused across steps, as they are
- * (separately) by exclusive EVAL forwards; a shared EVAL forward allocates its own buffers and
- * changes no state, so it may be called from many threads.
+ * <p>Forward and both backward passes are the convolution kernels of {@link StepContext#kernels()}
+ * ({@link Kernels#conv2d}, {@link Kernels#conv2dBackwardInput}, {@link Kernels#conv2dBackwardWeight}).
+ * In TRAIN mode the input is kept for backward and the output and input-gradient buffers are reused
+ * across steps, as the output is (separately) by exclusive EVAL forwards; a shared EVAL forward
+ * allocates its output and changes no state, so it may be called from many threads.
  */
 public final class Conv2d extends ConvolutionLayer {
-    private int[] cachedShape;
-    private final ForwardScratch cols = new ForwardScratch();
-    private final ForwardScratch rows = new ForwardScratch();
+    private Tensor cachedInput;
     private final ForwardOutput output = new ForwardOutput();
-    private float[] gradCols;
+    private Tensor inputGradient;
 
     /**
      * @param name the layer name, unique in the model, without '.', '#' or whitespace
@@ -48,7 +47,7 @@ public final class Conv2d extends ConvolutionLayer {
 
     /**
      * @param input shape [batch, in, H, W]
-     * @param ctx the step; its kernels compute the products
+     * @param ctx the step; its kernels compute the convolution
      * @return shape [batch, out, OH, OW]
      * @throws ShapeMismatchException naming this layer, the expected and the actual shape
      */
@@ -56,52 +55,38 @@ public final class Conv2d extends ConvolutionLayer {
     public Tensor forward(Tensor input, StepContext ctx) {
         int[] s = requireImageBatch(input);
         int[] o = outputShape(new int[] {s[1], s[2], s[3]});
-        int batch = s[0];
-        int oh = o[1];
-        int ow = o[2];
-        int cols2 = batch * oh * ow;
-        int patch = in * kernel * kernel;
-        float[] c = cols.next(ctx, patch * cols2);
-        float[] r = rows.next(ctx, out * cols2);
-        Im2Col.im2col(input.data(), batch, in, s[2], s[3], kernel, stride, padding, oh, ow, c);
-        ctx.kernels().gemm(false, false, out, cols2, patch, 1f, weight.value().data(), 0, patch, c, 0, cols2,
-                0f, r, 0, cols2);
-        Tensor y = output.next(ctx, batch, out, oh, ow);
-        Im2Col.toBatchMajor(r, batch, out, oh * ow, bias.value().data(), y.data());
-        if (ctx.training()) cachedShape = s;
+        Tensor y = output.next(ctx, s[0], out, o[1], o[2]);
+        ctx.kernels().conv2d(geometry(s), input.data(), weight.value().data(), bias.value().data(), y.data());
+        if (ctx.training()) cachedInput = input;
         return y;
     }
 
+    private ConvGeometry geometry(int[] s) {
+        return new ConvGeometry(s[0], in, s[2], s[3], out, kernel, stride, padding);
+    }
+
     /**
-     * Adds g·patchesᵀ to the weight gradient and the per-channel sums of g to the bias gradient.
+     * Adds the weight gradient and the per-channel sums of g to the bias gradient.
      *
      * @param gradOutput ∂L/∂y, shape [batch, out, OH, OW] of the last TRAIN forward
      * @param ctx the step
-     * @return ∂L/∂x, shape [batch, in, H, W]
+     * @return ∂L/∂x, shape [batch, in, H, W], in a buffer this layer reuses at its next backward
      */
     @Override
     public Tensor backward(Tensor gradOutput, StepContext ctx) {
-        int[] s = cachedShape;
-        if (s == null) throw Shapes.noForward(name);
+        Tensor x = cachedInput;
+        if (x == null) throw Shapes.noForward(name);
+        int[] s = x.shape();
         int[] o = outputShape(new int[] {s[1], s[2], s[3]});
-        int batch = s[0];
-        int oh = o[1];
-        int ow = o[2];
-        Shapes.requireGradShape(name, gradOutput, new int[] {batch, out, oh, ow});
-        int plane = oh * ow;
-        int cols2 = batch * plane;
-        int patch = in * kernel * kernel;
+        Shapes.requireGradShape(name, gradOutput, new int[] {s[0], out, o[1], o[2]});
         Kernels k = ctx.kernels();
-        float[] g = gradOutput.data();
-        Im2Col.addChannelSums(g, batch, out, plane, bias.grad().data());
-        float[] r = rows.lastTrain();
-        Im2Col.toChannelMajor(g, batch, out, plane, r);
+        ConvGeometry g = geometry(s);
+        float[] gy = gradOutput.data();
+        Im2Col.addChannelSums(gy, s[0], out, o[1] * o[2], bias.grad().data());
         float beta = weight.gradientBeta(); // 0 right after zeroGrad: overwrite, no clearing pass
-        k.gemm(false, true, out, patch, cols2, 1f, r, 0, cols2, cols.lastTrain(), 0, cols2, beta, weight.grad().data(), 0, patch);
-        float[] gc = gradCols = Im2Col.atLeast(gradCols, patch * cols2);
-        k.gemm(true, false, patch, cols2, out, 1f, weight.value().data(), 0, patch, r, 0, cols2, 0f, gc, 0, cols2);
-        Tensor dx = Tensor.zeros(s);
-        Im2Col.col2im(gc, batch, in, s[2], s[3], kernel, stride, padding, oh, ow, dx.data());
+        k.conv2dBackwardWeight(g, x.data(), gy, beta, weight.grad().data());
+        Tensor dx = inputGradient = Tensor.reuse(inputGradient, s);
+        k.conv2dBackwardInput(g, gy, weight.value().data(), null, dx.data());
         return dx;
     }
 

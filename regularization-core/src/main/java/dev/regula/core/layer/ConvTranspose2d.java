@@ -2,6 +2,7 @@ package dev.regula.core.layer;
 
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
+import dev.regula.api.kernels.ConvGeometry;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.api.tensor.Tensor;
@@ -20,18 +21,17 @@ import java.util.SplittableRandom;
  * [−1/√(out·k·k), 1/√(out·k·k)], drawn from a {@link SplittableRandom} seeded with {@code seed},
  * weight first in row-major order.
  *
- * <p>Forward is one GEMM producing the patch matrix [out·k·k, batch·H·W] followed by a col2im
- * scatter; backward is an im2col of the gradient and two GEMMs. In TRAIN mode the channel-major
- * input is kept for backward and the scratch buffers are reused across steps, as they are
- * (separately) by exclusive EVAL forwards; a shared EVAL forward allocates its own buffers and
+ * <p>Forward is {@link Kernels#conv2dBackwardInput} of the convolution from the output's shape to
+ * the input's (with the bias added in the same pass); backward is that convolution's
+ * {@link Kernels#conv2d} and {@link Kernels#conv2dBackwardWeight}. In TRAIN mode the input is kept
+ * for backward and the output and input-gradient buffers are reused across steps, as the output
+ * is (separately) by exclusive EVAL forwards; a shared EVAL forward allocates its output and
  * changes no state, so it may be called from many threads.
  */
 public final class ConvTranspose2d extends ConvolutionLayer {
-    private int[] cachedShape;
-    private final ForwardScratch inputT = new ForwardScratch();
-    private final ForwardScratch cols = new ForwardScratch();
+    private Tensor cachedInput;
     private final ForwardOutput output = new ForwardOutput();
-    private float[] gradInputT;
+    private Tensor inputGradient;
 
     /**
      * @param name the layer name, unique in the model, without '.', '#' or whitespace
@@ -49,7 +49,7 @@ public final class ConvTranspose2d extends ConvolutionLayer {
 
     /**
      * @param input shape [batch, in, H, W]
-     * @param ctx the step; its kernels compute the product
+     * @param ctx the step; its kernels compute the transposed convolution
      * @return shape [batch, out, OH, OW]
      * @throws ShapeMismatchException naming this layer, the expected and the actual shape
      */
@@ -57,63 +57,46 @@ public final class ConvTranspose2d extends ConvolutionLayer {
     public Tensor forward(Tensor input, StepContext ctx) {
         int[] s = requireImageBatch(input);
         int[] o = outputShape(new int[] {s[1], s[2], s[3]});
-        int batch = s[0];
-        int plane = s[2] * s[3];
-        int cols2 = batch * plane;
-        int patch = out * kernel * kernel;
-        float[] xt = inputT.next(ctx, in * cols2);
-        float[] c = cols.next(ctx, patch * cols2);
-        Im2Col.toChannelMajor(input.data(), batch, in, plane, xt);
-        ctx.kernels().gemm(true, false, patch, cols2, in, 1f, weight.value().data(), 0, patch, xt, 0, cols2,
-                0f, c, 0, cols2);
-        Tensor y = output.next(ctx, batch, out, o[1], o[2]);
-        float[] yd = y.data();
-        Arrays.fill(yd, 0f); // col2im adds into it
-        Im2Col.col2im(c, batch, out, o[1], o[2], kernel, stride, padding, s[2], s[3], yd);
-        addBias(yd, batch, o[1] * o[2]);
-        if (ctx.training()) cachedShape = s;
+        Tensor y = output.next(ctx, s[0], out, o[1], o[2]);
+        ctx.kernels().conv2dBackwardInput(adjointGeometry(s[0], o), input.data(), weight.value().data(),
+                bias.value().data(), y.data());
+        if (ctx.training()) cachedInput = input;
         return y;
     }
 
-    private void addBias(float[] y, int batch, int plane) {
-        float[] b = bias.value().data();
-        for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < out; c++) {
-                float v = b[c];
-                int off = (n * out + c) * plane;
-                for (int i = 0; i < plane; i++) y[off + i] += v;
-            }
-        }
+    /**
+     * @param batch the batch size
+     * @param o this layer's output shape [out, OH, OW]
+     * @return the geometry of the convolution this layer is the adjoint of: from [batch, out, OH, OW]
+     *     with this weight read as [in, out, k, k] to [batch, in, H, W]
+     */
+    private ConvGeometry adjointGeometry(int batch, int[] o) {
+        return new ConvGeometry(batch, out, o[1], o[2], in, kernel, stride, padding);
     }
 
     /**
-     * Adds x·patches(g)ᵀ to the weight gradient and the per-channel sums of g to the bias gradient.
+     * Adds the weight gradient and the per-channel sums of g to the bias gradient.
      *
      * @param gradOutput ∂L/∂y, shape [batch, out, OH, OW] of the last TRAIN forward
      * @param ctx the step
-     * @return ∂L/∂x, shape [batch, in, H, W]
+     * @return ∂L/∂x, shape [batch, in, H, W], in a buffer this layer reuses at its next backward
      */
     @Override
     public Tensor backward(Tensor gradOutput, StepContext ctx) {
-        int[] s = cachedShape;
-        if (s == null) throw Shapes.noForward(name);
+        Tensor x = cachedInput;
+        if (x == null) throw Shapes.noForward(name);
+        int[] s = x.shape();
         int[] o = outputShape(new int[] {s[1], s[2], s[3]});
-        int batch = s[0];
-        Shapes.requireGradShape(name, gradOutput, new int[] {batch, out, o[1], o[2]});
-        int plane = s[2] * s[3];
-        int cols2 = batch * plane;
-        int patch = out * kernel * kernel;
+        Shapes.requireGradShape(name, gradOutput, new int[] {s[0], out, o[1], o[2]});
         Kernels k = ctx.kernels();
-        float[] g = gradOutput.data();
-        Im2Col.addChannelSums(g, batch, out, o[1] * o[2], bias.grad().data());
-        float[] c = cols.lastTrain();
-        Im2Col.im2col(g, batch, out, o[1], o[2], kernel, stride, padding, s[2], s[3], c);
+        ConvGeometry g = adjointGeometry(s[0], o);
+        float[] gy = gradOutput.data();
+        Im2Col.addChannelSums(gy, s[0], out, o[1] * o[2], bias.grad().data());
         float beta = weight.gradientBeta(); // 0 right after zeroGrad: overwrite, no clearing pass
-        k.gemm(false, true, in, patch, cols2, 1f, inputT.lastTrain(), 0, cols2, c, 0, cols2, beta, weight.grad().data(), 0, patch);
-        float[] gt = gradInputT = Im2Col.atLeast(gradInputT, in * cols2);
-        k.gemm(false, false, in, cols2, patch, 1f, weight.value().data(), 0, patch, c, 0, cols2, 0f, gt, 0, cols2);
-        Tensor dx = Tensor.zeros(s);
-        Im2Col.toBatchMajor(gt, batch, in, plane, null, dx.data());
+        // y = Aᵀx for the convolution A of g, so ∂L/∂W pairs g's "input" gy with its "output gradient" x
+        k.conv2dBackwardWeight(g, gy, x.data(), beta, weight.grad().data());
+        Tensor dx = inputGradient = Tensor.reuse(inputGradient, s);
+        k.conv2d(g, gy, weight.value().data(), null, dx.data());
         return dx;
     }
 

@@ -9,8 +9,7 @@ import dev.regula.api.tensor.Tensor;
  * exclusive EVAL forwards ({@link StepContext#exclusiveEval}), and a new tensor for every shared
  * EVAL forward, which may run on many threads at once and so touches no field. Each mode keeps
  * the buffers of its two most recent shapes, so that a pass over a data set whose last batch is
- * smaller allocates nothing from one pass to the next. Scratch arrays besides the output follow
- * the same rule ({@link ForwardScratch}).
+ * smaller allocates nothing from one pass to the next.
  */
 final class ForwardOutput {
     private final Tensor[] train = new Tensor[2];

@@ -1,0 +1,208 @@
+package dev.regula.vector;
+
+import dev.regula.api.kernels.ConvGeometry;
+
+/**
+ * The convolution kernels of {@link VectorKernels}: a batch is cut into chunks of a few images
+ * and each chunk is unfolded into a small patch matrix (at most about {@value #CHUNK_FLOATS}
+ * floats, so it stays in the core's cache) that feeds {@link Gemm} at once, instead of unfolding
+ * the whole batch into one matrix hundreds of megabytes large (128 Fashion-MNIST images through a
+ * 32-to-64-channel 3×3 layer: 115 MB, streamed from memory three times a step).
+ *
+ * <p>Threads: with at least two chunks per thread, the chunks are shared by the team (each one
+ * computed on one thread, its products single-threaded); with fewer, chunks run one after the
+ * other and each product is split over the team. The forward and input-gradient passes cut the
+ * batch into at least two chunks per thread (their results do not depend on the chunking); the
+ * chunks of the weight gradient, and so the order in which it sums its terms, depend only on the
+ * geometry: every chunk's product is computed by the
+ * same code in the same order either way, and the weight gradient is summed per fixed group of
+ * chunks ({@value #WEIGHT_GROUPS} at most) into partial sums added in group order, so results are
+ * bit-identical for every thread count.
+ */
+final class Convolution {
+    /** Target size of one chunk's patch matrix, in floats (1 MiB). */
+    static final int CHUNK_FLOATS = 1 << 18;
+    /** Target number of columns (images × output pixels) of a chunk's product: enough for full GEMM tiles. */
+    static final int CHUNK_COLUMNS = 512;
+    /**
+     * Largest patch matrix of one weight-gradient chunk, in floats (4 MiB). That product streams
+     * its patch matrix once in blocks of the GEMM's inner size, so a large chunk costs no cache
+     * misses, while every extra chunk adds a pass over the weight gradient and a partial sum:
+     * the GAN's small feature maps then take a single chunk (one product, no partial sums).
+     */
+    static final int WEIGHT_CHUNK_FLOATS = 1 << 20;
+    /** Most partial sums the weight gradient is split into. */
+    static final int WEIGHT_GROUPS = 8;
+
+    private final WorkerTeam team;
+    private final Gemm gemm;
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    Convolution(WorkerTeam team, Gemm gemm) {
+        this.team = team;
+        this.gemm = gemm;
+    }
+
+    /**
+     * @param g a geometry
+     * @return images per chunk: enough for {@value #CHUNK_COLUMNS} output columns, at most
+     *     {@value #CHUNK_FLOATS} patch values (at least one image), at most the batch
+     */
+    static int chunkImages(ConvGeometry g) {
+        int plane = g.outHeight() * g.outWidth();
+        long perImage = (long) g.patch() * plane;
+        int byColumns = Math.ceilDiv(CHUNK_COLUMNS, plane);
+        int byMemory = (int) Math.max(1, CHUNK_FLOATS / perImage);
+        return Math.max(1, Math.min(g.batch(), Math.min(byColumns, byMemory)));
+    }
+
+    /** Body of one chunk: images [n0, n0 + count). */
+    private interface ChunkBody {
+        void run(int n0, int count);
+    }
+
+    /**
+     * Runs every chunk of the forward or input-gradient pass, shared by the team when there are
+     * enough of them, else in order on the caller. These two passes' results do not depend on the
+     * chunking (each output value is one product over the patch or the output channels, summed in
+     * the same order whatever the number of columns, and col2im adds image by image), so with
+     * several threads the chunks are made small enough for two per thread.
+     */
+    private void forChunks(ConvGeometry g, ChunkBody body) {
+        int per = team.threads() == 1 ? chunkImages(g)
+                : Math.min(chunkImages(g), Math.max(1, Math.ceilDiv(g.batch(), 2 * team.threads())));
+        int chunks = Math.ceilDiv(g.batch(), per);
+        if (chunks >= 2 * team.threads() && team.threads() > 1) {
+            team.runRanges(chunks, chunks, 1, (from, to) -> {
+                for (int q = from; q < to; q++) body.run(q * per, Math.min(per, g.batch() - q * per));
+            });
+        } else {
+            for (int q = 0; q < chunks; q++) body.run(q * per, Math.min(per, g.batch() - q * per));
+        }
+    }
+
+    void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y) {
+        int out = g.outChannels();
+        int patch = g.patch();
+        int plane = g.outHeight() * g.outWidth();
+        forChunks(g, (n0, count) -> {
+            Scratch s = scratch.get();
+            int cols = count * plane;
+            float[] c = s.cols(patch * cols);
+            Patches.im2col(g, x, n0, count, c);
+            if (count == 1) {
+                gemm.gemm(false, false, out, cols, patch, 1f, w, 0, patch, c, 0, cols, 0f, y, n0 * out * plane, cols);
+                Patches.addBias(y, n0, 1, out, plane, bias);
+            } else {
+                float[] r = s.rows(out * cols);
+                gemm.gemm(false, false, out, cols, patch, 1f, w, 0, patch, c, 0, cols, 0f, r, 0, cols);
+                Patches.toBatchMajor(r, n0, count, out, plane, bias, y);
+            }
+        });
+    }
+
+    void backwardInput(ConvGeometry g, float[] gy, float[] w, float[] bias, float[] gx) {
+        int out = g.outChannels();
+        int patch = g.patch();
+        int plane = g.outHeight() * g.outWidth();
+        int inPlane = g.height() * g.width();
+        forChunks(g, (n0, count) -> {
+            Scratch s = scratch.get();
+            int cols = count * plane;
+            float[] src = gy;
+            int srcOff = n0 * out * plane;
+            if (count > 1) {
+                src = s.rows(out * cols);
+                srcOff = 0;
+                Patches.toChannelMajor(gy, n0, count, out, plane, src);
+            }
+            float[] c = s.cols(patch * cols);
+            gemm.gemm(true, false, patch, cols, out, 1f, w, 0, patch, src, srcOff, cols, 0f, c, 0, cols);
+            Patches.fillChannels(gx, n0, count, g.inChannels(), inPlane, bias);
+            Patches.col2im(g, c, n0, count, gx);
+        });
+    }
+
+    /**
+     * @param g a geometry
+     * @return images per chunk of the weight gradient: as many as fit in
+     *     {@value #WEIGHT_CHUNK_FLOATS} patch values (at least one), at most the batch, but never
+     *     fewer than {@link #chunkImages} gives
+     */
+    static int weightChunkImages(ConvGeometry g) {
+        long perImage = (long) g.patch() * g.outHeight() * g.outWidth();
+        int byMemory = (int) Math.max(1, WEIGHT_CHUNK_FLOATS / perImage);
+        return Math.max(chunkImages(g), Math.min(g.batch(), byMemory));
+    }
+
+    void backwardWeight(ConvGeometry g, float[] x, float[] gy, float beta, float[] gw) {
+        int out = g.outChannels();
+        int patch = g.patch();
+        int plane = g.outHeight() * g.outWidth();
+        int per = weightChunkImages(g);
+        int chunks = Math.ceilDiv(g.batch(), per);
+        int groups = Math.min(chunks, WEIGHT_GROUPS);
+        int size = out * patch;
+        Scratch caller = scratch.get();
+        float[] partials = groups == 1 ? null : caller.partials(groups * size);
+        WorkerTeam.Range body = (from, to) -> {
+            for (int grp = from; grp < to; grp++) {
+                Scratch s = scratch.get();
+                int q0 = (int) ((long) grp * chunks / groups);
+                int q1 = (int) ((long) (grp + 1) * chunks / groups);
+                for (int q = q0; q < q1; q++) {
+                    int n0 = q * per;
+                    int count = Math.min(per, g.batch() - n0);
+                    int cols = count * plane;
+                    float[] c = s.cols(patch * cols);
+                    Patches.im2col(g, x, n0, count, c);
+                    float[] src = gy;
+                    int srcOff = n0 * out * plane;
+                    if (count > 1) {
+                        src = s.rows(out * cols);
+                        srcOff = 0;
+                        Patches.toChannelMajor(gy, n0, count, out, plane, src);
+                    }
+                    float b = q > q0 ? 1f : partials == null ? beta : 0f;
+                    float[] dst = partials == null ? gw : partials;
+                    int dstOff = partials == null ? 0 : grp * size;
+                    gemm.gemm(false, true, out, patch, cols, 1f, src, srcOff, cols, c, 0, cols, b, dst, dstOff, patch);
+                }
+            }
+        };
+        if (groups >= 2 * team.threads() && team.threads() > 1) {
+            team.runRanges(groups, groups, 1, body);
+        } else {
+            body.run(0, groups);
+        }
+        if (partials != null) {
+            for (int i = 0; i < size; i++) {
+                float sum = beta == 0f ? 0f : beta * gw[i];
+                for (int grp = 0; grp < groups; grp++) sum += partials[grp * size + i];
+                gw[i] = sum;
+            }
+        }
+    }
+
+    /** Per-thread buffers, grown on demand and reused across calls. */
+    private static final class Scratch {
+        private float[] cols = new float[0];
+        private float[] rows = new float[0];
+        private float[] partials = new float[0];
+
+        float[] cols(int size) {
+            if (cols.length < size) cols = new float[size];
+            return cols;
+        }
+
+        float[] rows(int size) {
+            if (rows.length < size) rows = new float[size];
+            return rows;
+        }
+
+        float[] partials(int size) {
+            if (partials.length < size) partials = new float[size];
+            return partials;
+        }
+    }
+}
