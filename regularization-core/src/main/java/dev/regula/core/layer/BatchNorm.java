@@ -89,6 +89,11 @@ public final class BatchNorm implements Layer {
         return name;
     }
 
+    /** @return the weight of a TRAIN batch's statistics in the running averages, in [0, 1] */
+    public double momentum() {
+        return momentum;
+    }
+
     /** @return the number of channels */
     public int channels() {
         return channels;

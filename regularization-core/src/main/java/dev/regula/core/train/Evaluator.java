@@ -130,7 +130,7 @@ public final class Evaluator {
         return withEvalWeights(() -> model.forward(x, StepContext.eval(kernels)));
     }
 
-    private <T> T withEvalWeights(Supplier<T> body) {
+    <T> T withEvalWeights(Supplier<T> body) {
         EvalWeights w = evalWeights;
         if (w == EvalWeights.LIVE) return body.get();
         WeightAverager averager = pipeline.weightAverager(w.word()).orElseThrow();

@@ -143,7 +143,7 @@ public final class Trainer {
      * @return the number of BatchNorm layers updated (0 if the model has none)
      */
     public int updateBatchNorm(Dataset data) {
-        return withEvalWeights(() -> BatchNormUpdate.update(model, data, config.batchSize(), config.kernels(), config.seed()));
+        return evaluator.withEvalWeights(() -> BatchNormUpdate.update(model, data, config.batchSize(), config.kernels(), config.seed()));
     }
 
     /** @return the weights evaluation uses */

@@ -65,6 +65,8 @@ import java.util.Objects;
  */
 public final class FaceCaseStudy {
     private static final int GRID = 8;
+    /** Batches of inputs that give the averaged generator its BatchNorm statistics before an evaluation. */
+    private static final int STATISTICS_BATCHES = 32;
     /** Latents per evaluation condition. */
     static final int PER_CONDITION = 8;
 
@@ -208,6 +210,7 @@ public final class FaceCaseStudy {
         Tensor gridZ = gridLatents(seed);
         Tensor evalZ = GanTrainer.latents(seed, "gan.eval", 0, evalConditions.c().dim(0), config.latent());
         int batch = config.batchSize();
+        Tensor statisticsInput = statisticsInput(seed, trainC, batch);
         int perEpoch = train.size() / batch;
         Batches batches = new Batches(train.size(), batch, seed, true);
         int[] order = null;
@@ -232,6 +235,7 @@ public final class FaceCaseStudy {
                 line.put("iteration", done);
                 means.putInto(line);
                 if (evaluate) {
+                    if (ema != null) ema.recalibrate(statisticsInput, batch, kernels);
                     Tensor grid = generate(trainer, ema, kernels, gridZ, gridC);
                     ImageGrid.writePng(grid, GRID, upscale(), dir.resolve("samples-" + done + ".png"));
                     last = evaluator.score(generate(trainer, ema, kernels, evalZ, evalConditions.c()), evalConditions.c(),
@@ -401,6 +405,17 @@ public final class FaceCaseStudy {
         int[] idx = new int[GRID * GRID];
         for (int i = 0; i < idx.length; i++) idx[i] = i % GRID;
         return rows(z, idx);
+    }
+
+    /**
+     * The inputs whose batch statistics the averaged generator's BatchNorms take before each
+     * evaluation: {@value #STATISTICS_BATCHES} batches of fresh latents with training conditions.
+     */
+    private Tensor statisticsInput(long seed, Tensor trainC, int batch) {
+        int n = STATISTICS_BATCHES * batch;
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i % trainC.dim(0);
+        return GanTrainer.concatColumns(GanTrainer.latents(seed, "gan.statistics", 0, n, config.latent()), rows(trainC, idx));
     }
 
     /** Generates in chunks, so that EVAL buffers stay small. */

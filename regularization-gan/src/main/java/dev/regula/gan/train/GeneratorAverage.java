@@ -1,15 +1,18 @@
 package dev.regula.gan.train;
 
+import dev.regula.api.CorruptDataException;
+import dev.regula.api.Mode;
 import dev.regula.api.StepContext;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Sequential;
-import dev.regula.api.CorruptDataException;
-import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.train.BatchNormUpdate;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,8 +21,14 @@ import java.util.Objects;
  * An exponential moving average of a generator's weights, used only to draw samples and to evaluate:
  * after the t-th generator update (t from 1) every parameter of the shadow copy becomes
  * θ_avg ← β_t·θ_avg + (1 − β_t)·θ with β_t = min(β, (1 + t)/(10 + t)), so early iterates are forgotten
- * quickly. Training never reads the average. BatchNorm running statistics are taken from the live
- * generator when generating. Deterministic; not thread-safe.
+ * quickly. Training never reads the average.
+ *
+ * <p>BatchNorm statistics: the averaged weights produce activations whose statistics differ from
+ * the live generator's running ones (more so the larger β). {@link #recalibrate} gives the average
+ * its own statistics, the mean of its TRAIN-mode batch statistics over a set of inputs (as
+ * PyTorch's {@code swa_utils.update_bn}, BigGAN's "standing statistics"); until it is called after
+ * the latest {@link #update}, {@link #generate} uses the live generator's running statistics.
+ * Deterministic; not thread-safe.
  */
 public final class GeneratorAverage {
     private final Sequential live;
@@ -28,6 +37,7 @@ public final class GeneratorAverage {
     private final List<Parameter> shadowParams;
     private final double decay;
     private long updates;
+    private boolean recalibrated;
 
     /**
      * @param live the generator being trained
@@ -59,6 +69,7 @@ public final class GeneratorAverage {
     /** Folds the live weights into the average; call after every generator update. */
     public void update() {
         updates++;
+        recalibrated = false;
         float beta = (float) Math.min(decay, (1.0 + updates) / (10.0 + updates));
         float alpha = 1 - beta;
         for (int i = 0; i < liveParams.size(); i++) {
@@ -76,10 +87,43 @@ public final class GeneratorAverage {
      * @return images, shape [N, 3, S, S]
      */
     public Tensor generate(Tensor input, Kernels kernels) {
-        List<Tensor> from = List.copyOf(live.state().values());
-        List<Tensor> to = List.copyOf(shadow.state().values());
-        for (int i = 0; i < from.size(); i++) to.get(i).copyFrom(from.get(i));
+        if (!recalibrated) {
+            List<Tensor> from = List.copyOf(live.state().values());
+            List<Tensor> to = List.copyOf(shadow.state().values());
+            for (int i = 0; i < from.size(); i++) to.get(i).copyFrom(from.get(i));
+        }
         return shadow.forward(input, StepContext.eval(kernels));
+    }
+
+    /**
+     * Sets every BatchNorm of the average to the mean of its TRAIN-mode batch statistics (mean and
+     * unbiased variance) over {@code input} cut into consecutive batches of {@code batch} rows (a
+     * shorter last batch is left out), so that {@link #generate} normalises the averaged weights'
+     * activations by their own statistics until the next {@link #update}. The live generator is not
+     * touched.
+     *
+     * @param input [z ‖ c] rows, shape [N, latent + conditionDim], N ≥ batch
+     * @param batch rows per batch, ≥ 2 (the training batch size, whose statistics BatchNorm saw in training)
+     * @param kernels the kernels
+     * @throws IllegalArgumentException if the batch is below 2 or larger than the input
+     */
+    public void recalibrate(Tensor input, int batch, Kernels kernels) {
+        int n = input.dim(0);
+        if (batch < 2 || batch > n) {
+            throw new IllegalArgumentException("batch must be in [2, " + n + "] (the input's rows), got " + batch);
+        }
+        List<BatchNorm> norms = BatchNormUpdate.batchNorms(shadow);
+        StepContext train = new StepContext(Mode.TRAIN, 0, 0, 0, 0, kernels);
+        int row = input.rowSize();
+        for (BatchNorm bn : norms) bn.startCumulativeStatistics();
+        try {
+            for (int b = 0; b + batch <= n; b += batch) {
+                shadow.forward(Tensor.wrap(Arrays.copyOfRange(input.data(), b * row, (b + batch) * row), batch, row), train);
+            }
+        } finally {
+            for (BatchNorm bn : norms) bn.stopCumulativeStatistics();
+        }
+        recalibrated = true;
     }
 
     /** @return the averaged generator */

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.regula.api.Mode;
 import dev.regula.api.StepContext;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.gan.testing.TestKernels;
+import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Sequential;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,61 @@ class GeneratorAverageTest {
         Tensor a = live.forward(in, StepContext.eval(TestKernels.selected()));
         Tensor b = avg.generate(in, TestKernels.selected());
         assertArrayEquals(a.data(), b.data());
+    }
+
+    @Test
+    void recalibrationGivesTheAverageTheMeanOfItsOwnBatchStatistics() {
+        Sequential live = Dcgan.generator(16, 4, 3, 8, 1);
+        GeneratorAverage avg = new GeneratorAverage(live, Dcgan.generator(16, 4, 3, 8, 2), 0.9);
+        Tensor x = GanTrainer.latents(1, "t", 0, 6, 7);
+        Tensor y = GanTrainer.latents(1, "u", 0, 6, 7);
+        // the batch statistics of x and of y, read off the live copy (same weights as the average now)
+        List<BatchNorm> norms = Dcgan.batchNorms(live);
+        float[][] statsX = batchStatistics(live, norms, x);
+        float[][] statsY = batchStatistics(live, norms, y);
+        float[] both = new float[x.size() + y.size()];
+        System.arraycopy(x.data(), 0, both, 0, x.size());
+        System.arraycopy(y.data(), 0, both, x.size(), y.size());
+        avg.recalibrate(Tensor.wrap(both, 12, 7), 6, TestKernels.selected());
+        List<BatchNorm> shadowNorms = Dcgan.batchNorms(avg.shadow());
+        for (int i = 0; i < norms.size(); i++) {
+            float[] mean = shadowNorms.get(i).runningMean().data();
+            float[] var = shadowNorms.get(i).runningVar().data();
+            int c = mean.length;
+            for (int k = 0; k < c; k++) {
+                assertEquals((statsX[i][k] + statsY[i][k]) / 2, mean[k], 1e-5f, "mean of BatchNorm " + i);
+                assertEquals((statsX[i][c + k] + statsY[i][c + k]) / 2, var[k], 1e-5f * Math.max(1, var[k]), "variance of BatchNorm " + i);
+            }
+        }
+        Tensor in = GanTrainer.latents(1, "v", 0, 3, 7);
+        assertArrayEquals(avg.shadow().forward(in, StepContext.eval(TestKernels.selected())).data(),
+                avg.generate(in, TestKernels.selected()).data(), "generate uses the recalibrated statistics");
+        avg.update();
+        Tensor a = live.forward(in, StepContext.eval(TestKernels.selected()));
+        assertArrayEquals(a.data(), avg.generate(in, TestKernels.selected()).data(), 1e-6f,
+                "after an update the live statistics are used again (weights equal up to the average's rounding)");
+        assertThrows(IllegalArgumentException.class, () -> avg.recalibrate(in, 4, TestKernels.selected()));
+        assertThrows(IllegalArgumentException.class, () -> avg.recalibrate(in, 1, TestKernels.selected()));
+    }
+
+    /** Per BatchNorm: the TRAIN batch mean (first C values) and unbiased variance (next C) of one batch. */
+    private static float[][] batchStatistics(Sequential model, List<BatchNorm> norms, Tensor batch) {
+        for (BatchNorm bn : norms) {
+            java.util.Arrays.fill(bn.runningMean().data(), 0f);
+            java.util.Arrays.fill(bn.runningVar().data(), 0f);
+        }
+        model.forward(batch, new StepContext(Mode.TRAIN, 0, 0, 0, 0, TestKernels.selected()));
+        float[][] out = new float[norms.size()][];
+        for (int i = 0; i < norms.size(); i++) {
+            BatchNorm bn = norms.get(i);
+            int c = bn.channels();
+            out[i] = new float[2 * c];
+            for (int k = 0; k < c; k++) {
+                out[i][k] = (float) (bn.runningMean().data()[k] / bn.momentum());
+                out[i][c + k] = (float) (bn.runningVar().data()[k] / bn.momentum());
+            }
+        }
+        return out;
     }
 
     @Test
