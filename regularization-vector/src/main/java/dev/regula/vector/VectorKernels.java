@@ -369,6 +369,46 @@ final class VectorKernels implements Kernels {
         parallel(n, (from, to) -> Activations.tanhBackward(from, to, y, gOut, gIn));
     }
 
+    /**
+     * Float lanes with an exponential of our own, see {@link MixturePriorKernel}; split over the
+     * team by chunks of {@value MixturePriorKernel#CHUNK} values whose sums are added in chunk
+     * order, so the result does not depend on the thread count. Within the tolerance of
+     * {@link Kernels#mixturePriorGradient} of the double reference.
+     */
+    @Override
+    public void mixturePriorGradient(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k,
+                                     double[] mu, double[] halfTau, double[] logWeight, double[] sums) {
+        if (n < 0 || k < 1 || mu.length < k || halfTau.length < k || logWeight.length < k || sums.length < 3 * k) {
+            Kernels.super.mixturePriorGradient(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums); // throws
+            return;
+        }
+        if (n == 0) return;
+        java.util.Objects.checkFromIndexSize(xOff, n, x.length);
+        java.util.Objects.checkFromIndexSize(gOff, n, g.length);
+        float[] muF = new float[k];
+        float[] hF = new float[k];
+        float[] tauF = new float[k];
+        float[] wF = new float[k];
+        for (int j = 0; j < k; j++) {
+            muF[j] = (float) mu[j];
+            hF[j] = (float) halfTau[j];
+            tauF[j] = (float) (2 * halfTau[j]);
+            wF[j] = (float) logWeight[j];
+        }
+        int chunks = MixturePriorKernel.chunks(n);
+        double[] partial = new double[3 * k * chunks];
+        float s = (float) scale;
+        if (chunks == 1 || team.threads() == 1) {
+            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, muF, hF, tauF, wF, partial);
+        } else {
+            team.runRanges(chunks, team.threads() * WorkerTeam.PARTS_PER_THREAD, 1,
+                    (from, to) -> MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, muF, hF, tauF, wF, partial));
+        }
+        for (int c = 0; c < chunks; c++) {
+            for (int t = 0; t < 3 * k; t++) sums[t] += partial[3 * k * c + t];
+        }
+    }
+
     /** The scalar reference where doubles get fewer than 4 lanes ({@link DoubleExp#F_OF_D}). */
     @Override
     public void sigmoid(int n, float[] x, float[] y) {

@@ -197,6 +197,47 @@ public interface Kernels {
         for (int i = 0; i < n; i++) gIn[i] = gOut[i] * y[i] * (1f - y[i]);
     }
 
+    /**
+     * The gradient of a Gaussian-mixture log-prior over n values (soft weight sharing, Nowlan &amp;
+     * Hinton 1992, Ullrich et al. 2017). With d_ij = x_i − μ_j, the component exponents
+     * a_ij = w_j − h_j·d_ij² (w_j = log π_j + log √(τ_j/2π), h_j = τ_j/2) and the
+     * responsibilities r_ij = exp(a_ij)/Σ_l exp(a_il), it adds
+     * <pre>
+     * g[gOff + i] += scale·Σ_j r_ij·2h_j·d_ij          (= −scale·∂ log p(x_i)/∂x_i)
+     * sums[j]      += Σ_i r_ij·2h_j·d_ij
+     * sums[k + j]  += Σ_i r_ij·h_j·d_ij²
+     * sums[2k + j] += Σ_i r_ij
+     * </pre>
+     * from which the caller forms the gradients of the means (−sums[j]), log-precisions
+     * (−(sums[2k + j]/2 − sums[k + j])) and mixing logits. The responsibilities come from
+     * exp(a_ij − max_l a_il), so any exponents are safe.
+     *
+     * <p>The default is the scalar reference, in double: blocks of 256 values, components whose
+     * exponent lies more than 50 below the largest skipped (responsibility under 2e-22, beneath
+     * double rounding of a normaliser ≥ 1). A provider may compute in float lanes: its g must
+     * agree with the reference within 1e-5 of scale·max_j 2h_j·|d_ij| per value and its sums within
+     * 1e-5 of the sums of the absolute terms, and like every kernel it must not depend on the
+     * thread count or on where a value sits in its array.
+     *
+     * @param n values
+     * @param x the values (weights)
+     * @param xOff offset of the first value
+     * @param g receives the scaled gradient
+     * @param gOff offset in g
+     * @param scale factor of the added gradient (λ)
+     * @param k components, ≥ 1
+     * @param mu the means, k values
+     * @param halfTau h_j = τ_j/2 &gt; 0, k values
+     * @param logWeight w_j, k values
+     * @param sums 3k accumulators, added to
+     * @throws IllegalArgumentException if k &lt; 1 or an array is shorter than stated
+     */
+    default void mixturePriorGradient(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k,
+                                      double[] mu, double[] halfTau, double[] logWeight, double[] sums) {
+        MixturePrior.checkArguments(n, k, mu, halfTau, logWeight, sums);
+        MixturePrior.reference(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums);
+    }
+
     /** out[r][c] += bias[c] for every row. @param rows rows @param cols columns @param bias vector of cols @param out matrix */
     void addRowVector(int rows, int cols, float[] bias, float[] out);
 

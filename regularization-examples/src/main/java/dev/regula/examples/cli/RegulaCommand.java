@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "regula", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "Regula: deep-learning regularization on the JVM.",
-        subcommands = {ListCommand.class, TrainCommand.class, CompareCommand.class, GanCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ListCommand.class, TrainCommand.class, CompareCommand.class, CompressCommand.class, GanCommand.class, CommandLine.HelpCommand.class})
 public final class RegulaCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -33,7 +33,7 @@ public final class RegulaCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, train, compare or gan");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, train, compare, compress or gan");
     }
 
     /**

@@ -57,10 +57,6 @@ public final class SoftWeightSharing implements LearnableRegularizer {
     private static final double BETA2 = 0.999;
     private static final double ADAM_EPS = 1e-8;
     private static final String NAME = "soft-weight-sharing";
-    /** Exponents this far below the largest one add nothing a double can hold: see {@link #apply}. */
-    private static final double NEGLIGIBLE = 50;
-    /** Weights per block of {@link #apply}: the per-component passes run over this many at a time. */
-    private static final int BLOCK = 256;
     /** The own parameters' names, in the order of {@link #moment1} and {@link #moment2}. */
     private static final String[] OWN_NAMES = {"means", "log_precisions", "logits"};
 
@@ -178,15 +174,12 @@ public final class SoftWeightSharing implements LearnableRegularizer {
     /**
      * Adds ∂R/∂θ to the model gradient and accumulates the own parameters' gradients.
      *
-     * <p>The weights go in blocks of {@value #BLOCK}; per block, three flat passes per component
-     * (component outer, weights inner, so that the JIT can vectorise the arithmetic): the exponents
-     * a_j and their maximum; one {@code exp(a_j − max)} per weight and component, reused both for
-     * the normaliser Σ and the responsibilities r_j = exp(a_j − max)/Σ (no {@code log} is needed for
-     * the gradient); and the gradients. Components whose exponent lies more than {@value #NEGLIGIBLE} below the maximum
-     * are skipped: their responsibility, below e^−{@value #NEGLIGIBLE} ≈ 1e−22, is beneath double
-     * rounding of the normaliser (which is ≥ 1), so the result differs from the full sum only in
-     * the last bits. The per-component constants (τ_j, τ_j/2, log π_j + s_j/2 − log(2π)/2) are
-     * computed once per call.
+     * <p>The per-weight work, one exponential per weight and component, is
+     * {@link dev.regula.api.kernels.Kernels#mixturePriorGradient} of the step's kernels: core's
+     * scalar reference computes it in double, the SIMD kernels in float lanes with an exponential
+     * of their own (see docs/soft-regularizers.md). The per-component constants (τ_j/2,
+     * log π_j + s_j/2 − log(2π)/2) are computed once per call; nothing is skipped over time: the
+     * mixture and its gradient are those of this very step.
      */
     @Override
     public void apply(Parameter p, StepContext ctx) {
@@ -198,68 +191,16 @@ public final class SoftWeightSharing implements LearnableRegularizer {
         double[] c = logNormalisers();
         double[] halfTau = new double[k];
         for (int j = 0; j < k; j++) halfTau[j] = 0.5 * tau[j];
+        double[] sums = new double[3 * k];
+        float[] v = p.value().data();
+        ctx.kernels().mixturePriorGradient(v.length, v, 0, p.grad().data(), 0, lam, k, mu, halfTau, c, sums);
         double[] gMu = new double[k];
         double[] gS = new double[k];
         double[] resp = new double[k];
-        double[][] e = new double[k][BLOCK];
-        double[] xs = new double[BLOCK];
-        double[] max = new double[BLOCK];
-        double[] z = new double[BLOCK];
-        double[] gx = new double[BLOCK];
-        float[] v = p.value().data();
-        float[] g = p.grad().data();
-        for (int start = 0; start < v.length; start += BLOCK) {
-            int n = Math.min(BLOCK, v.length - start);
-            for (int i = 0; i < n; i++) {
-                xs[i] = v[start + i];
-                max[i] = Double.NEGATIVE_INFINITY;
-                z[i] = 0;
-                gx[i] = 0;
-            }
-            for (int j = 0; j < k; j++) { // exponents a_j(x) = c_j − τ_j/2·(x − μ_j)² and their maximum
-                double m = mu[j];
-                double h = halfTau[j];
-                double cj = c[j];
-                double[] ej = e[j];
-                for (int i = 0; i < n; i++) {
-                    double d = xs[i] - m;
-                    double aj = cj - h * d * d;
-                    ej[i] = aj;
-                    max[i] = Math.max(max[i], aj);
-                }
-            }
-            for (int j = 0; j < k; j++) { // exp(a_j − max), one per weight and component, and their sum
-                double[] ej = e[j];
-                for (int i = 0; i < n; i++) {
-                    double t = ej[i] - max[i];
-                    double x = t > -NEGLIGIBLE ? Math.exp(t) : 0;
-                    ej[i] = x;
-                    z[i] += x;
-                }
-            }
-            for (int i = 0; i < n; i++) z[i] = 1 / z[i];
-            for (int j = 0; j < k; j++) { // responsibilities r_j = exp(a_j − max)/Σ into every gradient
-                double[] ej = e[j];
-                double m = mu[j];
-                double tj = tau[j];
-                double h = halfTau[j];
-                double sumMu = 0;
-                double sumS = 0;
-                double sumR = 0;
-                for (int i = 0; i < n; i++) {
-                    double r = ej[i] * z[i];
-                    double d = xs[i] - m;
-                    double rtd = r * tj * d;
-                    gx[i] += rtd;
-                    sumMu += rtd;
-                    sumS += r * (0.5 - h * d * d);
-                    sumR += r;
-                }
-                gMu[j] -= sumMu;
-                gS[j] -= sumS;
-                resp[j] += sumR;
-            }
-            for (int i = 0; i < n; i++) g[start + i] += (float) (lam * gx[i]);
+        for (int j = 0; j < k; j++) {
+            gMu[j] = -sums[j];
+            gS[j] = -(0.5 * sums[2 * k + j] - sums[k + j]);
+            resp[j] = sums[2 * k + j];
         }
         // ∂(−log p)/∂ℓ_j = −(r_j − q_j·Σ_{k≥1} r_k), q = softmax(ℓ), summed over the elements.
         double[] q = softmaxOfLogits();
