@@ -74,8 +74,24 @@ import org.apache.spark.broadcast.Broadcast;
  *   <li>Weight averagers (EMA, SWA) run on the driver, per step for K = 1 and per
  *   synchronisation for K &gt; 1.</li>
  * </ul>
- * Not supported (clear errors): output regularizers with parameters of their own, and models
- * with BatchNorm (running statistics are not parameters).
+ *
+ * <p><b>BatchNorm and other layer state.</b> Each worker's TRAIN forward normalises with the
+ * statistics of <em>its own</em> rows of the global batch, as multi-GPU data-parallel training
+ * without synchronised BatchNorm does (PyTorch DDP without {@code SyncBatchNorm}): no extra
+ * communication inside the forward pass, but with W &gt; 1 workers a model with BatchNorm is no
+ * longer exactly single-machine training with the global batch (each row is normalised with the
+ * statistics of about B/W rows; with one worker it is). The running statistics
+ * ({@code Layer.state()}) are broadcast with the parameters, updated by each worker's forwards
+ * and, after every synchronisation, replaced on the driver by the workers' row-weighted mean.
+ * Averaging rather than keeping worker 0's copy (what PyTorch DDP does by broadcasting rank 0's
+ * buffers) because the shards here are contiguous blocks of the training set: if the data is
+ * ordered (by class, by time), worker 0's statistics describe only its block, while the mean
+ * covers every row of the global batch. The running mean becomes the exponential average of the
+ * global batch means exactly; the running variance that of the mean of the workers' (unbiased)
+ * batch variances, which leaves out the spread between the workers' means, the same
+ * within-worker variance each worker normalised with in training.
+ *
+ * <p>Not supported (clear error): output regularizers with parameters of their own.
  *
  * <p>Checkpoints ({@link SparkCheckpoints}) hold everything the driver owns, so a resumed run
  * continues as the uninterrupted one would. One {@code fit} at a time; not thread-safe.
@@ -209,6 +225,7 @@ public final class SparkTrainer implements AutoCloseable {
                 } else {
                     applyAverages(results, round);
                 }
+                averageLayerState(results);
                 step += round.steps();
                 for (RoundResult r : results) {
                     rows += r.rows();
@@ -318,6 +335,22 @@ public final class SparkTrainer implements AutoCloseable {
         }
         driver.trainer.config().optimizer().loadState(state);
         driverStages(round);
+    }
+
+    /**
+     * The layers' non-trainable state (BatchNorm's running mean and variance): the row-weighted
+     * mean of the workers' copies, each of which started the round from the driver's values and was
+     * updated by that worker's own TRAIN forwards. Workers without rows in the round are left out.
+     */
+    private void averageLayerState(List<RoundResult> results) {
+        Map<String, Tensor> live = driver.model.state();
+        if (live.isEmpty()) return;
+        List<RoundResult> ran = results.stream().filter(r -> r.rows() > 0).toList();
+        if (ran.isEmpty()) return;
+        long total = ran.stream().mapToLong(RoundResult::rows).sum();
+        for (Map.Entry<String, Tensor> e : live.entrySet()) {
+            average(e.getValue().data(), ran.stream().map(r -> r.layerState().get(e.getKey())).toList(), ran, total);
+        }
     }
 
     private static void average(float[] out, List<float[]> values, List<RoundResult> ran, long total) {

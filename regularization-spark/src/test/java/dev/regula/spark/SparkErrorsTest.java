@@ -89,13 +89,6 @@ class SparkErrorsTest {
     }
 
     @Test
-    void modelsWithBatchNormAreRefusedWithTheLayerNamed() {
-        SparkTrainingConfig c = SparkTrainingConfig.builder().model("mlp(hidden=4, batchnorm=true)").optimizer("sgd(lr=0.1)").build();
-        RegulaException e = assertThrows(RegulaException.class, () -> SparkTrainer.forData(sc, c, TRAIN));
-        assertTrue(e.getMessage().contains("BatchNorm"), e.getMessage());
-    }
-
-    @Test
     void fewerRowsThanWorkersIsRefused() {
         SparkTrainingConfig c = SparkTrainingConfig.builder().model("linear").optimizer("sgd(lr=0.1)").workers(50).build();
         try (SparkTrainer t = SparkTrainer.forData(sc, c, TRAIN)) {
