@@ -35,7 +35,9 @@ import org.apache.spark.broadcast.Broadcast;
  * partition each, kept in the executors' block stores (a local checkpoint), so a synchronisation
  * moves parameters, never examples. The global batch order is the single-machine one
  * ({@link Batches} with the run's seed and epoch); every worker recomputes it and processes the
- * rows of each global batch that it holds (about {@code batchSize / workers}).
+ * rows of each global batch that it holds (about {@code batchSize / workers}). A training set too
+ * large for the driver comes as a {@code JavaRDD<float[]>} of rows that the executors read
+ * themselves ({@link #fit(JavaRDD, Dataset, Consumer)}): each partition becomes one worker's shard.
  *
  * <p><b>Synchronisation.</b> Each synchronisation is one Spark job: the driver broadcasts the
  * parameters (and, for local SGD, the optimizer state and its regularizer state), every partition
@@ -105,7 +107,9 @@ public final class SparkTrainer implements AutoCloseable {
     private long step;
     private int epoch;
     private JavaRDD<Shard> shards;
-    private Dataset shardsOf;
+    /** What the shards were made of: a {@link Dataset} or a {@link JavaRDD} of rows. */
+    private Object shardsOf;
+    private int shardRows;
 
     /**
      * @param sc the Spark context (not stopped by {@link #close()})
@@ -205,7 +209,50 @@ public final class SparkTrainer implements AutoCloseable {
                     + config.workers() + " workers; use at most " + train.size() + " workers");
         }
         ensureShards(train);
-        int n = train.size();
+        return run(train.size(), train.labels().rank() == 1, validation, onEpoch);
+    }
+
+    /**
+     * Trains from the current epoch up to the configured number on rows that the executors read
+     * themselves, so the training set never passes through the driver (nor needs to fit its
+     * memory). Partition p of the RDD is worker p's shard, so the RDD must have exactly
+     * {@code workers} partitions; the global row order (which fixes the batches, as in
+     * {@link #fit(Dataset, Dataset, Consumer)}) is the RDD's order, partition by partition. The RDD
+     * is read twice (to count the rows, then to build the shards, which stay in the executors'
+     * block stores for the rest of the run), so it must give the same rows each time, and again
+     * on {@code fit} calls with the same RDD object the shards are reused.
+     *
+     * <p>For rows already in memory on the driver, {@code sc.parallelize(rows, workers)} with the
+     * rows of a {@link Dataset} in order gives the very run of {@link #fit(Dataset, Dataset, Consumer)}.
+     *
+     * @param rows one array per example: its features ({@code prod(inputShape)} values, row-major)
+     *     followed by its label: for the cross-entropy loss one class index in [0, outputs), for
+     *     {@code mse} and {@code huber} {@code outputs} targets
+     * @param validation validation data evaluated on the driver after each epoch, or null
+     * @param onEpoch called after each epoch (e.g. to write a checkpoint)
+     * @return the metrics of each epoch run
+     * @throws IllegalArgumentException naming the partition and row of a malformed row (wrong
+     *     length, a label that is not a class index), an empty partition, or partitions that
+     *     differ from the workers
+     */
+    public List<SparkEpoch> fit(JavaRDD<float[]> rows, Dataset validation, Consumer<SparkEpoch> onEpoch) {
+        Objects.requireNonNull(rows, "rows");
+        if (validation != null && !Arrays.equals(validation.exampleShape(), inputShape)) {
+            throw new ShapeMismatchException("validation examples have shape " + Arrays.toString(validation.exampleShape())
+                    + " but the trainer was built for " + Arrays.toString(inputShape));
+        }
+        boolean classification = LossName.classification(config.loss());
+        if (shardsOf != rows) {
+            RowShards.Built built = RowShards.build(rows, inputShape, outputs, classification, config.workers());
+            close();
+            shards = built.shards();
+            shardsOf = rows;
+            shardRows = built.rows();
+        }
+        return run(shardRows, classification, validation, onEpoch);
+    }
+
+    private List<SparkEpoch> run(int n, boolean classification, Dataset validation, Consumer<SparkEpoch> onEpoch) {
         int batches = new Batches(n, config.batchSize(), config.seed(), config.shuffle()).count();
         List<SparkEpoch> history = new ArrayList<>();
         while (epoch < config.epochs()) {
@@ -239,7 +286,6 @@ public final class SparkTrainer implements AutoCloseable {
             double seconds = (System.nanoTime() - start) / 1e9;
             Trainer.Evaluation val = validation == null ? new Trainer.Evaluation(Double.NaN, Double.NaN) : evaluate(validation);
             epoch++;
-            boolean classification = train.labels().rank() == 1;
             SparkEpoch m = new SparkEpoch(epoch, step, lossSum / rows, classification ? correct / (double) rows : Double.NaN,
                     val.loss(), val.accuracy(), syncs, seconds, syncNanos / 1e6 / syncs, computeNanos / 1e6 / syncs);
             history.add(m);
