@@ -80,8 +80,9 @@ final class Replica {
     private void checkSupported() {
         for (Regularizer r : regularizers) {
             if (r instanceof OutputRegularizer o && !o.ownParameters().isEmpty()) {
-                throw new RegulaException("output regularizer " + r.spec() + " learns parameters of its own from the data, which Spark "
-                        + "training does not average yet; train it on one machine or fix its parameters");
+                throw new RegulaException("output regularizer " + r.spec() + " learns parameters of its own, which Spark training does "
+                        + "not support: its own update reads what its last apply computed, and on the driver no apply runs; "
+                        + "train it on one machine or fix its parameters");
             }
         }
     }

@@ -93,7 +93,12 @@ import org.apache.spark.broadcast.Broadcast;
  * batch variances, which leaves out the spread between the workers' means, the same
  * within-worker variance each worker normalised with in training.
  *
- * <p>Not supported (clear error): output regularizers with parameters of their own.
+ * <p>Not supported (clear error): output regularizers with parameters of their own. Their
+ * {@code updateOwnParameters} contract is to step "from the gradients the last {@code apply}
+ * wrote", and implementations keep more than the gradient from that call (the prior-guided GAN
+ * penalty skips its step unless the last {@code apply} saw λ ≠ 0); the driver, which would own
+ * them as it owns the learnable parameter regularizers, runs no {@code apply}, since the outputs
+ * live on the workers.
  *
  * <p>Checkpoints ({@link SparkCheckpoints}) hold everything the driver owns, so a resumed run
  * continues as the uninterrupted one would. One {@code fit} at a time; not thread-safe.

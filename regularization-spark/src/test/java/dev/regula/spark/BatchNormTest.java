@@ -64,6 +64,23 @@ class BatchNormTest {
     }
 
     @Test
+    void convolutionalModelWithOneWorkerEqualsSingleMachine() {
+        // BatchNorm2d (statistics over batch and pixels) in bn1, bn2 and BatchNorm1d in bn_dense.
+        Dataset images = LocalSpark.data(120, 36, 13); // [36] becomes [1, 6, 6]
+        SparkTrainingConfig c = base().model("cnn(channels=3x4, dense=5, batchnorm=true)").epochs(1).workers(1).syncEvery(1).build();
+        Trainer single = LocalSpark.singleMachine(c, images);
+        try (SparkTrainer spark = SparkTrainer.forData(sc, c, images)) {
+            spark.fit(images, null);
+            LocalSpark.assertClose(single.model().parameters(), spark.parameters(), 1e-5);
+            Map<String, Tensor> expected = single.model().state();
+            assertEquals(6, expected.size());
+            for (String name : expected.keySet()) {
+                assertClose(expected.get(name).data(), spark.model().state().get(name).data(), 1e-5, name);
+            }
+        }
+    }
+
+    @Test
     void twoWorkersAverageTheirRunningStatisticsByRows() {
         // One global batch holding every row: worker 0 has rows [0, 80), worker 1 rows [80, 161). Each
         // normalises with its own rows' statistics; the driver's running statistics must be the
