@@ -224,8 +224,8 @@ public final class SparkTrainer implements AutoCloseable {
      * {@code workers} partitions; the global row order (which fixes the batches, as in
      * {@link #fit(Dataset, Dataset, Consumer)}) is the RDD's order, partition by partition. The RDD
      * is read twice (to count the rows, then to build the shards, which stay in the executors'
-     * block stores for the rest of the run), so it must give the same rows each time, and again
-     * on {@code fit} calls with the same RDD object the shards are reused.
+     * block stores for the rest of the run), so it must give the same rows each time; a later
+     * {@code fit} with the same RDD object reuses the shards.
      *
      * <p>For rows already in memory on the driver, {@code sc.parallelize(rows, workers)} with the
      * rows of a {@link Dataset} in order gives the very run of {@link #fit(Dataset, Dataset, Consumer)}.
