@@ -11,6 +11,11 @@ final class LossName {
     private LossName() {
     }
 
+    /** @return whether the loss takes class indices (cross-entropy) rather than real targets */
+    static boolean classification(String name) {
+        return name.toLowerCase(Locale.ROOT).equals("cross-entropy");
+    }
+
     static Loss create(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "cross-entropy" -> new SoftmaxCrossEntropy(0);

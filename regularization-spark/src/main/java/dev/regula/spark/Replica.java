@@ -1,7 +1,6 @@
 package dev.regula.spark;
 
 import dev.regula.api.RegulaException;
-import dev.regula.api.model.Layer;
 import dev.regula.api.model.Model;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.LearnableRegularizer;
@@ -11,12 +10,13 @@ import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.Stage;
 import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.StepContext;
-import dev.regula.core.layer.BatchNorm;
+import dev.regula.api.tensor.Tensor;
 import dev.regula.core.regularizer.AnchoredRegularizer;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +67,7 @@ final class Replica {
             b.regularizer(r);
         }
         Replica replica = new Replica(new Trainer(model, b.build()), all);
-        if (role == Role.DRIVER) replica.checkSupported(c);
+        if (role == Role.DRIVER) replica.checkSupported();
         return replica;
     }
 
@@ -77,17 +77,12 @@ final class Replica {
                 || r instanceof ParameterRegularizer pr && (pr.stage() == Stage.PROXIMAL || pr.stage() == Stage.CONSTRAINT);
     }
 
-    private void checkSupported(SparkTrainingConfig c) {
+    private void checkSupported() {
         for (Regularizer r : regularizers) {
             if (r instanceof OutputRegularizer o && !o.ownParameters().isEmpty()) {
-                throw new RegulaException("output regularizer " + r.spec() + " learns parameters of its own from the data, which Spark "
-                        + "training does not average yet; train it on one machine or fix its parameters");
-            }
-        }
-        for (Layer l : model.layers()) {
-            if (l instanceof BatchNorm) {
-                throw new RegulaException("model " + c.model().describe() + " has a BatchNorm layer (" + l.name() + "), whose running "
-                        + "statistics are not parameters and would stay on the workers; Spark training supports models without BatchNorm");
+                throw new RegulaException("output regularizer " + r.spec() + " learns parameters of its own, which Spark training does "
+                        + "not support: its own update reads what its last apply computed, and on the driver no apply runs; "
+                        + "train it on one machine or fix its parameters");
             }
         }
     }
@@ -123,6 +118,7 @@ final class Replica {
         for (int i = 0; i < parameters.size(); i++) {
             System.arraycopy(s.parameters()[i], 0, parameters.get(i).value().data(), 0, parameters.get(i).size());
         }
+        loadLayerState(s.layerState());
         if (withOptimizerState && !s.optimizerState().isEmpty()) config.optimizer().loadState(Array.tensors(s.optimizerState()));
         for (Map.Entry<Integer, AnchoredRegularizer> e : anchored().entrySet()) {
             Map<String, Array> anchors = s.anchors().get(e.getKey());
@@ -147,7 +143,8 @@ final class Replica {
     Snapshot snapshot(boolean localSgd) {
         float[][] values = new float[parameters.size()][];
         for (int i = 0; i < values.length; i++) values[i] = parameters.get(i).value().data().clone();
-        if (!localSgd) return new Snapshot(values, Map.of(), Map.of(), Map.of());
+        Map<String, float[]> layers = layerState();
+        if (!localSgd) return new Snapshot(values, layers, Map.of(), Map.of(), Map.of());
         Map<String, Array> state = Array.of(config.optimizer().state());
         Map<Integer, Map<String, Array>> anchors = new HashMap<>();
         for (Map.Entry<Integer, AnchoredRegularizer> e : anchored().entrySet()) {
@@ -163,7 +160,36 @@ final class Replica {
             for (Parameter p : e.getValue().ownParameters()) m.put(p.name(), p.value().data().clone());
             own.put(e.getKey(), m);
         }
-        return new Snapshot(values, state, anchors, own);
+        return new Snapshot(values, layers, state, anchors, own);
+    }
+
+    /** @return a copy of the model's layer state ({@code Model.state()}: BatchNorm's running statistics) by name */
+    Map<String, float[]> layerState() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        model.state().forEach((name, t) -> out.put(name, t.data().clone()));
+        return out;
+    }
+
+    /**
+     * Copies layer state into the model's live state tensors.
+     *
+     * @throws IllegalStateException if a name is missing or a size differs (the replicas of one run
+     *     are built from the same recipe, so this means the model source is not deterministic)
+     */
+    void loadLayerState(Map<String, float[]> values) {
+        Map<String, Tensor> live = model.state();
+        if (!live.keySet().equals(values.keySet())) {
+            throw new IllegalStateException("the layer state " + values.keySet() + " does not match this model's " + live.keySet()
+                    + "; the model source must build the same model on every JVM");
+        }
+        for (Map.Entry<String, Tensor> e : live.entrySet()) {
+            float[] v = values.get(e.getKey());
+            float[] to = e.getValue().data();
+            if (v.length != to.length) {
+                throw new IllegalStateException("layer state " + e.getKey() + " has " + v.length + " values, this model " + to.length);
+            }
+            System.arraycopy(v, 0, to, 0, to.length);
+        }
     }
 
     /**

@@ -11,9 +11,11 @@ import java.util.Map;
  * @param lossSum Σ over its steps of data loss × rows
  * @param correct correctly classified rows (classification only)
  * @param values gradient averaging: the mean gradient of its rows; local SGD: its parameters after the round
+ * @param layerState its layers' state after the round ({@code Model.state()}: BatchNorm's running
+ *     statistics, updated by its own TRAIN forwards from the broadcast values), empty for stateless models
  * @param optimizerState local SGD: its optimizer state after the round (empty otherwise)
  * @param computeNanos time spent inside the task (model build, load, steps)
  */
-record RoundResult(int worker, long rows, double lossSum, long correct, float[][] values, Map<String, Array> optimizerState,
+record RoundResult(int worker, long rows, double lossSum, long correct, float[][] values, Map<String, float[]> layerState, Map<String, Array> optimizerState,
                    long computeNanos) implements Serializable {
 }

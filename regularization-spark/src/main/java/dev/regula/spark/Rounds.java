@@ -1,6 +1,7 @@
 package dev.regula.spark;
 
 import dev.regula.api.Mode;
+import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
 import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.param.Parameter;
@@ -56,7 +57,17 @@ final class Rounds {
             double lr = r.config.optimizer().learningRate().valueAt(step, round.epoch());
             StepContext ctx = new StepContext(Mode.TRAIN, step, round.epoch(), lr, seed, r.config.kernels());
             Dataset batch = data.batch(local, 0, local.length);
-            StepStats s = forwardBackward(r, batch, ctx);
+            StepStats s;
+            try {
+                s = forwardBackward(r, batch, ctx);
+            } catch (ShapeMismatchException e) {
+                if (local.length > 1 || r.model.state().isEmpty()) throw e;
+                // BatchNorm needs two rows for a variance; on one machine the global batch has them.
+                throw new ShapeMismatchException("worker " + shard.worker() + " holds only 1 row of global batch "
+                        + (round.firstBatch() + k + 1) + " of epoch " + (round.epoch() + 1) + ", and each worker normalises its rows with"
+                        + " their own batch statistics (" + e.getMessage() + "); use fewer workers or a batch size that leaves every"
+                        + " worker at least 2 rows of every batch");
+            }
             if (!gradient) r.trainer.trainingStep().applyUpdate(ctx);
             rows += local.length;
             lossSum += s.loss() * local.length;
@@ -68,7 +79,7 @@ final class Rounds {
             values[i] = gradient ? (rows == 0 ? new float[p.size()] : p.grad().data().clone()) : p.value().data().clone();
         }
         Map<String, Array> state = gradient ? Map.of() : Array.of(r.config.optimizer().state());
-        return new RoundResult(shard.worker(), rows, lossSum, correct, values, state, System.nanoTime() - start);
+        return new RoundResult(shard.worker(), rows, lossSum, correct, values, r.layerState(), state, System.nanoTime() - start);
     }
 
     /**

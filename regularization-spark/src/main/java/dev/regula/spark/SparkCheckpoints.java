@@ -17,7 +17,8 @@ import java.util.TreeMap;
 /**
  * Checkpoints of a Spark run, in the ordinary Regula checkpoint format (safetensors, written
  * atomically; {@code Checkpoint.load} and PyTorch read the weights). Besides the parameters they
- * hold everything the driver owns: the optimizer state ({@code optimizer/KEY}), the anchors θ₀
+ * hold everything the driver owns: the layers' non-trainable state under its own names (BatchNorm's
+ * {@code <layer>.running_mean}, {@code <layer>.running_var}, as in a PyTorch state dict), the optimizer state ({@code optimizer/KEY}), the anchors θ₀
  * ({@code anchor/I/PARAMETER}), learnable regularizers' own parameters ({@code own/I/NAME}) and
  * optimizer state, weight averages ({@code average/I/KEY}), the position (step, epoch) and the
  * settings, I being the regularizer's position in the configuration. A resumed run continues
@@ -40,6 +41,7 @@ public final class SparkCheckpoints {
         Replica d = trainer.driver();
         Map<String, Tensor> extra = new TreeMap<>();
         d.config.optimizer().state().forEach((k, v) -> extra.put("optimizer/" + k, v));
+        extra.putAll(d.model.state());
         Map<String, String> meta = new TreeMap<>(settings(trainer.config()));
         meta.put(PREFIX + "step", Long.toString(trainer.step()));
         meta.put(PREFIX + "epoch", Integer.toString(trainer.epoch()));
@@ -83,12 +85,27 @@ public final class SparkCheckpoints {
             }
         }
         Replica d = trainer.driver();
+        Map<String, Tensor> layerState = d.model.state();
+        for (String name : layerState.keySet()) {
+            if (!c.extraState().containsKey(name)) {
+                throw new IllegalArgumentException(file + " has no layer state '" + name + "', which this model needs to resume");
+            }
+        }
         c.restoreInto(d.parameters);
         Map<String, Tensor> optimizer = new HashMap<>();
         Map<Integer, Map<String, Tensor>> anchors = new HashMap<>();
         Map<Integer, Map<String, Tensor>> own = new HashMap<>();
         Map<Integer, Map<String, Tensor>> averages = new HashMap<>();
         for (Map.Entry<String, Tensor> e : c.extraState().entrySet()) {
+            Tensor live = layerState.get(e.getKey());
+            if (live != null) {
+                if (live.size() != e.getValue().size()) {
+                    throw new IllegalArgumentException(file + ": layer state '" + e.getKey() + "' has " + e.getValue().size()
+                            + " values, this model " + live.size());
+                }
+                live.copyFrom(e.getValue());
+                continue;
+            }
             String[] parts = e.getKey().split("/", 3);
             switch (parts[0]) {
                 case "optimizer" -> optimizer.put(e.getKey().substring("optimizer/".length()), e.getValue());

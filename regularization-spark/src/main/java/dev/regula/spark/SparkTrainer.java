@@ -35,7 +35,9 @@ import org.apache.spark.broadcast.Broadcast;
  * partition each, kept in the executors' block stores (a local checkpoint), so a synchronisation
  * moves parameters, never examples. The global batch order is the single-machine one
  * ({@link Batches} with the run's seed and epoch); every worker recomputes it and processes the
- * rows of each global batch that it holds (about {@code batchSize / workers}).
+ * rows of each global batch that it holds (about {@code batchSize / workers}). A training set too
+ * large for the driver comes as a {@code JavaRDD<float[]>} of rows that the executors read
+ * themselves ({@link #fit(JavaRDD, Dataset, Consumer)}): each partition becomes one worker's shard.
  *
  * <p><b>Synchronisation.</b> Each synchronisation is one Spark job: the driver broadcasts the
  * parameters (and, for local SGD, the optimizer state and its regularizer state), every partition
@@ -74,8 +76,29 @@ import org.apache.spark.broadcast.Broadcast;
  *   <li>Weight averagers (EMA, SWA) run on the driver, per step for K = 1 and per
  *   synchronisation for K &gt; 1.</li>
  * </ul>
- * Not supported (clear errors): output regularizers with parameters of their own, and models
- * with BatchNorm (running statistics are not parameters).
+ *
+ * <p><b>BatchNorm and other layer state.</b> Each worker's TRAIN forward normalises with the
+ * statistics of <em>its own</em> rows of the global batch, as multi-GPU data-parallel training
+ * without synchronised BatchNorm does (PyTorch DDP without {@code SyncBatchNorm}): no extra
+ * communication inside the forward pass, but with W &gt; 1 workers a model with BatchNorm is no
+ * longer exactly single-machine training with the global batch (each row is normalised with the
+ * statistics of about B/W rows; with one worker it is). The running statistics
+ * ({@code Layer.state()}) are broadcast with the parameters, updated by each worker's forwards
+ * and, after every synchronisation, replaced on the driver by the workers' row-weighted mean.
+ * Averaging rather than keeping worker 0's copy (what PyTorch DDP does by broadcasting rank 0's
+ * buffers) because the shards here are contiguous blocks of the training set: if the data is
+ * ordered (by class, by time), worker 0's statistics describe only its block, while the mean
+ * covers every row of the global batch. The running mean becomes the exponential average of the
+ * global batch means exactly; the running variance that of the mean of the workers' (unbiased)
+ * batch variances, which leaves out the spread between the workers' means, the same
+ * within-worker variance each worker normalised with in training.
+ *
+ * <p>Not supported (clear error): output regularizers with parameters of their own. Their
+ * {@code updateOwnParameters} contract is to step "from the gradients the last {@code apply}
+ * wrote", and implementations keep more than the gradient from that call (the prior-guided GAN
+ * penalty skips its step unless the last {@code apply} saw λ ≠ 0); the driver, which would own
+ * them as it owns the learnable parameter regularizers, runs no {@code apply}, since the outputs
+ * live on the workers.
  *
  * <p>Checkpoints ({@link SparkCheckpoints}) hold everything the driver owns, so a resumed run
  * continues as the uninterrupted one would. One {@code fit} at a time; not thread-safe.
@@ -89,7 +112,9 @@ public final class SparkTrainer implements AutoCloseable {
     private long step;
     private int epoch;
     private JavaRDD<Shard> shards;
-    private Dataset shardsOf;
+    /** What the shards were made of: a {@link Dataset} or a {@link JavaRDD} of rows. */
+    private Object shardsOf;
+    private int shardRows;
 
     /**
      * @param sc the Spark context (not stopped by {@link #close()})
@@ -189,7 +214,50 @@ public final class SparkTrainer implements AutoCloseable {
                     + config.workers() + " workers; use at most " + train.size() + " workers");
         }
         ensureShards(train);
-        int n = train.size();
+        return run(train.size(), train.labels().rank() == 1, validation, onEpoch);
+    }
+
+    /**
+     * Trains from the current epoch up to the configured number on rows that the executors read
+     * themselves, so the training set never passes through the driver (nor needs to fit its
+     * memory). Partition p of the RDD is worker p's shard, so the RDD must have exactly
+     * {@code workers} partitions; the global row order (which fixes the batches, as in
+     * {@link #fit(Dataset, Dataset, Consumer)}) is the RDD's order, partition by partition. The RDD
+     * is read twice (to count the rows, then to build the shards, which stay in the executors'
+     * block stores for the rest of the run), so it must give the same rows each time; a later
+     * {@code fit} with the same RDD object reuses the shards.
+     *
+     * <p>For rows already in memory on the driver, {@code sc.parallelize(rows, workers)} with the
+     * rows of a {@link Dataset} in order gives the very run of {@link #fit(Dataset, Dataset, Consumer)}.
+     *
+     * @param rows one array per example: its features ({@code prod(inputShape)} values, row-major)
+     *     followed by its label: for the cross-entropy loss one class index in [0, outputs), for
+     *     {@code mse} and {@code huber} {@code outputs} targets
+     * @param validation validation data evaluated on the driver after each epoch, or null
+     * @param onEpoch called after each epoch (e.g. to write a checkpoint)
+     * @return the metrics of each epoch run
+     * @throws IllegalArgumentException naming the partition and row of a malformed row (wrong
+     *     length, a label that is not a class index), an empty partition, or partitions that
+     *     differ from the workers
+     */
+    public List<SparkEpoch> fit(JavaRDD<float[]> rows, Dataset validation, Consumer<SparkEpoch> onEpoch) {
+        Objects.requireNonNull(rows, "rows");
+        if (validation != null && !Arrays.equals(validation.exampleShape(), inputShape)) {
+            throw new ShapeMismatchException("validation examples have shape " + Arrays.toString(validation.exampleShape())
+                    + " but the trainer was built for " + Arrays.toString(inputShape));
+        }
+        boolean classification = LossName.classification(config.loss());
+        if (shardsOf != rows) {
+            RowShards.Built built = RowShards.build(rows, inputShape, outputs, classification, config.workers());
+            close();
+            shards = built.shards();
+            shardsOf = rows;
+            shardRows = built.rows();
+        }
+        return run(shardRows, classification, validation, onEpoch);
+    }
+
+    private List<SparkEpoch> run(int n, boolean classification, Dataset validation, Consumer<SparkEpoch> onEpoch) {
         int batches = new Batches(n, config.batchSize(), config.seed(), config.shuffle()).count();
         List<SparkEpoch> history = new ArrayList<>();
         while (epoch < config.epochs()) {
@@ -209,6 +277,7 @@ public final class SparkTrainer implements AutoCloseable {
                 } else {
                     applyAverages(results, round);
                 }
+                averageLayerState(results);
                 step += round.steps();
                 for (RoundResult r : results) {
                     rows += r.rows();
@@ -222,7 +291,6 @@ public final class SparkTrainer implements AutoCloseable {
             double seconds = (System.nanoTime() - start) / 1e9;
             Trainer.Evaluation val = validation == null ? new Trainer.Evaluation(Double.NaN, Double.NaN) : evaluate(validation);
             epoch++;
-            boolean classification = train.labels().rank() == 1;
             SparkEpoch m = new SparkEpoch(epoch, step, lossSum / rows, classification ? correct / (double) rows : Double.NaN,
                     val.loss(), val.accuracy(), syncs, seconds, syncNanos / 1e6 / syncs, computeNanos / 1e6 / syncs);
             history.add(m);
@@ -318,6 +386,22 @@ public final class SparkTrainer implements AutoCloseable {
         }
         driver.trainer.config().optimizer().loadState(state);
         driverStages(round);
+    }
+
+    /**
+     * The layers' non-trainable state (BatchNorm's running mean and variance): the row-weighted
+     * mean of the workers' copies, each of which started the round from the driver's values and was
+     * updated by that worker's own TRAIN forwards. Workers without rows in the round are left out.
+     */
+    private void averageLayerState(List<RoundResult> results) {
+        Map<String, Tensor> live = driver.model.state();
+        if (live.isEmpty()) return;
+        List<RoundResult> ran = results.stream().filter(r -> r.rows() > 0).toList();
+        if (ran.isEmpty()) return;
+        long total = ran.stream().mapToLong(RoundResult::rows).sum();
+        for (Map.Entry<String, Tensor> e : live.entrySet()) {
+            average(e.getValue().data(), ran.stream().map(r -> r.layerState().get(e.getKey())).toList(), ran, total);
+        }
     }
 
     private static void average(float[] out, List<float[]> values, List<RoundResult> ran, long total) {

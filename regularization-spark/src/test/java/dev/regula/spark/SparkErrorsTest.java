@@ -1,6 +1,12 @@
 package dev.regula.spark;
 
 import dev.regula.api.RegulaException;
+import dev.regula.api.StepContext;
+import dev.regula.api.param.Parameter;
+import dev.regula.api.param.ParameterRole;
+import dev.regula.api.regularizer.OutputRegularizer;
+import dev.regula.api.tensor.Tensor;
+import java.util.List;
 import dev.regula.api.regularizer.Regularizers;
 import dev.regula.core.data.Dataset;
 import java.io.IOException;
@@ -88,11 +94,37 @@ class SparkErrorsTest {
         assertTrue(local.getMessage().contains("local, local[N], local[*]"), local.getMessage());
     }
 
+    /** An output regularizer with a learnable parameter of its own (a learned output scale). */
+    private static final class LearnedScale implements OutputRegularizer {
+        private final Parameter scale = new Parameter("learned_scale", "value", ParameterRole.WEIGHT, Tensor.zeros(1));
+
+        @Override
+        public String name() {
+            return "learned-scale";
+        }
+
+        @Override
+        public String spec() {
+            return "learned-scale()";
+        }
+
+        @Override
+        public double apply(Tensor output, Tensor condition, Tensor gradOutput, StepContext ctx) {
+            return 0;
+        }
+
+        @Override
+        public List<Parameter> ownParameters() {
+            return List.of(scale);
+        }
+    }
+
     @Test
-    void modelsWithBatchNormAreRefusedWithTheLayerNamed() {
-        SparkTrainingConfig c = SparkTrainingConfig.builder().model("mlp(hidden=4, batchnorm=true)").optimizer("sgd(lr=0.1)").build();
+    void outputRegularizersWithParametersOfTheirOwnAreRefusedByName() {
+        SparkTrainingConfig c = SparkTrainingConfig.builder().model("linear").optimizer("sgd(lr=0.1)")
+                .regularizer(LearnedScale::new).build();
         RegulaException e = assertThrows(RegulaException.class, () -> SparkTrainer.forData(sc, c, TRAIN));
-        assertTrue(e.getMessage().contains("BatchNorm"), e.getMessage());
+        assertTrue(e.getMessage().contains("output regularizer learned-scale() learns parameters of its own"), e.getMessage());
     }
 
     @Test
