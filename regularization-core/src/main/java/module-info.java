@@ -6,21 +6,27 @@ import dev.regula.api.regularizer.RegularizerProvider;
 /**
  * Regula's built-in implementations: regularizers, optimizers, layers, losses, the training
  * pipeline, data readers, checkpoints and the scalar kernels. Everything is published through
- * {@code provides}; implementation packages are not exported (use the specs).
+ * {@code provides}; implementation packages are not exported (use the specs), the internal
+ * packages {@code io} and {@code kernels} only to Regula's own modules.
  */
+@SuppressWarnings("module") // the qualified exports name modules built after this one
 module dev.regula.core {
     requires transitive dev.regula.api;
 
     exports dev.regula.core.checkpoint;
     exports dev.regula.core.data;
-    exports dev.regula.core.io;
-    exports dev.regula.core.kernels;
     exports dev.regula.core.regularizer;
     exports dev.regula.core.layer;
     exports dev.regula.core.loss;
-    exports dev.regula.core.provider;
     exports dev.regula.core.train;
     exports dev.regula.core.train.callbacks;
+
+    // Internals shared with Regula's own modules only: file checks and the scalar kernels (the
+    // reference the SIMD kernels are tested against). Not a library API: a user reads files
+    // through data and checkpoint and selects kernels with -Dregula.kernels. The providers' base
+    // (dev.regula.core.provider) is not exported at all; plugins extend the API's bases.
+    exports dev.regula.core.io to dev.regula.gan, dev.regula.examples;
+    exports dev.regula.core.kernels to dev.regula.vector, dev.regula.gan, dev.regula.examples;
 
     provides KernelsProvider with dev.regula.core.kernels.ScalarKernelsProvider;
     provides OptimizerProvider with

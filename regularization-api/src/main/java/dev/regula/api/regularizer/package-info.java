@@ -11,5 +11,11 @@
  * valid input; the pipeline turns an unchecked exception into a
  * {@link dev.regula.api.PluginException} naming it. Regularizers with state of their own
  * (learnable, anchored, averaging, output) expose it so that checkpoints restore a run exactly.
+ *
+ * <p>A plugin author starts from {@link dev.regula.api.regularizer.AbstractRegularizerProvider}
+ * (a provider is its constructor: description, schema, factory) and, for an element-wise penalty,
+ * {@link dev.regula.api.regularizer.ElementwisePenalty} (give r and r′; name, spec, stage,
+ * selector, λ schedule, penalty sum and gradient update are done). Core's built-ins use the same
+ * provider base.
  */
 package dev.regula.api.regularizer;

@@ -160,7 +160,7 @@ public final class Checkpoint {
      * @throws CorruptDataException listing the missing and the unexpected names
      * @throws ShapeMismatchException listing each parameter whose stored shape differs
      */
-    public void restoreInto(List<Parameter> params) {
+    public void restoreInto(List<Parameter> params) throws CorruptDataException {
         Objects.requireNonNull(params, "params");
         Set<String> names = new HashSet<>();
         List<String> missing = new ArrayList<>();

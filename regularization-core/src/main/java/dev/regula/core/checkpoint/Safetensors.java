@@ -262,7 +262,7 @@ public final class Safetensors {
         }
     }
 
-    private static Entry entry(Path file, String name, Object value, long dataSize) {
+    private static Entry entry(Path file, String name, Object value, long dataSize) throws CorruptDataException {
         String where = "tensor " + JsonText.quote(name);
         if (name.isEmpty()) throw corrupt(file, "tensor with an empty name");
         if (!(value instanceof Map<?, ?> m)) {
@@ -308,7 +308,7 @@ public final class Safetensors {
         return new Entry(name, dtype, shape, begin, end);
     }
 
-    private static void checkCoverage(Path file, List<Entry> infos, long dataSize) {
+    private static void checkCoverage(Path file, List<Entry> infos, long dataSize) throws CorruptDataException {
         List<Entry> byOffset = new ArrayList<>(infos);
         byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
         long expected = 0;
@@ -330,7 +330,7 @@ public final class Safetensors {
         }
     }
 
-    private static Map<String, String> metadata(Path file, Object value) {
+    private static Map<String, String> metadata(Path file, Object value) throws CorruptDataException {
         if (!(value instanceof Map<?, ?> m)) {
             throw corrupt(file, METADATA_KEY + " must be an object of strings, found " + kind(value));
         }
@@ -344,7 +344,7 @@ public final class Safetensors {
         return out;
     }
 
-    private static long integer(Path file, String what, Object v, long max) {
+    private static long integer(Path file, String what, Object v, long max) throws CorruptDataException {
         if (!(v instanceof BigDecimal d)) throw corrupt(file, what + " must be an integer, found " + kind(v));
         if (d.signum() < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
             throw corrupt(file, what + " is " + d + ", expected an integer in [0, " + max + "]");

@@ -184,7 +184,7 @@ public final class CsvReader {
         return v >= 0 && v == Math.rint(v) && v < MAX_CLASSES;
     }
 
-    private int labelColumn(List<String> names, int columns, String source, int lineNo) {
+    private int labelColumn(List<String> names, int columns, String source, int lineNo) throws CorruptDataException {
         if (labelName != null) {
             int i = names.indexOf(labelName);
             if (i < 0) {
@@ -201,7 +201,7 @@ public final class CsvReader {
         return i;
     }
 
-    private static float number(String cell, String source, int lineNo, int column, List<String> names) {
+    private static float number(String cell, String source, int lineNo, int column, List<String> names) throws CorruptDataException {
         String s = cell.strip();
         if (NUMBER.matcher(s).matches()) {
             float v = Float.parseFloat(s);
@@ -212,7 +212,7 @@ public final class CsvReader {
                 + "' is not a finite decimal number");
     }
 
-    private List<String> split(String line, String source, int lineNo) {
+    private List<String> split(String line, String source, int lineNo) throws CorruptDataException {
         List<String> cells = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         int i = 0;

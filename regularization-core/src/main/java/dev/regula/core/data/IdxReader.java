@@ -134,7 +134,7 @@ public final class IdxReader {
         return pair(examples, readTyped(examples, normalizeUnsignedBytes), labels, y, numClasses);
     }
 
-    static void checkLabelFile(Path labels, IdxData y) {
+    static void checkLabelFile(Path labels, IdxData y) throws CorruptDataException {
         if (y.tensor().rank() != 1) {
             throw new CorruptDataException(labels + ": a label file must have 1 dimension, found shape "
                     + Arrays.toString(y.tensor().shape()));
@@ -142,7 +142,7 @@ public final class IdxReader {
     }
 
     /** Joins examples and labels already read; see {@link #readDataset}. */
-    static Dataset pair(Path examples, IdxData xs, Path labels, IdxData ys, int numClasses) {
+    static Dataset pair(Path examples, IdxData xs, Path labels, IdxData ys, int numClasses) throws CorruptDataException {
         checkLabelFile(labels, ys);
         Tensor x = xs.tensor();
         Tensor y = ys.tensor();

@@ -174,7 +174,7 @@ public final class TrainingCheckpoint {
      * @param trainer the trainer
      * @throws CorruptDataException if the saved factor is not a finite number &gt; 0
      */
-    public static void restorePosition(Path file, Checkpoint c, Trainer trainer) {
+    public static void restorePosition(Path file, Checkpoint c, Trainer trainer) throws CorruptDataException {
         String scale = c.metadata().getOrDefault(LR_SCALE, "1.0");
         double s;
         try {
@@ -274,7 +274,8 @@ public final class TrainingCheckpoint {
      * @throws CorruptDataException if the checkpoint's state does not fit what it recorded
      * @throws dev.regula.api.ShapeMismatchException if a stored shape differs
      */
-    public static Position restore(Path file, Checkpoint c, List<Part> parts, Settings settings, Consumer<String> warn) {
+    public static Position restore(Path file, Checkpoint c, List<Part> parts, Settings settings, Consumer<String> warn)
+            throws CorruptDataException {
         checkSettings(file, c, settings, warn);
         Set<String> prefixes = new TreeSet<>();
         for (Part p : parts) {
@@ -333,7 +334,8 @@ public final class TrainingCheckpoint {
     private record AverageState(Map<String, Tensor> averages, long count) {
     }
 
-    private static PartState check(Path file, Checkpoint c, Part part, boolean prefixed, Consumer<String> warn) {
+    private static PartState check(Path file, Checkpoint c, Part part, boolean prefixed, Consumer<String> warn)
+            throws CorruptDataException {
         String px = part.prefix();
         List<Regularizer> regularizers = part.pipeline().regularizers();
         Map<String, Tensor> optimizerState = new LinkedHashMap<>();
@@ -389,7 +391,8 @@ public final class TrainingCheckpoint {
      * The optimizer state must be exactly what the checkpoint recorded at its save: a tensor
      * missing or renamed would restart that moment or velocity at zero without a word.
      */
-    private static void checkOptimizerState(Path file, Checkpoint c, String px, Set<String> present, Consumer<String> warn) {
+    private static void checkOptimizerState(Path file, Checkpoint c, String px, Set<String> present, Consumer<String> warn)
+            throws CorruptDataException {
         String recorded = c.metadata().get(px + OPTIMIZER_STATE);
         if (recorded == null) {
             if (present.isEmpty() && !"0".equals(c.metadata().get("step"))) {
@@ -413,7 +416,7 @@ public final class TrainingCheckpoint {
     }
 
     /** Hands each learnable regularizer the optimizer state saved under its index. */
-    private static void restoreRegularizerStates(Path file, PartState s, Consumer<String> warn) {
+    private static void restoreRegularizerStates(Path file, PartState s, Consumer<String> warn) throws CorruptDataException {
         List<Regularizer> regularizers = s.part().pipeline().regularizers();
         for (int i = 0; i < regularizers.size(); i++) {
             Regularizer r = regularizers.get(i);
@@ -439,7 +442,8 @@ public final class TrainingCheckpoint {
      * its parameter's shape. Without the state of an averager (an older version) its average restarts.
      */
     private static Map<Integer, AverageState> averageStates(Path file, Checkpoint c, Part part,
-                                                            Map<Integer, Map<String, Tensor>> tensors, Consumer<String> warn) {
+                                                            Map<Integer, Map<String, Tensor>> tensors, Consumer<String> warn)
+            throws CorruptDataException {
         String px = part.prefix();
         List<Regularizer> regularizers = part.pipeline().regularizers();
         Map<Integer, Long> counts = new LinkedHashMap<>();
@@ -529,7 +533,7 @@ public final class TrainingCheckpoint {
         }
     }
 
-    private static long whole(Path file, Checkpoint c, String key, long max) {
+    private static long whole(Path file, Checkpoint c, String key, long max) throws CorruptDataException {
         String text = c.metadata().get(key);
         long v;
         try {

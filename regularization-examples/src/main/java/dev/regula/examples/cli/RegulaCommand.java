@@ -90,6 +90,7 @@ public final class RegulaCommand implements Runnable {
             case ShapeMismatchException d -> ExitCode.DATA;
             case NumericalFaultException n -> ExitCode.NUMERICAL;
             case IOException io -> ExitCode.IO;
+            case UncheckedIOException io when io.getCause() instanceof CorruptDataException -> ExitCode.DATA;
             case UncheckedIOException io -> ExitCode.IO;
             default -> ExitCode.INTERNAL;
         };

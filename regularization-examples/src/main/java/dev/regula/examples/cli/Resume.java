@@ -82,7 +82,8 @@ final class Resume {
      * @param c the checkpoint from {@link #read}
      * @param warn where warnings go (standard error)
      */
-    static void restore(Path file, Checkpoint c, Trainer trainer, Map<String, String> settings, PrintWriter warn) {
+    static void restore(Path file, Checkpoint c, Trainer trainer, Map<String, String> settings, PrintWriter warn)
+            throws CorruptDataException {
         restore(file, c, List.of(TrainingCheckpoint.Part.of(trainer)), settings, warn);
         try {
             TrainingCheckpoint.restorePosition(file, c, trainer);
@@ -95,7 +96,8 @@ final class Resume {
      * Restores the parts of a run (one trainer, or a GAN's two networks), with the command line's
      * compatibility rules for settings and its message prefix.
      */
-    static void restore(Path file, Checkpoint c, List<TrainingCheckpoint.Part> parts, Map<String, String> settings, PrintWriter warn) {
+    static void restore(Path file, Checkpoint c, List<TrainingCheckpoint.Part> parts, Map<String, String> settings, PrintWriter warn)
+            throws CorruptDataException {
         try {
             TrainingCheckpoint.restore(file, c, parts, new TrainingCheckpoint.Settings(settings, DEFAULTS_WHEN_ABSENT, NEWER_SETTINGS),
                     w -> warn.println("regula: warning: --resume: " + w));

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.regula.api.CorruptDataException;
 import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.examples.TinyData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -351,6 +353,17 @@ class RegulaCommandTest {
         Run r = run("train", "--data", dir.resolve("nowhere").toString(), "--out", dir.resolve("x").toString());
         assertEquals(ExitCode.DATA, r.code());
         assertTrue(r.err().contains("apt-get install dataset-fashion-mnist"), r.err());
+    }
+
+    @Test
+    void corruptDataIsExit3EvenThoughItIsAnIOException() {
+        // CorruptDataException is an IOException: it must be matched before the I/O exit code
+        assertEquals(ExitCode.DATA, RegulaCommand.exitCode(new CorruptDataException("x.idx: bad magic")));
+        assertEquals(ExitCode.DATA, RegulaCommand.exitCode(
+                new UncheckedIOException("reading x.csv", new CorruptDataException("x.csv: line 2: not a number"))));
+        assertEquals(ExitCode.IO, RegulaCommand.exitCode(new IOException("device gone")));
+        assertEquals(ExitCode.IO, RegulaCommand.exitCode(new UncheckedIOException(new IOException("device gone"))));
+        assertEquals("x.idx: bad magic", RegulaCommand.message(new CorruptDataException("x.idx: bad magic")));
     }
 
     @Test

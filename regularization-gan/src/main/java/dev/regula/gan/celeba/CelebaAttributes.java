@@ -137,7 +137,7 @@ public final class CelebaAttributes {
         return new CelebaAttributes(List.of(nameTokens), files, Arrays.copyOf(values, files.size() * k));
     }
 
-    private static int parseCount(String source, String text) {
+    private static int parseCount(String source, String text) throws CorruptDataException {
         if (text.isEmpty() || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw corrupt(source, 1, "expected the number of images (a non-negative integer), found '"
                     + shorten(text) + "'");
@@ -150,7 +150,7 @@ public final class CelebaAttributes {
         return (int) n;
     }
 
-    private static void checkFileName(String source, int lineNo, String file) {
+    private static void checkFileName(String source, int lineNo, String file) throws CorruptDataException {
         if (file.equals(".") || file.equals("..")) {
             throw corrupt(source, lineNo, "expected an image file name, found '" + file + "'");
         }

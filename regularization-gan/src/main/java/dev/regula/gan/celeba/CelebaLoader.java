@@ -121,9 +121,8 @@ public final class CelebaLoader {
         Path dir = imageDir;
         try {
             IntStream.range(0, n).parallel().forEach(i -> {
-                Path file = imageFile(dir, table.files().get(i), attrFile);
                 try {
-                    BufferedImage img = decode(file);
+                    BufferedImage img = decode(imageFile(dir, table.files().get(i), attrFile));
                     int w = img.getWidth();
                     int h = img.getHeight();
                     int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
@@ -138,7 +137,7 @@ public final class CelebaLoader {
         return new FaceDataset(Tensor.wrap(images, n, 3, size, size), List.of(), Tensor.wrap(labels, n, k));
     }
 
-    private static Path imageFile(Path dir, String name, Path attrFile) {
+    private static Path imageFile(Path dir, String name, Path attrFile) throws CorruptDataException {
         Path file;
         try {
             file = dir.resolve(name);
@@ -192,8 +191,6 @@ public final class CelebaLoader {
                 return img;
             } catch (IIOException | EOFException e) {
                 throw new CorruptDataException(file + ": corrupt image (" + e.getMessage() + ")", e);
-            } catch (CorruptDataException e) {
-                throw e;
             } catch (RuntimeException e) {
                 // decoders report some malformed streams with unchecked exceptions
                 throw new CorruptDataException(file + ": corrupt image (" + e + ")", e);

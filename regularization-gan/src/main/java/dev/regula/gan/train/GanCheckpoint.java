@@ -74,7 +74,7 @@ public final class GanCheckpoint {
         return cp.metadata();
     }
 
-    private static Tensor[] pair(Path file, Map<String, Tensor> extra, String name, Tensor target) {
+    private static Tensor[] pair(Path file, Map<String, Tensor> extra, String name, Tensor target) throws CorruptDataException {
         Tensor stored = extra.get(name);
         if (stored == null) {
             throw new CorruptDataException(file + ": no extra state '" + name

@@ -1,5 +1,6 @@
 package dev.regula.gan.train;
 
+import dev.regula.api.CorruptDataException;
 import dev.regula.api.Mode;
 import dev.regula.api.NumericalFaultException;
 import dev.regula.api.ShapeMismatchException;
@@ -247,9 +248,10 @@ public final class GanTrainer {
      * @param settings how to compare the settings
      * @param warn receives warnings
      * @return the position saved
+     * @throws dev.regula.api.CorruptDataException if it is not a valid training checkpoint
      */
     public TrainingCheckpoint.Position restoreState(Path file, Checkpoint checkpoint, TrainingCheckpoint.Settings settings,
-                                                    Consumer<String> warn) {
+                                                    Consumer<String> warn) throws dev.regula.api.CorruptDataException {
         String r1 = checkpoint.metadata().getOrDefault(LAST_R1, "0.0");
         double savedR1;
         try {

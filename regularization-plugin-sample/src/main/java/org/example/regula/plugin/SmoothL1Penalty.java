@@ -1,12 +1,8 @@
 package org.example.regula.plugin;
 
-import dev.regula.api.StepContext;
-import dev.regula.api.param.Parameter;
-import dev.regula.api.param.ParameterSelector;
-import dev.regula.api.regularizer.ParameterRegularizer;
+import dev.regula.api.regularizer.ElementwisePenalty;
 import dev.regula.api.regularizer.Stage;
-import dev.regula.api.schedule.Schedule;
-import java.util.Objects;
+import dev.regula.api.spec.SpecArguments;
 
 /**
  * The smooth L1 (Huber) penalty R(θ) = λ·Σᵢ s_δ(θᵢ) with
@@ -23,78 +19,28 @@ import java.util.Objects;
  * (sub)gradient L1. As δ → 0 it tends to L1, as δ grows it becomes (λ/δ)/2·‖θ‖², that is L2 with
  * strength λ/δ. It acts at the {@link Stage#GRADIENT} stage, so every optimizer sees it.
  *
- * <p>Instances are immutable and may be shared between parameters; λ is read from its schedule
- * at each step.
+ * <p>{@link ElementwisePenalty} does the rest: the name and spec, the λ schedule, the selector,
+ * the sum λ·Σ s_δ(θᵢ) and the gradient update. Instances are immutable and may be shared.
  */
-final class SmoothL1Penalty implements ParameterRegularizer {
-    private final Schedule lambda;
+final class SmoothL1Penalty extends ElementwisePenalty {
     private final double delta;
-    private final ParameterSelector selector;
 
-    /**
-     * @param lambda the strength schedule, values ≥ 0
-     * @param delta the width of the quadratic zone, finite and > 0
-     * @param selector the parameters acted on
-     */
-    SmoothL1Penalty(Schedule lambda, double delta, ParameterSelector selector) {
-        this.lambda = Objects.requireNonNull(lambda, "lambda");
-        this.selector = Objects.requireNonNull(selector, "selector");
-        if (!(delta > 0) || Double.isInfinite(delta)) {
-            throw new IllegalArgumentException("smooth-l1: delta must be finite and > 0, got " + delta);
-        }
-        this.delta = delta;
+    /** @param args validated arguments of {@link SmoothL1Provider}'s schema: lambda, delta (finite, &gt; 0), on */
+    SmoothL1Penalty(SpecArguments args) {
+        super(args);
+        this.delta = args.number("delta");
     }
 
+    /** @return s_δ(x) */
     @Override
-    public String name() {
-        return SmoothL1Provider.NAME;
+    protected double value(double x) {
+        double a = Math.abs(x);
+        return a <= delta ? a * a / (2 * delta) : a - delta / 2;
     }
 
+    /** @return clamp(x/δ, −1, 1) */
     @Override
-    public String spec() {
-        return SmoothL1Provider.NAME + "(lambda=" + lambda.text() + ", delta=" + delta + ", on=" + selector.text() + ")";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.GRADIENT;
-    }
-
-    @Override
-    public ParameterSelector selector() {
-        return selector;
-    }
-
-    /** @return λ·Σ s_δ(θ), accumulated in double */
-    @Override
-    public double penalty(Parameter p, StepContext ctx) {
-        double l = lambda.valueAt(ctx.step(), ctx.epoch());
-        if (l == 0) return 0;
-        float[] v = p.value().data();
-        double sum = 0;
-        for (float x : v) {
-            double a = Math.abs(x);
-            sum += a <= delta ? a * a / (2 * delta) : a - delta / 2;
-        }
-        return l * sum;
-    }
-
-    /** Adds λ·clamp(θ/δ, −1, 1) to the gradient. */
-    @Override
-    public void apply(Parameter p, StepContext ctx) {
-        double l = lambda.valueAt(ctx.step(), ctx.epoch());
-        if (l == 0) return;
-        float[] v = p.value().data();
-        float[] g = p.grad().data();
-        double inv = 1 / delta;
-        for (int i = 0; i < v.length; i++) {
-            double t = Math.max(-1.0, Math.min(1.0, v[i] * inv));
-            g[i] += (float) (l * t);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return spec();
+    protected double derivative(double x) {
+        return Math.max(-1.0, Math.min(1.0, x / delta));
     }
 }

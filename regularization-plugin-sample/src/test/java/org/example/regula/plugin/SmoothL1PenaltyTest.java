@@ -85,7 +85,7 @@ class SmoothL1PenaltyTest {
     void defaultsActOnWeightsOnlyAtTheGradientStage() {
         ParameterRegularizer r = create("smooth-l1");
         assertEquals(Stage.GRADIENT, r.stage());
-        assertEquals("smooth-l1(lambda=1.0E-4, delta=0.01, on=weights)", r.spec());
+        assertEquals("smooth-l1(lambda=1e-4, delta=0.01, on=weights)", r.spec());
         assertTrue(r.selector().test(weight(1f)));
         assertFalse(r.selector().test(new Parameter("dense1", "bias", ParameterRole.BIAS, Tensor.zeros(1))));
     }
