@@ -1,18 +1,16 @@
 package dev.regula.gan.train;
 
 import dev.regula.api.CorruptDataException;
-import dev.regula.api.Mode;
 import dev.regula.api.StepContext;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
-import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Sequential;
+import dev.regula.core.data.Dataset;
 import dev.regula.core.train.BatchNormUpdate;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,17 +110,9 @@ public final class GeneratorAverage {
         if (batch < 2 || batch > n) {
             throw new IllegalArgumentException("batch must be in [2, " + n + "] (the input's rows), got " + batch);
         }
-        List<BatchNorm> norms = BatchNormUpdate.batchNorms(shadow);
-        StepContext train = new StepContext(Mode.TRAIN, 0, 0, 0, 0, kernels);
-        int row = input.rowSize();
-        for (BatchNorm bn : norms) bn.startCumulativeStatistics();
-        try {
-            for (int b = 0; b + batch <= n; b += batch) {
-                shadow.forward(Tensor.wrap(Arrays.copyOfRange(input.data(), b * row, (b + batch) * row), batch, row), train);
-            }
-        } finally {
-            for (BatchNorm bn : norms) bn.stopCumulativeStatistics();
-        }
+        // Whole batches only; the labels are unused by BatchNorm's pass.
+        Dataset batches = new Dataset(input, Tensor.zeros(n), 0).subset(0, n / batch * batch);
+        BatchNormUpdate.update(shadow, batches, batch, kernels, 0);
         recalibrated = true;
     }
 
