@@ -11,7 +11,7 @@ import dev.regula.api.regularizer.Stage;
 import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.StepContext;
 import dev.regula.api.tensor.Tensor;
-import dev.regula.core.regularizer.AnchoredRegularizer;
+import dev.regula.api.regularizer.AnchoredRegularizer;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingConfig;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
-import dev.regula.core.regularizer.AnchoredRegularizer;
+import dev.regula.api.regularizer.AnchoredRegularizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -7,7 +7,7 @@ import dev.regula.api.model.Layer;
  * applied by inserting a layer it creates after each hidden activation of a model (or after the
  * layers its {@code after=} key names); in {@link dev.regula.api.Mode#EVAL} that layer is the identity.
  */
-public interface ActivationRegularizer extends Regularizer {
+public non-sealed interface ActivationRegularizer extends Regularizer {
     /**
      * Creates the layer for one insertion point.
      *

@@ -14,7 +14,7 @@ import dev.regula.api.tensor.Tensor;
  * non-mixing ones first, in the order given, then the one mixing regularizer of the run (at most
  * one). Randomness must be a function of (seed, regularizer, step), like the dropout masks.
  */
-public interface BatchRegularizer extends Regularizer {
+public non-sealed interface BatchRegularizer extends Regularizer {
     /** @return whether {@link #apply} mixes examples and so returns a {@link LabelMix} */
     default boolean mixesLabels() {
         return false;

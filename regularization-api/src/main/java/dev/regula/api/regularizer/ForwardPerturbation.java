@@ -10,7 +10,7 @@ import dev.regula.api.param.ParameterSelector;
  * {@link #restore} right after backward, before any other stage, so that the optimizer and every
  * other regularizer see the unperturbed value with the gradient mapped back to it.
  */
-public interface ForwardPerturbation extends Regularizer {
+public non-sealed interface ForwardPerturbation extends Regularizer {
     /** @return which parameters are perturbed */
     ParameterSelector selector();
 

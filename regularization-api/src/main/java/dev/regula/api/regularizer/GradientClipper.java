@@ -8,7 +8,7 @@ import java.util.List;
  * Rescales or clips the gradients of all trainable parameters together, after the GRADIENT stage
  * and before the optimizer update ({@link Stage#CLIP}).
  */
-public interface GradientClipper extends Regularizer {
+public non-sealed interface GradientClipper extends Regularizer {
     /**
      * @param parameters every trainable parameter of the model
      * @param ctx the step

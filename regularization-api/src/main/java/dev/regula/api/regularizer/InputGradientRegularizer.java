@@ -10,7 +10,7 @@ import dev.regula.api.StepContext;
  * λ·B·(∇_θL(x + h·g) − ∇_θL(x))/h with h = {@link #step()}/‖g‖ (Finlay &amp; Oberman 2019), since
  * Regula has no second-order differentiation. Training only.
  */
-public interface InputGradientRegularizer extends Regularizer {
+public non-sealed interface InputGradientRegularizer extends Regularizer {
     /**
      * @param ctx the step
      * @return λ at this step, ≥ 0 (0: the extra pass is skipped)

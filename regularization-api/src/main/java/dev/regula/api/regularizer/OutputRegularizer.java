@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code apply} must return 0 without touching the gradient, so that λ = 0 reproduces an
  * unregularized run bit for bit.
  */
-public interface OutputRegularizer extends Regularizer {
+public non-sealed interface OutputRegularizer extends Regularizer {
     /**
      * Computes R for the batch and adds ∂R/∂output into {@code gradOutput}.
      *

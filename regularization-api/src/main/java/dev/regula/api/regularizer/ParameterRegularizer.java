@@ -16,7 +16,7 @@ import dev.regula.api.param.ParameterSelector;
  * </ul>
  * Coefficients are read from schedules at {@code ctx.step()} and {@code ctx.epoch()}.
  */
-public interface ParameterRegularizer extends Regularizer {
+public non-sealed interface ParameterRegularizer extends Regularizer {
     /** @return the pipeline stage at which {@link #apply} runs */
     Stage stage();
 

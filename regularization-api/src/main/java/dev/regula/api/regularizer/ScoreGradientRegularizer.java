@@ -10,7 +10,7 @@ import dev.regula.api.StepContext;
  * critic and refuses it. With {@link #every()} = k &gt; 1 the penalty is lazy (Karras et al. 2020):
  * it runs every k-th step with weight γ·k, so its mean effect is unchanged.
  */
-public interface ScoreGradientRegularizer extends Regularizer {
+public non-sealed interface ScoreGradientRegularizer extends Regularizer {
     /** Which samples the gradient is taken at. */
     enum Samples {
         /** the real samples of the step (R1) */

@@ -16,7 +16,7 @@ import java.util.Optional;
  * <p>It averages every trainable parameter of the model. Its state (the averages and the number
  * of updates folded in) belongs in checkpoints: {@link #state()} and {@link #restoreState}.
  */
-public interface WeightAverager extends Regularizer {
+public non-sealed interface WeightAverager extends Regularizer {
     /** @return the kind of average, the word a user names for evaluation: {@code ema} or {@code swa} */
     String kind();
 

@@ -3,7 +3,10 @@
  * has one place in the step: batch regularizers change the batch, forward perturbations and
  * activation regularizers act in the forward pass, output and input-gradient regularizers add to
  * the loss gradient, parameter regularizers run in their {@link dev.regula.api.regularizer.Stage}
- * after backward, gradient clippers in the CLIP stage, weight averagers last.
+ * after backward, gradient clippers in the CLIP stage, weight averagers last. The hierarchy is
+ * sealed ({@link dev.regula.api.regularizer.Regularizer} permits exactly these kinds) and every
+ * kind is {@code non-sealed}, so plugins implement a kind and the pipeline dispatches over the
+ * kinds exhaustively.
  *
  * <p>Contract: a regularizer is created from spec text by a
  * {@link dev.regula.api.regularizer.RegularizerProvider} ({@code l2(lambda=1e-4)}), reports that

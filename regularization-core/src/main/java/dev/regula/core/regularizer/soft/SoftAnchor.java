@@ -10,7 +10,7 @@ import dev.regula.api.regularizer.Stage;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.spec.SpecArguments;
 import dev.regula.api.tensor.Tensor;
-import dev.regula.core.regularizer.AnchoredRegularizer;
+import dev.regula.api.regularizer.AnchoredRegularizer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

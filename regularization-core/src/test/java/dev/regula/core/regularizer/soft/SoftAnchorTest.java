@@ -15,7 +15,7 @@ import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.Regularizers;
 import dev.regula.api.tensor.Tensor;
-import dev.regula.core.regularizer.AnchoredRegularizer;
+import dev.regula.api.regularizer.AnchoredRegularizer;
 import dev.regula.core.testing.GradientCheck;
 import java.util.List;
 import java.util.Map;

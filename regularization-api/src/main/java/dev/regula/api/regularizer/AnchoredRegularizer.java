@@ -1,6 +1,5 @@
-package dev.regula.core.regularizer;
+package dev.regula.api.regularizer;
 
-import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.tensor.Tensor;
 import java.util.Map;
 import java.util.Optional;
