@@ -1,11 +1,13 @@
 package dev.regula.spark;
 
+import dev.regula.api.CorruptDataException;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.checkpoint.Float64Tensor;
 import dev.regula.api.regularizer.AnchoredRegularizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -40,6 +42,7 @@ public final class SparkCheckpoints {
     public static void save(Path file, SparkTrainer trainer) throws IOException {
         Replica d = trainer.driver();
         Map<String, Tensor> extra = new TreeMap<>();
+        Map<String, Float64Tensor> exact = new TreeMap<>();
         d.config.optimizer().state().forEach((k, v) -> extra.put("optimizer/" + k, v));
         extra.putAll(d.model.state());
         Map<String, String> meta = new TreeMap<>(settings(trainer.config()));
@@ -55,14 +58,16 @@ public final class SparkCheckpoints {
             }
             if (r instanceof LearnableRegularizer l) {
                 for (Parameter p : l.ownParameters()) extra.put("own/" + i + "/" + p.name(), p.value());
-                for (Map.Entry<String, String> e : l.ownOptimizerState().entrySet()) meta.put(PREFIX + "own/" + i + "/" + e.getKey(), e.getValue());
+                for (Map.Entry<String, double[]> e : l.ownOptimizerState().entrySet()) {
+                    exact.put("own_state/" + i + "/" + e.getKey(), Float64Tensor.vector(e.getValue()));
+                }
             }
             if (r instanceof WeightAverager w) {
                 for (Map.Entry<String, Tensor> e : w.state().entrySet()) extra.put("average/" + i + "/" + e.getKey(), e.getValue());
                 meta.put(PREFIX + "average/" + i + "/count", Long.toString(w.count()));
             }
         }
-        Checkpoint.save(file, d.parameters, extra, meta);
+        Checkpoint.save(file, d.parameters, extra, exact, meta);
     }
 
     /**
@@ -125,11 +130,16 @@ public final class SparkCheckpoints {
                     Tensor v = values.get(p.name());
                     if (v != null) p.value().copyFrom(v);
                 }
-                Map<String, String> state = new HashMap<>();
-                String prefix = PREFIX + "own/" + i + "/";
-                c.metadata().forEach((k, v) -> {
-                    if (k.startsWith(prefix)) state.put(k.substring(prefix.length()), v);
+                Map<String, double[]> state = new HashMap<>();
+                String prefix = "own_state/" + i + "/";
+                c.float64State().forEach((k, v) -> {
+                    if (k.startsWith(prefix)) state.put(k.substring(prefix.length()), v.data());
                 });
+                // an older version kept the state as comma-joined Double.toString text in the metadata
+                String legacy = PREFIX + "own/" + i + "/";
+                for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+                    if (e.getKey().startsWith(legacy)) state.put(e.getKey().substring(legacy.length()), legacyValues(file, e));
+                }
                 l.restoreOwnOptimizerState(state);
             }
             if (r instanceof WeightAverager w && averages.containsKey(i)) {
@@ -137,6 +147,19 @@ public final class SparkCheckpoints {
             }
         }
         trainer.resumeAt(Long.parseLong(c.metadata().get(PREFIX + "step")), Integer.parseInt(c.metadata().get(PREFIX + "epoch")));
+    }
+
+    private static double[] legacyValues(Path file, Map.Entry<String, String> e) throws CorruptDataException {
+        String[] parts = e.getValue().isEmpty() ? new String[0] : e.getValue().split(",", -1);
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Double.parseDouble(parts[i]);
+            } catch (NumberFormatException bad) {
+                throw new CorruptDataException(file + ": metadata " + e.getKey() + " holds '" + parts[i] + "', expected comma-separated numbers");
+            }
+        }
+        return out;
     }
 
     /** @return the settings a resumed run must share, keyed as in the checkpoint's metadata */

@@ -80,8 +80,11 @@ class GradientAveragingTest {
 
     @Test
     void resumedRunContinuesAsTheUninterruptedOne(@TempDir Path dir) throws Exception {
-        SparkTrainingConfig two = base().optimizer("adam(lr=0.01)").regularizer("l2(lambda=1e-3)").build();
-        SparkTrainingConfig one = base().epochs(1).optimizer("adam(lr=0.01)").regularizer("l2(lambda=1e-3)").build();
+        // soft weight sharing: a learnable regularizer whose own Adam state must come back exactly
+        SparkTrainingConfig two = base().optimizer("adam(lr=0.01)").regularizer("l2(lambda=1e-3)")
+                .regularizer("soft-weight-sharing(lambda=1e-3, components=4)").build();
+        SparkTrainingConfig one = base().epochs(1).optimizer("adam(lr=0.01)").regularizer("l2(lambda=1e-3)")
+                .regularizer("soft-weight-sharing(lambda=1e-3, components=4)").build();
         Path file = dir.resolve("checkpoint.safetensors");
         try (SparkTrainer whole = SparkTrainer.forData(sc, two, TRAIN)) {
             whole.fit(TRAIN, null);
@@ -89,6 +92,8 @@ class GradientAveragingTest {
                 first.fit(TRAIN, null);
                 SparkCheckpoints.save(file, first);
             }
+            assertTrue(dev.regula.core.checkpoint.Checkpoint.load(file).float64State().containsKey("own_state/1/moment2.means"),
+                    "the own optimizer state is kept as float64 tensors");
             try (SparkTrainer second = SparkTrainer.forData(sc, two, TRAIN)) {
                 SparkCheckpoints.resume(file, second);
                 assertEquals(1, second.epoch());

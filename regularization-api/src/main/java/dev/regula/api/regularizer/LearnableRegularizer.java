@@ -28,22 +28,24 @@ public interface LearnableRegularizer extends ParameterRegularizer {
     /**
      * The state of the regularizer's own optimizer that a checkpoint must carry besides
      * {@link #ownParameters()} so that a resumed run continues exactly (Adam moments and step
-     * count, say), as text that reads back to the same values ({@link Double#toString} does).
-     * Keys are plain names without '/'. Empty by default: plain SGD has no such state.
+     * count, say), as vectors of doubles, which checkpoints store exactly (safetensors {@code F64}).
+     * A count is a one-element vector (exact up to 2⁵³). Keys are plain names without '/'. Empty
+     * by default: plain SGD has no such state.
      *
-     * @return key → value, an independent copy
+     * @return key → values, independent copies
      */
-    default Map<String, String> ownOptimizerState() {
+    default Map<String, double[]> ownOptimizerState() {
         return Map.of();
     }
 
     /**
      * Restores what {@link #ownOptimizerState()} returned, before training resumes.
      *
-     * @param state key → value as saved; empty means the run starts afresh
-     * @throws IllegalArgumentException naming the key if one is unknown, missing or malformed
+     * @param state key → values as saved; empty means the run starts afresh
+     * @throws IllegalArgumentException naming the key if one is unknown or missing, or its values
+     *     are of the wrong length or out of range
      */
-    default void restoreOwnOptimizerState(Map<String, String> state) {
+    default void restoreOwnOptimizerState(Map<String, double[]> state) {
         if (!state.isEmpty()) {
             throw new IllegalArgumentException(name() + " keeps no optimizer state, but the checkpoint has " + state.keySet());
         }

@@ -53,22 +53,23 @@ public non-sealed interface OutputRegularizer extends Regularizer {
 
     /**
      * The state of the regularizer's own optimizer that a checkpoint must carry besides
-     * {@link #ownParameters()} for a resumed run to continue exactly, as text that reads back to
-     * the same values (the contract of {@link LearnableRegularizer#ownOptimizerState()}).
+     * {@link #ownParameters()} for a resumed run to continue exactly, as vectors of doubles (the
+     * contract of {@link LearnableRegularizer#ownOptimizerState()}).
      *
-     * @return key → value, an independent copy; empty by default
+     * @return key → values, independent copies; empty by default
      */
-    default Map<String, String> ownOptimizerState() {
+    default Map<String, double[]> ownOptimizerState() {
         return Map.of();
     }
 
     /**
      * Restores what {@link #ownOptimizerState()} returned, before training resumes.
      *
-     * @param state key → value as saved; empty means the run starts afresh
-     * @throws IllegalArgumentException naming the key if one is unknown, missing or malformed
+     * @param state key → values as saved; empty means the run starts afresh
+     * @throws IllegalArgumentException naming the key if one is unknown or missing, or its values
+     *     are of the wrong length or out of range
      */
-    default void restoreOwnOptimizerState(Map<String, String> state) {
+    default void restoreOwnOptimizerState(Map<String, double[]> state) {
         if (!state.isEmpty()) {
             throw new IllegalArgumentException(name() + " keeps no optimizer state, but the checkpoint has " + state.keySet());
         }

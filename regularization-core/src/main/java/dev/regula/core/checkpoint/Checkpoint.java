@@ -20,12 +20,14 @@ import java.util.TreeMap;
 
 /**
  * A model checkpoint: the parameters by name, optional extra state (optimizer moments, regularizer
- * anchors, ...) and string metadata, stored as one {@link Safetensors} file.
+ * anchors, ...), optional exact float64 state ({@link Float64Tensor}, stored as {@code F64}: what
+ * must not be rounded to float32) and string metadata, stored as one {@link Safetensors} file.
  *
  * <p>Parameters are stored under their own names ({@code dense1.weight}), so the file loads
  * directly as a PyTorch state dict. Which tensors are extra state is recorded in the metadata
- * entry {@value #EXTRA_STATE_KEY} (a JSON array of names); a file without that entry, such as one
- * written by PyTorch, is read as parameters only. Saving is atomic (see {@link Safetensors#write}).
+ * entry {@value #EXTRA_STATE_KEY} (a JSON array of names, the float64 state's included); a file
+ * without that entry, such as one written by PyTorch, is read as parameters only (float64 ones
+ * rounded to float32). Saving is atomic (see {@link Safetensors#write}).
  *
  * <p>{@link #restoreInto(List)} is all-or-nothing: it checks every name and shape before it
  * copies anything.
@@ -45,13 +47,15 @@ public final class Checkpoint {
     private final Path source;
     private final Map<String, Tensor> parameters;
     private final Map<String, Tensor> extraState;
+    private final Map<String, Float64Tensor> float64State;
     private final Map<String, String> metadata;
 
     private Checkpoint(Path source, Map<String, Tensor> parameters, Map<String, Tensor> extraState,
-            Map<String, String> metadata) {
+            Map<String, Float64Tensor> float64State, Map<String, String> metadata) {
         this.source = source;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.extraState = Collections.unmodifiableMap(extraState);
+        this.float64State = Collections.unmodifiableMap(float64State);
         this.metadata = Collections.unmodifiableMap(metadata);
     }
 
@@ -68,8 +72,26 @@ public final class Checkpoint {
      */
     public static void save(Path file, List<Parameter> params, Map<String, Tensor> extraState,
             Map<String, String> metadata) throws IOException {
+        save(file, params, extraState, Map.of(), metadata);
+    }
+
+    /**
+     * Saves parameters, extra state, exact float64 state and metadata atomically.
+     *
+     * @param file the target file; its directory must exist
+     * @param params the parameters, with unique names
+     * @param extraState more tensors to keep, with names distinct from the parameters' (may be empty)
+     * @param float64State values to keep exactly, with names distinct from all others (may be empty)
+     * @param metadata string metadata (may be empty); the keys {@value #EXTRA_STATE_KEY} and
+     *     {@value #FORMAT_KEY} are reserved
+     * @throws IllegalArgumentException if names collide or a reserved metadata key is used
+     * @throws IOException if writing fails; the previous file is then unchanged
+     */
+    public static void save(Path file, List<Parameter> params, Map<String, Tensor> extraState,
+            Map<String, Float64Tensor> float64State, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(params, "params");
         Objects.requireNonNull(extraState, "extraState");
+        Objects.requireNonNull(float64State, "float64State");
         Objects.requireNonNull(metadata, "metadata");
         Map<String, Tensor> all = new TreeMap<>();
         for (Parameter p : params) {
@@ -83,6 +105,11 @@ public final class Checkpoint {
             }
             all.put(e.getKey(), e.getValue());
         }
+        for (String name : float64State.keySet()) {
+            if (all.containsKey(name)) {
+                throw new IllegalArgumentException("float64 state '" + name + "' has the name of a parameter or of extra state");
+            }
+        }
         for (String reserved : List.of(EXTRA_STATE_KEY, FORMAT_KEY)) {
             if (metadata.containsKey(reserved)) {
                 throw new IllegalArgumentException("metadata key '" + reserved + "' is reserved by Checkpoint");
@@ -91,12 +118,14 @@ public final class Checkpoint {
         Map<String, String> meta = new TreeMap<>(metadata);
         meta.put(FORMAT_KEY, FORMAT);
         StringBuilder names = new StringBuilder("[");
-        for (String name : new TreeMap<>(extraState).keySet()) {
+        TreeMap<String, Object> listed = new TreeMap<>(extraState);
+        listed.putAll(float64State);
+        for (String name : listed.keySet()) {
             if (names.length() > 1) names.append(',');
             names.append(JsonText.quote(name));
         }
         meta.put(EXTRA_STATE_KEY, names.append(']').toString());
-        Safetensors.write(file, all, meta);
+        Safetensors.write(file, all, float64State, meta);
     }
 
     /**
@@ -112,6 +141,7 @@ public final class Checkpoint {
         Safetensors.Contents c = Safetensors.read(file);
         Map<String, Tensor> params = new TreeMap<>(c.tensors());
         Map<String, Tensor> extra = new TreeMap<>();
+        Map<String, Float64Tensor> float64 = new TreeMap<>();
         Map<String, String> meta = new TreeMap<>(c.metadata());
         meta.remove(FORMAT_KEY);
         String list = meta.remove(EXTRA_STATE_KEY);
@@ -130,10 +160,13 @@ public final class Checkpoint {
                     throw new CorruptDataException(file + ": metadata " + EXTRA_STATE_KEY + " lists " + o
                             + ", which is not a tensor name in the file");
                 }
-                extra.put(name, params.remove(name));
+                Tensor narrowed = params.remove(name);
+                Float64Tensor exact = c.float64().get(name);
+                if (exact != null) float64.put(name, exact);
+                else extra.put(name, narrowed);
             }
         }
-        return new Checkpoint(file, params, extra, meta);
+        return new Checkpoint(file, params, extra, float64, meta);
     }
 
     /** @return the parameter tensors by name, sorted, unmodifiable */
@@ -144,6 +177,14 @@ public final class Checkpoint {
     /** @return the extra-state tensors by name, sorted, unmodifiable */
     public Map<String, Tensor> extraState() {
         return extraState;
+    }
+
+    /**
+     * @return the extra state stored as {@code F64}, exactly, by name, sorted, unmodifiable (not in
+     *     {@link #extraState()})
+     */
+    public Map<String, Float64Tensor> float64State() {
+        return float64State;
     }
 
     /** @return the user metadata (without the reserved keys), sorted, unmodifiable */

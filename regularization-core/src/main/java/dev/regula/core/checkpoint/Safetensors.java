@@ -44,13 +44,17 @@ import java.util.function.Consumer;
  * "__metadata__": {"key": "value"}}}, padded with spaces; then the tensor bytes, little-endian,
  * with offsets relative to the end of the header.
  *
- * <p>{@link #write} stores float32 tensors sorted by name with contiguous offsets from 0 and pads
- * the header so that the data starts at a multiple of 8. The write is atomic: the bytes go to a
+ * <p>{@link #write} stores float32 tensors ({@code F32}) and, where a value must survive exactly,
+ * float64 ones ({@code F64}, {@link Float64Tensor}), with contiguous offsets from 0: the F64
+ * tensors first, sorted by name, then the F32 ones, as the reference implementation orders by
+ * alignment, so every F64 tensor starts 8-byte aligned. The header is padded so that the data
+ * starts at a multiple of 8. The write is atomic: the bytes go to a
  * temporary file in the target's directory, are forced to the device, and the temporary file is
  * then renamed over the target with an atomic move. A failure at any point leaves the previous
  * file (if any) untouched and removes the temporary file.
  *
- * <p>{@link #read} accepts F32, F64, F16 and BF16 tensors (converted to float32) and checks
+ * <p>{@link #read} accepts F32, F64, F16 and BF16 tensors (converted to float32; the F64 ones are
+ * also returned exactly, {@link Contents#float64()}) and checks
  * everything a hostile file could get wrong before allocating: header length against the file
  * size and {@link #MAX_HEADER_BYTES}, well-formed JSON (strict parser, duplicate keys rejected),
  * known dtypes, shapes against offsets, offsets in bounds, and that the tensors cover the data
@@ -83,13 +87,16 @@ public final class Safetensors {
     /**
      * The tensors and metadata of a safetensors file.
      *
-     * @param tensors the tensors by name, sorted by name, unmodifiable
+     * @param tensors every tensor by name, converted to float32, sorted by name, unmodifiable
+     * @param float64 the tensors stored as {@code F64}, exactly, sorted by name, unmodifiable
+     *     (also in {@code tensors}, rounded to float32)
      * @param metadata the header's {@code __metadata__} map, sorted by key, unmodifiable (empty if absent)
      */
-    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        /** Copies both maps into unmodifiable sorted maps. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, Float64Tensor> float64, Map<String, String> metadata) {
+        /** Copies the maps into unmodifiable sorted maps. */
         public Contents {
             tensors = Collections.unmodifiableMap(new TreeMap<>(tensors));
+            float64 = Collections.unmodifiableMap(new TreeMap<>(float64));
             metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
         }
     }
@@ -103,27 +110,53 @@ public final class Safetensors {
      * @throws IOException if writing or the final atomic rename fails; the target is then unchanged
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        write(file, tensors, metadata, name -> {});
+        write(file, tensors, Map.of(), metadata, name -> {});
     }
 
-    /** As {@link #write(Path, Map, Map)}, calling {@code afterTensor} after each tensor's bytes (a test seam). */
+    /**
+     * Writes float32 tensors ({@code F32}) and float64 tensors ({@code F64}, exactly) atomically,
+     * replacing any existing file.
+     *
+     * @param file the target path; its directory must exist
+     * @param tensors the float32 tensors by name; names must be non-empty and not {@value #METADATA_KEY}
+     * @param float64 the float64 tensors by name, under the same rule and distinct from the float32 ones' names
+     * @param metadata string metadata stored under {@value #METADATA_KEY} (may be empty)
+     * @throws IllegalArgumentException if a name is empty, reserved or used twice
+     * @throws IOException if writing or the final atomic rename fails; the target is then unchanged
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, Float64Tensor> float64,
+                             Map<String, String> metadata) throws IOException {
+        write(file, tensors, float64, metadata, name -> {});
+    }
+
+    /** As {@link #write(Path, Map, Map, Map)}, calling {@code afterTensor} after each tensor's bytes (a test seam). */
     static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Consumer<String> afterTensor)
             throws IOException {
+        write(file, tensors, Map.of(), metadata, afterTensor);
+    }
+
+    private static void write(Path file, Map<String, Tensor> tensors, Map<String, Float64Tensor> float64,
+                              Map<String, String> metadata, Consumer<String> afterTensor) throws IOException {
         Objects.requireNonNull(file, "file");
         TreeMap<String, Tensor> sorted = new TreeMap<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            String name = Objects.requireNonNull(e.getKey(), "tensor name");
-            if (name.isEmpty() || name.equals(METADATA_KEY)) {
-                throw new IllegalArgumentException("tensor name must be non-empty and not " + METADATA_KEY + ", got '" + name + "'");
-            }
+            String name = checkName(e.getKey());
             sorted.put(name, Objects.requireNonNull(e.getValue(), () -> "tensor '" + name + "' is null"));
+        }
+        TreeMap<String, Float64Tensor> doubles = new TreeMap<>();
+        for (Map.Entry<String, Float64Tensor> e : float64.entrySet()) {
+            String name = checkName(e.getKey());
+            if (sorted.containsKey(name)) {
+                throw new IllegalArgumentException("tensor name '" + name + "' is given both as float32 and as float64");
+            }
+            doubles.put(name, Objects.requireNonNull(e.getValue(), () -> "tensor '" + name + "' is null"));
         }
         TreeMap<String, String> meta = new TreeMap<>();
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             meta.put(Objects.requireNonNull(e.getKey(), "metadata key"),
                     Objects.requireNonNull(e.getValue(), () -> "metadata value of '" + e.getKey() + "' is null"));
         }
-        byte[] header = header(sorted, meta);
+        byte[] header = header(sorted, doubles, meta);
 
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
@@ -141,6 +174,20 @@ public final class Safetensors {
                 buf.flip();
                 writeFully(ch, buf);
                 writeFully(ch, ByteBuffer.wrap(header));
+                for (Map.Entry<String, Float64Tensor> e : doubles.entrySet()) {
+                    buf.clear();
+                    for (double v : e.getValue().data()) {
+                        if (!buf.hasRemaining()) {
+                            buf.flip();
+                            writeFully(ch, buf);
+                            buf.clear();
+                        }
+                        buf.putDouble(v);
+                    }
+                    buf.flip();
+                    writeFully(ch, buf);
+                    afterTensor.accept(e.getKey());
+                }
                 for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
                     float[] data = e.getValue().data();
                     buf.clear();
@@ -243,10 +290,19 @@ public final class Safetensors {
             }
             checkCoverage(file, infos, dataSize);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
+            Map<String, Float64Tensor> float64 = new LinkedHashMap<>();
             for (Entry info : infos) {
-                tensors.put(info.name, readTensor(ch, file, info, dataStart));
+                if (info.dtype == Dtype.F64) {
+                    double[] exact = readDoubles(ch, file, info, dataStart);
+                    float[] narrowed = new float[exact.length];
+                    for (int i = 0; i < exact.length; i++) narrowed[i] = (float) exact[i];
+                    float64.put(info.name, new Float64Tensor(info.shape, exact));
+                    tensors.put(info.name, Tensor.wrap(narrowed, info.shape));
+                } else {
+                    tensors.put(info.name, readTensor(ch, file, info, dataStart));
+                }
             }
-            return new Contents(tensors, metadata);
+            return new Contents(tensors, float64, metadata);
         }
     }
 
@@ -371,7 +427,7 @@ public final class Safetensors {
             for (int i = 0; i < elems; i++) {
                 out[done + i] = switch (info.dtype) {
                     case F32 -> buf.getFloat();
-                    case F64 -> (float) buf.getDouble();
+                    case F64 -> throw new IllegalStateException("F64 is read by readDoubles");
                     case F16 -> Float.float16ToFloat(buf.getShort());
                     case BF16 -> Float.intBitsToFloat((buf.getShort() & 0xFFFF) << 16);
                 };
@@ -381,7 +437,33 @@ public final class Safetensors {
         return Tensor.wrap(out, info.shape);
     }
 
-    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    /** Reads an F64 tensor's values exactly; its size was checked against its offsets by {@link #entry}. */
+    private static double[] readDoubles(FileChannel ch, Path file, Entry info, long dataStart) throws IOException {
+        double[] out = new double[Tensor.sizeOf(info.shape)];
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        long pos = dataStart + info.begin;
+        int done = 0;
+        while (done < out.length) {
+            int elems = Math.min(out.length - done, CHUNK / Double.BYTES);
+            buf.clear().limit(elems * Double.BYTES);
+            readFully(ch, buf, pos, file);
+            buf.flip();
+            pos += (long) elems * Double.BYTES;
+            for (int i = 0; i < elems; i++) out[done + i] = buf.getDouble();
+            done += elems;
+        }
+        return out;
+    }
+
+    private static String checkName(String name) {
+        Objects.requireNonNull(name, "tensor name");
+        if (name.isEmpty() || name.equals(METADATA_KEY)) {
+            throw new IllegalArgumentException("tensor name must be non-empty and not " + METADATA_KEY + ", got '" + name + "'");
+        }
+        return name;
+    }
+
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, Float64Tensor> float64, Map<String, String> metadata) {
         StringBuilder b = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             b.append(JsonText.quote(METADATA_KEY)).append(":{");
@@ -394,18 +476,11 @@ public final class Safetensors {
             b.append('}');
         }
         long offset = 0;
+        for (Map.Entry<String, Float64Tensor> e : float64.entrySet()) {
+            offset = entryHeader(b, e.getKey(), "F64", e.getValue().shape(), offset, 8L * e.getValue().size());
+        }
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            if (b.length() > 1) b.append(',');
-            Tensor t = e.getValue();
-            long end = offset + 4L * t.size();
-            b.append(JsonText.quote(e.getKey())).append(":{\"dtype\":\"F32\",\"shape\":[");
-            int[] shape = t.shape();
-            for (int i = 0; i < shape.length; i++) {
-                if (i > 0) b.append(',');
-                b.append(shape[i]);
-            }
-            b.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
-            offset = end;
+            offset = entryHeader(b, e.getKey(), "F32", e.getValue().shape(), offset, 4L * e.getValue().size());
         }
         b.append('}');
         byte[] json = b.toString().getBytes(StandardCharsets.UTF_8);
@@ -413,6 +488,19 @@ public final class Safetensors {
         byte[] padded = Arrays.copyOf(json, (json.length + 7) & ~7);
         Arrays.fill(padded, json.length, padded.length, (byte) ' ');
         return padded;
+    }
+
+    /** Appends one tensor's header entry; returns the offset after its bytes. */
+    private static long entryHeader(StringBuilder b, String name, String dtype, int[] shape, long offset, long bytes) {
+        if (b.length() > 1) b.append(',');
+        long end = offset + bytes;
+        b.append(JsonText.quote(name)).append(":{\"dtype\":\"").append(dtype).append("\",\"shape\":[");
+        for (int i = 0; i < shape.length; i++) {
+            if (i > 0) b.append(',');
+            b.append(shape[i]);
+        }
+        b.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
+        return end;
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {

@@ -8,6 +8,7 @@ import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.checkpoint.Float64Tensor;
 import dev.regula.api.regularizer.AnchoredRegularizer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,9 +36,10 @@ import java.util.function.Predicate;
  *       (metadata {@code optimizer_state}), so that state missing or renamed is noticed;</li>
  *   <li>the references θ₀ of anchored regularizers ({@code anchor/<index>/<parameter>}), without
  *       which a resumed {@code soft-anchor(to=init)} would take the resumed weights as θ₀;</li>
- *   <li>the own optimizer state of learnable and output regularizers (metadata
- *       {@code regularizer/<index>/<key>}: text, so that their doubles read back exactly, as the
- *       tensors of a checkpoint are float32);</li>
+ *   <li>the own optimizer state of learnable and output regularizers (float64 tensors
+ *       {@code regularizer/<index>/<key>}, {@link Float64Tensor}, so that their doubles read back
+ *       exactly; a checkpoint of an older version that kept them as comma-joined text in the
+ *       metadata under the same keys still restores);</li>
  *   <li>the averages of weight averagers ({@code average/<index>/<parameter>}, count in the metadata);</li>
  *   <li>the position ({@code step}, {@code epoch}) and the run's settings in the metadata, checked at restore.</li>
  * </ul>
@@ -206,6 +208,7 @@ public final class TrainingCheckpoint {
         meta.put("step", String.valueOf(step));
         meta.put("epoch", String.valueOf(epoch));
         Map<String, Tensor> extra = new LinkedHashMap<>();
+        Map<String, Float64Tensor> exact = new LinkedHashMap<>();
         List<Parameter> params = new ArrayList<>();
         for (Part part : parts) {
             String px = part.prefix();
@@ -221,7 +224,8 @@ public final class TrainingCheckpoint {
                         anchored.anchor(p.name()).ifPresent(t -> extra.put(px + ANCHOR_PREFIX + index + "/" + p.name(), t));
                     }
                 }
-                ownState(regularizers.get(i)).forEach((key, value) -> meta.put(px + REGULARIZER_STATE_PREFIX + index + "/" + key, value));
+                ownState(regularizers.get(i)).forEach((key, values) ->
+                        exact.put(px + REGULARIZER_STATE_PREFIX + index + "/" + key, Float64Tensor.vector(values)));
                 if (regularizers.get(i) instanceof WeightAverager averager) {
                     averager.state().forEach((name, t) -> extra.put(px + AVERAGE_PREFIX + index + "/" + name, t));
                     meta.put(px + AVERAGE_PREFIX + index + "/count", String.valueOf(averager.count()));
@@ -229,7 +233,7 @@ public final class TrainingCheckpoint {
             }
             params.addAll(part.pipeline().allParameters());
         }
-        Checkpoint.save(file, params, extra, meta);
+        Checkpoint.save(file, params, extra, exact, meta);
     }
 
     /**
@@ -328,7 +332,7 @@ public final class TrainingCheckpoint {
     /** What the checkpoint holds for one part, checked against it, by kind. */
     private record PartState(Part part, Map<String, Tensor> optimizerState, Map<String, Tensor> layerState,
                              Map<Integer, Map<String, Tensor>> anchors, Map<Integer, AverageState> averages,
-                             Map<Integer, Map<String, String>> regularizerStates) {
+                             Map<Integer, Map<String, double[]>> regularizerStates) {
     }
 
     private record AverageState(Map<String, Tensor> averages, long count) {
@@ -376,12 +380,28 @@ public final class TrainingCheckpoint {
                     + " continue exactly");
         }
         checkOptimizerState(file, c, px, optimizerState.keySet(), warn);
-        Map<Integer, Map<String, String>> regularizerStates = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
-            if (!e.getKey().startsWith(px + REGULARIZER_STATE_PREFIX)) continue;
+        Map<Integer, Map<String, double[]>> regularizerStates = new LinkedHashMap<>();
+        for (Map.Entry<String, Float64Tensor> e : c.float64State().entrySet()) {
+            if (!e.getKey().startsWith(px)) continue;
+            if (!e.getKey().startsWith(px + REGULARIZER_STATE_PREFIX)) {
+                throw new CorruptDataException("the checkpoint " + file + " holds the float64 tensor " + e.getKey()
+                        + ", which is no state a training checkpoint keeps (only " + px + REGULARIZER_STATE_PREFIX + "<index>/<key>)");
+            }
             RegularizerKey k = regularizerKey(file, e.getKey(), px + REGULARIZER_STATE_PREFIX, regularizers,
                     TrainingCheckpoint::keepsOwnState, "regularizer", "learnable");
-            regularizerStates.computeIfAbsent(k.index(), i -> new LinkedHashMap<>()).put(k.rest(), e.getValue());
+            regularizerStates.computeIfAbsent(k.index(), i -> new LinkedHashMap<>()).put(k.rest(), e.getValue().data());
+        }
+        for (Map.Entry<String, String> e : c.metadata().entrySet()) {
+            if (!e.getKey().startsWith(px + REGULARIZER_STATE_PREFIX)) continue;
+            // an older version kept the state as comma-joined Double.toString text, which reads back exactly
+            RegularizerKey k = regularizerKey(file, e.getKey(), px + REGULARIZER_STATE_PREFIX, regularizers,
+                    TrainingCheckpoint::keepsOwnState, "regularizer", "learnable");
+            Map<String, double[]> state = regularizerStates.computeIfAbsent(k.index(), i -> new LinkedHashMap<>());
+            if (state.containsKey(k.rest())) {
+                throw new CorruptDataException("the checkpoint " + file + " holds the regularizer state " + e.getKey()
+                        + " twice, as a float64 tensor and as metadata text");
+            }
+            state.put(k.rest(), legacyValues(file, e.getKey(), e.getValue()));
         }
         Map<Integer, AverageState> averages = averageStates(file, c, part, averageTensors, warn);
         return new PartState(part, optimizerState, layerState, anchors, averages, regularizerStates);
@@ -421,7 +441,7 @@ public final class TrainingCheckpoint {
         for (int i = 0; i < regularizers.size(); i++) {
             Regularizer r = regularizers.get(i);
             if (!keepsOwnState(r)) continue;
-            Map<String, String> saved = s.regularizerStates().getOrDefault(i, Map.of());
+            Map<String, double[]> saved = s.regularizerStates().getOrDefault(i, Map.of());
             if (saved.isEmpty() && !ownState(r).isEmpty()) {
                 warn.accept("the checkpoint " + file + " holds no optimizer state of " + r.name()
                         + " (written by an older version): it restarts from zero, so the resumed run will not end"
@@ -501,10 +521,27 @@ public final class TrainingCheckpoint {
         return r instanceof LearnableRegularizer || r instanceof OutputRegularizer;
     }
 
-    private static Map<String, String> ownState(Regularizer r) {
-        if (r instanceof LearnableRegularizer l) return l.ownOptimizerState();
-        if (r instanceof OutputRegularizer o) return o.ownOptimizerState();
-        return Map.of();
+    private static Map<String, double[]> ownState(Regularizer r) {
+        return switch (r) {
+            case LearnableRegularizer l -> l.ownOptimizerState();
+            case OutputRegularizer o -> o.ownOptimizerState();
+            default -> Map.of();
+        };
+    }
+
+    /** Reads the comma-joined {@link Double#toString} text an older version saved a regularizer's state as. */
+    private static double[] legacyValues(Path file, String key, String text) throws CorruptDataException {
+        String[] parts = text.isEmpty() ? new String[0] : text.split(",", -1);
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Double.parseDouble(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new CorruptDataException("the checkpoint " + file + " has corrupt metadata: " + key + " holds '" + parts[i]
+                        + "' at position " + i + ", expected comma-separated numbers");
+            }
+        }
+        return out;
     }
 
     /**

@@ -98,6 +98,65 @@ class SafetensorsTest {
     }
 
     @Test
+    void float64TensorsRoundTripBitExactFirstAndAligned() throws Exception {
+        Path f = dir.resolve("f64.safetensors");
+        // none of these survives float32: 0.1, a subnormal double, 2^53 - 1, a NaN payload
+        double[] values = {0.1, Double.MIN_VALUE, 0x1p53 - 1, -0.0, Double.longBitsToDouble(0x7ff8_0000_0000_0123L), 1e300};
+        Map<String, Float64Tensor> doubles = new LinkedHashMap<>();
+        doubles.put("z.moments", new Float64Tensor(new int[] {2, 3}, values));
+        doubles.put("a.count", Float64Tensor.vector(12345678901L));
+        doubles.put("empty", new Float64Tensor(new int[] {0}, new double[0]));
+        // an odd number of float32 values sorted before the doubles by name: the doubles must still be aligned
+        Map<String, Tensor> floats = Map.of("0.bias", Tensor.of(new float[] {1, 2, 3}, 3));
+        Safetensors.write(f, floats, doubles, Map.of("k", "v"));
+
+        byte[] raw = Files.readAllBytes(f);
+        long n = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        String header = new String(raw, 8, (int) n, StandardCharsets.UTF_8);
+        assertTrue(header.contains("\"a.count\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}"), header);
+        assertTrue(header.contains("\"z.moments\":{\"dtype\":\"F64\",\"shape\":[2,3],\"data_offsets\":[8,56]}"), header);
+        assertTrue(header.contains("\"0.bias\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[56,68]}"), header);
+
+        Safetensors.Contents c = Safetensors.read(f);
+        assertEquals(doubles.keySet(), c.float64().keySet());
+        doubles.forEach((name, t) -> assertEquals(t, c.float64().get(name), name)); // bitwise, NaN payload included
+        assertArrayEquals(new int[] {2, 3}, c.float64().get("z.moments").shape());
+        assertEquals(Double.doubleToRawLongBits(values[4]), Double.doubleToRawLongBits(c.float64().get("z.moments").data()[4]));
+        // every tensor is also readable as float32 (what a model's parameters are restored from)
+        assertArrayEquals(new float[] {0.1f, 0f, (float) (0x1p53 - 1), -0f, Float.NaN, Float.POSITIVE_INFINITY},
+                c.tensors().get("z.moments").data());
+        assertEquals(Set.of("0.bias", "a.count", "empty", "z.moments"), c.tensors().keySet());
+        assertEquals(Map.of(), Safetensors.read(bytes("plain", Files.readAllBytes(writePlain()))).float64());
+
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> Safetensors.write(f,
+                Map.of("x", Tensor.of(new float[] {1}, 1)), Map.of("x", Float64Tensor.vector(1)), Map.of()));
+        assertTrue(twice.getMessage().contains("'x' is given both as float32 and as float64"), twice.getMessage());
+        assertEquals(c.float64(), Safetensors.read(f).float64(), "the refused write left the file as it was");
+    }
+
+    private Path writePlain() throws IOException {
+        Path plain = dir.resolve("plain.safetensors");
+        Safetensors.write(plain, sample(), Map.of());
+        return plain;
+    }
+
+    @Test
+    void float64SizesAndOffsetsAreCheckedLikeTheOthers() throws Exception {
+        byte[] data = le(8, 1, 2);
+        // two F64 values need 16 bytes: a header claiming 3 values, or 12 bytes, is corrupt before anything is allocated
+        CorruptDataException e = corrupt("f64shape",
+                file("{\"d\":{\"dtype\":\"F64\",\"shape\":[3],\"data_offsets\":[0,16]}}", data, true));
+        assertTrue(e.getMessage().contains("F64 shape [3] needs 24 bytes but data_offsets [0, 16] hold 16"), e.getMessage());
+        e = corrupt("f64cut", file("{\"d\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}}", Arrays.copyOf(data, 12), true));
+        assertTrue(e.getMessage().contains("past the data area"), e.getMessage());
+        e = corrupt("f64huge", file("{\"d\":{\"dtype\":\"F64\",\"shape\":[2147483000],\"data_offsets\":[0,16]}}", data, true));
+        assertTrue(e.getMessage().contains("needs 17179864000 bytes"), e.getMessage());
+        Safetensors.Contents ok = Safetensors.read(bytes("f64ok",
+                file("{\"d\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[0,16]}}", data, true)));
+        assertEquals(Float64Tensor.vector(1, 2), ok.float64().get("d"));
+    }
+
+    @Test
     void readsAFileLaidOutLikeThePythonLibraryWithAllFloatDtypes() throws Exception {
         // The Python library orders data by dtype alignment, then name, and pads the header with spaces.
         ByteBuffer data = ByteBuffer.allocate(16 + 8 + 4 + 4).order(ByteOrder.LITTLE_ENDIAN);

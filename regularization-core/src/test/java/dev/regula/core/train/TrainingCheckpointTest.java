@@ -11,6 +11,8 @@ import dev.regula.api.model.Model;
 import dev.regula.api.model.Models;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.checkpoint.Float64Tensor;
+import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.kernels.ScalarKernels;
 import dev.regula.core.loss.SoftmaxCrossEntropy;
@@ -122,5 +124,69 @@ class TrainingCheckpointTest {
         CorruptDataException missing = assertThrows(CorruptDataException.class,
                 () -> TrainingCheckpoint.restore(cut, new Trainer(cnn(), config(2)), SETTINGS, w -> { }));
         assertTrue(missing.getMessage().contains("lacks the layer state [bn1.running_var]"), missing.getMessage());
+    }
+
+    /** soft-weight-sharing is the fourth regularizer of {@link #config}: index 3. */
+    private static final String SWS = "regularizer/3/";
+
+    @Test
+    void aLearnableRegularizersAdamStateIsStoredAsExactFloat64Tensors(@TempDir Path dir) throws IOException {
+        Trainer t = new Trainer(cnn(), config(1));
+        t.fit(images(16, 3), null);
+        Path file = dir.resolve("run.safetensors");
+        TrainingCheckpoint.save(file, t, SETTINGS);
+        Checkpoint c = Checkpoint.load(file);
+        LearnableRegularizer sws = (LearnableRegularizer) t.pipeline().regularizers().get(3);
+        Map<String, double[]> live = sws.ownOptimizerState();
+        assertEquals(7, live.size());
+        boolean roundsInFloat32 = false;
+        for (Map.Entry<String, double[]> e : live.entrySet()) {
+            Float64Tensor saved = c.float64State().get(SWS + e.getKey());
+            assertEquals(Float64Tensor.vector(e.getValue()), saved, e.getKey()); // bit for bit
+            for (double v : e.getValue()) roundsInFloat32 |= (double) (float) v != v;
+        }
+        assertTrue(roundsInFloat32, "some saved value must not survive float32, or this test shows nothing");
+        assertTrue(c.metadata().keySet().stream().noneMatch(k -> k.startsWith("regularizer/")), c.metadata().keySet().toString());
+        assertTrue(c.extraState().keySet().stream().noneMatch(k -> k.startsWith("regularizer/")), c.extraState().keySet().toString());
+    }
+
+    @Test
+    void aCheckpointWithTheOlderTextStateResumesBitIdenticallyAndBadTextIsCorrupt(@TempDir Path dir) throws IOException {
+        Dataset train = images(48, 1);
+        Trainer first = new Trainer(cnn(), config(1));
+        first.fit(train, null);
+        Path current = dir.resolve("current.safetensors");
+        TrainingCheckpoint.save(current, first, SETTINGS);
+        // the same checkpoint as an older version wrote it: the state as comma-joined Double.toString text
+        Checkpoint c = Checkpoint.load(current);
+        Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        c.float64State().forEach((k, t) -> meta.put(k, java.util.Arrays.stream(t.data()).mapToObj(Double::toString)
+                .collect(java.util.stream.Collectors.joining(","))));
+        Path older = dir.resolve("older.safetensors");
+        Checkpoint.save(older, first.pipeline().allParameters(), c.extraState(), meta);
+
+        List<List<float[]>> ends = new ArrayList<>();
+        for (Path file : List.of(current, older)) {
+            Trainer resumed = new Trainer(cnn(), config(2));
+            List<String> warnings = new ArrayList<>();
+            TrainingCheckpoint.restore(file, resumed, SETTINGS, warnings::add);
+            assertTrue(warnings.isEmpty(), warnings.toString());
+            resumed.fit(train, null);
+            ends.add(state(resumed));
+        }
+        for (int i = 0; i < ends.get(0).size(); i++) assertArrayEquals(ends.get(0).get(i), ends.get(1).get(i), "state tensor " + i);
+
+        meta.put(SWS + "moment1.means", "0.0,zero,0.0,0.0");
+        Path bad = dir.resolve("bad.safetensors");
+        Checkpoint.save(bad, first.pipeline().allParameters(), c.extraState(), meta);
+        CorruptDataException e = assertThrows(CorruptDataException.class,
+                () -> TrainingCheckpoint.restore(bad, new Trainer(cnn(), config(2)), SETTINGS, w -> { }));
+        assertTrue(e.getMessage().contains(SWS + "moment1.means holds 'zero' at position 1"), e.getMessage());
+
+        Path stray = dir.resolve("stray.safetensors");
+        Checkpoint.save(stray, first.pipeline().allParameters(), c.extraState(), Map.of("junk", Float64Tensor.vector(1)), c.metadata());
+        e = assertThrows(CorruptDataException.class,
+                () -> TrainingCheckpoint.restore(stray, new Trainer(cnn(), config(2)), SETTINGS, w -> { }));
+        assertTrue(e.getMessage().contains("holds the float64 tensor junk, which is no state a training checkpoint keeps"), e.getMessage());
     }
 }

@@ -209,68 +209,50 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
     }
 
     /**
-     * The own Adam's state of the learnable prior, exactly: {@code updates} and the moments
-     * {@code moment1}, {@code moment2} as comma-separated {@link Double#toString} values; empty for
-     * the fixed prior.
+     * The own Adam's state of the learnable prior, exactly: {@code updates} (one value) and the
+     * moments {@code moment1}, {@code moment2}; empty for the fixed prior.
      */
     @Override
-    public Map<String, String> ownOptimizerState() {
+    public Map<String, double[]> ownOptimizerState() {
         if (!learnable) return Map.of();
-        Map<String, String> state = new LinkedHashMap<>();
-        state.put("updates", Long.toString(updates));
-        state.put("moment1", join(m));
-        state.put("moment2", join(v));
+        Map<String, double[]> state = new LinkedHashMap<>();
+        state.put("updates", new double[] {updates});
+        state.put("moment1", m.clone());
+        state.put("moment2", v.clone());
         return state;
     }
 
-    /** @throws IllegalArgumentException naming the key that is unknown, missing or malformed */
+    /** @throws IllegalArgumentException naming the key that is unknown, missing, of the wrong length or out of range */
     @Override
-    public void restoreOwnOptimizerState(Map<String, String> state) {
+    public void restoreOwnOptimizerState(Map<String, double[]> state) {
         if (state.isEmpty()) return;
         if (!ownOptimizerState().keySet().equals(state.keySet())) {
             throw new IllegalArgumentException(name() + ": optimizer state keys " + state.keySet() + " do not match the expected "
                     + ownOptimizerState().keySet() + (learnable ? "" : " (the fixed prior keeps none)"));
         }
-        long n;
-        try {
-            n = Long.parseLong(state.get("updates"));
-        } catch (NumberFormatException e) {
-            n = -1;
+        double[] count = state.get("updates");
+        if (count.length != 1 || !(count[0] >= 0) || count[0] > 0x1p53 || count[0] != Math.rint(count[0])) {
+            throw new IllegalArgumentException(name() + ": optimizer state 'updates' must be one whole number in [0, 2^53], got "
+                    + java.util.Arrays.toString(count));
         }
-        if (n < 0) {
-            throw new IllegalArgumentException(name() + ": optimizer state 'updates' must be a whole number >= 0, got '"
-                    + state.get("updates") + "'");
-        }
-        double[] m1 = split("moment1", state.get("moment1"), m.length);
-        double[] m2 = split("moment2", state.get("moment2"), v.length);
+        double[] m1 = checked("moment1", state.get("moment1"), m.length, false);
+        double[] m2 = checked("moment2", state.get("moment2"), v.length, true);
         System.arraycopy(m1, 0, m, 0, m.length);
         System.arraycopy(m2, 0, v, 0, v.length);
-        updates = n;
+        updates = (long) count[0];
     }
 
-    private static String join(double[] values) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < values.length; i++) b.append(i == 0 ? "" : ",").append(values[i]);
-        return b.toString();
-    }
-
-    private double[] split(String key, String text, int length) {
-        String[] parts = text.split(",", -1);
-        if (parts.length != length) {
-            throw new IllegalArgumentException(name() + ": optimizer state '" + key + "' has " + parts.length + " values, expected " + length);
+    private double[] checked(String key, double[] values, int length, boolean nonNegative) {
+        if (values.length != length) {
+            throw new IllegalArgumentException(name() + ": optimizer state '" + key + "' has " + values.length + " values, expected " + length);
         }
-        double[] out = new double[length];
-        for (int i = 0; i < length; i++) {
-            try {
-                out[i] = Double.parseDouble(parts[i]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name() + ": optimizer state '" + key + "' holds '" + parts[i] + "', not a number");
-            }
-            if (!Double.isFinite(out[i])) {
-                throw new IllegalArgumentException(name() + ": optimizer state '" + key + "' holds " + parts[i] + ", expected finite values");
+        for (double x : values) {
+            if (!Double.isFinite(x) || (nonNegative && x < 0)) {
+                throw new IllegalArgumentException(name() + ": optimizer state '" + key + "' holds " + x + ", expected finite values"
+                        + (nonNegative ? " >= 0" : ""));
             }
         }
-        return out;
+        return values;
     }
 
     /** One Adam step on the log-precisions (learnable only), from the gradient of the last {@link #apply}. */

@@ -10,13 +10,11 @@ import dev.regula.api.schedule.Schedule;
 import dev.regula.api.spec.SpecArguments;
 import dev.regula.api.spec.SpecException;
 import dev.regula.api.tensor.Tensor;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * Soft weight sharing (Nowlan &amp; Hinton 1992; Ullrich, Meeds &amp; Welling 2017): a Gaussian-mixture
@@ -257,79 +255,42 @@ public final class SoftWeightSharing implements LearnableRegularizer {
     }
 
     /**
-     * The own Adam's state, exactly: {@code updates} (the step count of the bias correction) and
-     * {@code moment1.<parameter>}, {@code moment2.<parameter>} for means, log_precisions and logits,
-     * comma-separated {@link Double#toString} values. Empty with {@code own_optimizer=sgd}.
+     * The own Adam's state, exactly: {@code updates} (the step count of the bias correction, one
+     * value) and {@code moment1.<parameter>}, {@code moment2.<parameter>} for means,
+     * log_precisions and logits. Empty with {@code own_optimizer=sgd}.
      */
     @Override
-    public Map<String, String> ownOptimizerState() {
+    public Map<String, double[]> ownOptimizerState() {
         if (!adam) return Map.of();
-        Map<String, String> state = new LinkedHashMap<>();
-        state.put("updates", Long.toString(updates));
+        Map<String, double[]> state = new LinkedHashMap<>();
+        state.put("updates", new double[] {updates});
         for (int t = 0; t < OWN_NAMES.length; t++) {
-            state.put("moment1." + OWN_NAMES[t], join(moment1[t]));
-            state.put("moment2." + OWN_NAMES[t], join(moment2[t]));
+            state.put("moment1." + OWN_NAMES[t], moment1[t].clone());
+            state.put("moment2." + OWN_NAMES[t], moment2[t].clone());
         }
         return state;
     }
 
-    /** @throws IllegalArgumentException naming the key that is unknown, missing or malformed */
+    /** @throws IllegalArgumentException naming the key that is unknown, missing, of the wrong length or out of range */
     @Override
-    public void restoreOwnOptimizerState(Map<String, String> state) {
+    public void restoreOwnOptimizerState(Map<String, double[]> state) {
         if (state.isEmpty()) return;
-        Map<String, String> expected = ownOptimizerState();
+        Map<String, double[]> expected = ownOptimizerState();
         if (!expected.keySet().equals(state.keySet())) {
             throw new IllegalArgumentException(NAME + ": optimizer state keys " + state.keySet() + " do not match the expected "
                     + expected.keySet() + " (own_optimizer=" + (adam ? "adam" : "sgd") + ")");
         }
-        long restoredUpdates = parseUpdates(state.get("updates"));
-        double[][] m1 = new double[OWN_NAMES.length][];
-        double[][] m2 = new double[OWN_NAMES.length][];
+        long restoredUpdates = OwnState.count(NAME, "updates", state.get("updates"));
         for (int t = 0; t < OWN_NAMES.length; t++) {
-            m1[t] = split("moment1." + OWN_NAMES[t], state.get("moment1." + OWN_NAMES[t]), moment1[t].length);
-            m2[t] = split("moment2." + OWN_NAMES[t], state.get("moment2." + OWN_NAMES[t]), moment2[t].length);
+            OwnState.check(NAME, "moment1." + OWN_NAMES[t], state.get("moment1." + OWN_NAMES[t]), moment1[t].length, false);
+            OwnState.check(NAME, "moment2." + OWN_NAMES[t], state.get("moment2." + OWN_NAMES[t]), moment2[t].length, true);
         }
         for (int t = 0; t < OWN_NAMES.length; t++) {
-            System.arraycopy(m1[t], 0, moment1[t], 0, m1[t].length);
-            System.arraycopy(m2[t], 0, moment2[t], 0, m2[t].length);
+            System.arraycopy(state.get("moment1." + OWN_NAMES[t]), 0, moment1[t], 0, moment1[t].length);
+            System.arraycopy(state.get("moment2." + OWN_NAMES[t]), 0, moment2[t], 0, moment2[t].length);
         }
         updates = restoredUpdates;
         if (updates > 0) initialized = true; // the saved run had set its prior up: keep the restored one
-    }
-
-
-    private static String join(double[] values) {
-        return Arrays.stream(values).mapToObj(Double::toString).collect(Collectors.joining(","));
-    }
-
-    private static long parseUpdates(String text) {
-        try {
-            long u = Long.parseLong(text);
-            if (u >= 0) return u;
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException(NAME + ": optimizer state 'updates' must be an integer >= 0, got '" + text + "'");
-    }
-
-    private static double[] split(String key, String text, int length) {
-        String[] parts = text.isEmpty() ? new String[0] : text.split(",", -1);
-        if (parts.length != length) {
-            throw new IllegalArgumentException(NAME + ": optimizer state '" + key + "' must hold " + length + " numbers, got "
-                    + parts.length);
-        }
-        double[] out = new double[length];
-        for (int i = 0; i < length; i++) {
-            try {
-                out[i] = Double.parseDouble(parts[i]);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(NAME + ": optimizer state '" + key + "' has a malformed number '" + parts[i] + "'");
-            }
-            if (!Double.isFinite(out[i])) {
-                throw new IllegalArgumentException(NAME + ": optimizer state '" + key + "' has a non-finite number '" + parts[i] + "'");
-            }
-        }
-        return out;
     }
 
     private void zeroOwnGradients() {

@@ -132,8 +132,9 @@ class SoftWeightSharingTest {
         SoftWeightSharing resumed = create(spec);
         for (int t = 0; t < 3; t++) resumed.ownParameters().get(t).value().copyFrom(whole.ownParameters().get(t).value());
         resumed.restoreOwnOptimizerState(whole.ownOptimizerState());
-        assertEquals(whole.ownOptimizerState(), resumed.ownOptimizerState());
-        assertEquals("3", whole.ownOptimizerState().get("updates"));
+        assertEquals(whole.ownOptimizerState().keySet(), resumed.ownOptimizerState().keySet());
+        whole.ownOptimizerState().forEach((k, v) -> assertArrayEquals(v, resumed.ownOptimizerState().get(k), 0.0, k));
+        assertArrayEquals(new double[] {3}, whole.ownOptimizerState().get("updates"), 0.0);
         for (SoftWeightSharing r : new SoftWeightSharing[] {whole, resumed}) {
             for (int step = 0; step < 3; step++) {
                 r.apply(p, ctx);
@@ -148,22 +149,28 @@ class SoftWeightSharingTest {
     @Test
     void badOwnOptimizerStateIsRefusedNamingTheKey() {
         SoftWeightSharing r = create("soft-weight-sharing(lambda=0.1, components=4)");
-        Map<String, String> good = r.ownOptimizerState();
+        Map<String, double[]> good = r.ownOptimizerState();
         assertEquals(Set.of("updates", "moment1.means", "moment1.log_precisions", "moment1.logits", "moment2.means",
                 "moment2.log_precisions", "moment2.logits"), good.keySet());
-        Map<String, String> shortMoment = new java.util.HashMap<>(good);
-        shortMoment.put("moment2.logits", "0.0,0.0");
+        Map<String, double[]> shortMoment = new java.util.HashMap<>(good);
+        shortMoment.put("moment2.logits", new double[2]);
         assertEquals("soft-weight-sharing: optimizer state 'moment2.logits' must hold 3 numbers, got 2",
                 assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(shortMoment)).getMessage());
-        Map<String, String> badNumber = new java.util.HashMap<>(good);
-        badNumber.put("moment1.means", "0.0,x,0.0,0.0");
+        Map<String, double[]> badNumber = new java.util.HashMap<>(good);
+        badNumber.put("moment1.means", new double[] {0, Double.NaN, 0, 0});
         assertTrue(assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(badNumber)).getMessage()
-                .contains("'moment1.means' has a malformed number 'x'"));
-        Map<String, String> badCount = new java.util.HashMap<>(good);
-        badCount.put("updates", "-1");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(badCount)).getMessage()
-                .contains("'updates' must be an integer >= 0, got '-1'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(Map.of("updates", "1")))
+                .contains("'moment1.means' has the value NaN, expected a finite number"));
+        Map<String, double[]> negativeMoment = new java.util.HashMap<>(good);
+        negativeMoment.put("moment2.means", new double[] {0, -1e-9, 0, 0});
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(negativeMoment)).getMessage()
+                .contains("'moment2.means' has the value -1.0E-9, expected a finite number >= 0"));
+        for (double[] count : new double[][] {{-1}, {1.5}, {1, 2}, {}}) {
+            Map<String, double[]> badCount = new java.util.HashMap<>(good);
+            badCount.put("updates", count);
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(badCount)).getMessage()
+                    .contains("'updates' must be one whole number in [0, 2^53]"), java.util.Arrays.toString(count));
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> r.restoreOwnOptimizerState(Map.of("updates", new double[] {1})))
                 .getMessage().contains("do not match the expected"));
         assertEquals(Map.of(), create("soft-weight-sharing(lambda=0.1, own_optimizer=sgd)").ownOptimizerState());
     }
