@@ -226,24 +226,61 @@ public final class Trainer {
             throw new IllegalStateException("this Trainer is already training on another thread; "
                     + "a trainer runs one fit at a time (create another Trainer for a parallel run)");
         }
+        List<EpochMetrics> history = new ArrayList<>();
+        int begun = 0;
+        Throwable failure = null;
         try {
             checkData(train, "training");
             if (validation != null) checkData(validation, "validation");
             stopReason = null;
             batchBuffers.clear();
-            List<EpochMetrics> history = new ArrayList<>();
-            for (TrainingCallback c : config.callbacks()) c.onTrainBegin(context);
+            for (TrainingCallback c : config.callbacks()) {
+                begun++;
+                c.onTrainBegin(context);
+            }
             while (epoch < config.epochs() && stopReason == null) {
                 for (TrainingCallback c : config.callbacks()) c.onEpochBegin(context, epoch + 1);
                 EpochMetrics m = runEpoch(train, validation);
                 history.add(m);
                 for (TrainingCallback c : config.callbacks()) c.onEpochEnd(context, m);
             }
-            for (TrainingCallback c : config.callbacks()) c.onTrainEnd(context, history);
-            return history;
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            fitting.set(false);
+            try {
+                endTraining(config.callbacks().subList(0, begun), history, failure);
+            } finally {
+                fitting.set(false);
+            }
         }
+        return history;
+    }
+
+    /**
+     * Calls {@code onTrainEnd} of every callback whose {@code onTrainBegin} was called, however the
+     * fit ended, so that each closes what it opened. With a failure, {@link TrainingContext#failure()}
+     * shows it and an exception of an end hook is added to it as suppressed; without one, every
+     * hook still runs and the first exception is thrown afterwards, the others suppressed in it.
+     */
+    private void endTraining(List<TrainingCallback> begun, List<EpochMetrics> history, Throwable failure) {
+        List<EpochMetrics> done = List.copyOf(history);
+        RuntimeException first = null;
+        context.setFailure(failure);
+        try {
+            for (TrainingCallback c : begun) {
+                try {
+                    c.onTrainEnd(context, done);
+                } catch (RuntimeException e) {
+                    if (failure != null) failure.addSuppressed(e);
+                    else if (first == null) first = e;
+                    else first.addSuppressed(e);
+                }
+            }
+        } finally {
+            context.setFailure(null);
+        }
+        if (first != null) throw first;
     }
 
     private EpochMetrics runEpoch(Dataset train, Dataset validation) {

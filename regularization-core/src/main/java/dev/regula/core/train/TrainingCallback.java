@@ -6,8 +6,11 @@ import java.util.List;
  * Receives training events, in this order for a {@link Trainer#fit}:
  * {@code onTrainBegin}, then per epoch {@code onEpochBegin}, per batch {@code onBatchBegin} and
  * {@code onBatchEnd}, then {@code onValidationEnd} (only with validation data), {@code onEpochEnd};
- * finally {@code onTrainEnd} (when the fit returns normally, also after an early stop). Callbacks
- * run in the order they were added to the configuration.
+ * finally {@code onTrainEnd}, however the fit ends: normally, by an early stop, or by an
+ * exception ({@link TrainingContext#failure()} then holds it, and the fit throws it after the end
+ * hooks). Callbacks run in the order they were added to the configuration; {@code onTrainEnd} is
+ * called for each callback whose {@code onTrainBegin} was called (also when that hook threw), so
+ * a callback that opens a file in {@code onTrainBegin} closes it in {@code onTrainEnd}.
  *
  * <p>Called on the training thread, between steps; a callback must not change the model's
  * parameters. It sees the run through a {@link TrainingContext} (stop request, learning-rate
@@ -74,10 +77,12 @@ public interface TrainingCallback {
     }
 
     /**
-     * After the last epoch of a fit that returns normally.
+     * When the fit ends, however it ends (the {@code finally} of the fit). After a failure,
+     * {@link TrainingContext#failure()} holds it; an exception thrown here is then added to it as
+     * suppressed, so the failure is what the fit throws. The other callbacks' end hooks run either way.
      *
      * @param ctx the run
-     * @param history the metrics of the epochs this fit ran
+     * @param history the metrics of the epochs this fit completed (a failed epoch is not in it)
      */
     default void onTrainEnd(TrainingContext ctx, List<EpochMetrics> history) {
     }

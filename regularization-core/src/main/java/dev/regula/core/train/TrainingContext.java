@@ -4,6 +4,7 @@ import dev.regula.api.model.Model;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a {@link TrainingCallback} sees of the run and may do to it, instead of the whole
@@ -13,9 +14,27 @@ import java.util.Map;
  */
 public final class TrainingContext {
     private final Trainer trainer;
+    private Throwable failure;
 
     TrainingContext(Trainer trainer) {
         this.trainer = trainer;
+    }
+
+    /** Set by the trainer around the {@code onTrainEnd} hooks of a fit that ends by an exception. */
+    void setFailure(Throwable failure) {
+        this.failure = failure;
+    }
+
+    /**
+     * Why the fit is ending, seen from {@link TrainingCallback#onTrainEnd}: the exception or error
+     * that ends it (a {@link dev.regula.api.NumericalFaultException}, a callback's exception, an
+     * {@link OutOfMemoryError}), which the fit throws once the end hooks have run. Empty when the
+     * fit ends normally (early stop included) and outside {@code onTrainEnd}.
+     *
+     * @return the failure, if the fit is ending by one
+     */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** The trainer, for the callbacks written against the older hooks that take it. */
