@@ -199,31 +199,29 @@ public final class CompareCommand implements Callable<Integer> {
         List<EpochMetrics> history;
         List<EpochMetrics> seen = new ArrayList<>();
         long steps;
-        try (MetricsLog log = new MetricsLog(folder, false, 0).open()) {
-            TrainingConfig config = options.config(s.specs())
-                    .callback(new TrainingProgress(options.progressMode(), position, options.epochs, System.err,
-                            ProgressReporter.DEFAULT_LINE_INTERVAL))
-                    .callback(new dev.regula.core.train.TrainingCallback() {
-                        @Override
-                        public void onEpochEnd(Trainer t, EpochMetrics m) {
-                            log.write(m);
-                            seen.add(m);
-                        }
-                    }).callback(new GradientWarnings(System.err)).build();
-            trainer = new Trainer(options.model(data, s.modelOr(options.model)), config);
-            // --eval-weights applies to the settings that keep that average; the others use their live weights
-            if (options.averages(s.specs())) trainer.evaluateWith(options.evalWeights());
-            Warnings.unmatched(trainer, stderr);
-            try {
-                history = trainer.fit(data.train(), data.monitor());
-                steps = trainer.step();
-                Warnings.skippedSteps(history, steps, stderr);
-            } catch (NumericalFaultException e) {
-                // one diverging setting (the point of an exploding-gradient comparison) does not end the others
-                double nan = Double.NaN;
-                return new Result(s, folder, nan, nan, nan, nan, nan, nan, (System.nanoTime() - start) / 1e9, List.of(), Health.of(seen),
-                        e.getMessage());
-            }
+        TrainingConfig.Builder builder = options.config(s.specs())
+                .callback(new TrainingProgress(options.progressMode(), position, options.epochs, System.err,
+                        ProgressReporter.DEFAULT_LINE_INTERVAL));
+        MetricsLog.loggers(folder, false).forEach(builder::callback); // closed when the fit ends, also by a divergence
+        TrainingConfig config = builder.callback(new dev.regula.core.train.TrainingCallback() {
+                    @Override
+                    public void onEpochEnd(Trainer t, EpochMetrics m) {
+                        seen.add(m);
+                    }
+                }).callback(new GradientWarnings(System.err)).build();
+        trainer = new Trainer(options.model(data, s.modelOr(options.model)), config);
+        // --eval-weights applies to the settings that keep that average; the others use their live weights
+        if (options.averages(s.specs())) trainer.evaluateWith(options.evalWeights());
+        Warnings.unmatched(trainer, stderr);
+        try {
+            history = trainer.fit(data.train(), data.monitor());
+            steps = trainer.step();
+            Warnings.skippedSteps(history, steps, stderr);
+        } catch (NumericalFaultException e) {
+            // one diverging setting (the point of an exploding-gradient comparison) does not end the others
+            double nan = Double.NaN;
+            return new Result(s, folder, nan, nan, nan, nan, nan, nan, (System.nanoTime() - start) / 1e9, List.of(), Health.of(seen),
+                    e.getMessage());
         }
         List<String> inactive = InactivePenalties.warn(history, stderr);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -67,14 +67,6 @@ final class Resume {
     }
 
     /**
-     * @param c a checkpoint from {@link #read}
-     * @return the epochs completed in {@code c}
-     */
-    static int savedEpoch(Checkpoint c) {
-        return TrainingCheckpoint.position(c).epoch();
-    }
-
-    /**
      * Checks that {@code c} was written with {@code settings} and restores the trainer from it. It
      * changes the trainer only (no file), so a refusal leaves the output folder as it was.
      *

@@ -82,47 +82,45 @@ public final class TrainCommand implements Callable<Integer> {
             Dataset test = data.test();
             Model net = options.model(data);
             Map<String, String> settings = options.settings(regularizers, train);
-            MetricsLog log = new MetricsLog(out, resume, resume ? Resume.savedEpoch(saved) : 0);
-            try (log) {
-                if (tensorboard) builder.callback(new TensorBoardLogger(folder.subfolder(TENSORBOARD), 10));
-                TrainingConfig config = builder
-                        .callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
-                        .callback(new EpochReporter(stdout, data.monitorName())).callback(new EpochSaver(log, checkpoint, settings))
-                        .callback(new GradientWarnings(System.err)).build();
-                Trainer trainer = new Trainer(net, config);
-                trainer.evaluateWith(options.evalWeights());
-                Warnings.unmatched(trainer, stderr);
-                if (resume) Resume.restore(checkpoint, saved, trainer, settings, stderr);
-                log.open();
-                stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
-                        options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
-                        options.evalWeights().word(), resume ? ", resumed at epoch " + trainer.epoch() : "");
-                stdout.flush();
-                long startStep = trainer.step();
-                List<EpochMetrics> history = trainer.fit(train, data.monitor());
-                if (options.evalWeights() == dev.regula.core.train.EvalWeights.SWA) {
-                    int norms = trainer.updateBatchNorm(train);
-                    if (norms > 0) stdout.printf("recomputed the running statistics of %d BatchNorm layer(s) for the swa weights (update_bn)%n", norms);
-                }
-                Trainer.Evaluation finalTest = trainer.evaluate(test);
-                if (data.regression()) {
-                    RegressionMetrics r = RegressionMetrics.of(trainer.predict(test.features()), test.labels(), data.targets().std());
-                    stdout.printf(Locale.ROOT, "final: test RMSE %.4f, MAE %.4f, R² %.4f (loss %.4f) after %d epochs (%d steps)%s%n",
-                            r.rmse(), r.mae(), r.r2(), finalTest.loss(), trainer.epoch(), trainer.step(),
-                            history.isEmpty() ? " (nothing left to train)" : "");
-                } else {
-                    stdout.printf(Locale.ROOT, "final: test accuracy %.4f, test loss %.4f after %d epochs (%d steps)%s%n",
-                            finalTest.accuracy(), finalTest.loss(), trainer.epoch(), trainer.step(),
-                            history.isEmpty() ? " (nothing left to train)" : "");
-                }
-                if (trainer.stopReason() != null) stdout.println("stopped: " + trainer.stopReason());
-                stdout.flush();
-                Warnings.skippedSteps(history, trainer.step() - startStep, stderr);
-                InactivePenalties.warn(history, stderr);
+            if (tensorboard) builder.callback(new TensorBoardLogger(folder.subfolder(TENSORBOARD), 10));
+            builder.callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
+                    .callback(new EpochReporter(stdout, data.monitorName()));
+            // the metric files before the checkpoint: a run killed in between leaves a line its resume drops
+            MetricsLog.loggers(out, resume).forEach(builder::callback);
+            TrainingConfig config = builder.callback(new EpochSaver(checkpoint, settings))
+                    .callback(new GradientWarnings(System.err)).build();
+            Trainer trainer = new Trainer(net, config);
+            trainer.evaluateWith(options.evalWeights());
+            Warnings.unmatched(trainer, stderr);
+            if (resume) Resume.restore(checkpoint, saved, trainer, settings, stderr);
+            stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
+                    options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
+                    options.evalWeights().word(), resume ? ", resumed at epoch " + trainer.epoch() : "");
+            stdout.flush();
+            long startStep = trainer.step();
+            List<EpochMetrics> history = trainer.fit(train, data.monitor());
+            if (options.evalWeights() == dev.regula.core.train.EvalWeights.SWA) {
+                int norms = trainer.updateBatchNorm(train);
+                if (norms > 0) stdout.printf("recomputed the running statistics of %d BatchNorm layer(s) for the swa weights (update_bn)%n", norms);
             }
+            Trainer.Evaluation finalTest = trainer.evaluate(test);
+            if (data.regression()) {
+                RegressionMetrics r = RegressionMetrics.of(trainer.predict(test.features()), test.labels(), data.targets().std());
+                stdout.printf(Locale.ROOT, "final: test RMSE %.4f, MAE %.4f, R² %.4f (loss %.4f) after %d epochs (%d steps)%s%n",
+                        r.rmse(), r.mae(), r.r2(), finalTest.loss(), trainer.epoch(), trainer.step(),
+                        history.isEmpty() ? " (nothing left to train)" : "");
+            } else {
+                stdout.printf(Locale.ROOT, "final: test accuracy %.4f, test loss %.4f after %d epochs (%d steps)%s%n",
+                        finalTest.accuracy(), finalTest.loss(), trainer.epoch(), trainer.step(),
+                        history.isEmpty() ? " (nothing left to train)" : "");
+            }
+            if (trainer.stopReason() != null) stdout.println("stopped: " + trainer.stopReason());
+            stdout.flush();
+            Warnings.skippedSteps(history, trainer.step() - startStep, stderr);
+            InactivePenalties.warn(history, stderr);
             Path curves = folder.file(CURVES);
-            MetricsTable.read(folder.file("metrics.csv")).writeCurves(curves);
-            stdout.printf("wrote %s, %s, %s, %s%n", out.resolve("metrics.jsonl"), out.resolve("metrics.csv"), checkpoint, curves);
+            MetricsTable.read(folder.file(MetricsLog.CSV)).writeCurves(curves);
+            stdout.printf("wrote %s, %s, %s, %s%n", out.resolve(MetricsLog.JSON), out.resolve(MetricsLog.CSV), checkpoint, curves);
             stdout.flush();
         }
         return ExitCode.OK;
@@ -139,11 +137,10 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** After every epoch: append the metrics, then write the checkpoint atomically. */
-    private record EpochSaver(MetricsLog log, Path checkpoint, Map<String, String> settings) implements TrainingCallback {
+    /** After every epoch (and after the metric files' loggers): write the checkpoint atomically. */
+    private record EpochSaver(Path checkpoint, Map<String, String> settings) implements TrainingCallback {
         @Override
         public void onEpochEnd(Trainer trainer, EpochMetrics m) {
-            log.write(m);
             try {
                 Resume.save(checkpoint, trainer, settings);
             } catch (IOException e) {

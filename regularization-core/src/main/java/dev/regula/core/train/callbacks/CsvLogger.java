@@ -8,8 +8,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,38 +17,69 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Writes one CSV row per epoch (Keras's {@code CSVLogger}): a header of the metric names, then
- * the values, flushed after every row. The columns are those of the first epoch logged: epoch,
- * step, lr, loss, accuracy, val_loss, val_accuracy, grad_norm (mean global gradient norm over the
- * epoch), skipped_steps, seconds, examples_per_second, {@code penalty/<spec>} and
- * {@code grad_norm/<parameter>}. Missing values (no validation) are empty cells. The file is
- * replaced at the start of the fit unless {@code append} is set (a resumed run).
+ * Writes CSV rows per epoch (Keras's {@code CSVLogger}): a header of the column names, then the
+ * values, flushed after every epoch. By default one row per epoch of the {@link EpochLog#standard()}
+ * metrics: epoch, step, lr, loss, accuracy, val_loss, val_accuracy, grad_norm (mean global
+ * gradient norm over the epoch), skipped_steps, seconds, examples_per_second,
+ * {@code penalty/<spec>} and {@code grad_norm/<parameter>}; another {@link EpochLog} gives other
+ * columns or several rows per epoch. The columns are those of the first record written (or, when
+ * appending, of the file's header); missing values (no validation) are empty cells.
+ *
+ * <p>The file is replaced at the start of the fit unless {@code append} is set (a resumed run):
+ * then the rows of epochs after the run's current epoch ({@link TrainingContext#epoch()}, by
+ * the {@code epoch} column) and an unterminated last line, left by a run killed between its log
+ * and its checkpoint, are dropped first, so a resumed log repeats no epoch. The file is never
+ * written through a symbolic link. It is closed when the fit ends, however it ends.
  */
 public final class CsvLogger implements TrainingCallback {
     private final Path file;
     private final boolean append;
+    private final EpochLog log;
     private Writer out;
     private List<String> columns;
 
     /**
+     * The standard metrics, one row per epoch.
+     *
      * @param file the CSV file; its directory must exist
      * @param append whether to add to an existing file (its header is kept)
      */
     public CsvLogger(Path file, boolean append) {
+        this(file, append, EpochLog.standard());
+    }
+
+    /**
+     * @param file the CSV file; its directory must exist
+     * @param append whether to add to an existing file (its header is kept)
+     * @param log the rows to write per epoch
+     */
+    public CsvLogger(Path file, boolean append, EpochLog log) {
         this.file = Objects.requireNonNull(file, "file");
         this.append = append;
+        this.log = Objects.requireNonNull(log, "log");
     }
 
     @Override
     public void onTrainBegin(TrainingContext ctx) {
+        columns = null;
         try {
-            boolean keep = append && Files.exists(file) && Files.size(file) > 0;
+            boolean keep = append && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > 0;
             if (keep) {
-                String header = Files.readAllLines(file, StandardCharsets.UTF_8).get(0);
-                columns = List.of(header.split(",", -1));
+                String text = Files.readString(file, StandardCharsets.UTF_8);
+                int nl = text.indexOf('\n');
+                List<String> header = LogFiles.cells(nl < 0 ? text : text.substring(0, nl));
+                int epochColumn = header.indexOf("epoch");
+                if (nl >= 0 && epochColumn >= 0) {
+                    // the header's own "epoch" cell is no number: it is kept
+                    LogFiles.keepEpochsUpTo(file, ctx.epoch(), line -> {
+                        List<String> cells = LogFiles.cells(line);
+                        return cells.size() <= epochColumn ? LogFiles.NO_EPOCH : LogFiles.epochNumber(cells.get(epochColumn));
+                    });
+                }
+                keep = nl >= 0;
+                if (keep) columns = header;
             }
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    keep ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+            out = LogFiles.open(file, keep);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the CSV log " + file + ": " + e.getMessage(), e);
         }
@@ -56,20 +87,18 @@ public final class CsvLogger implements TrainingCallback {
 
     @Override
     public void onEpochEnd(TrainingContext ctx, EpochMetrics m) {
-        Map<String, Double> record = EpochRecord.of(ctx, m);
         try {
-            if (columns == null) {
-                columns = new ArrayList<>(record.keySet());
-                out.write(String.join(",", columns.stream().map(CsvLogger::cell).toList()));
+            for (Map<String, ?> record : log.records(ctx, m)) {
+                if (columns == null) {
+                    columns = new ArrayList<>(record.keySet());
+                    out.write(String.join(",", columns.stream().map(LogFiles::cell).toList()));
+                    out.write('\n');
+                }
+                List<String> cells = new ArrayList<>(columns.size());
+                for (String c : columns) cells.add(cell(c, record.get(c)));
+                out.write(String.join(",", cells));
                 out.write('\n');
             }
-            List<String> cells = new ArrayList<>();
-            for (String c : columns) {
-                Double v = record.get(c);
-                cells.add(v == null || v.isNaN() ? "" : number(v));
-            }
-            out.write(String.join(",", cells));
-            out.write('\n');
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the CSV log " + file + ": " + e.getMessage(), e);
@@ -87,12 +116,22 @@ public final class CsvLogger implements TrainingCallback {
         }
     }
 
-    private static String number(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.9g", v).trim();
+    private String cell(String column, Object v) {
+        return switch (v) {
+            case null -> "";
+            case Double d when d.isNaN() -> "";
+            case Float f when f.isNaN() -> "";
+            case Double d -> number(d);
+            case Float f -> number(f);
+            case Number n -> n.toString();
+            case CharSequence text -> LogFiles.cell(text.toString());
+            case Boolean b -> b.toString();
+            default -> throw new IllegalArgumentException("the CSV log " + file + ": column '" + column + "' holds a "
+                    + v.getClass().getName() + "; a CSV cell holds a number, text, a boolean or null");
+        };
     }
 
-    /** A header cell, quoted when it holds a comma or a quote (penalty specs do). */
-    private static String cell(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.9g", v).trim();
     }
 }

@@ -33,4 +33,12 @@ final class EpochRecord {
         for (ParameterStats p : m.parameters()) r.put("grad_norm/" + p.name(), p.gradientNorm());
         return r;
     }
+
+    /** @return {@link #of} with the whole-number metrics (epoch, step, skipped_steps) as longs */
+    static Map<String, Object> standard(TrainingContext ctx, EpochMetrics m) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        of(ctx, m).forEach((k, v) -> r.put(k, k.equals("epoch") || k.equals("step") || k.equals("skipped_steps")
+                ? (Object) v.longValue() : (Object) v));
+        return r;
+    }
 }

@@ -7,52 +7,76 @@ import dev.regula.core.train.TrainingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Writes one JSON object per epoch and line ({@code metrics.jsonl}), flushed after every line:
- * the metrics of {@link CsvLogger} under the same names, NaN as {@code null}. The file is replaced
- * at the start of the fit unless {@code append} is set (a resumed run).
+ * Writes one JSON object per record and line ({@code metrics.jsonl}), flushed after every epoch:
+ * by default one line per epoch of the {@link EpochLog#standard()} metrics, under the names of
+ * {@link CsvLogger}, NaN as {@code null}; another {@link EpochLog} gives other records (nested
+ * objects allowed).
+ *
+ * <p>The file is replaced at the start of the fit unless {@code append} is set (a resumed run):
+ * then the lines of epochs after the run's current epoch ({@link TrainingContext#epoch()}, by a
+ * leading {@code "epoch":} key) and an unterminated last line, left by a run killed between its
+ * log and its checkpoint, are dropped first, so a resumed log repeats no epoch. The file is never
+ * written through a symbolic link. It is closed when the fit ends, however it ends.
  */
 public final class JsonLinesLogger implements TrainingCallback {
+    private static final String EPOCH_FIRST = "{\"epoch\":";
     private final Path file;
     private final boolean append;
+    private final EpochLog log;
     private Writer out;
 
     /**
+     * The standard metrics, one line per epoch.
+     *
      * @param file the file; its directory must exist
      * @param append whether to add to an existing file
      */
     public JsonLinesLogger(Path file, boolean append) {
+        this(file, append, EpochLog.standard());
+    }
+
+    /**
+     * @param file the file; its directory must exist
+     * @param append whether to add to an existing file
+     * @param log the records to write per epoch
+     */
+    public JsonLinesLogger(Path file, boolean append, EpochLog log) {
         this.file = Objects.requireNonNull(file, "file");
         this.append = append;
+        this.log = Objects.requireNonNull(log, "log");
     }
 
     @Override
     public void onTrainBegin(TrainingContext ctx) {
         try {
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+            if (append) LogFiles.keepEpochsUpTo(file, ctx.epoch(), JsonLinesLogger::epochOf);
+            out = LogFiles.open(file, append);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the metrics log " + file + ": " + e.getMessage(), e);
         }
     }
 
+    /** @return the epoch of a line that starts with {@code {"epoch":N}, else {@link LogFiles#NO_EPOCH} */
+    private static int epochOf(String line) {
+        if (!line.startsWith(EPOCH_FIRST)) return LogFiles.NO_EPOCH;
+        int end = EPOCH_FIRST.length();
+        while (end < line.length() && Character.isDigit(line.charAt(end))) end++;
+        return end == EPOCH_FIRST.length() ? LogFiles.NO_EPOCH : LogFiles.epochNumber(line.substring(EPOCH_FIRST.length(), end));
+    }
+
     @Override
     public void onEpochEnd(TrainingContext ctx, EpochMetrics m) {
-        Map<String, Object> line = new LinkedHashMap<>();
-        EpochRecord.of(ctx, m).forEach((k, v) -> line.put(k, k.equals("epoch") || k.equals("step") || k.equals("skipped_steps")
-                ? (Object) v.longValue() : (Object) v));
         try {
-            out.write(JsonText.write(line));
-            out.write('\n');
+            for (Map<String, ?> record : log.records(ctx, m)) {
+                out.write(JsonText.write(record));
+                out.write('\n');
+            }
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the metrics log " + file + ": " + e.getMessage(), e);
