@@ -238,8 +238,7 @@ public final class FaceCaseStudy {
                     if (ema != null) ema.recalibrate(statisticsInput, batch, kernels);
                     Tensor grid = generate(trainer, ema, kernels, gridZ, gridC);
                     ImageGrid.writePng(grid, GRID, upscale(), dir.resolve("samples-" + done + ".png"));
-                    last = evaluator.score(generate(trainer, ema, kernels, evalZ, evalConditions.c()), evalConditions.c(),
-                            evalConditions.groups());
+                    last = score(trainer, ema, evaluator, evalZ, evalConditions, kernels);
                     Ablation.putScores(line, evaluator.attributes(), last);
                     if (key.learnable()) line.put("prior_weights", java.util.Arrays.stream(penalty.weights()).boxed().toList());
                     listener.onEvaluation(key, done, last);
@@ -256,9 +255,10 @@ public final class FaceCaseStudy {
             }
         }
         if (last == null) {
-            // resumed after the last iteration: score the restored generator again (deterministic)
-            last = evaluator.score(generate(trainer, ema, kernels, evalZ, evalConditions.c()), evalConditions.c(),
-                    evalConditions.groups());
+            // resumed after the last iteration: score the restored generator again, with the standing
+            // statistics its average had when the run scored it (the same inputs, so the same scores)
+            if (ema != null) ema.recalibrate(statisticsInput, batch, kernels);
+            last = score(trainer, ema, evaluator, evalZ, evalConditions, kernels);
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("lambda", Double.toString(key.lambda()));
@@ -416,6 +416,12 @@ public final class FaceCaseStudy {
         int[] idx = new int[n];
         for (int i = 0; i < n; i++) idx[i] = i % trainC.dim(0);
         return GanTrainer.concatColumns(GanTrainer.latents(seed, "gan.statistics", 0, n, config.latent()), rows(trainC, idx));
+    }
+
+    /** Scores the generator (its average, if any, with the statistics it was last recalibrated to) on the evaluation conditions. */
+    private static GanScores score(GanTrainer trainer, GeneratorAverage ema, GanEvaluator evaluator, Tensor evalZ,
+                                   Conditions conditions, Kernels kernels) {
+        return evaluator.score(generate(trainer, ema, kernels, evalZ, conditions.c()), conditions.c(), conditions.groups());
     }
 
     /** Generates in chunks, so that EVAL buffers stay small. */

@@ -68,6 +68,23 @@ class FaceCaseStudyTest {
         assertEquals(a.baseline().kid(), b.baseline().kid());
     }
 
+    /**
+     * Resuming a finished run scores its restored generator again: with the averaged generator's
+     * standing statistics recomputed from the same inputs, the scores are those the run ended with
+     * (so a study assembled from finished runs reports what each run measured).
+     */
+    @Test
+    void resumingAFinishedRunReproducesItsScores(@TempDir Path out) throws Exception {
+        FaceCaseStudy.Config config = tiny(out).lambdas(List.of(0.0, 1.0)).iterations(3).build();
+        assertTrue(config.emaDecay() > 0, "the average is what needs its statistics back");
+        CaseStudyResult first = new FaceCaseStudy(config).run(CaseStudyListener.NONE);
+        CaseStudyResult again = new FaceCaseStudy(config, true).run(CaseStudyListener.NONE);
+        assertEquals(first.runs().size(), again.runs().size());
+        for (int i = 0; i < first.runs().size(); i++) {
+            assertEquals(first.runs().get(i).scores(), again.runs().get(i).scores(), first.runs().get(i).key().directory());
+        }
+    }
+
     /** A study interrupted after its first evaluation and resumed ends with the same networks and metrics. */
     @Test
     void aResumedStudyEndsBitIdenticalToAnUninterruptedOne(@TempDir Path out) throws Exception {
