@@ -6,7 +6,6 @@ import dev.regula.gan.train.CaseStudyResult;
 import dev.regula.gan.train.Dcgan;
 import dev.regula.gan.train.FaceCaseStudy;
 import dev.regula.gan.train.GanStep;
-import dev.regula.gan.train.GanTrainer;
 import dev.regula.examples.plot.LineChart;
 import dev.regula.examples.plot.Series;
 import dev.regula.examples.progress.ProgressMode;
@@ -46,7 +45,7 @@ public final class GanCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--lambda", split = ",", paramLabel = "L", defaultValue = "0,1",
+    @Option(names = "--lambda", split = ",", paramLabel = "L", defaultValue = "0,0.1",
             description = "penalty strengths, one run each (default: ${DEFAULT-VALUE})")
     List<Double> lambdas;
 
@@ -127,7 +126,7 @@ public final class GanCommand implements Callable<Integer> {
             description = "regularizer of D's parameters, repeatable, e.g. spectral-norm(max=1.0); 'none' for none (default: ${DEFAULT-VALUE})")
     List<String> discriminatorRegularizers;
 
-    @Option(names = "--optimizer", defaultValue = GanTrainer.DEFAULT_OPTIMIZER, description = "optimizer of G and D (default: ${DEFAULT-VALUE})")
+    @Option(names = "--optimizer", defaultValue = FaceCaseStudy.Config.DEFAULT_OPTIMIZER, description = "optimizer of G and D (default: ${DEFAULT-VALUE})")
     String optimizer;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of data, weights, latents and batches (default: ${DEFAULT-VALUE})")
