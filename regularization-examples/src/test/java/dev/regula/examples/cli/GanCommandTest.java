@@ -15,7 +15,8 @@ class GanCommandTest {
     void defaultsAreTheCaseStudys() {
         GanCommand c = new GanCommand();
         new CommandLine(c).parseArgs();
-        assertEquals(List.of(0.0, 1.0), c.lambdas);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_LAMBDAS, c.lambdas);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_OPTIMIZER, c.optimizer);
         assertEquals(FaceCaseStudy.Config.DEFAULT_ITERATIONS, c.iterations);
         assertEquals(FaceCaseStudy.Config.DEFAULT_BATCH, c.batch);
         assertEquals(FaceCaseStudy.Config.DEFAULT_WIDTH, c.width);
