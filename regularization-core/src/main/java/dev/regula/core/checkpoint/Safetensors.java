@@ -50,7 +50,11 @@ import java.util.function.Consumer;
  * then renamed over the target with an atomic move. A failure at any point leaves the previous
  * file (if any) untouched and removes the temporary file.
  *
- * <p>{@link #read} accepts F32, F64, F16 and BF16 tensors (converted to float32) and checks
+ * <p>{@link #write(Path, Map, Map, Map)} may store chosen tensors as unsigned integers ({@code U8},
+ * {@code U16}) instead, for compact files of small integer values (codes, indices, packed bits).
+ *
+ * <p>{@link #read} accepts F32, F64, F16, BF16, U8 and U16 tensors (converted to float32, which holds
+ * every U8 and U16 value exactly) and checks
  * everything a hostile file could get wrong before allocating: header length against the file
  * size and {@link #MAX_HEADER_BYTES}, well-formed JSON (strict parser, duplicate keys rejected),
  * known dtypes, shapes against offsets, offsets in bounds, and that the tensors cover the data
@@ -106,9 +110,32 @@ public final class Safetensors {
         write(file, tensors, metadata, name -> {});
     }
 
+    /**
+     * As {@link #write(Path, Map, Map)}, but the tensors named in {@code dtypes} are stored as
+     * {@code "U8"} (one byte per element) or {@code "U16"} (two bytes, little-endian) unsigned
+     * integers; the others as F32.
+     *
+     * @param file the target path; its directory must exist
+     * @param tensors the tensors by name
+     * @param dtypes per tensor name "F32", "U8" or "U16" (absent: F32)
+     * @param metadata string metadata
+     * @throws IllegalArgumentException if a dtype is not one of those three, names no tensor, or a
+     *     U8/U16 tensor holds a value that is not an integer in [0, 255] or [0, 65535]
+     * @throws IOException if writing fails; the target is then unchanged
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata)
+            throws IOException {
+        write(file, tensors, dtypes, metadata, name -> {});
+    }
+
     /** As {@link #write(Path, Map, Map)}, calling {@code afterTensor} after each tensor's bytes (a test seam). */
     static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Consumer<String> afterTensor)
             throws IOException {
+        write(file, tensors, Map.of(), metadata, afterTensor);
+    }
+
+    private static void write(Path file, Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata,
+                              Consumer<String> afterTensor) throws IOException {
         Objects.requireNonNull(file, "file");
         TreeMap<String, Tensor> sorted = new TreeMap<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -123,7 +150,29 @@ public final class Safetensors {
             meta.put(Objects.requireNonNull(e.getKey(), "metadata key"),
                     Objects.requireNonNull(e.getValue(), () -> "metadata value of '" + e.getKey() + "' is null"));
         }
-        byte[] header = header(sorted, meta);
+        Map<String, Dtype> types = new TreeMap<>();
+        for (Map.Entry<String, String> e : dtypes.entrySet()) {
+            Tensor t = sorted.get(e.getKey());
+            if (t == null) throw new IllegalArgumentException("dtype given for '" + e.getKey() + "', which is not among the tensors");
+            Dtype d = switch (e.getValue()) {
+                case "F32" -> Dtype.F32;
+                case "U8" -> Dtype.U8;
+                case "U16" -> Dtype.U16;
+                default -> throw new IllegalArgumentException("dtype of '" + e.getKey() + "' must be F32, U8 or U16, got '"
+                        + e.getValue() + "'");
+            };
+            if (d != Dtype.F32) {
+                int max = d == Dtype.U8 ? 0xFF : 0xFFFF;
+                for (float v : t.data()) {
+                    if (!(v >= 0 && v <= max && v == Math.rint(v))) {
+                        throw new IllegalArgumentException("tensor '" + e.getKey() + "' as " + d + " must hold integers in [0, " + max
+                                + "], found " + v);
+                    }
+                }
+            }
+            types.put(e.getKey(), d);
+        }
+        byte[] header = header(sorted, types, meta);
 
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
@@ -143,14 +192,19 @@ public final class Safetensors {
                 writeFully(ch, ByteBuffer.wrap(header));
                 for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
                     float[] data = e.getValue().data();
+                    Dtype d = types.getOrDefault(e.getKey(), Dtype.F32);
                     buf.clear();
                     for (float v : data) {
-                        if (!buf.hasRemaining()) {
+                        if (buf.remaining() < 4) {
                             buf.flip();
                             writeFully(ch, buf);
                             buf.clear();
                         }
-                        buf.putFloat(v);
+                        switch (d) {
+                            case U8 -> buf.put((byte) (int) v);
+                            case U16 -> buf.putShort((short) (int) v);
+                            default -> buf.putFloat(v);
+                        }
                     }
                     buf.flip();
                     writeFully(ch, buf);
@@ -253,7 +307,7 @@ public final class Safetensors {
     private record Entry(String name, Dtype dtype, int[] shape, long begin, long end) {}
 
     private enum Dtype {
-        F32(4), F64(8), F16(2), BF16(2);
+        F32(4), F64(8), F16(2), BF16(2), U8(1), U16(2);
 
         final int bytes;
 
@@ -374,6 +428,8 @@ public final class Safetensors {
                     case F64 -> (float) buf.getDouble();
                     case F16 -> Float.float16ToFloat(buf.getShort());
                     case BF16 -> Float.intBitsToFloat((buf.getShort() & 0xFFFF) << 16);
+                    case U8 -> buf.get() & 0xFF;
+                    case U16 -> buf.getShort() & 0xFFFF;
                 };
             }
             done += elems;
@@ -381,7 +437,7 @@ public final class Safetensors {
         return Tensor.wrap(out, info.shape);
     }
 
-    private static byte[] header(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, Dtype> types, Map<String, String> metadata) {
         StringBuilder b = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             b.append(JsonText.quote(METADATA_KEY)).append(":{");
@@ -397,8 +453,9 @@ public final class Safetensors {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (b.length() > 1) b.append(',');
             Tensor t = e.getValue();
-            long end = offset + 4L * t.size();
-            b.append(JsonText.quote(e.getKey())).append(":{\"dtype\":\"F32\",\"shape\":[");
+            Dtype d = types.getOrDefault(e.getKey(), Dtype.F32);
+            long end = offset + (long) d.bytes * t.size();
+            b.append(JsonText.quote(e.getKey())).append(":{\"dtype\":\"").append(d).append("\",\"shape\":[");
             int[] shape = t.shape();
             for (int i = 0; i < shape.length; i++) {
                 if (i > 0) b.append(',');

@@ -6,10 +6,11 @@ import dev.regula.api.param.ParameterRole;
 import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
-import dev.regula.core.checkpoint.Safetensors;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingConfig;
+import dev.regula.examples.compress.CodebookProjection;
+import dev.regula.examples.compress.CompressedFile;
 import dev.regula.examples.compress.MixtureQuantizer;
 import dev.regula.examples.compress.SparseCode;
 import dev.regula.examples.compress.WeightHistogram;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -71,6 +71,15 @@ public final class CompressCommand implements Callable<Integer> {
             description = "the " + PRIOR + "(...) spec of the retraining (default: lambda=0.18/N for N training examples, components=16,"
                     + " pi0=0.99, init_range = max |w| of the pretrained weights, gamma_shape=5000, gamma_rate=0.5, the paper's rates)")
     String prior;
+
+    @Option(names = "--finetune-epochs", defaultValue = "3",
+            description = "epochs of fine-tuning after quantisation: codes fixed, each weight tensor's codebook and the biases trained"
+                    + " (0: none; default: ${DEFAULT-VALUE})")
+    int finetuneEpochs;
+
+    @Option(names = "--finetune-optimizer", paramLabel = "SPEC", defaultValue = "adam(lr=1e-4)",
+            description = "optimizer of the fine-tuning (default: ${DEFAULT-VALUE})")
+    String finetuneOptimizer;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "regula-out/compress", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
@@ -127,60 +136,104 @@ public final class CompressCommand implements Callable<Integer> {
             double retrained = evaluate(net, test);
             MixtureQuantizer mixture = mixtureOf(retrain, priorSpec);
             float[] retrainedWeights = concat(weights);
-            // quantise and prune
-            float[] codebook = mixture.codebook();
-            Map<String, Tensor> stored = new TreeMap<>();
-            long compressedBits = 32L * codebook.length;
+            // quantise and prune: every weight to its component, then only the components in use, renumbered (0 stays 0)
+            float[] mixtureBook = mixture.codebook();
+            Map<String, int[]> assignment = new LinkedHashMap<>();
+            boolean[] usedCodes = new boolean[mixtureBook.length];
+            usedCodes[0] = true;
+            for (Parameter p : weights) {
+                int[] a = mixture.assign(p.value().data());
+                for (int c : a) usedCodes[c] = true;
+                assignment.put(p.name(), a);
+            }
+            int[] renumber = new int[mixtureBook.length];
+            int k = 0;
+            for (int j = 0; j < mixtureBook.length; j++) renumber[j] = usedCodes[j] ? k++ : -1;
+            int used = k - 1;
+            k = Math.max(k, 2); // codes of at least one bit, even when every weight was pruned
+            float[] sharedBook = new float[k];
+            for (int j = 0; j < mixtureBook.length; j++) if (usedCodes[j]) sharedBook[renumber[j]] = mixtureBook[j];
+            for (Parameter p : weights) {
+                int[] a = assignment.get(p.name());
+                float[] v = p.value().data();
+                for (int i = 0; i < a.length; i++) {
+                    a[i] = renumber[a[i]];
+                    v[i] = sharedBook[a[i]];
+                }
+            }
+            double quantised = evaluate(net, test);
+            double after = quantised;
+            if (finetuneEpochs > 0) {
+                stdout.printf(Locale.ROOT, "quantised and pruned: test accuracy %.4f; fine-tuning %d epochs with %s (codes fixed)%n",
+                        quantised, finetuneEpochs, finetuneOptimizer);
+                stdout.flush();
+                TrainingConfig tune = options.config(List.of()).optimizer(finetuneOptimizer).epochs(finetuneEpochs)
+                        .regularizer(new CodebookProjection(assignment, k))
+                        .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout)).build();
+                new Trainer(net, tune).fit(train, test);
+                after = evaluate(net, test);
+            }
+            Map<String, CompressedFile.Quantised> quantisedWeights = new LinkedHashMap<>();
+            Map<String, Tensor> dense = new LinkedHashMap<>();
+            long compressedBits = 0;
             long denseParams = 0;
             int nonZero = 0;
-            int used = 0;
-            boolean[] usedCodes = new boolean[codebook.length];
-            Map<String, String> meta = new LinkedHashMap<>();
             for (Parameter p : params) {
                 float[] v = p.value().data();
                 denseParams += v.length;
                 if (p.role() != ParameterRole.WEIGHT) {
                     compressedBits += 32L * v.length;
-                    stored.put(p.name(), Tensor.of(v, p.value().shape()));
+                    dense.put(p.name(), Tensor.of(v.clone(), p.value().shape()));
                     continue;
                 }
-                int[] a = mixture.assign(v);
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = codebook[a[i]];
-                    usedCodes[a[i]] = true;
-                }
-                SparseCode code = SparseCode.encode(a, codebook.length);
-                compressedBits += code.bits();
+                int[] a = assignment.get(p.name());
+                float[] book = CodebookProjection.codebook(v, a, k);
+                for (int i = 0; i < v.length; i++) v[i] = book[a[i]];
+                SparseCode code = SparseCode.encode(a, k);
+                compressedBits += code.bits() + 32L * k;
                 nonZero += code.nonZero();
-                stored.put(p.name() + ".codes", Tensor.of(toFloat(code.codes()), code.codes().length));
-                stored.put(p.name() + ".gaps", Tensor.of(toFloat(code.gaps()), code.gaps().length));
-                meta.put(p.name() + ".shape", java.util.Arrays.toString(p.value().shape()));
-                meta.put(p.name() + ".bits", "index " + code.indexBits() + ", code " + code.codeBits() + ", entries " + code.codes().length);
+                quantisedWeights.put(p.name(), new CompressedFile.Quantised(code, book, p.value().shape()));
             }
-            for (int j = 1; j < usedCodes.length; j++) if (usedCodes[j]) used++;
-            stored.put("codebook", Tensor.of(codebook, codebook.length));
-            double after = evaluate(net, test);
             double ratio = 32.0 * denseParams / compressedBits;
-            meta.put("format", "regula-soft-weight-sharing-1: per weight tensor W, W.codes (codebook index, 0 = filler) and W.gaps"
-                    + " (positions skipped before the entry, row-major), small integers held as F32");
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("model", options.model);
             meta.put("compressed_bits", Long.toString(compressedBits));
-            meta.put("compression_ratio", String.format(Locale.ROOT, "%.2f", ratio));
+            meta.put("compression_ratio_bits", String.format(Locale.ROOT, "%.2f", ratio));
             meta.put("prior", priorSpec);
-            Safetensors.write(folder.file("compressed.safetensors"), stored, meta);
+            long fileBytes = CompressedFile.write(folder.file("compressed.safetensors"), quantisedWeights, dense, meta);
+            double fileRatio = 4.0 * denseParams / fileBytes;
+            // read the file back into a fresh copy of the model: it must be the quantised model, bit for bit
+            Model check = options.model(data);
+            Map<String, Tensor> readBack = CompressedFile.read(folder.file("compressed.safetensors"));
+            for (Parameter p : check.parameters()) {
+                Tensor t = readBack.get(p.name());
+                if (t == null || !java.util.Arrays.equals(t.data(), findValue(params, p.name()))) {
+                    throw new IllegalStateException("compressed.safetensors does not read back to the quantised " + p.name());
+                }
+                System.arraycopy(t.data(), 0, p.value().data(), 0, t.data().length);
+            }
+            double readAccuracy = evaluate(check, test);
             Checkpoint.save(folder.file("quantized.safetensors"), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
             WeightHistogram.write(folder.file("histogram.png"), List.of(
                     new WeightHistogram.Panel("pretrained weights", pretrainedWeights, null),
                     new WeightHistogram.Panel("after retraining with the prior (before quantisation)", retrainedWeights, mixture)));
             int weightCount = pretrainedWeights.length;
-            stdout.printf(Locale.ROOT, "test accuracy: pretrained %.4f, retrained %.4f, quantised and pruned %.4f (%+.2f points)%n",
-                    before, retrained, after, 100 * (after - before));
+            stdout.printf(Locale.ROOT, "test accuracy: pretrained %.4f, retrained %.4f, quantised and pruned %.4f, fine-tuned %.4f (%+.2f points)%n",
+                    before, retrained, quantised, after, 100 * (after - before));
             stdout.printf(Locale.ROOT, "non-zero weights %d of %d (%.2f%%), %d non-zero components used; %d bits against %d dense:"
                     + " compression %.1fx%n", nonZero, weightCount, 100.0 * nonZero / weightCount, used, compressedBits, 32L * denseParams, ratio);
+            stdout.printf(Locale.ROOT, "compressed.safetensors: %d bytes against %d bytes of dense float32 parameters: %.1fx;"
+                    + " read back: test accuracy %.4f%n", fileBytes, 4 * denseParams, fileRatio, readAccuracy);
             stdout.printf("wrote %s, %s, %s%n", out.resolve("compressed.safetensors"), out.resolve("quantized.safetensors"),
                     out.resolve("histogram.png"));
             stdout.flush();
         }
         return ExitCode.OK;
+    }
+
+    private static float[] findValue(List<Parameter> params, String name) {
+        for (Parameter p : params) if (p.name().equals(name)) return p.value().data();
+        throw new IllegalStateException("no parameter " + name);
     }
 
     private double evaluate(Model net, Dataset test) {
@@ -227,12 +280,6 @@ public final class CompressCommand implements Callable<Integer> {
             at += v.length;
         }
         return out;
-    }
-
-    private static float[] toFloat(int[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) f[i] = v[i];
-        return f;
     }
 
     /** One line per retraining epoch. */

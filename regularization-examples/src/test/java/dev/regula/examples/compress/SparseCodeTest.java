@@ -59,4 +59,29 @@ class SparseCodeTest {
         assertEquals(0f, q.codebook()[0]);
         assertThrows(IllegalArgumentException.class, () -> new MixtureQuantizer(new float[] {0f}, new double[] {0}, new double[] {1}));
     }
+
+    @Test
+    void packedEntriesUnpackToTheSameCodeAndRejectAShortStream() {
+        java.util.Random rnd = new java.util.Random(7);
+        for (int trial = 0; trial < 50; trial++) {
+            int[] a = new int[rnd.nextInt(2000)];
+            for (int i = 0; i < a.length; i++) a[i] = rnd.nextInt(10) < 8 ? 0 : 1 + rnd.nextInt(6);
+            SparseCode c = SparseCode.encode(a, 7);
+            byte[] packed = c.pack();
+            assertEquals((c.bits() + 7) / 8, packed.length);
+            SparseCode back = SparseCode.unpack(packed, c.codes().length, c.indexBits(), c.codeBits(), c.size());
+            assertArrayEquals(c.codes(), back.codes());
+            assertArrayEquals(c.gaps(), back.gaps());
+            assertEquals(c.nonZero(), back.nonZero());
+            float[] book = {0, 1, 2, 3, 4, 5, 6};
+            assertArrayEquals(c.decode(book), back.decode(book));
+        }
+        SparseCode c = SparseCode.encode(new int[] {0, 3, 0, 0, 1}, 4);
+        byte[] packed = c.pack();
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> SparseCode.unpack(java.util.Arrays.copyOf(packed, packed.length - 1), c.codes().length, c.indexBits(), c.codeBits(), 5));
+        assertTrue(e.getMessage().contains("bytes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SparseCode.unpack(packed, c.codes().length, c.indexBits(), c.codeBits(), 3));
+        assertTrue(e.getMessage().contains("lands at position"), e.getMessage());
+    }
 }
