@@ -80,6 +80,12 @@ class CompressCommandTest {
         r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--retrain-epochs", "0", "--out", dir.resolve("y").toString());
         assertEquals(ExitCode.USAGE, r.code(), r.err());
         assertTrue(r.err().contains("--retrain-epochs must be >= 1, got 0"), r.err());
+        r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--finetune-epochs", "-1", "--out", dir.resolve("f").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--finetune-epochs must be >= 0 (0: no fine-tuning), got -1"), r.err());
+        r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--merge-distance", "-0.1", "--out", dir.resolve("m").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--merge-distance must be a number >= 0, got -0.1"), r.err());
     }
 
     @Test

@@ -84,4 +84,19 @@ class SparseCodeTest {
         e = assertThrows(IllegalArgumentException.class, () -> SparseCode.unpack(packed, c.codes().length, c.indexBits(), c.codeBits(), 3));
         assertTrue(e.getMessage().contains("lands at position"), e.getMessage());
     }
+
+    @Test
+    void closeComponentsMergeAndThoseNearZeroJoinTheZeroComponent() {
+        double l = Math.log(0.1);
+        MixtureQuantizer q = new MixtureQuantizer(new float[] {0f, 0.005f, 0.2f, 0.21f, -0.3f, 0.5f},
+                new double[] {Math.log(0.5), l, l, l, l, Math.log(0.1)}, new double[] {1e4, 1e4, 1e4, 1e4, 1e4, 1e4});
+        MixtureQuantizer m = q.merged(0.02);
+        assertArrayEquals(new float[] {0f, -0.3f, 0.205f, 0.5f}, m.means(), 1e-6f);
+        assertEquals(Math.log(0.6), m.logPi()[0], 1e-12);
+        assertEquals(Math.log(0.2), m.logPi()[2], 1e-12);
+        // the merged pair's variance: 1e-4 of each plus the spread of the means (0.005²)
+        assertEquals(1 / (1e-4 + 0.005 * 0.005), m.precisions()[2], 1e-6 / (1e-4 * 1e-4));
+        assertArrayEquals(q.means(), q.merged(0).means());
+        assertThrows(IllegalArgumentException.class, () -> q.merged(-1));
+    }
 }
