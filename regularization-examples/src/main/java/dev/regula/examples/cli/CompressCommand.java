@@ -68,7 +68,7 @@ public final class CompressCommand implements Callable<Integer> {
             description = "start from this checkpoint of --model (e.g. regula train's checkpoint.safetensors) instead of pretraining")
     Path pretrained;
 
-    @Option(names = "--retrain-epochs", defaultValue = "10", description = "epochs of retraining with the prior (default: ${DEFAULT-VALUE})")
+    @Option(names = "--retrain-epochs", defaultValue = "20", description = "epochs of retraining with the prior (default: ${DEFAULT-VALUE})")
     int retrainEpochs;
 
     @Option(names = "--retrain-optimizer", paramLabel = "SPEC", defaultValue = "adam(lr=5e-4)",
@@ -149,7 +149,7 @@ public final class CompressCommand implements Callable<Integer> {
                     retrainOptimizer, priorSpec);
             stdout.flush();
             TrainingConfig config = options.config(List.of(priorSpec)).optimizer(retrainOptimizer).epochs(retrainEpochs)
-                    .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout)).build();
+                    .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "retrain")).build();
             Trainer retrain = new Trainer(net, config);
             retrain.fit(train, test);
             double retrained = evaluate(net, test);
@@ -193,7 +193,7 @@ public final class CompressCommand implements Callable<Integer> {
                 stdout.flush();
                 TrainingConfig tune = options.config(List.of()).optimizer(tuneOptimizer).epochs(finetuneEpochs)
                         .regularizer(new CodebookProjection(assignment, k))
-                        .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout)).build();
+                        .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "fine-tune")).build();
                 new Trainer(net, tune).fit(train, test);
                 after = evaluate(net, test);
             }
@@ -306,11 +306,11 @@ public final class CompressCommand implements Callable<Integer> {
         return out;
     }
 
-    /** One line per retraining epoch. */
-    private record EpochLine(PrintWriter out) implements dev.regula.core.train.TrainingCallback {
+    /** One line per retraining or fine-tuning epoch. */
+    private record EpochLine(PrintWriter out, String stage) implements dev.regula.core.train.TrainingCallback {
         @Override
         public void onEpochEnd(Trainer trainer, dev.regula.core.train.EpochMetrics m) {
-            out.printf(Locale.ROOT, "retrain epoch %2d  loss %.4f  penalty %.4g  test acc %.4f  %.1fs%n", m.epoch(), m.trainLoss(),
+            out.printf(Locale.ROOT, "%s epoch %2d  loss %.4f  penalty %.4g  test acc %.4f  %.1fs%n", stage, m.epoch(), m.trainLoss(),
                     m.totalPenalty(), m.validationAccuracy(), m.seconds());
             out.flush();
         }
