@@ -14,6 +14,9 @@ module dev.regula.examples {
     requires org.jfree.jfreechart;
     requires java.desktop;
 
+    // the charts of regula's commands, for the runnable examples under examples/ to draw theirs
+    exports dev.regula.examples.plot;
+
     opens dev.regula.examples.cli to info.picocli;
 
     uses dev.regula.api.regularizer.RegularizerProvider;

@@ -53,8 +53,13 @@ import java.util.function.Consumer;
  * then renamed over the target with an atomic move. A failure at any point leaves the previous
  * file (if any) untouched and removes the temporary file.
  *
- * <p>{@link #read} accepts F32, F64, F16 and BF16 tensors (converted to float32; the F64 ones are
- * also returned exactly, {@link Contents#float64()}) and checks
+ * <p>{@link #write(Path, Map, Map, Map, Map)} may store chosen float32 tensors as unsigned
+ * integers ({@code U8}, {@code U16}) instead, for compact files of small integer values (codes,
+ * indices, packed bits).
+ *
+ * <p>{@link #read} accepts F32, F64, F16, BF16, U8 and U16 tensors (converted to float32, which
+ * holds every U8 and U16 value exactly; the F64 ones are also returned exactly,
+ * {@link Contents#float64()}) and checks
  * everything a hostile file could get wrong before allocating: header length against the file
  * size and {@link #MAX_HEADER_BYTES}, well-formed JSON (strict parser, duplicate keys rejected),
  * known dtypes, shapes against offsets, offsets in bounds, and that the tensors cover the data
@@ -110,7 +115,7 @@ public final class Safetensors {
      * @throws IOException if writing or the final atomic rename fails; the target is then unchanged
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        write(file, tensors, Map.of(), metadata, name -> {});
+        write(file, tensors, Map.of(), Map.of(), metadata, name -> {});
     }
 
     /**
@@ -126,17 +131,38 @@ public final class Safetensors {
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, Float64Tensor> float64,
                              Map<String, String> metadata) throws IOException {
-        write(file, tensors, float64, metadata, name -> {});
+        write(file, tensors, float64, Map.of(), metadata, name -> {});
+    }
+
+    /**
+     * As {@link #write(Path, Map, Map, Map)}, but the float32 tensors named in {@code dtypes} are
+     * stored as {@code "U8"} (one byte per element) or {@code "U16"} (two bytes, little-endian)
+     * unsigned integers.
+     *
+     * @param file the target path; its directory must exist
+     * @param tensors the float32 tensors by name
+     * @param float64 the float64 tensors by name (may be empty)
+     * @param dtypes per float32 tensor name "F32", "U8" or "U16" (absent: F32)
+     * @param metadata string metadata
+     * @throws IllegalArgumentException if a name is empty, reserved or used twice, a dtype is not
+     *     one of those three or names no float32 tensor, or a U8/U16 tensor holds a value that is
+     *     not an integer in [0, 255] or [0, 65535]
+     * @throws IOException if writing fails; the target is then unchanged
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, Float64Tensor> float64,
+                             Map<String, String> dtypes, Map<String, String> metadata) throws IOException {
+        write(file, tensors, float64, dtypes, metadata, name -> {});
     }
 
     /** As {@link #write(Path, Map, Map, Map)}, calling {@code afterTensor} after each tensor's bytes (a test seam). */
     static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Consumer<String> afterTensor)
             throws IOException {
-        write(file, tensors, Map.of(), metadata, afterTensor);
+        write(file, tensors, Map.of(), Map.of(), metadata, afterTensor);
     }
 
     private static void write(Path file, Map<String, Tensor> tensors, Map<String, Float64Tensor> float64,
-                              Map<String, String> metadata, Consumer<String> afterTensor) throws IOException {
+                              Map<String, String> dtypes, Map<String, String> metadata, Consumer<String> afterTensor)
+            throws IOException {
         Objects.requireNonNull(file, "file");
         TreeMap<String, Tensor> sorted = new TreeMap<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -156,7 +182,8 @@ public final class Safetensors {
             meta.put(Objects.requireNonNull(e.getKey(), "metadata key"),
                     Objects.requireNonNull(e.getValue(), () -> "metadata value of '" + e.getKey() + "' is null"));
         }
-        byte[] header = header(sorted, doubles, meta);
+        Map<String, Dtype> types = integerTypes(sorted, dtypes);
+        byte[] header = header(sorted, doubles, types, meta);
 
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
@@ -190,14 +217,19 @@ public final class Safetensors {
                 }
                 for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
                     float[] data = e.getValue().data();
+                    Dtype d = types.getOrDefault(e.getKey(), Dtype.F32);
                     buf.clear();
                     for (float v : data) {
-                        if (!buf.hasRemaining()) {
+                        if (buf.remaining() < 4) {
                             buf.flip();
                             writeFully(ch, buf);
                             buf.clear();
                         }
-                        buf.putFloat(v);
+                        switch (d) {
+                            case U8 -> buf.put((byte) (int) v);
+                            case U16 -> buf.putShort((short) (int) v);
+                            default -> buf.putFloat(v);
+                        }
                     }
                     buf.flip();
                     writeFully(ch, buf);
@@ -309,7 +341,7 @@ public final class Safetensors {
     private record Entry(String name, Dtype dtype, int[] shape, long begin, long end) {}
 
     private enum Dtype {
-        F32(4), F64(8), F16(2), BF16(2);
+        F32(4), F64(8), F16(2), BF16(2), U8(1), U16(2);
 
         final int bytes;
 
@@ -430,6 +462,8 @@ public final class Safetensors {
                     case F64 -> throw new IllegalStateException("F64 is read by readDoubles");
                     case F16 -> Float.float16ToFloat(buf.getShort());
                     case BF16 -> Float.intBitsToFloat((buf.getShort() & 0xFFFF) << 16);
+                    case U8 -> buf.get() & 0xFF;
+                    case U16 -> buf.getShort() & 0xFFFF;
                 };
             }
             done += elems;
@@ -463,7 +497,37 @@ public final class Safetensors {
         return name;
     }
 
-    private static byte[] header(Map<String, Tensor> tensors, Map<String, Float64Tensor> float64, Map<String, String> metadata) {
+    /** The storage type of each float32 tensor named in {@code dtypes}, checked against its values. */
+    private static Map<String, Dtype> integerTypes(Map<String, Tensor> tensors, Map<String, String> dtypes) {
+        Map<String, Dtype> types = new TreeMap<>();
+        for (Map.Entry<String, String> e : dtypes.entrySet()) {
+            Tensor t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException("dtype given for '" + e.getKey() + "', which is not among the float32 tensors");
+            }
+            Dtype d = switch (e.getValue()) {
+                case "F32" -> Dtype.F32;
+                case "U8" -> Dtype.U8;
+                case "U16" -> Dtype.U16;
+                default -> throw new IllegalArgumentException("dtype of '" + e.getKey() + "' must be F32, U8 or U16, got '"
+                        + e.getValue() + "'");
+            };
+            if (d != Dtype.F32) {
+                int max = d == Dtype.U8 ? 0xFF : 0xFFFF;
+                for (float v : t.data()) {
+                    if (!(v >= 0 && v <= max && v == Math.rint(v))) {
+                        throw new IllegalArgumentException("tensor '" + e.getKey() + "' as " + d + " must hold integers in [0, " + max
+                                + "], found " + v);
+                    }
+                }
+            }
+            types.put(e.getKey(), d);
+        }
+        return types;
+    }
+
+    private static byte[] header(Map<String, Tensor> tensors, Map<String, Float64Tensor> float64, Map<String, Dtype> types,
+                                 Map<String, String> metadata) {
         StringBuilder b = new StringBuilder("{");
         if (!metadata.isEmpty()) {
             b.append(JsonText.quote(METADATA_KEY)).append(":{");
@@ -480,7 +544,8 @@ public final class Safetensors {
             offset = entryHeader(b, e.getKey(), "F64", e.getValue().shape(), offset, 8L * e.getValue().size());
         }
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            offset = entryHeader(b, e.getKey(), "F32", e.getValue().shape(), offset, 4L * e.getValue().size());
+            Dtype d = types.getOrDefault(e.getKey(), Dtype.F32);
+            offset = entryHeader(b, e.getKey(), d.name(), e.getValue().shape(), offset, (long) d.bytes * e.getValue().size());
         }
         b.append('}');
         byte[] json = b.toString().getBytes(StandardCharsets.UTF_8);

@@ -382,4 +382,39 @@ class SafetensorsTest {
             assertEquals(List.of(), left.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList());
         }
     }
+
+    @Test
+    void unsignedIntegerTensorsTakeOneOrTwoBytesAndReadBackExactly() throws IOException {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        t.put("codes", Tensor.of(new float[] {0, 1, 17, 255}, 4));
+        t.put("gaps", Tensor.of(new float[] {0, 65535, 300}, 3));
+        t.put("book", Tensor.of(new float[] {-0.5f, 0.25f}, 2));
+        Path f = dir.resolve("u.safetensors");
+        Safetensors.write(f, t, Map.of(), Map.of("codes", "U8", "gaps", "U16"), Map.of("k", "v"));
+        String header = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        assertTrue(header.contains("\"codes\":{\"dtype\":\"U8\"") && header.contains("\"gaps\":{\"dtype\":\"U16\""), header);
+        long headerLength = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertEquals(8 + headerLength + 2 * 4 + 4 + 3 * 2, Files.size(f));
+        Safetensors.Contents c = Safetensors.read(f);
+        assertArrayEquals(new float[] {0, 1, 17, 255}, c.tensors().get("codes").data());
+        assertArrayEquals(new float[] {0, 65535, 300}, c.tensors().get("gaps").data());
+        assertArrayEquals(new float[] {-0.5f, 0.25f}, c.tensors().get("book").data());
+    }
+
+    @Test
+    void unsignedIntegerTensorsRefuseValuesTheyCannotHold() {
+        Path f = dir.resolve("bad.safetensors");
+        for (float bad : new float[] {256, -1, 0.5f, Float.NaN}) {
+            var e = assertThrows(IllegalArgumentException.class,
+                    () -> Safetensors.write(f, Map.of("c", Tensor.of(new float[] {1, bad}, 2)), Map.of(), Map.of("c", "U8"), Map.of()));
+            assertTrue(e.getMessage().contains("'c'") && e.getMessage().contains("[0, 255]"), e.getMessage());
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Safetensors.write(f, Map.of("c", Tensor.of(new float[] {1}, 1)), Map.of(), Map.of("c", "I8"), Map.of()));
+        assertTrue(e.getMessage().contains("F32, U8 or U16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Safetensors.write(f, Map.of("c", Tensor.of(new float[] {1}, 1)), Map.of(), Map.of("d", "U8"), Map.of()));
+        assertTrue(e.getMessage().contains("'d'"), e.getMessage());
+        assertTrue(Files.notExists(f));
+    }
 }

@@ -49,4 +49,59 @@ public record MixtureQuantizer(float[] means, double[] logPi, double[] precision
         b[0] = 0f;
         return b;
     }
+
+    /**
+     * Merges components whose means lie closer than {@code distance} (Ullrich et al. merge close
+     * components before quantising): the non-zero means are taken in increasing order and each
+     * joins the group of its predecessor when within {@code distance} of it; a group whose members
+     * come within {@code distance} of 0 joins component 0. A merged component has the summed π, the
+     * π-weighted mean (0 for component 0) and the precision of the merged members' moment-matched
+     * variance. With {@code distance} 0 nothing is merged.
+     *
+     * @param distance the largest gap between means that are merged, ≥ 0
+     * @return the merged mixture, component 0 first
+     * @throws IllegalArgumentException if distance is negative or not finite
+     */
+    public MixtureQuantizer merged(double distance) {
+        if (!(distance >= 0) || Double.isInfinite(distance)) throw new IllegalArgumentException("merge distance must be >= 0, got " + distance);
+        if (distance == 0) return this;
+        int k = means.length;
+        Integer[] order = new Integer[k - 1];
+        for (int j = 1; j < k; j++) order[j - 1] = j;
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(means[a], means[b]));
+        int[] group = new int[k]; // group index per component; group 0 is the zero component
+        java.util.List<Integer> firstOf = new java.util.ArrayList<>();
+        firstOf.add(0);
+        Integer previous = null;
+        for (int j : order) {
+            if (Math.abs(means[j]) < distance) group[j] = 0;
+            else if (previous != null && means[j] - means[previous] < distance && group[previous] != 0) group[j] = group[previous];
+            else {
+                group[j] = firstOf.size();
+                firstOf.add(j);
+            }
+            previous = j;
+        }
+        int g = firstOf.size();
+        double[] pi = new double[g];
+        double[] m1 = new double[g];
+        double[] m2 = new double[g];
+        for (int j = 0; j < k; j++) {
+            double p = Math.exp(logPi[j]);
+            pi[group[j]] += p;
+            m1[group[j]] += p * means[j];
+            m2[group[j]] += p * (1 / precisions[j] + (double) means[j] * means[j]);
+        }
+        float[] mu = new float[g];
+        double[] lp = new double[g];
+        double[] tau = new double[g];
+        for (int q = 0; q < g; q++) {
+            double mean = q == 0 ? 0 : m1[q] / pi[q];
+            double var = Math.max(m2[q] / pi[q] - mean * mean, 1e-30);
+            mu[q] = (float) mean;
+            lp[q] = Math.log(pi[q]);
+            tau[q] = 1 / var;
+        }
+        return new MixtureQuantizer(mu, lp, tau);
+    }
 }

@@ -93,4 +93,73 @@ public record SparseCode(int[] codes, int[] gaps, int indexBits, int codeBits, i
         }
         return w;
     }
+
+    /**
+     * The entries as a bit stream, as the compressed file stores them: per entry its gap
+     * ({@code indexBits} bits) then its code ({@code codeBits} bits), least significant bit first,
+     * the last byte padded with zeros; ⌈{@link #bits()} / 8⌉ bytes.
+     *
+     * @return the packed entries
+     */
+    public byte[] pack() {
+        byte[] out = new byte[(int) ((bits() + 7) / 8)];
+        long at = 0;
+        for (int i = 0; i < codes.length; i++) {
+            at = put(out, at, gaps[i], indexBits);
+            at = put(out, at, codes[i], codeBits);
+        }
+        return out;
+    }
+
+    /**
+     * Reads entries written by {@link #pack()}.
+     *
+     * @param packed the bit stream
+     * @param entries the number of stored entries, fillers included
+     * @param indexBits bits per relative index, 1 to {@value #MAX_INDEX_BITS}
+     * @param codeBits bits per code, 1 to 16
+     * @param size the tensor's element count
+     * @return the code
+     * @throws IllegalArgumentException if the widths are out of range, the stream is shorter than
+     *     the entries need, or the entries run past {@code size}
+     */
+    public static SparseCode unpack(byte[] packed, int entries, int indexBits, int codeBits, int size) {
+        if (indexBits < 1 || indexBits > MAX_INDEX_BITS || codeBits < 1 || codeBits > 16 || entries < 0 || size < 0) {
+            throw new IllegalArgumentException("bad sparse code header: entries " + entries + ", index bits " + indexBits
+                    + " (1 to " + MAX_INDEX_BITS + "), code bits " + codeBits + " (1 to 16), size " + size);
+        }
+        long need = (long) entries * (indexBits + codeBits);
+        if (packed.length != (need + 7) / 8) {
+            throw new IllegalArgumentException(entries + " entries of " + (indexBits + codeBits) + " bits need " + (need + 7) / 8
+                    + " bytes, found " + packed.length);
+        }
+        int[] codes = new int[entries];
+        int[] gaps = new int[entries];
+        long at = 0;
+        long pos = -1;
+        int nonZero = 0;
+        for (int i = 0; i < entries; i++) {
+            gaps[i] = get(packed, at, indexBits);
+            at += indexBits;
+            codes[i] = get(packed, at, codeBits);
+            at += codeBits;
+            pos += gaps[i] + 1L;
+            if (pos >= size) throw new IllegalArgumentException("entry " + i + " lands at position " + pos + " of a tensor of " + size);
+            if (codes[i] != 0) nonZero++;
+        }
+        return new SparseCode(codes, gaps, indexBits, codeBits, nonZero, size);
+    }
+
+    private static long put(byte[] out, long at, int value, int bits) {
+        for (int b = 0; b < bits; b++, at++) {
+            if ((value >>> b & 1) != 0) out[(int) (at >>> 3)] |= (byte) (1 << (at & 7));
+        }
+        return at;
+    }
+
+    private static int get(byte[] in, long at, int bits) {
+        int v = 0;
+        for (int b = 0; b < bits; b++, at++) v |= (in[(int) (at >>> 3)] >>> (at & 7) & 1) << b;
+        return v;
+    }
 }

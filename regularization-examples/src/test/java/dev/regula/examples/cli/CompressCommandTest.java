@@ -1,11 +1,13 @@
 package dev.regula.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.examples.TinyData;
 import dev.regula.core.checkpoint.Safetensors;
+import dev.regula.examples.compress.CompressedFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,21 +29,43 @@ class CompressCommandTest {
         Path out = dir.resolve("c");
         RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--model", "mlp(hidden=16)",
                 "--epochs", "5", "--retrain-epochs", "3", "--batch", "16", "--threads", "1", "--progress", "none",
-                "--prior", "soft-weight-sharing(lambda=1e-3, components=4, pi0=0.9)", "--out", out.toString());
+                "--prior", "soft-weight-sharing(lambda=1e-4, components=6, pi0=0.5)", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
+        var nz = java.util.regex.Pattern.compile("non-zero weights ([0-9]+) of").matcher(r.out());
+        assertTrue(nz.find() && Integer.parseInt(nz.group(1)) > 0, "some weights survive: " + r.out());
         assertTrue(r.out().matches("(?s).*test accuracy: pretrained [0-9.]+, retrained [0-9.]+, quantised and pruned [0-9.]+.*"), r.out());
         assertTrue(r.out().matches("(?s).*compression [0-9.]+x.*"), r.out());
-        var compressed = Safetensors.read(out.resolve("compressed.safetensors"));
-        assertTrue(compressed.tensors().containsKey("codebook"), compressed.tensors().keySet().toString());
-        assertEquals(4, compressed.tensors().get("codebook").data().length);
-        assertEquals(0f, compressed.tensors().get("codebook").data()[0]);
-        // the dense quantised weights take at most the codebook's values
-        var codebook = java.util.Arrays.toString(compressed.tensors().get("codebook").data());
-        for (float w : Checkpoint.load(out.resolve("quantized.safetensors")).parameters().get("dense1.weight").data()) {
-            boolean found = false;
-            for (float c : compressed.tensors().get("codebook").data()) found |= c == w;
-            assertTrue(found, w + " is not in the codebook " + codebook);
+        assertTrue(r.out().matches("(?s).*fine-tuned [0-9.]+ \\([-+][0-9.]+ points\\).*"), r.out());
+        // the file stores packed codes, not floats: its size is the counted bits plus the header
+        var raw = Safetensors.read(out.resolve("compressed.safetensors"));
+        assertEquals(CompressedFile.FORMAT, raw.metadata().get("format"));
+        float[] codebook = raw.tensors().get("dense1.weight.codebook").data();
+        assertEquals(0f, codebook[0]);
+        assertTrue(codebook.length >= 2 && codebook.length <= 6, java.util.Arrays.toString(codebook));
+        String header = new String(Files.readAllBytes(out.resolve("compressed.safetensors")), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(header.contains("\"dense1.weight.entries\":{\"dtype\":\"U8\""), header);
+        long bits = Long.parseLong(raw.metadata().get("compressed_bits"));
+        long headerBytes = java.nio.ByteBuffer.wrap(Files.readAllBytes(out.resolve("compressed.safetensors")))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long dataBytes = Files.size(out.resolve("compressed.safetensors")) - 8 - headerBytes;
+        assertTrue(dataBytes * 8 >= bits && dataBytes * 8 < bits + 8 * 8, dataBytes + " bytes for " + bits + " bits");
+        // the reader rebuilds exactly the dense quantised model, whose weights take the codebook's values
+        var quantised = Checkpoint.load(out.resolve("quantized.safetensors")).parameters();
+        var rebuilt = CompressedFile.read(out.resolve("compressed.safetensors"));
+        assertEquals(quantised.keySet(), rebuilt.keySet());
+        for (var e : quantised.entrySet()) {
+            assertArrayEquals(e.getValue().data(), rebuilt.get(e.getKey()).data(), e.getKey());
+            assertArrayEquals(e.getValue().shape(), rebuilt.get(e.getKey()).shape(), e.getKey());
         }
+        for (float w : rebuilt.get("dense1.weight").data()) {
+            boolean found = false;
+            for (float c : codebook) found |= c == w;
+            assertTrue(found, w + " is not in the codebook " + java.util.Arrays.toString(codebook));
+        }
+        var m = java.util.regex.Pattern.compile("fine-tuned ([0-9.]+) .*read back: test accuracy ([0-9.]+)", java.util.regex.Pattern.DOTALL)
+                .matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertEquals(m.group(1), m.group(2), "the model read back from compressed.safetensors scores as the quantised one");
         var png = javax.imageio.ImageIO.read(out.resolve("histogram.png").toFile());
         assertEquals(1240, png.getWidth());
         assertTrue(Files.exists(out.resolve("pretrained.safetensors")));
@@ -56,6 +80,12 @@ class CompressCommandTest {
         r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--retrain-epochs", "0", "--out", dir.resolve("y").toString());
         assertEquals(ExitCode.USAGE, r.code(), r.err());
         assertTrue(r.err().contains("--retrain-epochs must be >= 1, got 0"), r.err());
+        r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--finetune-epochs", "-1", "--out", dir.resolve("f").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--finetune-epochs must be >= 0 (0: no fine-tuning), got -1"), r.err());
+        r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--merge-distance", "-0.1", "--out", dir.resolve("m").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--merge-distance must be a number >= 0, got -0.1"), r.err());
     }
 
     @Test

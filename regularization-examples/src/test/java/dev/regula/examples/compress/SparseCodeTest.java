@@ -59,4 +59,44 @@ class SparseCodeTest {
         assertEquals(0f, q.codebook()[0]);
         assertThrows(IllegalArgumentException.class, () -> new MixtureQuantizer(new float[] {0f}, new double[] {0}, new double[] {1}));
     }
+
+    @Test
+    void packedEntriesUnpackToTheSameCodeAndRejectAShortStream() {
+        java.util.Random rnd = new java.util.Random(7);
+        for (int trial = 0; trial < 50; trial++) {
+            int[] a = new int[rnd.nextInt(2000)];
+            for (int i = 0; i < a.length; i++) a[i] = rnd.nextInt(10) < 8 ? 0 : 1 + rnd.nextInt(6);
+            SparseCode c = SparseCode.encode(a, 7);
+            byte[] packed = c.pack();
+            assertEquals((c.bits() + 7) / 8, packed.length);
+            SparseCode back = SparseCode.unpack(packed, c.codes().length, c.indexBits(), c.codeBits(), c.size());
+            assertArrayEquals(c.codes(), back.codes());
+            assertArrayEquals(c.gaps(), back.gaps());
+            assertEquals(c.nonZero(), back.nonZero());
+            float[] book = {0, 1, 2, 3, 4, 5, 6};
+            assertArrayEquals(c.decode(book), back.decode(book));
+        }
+        SparseCode c = SparseCode.encode(new int[] {0, 3, 0, 0, 1}, 4);
+        byte[] packed = c.pack();
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> SparseCode.unpack(java.util.Arrays.copyOf(packed, packed.length - 1), c.codes().length, c.indexBits(), c.codeBits(), 5));
+        assertTrue(e.getMessage().contains("bytes"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SparseCode.unpack(packed, c.codes().length, c.indexBits(), c.codeBits(), 3));
+        assertTrue(e.getMessage().contains("lands at position"), e.getMessage());
+    }
+
+    @Test
+    void closeComponentsMergeAndThoseNearZeroJoinTheZeroComponent() {
+        double l = Math.log(0.1);
+        MixtureQuantizer q = new MixtureQuantizer(new float[] {0f, 0.005f, 0.2f, 0.21f, -0.3f, 0.5f},
+                new double[] {Math.log(0.5), l, l, l, l, Math.log(0.1)}, new double[] {1e4, 1e4, 1e4, 1e4, 1e4, 1e4});
+        MixtureQuantizer m = q.merged(0.02);
+        assertArrayEquals(new float[] {0f, -0.3f, 0.205f, 0.5f}, m.means(), 1e-6f);
+        assertEquals(Math.log(0.6), m.logPi()[0], 1e-12);
+        assertEquals(Math.log(0.2), m.logPi()[2], 1e-12);
+        // the merged pair's variance: 1e-4 of each plus the spread of the means (0.005²)
+        assertEquals(1 / (1e-4 + 0.005 * 0.005), m.precisions()[2], 1e-6 / (1e-4 * 1e-4));
+        assertArrayEquals(q.means(), q.merged(0).means());
+        assertThrows(IllegalArgumentException.class, () -> q.merged(-1));
+    }
 }
