@@ -1,4 +1,4 @@
-package dev.regula.examples.progress;
+package dev.regula.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.regula.examples.progress;
+package dev.regula.progress;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -12,7 +12,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * terminal, or plain periodic lines elsewhere, or nothing.
  *
  * <p>In {@link ProgressMode#LINES} a line {@code task  done/total (pct%)  message} is printed at
- * most once per interval, starting one interval after {@link #open}; a short task prints nothing.
+ * most once per interval, starting one interval after {@link #open}; a task shorter than the
+ * interval prints nothing (a zero interval prints every update).
  * The bar of {@link ProgressMode#BAR} is redrawn in place by the library's refresh thread (every
  * 200 ms) and erased when the reporter is closed. Use from one thread.
  */
@@ -48,12 +49,12 @@ public final class ProgressReporter implements AutoCloseable {
      * @param task a short name shown first, e.g. {@code epoch 3/10}
      * @param total the number of units of work, at least 1
      * @param lines where the bar or the lines go (usually standard error)
-     * @param interval the least time between two plain lines, positive
+     * @param interval the least time between two plain lines; zero writes a line for every update
      * @return the reporter; close it when the task ends
      */
     public static ProgressReporter open(ProgressMode mode, String task, long total, PrintStream lines, Duration interval) {
         if (total < 1) throw new IllegalArgumentException("total must be >= 1, got " + total);
-        if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive, got " + interval);
+        if (interval.isNegative()) throw new IllegalArgumentException("interval must be zero or positive, got " + interval);
         return new ProgressReporter(mode.resolve(), task, total, lines, interval);
     }
 
