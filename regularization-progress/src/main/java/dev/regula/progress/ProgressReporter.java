@@ -26,6 +26,7 @@ public final class ProgressReporter implements AutoCloseable {
     private final long total;
     private final PrintStream lines;
     private final long intervalNanos;
+    private final BarLine barLine;
     private final ProgressBar bar;
     private long lastLine;
 
@@ -36,9 +37,10 @@ public final class ProgressReporter implements AutoCloseable {
         this.lines = lines;
         this.intervalNanos = interval.toNanos();
         this.lastLine = System.nanoTime();
-        this.bar = mode == ProgressMode.BAR
+        this.barLine = mode == ProgressMode.BAR ? new BarLine(lines) : null;
+        this.bar = barLine != null
                 ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                        .setUpdateIntervalMillis(200).clearDisplayOnFinish().setConsumer(new BarLine(lines)).build()
+                        .setUpdateIntervalMillis(200).clearDisplayOnFinish().setConsumer(barLine).build()
                 : null;
     }
 
@@ -89,6 +91,11 @@ public final class ProgressReporter implements AutoCloseable {
 
     @Override
     public void close() {
-        if (bar != null) bar.close();
+        if (bar != null) {
+            bar.close();
+            // The library's last drawing and its own clear run on its refresh thread, and a failure
+            // there is swallowed: erase here too, so the line is clean when close returns.
+            barLine.clear();
+        }
     }
 }

@@ -23,4 +23,15 @@ class BarLineTest {
         assertFalse(text.contains("\n"), "the next line printed starts where the bar was");
         assertTrue(bar.getMaxRenderedLength() > 0);
     }
+
+    @Test
+    void aDrawingAfterTheClearIsDroppedAndASecondClearDoesNothing() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BarLine bar = new BarLine(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        bar.accept("epoch 1/2 100% [====] 10/10");
+        bar.clear();
+        bar.accept("epoch 1/2 100% [====] 10/10"); // the library's refresh thread, late
+        bar.clear();
+        assertEquals("\repoch 1/2 100% [====] 10/10\u001b[K\r\u001b[K", bytes.toString(StandardCharsets.UTF_8));
+    }
 }
