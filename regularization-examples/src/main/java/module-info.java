@@ -3,14 +3,14 @@
  *
  * <p>It declares {@code uses} for the regularizer service because it loads plugins from class
  * loaders of its own (plugin directories), not only through the API's lookups. Progress bars come
- * from {@code me.tongfei.progressbar} (on JLine), PNG charts from JFreeChart (an automatic module)
- * drawn with {@code java.desktop}, which also runs headless.
+ * from {@code dev.regula.progress} (on {@code me.tongfei.progressbar}), PNG charts from JFreeChart
+ * (an automatic module) drawn with {@code java.desktop}, which also runs headless.
  */
 module dev.regula.examples {
     requires dev.regula.core;
     requires dev.regula.gan;
     requires info.picocli;
-    requires me.tongfei.progressbar;
+    requires dev.regula.progress;
     requires org.jfree.jfreechart;
     requires java.desktop;
 

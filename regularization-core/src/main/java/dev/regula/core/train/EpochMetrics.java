@@ -20,14 +20,41 @@ import java.util.Map;
  * @param skippedSteps steps skipped for NaN/Inf under {@link NanPolicy#SKIP_STEP}
  * @param seconds wall time of the epoch (training and validation)
  * @param examplesPerSecond training throughput
+ * @param parameterPenalties each parameter regularizer's penalty split by parameter (its parts add
+ *     up to its entry in {@code penalties}), in the pipeline's order; empty where not measured
  */
 public record EpochMetrics(int epoch, long step, double learningRate, double trainLoss, double trainAccuracy,
                            Map<String, Double> penalties, double validationLoss, double validationAccuracy,
-                           List<ParameterStats> parameters, int skippedSteps, double seconds, double examplesPerSecond) {
+                           List<ParameterStats> parameters, int skippedSteps, double seconds, double examplesPerSecond,
+                           List<ParameterPenalty> parameterPenalties) {
     /** Copies the collections. */
     public EpochMetrics {
         penalties = Map.copyOf(penalties);
         parameters = List.copyOf(parameters);
+        parameterPenalties = List.copyOf(parameterPenalties);
+    }
+
+    /**
+     * Metrics without per-parameter penalty parts.
+     *
+     * @param epoch the epoch, from 1
+     * @param step the global step at the end of the epoch
+     * @param learningRate the learning rate at the last step
+     * @param trainLoss mean data loss (without penalties)
+     * @param trainAccuracy fraction correct on the training batches, NaN for non-classification losses
+     * @param penalties each regularizer's penalty by spec
+     * @param validationLoss mean data loss on the validation set
+     * @param validationAccuracy accuracy on the validation set
+     * @param parameters norms and sparsity per parameter
+     * @param skippedSteps steps skipped for NaN/Inf
+     * @param seconds wall time of the epoch
+     * @param examplesPerSecond training throughput
+     */
+    public EpochMetrics(int epoch, long step, double learningRate, double trainLoss, double trainAccuracy,
+                        Map<String, Double> penalties, double validationLoss, double validationAccuracy,
+                        List<ParameterStats> parameters, int skippedSteps, double seconds, double examplesPerSecond) {
+        this(epoch, step, learningRate, trainLoss, trainAccuracy, penalties, validationLoss, validationAccuracy, parameters,
+                skippedSteps, seconds, examplesPerSecond, List.of());
     }
 
     /** @return the sum of all penalties */

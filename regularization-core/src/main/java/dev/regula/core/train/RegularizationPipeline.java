@@ -345,6 +345,35 @@ public final class RegularizationPipeline {
      * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public Map<String, Double> penalties(StepContext ctx) {
+        return penalties(ctx, new ArrayList<>());
+    }
+
+    /**
+     * Each parameter regularizer's penalty split by parameter: one {@link ParameterPenalty} per
+     * (regularizer, parameter it acts on), in the order of the regularizers and of their
+     * parameters. For each regularizer the parts, summed in this order, equal its entry in
+     * {@link #penalties} (exactly, unless two regularizers share a spec: then up to rounding).
+     * Activity, output and input-gradient penalties have no parts.
+     *
+     * @param ctx the step
+     * @return the parts, in order
+     * @throws NumericalFaultException if a penalty is NaN or Inf (when checking is enabled)
+     * @throws PluginException if a regularizer throws, naming it and its origin
+     */
+    public List<ParameterPenalty> parameterPenalties(StepContext ctx) {
+        List<ParameterPenalty> parts = new ArrayList<>();
+        penalties(ctx, parts);
+        return List.copyOf(parts);
+    }
+
+    /**
+     * {@link #penalties(StepContext)}, each penalty computed once, with its per-parameter parts.
+     *
+     * @param ctx the step
+     * @param parts receives the parameter penalties' parts, in order
+     * @return spec → Σ over its parameters (or layers) of R
+     */
+    Map<String, Double> penalties(StepContext ctx, List<ParameterPenalty> parts) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Binding b : penalties) {
             double sum = 0;
@@ -364,6 +393,7 @@ public final class RegularizationPipeline {
                                     + "); the loss includes the penalties, so training stops here (the last good checkpoint stays)");
                 }
                 sum += v;
+                parts.add(new ParameterPenalty(b.regularizer.spec(), p.name(), v));
             }
             out.merge(b.regularizer.spec(), sum, Double::sum);
         }

@@ -340,7 +340,8 @@ public final class Trainer {
         if (validation != null) for (TrainingCallback c : config.callbacks()) c.onValidationEnd(context, epoch + 1, val);
         epoch++;
         StepContext end = new StepContext(Mode.TRAIN, step, epoch - 1, lr, config.seed(), config.kernels());
-        Map<String, Double> penalties = pipeline.penalties(end);
+        List<ParameterPenalty> parts = new ArrayList<>();
+        Map<String, Double> penalties = pipeline.penalties(end, parts);
         if (outputs && seen > 0) {
             // Output penalties depend on the data: report their mean over the epoch's batches.
             penalties = new java.util.LinkedHashMap<>(penalties);
@@ -350,7 +351,7 @@ public final class Trainer {
         double total = (System.nanoTime() - start) / 1e9;
         return new EpochMetrics(epoch, step, lr, seen == 0 ? Double.NaN : lossSum / seen,
                 classification && seen > 0 ? correct / (double) seen : Double.NaN, penalties,
-                val.loss(), val.accuracy(), parameterStats(gradientNormSums, updates), skipped, total, seen / seconds);
+                val.loss(), val.accuracy(), parameterStats(gradientNormSums, updates), skipped, total, seen / seconds, parts);
     }
 
     /**

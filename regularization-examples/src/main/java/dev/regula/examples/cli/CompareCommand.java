@@ -8,8 +8,7 @@ import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingConfig;
 import dev.regula.examples.plot.LineChart;
 import dev.regula.examples.plot.MetricsTable;
-import dev.regula.examples.progress.ProgressReporter;
-import dev.regula.examples.progress.TrainingProgress;
+import dev.regula.progress.ProgressBarCallback;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -200,8 +199,7 @@ public final class CompareCommand implements Callable<Integer> {
         List<EpochMetrics> seen = new ArrayList<>();
         long steps;
         TrainingConfig.Builder builder = options.config(s.specs())
-                .callback(new TrainingProgress(options.progressMode(), position, options.epochs, System.err,
-                        ProgressReporter.DEFAULT_LINE_INTERVAL));
+                .callback(ProgressBarCallback.builder().mode(options.progressMode()).prefix(position).epochLines(false).build());
         MetricsLog.loggers(folder, false).forEach(builder::callback); // closed when the fit ends, also by a divergence
         TrainingConfig config = builder.callback(new dev.regula.core.train.TrainingCallback() {
                     @Override

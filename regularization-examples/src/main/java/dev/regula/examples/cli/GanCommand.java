@@ -8,8 +8,8 @@ import dev.regula.gan.train.FaceCaseStudy;
 import dev.regula.gan.train.GanStep;
 import dev.regula.examples.plot.LineChart;
 import dev.regula.examples.plot.Series;
-import dev.regula.examples.progress.ProgressMode;
-import dev.regula.examples.progress.ProgressReporter;
+import dev.regula.progress.ProgressMode;
+import dev.regula.progress.ProgressReporter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -154,7 +154,7 @@ public final class GanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        ProgressMode mode = ProgressMode.parse(progress);
+        ProgressMode mode = TrainingOptions.parseProgress(progress);
         int computeThreads = SizeLimits.threads(threads);
         Dcgan.Upsampling upsampling = switch (upsample.toLowerCase(Locale.ROOT)) {
             case "nearest" -> Dcgan.Upsampling.NEAREST;

@@ -3,6 +3,7 @@ package dev.regula.examples.cli;
 import static dev.regula.core.io.JsonText.number;
 
 import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.ParameterPenalty;
 import dev.regula.core.train.ParameterStats;
 import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.callbacks.CsvLogger;
@@ -19,7 +20,9 @@ import java.util.Map;
  * {@link CsvLogger}) in the command line's formats: one JSON object per epoch in
  * {@code metrics.jsonl}, one row per epoch in {@code metrics.csv} and one row per parameter and
  * epoch in {@code gradients.csv} (gradient norm, RMS gradient and update-to-weight ratio, see
- * {@link ParameterStats}). Numbers are written as {@link Double#toString} text, non-finite ones as
+ * {@link ParameterStats}); and one row per parameter penalty's part on one parameter and epoch
+ * in {@code penalties.csv} ({@link ParameterPenalty}: the parts of a regularizer add up to its
+ * entry under {@code penalties} in {@code metrics.jsonl}). Numbers are written as {@link Double#toString} text, non-finite ones as
  * {@code null}. Each epoch is flushed as soon as it is written, so an interrupted run keeps every
  * finished epoch; a resumed run first drops the lines of epochs after its checkpoint; the files
  * are closed however the fit ends (the loggers' contract).
@@ -34,12 +37,14 @@ final class MetricsLog {
     static final String CSV = "metrics.csv";
     /** The per-parameter gradient-health file. */
     static final String GRADIENTS = "gradients.csv";
+    /** The per-parameter penalty file. */
+    static final String PENALTIES = "penalties.csv";
 
     private MetricsLog() {
     }
 
     /**
-     * The loggers of the three files, to add to a run's callbacks before the one that saves its
+     * The loggers of the four files, to add to a run's callbacks before the one that saves its
      * checkpoint (a kill between the two then leaves a line the resume drops, never a missing one).
      *
      * @param dir the output folder
@@ -51,7 +56,8 @@ final class MetricsLog {
     static List<TrainingCallback> loggers(Path dir, boolean append) throws IOException {
         return List.of(new JsonLinesLogger(OutputFolder.file(dir, JSON), append, (ctx, m) -> List.of(json(m))),
                 new CsvLogger(OutputFolder.file(dir, CSV), append, (ctx, m) -> List.of(csv(m))),
-                new CsvLogger(OutputFolder.file(dir, GRADIENTS), append, (ctx, m) -> gradients(m)));
+                new CsvLogger(OutputFolder.file(dir, GRADIENTS), append, (ctx, m) -> gradients(m)),
+                new CsvLogger(OutputFolder.file(dir, PENALTIES), append, (ctx, m) -> penalties(m)));
     }
 
     /** @return the metrics.jsonl object of an epoch */
@@ -97,6 +103,23 @@ final class MetricsLog {
         row.put("skipped_steps", m.skippedSteps());
         row.put("seconds", number(m.seconds()));
         return row;
+    }
+
+    /**
+     * @return the penalties.csv rows of an epoch, one per (parameter regularizer, parameter it acts
+     *     on): epoch, regularizer (its spec), parameter, penalty; none without parameter penalties
+     */
+    static List<Map<String, Object>> penalties(EpochMetrics m) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (ParameterPenalty p : m.parameterPenalties()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", m.epoch());
+            row.put("regularizer", p.regularizer());
+            row.put("parameter", p.parameter());
+            row.put("penalty", number(p.value()));
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** @return the gradients.csv rows of an epoch, one per parameter */

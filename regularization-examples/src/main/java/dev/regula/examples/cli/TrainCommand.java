@@ -10,8 +10,7 @@ import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.callbacks.TensorBoardLogger;
 import dev.regula.core.train.TrainingConfig;
 import dev.regula.examples.plot.MetricsTable;
-import dev.regula.examples.progress.ProgressReporter;
-import dev.regula.examples.progress.TrainingProgress;
+import dev.regula.progress.ProgressBarCallback;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -83,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
             Model net = options.model(data);
             Map<String, String> settings = options.settings(regularizers, train);
             if (tensorboard) builder.callback(new TensorBoardLogger(folder.subfolder(TENSORBOARD), 10));
-            builder.callback(new TrainingProgress(options.progressMode(), options.epochs, System.err, ProgressReporter.DEFAULT_LINE_INTERVAL))
+            builder.callback(ProgressBarCallback.builder().mode(options.progressMode()).epochLines(false).build())
                     .callback(new EpochReporter(stdout, data.monitorName()));
             // the metric files before the checkpoint: a run killed in between leaves a line its resume drops
             MetricsLog.loggers(out, resume).forEach(builder::callback);

@@ -23,7 +23,7 @@ import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.core.train.EvalWeights;
 import dev.regula.core.train.NanPolicy;
 import dev.regula.core.train.TrainingConfig;
-import dev.regula.examples.progress.ProgressMode;
+import dev.regula.progress.ProgressMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -201,7 +201,20 @@ final class TrainingOptions {
     }
 
     ProgressMode progressMode() {
-        return ProgressMode.parse(progress);
+        return parseProgress(progress);
+    }
+
+    /**
+     * @param text the {@code --progress} value
+     * @return the mode
+     * @throws IllegalArgumentException naming the option and the allowed values
+     */
+    static ProgressMode parseProgress(String text) {
+        try {
+            return ProgressMode.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--progress must be auto, bar, lines or none, got '" + text + "'", e);
+        }
     }
 
     NanPolicy nanPolicy() {

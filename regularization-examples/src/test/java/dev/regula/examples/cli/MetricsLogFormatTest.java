@@ -19,7 +19,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,5 +106,36 @@ class MetricsLogFormatTest {
         assertEquals(former.json.toString(), Files.readString(dir.resolve(MetricsLog.JSON)));
         assertEquals(former.csv.toString(), Files.readString(dir.resolve(MetricsLog.CSV)));
         assertEquals(former.gradients.toString(), Files.readString(dir.resolve(MetricsLog.GRADIENTS)));
+    }
+
+    @Test
+    void penaltiesCsvSplitsEachParameterPenaltyByParameterAndThePartsAddUp(@TempDir Path dir) throws IOException {
+        List<EpochMetrics> seen = new ArrayList<>();
+        TrainingConfig.Builder b = TrainingConfig.builder().optimizer("sgd(lr=0.05)").loss(new SoftmaxCrossEntropy(0))
+                .epochs(2).batchSize(16).seed(7).kernels(new ScalarKernels())
+                .regularizer("l2(lambda=1e-3)").regularizer("l1(lambda=1e-4, on=biases)");
+        MetricsLog.loggers(dir, false).forEach(b::callback);
+        b.callback(new TrainingCallback() {
+            @Override
+            public void onEpochEnd(Trainer t, EpochMetrics m) {
+                seen.add(m);
+            }
+        });
+        new Trainer(Models.installed().parse("mlp(hidden=8)").build(new int[] {4}, 3, 3), b.build()).fit(blobs(48, 1), null);
+        List<String> lines = Files.readAllLines(dir.resolve(MetricsLog.PENALTIES));
+        assertEquals("epoch,regularizer,parameter,penalty", lines.get(0));
+        // mlp(hidden=8): two weights (l2) and two biases (l1) per epoch, two epochs
+        assertEquals(1 + 2 * 4, lines.size(), String.join("\n", lines));
+        Pattern row = Pattern.compile("(\\d+),\"((?:[^\"]|\"\")*)\",([^,]+),([^,]+)");
+        Map<String, Double> sums = new TreeMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            Matcher m = row.matcher(line);
+            assertTrue(m.matches(), "epoch, quoted spec, parameter, penalty: " + line);
+            sums.merge(m.group(1) + " " + m.group(2), Double.parseDouble(m.group(4)), Double::sum);
+        }
+        Map<String, Double> totals = new TreeMap<>();
+        for (EpochMetrics m : seen) m.penalties().forEach((spec, v) -> totals.put(m.epoch() + " " + spec, v));
+        assertEquals(totals.keySet(), sums.keySet());
+        totals.forEach((k, v) -> assertEquals(v, sums.get(k), 0.0, "the parts of " + k + " add up to metrics.jsonl's penalty"));
     }
 }

@@ -21,7 +21,8 @@ import java.util.Objects;
  * values, flushed after every epoch. By default one row per epoch of the {@link EpochLog#standard()}
  * metrics: epoch, step, lr, loss, accuracy, val_loss, val_accuracy, grad_norm (mean global
  * gradient norm over the epoch), skipped_steps, seconds, examples_per_second,
- * {@code penalty/<spec>} and {@code grad_norm/<parameter>}; another {@link EpochLog} gives other
+ * {@code penalty/<spec>}, {@code penalty/<spec>/<parameter>} (a parameter penalty's part on one
+ * parameter) and {@code grad_norm/<parameter>}; another {@link EpochLog} gives other
  * columns or several rows per epoch. The columns are those of the first record written (or, when
  * appending, of the file's header); missing values (no validation) are empty cells.
  *

@@ -30,8 +30,9 @@ public interface EpochLog {
     /**
      * @return one record per epoch: epoch, step, lr, loss, accuracy, val_loss, val_accuracy,
      *     grad_norm (the mean global gradient norm over the epoch's updates), skipped_steps,
-     *     seconds, examples_per_second, {@code penalty/<spec>} per regularizer and
-     *     {@code grad_norm/<parameter>} per parameter
+     *     seconds, examples_per_second, {@code penalty/<spec>} per regularizer, its parts
+     *     {@code penalty/<spec>/<parameter>} per parameter it acts on (parameter penalties only),
+     *     and {@code grad_norm/<parameter>} per parameter
      */
     static EpochLog standard() {
         return (ctx, m) -> List.of(EpochRecord.standard(ctx, m));

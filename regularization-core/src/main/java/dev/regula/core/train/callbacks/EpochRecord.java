@@ -1,6 +1,7 @@
 package dev.regula.core.train.callbacks;
 
 import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.ParameterPenalty;
 import dev.regula.core.train.ParameterStats;
 import dev.regula.core.train.TrainingContext;
 import java.util.LinkedHashMap;
@@ -14,7 +15,9 @@ final class EpochRecord {
     /**
      * @return epoch, step, lr, loss, accuracy, val_loss, val_accuracy, grad_norm (mean global norm
      *     over the epoch's updates), skipped_steps, seconds, examples_per_second, then
-     *     {@code penalty/<spec>} per regularizer and {@code grad_norm/<parameter>} per parameter
+     *     {@code penalty/<spec>} per regularizer, each followed by its parts
+     *     {@code penalty/<spec>/<parameter>} (parameter regularizers only), and
+     *     {@code grad_norm/<parameter>} per parameter
      */
     static Map<String, Double> of(TrainingContext ctx, EpochMetrics m) {
         Map<String, Double> r = new LinkedHashMap<>();
@@ -29,7 +32,12 @@ final class EpochRecord {
         r.put("skipped_steps", (double) m.skippedSteps());
         r.put("seconds", m.seconds());
         r.put("examples_per_second", m.examplesPerSecond());
-        new java.util.TreeMap<>(m.penalties()).forEach((spec, v) -> r.put("penalty/" + spec, v));
+        new java.util.TreeMap<>(m.penalties()).forEach((spec, v) -> {
+            r.put("penalty/" + spec, v);
+            for (ParameterPenalty part : m.parameterPenalties()) {
+                if (part.regularizer().equals(spec)) r.merge("penalty/" + spec + "/" + part.parameter(), part.value(), Double::sum);
+            }
+        });
         for (ParameterStats p : m.parameters()) r.put("grad_norm/" + p.name(), p.gradientNorm());
         return r;
     }

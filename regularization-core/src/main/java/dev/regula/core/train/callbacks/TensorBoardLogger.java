@@ -15,7 +15,7 @@ import java.util.Objects;
  * Shows a fit in TensorBoard: every {@code batchEvery} steps the batch loss ({@code batch/loss})
  * and the global gradient norm ({@code batch/grad_norm}); after every epoch each metric of
  * {@link CsvLogger} (loss, accuracy, val_loss, val_accuracy, lr, grad_norm, {@code penalty/<spec>},
- * {@code grad_norm/<parameter>}) as {@code epoch/<name>}, all against the optimizer step. NaN
+ * {@code penalty/<spec>/<parameter>}, {@code grad_norm/<parameter>}) as {@code epoch/<name>}, all against the optimizer step. NaN
  * values (no validation) are left out. The event file is made in {@code directory} when the fit
  * begins and closed when it ends.
  */

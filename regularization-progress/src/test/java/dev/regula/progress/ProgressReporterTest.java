@@ -1,11 +1,10 @@
-package dev.regula.examples.progress;
+package dev.regula.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.regula.core.train.BatchProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -56,8 +55,18 @@ class ProgressReporterTest {
     }
 
     @Test
-    void theMessageShowsRunningLossAccuracyAndSpeed() {
-        assertEquals("loss 0.2500 acc 0.9000 1,000 ex/s", TrainingProgress.message(new BatchProgress(1, 5, 0.3, 0.25, 0.9, 500, 5, 10, 0.5)));
-        assertEquals("loss 0.2500 0 ex/s", TrainingProgress.message(new BatchProgress(1, 5, 0.3, 0.25, Double.NaN, 500, 5, 10, 0)));
+    void aZeroIntervalPrintsEveryUpdateAndANegativeOneIsRefused() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (ProgressReporter r = ProgressReporter.open(ProgressMode.LINES, "t", 2, out, Duration.ZERO)) {
+            r.update(1, "a");
+            r.update(2, "b");
+        }
+        assertEquals("  t  1/2 (50%)  a\n  t  2/2 (100%)  b\n", bytes.toString(StandardCharsets.UTF_8).replace("\r\n", "\n"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ProgressReporter.open(ProgressMode.LINES, "t", 2, out, Duration.ofMillis(-1)));
+        assertTrue(e.getMessage().contains("zero or positive"), e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ProgressReporter.open(ProgressMode.LINES, "t", 0, out, Duration.ZERO))
+                .getMessage().contains("total must be >= 1"));
     }
 }

@@ -1,4 +1,4 @@
-package dev.regula.examples.progress;
+package dev.regula.progress;
 
 import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -8,10 +8,15 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
  * ends, so the line printed next (an epoch's summary) starts on a clean line. The library's
  * interactive consumer instead leaves an empty line behind per bar. The width comes from the
  * library (JLine's terminal size).
+ *
+ * <p>The library draws from its own refresh thread; once the line is cleared, a drawing that
+ * arrives late is dropped, so an erased bar never comes back, and {@link #clear()} may be called
+ * again (by {@link ProgressReporter#close()}, whatever the library did) without effect.
  */
 final class BarLine extends ConsoleProgressBarConsumer {
     private static final String ERASE_TO_END = "\u001b[K";
     private final PrintStream stream;
+    private boolean cleared;
 
     BarLine(PrintStream stream) {
         super(stream);
@@ -19,14 +24,17 @@ final class BarLine extends ConsoleProgressBarConsumer {
     }
 
     @Override
-    public void accept(String rendered) {
+    public synchronized void accept(String rendered) {
+        if (cleared) return;
         super.accept(rendered);
         stream.print(ERASE_TO_END);
         stream.flush();
     }
 
     @Override
-    public void clear() {
+    public synchronized void clear() {
+        if (cleared) return;
+        cleared = true;
         stream.print("\r" + ERASE_TO_END);
         stream.flush();
     }

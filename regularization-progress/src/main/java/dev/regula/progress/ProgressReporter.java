@@ -1,4 +1,4 @@
-package dev.regula.examples.progress;
+package dev.regula.progress;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -12,7 +12,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * terminal, or plain periodic lines elsewhere, or nothing.
  *
  * <p>In {@link ProgressMode#LINES} a line {@code task  done/total (pct%)  message} is printed at
- * most once per interval, starting one interval after {@link #open}; a short task prints nothing.
+ * most once per interval, starting one interval after {@link #open}; a task shorter than the
+ * interval prints nothing (a zero interval prints every update).
  * The bar of {@link ProgressMode#BAR} is redrawn in place by the library's refresh thread (every
  * 200 ms) and erased when the reporter is closed. Use from one thread.
  */
@@ -25,6 +26,7 @@ public final class ProgressReporter implements AutoCloseable {
     private final long total;
     private final PrintStream lines;
     private final long intervalNanos;
+    private final BarLine barLine;
     private final ProgressBar bar;
     private long lastLine;
 
@@ -35,9 +37,10 @@ public final class ProgressReporter implements AutoCloseable {
         this.lines = lines;
         this.intervalNanos = interval.toNanos();
         this.lastLine = System.nanoTime();
-        this.bar = mode == ProgressMode.BAR
+        this.barLine = mode == ProgressMode.BAR ? new BarLine(lines) : null;
+        this.bar = barLine != null
                 ? new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                        .setUpdateIntervalMillis(200).clearDisplayOnFinish().setConsumer(new BarLine(lines)).build()
+                        .setUpdateIntervalMillis(200).clearDisplayOnFinish().setConsumer(barLine).build()
                 : null;
     }
 
@@ -48,12 +51,12 @@ public final class ProgressReporter implements AutoCloseable {
      * @param task a short name shown first, e.g. {@code epoch 3/10}
      * @param total the number of units of work, at least 1
      * @param lines where the bar or the lines go (usually standard error)
-     * @param interval the least time between two plain lines, positive
+     * @param interval the least time between two plain lines; zero writes a line for every update
      * @return the reporter; close it when the task ends
      */
     public static ProgressReporter open(ProgressMode mode, String task, long total, PrintStream lines, Duration interval) {
         if (total < 1) throw new IllegalArgumentException("total must be >= 1, got " + total);
-        if (interval.isNegative() || interval.isZero()) throw new IllegalArgumentException("interval must be positive, got " + interval);
+        if (interval.isNegative()) throw new IllegalArgumentException("interval must be zero or positive, got " + interval);
         return new ProgressReporter(mode.resolve(), task, total, lines, interval);
     }
 
@@ -88,6 +91,11 @@ public final class ProgressReporter implements AutoCloseable {
 
     @Override
     public void close() {
-        if (bar != null) bar.close();
+        if (bar != null) {
+            bar.close();
+            // The library's last drawing and its own clear run on its refresh thread, and a failure
+            // there is swallowed: erase here too, so the line is clean when close returns.
+            barLine.clear();
+        }
     }
 }

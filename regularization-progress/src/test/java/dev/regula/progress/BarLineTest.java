@@ -1,4 +1,4 @@
-package dev.regula.examples.progress;
+package dev.regula.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,5 +22,16 @@ class BarLineTest {
         assertEquals("\repoch 1/2  10% [==] 1/10\u001b[K\repoch 1/2  20% [====] 2/10\u001b[K\r\u001b[K", text);
         assertFalse(text.contains("\n"), "the next line printed starts where the bar was");
         assertTrue(bar.getMaxRenderedLength() > 0);
+    }
+
+    @Test
+    void aDrawingAfterTheClearIsDroppedAndASecondClearDoesNothing() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BarLine bar = new BarLine(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        bar.accept("epoch 1/2 100% [====] 10/10");
+        bar.clear();
+        bar.accept("epoch 1/2 100% [====] 10/10"); // the library's refresh thread, late
+        bar.clear();
+        assertEquals("\repoch 1/2 100% [====] 10/10\u001b[K\r\u001b[K", bytes.toString(StandardCharsets.UTF_8));
     }
 }

@@ -1,4 +1,4 @@
-package dev.regula.examples.progress;
+package dev.regula.progress;
 
 import java.io.Console;
 import java.lang.reflect.Method;
@@ -41,7 +41,7 @@ public enum ProgressMode {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--progress must be auto, bar, lines or none, got '" + text + "'", e);
+            throw new IllegalArgumentException("progress mode must be auto, bar, lines or none, got '" + text + "'", e);
         }
     }
 
