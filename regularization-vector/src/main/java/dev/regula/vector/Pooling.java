@@ -13,14 +13,14 @@ import jdk.incubator.vector.VectorSpecies;
  * independently, so a batch is split over the team by whole planes, and every plane is computed
  * by the same code whichever thread takes it: results are bit-identical for every thread count.
  *
- * <p>Forward passes compute one output row at a time, a vector of adjacent output pixels at once:
- * each window position is one load of the input at stride {@code stride} (a gather, or a plain
- * load for stride 1), and the window is swept in the reference's row-major order. Max pooling
+ * <p>Forward passes take the output pixels of a plane in row-major order, a vector of them at a
+ * time (whatever the width of a row): each window position is one gather of the input through the
+ * offsets of the pixels' windows, and the window is swept in the reference's row-major order. Max pooling
  * keeps the winner's index in an int vector and takes a new value where it is greater, or NaN
  * over a number, exactly as the scalar reference's comparison does, so values and indices are the
  * reference's; average pooling adds from zero in window order and scales by the same float
- * 1/kernel², the reference's bits. The last output pixels of a row that fill no whole vector run
- * the scalar loop. Backward passes are scalar per plane (scatters in output order, the
+ * 1/kernel², the reference's bits. The last output pixels of a plane that fill no whole vector
+ * run the scalar loop. Backward passes are scalar per plane (scatters in output order, the
  * reference's order), split over the team by planes.
  */
 final class Pooling {
@@ -42,69 +42,72 @@ final class Pooling {
         }
     }
 
-    /** @return (0, s, 2s, …) for the lanes of a vector */
-    private static int[] laneOffsets(int stride) {
-        int[] map = new int[F.length()];
-        for (int i = 0; i < map.length; i++) map[i] = i * stride;
+    /**
+     * @return for every output pixel of a plane, in row-major order, the offset in its input plane
+     *     of its window's top-left corner: the index map of the loads
+     */
+    private static int[] windowOffsets(PoolGeometry g) {
+        int ow = g.outWidth();
+        int[] map = new int[g.outHeight() * ow];
+        for (int y = 0; y < g.outHeight(); y++) {
+            for (int x = 0; x < ow; x++) map[y * ow + x] = (y * g.width() + x) * g.stride();
+        }
         return map;
     }
 
     void max(PoolGeometry g, float[] x, float[] y, int[] argmax) {
-        int[] map = laneOffsets(g.stride());
+        int[] map = windowOffsets(g);
         forPlanes(g, (p0, p1) -> maxPlanes(g, p0, p1, map, x, y, argmax));
     }
 
-    private static FloatVector load(float[] x, int off, int stride, int[] map) {
-        return stride == 1 ? FloatVector.fromArray(F, x, off) : FloatVector.fromArray(F, x, off, map, 0);
-    }
-
+    /**
+     * Max pooling of planes [p0, p1): the output pixels of a plane, taken in row-major order as one
+     * sequence (rows narrower than a vector, such as 14 pixels against 16 lanes, would leave it
+     * scalar), a vector of them at a time, each window position one gather through {@code map};
+     * the last pixels of a plane that fill no vector run the scalar loop.
+     */
     private static void maxPlanes(PoolGeometry g, int p0, int p1, int[] map, float[] in, float[] out, int[] idx) {
-        int h = g.height();
         int w = g.width();
-        int oh = g.outHeight();
-        int ow = g.outWidth();
         int k = g.kernel();
-        int st = g.stride();
+        int n = map.length;
         int lanes = F.length();
-        IntVector laneIndex = IntVector.fromArray(I, map, 0);
+        int inPlane = g.height() * w;
         for (int p = p0; p < p1; p++) {
-            int ib = p * h * w;
-            int ob = p * oh * ow;
-            for (int y = 0; y < oh; y++) {
-                int x = 0;
-                for (; x + lanes <= ow; x += lanes) {
-                    int start = ib + y * st * w + x * st;
-                    FloatVector m = load(in, start, st, map);
-                    IntVector best = laneIndex.add(start);
-                    for (int dy = 0; dy < k; dy++) {
-                        int row = start + dy * w;
-                        for (int dx = dy == 0 ? 1 : 0; dx < k; dx++) {
-                            FloatVector v = load(in, row + dx, st, map);
-                            VectorMask<Float> take = v.compare(VectorOperators.GT, m)
-                                    .or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN)));
-                            m = m.blend(v, take);
-                            best = best.blend(laneIndex.add(row + dx), take.cast(I));
+            int ib = p * inPlane;
+            int ob = p * n;
+            int o = 0;
+            for (; o + lanes <= n; o += lanes) {
+                IntVector corner = IntVector.fromArray(I, map, o);
+                FloatVector m = FloatVector.fromArray(F, in, ib, map, o);
+                IntVector best = corner.add(ib);
+                for (int dy = 0; dy < k; dy++) {
+                    for (int dx = dy == 0 ? 1 : 0; dx < k; dx++) {
+                        int off = ib + dy * w + dx;
+                        FloatVector v = FloatVector.fromArray(F, in, off, map, o);
+                        VectorMask<Float> take = v.compare(VectorOperators.GT, m)
+                                .or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN)));
+                        m = m.blend(v, take);
+                        best = best.blend(corner.add(off), take.cast(I));
+                    }
+                }
+                m.intoArray(out, ob + o);
+                if (idx != null) best.intoArray(idx, ob + o);
+            }
+            for (; o < n; o++) {
+                int best = ib + map[o];
+                float m = in[best];
+                for (int dy = 0; dy < k; dy++) {
+                    int row = ib + map[o] + dy * w;
+                    for (int dx = 0; dx < k; dx++) {
+                        float v = in[row + dx];
+                        if (v > m || Float.isNaN(v) && !Float.isNaN(m)) {
+                            m = v;
+                            best = row + dx;
                         }
                     }
-                    m.intoArray(out, ob + y * ow + x);
-                    if (idx != null) best.intoArray(idx, ob + y * ow + x);
                 }
-                for (; x < ow; x++) {
-                    int best = ib + y * st * w + x * st;
-                    float m = in[best];
-                    for (int dy = 0; dy < k; dy++) {
-                        int row = ib + (y * st + dy) * w + x * st;
-                        for (int dx = 0; dx < k; dx++) {
-                            float v = in[row + dx];
-                            if (v > m || Float.isNaN(v) && !Float.isNaN(m)) {
-                                m = v;
-                                best = row + dx;
-                            }
-                        }
-                    }
-                    out[ob + y * ow + x] = m;
-                    if (idx != null) idx[ob + y * ow + x] = best;
-                }
+                out[ob + o] = m;
+                if (idx != null) idx[ob + o] = best;
             }
         }
     }
@@ -119,41 +122,36 @@ final class Pooling {
     }
 
     void avg(PoolGeometry g, float[] x, float[] y) {
-        int[] map = laneOffsets(g.stride());
+        int[] map = windowOffsets(g);
         forPlanes(g, (p0, p1) -> avgPlanes(g, p0, p1, map, x, y));
     }
 
+    /** Average pooling of planes [p0, p1), output pixels taken as {@link #maxPlanes} takes them. */
     private static void avgPlanes(PoolGeometry g, int p0, int p1, int[] map, float[] in, float[] out) {
-        int h = g.height();
         int w = g.width();
-        int oh = g.outHeight();
-        int ow = g.outWidth();
         int k = g.kernel();
-        int st = g.stride();
+        int n = map.length;
         int lanes = F.length();
+        int inPlane = g.height() * w;
         float scale = 1f / (k * k);
         for (int p = p0; p < p1; p++) {
-            int ib = p * h * w;
-            int ob = p * oh * ow;
-            for (int y = 0; y < oh; y++) {
-                int x = 0;
-                for (; x + lanes <= ow; x += lanes) {
-                    int start = ib + y * st * w + x * st;
-                    FloatVector sum = FloatVector.zero(F);
-                    for (int dy = 0; dy < k; dy++) {
-                        int row = start + dy * w;
-                        for (int dx = 0; dx < k; dx++) sum = sum.add(load(in, row + dx, st, map));
-                    }
-                    sum.mul(scale).intoArray(out, ob + y * ow + x);
+            int ib = p * inPlane;
+            int ob = p * n;
+            int o = 0;
+            for (; o + lanes <= n; o += lanes) {
+                FloatVector sum = FloatVector.zero(F);
+                for (int dy = 0; dy < k; dy++) {
+                    for (int dx = 0; dx < k; dx++) sum = sum.add(FloatVector.fromArray(F, in, ib + dy * w + dx, map, o));
                 }
-                for (; x < ow; x++) {
-                    float sum = 0f;
-                    for (int dy = 0; dy < k; dy++) {
-                        int row = ib + (y * st + dy) * w + x * st;
-                        for (int dx = 0; dx < k; dx++) sum += in[row + dx];
-                    }
-                    out[ob + y * ow + x] = sum * scale;
+                sum.mul(scale).intoArray(out, ob + o);
+            }
+            for (; o < n; o++) {
+                float sum = 0f;
+                for (int dy = 0; dy < k; dy++) {
+                    int row = ib + map[o] + dy * w;
+                    for (int dx = 0; dx < k; dx++) sum += in[row + dx];
                 }
+                out[ob + o] = sum * scale;
             }
         }
     }

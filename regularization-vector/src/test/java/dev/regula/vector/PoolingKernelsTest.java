@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The four pooling kernels, SIMD (one and two threads) and scalar, against a direct definition
  * on awkward geometries (odd sides, stride below, equal to and above the kernel, 1×1 windows,
- * windows as large as the image, rows of exactly one vector and one more, batches split over the
+ * windows as large as the image, planes of exactly one vector of outputs and one more, rows narrower than a vector, batches split over the
  * threads), with ties (values on a coarse grid), ±0 and NaN in the input. Max pooling's values,
  * indices and gradient and average pooling's values must equal the definition's bits (the SPI
  * fixes their order of operations); the average pooling gradient, a sum of several terms where
@@ -32,6 +32,8 @@ class PoolingKernelsTest {
                 new int[] {3, 1, 5, 8, 2, 3},
                 new int[] {2, 2, 9, 9, 9, 1},
                 new int[] {1, 1, 6, 40, 1, 1},
+                new int[] {3, 2, 8, 8, 2, 2},
+                new int[] {2, 3, 9, 10, 2, 2},
                 new int[] {2, 1, 4, 33, 2, 1},
                 new int[] {1, 3, 34, 34, 2, 2},
                 new int[] {1, 1, 70, 69, 3, 3},
