@@ -2,6 +2,7 @@ package dev.regula.vector;
 
 import dev.regula.api.RegulaException;
 import dev.regula.api.kernels.Kernels;
+import dev.regula.api.kernels.PoolGeometry;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -242,6 +243,11 @@ final class JitWarmup {
         private final float[] s;
         private final float[] mask;
         private final int[] order;
+        /** Pooling: planes of one full vector of outputs (8×8 → 4×4 … 16 lanes) and of vectors plus a tail (10×10 → 5×5). */
+        private final PoolGeometry[] pools = {new PoolGeometry(2, 2, 8, 8, 2, 2), new PoolGeometry(1, 1, 10, 10, 2, 2)};
+        private final float[] poolIn = new float[256];
+        private final float[] poolOut = new float[64];
+        private final int[] poolIndex = new int[64];
 
         Elementwise(int len, int rows, int cols) {
             this.len = len;
@@ -283,6 +289,13 @@ final class JitWarmup {
             k.clamp(len, -1f, 1f, b, 0);
             k.sumAbs(len, a, 0);
             k.dot(len, a, 0, g, 0);
+            for (PoolGeometry pg : pools) {
+                for (int i = 0; i < poolIn.length; i++) poolIn[i] = (i * 37 + round) % 11;
+                k.maxPool2d(pg, poolIn, poolOut, poolIndex);
+                k.maxPool2dBackward(pg, poolOut, poolIndex, poolIn);
+                k.avgPool2d(pg, poolIn, poolOut);
+                k.avgPool2dBackward(pg, poolOut, poolIn);
+            }
         }
     }
 }

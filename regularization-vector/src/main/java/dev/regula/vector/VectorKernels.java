@@ -3,6 +3,7 @@ package dev.regula.vector;
 import dev.regula.api.kernels.ConvGeometry;
 import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.kernels.Kernels;
+import dev.regula.api.kernels.PoolGeometry;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -59,6 +60,7 @@ final class VectorKernels implements Kernels {
     private final WorkerTeam team;
     private final Gemm gemm;
     private final Convolution convolution;
+    private final Pooling pooling;
     /** (0, 1, …, lanes−1)·GOLDEN, the per-lane counter increments of the dropout RNG. */
     private final LongVector laneCounters;
 
@@ -67,6 +69,7 @@ final class VectorKernels implements Kernels {
         this.team = new WorkerTeam(threads);
         this.gemm = new Gemm(team);
         this.convolution = new Convolution(team, gemm);
+        this.pooling = new Pooling(team);
         this.laneCounters = LongVector.zero(L).addIndex(1).mul(CounterRng.GOLDEN);
     }
 
@@ -99,6 +102,26 @@ final class VectorKernels implements Kernels {
     public void conv2dBackwardWeight(ConvGeometry g, float[] x, float[] gy, float beta, float[] gw) {
         awaitWarmup(g);
         convolution.backwardWeight(g, x, gy, beta, gw);
+    }
+
+    @Override
+    public void maxPool2d(PoolGeometry g, float[] x, float[] y, int[] argmax) {
+        pooling.max(g, x, y, argmax);
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolGeometry g, float[] gy, int[] argmax, float[] gx) {
+        pooling.maxBackward(g, gy, argmax, gx);
+    }
+
+    @Override
+    public void avgPool2d(PoolGeometry g, float[] x, float[] y) {
+        pooling.avg(g, x, y);
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolGeometry g, float[] gy, float[] gx) {
+        pooling.avgBackward(g, gy, gx);
     }
 
     /** A convolution as large as a split product waits for the JIT warm-up, as {@link #gemm} does. */

@@ -369,4 +369,53 @@ public interface Kernels {
      * @param gw the weight gradient [outChannels, inChannels, kernel, kernel]
      */
     void conv2dBackwardWeight(ConvGeometry g, float[] x, float[] gy, float beta, float[] gw);
+    /**
+     * Max pooling of {@code g}: y[n, c, oy, ox] is the largest of x[n, c, oy·s + ki, ox·s + kj]
+     * over the window (0 ≤ ki, kj &lt; kernel), compared with {@code >}, so that the first maximum in
+     * row-major window order wins ties (also +0 against −0) and the first NaN wins over any number.
+     * When {@code argmax} is not null, argmax[i] receives the index in {@code x} of the value
+     * y[i] came from (always in the same plane as y[i]). Max pooling computes no new values, so
+     * every implementation gives the same bits and the same indices as the scalar reference.
+     *
+     * @param g the geometry
+     * @param x the input batch, g.inputSize() values
+     * @param y the output batch, g.outputSize() values, overwritten
+     * @param argmax g.outputSize() indices, overwritten, or null
+     */
+    void maxPool2d(PoolGeometry g, float[] x, float[] y, int[] argmax);
+
+    /**
+     * The input gradient of {@link #maxPool2d}: gx is set to zero and gy[i] is added to
+     * gx[argmax[i]] for i in increasing order (overlapping windows add up in that order), so every
+     * implementation gives the scalar reference's bits.
+     *
+     * @param g the geometry of the forward pass
+     * @param gy the output gradient, g.outputSize() values
+     * @param argmax the indices {@link #maxPool2d} wrote for the same geometry
+     * @param gx the input gradient, g.inputSize() values, overwritten
+     */
+    void maxPool2dBackward(PoolGeometry g, float[] gy, int[] argmax, float[] gx);
+
+    /**
+     * Average pooling of {@code g}: y[n, c, oy, ox] is the float sum, from 0 and in row-major window
+     * order, of x[n, c, oy·s + ki, ox·s + kj], times the float 1/kernel², so every implementation
+     * gives the scalar reference's bits.
+     *
+     * @param g the geometry
+     * @param x the input batch, g.inputSize() values
+     * @param y the output batch, g.outputSize() values, overwritten
+     */
+    void avgPool2d(PoolGeometry g, float[] x, float[] y);
+
+    /**
+     * The input gradient of {@link #avgPool2d}: gx is set to zero, then for every output i in
+     * increasing order gy[i]·(1/kernel²) is added to each input of its window in row-major window
+     * order (overlapping windows add up in that order), so every implementation gives the scalar
+     * reference's bits.
+     *
+     * @param g the geometry of the forward pass
+     * @param gy the output gradient, g.outputSize() values
+     * @param gx the input gradient, g.inputSize() values, overwritten
+     */
+    void avgPool2dBackward(PoolGeometry g, float[] gy, float[] gx);
 }

@@ -3,11 +3,12 @@ package dev.regula.core.kernels;
 import dev.regula.api.kernels.ConvGeometry;
 import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.kernels.Kernels;
+import dev.regula.api.kernels.PoolGeometry;
 
 /**
  * The portable reference {@link Kernels}: plain Java loops written so that the JIT can
  * auto-vectorise the inner ones (unit stride, no branches). Single-threaded, thread-safe,
- * allocation-free but for the convolutions (one image's patch matrix per call, {@code ScalarConvolution}). Reductions accumulate in double. The activation kernels (leaky ReLU, tanh,
+ * allocation-free but for the convolutions (one image's patch matrix per call, {@code ScalarConvolution}); pooling is {@code ScalarPooling}. Reductions accumulate in double. The activation kernels (leaky ReLU, tanh,
  * sigmoid and their derivatives) and the other defaults are {@link Kernels}' own reference loops.
  */
 public final class ScalarKernels implements Kernels {
@@ -230,5 +231,25 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void conv2dBackwardWeight(ConvGeometry g, float[] x, float[] gy, float beta, float[] gw) {
         ScalarConvolution.backwardWeight(this, g, x, gy, beta, gw);
+    }
+
+    @Override
+    public void maxPool2d(PoolGeometry g, float[] x, float[] y, int[] argmax) {
+        ScalarPooling.max(g, x, y, argmax);
+    }
+
+    @Override
+    public void maxPool2dBackward(PoolGeometry g, float[] gy, int[] argmax, float[] gx) {
+        ScalarPooling.maxBackward(g, gy, argmax, gx);
+    }
+
+    @Override
+    public void avgPool2d(PoolGeometry g, float[] x, float[] y) {
+        ScalarPooling.avg(g, x, y);
+    }
+
+    @Override
+    public void avgPool2dBackward(PoolGeometry g, float[] gy, float[] gx) {
+        ScalarPooling.avgBackward(g, gy, gx);
     }
 }

@@ -47,6 +47,8 @@ public final class BatchNorm implements Layer {
     private int[] cachedShape;
     private float[] normalized;
     private final ForwardOutput output = new ForwardOutput();
+    /** Backward's result, reused while the shape stays the same (one thread at a time trains a layer). */
+    private Tensor inputGradient;
     private final float[] invStd;
 
     /**
@@ -225,7 +227,8 @@ public final class BatchNorm implements Layer {
      *
      * @param gradOutput ∂L/∂y of the last TRAIN forward's batch
      * @param ctx the step
-     * @return ∂L/∂x = γ/σ·(g − mean(g) − x̂·mean(g·x̂)), per channel
+     * @return ∂L/∂x = γ/σ·(g − mean(g) − x̂·mean(g·x̂)), per channel, in a buffer of the layer that
+     *     its next backward overwrites (one thread at a time trains a layer)
      */
     @Override
     public Tensor backward(Tensor gradOutput, StepContext ctx) {
@@ -240,7 +243,7 @@ public final class BatchNorm implements Layer {
         float[] gam = gamma.value().data();
         float[] dGamma = gamma.grad().data();
         float[] dBeta = beta.grad().data();
-        Tensor dx = Tensor.zeros(s);
+        Tensor dx = inputGradient = Tensor.reuse(inputGradient, s); // every value is written below
         float[] dxd = dx.data();
         for (int c = 0; c < channels; c++) {
             double sumG = 0;

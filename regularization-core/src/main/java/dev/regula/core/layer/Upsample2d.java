@@ -12,13 +12,15 @@ import java.util.Arrays;
  * Followed by a 3×3 convolution it is the usual replacement of a strided transposed convolution that
  * avoids checkerboard artifacts (Odena et al. 2016). Backward sums the gradient over each f×f block.
  * No parameters; shared EVAL forwards change no state, TRAIN and exclusive EVAL forwards reuse an
- * output buffer of the layer.
+ * output buffer of the layer, and backward an input-gradient buffer that its next backward
+ * overwrites (one thread at a time trains a layer).
  */
 public final class Upsample2d implements Layer {
     private final String name;
     private final int factor;
     private int[] cachedShape;
     private final ForwardOutput output = new ForwardOutput();
+    private Tensor inputGradient;
 
     /**
      * @param name the layer name, unique in the model
@@ -79,7 +81,9 @@ public final class Upsample2d implements Layer {
         Shapes.requireGradShape(name, gradOutput, new int[] {shape[0], shape[1], oh, ow});
         int planes = shape[0] * shape[1];
         float[] g = gradOutput.data();
-        float[] gi = new float[planes * h * w];
+        Tensor dx = inputGradient = Tensor.reuse(inputGradient, shape);
+        float[] gi = dx.data();
+        Arrays.fill(gi, 0f);
         for (int p = 0; p < planes; p++) {
             int ib = p * h * w;
             int ob = p * oh * ow;
@@ -89,7 +93,7 @@ public final class Upsample2d implements Layer {
                 for (int x = 0; x < ow; x++) gi[irow + x / factor] += g[orow + x];
             }
         }
-        return Tensor.wrap(gi, shape);
+        return dx;
     }
 
     @Override

@@ -90,6 +90,30 @@ class PoolingLayersTest {
     }
 
     @Test
+    void maxPoolTiesGoToTheFirstMaximumAndNaNWins() {
+        MaxPool2d p = new MaxPool2d("m", 2, 2);
+        Tensor y = p.forward(Tensor.wrap(new float[] {1, 3, 3, 0, 2, Float.NaN, 1, 2}, 1, 2, 2, 2), TRAIN);
+        assertArrayEquals(new float[] {3, Float.NaN}, y.data());
+        Tensor g = p.backward(Tensor.wrap(new float[] {5, 7}, 1, 2, 1, 1), TRAIN);
+        assertArrayEquals(new float[] {0, 5, 0, 0, 0, 7, 0, 0}, g.data());
+    }
+
+    @Test
+    void backwardReusesItsInputGradientBuffer() {
+        for (Layer layer : List.of(new MaxPool2d("m", 2, 2), new AvgPool2d("a", 2, 2))) {
+            layer.forward(separated(1, 2, 1, 4, 4), TRAIN);
+            Tensor first = layer.backward(GradientCheck.random(2, 1f, 2, 1, 2, 2), TRAIN);
+            layer.forward(separated(3, 2, 1, 4, 4), TRAIN);
+            Tensor upstream = GradientCheck.random(4, 1f, 2, 1, 2, 2);
+            Tensor second = layer.backward(upstream, TRAIN);
+            assertSame(first, second, layer.name());
+            Layer fresh = layer instanceof MaxPool2d ? new MaxPool2d("m", 2, 2) : new AvgPool2d("a", 2, 2);
+            fresh.forward(separated(3, 2, 1, 4, 4), TRAIN);
+            assertArrayEquals(fresh.backward(upstream, TRAIN).data(), second.data(), "stale values overwritten in " + layer.name());
+        }
+    }
+
+    @Test
     void trainForwardsReuseTheirOutputBuffer() {
         MaxPool2d p = new MaxPool2d("m", 2, 2);
         Tensor a = p.forward(separated(1, 2, 1, 4, 4), TRAIN);

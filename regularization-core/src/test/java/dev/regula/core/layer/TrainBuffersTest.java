@@ -68,4 +68,24 @@ class TrainBuffersTest {
             assertArrayEquals(kept, trained.data(), 0f, layer + ": EVAL leaves the TRAIN buffer alone");
         }
     }
+
+    @Test
+    void imageLayersReuseTheirInputGradientBufferWithTheRightValues() {
+        List<Supplier<Layer>> images = List.of(() -> new BatchNorm("bn", 3), () -> new Upsample2d("up", 2),
+                () -> new MaxPool2d("max", 2, 2), () -> new AvgPool2d("avg", 3, 1));
+        for (Supplier<Layer> make : images) {
+            Layer reused = make.get();
+            Tensor y1 = reused.forward(GradientCheck.random(1, 2f, 2, 3, 5, 5), train(1));
+            Tensor g1 = reused.backward(GradientCheck.random(2, 1f, y1.shape()), train(1));
+            Tensor x2 = GradientCheck.random(3, 2f, 2, 3, 5, 5);
+            Tensor y2 = reused.forward(x2, train(2));
+            Tensor gy2 = GradientCheck.random(4, 1f, y2.shape());
+            Tensor g2 = reused.backward(gy2, train(2));
+            assertSame(g1, g2, reused + ": the input-gradient buffer is reused");
+
+            Layer fresh = make.get();
+            fresh.forward(x2, train(2));
+            assertArrayEquals(fresh.backward(gy2, train(2)).data(), g2.data(), 0f, reused + " backward");
+        }
+    }
 }
