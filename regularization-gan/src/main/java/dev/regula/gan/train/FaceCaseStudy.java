@@ -722,8 +722,12 @@ public final class FaceCaseStudy {
         public static final int DEFAULT_R1_EVERY = 16;
         /** Default image side. */
         public static final int DEFAULT_SIZE = 32;
-        /** Default iterations per run; with the other defaults the two runs of the study fit its 5-minute budget. */
-        public static final int DEFAULT_ITERATIONS = 2500;
+        /**
+         * Default iterations per run: with the other defaults the two runs of the study, trained at
+         * once, fit its 5-minute budget on two cores; over three seeds, 4,000 iterations raised recall
+         * from about 0.55 (at 2,500) to about 0.65 and gave flatter backgrounds.
+         */
+        public static final int DEFAULT_ITERATIONS = 4000;
         /** Default batch size. */
         public static final int DEFAULT_BATCH = 32;
         /** Default width: half of the DCGAN's 128 channels. */
