@@ -333,7 +333,8 @@ public final class FaceCaseStudy {
             }
             if (ema != null) ema.restore(dir.resolve(RESUME_AVERAGE), at.step());
             resumedAt = at.step();
-            keepMetricsUpTo(dir.resolve("metrics.jsonl"), resumedAt);
+            // the run's clock continues from the time its kept metrics end at
+            start -= (long) (keepMetricsUpTo(dir.resolve("metrics.jsonl"), resumedAt) * 1e9);
             listener.onPhase("resumed " + key.directory() + " at iteration " + resumedAt);
         }
         Tensor gridZ = gridLatents(seed);
@@ -436,18 +437,25 @@ public final class FaceCaseStudy {
         return s;
     }
 
-    /** Keeps the metric lines of iterations up to {@code step}: those after the saved state are run again. */
-    private static void keepMetricsUpTo(Path file, long step) throws IOException {
-        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return;
+    /** Keeps the metrics lines up to {@code step}; returns the seconds of the last one kept (0 without any). */
+    private static double keepMetricsUpTo(Path file, long step) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return 0;
         java.util.regex.Pattern it = java.util.regex.Pattern.compile("^\\{\"iteration\":([0-9]+)[,}]");
+        java.util.regex.Pattern seconds = java.util.regex.Pattern.compile("\"seconds\":([0-9.eE+-]+)[,}]");
         List<String> kept = new ArrayList<>();
+        double elapsed = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             java.util.regex.Matcher m = it.matcher(line);
-            if (m.find() && Long.parseLong(m.group(1)) <= step && line.endsWith("}")) kept.add(line);
+            if (m.find() && Long.parseLong(m.group(1)) <= step && line.endsWith("}")) {
+                kept.add(line);
+                java.util.regex.Matcher t = seconds.matcher(line);
+                if (t.find()) elapsed = Double.parseDouble(t.group(1));
+            }
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, kept, StandardCharsets.UTF_8);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return elapsed;
     }
 
     /**

@@ -136,6 +136,9 @@ class FaceCaseStudyTest {
         assertEquals(first.runs().size(), again.runs().size());
         for (int i = 0; i < first.runs().size(); i++) {
             assertEquals(first.runs().get(i).scores(), again.runs().get(i).scores(), first.runs().get(i).key().directory());
+            // the run's time is its training's, not the few seconds of scoring it again
+            assertTrue(again.runs().get(i).seconds() >= first.runs().get(i).seconds() * 0.9,
+                    again.runs().get(i).seconds() + " s against " + first.runs().get(i).seconds() + " s");
         }
     }
 
