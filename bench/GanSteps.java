@@ -19,8 +19,13 @@ import java.util.SplittableRandom;
  * median of the timed iterations after the warm-up ones, and the process CPU time per timed
  * iteration (with one thread the fairer figure on a loaded machine).
  *
+ * <p>With the recipe {@code study} the networks and losses are those {@code regula gan} trains:
+ * G doubles by nearest-neighbour upsampling and a 3×3 convolution, D is the projection
+ * discriminator D(x, c) without spectral norm, Adam(5e-4, β1 0.5) for both, and the lazy R1
+ * penalty (γ 10 every 16 iterations) on D; it prints {@code gan_study_iter_s_w<w>}.
+ *
  * <pre>java -p regularization-examples/target/lib --add-modules jdk.incubator.vector,ALL-MODULE-PATH \
- *     bench/GanSteps.java [width 64] [threads 2] [timed iterations 60] [warm-up iterations 40]</pre>
+ *     bench/GanSteps.java [width 64] [threads 2] [timed iterations 60] [warm-up iterations 40] [recipe bench|study]</pre>
  */
 public class GanSteps {
     public static void main(String[] args) {
@@ -28,22 +33,32 @@ public class GanSteps {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int timed = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         int warm = args.length > 3 ? Integer.parseInt(args[3]) : 40;
+        boolean study = args.length > 4 && switch (args[4]) {
+            case "study" -> true;
+            case "bench" -> false;
+            default -> throw new IllegalArgumentException("recipe must be bench or study, got " + args[4]);
+        };
         int batch = 32;
         int size = 32;
         int latent = 64;
         int cond = 4;
         Kernels kernels = KernelsSelection.create(threads);
-        Sequential g = Dcgan.generator(size, latent, cond, width, 1);
+        Sequential g = study ? Dcgan.generator(size, latent, cond, width, 1, Dcgan.Upsampling.NEAREST)
+                : Dcgan.generator(size, latent, cond, width, 1);
         Dcgan.initialize(g, 1);
-        Sequential d = Dcgan.discriminator(size, width, 2);
-        Dcgan.initialize(d, 2);
-        GanTrainer trainer = GanTrainer.builder(g, ProjectionDiscriminator.unconditional(d))
-                .latent(latent)
-                .discriminatorRegularizers(List.of(Regularizers.installed().parse("spectral-norm(max=1.0)")))
-                .r1(0, 1)
-                .seed(3)
-                .kernels(kernels)
-                .build();
+        GanTrainer.Builder builder;
+        if (study) {
+            String adam = "adam(lr=5e-4, beta1=0.5)";
+            builder = GanTrainer.builder(g, Dcgan.conditionalDiscriminator(size, width, cond, 2))
+                    .generatorOptimizer(adam).discriminatorOptimizer(adam).r1(10, 16);
+        } else {
+            Sequential d = Dcgan.discriminator(size, width, 2);
+            Dcgan.initialize(d, 2);
+            builder = GanTrainer.builder(g, ProjectionDiscriminator.unconditional(d))
+                    .discriminatorRegularizers(List.of(Regularizers.installed().parse("spectral-norm(max=1.0)")))
+                    .r1(0, 1);
+        }
+        GanTrainer trainer = builder.latent(latent).seed(3).kernels(kernels).build();
         SplittableRandom rnd = new SplittableRandom(4);
         Tensor real = Tensor.zeros(batch, 3, size, size);
         float[] r = real.data();
@@ -62,7 +77,7 @@ public class GanSteps {
         }
         double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9 / timed;
         Arrays.sort(s);
-        System.out.printf(Locale.ROOT, "RESULT gan_iter_s_w%d regula %.4f s (median of %d, min %.4f, %s; process CPU %.4f s/iteration)%n",
-                width, s[timed / 2], timed, s[0], kernels.name(), cpuS);
+        System.out.printf(Locale.ROOT, "RESULT gan_%siter_s_w%d regula %.4f s (median of %d, min %.4f, %s; process CPU %.4f s/iteration)%n",
+                study ? "study_" : "", width, s[timed / 2], timed, s[0], kernels.name(), cpuS);
     }
 }

@@ -2,6 +2,9 @@ package dev.regula.vector;
 
 import dev.regula.api.kernels.ConvGeometry;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The patch-matrix transforms of a chunk of images [n0, n0 + count) of a convolution batch.
@@ -14,6 +17,8 @@ import java.util.Arrays;
  * the chunk's images, so chunks may run on different threads.
  */
 final class Patches {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
     private Patches() {
     }
 
@@ -30,34 +35,73 @@ final class Patches {
         int plane = height * width;
         int outPlane = outH * outW;
         int ld = count * outPlane;
-        int row = 0;
-        for (int c = 0; c < channels; c++) {
-            for (int ki = 0; ki < k; ki++) {
-                for (int kj = 0; kj < k; kj++, row++) {
-                    int rowBase = row * ld;
-                    int lo = firstInside(kj, stride, padding);
-                    int hi = Math.max(lo, endInside(kj, stride, padding, width, outW));
-                    int ix0 = lo * stride - padding + kj;
-                    for (int n = 0; n < count; n++) {
-                        int src = ((n0 + n) * channels + c) * plane;
-                        int dst = rowBase + n * outPlane;
+        // Strided rows are first split into their stride phases, image by image, so that every
+        // row of the patch matrix is a contiguous copy (a gather of every s-th value costs more).
+        int phaseWidth = Math.ceilDiv(width, stride);
+        float[] phases = stride == 1 ? null : new float[channels * height * stride * phaseWidth];
+        for (int n = 0; n < count; n++) {
+            int image = (n0 + n) * channels * plane;
+            float[] src = x;
+            int rowLength = width;
+            if (stride > 1) {
+                splitPhases(x, image, channels * height, width, stride, phaseWidth, phases);
+                src = phases;
+                image = 0;
+                rowLength = stride * phaseWidth;
+            }
+            int row = 0;
+            for (int c = 0; c < channels; c++) {
+                for (int ki = 0; ki < k; ki++) {
+                    for (int kj = 0; kj < k; kj++, row++) {
+                        int lo = firstInside(kj, stride, padding);
+                        int hi = Math.max(lo, endInside(kj, stride, padding, width, outW));
+                        int ix0 = lo * stride - padding + kj;
+                        // offset of input column ix0 in its row: ix0 itself, or its phase's start + its index there
+                        int colOffset = stride == 1 ? ix0 : (ix0 % stride) * phaseWidth + ix0 / stride;
+                        int dst = row * ld + n * outPlane;
+                        int channelBase = image + c * height * rowLength;
+                        if (outW <= F.length()) {
+                            // a row in one masked load and store: lanes [lo, hi) from the input, the rest 0
+                            VectorMask<Float> whole = lanes(0, outW);
+                            VectorMask<Float> inside = lanes(lo, hi);
+                            FloatVector zero = FloatVector.zero(F);
+                            for (int oy = 0; oy < outH; oy++, dst += outW) {
+                                int iy = oy * stride - padding + ki;
+                                FloatVector v = iy < 0 || iy >= height ? zero
+                                        : FloatVector.fromArray(F, src, channelBase + iy * rowLength + colOffset - lo, inside);
+                                v.intoArray(cols, dst, whole);
+                            }
+                            continue;
+                        }
                         for (int oy = 0; oy < outH; oy++, dst += outW) {
                             int iy = oy * stride - padding + ki;
                             if (iy < 0 || iy >= height) {
                                 Arrays.fill(cols, dst, dst + outW, 0f);
                                 continue;
                             }
-                            int srcRow = src + iy * width + ix0;
                             if (lo > 0) Arrays.fill(cols, dst, dst + Math.min(lo, outW), 0f);
-                            if (stride == 1) {
-                                System.arraycopy(x, srcRow, cols, dst + lo, hi - lo);
-                            } else {
-                                for (int ox = lo, ix = srcRow; ox < hi; ox++, ix += stride) cols[dst + ox] = x[ix];
-                            }
+                            System.arraycopy(src, channelBase + iy * rowLength + colOffset, cols, dst + lo, hi - lo);
                             if (hi < outW) Arrays.fill(cols, dst + hi, dst + outW, 0f);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Splits {@code rows} rows of length {@code width} starting at {@code from} into their stride
+     * phases: row r becomes stride segments of {@code phaseWidth}, segment q holding columns
+     * q, q + stride, q + 2·stride, ... (the unused tail of a segment is left as it is).
+     */
+    private static void splitPhases(float[] x, int from, int rows, int width, int stride, int phaseWidth, float[] out) {
+        int rowLength = stride * phaseWidth;
+        for (int r = 0; r < rows; r++) {
+            int src = from + r * width;
+            int dst = r * rowLength;
+            for (int q = 0; q < stride; q++) {
+                int d = dst + q * phaseWidth;
+                for (int ix = q; ix < width; ix += stride) out[d++] = x[src + ix];
             }
         }
     }
@@ -78,31 +122,67 @@ final class Patches {
         int plane = height * width;
         int outPlane = outH * outW;
         int ld = count * outPlane;
+        // As in im2col, strided rows are accumulated in their stride phases (contiguous adds), then
+        // added into x image by image.
+        int phaseWidth = Math.ceilDiv(width, stride);
+        int rowLength = stride == 1 ? width : stride * phaseWidth;
+        float[] phases = stride == 1 ? null : new float[channels * height * rowLength];
         // Image by image, so that the chunk of x written stays in cache while all its rows are added
         for (int n = 0; n < count; n++) {
+            float[] dstArray = x;
+            int image = (n0 + n) * channels * plane;
+            if (stride > 1) {
+                Arrays.fill(phases, 0f);
+                dstArray = phases;
+                image = 0;
+            }
             int row = 0;
             for (int c = 0; c < channels; c++) {
-                int dstBase = ((n0 + n) * channels + c) * plane;
+                int dstBase = image + c * height * rowLength;
                 for (int ki = 0; ki < k; ki++) {
                     for (int kj = 0; kj < k; kj++, row++) {
                         int lo = firstInside(kj, stride, padding);
                         int hi = endInside(kj, stride, padding, width, outW);
                         int ix0 = lo * stride - padding + kj;
+                        int colOffset = stride == 1 ? ix0 : (ix0 % stride) * phaseWidth + ix0 / stride;
                         int src = row * ld + n * outPlane;
+                        VectorMask<Float> inside = outW <= F.length() ? lanes(lo, hi) : null;
                         for (int oy = 0; oy < outH; oy++, src += outW) {
                             int iy = oy * stride - padding + ki;
                             if (iy < 0 || iy >= height) continue;
-                            int dstRow = dstBase + iy * width + ix0;
-                            if (stride == 1) {
-                                for (int ox = lo, ix = dstRow; ox < hi; ox++, ix++) x[ix] += cols[src + ox];
-                            } else {
-                                for (int ox = lo, ix = dstRow; ox < hi; ox++, ix += stride) x[ix] += cols[src + ox];
+                            int dstRow = dstBase + iy * rowLength + colOffset - lo;
+                            if (inside != null) {
+                                FloatVector.fromArray(F, dstArray, dstRow, inside)
+                                        .add(FloatVector.fromArray(F, cols, src, inside))
+                                        .intoArray(dstArray, dstRow, inside);
+                                continue;
                             }
+                            for (int ox = lo; ox < hi; ox++) dstArray[dstRow + ox] += cols[src + ox];
                         }
                     }
                 }
             }
+            if (stride > 1) addPhases(phases, channels * height, width, stride, phaseWidth, x, (n0 + n) * channels * plane);
         }
+    }
+
+    /** The adjoint of {@link #splitPhases}: adds each phase value back to its column of x. */
+    private static void addPhases(float[] phases, int rows, int width, int stride, int phaseWidth, float[] x, int from) {
+        int rowLength = stride * phaseWidth;
+        for (int r = 0; r < rows; r++) {
+            int src = r * rowLength;
+            int dst = from + r * width;
+            for (int q = 0; q < stride; q++) {
+                int s = src + q * phaseWidth;
+                for (int ix = q; ix < width; ix += stride) x[dst + ix] += phases[s++];
+            }
+        }
+    }
+
+    /** @return the mask of lanes [from, to) of a vector, 0 ≤ from ≤ to ≤ its length */
+    private static VectorMask<Float> lanes(int from, int to) {
+        long bits = to - from >= 64 ? -1L : ((1L << (to - from)) - 1) << from;
+        return VectorMask.fromLong(F, from >= to ? 0L : bits);
     }
 
     /** @return the first output column ox whose input column ox·stride − padding + kj is ≥ 0 */

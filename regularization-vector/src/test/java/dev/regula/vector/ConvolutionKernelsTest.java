@@ -36,7 +36,8 @@ class ConvolutionKernelsTest {
                 new int[] {33, 3, 4, 4, 5, 4, 2, 1},
                 new int[] {40, 3, 12, 12, 4, 3, 1, 1},
                 new int[] {24, 8, 16, 16, 16, 4, 2, 1},
-                new int[] {9, 1, 28, 28, 8, 3, 1, 1});
+                new int[] {9, 1, 28, 28, 8, 3, 1, 1},
+                new int[] {2, 2, 11, 10, 3, 4, 3, 1});
     }
 
     @ParameterizedTest

@@ -27,6 +27,7 @@ import dev.regula.core.layer.Sigmoid;
 import dev.regula.core.layer.Softmax;
 import dev.regula.core.layer.Tanh;
 import dev.regula.core.layer.Upsample2d;
+import dev.regula.core.layer.UpsampleConv2d;
 import dev.regula.core.loss.SoftmaxCrossEntropy;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.Trainer;
@@ -77,6 +78,7 @@ class SimdLayersAndTrainingTest {
                 layer("batch-norm 2d", () -> new BatchNorm("bn", 5), 3, 5, 4, 3),
                 layer("batch-norm 1d", () -> new BatchNorm("bn", 17), 9, 17),
                 layer("upsample", () -> new Upsample2d("up", 2), 2, 3, 5, 4),
+                layer("upsample-conv", () -> new UpsampleConv2d("upconv", 5, 3, 8), 3, 5, 7, 6),
                 layer("cnn", () -> cnn(8), 4, 1, 8, 8));
     }
 

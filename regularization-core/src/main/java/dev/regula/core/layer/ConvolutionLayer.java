@@ -8,12 +8,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * What {@link Conv2d} and {@link ConvTranspose2d} share: the geometry (channels, a square kernel,
+ * What {@link Conv2d}, {@link ConvTranspose2d} and {@link UpsampleConv2d} share: the geometry (channels, a square kernel,
  * equal stride and padding in both directions), the weight and bias with PyTorch's default
  * initialisation, their accessors, and the checks of the input shape. The two differ in the
  * weight's layout and fan-in, the output size and the passes.
  */
-abstract sealed class ConvolutionLayer implements Layer permits Conv2d, ConvTranspose2d {
+abstract sealed class ConvolutionLayer implements Layer permits Conv2d, ConvTranspose2d, UpsampleConv2d {
     final String name;
     final int in;
     final int out;

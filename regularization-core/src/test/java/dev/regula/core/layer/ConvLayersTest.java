@@ -38,6 +38,9 @@ class ConvLayersTest {
                 Arguments.of("convT k4 s2 p1", (Supplier<Layer>) () -> new ConvTranspose2d("t", 2, 3, 4, 2, 1, 5), new int[] {3, 2, 3, 5}),
                 Arguments.of("convT k3 s2 p1 C=1 batch 1", (Supplier<Layer>) () -> new ConvTranspose2d("t", 1, 2, 3, 2, 1, 6), new int[] {1, 1, 4, 3}),
                 Arguments.of("convT k3 s1 p0 out 1", (Supplier<Layer>) () -> new ConvTranspose2d("t", 3, 1, 3, 1, 0, 7), new int[] {2, 3, 3, 2}),
+                Arguments.of("upsample-conv 1x1 input", (Supplier<Layer>) () -> new UpsampleConv2d("u", 2, 3, 8), new int[] {2, 2, 1, 1}),
+                Arguments.of("upsample-conv odd sides", (Supplier<Layer>) () -> new UpsampleConv2d("u", 3, 2, 9), new int[] {2, 3, 3, 2}),
+                Arguments.of("upsample-conv out 1 batch 1", (Supplier<Layer>) () -> new UpsampleConv2d("u", 2, 1, 10), new int[] {1, 2, 4, 3}),
                 Arguments.of("batchnorm [N,C]", (Supplier<Layer>) () -> withAffine(new BatchNorm("bn", 4)), new int[] {3, 4}),
                 Arguments.of("batchnorm [N,C,H,W]", (Supplier<Layer>) () -> withAffine(new BatchNorm("bn", 2)), new int[] {3, 2, 3, 3}),
                 Arguments.of("batchnorm batch 1", (Supplier<Layer>) () -> withAffine(new BatchNorm("bn", 3, 0.3, 1e-3)), new int[] {1, 3, 2, 3}),
@@ -111,6 +114,44 @@ class ConvLayersTest {
             assertArrayEquals(naiveConvT(h, convT.weight().value(), convT.bias().value(), 2, 1).data(),
                     convT.forward(h, TRAIN).data(), 1e-5f);
         }
+    }
+
+    static Stream<Arguments> upsampleShapes() {
+        // batch, in, out, H, W
+        return Stream.of(
+                Arguments.of(new int[] {1, 1, 1, 1, 1}),
+                Arguments.of(new int[] {3, 2, 3, 4, 4}),
+                Arguments.of(new int[] {2, 5, 3, 3, 7}),
+                Arguments.of(new int[] {1, 16, 3, 8, 8}),
+                Arguments.of(new int[] {4, 3, 17, 2, 5}));
+    }
+
+    /** The fused layer computes what nearest ×2 upsampling then a 3×3 convolution with the same weights compute. */
+    @ParameterizedTest
+    @MethodSource("upsampleShapes")
+    void upsampleConvEqualsUpsampleThenConv(int[] g) {
+        UpsampleConv2d fused = new UpsampleConv2d("u", g[1], g[2], 21);
+        Conv2d conv = new Conv2d("c", g[1], g[2], 3, 1, 1, 21);
+        assertArrayEquals(conv.weight().value().data(), fused.weight().value().data(), "same initialisation as Conv2d");
+        float[] b = fused.bias().value().data();
+        for (int i = 0; i < b.length; i++) b[i] = 0.1f * (i + 1);
+        System.arraycopy(b, 0, conv.bias().value().data(), 0, b.length);
+        Upsample2d up = new Upsample2d("up", 2);
+        Tensor x = GradientCheck.random(31, 1f, g[0], g[1], g[3], g[4]);
+
+        Tensor expected = conv.forward(up.forward(x, TRAIN), TRAIN);
+        assertArrayEquals(expected.data(), fused.forward(x, EVAL).data(), 1e-5f, "shared eval");
+        Tensor actual = fused.forward(x, TRAIN);
+        assertArrayEquals(expected.shape(), actual.shape());
+        assertArrayEquals(expected.data(), actual.data(), 1e-5f, "train");
+
+        Tensor gy = GradientCheck.random(32, 1f, expected.shape());
+        Tensor expectedDx = up.backward(conv.backward(gy.copy(), TRAIN), TRAIN);
+        Tensor dx = fused.backward(gy.copy(), TRAIN);
+        assertArrayEquals(expectedDx.data(), dx.data(), 1e-4f, "input gradient");
+        assertArrayEquals(conv.weight().grad().data(), fused.weight().grad().data(), 1e-4f, "weight gradient");
+        assertArrayEquals(conv.bias().grad().data(), fused.bias().grad().data(), 1e-4f, "bias gradient");
+        assertArrayEquals(new int[] {g[2], 2 * g[3], 2 * g[4]}, fused.outputShape(new int[] {g[1], g[3], g[4]}));
     }
 
     static Stream<Arguments> geometries() {

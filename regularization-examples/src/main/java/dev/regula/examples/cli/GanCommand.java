@@ -16,8 +16,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -132,7 +134,8 @@ public final class GanCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of data, weights, latents and batches (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--threads", description = "compute threads (default: all processors)")
+    @Option(names = "--threads", description = "compute threads; with several runs, as many runs train at once,"
+            + " each on threads/runs of them (default: all processors)")
     Integer threads;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "regula-out/gan", description = "output folder (default: ${DEFAULT-VALUE})")
@@ -238,14 +241,26 @@ public final class GanCommand implements Callable<Integer> {
         return new Series(name, x, y);
     }
 
-    /** Shows one progress bar per run and one summary line after it. */
+    /**
+     * Shows one progress bar for the runs that train at once (one run, or a wave of concurrent
+     * runs: their iterations summed) and one summary line per run after it.
+     */
     private static final class Progress implements CaseStudyListener, AutoCloseable {
         private final ProgressMode mode;
         private final PrintWriter stdout;
         private final PrintStream err;
+        private final Map<FaceCaseStudy.RunKey, RunState> active = new LinkedHashMap<>();
+        private final List<String> names = new ArrayList<>();
         private ProgressReporter reporter;
-        private long runStart;
-        private double lastFrechet = Double.NaN;
+        private long waveStart;
+        private int iterations;
+
+        /** What the bar shows of one run of the wave. */
+        private static final class RunState {
+            long done;
+            GanStep last;
+            double frechet = Double.NaN;
+        }
 
         Progress(ProgressMode mode, PrintWriter stdout, PrintStream err) {
             this.mode = mode;
@@ -264,28 +279,54 @@ public final class GanCommand implements Callable<Integer> {
             String name = String.format(Locale.ROOT, "[%d/%d] %s, seed %d", run + 1, runs, key.setting(), key.seed());
             stdout.println(name);
             stdout.flush();
-            runStart = System.nanoTime();
-            lastFrechet = Double.NaN;
-            reporter = ProgressReporter.open(mode, name, iterations, err,
-                    ProgressReporter.DEFAULT_LINE_INTERVAL);
+            if (active.isEmpty()) {
+                waveStart = System.nanoTime();
+                names.clear();
+            }
+            this.iterations = iterations;
+            active.put(key, new RunState());
+            names.add(name);
+            // a wave's runs all start before any iterates: the bar is opened at the first iteration
+            close();
         }
 
         @Override
         public void onIteration(FaceCaseStudy.RunKey key, GanStep s) {
-            double rate = s.step() / ((System.nanoTime() - runStart) / 1e9);
-            reporter.update(s.step(), String.format(Locale.ROOT, "D %.3f G %.3f feature err %.3f%s %.1f it/s", s.discriminatorLoss(),
-                    s.generatorLoss(), s.featureError(), Double.isNaN(lastFrechet) ? "" : String.format(Locale.ROOT, " Frechet %.2f", lastFrechet),
-                    rate));
+            RunState state = active.get(key);
+            if (state == null) return;
+            state.done = s.step();
+            state.last = s;
+            if (reporter == null) {
+                // one run: its full name; a wave: the runs' numbers, e.g. "[1/2] [2/2]"
+                String task = names.size() == 1 ? names.get(0)
+                        : String.join(" ", names.stream().map(n -> n.substring(0, n.indexOf(']') + 1)).toList());
+                reporter = ProgressReporter.open(mode, task, (long) iterations * active.size(), err,
+                        ProgressReporter.DEFAULT_LINE_INTERVAL);
+            }
+            long done = 0;
+            StringBuilder message = new StringBuilder();
+            for (RunState r : active.values()) {
+                done += r.done;
+                if (r.last == null) continue;
+                if (!message.isEmpty()) message.append(" | ");
+                message.append(String.format(Locale.ROOT, "D %.3f G %.3f feature err %.3f%s", r.last.discriminatorLoss(),
+                        r.last.generatorLoss(), r.last.featureError(),
+                        Double.isNaN(r.frechet) ? "" : String.format(Locale.ROOT, " Frechet %.2f", r.frechet)));
+            }
+            double rate = done / ((System.nanoTime() - waveStart) / 1e9);
+            reporter.update(done, message + String.format(Locale.ROOT, " %.1f it/s", rate));
         }
 
         @Override
         public void onEvaluation(FaceCaseStudy.RunKey key, long iteration, GanScores scores) {
-            lastFrechet = scores.frechet();
+            RunState state = active.get(key);
+            if (state != null) state.frechet = scores.frechet();
         }
 
         @Override
         public void onRunEnd(CaseStudyResult.Run run) {
             close();
+            active.remove(run.key());
             GanScores s = run.scores();
             stdout.printf(Locale.ROOT, "      attribute accuracy %.3f  Frechet %.2f  KID %.4f  precision %.3f  recall %.3f  diversity %.3f"
                             + "  %.1fs  -> %s%n", s.meanAccuracy(), s.frechet(), s.kid(), s.precision(), s.recall(), s.diversity(),

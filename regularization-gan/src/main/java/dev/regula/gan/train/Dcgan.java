@@ -13,7 +13,7 @@ import dev.regula.core.layer.ReLU;
 import dev.regula.core.layer.Reshape;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.layer.Tanh;
-import dev.regula.core.layer.Upsample2d;
+import dev.regula.core.layer.UpsampleConv2d;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +30,8 @@ import java.util.Objects;
  *       doubling) per doubling of the side, the last one to 3 channels → Tanh; output [3, S, S] in
  *       (−1, 1). The doubling is a {@link Upsampling#TRANSPOSE ConvTranspose 4/2/1} (DCGAN's) or a
  *       {@link Upsampling#NEAREST nearest-neighbour ×2 upsample followed by a Conv 3/1/1}, which avoids
- *       the checkerboard artifacts of strided transposed convolutions (Odena et al. 2016).
+ *       the checkerboard artifacts of strided transposed convolutions (Odena et al. 2016), computed
+ *       as one {@link UpsampleConv2d} layer.
  *       Layers are named {@code g_*}.</li>
  *   <li>Discriminator D(x): (Conv 4/2/1, LeakyReLU 0.2) per halving down to 4×4 → Flatten → Dense → one
  *       logit. No normalisation layer, so a batch of real and fake images may be scored in one pass.
@@ -52,7 +53,7 @@ public final class Dcgan {
     public enum Upsampling {
         /** ConvTranspose 4/2/1, DCGAN's original block. */
         TRANSPOSE,
-        /** Nearest-neighbour ×2 upsample, then Conv 3/1/1: no checkerboard artifacts, about twice the compute. */
+        /** Nearest-neighbour ×2 upsample, then Conv 3/1/1 ({@link UpsampleConv2d}): no checkerboard artifacts. */
         NEAREST
     }
 
@@ -104,8 +105,7 @@ public final class Dcgan {
             if (upsampling == Upsampling.TRANSPOSE) {
                 layers.add(new ConvTranspose2d("g_convt" + block, cin, cout, 4, 2, 1, seed + block));
             } else {
-                layers.add(new Upsample2d("g_up" + block, 2));
-                layers.add(new Conv2d("g_conv" + block, cin, cout, 3, 1, 1, seed + block));
+                layers.add(new UpsampleConv2d("g_conv" + block, cin, cout, seed + block));
             }
         }
         layers.add(new Tanh("g_tanh"));

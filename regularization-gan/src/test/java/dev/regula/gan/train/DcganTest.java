@@ -12,7 +12,7 @@ import dev.regula.api.tensor.Tensor;
 import dev.regula.gan.testing.TestKernels;
 import dev.regula.core.layer.ConvTranspose2d;
 import dev.regula.core.layer.Sequential;
-import dev.regula.core.layer.Upsample2d;
+import dev.regula.core.layer.UpsampleConv2d;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,7 +82,7 @@ class DcganTest {
         Sequential g = Dcgan.generator(size, 8, 5, 8, 1, Dcgan.Upsampling.NEAREST);
         assertArrayEquals(new int[] {3, size, size}, g.outputShape());
         assertTrue(g.layers().stream().noneMatch(ConvTranspose2d.class::isInstance));
-        long ups = g.layers().stream().filter(Upsample2d.class::isInstance).count();
+        long ups = g.layers().stream().filter(UpsampleConv2d.class::isInstance).count();
         assertEquals(Integer.numberOfTrailingZeros(size / 4), ups);
         Tensor x = g.forward(GanTrainer.latents(1, "t", 0, 2, 13), StepContext.eval(TestKernels.selected()));
         assertArrayEquals(new int[] {2, 3, size, size}, x.shape());

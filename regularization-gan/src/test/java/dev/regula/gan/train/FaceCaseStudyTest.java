@@ -69,6 +69,60 @@ class FaceCaseStudyTest {
     }
 
     /**
+     * With two threads the runs train two at a time on one thread each: the same scores as one run
+     * after the other (a run does not depend on its thread count), each wave's starts announced
+     * before its runs iterate and its ends after, in run order.
+     */
+    @Test
+    void runsTrainedAtOnceScoreAsRunsTrainedOneAfterTheOther(@TempDir Path out) throws Exception {
+        List<Double> lambdas = List.of(0.0, 0.5, 1.0);
+        CaseStudyResult one = new FaceCaseStudy(tiny(out.resolve("one")).lambdas(lambdas).build()).run(CaseStudyListener.NONE);
+        List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        FaceCaseStudy twoAtOnce = new FaceCaseStudy(tiny(out.resolve("two")).lambdas(lambdas).threads(2).build());
+        assertEquals(2, twoAtOnce.parallelRuns(3));
+        CaseStudyResult two = twoAtOnce.run(new CaseStudyListener() {
+            @Override
+            public void onRunStart(FaceCaseStudy.RunKey key, int run, int runs, int iterations) {
+                events.add("start " + run);
+            }
+
+            @Override
+            public void onIteration(FaceCaseStudy.RunKey key, GanStep step) {
+                if (step.step() == 1) events.add("iterate " + key.lambda());
+            }
+
+            @Override
+            public void onRunEnd(CaseStudyResult.Run run) {
+                events.add("end " + run.key().lambda());
+            }
+        });
+        for (int r = 0; r < lambdas.size(); r++) {
+            assertEquals(one.runs().get(r).key(), two.runs().get(r).key());
+            assertEquals(one.runs().get(r).scores(), two.runs().get(r).scores(), "run " + r);
+        }
+        assertEquals(List.of("start 0", "start 1"), events.subList(0, 2));
+        assertEquals(java.util.Set.of("iterate 0.0", "iterate 0.5"), java.util.Set.copyOf(events.subList(2, 4)));
+        assertEquals(List.of("end 0.0", "end 0.5", "start 2", "iterate 1.0", "end 1.0"), events.subList(4, 9));
+        assertTrue(Files.readString(out.resolve("two").resolve("ablation.md")).contains("x 2 runs at once"));
+    }
+
+    /** A run that fails stops the other run of its wave, and its error is what the study throws. */
+    @Test
+    void aFailingRunStopsItsWaveAndItsErrorIsThrown(@TempDir Path out) {
+        FaceCaseStudy study = new FaceCaseStudy(tiny(out).lambdas(List.of(0.0, 0.5)).threads(2).iterations(200).build());
+        java.util.concurrent.atomic.AtomicLong otherSteps = new java.util.concurrent.atomic.AtomicLong();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> study.run(new CaseStudyListener() {
+            @Override
+            public void onIteration(FaceCaseStudy.RunKey key, GanStep step) {
+                if (key.lambda() == 0.5 && step.step() == 2) throw new IllegalStateException("boom at 2");
+                if (key.lambda() == 0.0) otherSteps.set(step.step());
+            }
+        }));
+        assertEquals("boom at 2", e.getMessage());
+        assertTrue(otherSteps.get() < 200, "the other run stopped early, at " + otherSteps.get());
+    }
+
+    /**
      * Resuming a finished run scores its restored generator again: with the averaged generator's
      * standing statistics recomputed from the same inputs, the scores are those the run ended with
      * (so a study assembled from finished runs reports what each run measured).
@@ -82,6 +136,9 @@ class FaceCaseStudyTest {
         assertEquals(first.runs().size(), again.runs().size());
         for (int i = 0; i < first.runs().size(); i++) {
             assertEquals(first.runs().get(i).scores(), again.runs().get(i).scores(), first.runs().get(i).key().directory());
+            // the run's time is its training's, not the few seconds of scoring it again
+            assertTrue(again.runs().get(i).seconds() >= first.runs().get(i).seconds() * 0.9,
+                    again.runs().get(i).seconds() + " s against " + first.runs().get(i).seconds() + " s");
         }
     }
 
