@@ -26,7 +26,10 @@ import java.util.Locale;
  * built through the same public API calls, run one epoch at a time on command.
  *
  * <pre>java -p regularization-examples/target/lib --add-modules jdk.incubator.vector,ALL-MODULE-PATH \
- *     bench/MnistLockstep.java [--epochs 10] [--threads 2] [--data DIR]</pre>
+ *     bench/MnistLockstep.java [--epochs 10] [--threads 2] [--data DIR] [--model 'mlp(hidden=256x256)'] [--batch 128]</pre>
+ *
+ * <p>{@code --model 'mlp(hidden=1024x1024)' --batch 512} is the wide MLP of issue 24, the recipe of
+ * {@code regula train --model 'mlp(hidden=1024x1024)' --batch 512 --reg 'l2(lambda=1e-4)' --reg 'dropout(p=0.2)'}.
  *
  * Protocol on standard input and output, one line each: it prints {@code READY} once the data is
  * loaded and the model built, then for every epoch waits for a {@code GO} line, trains the epoch
@@ -38,13 +41,17 @@ public class MnistLockstep {
         int epochs = 10;
         int threads = Runtime.getRuntime().availableProcessors();
         Path data = FashionMnist.DEFAULT_DIRECTORY;
+        String modelSpec = "mlp(hidden=256x256)";
+        int batch = 128;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) throw new IllegalArgumentException("option " + args[i] + " needs a value");
             switch (args[i]) {
                 case "--epochs" -> epochs = Integer.parseInt(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
                 case "--data" -> data = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; allowed: --epochs, --threads, --data");
+                case "--model" -> modelSpec = args[i + 1];
+                case "--batch" -> batch = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; allowed: --epochs, --threads, --data, --model, --batch");
             }
         }
         // As regula train does: the kernels first, so that their JIT warm-up runs while the data loads
@@ -54,12 +61,12 @@ public class MnistLockstep {
         Dataset train = standardizer.apply(mnist.train());
         Dataset test = standardizer.apply(mnist.test());
         int[] inputShape = Arrays.copyOfRange(train.features().shape(), 1, train.features().rank());
-        Model model = Models.installed().parse("mlp(hidden=256x256)").build(inputShape, train.numClasses(), 42);
+        Model model = Models.installed().parse(modelSpec).build(inputShape, train.numClasses(), 42);
 
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         int lastEpoch = epochs;
         TrainingConfig config = TrainingConfig.builder().optimizer("sgd(lr=0.05, momentum=0.9)")
-                .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(128).seed(42).kernels(kernels)
+                .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(batch).seed(42).kernels(kernels)
                 .regularizer("l2(lambda=1e-4)").regularizer("dropout(p=0.2)")
                 .callback(new TrainingCallback() {
                     @Override
@@ -70,7 +77,7 @@ public class MnistLockstep {
                     }
                 }).build();
         Trainer trainer = new Trainer(model, config);
-        System.err.printf("MnistLockstep: kernels %s, %d threads, %d epochs%n", config.kernels().name(), threads, epochs);
+        System.err.printf("MnistLockstep: %s, batch %d, kernels %s, %d threads, %d epochs%n", modelSpec, batch, config.kernels().name(), threads, epochs);
         System.out.println("READY");
         System.out.flush();
         awaitGo(commands);

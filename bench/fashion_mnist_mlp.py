@@ -3,6 +3,7 @@
 L2 1e-4 on weights only, SGD momentum 0.9, lr 0.05, batch 128), on the same Debian IDX files.
 
     /usr/bin/python3 bench/fashion_mnist_mlp.py [--epochs 10] [--threads 2] [--normalize standardize|none] [--seed 42]
+                                                [--hidden 256x256] [--batch 128]
 
 Needs Debian's python3-torch and python3-numpy. Prints one line per epoch and the seconds per epoch.
 
@@ -16,6 +17,8 @@ TrainCommand: mlp(hidden=256x256), sgd(lr=0.05, momentum=0.9), batch 128, standa
   SGD weight_decay=lambda adds the same lambda*W to the gradient; biases get no decay;
 - mean cross-entropy over the batch, every epoch reshuffled, the last partial batch kept
   (469 steps per epoch).
+--hidden 1024x1024 --batch 512 is the wide MLP of issue 24 (784-1024-1024-10, otherwise the same
+recipe), matching `regula train --model 'mlp(hidden=1024x1024)' --batch 512 ...`.
 An epoch's seconds cover the training steps AND the test-set evaluation, as Regula's
 metrics.jsonl "seconds" does (Regula also computes the penalties and parameter statistics then).
 The last three lines are machine-readable for bench/run:
@@ -34,10 +37,25 @@ def idx(path):
     dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
-def build_model():
-    """The reference MLP and its optimizer: L2 1e-4 (weight_decay) on the weights only."""
-    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Dropout(0.2),
-                          nn.Linear(256, 256), nn.ReLU(), nn.Dropout(0.2), nn.Linear(256, 10))
+def hidden_sizes(text):
+    """'256x256' -> [256, 256], as Regula's mlp(hidden=...)."""
+    try:
+        sizes = [int(v) for v in text.split("x")]
+    except ValueError:
+        sizes = []
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"--hidden must be positive sizes joined by x, e.g. 256x256, got '{text}'")
+    return sizes
+
+
+def build_model(hidden=(256, 256)):
+    """The reference MLP (or one with other hidden sizes) and its optimizer: L2 1e-4
+    (weight_decay) on the weights only; dropout 0.2 after each hidden ReLU."""
+    layers, width = [], 784
+    for h in hidden:
+        layers += [nn.Linear(width, h), nn.ReLU(), nn.Dropout(0.2)]
+        width = h
+    model = nn.Sequential(*layers, nn.Linear(width, 10))
     weights = [p for n, p in model.named_parameters() if n.endswith("weight")]
     biases = [p for n, p in model.named_parameters() if n.endswith("bias")]
     opt = torch.optim.SGD([{"params": weights, "weight_decay": 1e-4}, {"params": biases, "weight_decay": 0}],
@@ -69,6 +87,8 @@ def main():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--normalize", default="standardize", choices=["standardize", "none"])
+    p.add_argument("--hidden", type=hidden_sizes, default=[256, 256], help="hidden layer sizes, e.g. 1024x1024 (default 256x256)")
+    p.add_argument("--batch", type=int, default=128, help="mini-batch size (default 128)")
     p.add_argument("--lockstep", action="store_true",
                    help="for bench/lockstep.py: print READY when set up, then per epoch wait for a GO line on "
                         "standard input and print EPOCH <n> <seconds> <test accuracy>")
@@ -76,6 +96,8 @@ def main():
                    help="only time 60 training steps of the model on random data and print ms per step "
                         "(bench/run uses it to pick PyTorch's fastest threading environment)")
     a = p.parse_args()
+    if a.batch < 1:
+        p.error(f"--batch must be >= 1, got {a.batch}")
     torch.set_num_threads(a.threads)
     if a.probe:
         probe()
@@ -88,7 +110,7 @@ def main():
     if a.normalize == "standardize":
         m, s = xtr.mean(), xtr.std(unbiased=False)
         xtr, xte = (xtr - m) / s, (xte - m) / s
-    model, opt = build_model()
+    model, opt = build_model(a.hidden)
     loss_fn = nn.CrossEntropyLoss()
     times = []
     if a.lockstep:
@@ -99,8 +121,8 @@ def main():
         t0 = time.perf_counter()
         model.train()
         perm = torch.randperm(len(xtr))
-        for i in range(0, len(xtr), 128):
-            idx_b = perm[i:i + 128]
+        for i in range(0, len(xtr), a.batch):
+            idx_b = perm[i:i + a.batch]
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(xtr[idx_b]), ytr[idx_b])
             loss.backward()

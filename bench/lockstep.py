@@ -2,7 +2,8 @@
 """Times Regula's and PyTorch's Fashion-MNIST epochs in turns, so that both see the same machine.
 
     /usr/bin/python3 bench/lockstep.py --java JAVA --module-path LIB [--epochs 10] [--threads 2]
-                                       [--torch-env "OMP_NUM_THREADS=2 ..."]
+                                       [--torch-env "OMP_NUM_THREADS=2 ..."] [--hidden 256x256] [--batch 128]
+                                       [--key mnist]
 
 On a shared virtual machine the speed of a core can change by 2x for tens of seconds at a time
 (a neighbour's load, not ours). Run one after the other, the two trainings can land in different
@@ -14,6 +15,9 @@ follows the other). Before each turn it waits until the other process has used n
 0.2 s, so one side's background work (the JVM's compiler, OpenMP threads spinning down) never
 runs during the other's epoch. Each side times its own epochs, training plus test evaluation, as
 before.
+
+--hidden and --batch choose the MLP on both sides (1024x1024 and 512: the wide MLP of issue 24);
+--key names the RESULT lines (mnist_epoch_s, ... by default; bench/run uses wide for the wide MLP).
 
 Standard error gets one line per epoch pair. Standard output gets the RESULT lines bench/run
 reads (mean and median seconds per epoch and the last test accuracy of each side) and an INFO
@@ -98,6 +102,9 @@ def main():
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--torch-env", default="", help="VAR=VALUE ... for the PyTorch process (bench/run probes the fastest)")
+    p.add_argument("--hidden", default="256x256", help="hidden layer sizes of the MLP on both sides (default 256x256)")
+    p.add_argument("--batch", type=int, default=128, help="mini-batch size on both sides (default 128)")
+    p.add_argument("--key", default="mnist", help="prefix of the RESULT keys (default mnist)")
     a = p.parse_args()
 
     classes = compile_regula_side(a.java, a.module_path)
@@ -109,12 +116,14 @@ def main():
 
 def run_lockstep(a, classes):
     regula = Side("Regula", [a.java, "-Xmx8g", "-p", a.module_path, "--add-modules", "jdk.incubator.vector,ALL-MODULE-PATH",
-                             "-cp", classes, "MnistLockstep", "--epochs", str(a.epochs), "--threads", str(a.threads)],
+                             "-cp", classes, "MnistLockstep", "--epochs", str(a.epochs), "--threads", str(a.threads),
+                             "--model", f"mlp(hidden={a.hidden})", "--batch", str(a.batch)],
                   dict(os.environ))
     torch_env = dict(os.environ)
     torch_env.update(item.split("=", 1) for item in shlex.split(a.torch_env))
     torch = Side("PyTorch", [sys.executable, os.path.join(HERE, "fashion_mnist_mlp.py"), "--lockstep",
-                             "--epochs", str(a.epochs), "--threads", str(a.threads)], torch_env)
+                             "--epochs", str(a.epochs), "--threads", str(a.threads),
+                             "--hidden", a.hidden, "--batch", str(a.batch)], torch_env)
     try:
         for side in (regula, torch):
             side.expect("READY")
@@ -139,11 +148,11 @@ def run_lockstep(a, classes):
             if side.proc.poll() is None:
                 side.proc.kill()
     for key, side in (("regula", regula), ("torch", torch)):
-        print(f"RESULT mnist_epoch_s {key} {sum(side.seconds) / len(side.seconds):.3f} s")
-        print(f"RESULT mnist_median_epoch_s {key} {statistics.median(side.seconds):.3f} s")
-        print(f"RESULT mnist_test_acc {key} {100 * side.accuracy:.2f} %")
+        print(f"RESULT {a.key}_epoch_s {key} {sum(side.seconds) / len(side.seconds):.3f} s")
+        print(f"RESULT {a.key}_median_epoch_s {key} {statistics.median(side.seconds):.3f} s")
+        print(f"RESULT {a.key}_test_acc {key} {100 * side.accuracy:.2f} %")
     ratios = [r / t for r, t in zip(regula.seconds, torch.seconds)]
-    print(f"INFO lockstep median of the per-epoch ratios Regula/PyTorch {statistics.median(ratios):.2f}"
+    print(f"INFO lockstep {a.key}: median of the per-epoch ratios Regula/PyTorch {statistics.median(ratios):.2f}"
           f" (epochs {min(ratios):.2f} to {max(ratios):.2f})")
 
 

@@ -7,7 +7,10 @@
 java_major() { # major version of the JDK at $1, or 0
   local v
   [[ -x $1/bin/java && -x $1/bin/javac ]] || { echo 0; return; }
-  v=$("$1/bin/java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n1)
+  # The JDK's `release` file names its version; reading it costs nothing, while starting
+  # `java -version` costs 0.1-0.3 s per JDK (a second of every ./regula start with four JDKs)
+  v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "$1/release" 2>/dev/null | head -n1)
+  [[ -n $v ]] || v=$("$1/bin/java" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | head -n1)
   v=${v#1.}         # 1.8.0 -> 8.0
   v=${v%%[!0-9]*}   # 25.0.3 -> 25, 21-ea -> 21
   echo "${v:-0}"

@@ -3,6 +3,7 @@ package dev.regula.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.DataOutputStream;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +60,7 @@ class LauncherIT {
         pb.environment().remove("REGULA_KERNELS");
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("REGULA_NO_BUILD", "1");
+        pb.environment().put("REGULA_AOT", "0"); // the start-up cache has its own test
         pb.environment().put("JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true");
         pb.environment().putAll(env);
         Path out = dir.resolve("stdout.txt");
@@ -136,6 +139,41 @@ class LauncherIT {
         assertTrue(Files.readString(cmp.resolve("report.json")).contains("\"setting\":\"prox\""));
         assertPng(cmp.resolve("learning-curves.png"), 900, 560);
         assertPng(cmp.resolve("loss-curves.png"), 900, 560);
+    }
+
+    @Test
+    void theStartUpCacheIsMadeOnceAndNeverChangesWhatACommandPrintsEvenWhenTheJvmRefusesIt() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 25, "the AOT cache needs JDK 25");
+        Path caches = dir.resolve("aot");
+        Map<String, String> on = Map.of("REGULA_AOT", "1", "REGULA_AOT_DIR", caches.toString(), "REGULA_AOT_RUN", "list");
+        Run plain = regula("list");
+        assertEquals(0, plain.code(), plain.all());
+
+        Run first = regula(on, "list");
+        assertEquals(0, first.code(), first.all());
+        assertEquals(plain.out(), first.out(), "the cache's creation prints nothing on standard output");
+        assertTrue(first.err().contains("regula: creating the start-up cache"), first.all());
+        List<Path> made = cacheFiles(caches);
+        assertEquals(1, made.size(), "one cache and nothing else (no .failed, no log): " + made + "\n" + first.all());
+        assertTrue(made.get(0).getFileName().toString().endsWith(".aot"), made.toString());
+
+        Run second = regula(on, "list");
+        assertEquals(0, second.code(), second.all());
+        assertEquals(plain.out(), second.out());
+        assertFalse(second.err().contains("creating"), "made once per build: " + second.all());
+
+        // a file the JVM cannot map (as after a JDK update in place): same output, no JVM complaint
+        Files.write(made.get(0), new byte[4096]);
+        Run refused = regula(on, "list");
+        assertEquals(0, refused.code(), refused.all());
+        assertEquals(plain.out(), refused.out());
+        assertFalse(refused.err().contains("[error") || refused.err().contains("AOT"), refused.all());
+    }
+
+    private static List<Path> cacheFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.sorted().toList();
+        }
     }
 
     @Test
