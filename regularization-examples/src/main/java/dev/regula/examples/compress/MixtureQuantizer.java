@@ -43,6 +43,18 @@ public record MixtureQuantizer(float[] means, double[] logPi, double[] precision
         return out;
     }
 
+    /**
+     * @param delta nats added to log π_0 (&gt; 0: more weights go to component 0, the pruned one)
+     * @return this mixture with log π_0 + delta (the other components unchanged)
+     * @throws IllegalArgumentException if delta is not finite
+     */
+    public MixtureQuantizer withZeroBias(double delta) {
+        if (!Double.isFinite(delta)) throw new IllegalArgumentException("zero-component bias must be finite, got " + delta);
+        double[] lp = logPi.clone();
+        lp[0] += delta;
+        return new MixtureQuantizer(means, lp, precisions);
+    }
+
     /** @return the codebook: the means with code 0 exactly 0 */
     public float[] codebook() {
         float[] b = means.clone();
