@@ -88,8 +88,8 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Option(names = "--target-ratio", paramLabel = "R",
             description = "after retraining, prune more or fewer weights so that the compression by the bits is at least R and as"
-                    + " close to it as the rule allows: the zero component's log pi in the assignment is shifted by the smallest"
-                    + " delta (bisection over [-60, 60] nats) that reaches R (default: none, the learned mixture as it is)")
+                    + " close to it as the rule allows: weights within the smallest radius of 0 that reaches R (bisection) are"
+                    + " pruned, the others go to their most responsible non-zero component (default: none, the mixture's own rule)")
     Double targetRatio;
 
     @Option(names = "--finetune-epochs", defaultValue = "30",
@@ -171,16 +171,17 @@ public final class CompressCommand implements Callable<Integer> {
                         mixture.means().length);
             }
             float[] retrainedWeights = concat(weights);
-            String zeroBias = null;
+            String pruningRadius = null;
+            double radius = -1; // < 0: the mixture's own rule
             if (targetRatio != null) {
                 long others = params.stream().mapToLong(p -> p.value().data().length).sum() - retrainedWeights.length;
                 RatioTarget.Choice choice = RatioTarget.choose(mixture, weights.stream().map(p -> p.value().data()).toList(), others,
                         targetRatio);
-                mixture = choice.mixture();
-                zeroBias = String.format(Locale.ROOT, "%.4g", choice.delta());
-                stdout.printf(Locale.ROOT, "target ratio %s: zero component's log pi shifted by %+.4g nats in the assignment:"
-                        + " compression %.1fx by the bits%s%n", targetRatio, choice.delta(), choice.ratio(),
-                        choice.reached() ? "" : " (short of the target even with the largest shift)");
+                radius = choice.radius();
+                pruningRadius = String.format(Locale.ROOT, "%.6g", radius);
+                stdout.printf(Locale.ROOT, "target ratio %s: weights within %.4g of 0 pruned, the others to their non-zero component:"
+                        + " compression %.1fx by the bits%s%n", targetRatio, radius, choice.ratio(),
+                        choice.reached() ? "" : " (short of the target even with every weight pruned)");
                 stdout.flush();
             }
             // quantise and prune: every weight to its component, then only the components in use, renumbered (0 stays 0)
@@ -189,7 +190,7 @@ public final class CompressCommand implements Callable<Integer> {
             boolean[] usedCodes = new boolean[mixtureBook.length];
             usedCodes[0] = true;
             for (Parameter p : weights) {
-                int[] a = mixture.assign(p.value().data());
+                int[] a = radius < 0 ? mixture.assign(p.value().data()) : mixture.assign(p.value().data(), radius);
                 for (int c : a) usedCodes[c] = true;
                 assignment.put(p.name(), a);
             }
@@ -247,9 +248,9 @@ public final class CompressCommand implements Callable<Integer> {
             meta.put("compressed_bits", Long.toString(compressedBits));
             meta.put("compression_ratio_bits", String.format(Locale.ROOT, "%.2f", ratio));
             meta.put("prior", priorSpec);
-            if (zeroBias != null) {
+            if (pruningRadius != null) {
                 meta.put("target_ratio", Double.toString(targetRatio));
-                meta.put("zero_bias", zeroBias);
+                meta.put("pruning_radius", pruningRadius);
             }
             long fileBytes = CompressedFile.write(folder.file("compressed.safetensors"), quantisedWeights, dense, meta);
             double fileRatio = 4.0 * denseParams / fileBytes;

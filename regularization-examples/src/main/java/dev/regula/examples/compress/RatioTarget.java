@@ -3,21 +3,25 @@ package dev.regula.examples.compress;
 import java.util.List;
 
 /**
- * The rule behind {@code regula compress --target-ratio R}: after retraining, the zero
- * component's log π is raised (or lowered) by δ nats in the assignment (so more or fewer weights
- * are pruned) with δ the smallest value, found by bisection, whose compression by the bits is at
- * least R. Raising δ only moves weights from other components to component 0, never back, so the
- * non-zero count falls monotonically with δ; the bit count follows it (up to a few bits where the
- * best relative-index width changes), and the bisection keeps to the side that meets R.
+ * The rule behind {@code regula compress --target-ratio R}: after retraining, the weights are
+ * pruned by a radius around the zero component's mean instead of by the mixture's own rule (a
+ * weight within the radius goes to component 0, every other one to its most responsible non-zero
+ * component, {@link MixtureQuantizer#assign(float[], double)}), with the radius the smallest,
+ * found by bisection, whose compression by the bits is at least R. A larger radius only moves
+ * weights into component 0, never out, so the non-zero count falls monotonically with it; the bit
+ * count follows it (up to a few bits where the best relative-index width or the code width
+ * changes), and the bisection keeps to the side that meets R.
+ *
+ * <p>The radius, not a shift of log π_0: after retraining under a Gamma hyperprior the zero
+ * component is so narrow (σ ≈ 0.01 or less) that a weight a few σ away has a log-density hundreds
+ * of nats below its neighbour's, and no finite shift of π_0 prunes it.
  *
  * <p>The count is the command's: the weights go to their components, the components in use are
  * renumbered (0 stays 0) into codes of ⌈log₂ K⌉ bits ({@link SparseCode#encode}), each weight
  * tensor adds a codebook of K 32-bit values, every other parameter is dense at 32 bits.
  */
 public final class RatioTarget {
-    /** δ is searched in [−{@value #RANGE}, {@value #RANGE}] nats. */
-    public static final double RANGE = 60;
-    private static final int STEPS = 40;
+    private static final int STEPS = 50;
 
     private RatioTarget() {
     }
@@ -25,12 +29,11 @@ public final class RatioTarget {
     /**
      * The outcome of the search.
      *
-     * @param delta δ, nats added to log π_0 in the assignment
-     * @param ratio the compression by the bits at δ
-     * @param mixture the mixture with log π_0 + δ, to quantise with
-     * @param reached whether the ratio is at least the target (false only if pruning at δ = RANGE still falls short)
+     * @param radius the pruning radius around μ_0
+     * @param ratio the compression by the bits with it
+     * @param reached whether the ratio is at least the target (false only if pruning every weight still falls short)
      */
-    public record Choice(double delta, double ratio, MixtureQuantizer mixture, boolean reached) {
+    public record Choice(double radius, double ratio, boolean reached) {
     }
 
     /**
@@ -38,52 +41,51 @@ public final class RatioTarget {
      * @param weights the weight tensors' values, quantised as the command does
      * @param otherParams the number of the other (dense, 32-bit) parameters
      * @param target the compression to reach, &gt; 1
-     * @return the smallest δ (to 2^−40 of the range) whose compression is at least the target
+     * @return the smallest radius (to 2^−50 of the largest distance) whose compression is at least the target
      * @throws IllegalArgumentException if the target is not a finite number &gt; 1
      */
     public static Choice choose(MixtureQuantizer mixture, List<float[]> weights, long otherParams, double target) {
         if (!(target > 1) || Double.isInfinite(target)) {
             throw new IllegalArgumentException("target compression must be a finite number > 1, got " + target);
         }
-        MixtureQuantizer low = mixture.withZeroBias(-RANGE);
-        double lowRatio = ratio(low, weights, otherParams);
-        if (lowRatio >= target) return new Choice(-RANGE, lowRatio, low, true);
-        MixtureQuantizer high = mixture.withZeroBias(RANGE);
-        double highRatio = ratio(high, weights, otherParams);
-        if (highRatio < target) return new Choice(RANGE, highRatio, high, false);
-        double lo = -RANGE;
-        double hi = RANGE;
+        double farthest = 0;
+        for (float[] w : weights) for (float v : w) farthest = Math.max(farthest, Math.abs((double) v - mixture.means()[0]));
+        double lo = 0;
+        double loRatio = ratio(mixture, weights, otherParams, lo);
+        if (loRatio >= target) return new Choice(lo, loRatio, true);
+        double hi = Math.nextUp(farthest); // every weight pruned
+        double hiRatio = ratio(mixture, weights, otherParams, hi);
+        if (hiRatio < target) return new Choice(hi, hiRatio, false);
         for (int s = 0; s < STEPS; s++) { // invariant: ratio(lo) < target <= ratio(hi)
             double mid = 0.5 * (lo + hi);
-            MixtureQuantizer m = mixture.withZeroBias(mid);
-            double r = ratio(m, weights, otherParams);
+            double r = ratio(mixture, weights, otherParams, mid);
             if (r >= target) {
                 hi = mid;
-                high = m;
-                highRatio = r;
+                hiRatio = r;
             } else {
                 lo = mid;
             }
         }
-        return new Choice(hi, highRatio, high, true);
+        return new Choice(hi, hiRatio, true);
     }
 
     /**
-     * The compression by the bits of quantising the weights with this mixture.
+     * The compression by the bits of quantising the weights with this mixture and pruning radius.
      *
      * @param mixture the mixture
      * @param weights the weight tensors' values
      * @param otherParams the number of the other (dense, 32-bit) parameters
+     * @param radius the pruning radius around μ_0
      * @return 32 bits × all parameters over the counted bits
      */
-    public static double ratio(MixtureQuantizer mixture, List<float[]> weights, long otherParams) {
+    public static double ratio(MixtureQuantizer mixture, List<float[]> weights, long otherParams, double radius) {
         int kAll = mixture.means().length;
         int[][] codes = new int[weights.size()][];
         boolean[] used = new boolean[kAll];
         used[0] = true;
         long params = otherParams;
         for (int t = 0; t < codes.length; t++) {
-            codes[t] = mixture.assign(weights.get(t));
+            codes[t] = mixture.assign(weights.get(t), radius);
             for (int c : codes[t]) used[c] = true;
             params += codes[t].length;
         }

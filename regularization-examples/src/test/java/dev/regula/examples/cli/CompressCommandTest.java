@@ -107,6 +107,7 @@ class CompressCommandTest {
             assertTrue(ratio >= 6 && ratio < 6.5, "lambda " + lambda + ": " + ratio + "x for a target of 6x");
             var raw = Safetensors.read(out.resolve("compressed.safetensors"));
             assertEquals("6.0", raw.metadata().get("target_ratio"));
+            assertTrue(Double.parseDouble(raw.metadata().get("pruning_radius")) >= 0, raw.metadata().toString());
         }
     }
 

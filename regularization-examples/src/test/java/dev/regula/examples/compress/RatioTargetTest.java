@@ -31,26 +31,41 @@ class RatioTargetTest {
         return new MixtureQuantizer(mu, logPi, tau);
     }
 
-    private static int nonZero(MixtureQuantizer m, List<float[]> w) {
+    private static int nonZero(MixtureQuantizer m, List<float[]> w, double radius) {
         int n = 0;
-        for (float[] t : w) for (int c : m.assign(t)) if (c != 0) n++;
+        for (float[] t : w) for (int c : m.assign(t, radius)) if (c != 0) n++;
         return n;
     }
 
     @Test
-    void reachesTargetsAboveAndBelowTheLearnedMixturesRatioAndOnlyJust() {
+    void reachesTargetsAboveAndBelowTheLearnedMixturesRatioWithTheSmallestRadius() {
         List<float[]> w = weights();
-        double learned = RatioTarget.ratio(mixture(), w, 300);
+        double learned = RatioTarget.ratio(mixture(), w, 300, 0.045); // about where the mixture itself prunes
+        double previous = -1;
         for (double target : new double[] {0.7 * learned, 1.5 * learned, 3 * learned}) {
             RatioTarget.Choice c = RatioTarget.choose(mixture(), w, 300, target);
             assertTrue(c.reached(), "target " + target);
             assertTrue(c.ratio() >= target, c.ratio() + " < " + target);
-            assertEquals(c.ratio(), RatioTarget.ratio(c.mixture(), w, 300), 0, "the choice's ratio is the mixture's");
-            assertEquals(c.delta() > 0, target > learned, "prune more only to compress more: delta " + c.delta());
-            // minimal: a slightly smaller shift falls short, by pruning fewer weights
-            MixtureQuantizer less = mixture().withZeroBias(c.delta() - 1e-3);
-            assertTrue(RatioTarget.ratio(less, w, 300) < target, "delta " + c.delta() + " is not the smallest for " + target);
-            assertTrue(nonZero(less, w) >= nonZero(c.mixture(), w));
+            assertEquals(c.ratio(), RatioTarget.ratio(mixture(), w, 300, c.radius()), 0, "the choice's ratio is the radius's");
+            assertTrue(c.radius() > previous, "a higher target prunes within a larger radius: " + c.radius());
+            previous = c.radius();
+            // minimal: a slightly smaller radius falls short, by pruning fewer weights
+            double less = c.radius() * (1 - 1e-6);
+            assertTrue(RatioTarget.ratio(mixture(), w, 300, less) < target, "radius " + c.radius() + " is not the smallest for " + target);
+            assertTrue(nonZero(mixture(), w, less) > nonZero(mixture(), w, c.radius()));
+        }
+    }
+
+    @Test
+    void aLargerRadiusOnlyPrunesMoreAndOutsideItTheMixtureDecides() {
+        List<float[]> w = weights();
+        int[] small = mixture().assign(w.get(0), 0.02);
+        int[] large = mixture().assign(w.get(0), 0.05);
+        int[] own = mixture().assign(w.get(0));
+        for (int i = 0; i < small.length; i++) {
+            if (small[i] == 0) assertEquals(0, large[i], "pruned at 0.02 but not at 0.05: " + w.get(0)[i]);
+            assertEquals(Math.abs(w.get(0)[i]) < 0.05, large[i] == 0, "pruned exactly within the radius: " + w.get(0)[i]);
+            if (large[i] != 0 && own[i] != 0) assertEquals(own[i], large[i], "outside the radius, the mixture's component: " + w.get(0)[i]);
         }
     }
 
@@ -59,17 +74,18 @@ class RatioTargetTest {
         List<float[]> w = weights();
         RatioTarget.Choice c = RatioTarget.choose(mixture(), w, 300, 1e6);
         assertFalse(c.reached());
-        assertEquals(RatioTarget.RANGE, c.delta());
+        assertEquals(0, nonZero(mixture(), w, c.radius()), "every weight pruned");
         assertTrue(c.ratio() < 1e6);
     }
 
     @Test
-    void badTargetsAreRefusedWithTheValue() {
+    void badTargetsAndRadiiAreRefusedWithTheValue() {
         List<float[]> w = weights();
         for (double t : new double[] {1, 0.5, -3, Double.NaN, Double.POSITIVE_INFINITY}) {
             var e = assertThrows(IllegalArgumentException.class, () -> RatioTarget.choose(mixture(), w, 300, t));
             assertTrue(e.getMessage().contains("target compression must be a finite number > 1, got " + t), e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> mixture().withZeroBias(Double.NaN));
+        var e = assertThrows(IllegalArgumentException.class, () -> mixture().assign(w.get(0), -0.1));
+        assertTrue(e.getMessage().contains("pruning radius must be >= 0, got -0.1"), e.getMessage());
     }
 }
