@@ -409,23 +409,25 @@ final class VectorKernels implements Kernels {
         java.util.Objects.checkFromIndexSize(xOff, n, x.length);
         java.util.Objects.checkFromIndexSize(gOff, n, g.length);
         float[] muF = new float[k];
-        float[] hF = new float[k];
+        float[] c2 = new float[k];
+        float[] v2 = new float[k];
         float[] tauF = new float[k];
-        float[] wF = new float[k];
+        float[] tauMu = new float[k];
         for (int j = 0; j < k; j++) {
             muF[j] = (float) mu[j];
-            hF[j] = (float) halfTau[j];
+            c2[j] = (float) (-MixturePriorKernel.LOG2_E * halfTau[j]);
+            v2[j] = (float) (MixturePriorKernel.LOG2_E * logWeight[j]);
             tauF[j] = (float) (2 * halfTau[j]);
-            wF[j] = (float) logWeight[j];
+            tauMu[j] = (float) (2 * halfTau[j] * muF[j]);
         }
         int chunks = MixturePriorKernel.chunks(n);
         double[] partial = new double[3 * k * chunks];
         float s = (float) scale;
         if (chunks == 1 || team.threads() == 1) {
-            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, muF, hF, tauF, wF, partial);
+            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, muF, c2, v2, tauF, tauMu, partial);
         } else {
             team.runRanges(chunks, team.threads() * WorkerTeam.PARTS_PER_THREAD, 1,
-                    (from, to) -> MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, muF, hF, tauF, wF, partial));
+                    (from, to) -> MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, muF, c2, v2, tauF, tauMu, partial));
         }
         for (int c = 0; c < chunks; c++) {
             for (int t = 0; t < 3 * k; t++) sums[t] += partial[3 * k * c + t];

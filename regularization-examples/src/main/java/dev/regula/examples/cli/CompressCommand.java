@@ -12,6 +12,7 @@ import dev.regula.core.train.TrainingConfig;
 import dev.regula.examples.compress.CodebookProjection;
 import dev.regula.examples.compress.CompressedFile;
 import dev.regula.examples.compress.MixtureQuantizer;
+import dev.regula.examples.compress.RatioTarget;
 import dev.regula.examples.compress.SparseCode;
 import dev.regula.examples.compress.WeightHistogram;
 import java.io.IOException;
@@ -85,6 +86,12 @@ public final class CompressCommand implements Callable<Integer> {
                     + " those within D of 0 (0: no merging; default: ${DEFAULT-VALUE})")
     double mergeDistance;
 
+    @Option(names = "--target-ratio", paramLabel = "R",
+            description = "after retraining, prune more or fewer weights so that the compression by the bits is at least R and as"
+                    + " close to it as the rule allows: weights within the smallest radius of 0 that reaches R (bisection) are"
+                    + " pruned, the others go to their most responsible non-zero component (default: none, the mixture's own rule)")
+    Double targetRatio;
+
     @Option(names = "--finetune-epochs", defaultValue = "30",
             description = "epochs of fine-tuning after quantisation: codes fixed, each weight tensor's codebook and the biases trained"
                     + " (0: none; default: ${DEFAULT-VALUE})")
@@ -108,6 +115,10 @@ public final class CompressCommand implements Callable<Integer> {
         if (retrainEpochs < 1) throw new IllegalArgumentException("--retrain-epochs must be >= 1, got " + retrainEpochs);
         if (!(mergeDistance >= 0) || Double.isInfinite(mergeDistance)) {
             throw new IllegalArgumentException("--merge-distance must be a number >= 0, got " + mergeDistance);
+        }
+        if (targetRatio != null && (!(targetRatio > 1) || Double.isInfinite(targetRatio))) {
+            throw new IllegalArgumentException("--target-ratio must be a finite number > 1 (the compression by the bits, e.g. 40), got "
+                    + targetRatio);
         }
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0 (0: no fine-tuning), got " + finetuneEpochs);
         if (prior != null && !prior.strip().startsWith(PRIOR + "(") && !prior.strip().equals(PRIOR)) {
@@ -160,13 +171,26 @@ public final class CompressCommand implements Callable<Integer> {
                         mixture.means().length);
             }
             float[] retrainedWeights = concat(weights);
+            String pruningRadius = null;
+            double radius = -1; // < 0: the mixture's own rule
+            if (targetRatio != null) {
+                long others = params.stream().mapToLong(p -> p.value().data().length).sum() - retrainedWeights.length;
+                RatioTarget.Choice choice = RatioTarget.choose(mixture, weights.stream().map(p -> p.value().data()).toList(), others,
+                        targetRatio);
+                radius = choice.radius();
+                pruningRadius = String.format(Locale.ROOT, "%.6g", radius);
+                stdout.printf(Locale.ROOT, "target ratio %s: weights within %.4g of 0 pruned, the others to their non-zero component:"
+                        + " compression %.1fx by the bits%s%n", targetRatio, radius, choice.ratio(),
+                        choice.reached() ? "" : " (short of the target even with every weight pruned)");
+                stdout.flush();
+            }
             // quantise and prune: every weight to its component, then only the components in use, renumbered (0 stays 0)
             float[] mixtureBook = mixture.codebook();
             Map<String, int[]> assignment = new LinkedHashMap<>();
             boolean[] usedCodes = new boolean[mixtureBook.length];
             usedCodes[0] = true;
             for (Parameter p : weights) {
-                int[] a = mixture.assign(p.value().data());
+                int[] a = radius < 0 ? mixture.assign(p.value().data()) : mixture.assign(p.value().data(), radius);
                 for (int c : a) usedCodes[c] = true;
                 assignment.put(p.name(), a);
             }
@@ -224,6 +248,10 @@ public final class CompressCommand implements Callable<Integer> {
             meta.put("compressed_bits", Long.toString(compressedBits));
             meta.put("compression_ratio_bits", String.format(Locale.ROOT, "%.2f", ratio));
             meta.put("prior", priorSpec);
+            if (pruningRadius != null) {
+                meta.put("target_ratio", Double.toString(targetRatio));
+                meta.put("pruning_radius", pruningRadius);
+            }
             long fileBytes = CompressedFile.write(folder.file("compressed.safetensors"), quantisedWeights, dense, meta);
             double fileRatio = 4.0 * denseParams / fileBytes;
             // read the file back into a fresh copy of the model: it must be the quantised model, bit for bit

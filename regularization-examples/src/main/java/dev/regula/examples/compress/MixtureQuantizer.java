@@ -43,6 +43,39 @@ public record MixtureQuantizer(float[] means, double[] logPi, double[] precision
         return out;
     }
 
+    /**
+     * The assignment with a pruning radius instead of the mixture's own rule for component 0: a
+     * weight within {@code radius} of μ_0 goes to component 0, every other weight to its most
+     * responsible component among 1..K−1. The pruned set grows with the radius, never shrinks.
+     *
+     * @param w weights
+     * @param radius ≥ 0
+     * @return per weight the component it goes to
+     * @throws IllegalArgumentException if radius is negative or not finite
+     */
+    public int[] assign(float[] w, double radius) {
+        if (!(radius >= 0) || Double.isInfinite(radius)) throw new IllegalArgumentException("pruning radius must be >= 0, got " + radius);
+        int k = means.length;
+        double[] c = new double[k];
+        for (int j = 0; j < k; j++) c[j] = logPi[j] + 0.5 * Math.log(precisions[j]);
+        int[] out = new int[w.length];
+        for (int i = 0; i < w.length; i++) {
+            if (Math.abs((double) w[i] - means[0]) < radius) continue; // 0: pruned
+            int best = 1;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int j = 1; j < k; j++) {
+                double d = w[i] - means[j];
+                double s = c[j] - 0.5 * precisions[j] * d * d;
+                if (s > bestScore) {
+                    bestScore = s;
+                    best = j;
+                }
+            }
+            out[i] = best;
+        }
+        return out;
+    }
+
     /** @return the codebook: the means with code 0 exactly 0 */
     public float[] codebook() {
         float[] b = means.clone();

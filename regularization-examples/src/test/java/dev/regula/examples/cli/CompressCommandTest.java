@@ -89,6 +89,44 @@ class CompressCommandTest {
     }
 
     @Test
+    void aTargetRatioIsReachedByOneCommandWhateverTheStrengthOfThePrior() throws IOException {
+        Path data = blobs();
+        for (String lambda : new String[] {"1e-5", "1e-3"}) {
+            Path out = dir.resolve("t" + lambda);
+            RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--model", "mlp(hidden=32)",
+                    "--epochs", "3", "--retrain-epochs", "2", "--finetune-epochs", "1", "--batch", "16", "--threads", "1",
+                    "--progress", "none", "--prior", "soft-weight-sharing(lambda=" + lambda + ", components=6, pi0=0.5)",
+                    "--target-ratio", "6", "--out", out.toString());
+            assertEquals(0, r.code(), r.out() + r.err());
+            var target = java.util.regex.Pattern.compile("target ratio 6.0: .* compression ([0-9.]+)x by the bits").matcher(r.out());
+            assertTrue(target.find(), r.out());
+            var done = java.util.regex.Pattern.compile("dense: compression ([0-9.]+)x").matcher(r.out());
+            assertTrue(done.find(), r.out());
+            double ratio = Double.parseDouble(done.group(1));
+            assertEquals(target.group(1), done.group(1), "fine-tuning keeps the codes, so the ratio chosen is the ratio written");
+            assertTrue(ratio >= 6 && ratio < 6.5, "lambda " + lambda + ": " + ratio + "x for a target of 6x");
+            var raw = Safetensors.read(out.resolve("compressed.safetensors"));
+            assertEquals("6.0", raw.metadata().get("target_ratio"));
+            assertTrue(Double.parseDouble(raw.metadata().get("pruning_radius")) >= 0, raw.metadata().toString());
+        }
+    }
+
+    @Test
+    void aBadTargetRatioIsABadUsage() throws IOException {
+        for (String bad : new String[] {"1", "0.5", "-40", "NaN", "Infinity"}) {
+            RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--target-ratio", bad,
+                    "--out", dir.resolve("r" + bad).toString());
+            assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("--target-ratio must be a finite number > 1 (the compression by the bits, e.g. 40), got "),
+                    r.err());
+        }
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--target-ratio", "forty",
+                "--out", dir.resolve("rw").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--target-ratio"), r.err());
+    }
+
+    @Test
     void aMissingOrMismatchedPretrainedModelIsRefused() throws IOException {
         RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--pretrained",
                 dir.resolve("none.safetensors").toString(), "--out", dir.resolve("z").toString());
