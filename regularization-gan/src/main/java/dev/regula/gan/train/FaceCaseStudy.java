@@ -326,7 +326,9 @@ public final class FaceCaseStudy {
         Path statePath = dir.resolve(RESUME_STATE);
         if (resume && Files.exists(statePath, LinkOption.NOFOLLOW_LINKS)) {
             TrainingCheckpoint.Position at = trainer.restoreState(statePath, TrainingCheckpoint.read(statePath),
-                    TrainingCheckpoint.Settings.exact(settings), w -> listener.onPhase("warning: " + w));
+                    // a state file of a version that did not record the data seed is taken with a warning
+                    new TrainingCheckpoint.Settings(settings, Map.of(), java.util.Set.of("data_seed")),
+                    w -> listener.onPhase("warning: " + w));
             if (at.step() > config.iterations()) {
                 throw new IllegalArgumentException(statePath + " is at iteration " + at.step() + ", past the " + config.iterations()
                         + " iterations asked for; ask for at least " + at.step());
@@ -415,6 +417,9 @@ public final class FaceCaseStudy {
         s.put("lambda", Double.toString(key.lambda()));
         s.put("prior", key.learnable() ? "learnable" : "fixed");
         s.put("seed", Long.toString(key.seed()));
+        // the study's seed draws the faces, the probe's and the evaluator's sets: a run of another
+        // study seed trained on other faces, even when its own seed is the same
+        s.put("data_seed", Long.toString(config.seed()));
         s.put("attributes", String.join("+", config.attributes()));
         s.put("condition_dim", Integer.toString(conditionDim));
         s.put("image_size", Integer.toString(config.imageSize()));

@@ -106,6 +106,18 @@ class FaceCaseStudyTest {
         assertTrue(Files.readString(out.resolve("two").resolve("ablation.md")).contains("x 2 runs at once"));
     }
 
+    /**
+     * A run's state is not resumed by a study of another seed: its run seed may be the same, but
+     * the study's seed drew other faces (and the evaluator's sets), so it would train on other data.
+     */
+    @Test
+    void aRunIsNotResumedByAStudyThatDrewOtherFaces(@TempDir Path out) throws Exception {
+        new FaceCaseStudy(tiny(out).lambdas(List.of(0.5)).seeds(2).iterations(3).build()).run(CaseStudyListener.NONE);
+        FaceCaseStudy otherFaces = new FaceCaseStudy(tiny(out).lambdas(List.of(0.5)).seed(2).seeds(1).iterations(3).build(), true);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> otherFaces.run(CaseStudyListener.NONE));
+        assertTrue(e.getMessage().contains("data_seed"), e.getMessage());
+    }
+
     /** A run that fails stops the other run of its wave, and its error is what the study throws. */
     @Test
     void aFailingRunStopsItsWaveAndItsErrorIsThrown(@TempDir Path out) {
