@@ -37,17 +37,17 @@ final class Patches {
         int ld = count * outPlane;
         // Strided rows are first split into their stride phases, image by image, so that every
         // row of the patch matrix is a contiguous copy (a gather of every s-th value costs more).
+        // (With stride 1 a row is its one phase: phaseWidth = rowLength = width.)
         int phaseWidth = Math.ceilDiv(width, stride);
-        float[] phases = stride == 1 ? null : new float[channels * height * stride * phaseWidth];
+        int rowLength = stride * phaseWidth;
+        float[] phases = stride == 1 ? null : new float[channels * height * rowLength];
         for (int n = 0; n < count; n++) {
             int image = (n0 + n) * channels * plane;
             float[] src = x;
-            int rowLength = width;
             if (stride > 1) {
                 splitPhases(x, image, channels * height, width, stride, phaseWidth, phases);
                 src = phases;
                 image = 0;
-                rowLength = stride * phaseWidth;
             }
             int row = 0;
             for (int c = 0; c < channels; c++) {
@@ -56,8 +56,7 @@ final class Patches {
                         int lo = firstInside(kj, stride, padding);
                         int hi = Math.max(lo, endInside(kj, stride, padding, width, outW));
                         int ix0 = lo * stride - padding + kj;
-                        // offset of input column ix0 in its row: ix0 itself, or its phase's start + its index there
-                        int colOffset = stride == 1 ? ix0 : (ix0 % stride) * phaseWidth + ix0 / stride;
+                        int colOffset = phaseColumn(ix0, stride, phaseWidth);
                         int dst = row * ld + n * outPlane;
                         int channelBase = image + c * height * rowLength;
                         if (outW <= F.length()) {
@@ -125,7 +124,7 @@ final class Patches {
         // As in im2col, strided rows are accumulated in their stride phases (contiguous adds), then
         // added into x image by image.
         int phaseWidth = Math.ceilDiv(width, stride);
-        int rowLength = stride == 1 ? width : stride * phaseWidth;
+        int rowLength = stride * phaseWidth;
         float[] phases = stride == 1 ? null : new float[channels * height * rowLength];
         // Image by image, so that the chunk of x written stays in cache while all its rows are added
         for (int n = 0; n < count; n++) {
@@ -144,7 +143,7 @@ final class Patches {
                         int lo = firstInside(kj, stride, padding);
                         int hi = endInside(kj, stride, padding, width, outW);
                         int ix0 = lo * stride - padding + kj;
-                        int colOffset = stride == 1 ? ix0 : (ix0 % stride) * phaseWidth + ix0 / stride;
+                        int colOffset = phaseColumn(ix0, stride, phaseWidth);
                         int src = row * ld + n * outPlane;
                         VectorMask<Float> inside = outW <= F.length() ? lanes(lo, hi) : null;
                         for (int oy = 0; oy < outH; oy++, src += outW) {
@@ -177,6 +176,11 @@ final class Patches {
                 for (int ix = q; ix < width; ix += stride) x[dst + ix] += phases[s++];
             }
         }
+    }
+
+    /** @return where input column ix sits in its row split into stride phases: its phase's start plus its index there (ix for stride 1) */
+    private static int phaseColumn(int ix, int stride, int phaseWidth) {
+        return (ix % stride) * phaseWidth + ix / stride;
     }
 
     /** @return the mask of lanes [from, to) of a vector, 0 ≤ from ≤ to ≤ its length */
