@@ -190,7 +190,6 @@ public final class FaceCaseStudy {
      */
     private List<CaseStudyResult.Run> runInWaves(List<RunKey> keys, int parallel, RunBody body, CaseStudyListener listener)
             throws IOException {
-        CaseStudyListener serial = new SerialListener(listener);
         List<CaseStudyResult.Run> runs = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "face-study-run");
@@ -202,7 +201,7 @@ public final class FaceCaseStudy {
                 List<RunKey> wave = keys.subList(w, Math.min(keys.size(), w + parallel));
                 for (int i = 0; i < wave.size(); i++) listener.onRunStart(wave.get(i), w + i, keys.size(), config.iterations());
                 AtomicReference<Throwable> failure = new AtomicReference<>();
-                CaseStudyListener guarded = new AbortingListener(serial, failure);
+                CaseStudyListener guarded = new WaveListener(listener, failure);
                 List<Future<CaseStudyResult.Run>> futures = new ArrayList<>();
                 for (RunKey key : wave) {
                     futures.add(pool.submit(() -> {
@@ -241,8 +240,11 @@ public final class FaceCaseStudy {
         return runs;
     }
 
-    /** Passes every event on, one at a time, whichever thread it comes from. */
-    private record SerialListener(CaseStudyListener target) implements CaseStudyListener {
+    /**
+     * What the runs of a wave call: passes every event on, one at a time whichever thread it comes
+     * from, and stops a run at its next iteration once another run of its wave has failed.
+     */
+    private record WaveListener(CaseStudyListener target, AtomicReference<Throwable> failure) implements CaseStudyListener {
         @Override
         public synchronized void onPhase(String description) {
             target.onPhase(description);
@@ -250,30 +252,12 @@ public final class FaceCaseStudy {
 
         @Override
         public synchronized void onIteration(RunKey key, GanStep step) {
-            target.onIteration(key, step);
-        }
-
-        @Override
-        public synchronized void onEvaluation(RunKey key, long iteration, GanScores scores) {
-            target.onEvaluation(key, iteration, scores);
-        }
-    }
-
-    /** Stops a run at its next iteration once another run of its wave has failed. */
-    private record AbortingListener(CaseStudyListener target, AtomicReference<Throwable> failure) implements CaseStudyListener {
-        @Override
-        public void onPhase(String description) {
-            target.onPhase(description);
-        }
-
-        @Override
-        public void onIteration(RunKey key, GanStep step) {
             if (failure.get() != null) throw new CancellationException("another run of the wave failed");
             target.onIteration(key, step);
         }
 
         @Override
-        public void onEvaluation(RunKey key, long iteration, GanScores scores) {
+        public synchronized void onEvaluation(RunKey key, long iteration, GanScores scores) {
             target.onEvaluation(key, iteration, scores);
         }
     }
