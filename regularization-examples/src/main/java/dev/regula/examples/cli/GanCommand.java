@@ -250,16 +250,20 @@ public final class GanCommand implements Callable<Integer> {
         private final PrintWriter stdout;
         private final PrintStream err;
         private final Map<FaceCaseStudy.RunKey, RunState> active = new LinkedHashMap<>();
-        private final List<String> names = new ArrayList<>();
         private ProgressReporter reporter;
         private long waveStart;
         private int iterations;
 
         /** What the bar shows of one run of the wave. */
         private static final class RunState {
+            final String name;
             long done;
             GanStep last;
             double frechet = Double.NaN;
+
+            RunState(String name) {
+                this.name = name;
+            }
         }
 
         Progress(ProgressMode mode, PrintWriter stdout, PrintStream err) {
@@ -279,13 +283,9 @@ public final class GanCommand implements Callable<Integer> {
             String name = String.format(Locale.ROOT, "[%d/%d] %s, seed %d", run + 1, runs, key.setting(), key.seed());
             stdout.println(name);
             stdout.flush();
-            if (active.isEmpty()) {
-                waveStart = System.nanoTime();
-                names.clear();
-            }
+            if (active.isEmpty()) waveStart = System.nanoTime();
             this.iterations = iterations;
-            active.put(key, new RunState());
-            names.add(name);
+            active.put(key, new RunState(name));
             // a wave's runs all start before any iterates: the bar is opened at the first iteration
             close();
         }
@@ -298,6 +298,7 @@ public final class GanCommand implements Callable<Integer> {
             state.last = s;
             if (reporter == null) {
                 // one run: its full name; a wave: the runs' numbers, e.g. "[1/2] [2/2]"
+                List<String> names = active.values().stream().map(r -> r.name).toList();
                 String task = names.size() == 1 ? names.get(0)
                         : String.join(" ", names.stream().map(n -> n.substring(0, n.indexOf(']') + 1)).toList());
                 reporter = ProgressReporter.open(mode, task, (long) iterations * active.size(), err,
