@@ -25,10 +25,10 @@ final class Convolution {
     /** Target number of columns (images × output pixels) of a chunk's product: enough for full GEMM tiles. */
     static final int CHUNK_COLUMNS = 512;
     /**
-     * Largest patch matrix of one weight-gradient chunk, in floats (4 MiB). That product streams
-     * its patch matrix once in blocks of the GEMM's inner size, so a large chunk costs no cache
-     * misses, while every extra chunk adds a pass over the weight gradient and a partial sum:
-     * the GAN's small feature maps then take a single chunk (one product, no partial sums).
+     * Largest patch matrix of one weight-gradient chunk, in floats (4 MiB). Every extra chunk
+     * group adds a pass over the weight gradient and a partial sum, so the GAN's small feature
+     * maps take a single chunk (no partial sums); a chunk is unfolded and multiplied in cache-sized
+     * pieces where that leaves its sums unchanged ({@link #pieceImages}).
      */
     static final int WEIGHT_CHUNK_FLOATS = 1 << 20;
     /** Most partial sums the weight gradient is split into. */
@@ -135,6 +135,27 @@ final class Convolution {
         return Math.max(chunkImages(g), Math.min(g.batch(), byMemory));
     }
 
+    /**
+     * Images of one piece of a weight-gradient chunk: the chunk's patch matrix is unfolded and
+     * multiplied piece by piece, so that it stays in cache instead of being written out whole
+     * (the GAN's discriminator: 3 to 4 MiB per layer) and read back by the product. A piece spans
+     * a whole number of the product's inner blocks ({@link Gemm#KC} columns): the product sums its
+     * inner dimension block by block, each block's terms added to C once, so the pieces' products
+     * added one after the other give bit for bit the chunk's single product. When no whole number
+     * of images makes whole blocks (output planes that neither divide nor are multiples of
+     * {@link Gemm#KC}), the piece is the whole chunk.
+     *
+     * @param g a geometry
+     * @param per images per chunk
+     * @return images per piece, between 1 and {@code per}
+     */
+    static int pieceImages(ConvGeometry g, int per) {
+        int plane = g.outHeight() * g.outWidth();
+        if (plane % Gemm.KC == 0) return 1;
+        if (Gemm.KC % plane == 0) return Math.min(per, Gemm.KC / plane);
+        return per;
+    }
+
     void backwardWeight(ConvGeometry g, float[] x, float[] gy, float beta, float[] gw) {
         int out = g.outChannels();
         int patch = g.patch();
@@ -143,6 +164,7 @@ final class Convolution {
         int chunks = Math.ceilDiv(g.batch(), per);
         int groups = Math.min(chunks, WEIGHT_GROUPS);
         int size = out * patch;
+        int piece = pieceImages(g, per);
         Scratch caller = scratch.get();
         float[] partials = groups == 1 ? null : caller.partials(groups * size);
         WorkerTeam.Range body = (from, to) -> {
@@ -151,22 +173,25 @@ final class Convolution {
                 int q0 = (int) ((long) grp * chunks / groups);
                 int q1 = (int) ((long) (grp + 1) * chunks / groups);
                 for (int q = q0; q < q1; q++) {
-                    int n0 = q * per;
-                    int count = Math.min(per, g.batch() - n0);
-                    int cols = count * plane;
-                    float[] c = s.cols(patch * cols);
-                    Patches.im2col(g, x, n0, count, c);
-                    float[] src = gy;
-                    int srcOff = n0 * out * plane;
-                    if (count > 1) {
-                        src = s.rows(out * cols);
-                        srcOff = 0;
-                        Patches.toChannelMajor(gy, n0, count, out, plane, src);
+                    int chunkEnd = Math.min((q + 1) * per, g.batch());
+                    // the chunk's product, unfolded in pieces of whole inner blocks (same sums: see pieceImages)
+                    for (int n0 = q * per; n0 < chunkEnd; n0 += piece) {
+                        int count = Math.min(piece, chunkEnd - n0);
+                        int cols = count * plane;
+                        float[] c = s.cols(patch * cols);
+                        Patches.im2col(g, x, n0, count, c);
+                        float[] src = gy;
+                        int srcOff = n0 * out * plane;
+                        if (count > 1) {
+                            src = s.rows(out * cols);
+                            srcOff = 0;
+                            Patches.toChannelMajor(gy, n0, count, out, plane, src);
+                        }
+                        float b = q > q0 || n0 > q * per ? 1f : partials == null ? beta : 0f;
+                        float[] dst = partials == null ? gw : partials;
+                        int dstOff = partials == null ? 0 : grp * size;
+                        gemm.gemm(false, true, out, patch, cols, 1f, src, srcOff, cols, c, 0, cols, b, dst, dstOff, patch);
                     }
-                    float b = q > q0 ? 1f : partials == null ? beta : 0f;
-                    float[] dst = partials == null ? gw : partials;
-                    int dstOff = partials == null ? 0 : grp * size;
-                    gemm.gemm(false, true, out, patch, cols, 1f, src, srcOff, cols, c, 0, cols, b, dst, dstOff, patch);
                 }
             }
         };

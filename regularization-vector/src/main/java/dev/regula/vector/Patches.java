@@ -66,8 +66,17 @@ final class Patches {
                             FloatVector zero = FloatVector.zero(F);
                             for (int oy = 0; oy < outH; oy++, dst += outW) {
                                 int iy = oy * stride - padding + ki;
-                                FloatVector v = iy < 0 || iy >= height ? zero
-                                        : FloatVector.fromArray(F, src, channelBase + iy * rowLength + colOffset - lo, inside);
+                                boolean zeros = iy < 0 || iy >= height;
+                                int from = channelBase + iy * rowLength + colOffset - lo;
+                                if (!fits(dst, cols) || !zeros && !fits(from, src)) {
+                                    // a vector would reach past an end of an array: value by value
+                                    // (a masked access there takes a slow bounds check, see fits)
+                                    for (int ox = 0; ox < outW; ox++) {
+                                        cols[dst + ox] = zeros || ox < lo || ox >= hi ? 0f : src[from + ox];
+                                    }
+                                    continue;
+                                }
+                                FloatVector v = zeros ? zero : FloatVector.fromArray(F, src, from, inside);
                                 v.intoArray(cols, dst, whole);
                             }
                             continue;
@@ -150,7 +159,7 @@ final class Patches {
                             int iy = oy * stride - padding + ki;
                             if (iy < 0 || iy >= height) continue;
                             int dstRow = dstBase + iy * rowLength + colOffset - lo;
-                            if (inside != null) {
+                            if (inside != null && fits(dstRow, dstArray) && fits(src, cols)) {
                                 FloatVector.fromArray(F, dstArray, dstRow, inside)
                                         .add(FloatVector.fromArray(F, cols, src, inside))
                                         .intoArray(dstArray, dstRow, inside);
@@ -181,6 +190,17 @@ final class Patches {
     /** @return where input column ix sits in its row split into stride phases: its phase's start plus its index there (ix for stride 1) */
     private static int phaseColumn(int ix, int stride, int phaseWidth) {
         return (ix % stride) * phaseWidth + ix / stride;
+    }
+
+    /**
+     * @return whether a whole vector at {@code offset} lies inside {@code a}. A masked load or store
+     *     that does not is still legal when its active lanes are inside, but the JIT then runs the
+     *     lane-by-lane bounds check (AbstractMask.checkIndexByLane) out of line, which cost the GAN
+     *     step more than a tenth of its time (rows at the start of an image's stride phases or of
+     *     a batch, and at the end of an array); those rows go value by value instead.
+     */
+    private static boolean fits(int offset, float[] a) {
+        return offset >= 0 && offset <= a.length - F.length();
     }
 
     /** @return the mask of lanes [from, to) of a vector, 0 ≤ from ≤ to ≤ its length */

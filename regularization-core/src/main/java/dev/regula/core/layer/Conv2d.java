@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  * across steps, as the output is (separately) by exclusive EVAL forwards; a shared EVAL forward
  * allocates its output and changes no state, so it may be called from many threads.
  */
-public final class Conv2d extends ConvolutionLayer {
+public final class Conv2d extends ConvolutionLayer implements ParameterBackward, InputBackward {
     private Tensor cachedInput;
     private final ForwardOutput output = new ForwardOutput();
     private Tensor inputGradient;
@@ -74,19 +74,57 @@ public final class Conv2d extends ConvolutionLayer {
      */
     @Override
     public Tensor backward(Tensor gradOutput, StepContext ctx) {
+        Tensor x = checkedInput(gradOutput);
+        addParameterGradients(x, gradOutput, ctx);
+        return inputGradient(x, gradOutput, ctx);
+    }
+
+    /**
+     * Adds the weight gradient and the per-channel sums of g to the bias gradient, without
+     * computing ∂L/∂x (the first layer of a model, whose input is the data).
+     *
+     * @param gradOutput ∂L/∂y, shape [batch, out, OH, OW] of the last TRAIN forward
+     * @param ctx the step
+     */
+    @Override
+    public void backwardParameters(Tensor gradOutput, StepContext ctx) {
+        addParameterGradients(checkedInput(gradOutput), gradOutput, ctx);
+    }
+
+    /**
+     * ∂L/∂x as {@link #backward} computes it, without the parameter gradients.
+     *
+     * @param gradOutput ∂L/∂y, shape [batch, out, OH, OW] of the last TRAIN forward
+     * @param ctx the step
+     * @return ∂L/∂x, in the buffer {@link #backward} returns
+     */
+    @Override
+    public Tensor backwardInput(Tensor gradOutput, StepContext ctx) {
+        return inputGradient(checkedInput(gradOutput), gradOutput, ctx);
+    }
+
+    private Tensor checkedInput(Tensor gradOutput) {
         Tensor x = cachedInput;
         if (x == null) throw Shapes.noForward(name);
         int[] s = x.shape();
         int[] o = outputShape(new int[] {s[1], s[2], s[3]});
         Shapes.requireGradShape(name, gradOutput, new int[] {s[0], out, o[1], o[2]});
-        Kernels k = ctx.kernels();
-        ConvGeometry g = geometry(s);
+        return x;
+    }
+
+    private void addParameterGradients(Tensor x, Tensor gradOutput, StepContext ctx) {
+        int[] s = x.shape();
+        int[] o = outputShape(new int[] {s[1], s[2], s[3]});
         float[] gy = gradOutput.data();
         Im2Col.addChannelSums(gy, s[0], out, o[1] * o[2], bias.grad().data());
         float beta = weight.gradientBeta(); // 0 right after zeroGrad: overwrite, no clearing pass
-        k.conv2dBackwardWeight(g, x.data(), gy, beta, weight.grad().data());
+        ctx.kernels().conv2dBackwardWeight(geometry(s), x.data(), gy, beta, weight.grad().data());
+    }
+
+    private Tensor inputGradient(Tensor x, Tensor gradOutput, StepContext ctx) {
+        int[] s = x.shape();
         Tensor dx = inputGradient = Tensor.reuse(inputGradient, s);
-        k.conv2dBackwardInput(g, gy, weight.value().data(), null, dx.data());
+        ctx.kernels().conv2dBackwardInput(geometry(s), gradOutput.data(), weight.value().data(), null, dx.data());
         return dx;
     }
 

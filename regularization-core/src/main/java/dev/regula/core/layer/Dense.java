@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  * backward does with ∂L/∂x (see {@link Layer}); an exclusive EVAL forward reuses a buffer of its
  * own, and a shared EVAL forward changes no state and may be called from many threads.
  */
-public final class Dense implements ParameterBackward {
+public final class Dense implements ParameterBackward, InputBackward {
     private final String name;
     private final int in;
     private final int out;
@@ -110,10 +110,7 @@ public final class Dense implements ParameterBackward {
     @Override
     public Tensor backward(Tensor gradOutput, StepContext ctx) {
         int batch = addParameterGradients(gradOutput, ctx);
-        Tensor dx = inputGradient = Tensor.reuse(inputGradient, batch, in);
-        ctx.kernels().gemm(false, false, batch, in, out, 1f, gradOutput.data(), 0, out,
-                weight.value().data(), 0, in, 0f, dx.data(), 0, in);
-        return dx;
+        return inputGradient(gradOutput, batch, ctx);
     }
 
     /**
@@ -126,6 +123,29 @@ public final class Dense implements ParameterBackward {
     @Override
     public void backwardParameters(Tensor gradOutput, StepContext ctx) {
         addParameterGradients(gradOutput, ctx);
+    }
+
+    /**
+     * ∂L/∂x = g·W as {@link #backward} computes it, without the parameter gradients.
+     *
+     * @param gradOutput ∂L/∂y, shape [batch, out]
+     * @param ctx the step
+     * @return ∂L/∂x, in the buffer {@link #backward} returns
+     */
+    @Override
+    public Tensor backwardInput(Tensor gradOutput, StepContext ctx) {
+        Tensor x = cachedInput;
+        if (x == null) throw Shapes.noForward(name);
+        int batch = x.dim(0);
+        Shapes.requireGradShape(name, gradOutput, new int[] {batch, out});
+        return inputGradient(gradOutput, batch, ctx);
+    }
+
+    private Tensor inputGradient(Tensor gradOutput, int batch, StepContext ctx) {
+        Tensor dx = inputGradient = Tensor.reuse(inputGradient, batch, in);
+        ctx.kernels().gemm(false, false, batch, in, out, 1f, gradOutput.data(), 0, out,
+                weight.value().data(), 0, in, 0f, dx.data(), 0, in);
+        return dx;
     }
 
     private int addParameterGradients(Tensor gradOutput, StepContext ctx) {

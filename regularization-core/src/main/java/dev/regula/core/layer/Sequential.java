@@ -24,7 +24,9 @@ import java.util.Set;
  * does not fit fails at once with a {@link ShapeMismatchException} naming the layer. Forward
  * checks the batch against {@link #inputShape()}; backward goes through the layers in reverse.
  * {@link #backwardParameters} (what the trainer calls) does the same but lets the first layer skip
- * its input gradient ({@link ParameterBackward}), since nobody needs ∂L/∂data.
+ * its input gradient ({@link ParameterBackward}), since nobody needs ∂L/∂data;
+ * {@link #backwardInput} returns ∂L/∂input and lets every layer skip its parameter gradients
+ * ({@link InputBackward}).
  * Layers are assumed not to modify their input tensors (they may keep references for backward).
  *
  * <p>Thread safety: a shared EVAL forward ({@link dev.regula.api.StepContext#eval}) changes no
@@ -32,7 +34,7 @@ import java.util.Set;
  * may serve inference from many threads; exclusive EVAL forwards, TRAIN forwards and backwards
  * are for one thread at a time.
  */
-public final class Sequential implements Model, ParameterBackward {
+public final class Sequential implements Model, ParameterBackward, InputBackward {
     private final String name;
     private final int[] inputShape;
     private final int[] outputShape;
@@ -151,6 +153,23 @@ public final class Sequential implements Model, ParameterBackward {
         Tensor g = gradOutput;
         for (int i = layers.size() - 1; i > 0; i--) g = layers.get(i).backward(g, ctx);
         ParameterBackward.backwardParametersOf(layers.get(0), g, ctx);
+    }
+
+    /**
+     * Backward through every layer in reverse for ∂L/∂input alone: each layer runs
+     * {@link InputBackward#backwardInput} when it implements it, else its full backward (whose
+     * parameter gradients are then added as usual), so the parameter gradients are unspecified
+     * afterwards.
+     *
+     * @param gradOutput ∂L/∂output for the batch of the last TRAIN forward
+     * @param ctx the same step
+     * @return ∂L/∂input, the same bits {@link #backward} returns
+     */
+    @Override
+    public Tensor backwardInput(Tensor gradOutput, StepContext ctx) {
+        Tensor g = gradOutput;
+        for (int i = layers.size() - 1; i >= 0; i--) g = InputBackward.backwardInputOf(layers.get(i), g, ctx);
+        return g;
     }
 
     /**

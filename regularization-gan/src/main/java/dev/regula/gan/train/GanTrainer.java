@@ -305,7 +305,7 @@ public final class GanTrainer {
             double loss = 2 * bce.compute(logits, target, gradLogits, kernels);
             check(loss, "discriminator loss");
             kernels.scale(2 * n, 2f, gradLogits.data(), 0);
-            discriminator.backward(gradLogits, ctx);
+            discriminator.backwardParameters(gradLogits, ctx); // ∂/∂images is not needed
             return new double[] {loss, realScore, fakeScore};
         });
         double dLoss = d[0];
@@ -313,8 +313,8 @@ public final class GanTrainer {
         double fakeScore = d[2];
         dStep.applyUpdate(dCtx);
 
-        // Generator: non-saturating loss through the updated D (whose own gradients are discarded),
-        // plus G's output regularizers, then G's backward and update.
+        // Generator: non-saturating loss through the updated D (input gradient only: D's own
+        // gradients would be discarded), plus G's output regularizers, then G's backward and update.
         double[] gLossOut = new double[1];
         Tensor gradFake = dStep.computeGradients(dCtx, ctx -> {
             Tensor fakeLogits = discriminator.forward(fake, condition, ctx);
@@ -322,7 +322,7 @@ public final class GanTrainer {
             Tensor gradFakeLogits = Tensor.zeros(n, 1);
             gLossOut[0] = bce.compute(fakeLogits, ones, gradFakeLogits, kernels);
             check(gLossOut[0], "generator loss");
-            return discriminator.backward(gradFakeLogits, ctx).copy();
+            return discriminator.backwardInput(gradFakeLogits, ctx).copy();
         });
         double gLoss = gLossOut[0];
         double featureError = prior == null ? Double.NaN : prior.featureError(fake, condition);

@@ -168,14 +168,52 @@ public final class ProjectionDiscriminator {
      */
     public Tensor backward(Tensor gradLogits, StepContext ctx) {
         if (head == null) return trunk.backward(gradLogits, ctx);
+        return trunk.backward(featureGradient(gradLogits, ctx, true), ctx);
+    }
+
+    /**
+     * Adds the parameter gradients of Σ gradLogits·D, as {@link #backward} does, without ∂/∂images
+     * (the trunk's first layer skips its input gradient when it can, see
+     * {@link dev.regula.core.layer.ParameterBackward}).
+     *
+     * @param gradLogits [N, 1]
+     * @param ctx the step of the last forward
+     */
+    public void backwardParameters(Tensor gradLogits, StepContext ctx) {
+        trunk.backwardParameters(head == null ? gradLogits : featureGradient(gradLogits, ctx, true), ctx);
+    }
+
+    /**
+     * ∂(Σ gradLogits·D)/∂images, the same bits {@link #backward} returns, without the parameter
+     * gradients' products (the generator's step needs only this); the parameter gradients are
+     * unspecified afterwards (see {@link dev.regula.core.layer.InputBackward}), so zero them before
+     * they are next used.
+     *
+     * @param gradLogits [N, 1]
+     * @param ctx the step of the last forward
+     * @return ∂/∂images (a buffer of the trunk's first layer, valid until its next backward)
+     */
+    public Tensor backwardInput(Tensor gradLogits, StepContext ctx) {
+        return trunk.backwardInput(head == null ? gradLogits : featureGradient(gradLogits, ctx, false), ctx);
+    }
+
+    /** ∂/∂h of the head, adding the head's and the projection's parameter gradients when asked. */
+    private Tensor featureGradient(Tensor gradLogits, StepContext ctx, boolean parameters) {
         Tensor h = cachedFeatures;
         int n = h.dim(0);
         Kernels k = ctx.kernels();
-        Tensor gradH = head.backward(gradLogits, ctx).copy();
+        Tensor gradH = (parameters ? head.backward(gradLogits, ctx) : head.backwardInput(gradLogits, ctx)).copy();
         float[] g = gradLogits.data();
         float[] gh = gradH.data();
         float[] pd = cachedProjection.data();
         // ∂/∂h += g·(V c);  ∂/∂V += Σ_n g_n·h_n ⊗ c_n
+        if (!parameters) {
+            for (int i = 0; i < n; i++) {
+                float gi = g[i];
+                for (int f = i * features; f < (i + 1) * features; f++) gh[f] += gi * pd[f];
+            }
+            return gradH;
+        }
         Tensor scaledH = Tensor.zeros(n, features);
         float[] sh = scaledH.data();
         float[] hd = h.data();
@@ -189,6 +227,6 @@ public final class ProjectionDiscriminator {
         float beta = embed.gradientBeta();
         k.gemm(true, false, features, conditionDim, n, 1f, sh, 0, features, cachedCondition.data(), 0, conditionDim,
                 beta, embed.grad().data(), 0, conditionDim);
-        return trunk.backward(gradH, ctx);
+        return gradH;
     }
 }

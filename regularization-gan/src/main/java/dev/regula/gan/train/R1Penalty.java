@@ -52,11 +52,11 @@ final class R1Penalty {
         Tensor plus = real.copy();
         k.axpy(gd.length, eps, gd, 0, plus.data(), 0);
         d.forward(plus, condition, ctx);
-        d.backward(Tensor.zeros(n, 1).fill(1f), ctx);
+        d.backwardParameters(Tensor.zeros(n, 1).fill(1f), ctx);
         Tensor minus = real.copy();
         k.axpy(gd.length, -eps, gd, 0, minus.data(), 0);
         d.forward(minus, condition, ctx);
-        d.backward(Tensor.zeros(n, 1).fill(-1f), ctx);
+        d.backwardParameters(Tensor.zeros(n, 1).fill(-1f), ctx);
         float scale = (float) (weight / (n * 2.0 * eps));
         for (Parameter p : params) k.scale(p.size(), scale, p.grad().data(), 0);
         return value;
@@ -64,10 +64,10 @@ final class R1Penalty {
 
     /**
      * @return ∇ₓ Σ_n D(x_n, c_n), one row per image (a new tensor); D's parameter gradients are
-     *     written as a side effect
+     *     unspecified afterwards
      */
     static Tensor inputGradient(ProjectionDiscriminator d, Tensor real, Tensor condition, StepContext ctx) {
         d.forward(real, condition, ctx);
-        return d.backward(Tensor.zeros(real.dim(0), 1).fill(1f), ctx).copy();
+        return d.backwardInput(Tensor.zeros(real.dim(0), 1).fill(1f), ctx).copy();
     }
 }
