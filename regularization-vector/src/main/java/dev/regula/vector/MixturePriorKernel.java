@@ -22,15 +22,16 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p><b>Values sorted by bucket.</b> Skipping (below) works per vector, and a vector of values
  * in stored order holds unrelated values that together meet most components. So a call first
- * plans {@value #BUCKETS} buckets of equal width over its values' range, each with the components
- * that can be within reach somewhere in it ({@link #plan}); each chunk is then counting-sorted by
- * bucket (into a scratch copy, with each value's rank to send its gradient back) and goes bucket
- * by bucket, each bucket's blocks seeing only its components. The sort is done only where the
- * work it saves is larger than its own cost ({@value #SORT_COST} component-vectors per vector):
- * when the components are wide compared with the weights' spread (the mixture training starts
- * from) every bucket meets nearly every component, and the values go in stored order as before.
- * The order is a function of the chunk's values alone (stable counting sort, fixed buckets), so a
- * call's result depends on its arguments only: the same on every call with the same values,
+ * plans {@value #BUCKETS} buckets of equal width over its values' range (from a sample; two open
+ * buckets for the values outside it), each with the components that can be within reach
+ * somewhere in it ({@link #plan}); each chunk is then counting-sorted by bucket (into a scratch
+ * copy, with each value's rank to send its gradient back) and goes bucket by bucket, each
+ * bucket's blocks seeing only its components. The sort is done only where the work it saves is
+ * larger than its own cost ({@value #SORT_COST} component-vectors per vector): when the
+ * components are wide compared with the weights' spread (the mixture training starts from) every
+ * bucket meets nearly every component, and the values go in stored order as before. The order is
+ * a function of the call's values alone (a stable counting sort, buckets from a sample of them),
+ * so a call's result depends on its arguments only: the same on every call with the same values,
  * whatever came before, and independent of the thread count.
  *
  * <p>The power of two is our own, from operations IEEE 754 fixes bit for bit (as
@@ -60,11 +61,11 @@ final class MixturePriorKernel {
      * Cost of sorting a chunk, in component-vectors (one component's exponential and sums on one
      * vector of values) per vector of values: a chunk is sorted only if its buckets' work, plus
      * this, is below the work of every component on every vector (measured: the sort and the
-     * scatter of the gradients cost about as much as three to four component-vectors).
+     * gather of the gradients cost about as much as four to five component-vectors).
      */
-    static final int SORT_COST = 4;
+    static final int SORT_COST = 6;
     /** Values {@link #plan} looks at to judge whether sorting would pay. */
-    private static final int SAMPLE = 4096;
+    private static final int SAMPLE = 1024;
     /** Counters per bucket in the counting sort, by index mod COPIES. */
     private static final int COPIES = 8;
 
@@ -83,12 +84,14 @@ final class MixturePriorKernel {
     }
 
     /**
-     * The value buckets of one call and the components within reach of each.
+     * The value buckets of one call and the components within reach of each: {@code count − 2}
+     * of equal width over [lo, lo + (count − 2)/perUnit], and two open ones, 0 below it (and
+     * NaN) and count − 1 above it, which list every component.
      *
      * @param count buckets; 1: no sorting, every component
-     * @param lo the smallest value
-     * @param perUnit buckets per unit of value: a value x goes to bucket
-     *     min(count − 1, (int) ((x − lo)·perUnit)) (0 for NaN)
+     * @param lo where the first bucket of equal width starts
+     * @param perUnit buckets per unit of value: x goes to bucket
+     *     (int) max(0, min(count − 1, (x − lo)·perUnit + 1)), in float
      * @param start bucket b's components are components[start[b], start[b + 1])
      * @param components component indices, ascending within a bucket
      */
@@ -100,7 +103,7 @@ final class MixturePriorKernel {
         }
 
         int bucketOf(float x) {
-            return Math.min(count - 1, (int) ((x - lo) * perUnit)); // (x − lo) ≥ 0; NaN gives 0
+            return (int) Math.max(0f, Math.min(count - 1, (x - lo) * perUnit + 1f)); // NaN: 0
         }
 
         int reach(int b) {
@@ -114,45 +117,46 @@ final class MixturePriorKernel {
     }
 
     /**
-     * Plans the buckets of a call from its values' range: {@value #BUCKETS} buckets of equal
-     * width, each with the components that can be within {@value #NEGLIGIBLE} binary orders of
-     * the largest exponent somewhere in it. For an interval [a, b], component j's exponent is at
-     * most v_j + c_j·dmin_j² and the largest exponent at least max_l (v_l + c_l·dmax_l²), dmin
-     * and dmax the distances from μ to the nearest and farthest point; j is left out where the
-     * first lies more than {@value #NEGLIGIBLE} + 1 below the second (the interval widened by 1 %,
-     * the bound in double: rounding of the float exponents and of the bucket index cannot turn a
-     * component within reach into one left out). One bucket (no sorting) when the values are
-     * fewer than a chunk's {@value #BUCKETS}th times 4, not finite, all equal, or the buckets would
-     * leave out too little on a sample of {@value #SAMPLE} of the values (every (n/{@value #SAMPLE})th,
-     * so the plan is a function of the values too) to pay for the sort ({@link #SORT_COST}).
+     * Plans the buckets of a call from a sample of its values, every (n/{@value #SAMPLE})th (so
+     * the plan is a function of the values, and costs little): {@value #BUCKETS} buckets of equal
+     * width over the sample's range, each with the components that can be within
+     * {@value #NEGLIGIBLE} binary orders of the largest exponent somewhere in it, and the two open
+     * buckets around them for the values outside, with every component. For an interval [a, b],
+     * component j's exponent is at most v_j + c_j·dmin_j² and the largest exponent at least
+     * max_l (v_l + c_l·dmax_l²), dmin and dmax the distances from μ to the nearest and farthest
+     * point; j is left out where the first lies more than {@value #NEGLIGIBLE} + 1 below the
+     * second (the interval widened by 1 %, the bound in double: rounding of the float exponents
+     * and of the bucket index cannot turn a component within reach into one left out). One
+     * bucket (no sorting) when the values are fewer than {@code 4·CHUNK/BUCKETS}, the sample is
+     * not finite or all equal, or the buckets would leave out too little on the sample to pay for
+     * the sort ({@link #SORT_COST}).
      */
     static Buckets plan(int n, float[] x, int xOff, int k, float[] mu, float[] c2, float[] v2) {
         if (n < 4 * CHUNK / BUCKETS) return Buckets.all(k);
-        FloatVector vmin = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
-        FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-        int i = 0;
-        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, x, xOff + i);
-            vmin = vmin.min(v);
-            vmax = vmax.max(v);
-        }
-        float lo = vmin.reduceLanes(VectorOperators.MIN);
-        float hi = vmax.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) {
-            lo = Math.min(lo, x[xOff + i]);
-            hi = Math.max(hi, x[xOff + i]);
+        int stride = Math.max(1, n / SAMPLE);
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t < n; t += stride) {
+            lo = Math.min(lo, x[xOff + t]);
+            hi = Math.max(hi, x[xOff + t]);
         }
         if (!(Float.isFinite(lo) && Float.isFinite(hi) && hi > lo)) return Buckets.all(k);
         double width = ((double) hi - lo) / BUCKETS;
         float perUnit = (float) (BUCKETS / ((double) hi - lo));
         if (!Float.isFinite(perUnit)) return Buckets.all(k);
-        int[] start = new int[BUCKETS + 1];
-        int[] comps = new int[BUCKETS * k];
+        int count = BUCKETS + 2;
+        int[] start = new int[count + 1];
+        int[] comps = new int[count * k];
         double[] up = new double[k];
         int total = 0;
-        for (int b = 0; b < BUCKETS; b++) {
-            double a = lo + (b - 0.01) * width;
-            double e = lo + (b + 1.01) * width;
+        for (int b = 0; b < count; b++) {
+            start[b] = total;
+            if (b == 0 || b == count - 1) { // open: every component
+                for (int j = 0; j < k; j++) comps[total++] = j;
+                continue;
+            }
+            double a = lo + (b - 1.01) * width;
+            double e = lo + (b + 0.01) * width;
             double floor = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 double m = mu[j];
@@ -161,15 +165,13 @@ final class MixturePriorKernel {
                 up[j] = v2[j] + (double) c2[j] * dmin * dmin;
                 floor = Math.max(floor, v2[j] + (double) c2[j] * dmax * dmax);
             }
-            start[b] = total;
             for (int j = 0; j < k; j++) {
                 if (!(up[j] < floor - (NEGLIGIBLE + 1))) comps[total++] = j;
             }
         }
-        start[BUCKETS] = total;
-        Buckets buckets = new Buckets(BUCKETS, lo, perUnit, start, Arrays.copyOf(comps, total));
-        // the work on a sample of every stride-th value, which each chunk's sort judges again exactly
-        int stride = Math.max(1, n / SAMPLE);
+        start[count] = total;
+        Buckets buckets = new Buckets(count, lo, perUnit, start, Arrays.copyOf(comps, total));
+        // the work on the sample, which each chunk's sort judges again exactly
         long work = 0;
         long values = 0;
         for (int t = 0; t < n; t += stride, values++) work += buckets.reach(buckets.bucketOf(x[xOff + t]));
@@ -211,6 +213,13 @@ final class MixturePriorKernel {
         float[] gSorted = nb == 1 ? null : new float[CHUNK];
         int[] first = new int[nb + 1];
         int[] next = new int[COPIES * nb];
+        // μ, c, v, τ, τ·μ of the listed components, in the order of the list, for direct indexing
+        float[][] perAll = {mu, c2, v2, tau, tauMu};
+        float[][] perBucket = nb == 1 ? perAll : new float[5][];
+        for (int t = 0; nb > 1 && t < 5; t++) {
+            perBucket[t] = new float[buckets.components().length];
+            for (int q = 0; q < perBucket[t].length; q++) perBucket[t][q] = perAll[t][buckets.components()[q]];
+        }
         for (int c = fromChunk; c < toChunk; c++) {
             int chunkStart = c * CHUNK;
             int m = Math.min(len, chunkStart + CHUNK) - chunkStart;
@@ -220,6 +229,7 @@ final class MixturePriorKernel {
             boolean sorted = nb > 1 && sort(x, xc, m, k, buckets, bucketOf, xSorted, rank, first, next);
             Buckets plan = sorted ? buckets : all;
             int[] comps = plan.components();
+            float[][] per = sorted ? perBucket : perAll;
             for (int b = 0; b < plan.count(); b++) {
                 int end = sorted ? first[b + 1] : m;
                 for (int s = sorted ? first[b] : 0; s < end; s += BLOCK) {
@@ -230,7 +240,7 @@ final class MixturePriorKernel {
                     int from = plan.start()[b];
                     int reach = plan.reach(b);
                     Arrays.fill(live, 0, reach, false);
-                    exponentials(nv, comps, from, reach, xs, e, zinv, gb, live, mu, c2, v2, tau, tauMu);
+                    exponentials(nv, from, reach, xs, e, zinv, gb, live, per[0], per[1], per[2], per[3], per[4]);
                     if (sorted) {
                         System.arraycopy(gb, 0, gSorted, s, n);
                     } else {
@@ -238,7 +248,7 @@ final class MixturePriorKernel {
                     }
                     for (int t = n; t < nv; t++) zinv[t] = 0f; // padding: responsibility 0
                     for (int q = 0; q < reach; q++) {
-                        if (live[q]) componentSums(nv, q, comps[from + q], e, zinv, xs, mu[comps[from + q]], laneSums, lane);
+                        if (live[q]) componentSums(nv, q, comps[from + q], e, zinv, xs, per[0][from + q], laneSums, lane);
                     }
                 }
             }
@@ -278,7 +288,8 @@ final class MixturePriorKernel {
         int t = 0;
         for (int bound = F.loopBound(m); t < bound; t += lanes) {
             FloatVector v = FloatVector.fromArray(F, x, xc + t);
-            v.sub(lo).mul(perUnit).min(top).convert(VectorOperators.F2I, 0).reinterpretAsInts().intoArray(bucketOf, t);
+            v.sub(lo).mul(perUnit).add(1f).min(top).max(0f).convert(VectorOperators.F2I, 0).reinterpretAsInts()
+                    .intoArray(bucketOf, t);
         }
         for (; t < m; t++) bucketOf[t] = buckets.bucketOf(x[xc + t]);
         Arrays.fill(next, 0, COPIES * nb, 0);
@@ -318,21 +329,21 @@ final class MixturePriorKernel {
     }
 
     /**
-     * Values outer, components inner, for the nv values of a block and the components
-     * comps[from, from + reach): e[q·BLOCK + i] receives 2^(b_j − max) for the q-th of them (0
-     * where negligible in every lane of a vector), zinv 1/Σ_j, gb Σ_j e_j·τ_j·d_j/Σ_j; live[q] is
-     * set where the q-th is not negligible somewhere. A method of its own, called once per block,
-     * so that C2 compiles it early and whole (its vectors never cross a call).
+     * Values outer, components inner, for the nv values of a block and the listed components
+     * [from, from + reach) (their constants at those places of mu, c2, v2, tau, tauMu):
+     * e[q·BLOCK + i] receives 2^(b − max) for the q-th of them (0 where negligible in every lane
+     * of a vector), zinv 1/Σ, gb Σ e·τ·d/Σ; live[q] is set where the q-th is not negligible
+     * somewhere. A method of its own, called once per block, so that C2 compiles it early and
+     * whole (its vectors never cross a call).
      */
-    private static void exponentials(int nv, int[] comps, int from, int reach, float[] xs, float[] e, float[] zinv,
-                                     float[] gb, boolean[] live, float[] mu, float[] c2, float[] v2, float[] tau,
-                                     float[] tauMu) {
+    private static void exponentials(int nv, int from, int reach, float[] xs, float[] e, float[] zinv, float[] gb,
+                                     boolean[] live, float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu) {
         FloatVector zero = FloatVector.zero(F);
         for (int i = 0; i < nv; i += F.length()) {
             FloatVector xv = FloatVector.fromArray(F, xs, i);
             FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
             for (int q = 0; q < reach; q++) {
-                int j = comps[from + q];
+                int j = from + q;
                 FloatVector d = xv.sub(mu[j]);
                 FloatVector b = d.mul(d).fma(FloatVector.broadcast(F, c2[j]), FloatVector.broadcast(F, v2[j]));
                 b.intoArray(e, q * BLOCK + i);
@@ -347,7 +358,7 @@ final class MixturePriorKernel {
                     zero.intoArray(e, q * BLOCK + i);
                     continue;
                 }
-                int j = comps[from + q];
+                int j = from + q;
                 live[q] = true;
                 FloatVector t = b.sub(max).max(MIN_ARGUMENT);
                 FloatVector shifted = t.add(SHIFTER);
