@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.regula.api.kernels.Kernels;
 import dev.regula.core.kernels.ScalarKernels;
@@ -358,7 +359,14 @@ class MixturePriorKernelTest {
         }
     }
 
+    /** Skips the test where the incubator module is absent (the run without it), as the kernels' tests do. */
+    private static void assumeVectorModule() {
+        VectorKernelsProvider provider = new VectorKernelsProvider();
+        assumeTrue(provider.isSupported(), "jdk.incubator.vector not resolved: " + provider.unsupportedReason());
+    }
+
     private static MixturePriorKernel.Buckets planned(int n, float[] x, Mixture m) {
+        assumeVectorModule();
         Constants c = Constants.of(m);
         return MixturePriorKernel.plan(n, x, OFF, m.mu().length, c.mu(), c.c2(), c.v2());
     }
@@ -385,6 +393,7 @@ class MixturePriorKernelTest {
 
     /** The kernel run directly on one thread with the given buckets. */
     private static Call direct(MixturePriorKernel.Buckets buckets) {
+        assumeVectorModule();
         return (n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums) -> {
             Constants c = Constants.of(new Mixture(mu, halfTau, logWeight));
             int chunks = MixturePriorKernel.chunks(n);
