@@ -20,6 +20,20 @@ import jdk.incubator.vector.VectorSpecies;
  * lane into per-lane doubles, summed in lane order once per chunk), and chunk sums added in chunk
  * order.
  *
+ * <p><b>Values sorted by bucket.</b> Skipping (below) works per vector, and a vector of values
+ * in stored order holds unrelated values that together meet most components. So a call first
+ * plans {@value #BUCKETS} buckets of equal width over its values' range (from a sample; two open
+ * buckets for the values outside it), each with the components that can be within reach
+ * somewhere in it ({@link #plan}); each chunk is then counting-sorted by bucket (into a scratch
+ * copy, with each value's rank to send its gradient back) and goes bucket by bucket, each
+ * bucket's blocks seeing only its components. The sort is done only where the work it saves is
+ * larger than its own cost ({@value #SORT_COST} component-vectors per vector): when the
+ * components are wide compared with the weights' spread (the mixture training starts from) every
+ * bucket meets nearly every component, and the values go in stored order as before. The order is
+ * a function of the call's values alone (a stable counting sort, buckets from a sample of them),
+ * so a call's result depends on its arguments only: the same on every call with the same values,
+ * whatever came before, and independent of the thread count.
+ *
  * <p>The power of two is our own, from operations IEEE 754 fixes bit for bit (as
  * {@link DoubleExp} for tanh and σ, and for the same reason: the Vector API's {@code EXP} gives
  * other bits before and after C2 compiles the loop): 2^t = 2^n·2^f, n = round(t) by the 1.5·2^23
@@ -41,12 +55,24 @@ final class MixturePriorKernel {
     static final int CHUNK = 4096;
     /** Values per block; the exponent scratch holds k blocks. */
     static final int BLOCK = 512;
+    /** Value buckets of a call, equal widths over [min, max] of its values. */
+    static final int BUCKETS = 16;
+    /**
+     * Cost of sorting a chunk, in component-vectors (one component's exponential and sums on one
+     * vector of values) per vector of values: a chunk is sorted only if its buckets' work, plus
+     * this, is below the work of every component on every vector (measured: the sort and the
+     * gather of the gradients cost about as much as four to five component-vectors).
+     */
+    static final int SORT_COST = 6;
+    /** Values {@link #plan} looks at to judge whether sorting would pay. */
+    private static final int SAMPLE = 1024;
+    /** Counters per bucket in the counting sort, by index mod COPIES. */
+    private static final int COPIES = 8;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     /** log₂ e, by which {@link VectorKernels} turns the natural-log constants into base 2. */
     static final double LOG2_E = 1.4426950408889634;
     private static final float SHIFTER = 0x1.8p23f;
-    private static final int SHIFTER_BITS = Float.floatToRawIntBits(SHIFTER);
     private static final float MIN_ARGUMENT = -125f;
     /** Exponents (base 2) more than this below the maximum are negligible. */
     private static final float NEGLIGIBLE = 40f;
@@ -57,23 +83,123 @@ final class MixturePriorKernel {
     private MixturePriorKernel() {
     }
 
+    /**
+     * The value buckets of one call and the components within reach of each: {@code count − 2}
+     * of equal width over [lo, lo + (count − 2)/perUnit], and two open ones, 0 below it (and
+     * NaN) and count − 1 above it, which list every component.
+     *
+     * @param count buckets; 1: no sorting, every component
+     * @param lo where the first bucket of equal width starts
+     * @param perUnit buckets per unit of value: x goes to bucket
+     *     (int) max(0, min(count − 1, (x − lo)·perUnit + 1)), in float
+     * @param start bucket b's components are components[start[b], start[b + 1])
+     * @param components component indices, ascending within a bucket
+     */
+    record Buckets(int count, float lo, float perUnit, int[] start, int[] components) {
+        static Buckets all(int k) {
+            int[] comps = new int[k];
+            for (int j = 0; j < k; j++) comps[j] = j;
+            return new Buckets(1, 0f, 0f, new int[] {0, k}, comps);
+        }
+
+        int bucketOf(float x) {
+            return (int) Math.max(0f, Math.min(count - 1, (x - lo) * perUnit + 1f)); // NaN: 0
+        }
+
+        int reach(int b) {
+            return start[b + 1] - start[b];
+        }
+    }
+
     /** @return the number of chunks of n values */
     static int chunks(int n) {
         return Math.ceilDiv(n, CHUNK);
     }
 
     /**
+     * Plans the buckets of a call from a sample of its values, every (n/{@value #SAMPLE})th (so
+     * the plan is a function of the values, and costs little): {@value #BUCKETS} buckets of equal
+     * width over the sample's range, each with the components that can be within
+     * {@value #NEGLIGIBLE} binary orders of the largest exponent somewhere in it, and the two open
+     * buckets around them for the values outside, with every component. For an interval [a, b],
+     * component j's exponent is at most v_j + c_j·dmin_j² and the largest exponent at least
+     * max_l (v_l + c_l·dmax_l²), dmin and dmax the distances from μ to the nearest and farthest
+     * point; j is left out where the first lies more than {@value #NEGLIGIBLE} + 1 below the
+     * second (the interval widened by 1 %, the bound in double: rounding of the float exponents
+     * and of the bucket index cannot turn a component within reach into one left out). One
+     * bucket (no sorting) when the values are fewer than {@code 4·CHUNK/BUCKETS}, the sample is
+     * not finite or all equal, or the buckets would leave out too little on the sample to pay for
+     * the sort ({@link #SORT_COST}).
+     */
+    static Buckets plan(int n, float[] x, int xOff, int k, float[] mu, float[] c2, float[] v2) {
+        if (n < 4 * CHUNK / BUCKETS) return Buckets.all(k);
+        int stride = Math.max(1, n / SAMPLE);
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t < n; t += stride) {
+            lo = Math.min(lo, x[xOff + t]);
+            hi = Math.max(hi, x[xOff + t]);
+        }
+        if (!(Float.isFinite(lo) && Float.isFinite(hi) && hi > lo)) return Buckets.all(k);
+        double width = ((double) hi - lo) / BUCKETS;
+        float perUnit = (float) (BUCKETS / ((double) hi - lo));
+        if (!Float.isFinite(perUnit)) return Buckets.all(k);
+        int count = BUCKETS + 2;
+        int[] start = new int[count + 1];
+        int[] comps = new int[count * k];
+        double[] up = new double[k];
+        int total = 0;
+        for (int b = 0; b < count; b++) {
+            start[b] = total;
+            if (b == 0 || b == count - 1) { // open: every component
+                for (int j = 0; j < k; j++) comps[total++] = j;
+                continue;
+            }
+            double a = lo + (b - 1.01) * width;
+            double e = lo + (b + 0.01) * width;
+            double floor = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                double m = mu[j];
+                double dmin = m < a ? a - m : m > e ? m - e : 0;
+                double dmax = Math.max(Math.abs(a - m), Math.abs(e - m));
+                up[j] = v2[j] + (double) c2[j] * dmin * dmin;
+                floor = Math.max(floor, v2[j] + (double) c2[j] * dmax * dmax);
+            }
+            for (int j = 0; j < k; j++) {
+                if (!(up[j] < floor - (NEGLIGIBLE + 1))) comps[total++] = j;
+            }
+        }
+        start[count] = total;
+        Buckets buckets = new Buckets(count, lo, perUnit, start, Arrays.copyOf(comps, total));
+        // the work on the sample, which each chunk's sort judges again exactly
+        long work = 0;
+        long values = 0;
+        for (int t = 0; t < n; t += stride, values++) work += buckets.reach(buckets.bucketOf(x[xOff + t]));
+        return work + SORT_COST * values >= values * k ? Buckets.all(k) : buckets;
+    }
+
+    /**
      * Computes the chunks [fromChunk, toChunk): adds to g and writes chunk c's sums to
      * partial[3k·c, 3k·c + 3k).
+     *
+     * <p>With more than one bucket, a chunk's values are sorted by bucket ({@link #sort}) and go
+     * bucket by bucket, each in blocks of at most {@value #BLOCK}, seeing only the bucket's
+     * components, their gradients sent back to their places at the end; if that would save too
+     * little for this chunk's values (see {@link #SORT_COST}), the chunk goes in stored order with
+     * every component. The order is a function of the chunk's values alone, so the sums are the
+     * same on every call with the same values, whatever came before and however many threads.
      *
      * @param c2 −log₂e·τ_j/2 per component
      * @param v2 log₂e·(log π_j + s_j/2 − log(2π)/2) per component
      * @param tau τ_j per component
      * @param tauMu τ_j·μ_j per component
+     * @param buckets from {@link #plan}
      */
     static void run(int fromChunk, int toChunk, int len, float[] x, int xOff, float[] g, int gOff, float scale, int k,
-                    float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu, double[] partial) {
+                    float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu, Buckets buckets, double[] partial) {
         int lanes = F.length();
+        int nb = buckets.count();
+        Buckets all = nb == 1 ? buckets : Buckets.all(k);
         float[] e = new float[k * BLOCK];
         float[] xs = new float[BLOCK];
         float[] zinv = new float[BLOCK];
@@ -81,22 +207,52 @@ final class MixturePriorKernel {
         float[] lane = new float[3 * lanes];
         double[] laneSums = new double[3 * k * lanes];
         boolean[] live = new boolean[k];
+        int[] bucketOf = nb == 1 ? null : new int[CHUNK];
+        int[] rank = nb == 1 ? null : new int[CHUNK];
+        float[] xSorted = nb == 1 ? null : new float[CHUNK];
+        float[] gSorted = nb == 1 ? null : new float[CHUNK];
+        int[] first = new int[nb + 1];
+        int[] next = new int[COPIES * nb];
+        // μ, c, v, τ, τ·μ of the listed components, in the order of the list, for direct indexing
+        float[][] perAll = {mu, c2, v2, tau, tauMu};
+        float[][] perBucket = nb == 1 ? perAll : new float[5][];
+        for (int t = 0; nb > 1 && t < 5; t++) {
+            perBucket[t] = new float[buckets.components().length];
+            for (int q = 0; q < perBucket[t].length; q++) perBucket[t][q] = perAll[t][buckets.components()[q]];
+        }
         for (int c = fromChunk; c < toChunk; c++) {
-            int chunkEnd = Math.min(len, (c + 1) * CHUNK);
+            int chunkStart = c * CHUNK;
+            int m = Math.min(len, chunkStart + CHUNK) - chunkStart;
+            int xc = xOff + chunkStart;
+            int gc = gOff + chunkStart;
             Arrays.fill(laneSums, 0);
-            for (int start = c * CHUNK; start < chunkEnd; start += BLOCK) {
-                int n = Math.min(BLOCK, chunkEnd - start);
-                int nv = Math.ceilDiv(n, lanes) * lanes;
-                System.arraycopy(x, xOff + start, xs, 0, n);
-                for (int i = n; i < nv; i++) xs[i] = 0f;
-                Arrays.fill(live, false);
-                exponentials(nv, k, xs, e, zinv, gb, live, mu, c2, v2, tau, tauMu);
-                for (int i = 0; i < n; i++) g[gOff + start + i] += scale * gb[i];
-                for (int i = n; i < nv; i++) zinv[i] = 0f; // padding: responsibility 0
-                for (int j = 0; j < k; j++) {
-                    if (live[j]) componentSums(nv, j, e, zinv, xs, mu[j], laneSums, lane);
+            boolean sorted = nb > 1 && sort(x, xc, m, k, buckets, bucketOf, xSorted, rank, first, next);
+            Buckets plan = sorted ? buckets : all;
+            int[] comps = plan.components();
+            float[][] per = sorted ? perBucket : perAll;
+            for (int b = 0; b < plan.count(); b++) {
+                int end = sorted ? first[b + 1] : m;
+                for (int s = sorted ? first[b] : 0; s < end; s += BLOCK) {
+                    int n = Math.min(BLOCK, end - s);
+                    int nv = Math.ceilDiv(n, lanes) * lanes;
+                    System.arraycopy(sorted ? xSorted : x, sorted ? s : xc + s, xs, 0, n);
+                    for (int t = n; t < nv; t++) xs[t] = xs[0]; // padding inside the values' range
+                    int from = plan.start()[b];
+                    int reach = plan.reach(b);
+                    Arrays.fill(live, 0, reach, false);
+                    exponentials(nv, from, reach, xs, e, zinv, gb, live, per[0], per[1], per[2], per[3], per[4]);
+                    if (sorted) {
+                        System.arraycopy(gb, 0, gSorted, s, n);
+                    } else {
+                        for (int t = 0; t < n; t++) g[gc + s + t] += scale * gb[t];
+                    }
+                    for (int t = n; t < nv; t++) zinv[t] = 0f; // padding: responsibility 0
+                    for (int q = 0; q < reach; q++) {
+                        if (live[q]) componentSums(nv, q, comps[from + q], e, zinv, xs, per[0][from + q], laneSums, lane);
+                    }
                 }
             }
+            if (sorted) unsort(m, gSorted, rank, g, gc, scale);
             int p = 3 * k * c;
             for (int j = 0; j < k; j++) {
                 int base = 3 * j * lanes;
@@ -114,42 +270,107 @@ final class MixturePriorKernel {
     }
 
     /**
-     * Values outer, components inner, for the nv values of a block: e receives 2^(b_j − max)
-     * (0 where negligible in every lane), zinv 1/Σ_j, gb Σ_j e_j·τ_j·d_j/Σ_j; live[j] is set where
-     * component j is not negligible somewhere. A method of its own, called once per block, so that
-     * C2 compiles it early and whole (its vectors never cross a call).
+     * Counting sort of the m values at x[xc..] by bucket: xSorted receives them bucket by bucket,
+     * rank[t] where value t went, first[b] where bucket b starts. Within a bucket the order is
+     * fixed by the indices alone: those ≡ 0 (mod {@value #COPIES}) ascending, then ≡ 1, and so on
+     * ({@value #COPIES} counters per bucket, so that consecutive values of one bucket do not wait
+     * on each other's count). Returns false, leaving xSorted and rank unset, when the buckets'
+     * work plus {@value #SORT_COST} per vector is not below the work of every component on the
+     * values in stored order.
      */
-    private static void exponentials(int nv, int k, float[] xs, float[] e, float[] zinv, float[] gb, boolean[] live,
-                                     float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu) {
+    private static boolean sort(float[] x, int xc, int m, int k, Buckets buckets, int[] bucketOf, float[] xSorted,
+                                int[] rank, int[] first, int[] next) {
+        int nb = buckets.count();
+        int lanes = F.length();
+        FloatVector lo = FloatVector.broadcast(F, buckets.lo());
+        FloatVector perUnit = FloatVector.broadcast(F, buckets.perUnit());
+        FloatVector top = FloatVector.broadcast(F, nb - 1);
+        int t = 0;
+        for (int bound = F.loopBound(m); t < bound; t += lanes) {
+            FloatVector v = FloatVector.fromArray(F, x, xc + t);
+            v.sub(lo).mul(perUnit).add(1f).min(top).max(0f).convert(VectorOperators.F2I, 0).reinterpretAsInts()
+                    .intoArray(bucketOf, t);
+        }
+        for (; t < m; t++) bucketOf[t] = buckets.bucketOf(x[xc + t]);
+        Arrays.fill(next, 0, COPIES * nb, 0);
+        for (t = 0; t < m; t++) next[(t & (COPIES - 1)) * nb + bucketOf[t]]++;
+        long work = 0;
+        for (int b = 0; b < nb; b++) {
+            int count = 0;
+            for (int r = 0; r < COPIES; r++) count += next[r * nb + b];
+            work += (long) Math.ceilDiv(count, lanes) * buckets.reach(b);
+        }
+        if (work + (long) SORT_COST * Math.ceilDiv(m, lanes) >= (long) Math.ceilDiv(m, lanes) * k) return false;
+        int pos = 0; // next[r·nb + b]: where the next value of bucket b with index ≡ r (mod COPIES) goes
+        for (int b = 0; b < nb; b++) {
+            first[b] = pos;
+            for (int r = 0; r < COPIES; r++) {
+                int count = next[r * nb + b];
+                next[r * nb + b] = pos;
+                pos += count;
+            }
+        }
+        first[nb] = pos;
+        for (t = 0; t < m; t++) {
+            int p = next[(t & (COPIES - 1)) * nb + bucketOf[t]]++;
+            xSorted[p] = x[xc + t];
+            rank[t] = p;
+        }
+        return true;
+    }
+
+    /** g[gc + t] += scale·gSorted[rank[t]] for the m values of a chunk. */
+    private static void unsort(int m, float[] gSorted, int[] rank, float[] g, int gc, float scale) {
+        int t = 0;
+        for (int bound = F.loopBound(m); t < bound; t += F.length()) {
+            FloatVector.fromArray(F, gSorted, 0, rank, t).mul(scale).add(FloatVector.fromArray(F, g, gc + t)).intoArray(g, gc + t);
+        }
+        for (; t < m; t++) g[gc + t] += scale * gSorted[rank[t]];
+    }
+
+    /**
+     * Values outer, components inner, for the nv values of a block and the listed components
+     * [from, from + reach) (their constants at those places of mu, c2, v2, tau, tauMu):
+     * e[q·BLOCK + i] receives 2^(b − max) for the q-th of them (0 where negligible in every lane
+     * of a vector), zinv 1/Σ, gb Σ e·τ·d/Σ; live[q] is set where the q-th is not negligible
+     * somewhere. A method of its own, called once per block, so that C2 compiles it early and
+     * whole (its vectors never cross a call).
+     */
+    private static void exponentials(int nv, int from, int reach, float[] xs, float[] e, float[] zinv, float[] gb,
+                                     boolean[] live, float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu) {
         FloatVector zero = FloatVector.zero(F);
         for (int i = 0; i < nv; i += F.length()) {
             FloatVector xv = FloatVector.fromArray(F, xs, i);
             FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < k; j++) {
+            for (int q = 0; q < reach; q++) {
+                int j = from + q;
                 FloatVector d = xv.sub(mu[j]);
                 FloatVector b = d.mul(d).fma(FloatVector.broadcast(F, c2[j]), FloatVector.broadcast(F, v2[j]));
-                b.intoArray(e, j * BLOCK + i);
+                b.intoArray(e, q * BLOCK + i);
                 max = max.max(b);
             }
             FloatVector floor = max.sub(NEGLIGIBLE);
             FloatVector z = zero;
             FloatVector gn = zero;
-            for (int j = 0; j < k; j++) {
-                FloatVector b = FloatVector.fromArray(F, e, j * BLOCK + i);
+            for (int q = 0; q < reach; q++) {
+                FloatVector b = FloatVector.fromArray(F, e, q * BLOCK + i);
                 if (!b.compare(VectorOperators.GT, floor).anyTrue()) { // negligible in every lane
-                    zero.intoArray(e, j * BLOCK + i);
+                    zero.intoArray(e, q * BLOCK + i);
                     continue;
                 }
-                live[j] = true;
+                int j = from + q;
+                live[q] = true;
                 FloatVector t = b.sub(max).max(MIN_ARGUMENT);
                 FloatVector shifted = t.add(SHIFTER);
                 FloatVector f = t.sub(shifted.sub(SHIFTER));
                 FloatVector poly = f.fma(FloatVector.broadcast(F, P5), FloatVector.broadcast(F, P4))
                         .fma(f, FloatVector.broadcast(F, P3)).fma(f, FloatVector.broadcast(F, P2))
                         .fma(f, FloatVector.broadcast(F, P1)).fma(f, FloatVector.broadcast(F, 1f));
-                IntVector n = ((IntVector) shifted.reinterpretAsInts()).sub(SHIFTER_BITS).lanewise(VectorOperators.LSHL, 23);
+                // shifted's bits are those of 1.5·2^23 plus n; shifted left by 23, the constant's
+                // bits (multiples of 2^22) leave the int, so this is n·2^23, the exponent of 2^n
+                IntVector n = ((IntVector) shifted.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23);
                 FloatVector ex = ((IntVector) poly.reinterpretAsInts()).add(n).reinterpretAsFloats();
-                ex.intoArray(e, j * BLOCK + i);
+                ex.intoArray(e, q * BLOCK + i);
                 z = z.add(ex);
                 gn = ex.fma(xv.fma(FloatVector.broadcast(F, tau[j]), FloatVector.broadcast(F, -tauMu[j])), gn);
             }
@@ -160,16 +381,17 @@ final class MixturePriorKernel {
     }
 
     /**
-     * Component j's responsibilities over the nv values of a block: Σ r·d, Σ r·d² and Σ r per lane,
-     * added into laneSums[3j·lanes, 3(j + 1)·lanes) (τ_j and τ_j/2 are applied once per chunk).
+     * Component j's responsibilities (the q-th exponential row of e) over the nv values of a
+     * block: Σ r·d, Σ r·d² and Σ r per lane, added into laneSums[3j·lanes, 3(j + 1)·lanes) (τ_j and
+     * τ_j/2 are applied once per chunk).
      */
-    private static void componentSums(int nv, int j, float[] e, float[] zinv, float[] xs, float m, double[] laneSums,
-                                      float[] lane) {
+    private static void componentSums(int nv, int q, int j, float[] e, float[] zinv, float[] xs, float m,
+                                      double[] laneSums, float[] lane) {
         FloatVector accMu = FloatVector.zero(F);
         FloatVector accS = FloatVector.zero(F);
         FloatVector accR = FloatVector.zero(F);
         for (int i = 0; i < nv; i += F.length()) {
-            FloatVector r = FloatVector.fromArray(F, e, j * BLOCK + i).mul(FloatVector.fromArray(F, zinv, i));
+            FloatVector r = FloatVector.fromArray(F, e, q * BLOCK + i).mul(FloatVector.fromArray(F, zinv, i));
             FloatVector d = FloatVector.fromArray(F, xs, i).sub(m);
             FloatVector rd = r.mul(d);
             accR = accR.add(r);

@@ -423,11 +423,12 @@ final class VectorKernels implements Kernels {
         int chunks = MixturePriorKernel.chunks(n);
         double[] partial = new double[3 * k * chunks];
         float s = (float) scale;
+        MixturePriorKernel.Buckets buckets = MixturePriorKernel.plan(n, x, xOff, k, muF, c2, v2);
         if (chunks == 1 || team.threads() == 1) {
-            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, muF, c2, v2, tauF, tauMu, partial);
+            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, muF, c2, v2, tauF, tauMu, buckets, partial);
         } else {
-            team.runRanges(chunks, team.threads() * WorkerTeam.PARTS_PER_THREAD, 1,
-                    (from, to) -> MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, muF, c2, v2, tauF, tauMu, partial));
+            team.runRanges(chunks, team.threads() * WorkerTeam.PARTS_PER_THREAD, 1, (from, to) ->
+                    MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, muF, c2, v2, tauF, tauMu, buckets, partial));
         }
         for (int c = 0; c < chunks; c++) {
             for (int t = 0; t < 3 * k; t++) sums[t] += partial[3 * k * c + t];

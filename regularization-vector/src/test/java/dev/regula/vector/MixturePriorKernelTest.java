@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.regula.api.kernels.Kernels;
 import dev.regula.core.kernels.ScalarKernels;
@@ -90,12 +91,24 @@ class MixturePriorKernelTest {
         check(n, Mixture.of(16, 0.2, 0.004), 0.003, 1e-5);
     }
 
+    /** The signature of {@link Kernels#mixturePriorGradient}. */
+    private interface Call {
+        void apply(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k, double[] mu, double[] halfTau,
+                   double[] logWeight, double[] sums);
+    }
+
     private static void check(int n, Mixture m, double spread, double scale) {
-        Kernels vector = KernelsTestSupport.vector(2);
+        Random rnd = new Random(31L * n + m.mu().length);
+        check(n, m, weights(rnd, n, m, spread), scale, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+    }
+
+    /**
+     * The call's result on x[OFF, OFF + n) against the double reference; with threads, also that
+     * one thread gives the same bits.
+     */
+    private static void check(int n, Mixture m, float[] x, double scale, Random rnd, Call vector, boolean threads) {
         Kernels scalar = new ScalarKernels();
         int k = m.mu().length;
-        Random rnd = new Random(31L * n + k);
-        float[] x = weights(rnd, n, m, spread);
         float[] g0 = new float[n + 2 * OFF];
         for (int i = 0; i < g0.length; i++) g0[i] = (float) (1e-3 * rnd.nextGaussian());
         float[] gs = g0.clone();
@@ -103,7 +116,7 @@ class MixturePriorKernelTest {
         double[] ss = new double[3 * k];
         double[] sv = new double[3 * k];
         scalar.mixturePriorGradient(n, x, OFF, gs, OFF + 1, scale, k, m.mu(), m.halfTau(), m.logWeight(), ss);
-        vector.mixturePriorGradient(n, x, OFF, gv, OFF + 1, scale, k, m.mu(), m.halfTau(), m.logWeight(), sv);
+        vector.apply(n, x, OFF, gv, OFF + 1, scale, k, m.mu(), m.halfTau(), m.logWeight(), sv);
         // the bounds, from the direct evaluation of the formula in double
         double[] absSums = new double[3 * k];
         double tauMax = 0;
@@ -136,12 +149,261 @@ class MixturePriorKernelTest {
         for (int t = 0; t < 3 * k; t++) {
             assertEquals(ss[t], sv[t], TOLERANCE * absSums[t] + 1e-9 * n, "sum " + t + " of " + n);
         }
+        if (!threads) return;
         // the thread count changes nothing
         float[] g1 = g0.clone();
         double[] s1 = new double[3 * k];
         KernelsTestSupport.vector(1).mixturePriorGradient(n, x, OFF, g1, OFF + 1, scale, k, m.mu(), m.halfTau(), m.logWeight(), s1);
         assertArrayEquals(gv, g1);
         assertArrayEquals(sv, s1);
+    }
+
+    /** Sizes at which a call plans buckets: the smallest, chunk boundaries ± 1, several chunks. */
+    private static final int LEAST_PLANNED = 4 * MixturePriorKernel.CHUNK / MixturePriorKernel.BUCKETS;
+
+    static IntStream bucketSizes() {
+        int c = MixturePriorKernel.CHUNK;
+        return IntStream.of(LEAST_PLANNED - 1, LEAST_PLANNED, LEAST_PLANNED + 1, c - 1, c, c + 1, 2 * c + 17, 3 * c - 5);
+    }
+
+    /**
+     * After retraining: components of σ = 0.002 to 0.009, several sharing nearly one mean (as
+     * the Gamma hyperprior of {@code regula compress} leaves them), 90 % of the weights at the
+     * zero component, a few outliers. So many components are within reach of each weight that
+     * sorting would not pay: it is declined.
+     */
+    private static Mixture clustered() {
+        return clustered(1);
+    }
+
+    /** {@link #clustered()} with every σ times sigmaScale. */
+    private static Mixture clustered(double sigmaScale) {
+        double[] means = {0, -0.039, -0.0393, -0.0391, -0.0388, -0.012, 0.0001, 0.04, 0.0375, 0.0379, 0.0371, -0.2, 0.2, 0.1,
+            -0.1, 0.3};
+        double[] sigmas = {0.0028, 0.007, 0.0071, 0.006, 0.0076, 0.0088, 0.0087, 0.0088, 0.008, 0.0064, 0.0074, 0.002, 0.004,
+            0.003, 0.009, 0.005};
+        int k = means.length;
+        double[] mu = new double[k];
+        double[] h = new double[k];
+        double[] w = new double[k];
+        for (int j = 0; j < k; j++) {
+            mu[j] = (float) means[j];
+            double sigma = sigmaScale * sigmas[j];
+            double tau = 1 / (sigma * sigma);
+            h[j] = tau / 2;
+            double pi = j == 0 ? 0.9 : 0.1 / (k - 1);
+            w[j] = Math.log(pi) + 0.5 * Math.log(tau) - 0.5 * Math.log(2 * Math.PI);
+        }
+        return new Mixture(mu, h, w);
+    }
+
+    private static float[] clusteredWeights(Random rnd, int n, Mixture m) {
+        float[] x = new float[n + OFF + 3];
+        Arrays.fill(x, Float.NaN);
+        for (int i = 0; i < n; i++) {
+            int kind = rnd.nextInt(100);
+            double v;
+            if (kind == 0) v = (rnd.nextBoolean() ? 1 : -1) * 0.5;
+            else if (kind < 90) v = 0.003 * rnd.nextGaussian();
+            else v = m.mu()[1 + rnd.nextInt(m.mu().length - 1)] + 0.008 * rnd.nextGaussian();
+            x[OFF + i] = (float) v;
+        }
+        return x;
+    }
+
+    @ParameterizedTest
+    @MethodSource("bucketSizes")
+    void valuesSortedByBucketAgreeWithTheDoubleReferenceOnANarrowMixture(int n) {
+        Mixture m = Mixture.of(16, 0.2, 0.004);
+        Random rnd = new Random(31L * n + 16);
+        float[] x = weights(rnd, n, m, 0.003);
+        assertEquals(n >= LEAST_PLANNED, planned(n, x, m).count() > 1, "the narrow mixture is planned in buckets from "
+                + LEAST_PLANNED + " values");
+        check(n, m, x, 1e-5, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+    }
+
+    @ParameterizedTest
+    @MethodSource("bucketSizes")
+    void valuesSortedByBucketAgreeWithTheDoubleReferenceOnAClusteredMixture(int n) {
+        Mixture m = clustered(0.25);
+        Random rnd = new Random(37L * n);
+        float[] x = clusteredWeights(rnd, n, m);
+        assertEquals(n >= LEAST_PLANNED, planned(n, x, m).count() > 1, "the clustered mixture, σ / 4, is planned in buckets from "
+                + LEAST_PLANNED + " values");
+        check(n, m, x, 1e-5, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+    }
+
+    @ParameterizedTest
+    @MethodSource("bucketSizes")
+    void theClusteredMixtureIsDeclinedAndAgreesWithTheDoubleReference(int n) {
+        Mixture m = clustered();
+        Random rnd = new Random(43L * n);
+        float[] x = clusteredWeights(rnd, n, m);
+        assertEquals(1, planned(n, x, m).count(), "most components within reach of every weight: not sorted");
+        check(n, m, x, 1e-5, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+    }
+
+    /**
+     * As soft weight sharing sets its mixture up: weights of a fresh layer (Gaussian), the means
+     * evenly over ±max |w|, σ = their spacing; nearly every value meets nearly every component,
+     * so the values stay in stored order and nothing is sorted.
+     */
+    @Test
+    void theMixtureTrainingStartsFromIsNotSorted() {
+        int n = 2 * MixturePriorKernel.CHUNK + 17;
+        Random rnd = new Random(5);
+        float[] x = new float[n + OFF];
+        float r = 0;
+        for (int i = 0; i < n; i++) {
+            x[OFF + i] = (float) (0.05 * rnd.nextGaussian());
+            r = Math.max(r, Math.abs(x[OFF + i]));
+        }
+        Mixture m = Mixture.of(16, r, 2.0 * r / 14);
+        assertEquals(1, planned(n, x, m).count(), "every value meets nearly every component: stored order");
+        check(n, m, x, 1e-4, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+    }
+
+    /**
+     * Both ways of a chunk, sorted and in stored order, forced: buckets that leave out nothing
+     * (the sort declines every chunk) and the planned ones (it sorts every chunk).
+     */
+    @ParameterizedTest
+    @MethodSource("bucketSizes")
+    void aChunkGoesSortedOrInStoredOrderAndBothAgree(int n) {
+        Mixture m = Mixture.of(16, 0.2, 0.004);
+        Random rnd = new Random(41L * n);
+        float[] x = weights(rnd, n, m, 0.003);
+        MixturePriorKernel.Buckets planned = planned(n, x, m);
+        int k = m.mu().length;
+        int[] start = new int[planned.count() + 1];
+        int[] every = new int[planned.count() * k];
+        for (int b = 0; b < planned.count(); b++) {
+            start[b + 1] = (b + 1) * k;
+            for (int j = 0; j < k; j++) every[b * k + j] = j;
+        }
+        var nothingLeftOut = new MixturePriorKernel.Buckets(planned.count(), planned.lo(), planned.perUnit(), start, every);
+        check(n, m, x, 1e-5, rnd, direct(nothingLeftOut), false);
+        check(n, m, x, 1e-5, rnd, direct(planned), false);
+    }
+
+    /**
+     * The order is a function of the values alone: a second call on the same values, after a
+     * call on other values, and the same values at another offset give the same bits.
+     */
+    @Test
+    void theResultDependsOnTheValuesAloneNotOnEarlierCallsOrTheirPlace() {
+        int n = 3 * MixturePriorKernel.CHUNK + 101;
+        Mixture m = clustered(0.25);
+        int k = m.mu().length;
+        Kernels vector = KernelsTestSupport.vector(2);
+        float[] x = clusteredWeights(new Random(7), n, m);
+        float[] other = clusteredWeights(new Random(8), n, m);
+        float[] g1 = new float[n];
+        double[] s1 = new double[3 * k];
+        vector.mixturePriorGradient(n, x, OFF, g1, 0, 1e-5, k, m.mu(), m.halfTau(), m.logWeight(), s1);
+        vector.mixturePriorGradient(n, other, OFF, new float[n], 0, 1e-5, k, m.mu(), m.halfTau(), m.logWeight(),
+                new double[3 * k]);
+        float[] g2 = new float[n];
+        double[] s2 = new double[3 * k];
+        vector.mixturePriorGradient(n, x, OFF, g2, 0, 1e-5, k, m.mu(), m.halfTau(), m.logWeight(), s2);
+        assertArrayEquals(g1, g2);
+        assertArrayEquals(s1, s2);
+        float[] shifted = new float[n + 40];
+        System.arraycopy(x, OFF, shifted, 37, n);
+        float[] g3 = new float[n + 3];
+        double[] s3 = new double[3 * k];
+        vector.mixturePriorGradient(n, shifted, 37, g3, 3, 1e-5, k, m.mu(), m.halfTau(), m.logWeight(), s3);
+        assertArrayEquals(g1, Arrays.copyOfRange(g3, 3, n + 3));
+        assertArrayEquals(s1, s3);
+    }
+
+    /**
+     * A bucket lists every component within reach of any of its values: for each value, every
+     * component whose exponent is within 40 binary orders of the largest (in double) is in the
+     * value's bucket.
+     */
+    @Test
+    void aBucketListsEveryComponentWithinReachOfItsValues() {
+        int n = 6_000;
+        Mixture narrow = Mixture.of(16, 0.2, 0.004);
+        Mixture clustered = clustered(0.25);
+        Mixture wideRange = Mixture.of(16, 1, 0.01);
+        float[][] values = {weights(new Random(1), n, narrow, 0.003), clusteredWeights(new Random(2), n, clustered),
+            weights(new Random(3), n, wideRange, 0.02)};
+        Mixture[] mixtures = {narrow, clustered, wideRange};
+        for (int t = 0; t < mixtures.length; t++) {
+            Mixture m = mixtures[t];
+            float[] x = values[t];
+            MixturePriorKernel.Buckets buckets = planned(n, x, m);
+            assertTrue(buckets.count() > 1, "mixture " + t + " is planned in buckets");
+            int k = m.mu().length;
+            for (int i = 0; i < n; i++) {
+                double xi = x[OFF + i];
+                double[] b = new double[k];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    double d = xi - m.mu()[j];
+                    b[j] = MixturePriorKernel.LOG2_E * (m.logWeight()[j] - m.halfTau()[j] * d * d);
+                    max = Math.max(max, b[j]);
+                }
+                int bucket = buckets.bucketOf(x[OFF + i]);
+                int[] listed = Arrays.copyOfRange(buckets.components(), buckets.start()[bucket], buckets.start()[bucket + 1]);
+                for (int j = 0; j < k; j++) {
+                    if (b[j] > max - 40) {
+                        int jj = j;
+                        assertTrue(Arrays.stream(listed).anyMatch(l -> l == jj),
+                                "component " + j + " is within reach of " + xi + " but not listed in bucket " + bucket);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Skips the test where the incubator module is absent (the run without it), as the kernels' tests do. */
+    private static void assumeVectorModule() {
+        VectorKernelsProvider provider = new VectorKernelsProvider();
+        assumeTrue(provider.isSupported(), "jdk.incubator.vector not resolved: " + provider.unsupportedReason());
+    }
+
+    private static MixturePriorKernel.Buckets planned(int n, float[] x, Mixture m) {
+        assumeVectorModule();
+        Constants c = Constants.of(m);
+        return MixturePriorKernel.plan(n, x, OFF, m.mu().length, c.mu(), c.c2(), c.v2());
+    }
+
+    /** The kernel's per-call constants, as {@link VectorKernels} prepares them. */
+    private record Constants(float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu) {
+        static Constants of(Mixture m) {
+            int k = m.mu().length;
+            float[] mu = new float[k];
+            float[] c2 = new float[k];
+            float[] v2 = new float[k];
+            float[] tau = new float[k];
+            float[] tauMu = new float[k];
+            for (int j = 0; j < k; j++) {
+                mu[j] = (float) m.mu()[j];
+                c2[j] = (float) (-MixturePriorKernel.LOG2_E * m.halfTau()[j]);
+                v2[j] = (float) (MixturePriorKernel.LOG2_E * m.logWeight()[j]);
+                tau[j] = (float) (2 * m.halfTau()[j]);
+                tauMu[j] = (float) (2 * m.halfTau()[j] * mu[j]);
+            }
+            return new Constants(mu, c2, v2, tau, tauMu);
+        }
+    }
+
+    /** The kernel run directly on one thread with the given buckets. */
+    private static Call direct(MixturePriorKernel.Buckets buckets) {
+        assumeVectorModule();
+        return (n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums) -> {
+            Constants c = Constants.of(new Mixture(mu, halfTau, logWeight));
+            int chunks = MixturePriorKernel.chunks(n);
+            double[] partial = new double[3 * k * chunks];
+            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, (float) scale, k, c.mu(), c.c2(), c.v2(), c.tau(),
+                    c.tauMu(), buckets, partial);
+            for (int ch = 0; ch < chunks; ch++) {
+                for (int t = 0; t < 3 * k; t++) sums[t] += partial[3 * k * ch + t];
+            }
+        };
     }
 
     @Test
