@@ -101,6 +101,18 @@ final class Convolution {
         });
     }
 
+    /**
+     * The output gradient of images n0 .. n0+count−1 as rows of one matrix [channels, count·plane]:
+     * for one image its own rows in {@code gy} (at offset n0·channels·plane), for several a copy in
+     * channel-major order in the scratch's row buffer (at offset 0).
+     */
+    private static float[] gradientRows(Scratch s, float[] gy, int n0, int count, int channels, int plane) {
+        if (count == 1) return gy;
+        float[] rows = s.rows(channels * count * plane);
+        Patches.toChannelMajor(gy, n0, count, channels, plane, rows);
+        return rows;
+    }
+
     void backwardInput(ConvGeometry g, float[] gy, float[] w, float[] bias, float[] gx) {
         int out = g.outChannels();
         int patch = g.patch();
@@ -109,13 +121,8 @@ final class Convolution {
         forChunks(g, (n0, count) -> {
             Scratch s = scratch.get();
             int cols = count * plane;
-            float[] src = gy;
-            int srcOff = n0 * out * plane;
-            if (count > 1) {
-                src = s.rows(out * cols);
-                srcOff = 0;
-                Patches.toChannelMajor(gy, n0, count, out, plane, src);
-            }
+            float[] src = gradientRows(s, gy, n0, count, out, plane);
+            int srcOff = src == gy ? n0 * out * plane : 0;
             float[] c = s.cols(patch * cols);
             gemm.gemm(true, false, patch, cols, out, 1f, w, 0, patch, src, srcOff, cols, 0f, c, 0, cols);
             Patches.fillChannels(gx, n0, count, g.inChannels(), inPlane, bias);
@@ -180,13 +187,8 @@ final class Convolution {
                         int cols = count * plane;
                         float[] c = s.cols(patch * cols);
                         Patches.im2col(g, x, n0, count, c);
-                        float[] src = gy;
-                        int srcOff = n0 * out * plane;
-                        if (count > 1) {
-                            src = s.rows(out * cols);
-                            srcOff = 0;
-                            Patches.toChannelMajor(gy, n0, count, out, plane, src);
-                        }
+                        float[] src = gradientRows(s, gy, n0, count, out, plane);
+                        int srcOff = src == gy ? n0 * out * plane : 0;
                         float b = q > q0 || n0 > q * per ? 1f : partials == null ? beta : 0f;
                         float[] dst = partials == null ? gw : partials;
                         int dstOff = partials == null ? 0 : grp * size;
