@@ -70,7 +70,7 @@ final class MixturePriorKernel {
     private static final int COPIES = 8;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    /** log₂ e, by which {@link VectorKernels} turns the natural-log constants into base 2. */
+    /** log₂ e, by which {@link Constants} turns the natural-log constants into base 2. */
     static final double LOG2_E = 1.4426950408889634;
     private static final float SHIFTER = 0x1.8p23f;
     private static final float MIN_ARGUMENT = -125f;
@@ -81,6 +81,35 @@ final class MixturePriorKernel {
             P4 = 0.009671707637608051f, P5 = 0.0013218676904216409f;
 
     private MixturePriorKernel() {
+    }
+
+    /**
+     * The per-call constants of k components, in float: the means, the exponent's coefficients in
+     * base 2 (c2 = −log₂e·τ/2, v2 = log₂e·log π), the precisions τ and τ·μ.
+     */
+    record Constants(float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu) {
+        static Constants of(int k, double[] mu, double[] halfTau, double[] logWeight) {
+            float[] muF = new float[k];
+            float[] c2 = new float[k];
+            float[] v2 = new float[k];
+            float[] tau = new float[k];
+            float[] tauMu = new float[k];
+            for (int j = 0; j < k; j++) {
+                muF[j] = (float) mu[j];
+                c2[j] = (float) (-LOG2_E * halfTau[j]);
+                v2[j] = (float) (LOG2_E * logWeight[j]);
+                tau[j] = (float) (2 * halfTau[j]);
+                tauMu[j] = (float) (2 * halfTau[j] * muF[j]);
+            }
+            return new Constants(muF, c2, v2, tau, tauMu);
+        }
+    }
+
+    /** Adds the chunks' partial sums (3·k per chunk, written by {@link #run}) to {@code sums} in chunk order. */
+    static void addPartials(double[] partial, int chunks, int k, double[] sums) {
+        for (int c = 0; c < chunks; c++) {
+            for (int t = 0; t < 3 * k; t++) sums[t] += partial[3 * k * c + t];
+        }
     }
 
     /**

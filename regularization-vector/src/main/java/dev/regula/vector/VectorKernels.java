@@ -408,31 +408,19 @@ final class VectorKernels implements Kernels {
         if (n == 0) return;
         java.util.Objects.checkFromIndexSize(xOff, n, x.length);
         java.util.Objects.checkFromIndexSize(gOff, n, g.length);
-        float[] muF = new float[k];
-        float[] c2 = new float[k];
-        float[] v2 = new float[k];
-        float[] tauF = new float[k];
-        float[] tauMu = new float[k];
-        for (int j = 0; j < k; j++) {
-            muF[j] = (float) mu[j];
-            c2[j] = (float) (-MixturePriorKernel.LOG2_E * halfTau[j]);
-            v2[j] = (float) (MixturePriorKernel.LOG2_E * logWeight[j]);
-            tauF[j] = (float) (2 * halfTau[j]);
-            tauMu[j] = (float) (2 * halfTau[j] * muF[j]);
-        }
+        MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, mu, halfTau, logWeight);
         int chunks = MixturePriorKernel.chunks(n);
         double[] partial = new double[3 * k * chunks];
         float s = (float) scale;
-        MixturePriorKernel.Buckets buckets = MixturePriorKernel.plan(n, x, xOff, k, muF, c2, v2);
+        MixturePriorKernel.Buckets buckets = MixturePriorKernel.plan(n, x, xOff, k, c.mu(), c.c2(), c.v2());
         if (chunks == 1 || team.threads() == 1) {
-            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, muF, c2, v2, tauF, tauMu, buckets, partial);
+            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), c.tauMu(), buckets, partial);
         } else {
             team.runRanges(chunks, team.threads() * WorkerTeam.PARTS_PER_THREAD, 1, (from, to) ->
-                    MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, muF, c2, v2, tauF, tauMu, buckets, partial));
+                    MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), c.tauMu(),
+                            buckets, partial));
         }
-        for (int c = 0; c < chunks; c++) {
-            for (int t = 0; t < 3 * k; t++) sums[t] += partial[3 * k * c + t];
-        }
+        MixturePriorKernel.addPartials(partial, chunks, k, sums);
     }
 
     /** The scalar reference where doubles get fewer than 4 lanes ({@link DoubleExp#F_OF_D}). */

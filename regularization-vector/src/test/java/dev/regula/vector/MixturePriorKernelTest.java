@@ -367,42 +367,21 @@ class MixturePriorKernelTest {
 
     private static MixturePriorKernel.Buckets planned(int n, float[] x, Mixture m) {
         assumeVectorModule();
-        Constants c = Constants.of(m);
-        return MixturePriorKernel.plan(n, x, OFF, m.mu().length, c.mu(), c.c2(), c.v2());
-    }
-
-    /** The kernel's per-call constants, as {@link VectorKernels} prepares them. */
-    private record Constants(float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu) {
-        static Constants of(Mixture m) {
-            int k = m.mu().length;
-            float[] mu = new float[k];
-            float[] c2 = new float[k];
-            float[] v2 = new float[k];
-            float[] tau = new float[k];
-            float[] tauMu = new float[k];
-            for (int j = 0; j < k; j++) {
-                mu[j] = (float) m.mu()[j];
-                c2[j] = (float) (-MixturePriorKernel.LOG2_E * m.halfTau()[j]);
-                v2[j] = (float) (MixturePriorKernel.LOG2_E * m.logWeight()[j]);
-                tau[j] = (float) (2 * m.halfTau()[j]);
-                tauMu[j] = (float) (2 * m.halfTau()[j] * mu[j]);
-            }
-            return new Constants(mu, c2, v2, tau, tauMu);
-        }
+        int k = m.mu().length;
+        MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, m.mu(), m.halfTau(), m.logWeight());
+        return MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2());
     }
 
     /** The kernel run directly on one thread with the given buckets. */
     private static Call direct(MixturePriorKernel.Buckets buckets) {
         assumeVectorModule();
         return (n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums) -> {
-            Constants c = Constants.of(new Mixture(mu, halfTau, logWeight));
+            MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, mu, halfTau, logWeight);
             int chunks = MixturePriorKernel.chunks(n);
             double[] partial = new double[3 * k * chunks];
             MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, (float) scale, k, c.mu(), c.c2(), c.v2(), c.tau(),
                     c.tauMu(), buckets, partial);
-            for (int ch = 0; ch < chunks; ch++) {
-                for (int t = 0; t < 3 * k; t++) sums[t] += partial[3 * k * ch + t];
-            }
+            MixturePriorKernel.addPartials(partial, chunks, k, sums);
         };
     }
 
