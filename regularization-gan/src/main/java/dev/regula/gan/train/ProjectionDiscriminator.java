@@ -206,23 +206,19 @@ public final class ProjectionDiscriminator {
         float[] g = gradLogits.data();
         float[] gh = gradH.data();
         float[] pd = cachedProjection.data();
-        // ∂/∂h += g·(V c);  ∂/∂V += Σ_n g_n·h_n ⊗ c_n
-        if (!parameters) {
-            for (int i = 0; i < n; i++) {
-                float gi = g[i];
-                for (int f = i * features; f < (i + 1) * features; f++) gh[f] += gi * pd[f];
-            }
-            return gradH;
+        // ∂/∂h += g·(V c)
+        for (int i = 0; i < n; i++) {
+            float gi = g[i];
+            for (int f = i * features; f < (i + 1) * features; f++) gh[f] += gi * pd[f];
         }
+        if (!parameters) return gradH;
+        // ∂/∂V += Σ_n g_n·h_n ⊗ c_n
         Tensor scaledH = Tensor.zeros(n, features);
         float[] sh = scaledH.data();
         float[] hd = h.data();
         for (int i = 0; i < n; i++) {
             float gi = g[i];
-            for (int f = i * features; f < (i + 1) * features; f++) {
-                gh[f] += gi * pd[f];
-                sh[f] = gi * hd[f];
-            }
+            for (int f = i * features; f < (i + 1) * features; f++) sh[f] = gi * hd[f];
         }
         float beta = embed.gradientBeta();
         k.gemm(true, false, features, conditionDim, n, 1f, sh, 0, features, cachedCondition.data(), 0, conditionDim,
