@@ -93,6 +93,50 @@ class JitWarmupTest {
     }
 
     @Test
+    void releasesTheWaitersAfterTheDenseStepAndBeforeTheRest() {
+        assumeTrue(new VectorKernelsProvider().isSupported(), "its sizes come from the vector tile");
+        Kernels k = mock(Kernels.class);
+        int rounds = JitWarmup.COVERAGE_FROM + 1;
+        AtomicBoolean released = new AtomicBoolean();
+        JitWarmup.run(k, rounds, () -> {
+            // every product and the dense step's kernels are done, none of the rest has started
+            verify(k, times(rounds + 4)).gemm(eq(false), eq(true), anyInt(), anyInt(), anyInt(), anyFloat(), any(), anyInt(),
+                    anyInt(), any(), anyInt(), anyInt(), anyFloat(), any(), anyInt(), anyInt());
+            verify(k, times(rounds + 1)).sgdMomentumWithDecay(anyInt(), anyFloat(), anyFloat(), anyBoolean(), anyFloat(), any(),
+                    any(), any());
+            verify(k, times(0)).adam(anyInt(), anyFloat(), anyFloat(), anyFloat(), anyFloat(), anyFloat(), anyFloat(),
+                    any(), any(), any(), any());
+            verify(k, times(0)).maxPool2d(any(), any(), any(), any());
+            released.set(true);
+        });
+        assertTrue(released.get());
+        verify(k, times(rounds + 1)).adam(anyInt(), anyFloat(), anyFloat(), anyFloat(), anyFloat(), anyFloat(), anyFloat(),
+                any(), any(), any(), any());
+    }
+
+    @Test
+    void waitersGoOnceTheFirstPhaseIsOverWhileTheSecondRuns() throws InterruptedException {
+        CountDownLatch secondPhase = new CountDownLatch(1);
+        JitWarmup warmup = new JitWarmup(ready -> {
+            sleep(200);
+            ready.run();
+            await(secondPhase);
+        }, TimeUnit.SECONDS.toNanos(30));
+        Thread t = warmup.start();
+        try {
+            long t0 = System.nanoTime();
+            warmup.awaitReady();
+            assertTrue(warmup.isReady());
+            assertFalse(warmup.isDone(), "the second phase is still running");
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "waited past the first phase");
+        } finally {
+            secondPhase.countDown();
+        }
+        t.join();
+        assertTrue(warmup.isDone());
+    }
+
+    @Test
     void startsOnceAsANamedDaemonAndIsDoneAfterItsBody() throws InterruptedException {
         JitWarmup warmup = new JitWarmup(() -> { }, TimeUnit.SECONDS.toNanos(5));
         Thread t = warmup.start();
@@ -108,7 +152,7 @@ class JitWarmupTest {
     void awaitReturnsAtOnceWhenNeverStarted() {
         JitWarmup warmup = new JitWarmup(() -> { }, TimeUnit.SECONDS.toNanos(30));
         long t0 = System.nanoTime();
-        warmup.awaitDone();
+        warmup.awaitReady();
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1));
     }
 
@@ -120,8 +164,8 @@ class JitWarmupTest {
             finished.set(true);
         }, TimeUnit.SECONDS.toNanos(30));
         warmup.start();
-        warmup.awaitDone();
-        assertTrue(finished.get(), "awaitDone returned before the warm-up finished");
+        warmup.awaitReady();
+        assertTrue(finished.get(), "awaitReady returned before the warm-up finished");
     }
 
     @Test
@@ -133,7 +177,7 @@ class JitWarmupTest {
         warmup.start();
         try {
             int calls = 10; // waiting maxWait per call would take 5 s
-            for (int call = 0; call < calls; call++) warmup.awaitDone();
+            for (int call = 0; call < calls; call++) warmup.awaitReady();
             long elapsed = System.nanoTime() - t0;
             assertTrue(elapsed >= maxWait, "returned before the deadline: " + elapsed + " ns");
             assertTrue(elapsed < 4 * maxWait, calls + " calls waited " + elapsed + " ns, not one deadline");
@@ -149,7 +193,7 @@ class JitWarmupTest {
         AtomicLong waited = new AtomicLong(-1);
         JitWarmup warmup = new JitWarmup(() -> {
             long t0 = System.nanoTime();
-            self.get().awaitDone();
+            self.get().awaitReady();
             waited.set(System.nanoTime() - t0);
         }, TimeUnit.SECONDS.toNanos(30));
         self.set(warmup);
@@ -165,7 +209,7 @@ class JitWarmupTest {
         warmup.start().join();
         assertTrue(warmup.isDone());
         long t0 = System.nanoTime();
-        warmup.awaitDone();
+        warmup.awaitReady();
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(1));
     }
 
