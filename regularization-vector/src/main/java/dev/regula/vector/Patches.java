@@ -15,6 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * channel-major moves turn a chunk of a [batch, channels, plane] batch into a [channels,
  * count·plane] matrix (the layout the products want) and back. Every method reads and writes only
  * the chunk's images, so chunks may run on different threads.
+ *
+ * <p>Stride 1 with the output as large as the input ("same" padding, 2·p = k − 1, as in a 3×3
+ * convolution with padding 1) takes a shorter way: the image's part of each row of the patch
+ * matrix is then the channel's whole plane shifted by (ki − p) rows and (kj − p) columns, one
+ * contiguous copy (or, in {@link #col2im}, one contiguous sum) instead of one per output row.
  */
 final class Patches {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -24,6 +29,10 @@ final class Patches {
 
     /** Writes the chunk's column matrix into {@code cols} (every entry of its prefix is overwritten). */
     static void im2col(ConvGeometry g, float[] x, int n0, int count, float[] cols) {
+        if (samePlane(g)) {
+            im2colSame(g, x, n0, count, cols);
+            return;
+        }
         int channels = g.inChannels();
         int height = g.height();
         int width = g.width();
@@ -117,8 +126,16 @@ final class Patches {
     /**
      * Adds the chunk's column matrix back into the chunk of {@code x} (the adjoint of
      * {@link #im2col}); entries from the padding are dropped, {@code x} is not cleared first.
+     * Each value of x receives its terms in the order of the matrix's rows (at a stride above 1
+     * they are summed from 0 in that order, image by image, and the sum is added). With stride 1 and a
+     * same-size output the entries of {@code cols} that belong to the padding are set to 0 on the
+     * way (the caller's scratch), so the sum over a plane is one contiguous loop.
      */
     static void col2im(ConvGeometry g, float[] cols, int n0, int count, float[] x) {
+        if (samePlane(g)) {
+            col2imSame(g, cols, n0, count, x);
+            return;
+        }
         int channels = g.inChannels();
         int height = g.height();
         int width = g.width();
@@ -171,6 +188,112 @@ final class Patches {
                 }
             }
             if (stride > 1) addPhases(phases, channels * height, width, stride, phaseWidth, x, (n0 + n) * channels * plane);
+        }
+    }
+
+    /** @return whether the output has the input's size at stride 1, so that a patch row is a shifted plane */
+    private static boolean samePlane(ConvGeometry g) {
+        return g.stride() == 1 && g.outHeight() == g.height() && g.outWidth() == g.width();
+    }
+
+    /**
+     * {@link #im2col} at stride 1 with a same-size output: for each (c, ki, kj) one copy of the
+     * plane shifted by dy = ki − p rows and dx = kj − p columns (the rows whose source row exists;
+     * the copy starts |dx| later or ends |dx| earlier, so it never leaves the channel's plane), then
+     * zeros for the rows shifted in from outside and for the |dx| columns per row that the flat
+     * copy took from the neighbouring row.
+     */
+    private static void im2colSame(ConvGeometry g, float[] x, int n0, int count, float[] cols) {
+        int channels = g.inChannels();
+        int height = g.height();
+        int width = g.width();
+        int k = g.kernel();
+        int p = g.padding();
+        int plane = height * width;
+        int ld = count * plane;
+        for (int n = 0; n < count; n++) {
+            int image = (n0 + n) * channels * plane;
+            int row = 0;
+            for (int c = 0; c < channels; c++) {
+                int base = image + c * plane;
+                for (int ki = 0; ki < k; ki++) {
+                    int dy = ki - p;
+                    int oy0 = Math.min(height, Math.max(0, -dy));
+                    int oy1 = Math.max(oy0, Math.min(height, height - dy));
+                    for (int kj = 0; kj < k; kj++, row++) {
+                        int dx = kj - p;
+                        int dst = row * ld + n * plane;
+                        Arrays.fill(cols, dst, dst + oy0 * width, 0f);
+                        Arrays.fill(cols, dst + oy1 * width, dst + plane, 0f);
+                        ShiftedBlock b = new ShiftedBlock(base, dst, oy0, oy1, dy, dx, width);
+                        if (b.length() > 0) System.arraycopy(x, b.source(), cols, b.target(), b.length());
+                        zeroOutsideColumns(cols, dst, oy0, oy1, dx, width);
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #col2im} at stride 1 with a same-size output: the adjoint of {@link #im2colSame}. */
+    private static void col2imSame(ConvGeometry g, float[] cols, int n0, int count, float[] x) {
+        int channels = g.inChannels();
+        int height = g.height();
+        int width = g.width();
+        int k = g.kernel();
+        int p = g.padding();
+        int plane = height * width;
+        int ld = count * plane;
+        int lanes = F.length();
+        for (int n = 0; n < count; n++) {
+            int image = (n0 + n) * channels * plane;
+            int row = 0;
+            for (int c = 0; c < channels; c++) {
+                int base = image + c * plane;
+                for (int ki = 0; ki < k; ki++) {
+                    int dy = ki - p;
+                    int oy0 = Math.min(height, Math.max(0, -dy));
+                    int oy1 = Math.max(oy0, Math.min(height, height - dy));
+                    for (int kj = 0; kj < k; kj++, row++) {
+                        int dx = kj - p;
+                        int dst = row * ld + n * plane;
+                        // the entries that wrapped around read the padding: they add nothing
+                        zeroOutsideColumns(cols, dst, oy0, oy1, dx, width);
+                        ShiftedBlock b = new ShiftedBlock(base, dst, oy0, oy1, dy, dx, width);
+                        int xs = b.source();
+                        int cs = b.target();
+                        int len = b.length();
+                        int i = 0;
+                        for (int bound = len - lanes; i <= bound; i += lanes) {
+                            FloatVector.fromArray(F, x, xs + i).add(FloatVector.fromArray(F, cols, cs + i)).intoArray(x, xs + i);
+                        }
+                        for (; i < len; i++) x[xs + i] += cols[cs + i];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The flat part of a shifted plane: patch-matrix entries [target, target + length) of rows
+     * [oy0, oy1) take input values [source, source + length) of the channel's plane, less the
+     * |dx| values at the front (dx &lt; 0) or back (dx &gt; 0) that would lie outside the plane.
+     */
+    private record ShiftedBlock(int source, int target, int length) {
+        ShiftedBlock(int base, int dst, int oy0, int oy1, int dy, int dx, int width) {
+            this(base + (oy0 + dy) * width + dx + Math.max(0, -dx), dst + oy0 * width + Math.max(0, -dx),
+                    (oy1 - oy0) * width - Math.abs(dx));
+        }
+    }
+
+    /** Sets to 0 the columns ox &lt; −dx and ox ≥ width − dx of patch rows [oy0, oy1), whose input column lies outside. */
+    private static void zeroOutsideColumns(float[] cols, int dst, int oy0, int oy1, int dx, int width) {
+        if (dx == 0) return;
+        int ox0 = Math.min(width, Math.max(0, -dx));
+        int ox1 = Math.max(ox0, Math.min(width, width - dx));
+        for (int oy = oy0; oy < oy1; oy++) {
+            int r = dst + oy * width;
+            for (int ox = 0; ox < ox0; ox++) cols[r + ox] = 0f;
+            for (int ox = ox1; ox < width; ox++) cols[r + ox] = 0f;
         }
     }
 

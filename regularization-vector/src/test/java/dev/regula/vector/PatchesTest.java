@@ -1,0 +1,129 @@
+package dev.regula.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.regula.api.kernels.ConvGeometry;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The patch matrix and its adjoint, bit for bit against their definition: stride 1 with a
+ * same-size output (the shifted-plane path: kernels 1, 3 and 5, planes narrower and wider than a
+ * vector, a plane of one value, a kernel wider than the image), and the general path (strides 2
+ * and 3, other paddings). Chunks start at the first image and end at the last, so reads and writes
+ * touch both ends of the arrays. The adjoint adds each value's terms in the order of the matrix's
+ * rows (at a stride above 1 into a sum from 0 that is then added), so the definition below, which
+ * does the same, gives the same bits.
+ */
+class PatchesTest {
+    /** batch, in, H, W, kernel, stride, padding. */
+    static Stream<int[]> geometries() {
+        return Stream.of(
+                new int[] {3, 2, 5, 7, 3, 1, 1},
+                new int[] {2, 1, 28, 28, 3, 1, 1},
+                new int[] {4, 3, 14, 14, 3, 1, 1},
+                new int[] {2, 2, 17, 33, 3, 1, 1},
+                new int[] {2, 2, 9, 6, 5, 1, 2},
+                new int[] {3, 2, 4, 4, 1, 1, 0},
+                new int[] {2, 1, 1, 1, 3, 1, 1},
+                new int[] {2, 1, 3, 1, 5, 1, 2},
+                new int[] {2, 3, 8, 8, 4, 2, 1},
+                new int[] {3, 2, 7, 5, 3, 2, 1},
+                new int[] {2, 2, 11, 10, 4, 3, 1},
+                new int[] {2, 2, 6, 6, 2, 1, 1});
+    }
+
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void im2colAndCol2imAreTheirDefinitionBitForBit(int[] d) {
+        assumeTrue(new VectorKernelsProvider().isSupported(), "the SIMD kernels' helper");
+        ConvGeometry g = new ConvGeometry(d[0], d[1], d[2], d[3], 1, d[4], d[5], d[6]);
+        Random rnd = new Random(Arrays.hashCode(d));
+        float[] x = new float[g.inputSize()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        int plane = g.outHeight() * g.outWidth();
+        int patch = g.patch();
+        // chunks [0, 1) and [1, batch): the first image alone, then the rest to the end
+        for (int[] chunk : new int[][] {{0, 1}, {1, g.batch() - 1}, {0, g.batch()}}) {
+            int n0 = chunk[0];
+            int count = chunk[1];
+            float[] cols = new float[patch * count * plane];
+            Arrays.fill(cols, Float.NaN);
+            Patches.im2col(g, x, n0, count, cols);
+            assertArrayEquals(im2col(g, x, n0, count), cols, () -> "im2col " + Arrays.toString(d) + " images " + n0 + "+" + count);
+
+            float[] gradCols = new float[cols.length];
+            for (int i = 0; i < gradCols.length; i++) gradCols[i] = (float) rnd.nextGaussian();
+            float[] start = new float[x.length];
+            for (int i = 0; i < start.length; i++) start[i] = (float) rnd.nextGaussian();
+            float[] expected = col2im(g, gradCols, n0, count, start.clone());
+            float[] got = start.clone();
+            Patches.col2im(g, gradCols.clone(), n0, count, got);
+            assertArrayEquals(expected, got, () -> "col2im " + Arrays.toString(d) + " images " + n0 + "+" + count);
+        }
+    }
+
+    /** Entry ((c, ki, kj), (n, oy, ox)) = x[n0 + n, c, oy·s − p + ki, ox·s − p + kj], 0 in the padding. */
+    private static float[] im2col(ConvGeometry g, float[] x, int n0, int count) {
+        int plane = g.outHeight() * g.outWidth();
+        int ld = count * plane;
+        float[] cols = new float[g.patch() * ld];
+        for (int n = 0; n < count; n++) {
+            int row = 0;
+            for (int c = 0; c < g.inChannels(); c++) {
+                for (int ki = 0; ki < g.kernel(); ki++) {
+                    for (int kj = 0; kj < g.kernel(); kj++, row++) {
+                        for (int oy = 0; oy < g.outHeight(); oy++) {
+                            for (int ox = 0; ox < g.outWidth(); ox++) {
+                                int iy = oy * g.stride() - g.padding() + ki;
+                                int ix = ox * g.stride() - g.padding() + kj;
+                                boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
+                                int at = (((n0 + n) * g.inChannels() + c) * g.height() + iy) * g.width() + ix;
+                                cols[row * ld + n * plane + oy * g.outWidth() + ox] = inside ? x[at] : 0f;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return cols;
+    }
+
+    /**
+     * The adjoint, image by image and row by row: at stride 1 every entry added to its input value;
+     * at a larger stride an image's entries summed from 0 first and each sum then added.
+     */
+    private static float[] col2im(ConvGeometry g, float[] cols, int n0, int count, float[] x) {
+        int plane = g.outHeight() * g.outWidth();
+        int ld = count * plane;
+        int imageSize = g.inChannels() * g.height() * g.width();
+        for (int n = 0; n < count; n++) {
+            float[] target = g.stride() > 1 ? new float[x.length] : x;
+            int row = 0;
+            for (int c = 0; c < g.inChannels(); c++) {
+                for (int ki = 0; ki < g.kernel(); ki++) {
+                    for (int kj = 0; kj < g.kernel(); kj++, row++) {
+                        for (int oy = 0; oy < g.outHeight(); oy++) {
+                            for (int ox = 0; ox < g.outWidth(); ox++) {
+                                int iy = oy * g.stride() - g.padding() + ki;
+                                int ix = ox * g.stride() - g.padding() + kj;
+                                if (iy < 0 || iy >= g.height() || ix < 0 || ix >= g.width()) continue;
+                                int at = (((n0 + n) * g.inChannels() + c) * g.height() + iy) * g.width() + ix;
+                                target[at] += cols[row * ld + n * plane + oy * g.outWidth() + ox];
+                            }
+                        }
+                    }
+                }
+            }
+            if (target != x) {
+                int from = (n0 + n) * imageSize;
+                for (int i = from; i < from + imageSize; i++) x[i] += target[i];
+            }
+        }
+        return x;
+    }
+}
