@@ -16,10 +16,13 @@ import jdk.incubator.vector.VectorSpecies;
  * count·plane] matrix (the layout the products want) and back. Every method reads and writes only
  * the chunk's images, so chunks may run on different threads.
  *
- * <p>Stride 1 with the output as large as the input ("same" padding, 2·p = k − 1, as in a 3×3
- * convolution with padding 1) takes a shorter way: the image's part of each row of the patch
- * matrix is then the channel's whole plane shifted by (ki − p) rows and (kj − p) columns, one
- * contiguous copy (or, in {@link #col2im}, one contiguous sum) instead of one per output row.
+ * <p>When the input's sides are multiples of the stride s and the output's are the input's divided
+ * by s (at stride 1 a "same" padding, 2·p = k − 1, as in a 3×3 convolution with padding 1; at
+ * stride 2 the DCGAN discriminator's 4×4 convolutions with padding 1), a shorter way is taken: the
+ * image is split into its s² phase planes per channel (nothing to split at stride 1), and the
+ * image's part of each row of the patch matrix is one phase plane shifted by whole rows and
+ * columns, one contiguous copy (or, in {@link #col2im}, one contiguous sum) instead of one per
+ * output row; taken for planes of at least two vectors.
  */
 final class Patches {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -29,8 +32,8 @@ final class Patches {
 
     /** Writes the chunk's column matrix into {@code cols} (every entry of its prefix is overwritten). */
     static void im2col(ConvGeometry g, float[] x, int n0, int count, float[] cols) {
-        if (samePlane(g)) {
-            im2colSame(g, x, n0, count, cols);
+        if (byPlanes(g)) {
+            im2colPlanes(g, x, n0, count, cols);
             return;
         }
         int channels = g.inChannels();
@@ -127,13 +130,14 @@ final class Patches {
      * Adds the chunk's column matrix back into the chunk of {@code x} (the adjoint of
      * {@link #im2col}); entries from the padding are dropped, {@code x} is not cleared first.
      * Each value of x receives its terms in the order of the matrix's rows (at a stride above 1
-     * they are summed from 0 in that order, image by image, and the sum is added). With stride 1 and a
-     * same-size output the entries of {@code cols} that belong to the padding are set to 0 on the
-     * way (the caller's scratch), so the sum over a plane is one contiguous loop.
+     * they are summed from 0 in that order, image by image, and the sum is added). Where each patch
+     * row is a shifted phase plane (see the class comment) the entries of {@code cols} that belong
+     * to the padding are set to 0 on the way (the caller's scratch), so the sum over a plane is one
+     * contiguous loop.
      */
     static void col2im(ConvGeometry g, float[] cols, int n0, int count, float[] x) {
-        if (samePlane(g)) {
-            col2imSame(g, cols, n0, count, x);
+        if (byPlanes(g)) {
+            col2imPlanes(g, cols, n0, count, x);
             return;
         }
         int channels = g.inChannels();
@@ -191,82 +195,164 @@ final class Patches {
         }
     }
 
-    /** @return whether the output has the input's size at stride 1, so that a patch row is a shifted plane */
-    private static boolean samePlane(ConvGeometry g) {
-        return g.stride() == 1 && g.outHeight() == g.height() && g.outWidth() == g.width();
+    /**
+     * @return whether every patch row is a shifted phase plane: the input's sides are multiples of
+     *     the stride and the output's are the input's divided by it (at stride 1 a same-size output)
+     */
+    static boolean phasePlanes(ConvGeometry g) {
+        int s = g.stride();
+        return g.height() % s == 0 && g.width() % s == 0 && g.outHeight() == g.height() / s && g.outWidth() == g.width() / s;
     }
 
     /**
-     * {@link #im2col} at stride 1 with a same-size output: for each (c, ki, kj) one copy of the
-     * plane shifted by dy = ki − p rows and dx = kj − p columns (the rows whose source row exists;
-     * the copy starts |dx| later or ends |dx| earlier, so it never leaves the channel's plane), then
-     * zeros for the rows shifted in from outside and for the |dx| columns per row that the flat
-     * copy took from the neighbouring row.
+     * @return whether the shifted-plane path is taken: {@link #phasePlanes} with planes of at least
+     *     two vectors; on smaller ones (the 4×4 maps of the GAN's discriminator) its copies, fills and
+     *     fix-ups per row of the patch matrix cost more than the general path's one masked vector per
+     *     output row
      */
-    private static void im2colSame(ConvGeometry g, float[] x, int n0, int count, float[] cols) {
+    private static boolean byPlanes(ConvGeometry g) {
+        return phasePlanes(g) && g.outHeight() * g.outWidth() >= 2 * F.length();
+    }
+
+    /**
+     * {@link #im2col} when {@link #phasePlanes}: input row iy = s·oy − p + ki is row oy + qy of row
+     * phase ry, where ki − p = s·qy + ry with 0 ≤ ry &lt; s (likewise the columns), so the image's part
+     * of patch row (c, ki, kj) is the phase plane (c, ry, rx), outH × outW, shifted by (qy, qx). At
+     * a stride above 1 the image is first split into its s² phase planes per channel. Each row is
+     * one copy of the shifted plane (the rows whose source row exists; the copy starts |qx| later
+     * or ends |qx| earlier, so it never leaves the plane), then zeros for the rows shifted in from
+     * outside and for the |qx| values per row that the flat copy took from the neighbouring row.
+     */
+    static void im2colPlanes(ConvGeometry g, float[] x, int n0, int count, float[] cols) {
         int channels = g.inChannels();
-        int height = g.height();
-        int width = g.width();
+        int s = g.stride();
         int k = g.kernel();
         int p = g.padding();
-        int plane = height * width;
-        int ld = count * plane;
+        int outH = g.outHeight();
+        int outW = g.outWidth();
+        int outPlane = outH * outW;
+        int imageSize = channels * g.height() * g.width();
+        int ld = count * outPlane;
+        float[] phases = s == 1 ? null : new float[imageSize];
         for (int n = 0; n < count; n++) {
-            int image = (n0 + n) * channels * plane;
+            int image = (n0 + n) * imageSize;
+            float[] src = x;
+            if (s > 1) {
+                splitPlanes(x, image, channels, g.height(), g.width(), s, phases);
+                src = phases;
+                image = 0;
+            }
             int row = 0;
             for (int c = 0; c < channels; c++) {
-                int base = image + c * plane;
                 for (int ki = 0; ki < k; ki++) {
-                    int dy = ki - p;
-                    int oy0 = Math.min(height, Math.max(0, -dy));
-                    int oy1 = Math.max(oy0, Math.min(height, height - dy));
+                    int qy = Math.floorDiv(ki - p, s);
+                    int ry = Math.floorMod(ki - p, s);
+                    int oy0 = Math.min(outH, Math.max(0, -qy));
+                    int oy1 = Math.max(oy0, Math.min(outH, outH - qy));
                     for (int kj = 0; kj < k; kj++, row++) {
-                        int dx = kj - p;
-                        int dst = row * ld + n * plane;
-                        Arrays.fill(cols, dst, dst + oy0 * width, 0f);
-                        Arrays.fill(cols, dst + oy1 * width, dst + plane, 0f);
-                        ShiftedBlock b = new ShiftedBlock(base, dst, oy0, oy1, dy, dx, width);
-                        if (b.length() > 0) System.arraycopy(x, b.source(), cols, b.target(), b.length());
-                        zeroOutsideColumns(cols, dst, oy0, oy1, dx, width);
+                        int qx = Math.floorDiv(kj - p, s);
+                        int rx = Math.floorMod(kj - p, s);
+                        int base = image + ((c * s + ry) * s + rx) * outPlane;
+                        int dst = row * ld + n * outPlane;
+                        Arrays.fill(cols, dst, dst + oy0 * outW, 0f);
+                        Arrays.fill(cols, dst + oy1 * outW, dst + outPlane, 0f);
+                        ShiftedBlock b = new ShiftedBlock(base, dst, oy0, oy1, qy, qx, outW);
+                        if (b.length() > 0) System.arraycopy(src, b.source(), cols, b.target(), b.length());
+                        zeroOutsideColumns(cols, dst, oy0, oy1, qx, outW);
                     }
                 }
             }
         }
     }
 
-    /** {@link #col2im} at stride 1 with a same-size output: the adjoint of {@link #im2colSame}. */
-    private static void col2imSame(ConvGeometry g, float[] cols, int n0, int count, float[] x) {
+    /**
+     * {@link #col2im} when {@link #phasePlanes}: the adjoint of {@link #im2colPlanes}. At a stride
+     * above 1 an image's terms are summed from 0 in its phase planes, which are then added to x.
+     */
+    static void col2imPlanes(ConvGeometry g, float[] cols, int n0, int count, float[] x) {
         int channels = g.inChannels();
-        int height = g.height();
-        int width = g.width();
+        int s = g.stride();
         int k = g.kernel();
         int p = g.padding();
-        int plane = height * width;
-        int ld = count * plane;
+        int outH = g.outHeight();
+        int outW = g.outWidth();
+        int outPlane = outH * outW;
+        int imageSize = channels * g.height() * g.width();
+        int ld = count * outPlane;
         int lanes = F.length();
+        float[] phases = s == 1 ? null : new float[imageSize];
         for (int n = 0; n < count; n++) {
-            int image = (n0 + n) * channels * plane;
+            float[] dstArray = x;
+            int image = (n0 + n) * imageSize;
+            if (s > 1) {
+                Arrays.fill(phases, 0f);
+                dstArray = phases;
+                image = 0;
+            }
             int row = 0;
             for (int c = 0; c < channels; c++) {
-                int base = image + c * plane;
                 for (int ki = 0; ki < k; ki++) {
-                    int dy = ki - p;
-                    int oy0 = Math.min(height, Math.max(0, -dy));
-                    int oy1 = Math.max(oy0, Math.min(height, height - dy));
+                    int qy = Math.floorDiv(ki - p, s);
+                    int ry = Math.floorMod(ki - p, s);
+                    int oy0 = Math.min(outH, Math.max(0, -qy));
+                    int oy1 = Math.max(oy0, Math.min(outH, outH - qy));
                     for (int kj = 0; kj < k; kj++, row++) {
-                        int dx = kj - p;
-                        int dst = row * ld + n * plane;
+                        int qx = Math.floorDiv(kj - p, s);
+                        int rx = Math.floorMod(kj - p, s);
+                        int base = image + ((c * s + ry) * s + rx) * outPlane;
+                        int dst = row * ld + n * outPlane;
                         // the entries that wrapped around read the padding: they add nothing
-                        zeroOutsideColumns(cols, dst, oy0, oy1, dx, width);
-                        ShiftedBlock b = new ShiftedBlock(base, dst, oy0, oy1, dy, dx, width);
+                        zeroOutsideColumns(cols, dst, oy0, oy1, qx, outW);
+                        ShiftedBlock b = new ShiftedBlock(base, dst, oy0, oy1, qy, qx, outW);
                         int xs = b.source();
                         int cs = b.target();
                         int len = b.length();
                         int i = 0;
                         for (int bound = len - lanes; i <= bound; i += lanes) {
-                            FloatVector.fromArray(F, x, xs + i).add(FloatVector.fromArray(F, cols, cs + i)).intoArray(x, xs + i);
+                            FloatVector.fromArray(F, dstArray, xs + i).add(FloatVector.fromArray(F, cols, cs + i))
+                                    .intoArray(dstArray, xs + i);
                         }
-                        for (; i < len; i++) x[xs + i] += cols[cs + i];
+                        for (; i < len; i++) dstArray[xs + i] += cols[cs + i];
+                    }
+                }
+            }
+            if (s > 1) addPlanes(phases, channels, g.height(), g.width(), s, x, (n0 + n) * imageSize);
+        }
+    }
+
+    /**
+     * Splits one image of {@code channels} planes height × width at {@code from} into its phase
+     * planes: plane (c, ry, rx), (height/s) × (width/s), holds x[c, s·py + ry, s·px + rx].
+     */
+    private static void splitPlanes(float[] x, int from, int channels, int height, int width, int s, float[] out) {
+        int ph = height / s;
+        int pw = width / s;
+        int d = 0;
+        for (int c = 0; c < channels; c++) {
+            int plane = from + c * height * width;
+            for (int ry = 0; ry < s; ry++) {
+                for (int rx = 0; rx < s; rx++) {
+                    for (int py = 0; py < ph; py++) {
+                        int src = plane + (s * py + ry) * width + rx;
+                        for (int px = 0; px < pw; px++) out[d++] = x[src + s * px];
+                    }
+                }
+            }
+        }
+    }
+
+    /** The adjoint of {@link #splitPlanes}: adds each phase-plane value to its place in the image at {@code from}. */
+    private static void addPlanes(float[] phases, int channels, int height, int width, int s, float[] x, int from) {
+        int ph = height / s;
+        int pw = width / s;
+        int d = 0;
+        for (int c = 0; c < channels; c++) {
+            int plane = from + c * height * width;
+            for (int ry = 0; ry < s; ry++) {
+                for (int rx = 0; rx < s; rx++) {
+                    for (int py = 0; py < ph; py++) {
+                        int dst = plane + (s * py + ry) * width + rx;
+                        for (int px = 0; px < pw; px++) x[dst + s * px] += phases[d++];
                     }
                 }
             }

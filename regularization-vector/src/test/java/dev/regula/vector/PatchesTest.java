@@ -11,13 +11,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The patch matrix and its adjoint, bit for bit against their definition: stride 1 with a
- * same-size output (the shifted-plane path: kernels 1, 3 and 5, planes narrower and wider than a
- * vector, a plane of one value, a kernel wider than the image), and the general path (strides 2
- * and 3, other paddings). Chunks start at the first image and end at the last, so reads and writes
- * touch both ends of the arrays. The adjoint adds each value's terms in the order of the matrix's
- * rows (at a stride above 1 into a sum from 0 that is then added), so the definition below, which
- * does the same, gives the same bits.
+ * The patch matrix and its adjoint, bit for bit against their definition, through the dispatching
+ * methods and, where it applies, the shifted-plane path called directly. Geometries of that path:
+ * stride 1 with a same-size output (kernels 1, 3 and 5, planes narrower and wider than a vector, a
+ * plane of one value, a kernel wider than the image) and strides 2 and 3 with sides that are
+ * multiples of the stride (the DCGAN discriminator's 4×4 with padding 1, 3×3, 2×2 without
+ * padding); of the general path: odd sides at strides 2 and 3, other paddings. Chunks start at the
+ * first image and end at the last, so reads and writes touch both ends of the arrays. The adjoint
+ * adds each value's terms in the order of the matrix's rows (at a stride above 1 into a sum from 0
+ * that is then added), so the definition below, which does the same, gives the same bits.
  */
 class PatchesTest {
     /** batch, in, H, W, kernel, stride, padding. */
@@ -32,6 +34,11 @@ class PatchesTest {
                 new int[] {2, 1, 1, 1, 3, 1, 1},
                 new int[] {2, 1, 3, 1, 5, 1, 2},
                 new int[] {2, 3, 8, 8, 4, 2, 1},
+                new int[] {2, 2, 32, 32, 4, 2, 1},
+                new int[] {3, 2, 4, 4, 4, 2, 1},
+                new int[] {2, 2, 8, 6, 3, 2, 1},
+                new int[] {2, 1, 6, 4, 2, 2, 0},
+                new int[] {2, 2, 9, 6, 3, 3, 0},
                 new int[] {3, 2, 7, 5, 3, 2, 1},
                 new int[] {2, 2, 11, 10, 4, 3, 1},
                 new int[] {2, 2, 6, 6, 2, 1, 1});
@@ -54,7 +61,13 @@ class PatchesTest {
             float[] cols = new float[patch * count * plane];
             Arrays.fill(cols, Float.NaN);
             Patches.im2col(g, x, n0, count, cols);
-            assertArrayEquals(im2col(g, x, n0, count), cols, () -> "im2col " + Arrays.toString(d) + " images " + n0 + "+" + count);
+            float[] expectedCols = im2col(g, x, n0, count);
+            assertArrayEquals(expectedCols, cols, () -> "im2col " + Arrays.toString(d) + " images " + n0 + "+" + count);
+            if (Patches.phasePlanes(g)) { // the shifted-plane path itself, also where planes are too small for it to be taken
+                Arrays.fill(cols, Float.NaN);
+                Patches.im2colPlanes(g, x, n0, count, cols);
+                assertArrayEquals(expectedCols, cols, () -> "im2colPlanes " + Arrays.toString(d) + " images " + n0 + "+" + count);
+            }
 
             float[] gradCols = new float[cols.length];
             for (int i = 0; i < gradCols.length; i++) gradCols[i] = (float) rnd.nextGaussian();
@@ -64,6 +77,11 @@ class PatchesTest {
             float[] got = start.clone();
             Patches.col2im(g, gradCols.clone(), n0, count, got);
             assertArrayEquals(expected, got, () -> "col2im " + Arrays.toString(d) + " images " + n0 + "+" + count);
+            if (Patches.phasePlanes(g)) {
+                float[] byPlanes = start.clone();
+                Patches.col2imPlanes(g, gradCols.clone(), n0, count, byPlanes);
+                assertArrayEquals(expected, byPlanes, () -> "col2imPlanes " + Arrays.toString(d) + " images " + n0 + "+" + count);
+            }
         }
     }
 
