@@ -26,8 +26,12 @@ import jdk.incubator.vector.VectorSpecies;
  * buckets for the values outside it), each with the components that can be within reach
  * somewhere in it ({@link #plan}); each chunk is then counting-sorted by bucket (into a scratch
  * copy, each bucket padded to whole vectors, with each value's rank to send its gradient back)
- * and goes bucket by bucket, each bucket's blocks seeing only its components. The sort is done only where the work it saves is
- * larger than its own cost ({@value #SORT_COST} component-vectors per vector): when the
+ * and goes bucket by bucket, each bucket's blocks seeing only its components. In a bucket of
+ * equal width the largest exponent of any value lies between two bounds the plan computes; where
+ * they are at most {@value #SPAN} apart (nearly always) the bucket takes its powers of two from
+ * one shift, its upper bound, instead of each value's maximum: one pass over the components, no
+ * maximum and no per-vector skip test ({@link #shifted}). The sort is done only where the work it
+ * saves is larger than its own cost ({@value #SORT_COST} component-vectors per vector): when the
  * components are wide compared with the weights' spread (the mixture training starts from) every
  * bucket meets nearly every component, and the values go in stored order as before. The order is
  * a function of the call's values alone (a stable counting sort, buckets from a sample of them),
@@ -93,6 +97,11 @@ final class MixturePriorKernel {
     private static final float MIN_ARGUMENT = -125f;
     /** Exponents (base 2) more than this below the value's maximum are dropped (see the class comment). */
     static final float NEGLIGIBLE = 24f;
+    /**
+     * A bucket whose values' largest exponents lie within this many binary orders of each other
+     * takes its powers of two from one shift ({@link #shifted}).
+     */
+    static final int SPAN = 64;
     /** 2^f ≈ 1 + f·(P1 + f·(P2 + f·(P3 + f·(P4 + f·P5)))) on [−1/2, 1/2], fitted for relative error. */
     private static final float P1 = 0.6931468844413757f, P2 = 0.24022237956523895f, P3 = 0.05550893023610115f,
             P4 = 0.009671707637608051f, P5 = 0.0013218676904216409f;
@@ -140,12 +149,15 @@ final class MixturePriorKernel {
      *     (int) max(0, min(count − 1, (x − lo)·perUnit + 1)), in float
      * @param start bucket b's components are components[start[b], start[b + 1])
      * @param components component indices, ascending within a bucket
+     * @param shift per bucket, a bound above every exponent of its values, from which the
+     *     bucket's powers of two are taken ({@link #shifted}); NaN: from each value's largest
+     *     exponent ({@link #exponentials})
      */
-    record Buckets(int count, float lo, float perUnit, int[] start, int[] components) {
+    record Buckets(int count, float lo, float perUnit, int[] start, int[] components, float[] shift) {
         static Buckets all(int k) {
             int[] comps = new int[k];
             for (int j = 0; j < k; j++) comps[j] = j;
-            return new Buckets(1, 0f, 0f, new int[] {0, k}, comps);
+            return new Buckets(1, 0f, 0f, new int[] {0, k}, comps, new float[] {Float.NaN});
         }
 
         int bucketOf(float x) {
@@ -193,12 +205,14 @@ final class MixturePriorKernel {
         int count = BUCKETS + 2;
         int[] start = new int[count + 1];
         int[] comps = new int[count * k];
+        float[] shift = new float[count];
         double[] up = new double[k];
         int total = 0;
         for (int b = 0; b < count; b++) {
             start[b] = total;
             if (b == 0 || b == count - 1) { // open: every component
                 for (int j = 0; j < k; j++) comps[total++] = j;
+                shift[b] = Float.NaN;
                 continue;
             }
             double a = lo + (b - 1.01) * width;
@@ -211,12 +225,17 @@ final class MixturePriorKernel {
                 up[j] = v2[j] + (double) c2[j] * dmin * dmin;
                 floor = Math.max(floor, v2[j] + (double) c2[j] * dmax * dmax);
             }
+            double top = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 if (!(up[j] < floor - (NEGLIGIBLE + 1))) comps[total++] = j;
+                top = Math.max(top, up[j]);
             }
+            // every value's largest exponent lies in [floor, top]: with top − floor ≤ SPAN the
+            // largest term is at least 2^−SPAN after the shift, and its 2^−24 far above 2^−125
+            shift[b] = top - floor <= SPAN ? (float) (top + 1) : Float.NaN;
         }
         start[count] = total;
-        Buckets buckets = new Buckets(count, lo, perUnit, start, Arrays.copyOf(comps, total));
+        Buckets buckets = new Buckets(count, lo, perUnit, start, Arrays.copyOf(comps, total), shift);
         // the work on the sample, which each chunk's sort judges again exactly
         long work = 0;
         long values = 0;
@@ -292,8 +311,14 @@ final class MixturePriorKernel {
                 int reach = plan.reach(b);
                 for (int s = first[b]; s < end; s += BLOCK) {
                     int nv = Math.min(BLOCK, end - s);
-                    Arrays.fill(live, 0, reach, false);
-                    exponentials(nv, s, from, reach, xs, e, zinv, gs, live, per[0], per[1], per[2], per[3], per[4]);
+                    float shift = plan.shift()[b];
+                    if (shift == shift) { // not NaN
+                        Arrays.fill(live, 0, reach, true);
+                        shifted(nv, s, from, reach, shift, xs, e, zinv, gs, per[0], per[1], per[2], per[3]);
+                    } else {
+                        Arrays.fill(live, 0, reach, false);
+                        exponentials(nv, s, from, reach, xs, e, zinv, gs, live, per[0], per[1], per[2], per[3], per[4]);
+                    }
                     for (int t = Math.max(s, realEnd); t < s + nv; t++) zinv[t] = 0f; // padding: responsibility 0
                     for (int q = 0; q < reach; q++) {
                         if (live[q]) {
@@ -454,6 +479,42 @@ final class MixturePriorKernel {
                 ex.intoArray(e, q * BLOCK + i);
                 z = z.add(ex);
                 gn = ex.fma(xv.fma(FloatVector.broadcast(F, tau[j]), FloatVector.broadcast(F, -tauMu[j])), gn);
+            }
+            FloatVector zi = FloatVector.broadcast(F, 1f).div(z);
+            zi.intoArray(zinv, s + i);
+            gn.mul(zi).intoArray(gb, s + i);
+        }
+    }
+
+    /**
+     * {@link #exponentials} for a bucket whose values' largest exponents all lie within
+     * {@link #SPAN} below {@code shift}: e[q·BLOCK + i] = 2^(b − shift) for every listed component
+     * in one pass, with no maximum and nothing skipped (terms below 2^−24 of the largest are kept,
+     * exactly as small as they are; a term under 2^−125 becomes 2^−125, which the normaliser,
+     * at least 2^−64, does not see).
+     */
+    private static void shifted(int nv, int s, int from, int reach, float shift, float[] xs, float[] e, float[] zinv,
+                                float[] gb, float[] mu, float[] c2, float[] v2, float[] tau) {
+        FloatVector zero = FloatVector.zero(F);
+        for (int i = 0; i < nv; i += F.length()) {
+            FloatVector xv = FloatVector.fromArray(F, xs, s + i);
+            FloatVector z = zero;
+            FloatVector gn = zero;
+            for (int q = 0; q < reach; q++) {
+                int j = from + q;
+                FloatVector d = xv.sub(mu[j]);
+                FloatVector t = d.mul(d).fma(FloatVector.broadcast(F, c2[j]), FloatVector.broadcast(F, v2[j] - shift))
+                        .max(MIN_ARGUMENT);
+                FloatVector sh = t.add(SHIFTER);
+                FloatVector f = t.sub(sh.sub(SHIFTER));
+                FloatVector poly = f.fma(FloatVector.broadcast(F, P5), FloatVector.broadcast(F, P4))
+                        .fma(f, FloatVector.broadcast(F, P3)).fma(f, FloatVector.broadcast(F, P2))
+                        .fma(f, FloatVector.broadcast(F, P1)).fma(f, FloatVector.broadcast(F, 1f));
+                IntVector n = ((IntVector) sh.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23);
+                FloatVector ex = ((IntVector) poly.reinterpretAsInts()).add(n).reinterpretAsFloats();
+                ex.intoArray(e, q * BLOCK + i);
+                z = z.add(ex);
+                gn = ex.fma(d.mul(tau[j]), gn);
             }
             FloatVector zi = FloatVector.broadcast(F, 1f).div(z);
             zi.intoArray(zinv, s + i);

@@ -285,7 +285,8 @@ class MixturePriorKernelTest {
 
     /**
      * Both ways of a chunk, sorted and in stored order, forced: buckets that leave out nothing
-     * (the sort declines every chunk) and the planned ones (it sorts every chunk).
+     * (the sort declines every chunk) and the planned ones (it sorts every chunk), these with
+     * their shifts and with every bucket's powers of two from each value's largest exponent.
      */
     @ParameterizedTest
     @MethodSource("bucketSizes")
@@ -301,9 +302,20 @@ class MixturePriorKernelTest {
             start[b + 1] = (b + 1) * k;
             for (int j = 0; j < k; j++) every[b * k + j] = j;
         }
-        var nothingLeftOut = new MixturePriorKernel.Buckets(planned.count(), planned.lo(), planned.perUnit(), start, every);
+        float[] noShift = new float[planned.count()];
+        Arrays.fill(noShift, Float.NaN);
+        var nothingLeftOut = new MixturePriorKernel.Buckets(planned.count(), planned.lo(), planned.perUnit(), start, every,
+                noShift);
         check(n, m, x, 1e-5, rnd, direct(nothingLeftOut), false);
         check(n, m, x, 1e-5, rnd, direct(planned), false);
+        if (planned.count() > 1) {
+            assertTrue(IntStream.range(0, planned.count()).anyMatch(b -> !Float.isNaN(planned.shift()[b])),
+                    "the planned buckets take their powers of two from a shift");
+            // the same buckets, each value's powers of two from its own largest exponent
+            var perValue = new MixturePriorKernel.Buckets(planned.count(), planned.lo(), planned.perUnit(), planned.start(),
+                    planned.components(), noShift);
+            check(n, m, x, 1e-5, rnd, direct(perValue), false);
+        }
     }
 
     /**
