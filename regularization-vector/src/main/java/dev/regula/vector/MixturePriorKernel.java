@@ -16,18 +16,22 @@ import jdk.incubator.vector.VectorSpecies;
  * v_j = log₂e·w_j prepared once per call. Per block, values outer and components inner: the
  * exponents and their maximum; then e_j = 2^(b_j − max), their sum and Σ_j e_j·τ_j·d_j, from
  * which the value's gradient follows with one division; then, components outer, the
- * responsibilities e_j/Σ into the per-component sums (float lanes per block, then added lane by
- * lane into per-lane doubles, summed in lane order once per chunk), and chunk sums added in chunk
- * order.
+ * responsibilities e_j/Σ into the per-component sums (float lanes per block, added into float
+ * lanes per component, and those into per-lane doubles after every {@value #BLOCK} values and at
+ * the chunk's end, summed in lane order once per chunk), and chunk sums added in chunk order.
  *
  * <p><b>Values sorted by bucket.</b> Skipping (below) works per vector, and a vector of values
  * in stored order holds unrelated values that together meet most components. So a call first
  * plans {@value #BUCKETS} buckets of equal width over its values' range (from a sample; two open
  * buckets for the values outside it), each with the components that can be within reach
  * somewhere in it ({@link #plan}); each chunk is then counting-sorted by bucket (into a scratch
- * copy, with each value's rank to send its gradient back) and goes bucket by bucket, each
- * bucket's blocks seeing only its components. The sort is done only where the work it saves is
- * larger than its own cost ({@value #SORT_COST} component-vectors per vector): when the
+ * copy, each bucket padded to whole vectors, with each value's rank to send its gradient back)
+ * and goes bucket by bucket, each bucket's blocks seeing only its components. In a bucket of
+ * equal width the largest exponent of any value lies between two bounds the plan computes; where
+ * they are at most {@value #SPAN} apart (nearly always) the bucket takes its powers of two from
+ * one shift, its upper bound, instead of each value's maximum: one pass over the components, no
+ * maximum and no per-vector skip test ({@link #shifted}). The sort is done only where the work it
+ * saves is larger than its own cost ({@value #SORT_COST} component-vectors per vector): when the
  * components are wide compared with the weights' spread (the mixture training starts from) every
  * bucket meets nearly every component, and the values go in stored order as before. The order is
  * a function of the call's values alone (a stable counting sort, buckets from a sample of them),
@@ -39,12 +43,24 @@ import jdk.incubator.vector.VectorSpecies;
  * other bits before and after C2 compiles the loop): 2^t = 2^n·2^f, n = round(t) by the 1.5·2^23
  * shifter, f = t − n exactly (|f| ≤ 1/2), 2^f by a degree-5 polynomial fitted for relative error
  * (under 2e-7 in float arithmetic), and 2^n added to the result's exponent bits; arguments are
- * clamped to ≥ {@value #MIN_ARGUMENT} so the result stays a normal float. A component whose
- * exponent is more than {@value #NEGLIGIBLE} below the maximum in every lane of a vector (its
- * responsibility is below 2^−40 ≈ 9e-13 of the largest term's) is skipped, and where that is so for
- * every value of a block, so are the component's sums: once training has narrowed the components,
- * most values are within reach of one or two of them, and most of the work goes. The sum of the
- * skipped responsibilities is below 15·2^−40 relative, far under float rounding.
+ * clamped to ≥ {@value #MIN_ARGUMENT} so the result stays a normal float.
+ *
+ * <p><b>Terms dropped at float resolution.</b> A component whose exponent is more than
+ * {@value #NEGLIGIBLE} below the maximum in every lane of a vector (its term is below 2^−24 of the
+ * value's largest, so its responsibility is below 2^−24) is skipped, and where that is so for
+ * every value of a block, so are the component's sums. 2^−24 is half a float ulp of 1: added to a
+ * normaliser that already holds the largest term (≥ 1 after the shift), such a term does not change
+ * its float value. What this promises, and the tests check against the double reference: every
+ * term of responsibility at least 2^−23 is kept (and agrees within float rounding, below); a term
+ * below that may be missing entirely, from the gradient and from the sums. Per value the gradient
+ * thus differs from the exact one by at most λ·Σ_{dropped j} r_ij·τ_j·|d_ij| ≤
+ * λ·k·2^−24·max_j τ_j·|d_ij| (plus the renormalisation, k·2^−24 relative), within the 1e-5 of
+ * {@link dev.regula.api.kernels.Kernels#mixturePriorGradient}. Where a component's terms are below
+ * 2^−24 for every weight (a component far from all of them), its sums are 0 instead of a sum of
+ * such terms (at most n·2^−24 of responsibility), so such a component's own gradients vanish a
+ * little earlier than with a smaller threshold. (Until 2026-12 the threshold was 2^−40, far below
+ * float resolution; at the narrow, overlapping mixtures of {@code regula compress} it kept 13 of
+ * 16 components per weight, 2^−24 keeps about 5, which lets the sort below pay.)
  *
  * <p>Accuracy against the double reference: the exponents are float, so a value far from every
  * component (|b| large) carries an absolute error of about 6e-8·|b| in its exponents; the test
@@ -55,8 +71,13 @@ final class MixturePriorKernel {
     static final int CHUNK = 4096;
     /** Values per block; the exponent scratch holds k blocks. */
     static final int BLOCK = 512;
-    /** Value buckets of a call, equal widths over [min, max] of its values. */
-    static final int BUCKETS = 16;
+    /**
+     * Value buckets of a call, equal widths over [min, max] of its values: narrow enough that a
+     * bucket lists few more components than its values meet (with 16 buckets over weights of
+     * ±0.2 and components of σ ≈ 0.005 a bucket spanned several σ); the sort costs the same for
+     * any count, and each bucket is padded to whole vectors.
+     */
+    static final int BUCKETS = 64;
     /**
      * Cost of sorting a chunk, in component-vectors (one component's exponential and sums on one
      * vector of values) per vector of values: a chunk is sorted only if its buckets' work, plus
@@ -74,8 +95,13 @@ final class MixturePriorKernel {
     static final double LOG2_E = 1.4426950408889634;
     private static final float SHIFTER = 0x1.8p23f;
     private static final float MIN_ARGUMENT = -125f;
-    /** Exponents (base 2) more than this below the maximum are negligible. */
-    private static final float NEGLIGIBLE = 40f;
+    /** Exponents (base 2) more than this below the value's maximum are dropped (see the class comment). */
+    static final float NEGLIGIBLE = 24f;
+    /**
+     * A bucket whose values' largest exponents lie within this many binary orders of each other
+     * takes its powers of two from one shift ({@link #shifted}).
+     */
+    static final int SPAN = 64;
     /** 2^f ≈ 1 + f·(P1 + f·(P2 + f·(P3 + f·(P4 + f·P5)))) on [−1/2, 1/2], fitted for relative error. */
     private static final float P1 = 0.6931468844413757f, P2 = 0.24022237956523895f, P3 = 0.05550893023610115f,
             P4 = 0.009671707637608051f, P5 = 0.0013218676904216409f;
@@ -123,12 +149,15 @@ final class MixturePriorKernel {
      *     (int) max(0, min(count − 1, (x − lo)·perUnit + 1)), in float
      * @param start bucket b's components are components[start[b], start[b + 1])
      * @param components component indices, ascending within a bucket
+     * @param shift per bucket, a bound above every exponent of its values, from which the
+     *     bucket's powers of two are taken ({@link #shifted}); NaN: from each value's largest
+     *     exponent ({@link #exponentials})
      */
-    record Buckets(int count, float lo, float perUnit, int[] start, int[] components) {
+    record Buckets(int count, float lo, float perUnit, int[] start, int[] components, float[] shift) {
         static Buckets all(int k) {
             int[] comps = new int[k];
             for (int j = 0; j < k; j++) comps[j] = j;
-            return new Buckets(1, 0f, 0f, new int[] {0, k}, comps);
+            return new Buckets(1, 0f, 0f, new int[] {0, k}, comps, new float[] {Float.NaN});
         }
 
         int bucketOf(float x) {
@@ -176,12 +205,14 @@ final class MixturePriorKernel {
         int count = BUCKETS + 2;
         int[] start = new int[count + 1];
         int[] comps = new int[count * k];
+        float[] shift = new float[count];
         double[] up = new double[k];
         int total = 0;
         for (int b = 0; b < count; b++) {
             start[b] = total;
             if (b == 0 || b == count - 1) { // open: every component
                 for (int j = 0; j < k; j++) comps[total++] = j;
+                shift[b] = Float.NaN;
                 continue;
             }
             double a = lo + (b - 1.01) * width;
@@ -194,12 +225,17 @@ final class MixturePriorKernel {
                 up[j] = v2[j] + (double) c2[j] * dmin * dmin;
                 floor = Math.max(floor, v2[j] + (double) c2[j] * dmax * dmax);
             }
+            double top = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 if (!(up[j] < floor - (NEGLIGIBLE + 1))) comps[total++] = j;
+                top = Math.max(top, up[j]);
             }
+            // every value's largest exponent lies in [floor, top]: with top − floor ≤ SPAN the
+            // largest term is at least 2^−SPAN after the shift, and its 2^−24 far above 2^−125
+            shift[b] = top - floor <= SPAN ? (float) (top + 1) : Float.NaN;
         }
         start[count] = total;
-        Buckets buckets = new Buckets(count, lo, perUnit, start, Arrays.copyOf(comps, total));
+        Buckets buckets = new Buckets(count, lo, perUnit, start, Arrays.copyOf(comps, total), shift);
         // the work on the sample, which each chunk's sort judges again exactly
         long work = 0;
         long values = 0;
@@ -229,18 +265,19 @@ final class MixturePriorKernel {
         int lanes = F.length();
         int nb = buckets.count();
         Buckets all = nb == 1 ? buckets : Buckets.all(k);
+        int room = CHUNK + (nb + 1) * lanes; // the chunk's values, each bucket padded to whole vectors
         float[] e = new float[k * BLOCK];
-        float[] xs = new float[BLOCK];
-        float[] zinv = new float[BLOCK];
-        float[] gb = new float[BLOCK];
-        float[] lane = new float[3 * lanes];
+        float[] xs = new float[room];
+        float[] zinv = new float[room];
+        float[] gs = new float[room];
+        float[] laneAcc = new float[3 * k * lanes];
         double[] laneSums = new double[3 * k * lanes];
         boolean[] live = new boolean[k];
+        boolean[] touched = new boolean[k];
         int[] bucketOf = nb == 1 ? null : new int[CHUNK];
         int[] rank = nb == 1 ? null : new int[CHUNK];
-        float[] xSorted = nb == 1 ? null : new float[CHUNK];
-        float[] gSorted = nb == 1 ? null : new float[CHUNK];
         int[] first = new int[nb + 1];
+        int[] filled = new int[nb];
         int[] next = new int[COPIES * nb];
         // μ, c, v, τ, τ·μ of the listed components, in the order of the list, for direct indexing
         float[][] perAll = {mu, c2, v2, tau, tauMu};
@@ -255,33 +292,54 @@ final class MixturePriorKernel {
             int xc = xOff + chunkStart;
             int gc = gOff + chunkStart;
             Arrays.fill(laneSums, 0);
-            boolean sorted = nb > 1 && sort(x, xc, m, k, buckets, bucketOf, xSorted, rank, first, next);
+            boolean sorted = nb > 1 && sort(x, xc, m, k, buckets, bucketOf, xs, rank, first, filled, next);
+            if (!sorted) { // stored order, one bucket of every component
+                System.arraycopy(x, xc, xs, 0, m);
+                first[0] = 0;
+                filled[0] = m;
+                first[1] = Math.ceilDiv(m, lanes) * lanes;
+                for (int t = m; t < first[1]; t++) xs[t] = xs[0]; // padding inside the values' range
+            }
             Buckets plan = sorted ? buckets : all;
             int[] comps = plan.components();
             float[][] per = sorted ? perBucket : perAll;
+            int pending = 0; // values in laneAcc since it was last added into laneSums
             for (int b = 0; b < plan.count(); b++) {
-                int end = sorted ? first[b + 1] : m;
-                for (int s = sorted ? first[b] : 0; s < end; s += BLOCK) {
-                    int n = Math.min(BLOCK, end - s);
-                    int nv = Math.ceilDiv(n, lanes) * lanes;
-                    System.arraycopy(sorted ? xSorted : x, sorted ? s : xc + s, xs, 0, n);
-                    for (int t = n; t < nv; t++) xs[t] = xs[0]; // padding inside the values' range
-                    int from = plan.start()[b];
-                    int reach = plan.reach(b);
-                    Arrays.fill(live, 0, reach, false);
-                    exponentials(nv, from, reach, xs, e, zinv, gb, live, per[0], per[1], per[2], per[3], per[4]);
-                    if (sorted) {
-                        System.arraycopy(gb, 0, gSorted, s, n);
+                int realEnd = first[b] + filled[b];
+                int end = first[b + 1];
+                int from = plan.start()[b];
+                int reach = plan.reach(b);
+                for (int s = first[b]; s < end; s += BLOCK) {
+                    int nv = Math.min(BLOCK, end - s);
+                    float shift = plan.shift()[b];
+                    if (shift == shift) { // not NaN
+                        Arrays.fill(live, 0, reach, true);
+                        shifted(nv, s, from, reach, shift, xs, e, zinv, gs, per[0], per[1], per[2], per[3]);
                     } else {
-                        for (int t = 0; t < n; t++) g[gc + s + t] += scale * gb[t];
+                        Arrays.fill(live, 0, reach, false);
+                        exponentials(nv, s, from, reach, xs, e, zinv, gs, live, per[0], per[1], per[2], per[3], per[4]);
                     }
-                    for (int t = n; t < nv; t++) zinv[t] = 0f; // padding: responsibility 0
+                    for (int t = Math.max(s, realEnd); t < s + nv; t++) zinv[t] = 0f; // padding: responsibility 0
                     for (int q = 0; q < reach; q++) {
-                        if (live[q]) componentSums(nv, q, comps[from + q], e, zinv, xs, per[0][from + q], laneSums, lane);
+                        if (live[q]) {
+                            int j = comps[from + q];
+                            touched[j] = true;
+                            componentSums(nv, s, q, j, e, zinv, xs, per[0][from + q], laneAcc);
+                        }
+                    }
+                    pending += nv;
+                    if (pending >= BLOCK) {
+                        flush(k, laneAcc, laneSums, touched);
+                        pending = 0;
                     }
                 }
             }
-            if (sorted) unsort(m, gSorted, rank, g, gc, scale);
+            flush(k, laneAcc, laneSums, touched);
+            if (sorted) {
+                unsort(m, gs, rank, g, gc, scale);
+            } else {
+                for (int t = 0; t < m; t++) g[gc + t] += scale * gs[t];
+            }
             int p = 3 * k * c;
             for (int j = 0; j < k; j++) {
                 int base = 3 * j * lanes;
@@ -298,17 +356,31 @@ final class MixturePriorKernel {
         }
     }
 
+    /** Adds the float lane sums of the touched components into their doubles, and clears both. */
+    private static void flush(int k, float[] laneAcc, double[] laneSums, boolean[] touched) {
+        int w = 3 * F.length();
+        for (int j = 0; j < k; j++) {
+            if (!touched[j]) continue;
+            touched[j] = false;
+            for (int l = j * w; l < (j + 1) * w; l++) {
+                laneSums[l] += laneAcc[l];
+                laneAcc[l] = 0f;
+            }
+        }
+    }
+
     /**
      * Counting sort of the m values at x[xc..] by bucket: xSorted receives them bucket by bucket,
-     * rank[t] where value t went, first[b] where bucket b starts. Within a bucket the order is
-     * fixed by the indices alone: those ≡ 0 (mod {@value #COPIES}) ascending, then ≡ 1, and so on
-     * ({@value #COPIES} counters per bucket, so that consecutive values of one bucket do not wait
-     * on each other's count). Returns false, leaving xSorted and rank unset, when the buckets'
-     * work plus {@value #SORT_COST} per vector is not below the work of every component on the
-     * values in stored order.
+     * bucket b's filled[b] values from first[b], padded to whole vectors (first[b + 1] − first[b] a
+     * multiple of the lane count) with its first value, and rank[t] where value t went. Within a
+     * bucket the order is fixed by the indices alone: those ≡ 0 (mod {@value #COPIES}) ascending,
+     * then ≡ 1, and so on ({@value #COPIES} counters per bucket, so that consecutive values of one
+     * bucket do not wait on each other's count). Returns false, leaving xSorted and rank unset,
+     * when the buckets' work plus {@value #SORT_COST} per vector is not below the work of every
+     * component on the values in stored order.
      */
     private static boolean sort(float[] x, int xc, int m, int k, Buckets buckets, int[] bucketOf, float[] xSorted,
-                                int[] rank, int[] first, int[] next) {
+                                int[] rank, int[] first, int[] filled, int[] next) {
         int nb = buckets.count();
         int lanes = F.length();
         FloatVector lo = FloatVector.broadcast(F, buckets.lo());
@@ -327,6 +399,7 @@ final class MixturePriorKernel {
         for (int b = 0; b < nb; b++) {
             int count = 0;
             for (int r = 0; r < COPIES; r++) count += next[r * nb + b];
+            filled[b] = count;
             work += (long) Math.ceilDiv(count, lanes) * buckets.reach(b);
         }
         if (work + (long) SORT_COST * Math.ceilDiv(m, lanes) >= (long) Math.ceilDiv(m, lanes) * k) return false;
@@ -338,12 +411,16 @@ final class MixturePriorKernel {
                 next[r * nb + b] = pos;
                 pos += count;
             }
+            pos = first[b] + Math.ceilDiv(filled[b], lanes) * lanes;
         }
         first[nb] = pos;
         for (t = 0; t < m; t++) {
             int p = next[(t & (COPIES - 1)) * nb + bucketOf[t]]++;
             xSorted[p] = x[xc + t];
             rank[t] = p;
+        }
+        for (int b = 0; b < nb; b++) { // padding inside the bucket
+            for (int q = first[b] + filled[b]; q < first[b + 1]; q++) xSorted[q] = xSorted[first[b]];
         }
         return true;
     }
@@ -365,11 +442,11 @@ final class MixturePriorKernel {
      * somewhere. A method of its own, called once per block, so that C2 compiles it early and
      * whole (its vectors never cross a call).
      */
-    private static void exponentials(int nv, int from, int reach, float[] xs, float[] e, float[] zinv, float[] gb,
+    private static void exponentials(int nv, int s, int from, int reach, float[] xs, float[] e, float[] zinv, float[] gb,
                                      boolean[] live, float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu) {
         FloatVector zero = FloatVector.zero(F);
         for (int i = 0; i < nv; i += F.length()) {
-            FloatVector xv = FloatVector.fromArray(F, xs, i);
+            FloatVector xv = FloatVector.fromArray(F, xs, s + i);
             FloatVector max = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
             for (int q = 0; q < reach; q++) {
                 int j = from + q;
@@ -404,8 +481,44 @@ final class MixturePriorKernel {
                 gn = ex.fma(xv.fma(FloatVector.broadcast(F, tau[j]), FloatVector.broadcast(F, -tauMu[j])), gn);
             }
             FloatVector zi = FloatVector.broadcast(F, 1f).div(z);
-            zi.intoArray(zinv, i);
-            gn.mul(zi).intoArray(gb, i);
+            zi.intoArray(zinv, s + i);
+            gn.mul(zi).intoArray(gb, s + i);
+        }
+    }
+
+    /**
+     * {@link #exponentials} for a bucket whose values' largest exponents all lie within
+     * {@link #SPAN} below {@code shift}: e[q·BLOCK + i] = 2^(b − shift) for every listed component
+     * in one pass, with no maximum and nothing skipped (terms below 2^−24 of the largest are kept,
+     * exactly as small as they are; a term under 2^−125 becomes 2^−125, which the normaliser,
+     * at least 2^−64, does not see).
+     */
+    private static void shifted(int nv, int s, int from, int reach, float shift, float[] xs, float[] e, float[] zinv,
+                                float[] gb, float[] mu, float[] c2, float[] v2, float[] tau) {
+        FloatVector zero = FloatVector.zero(F);
+        for (int i = 0; i < nv; i += F.length()) {
+            FloatVector xv = FloatVector.fromArray(F, xs, s + i);
+            FloatVector z = zero;
+            FloatVector gn = zero;
+            for (int q = 0; q < reach; q++) {
+                int j = from + q;
+                FloatVector d = xv.sub(mu[j]);
+                FloatVector t = d.mul(d).fma(FloatVector.broadcast(F, c2[j]), FloatVector.broadcast(F, v2[j] - shift))
+                        .max(MIN_ARGUMENT);
+                FloatVector sh = t.add(SHIFTER);
+                FloatVector f = t.sub(sh.sub(SHIFTER));
+                FloatVector poly = f.fma(FloatVector.broadcast(F, P5), FloatVector.broadcast(F, P4))
+                        .fma(f, FloatVector.broadcast(F, P3)).fma(f, FloatVector.broadcast(F, P2))
+                        .fma(f, FloatVector.broadcast(F, P1)).fma(f, FloatVector.broadcast(F, 1f));
+                IntVector n = ((IntVector) sh.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23);
+                FloatVector ex = ((IntVector) poly.reinterpretAsInts()).add(n).reinterpretAsFloats();
+                ex.intoArray(e, q * BLOCK + i);
+                z = z.add(ex);
+                gn = ex.fma(d.mul(tau[j]), gn);
+            }
+            FloatVector zi = FloatVector.broadcast(F, 1f).div(z);
+            zi.intoArray(zinv, s + i);
+            gn.mul(zi).intoArray(gb, s + i);
         }
     }
 
@@ -414,24 +527,24 @@ final class MixturePriorKernel {
      * block: Σ r·d, Σ r·d² and Σ r per lane, added into laneSums[3j·lanes, 3(j + 1)·lanes) (τ_j and
      * τ_j/2 are applied once per chunk).
      */
-    private static void componentSums(int nv, int q, int j, float[] e, float[] zinv, float[] xs, float m,
-                                      double[] laneSums, float[] lane) {
+    private static void componentSums(int nv, int s, int q, int j, float[] e, float[] zinv, float[] xs, float m,
+                                      float[] laneAcc) {
         FloatVector accMu = FloatVector.zero(F);
         FloatVector accS = FloatVector.zero(F);
         FloatVector accR = FloatVector.zero(F);
         for (int i = 0; i < nv; i += F.length()) {
-            FloatVector r = FloatVector.fromArray(F, e, q * BLOCK + i).mul(FloatVector.fromArray(F, zinv, i));
-            FloatVector d = FloatVector.fromArray(F, xs, i).sub(m);
+            FloatVector r = FloatVector.fromArray(F, e, q * BLOCK + i).mul(FloatVector.fromArray(F, zinv, s + i));
+            FloatVector d = FloatVector.fromArray(F, xs, s + i).sub(m);
             FloatVector rd = r.mul(d);
             accR = accR.add(r);
             accMu = accMu.add(rd);
             accS = rd.fma(d, accS);
         }
         int lanes = F.length();
-        accMu.intoArray(lane, 0);
-        accS.intoArray(lane, lanes);
-        accR.intoArray(lane, 2 * lanes);
         int base = 3 * j * lanes;
-        for (int l = 0; l < 3 * lanes; l++) laneSums[base + l] += lane[l];
+        FloatVector.fromArray(F, laneAcc, base).add(accMu).intoArray(laneAcc, base);
+        FloatVector.fromArray(F, laneAcc, base + lanes).add(accS).intoArray(laneAcc, base + lanes);
+        FloatVector.fromArray(F, laneAcc, base + 2 * lanes).add(accR).intoArray(laneAcc, base + 2 * lanes);
     }
+
 }

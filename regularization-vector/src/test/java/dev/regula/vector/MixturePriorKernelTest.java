@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
  * components spaced over the weights' range, σ = the spacing) and ends with (narrow components,
  * σ = 0.004, weights clustered around them, a few outliers): per value, |Δg| ≤ 1e-5 of
  * scale·Σ_j r_ij·τ_j·|d_ij|, plus 1e-5 of scale·τ_max·1e-3 for values whose gradient cancels to
- * about zero; per component sum, |Δ| ≤ 1e-5 of the sum of the absolute terms, plus 1e-9·n. The
+ * about zero, plus the terms the kernel may drop (those of responsibility r_ij below
+ * {@link #DROPPABLE}: their exponent is more than {@link MixturePriorKernel#NEGLIGIBLE} binary
+ * orders below the value's largest), scale·Σ_{r_ij &lt; 2^−23} r_ij·τ_j·|d_ij|; per component
+ * sum, |Δ| ≤ 1e-5 of the sum of the absolute terms, plus the droppable ones' sum, plus 1e-9·n. The
  * means are floats, as soft weight sharing keeps them (a mean rounded to float moves every
  * d_ij = x_i − μ_j by its rounding error, which for τ = 6e4 shifts a sum by 1e-4 relative). On
  * awkward sizes: empty, one value, species lengths ± 1, block and chunk boundaries ± 1, with
@@ -29,6 +32,12 @@ import org.junit.jupiter.api.Test;
  */
 class MixturePriorKernelTest {
     private static final double TOLERANCE = 1e-5;
+    /**
+     * A term whose responsibility is below this may be missing from the kernel's result: the
+     * kernel drops a component where its term is under 2^−NEGLIGIBLE of the value's largest (so
+     * its responsibility is under 2^−24), and this allows a factor 2 for the float exponents.
+     */
+    private static final double DROPPABLE = 2 * Math.scalb(1.0, -(int) MixturePriorKernel.NEGLIGIBLE);
     private static final int OFF = 5;
 
     static IntStream sizes() {
@@ -119,6 +128,7 @@ class MixturePriorKernelTest {
         vector.apply(n, x, OFF, gv, OFF + 1, scale, k, m.mu(), m.halfTau(), m.logWeight(), sv);
         // the bounds, from the direct evaluation of the formula in double
         double[] absSums = new double[3 * k];
+        double[] dropped = new double[3 * k];
         double tauMax = 0;
         for (double h : m.halfTau()) tauMax = Math.max(tauMax, 2 * h);
         for (int i = 0; i < n; i++) {
@@ -133,6 +143,7 @@ class MixturePriorKernelTest {
             double z = 0;
             for (int j = 0; j < k; j++) z += Math.exp(a[j] - max);
             double bound = 0;
+            double droppable = 0;
             for (int j = 0; j < k; j++) {
                 double r = Math.exp(a[j] - max) / z;
                 double d = Math.abs(xi - m.mu()[j]);
@@ -140,14 +151,20 @@ class MixturePriorKernelTest {
                 absSums[j] += r * 2 * m.halfTau()[j] * d;
                 absSums[k + j] += r * m.halfTau()[j] * d * d;
                 absSums[2 * k + j] += r;
+                if (r < DROPPABLE) {
+                    droppable += r * 2 * m.halfTau()[j] * d;
+                    dropped[j] += r * 2 * m.halfTau()[j] * d;
+                    dropped[k + j] += r * m.halfTau()[j] * d * d;
+                    dropped[2 * k + j] += r;
+                }
             }
-            double tol = TOLERANCE * scale * (bound + tauMax * 1e-3) + Math.ulp(gs[OFF + 1 + i]);
+            double tol = TOLERANCE * scale * (bound + tauMax * 1e-3) + scale * droppable + Math.ulp(gs[OFF + 1 + i]);
             assertEquals(gs[OFF + 1 + i], gv[OFF + 1 + i], tol, "gradient of value " + i + " = " + xi + " of " + n);
         }
         for (int i = 0; i < OFF + 1; i++) assertEquals(g0[i], gv[i], 0, "outside the range: " + i);
         for (int i = OFF + 1 + n; i < g0.length; i++) assertEquals(g0[i], gv[i], 0, "outside the range: " + i);
         for (int t = 0; t < 3 * k; t++) {
-            assertEquals(ss[t], sv[t], TOLERANCE * absSums[t] + 1e-9 * n, "sum " + t + " of " + n);
+            assertEquals(ss[t], sv[t], TOLERANCE * absSums[t] + dropped[t] + 1e-9 * n, "sum " + t + " of " + n);
         }
         if (!threads) return;
         // the thread count changes nothing
@@ -169,8 +186,9 @@ class MixturePriorKernelTest {
     /**
      * After retraining: components of σ = 0.002 to 0.009, several sharing nearly one mean (as
      * the Gamma hyperprior of {@code regula compress} leaves them), 90 % of the weights at the
-     * zero component, a few outliers. So many components are within reach of each weight that
-     * sorting would not pay: it is declined.
+     * zero component, a few outliers. Within 2^−40 of the largest term most components are within
+     * reach of each weight, and sorting would not pay; within 2^−24 about half of them are, and it
+     * does.
      */
     private static Mixture clustered() {
         return clustered(1);
@@ -235,11 +253,13 @@ class MixturePriorKernelTest {
 
     @ParameterizedTest
     @MethodSource("bucketSizes")
-    void theClusteredMixtureIsDeclinedAndAgreesWithTheDoubleReference(int n) {
+    void theClusteredMixtureAtFullWidthAgreesWithTheDoubleReference(int n) {
         Mixture m = clustered();
         Random rnd = new Random(43L * n);
         float[] x = clusteredWeights(rnd, n, m);
-        assertEquals(1, planned(n, x, m).count(), "most components within reach of every weight: not sorted");
+        if (n == 3 * MixturePriorKernel.CHUNK - 5) { // (at the others the sample judges it close to even)
+            assertTrue(planned(n, x, m).count() > 1, "the clustered mixture at full width is sorted: " + n);
+        }
         check(n, m, x, 1e-5, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
     }
 
@@ -265,7 +285,8 @@ class MixturePriorKernelTest {
 
     /**
      * Both ways of a chunk, sorted and in stored order, forced: buckets that leave out nothing
-     * (the sort declines every chunk) and the planned ones (it sorts every chunk).
+     * (the sort declines every chunk) and the planned ones (it sorts every chunk), these with
+     * their shifts and with every bucket's powers of two from each value's largest exponent.
      */
     @ParameterizedTest
     @MethodSource("bucketSizes")
@@ -281,9 +302,20 @@ class MixturePriorKernelTest {
             start[b + 1] = (b + 1) * k;
             for (int j = 0; j < k; j++) every[b * k + j] = j;
         }
-        var nothingLeftOut = new MixturePriorKernel.Buckets(planned.count(), planned.lo(), planned.perUnit(), start, every);
+        float[] noShift = new float[planned.count()];
+        Arrays.fill(noShift, Float.NaN);
+        var nothingLeftOut = new MixturePriorKernel.Buckets(planned.count(), planned.lo(), planned.perUnit(), start, every,
+                noShift);
         check(n, m, x, 1e-5, rnd, direct(nothingLeftOut), false);
         check(n, m, x, 1e-5, rnd, direct(planned), false);
+        if (planned.count() > 1) {
+            assertTrue(IntStream.range(0, planned.count()).anyMatch(b -> !Float.isNaN(planned.shift()[b])),
+                    "the planned buckets take their powers of two from a shift");
+            // the same buckets, each value's powers of two from its own largest exponent
+            var perValue = new MixturePriorKernel.Buckets(planned.count(), planned.lo(), planned.perUnit(), planned.start(),
+                    planned.components(), noShift);
+            check(n, m, x, 1e-5, rnd, direct(perValue), false);
+        }
     }
 
     /**
@@ -319,7 +351,8 @@ class MixturePriorKernelTest {
 
     /**
      * A bucket lists every component within reach of any of its values: for each value, every
-     * component whose exponent is within 40 binary orders of the largest (in double) is in the
+     * component whose exponent is within {@link MixturePriorKernel#NEGLIGIBLE} binary orders of the
+     * largest (in double) is in the
      * value's bucket.
      */
     @Test
@@ -349,7 +382,7 @@ class MixturePriorKernelTest {
                 int bucket = buckets.bucketOf(x[OFF + i]);
                 int[] listed = Arrays.copyOfRange(buckets.components(), buckets.start()[bucket], buckets.start()[bucket + 1]);
                 for (int j = 0; j < k; j++) {
-                    if (b[j] > max - 40) {
+                    if (b[j] > max - MixturePriorKernel.NEGLIGIBLE) {
                         int jj = j;
                         assertTrue(Arrays.stream(listed).anyMatch(l -> l == jj),
                                 "component " + j + " is within reach of " + xi + " but not listed in bucket " + bucket);

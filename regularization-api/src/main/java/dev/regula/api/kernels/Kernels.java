@@ -216,8 +216,10 @@ public interface Kernels {
      * exponent lies more than 50 below the largest skipped (responsibility under 2e-22, beneath
      * double rounding of a normaliser ≥ 1). A provider may compute in float lanes: its g must
      * agree with the reference within 1e-5 of scale·max_j 2h_j·|d_ij| per value and its sums within
-     * 1e-5 of the sums of the absolute terms, and like every kernel it must not depend on the
-     * thread count or on where a value sits in its array.
+     * 1e-5 of the sums of the absolute terms, except that it may drop, from g and from the sums,
+     * the terms whose responsibility is below 2^−24 (float resolution: a component whose exponent
+     * lies more than 24·ln 2 below the value's largest); and like every kernel it must not depend
+     * on the thread count or on where a value sits in its array.
      *
      * @param n values
      * @param x the values (weights)
