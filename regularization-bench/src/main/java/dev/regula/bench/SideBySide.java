@@ -18,12 +18,20 @@ import java.util.Random;
  * writes once, 4 bytes per float and element (axpy reads x and y and writes y: 12 bytes/element).
  * Element-wise kernels run on the calling thread.
  *
+ * <p>Nothing is timed while the SIMD kernels' JIT warm-up thread ({@value #KERNELS_WARMUP_THREAD})
+ * still runs: it warms the kernels a training step does not need beside the caller's first work,
+ * and on a small machine that takes a core from the figures for several seconds.
+ *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar dev.regula.bench.SideBySide
  * [--threads N] [--reps R] [--size N] [--elements N]}. The kernels are those
  * {@link KernelsSelection#select()} picks ({@code -Dregula.kernels=scalar|vector} forces one).
  */
 public final class SideBySide {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** The name the vector kernels give their JIT warm-up thread (documented by the vector module). */
+    static final String KERNELS_WARMUP_THREAD = "regula-kernels-warmup";
+    /** The longest wait for that thread. */
+    private static final long MAX_WARMUP_WAIT_MILLIS = 120_000;
     private final long warmupNanos;
 
     private SideBySide(double warmupSeconds) {
@@ -63,10 +71,24 @@ public final class SideBySide {
         KernelsProvider provider = KernelsSelection.select();
         info("kernels " + provider.create(threads).name() + ", JDK " + Runtime.version()
                 + ", median of " + reps + " timed calls after >= " + warmup + " s of warm-up calls");
+        awaitKernelsWarmup();
         SideBySide bench = new SideBySide(warmup);
         bench.gemm(provider.create(1), "gemm_1t", size, reps);
         bench.gemm(provider.create(threads), "gemm_" + threads + "t", size, reps);
         bench.elementwise(provider.create(1), elements, reps);
+    }
+
+    /** Waits for the kernels' JIT warm-up thread, if one runs, to finish (at most two minutes). */
+    private static void awaitKernelsWarmup() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!t.getName().equals(KERNELS_WARMUP_THREAD)) continue;
+            try {
+                t.join(MAX_WARMUP_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static int positive(String flag, String value) {
