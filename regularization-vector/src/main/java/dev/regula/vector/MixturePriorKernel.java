@@ -356,6 +356,22 @@ final class MixturePriorKernel {
         }
     }
 
+    /**
+     * 2^t for t in [{@value #MIN_ARGUMENT}, 0]: t = n + f with n = round(t) by the 1.5·2^23
+     * shifter, 2^f by the polynomial, and n added to the result's exponent bits.
+     */
+    private static FloatVector exp2(FloatVector t) {
+        FloatVector shifted = t.add(SHIFTER);
+        FloatVector f = t.sub(shifted.sub(SHIFTER));
+        FloatVector poly = f.fma(FloatVector.broadcast(F, P5), FloatVector.broadcast(F, P4))
+                .fma(f, FloatVector.broadcast(F, P3)).fma(f, FloatVector.broadcast(F, P2))
+                .fma(f, FloatVector.broadcast(F, P1)).fma(f, FloatVector.broadcast(F, 1f));
+        // shifted's bits are those of 1.5·2^23 plus n; shifted left by 23, the constant's
+        // bits (multiples of 2^22) leave the int, so this is n·2^23, the exponent of 2^n
+        IntVector n = ((IntVector) shifted.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23);
+        return ((IntVector) poly.reinterpretAsInts()).add(n).reinterpretAsFloats();
+    }
+
     /** Adds the float lane sums of the touched components into their doubles, and clears both. */
     private static void flush(int k, float[] laneAcc, double[] laneSums, boolean[] touched) {
         int w = 3 * F.length();
@@ -466,16 +482,7 @@ final class MixturePriorKernel {
                 }
                 int j = from + q;
                 live[q] = true;
-                FloatVector t = b.sub(max).max(MIN_ARGUMENT);
-                FloatVector shifted = t.add(SHIFTER);
-                FloatVector f = t.sub(shifted.sub(SHIFTER));
-                FloatVector poly = f.fma(FloatVector.broadcast(F, P5), FloatVector.broadcast(F, P4))
-                        .fma(f, FloatVector.broadcast(F, P3)).fma(f, FloatVector.broadcast(F, P2))
-                        .fma(f, FloatVector.broadcast(F, P1)).fma(f, FloatVector.broadcast(F, 1f));
-                // shifted's bits are those of 1.5·2^23 plus n; shifted left by 23, the constant's
-                // bits (multiples of 2^22) leave the int, so this is n·2^23, the exponent of 2^n
-                IntVector n = ((IntVector) shifted.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23);
-                FloatVector ex = ((IntVector) poly.reinterpretAsInts()).add(n).reinterpretAsFloats();
+                FloatVector ex = exp2(b.sub(max).max(MIN_ARGUMENT));
                 ex.intoArray(e, q * BLOCK + i);
                 z = z.add(ex);
                 gn = ex.fma(xv.fma(FloatVector.broadcast(F, tau[j]), FloatVector.broadcast(F, -tauMu[j])), gn);
@@ -503,15 +510,8 @@ final class MixturePriorKernel {
             for (int q = 0; q < reach; q++) {
                 int j = from + q;
                 FloatVector d = xv.sub(mu[j]);
-                FloatVector t = d.mul(d).fma(FloatVector.broadcast(F, c2[j]), FloatVector.broadcast(F, v2[j] - shift))
-                        .max(MIN_ARGUMENT);
-                FloatVector sh = t.add(SHIFTER);
-                FloatVector f = t.sub(sh.sub(SHIFTER));
-                FloatVector poly = f.fma(FloatVector.broadcast(F, P5), FloatVector.broadcast(F, P4))
-                        .fma(f, FloatVector.broadcast(F, P3)).fma(f, FloatVector.broadcast(F, P2))
-                        .fma(f, FloatVector.broadcast(F, P1)).fma(f, FloatVector.broadcast(F, 1f));
-                IntVector n = ((IntVector) sh.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23);
-                FloatVector ex = ((IntVector) poly.reinterpretAsInts()).add(n).reinterpretAsFloats();
+                FloatVector ex = exp2(d.mul(d).fma(FloatVector.broadcast(F, c2[j]), FloatVector.broadcast(F, v2[j] - shift))
+                        .max(MIN_ARGUMENT));
                 ex.intoArray(e, q * BLOCK + i);
                 z = z.add(ex);
                 gn = ex.fma(d.mul(tau[j]), gn);

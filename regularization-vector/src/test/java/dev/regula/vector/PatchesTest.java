@@ -87,9 +87,43 @@ class PatchesTest {
 
     /** Entry ((c, ki, kj), (n, oy, ox)) = x[n0 + n, c, oy·s − p + ki, ox·s − p + kj], 0 in the padding. */
     private static float[] im2col(ConvGeometry g, float[] x, int n0, int count) {
+        float[] cols = new float[g.patch() * count * g.outHeight() * g.outWidth()];
+        forEachEntry(g, n0, count, (n, entry, at) -> cols[entry] = at < 0 ? 0f : x[at]);
+        return cols;
+    }
+
+    /**
+     * The adjoint, image by image and row by row: at stride 1 every entry added to its input value;
+     * at a larger stride an image's entries summed from 0 first and each sum then added.
+     */
+    private static float[] col2im(ConvGeometry g, float[] cols, int n0, int count, float[] x) {
+        int imageSize = g.inChannels() * g.height() * g.width();
+        float[] sums = new float[x.length];
+        int[] image = {-1};
+        forEachEntry(g, n0, count, (n, entry, at) -> {
+            if (g.stride() > 1 && n != image[0]) { // a new image: add the last one's sums
+                if (image[0] >= 0) addImage(sums, x, (n0 + image[0]) * imageSize, imageSize);
+                image[0] = n;
+            }
+            if (at >= 0) (g.stride() > 1 ? sums : x)[at] += cols[entry];
+        });
+        if (g.stride() > 1 && image[0] >= 0) addImage(sums, x, (n0 + image[0]) * imageSize, imageSize);
+        return x;
+    }
+
+    private static void addImage(float[] sums, float[] x, int from, int size) {
+        for (int i = from; i < from + size; i++) x[i] += sums[i];
+    }
+
+    /** One entry of the patch matrix: its image n − n0, its index, and the input value it reads (−1 in the padding). */
+    private interface Entry {
+        void at(int n, int entry, int input);
+    }
+
+    /** Visits every entry, image by image, then row by row (c, ki, kj), then by output position. */
+    private static void forEachEntry(ConvGeometry g, int n0, int count, Entry visit) {
         int plane = g.outHeight() * g.outWidth();
         int ld = count * plane;
-        float[] cols = new float[g.patch() * ld];
         for (int n = 0; n < count; n++) {
             int row = 0;
             for (int c = 0; c < g.inChannels(); c++) {
@@ -100,48 +134,13 @@ class PatchesTest {
                                 int iy = oy * g.stride() - g.padding() + ki;
                                 int ix = ox * g.stride() - g.padding() + kj;
                                 boolean inside = iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width();
-                                int at = (((n0 + n) * g.inChannels() + c) * g.height() + iy) * g.width() + ix;
-                                cols[row * ld + n * plane + oy * g.outWidth() + ox] = inside ? x[at] : 0f;
+                                int at = inside ? (((n0 + n) * g.inChannels() + c) * g.height() + iy) * g.width() + ix : -1;
+                                visit.at(n, row * ld + n * plane + oy * g.outWidth() + ox, at);
                             }
                         }
                     }
                 }
             }
         }
-        return cols;
-    }
-
-    /**
-     * The adjoint, image by image and row by row: at stride 1 every entry added to its input value;
-     * at a larger stride an image's entries summed from 0 first and each sum then added.
-     */
-    private static float[] col2im(ConvGeometry g, float[] cols, int n0, int count, float[] x) {
-        int plane = g.outHeight() * g.outWidth();
-        int ld = count * plane;
-        int imageSize = g.inChannels() * g.height() * g.width();
-        for (int n = 0; n < count; n++) {
-            float[] target = g.stride() > 1 ? new float[x.length] : x;
-            int row = 0;
-            for (int c = 0; c < g.inChannels(); c++) {
-                for (int ki = 0; ki < g.kernel(); ki++) {
-                    for (int kj = 0; kj < g.kernel(); kj++, row++) {
-                        for (int oy = 0; oy < g.outHeight(); oy++) {
-                            for (int ox = 0; ox < g.outWidth(); ox++) {
-                                int iy = oy * g.stride() - g.padding() + ki;
-                                int ix = ox * g.stride() - g.padding() + kj;
-                                if (iy < 0 || iy >= g.height() || ix < 0 || ix >= g.width()) continue;
-                                int at = (((n0 + n) * g.inChannels() + c) * g.height() + iy) * g.width() + ix;
-                                target[at] += cols[row * ld + n * plane + oy * g.outWidth() + ox];
-                            }
-                        }
-                    }
-                }
-            }
-            if (target != x) {
-                int from = (n0 + n) * imageSize;
-                for (int i = from; i < from + imageSize; i++) x[i] += target[i];
-            }
-        }
-        return x;
     }
 }
