@@ -33,6 +33,7 @@ public class CnnSteps {
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 42;
         Kernels kernels = KernelsSelection.create(threads);
+        KernelsWarmup.await(); // nothing timed beside the kernels' JIT warm-up
         FashionMnist mnist = FashionMnist.load();
         Standardizer standardizer = Standardizer.fit(mnist.train());
         Dataset train = standardizer.apply(mnist.train()).subset(0, examples);

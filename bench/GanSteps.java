@@ -28,7 +28,7 @@ import java.util.SplittableRandom;
  *     bench/GanSteps.java [width 64] [threads 2] [timed iterations 60] [warm-up iterations 40] [recipe bench|study]</pre>
  */
 public class GanSteps {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         int width = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int timed = args.length > 2 ? Integer.parseInt(args[2]) : 60;
@@ -43,6 +43,7 @@ public class GanSteps {
         int latent = 64;
         int cond = 4;
         Kernels kernels = KernelsSelection.create(threads);
+        KernelsWarmup.await(); // nothing timed beside the kernels' JIT warm-up
         Sequential g = study ? Dcgan.generator(size, latent, cond, width, 1, Dcgan.Upsampling.NEAREST)
                 : Dcgan.generator(size, latent, cond, width, 1);
         Dcgan.initialize(g, 1);

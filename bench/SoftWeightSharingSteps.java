@@ -34,6 +34,7 @@ public class SoftWeightSharingSteps {
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         String spec = args.length > 3 ? args[3] : "soft-weight-sharing(lambda=1e-5)";
         Kernels kernels = KernelsSelection.create(threads);
+        KernelsWarmup.await(); // nothing timed beside the kernels' JIT warm-up
         FashionMnist mnist = FashionMnist.load();
         Standardizer standardizer = Standardizer.fit(mnist.train());
         Dataset train = standardizer.apply(mnist.train()).subset(0, 20_000);

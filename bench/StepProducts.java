@@ -21,9 +21,10 @@ public class StepProducts {
         {"B2x", false, false, 128, 256, 256}, {"B1w", true, false, 256, 784, 128},
     };
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         Kernels kernels = KernelsSelection.create(threads);
+        KernelsWarmup.await(); // nothing timed beside the kernels' JIT warm-up
         Random random = new Random(1);
         double total = 0;
         System.out.printf("kernels %s%n", kernels.name());
