@@ -42,6 +42,10 @@ public final class RegulaCommand implements Runnable {
      */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new RegulaCommand());
+        // An argument starting with @ is taken as it is: picocli's argument files would read any
+        // file named there whole before validation, and a directory or an unreadable file made the
+        // parser fail with a stack trace instead of a usage error.
+        cli.setExpandAtFiles(false);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             int code = exitCode(e);
             if (code == ExitCode.INTERNAL) {

@@ -2,6 +2,7 @@ package dev.regula.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.api.CorruptDataException;
@@ -252,6 +253,17 @@ class RegulaCommandTest {
         assertEquals(a.metadata().get("average/1/count"), b.metadata().get("average/1/count"));
         String finalLine = first.out().lines().filter(l -> l.startsWith("final:")).findFirst().orElseThrow();
         assertTrue(resumed.out().contains(finalLine.substring(0, finalLine.indexOf(" after"))), resumed.out());
+    }
+
+    @Test
+    void anArgumentStartingWithAtIsNotReadAsAnArgumentFile() throws IOException {
+        // a directory named as an argument file made the parser fail with exit 1 and a stack trace
+        for (String at : new String[] {"@" + dir, "@" + blobsCsv(5)}) {
+            Run r = run("train", "--csv", blobsCsv(30).toString(), "--epochs", "1", "--out", dir.resolve("at").toString(), at);
+            assertEquals(ExitCode.USAGE, r.code(), r.err());
+            assertTrue(r.err().contains("Unmatched argument") && r.err().contains(at), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
     }
 
     @Test

@@ -117,6 +117,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
      */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new SparkTrainCommand());
+        cl.setExpandAtFiles(false); // as regula's own command line: an argument starting with @ is taken as it is
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();
             int code = e instanceof CorruptDataException || e instanceof DataNotFoundException || e instanceof NoSuchFileException || e instanceof IOException
