@@ -134,11 +134,16 @@ public final class Dense implements ParameterBackward, InputBackward {
      */
     @Override
     public Tensor backwardInput(Tensor gradOutput, StepContext ctx) {
+        return inputGradient(gradOutput, checkedBatch(gradOutput), ctx);
+    }
+
+    /** @return the batch of the last TRAIN forward, after checking that gradOutput is [batch, out] */
+    private int checkedBatch(Tensor gradOutput) {
         Tensor x = cachedInput;
         if (x == null) throw Shapes.noForward(name);
         int batch = x.dim(0);
         Shapes.requireGradShape(name, gradOutput, new int[] {batch, out});
-        return inputGradient(gradOutput, batch, ctx);
+        return batch;
     }
 
     private Tensor inputGradient(Tensor gradOutput, int batch, StepContext ctx) {
@@ -149,10 +154,8 @@ public final class Dense implements ParameterBackward, InputBackward {
     }
 
     private int addParameterGradients(Tensor gradOutput, StepContext ctx) {
+        int batch = checkedBatch(gradOutput);
         Tensor x = cachedInput;
-        if (x == null) throw Shapes.noForward(name);
-        int batch = x.dim(0);
-        Shapes.requireGradShape(name, gradOutput, new int[] {batch, out});
         Kernels k = ctx.kernels();
         float[] g = gradOutput.data();
         // β = 0 right after zeroGrad: the product overwrites the gradient instead of clearing it first
