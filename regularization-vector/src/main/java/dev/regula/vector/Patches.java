@@ -33,9 +33,8 @@ final class Patches {
     /**
      * Writes the chunk's column matrix into {@code cols} (every entry of its prefix is overwritten).
      * By shifted planes only where the general path does more than one masked vector per output
-     * row (a stride above 1, whose rows it splits first, or rows longer than a vector): at stride 1
-     * with rows of one vector (cnn()'s 14×14 maps) it was the faster of the two (1.13–1.33 against
-     * 1.55–1.84 ms per batch of 128, 32 channels, one thread).
+     * row (a stride above 1, whose rows it splits first, or rows longer than a vector); at stride 1
+     * with rows of one vector the general path is as fast (docs/kernels.md).
      */
     static void im2col(ConvGeometry g, float[] x, int n0, int count, float[] cols) {
         if (byPlanes(g) && (g.stride() > 1 || g.outWidth() > F.length())) {
@@ -262,7 +261,6 @@ final class Patches {
         int outW = g.outWidth();
         int outPlane = g.outHeight() * outW;
         int imageSize = g.inChannels() * g.height() * g.width();
-        int lanes = F.length();
         float[] phases = g.stride() == 1 ? null : new float[imageSize];
         PlaneRow[] rows = PlaneRow.all(g);
         for (int n = 0; n < count; n++) {
@@ -279,14 +277,7 @@ final class Patches {
                 // the entries that wrapped around read the padding: they add nothing
                 zeroOutsideColumns(cols, dst, r.oy0(), r.oy1(), r.qx(), outW);
                 ShiftedBlock block = r.block(image, dst, outW);
-                int xs = block.source();
-                int cs = block.target();
-                int len = block.length();
-                int i = 0;
-                for (int bound = len - lanes; i <= bound; i += lanes) {
-                    FloatVector.fromArray(F, dstArray, xs + i).add(FloatVector.fromArray(F, cols, cs + i)).intoArray(dstArray, xs + i);
-                }
-                for (; i < len; i++) dstArray[xs + i] += cols[cs + i];
+                if (block.length() > 0) VectorKernels.axpyPart(block.length(), 1f, cols, block.target(), dstArray, block.source());
             }
             if (phases != null) movePhasePlanes(x, (n0 + n) * imageSize, g.inChannels(), g.height(), g.width(), g.stride(), phases, true);
         }

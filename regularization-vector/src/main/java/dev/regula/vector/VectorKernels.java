@@ -134,7 +134,8 @@ final class VectorKernels implements Kernels {
         parallel(n, (from, to) -> axpyPart(to - from, alpha, x, xOff + from, y, yOff + from));
     }
 
-    private static void axpyPart(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+    /** y[yOff + i] += alpha·x[xOff + i] for i &lt; n, on the calling thread (alpha = 1 adds x exactly). */
+    static void axpyPart(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         int i = 0;
         for (int bound = F.loopBound(n); i < bound; i += F.length()) {
             FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
