@@ -51,6 +51,8 @@ class LayerGradientTest {
                 Arguments.of("residual", (Supplier<Layer>) () -> new Residual("block1",
                         List.of(new Dense("dense1", 5, 5, 3), new Tanh("tanh1"))), new int[] {3, 5}),
                 Arguments.of("flatten", (Supplier<Layer>) () -> new Flatten("flatten"), new int[] {2, 3, 2, 2}),
+                Arguments.of("minibatch-stddev", (Supplier<Layer>) () -> new MinibatchStddev("mbstd1", 2), new int[] {4, 2, 2, 3}),
+                Arguments.of("minibatch-stddev-3-groups", (Supplier<Layer>) () -> new MinibatchStddev("mbstd2", 2), new int[] {6, 3, 2, 2}),
                 Arguments.of("upsample-2", (Supplier<Layer>) () -> new Upsample2d("up1", 2), new int[] {2, 2, 3, 2}),
                 Arguments.of("upsample-3", (Supplier<Layer>) () -> new Upsample2d("up2", 3), new int[] {1, 2, 2, 3}),
                 Arguments.of("sequential-tanh", (Supplier<Layer>) () -> new Sequential("net", new int[] {2, 3},

@@ -77,6 +77,15 @@ public final class GanCommand implements Callable<Integer> {
             description = "gamma of the lazy R1 penalty on D, 0 for none (default: ${DEFAULT-VALUE})")
     double r1;
 
+    @Option(names = "--minibatch-stddev", paramLabel = "G", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_MINIBATCH_GROUP,
+            description = "D sees the standard deviation of each group of G images (Karras et al. 2018) before its last"
+                    + " convolution; G divides --batch; 0 for none (default: ${DEFAULT-VALUE})")
+    int minibatchGroup;
+
+    @Option(names = "--latent", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_LATENT,
+            description = "length of the latent z (default: ${DEFAULT-VALUE})")
+    int latent;
+
     @Option(names = "--unconditional-d", description = "D(x) ignores the condition (default: a projection discriminator D(x, c))")
     boolean unconditionalD;
 
@@ -179,6 +188,7 @@ public final class GanCommand implements Callable<Integer> {
         FaceCaseStudy.Config config = FaceCaseStudy.Config.builder()
                 .attributes(dev.regula.gan.prior.FacePrior.parseAttributes(attributes)).priors(priors).seeds(seeds)
                 .r1(r1, FaceCaseStudy.Config.DEFAULT_R1_EVERY).conditionalDiscriminator(!unconditionalD)
+                .minibatchGroup(minibatchGroup).latent(latent)
                 .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).upsampling(upsampling).emaDecay(ema).imageSize(size).data(data)
                 .trainImages(trainImages).evalImages(evalImages).classifierImages(classifierImages).tolerance(tolerance).sampleEvery(sampleEvery)
                 .generatorRegularizers(generatorRegularizers).discriminatorRegularizers(dRegs).optimizer(optimizer)

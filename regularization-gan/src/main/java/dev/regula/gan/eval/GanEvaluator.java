@@ -25,6 +25,16 @@ import java.util.Objects;
  * Generated faces are scored on conditions of the held-out set only, so no generated face is
  * asked to reproduce a face of the classifier or reference sets.
  *
+ * <p><b>Measured the same way as the baseline.</b> The distribution scores (accuracy, Fréchet, KID,
+ * precision, recall) of a generator are taken on one generated image per held-out face, from that
+ * face's condition ({@link #heldOutConditions()}): the same number of images with the same
+ * conditions as the baseline's real faces, so a generator that draws real faces scores the
+ * baseline, up to sampling noise. (Scoring 128 conditions × 8 latents instead, as this class did
+ * until 2026-12, puts a generator that draws real faces at 3–4× the baseline's Fréchet distance:
+ * 128 draws of the conditions spread less evenly over the attributes than 1,024.) Within-condition
+ * diversity needs several images per condition and is taken on a second set, images generated
+ * with different latents from shared conditions.
+ *
  * <p>Immutable and thread-safe after construction.
  */
 public final class GanEvaluator {
@@ -40,6 +50,7 @@ public final class GanEvaluator {
     private final FeatureStandardizer standardizer;
     private final float[][] reference;
     private final GanScores baseline;
+    private final Tensor heldOutConditions;
 
     /**
      * @param classifierSet real faces that train the evaluation classifier (≥ 8)
@@ -70,7 +81,8 @@ public final class GanEvaluator {
         float[][] refEmbedding = classifier.embed(referenceSet.images());
         this.standardizer = FeatureStandardizer.fit(refEmbedding);
         this.reference = standardizer.apply(refEmbedding);
-        this.baseline = score(heldOut.images(), select(heldOut.labels()), groupsOf(heldOut.labels()));
+        this.heldOutConditions = select(heldOut.labels());
+        this.baseline = score(heldOut.images(), heldOutConditions, heldOut.images(), groupsOf(heldOut.labels()));
     }
 
     /** @return the trained evaluation classifier */
@@ -93,6 +105,14 @@ public final class GanEvaluator {
     }
 
     /**
+     * @return the held-out faces' conditions [H, K] in the prior's attribute order: generate one image
+     *     from each row, in this order, for {@link #score} (a new tensor)
+     */
+    public Tensor heldOutConditions() {
+        return heldOutConditions.copy();
+    }
+
+    /**
      * @param labels [N, 4] binary labels
      * @return [N, K] the prior's columns
      */
@@ -110,25 +130,37 @@ public final class GanEvaluator {
     }
 
     /**
-     * Scores images.
+     * Scores a generator the way {@link #realBaseline()} scores the held-out faces.
      *
-     * @param images images, shape [M, 3, S, S], M ≥ 8
-     * @param conditions the conditions they were generated from, [M, K] in the prior's attribute order
-     * @param groups M group ids: images generated from the same condition (with different z) share one
+     * @param images one generated image per held-out face, generated from its row of
+     *     {@link #heldOutConditions()} (same order), shape [H, 3, S, S]: accuracy, feature error,
+     *     Fréchet, KID, precision and recall are taken on these
+     * @param conditions the conditions they were generated from, [H, K] ({@link #heldOutConditions()})
+     * @param variants images generated with different latents from shared conditions, [M, 3, S, S]:
+     *     within-condition diversity is taken on these
+     * @param groups M group ids: variants generated from the same condition share one
      * @return the scores
-     * @throws ShapeMismatchException if a shape does not fit
+     * @throws ShapeMismatchException if a shape does not fit, or the images are not one per held-out face
      */
-    public GanScores score(Tensor images, Tensor conditions, int[] groups) {
+    public GanScores score(Tensor images, Tensor conditions, Tensor variants, int[] groups) {
         Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(variants, "variants");
         int m = images.dim(0);
-        if (images.rank() != 4 || images.dim(1) != 3 || m < 8) {
-            throw new ShapeMismatchException("scoring needs images of shape [M >= 8, 3, S, S], got " + Arrays.toString(images.shape()));
+        int h = heldOutConditions.dim(0);
+        if (images.rank() != 4 || images.dim(1) != 3 || m != h) {
+            throw new ShapeMismatchException("scoring needs one image per held-out face, shape [" + h + ", 3, S, S], got "
+                    + Arrays.toString(images.shape()));
         }
         int k = columns.length;
         if (conditions.rank() != 2 || conditions.dim(0) != m || conditions.dim(1) != k) {
             throw new ShapeMismatchException("conditions must have shape [" + m + ", " + k + "], got " + Arrays.toString(conditions.shape()));
         }
-        if (groups.length != m) throw new IllegalArgumentException("groups must have " + m + " entries, got " + groups.length);
+        if (variants.rank() != 4 || variants.dim(1) != 3) {
+            throw new ShapeMismatchException("variants must have shape [M, 3, S, S], got " + Arrays.toString(variants.shape()));
+        }
+        if (groups.length != variants.dim(0)) {
+            throw new IllegalArgumentException("groups must have one entry per variant (" + variants.dim(0) + "), got " + groups.length);
+        }
         Tensor predicted = classifier.predict(images);
         int all = predicted.dim(1);
         double[] acc = new double[k];
@@ -149,7 +181,7 @@ public final class GanEvaluator {
         double frechet = flat ? 0 : FrechetDistance.between(emb, reference);
         double kid = flat ? 0 : KernelDistance.between(emb, reference);
         PrecisionRecall.Result pr = flat ? new PrecisionRecall.Result(1, 1) : PrecisionRecall.between(reference, emb);
-        double diversity = Diversity.withinGroups(pooled(images), groups);
+        double diversity = Diversity.withinGroups(pooled(variants), groups);
         double error = probe == null ? Double.NaN : featureError(probe.extract(images), conditions);
         return new GanScores(error, acc, mean, frechet, kid, pr.precision(), pr.recall(), diversity);
     }

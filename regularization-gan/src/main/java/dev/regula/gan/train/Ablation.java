@@ -30,9 +30,11 @@ final class Ablation {
         StringBuilder md = new StringBuilder();
         md.append("# Face case study: ablation of the prior-guided penalty\n\n");
         md.append(String.format(Locale.ROOT, "%s data, %dx%d images, prior c = {%s} (tolerance %s), %d iterations per run, batch %d, width %d, "
-                        + "%s discriminator, R1 γ = %s every %d steps, %d seed(s) from %d, kernels %s; total %.1f s.%n%n",
+                        + "latent %d, %s discriminator%s, R1 γ = %s every %d steps, %d seed(s) from %d, kernels %s; total %.1f s.%n%n",
                 config.data(), config.imageSize(), config.imageSize(), String.join(", ", attributes), config.tolerance(), config.iterations(),
-                config.batchSize(), config.width(), config.conditionalDiscriminator() ? "projection (conditional)" : "unconditional",
+                config.batchSize(), config.width(), config.latent(),
+                config.conditionalDiscriminator() ? "projection (conditional)" : "unconditional",
+                config.minibatchGroup() > 0 ? " with a minibatch standard-deviation channel (groups of " + config.minibatchGroup() + ")" : "",
                 format(config.r1Gamma()), config.r1Every(), config.seeds(), config.seed(), kernels, result.seconds()));
         md.append("## Per setting (mean ± sd over seeds)\n\n");
         header(md, attributes, "setting", "seeds");
@@ -70,6 +72,7 @@ final class Ablation {
         cfg.put("ema_decay", config.emaDecay());
         cfg.put("upsampling", config.upsampling().name().toLowerCase(Locale.ROOT));
         cfg.put("conditional_discriminator", config.conditionalDiscriminator());
+        cfg.put("minibatch_stddev_group", config.minibatchGroup());
         cfg.put("r1_gamma", config.r1Gamma());
         cfg.put("r1_every", config.r1Every());
         cfg.put("seed", config.seed());

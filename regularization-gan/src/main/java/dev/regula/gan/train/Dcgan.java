@@ -9,6 +9,7 @@ import dev.regula.core.layer.Dense;
 import dev.regula.core.layer.Flatten;
 import dev.regula.core.layer.Initializers;
 import dev.regula.core.layer.LeakyReLU;
+import dev.regula.core.layer.MinibatchStddev;
 import dev.regula.core.layer.ReLU;
 import dev.regula.core.layer.Reshape;
 import dev.regula.core.layer.Sequential;
@@ -35,6 +36,9 @@ import java.util.Objects;
  *       Layers are named {@code g_*}.</li>
  *   <li>Discriminator D(x): (Conv 4/2/1, LeakyReLU 0.2) per halving down to 4×4 → Flatten → Dense → one
  *       logit. No normalisation layer, so a batch of real and fake images may be scored in one pass.
+ *       Optionally a {@link MinibatchStddev minibatch standard-deviation} channel (groups of G
+ *       consecutive images) enters the last convolution, as in Karras et al. 2018: D then sees how
+ *       varied a group of images is, and a generator that covers too little of the data loses.
  *       Layers are named {@code d_*}, so G's and D's parameter names never collide.</li>
  * </ul>
  * Initialisation is DCGAN's: every convolution and dense weight N(0, 0.02²) drawn by
@@ -122,7 +126,20 @@ public final class Dcgan {
      * @throws IllegalArgumentException for a size or width outside those ranges
      */
     public static Sequential discriminator(int imageSize, int width, long seed) {
-        List<Layer> layers = new ArrayList<>(trunkLayers(imageSize, width, seed));
+        return discriminator(imageSize, width, 0, seed);
+    }
+
+    /**
+     * @param imageSize the image side S: 16, 32 or 64
+     * @param width the channel width w: a multiple of 4, at least 4
+     * @param minibatchGroup G of the minibatch standard-deviation channel before the last
+     *     convolution, ≥ 2 (every batch D scores must then be a multiple of G), or 0 for none
+     * @param seed the initialisation seed
+     * @return the discriminator, input [3, S, S], output [1] (a logit)
+     * @throws IllegalArgumentException for a size, width or group outside those ranges
+     */
+    public static Sequential discriminator(int imageSize, int width, int minibatchGroup, long seed) {
+        List<Layer> layers = new ArrayList<>(trunkLayers(imageSize, width, minibatchGroup, seed));
         int features = channels(imageSize, width, 4) * 16;
         layers.add(new Dense("d_logit", features, 1, seed + 100));
         Sequential d = new Sequential("discriminator", new int[] {3, imageSize, imageSize}, layers);
@@ -142,19 +159,44 @@ public final class Dcgan {
      * @throws IllegalArgumentException for a size, width or dimension outside those ranges
      */
     public static ProjectionDiscriminator conditionalDiscriminator(int imageSize, int width, int conditionDim, long seed) {
-        Sequential trunk = new Sequential("discriminator", new int[] {3, imageSize, imageSize}, trunkLayers(imageSize, width, seed));
+        return conditionalDiscriminator(imageSize, width, conditionDim, 0, seed);
+    }
+
+    /**
+     * The conditional discriminator with an optional minibatch standard-deviation channel.
+     *
+     * @param imageSize the image side S: 16, 32 or 64
+     * @param width the channel width w: a multiple of 4, at least 4
+     * @param conditionDim the length of c, ≥ 1
+     * @param minibatchGroup G of the minibatch standard-deviation channel before the last
+     *     convolution, ≥ 2 (every batch D scores must then be a multiple of G), or 0 for none
+     * @param seed the initialisation seed
+     * @return D(x, c)
+     * @throws IllegalArgumentException for a size, width, dimension or group outside those ranges
+     */
+    public static ProjectionDiscriminator conditionalDiscriminator(int imageSize, int width, int conditionDim, int minibatchGroup,
+                                                                   long seed) {
+        Sequential trunk = new Sequential("discriminator", new int[] {3, imageSize, imageSize},
+                trunkLayers(imageSize, width, minibatchGroup, seed));
         initialize(trunk, seed + 100);
         return ProjectionDiscriminator.conditional(trunk, conditionDim, seed + 200);
     }
 
-    private static List<Layer> trunkLayers(int imageSize, int width, long seed) {
+    private static List<Layer> trunkLayers(int imageSize, int width, int minibatchGroup, long seed) {
         checkSizes(imageSize, width);
+        if (minibatchGroup != 0 && minibatchGroup < 2) {
+            throw new IllegalArgumentException("the minibatch standard-deviation group must be 0 (none) or >= 2, got " + minibatchGroup);
+        }
         List<Layer> layers = new ArrayList<>();
         int cin = 3;
         int block = 0;
         for (int r = imageSize / 2; r >= 4; r /= 2) {
             block++;
             int cout = channels(imageSize, width, r);
+            if (r == 4 && minibatchGroup > 0) {
+                layers.add(new MinibatchStddev("d_mbstd", minibatchGroup));
+                cin++;
+            }
             layers.add(new Conv2d("d_conv" + block, cin, cout, 4, 2, 1, seed + 100 + block));
             layers.add(new LeakyReLU("d_lrelu" + block, LEAKY_SLOPE));
             cin = cout;

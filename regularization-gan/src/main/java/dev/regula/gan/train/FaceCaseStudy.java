@@ -51,7 +51,9 @@ import java.util.Objects;
  * three evaluation sets: {@link Config#classifierImages()} faces for the classifier, and {@link Config#evalImages()}
  * each for the reference and held-out sets (
  * see {@link GanEvaluator}). The probe φ is fitted on the training faces. Generated faces are
- * evaluated on the labels of held-out faces only: 128 conditions × 8 latents each.
+ * evaluated on the labels of held-out faces only, measured as the baseline is: one image per
+ * held-out face from its condition for the distribution scores, and 128 of those conditions × 8
+ * latents for within-condition diversity.
  *
  * <p>Files written under {@link Config#output()}:
  * <ul>
@@ -73,8 +75,10 @@ public final class FaceCaseStudy {
     private static final int GRID = 8;
     /** Batches of inputs that give the averaged generator its BatchNorm statistics before an evaluation. */
     private static final int STATISTICS_BATCHES = 32;
-    /** Latents per evaluation condition. */
+    /** Latents per condition of the diversity set. */
     static final int PER_CONDITION = 8;
+    /** Conditions of the diversity set. */
+    static final int DIVERSITY_CONDITIONS = 128;
 
     /** The state of a run to resume from, written at every evaluation ({@link TrainingCheckpoint}). */
     public static final String RESUME_STATE = "resume.safetensors";
@@ -135,7 +139,7 @@ public final class FaceCaseStudy {
         listener.onPhase("training the evaluation classifier on " + classifierSet.size() + " other real faces");
         GanEvaluator evaluator = new GanEvaluator(classifierSet, referenceSet, heldOut, attributes, probe, config.seed(),
                 config.classifierEpochs());
-        Conditions evalConditions = evaluationConditions(evaluator, heldOut);
+        Conditions evalConditions = evaluationConditions(evaluator);
         int[] gridRows = gridRows(evaluator.select(heldOut.labels()));
         ImageGrid.writePng(realGrid(heldOut, evaluator, gridRows), GRID, upscale(), config.output().resolve("real.png"));
         Tensor gridC = gridConditions(evaluator.select(heldOut.labels()), gridRows);
@@ -287,8 +291,9 @@ public final class FaceCaseStudy {
         long seed = key.seed();
         Sequential g = Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling());
         ProjectionDiscriminator dis = config.conditionalDiscriminator()
-                ? Dcgan.conditionalDiscriminator(config.imageSize(), config.width(), d, seed)
-                : ProjectionDiscriminator.unconditional(Dcgan.discriminator(config.imageSize(), config.width(), seed));
+                ? Dcgan.conditionalDiscriminator(config.imageSize(), config.width(), d, config.minibatchGroup(), seed)
+                : ProjectionDiscriminator.unconditional(Dcgan.discriminator(config.imageSize(), config.width(),
+                        config.minibatchGroup(), seed));
         PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(key.lambda()), probe, key.learnable(), config.priorLr(),
                 FacePrior.tolerance(config.tolerance(), probe));
         GanTrainer trainer = GanTrainer.builder(g, dis)
@@ -325,9 +330,15 @@ public final class FaceCaseStudy {
         }
         Tensor gridZ = gridLatents(seed);
         Tensor evalZ = GanTrainer.latents(seed, "gan.eval", 0, evalConditions.c().dim(0), config.latent());
+        Tensor variantZ = GanTrainer.latents(seed, "gan.eval.variants", 0, evalConditions.variantC().dim(0), config.latent());
         int batch = config.batchSize();
         Tensor statisticsInput = statisticsInput(seed, trainC, batch);
-        int perEpoch = train.size() / batch;
+        ConditionGroups groups = config.minibatchGroup() > 0 ? new ConditionGroups(trainC, config.minibatchGroup()) : null;
+        int perEpoch = (groups == null ? train.size() : groups.length()) / batch;
+        if (perEpoch < 1) {
+            throw new IllegalArgumentException("the faces grouped by condition (" + groups.length() + ") do not fill one batch of "
+                    + batch + "; use more training faces or a smaller batch");
+        }
         Batches batches = new Batches(train.size(), batch, seed, true);
         int[] order = null;
         GanScores last = null;
@@ -338,7 +349,7 @@ public final class FaceCaseStudy {
             for (int it = (int) resumedAt; it < config.iterations(); it++) {
                 int epoch = it / perEpoch;
                 int b = it % perEpoch;
-                if (b == 0 || order == null) order = batches.order(epoch);
+                if (b == 0 || order == null) order = groups == null ? batches.order(epoch) : groups.order(batches.order(epoch));
                 int[] idx = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
                 GanStep s = trainer.step(rows(train.images(), idx), rows(trainC, idx), epoch);
                 if (ema != null) ema.update();
@@ -354,7 +365,7 @@ public final class FaceCaseStudy {
                     if (ema != null) ema.recalibrate(statisticsInput, batch, kernels);
                     Tensor grid = generate(trainer, ema, kernels, gridZ, gridC);
                     ImageGrid.writePng(grid, GRID, upscale(), dir.resolve("samples-" + done + ".png"));
-                    last = score(trainer, ema, evaluator, evalZ, evalConditions, kernels);
+                    last = score(trainer, ema, evaluator, evalZ, variantZ, evalConditions, kernels);
                     Ablation.putScores(line, evaluator.attributes(), last);
                     if (key.learnable()) line.put("prior_weights", java.util.Arrays.stream(penalty.weights()).boxed().toList());
                     listener.onEvaluation(key, done, last);
@@ -374,7 +385,7 @@ public final class FaceCaseStudy {
             // resumed after the last iteration: score the restored generator again, with the standing
             // statistics its average had when the run scored it (the same inputs, so the same scores)
             if (ema != null) ema.recalibrate(statisticsInput, batch, kernels);
-            last = score(trainer, ema, evaluator, evalZ, evalConditions, kernels);
+            last = score(trainer, ema, evaluator, evalZ, variantZ, evalConditions, kernels);
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("lambda", Double.toString(key.lambda()));
@@ -388,6 +399,7 @@ public final class FaceCaseStudy {
         meta.put("ema_decay", Double.toString(config.emaDecay()));
         meta.put("condition_dim", Integer.toString(d));
         meta.put("conditional_discriminator", Boolean.toString(config.conditionalDiscriminator()));
+        meta.put("minibatch_stddev_group", Integer.toString(config.minibatchGroup()));
         meta.put("seed", Long.toString(seed));
         meta.put("data", config.data());
         GanCheckpoint.save(dir.resolve("gan.safetensors"), trainer.generator(), trainer.discriminator(), meta);
@@ -413,6 +425,7 @@ public final class FaceCaseStudy {
         s.put("batch", Integer.toString(config.batchSize()));
         s.put("ema_decay", Double.toString(config.emaDecay()));
         s.put("conditional_discriminator", Boolean.toString(config.conditionalDiscriminator()));
+        s.put("minibatch_stddev_group", Integer.toString(config.minibatchGroup()));
         s.put("r1", config.r1Gamma() + "/" + config.r1Every());
         s.put("optimizer", config.optimizer());
         s.put("g_reg", String.join(" ", config.generatorRegularizers()));
@@ -466,13 +479,16 @@ public final class FaceCaseStudy {
         }
     }
 
-    /** The evaluation conditions: each of 128 held-out faces' labels, repeated for 8 latents. */
-    private record Conditions(Tensor c, int[] groups) {
+    /**
+     * The evaluation conditions: every held-out face's (one image each), and the diversity set's,
+     * each of the first 128 held-out faces' repeated for 8 latents.
+     */
+    private record Conditions(Tensor c, Tensor variantC, int[] groups) {
     }
 
-    private static Conditions evaluationConditions(GanEvaluator evaluator, FaceDataset heldOut) {
-        Tensor c = evaluator.select(heldOut.labels());
-        int faces = Math.min(c.dim(0), 128);
+    private static Conditions evaluationConditions(GanEvaluator evaluator) {
+        Tensor c = evaluator.heldOutConditions();
+        int faces = Math.min(c.dim(0), DIVERSITY_CONDITIONS);
         int k = c.dim(1);
         float[] out = new float[faces * PER_CONDITION * k];
         int[] groups = new int[faces * PER_CONDITION];
@@ -483,7 +499,7 @@ public final class FaceCaseStudy {
                 groups[row] = i;
             }
         }
-        return new Conditions(Tensor.wrap(out, faces * PER_CONDITION, k), groups);
+        return new Conditions(c, Tensor.wrap(out, faces * PER_CONDITION, k), groups);
     }
 
     /** Eight held-out faces with as many distinct conditions as there are (the grid's rows). */
@@ -545,9 +561,10 @@ public final class FaceCaseStudy {
     }
 
     /** Scores the generator (its average, if any, with the statistics it was last recalibrated to) on the evaluation conditions. */
-    private static GanScores score(GanTrainer trainer, GeneratorAverage ema, GanEvaluator evaluator, Tensor evalZ,
+    private static GanScores score(GanTrainer trainer, GeneratorAverage ema, GanEvaluator evaluator, Tensor evalZ, Tensor variantZ,
                                    Conditions conditions, Kernels kernels) {
-        return evaluator.score(generate(trainer, ema, kernels, evalZ, conditions.c()), conditions.c(), conditions.groups());
+        return evaluator.score(generate(trainer, ema, kernels, evalZ, conditions.c()), conditions.c(),
+                generate(trainer, ema, kernels, variantZ, conditions.variantC()), conditions.groups());
     }
 
     /** Generates in chunks, so that EVAL buffers stay small. */
@@ -704,13 +721,16 @@ public final class FaceCaseStudy {
      * @param classifierImages real faces that train the evaluation classifier, ≥ 64, disjoint from all others
      * @param tolerance the prior's zero-penalty band: {@code real} (the probe's residual on real faces), a number ≥ 0,
      *     or one number ≥ 0 per attribute joined by '+' (see {@link FacePrior#tolerance(String, List, double[])})
+     * @param minibatchGroup G of D's {@link dev.regula.core.layer.MinibatchStddev minibatch standard-deviation}
+     *     channel, 0 for none or ≥ 2 and dividing batchSize
      */
     public record Config(int imageSize, int iterations, int batchSize, int width, int latent, List<Double> lambdas,
                          long seed, int threads, Path output, String data, int trainImages, int evalImages,
                          int sampleEvery, int logEvery, String optimizer, List<String> generatorRegularizers,
                          List<String> discriminatorRegularizers, int classifierEpochs, Dcgan.Upsampling upsampling,
                          double emaDecay, List<String> attributes, List<Boolean> priors, int seeds, double r1Gamma,
-                         int r1Every, boolean conditionalDiscriminator, double priorLr, int classifierImages, String tolerance) {
+                         int r1Every, boolean conditionalDiscriminator, double priorLr, int classifierImages, String tolerance,
+                         int minibatchGroup) {
         /** The attributes of the default prior: the four binary face attributes. */
         public static final List<String> DEFAULT_ATTRIBUTES = dev.regula.gan.faces.FaceAttributes.BINARY_NAMES;
         /**
@@ -750,6 +770,10 @@ public final class FaceCaseStudy {
          * 0.56; see docs/face-case-study.md).
          */
         public static final String DEFAULT_OPTIMIZER = "adam(lr=5e-4, beta1=0.5)";
+        /** Default length of the latent z. */
+        public static final int DEFAULT_LATENT = 64;
+        /** Default group of D's minibatch standard-deviation channel: none. */
+        public static final int DEFAULT_MINIBATCH_GROUP = 0;
         /** Default β of the generator's weight average that draws the samples and is evaluated (a horizon of about 100 updates). */
         public static final double DEFAULT_EMA_DECAY = 0.99;
 
@@ -799,6 +823,9 @@ public final class FaceCaseStudy {
             require(faces <= MAX_FACES, "trainImages + classifierImages + 2 x evalImages must be at most " + MAX_FACES
                     + " faces, got " + faces);
             require(width <= MAX_WIDTH, "width must be at most " + MAX_WIDTH + ", got " + width);
+            require(minibatchGroup == 0 || (minibatchGroup >= 2 && minibatchGroup <= batchSize && batchSize % minibatchGroup == 0),
+                    "the minibatch standard-deviation group must be 0 (none) or a divisor of the batch (" + batchSize
+                            + ") of at least 2, got " + minibatchGroup);
             require(pixels > 0, "image size overflow");
         }
 
@@ -825,7 +852,7 @@ public final class FaceCaseStudy {
         private int iterations = Config.DEFAULT_ITERATIONS;
         private int batchSize = Config.DEFAULT_BATCH;
         private int width = Config.DEFAULT_WIDTH;
-        private int latent = 64;
+        private int latent = Config.DEFAULT_LATENT;
         private List<Double> lambdas = Config.DEFAULT_LAMBDAS;
         private long seed = 1;
         private int threads = Runtime.getRuntime().availableProcessors();
@@ -850,9 +877,13 @@ public final class FaceCaseStudy {
         private double priorLr = 0.01;
         private int classifierImages = 4096;
         private String tolerance = "real";
+        private int minibatchGroup = Config.DEFAULT_MINIBATCH_GROUP;
 
         private Builder() {
         }
+
+        /** @param v G of D's minibatch standard-deviation channel, 0 for none (default {@value Config#DEFAULT_MINIBATCH_GROUP}) @return this */
+        public Builder minibatchGroup(int v) { minibatchGroup = v; return this; }
 
         /** @param v the prior's zero-penalty band, {@code real} (default) or a number ≥ 0 @return this */
         public Builder tolerance(String v) { tolerance = v; return this; }
@@ -890,7 +921,7 @@ public final class FaceCaseStudy {
         /** @param v channel width (default {@value Config#DEFAULT_WIDTH}) @return this */
         public Builder width(int v) { width = v; return this; }
 
-        /** @param v length of z (default 64) @return this */
+        /** @param v length of z (default {@value Config#DEFAULT_LATENT}) @return this */
         public Builder latent(int v) { latent = v; return this; }
 
         /** @param v penalty strengths, one run each (default 0 and 1) @return this */
@@ -943,7 +974,7 @@ public final class FaceCaseStudy {
             return new Config(imageSize, iterations, batchSize, width, latent, lambdas, seed, threads, output, data,
                     trainImages, evalImages, sampleEvery, logEvery, optimizer, generatorRegularizers,
                     discriminatorRegularizers, classifierEpochs, upsampling, emaDecay, attributes, priors, seeds, r1Gamma,
-                    r1Every, conditionalDiscriminator, priorLr, classifierImages, tolerance);
+                    r1Every, conditionalDiscriminator, priorLr, classifierImages, tolerance, minibatchGroup);
         }
     }
 }

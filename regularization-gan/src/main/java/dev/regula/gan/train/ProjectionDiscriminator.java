@@ -25,8 +25,10 @@ import java.util.Objects;
  * follow c to fool it, while z stays free for everything c does not say. With C = 0 (or built by
  * {@link #unconditional}) it is a plain D(x) whose trunk outputs the logit itself.
  *
- * <p>The trunk must not use batch statistics, so real and fake images may be scored in one batch
- * and each example's score depends on that example only (which the R1 penalty also assumes).
+ * <p>The trunk must not keep batch statistics (BatchNorm), so real and fake images may be scored in
+ * one batch: each example's score depends on that example only, or, with a
+ * {@link dev.regula.core.layer.MinibatchStddev} layer of group G, on its group of G consecutive
+ * examples, which never mixes real and fake when each part is a multiple of G.
  * Layers cache their inputs: every {@link #forward} must be followed by its {@link #backward}
  * before the next forward. Not thread-safe.
  */

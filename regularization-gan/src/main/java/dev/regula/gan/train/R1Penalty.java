@@ -15,8 +15,9 @@ import java.util.List;
  * computed by a central difference of two ordinary backward passes,
  * (∇_θ ΣD(x + εg) − ∇_θ ΣD(x − εg)) / (2ε), with ε = {@value #STEP}/rms(g) so that every pixel moves
  * by about {@value #STEP}: exact where D is linear between the two points (a LeakyReLU network is,
- * except across the kinks the step crosses), O(ε²) otherwise. Each example's score must depend on
- * that example only (no batch statistics in D).
+ * except across the kinks the step crosses), O(ε²) otherwise. With a minibatch standard-deviation
+ * layer in D an example's score also depends on its group; g is then the gradient of the batch's
+ * summed score, which is what the penalty is taken of (as in StyleGAN2's R1).
  */
 final class R1Penalty {
     /** The RMS pixel displacement of the finite difference. */

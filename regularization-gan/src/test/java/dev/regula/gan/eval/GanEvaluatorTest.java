@@ -49,15 +49,40 @@ class GanEvaluatorTest {
         assertTrue(b.featureError() < 0.5, "the probe reads real faces: " + b.featureError());
     }
 
+    /** A "generator" that draws real faces: for each condition row, a fresh image of the test data with those labels. */
+    private static Tensor drawReal(long seed, Tensor conditions) {
+        Tensor[] pool = TestImages.labelled(seed, 8192, SIZE);
+        int n = conditions.dim(0);
+        int per = 3 * SIZE * SIZE;
+        Tensor out = Tensor.zeros(n, 3, SIZE, SIZE);
+        boolean[] used = new boolean[pool[1].dim(0)];
+        for (int i = 0; i < n; i++) {
+            int j = 0;
+            while (used[j] || !java.util.Arrays.equals(java.util.Arrays.copyOfRange(pool[1].data(), 4 * j, 4 * j + 4),
+                    java.util.Arrays.copyOfRange(conditions.data(), 4 * i, 4 * i + 4))) j++;
+            used[j] = true;
+            System.arraycopy(pool[0].data(), j * per, out.data(), i * per, per);
+        }
+        return out;
+    }
+
+    /** The first 16 held-out conditions, each 8 times. */
+    private static Tensor variantConditions() {
+        Tensor c = evaluator.heldOutConditions();
+        Tensor out = Tensor.zeros(128, 4);
+        for (int i = 0; i < 128; i++) System.arraycopy(c.data(), (i / 8) * 4, out.data(), i * 4, 4);
+        return out;
+    }
+
     @Test
     void aFaithfulGeneratorScoresLikeRealDataWhileNoiseAndCollapseScoreBadly() {
-        FaceDataset faithful = set(13, 128);
-        Tensor c = faithful.labels();
-        GanScores good = evaluator.score(faithful.images(), c, groups(128, 8));
+        Tensor c = evaluator.heldOutConditions();
+        Tensor variants = drawReal(16, variantConditions());
+        GanScores good = evaluator.score(drawReal(13, c), c, variants, groups(128, 8));
         assertTrue(good.meanAccuracy() > 0.85, "accuracy " + good.meanAccuracy());
 
         Tensor noise = TestImages.uniform(14, 1f, 128, 3, SIZE, SIZE);
-        GanScores bad = evaluator.score(noise, c, groups(128, 8));
+        GanScores bad = evaluator.score(noise, c, noise, groups(128, 8));
         assertTrue(bad.meanAccuracy() < good.meanAccuracy() - 0.2, bad + " vs " + good);
         assertTrue(bad.frechet() > 3 * good.frechet() && bad.frechet() > 1, bad + " vs " + good);
         assertTrue(bad.precision() < good.precision(), bad + " vs " + good);
@@ -65,10 +90,28 @@ class GanEvaluatorTest {
         // Mode collapse within each condition: the same image 8 times per group.
         Tensor collapsed = Tensor.zeros(128, 3, SIZE, SIZE);
         int per = 3 * SIZE * SIZE;
-        for (int i = 0; i < 128; i++) System.arraycopy(faithful.images().data(), (i / 8) * 8 * per, collapsed.data(), i * per, per);
-        GanScores same = evaluator.score(collapsed, c, groups(128, 8));
+        for (int i = 0; i < 128; i++) System.arraycopy(variants.data(), (i / 8) * 8 * per, collapsed.data(), i * per, per);
+        GanScores same = evaluator.score(drawReal(13, c), c, collapsed, groups(128, 8));
         assertEquals(0, same.diversity(), 1e-9);
         assertTrue(good.diversity() > 0.1, "distinct images per group: " + good.diversity());
+    }
+
+    /**
+     * The evaluation is measured the way the baseline is: a generator that draws real faces scores
+     * the baseline, up to sampling noise, over several draws.
+     */
+    @Test
+    void aGeneratorThatDrawsRealFacesScoresTheBaseline() {
+        GanScores b = evaluator.realBaseline();
+        Tensor c = evaluator.heldOutConditions();
+        Tensor variants = drawReal(16, variantConditions());
+        double sum = 0;
+        for (long seed = 20; seed < 23; seed++) {
+            GanScores real = evaluator.score(drawReal(seed, c), c, variants, groups(128, 8));
+            sum += real.frechet();
+            assertEquals(b.meanAccuracy(), real.meanAccuracy(), 0.05, "accuracy");
+        }
+        assertEquals(b.frechet(), sum / 3, 0.35 * b.frechet(), "mean Fréchet of three draws of real faces against the baseline " + b);
     }
 
     @Test
@@ -85,8 +128,13 @@ class GanEvaluatorTest {
     @Test
     void refusesBadShapes() {
         FaceDataset imgs = set(15, 8);
-        assertThrows(ShapeMismatchException.class, () -> evaluator.score(imgs.images(), Tensor.zeros(8, 3), groups(8, 1)));
-        assertThrows(IllegalArgumentException.class, () -> evaluator.score(imgs.images(), imgs.labels(), groups(4, 1)));
+        Tensor c = evaluator.heldOutConditions();
+        Tensor images = drawReal(13, c);
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+                () -> evaluator.score(imgs.images(), imgs.labels(), imgs.images(), groups(8, 2)));
+        assertTrue(e.getMessage().contains("one image per held-out face, shape [128, 3, S, S]"), e.getMessage());
+        assertThrows(ShapeMismatchException.class, () -> evaluator.score(images, Tensor.zeros(128, 3), images, groups(128, 2)));
+        assertThrows(IllegalArgumentException.class, () -> evaluator.score(images, c, images, groups(4, 1)));
         assertThrows(IllegalArgumentException.class, () -> new GanEvaluator(set(1, 4), set(2, 64), set(3, 64), ALL, null, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new GanEvaluator(set(1, 64), set(2, 64), set(3, 64), List.of("beard"), null, 1, 1));
     }

@@ -10,7 +10,9 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.gan.testing.TestKernels;
+import dev.regula.core.layer.Conv2d;
 import dev.regula.core.layer.ConvTranspose2d;
+import dev.regula.core.layer.MinibatchStddev;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.layer.UpsampleConv2d;
 import java.util.HashSet;
@@ -34,6 +36,21 @@ class DcganTest {
         assertArrayEquals(new int[] {2, 3, size, size}, x.shape());
         for (float v : x.data()) assertTrue(v > -1 && v < 1, "tanh output in (-1, 1): " + v);
         assertArrayEquals(new int[] {2, 1}, d.forward(x, eval).shape());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {16, 32, 64})
+    void minibatchStddevFeedsTheLastConvolutionOneMoreChannel(int size) {
+        Sequential d = Dcgan.discriminator(size, 8, 2, 1);
+        int at = d.layers().indexOf(d.layers().stream().filter(MinibatchStddev.class::isInstance).findFirst().orElseThrow());
+        Conv2d last = (Conv2d) d.layers().get(at + 1);
+        assertEquals(Dcgan.channels(size, 8, 8) + 1, last.weight().value().dim(1), "input channels of the last convolution");
+        assertEquals(1, d.layers().stream().filter(MinibatchStddev.class::isInstance).count());
+        Tensor x = Dcgan.generator(size, 8, 5, 8, 1).forward(GanTrainer.latents(1, "t", 0, 4, 13),
+                StepContext.eval(TestKernels.selected()));
+        assertArrayEquals(new int[] {4, 1}, d.forward(x, StepContext.eval(TestKernels.selected())).shape());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Dcgan.discriminator(size, 8, 1, 1));
+        assertTrue(e.getMessage().contains("0 (none) or >= 2"), e.getMessage());
     }
 
     @Test

@@ -196,13 +196,14 @@ class GanTrainerTest {
         assertTrue(Arrays.deepEquals(values(none), values(zero)));
     }
 
-    @Test
-    void projectionDiscriminatorGradientsMatchFiniteDifferences() {
-        ProjectionDiscriminator d = Dcgan.conditionalDiscriminator(SIZE, WIDTH, PHI.dimension(), 3);
+    @org.junit.jupiter.params.ParameterizedTest(name = "minibatch stddev group {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 2})
+    void projectionDiscriminatorGradientsMatchFiniteDifferences(int minibatchGroup) {
+        ProjectionDiscriminator d = Dcgan.conditionalDiscriminator(SIZE, WIDTH, PHI.dimension(), minibatchGroup, 3);
         dev.regula.api.StepContext ctx = new dev.regula.api.StepContext(dev.regula.api.Mode.TRAIN, 0, 0, 0, 1, TestKernels.selected());
-        Tensor x = FaceCaseStudy.rows(FACES.images(), FaceCaseStudy.range(3));
-        Tensor c = FaceCaseStudy.rows(C, FaceCaseStudy.range(3));
-        Tensor weights = Tensor.wrap(new float[] {0.7f, -1.3f, 0.4f}, 3, 1);
+        Tensor x = FaceCaseStudy.rows(FACES.images(), FaceCaseStudy.range(4));
+        Tensor c = FaceCaseStudy.rows(C, FaceCaseStudy.range(4));
+        Tensor weights = Tensor.wrap(new float[] {0.7f, -1.3f, 0.4f, 0.9f}, 4, 1);
         for (Parameter p : d.parameters()) p.zeroGrad();
         d.forward(x, c, ctx);
         Tensor gx = d.backward(weights, ctx).copy();
@@ -242,6 +243,31 @@ class GanTrainerTest {
         double s = 0;
         for (int i = 0; i < out.size(); i++) s += (double) out.get(i) * w.get(i);
         return s;
+    }
+
+    @Test
+    void aDiscriminatorWithMinibatchStddevTrainsWithR1AndScoresRealAndFakeApart() {
+        GanTrainer t = GanTrainer.builder(Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, 4),
+                        Dcgan.conditionalDiscriminator(SIZE, WIDTH, PHI.dimension(), 4, 4))
+                .latent(LATENT).r1(2.0, 2).seed(4).kernels(TestKernels.selected()).build();
+        for (int b = 0; b < 4; b++) {
+            GanStep s = step(t, b, 8);
+            assertTrue(Double.isFinite(s.discriminatorLoss()) && Double.isFinite(s.generatorLoss()) && Double.isFinite(s.r1()), s.toString());
+        }
+        // real and fake in one batch of D: the real images' scores are those of the real images alone
+        ProjectionDiscriminator d = t.discriminator();
+        Tensor real = FaceCaseStudy.rows(FACES.images(), FaceCaseStudy.range(8));
+        Tensor c8 = FaceCaseStudy.rows(C, FaceCaseStudy.range(8));
+        Tensor fake = t.generate(GanTrainer.latents(9, "t", 0, 8, LATENT), c8);
+        dev.regula.api.StepContext eval = dev.regula.api.StepContext.eval(TestKernels.selected());
+        float[] both = d.forward(GanTrainer.concatRows(real, fake), GanTrainer.concatRows(c8, c8), eval).data();
+        float[] alone = d.forward(real, c8, eval).data();
+        assertArrayEquals(alone, Arrays.copyOf(both, 8));
+        GanTrainer odd = GanTrainer.builder(Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, 4),
+                        Dcgan.conditionalDiscriminator(SIZE, WIDTH, PHI.dimension(), 4, 4))
+                .latent(LATENT).seed(4).kernels(TestKernels.selected()).build();
+        dev.regula.api.ShapeMismatchException e = assertThrows(dev.regula.api.ShapeMismatchException.class, () -> step(odd, 0, 6));
+        assertTrue(e.getMessage().contains("multiple of the group size 4"), e.getMessage());
     }
 
     /** The R1 parameter gradient from two backward passes equals the finite difference of R1 itself. */
