@@ -26,6 +26,8 @@ class GanCommandTest {
         assertEquals(FaceCaseStudy.Config.DEFAULT_R1_GAMMA, c.r1);
         assertEquals("fixed", c.prior);
         assertEquals(1, c.seeds);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_MINIBATCH_GROUP, c.minibatchGroup);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_LATENT, c.latent);
         FaceCaseStudy.Config defaults = FaceCaseStudy.Config.builder().build();
         assertEquals(FaceCaseStudy.Config.DEFAULT_EMA_DECAY, c.ema);
         assertEquals(defaults.upsampling(), dev.regula.gan.train.Dcgan.Upsampling.NEAREST);
@@ -79,6 +81,9 @@ class GanCommandTest {
             {"--prior", "sometimes", "fixed, learnable or both"},
             {"--threads", "3000", "--threads must be in"},
             {"--seeds", "0", "seeds"},
+            {"--minibatch-stddev", "3", "a divisor of the batch (32) of at least 2, got 3"},
+            {"--minibatch-stddev", "1", "a divisor of the batch (32) of at least 2, got 1"},
+            {"--latent", "0", "latent must be >= 1"},
         };
         for (String[] c : cases) {
             RegulaCommandTest.Run r = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", c[0], c[1]);
