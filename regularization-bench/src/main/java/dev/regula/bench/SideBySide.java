@@ -19,8 +19,8 @@ import java.util.Random;
  * Element-wise kernels run on the calling thread.
  *
  * <p>Nothing is timed while the SIMD kernels' JIT warm-up thread ({@value #KERNELS_WARMUP_THREAD})
- * still runs: it warms the kernels a training step does not need beside the caller's first work,
- * and on a small machine that takes a core from the figures for several seconds.
+ * still runs: only large products wait for it, and only up to a deadline, so figures taken beside
+ * it would share the cores with it and with the JIT compiler threads it keeps busy.
  *
  * <p>Usage: {@code java --add-modules jdk.incubator.vector -cp benchmarks.jar dev.regula.bench.SideBySide
  * [--threads N] [--reps R] [--size N] [--elements N]}. The kernels are those

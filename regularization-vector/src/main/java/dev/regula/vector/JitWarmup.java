@@ -2,35 +2,32 @@ package dev.regula.vector;
 
 import dev.regula.api.RegulaException;
 import dev.regula.api.kernels.Kernels;
-import dev.regula.api.kernels.PoolGeometry;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
- * Gets the SIMD kernels compiled before they carry real work. Until C2 compiles a Vector API
- * method, the interpreter and C1 run it with every vector boxed, one to two orders of magnitude
- * slower, so without a warm-up the first steps of a training run would pay for it.
+ * Gets the SIMD kernels of a dense SGD step compiled before they carry real work. Until C2
+ * compiles a Vector API method, the interpreter and C1 run it with every vector boxed, one to two
+ * orders of magnitude slower, so without a warm-up the first steps of a training run would pay
+ * for it.
  *
  * <p>The first {@link VectorKernels} a provider creates (once per loaded copy of this module)
- * starts one daemon thread, {@value #THREAD_NAME}, that calls the kernels of a training step and
- * of the built-in regularizers ({@link #run}) {@value #ROUNDS} times on small arrays, so the JIT
- * sees them hot after little interpreted work. It uses a two-thread instance of its own (so that
- * the split paths are compiled too) and never the caller's threads; the kernels are pure functions
- * of their arguments, so it changes no result. It works in two phases: first the products and the
- * element-wise kernels of a dense layer's SGD step, then everything else (Adam, the other
- * activations' backwards, the L1 and clamp kernels, pooling, ...). Until the first phase is over,
- * a product large enough to be split over threads waits for it ({@link #awaitBeforeLargeWork}):
- * run interpreted, that product alone would take longer than the whole warm-up, and its caller's
- * cores are better left to the warm-up and the JIT compiler threads. The second phase runs on
- * beside the caller's work, which may meanwhile call its kernels before C2 has compiled them (at
- * the interpreter's or C1's speed, with the same results). All waits together last at most
- * {@value #MAX_WAIT_SECONDS} s after the warm-up started, so a slow warm-up (one core, a busy
- * host, no C2) costs at most that. An application that creates its kernels before loading its data
- * never waits. {@code -D}{@value #PROPERTY}{@code =false} turns the warm-up off.
+ * starts one daemon thread, {@value #THREAD_NAME}, of minimum priority, that calls the products
+ * and the element-wise kernels of a dense layer's SGD step ({@link #run}) {@value #ROUNDS} times
+ * on small arrays, so the JIT sees them hot after little interpreted work, and then ends. It uses
+ * a two-thread instance of its own (so that the split paths are compiled too) and never the
+ * caller's threads; the kernels are pure functions of their arguments, so it changes no result.
+ * The other kernels (Adam, the other activations, the L1 and clamp kernels, pooling, ...) are not
+ * warmed: they are compiled on first use, like any Java code. Until the warm-up is over, a
+ * product large enough to be split over threads waits for it ({@link #awaitBeforeLargeWork}): run
+ * interpreted, that product alone would take longer than the whole warm-up, and its caller's
+ * cores are better left to the warm-up and the JIT compiler threads. All waits together last at
+ * most {@value #MAX_WAIT_SECONDS} s after the warm-up started, so a slow warm-up (one core, a busy
+ * host, no C2) costs at most that. An application that creates its kernels before loading its
+ * data never waits. {@code -D}{@value #PROPERTY}{@code =false} turns the warm-up off.
  */
 final class JitWarmup {
     /** System property that turns the warm-up off ({@code false}) or on ({@code true}, the default). */
@@ -47,34 +44,22 @@ final class JitWarmup {
     static final long MAX_WAIT_SECONDS = 5;
 
     /** The warm-up of this copy of the module. */
-    private static final JitWarmup SHARED = new JitWarmup(ready -> run(new VectorKernels(2), ROUNDS, ready),
+    private static final JitWarmup SHARED = new JitWarmup(() -> run(new VectorKernels(2), ROUNDS),
             TimeUnit.SECONDS.toNanos(MAX_WAIT_SECONDS));
 
-    private final Consumer<Runnable> body;
+    private final Runnable body;
     private final long maxWaitNanos;
     private final AtomicBoolean started = new AtomicBoolean();
-    /** Counted down when the body says the products are warm, or when it ends, whichever is first. */
-    private final CountDownLatch ready = new CountDownLatch(1);
+    /** Counted down when the body ends, however it ends, or when the thread cannot start. */
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Thread thread;
     private volatile long deadline;
 
     /**
-     * A warm-up whose body has one phase: waiters wait for all of it.
-     *
      * @param body what the warm-up thread runs
      * @param maxWaitNanos how long after the start large products stop waiting
      */
     JitWarmup(Runnable body, long maxWaitNanos) {
-        this(ready -> body.run(), maxWaitNanos);
-    }
-
-    /**
-     * @param body what the warm-up thread runs, given the action that releases the waiters (it may
-     *     call it at most once, when large products need it no longer; its end releases them too)
-     * @param maxWaitNanos how long after the start large products stop waiting
-     */
-    JitWarmup(Consumer<Runnable> body, long maxWaitNanos) {
         this.body = body;
         this.maxWaitNanos = maxWaitNanos;
     }
@@ -89,14 +74,14 @@ final class JitWarmup {
         return enabled(System.getProperty(PROPERTY)) ? SHARED.start() : null;
     }
 
-    /** Waits for the first phase of this module's warm-up before a large product; see {@link #awaitReady()}. */
+    /** Waits for this module's warm-up before a large product; see {@link #await()}. */
     static void awaitBeforeLargeWork() {
-        SHARED.awaitReady();
+        SHARED.await();
     }
 
     /**
      * Starts the warm-up thread, once. If the thread cannot be started, the warm-up counts as
-     * ready and done (a warning is logged) and nothing ever waits for it.
+     * done (a warning is logged) and nothing ever waits for it.
      *
      * @return the thread started, or null if this warm-up was started before or could not start
      */
@@ -109,7 +94,6 @@ final class JitWarmup {
         try {
             t.start();
         } catch (RuntimeException | Error e) {
-            ready.countDown();
             done.countDown();
             log("could not start the JIT warm-up of the SIMD kernels; results are unaffected, the first steps are slower", e);
             return null;
@@ -119,26 +103,20 @@ final class JitWarmup {
     }
 
     /**
-     * While the warm-up's first phase runs, waits for it to finish, but never past its deadline
-     * (the start plus the maximum wait), whatever the number of callers and calls. Returns at once
-     * when the warm-up was never started, is ready, the deadline has passed, or on the warm-up
-     * thread itself.
+     * While the warm-up runs, waits for it to end, but never past its deadline (the start plus
+     * the maximum wait), whatever the number of callers and calls. Returns at once when the
+     * warm-up was never started, is done, the deadline has passed, or on the warm-up thread itself.
      */
-    void awaitReady() {
+    void await() {
         Thread t = thread;
-        if (t == null || ready.getCount() == 0 || Thread.currentThread() == t) return;
+        if (t == null || isDone() || Thread.currentThread() == t) return;
         long left = deadline - System.nanoTime();
         if (left <= 0) return;
         try {
-            ready.await(left, TimeUnit.NANOSECONDS);
+            done.await(left, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** @return true once the first phase finished, or the warm-up finished, failed, or could not start */
-    boolean isReady() {
-        return ready.getCount() == 0;
     }
 
     /** @return true once the warm-up finished, failed, or could not start */
@@ -149,11 +127,10 @@ final class JitWarmup {
     /** The thread's body: a failure costs only the warm-up, so it is logged, not thrown. */
     private void runQuietly() {
         try {
-            body.accept(ready::countDown);
+            body.run();
         } catch (RuntimeException | Error e) {
             log("JIT warm-up of the SIMD kernels stopped early; results are unaffected, the first steps are slower", e);
         } finally {
-            ready.countDown();
             done.countDown();
         }
     }
@@ -177,37 +154,25 @@ final class JitWarmup {
         };
     }
 
-    /** {@link #run(Kernels, int, Runnable)} with nothing to release between the phases. */
-    static void run(Kernels k, int rounds) {
-        run(k, rounds, () -> { });
-    }
-
     /**
-     * Calls the kernels of a training step and of the built-in regularizers {@code rounds} times
-     * each, in two phases. First those of a dense layer's SGD step (the three GEMM forms with β = 0
-     * and 1, bias and column sums, ReLU and its backward, dropout and its mask product, softmax,
-     * the SGD updates with and without decay, axpy and scale for L2, the finite scan, the sum of
-     * squares, the row gather); then {@code ready} is run; then the rest (leaky ReLU and its
-     * backward, the tanh and σ backwards, Adam, the L1 sign gradient, soft-threshold, clamp, the
-     * sum of absolutes, the maximum, the dot product, pooling). Not tanh and σ themselves: their
-     * loops are long and C2 takes long to compile them, which would delay the warm-up's end, and
-     * so the first large product of every run; a network that uses them compiles them during its
-     * first steps. Every round runs them on arrays
-     * just past one vector tile, so that they get hot after little interpreted work: m =
-     * {@code MR + 1} rows (a full micro-kernel strip and a cut one), n = {@code NR + 3} columns (a
-     * full strip and a tail), k = {@code NR / 2 + 3} (a whole lane block of the transposed packing
-     * and a tail), element-wise lengths of four strips and a tail. From round {@value #COVERAGE_FROM}
-     * on, every {@value #COVERAGE_EVERY}th round adds the paths those sizes never take, which C2
-     * would otherwise compile as traps that deoptimize at the first real product: no tails, two
-     * row blocks, two inner blocks, products large enough to be split over threads by columns and
-     * by rows, element-wise lengths large enough to be split. They start late so that they run
-     * compiled, not interpreted.
+     * Calls the kernels of a dense layer's SGD step {@code rounds} times each: the three GEMM forms
+     * (the weight gradient's with β = 0 and 1), bias and column sums, ReLU and its backward,
+     * dropout and its mask product, softmax, the SGD updates with and without decay, axpy and
+     * scale for L2, the finite scan, the sum of squares and the row gather. No other kernel.
+     * Every round runs them on arrays just past one vector tile, so that they get hot after little
+     * interpreted work: m = {@code MR + 1} rows (a full micro-kernel strip and a cut one), n =
+     * {@code NR + 3} columns (a full strip and a tail), k = {@code NR / 2 + 3} (a whole lane block
+     * of the transposed packing and a tail), element-wise lengths of four strips and a tail. From
+     * round {@value #COVERAGE_FROM} on, every {@value #COVERAGE_EVERY}th round adds the paths
+     * those sizes never take, which C2 would otherwise compile as traps that deoptimize at the
+     * first real product: no tails, two row blocks, two inner blocks, products large enough to be
+     * split over threads by columns and by rows, element-wise lengths large enough to be split.
+     * They start late so that they run compiled, not interpreted.
      *
      * @param k the kernels to exercise
      * @param rounds how many times
-     * @param ready run once between the phases
      */
-    static void run(Kernels k, int rounds, Runnable ready) {
+    static void run(Kernels k, int rounds) {
         int lanes = Gemm.NR / 2;
         int side = (int) Math.ceil(Math.cbrt(Gemm.PARALLEL_THRESHOLD));
         Product tiny = new Product(Gemm.MR + 1, Gemm.NR + 3, lanes + 3);
@@ -222,16 +187,11 @@ final class JitWarmup {
         Elementwise large = new Elementwise(rows * cols + 5, rows, cols);
         for (int r = 0; r < rounds; r++) {
             tiny.run(k, r);
-            small.runDenseStep(k, r);
+            small.run(k, r);
             if (coverageRound(r)) {
                 for (Product p : coverage) p.run(k, r);
-                large.runDenseStep(k, r);
+                large.run(k, r);
             }
-        }
-        ready.run();
-        for (int r = 0; r < rounds; r++) {
-            small.runOthers(k, r);
-            if (coverageRound(r)) large.runOthers(k, r);
         }
     }
 
@@ -274,7 +234,10 @@ final class JitWarmup {
         }
     }
 
-    /** The element-wise kernels of a step on {@code len} elements, and a gather of rows×cols. */
+    /**
+     * The element-wise kernels of a dense layer's SGD step, with L2 and dropout, on {@code len}
+     * elements, and a gather of rows×cols.
+     */
     private static final class Elementwise {
         private final int len;
         private final int rows;
@@ -283,14 +246,8 @@ final class JitWarmup {
         private final float[] b;
         private final float[] g;
         private final float[] v;
-        private final float[] s;
         private final float[] mask;
         private final int[] order;
-        /** Pooling: planes of one full vector of outputs (8×8 → 4×4 … 16 lanes) and of vectors plus a tail (10×10 → 5×5). */
-        private final PoolGeometry[] pools = {new PoolGeometry(2, 2, 8, 8, 2, 2), new PoolGeometry(1, 1, 10, 10, 2, 2)};
-        private final float[] poolIn = new float[256];
-        private final float[] poolOut = new float[64];
-        private final int[] poolIndex = new int[64];
 
         Elementwise(int len, int rows, int cols) {
             this.len = len;
@@ -300,14 +257,12 @@ final class JitWarmup {
             b = new float[len];
             g = new float[len];
             v = new float[len];
-            s = new float[len];
             mask = new float[len];
             order = new int[rows];
             for (int i = 0; i < rows; i++) order[i] = rows - 1 - i;
         }
 
-        /** The element-wise kernels of a dense layer's SGD step, with L2 and dropout. */
-        void runDenseStep(Kernels k, int round) {
+        void run(Kernels k, int round) {
             Arrays.fill(a, 0.5f);
             Arrays.fill(g, 0.25f);
             k.relu(len, a, 0, b, 0);
@@ -322,31 +277,6 @@ final class JitWarmup {
             k.allFinite(len, a, 0);
             k.sumSquares(len, a, 0);
             k.gatherRows(rows, cols, a, order, 0, b);
-        }
-
-        /** The other element-wise kernels and pooling. */
-        void runOthers(Kernels k, int round) {
-            Arrays.fill(a, 0.5f);
-            Arrays.fill(g, 0.25f);
-            Arrays.fill(mask, 0.5f);
-            k.leakyRelu(len, 0.2f, mask, b);
-            k.leakyReluBackward(len, 0.2f, mask, g, b);
-            k.tanhBackward(len, mask, g, b);
-            k.sigmoidBackward(len, mask, g, b);
-            k.adam(len, 1e-6f, 0.9f, 0.999f, 1e-8f, 0.5f, 0.5f, a, g, v, s);
-            k.maxAbs(len, a, 0);
-            k.addScaledSign(len, 1e-4f, a, 0, g, 0);
-            k.softThreshold(len, 1e-4f, b, 0);
-            k.clamp(len, -1f, 1f, b, 0);
-            k.sumAbs(len, a, 0);
-            k.dot(len, a, 0, g, 0);
-            for (PoolGeometry pg : pools) {
-                for (int i = 0; i < poolIn.length; i++) poolIn[i] = (i * 37 + round) % 11;
-                k.maxPool2d(pg, poolIn, poolOut, poolIndex);
-                k.maxPool2dBackward(pg, poolOut, poolIndex, poolIn);
-                k.avgPool2d(pg, poolIn, poolOut);
-                k.avgPool2dBackward(pg, poolOut, poolIn);
-            }
         }
     }
 }
