@@ -315,8 +315,9 @@ public final class FaceCaseStudy {
         Path statePath = dir.resolve(RESUME_STATE);
         if (resume && Files.exists(statePath, LinkOption.NOFOLLOW_LINKS)) {
             TrainingCheckpoint.Position at = trainer.restoreState(statePath, TrainingCheckpoint.read(statePath),
-                    // a state file of a version that did not record the data seed is taken with a warning
-                    new TrainingCheckpoint.Settings(settings, Map.of(), java.util.Set.of("data_seed")),
+                    // a state file of a version that did not record the data seed is taken with a warning;
+                    // one from before the minibatch standard-deviation option was written without it
+                    new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0"), java.util.Set.of("data_seed")),
                     w -> listener.onPhase("warning: " + w));
             if (at.step() > config.iterations()) {
                 throw new IllegalArgumentException(statePath + " is at iteration " + at.step() + ", past the " + config.iterations()
