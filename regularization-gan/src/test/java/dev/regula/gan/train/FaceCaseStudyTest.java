@@ -145,6 +145,29 @@ class FaceCaseStudyTest {
         assertTrue(phases.stream().anyMatch(p -> p.contains("resumed lambda-0.5/seed-1 at iteration 3")), phases.toString());
     }
 
+    /**
+     * Minibatch standard-deviation groups that the training faces' conditions cannot fill fail
+     * before any work: no probe fitted, no evaluator trained.
+     */
+    @Test
+    void groupsTheConditionsCannotFillFailBeforeAnyWork(@TempDir Path out) {
+        for (int[] batchAndGroup : new int[][] {{8, 8}, {8, 2}}) {
+            List<String> phases = new ArrayList<>();
+            FaceCaseStudy study = new FaceCaseStudy(tiny(out).trainImages(8).batchSize(batchAndGroup[0])
+                    .minibatchGroup(batchAndGroup[1]).build());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> study.run(new CaseStudyListener() {
+                @Override
+                public void onPhase(String description) {
+                    phases.add(description);
+                }
+            }));
+            assertTrue(phases.stream().noneMatch(p -> p.contains("probe") || p.contains("classifier")), phases.toString());
+            assertTrue(e.getMessage().contains(batchAndGroup[1] == 8 ? "no condition is shared by 8 training faces"
+                    : "do not fill one batch of 8"), e.getMessage());
+            assertTrue(e.getMessage().contains("use more training faces"), e.getMessage());
+        }
+    }
+
     /** A run that fails stops the other run of its wave, and its error is what the study throws. */
     @Test
     void aFailingRunStopsItsWaveAndItsErrorIsThrown(@TempDir Path out) {
