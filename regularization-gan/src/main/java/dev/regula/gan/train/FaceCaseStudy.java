@@ -708,7 +708,7 @@ public final class FaceCaseStudy {
      * @param iterations training iterations per run, ≥ 1
      * @param batchSize real (and fake) images per iteration, ≥ 2
      * @param width channel width of G and D (see {@link Dcgan}), a multiple of 4
-     * @param latent length of z, ≥ 1
+     * @param latent length of z, in [1, {@value #MAX_LATENT}]
      * @param lambdas the penalty strengths, one run each, distinct, finite, ≥ 0
      * @param seed seed of data, initialisation, latents and batch order (the same for every run)
      * @param threads compute threads, ≥ 1: with several runs, min(threads, runs) of them train at
@@ -839,6 +839,7 @@ public final class FaceCaseStudy {
             require(faces <= MAX_FACES, "trainImages + classifierImages + 2 x evalImages must be at most " + MAX_FACES
                     + " faces, got " + faces);
             require(width <= MAX_WIDTH, "width must be at most " + MAX_WIDTH + ", got " + width);
+            require(latent <= MAX_LATENT, "latent must be at most " + MAX_LATENT + ", got " + latent);
             require(minibatchGroup == 0 || (minibatchGroup >= 2 && minibatchGroup <= batchSize && batchSize % minibatchGroup == 0),
                     "the minibatch standard-deviation group must be 0 (none) or a divisor of the batch (" + batchSize
                             + ") of at least 2, got " + minibatchGroup);
@@ -851,6 +852,11 @@ public final class FaceCaseStudy {
         public static final int MAX_FACES = 200_000;
         /** The widest networks a study builds. */
         public static final int MAX_WIDTH = 1024;
+        /**
+         * The longest latent z a study builds: G's first layer has (latent + |c|) × 16·channels
+         * weights, and every evaluation draws latent numbers per generated image.
+         */
+        public static final int MAX_LATENT = 4096;
 
         private static void require(boolean ok, String message) {
             if (!ok) throw new IllegalArgumentException(message);
