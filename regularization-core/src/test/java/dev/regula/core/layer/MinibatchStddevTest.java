@@ -51,6 +51,31 @@ class MinibatchStddevTest {
         assertEquals((float) Math.sqrt(MinibatchStddev.EPSILON), y[4], 1e-9f);
     }
 
+    /**
+     * Exclusive EVAL forwards reuse a buffer of their own, never the TRAIN output, and leave what the
+     * pending backward needs alone.
+     */
+    @Test
+    void exclusiveEvalForwardsBetweenTrainForwardAndBackwardUseTheirOwnBuffer() {
+        StepContext exclusive = StepContext.exclusiveEval(TRAIN.kernels());
+        Tensor x = GradientCheck.random(1, 1f, 4, 2, 2, 2);
+        Tensor upstream = GradientCheck.random(2, 1f, 4, 3, 2, 2);
+        MinibatchStddev plain = new MinibatchStddev("s", 2);
+        plain.forward(x.copy(), TRAIN);
+        float[] expected = plain.backward(upstream, TRAIN).data().clone();
+
+        MinibatchStddev layer = new MinibatchStddev("s", 2);
+        Tensor trained = layer.forward(x.copy(), TRAIN);
+        float[] kept = trained.data().clone();
+        Tensor first = layer.forward(GradientCheck.random(3, 1f, 4, 2, 2, 2), exclusive);
+        Tensor second = layer.forward(x, exclusive);
+        org.junit.jupiter.api.Assertions.assertNotSame(trained, first);
+        org.junit.jupiter.api.Assertions.assertSame(first, second, "the exclusive buffer is reused");
+        assertArrayEquals(kept, second.data(), 0f, "the exclusive forward of the same input gives the TRAIN values");
+        assertArrayEquals(kept, trained.data(), 0f, "the TRAIN output is left alone");
+        assertArrayEquals(expected, layer.backward(upstream, TRAIN).data(), 0f, "backward after exclusive forwards");
+    }
+
     @Test
     void rejectsBatchesThatAreNotWholeGroupsAndBadShapes() {
         MinibatchStddev layer = new MinibatchStddev("mbstd", 4);

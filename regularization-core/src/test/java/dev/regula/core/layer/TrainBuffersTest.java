@@ -72,7 +72,7 @@ class TrainBuffersTest {
     @Test
     void imageLayersReuseTheirInputGradientBufferWithTheRightValues() {
         List<Supplier<Layer>> images = List.of(() -> new BatchNorm("bn", 3), () -> new Upsample2d("up", 2),
-                () -> new MaxPool2d("max", 2, 2), () -> new AvgPool2d("avg", 3, 1));
+                () -> new MaxPool2d("max", 2, 2), () -> new AvgPool2d("avg", 3, 1), () -> new MinibatchStddev("mbstd", 2));
         for (Supplier<Layer> make : images) {
             Layer reused = make.get();
             Tensor y1 = reused.forward(GradientCheck.random(1, 2f, 2, 3, 5, 5), train(1));

@@ -83,7 +83,7 @@ public final class GanCommand implements Callable<Integer> {
     int minibatchGroup;
 
     @Option(names = "--latent", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_LATENT,
-            description = "length of the latent z (default: ${DEFAULT-VALUE})")
+            description = "length of the latent z, 1 to " + FaceCaseStudy.Config.MAX_LATENT + " (default: ${DEFAULT-VALUE})")
     int latent;
 
     @Option(names = "--unconditional-d", description = "D(x) ignores the condition (default: a projection discriminator D(x, c))")

@@ -84,6 +84,7 @@ class GanCommandTest {
             {"--minibatch-stddev", "3", "a divisor of the batch (32) of at least 2, got 3"},
             {"--minibatch-stddev", "1", "a divisor of the batch (32) of at least 2, got 1"},
             {"--latent", "0", "latent must be >= 1"},
+            {"--latent", "2147483647", "latent must be at most 4096, got 2147483647"},
         };
         for (String[] c : cases) {
             RegulaCommandTest.Run r = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", c[0], c[1]);

@@ -135,28 +135,44 @@ public final class GanEvaluator {
      * @param images one generated image per held-out face, generated from its row of
      *     {@link #heldOutConditions()} (same order), shape [H, 3, S, S]: accuracy, feature error,
      *     Fréchet, KID, precision and recall are taken on these
-     * @param conditions the conditions they were generated from, [H, K] ({@link #heldOutConditions()})
-     * @param variants images generated with different latents from shared conditions, [M, 3, S, S]:
-     *     within-condition diversity is taken on these
+     * @param conditions the conditions they were generated from: {@link #heldOutConditions()}, row for row
+     * @param variants images generated with different latents from shared conditions, [M, 3, S, S]
+     *     with the images' S: within-condition diversity is taken on these
      * @param groups M group ids: variants generated from the same condition share one
      * @return the scores
      * @throws ShapeMismatchException if a shape does not fit, or the images are not one per held-out face
+     * @throws IllegalArgumentException if the conditions are not the held-out faces' in their order,
+     *     or the groups are not one per variant
      */
     public GanScores score(Tensor images, Tensor conditions, Tensor variants, int[] groups) {
         Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(conditions, "conditions");
         Objects.requireNonNull(variants, "variants");
-        int m = images.dim(0);
+        Objects.requireNonNull(groups, "groups");
         int h = heldOutConditions.dim(0);
-        if (images.rank() != 4 || images.dim(1) != 3 || m != h) {
+        if (images.rank() != 4 || images.dim(0) != h || images.dim(1) != 3 || images.dim(2) != images.dim(3)) {
             throw new ShapeMismatchException("scoring needs one image per held-out face, shape [" + h + ", 3, S, S], got "
                     + Arrays.toString(images.shape()));
         }
+        int m = h;
         int k = columns.length;
         if (conditions.rank() != 2 || conditions.dim(0) != m || conditions.dim(1) != k) {
             throw new ShapeMismatchException("conditions must have shape [" + m + ", " + k + "], got " + Arrays.toString(conditions.shape()));
         }
-        if (variants.rank() != 4 || variants.dim(1) != 3) {
-            throw new ShapeMismatchException("variants must have shape [M, 3, S, S], got " + Arrays.toString(variants.shape()));
+        float[] expected = heldOutConditions.data();
+        float[] given = conditions.data();
+        for (int i = 0; i < m; i++) {
+            if (!Arrays.equals(given, i * k, (i + 1) * k, expected, i * k, (i + 1) * k)) {
+                // other conditions would not be scored the way the baseline is (see the class comment)
+                throw new IllegalArgumentException("conditions must be heldOutConditions(), row for row: row " + i + " is "
+                        + Arrays.toString(Arrays.copyOfRange(given, i * k, (i + 1) * k)) + " but held-out face " + i + " has "
+                        + Arrays.toString(Arrays.copyOfRange(expected, i * k, (i + 1) * k)));
+            }
+        }
+        int s = images.dim(2);
+        if (variants.rank() != 4 || variants.dim(1) != 3 || variants.dim(2) != s || variants.dim(3) != s) {
+            throw new ShapeMismatchException("variants must have shape [M, 3, " + s + ", " + s + "] (the images' size), got "
+                    + Arrays.toString(variants.shape()));
         }
         if (groups.length != variants.dim(0)) {
             throw new IllegalArgumentException("groups must have one entry per variant (" + variants.dim(0) + "), got " + groups.length);

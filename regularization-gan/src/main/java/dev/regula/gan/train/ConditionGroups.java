@@ -55,7 +55,8 @@ final class ConditionGroups {
         length = sizes.stream().mapToInt(s -> s / group * group).sum();
         if (length == 0) {
             throw new IllegalArgumentException("no condition is shared by " + group + " training faces: the minibatch"
-                    + " standard-deviation groups need that many faces per condition (" + classes + " conditions among " + n + " faces)");
+                    + " standard-deviation groups need that many faces per condition (" + classes + " conditions among " + n + " faces);"
+                    + " use more training faces or smaller groups");
         }
     }
 

@@ -133,9 +133,11 @@ public final class FaceCaseStudy {
         FaceDataset referenceSet = all.subset(n - 2 * e, n - e);
         FaceDataset heldOut = all.subset(n - e, n);
         List<String> attributes = config.attributes();
+        Tensor trainC = FacePrior.conditions(train.labels(), attributes);
+        // before the probe and the minutes of the evaluator's training: a group no condition can fill fails now
+        ConditionGroups groups = conditionGroups(trainC);
         listener.onPhase("fitting the prior's probe on " + train.size() + " training faces");
         AttributeProbe probe = FacePrior.probe(train, attributes);
-        Tensor trainC = FacePrior.conditions(train.labels(), attributes);
         listener.onPhase("training the evaluation classifier on " + classifierSet.size() + " other real faces");
         GanEvaluator evaluator = new GanEvaluator(classifierSet, referenceSet, heldOut, attributes, probe, config.seed(),
                 config.classifierEpochs());
@@ -146,7 +148,7 @@ public final class FaceCaseStudy {
         List<RunKey> keys = runKeys();
         int parallel = parallelRuns(keys.size());
         Kernels kernels = KernelsSelection.create(config.threads() / parallel);
-        RunBody body = (key, l) -> train(key, train, trainC, probe, evaluator, evalConditions, gridC,
+        RunBody body = (key, l) -> train(key, train, trainC, groups, probe, evaluator, evalConditions, gridC,
                 parallel == 1 ? kernels : KernelsSelection.create(config.threads() / parallel), l);
         List<CaseStudyResult.Run> runs = parallel == 1 ? runInOrder(keys, body, listener) : runInWaves(keys, parallel, body, listener);
         CaseStudyResult result = new CaseStudyResult(evaluator.realBaseline(), runs, (System.nanoTime() - start) / 1e9,
@@ -281,7 +283,7 @@ public final class FaceCaseStudy {
         return keys;
     }
 
-    private CaseStudyResult.Run train(RunKey key, FaceDataset train, Tensor trainC, AttributeProbe probe,
+    private CaseStudyResult.Run train(RunKey key, FaceDataset train, Tensor trainC, ConditionGroups groups, AttributeProbe probe,
                                       GanEvaluator evaluator, Conditions evalConditions, Tensor gridC, Kernels kernels,
                                       CaseStudyListener listener) throws IOException {
         long start = System.nanoTime();
@@ -315,8 +317,9 @@ public final class FaceCaseStudy {
         Path statePath = dir.resolve(RESUME_STATE);
         if (resume && Files.exists(statePath, LinkOption.NOFOLLOW_LINKS)) {
             TrainingCheckpoint.Position at = trainer.restoreState(statePath, TrainingCheckpoint.read(statePath),
-                    // a state file of a version that did not record the data seed is taken with a warning
-                    new TrainingCheckpoint.Settings(settings, Map.of(), java.util.Set.of("data_seed")),
+                    // a state file of a version that did not record the data seed is taken with a warning;
+                    // one from before the minibatch standard-deviation option was written without it
+                    new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0"), java.util.Set.of("data_seed")),
                     w -> listener.onPhase("warning: " + w));
             if (at.step() > config.iterations()) {
                 throw new IllegalArgumentException(statePath + " is at iteration " + at.step() + ", past the " + config.iterations()
@@ -333,12 +336,7 @@ public final class FaceCaseStudy {
         Tensor variantZ = GanTrainer.latents(seed, "gan.eval.variants", 0, evalConditions.variantC().dim(0), config.latent());
         int batch = config.batchSize();
         Tensor statisticsInput = statisticsInput(seed, trainC, batch);
-        ConditionGroups groups = config.minibatchGroup() > 0 ? new ConditionGroups(trainC, config.minibatchGroup()) : null;
         int perEpoch = (groups == null ? train.size() : groups.length()) / batch;
-        if (perEpoch < 1) {
-            throw new IllegalArgumentException("the faces grouped by condition (" + groups.length() + ") do not fill one batch of "
-                    + batch + "; use more training faces or a smaller batch");
-        }
         Batches batches = new Batches(train.size(), batch, seed, true);
         int[] order = null;
         GanScores last = null;
@@ -405,6 +403,23 @@ public final class FaceCaseStudy {
         GanCheckpoint.save(dir.resolve("gan.safetensors"), trainer.generator(), trainer.discriminator(), meta);
         return new CaseStudyResult.Run(key, trainer.step(), last, key.learnable() ? penalty.weights() : null,
                 (System.nanoTime() - start) / 1e9, dir);
+    }
+
+    /**
+     * The training faces' order in groups sharing a condition, for D's minibatch standard-deviation
+     * channel, or null without one.
+     *
+     * @throws IllegalArgumentException if the groups do not fill one batch
+     */
+    private ConditionGroups conditionGroups(Tensor trainC) {
+        if (config.minibatchGroup() == 0) return null;
+        ConditionGroups groups = new ConditionGroups(trainC, config.minibatchGroup());
+        if (groups.length() < config.batchSize()) {
+            throw new IllegalArgumentException("the training faces grouped by condition in groups of " + config.minibatchGroup()
+                    + " (" + groups.length() + ") do not fill one batch of " + config.batchSize()
+                    + "; use more training faces, a smaller batch or smaller groups");
+        }
+        return groups;
     }
 
     /** What a run must share with the run it resumes: everything that shapes its training. */
@@ -693,7 +708,7 @@ public final class FaceCaseStudy {
      * @param iterations training iterations per run, ≥ 1
      * @param batchSize real (and fake) images per iteration, ≥ 2
      * @param width channel width of G and D (see {@link Dcgan}), a multiple of 4
-     * @param latent length of z, ≥ 1
+     * @param latent length of z, in [1, {@value #MAX_LATENT}]
      * @param lambdas the penalty strengths, one run each, distinct, finite, ≥ 0
      * @param seed seed of data, initialisation, latents and batch order (the same for every run)
      * @param threads compute threads, ≥ 1: with several runs, min(threads, runs) of them train at
@@ -824,6 +839,7 @@ public final class FaceCaseStudy {
             require(faces <= MAX_FACES, "trainImages + classifierImages + 2 x evalImages must be at most " + MAX_FACES
                     + " faces, got " + faces);
             require(width <= MAX_WIDTH, "width must be at most " + MAX_WIDTH + ", got " + width);
+            require(latent <= MAX_LATENT, "latent must be at most " + MAX_LATENT + ", got " + latent);
             require(minibatchGroup == 0 || (minibatchGroup >= 2 && minibatchGroup <= batchSize && batchSize % minibatchGroup == 0),
                     "the minibatch standard-deviation group must be 0 (none) or a divisor of the batch (" + batchSize
                             + ") of at least 2, got " + minibatchGroup);
@@ -836,6 +852,11 @@ public final class FaceCaseStudy {
         public static final int MAX_FACES = 200_000;
         /** The widest networks a study builds. */
         public static final int MAX_WIDTH = 1024;
+        /**
+         * The longest latent z a study builds: G's first layer has (latent + |c|) × 16·channels
+         * weights, and every evaluation draws latent numbers per generated image.
+         */
+        public static final int MAX_LATENT = 4096;
 
         private static void require(boolean ok, String message) {
             if (!ok) throw new IllegalArgumentException(message);

@@ -12,6 +12,7 @@ import dev.regula.api.optim.Optimizers;
 import dev.regula.api.regularizer.Regularizer;
 import dev.regula.api.regularizer.ScoreGradientRegularizer;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.layer.MinibatchStddev;
 import dev.regula.core.layer.Sequential;
 import dev.regula.core.loss.BinaryCrossEntropyWithLogits;
 import dev.regula.core.train.RegularizationPipeline;
@@ -402,7 +403,25 @@ public final class GanTrainer {
             throw new ShapeMismatchException("conditions must have shape [" + s[0] + ", " + conditionDim + "], got "
                     + Arrays.toString(condition.shape()));
         }
+        // checked before D's update: D scores real and fake in one batch, where a batch that is no
+        // multiple of a group would mix real and generated images in one group
+        for (MinibatchStddev m : minibatchStddevLayers(discriminator.trunk())) {
+            if (s[0] % m.group() != 0) {
+                throw new ShapeMismatchException("the batch of real images (" + s[0] + ") must be a multiple of the group size "
+                        + m.group() + " of the discriminator's " + m.name() + ", so that no group mixes real and generated images");
+            }
+        }
         return s[0];
+    }
+
+    /** The minibatch standard-deviation layers of a model, in nested sequential models too. */
+    private static List<MinibatchStddev> minibatchStddevLayers(Sequential model) {
+        List<MinibatchStddev> found = new java.util.ArrayList<>();
+        for (dev.regula.api.model.Layer layer : model.layers()) {
+            if (layer instanceof MinibatchStddev m) found.add(m);
+            else if (layer instanceof Sequential inner) found.addAll(minibatchStddevLayers(inner));
+        }
+        return found;
     }
 
     private StepContext context(Optimizer optimizer, int epoch) {

@@ -114,6 +114,27 @@ class GanEvaluatorTest {
         assertEquals(b.frechet(), sum / 3, 0.35 * b.frechet(), "mean Fréchet of three draws of real faces against the baseline " + b);
     }
 
+    /**
+     * Only the held-out faces' own conditions, in their order, are scored the way the baseline is:
+     * the same rows reordered (which a count check lets through) are refused, and so are variants
+     * of another image size.
+     */
+    @Test
+    void refusesConditionsOtherThanTheHeldOutFacesAndVariantsOfAnotherSize() {
+        Tensor c = evaluator.heldOutConditions();
+        Tensor reversed = Tensor.zeros(c.shape());
+        int n = c.dim(0);
+        for (int i = 0; i < n; i++) System.arraycopy(c.data(), (n - 1 - i) * 4, reversed.data(), i * 4, 4);
+        assertTrue(!java.util.Arrays.equals(c.data(), reversed.data()), "the test needs another order");
+        Tensor variants = drawReal(16, variantConditions());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> evaluator.score(drawReal(13, reversed), reversed, variants, groups(128, 8)));
+        assertTrue(e.getMessage().contains("conditions must be heldOutConditions(), row for row: row "), e.getMessage());
+        ShapeMismatchException s = assertThrows(ShapeMismatchException.class,
+                () -> evaluator.score(drawReal(13, c), c, Tensor.zeros(16, 3, 8, 8), groups(16, 8)));
+        assertTrue(s.getMessage().contains("variants must have shape [M, 3, 16, 16]"), s.getMessage());
+    }
+
     @Test
     void selectsThePriorsColumns() {
         FaceDataset train = set(9, 256);

@@ -118,6 +118,56 @@ class FaceCaseStudyTest {
         assertTrue(e.getMessage().contains("data_seed"), e.getMessage());
     }
 
+    /**
+     * A run saved before the minibatch standard-deviation option existed does not record its group,
+     * and necessarily had none: it resumes without it, and a run asking for a group is refused.
+     */
+    @Test
+    void aStateThatDoesNotRecordTheMinibatchStddevGroupHadNone(@TempDir Path out) throws Exception {
+        FaceCaseStudy.Builder cut = tiny(out).lambdas(List.of(0.5)).iterations(3);
+        new FaceCaseStudy(cut.build()).run(CaseStudyListener.NONE);
+        Path state = out.resolve("lambda-0.5").resolve("seed-1").resolve(FaceCaseStudy.RESUME_STATE);
+        dev.regula.core.checkpoint.Safetensors.Contents c = dev.regula.core.checkpoint.Safetensors.read(state);
+        java.util.Map<String, String> older = new java.util.TreeMap<>(c.metadata());
+        assertEquals("0", older.remove("minibatch_stddev_group"), "the state records the group: " + c.metadata().keySet());
+        dev.regula.core.checkpoint.Safetensors.write(state, c.tensors(), c.float64(), older);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FaceCaseStudy(cut.iterations(6).minibatchGroup(2).build(), true).run(CaseStudyListener.NONE));
+        assertTrue(e.getMessage().contains("minibatch_stddev_group=0 but this run has minibatch_stddev_group=2"), e.getMessage());
+        List<String> phases = new ArrayList<>();
+        new FaceCaseStudy(cut.iterations(6).minibatchGroup(0).build(), true).run(new CaseStudyListener() {
+            @Override
+            public void onPhase(String description) {
+                phases.add(description);
+            }
+        });
+        assertTrue(phases.stream().anyMatch(p -> p.contains("resumed lambda-0.5/seed-1 at iteration 3")), phases.toString());
+    }
+
+    /**
+     * Minibatch standard-deviation groups that the training faces' conditions cannot fill fail
+     * before any work: no probe fitted, no evaluator trained.
+     */
+    @Test
+    void groupsTheConditionsCannotFillFailBeforeAnyWork(@TempDir Path out) {
+        for (int[] batchAndGroup : new int[][] {{8, 8}, {8, 2}}) {
+            List<String> phases = new ArrayList<>();
+            FaceCaseStudy study = new FaceCaseStudy(tiny(out).trainImages(8).batchSize(batchAndGroup[0])
+                    .minibatchGroup(batchAndGroup[1]).build());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> study.run(new CaseStudyListener() {
+                @Override
+                public void onPhase(String description) {
+                    phases.add(description);
+                }
+            }));
+            assertTrue(phases.stream().noneMatch(p -> p.contains("probe") || p.contains("classifier")), phases.toString());
+            assertTrue(e.getMessage().contains(batchAndGroup[1] == 8 ? "no condition is shared by 8 training faces"
+                    : "do not fill one batch of 8"), e.getMessage());
+            assertTrue(e.getMessage().contains("use more training faces"), e.getMessage());
+        }
+    }
+
     /** A run that fails stops the other run of its wave, and its error is what the study throws. */
     @Test
     void aFailingRunStopsItsWaveAndItsErrorIsThrown(@TempDir Path out) {
@@ -205,6 +255,8 @@ class FaceCaseStudyTest {
         assertTrue(e.getMessage().contains("multiple of 4"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().width(1_000_000).build());
         assertTrue(e.getMessage().contains("at most 1024"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().latent(Integer.MAX_VALUE).build());
+        assertTrue(e.getMessage().contains("latent must be at most 4096, got 2147483647"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().evalImages(Integer.MAX_VALUE).build());
         assertTrue(e.getMessage().contains("at most 200000"), e.getMessage());
         assertThrows(dev.regula.api.spec.SpecException.class, () -> FaceCaseStudy.Config.builder().attributes(List.of("beard")).build());

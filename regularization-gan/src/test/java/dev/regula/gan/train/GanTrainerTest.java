@@ -270,6 +270,24 @@ class GanTrainerTest {
         assertTrue(e.getMessage().contains("multiple of the group size 4"), e.getMessage());
     }
 
+    /**
+     * D scores real and fake images in one batch: with a minibatch standard-deviation group of 4, a
+     * batch of 6 makes 12 rows, three whole groups, one of them mixing real and generated images.
+     * The step refuses it before D's update, so nothing changes.
+     */
+    @Test
+    void aBatchThatIsNoMultipleOfDsGroupIsRefusedBeforeAnythingChanges() {
+        GanTrainer odd = GanTrainer.builder(Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, 4),
+                        Dcgan.conditionalDiscriminator(SIZE, WIDTH, PHI.dimension(), 4, 4))
+                .latent(LATENT).seed(4).kernels(TestKernels.selected()).build();
+        float[][] before = values(odd);
+        dev.regula.api.ShapeMismatchException e = assertThrows(dev.regula.api.ShapeMismatchException.class, () -> step(odd, 0, 6));
+        assertTrue(e.getMessage().contains("the batch of real images (6) must be a multiple of the group size 4 of the"
+                + " discriminator's d_mbstd"), e.getMessage());
+        assertTrue(Arrays.deepEquals(before, values(odd)), "no parameter changed");
+        assertEquals(0, odd.step());
+    }
+
     /** The R1 parameter gradient from two backward passes equals the finite difference of R1 itself. */
     @Test
     void r1GradientMatchesFiniteDifferencesOfThePenalty() {
