@@ -202,7 +202,7 @@ class LauncherIT {
                 "--out", "gan");
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("regula gan: synthetic faces 16x16, prior c = {smiling, glasses, dark_hair, pale_skin}, "
-                + "lambda [0.0, 1.0] (fixed), 1 seed(s), 4 iterations x batch 8, width 8, projection D unregularized, R1 2.0"), r.all());
+                + "lambda [0.0, 1.0] (fixed), 1 seed(s), 4 iterations x batch 8, width 8, latent 64, projection D unregularized, R1 2.0"), r.all());
         assertTrue(r.out().contains("[2/2] λ = 1, fixed, seed 1"), r.all());
         assertTrue(r.out().contains("| real vs real (baseline) |"), r.all());
         assertFalse(r.err().contains("\r") || r.err().contains("\u001b["), "no bar redraws in a log: " + r.all());

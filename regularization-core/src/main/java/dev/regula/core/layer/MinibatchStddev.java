@@ -63,7 +63,9 @@ public final class MinibatchStddev implements Layer {
         float[] in = input.data();
         Tensor result = output.next(ctx, n, c + 1, input.dim(2), input.dim(3));
         float[] out = result.data();
-        double[] sigma = new double[(n / group) * values];
+        int need = (n / group) * values;
+        // TRAIN keeps σ for backward in a reused array; other forwards must not touch the layer's state
+        double[] sigma = ctx.training() && cachedSigma != null && cachedSigma.length == need ? cachedSigma : new double[need];
         for (int g = 0; g < n / group; g++) {
             double s = groupStddev(in, g * group * values, values, sigma, g * values);
             for (int i = g * group; i < (g + 1) * group; i++) {

@@ -195,10 +195,12 @@ public final class GanCommand implements Callable<Integer> {
                 .seed(seed).threads(computeThreads).output(out)
                 .build();
         stdout.printf(Locale.ROOT, "regula gan: %s faces %dx%d, prior c = {%s}, lambda %s (%s), %d seed(s), %d iterations x batch %d,"
-                        + " width %d, %s D %s, R1 %s -> %s%n",
+                        + " width %d, latent %d, %s D%s %s, R1 %s -> %s%n",
                 data, size, size, String.join(", ", config.attributes()), lambdas,
                 String.join(", ", priors.stream().map(learnable -> learnable ? "learnable" : "fixed").toList()), seeds, iterations, batch, width,
-                unconditionalD ? "unconditional" : "projection", dRegs.isEmpty() ? "unregularized" : String.join(" + ", dRegs), r1, out);
+                latent, unconditionalD ? "unconditional" : "projection",
+                minibatchGroup > 0 ? " (minibatch stddev, groups of " + minibatchGroup + ")" : "",
+                dRegs.isEmpty() ? "unregularized" : String.join(" + ", dRegs), r1, out);
         stdout.flush();
         Progress listener = new Progress(mode, stdout, System.err);
         CaseStudyResult result;

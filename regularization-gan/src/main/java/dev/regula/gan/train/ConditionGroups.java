@@ -11,7 +11,7 @@ import java.util.Map;
  * turns the discriminator's {@link dev.regula.core.layer.MinibatchStddev minibatch
  * standard-deviation} feature into a measure of <em>within-condition</em> variety: a group of
  * real faces varies in everything c does not say (skin shade, face shape, background), and the
- * generator's group, four latents with the same c, must vary as much.
+ * generator's group, G latents with the same c, must vary as much.
  *
  * <p>Faces are in one class when their condition rows are equal bit for bit (c holds a few binary
  * attributes, so there are few classes). {@link #order} walks an epoch's permutation and emits a
