@@ -313,7 +313,17 @@ public final class TrainingCheckpoint {
         return position(c);
     }
 
-    private static void checkSettings(Path file, Checkpoint c, Settings settings, Consumer<String> warn) {
+    /**
+     * Checks a checkpoint's settings alone, as restoring it does first, so that a caller can refuse
+     * a resume before it builds models or loads data.
+     *
+     * @param file the checkpoint's path, for messages
+     * @param c the checkpoint ({@link #read})
+     * @param settings what this run must share with it
+     * @param warn receives a warning per setting an older checkpoint does not record and may go unchecked
+     * @throws IllegalArgumentException naming the first setting that differs, or one that is not recorded
+     */
+    public static void checkSettings(Path file, Checkpoint c, Settings settings, Consumer<String> warn) {
         for (Map.Entry<String, String> e : settings.values().entrySet()) {
             String saved = c.metadata().get(e.getKey());
             if (saved == null) saved = settings.defaultsWhenAbsent().get(e.getKey());
@@ -321,6 +331,10 @@ public final class TrainingCheckpoint {
                 warn.accept("the checkpoint " + file + " (from an older version) does not record " + e.getKey()
                         + "; this run's " + e.getKey() + "=" + e.getValue() + " cannot be checked against it");
                 continue;
+            }
+            if (saved == null) {
+                throw new IllegalArgumentException("the checkpoint " + file + " does not record " + e.getKey() + " (this run has "
+                        + e.getKey() + "=" + e.getValue() + "); resume it with the version that wrote it, or start afresh");
             }
             if (!e.getValue().equals(saved)) {
                 throw new IllegalArgumentException("the checkpoint " + file + " was written with " + e.getKey() + "=" + saved

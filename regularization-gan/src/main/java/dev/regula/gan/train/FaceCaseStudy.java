@@ -125,6 +125,7 @@ public final class FaceCaseStudy {
         regularizers(config.generatorRegularizers());
         regularizers(config.discriminatorRegularizers());
         Files.createDirectories(config.output());
+        if (resume) checkResumableRuns();
         FaceDataset all = load(listener);
         int e = config.evalImages();
         int n = all.size();
@@ -317,10 +318,7 @@ public final class FaceCaseStudy {
         Path statePath = dir.resolve(RESUME_STATE);
         if (resume && Files.exists(statePath, LinkOption.NOFOLLOW_LINKS)) {
             TrainingCheckpoint.Position at = trainer.restoreState(statePath, TrainingCheckpoint.read(statePath),
-                    // a state file of a version that did not record the data seed is taken with a warning;
-                    // one from before the minibatch standard-deviation option was written without it
-                    new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0"), java.util.Set.of("data_seed")),
-                    w -> listener.onPhase("warning: " + w));
+                    resumeSettings(settings), w -> listener.onPhase("warning: " + w));
             if (at.step() > config.iterations()) {
                 throw new IllegalArgumentException(statePath + " is at iteration " + at.step() + ", past the " + config.iterations()
                         + " iterations asked for; ask for at least " + at.step());
@@ -420,6 +418,30 @@ public final class FaceCaseStudy {
                     + "; use more training faces, a smaller batch or smaller groups");
         }
         return groups;
+    }
+
+    /**
+     * How a run's settings are checked against the state it resumes: a state file of a version that
+     * did not record the data seed is taken with a warning; one from before the minibatch
+     * standard-deviation option was written without it, and had none.
+     */
+    private static TrainingCheckpoint.Settings resumeSettings(Map<String, String> settings) {
+        return new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0"), java.util.Set.of("data_seed"));
+    }
+
+    /**
+     * With --resume, checks every run's saved state against this study's settings before any face
+     * is rendered or any network trained, so that a refused resume costs nothing; restoring checks
+     * the rest (shapes, optimizer state) when each run starts.
+     */
+    private void checkResumableRuns() throws IOException {
+        for (RunKey key : runKeys()) {
+            Path state = config.output().resolve(key.directory()).resolve(RESUME_STATE);
+            if (!Files.exists(state, LinkOption.NOFOLLOW_LINKS)) continue;
+            // warnings come once, when the run restores its state
+            TrainingCheckpoint.checkSettings(state, TrainingCheckpoint.read(state),
+                    resumeSettings(runSettings(key, config.attributes().size())), w -> { });
+        }
     }
 
     /** What a run must share with the run it resumes: everything that shapes its training. */

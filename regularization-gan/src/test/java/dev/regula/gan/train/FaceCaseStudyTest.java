@@ -114,8 +114,15 @@ class FaceCaseStudyTest {
     void aRunIsNotResumedByAStudyThatDrewOtherFaces(@TempDir Path out) throws Exception {
         new FaceCaseStudy(tiny(out).lambdas(List.of(0.5)).seeds(2).iterations(3).build()).run(CaseStudyListener.NONE);
         FaceCaseStudy otherFaces = new FaceCaseStudy(tiny(out).lambdas(List.of(0.5)).seed(2).seeds(1).iterations(3).build(), true);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> otherFaces.run(CaseStudyListener.NONE));
+        List<String> phases = new ArrayList<>();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> otherFaces.run(new CaseStudyListener() {
+            @Override
+            public void onPhase(String description) {
+                phases.add(description);
+            }
+        }));
         assertTrue(e.getMessage().contains("data_seed"), e.getMessage());
+        assertEquals(List.of(), phases, "refused before any face is rendered or network trained");
     }
 
     /**
