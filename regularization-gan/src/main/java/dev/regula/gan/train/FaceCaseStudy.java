@@ -426,8 +426,17 @@ public final class FaceCaseStudy {
      * standard-deviation option was written without it, and had none.
      */
     private static TrainingCheckpoint.Settings resumeSettings(Map<String, String> settings) {
-        return new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0"), java.util.Set.of("data_seed"));
+        return new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0", "scoring", SCORING_BEFORE),
+                java.util.Set.of("data_seed"));
     }
+
+    /**
+     * How generated faces are scored, recorded in a run's state so that a resumed run never mixes
+     * two scorings in its metrics: one generated face per held-out face ({@link GanEvaluator}).
+     */
+    static final String SCORING = "one-per-held-out-face";
+    /** The scoring of states that do not record one: 128 held-out conditions × 8 latents. */
+    static final String SCORING_BEFORE = "128-conditions-x-8";
 
     /**
      * With --resume, checks every run's saved state against this study's settings before any face
@@ -468,6 +477,7 @@ public final class FaceCaseStudy {
         s.put("g_reg", String.join(" ", config.generatorRegularizers()));
         s.put("d_reg", String.join(" ", config.discriminatorRegularizers()));
         s.put("tolerance", config.tolerance());
+        s.put("scoring", SCORING);
         s.put("prior_lr", Double.toString(config.priorLr()));
         s.put("data", config.data());
         s.put("train_images", Integer.toString(config.trainImages()));

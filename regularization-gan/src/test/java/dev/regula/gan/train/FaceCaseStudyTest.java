@@ -153,6 +153,25 @@ class FaceCaseStudyTest {
     }
 
     /**
+     * A run saved before generated faces were scored one per held-out face does not record its
+     * scoring: it is not resumed, so that no metrics file mixes two scorings.
+     */
+    @Test
+    void aStateScoredTheOldWayIsNotResumed(@TempDir Path out) throws Exception {
+        FaceCaseStudy.Builder cut = tiny(out).lambdas(List.of(0.5)).iterations(3);
+        new FaceCaseStudy(cut.build()).run(CaseStudyListener.NONE);
+        Path state = out.resolve("lambda-0.5").resolve("seed-1").resolve(FaceCaseStudy.RESUME_STATE);
+        dev.regula.core.checkpoint.Safetensors.Contents c = dev.regula.core.checkpoint.Safetensors.read(state);
+        java.util.Map<String, String> older = new java.util.TreeMap<>(c.metadata());
+        assertEquals(FaceCaseStudy.SCORING, older.remove("scoring"), "the state records its scoring: " + c.metadata().keySet());
+        dev.regula.core.checkpoint.Safetensors.write(state, c.tensors(), c.float64(), older);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FaceCaseStudy(cut.iterations(6).build(), true).run(CaseStudyListener.NONE));
+        assertTrue(e.getMessage().contains("scoring=" + FaceCaseStudy.SCORING_BEFORE + " but this run has scoring=" + FaceCaseStudy.SCORING),
+                e.getMessage());
+    }
+
+    /**
      * Minibatch standard-deviation groups that the training faces' conditions cannot fill fail
      * before any work: no probe fitted, no evaluator trained.
      */
