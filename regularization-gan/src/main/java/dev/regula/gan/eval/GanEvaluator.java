@@ -226,10 +226,15 @@ public final class GanEvaluator {
         return total / n;
     }
 
-    /** One group per distinct label row (all four labels). */
-    private static int[] groupsOf(Tensor labels) {
+    /**
+     * Numbers the distinct rows of a matrix: rows with the same values share a group.
+     *
+     * @param labels [N, K], e.g. labels or conditions
+     * @return N group ids, 0, 1, … in the order each distinct row first appears
+     */
+    public static int[] groupsOf(Tensor labels) {
         int n = labels.dim(0);
-        int k = labels.dim(1);
+        int k = n == 0 ? 0 : labels.size() / n;
         Map<String, Integer> ids = new HashMap<>();
         int[] g = new int[n];
         for (int i = 0; i < n; i++) {

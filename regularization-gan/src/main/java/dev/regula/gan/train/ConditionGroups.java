@@ -1,10 +1,8 @@
 package dev.regula.gan.train;
 
 import dev.regula.api.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import dev.regula.gan.eval.GanEvaluator;
+import java.util.Arrays;
 
 /**
  * Orders training faces so that every run of G consecutive faces shares one condition c, which
@@ -13,7 +11,7 @@ import java.util.Map;
  * real faces varies in everything c does not say (skin shade, face shape, background), and the
  * generator's group, G latents with the same c, must vary as much.
  *
- * <p>Faces are in one class when their condition rows are equal bit for bit (c holds a few binary
+ * <p>Faces are in one class when their condition rows are equal ({@link GanEvaluator#groupsOf}; c holds a few binary
  * attributes, so there are few classes). {@link #order} walks an epoch's permutation and emits a
  * class's faces as a group each time G of them have come up; the faces left over in each class
  * (fewer than G) sit out that epoch, so every epoch has the same {@link #length()}: the sum over
@@ -34,25 +32,11 @@ final class ConditionGroups {
         if (group < 2) throw new IllegalArgumentException("the condition group must be >= 2, got " + group);
         this.group = group;
         int n = conditions.dim(0);
-        int width = conditions.size() / Math.max(1, n);
-        float[] c = conditions.data();
-        Map<List<Integer>, Integer> ids = new HashMap<>();
-        classOf = new int[n];
-        List<Integer> sizes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            List<Integer> key = new ArrayList<>(width);
-            for (int j = i * width; j < (i + 1) * width; j++) key.add(Float.floatToIntBits(c[j]));
-            Integer id = ids.get(key);
-            if (id == null) {
-                id = ids.size();
-                ids.put(key, id);
-                sizes.add(0);
-            }
-            classOf[i] = id;
-            sizes.set(id, sizes.get(id) + 1);
-        }
-        classes = ids.size();
-        length = sizes.stream().mapToInt(s -> s / group * group).sum();
+        classOf = GanEvaluator.groupsOf(conditions);
+        int[] sizes = new int[Arrays.stream(classOf).max().orElse(-1) + 1];
+        for (int k : classOf) sizes[k]++;
+        classes = sizes.length;
+        length = Arrays.stream(sizes).map(s -> s / group * group).sum();
         if (length == 0) {
             throw new IllegalArgumentException("no condition is shared by " + group + " training faces: the minibatch"
                     + " standard-deviation groups need that many faces per condition (" + classes + " conditions among " + n + " faces);"

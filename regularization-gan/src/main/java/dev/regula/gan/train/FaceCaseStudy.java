@@ -313,7 +313,7 @@ public final class FaceCaseStudy {
         double emaDecay = config.emaDecay();
         GeneratorAverage ema = emaDecay == 0 ? null : new GeneratorAverage(trainer.generator(),
                 Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling()), emaDecay);
-        Map<String, String> settings = runSettings(key, d);
+        Map<String, String> settings = runSettings(key);
         long resumedAt = 0;
         Path statePath = dir.resolve(RESUME_STATE);
         if (resume && Files.exists(statePath, LinkOption.NOFOLLOW_LINKS)) {
@@ -449,12 +449,12 @@ public final class FaceCaseStudy {
             if (!Files.exists(state, LinkOption.NOFOLLOW_LINKS)) continue;
             // warnings come once, when the run restores its state
             TrainingCheckpoint.checkSettings(state, TrainingCheckpoint.read(state),
-                    resumeSettings(runSettings(key, config.attributes().size())), w -> { });
+                    resumeSettings(runSettings(key)), w -> { });
         }
     }
 
     /** What a run must share with the run it resumes: everything that shapes its training. */
-    private Map<String, String> runSettings(RunKey key, int conditionDim) {
+    private Map<String, String> runSettings(RunKey key) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("lambda", Double.toString(key.lambda()));
         s.put("prior", key.learnable() ? "learnable" : "fixed");
@@ -463,7 +463,7 @@ public final class FaceCaseStudy {
         // study seed trained on other faces, even when its own seed is the same
         s.put("data_seed", Long.toString(config.seed()));
         s.put("attributes", String.join("+", config.attributes()));
-        s.put("condition_dim", Integer.toString(conditionDim));
+        s.put("condition_dim", Integer.toString(config.attributes().size())); // c holds one number per attribute
         s.put("image_size", Integer.toString(config.imageSize()));
         s.put("width", Integer.toString(config.width()));
         s.put("upsampling", config.upsampling().name().toLowerCase(Locale.ROOT));

@@ -71,6 +71,8 @@ public final class GanTrainer {
 
     private final Sequential generator;
     private final ProjectionDiscriminator discriminator;
+    /** D's minibatch standard-deviation layers, found once: every batch must be a multiple of their groups. */
+    private final List<MinibatchStddev> minibatchStddev;
     private final int latent;
     private final int conditionDim;
     private final Optimizer gOptimizer;
@@ -140,6 +142,7 @@ public final class GanTrainer {
         }
         this.generator = b.generator.withActivationRegularizers(gPipeline.activationRegularizers());
         this.discriminator = b.discriminator.withActivationRegularizers(dPipeline.activationRegularizers());
+        this.minibatchStddev = minibatchStddevLayers(discriminator.trunk());
     }
 
     /**
@@ -405,7 +408,7 @@ public final class GanTrainer {
         }
         // checked before D's update: D scores real and fake in one batch, where a batch that is no
         // multiple of a group would mix real and generated images in one group
-        for (MinibatchStddev m : minibatchStddevLayers(discriminator.trunk())) {
+        for (MinibatchStddev m : minibatchStddev) {
             if (s[0] % m.group() != 0) {
                 throw new ShapeMismatchException("the batch of real images (" + s[0] + ") must be a multiple of the group size "
                         + m.group() + " of the discriminator's " + m.name() + ", so that no group mixes real and generated images");
@@ -421,7 +424,7 @@ public final class GanTrainer {
             if (layer instanceof MinibatchStddev m) found.add(m);
             else if (layer instanceof Sequential inner) found.addAll(minibatchStddevLayers(inner));
         }
-        return found;
+        return List.copyOf(found);
     }
 
     private StepContext context(Optimizer optimizer, int epoch) {

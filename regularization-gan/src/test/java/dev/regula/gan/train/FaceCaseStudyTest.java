@@ -126,18 +126,29 @@ class FaceCaseStudyTest {
     }
 
     /**
+     * Runs the one-run study {@code cut} (λ = 0.5, seed 1) and removes {@code key} from the
+     * metadata of the state it saved, as a version that did not record it would have written it.
+     *
+     * @return the value the state recorded (null if none)
+     */
+    private static String runAndForget(Path out, FaceCaseStudy.Builder cut, String key) throws Exception {
+        new FaceCaseStudy(cut.build()).run(CaseStudyListener.NONE);
+        Path state = out.resolve("lambda-0.5").resolve("seed-1").resolve(FaceCaseStudy.RESUME_STATE);
+        dev.regula.core.checkpoint.Safetensors.Contents c = dev.regula.core.checkpoint.Safetensors.read(state);
+        java.util.Map<String, String> older = new java.util.TreeMap<>(c.metadata());
+        String recorded = older.remove(key);
+        dev.regula.core.checkpoint.Safetensors.write(state, c.tensors(), c.float64(), older);
+        return recorded;
+    }
+
+    /**
      * A run saved before the minibatch standard-deviation option existed does not record its group,
      * and necessarily had none: it resumes without it, and a run asking for a group is refused.
      */
     @Test
     void aStateThatDoesNotRecordTheMinibatchStddevGroupHadNone(@TempDir Path out) throws Exception {
         FaceCaseStudy.Builder cut = tiny(out).lambdas(List.of(0.5)).iterations(3);
-        new FaceCaseStudy(cut.build()).run(CaseStudyListener.NONE);
-        Path state = out.resolve("lambda-0.5").resolve("seed-1").resolve(FaceCaseStudy.RESUME_STATE);
-        dev.regula.core.checkpoint.Safetensors.Contents c = dev.regula.core.checkpoint.Safetensors.read(state);
-        java.util.Map<String, String> older = new java.util.TreeMap<>(c.metadata());
-        assertEquals("0", older.remove("minibatch_stddev_group"), "the state records the group: " + c.metadata().keySet());
-        dev.regula.core.checkpoint.Safetensors.write(state, c.tensors(), c.float64(), older);
+        assertEquals("0", runAndForget(out, cut, "minibatch_stddev_group"), "the state records the group");
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FaceCaseStudy(cut.iterations(6).minibatchGroup(2).build(), true).run(CaseStudyListener.NONE));
@@ -159,12 +170,7 @@ class FaceCaseStudyTest {
     @Test
     void aStateScoredTheOldWayIsNotResumed(@TempDir Path out) throws Exception {
         FaceCaseStudy.Builder cut = tiny(out).lambdas(List.of(0.5)).iterations(3);
-        new FaceCaseStudy(cut.build()).run(CaseStudyListener.NONE);
-        Path state = out.resolve("lambda-0.5").resolve("seed-1").resolve(FaceCaseStudy.RESUME_STATE);
-        dev.regula.core.checkpoint.Safetensors.Contents c = dev.regula.core.checkpoint.Safetensors.read(state);
-        java.util.Map<String, String> older = new java.util.TreeMap<>(c.metadata());
-        assertEquals(FaceCaseStudy.SCORING, older.remove("scoring"), "the state records its scoring: " + c.metadata().keySet());
-        dev.regula.core.checkpoint.Safetensors.write(state, c.tensors(), c.float64(), older);
+        assertEquals(FaceCaseStudy.SCORING, runAndForget(out, cut, "scoring"), "the state records its scoring");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FaceCaseStudy(cut.iterations(6).build(), true).run(CaseStudyListener.NONE));
         assertTrue(e.getMessage().contains("scoring=" + FaceCaseStudy.SCORING_BEFORE + " but this run has scoring=" + FaceCaseStudy.SCORING),
