@@ -82,6 +82,11 @@ public final class GanCommand implements Callable<Integer> {
                     + " convolution; G divides --batch; 0 for none (default: ${DEFAULT-VALUE})")
     int minibatchGroup;
 
+    @Option(names = "--diversity", paramLabel = "W", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_DIVERSITY,
+            description = "weight of the diversity-sensitive term on G (Yang et al. 2019): pairs of faces made from one"
+                    + " condition are rewarded for differing, up to a cap; 0 for none (default: ${DEFAULT-VALUE})")
+    double diversity;
+
     @Option(names = "--latent", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_LATENT,
             description = "length of the latent z, 1 to " + FaceCaseStudy.Config.MAX_LATENT + " (default: ${DEFAULT-VALUE})")
     int latent;
@@ -188,19 +193,19 @@ public final class GanCommand implements Callable<Integer> {
         FaceCaseStudy.Config config = FaceCaseStudy.Config.builder()
                 .attributes(dev.regula.gan.prior.FacePrior.parseAttributes(attributes)).priors(priors).seeds(seeds)
                 .r1(r1, FaceCaseStudy.Config.DEFAULT_R1_EVERY).conditionalDiscriminator(!unconditionalD)
-                .minibatchGroup(minibatchGroup).latent(latent)
+                .minibatchGroup(minibatchGroup).latent(latent).diversity(diversity)
                 .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).upsampling(upsampling).emaDecay(ema).imageSize(size).data(data)
                 .trainImages(trainImages).evalImages(evalImages).classifierImages(classifierImages).tolerance(tolerance).sampleEvery(sampleEvery)
                 .generatorRegularizers(generatorRegularizers).discriminatorRegularizers(dRegs).optimizer(optimizer)
                 .seed(seed).threads(computeThreads).output(out)
                 .build();
         stdout.printf(Locale.ROOT, "regula gan: %s faces %dx%d, prior c = {%s}, lambda %s (%s), %d seed(s), %d iterations x batch %d,"
-                        + " width %d, latent %d, %s D%s %s, R1 %s -> %s%n",
+                        + " width %d, latent %d, %s D%s %s, R1 %s, diversity %s -> %s%n",
                 data, size, size, String.join(", ", config.attributes()), lambdas,
                 String.join(", ", priors.stream().map(learnable -> learnable ? "learnable" : "fixed").toList()), seeds, iterations, batch, width,
                 latent, unconditionalD ? "unconditional" : "projection",
                 minibatchGroup > 0 ? " (minibatch stddev, groups of " + minibatchGroup + ")" : "",
-                dRegs.isEmpty() ? "unregularized" : String.join(" + ", dRegs), r1, out);
+                dRegs.isEmpty() ? "unregularized" : String.join(" + ", dRegs), r1, diversity, out);
         stdout.flush();
         Progress listener = new Progress(mode, stdout, System.err);
         CaseStudyResult result;

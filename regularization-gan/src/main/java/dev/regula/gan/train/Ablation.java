@@ -30,12 +30,15 @@ final class Ablation {
         StringBuilder md = new StringBuilder();
         md.append("# Face case study: ablation of the prior-guided penalty\n\n");
         md.append(String.format(Locale.ROOT, "%s data, %dx%d images, prior c = {%s} (tolerance %s), %d iterations per run, batch %d, width %d, "
-                        + "latent %d, %s discriminator%s, R1 γ = %s every %d steps, %d seed(s) from %d, kernels %s; total %.1f s.%n%n",
+                        + "latent %d, %s discriminator%s, R1 γ = %s every %d steps, %s, %d seed(s) from %d, kernels %s; total %.1f s.%n%n",
                 config.data(), config.imageSize(), config.imageSize(), String.join(", ", attributes), config.tolerance(), config.iterations(),
                 config.batchSize(), config.width(), config.latent(),
                 config.conditionalDiscriminator() ? "projection (conditional)" : "unconditional",
                 config.minibatchGroup() > 0 ? " with a minibatch standard-deviation channel (groups of " + config.minibatchGroup() + ")" : "",
-                format(config.r1Gamma()), config.r1Every(), config.seeds(), config.seed(), kernels, result.seconds()));
+                format(config.r1Gamma()), config.r1Every(),
+                config.diversity() > 0 ? "diversity term w = " + format(config.diversity()) + " (cap " + format(DiversityTerm.DEFAULT_CAP) + ")"
+                        : "no diversity term",
+                config.seeds(), config.seed(), kernels, result.seconds()));
         md.append("## Per setting (mean ± sd over seeds)\n\n");
         header(md, attributes, "setting", "seeds");
         row(md, "real vs real (baseline)", "", List.of(result.baseline()), attributes);
@@ -73,6 +76,8 @@ final class Ablation {
         cfg.put("upsampling", config.upsampling().name().toLowerCase(Locale.ROOT));
         cfg.put("conditional_discriminator", config.conditionalDiscriminator());
         cfg.put("minibatch_stddev_group", config.minibatchGroup());
+        cfg.put("diversity", config.diversity());
+        cfg.put("diversity_cap", DiversityTerm.DEFAULT_CAP);
         cfg.put("r1_gamma", config.r1Gamma());
         cfg.put("r1_every", config.r1Every());
         cfg.put("seed", config.seed());

@@ -307,6 +307,7 @@ public final class FaceCaseStudy {
                 .generatorRegularizers(regularizers(config.generatorRegularizers()))
                 .discriminatorRegularizers(regularizers(config.discriminatorRegularizers()))
                 .r1(config.r1Gamma(), config.r1Every())
+                .diversity(config.diversity() == 0 ? null : new DiversityTerm(config.diversity(), DiversityTerm.DEFAULT_CAP))
                 .seed(seed)
                 .kernels(kernels)
                 .build();
@@ -396,6 +397,7 @@ public final class FaceCaseStudy {
         meta.put("condition_dim", Integer.toString(d));
         meta.put("conditional_discriminator", Boolean.toString(config.conditionalDiscriminator()));
         meta.put("minibatch_stddev_group", Integer.toString(config.minibatchGroup()));
+        meta.put("diversity", diversitySetting());
         meta.put("seed", Long.toString(seed));
         meta.put("data", config.data());
         GanCheckpoint.save(dir.resolve("gan.safetensors"), trainer.generator(), trainer.discriminator(), meta);
@@ -423,10 +425,11 @@ public final class FaceCaseStudy {
     /**
      * How a run's settings are checked against the state it resumes: a state file of a version that
      * did not record the data seed is taken with a warning; one from before the minibatch
-     * standard-deviation option was written without it, and had none.
+     * standard-deviation option or the diversity term was written without them, and had neither.
      */
     private static TrainingCheckpoint.Settings resumeSettings(Map<String, String> settings) {
-        return new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0", "scoring", SCORING_BEFORE),
+        return new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0", "scoring", SCORING_BEFORE,
+                "diversity", "0.0"),
                 java.util.Set.of("data_seed"));
     }
 
@@ -453,6 +456,11 @@ public final class FaceCaseStudy {
         }
     }
 
+    /** The diversity term as a run records it: its weight, and its cap when it is on. */
+    private String diversitySetting() {
+        return config.diversity() == 0 ? "0.0" : config.diversity() + "/" + DiversityTerm.DEFAULT_CAP;
+    }
+
     /** What a run must share with the run it resumes: everything that shapes its training. */
     private Map<String, String> runSettings(RunKey key) {
         Map<String, String> s = new LinkedHashMap<>();
@@ -472,6 +480,7 @@ public final class FaceCaseStudy {
         s.put("ema_decay", Double.toString(config.emaDecay()));
         s.put("conditional_discriminator", Boolean.toString(config.conditionalDiscriminator()));
         s.put("minibatch_stddev_group", Integer.toString(config.minibatchGroup()));
+        s.put("diversity", diversitySetting());
         s.put("r1", config.r1Gamma() + "/" + config.r1Every());
         s.put("optimizer", config.optimizer());
         s.put("g_reg", String.join(" ", config.generatorRegularizers()));
@@ -712,13 +721,13 @@ public final class FaceCaseStudy {
 
     /** Running means of the step metrics between two metric lines. */
     private static final class Means {
-        private static final String[] KEYS = {"d_loss", "g_loss", "penalty", "feature_error", "d_real", "d_fake", "r1"};
+        private static final String[] KEYS = {"d_loss", "g_loss", "penalty", "feature_error", "d_real", "d_fake", "r1", "pair_ratio"};
         private final double[] sums = new double[KEYS.length];
         private int count;
 
         void add(GanStep s) {
             double[] v = {s.discriminatorLoss(), s.generatorLoss(), s.penalty(), s.featureError(), s.realScore(),
-                s.fakeScore(), s.r1()};
+                s.fakeScore(), s.r1(), s.pairRatio()};
             for (int i = 0; i < v.length; i++) sums[i] += v[i];
             count++;
         }
@@ -770,6 +779,8 @@ public final class FaceCaseStudy {
      *     or one number ≥ 0 per attribute joined by '+' (see {@link FacePrior#tolerance(String, List, double[])})
      * @param minibatchGroup G of D's {@link dev.regula.core.layer.MinibatchStddev minibatch standard-deviation}
      *     channel, 0 for none or ≥ 2 and dividing batchSize
+     * @param diversity weight w of G's {@link DiversityTerm} (cap {@value DiversityTerm#DEFAULT_CAP}), finite
+     *     and ≥ 0; 0 for none
      */
     public record Config(int imageSize, int iterations, int batchSize, int width, int latent, List<Double> lambdas,
                          long seed, int threads, Path output, String data, int trainImages, int evalImages,
@@ -777,7 +788,7 @@ public final class FaceCaseStudy {
                          List<String> discriminatorRegularizers, int classifierEpochs, Dcgan.Upsampling upsampling,
                          double emaDecay, List<String> attributes, List<Boolean> priors, int seeds, double r1Gamma,
                          int r1Every, boolean conditionalDiscriminator, double priorLr, int classifierImages, String tolerance,
-                         int minibatchGroup) {
+                         int minibatchGroup, double diversity) {
         /** The attributes of the default prior: the four binary face attributes. */
         public static final List<String> DEFAULT_ATTRIBUTES = dev.regula.gan.faces.FaceAttributes.BINARY_NAMES;
         /**
@@ -822,6 +833,12 @@ public final class FaceCaseStudy {
         public static final int DEFAULT_LATENT = 64;
         /** Default group of D's minibatch standard-deviation channel: none. */
         public static final int DEFAULT_MINIBATCH_GROUP = 0;
+        /**
+         * Default weight of the diversity-sensitive term on G: 0.3, where over three seeds of λ = 0.1
+         * it raised recall from 0.78 to 0.84 and gave rows of faces that differ in more than their
+         * backgrounds, with the Fréchet distance within one standard deviation (docs/face-case-study.md).
+         */
+        public static final double DEFAULT_DIVERSITY = 0.3;
         /** Default β of the generator's weight average that draws the samples and is evaluated (a horizon of about 100 updates). */
         public static final double DEFAULT_EMA_DECAY = 0.99;
 
@@ -875,6 +892,8 @@ public final class FaceCaseStudy {
             require(minibatchGroup == 0 || (minibatchGroup >= 2 && minibatchGroup <= batchSize && batchSize % minibatchGroup == 0),
                     "the minibatch standard-deviation group must be 0 (none) or a divisor of the batch (" + batchSize
                             + ") of at least 2, got " + minibatchGroup);
+            require(Double.isFinite(diversity) && diversity >= 0, "the diversity weight must be finite and >= 0 (0 for none), got "
+                    + diversity);
             require(pixels > 0, "image size overflow");
         }
 
@@ -932,9 +951,13 @@ public final class FaceCaseStudy {
         private int classifierImages = 4096;
         private String tolerance = "real";
         private int minibatchGroup = Config.DEFAULT_MINIBATCH_GROUP;
+        private double diversity = Config.DEFAULT_DIVERSITY;
 
         private Builder() {
         }
+
+        /** @param v weight of G's diversity-sensitive term, 0 for none (default {@value Config#DEFAULT_DIVERSITY}) @return this */
+        public Builder diversity(double v) { diversity = v; return this; }
 
         /** @param v G of D's minibatch standard-deviation channel, 0 for none (default {@value Config#DEFAULT_MINIBATCH_GROUP}) @return this */
         public Builder minibatchGroup(int v) { minibatchGroup = v; return this; }
@@ -1028,7 +1051,7 @@ public final class FaceCaseStudy {
             return new Config(imageSize, iterations, batchSize, width, latent, lambdas, seed, threads, output, data,
                     trainImages, evalImages, sampleEvery, logEvery, optimizer, generatorRegularizers,
                     discriminatorRegularizers, classifierEpochs, upsampling, emaDecay, attributes, priors, seeds, r1Gamma,
-                    r1Every, conditionalDiscriminator, priorLr, classifierImages, tolerance, minibatchGroup);
+                    r1Every, conditionalDiscriminator, priorLr, classifierImages, tolerance, minibatchGroup, diversity);
         }
     }
 }

@@ -12,7 +12,9 @@ package dev.regula.gan.train;
  * @param realScore mean σ(D(x)) on the real batch, before D's update
  * @param fakeScore mean σ(D(G(z, c))) on the generated batch, before D's update
  * @param r1 the last R1 value γ/2·mean‖∇ₓD(x)‖² (computed every r1Every steps), NaN without R1
+ * @param pairRatio the {@link DiversityTerm}'s mean capped ratio of image to latent distance over
+ *     the pairs sharing a condition (its loss is −w times it), NaN without the term
  */
 public record GanStep(long step, double discriminatorLoss, double generatorLoss, double penalty, double featureError,
-                      double realScore, double fakeScore, double r1) {
+                      double realScore, double fakeScore, double r1, double pairRatio) {
 }

@@ -44,6 +44,8 @@ import java.util.Objects;
  *       G's pipeline runs its output regularizers on (fake, c), adding their gradients to
  *       ∂loss/∂fake; then G's backward and G's pipeline update.</li>
  * </ol>
+ * With a {@link DiversityTerm}, the fakes are made in pairs sharing a condition (row 2i's, for
+ * rows 2i and 2i + 1) and scored by D with those conditions; the term's gradient joins ∂loss/∂fake.
  * Each network has its own optimizer (default {@value #DEFAULT_OPTIMIZER}) and its own list of
  * regularizers from spec text, so every parameter regularizer of core can be put on G or D, and
  * every output regularizer on G.
@@ -82,6 +84,8 @@ public final class GanTrainer {
     private final TrainingStep gStep;
     private final TrainingStep dStep;
     private final PriorGuidedPenalty prior;
+    /** The diversity-sensitive term on G, or null. */
+    private final DiversityTerm diversity;
     private final double r1Gamma;
     private final int r1Every;
     /** r1/r2 given as discriminator regularizers ({@link ScoreGradientRegularizer}). */
@@ -114,6 +118,7 @@ public final class GanTrainer {
         this.kernels = Objects.requireNonNull(b.kernels, "kernels: set them with kernels(...)");
         this.r1Gamma = b.r1Gamma;
         this.r1Every = b.r1Every;
+        this.diversity = b.diversity;
         this.gOptimizer = Optimizers.create(b.generatorOptimizer);
         this.dOptimizer = Optimizers.create(b.discriminatorOptimizer);
         this.gPipeline = new RegularizationPipeline(b.generator.parameters(), b.generatorRegularizers, gOptimizer, true);
@@ -291,14 +296,15 @@ public final class GanTrainer {
         Tensor z = latents(seed, LATENT_STREAM, step, n, latent);
 
         gStep.begin(gCtx);
-        Tensor fake = generator.forward(concatColumns(z, condition), gCtx);
+        Tensor fakeCondition = diversity == null ? condition : DiversityTerm.pairedConditions(condition);
+        Tensor fake = generator.forward(concatColumns(z, fakeCondition), gCtx);
 
         // Discriminator: real (label 1) and fake (label 0) in one batch, then D's update.
         double[] d = dStep.computeGradients(dCtx, ctx -> {
             boolean r1Now = r1Gamma > 0 && step % r1Every == 0;
             if (r1Now) lastR1 = R1Penalty.writeGradient(discriminator, real, condition, r1Gamma * r1Every, ctx);
             if (!criticPenalties.isEmpty()) criticPenalties(real, fake, condition, r1Now, ctx);
-            Tensor logits = discriminator.forward(concatRows(real, fake), concatRows(condition, condition), ctx);
+            Tensor logits = discriminator.forward(concatRows(real, fake), concatRows(condition, fakeCondition), ctx);
             float[] l = logits.data();
             double realScore = meanSigmoid(l, 0, n);
             double fakeScore = meanSigmoid(l, n, 2 * n);
@@ -321,7 +327,7 @@ public final class GanTrainer {
         // gradients would be discarded), plus G's output regularizers, then G's backward and update.
         double[] gLossOut = new double[1];
         Tensor gradFake = dStep.computeGradients(dCtx, ctx -> {
-            Tensor fakeLogits = discriminator.forward(fake, condition, ctx);
+            Tensor fakeLogits = discriminator.forward(fake, fakeCondition, ctx);
             Tensor ones = Tensor.zeros(n, 1).fill(1f);
             Tensor gradFakeLogits = Tensor.zeros(n, 1);
             gLossOut[0] = bce.compute(fakeLogits, ones, gradFakeLogits, kernels);
@@ -329,14 +335,15 @@ public final class GanTrainer {
             return discriminator.backwardInput(gradFakeLogits, ctx).copy();
         });
         double gLoss = gLossOut[0];
-        double featureError = prior == null ? Double.NaN : prior.featureError(fake, condition);
-        double pen = gPipeline.outputPenalty(fake, condition, gradFake, gCtx);
+        double featureError = prior == null ? Double.NaN : prior.featureError(fake, fakeCondition);
+        double pen = gPipeline.outputPenalty(fake, fakeCondition, gradFake, gCtx);
+        double pairRatio = diversity == null ? Double.NaN : diversity.addGradient(fake, z, gradFake);
         generator.backward(gradFake, gCtx);
         gStep.endBackward(gCtx);
         gStep.applyUpdate(gCtx);
         step++;
         boolean anyR1 = r1Gamma > 0 || criticPenalties.stream().anyMatch(p -> p.samples() == ScoreGradientRegularizer.Samples.REAL);
-        return new GanStep(step, dLoss, gLoss, pen, featureError, realScore, fakeScore, anyR1 ? lastR1 : Double.NaN);
+        return new GanStep(step, dLoss, gLoss, pen, featureError, realScore, fakeScore, anyR1 ? lastR1 : Double.NaN, pairRatio);
     }
 
     /**
@@ -495,6 +502,7 @@ public final class GanTrainer {
         private PriorGuidedPenalty penalty;
         private double r1Gamma;
         private int r1Every = 16;
+        private DiversityTerm diversity;
         private long seed;
         private Kernels kernels;
 
@@ -554,6 +562,16 @@ public final class GanTrainer {
             if (every < 1) throw new IllegalArgumentException("r1 interval must be >= 1, got " + every);
             this.r1Gamma = gamma;
             this.r1Every = every;
+            return this;
+        }
+
+        /**
+         * @param term the diversity-sensitive term on G, or null for none (default); with one, the
+         *     generated batch is made in pairs sharing a condition ({@link DiversityTerm#pairedConditions})
+         * @return this
+         */
+        public Builder diversity(DiversityTerm term) {
+            this.diversity = term;
             return this;
         }
 

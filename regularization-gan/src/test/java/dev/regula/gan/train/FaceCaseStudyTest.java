@@ -164,6 +164,27 @@ class FaceCaseStudyTest {
     }
 
     /**
+     * A run saved before the diversity term existed does not record it, and trained without it: it
+     * resumes with the term off, and a run asking for it is refused.
+     */
+    @Test
+    void aStateThatDoesNotRecordTheDiversityTermHadNone(@TempDir Path out) throws Exception {
+        FaceCaseStudy.Builder cut = tiny(out).lambdas(List.of(0.5)).iterations(3).diversity(0);
+        assertEquals("0.0", runAndForget(out, cut, "diversity"), "the state records the term");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new FaceCaseStudy(cut.iterations(6).diversity(0.3).build(), true).run(CaseStudyListener.NONE));
+        assertTrue(e.getMessage().contains("diversity=0.0 but this run has diversity=0.3/" + DiversityTerm.DEFAULT_CAP), e.getMessage());
+        List<String> phases = new ArrayList<>();
+        new FaceCaseStudy(cut.iterations(6).diversity(0).build(), true).run(new CaseStudyListener() {
+            @Override
+            public void onPhase(String description) {
+                phases.add(description);
+            }
+        });
+        assertTrue(phases.stream().anyMatch(p -> p.contains("resumed lambda-0.5/seed-1 at iteration 3")), phases.toString());
+    }
+
+    /**
      * A run saved before generated faces were scored one per held-out face does not record its
      * scoring: it is not resumed, so that no metrics file mixes two scorings.
      */

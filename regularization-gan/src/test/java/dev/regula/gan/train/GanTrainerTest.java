@@ -136,6 +136,17 @@ class GanTrainerTest {
     }
 
     @Test
+    void theDiversityTermChangesTrainingAndReportsItsPairs() {
+        GanTrainer plain = trainer(0.0, 6);
+        GanTrainer diverse = builder(0.0, 6, List.of()).diversity(new DiversityTerm(0.3, DiversityTerm.DEFAULT_CAP)).build();
+        GanStep p = step(plain, 0, 8);
+        GanStep d = step(diverse, 0, 8);
+        assertTrue(Double.isNaN(p.pairRatio()), "no term, no pair ratio");
+        assertTrue(d.pairRatio() > 0 && d.pairRatio() <= DiversityTerm.DEFAULT_CAP, "pair ratio " + d.pairRatio());
+        assertFalse(Arrays.deepEquals(values(plain), values(diverse)), "the term (and the paired conditions) change the run");
+    }
+
+    @Test
     void discriminatorRegularizersRunInItsPipeline() {
         GanTrainer t = trainer(0.0, 3, List.of("spectral-norm(max=0.01, iterations=50)"));
         step(t, 0, 8);
