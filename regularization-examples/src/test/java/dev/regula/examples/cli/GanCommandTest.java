@@ -28,6 +28,7 @@ class GanCommandTest {
         assertEquals(1, c.seeds);
         assertEquals(FaceCaseStudy.Config.DEFAULT_MINIBATCH_GROUP, c.minibatchGroup);
         assertEquals(FaceCaseStudy.Config.DEFAULT_LATENT, c.latent);
+        assertEquals(FaceCaseStudy.Config.DEFAULT_DIVERSITY, c.diversity);
         FaceCaseStudy.Config defaults = FaceCaseStudy.Config.builder().build();
         assertEquals(FaceCaseStudy.Config.DEFAULT_EMA_DECAY, c.ema);
         assertEquals(defaults.upsampling(), dev.regula.gan.train.Dcgan.Upsampling.NEAREST);
@@ -83,6 +84,8 @@ class GanCommandTest {
             {"--seeds", "0", "seeds"},
             {"--minibatch-stddev", "3", "a divisor of the batch (32) of at least 2, got 3"},
             {"--minibatch-stddev", "1", "a divisor of the batch (32) of at least 2, got 1"},
+            {"--diversity", "-0.5", "the diversity weight must be finite and >= 0 (0 for none), got -0.5"},
+            {"--diversity", "NaN", "the diversity weight must be finite and >= 0 (0 for none), got NaN"},
             {"--latent", "0", "latent must be >= 1"},
             {"--latent", "2147483647", "latent must be at most 4096, got 2147483647"},
         };
@@ -91,5 +94,11 @@ class GanCommandTest {
             assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
             assertTrue(r.err().contains(c[2]), String.join(" ", c) + ": " + r.err());
         }
+        // an odd minibatch group would split the diversity term's pairs of generated faces
+        RegulaCommandTest.Run odd = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", "--batch", "24",
+                "--minibatch-stddev", "3");
+        assertEquals(2, odd.code(), odd.err());
+        assertTrue(odd.err().contains("must be even with the diversity term"), odd.err());
+        assertTrue(odd.err().contains("--diversity 0"), odd.err());
     }
 }

@@ -112,7 +112,7 @@ public final class DiversityTerm {
             double ratio = dz > 0 ? d / dz : cap; // equal latents: nothing to ask of the pair
             total += Math.min(ratio, cap);
             if (ratio >= cap) continue;
-            float k = (float) (-weight / (pairs * region * dz));
+            float k = (float) (-weight / ((double) pairs * region * dz));
             for (int ch = 0; ch < channels; ch++) {
                 for (int yy = lo; yy < hi; yy++) {
                     int a = i * per + (ch * s + yy) * s;

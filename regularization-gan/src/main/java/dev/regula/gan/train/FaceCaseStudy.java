@@ -64,7 +64,8 @@ import java.util.Objects;
  *       drawn by the {@link GeneratorAverage} of G's weights unless {@link Config#emaDecay()} is 0;</li>
  *   <li>{@code <run>/metrics.jsonl}: one JSON object per {@code logEvery} iterations with means of
  *       {@code d_loss}, {@code g_loss}, {@code penalty}, {@code feature_error}, {@code d_real},
- *       {@code d_fake}, {@code r1}, and {@code seconds}; evaluation lines add the {@link GanScores};</li>
+ *       {@code d_fake}, {@code r1}, {@code pair_ratio} (with the {@link DiversityTerm}) and
+ *       {@code seconds}; evaluation lines add the {@link GanScores};</li>
  *   <li>{@code <run>/gan.safetensors}: the final G and D ({@link GanCheckpoint});</li>
  *   <li>{@code ablation.md}, {@code ablation.json}: per run and per setting (mean ± sd over seeds)
  *       against the real-vs-real baseline.</li>
@@ -894,6 +895,11 @@ public final class FaceCaseStudy {
                             + ") of at least 2, got " + minibatchGroup);
             require(Double.isFinite(diversity) && diversity >= 0, "the diversity weight must be finite and >= 0 (0 for none), got "
                     + diversity);
+            // the term makes generated pairs (2i, 2i + 1) share a condition; an odd group would split
+            // a pair and mix two conditions in one of D's generated groups, never in a real one
+            require(diversity == 0 || minibatchGroup % 2 == 0, "the minibatch standard-deviation group must be even with the"
+                    + " diversity term (its pairs of generated faces share a condition), got " + minibatchGroup
+                    + "; use an even group or --diversity 0");
             require(pixels > 0, "image size overflow");
         }
 

@@ -283,7 +283,8 @@ public final class GanTrainer {
      *
      * @param real real images, shape [N, 3, S, S], N ≥ 2
      * @param condition the conditions c of the real images, shape [N, conditionDim]; the fakes are
-     *     generated from the same conditions
+     *     generated from the same conditions, or with a {@link DiversityTerm} from
+     *     {@link DiversityTerm#pairedConditions} of them
      * @param epoch the current epoch (for schedules)
      * @return the losses and scores of the iteration
      * @throws NumericalFaultException on NaN or Inf, naming the step and where
@@ -303,7 +304,7 @@ public final class GanTrainer {
         double[] d = dStep.computeGradients(dCtx, ctx -> {
             boolean r1Now = r1Gamma > 0 && step % r1Every == 0;
             if (r1Now) lastR1 = R1Penalty.writeGradient(discriminator, real, condition, r1Gamma * r1Every, ctx);
-            if (!criticPenalties.isEmpty()) criticPenalties(real, fake, condition, r1Now, ctx);
+            if (!criticPenalties.isEmpty()) criticPenalties(real, fake, condition, fakeCondition, r1Now, ctx);
             Tensor logits = discriminator.forward(concatRows(real, fake), concatRows(condition, fakeCondition), ctx);
             float[] l = logits.data();
             double realScore = meanSigmoid(l, 0, n);
@@ -443,7 +444,7 @@ public final class GanTrainer {
      * samples, and leaves the sum of their parameter gradients (plus the builder's R1, if it ran) in
      * D's gradients. The generated samples are used as they are (held fixed: nothing flows to G).
      */
-    private void criticPenalties(Tensor real, Tensor fake, Tensor condition, boolean r1Ran, StepContext dCtx) {
+    private void criticPenalties(Tensor real, Tensor fake, Tensor condition, Tensor fakeCondition, boolean r1Ran, StepContext dCtx) {
         List<dev.regula.api.param.Parameter> params = discriminator.parameters();
         float[][] sum = null;
         if (r1Ran) sum = params.stream().map(p -> p.grad().data().clone()).toArray(float[][]::new);
@@ -455,8 +456,9 @@ public final class GanTrainer {
                         + "; allowed: finite and >= 0");
             }
             if (gamma == 0) continue;
-            Tensor at = p.samples() == ScoreGradientRegularizer.Samples.REAL ? real : fake;
-            double value = R1Penalty.writeGradient(discriminator, at, condition, gamma * p.every(), dCtx);
+            boolean atReal = p.samples() == ScoreGradientRegularizer.Samples.REAL;
+            double value = R1Penalty.writeGradient(discriminator, atReal ? real : fake, atReal ? condition : fakeCondition,
+                    gamma * p.every(), dCtx);
             if (p.samples() == ScoreGradientRegularizer.Samples.REAL) lastR1 = value;
             else lastR2 = value;
             if (sum == null) {
@@ -567,7 +569,10 @@ public final class GanTrainer {
 
         /**
          * @param term the diversity-sensitive term on G, or null for none (default); with one, the
-         *     generated batch is made in pairs sharing a condition ({@link DiversityTerm#pairedConditions})
+         *     generated batch is made in pairs sharing a condition ({@link DiversityTerm#pairedConditions}),
+         *     so a D with a {@link MinibatchStddev} layer sees generated groups whose pairs share a
+         *     condition: give it real batches grouped the same way (groups of an even size sharing
+         *     a condition) or none
          * @return this
          */
         public Builder diversity(DiversityTerm term) {

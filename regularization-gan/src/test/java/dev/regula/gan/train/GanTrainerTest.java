@@ -137,13 +137,19 @@ class GanTrainerTest {
 
     @Test
     void theDiversityTermChangesTrainingAndReportsItsPairs() {
-        GanTrainer plain = trainer(0.0, 6);
+        assertTrue(Double.isNaN(step(trainer(0.0, 6), 0, 8).pairRatio()), "no term, no pair ratio");
+        // a cap no pair stays under: the same pairing of conditions, no gradient from the term
+        GanTrainer pairedOnly = builder(0.0, 6, List.of()).diversity(new DiversityTerm(0.3, 1e-12)).build();
         GanTrainer diverse = builder(0.0, 6, List.of()).diversity(new DiversityTerm(0.3, DiversityTerm.DEFAULT_CAP)).build();
-        GanStep p = step(plain, 0, 8);
+        GanStep p = step(pairedOnly, 0, 8);
         GanStep d = step(diverse, 0, 8);
-        assertTrue(Double.isNaN(p.pairRatio()), "no term, no pair ratio");
-        assertTrue(d.pairRatio() > 0 && d.pairRatio() <= DiversityTerm.DEFAULT_CAP, "pair ratio " + d.pairRatio());
-        assertFalse(Arrays.deepEquals(values(plain), values(diverse)), "the term (and the paired conditions) change the run");
+        assertTrue(d.pairRatio() > 0 && d.pairRatio() < DiversityTerm.DEFAULT_CAP, "pair ratio " + d.pairRatio() + " below the cap");
+        assertEquals(1e-12, p.pairRatio(), 1e-24);
+        assertFalse(Arrays.deepEquals(values(pairedOnly), values(diverse)), "the term's gradient reaches the generator");
+        // with the prior at λ = 0 the run is the one without a prior penalty, the term on or off
+        GanTrainer noPrior = builder(null, 6, List.of()).diversity(new DiversityTerm(0.3, DiversityTerm.DEFAULT_CAP)).build();
+        step(noPrior, 0, 8);
+        assertTrue(Arrays.deepEquals(values(noPrior), values(diverse)), "lambda = 0 with the term reproduces no prior with it");
     }
 
     @Test
@@ -410,13 +416,16 @@ class GanTrainerTest {
      * SGD at lr 1 the difference of D's update with and without it equals the finite difference of
      * R2 itself, taken at the same generated images.
      */
-    @Test
-    void r2GradientAtTheGeneratedSamplesMatchesFiniteDifferencesOfThePenalty() {
+    @org.junit.jupiter.params.ParameterizedTest(name = "diversity term {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void r2GradientAtTheGeneratedSamplesMatchesFiniteDifferencesOfThePenalty(boolean diversity) {
         double gamma = 3;
         int n = 4;
+        // with the diversity term the fakes come from paired conditions, and R2 must score them with those
         java.util.function.Function<List<String>, GanTrainer> make = regs -> GanTrainer.builder(
                         Dcgan.generator(SIZE, LATENT, PHI.dimension(), WIDTH, 5), smoothDiscriminator())
                 .latent(LATENT).discriminatorOptimizer("sgd(lr=1)")
+                .diversity(diversity ? new DiversityTerm(0.3, DiversityTerm.DEFAULT_CAP) : null)
                 .discriminatorRegularizers(regs.stream().map(Regularizers::create).toList()).seed(5).kernels(TestKernels.selected()).build();
         GanTrainer plain = make.apply(List.of());
         GanTrainer withR2 = make.apply(List.of("r2(gamma=" + gamma + ", every=1)"));
@@ -427,6 +436,9 @@ class GanTrainerTest {
         assertTrue(withR2.lastR2() > 0, "R2 ran: " + withR2.lastR2());
         // the generated images of step 0, as the trainer made them (TRAIN mode: BatchNorm on batch statistics)
         Tensor c = FaceCaseStudy.rows(C, FaceCaseStudy.range(n));
+        if (diversity) c = DiversityTerm.pairedConditions(c);
+        assertEquals(diversity, !Arrays.equals(c.data(), FaceCaseStudy.rows(C, FaceCaseStudy.range(n)).data()),
+                "the first faces' conditions differ, so pairing them matters");
         Tensor z = GanTrainer.latents(5, GanTrainer.LATENT_STREAM, 0, n, LATENT);
         Tensor input = Tensor.zeros(n, LATENT + PHI.dimension());
         for (int i = 0; i < n; i++) {
