@@ -51,7 +51,7 @@ public final class GanCommand implements Callable<Integer> {
             description = "penalty strengths, one run each (default: ${DEFAULT-VALUE})")
     List<Double> lambdas;
 
-    @Option(names = "--prior", paramLabel = "FORM", defaultValue = "fixed",
+    @Option(names = "--prior", paramLabel = "FORM", defaultValue = "learnable",
             description = "form of the prior penalty for each lambda > 0: fixed, learnable (per-attribute precisions learned"
                     + " with G) or both (default: ${DEFAULT-VALUE})")
     String prior;

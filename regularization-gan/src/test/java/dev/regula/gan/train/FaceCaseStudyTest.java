@@ -17,7 +17,8 @@ class FaceCaseStudyTest {
     private static FaceCaseStudy.Builder tiny(Path out) {
         return FaceCaseStudy.Config.builder()
                 .output(out).imageSize(16).width(8).batchSize(8).iterations(6).sampleEvery(3).logEvery(2)
-                .trainImages(64).evalImages(64).classifierImages(64).classifierEpochs(1).threads(1).lambdas(List.of(0.0, 0.5));
+                .trainImages(64).evalImages(64).classifierImages(64).classifierEpochs(1).threads(1).lambdas(List.of(0.0, 0.5))
+                .priors(List.of(false));
     }
 
     @Test
