@@ -14,6 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FaceCaseStudyTest {
+    /** A listener that adds every phase's description to {@code phases}. */
+    private static CaseStudyListener phasesInto(List<String> phases) {
+        return new CaseStudyListener() {
+            @Override
+            public void onPhase(String description) {
+                phases.add(description);
+            }
+        };
+    }
+
     private static FaceCaseStudy.Builder tiny(Path out) {
         return FaceCaseStudy.Config.builder()
                 .output(out).imageSize(16).width(8).batchSize(8).iterations(6).sampleEvery(3).logEvery(2)
@@ -116,12 +126,7 @@ class FaceCaseStudyTest {
         new FaceCaseStudy(tiny(out).lambdas(List.of(0.5)).seeds(2).iterations(3).build()).run(CaseStudyListener.NONE);
         FaceCaseStudy otherFaces = new FaceCaseStudy(tiny(out).lambdas(List.of(0.5)).seed(2).seeds(1).iterations(3).build(), true);
         List<String> phases = new ArrayList<>();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> otherFaces.run(new CaseStudyListener() {
-            @Override
-            public void onPhase(String description) {
-                phases.add(description);
-            }
-        }));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> otherFaces.run(phasesInto(phases)));
         assertTrue(e.getMessage().contains("data_seed"), e.getMessage());
         assertEquals(List.of(), phases, "refused before any face is rendered or network trained");
     }
@@ -155,12 +160,7 @@ class FaceCaseStudyTest {
                 () -> new FaceCaseStudy(cut.iterations(6).minibatchGroup(2).build(), true).run(CaseStudyListener.NONE));
         assertTrue(e.getMessage().contains("minibatch_stddev_group=0 but this run has minibatch_stddev_group=2"), e.getMessage());
         List<String> phases = new ArrayList<>();
-        new FaceCaseStudy(cut.iterations(6).minibatchGroup(0).build(), true).run(new CaseStudyListener() {
-            @Override
-            public void onPhase(String description) {
-                phases.add(description);
-            }
-        });
+        new FaceCaseStudy(cut.iterations(6).minibatchGroup(0).build(), true).run(phasesInto(phases));
         assertTrue(phases.stream().anyMatch(p -> p.contains("resumed lambda-0.5/seed-1 at iteration 3")), phases.toString());
     }
 
@@ -176,12 +176,7 @@ class FaceCaseStudyTest {
                 () -> new FaceCaseStudy(cut.iterations(6).diversity(0.3).build(), true).run(CaseStudyListener.NONE));
         assertTrue(e.getMessage().contains("diversity=0.0 but this run has diversity=0.3/" + DiversityTerm.DEFAULT_CAP), e.getMessage());
         List<String> phases = new ArrayList<>();
-        new FaceCaseStudy(cut.iterations(6).diversity(0).build(), true).run(new CaseStudyListener() {
-            @Override
-            public void onPhase(String description) {
-                phases.add(description);
-            }
-        });
+        new FaceCaseStudy(cut.iterations(6).diversity(0).build(), true).run(phasesInto(phases));
         assertTrue(phases.stream().anyMatch(p -> p.contains("resumed lambda-0.5/seed-1 at iteration 3")), phases.toString());
     }
 
@@ -209,12 +204,7 @@ class FaceCaseStudyTest {
             List<String> phases = new ArrayList<>();
             FaceCaseStudy study = new FaceCaseStudy(tiny(out).trainImages(8).batchSize(batchAndGroup[0])
                     .minibatchGroup(batchAndGroup[1]).build());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> study.run(new CaseStudyListener() {
-                @Override
-                public void onPhase(String description) {
-                    phases.add(description);
-                }
-            }));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> study.run(phasesInto(phases)));
             assertTrue(phases.stream().noneMatch(p -> p.contains("probe") || p.contains("classifier")), phases.toString());
             assertTrue(e.getMessage().contains(batchAndGroup[1] == 8 ? "no condition is shared by 8 training faces"
                     : "do not fill one batch of 8"), e.getMessage());
@@ -266,12 +256,7 @@ class FaceCaseStudyTest {
         FaceCaseStudy.Builder cut = tiny(out.resolve("cut")).lambdas(List.of(0.5)).priors(List.of(true));
         new FaceCaseStudy(cut.iterations(3).build()).run(new CaseStudyListener() { });
         List<String> phases = new ArrayList<>();
-        new FaceCaseStudy(cut.iterations(6).build(), true).run(new CaseStudyListener() {
-            @Override
-            public void onPhase(String description) {
-                phases.add(description);
-            }
-        });
+        new FaceCaseStudy(cut.iterations(6).build(), true).run(phasesInto(phases));
         assertTrue(phases.stream().anyMatch(p -> p.contains("at iteration 3")), phases.toString());
         String run = "lambda-0.5-learnable/seed-1";
         dev.regula.core.checkpoint.Checkpoint a = dev.regula.core.checkpoint.Checkpoint.load(out.resolve("whole").resolve(run).resolve("gan.safetensors"));
