@@ -459,7 +459,7 @@ public final class GanTrainer {
             boolean atReal = p.samples() == ScoreGradientRegularizer.Samples.REAL;
             double value = R1Penalty.writeGradient(discriminator, atReal ? real : fake, atReal ? condition : fakeCondition,
                     gamma * p.every(), dCtx);
-            if (p.samples() == ScoreGradientRegularizer.Samples.REAL) lastR1 = value;
+            if (atReal) lastR1 = value;
             else lastR2 = value;
             if (sum == null) {
                 sum = params.stream().map(q -> q.grad().data().clone()).toArray(float[][]::new);
