@@ -7,7 +7,12 @@ import dev.regula.api.kernels.ConvGeometry;
  * and each chunk is unfolded into a small patch matrix (at most about {@value #CHUNK_FLOATS}
  * floats, so it stays in the core's cache) that feeds {@link Gemm} at once, instead of unfolding
  * the whole batch into one matrix hundreds of megabytes large (128 Fashion-MNIST images through a
- * 32-to-64-channel 3×3 layer: 115 MB, streamed from memory three times a step).
+ * 32-to-64-channel 3×3 layer: 115 MB, streamed from memory three times a step). Where the
+ * patch rows are shifted phase planes and the output plane is a whole number of vectors (the
+ * DCGAN discriminator's 4×4 convolutions at stride 2, 3×3 "same" convolutions on 28×28 maps), the
+ * forward pass and the weight gradient do not store the patch matrix at all: {@link PatchPanels}
+ * unfolds it straight into the product's panels (transposed in registers for the weight
+ * gradient), with the same values, so the same bits.
  *
  * <p>Threads: with at least two chunks per thread, the chunks are shared by the team (each one
  * computed on one thread, its products single-threaded); with fewer, chunks run one after the
@@ -85,18 +90,25 @@ final class Convolution {
         int out = g.outChannels();
         int patch = g.patch();
         int plane = g.outHeight() * g.outWidth();
+        PatchPanels.Layout layout = PatchPanels.applies(g) ? PatchPanels.Layout.of(g) : null;
         forChunks(g, (n0, count) -> {
             Scratch s = scratch.get();
             int cols = count * plane;
-            float[] c = s.cols(patch * cols);
-            Patches.im2col(g, x, n0, count, c);
+            // one image: straight into y; several: into rows [out, cols], then moved image by image
+            float[] target = count == 1 ? y : s.rows(out * cols);
+            int at = count == 1 ? n0 * out * plane : 0;
+            if (layout != null) {
+                PatchPanels panels = new PatchPanels(layout, x, n0, count, s.phases(layout.bufferSize(count)));
+                gemm.gemm(out, cols, patch, w, 0, patch, panels, 0f, target, at, cols);
+            } else {
+                float[] c = s.cols(patch * cols);
+                Patches.im2col(g, x, n0, count, c);
+                gemm.gemm(false, false, out, cols, patch, 1f, w, 0, patch, c, 0, cols, 0f, target, at, cols);
+            }
             if (count == 1) {
-                gemm.gemm(false, false, out, cols, patch, 1f, w, 0, patch, c, 0, cols, 0f, y, n0 * out * plane, cols);
                 Patches.addBias(y, n0, 1, out, plane, bias);
             } else {
-                float[] r = s.rows(out * cols);
-                gemm.gemm(false, false, out, cols, patch, 1f, w, 0, patch, c, 0, cols, 0f, r, 0, cols);
-                Patches.toBatchMajor(r, n0, count, out, plane, bias, y);
+                Patches.toBatchMajor(target, n0, count, out, plane, bias, y);
             }
         });
     }
@@ -174,6 +186,7 @@ final class Convolution {
         int piece = pieceImages(g, per);
         Scratch caller = scratch.get();
         float[] partials = groups == 1 ? null : caller.partials(groups * size);
+        PatchPanels.Layout layout = PatchPanels.transposes(g) ? PatchPanels.Layout.of(g) : null;
         WorkerTeam.Range body = (from, to) -> {
             for (int grp = from; grp < to; grp++) {
                 Scratch s = scratch.get();
@@ -181,6 +194,19 @@ final class Convolution {
                 int q1 = (int) ((long) (grp + 1) * chunks / groups);
                 for (int q = q0; q < q1; q++) {
                     int chunkEnd = Math.min((q + 1) * per, g.batch());
+                    float[] dst = partials == null ? gw : partials;
+                    int dstOff = partials == null ? 0 : grp * size;
+                    if (layout != null) { // the chunk's single product on panels unfolded from the images
+                        int n0 = q * per;
+                        int count = chunkEnd - n0;
+                        int cols = count * plane;
+                        PatchPanels panels = new PatchPanels(layout, x, n0, count, s.phases(layout.bufferSize(count)));
+                        float[] src = gradientRows(s, gy, n0, count, out, plane);
+                        int srcOff = src == gy ? n0 * out * plane : 0;
+                        float b = q > q0 ? 1f : partials == null ? beta : 0f;
+                        gemm.gemm(out, patch, cols, src, srcOff, cols, panels.transposed(), b, dst, dstOff, patch);
+                        continue;
+                    }
                     // the chunk's product, unfolded in pieces of whole inner blocks (same sums: see pieceImages)
                     for (int n0 = q * per; n0 < chunkEnd; n0 += piece) {
                         int count = Math.min(piece, chunkEnd - n0);
@@ -190,8 +216,6 @@ final class Convolution {
                         float[] src = gradientRows(s, gy, n0, count, out, plane);
                         int srcOff = src == gy ? n0 * out * plane : 0;
                         float b = q > q0 || n0 > q * per ? 1f : partials == null ? beta : 0f;
-                        float[] dst = partials == null ? gw : partials;
-                        int dstOff = partials == null ? 0 : grp * size;
                         gemm.gemm(false, true, out, patch, cols, 1f, src, srcOff, cols, c, 0, cols, b, dst, dstOff, patch);
                     }
                 }
@@ -216,6 +240,7 @@ final class Convolution {
         private float[] cols = new float[0];
         private float[] rows = new float[0];
         private float[] partials = new float[0];
+        private float[] phases = new float[0];
 
         float[] cols(int size) {
             if (cols.length < size) cols = new float[size];
@@ -225,6 +250,11 @@ final class Convolution {
         float[] rows(int size) {
             if (rows.length < size) rows = new float[size];
             return rows;
+        }
+
+        float[] phases(int size) {
+            if (phases.length < size) phases = new float[size];
+            return phases;
         }
 
         float[] partials(int size) {

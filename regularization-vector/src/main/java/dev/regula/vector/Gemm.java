@@ -82,6 +82,36 @@ final class Gemm {
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
               float beta, float[] c, int cOff, int ldc) {
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Writes panels of a k×n matrix B in the layout the micro-kernel reads, for products whose B
+     * is never stored whole (a convolution's patch matrix, unfolded straight into the panels).
+     * Called from the threads of the product, each with its own {@code dst}, so an implementation
+     * only reads shared state.
+     */
+    interface Panels {
+        /**
+         * Writes B[pc:pc+kc, jc:jc+nc] into {@link #NR}-column strips: strip s holds (p, j) at
+         * s·NR·kc + p·NR + j, and the columns of the last strip past nc are 0.
+         */
+        void pack(int pc, int kc, int jc, int nc, float[] dst);
+    }
+
+    /**
+     * C = A·B + beta·C with A stored m×k (row-major, leading dimension lda) and B written panel by
+     * panel by {@code panels}: the same blocks, kernel and order as {@link #gemm(boolean, boolean,
+     * int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int) gemm}
+     * with alpha 1, so the result is bit for bit that of B stored and packed.
+     */
+    void gemm(int m, int n, int k, float[] a, int aOff, int lda, Panels panels, float beta, float[] c, int cOff, int ldc) {
+        run(false, false, m, n, k, 1f, a, aOff, lda, null, 0, 0, panels, beta, c, cOff, ldc);
+    }
+
+    private void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb, Panels panels,
+                     float beta, float[] c, int cOff, int ldc) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("gemm dimensions must be >= 0, got m=" + m + ", n=" + n + ", k=" + k);
         }
@@ -101,14 +131,14 @@ final class Gemm {
         int parts = work < PARALLEL_THRESHOLD ? 1
                 : Math.min(Math.ceilDiv(extent, unit), team.threads() * (splitColumns ? WorkerTeam.PARTS_PER_THREAD : 1));
         if (parts <= 1) {
-            compute(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, overwrite, c, cOff, ldc);
+            compute(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, panels, overwrite, c, cOff, ldc);
             return;
         }
         team.runRanges(extent, parts, unit, (from, to) -> {
             if (splitColumns) {
-                compute(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, overwrite, c, cOff, ldc);
+                compute(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, panels, overwrite, c, cOff, ldc);
             } else {
-                compute(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, overwrite, c, cOff, ldc);
+                compute(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, panels, overwrite, c, cOff, ldc);
             }
         });
     }
@@ -134,7 +164,7 @@ final class Gemm {
      * {@code overwrite} (the first inner block stores, later ones add).
      */
     private void compute(boolean transA, boolean transB, int r0, int r1, int j0, int j1, int k, float alpha,
-                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb, Panels panels,
                          boolean overwrite, float[] c, int cOff, int ldc) {
         Workspace ws = workspace.get();
         // With alpha = 1 the kernel reads full strips of op(A) where they are stored (both layouts
@@ -150,7 +180,11 @@ final class Gemm {
                 int kc = Math.min(KC, k - pc);
                 boolean store = overwrite && pc == 0;
                 float[] pb = ws.packB(kc * ncPadded);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, transB ? ws.rowStarts(ldb) : null);
+                if (panels != null) {
+                    panels.pack(pc, kc, jc, nc, pb);
+                } else {
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, transB ? ws.rowStarts(ldb) : null);
+                }
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
                     int packedFrom = direct ? mc - mc % MR : 0;

@@ -237,7 +237,7 @@ final class Patches {
             int image = (n0 + n) * imageSize;
             float[] src = x;
             if (phases != null) {
-                movePhasePlanes(x, image, g.inChannels(), g.height(), g.width(), g.stride(), phases, false);
+                movePhasePlanes(x, image, g.inChannels(), g.height(), g.width(), g.stride(), phases, 0, false);
                 src = phases;
                 image = 0;
             }
@@ -279,7 +279,7 @@ final class Patches {
                 ShiftedBlock block = r.block(image, dst, outW);
                 if (block.length() > 0) VectorKernels.axpyPart(block.length(), 1f, cols, block.target(), dstArray, block.source());
             }
-            if (phases != null) movePhasePlanes(x, (n0 + n) * imageSize, g.inChannels(), g.height(), g.width(), g.stride(), phases, true);
+            if (phases != null) movePhasePlanes(x, (n0 + n) * imageSize, g.inChannels(), g.height(), g.width(), g.stride(), phases, 0, true);
         }
     }
 
@@ -290,7 +290,7 @@ final class Patches {
      * phase planes (at stride 1 the image itself), shifted by (qy, qx); its output rows [oy0, oy1)
      * have a source row.
      */
-    private record PlaneRow(int plane, int qy, int qx, int oy0, int oy1) {
+    record PlaneRow(int plane, int qy, int qx, int oy0, int oy1) {
         /** @return every patch-matrix row's, indexed (c·k + ki)·k + kj (computed once per call: a row's own work can be a few vectors) */
         static PlaneRow[] all(ConvGeometry g) {
             int k = g.kernel();
@@ -321,14 +321,16 @@ final class Patches {
 
     /**
      * Moves one image of {@code channels} planes height × width at {@code from} to or from its phase
-     * planes: plane (c, ry, rx), (height/s) × (width/s), holds x[c, s·py + ry, s·px + rx]. With
+     * planes, which start at {@code to} in {@code phases}: plane (c, ry, rx), (height/s) × (width/s),
+     * holds x[c, s·py + ry, s·px + rx]. With
      * {@code add} false the phase planes receive the image's values; with {@code add} true (the
      * adjoint) each phase-plane value is added to its place in the image.
      */
-    private static void movePhasePlanes(float[] x, int from, int channels, int height, int width, int s, float[] phases, boolean add) {
+    static void movePhasePlanes(float[] x, int from, int channels, int height, int width, int s, float[] phases, int to,
+                                boolean add) {
         int ph = height / s;
         int pw = width / s;
-        int d = 0;
+        int d = to;
         for (int c = 0; c < channels; c++) {
             int plane = from + c * height * width;
             for (int ry = 0; ry < s; ry++) {

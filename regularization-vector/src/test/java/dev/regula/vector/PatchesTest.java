@@ -1,6 +1,7 @@
 package dev.regula.vector;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.regula.api.kernels.ConvGeometry;
@@ -41,7 +42,92 @@ class PatchesTest {
                 new int[] {2, 2, 9, 6, 3, 3, 0},
                 new int[] {3, 2, 7, 5, 3, 2, 1},
                 new int[] {2, 2, 11, 10, 4, 3, 1},
-                new int[] {2, 2, 6, 6, 2, 1, 1});
+                new int[] {2, 2, 6, 6, 2, 1, 1},
+                new int[] {3, 4, 16, 16, 4, 2, 1},
+                new int[] {2, 2, 8, 8, 3, 1, 1},
+                new int[] {3, 3, 8, 8, 5, 1, 2},
+                new int[] {2, 2, 12, 8, 3, 2, 1});
+    }
+
+    /**
+     * The panels {@link PatchPanels} writes are those of the stored patch matrix packed as the
+     * product packs it (strips of {@link Gemm#NR} columns, zeros past the block's last column), bit
+     * for bit, for whole and cut blocks of rows and columns; the input holds −0, infinities and a
+     * NaN so that the padding's zeros cannot come from arithmetic on the input.
+     */
+    @ParameterizedTest
+    @MethodSource("geometries")
+    void panelsArePackedPatchMatricesBitForBit(int[] d) {
+        assumeTrue(new VectorKernelsProvider().isSupported(), "the SIMD kernels' helper");
+        ConvGeometry g = new ConvGeometry(d[0], d[1], d[2], d[3], 1, d[4], d[5], d[6]);
+        assumeTrue(PatchPanels.applies(g), "a geometry of the panels");
+        Random rnd = new Random(Arrays.hashCode(d));
+        float[] x = new float[g.inputSize()];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+        x[0] = -0f;
+        x[x.length - 1] = Float.POSITIVE_INFINITY;
+        x[x.length / 2] = Float.NaN;
+        x[x.length / 3] = Float.NEGATIVE_INFINITY;
+        PatchPanels.Layout layout = PatchPanels.Layout.of(g);
+        int patch = g.patch();
+        for (int[] chunk : new int[][] {{0, 1}, {1, g.batch() - 1}, {0, g.batch()}}) {
+            int n0 = chunk[0];
+            int count = chunk[1];
+            int cols = count * g.outHeight() * g.outWidth();
+            float[] expectedCols = im2col(g, x, n0, count);
+            float[] buffer = new float[layout.bufferSize(count) + 7];
+            Arrays.fill(buffer, Float.NaN); // the margins are never read into a panel
+            PatchPanels panels = new PatchPanels(layout, x, n0, count, buffer);
+            int half = Math.max(1, patch / 2);
+            int[][] blocks = {{0, patch, 0, cols}, {half, patch - half, 0, cols}, {0, half, cols / 2 / Gemm.NR * Gemm.NR, cols - cols / 2 / Gemm.NR * Gemm.NR}};
+            for (int[] b : blocks) {
+                int pc = b[0], kc = b[1], jc = b[2], nc = b[3];
+                int strips = Math.ceilDiv(nc, Gemm.NR);
+                float[] got = new float[strips * Gemm.NR * kc];
+                Arrays.fill(got, Float.NaN);
+                panels.pack(pc, kc, jc, nc, got);
+                float[] expected = new float[got.length];
+                for (int s = 0; s < strips; s++) {
+                    for (int p = 0; p < kc; p++) {
+                        for (int j = 0; j < Gemm.NR; j++) {
+                            int col = s * Gemm.NR + j;
+                            expected[s * Gemm.NR * kc + p * Gemm.NR + j] = col < nc ? expectedCols[(pc + p) * cols + jc + col] : 0f;
+                        }
+                    }
+                }
+                assertSameBits(expected, got, "panel of " + Arrays.toString(d) + " images " + n0 + "+" + count + " block " + Arrays.toString(b));
+            }
+            if (!PatchPanels.transposes(g)) continue;
+            // the transposed panels: inner index the positions (blocks of whole vectors), columns the patch rows
+            int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+            int mid = cols / 2 / lanes * lanes;
+            int[][] transposedBlocks = {{0, cols, 0, patch}, {mid, cols - mid, patch > Gemm.NR ? Gemm.NR : 0, patch - (patch > Gemm.NR ? Gemm.NR : 0)},
+                    {0, Math.max(lanes, mid), 0, Math.min(patch, 3)}};
+            for (int[] b : transposedBlocks) {
+                int pc = b[0], kc = b[1], jc = b[2], nc = b[3];
+                int strips = Math.ceilDiv(nc, Gemm.NR);
+                float[] got = new float[strips * Gemm.NR * kc];
+                Arrays.fill(got, Float.NaN);
+                panels.transposed().pack(pc, kc, jc, nc, got);
+                float[] expected = new float[got.length];
+                for (int s = 0; s < strips; s++) {
+                    for (int p = 0; p < kc; p++) {
+                        for (int j = 0; j < Gemm.NR; j++) {
+                            int row = s * Gemm.NR + j;
+                            expected[s * Gemm.NR * kc + p * Gemm.NR + j] = row < nc ? expectedCols[(jc + row) * cols + pc + p] : 0f;
+                        }
+                    }
+                }
+                assertSameBits(expected, got, "transposed panel of " + Arrays.toString(d) + " images " + n0 + "+" + count + " block " + Arrays.toString(b));
+            }
+        }
+    }
+
+    private static void assertSameBits(float[] expected, float[] got, String what) {
+        for (int i = 0; i < got.length; i++) {
+            int at = i;
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), () -> what + ", value " + at);
+        }
     }
 
     @ParameterizedTest
