@@ -130,6 +130,7 @@ final class Convolution {
         int patch = g.patch();
         int plane = g.outHeight() * g.outWidth();
         int inPlane = g.height() * g.width();
+        PatchPanels.Layout layout = g.stride() > 1 && PatchPanels.applies(g) ? PatchPanels.Layout.of(g) : null;
         forChunks(g, (n0, count) -> {
             Scratch s = scratch.get();
             int cols = count * plane;
@@ -138,7 +139,11 @@ final class Convolution {
             float[] c = s.cols(patch * cols);
             gemm.gemm(true, false, patch, cols, out, 1f, w, 0, patch, src, srcOff, cols, 0f, c, 0, cols);
             Patches.fillChannels(gx, n0, count, g.inChannels(), inPlane, bias);
-            Patches.col2im(g, c, n0, count, gx);
+            if (layout != null) {
+                PatchPanels.col2im(layout, c, n0, count, gx, s.phases(layout.bufferSize(1)));
+            } else {
+                Patches.col2im(g, c, n0, count, gx);
+            }
         });
     }
 

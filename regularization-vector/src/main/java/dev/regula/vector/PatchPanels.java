@@ -1,6 +1,7 @@
 package dev.regula.vector;
 
 import dev.regula.api.kernels.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -49,6 +50,45 @@ final class PatchPanels implements Gemm.Panels {
             } else {
                 Patches.movePhasePlanes(x, (n0 + n) * size, g.inChannels(), g.height(), g.width(), g.stride(), buffer, to, false);
             }
+        }
+    }
+
+    /**
+     * {@link Patches#col2im} at a stride above 1 by the same masks: per image, each patch row's
+     * values are added to its shifted phase plane a vector at a time, the lanes in the padding
+     * cleared to +0 first, into sums that start from +0 (which therefore never become −0, so adding
+     * +0 to a sum changes no bit), and the sums are then added to x; every value receives its terms
+     * in the order of the rows, as {@link Patches#col2im} adds them, so the bits are the same.
+     *
+     * @param layout the geometry's layout; its stride must be above 1
+     * @param cols the chunk's patch-matrix gradient, [patch, count·OH·OW]
+     * @param n0 the chunk's first image
+     * @param count the chunk's images
+     * @param x receives the sums, added to what it holds
+     * @param buffer at least {@link Layout#bufferSize(int) layout.bufferSize(1)} floats
+     */
+    static void col2im(Layout layout, float[] cols, int n0, int count, float[] x, float[] buffer) {
+        ConvGeometry g = layout.geometry();
+        int outPlane = g.outHeight() * g.outWidth();
+        int ld = count * outPlane;
+        int size = layout.imageSize();
+        int[] rowOffset = layout.rowOffset();
+        int[] maskOffset = layout.maskOffset();
+        int[] masks = layout.masks();
+        for (int n = 0; n < count; n++) {
+            Arrays.fill(buffer, 0, layout.bufferSize(1), 0f);
+            for (int row = 0; row < rowOffset.length; row++) {
+                int src = row * ld + n * outPlane;
+                int dst = layout.margin() + rowOffset[row];
+                int mask = maskOffset[row];
+                for (int f = 0; f < outPlane; f += LANES) {
+                    FloatVector terms = FloatVector.fromArray(F, cols, src + f).reinterpretAsInts()
+                            .and(IntVector.fromArray(I, masks, mask + f)).reinterpretAsFloats();
+                    FloatVector.fromArray(F, buffer, dst + f).add(terms).intoArray(buffer, dst + f);
+                }
+            }
+            Patches.movePhasePlanes(x, (n0 + n) * size, g.inChannels(), g.height(), g.width(), g.stride(), buffer,
+                    layout.margin(), true);
         }
     }
 

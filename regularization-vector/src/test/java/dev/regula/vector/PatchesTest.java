@@ -157,12 +157,22 @@ class PatchesTest {
 
             float[] gradCols = new float[cols.length];
             for (int i = 0; i < gradCols.length; i++) gradCols[i] = (float) rnd.nextGaussian();
+            gradCols[0] = -0f;
+            gradCols[gradCols.length - 1] = -0f;
             float[] start = new float[x.length];
             for (int i = 0; i < start.length; i++) start[i] = (float) rnd.nextGaussian();
             float[] expected = col2im(g, gradCols, n0, count, start.clone());
             float[] got = start.clone();
             Patches.col2im(g, gradCols.clone(), n0, count, got);
             assertArrayEquals(expected, got, () -> "col2im " + Arrays.toString(d) + " images " + n0 + "+" + count);
+            if (g.stride() > 1 && PatchPanels.applies(g)) { // the masked sums of the panels' layout
+                PatchPanels.Layout layout = PatchPanels.Layout.of(g);
+                float[] masked = start.clone();
+                float[] buffer = new float[layout.bufferSize(1) + 5];
+                Arrays.fill(buffer, Float.NaN); // cleared before each image
+                PatchPanels.col2im(layout, gradCols.clone(), n0, count, masked, buffer);
+                assertArrayEquals(expected, masked, () -> "PatchPanels.col2im " + Arrays.toString(d) + " images " + n0 + "+" + count);
+            }
             if (Patches.phasePlanes(g)) {
                 float[] byPlanes = start.clone();
                 Patches.col2imPlanes(g, gradCols.clone(), n0, count, byPlanes);
