@@ -91,6 +91,7 @@ final class Convolution {
         int patch = g.patch();
         int plane = g.outHeight() * g.outWidth();
         PatchPanels.Layout layout = PatchPanels.applies(g) ? PatchPanels.Layout.of(g) : null;
+        boolean padded = layout == null && PaddedPanels.applies(g);
         forChunks(g, (n0, count) -> {
             Scratch s = scratch.get();
             int cols = count * plane;
@@ -98,7 +99,10 @@ final class Convolution {
             float[] target = count == 1 ? y : s.rows(out * cols);
             int at = count == 1 ? n0 * out * plane : 0;
             if (layout != null) {
-                PatchPanels panels = new PatchPanels(layout, x, n0, count, s.phases(layout.bufferSize(count)));
+                PatchPanels panels = new PatchPanels(layout, x, n0, count, s.grid(layout.bufferSize(count)));
+                gemm.gemm(out, cols, patch, w, 0, patch, panels, 0f, target, at, cols);
+            } else if (padded) {
+                PaddedPanels panels = new PaddedPanels(g, x, n0, count, s.grid(PaddedPanels.bufferSize(g, count)));
                 gemm.gemm(out, cols, patch, w, 0, patch, panels, 0f, target, at, cols);
             } else {
                 float[] c = s.cols(patch * cols);
@@ -131,6 +135,7 @@ final class Convolution {
         int plane = g.outHeight() * g.outWidth();
         int inPlane = g.height() * g.width();
         PatchPanels.Layout layout = g.stride() > 1 && PatchPanels.applies(g) ? PatchPanels.Layout.of(g) : null;
+        boolean padded = PaddedPanels.applies(g);
         forChunks(g, (n0, count) -> {
             Scratch s = scratch.get();
             int cols = count * plane;
@@ -140,7 +145,9 @@ final class Convolution {
             gemm.gemm(true, false, patch, cols, out, 1f, w, 0, patch, src, srcOff, cols, 0f, c, 0, cols);
             Patches.fillChannels(gx, n0, count, g.inChannels(), inPlane, bias);
             if (layout != null) {
-                PatchPanels.col2im(layout, c, n0, count, gx, s.phases(layout.bufferSize(1)));
+                PatchPanels.col2im(layout, c, n0, count, gx, s.grid(layout.bufferSize(1)));
+            } else if (padded) {
+                PaddedPanels.col2im(g, c, n0, count, gx, s.grid(PaddedPanels.bufferSize(g, count)));
             } else {
                 Patches.col2im(g, c, n0, count, gx);
             }
@@ -192,6 +199,7 @@ final class Convolution {
         Scratch caller = scratch.get();
         float[] partials = groups == 1 ? null : caller.partials(groups * size);
         PatchPanels.Layout layout = PatchPanels.transposes(g) ? PatchPanels.Layout.of(g) : null;
+        boolean padded = layout == null && PaddedPanels.applies(g) && BlockTranspose.supported();
         WorkerTeam.Range body = (from, to) -> {
             for (int grp = from; grp < to; grp++) {
                 Scratch s = scratch.get();
@@ -201,15 +209,17 @@ final class Convolution {
                     int chunkEnd = Math.min((q + 1) * per, g.batch());
                     float[] dst = partials == null ? gw : partials;
                     int dstOff = partials == null ? 0 : grp * size;
-                    if (layout != null) { // the chunk's single product on panels unfolded from the images
+                    if (layout != null || padded) { // the chunk's single product on panels unfolded from the images
                         int n0 = q * per;
                         int count = chunkEnd - n0;
                         int cols = count * plane;
-                        PatchPanels panels = new PatchPanels(layout, x, n0, count, s.phases(layout.bufferSize(count)));
+                        Gemm.Panels panels = layout != null
+                                ? new PatchPanels(layout, x, n0, count, s.grid(layout.bufferSize(count))).transposed()
+                                : new PaddedPanels(g, x, n0, count, s.grid(PaddedPanels.bufferSize(g, count))).transposed();
                         float[] src = gradientRows(s, gy, n0, count, out, plane);
                         int srcOff = src == gy ? n0 * out * plane : 0;
                         float b = q > q0 ? 1f : partials == null ? beta : 0f;
-                        gemm.gemm(out, patch, cols, src, srcOff, cols, panels.transposed(), b, dst, dstOff, patch);
+                        gemm.gemm(out, patch, cols, src, srcOff, cols, panels, b, dst, dstOff, patch);
                         continue;
                     }
                     // the chunk's product, unfolded in pieces of whole inner blocks (same sums: see pieceImages)
@@ -245,7 +255,8 @@ final class Convolution {
         private float[] cols = new float[0];
         private float[] rows = new float[0];
         private float[] partials = new float[0];
-        private float[] phases = new float[0];
+        /** The chunk's images laid out for panels ({@link PatchPanels}, {@link PaddedPanels}). */
+        private float[] grid = new float[0];
 
         float[] cols(int size) {
             if (cols.length < size) cols = new float[size];
@@ -257,9 +268,9 @@ final class Convolution {
             return rows;
         }
 
-        float[] phases(int size) {
-            if (phases.length < size) phases = new float[size];
-            return phases;
+        float[] grid(int size) {
+            if (grid.length < size) grid = new float[size];
+            return grid;
         }
 
         float[] partials(int size) {

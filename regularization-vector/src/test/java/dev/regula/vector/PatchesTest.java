@@ -46,21 +46,27 @@ class PatchesTest {
                 new int[] {3, 4, 16, 16, 4, 2, 1},
                 new int[] {2, 2, 8, 8, 3, 1, 1},
                 new int[] {3, 3, 8, 8, 5, 1, 2},
-                new int[] {2, 2, 12, 8, 3, 2, 1});
+                new int[] {2, 2, 12, 8, 3, 2, 1},
+                new int[] {3, 4, 4, 4, 2, 1, 1},
+                new int[] {2, 3, 8, 8, 2, 1, 1},
+                new int[] {2, 2, 16, 16, 2, 1, 1},
+                new int[] {3, 2, 5, 7, 3, 1, 2},
+                new int[] {2, 3, 3, 2, 2, 1, 3});
     }
 
     /**
-     * The panels {@link PatchPanels} writes are those of the stored patch matrix packed as the
-     * product packs it (strips of {@link Gemm#NR} columns, zeros past the block's last column), bit
-     * for bit, for whole and cut blocks of rows and columns; the input holds −0, infinities and a
-     * NaN so that the padding's zeros cannot come from arithmetic on the input.
+     * The panels {@link PatchPanels} and {@link PaddedPanels} write are those of the stored patch
+     * matrix packed as the product packs it (strips of {@link Gemm#NR} columns, zeros past the
+     * block's last column), bit for bit, plain and transposed, for whole and cut blocks of rows and
+     * columns; the input holds −0, infinities and a NaN so that the padding's zeros cannot come
+     * from arithmetic on the input.
      */
     @ParameterizedTest
     @MethodSource("geometries")
     void panelsArePackedPatchMatricesBitForBit(int[] d) {
         assumeTrue(new VectorKernelsProvider().isSupported(), "the SIMD kernels' helper");
         ConvGeometry g = new ConvGeometry(d[0], d[1], d[2], d[3], 1, d[4], d[5], d[6]);
-        assumeTrue(PatchPanels.applies(g), "a geometry of the panels");
+        assumeTrue(PatchPanels.applies(g) || PaddedPanels.applies(g), "a geometry of the panels");
         Random rnd = new Random(Arrays.hashCode(d));
         float[] x = new float[g.inputSize()];
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
@@ -68,59 +74,75 @@ class PatchesTest {
         x[x.length - 1] = Float.POSITIVE_INFINITY;
         x[x.length / 2] = Float.NaN;
         x[x.length / 3] = Float.NEGATIVE_INFINITY;
-        PatchPanels.Layout layout = PatchPanels.Layout.of(g);
         int patch = g.patch();
         for (int[] chunk : new int[][] {{0, 1}, {1, g.batch() - 1}, {0, g.batch()}}) {
             int n0 = chunk[0];
             int count = chunk[1];
             int cols = count * g.outHeight() * g.outWidth();
             float[] expectedCols = im2col(g, x, n0, count);
-            float[] buffer = new float[layout.bufferSize(count) + 7];
-            Arrays.fill(buffer, Float.NaN); // the margins are never read into a panel
-            PatchPanels panels = new PatchPanels(layout, x, n0, count, buffer);
-            int half = Math.max(1, patch / 2);
-            int[][] blocks = {{0, patch, 0, cols}, {half, patch - half, 0, cols}, {0, half, cols / 2 / Gemm.NR * Gemm.NR, cols - cols / 2 / Gemm.NR * Gemm.NR}};
-            for (int[] b : blocks) {
-                int pc = b[0], kc = b[1], jc = b[2], nc = b[3];
-                int strips = Math.ceilDiv(nc, Gemm.NR);
-                float[] got = new float[strips * Gemm.NR * kc];
-                Arrays.fill(got, Float.NaN);
-                panels.pack(pc, kc, jc, nc, got);
-                float[] expected = new float[got.length];
-                for (int s = 0; s < strips; s++) {
-                    for (int p = 0; p < kc; p++) {
-                        for (int j = 0; j < Gemm.NR; j++) {
-                            int col = s * Gemm.NR + j;
-                            expected[s * Gemm.NR * kc + p * Gemm.NR + j] = col < nc ? expectedCols[(pc + p) * cols + jc + col] : 0f;
-                        }
-                    }
-                }
-                assertSameBits(expected, got, "panel of " + Arrays.toString(d) + " images " + n0 + "+" + count + " block " + Arrays.toString(b));
+            String what = Arrays.toString(d) + " images " + n0 + "+" + count;
+            Gemm.Panels panels;
+            Gemm.Panels transposed = null;
+            if (PatchPanels.applies(g)) {
+                PatchPanels.Layout layout = PatchPanels.Layout.of(g);
+                float[] buffer = new float[layout.bufferSize(count) + 7];
+                Arrays.fill(buffer, Float.NaN); // the margins are never read into a panel
+                PatchPanels patchPanels = new PatchPanels(layout, x, n0, count, buffer);
+                panels = patchPanels;
+                if (PatchPanels.transposes(g)) transposed = patchPanels.transposed();
+            } else {
+                float[] buffer = new float[PaddedPanels.bufferSize(g, count) + 7];
+                Arrays.fill(buffer, Float.NaN); // the layout clears what it uses
+                PaddedPanels paddedPanels = new PaddedPanels(g, x, n0, count, buffer);
+                panels = paddedPanels;
+                if (BlockTranspose.supported()) transposed = paddedPanels.transposed();
             }
-            if (!PatchPanels.transposes(g)) continue;
-            // the transposed panels: inner index the positions (blocks of whole vectors), columns the patch rows
+            int half = Math.max(1, patch / 2);
+            int midColumn = cols / 2 / Gemm.NR * Gemm.NR;
+            for (int[] b : new int[][] {{0, patch, 0, cols}, {half, patch - half, 0, cols}, {0, half, midColumn, cols - midColumn}}) {
+                float[] got = packed(panels, b);
+                assertSameBits(expectedPanels(b, (row, col) -> expectedCols[row * cols + col]), got, "panel of " + what + " block " + Arrays.toString(b));
+            }
+            if (transposed == null) continue;
+            // inner index the positions (for PatchPanels in blocks of whole vectors), columns the patch rows
             int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
             int mid = cols / 2 / lanes * lanes;
-            int[][] transposedBlocks = {{0, cols, 0, patch}, {mid, cols - mid, patch > Gemm.NR ? Gemm.NR : 0, patch - (patch > Gemm.NR ? Gemm.NR : 0)},
-                    {0, Math.max(lanes, mid), 0, Math.min(patch, 3)}};
-            for (int[] b : transposedBlocks) {
-                int pc = b[0], kc = b[1], jc = b[2], nc = b[3];
-                int strips = Math.ceilDiv(nc, Gemm.NR);
-                float[] got = new float[strips * Gemm.NR * kc];
-                Arrays.fill(got, Float.NaN);
-                panels.transposed().pack(pc, kc, jc, nc, got);
-                float[] expected = new float[got.length];
-                for (int s = 0; s < strips; s++) {
-                    for (int p = 0; p < kc; p++) {
-                        for (int j = 0; j < Gemm.NR; j++) {
-                            int row = s * Gemm.NR + j;
-                            expected[s * Gemm.NR * kc + p * Gemm.NR + j] = row < nc ? expectedCols[(jc + row) * cols + pc + p] : 0f;
-                        }
-                    }
-                }
-                assertSameBits(expected, got, "transposed panel of " + Arrays.toString(d) + " images " + n0 + "+" + count + " block " + Arrays.toString(b));
+            int rowStart = patch > Gemm.NR ? Gemm.NR : 0;
+            for (int[] b : new int[][] {{0, cols, 0, patch}, {mid, cols - mid, rowStart, patch - rowStart}, {0, Math.max(lanes, mid), 0, Math.min(patch, 3)}}) {
+                float[] got = packed(transposed, b);
+                assertSameBits(expectedPanels(b, (position, row) -> expectedCols[row * cols + position]), got,
+                        "transposed panel of " + what + " block " + Arrays.toString(b));
             }
         }
+    }
+
+    /** A matrix entry by (inner index, column). */
+    private interface Entry2 {
+        float at(int inner, int column);
+    }
+
+    /** @return block {pc, kc, jc, nc} packed by {@code panels} into a buffer first filled with NaN */
+    private static float[] packed(Gemm.Panels panels, int[] block) {
+        float[] got = new float[Math.ceilDiv(block[3], Gemm.NR) * Gemm.NR * block[1]];
+        Arrays.fill(got, Float.NaN);
+        panels.pack(block[0], block[1], block[2], block[3], got);
+        return got;
+    }
+
+    /** @return block {pc, kc, jc, nc} of the matrix in strips: (p, j) of strip s at s·NR·kc + p·NR + j, 0 past nc */
+    private static float[] expectedPanels(int[] block, Entry2 matrix) {
+        int pc = block[0], kc = block[1], jc = block[2], nc = block[3];
+        int strips = Math.ceilDiv(nc, Gemm.NR);
+        float[] expected = new float[strips * Gemm.NR * kc];
+        for (int s = 0; s < strips; s++) {
+            for (int p = 0; p < kc; p++) {
+                for (int j = 0; j < Gemm.NR; j++) {
+                    int col = s * Gemm.NR + j;
+                    expected[s * Gemm.NR * kc + p * Gemm.NR + j] = col < nc ? matrix.at(pc + p, jc + col) : 0f;
+                }
+            }
+        }
+        return expected;
     }
 
     private static void assertSameBits(float[] expected, float[] got, String what) {
@@ -172,6 +194,13 @@ class PatchesTest {
                 Arrays.fill(buffer, Float.NaN); // cleared before each image
                 PatchPanels.col2im(layout, gradCols.clone(), n0, count, masked, buffer);
                 assertArrayEquals(expected, masked, () -> "PatchPanels.col2im " + Arrays.toString(d) + " images " + n0 + "+" + count);
+            }
+            if (PaddedPanels.applies(g)) { // the padded layout's sums
+                float[] padded = start.clone();
+                float[] buffer = new float[PaddedPanels.bufferSize(g, count) + 5];
+                Arrays.fill(buffer, Float.NaN); // laid out anew before the sums
+                PaddedPanels.col2im(g, gradCols.clone(), n0, count, padded, buffer);
+                assertArrayEquals(expected, padded, () -> "PaddedPanels.col2im " + Arrays.toString(d) + " images " + n0 + "+" + count);
             }
             if (Patches.phasePlanes(g)) {
                 float[] byPlanes = start.clone();
