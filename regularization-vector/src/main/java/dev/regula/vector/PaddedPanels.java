@@ -1,6 +1,7 @@
 package dev.regula.vector;
 
 import dev.regula.api.kernels.ConvGeometry;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -81,18 +82,29 @@ final class PaddedPanels implements Gemm.Panels {
 
     /** Writes the layout of images [n0, n0 + count) of {@code x}: zeros, then each input row in place. */
     private static void layOut(ConvGeometry g, float[] x, int n0, int count, float[] buffer) {
+        Arrays.fill(buffer, 0, bufferSize(g, count), 0f);
+        copyRows(g, x, n0, count, buffer, true);
+    }
+
+    /** Copies every input row of images [n0, n0 + count) from x to its place in the layout, or back. */
+    private static void copyRows(ConvGeometry g, float[] x, int n0, int count, float[] buffer, boolean toLayout) {
         int span = span(g, count);
         int outW = g.outWidth();
         int outPlane = g.outHeight() * outW;
         int p = g.padding();
         int h = g.height();
         int w = g.width();
-        java.util.Arrays.fill(buffer, 0, g.inChannels() * span, 0f);
         for (int c = 0; c < g.inChannels(); c++) {
             for (int n = 0; n < count; n++) {
-                int from = ((n0 + n) * g.inChannels() + c) * h * w;
-                int to = c * span + n * outPlane + p * outW + p;
-                for (int iy = 0; iy < h; iy++) System.arraycopy(x, from + iy * w, buffer, to + iy * outW, w);
+                int image = ((n0 + n) * g.inChannels() + c) * h * w;
+                int place = c * span + n * outPlane + p * outW + p;
+                for (int iy = 0; iy < h; iy++) {
+                    if (toLayout) {
+                        System.arraycopy(x, image + iy * w, buffer, place + iy * outW, w);
+                    } else {
+                        System.arraycopy(buffer, place + iy * outW, x, image + iy * w, w);
+                    }
+                }
             }
         }
     }
@@ -181,18 +193,6 @@ final class PaddedPanels implements Gemm.Panels {
             }
             for (; j < ld; j++) buffer[dst + j] += cols[src + j];
         }
-        int span = span(g, count);
-        int outW = g.outWidth();
-        int outPlane = g.outHeight() * outW;
-        int p = g.padding();
-        int h = g.height();
-        int w = g.width();
-        for (int c = 0; c < g.inChannels(); c++) {
-            for (int n = 0; n < count; n++) {
-                int to = ((n0 + n) * g.inChannels() + c) * h * w;
-                int from = c * span + n * outPlane + p * outW + p;
-                for (int iy = 0; iy < h; iy++) System.arraycopy(buffer, from + iy * outW, x, to + iy * w, w);
-            }
-        }
+        copyRows(g, x, n0, count, buffer, false);
     }
 }
