@@ -98,12 +98,8 @@ final class Convolution {
             // one image: straight into y; several: into rows [out, cols], then moved image by image
             float[] target = count == 1 ? y : s.rows(out * cols);
             int at = count == 1 ? n0 * out * plane : 0;
-            if (layout != null) {
-                PatchPanels panels = new PatchPanels(layout, x, n0, count, s.grid(layout.bufferSize(count)));
-                gemm.gemm(out, cols, patch, w, 0, patch, panels, 0f, target, at, cols);
-            } else if (padded) {
-                PaddedPanels panels = new PaddedPanels(g, x, n0, count, s.grid(PaddedPanels.bufferSize(g, count)));
-                gemm.gemm(out, cols, patch, w, 0, patch, panels, 0f, target, at, cols);
+            if (layout != null || padded) {
+                gemm.gemm(out, cols, patch, w, 0, patch, unfolded(g, layout, x, n0, count, s, false), 0f, target, at, cols);
             } else {
                 float[] c = s.cols(patch * cols);
                 Patches.im2col(g, x, n0, count, c);
@@ -213,9 +209,7 @@ final class Convolution {
                         int n0 = q * per;
                         int count = chunkEnd - n0;
                         int cols = count * plane;
-                        Gemm.Panels panels = layout != null
-                                ? new PatchPanels(layout, x, n0, count, s.grid(layout.bufferSize(count))).transposed()
-                                : new PaddedPanels(g, x, n0, count, s.grid(PaddedPanels.bufferSize(g, count))).transposed();
+                        Gemm.Panels panels = unfolded(g, layout, x, n0, count, s, true);
                         float[] src = gradientRows(s, gy, n0, count, out, plane);
                         int srcOff = src == gy ? n0 * out * plane : 0;
                         float b = q > q0 ? 1f : partials == null ? beta : 0f;
@@ -248,6 +242,21 @@ final class Convolution {
                 gw[i] = sum;
             }
         }
+    }
+
+    /**
+     * The patch matrix of images [n0, n0 + count) as panels unfolded from the images: by
+     * {@link PatchPanels} when {@code layout} is given, else by {@link PaddedPanels} (the caller
+     * checked that one of them applies), transposed for the weight gradient.
+     */
+    private static Gemm.Panels unfolded(ConvGeometry g, PatchPanels.Layout layout, float[] x, int n0, int count, Scratch s,
+                                        boolean transposed) {
+        if (layout != null) {
+            PatchPanels panels = new PatchPanels(layout, x, n0, count, s.grid(layout.bufferSize(count)));
+            return transposed ? panels.transposed() : panels;
+        }
+        PaddedPanels panels = new PaddedPanels(g, x, n0, count, s.grid(PaddedPanels.bufferSize(g, count)));
+        return transposed ? panels.transposed() : panels;
     }
 
     /** Per-thread buffers, grown on demand and reused across calls. */

@@ -82,14 +82,22 @@ final class PatchPanels implements Gemm.Panels {
                 int dst = layout.margin() + rowOffset[row];
                 int mask = maskOffset[row];
                 for (int f = 0; f < outPlane; f += LANES) {
-                    FloatVector terms = FloatVector.fromArray(F, cols, src + f).reinterpretAsInts()
-                            .and(IntVector.fromArray(I, masks, mask + f)).reinterpretAsFloats();
+                    FloatVector terms = masked(cols, src + f, masks, mask + f);
                     FloatVector.fromArray(F, buffer, dst + f).add(terms).intoArray(buffer, dst + f);
                 }
             }
             Patches.movePhasePlanes(x, (n0 + n) * size, g.inChannels(), g.height(), g.width(), g.stride(), buffer,
                     layout.margin(), true);
         }
+    }
+
+    /**
+     * @return the vector of {@code values} at {@code at} with the lanes whose mask at
+     *     {@code maskAt} is 0 set to +0 (a bitwise AND, so no value's bits change otherwise)
+     */
+    private static FloatVector masked(float[] values, int at, int[] masks, int maskAt) {
+        return FloatVector.fromArray(F, values, at).reinterpretAsInts()
+                .and(IntVector.fromArray(I, masks, maskAt)).reinterpretAsFloats();
     }
 
     /**
@@ -121,11 +129,9 @@ final class PatchPanels implements Gemm.Panels {
                 int row = pc + p;
                 int shift = rowOffset[row];
                 int mask = maskOffset[row];
-                FloatVector.fromArray(F, phases, image0 + shift).reinterpretAsInts()
-                        .and(IntVector.fromArray(I, masks, mask + f0)).reinterpretAsFloats().intoArray(dst, d);
+                masked(phases, image0 + shift, masks, mask + f0).intoArray(dst, d);
                 if (second) {
-                    FloatVector.fromArray(F, phases, image1 + shift).reinterpretAsInts()
-                            .and(IntVector.fromArray(I, masks, mask + f1)).reinterpretAsFloats().intoArray(dst, d + LANES);
+                    masked(phases, image1 + shift, masks, mask + f1).intoArray(dst, d + LANES);
                 } else {
                     zero.intoArray(dst, d + LANES);
                 }
@@ -159,9 +165,7 @@ final class PatchPanels implements Gemm.Panels {
                         for (int r = 0; r < LANES; r++) {
                             if (r < rows) {
                                 int row = jc + jr + h + r;
-                                FloatVector.fromArray(F, phases, image + rowOffset[row]).reinterpretAsInts()
-                                        .and(IntVector.fromArray(I, masks, maskOffset[row] + f)).reinterpretAsFloats()
-                                        .intoArray(block, r * LANES);
+                                masked(phases, image + rowOffset[row], masks, maskOffset[row] + f).intoArray(block, r * LANES);
                             } else {
                                 zero.intoArray(block, r * LANES);
                             }
