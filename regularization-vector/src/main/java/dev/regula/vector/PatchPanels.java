@@ -48,7 +48,7 @@ final class PatchPanels implements Gemm.Panels {
             if (g.stride() == 1) {
                 System.arraycopy(x, (n0 + n) * size, buffer, to, size);
             } else {
-                Patches.movePhasePlanes(x, (n0 + n) * size, g.inChannels(), g.height(), g.width(), g.stride(), buffer, to, false);
+                layout.phases().split(x, (n0 + n) * size, g.inChannels(), buffer, to);
             }
         }
     }
@@ -86,8 +86,7 @@ final class PatchPanels implements Gemm.Panels {
                     FloatVector.fromArray(F, buffer, dst + f).add(terms).intoArray(buffer, dst + f);
                 }
             }
-            Patches.movePhasePlanes(x, (n0 + n) * size, g.inChannels(), g.height(), g.width(), g.stride(), buffer,
-                    layout.margin(), true);
+            layout.phases().addBack(buffer, layout.margin(), g.inChannels(), x, (n0 + n) * size);
         }
     }
 
@@ -199,7 +198,8 @@ final class PatchPanels implements Gemm.Panels {
      *     largest |shift|
      * @param imageSize floats of one image's phase planes (its channels × height × width)
      */
-    record Layout(ConvGeometry geometry, int[] rowOffset, int[] maskOffset, int[] masks, int margin, int imageSize) {
+    record Layout(ConvGeometry geometry, int[] rowOffset, int[] maskOffset, int[] masks, int margin, int imageSize,
+                  PhasePlanes phases) {
         /**
          * @param g a geometry that {@link #applies}
          * @return its layout
@@ -238,7 +238,8 @@ final class PatchPanels implements Gemm.Panels {
                 maskOffset[i] = ((r.qy() - qyMin) * shiftsX + r.qx() - qxMin) * outPlane;
                 margin = Math.max(margin, Math.abs(r.qy() * outW + r.qx()));
             }
-            return new Layout(g, rowOffset, maskOffset, masks, margin, g.inChannels() * g.height() * g.width());
+            PhasePlanes phases = g.stride() == 1 ? null : new PhasePlanes(g.height(), g.width(), g.stride());
+            return new Layout(g, rowOffset, maskOffset, masks, margin, g.inChannels() * g.height() * g.width(), phases);
         }
 
         /**

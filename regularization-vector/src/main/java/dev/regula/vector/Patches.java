@@ -232,12 +232,13 @@ final class Patches {
         int outPlane = g.outHeight() * outW;
         int imageSize = g.inChannels() * g.height() * g.width();
         float[] phases = g.stride() == 1 ? null : new float[imageSize];
+        PhasePlanes split = g.stride() == 1 ? null : new PhasePlanes(g.height(), g.width(), g.stride());
         PlaneRow[] rows = PlaneRow.all(g);
         for (int n = 0; n < count; n++) {
             int image = (n0 + n) * imageSize;
             float[] src = x;
             if (phases != null) {
-                movePhasePlanes(x, image, g.inChannels(), g.height(), g.width(), g.stride(), phases, 0, false);
+                split.split(x, image, g.inChannels(), phases, 0);
                 src = phases;
                 image = 0;
             }
@@ -262,6 +263,7 @@ final class Patches {
         int outPlane = g.outHeight() * outW;
         int imageSize = g.inChannels() * g.height() * g.width();
         float[] phases = g.stride() == 1 ? null : new float[imageSize];
+        PhasePlanes split = g.stride() == 1 ? null : new PhasePlanes(g.height(), g.width(), g.stride());
         PlaneRow[] rows = PlaneRow.all(g);
         for (int n = 0; n < count; n++) {
             float[] dstArray = x;
@@ -279,7 +281,7 @@ final class Patches {
                 ShiftedBlock block = r.block(image, dst, outW);
                 if (block.length() > 0) VectorKernels.axpyPart(block.length(), 1f, cols, block.target(), dstArray, block.source());
             }
-            if (phases != null) movePhasePlanes(x, (n0 + n) * imageSize, g.inChannels(), g.height(), g.width(), g.stride(), phases, 0, true);
+            if (phases != null) split.addBack(phases, 0, g.inChannels(), x, (n0 + n) * imageSize);
         }
     }
 
@@ -316,35 +318,6 @@ final class Patches {
         /** @return the flat part of this row for the image whose phase planes start at {@code image}, its patch values at {@code dst} */
         ShiftedBlock block(int image, int dst, int outW) {
             return new ShiftedBlock(image + plane, dst, oy0, oy1, qy, qx, outW);
-        }
-    }
-
-    /**
-     * Moves one image of {@code channels} planes height × width at {@code from} to or from its phase
-     * planes, which start at {@code to} in {@code phases}: plane (c, ry, rx), (height/s) × (width/s),
-     * holds x[c, s·py + ry, s·px + rx]. With
-     * {@code add} false the phase planes receive the image's values; with {@code add} true (the
-     * adjoint) each phase-plane value is added to its place in the image.
-     */
-    static void movePhasePlanes(float[] x, int from, int channels, int height, int width, int s, float[] phases, int to,
-                                boolean add) {
-        int ph = height / s;
-        int pw = width / s;
-        int d = to;
-        for (int c = 0; c < channels; c++) {
-            int plane = from + c * height * width;
-            for (int ry = 0; ry < s; ry++) {
-                for (int rx = 0; rx < s; rx++) {
-                    for (int py = 0; py < ph; py++) {
-                        int at = plane + (s * py + ry) * width + rx;
-                        if (add) {
-                            for (int px = 0; px < pw; px++) x[at + s * px] += phases[d++];
-                        } else {
-                            for (int px = 0; px < pw; px++) phases[d++] = x[at + s * px];
-                        }
-                    }
-                }
-            }
         }
     }
 
