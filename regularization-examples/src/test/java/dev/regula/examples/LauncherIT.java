@@ -198,8 +198,8 @@ class LauncherIT {
     @Test
     void ganRunsATinyCaseStudyAndWritesGridsMetricsCheckpointsTheAblationAndCurves() throws Exception {
         Run r = regula("gan", "--size", "16", "--width", "8", "--batch", "8", "--iterations", "4", "--sample-every", "2",
-                "--train-images", "64", "--eval-images", "64", "--classifier-images", "64", "--lambda", "0,1", "--threads", "1",
-                "--out", "gan");
+                "--train-images", "64", "--eval-images", "64", "--classifier-images", "64", "--lambda", "0,1", "--prior", "learnable",
+                "--threads", "1", "--out", "gan");
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("regula gan: synthetic faces 16x16, prior c = {smiling, glasses, dark_hair, pale_skin}, "
                 + "lambda [0.0, 1.0] (learnable), 1 seed(s), 4 iterations x batch 8, width 8, latent 64, projection D unregularized, R1 2.0,"

@@ -51,7 +51,7 @@ public final class GanCommand implements Callable<Integer> {
             description = "penalty strengths, one run each (default: ${DEFAULT-VALUE})")
     List<Double> lambdas;
 
-    @Option(names = "--prior", paramLabel = "FORM", defaultValue = "learnable",
+    @Option(names = "--prior", paramLabel = "FORM", defaultValue = "fixed",
             description = "form of the prior penalty for each lambda > 0: fixed, learnable (per-attribute precisions learned"
                     + " with G) or both (default: ${DEFAULT-VALUE})")
     String prior;
@@ -122,7 +122,7 @@ public final class GanCommand implements Callable<Integer> {
             description = "synthetic (rendered faces, no download) or celeba:<dir> (img_align_celeba/ and list_attr_celeba.txt) (default: ${DEFAULT-VALUE})")
     String data;
 
-    @Option(names = "--train-images", defaultValue = "8192", description = "training faces (default: ${DEFAULT-VALUE})")
+    @Option(names = "--train-images", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_TRAIN_IMAGES, description = "training faces (default: ${DEFAULT-VALUE})")
     int trainImages;
 
     @Option(names = "--eval-images", defaultValue = "1024", description = "held-out faces for evaluation, >= 64 (default: ${DEFAULT-VALUE})")
