@@ -47,7 +47,7 @@ public final class GanCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--lambda", split = ",", paramLabel = "L", defaultValue = "0,0.1",
+    @Option(names = "--lambda", split = ",", paramLabel = "L", defaultValue = "0,0.03",
             description = "penalty strengths, one run each (default: ${DEFAULT-VALUE})")
     List<Double> lambdas;
 
