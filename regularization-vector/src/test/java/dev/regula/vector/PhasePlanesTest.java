@@ -3,6 +3,7 @@ package dev.regula.vector;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,43 +27,39 @@ class PhasePlanesTest {
         int to = 5;
         float[] x = values(r, from + size + 4);
         float[] phases = new float[to + size + 4];
-        java.util.Arrays.fill(phases, SENTINEL);
+        Arrays.fill(phases, SENTINEL);
         PhasePlanes planes = new PhasePlanes(height, width, s);
+
+        int[] source = definition(height, width, s, channels);
 
         planes.split(x, from, channels, phases, to);
         float[] expected = new float[phases.length];
-        java.util.Arrays.fill(expected, SENTINEL);
-        int d = to;
-        for (int c = 0; c < channels; c++) {
-            for (int ry = 0; ry < s; ry++) {
-                for (int rx = 0; rx < s; rx++) {
-                    for (int py = 0; py < height / s; py++) {
-                        for (int px = 0; px < width / s; px++) {
-                            expected[d++] = x[from + (c * height + s * py + ry) * width + s * px + rx];
-                        }
-                    }
-                }
-            }
-        }
+        Arrays.fill(expected, SENTINEL);
+        for (int d = 0; d < size; d++) expected[to + d] = x[from + source[d]];
         assertArrayEquals(bits(expected), bits(phases), "split");
 
         float[] grad = values(r, phases.length);
         float[] sums = x.clone();
         planes.addBack(grad, to, channels, sums, from);
         float[] want = x.clone();
-        d = to;
+        for (int d = 0; d < size; d++) want[from + source[d]] += grad[to + d];
+        assertArrayEquals(bits(want), bits(sums), "addBack");
+    }
+
+    /** @return for each phase-plane value of an image, in order (c, ry, rx, py, px), the image value it holds */
+    private static int[] definition(int height, int width, int s, int channels) {
+        int[] source = new int[channels * height * width];
+        int d = 0;
         for (int c = 0; c < channels; c++) {
             for (int ry = 0; ry < s; ry++) {
                 for (int rx = 0; rx < s; rx++) {
                     for (int py = 0; py < height / s; py++) {
-                        for (int px = 0; px < width / s; px++) {
-                            want[from + (c * height + s * py + ry) * width + s * px + rx] += grad[d++];
-                        }
+                        for (int px = 0; px < width / s; px++) source[d++] = (c * height + s * py + ry) * width + s * px + rx;
                     }
                 }
             }
         }
-        assertArrayEquals(bits(want), bits(sums), "addBack");
+        return source;
     }
 
     private static float[] values(Random r, int n) {
