@@ -197,6 +197,7 @@ final class PatchPanels implements Gemm.Panels {
      * @param margin floats before (and after) the chunk's phase planes in the buffer, at least the
      *     largest |shift|
      * @param imageSize floats of one image's phase planes (its channels × height × width)
+     * @param phases the split of an image into its phase planes and back; null at stride 1
      */
     record Layout(ConvGeometry geometry, int[] rowOffset, int[] maskOffset, int[] masks, int margin, int imageSize,
                   PhasePlanes phases) {
@@ -238,7 +239,7 @@ final class PatchPanels implements Gemm.Panels {
                 maskOffset[i] = ((r.qy() - qyMin) * shiftsX + r.qx() - qxMin) * outPlane;
                 margin = Math.max(margin, Math.abs(r.qy() * outW + r.qx()));
             }
-            PhasePlanes phases = g.stride() == 1 ? null : new PhasePlanes(g.height(), g.width(), g.stride());
+            PhasePlanes phases = PhasePlanes.of(g);
             return new Layout(g, rowOffset, maskOffset, masks, margin, g.inChannels() * g.height() * g.width(), phases);
         }
 

@@ -232,7 +232,7 @@ final class Patches {
         int outPlane = g.outHeight() * outW;
         int imageSize = g.inChannels() * g.height() * g.width();
         float[] phases = g.stride() == 1 ? null : new float[imageSize];
-        PhasePlanes split = g.stride() == 1 ? null : new PhasePlanes(g.height(), g.width(), g.stride());
+        PhasePlanes split = PhasePlanes.of(g);
         PlaneRow[] rows = PlaneRow.all(g);
         for (int n = 0; n < count; n++) {
             int image = (n0 + n) * imageSize;
@@ -263,7 +263,7 @@ final class Patches {
         int outPlane = g.outHeight() * outW;
         int imageSize = g.inChannels() * g.height() * g.width();
         float[] phases = g.stride() == 1 ? null : new float[imageSize];
-        PhasePlanes split = g.stride() == 1 ? null : new PhasePlanes(g.height(), g.width(), g.stride());
+        PhasePlanes split = PhasePlanes.of(g);
         PlaneRow[] rows = PlaneRow.all(g);
         for (int n = 0; n < count; n++) {
             float[] dstArray = x;

@@ -1,5 +1,6 @@
 package dev.regula.vector;
 
+import dev.regula.api.kernels.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -21,6 +22,14 @@ final class PhasePlanes {
     private final int[] source;
     /** Plane value i goes to phase-plane value place[i]. */
     private final int[] place;
+
+    /**
+     * @param g a convolution geometry whose input sides are multiples of its stride
+     * @return the phase planes of its input, or null at stride 1 (the image is its own single phase plane)
+     */
+    static PhasePlanes of(ConvGeometry g) {
+        return g.stride() == 1 ? null : new PhasePlanes(g.height(), g.width(), g.stride());
+    }
 
     /**
      * @param height rows of a channel plane, a multiple of s
