@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
                 + " sample grids and an ablation table.",
             "The defaults take under 5 minutes on 2 cores with the SIMD kernels. Examples:",
             "  regula gan --lambda 0,0.3,1 --prior both --seeds 3 --out regula-out/gan",
-            "  regula gan --ablation      (lambda 0, 0.1, 0.3, 1, 3 x fixed, learnable x 3 seeds)"})
+            "  regula gan --ablation      (lambda 0, 0.03, 0.1, 0.3, 1, 3 x fixed, learnable x 3 seeds)"})
 public final class GanCommand implements Callable<Integer> {
     /** The curves image written next to the ablation table. */
     static final String CURVES = "curves.png";
@@ -69,8 +69,8 @@ public final class GanCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "1", description = "runs per setting, seeds --seed, --seed + 1, ... (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--ablation", description = "the full ablation: lambda 0, 0.1, 0.3, 1, 3 x fixed and learnable prior x 3 seeds"
-            + " (overrides --lambda, --prior and --seeds; about 30 runs)")
+    @Option(names = "--ablation", description = "the full ablation: lambda 0, 0.03, 0.1, 0.3, 1, 3 x fixed and learnable prior x 3 seeds"
+            + " (overrides --lambda, --prior and --seeds; 33 runs)")
     boolean ablation;
 
     @Option(names = "--r1", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_R1_GAMMA,
@@ -186,9 +186,9 @@ public final class GanCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--prior must be fixed, learnable or both, got '" + prior + "'");
         };
         if (ablation) {
-            lambdas = List.of(0.0, 0.1, 0.3, 1.0, 3.0);
+            lambdas = FaceCaseStudy.Config.ABLATION_LAMBDAS;
             priors = List.of(false, true);
-            seeds = 3;
+            seeds = FaceCaseStudy.Config.ABLATION_SEEDS;
         }
         FaceCaseStudy.Config config = FaceCaseStudy.Config.builder()
                 .attributes(dev.regula.gan.prior.FacePrior.parseAttributes(attributes)).priors(priors).seeds(seeds)

@@ -837,6 +837,14 @@ public final class FaceCaseStudy {
          * the same accuracy and diversity (the learnable one is ahead at λ ≥ 0.3; docs/face-case-study.md).
          */
         public static final List<Boolean> DEFAULT_PRIORS = List.of(false);
+        /**
+         * Penalty strengths of the full ablation ({@code regula gan --ablation}, with both prior forms
+         * and {@value #ABLATION_SEEDS} seeds): the unregularised run, the default strength and the
+         * range over which the prior goes from helping to costing.
+         */
+        public static final List<Double> ABLATION_LAMBDAS = List.of(0.0, 0.03, 0.1, 0.3, 1.0, 3.0);
+        /** Seeds per setting of the full ablation. */
+        public static final int ABLATION_SEEDS = 3;
         /** Default regularizers of D: none (R1 is the stabiliser; {@code spectral-norm(max=1.0)} is the alternative). */
         public static final List<String> DEFAULT_DISCRIMINATOR_REGULARIZERS = List.of();
         /** Default upsampling of G: nearest-neighbour ×2 and Conv 3/1/1, free of the checkerboard texture of ConvTranspose. */

@@ -69,6 +69,14 @@ class FaceCaseStudyTest {
     }
 
     @Test
+    void theFullAblationCoversTheDefaultRunAndBothPriorForms() {
+        assertTrue(FaceCaseStudy.Config.ABLATION_LAMBDAS.containsAll(FaceCaseStudy.Config.DEFAULT_LAMBDAS),
+                "ablation " + FaceCaseStudy.Config.ABLATION_LAMBDAS + " must contain the defaults " + FaceCaseStudy.Config.DEFAULT_LAMBDAS);
+        assertTrue(FaceCaseStudy.Config.ABLATION_LAMBDAS.contains(0.0), "the unregularised control");
+        assertTrue(FaceCaseStudy.Config.ABLATION_SEEDS >= 3, "mean and sd need at least 3 seeds");
+    }
+
+    @Test
     void theSameSeedGivesTheSameScores(@TempDir Path out) throws Exception {
         FaceCaseStudy.Config config = tiny(out.resolve("a")).lambdas(List.of(1.0)).iterations(3).build();
         CaseStudyResult a = new FaceCaseStudy(config).run(CaseStudyListener.NONE);
