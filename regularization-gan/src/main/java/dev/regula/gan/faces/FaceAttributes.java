@@ -71,8 +71,10 @@ public record FaceAttributes(double skinTone, double hairDarkness, double faceWi
      * continuous value behind one keeps a margin from its threshold (skin tone and hair darkness
      * in {@code [0, 0.4]} or {@code [0.6, 1]}, mouth curvature with {@code |c| >= 0.4}), so that
      * every label is visible in the image. Face width and eye spacing are uniform in
-     * {@code [0, 1]}, the background is a random muted colour, the jitter is within ±0.05 and the
-     * scale within {@code [0.9, 1.1]}.
+     * {@code [0, 1]}, the background is a random muted colour (hue uniform, saturation in
+     * {@code [0, 0.6]}, value in {@code [0.45, 0.95]}: a disc of colours around the greys, with no
+     * hole in the middle for a generator to bridge), the jitter is within ±0.05 and the scale
+     * within {@code [0.9, 1.1]}.
      *
      * @param r the source of randomness; the result is a pure function of its state
      * @return a face
@@ -88,7 +90,7 @@ public record FaceAttributes(double skinTone, double hairDarkness, double faceWi
         double skin = paleSkin ? r.nextDouble(0.0, 0.4) : r.nextDouble(0.6, 1.0);
         double width = r.nextDouble();
         double spacing = r.nextDouble();
-        float[] bg = hsvToRgb(r.nextDouble(), r.nextDouble(0.15, 0.6), r.nextDouble(0.45, 0.95));
+        float[] bg = hsvToRgb(r.nextDouble(), r.nextDouble(0.0, 0.6), r.nextDouble(0.45, 0.95));
         double jx = r.nextDouble(-0.05, 0.05);
         double jy = r.nextDouble(-0.05, 0.05);
         double scale = r.nextDouble(0.9, 1.1);
