@@ -198,19 +198,19 @@ class LauncherIT {
     @Test
     void ganRunsATinyCaseStudyAndWritesGridsMetricsCheckpointsTheAblationAndCurves() throws Exception {
         Run r = regula("gan", "--size", "16", "--width", "8", "--batch", "8", "--iterations", "4", "--sample-every", "2",
-                "--train-images", "64", "--eval-images", "64", "--classifier-images", "64", "--lambda", "0,1", "--prior", "learnable",
+                "--train-images", "64", "--eval-images", "64", "--classifier-images", "64", "--lambda", "0,1", "--prior", "fixed",
                 "--threads", "1", "--out", "gan");
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().contains("regula gan: synthetic faces 16x16, prior c = {smiling, glasses, dark_hair, pale_skin}, "
-                + "lambda [0.0, 1.0] (learnable), 1 seed(s), 4 iterations x batch 8, width 8, latent 64, projection D unregularized, R1 2.0,"
+                + "lambda [0.0, 1.0] (fixed), 1 seed(s), 4 iterations x batch 8, width 8, latent 64, projection D unregularized, R1 2.0,"
                 + " diversity 0.3"), r.all());
-        assertTrue(r.out().contains("[2/2] λ = 1, learnable, seed 1"), r.all());
+        assertTrue(r.out().contains("[2/2] λ = 1, fixed, seed 1"), r.all());
         assertTrue(r.out().contains("| real vs real (baseline) |"), r.all());
         assertFalse(r.err().contains("\r") || r.err().contains("\u001b["), "no bar redraws in a log: " + r.all());
         assertFalse(r.err().contains("Exception"), r.all());
         Path out = dir.resolve("gan");
         assertPng(out.resolve("real.png"), 530, 530);
-        for (String run : List.of("lambda-0/seed-1", "lambda-1-learnable/seed-1")) {
+        for (String run : List.of("lambda-0/seed-1", "lambda-1/seed-1")) {
             assertPng(out.resolve(run).resolve("samples-2.png"), 530, 530);
             assertPng(out.resolve(run).resolve("samples-4.png"), 530, 530);
             List<String> metrics = Files.readAllLines(out.resolve(run).resolve("metrics.jsonl"));
@@ -219,7 +219,7 @@ class LauncherIT {
             assertTrue(Files.size(out.resolve(run).resolve("gan.safetensors")) > 1000);
         }
         String ablation = Files.readString(out.resolve("ablation.md"));
-        assertTrue(ablation.contains("| λ = 0 (no prior penalty) |") && ablation.contains("| λ = 1, learnable |"), ablation);
+        assertTrue(ablation.contains("| λ = 0 (no prior penalty) |") && ablation.contains("| λ = 1, fixed |"), ablation);
         assertTrue(Files.readString(out.resolve("ablation.json")).contains("\"runs\":[{\"lambda\":0.0,"));
         assertPng(out.resolve("curves.png"), 3 * 640, 420);
     }

@@ -47,11 +47,11 @@ public final class GanCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--lambda", split = ",", paramLabel = "L", defaultValue = "0,0.03",
+    @Option(names = "--lambda", split = ",", paramLabel = "L", defaultValue = "0,0.1",
             description = "penalty strengths, one run each (default: ${DEFAULT-VALUE})")
     List<Double> lambdas;
 
-    @Option(names = "--prior", paramLabel = "FORM", defaultValue = "fixed",
+    @Option(names = "--prior", paramLabel = "FORM", defaultValue = "learnable",
             description = "form of the prior penalty for each lambda > 0: fixed, learnable (per-attribute precisions learned"
                     + " with G) or both (default: ${DEFAULT-VALUE})")
     String prior;

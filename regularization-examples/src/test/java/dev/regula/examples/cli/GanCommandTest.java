@@ -24,7 +24,7 @@ class GanCommandTest {
         assertEquals(List.of(), c.generatorRegularizers);
         assertEquals("nearest", c.upsample);
         assertEquals(FaceCaseStudy.Config.DEFAULT_R1_GAMMA, c.r1);
-        assertEquals("fixed", c.prior);
+        assertEquals("learnable", c.prior);
         assertEquals(FaceCaseStudy.Config.DEFAULT_PRIORS, FaceCaseStudy.Config.builder().build().priors());
         assertEquals(1, c.seeds);
         assertEquals(FaceCaseStudy.Config.DEFAULT_MINIBATCH_GROUP, c.minibatchGroup);
