@@ -187,7 +187,7 @@ public final class GanCommand implements Callable<Integer> {
         };
         if (ablation) {
             lambdas = FaceCaseStudy.Config.ABLATION_LAMBDAS;
-            priors = List.of(false, true);
+            priors = FaceCaseStudy.Config.ABLATION_PRIORS;
             seeds = FaceCaseStudy.Config.ABLATION_SEEDS;
         }
         FaceCaseStudy.Config config = FaceCaseStudy.Config.builder()

@@ -839,11 +839,13 @@ public final class FaceCaseStudy {
          */
         public static final List<Boolean> DEFAULT_PRIORS = List.of(true);
         /**
-         * Penalty strengths of the full ablation ({@code regula gan --ablation}, with both prior forms
-         * and {@value #ABLATION_SEEDS} seeds): the unregularised run, the default strength and the
+         * Penalty strengths of the full ablation ({@code regula gan --ablation}, with the prior forms
+         * of {@link #ABLATION_PRIORS} and {@value #ABLATION_SEEDS} seeds): the unregularised run, the default strength and the
          * range over which the prior goes from helping to costing.
          */
         public static final List<Double> ABLATION_LAMBDAS = List.of(0.0, 0.03, 0.1, 0.3, 1.0, 3.0);
+        /** Prior forms of the full ablation: the fixed one (false) and the learnable one (true). */
+        public static final List<Boolean> ABLATION_PRIORS = List.of(false, true);
         /** Seeds per setting of the full ablation. */
         public static final int ABLATION_SEEDS = 3;
         /** Default regularizers of D: none (R1 is the stabiliser; {@code spectral-norm(max=1.0)} is the alternative). */

@@ -73,6 +73,8 @@ class FaceCaseStudyTest {
         assertTrue(FaceCaseStudy.Config.ABLATION_LAMBDAS.containsAll(FaceCaseStudy.Config.DEFAULT_LAMBDAS),
                 "ablation " + FaceCaseStudy.Config.ABLATION_LAMBDAS + " must contain the defaults " + FaceCaseStudy.Config.DEFAULT_LAMBDAS);
         assertTrue(FaceCaseStudy.Config.ABLATION_LAMBDAS.contains(0.0), "the unregularised control");
+        assertEquals(List.of(false, true), FaceCaseStudy.Config.ABLATION_PRIORS, "the fixed and the learnable prior");
+        assertTrue(FaceCaseStudy.Config.ABLATION_PRIORS.containsAll(FaceCaseStudy.Config.DEFAULT_PRIORS), "the default form");
         assertTrue(FaceCaseStudy.Config.ABLATION_SEEDS >= 3, "mean and sd need at least 3 seeds");
     }
 
