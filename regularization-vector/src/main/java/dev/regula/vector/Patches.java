@@ -231,8 +231,8 @@ final class Patches {
         int outW = g.outWidth();
         int outPlane = g.outHeight() * outW;
         int imageSize = g.inChannels() * g.height() * g.width();
-        float[] phases = g.stride() == 1 ? null : new float[imageSize];
         PhasePlanes split = PhasePlanes.of(g);
+        float[] phases = split == null ? null : new float[imageSize];
         PlaneRow[] rows = PlaneRow.all(g);
         for (int n = 0; n < count; n++) {
             int image = (n0 + n) * imageSize;
@@ -262,8 +262,8 @@ final class Patches {
         int outW = g.outWidth();
         int outPlane = g.outHeight() * outW;
         int imageSize = g.inChannels() * g.height() * g.width();
-        float[] phases = g.stride() == 1 ? null : new float[imageSize];
         PhasePlanes split = PhasePlanes.of(g);
+        float[] phases = split == null ? null : new float[imageSize];
         PlaneRow[] rows = PlaneRow.all(g);
         for (int n = 0; n < count; n++) {
             float[] dstArray = x;
