@@ -28,8 +28,9 @@ import java.util.zip.ZipException;
  * <p>The header is never trusted: the element count must fit a {@link Tensor} (at most
  * {@link #MAX_ELEMENTS}), a raw file's length must match the header exactly before anything is
  * allocated, and compressed data is decoded into storage that grows with the bytes actually
- * present, so a small file claiming a huge shape fails fast with a {@link CorruptDataException}
- * instead of running out of memory. A declared shape whose float32 values would not fit in what
+ * present (never beyond eight times the values that arrived, see {@link #grownCapacity}), so a
+ * small file claiming a huge shape fails fast with a {@link CorruptDataException} instead of
+ * running out of memory. A declared shape whose float32 values would not fit in what
  * the heap has left ({@link MemoryBudget}) is refused before reading, so a small gzip file that
  * inflates to gigabytes fails at once; {@link #readTyped(Path, boolean, long)} reads only the
  * first rows, and inflates nothing beyond them. Only regular files are read
@@ -269,9 +270,7 @@ public final class IdxReader {
             int want = (int) Math.min((long) (count - done) * elemBytes, CHUNK);
             int got = in.readNBytes(chunk, 0, want);
             int elems = got / elemBytes;
-            if (done + elems > out.length) {
-                out = Arrays.copyOf(out, (int) Math.min(count, Math.max(done + elems, 2L * out.length)));
-            }
+            if (done + elems > out.length) out = Arrays.copyOf(out, grownCapacity(out.length, done + elems, count));
             decode(type, chunk, buf, elems, scale, out, done);
             done += elems;
             if (got < want) {
@@ -282,6 +281,19 @@ public final class IdxReader {
             }
         }
         return out;
+    }
+
+    /**
+     * The next capacity of storage that holds {@code length} values and must take {@code needed}
+     * of the {@code count} declared: doubled, but all {@code count} at once when that would reach a
+     * quarter of them. More than {@code length ≥ count/8} values have then arrived, so the storage
+     * never exceeds eight times the values actually present, and a file that holds what it
+     * declares is copied a few times while small instead of once per doubling up to its full size
+     * (on a fresh heap every copy is memory the process touches for the first time).
+     */
+    static int grownCapacity(int length, int needed, int count) {
+        long next = Math.max(needed, 2L * length);
+        return (int) (4 * next >= count ? count : next);
     }
 
     /** One tight loop per type (a switch per element keeps a cold JIT slow on 47 MB of pixels). */

@@ -61,6 +61,28 @@ class IdxReaderTest {
     }
 
     @Test
+    void growingStorageNeverExceedsEightTimesTheValuesThatArrived() {
+        int[] counts = {1, 7, 100, 65_536, 65_537, 200_000, 47_040_000, Integer.MAX_VALUE - 8};
+        for (int count : counts) {
+            int length = Math.min(count, 1 << 16);
+            int grows = 0;
+            while (length < count) {
+                // the storage is full and a read chunk (at most 2^16 values) does not fit
+                int needed = (int) Math.min(count, length + (1L << 16));
+                int next = IdxReader.grownCapacity(length, needed, count);
+                assertTrue(next >= needed && next <= count, count + ": " + length + " -> " + next + " for " + needed);
+                assertTrue(next <= 8L * needed, count + ": storage " + next + " for " + needed + " values that arrived");
+                length = next;
+                grows++;
+            }
+            assertTrue(grows <= 32, count + ": " + grows + " copies");
+        }
+        // a file holding what it declares: the last copy takes the whole declared size once a quarter is near
+        assertEquals(47_040_000, IdxReader.grownCapacity(8_388_608, 8_400_000, 47_040_000));
+        assertEquals(8_388_608, IdxReader.grownCapacity(4_194_304, 4_200_000, 47_040_000));
+    }
+
+    @Test
     void truncatedRawFileNamesFileAndSizes() {
         byte[] full = IdxFiles.bytes(IdxType.U8, new int[] {4, 4}, new double[16]);
         Path f = IdxFiles.write(dir.resolve("short-idx"), Arrays.copyOf(full, full.length - 3));

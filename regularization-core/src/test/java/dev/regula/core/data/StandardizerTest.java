@@ -1,5 +1,6 @@
 package dev.regula.core.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,6 +28,17 @@ class StandardizerTest {
         assertEquals(0f, s.apply(test).features().get(0), 0f);
         assertSame(train.labels(), t.labels());
         assertEquals(0f, train.features().get(0), "the input is not modified");
+    }
+
+    @Test
+    void inPlaceGivesTheSameValuesInTheSameArray() {
+        Dataset data = new Dataset(Tensor.of(new float[] {0.1f, 7, -3, 2.25f, 1e-3f, 5}, 3, 2), Tensor.of(new float[] {0, 1, 0}, 3), 2);
+        Standardizer s = new Standardizer(1.3, 2.7);
+        float[] copied = s.apply(data).features().data();
+        float[] storage = data.features().data();
+        assertSame(data, s.applyInPlace(data));
+        assertSame(storage, data.features().data());
+        assertArrayEquals(copied, storage, "bit for bit the values of apply");
     }
 
     @Test

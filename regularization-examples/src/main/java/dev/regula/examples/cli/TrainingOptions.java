@@ -391,9 +391,10 @@ final class TrainingOptions {
                     if (held != null) held = targets.apply(s.apply(held));
                 } else {
                     Standardizer s = Standardizer.fit(train);
-                    train = s.apply(train);
-                    test = s.apply(test);
-                    if (held != null) held = s.apply(held);
+                    // the sets were loaded, cut or split for this run alone
+                    train = s.applyInPlace(train);
+                    test = s.applyInPlace(test);
+                    if (held != null) held = s.applyInPlace(held);
                 }
             }
             case "none" -> { }
