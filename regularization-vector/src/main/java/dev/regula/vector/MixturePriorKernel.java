@@ -131,6 +131,46 @@ final class MixturePriorKernel {
         }
     }
 
+    /**
+     * One thread's working arrays for {@link #run}, kept between calls (a two-thread step of the
+     * reference MLP would otherwise allocate some 2 MB of them): sized for k components and nb
+     * buckets, grown when a call needs more. Their contents never carry over: every array is
+     * written before it is read within a chunk, except the lane accumulators, which {@link #run}
+     * clears on entry (and {@link #flush} leaves cleared).
+     */
+    private static final class Scratch {
+        private int k = -1;
+        private int nb = -1;
+        float[] e, xs, zinv, gs, laneAcc;
+        double[] laneSums;
+        boolean[] live, touched;
+        int[] bucketOf, rank, first, filled, next;
+
+        Scratch fit(int k, int nb) {
+            if (k <= this.k && nb <= this.nb) return this;
+            this.k = Math.max(k, this.k);
+            this.nb = Math.max(nb, this.nb);
+            int lanes = F.length();
+            e = new float[this.k * BLOCK];
+            int room = CHUNK + (this.nb + 1) * lanes; // the chunk's values, each bucket padded to whole vectors
+            xs = new float[room];
+            zinv = new float[room];
+            gs = new float[room];
+            laneAcc = new float[3 * this.k * lanes];
+            laneSums = new double[3 * this.k * lanes];
+            live = new boolean[this.k];
+            touched = new boolean[this.k];
+            bucketOf = new int[CHUNK];
+            rank = new int[CHUNK];
+            first = new int[this.nb + 1];
+            filled = new int[this.nb];
+            next = new int[COPIES * this.nb];
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     /** Adds the chunks' partial sums (3·k per chunk, written by {@link #run}) to {@code sums} in chunk order. */
     static void addPartials(double[] partial, int chunks, int k, double[] sums) {
         for (int c = 0; c < chunks; c++) {
@@ -265,20 +305,22 @@ final class MixturePriorKernel {
         int lanes = F.length();
         int nb = buckets.count();
         Buckets all = nb == 1 ? buckets : Buckets.all(k);
-        int room = CHUNK + (nb + 1) * lanes; // the chunk's values, each bucket padded to whole vectors
-        float[] e = new float[k * BLOCK];
-        float[] xs = new float[room];
-        float[] zinv = new float[room];
-        float[] gs = new float[room];
-        float[] laneAcc = new float[3 * k * lanes];
-        double[] laneSums = new double[3 * k * lanes];
-        boolean[] live = new boolean[k];
-        boolean[] touched = new boolean[k];
-        int[] bucketOf = nb == 1 ? null : new int[CHUNK];
-        int[] rank = nb == 1 ? null : new int[CHUNK];
-        int[] first = new int[nb + 1];
-        int[] filled = new int[nb];
-        int[] next = new int[COPIES * nb];
+        Scratch scratch = SCRATCH.get().fit(k, nb);
+        float[] e = scratch.e;
+        float[] xs = scratch.xs;
+        float[] zinv = scratch.zinv;
+        float[] gs = scratch.gs;
+        float[] laneAcc = scratch.laneAcc;
+        double[] laneSums = scratch.laneSums;
+        boolean[] live = scratch.live;
+        boolean[] touched = scratch.touched;
+        int[] bucketOf = scratch.bucketOf;
+        int[] rank = scratch.rank;
+        int[] first = scratch.first;
+        int[] filled = scratch.filled;
+        int[] next = scratch.next;
+        Arrays.fill(laneAcc, 0f); // (already so, unless an earlier call on this thread ended by an exception)
+        Arrays.fill(touched, false);
         // μ, c, v, τ, τ·μ of the listed components, in the order of the list, for direct indexing
         float[][] perAll = {mu, c2, v2, tau, tauMu};
         float[][] perBucket = nb == 1 ? perAll : new float[5][];

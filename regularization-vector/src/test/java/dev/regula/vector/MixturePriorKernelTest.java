@@ -319,8 +319,9 @@ class MixturePriorKernelTest {
     }
 
     /**
-     * The order is a function of the values alone: a second call on the same values, after a
-     * call on other values, and the same values at another offset give the same bits.
+     * The order is a function of the values alone: a second call on the same values, after
+     * calls on other values and mixtures of more and of fewer components (each thread keeps its
+     * working arrays between calls), and the same values at another offset give the same bits.
      */
     @Test
     void theResultDependsOnTheValuesAloneNotOnEarlierCallsOrTheirPlace() {
@@ -335,6 +336,10 @@ class MixturePriorKernelTest {
         vector.mixturePriorGradient(n, x, OFF, g1, 0, 1e-5, k, m.mu(), m.halfTau(), m.logWeight(), s1);
         vector.mixturePriorGradient(n, other, OFF, new float[n], 0, 1e-5, k, m.mu(), m.halfTau(), m.logWeight(),
                 new double[3 * k]);
+        for (Mixture o : new Mixture[] {Mixture.of(24, 0.2, 0.004), Mixture.of(3, 0.1, 0.05)}) { // the kept working arrays grow, then serve fewer components
+            int ko = o.mu().length;
+            vector.mixturePriorGradient(n, other, OFF, new float[n], 0, 1e-5, ko, o.mu(), o.halfTau(), o.logWeight(), new double[3 * ko]);
+        }
         float[] g2 = new float[n];
         double[] s2 = new double[3 * k];
         vector.mixturePriorGradient(n, x, OFF, g2, 0, 1e-5, k, m.mu(), m.halfTau(), m.logWeight(), s2);
