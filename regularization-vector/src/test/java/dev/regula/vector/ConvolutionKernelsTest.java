@@ -1,15 +1,23 @@
 package dev.regula.vector;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.regula.api.kernels.ConvGeometry;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.core.kernels.ScalarKernels;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -43,6 +51,150 @@ class ConvolutionKernelsTest {
     @ParameterizedTest
     @MethodSource("geometries")
     void everyKernelMatchesTheDefinitionAndIsTheSameOnOneAndTwoThreads(int[] d) {
+        matchesTheDefinition(d);
+    }
+
+    /**
+     * Every path of {@link Convolution} on shapes that select it, the selection asserted at 8 and
+     * 16 lanes (the two test executions on an AVX-512 machine), then each kernel checked against the
+     * definition as above. Paths, forward/input/weight: {@code patch} ({@link PatchPanels}; for the
+     * input gradient its masked col2im, taken at a stride above 1 only), {@code padded}
+     * ({@link PaddedPanels}), {@code im2col} and {@code col2im} (the stored patch matrix,
+     * {@link Patches}). Shapes: the {@code cnn} model's second stage (32 to 64 channels of 14×14
+     * after pooling, 3×3 "same": no panels at either width, 196 not being a multiple of 8) with one
+     * image, several chunks and two weight-gradient groups; its first stage (28×28); "same"
+     * convolutions with widths 13, 15, 17, 31, 33 (and heights) around the vector widths, on planes
+     * that are whole vectors (16 rows: the panels, a vector spanning several output rows) and on ones
+     * that are not; 1-value-wide and 1-value-high planes under a 5×5 kernel; a plane of whole 8-lane
+     * but not 16-lane vectors; more than {@link Gemm#KC} patch rows (a second inner block of
+     * panels) and positions (a cut last block of the transposed padded panels); 1×1 kernels, where
+     * the forward and weight gradient take the panels and the input gradient the padded layout;
+     * the GAN generator's 2×2 padding 1 and "full" paddings; strides 2 and 3 with odd phase-plane
+     * widths; "valid" convolutions whose weight gradient is unfolded in pieces of 8 and 32 images
+     * ({@link Convolution#pieceImages}); 1, 3, 5 and 17 channels; single images whose products are
+     * split over the threads, batches whose chunks are shared by the threads and whose weight
+     * gradient is summed in several groups (im2col, patch and padded).
+     */
+    @ParameterizedTest(name = "{index}: [{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}] {8} / {9}")
+    @CsvSource(textBlock = """
+            # batch, in, H, W, out, k, s, p, paths at 8 lanes,    paths at 16 lanes
+            1,  32, 14, 14, 64, 3, 1, 1, im2col col2im im2col , im2col col2im im2col
+            20, 32, 14, 14, 64, 3, 1, 1, im2col col2im im2col , im2col col2im im2col
+            3,  1,  28, 28, 32, 3, 1, 1, patch col2im patch   , patch col2im patch
+            3,  3,  16, 13, 5,  3, 1, 1, patch col2im patch   , patch col2im patch
+            2,  1,  16, 15, 3,  3, 1, 1, patch col2im patch   , patch col2im patch
+            2,  5,  16, 17, 4,  3, 1, 1, patch col2im patch   , patch col2im patch
+            2,  17, 16, 31, 6,  3, 1, 1, patch col2im patch   , patch col2im patch
+            2,  3,  16, 33, 17, 3, 1, 1, patch col2im patch   , patch col2im patch
+            2,  3,  31, 16, 5,  3, 1, 1, patch col2im patch   , patch col2im patch
+            2,  3,  16, 1,  2,  5, 1, 2, patch col2im patch   , patch col2im patch
+            2,  3,  1,  16, 2,  5, 1, 2, patch col2im patch   , patch col2im patch
+            2,  60, 8,  16, 8,  3, 1, 1, patch col2im patch   , patch col2im patch
+            1,  32, 16, 16, 64, 3, 1, 1, patch col2im patch   , patch col2im patch
+            40, 32, 16, 16, 8,  3, 1, 1, patch col2im patch   , patch col2im patch
+            3,  5,  13, 13, 3,  3, 1, 1, im2col col2im im2col , im2col col2im im2col
+            2,  3,  15, 15, 5,  3, 1, 1, im2col col2im im2col , im2col col2im im2col
+            2,  1,  17, 17, 3,  3, 1, 1, im2col col2im im2col , im2col col2im im2col
+            2,  17, 9,  31, 3,  3, 1, 1, im2col col2im im2col , im2col col2im im2col
+            2,  3,  7,  33, 5,  3, 1, 1, im2col col2im im2col , im2col col2im im2col
+            3,  3,  12, 14, 4,  3, 1, 1, patch col2im patch   , im2col col2im im2col
+            2,  5,  8,  9,  3,  5, 1, 2, patch col2im patch   , im2col col2im im2col
+            2,  3,  16, 16, 5,  1, 1, 0, patch padded patch   , patch padded patch
+            2,  17, 5,  5,  3,  1, 1, 0, padded padded padded , padded padded padded
+            3,  8,  14, 14, 4,  2, 1, 1, padded padded padded , padded padded padded
+            40, 48, 14, 14, 8,  2, 1, 1, padded padded padded , padded padded padded
+            2,  3,  13, 15, 5,  3, 1, 2, padded padded padded , padded padded padded
+            1,  5,  7,  17, 3,  2, 1, 1, padded padded padded , padded padded padded
+            4,  1,  3,  3,  2,  3, 1, 4, padded padded padded , padded padded padded
+            2,  3,  32, 26, 5,  4, 2, 1, patch patch patch    , patch patch patch
+            2,  2,  24, 30, 3,  3, 3, 1, patch patch patch    , patch patch patch
+            2,  1,  16, 16, 3,  1, 2, 0, patch patch patch    , patch patch patch
+            2,  3,  14, 14, 4,  4, 2, 1, im2col col2im im2col , im2col col2im im2col
+            2,  5,  17, 17, 3,  4, 2, 1, im2col col2im im2col , im2col col2im im2col
+            21, 5,  10, 10, 7,  3, 1, 0, im2col col2im im2col , im2col col2im im2col
+            70, 6,  6,  6,  9,  3, 1, 0, im2col col2im im2col , im2col col2im im2col
+            """)
+    void everyPathIsSelectedWhereExpectedAndMatchesTheDefinition(int batch, int in, int h, int w, int out, int k, int s,
+                                                                  int p, String at8, String at16) {
+        assumeTrue(new VectorKernelsProvider().isSupported(), "jdk.incubator.vector not resolved");
+        ConvGeometry g = new ConvGeometry(batch, in, h, w, out, k, s, p);
+        int lanes = Gemm.NR / 2;
+        String expected = lanes == 8 ? at8 : lanes == 16 ? at16 : null;
+        if (expected != null) assertEquals(expected, paths(g), "paths at " + lanes + " lanes");
+        matchesTheDefinition(new int[] {batch, in, h, w, out, k, s, p});
+    }
+
+    /**
+     * Seeded random geometries ({@link #sweep}): "same" convolutions at strides 1 to 3 (half of
+     * them on planes of whole vectors), stride-1 ones padded by at least the kernel side less one,
+     * and any others; output sides up to 34 (or 16 rows), 1, 3, 5 or 17 channels in and out.
+     */
+    @ParameterizedTest
+    @MethodSource("sweep")
+    void randomGeometriesMatchTheDefinition(int[] d) {
+        matchesTheDefinition(d);
+    }
+
+    /** The sweep selects every path of every kernel at this vector width. */
+    @Test
+    void theSweepSelectsEveryPath() {
+        assumeTrue(new VectorKernelsProvider().isSupported(), "jdk.incubator.vector not resolved");
+        assumeTrue(BlockTranspose.supported(), "the weight gradient's panels need in-register transposes");
+        Set<String> seen = new TreeSet<>();
+        sweep().forEach(d -> {
+            String[] kernels = paths(new ConvGeometry(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7])).split(" ");
+            for (int i = 0; i < kernels.length; i++) seen.add(i + ":" + kernels[i]);
+        });
+        assertEquals(Set.of("0:patch", "0:padded", "0:im2col", "1:patch", "1:padded", "1:col2im", "2:patch", "2:padded",
+                "2:im2col"), seen);
+    }
+
+    /** @return the paths {@link Convolution} takes for g, forward, input gradient, weight gradient (its selection, restated) */
+    private static String paths(ConvGeometry g) {
+        String forward = PatchPanels.applies(g) ? "patch" : PaddedPanels.applies(g) ? "padded" : "im2col";
+        String input = g.stride() > 1 && PatchPanels.applies(g) ? "patch" : PaddedPanels.applies(g) ? "padded" : "col2im";
+        String weight = PatchPanels.transposes(g) ? "patch"
+                : PaddedPanels.applies(g) && BlockTranspose.supported() ? "padded" : "im2col";
+        return forward + " " + input + " " + weight;
+    }
+
+    /** batch, in, H, W, out, kernel, stride, padding: 60 geometries from a fixed seed, each at most about 2M terms. */
+    static Stream<int[]> sweep() {
+        Random rnd = new Random(20260);
+        int[] channels = {1, 3, 5, 17};
+        List<int[]> all = new ArrayList<>();
+        while (all.size() < 60) {
+            int batch = 1 + rnd.nextInt(4);
+            int in = channels[rnd.nextInt(channels.length)];
+            int out = channels[rnd.nextInt(channels.length)];
+            int[] d = switch (rnd.nextInt(4)) {
+                case 0, 1 -> { // "same": out = in / s
+                    int s = 1 + rnd.nextInt(3);
+                    int[][] kp = s == 1 ? new int[][] {{1, 0}, {3, 1}, {5, 2}}
+                            : s == 2 ? new int[][] {{2, 0}, {3, 1}, {4, 1}, {1, 0}} : new int[][] {{3, 0}, {3, 1}, {4, 1}};
+                    int[] c = kp[rnd.nextInt(kp.length)];
+                    int outW = 1 + rnd.nextInt(34 / s);
+                    int outH = rnd.nextBoolean() ? 16 : 1 + rnd.nextInt(34 / s); // 16 rows: whole vectors
+                    yield new int[] {batch, in, outH * s, outW * s, out, c[0], s, c[1]};
+                }
+                case 2 -> { // stride 1 padded by at least k − 1
+                    int k = 1 + rnd.nextInt(4);
+                    yield new int[] {batch, in, 1 + rnd.nextInt(34), 1 + rnd.nextInt(34), out, k, 1, k - 1 + rnd.nextInt(2)};
+                }
+                default -> {
+                    int k = 1 + rnd.nextInt(5);
+                    int s = 1 + rnd.nextInt(3);
+                    int p = rnd.nextInt(k);
+                    yield new int[] {batch, in, k + rnd.nextInt(34), k + rnd.nextInt(34), out, k, s, p};
+                }
+            };
+            ConvGeometry g = new ConvGeometry(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
+            if ((long) g.outputSize() * g.patch() <= 2_000_000) all.add(d);
+        }
+        return all.stream();
+    }
+
+    private static void matchesTheDefinition(int[] d) {
         ConvGeometry g = new ConvGeometry(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]);
         Random rnd = new Random(Arrays.hashCode(d));
         float[] x = random(rnd, g.inputSize());

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * stride 1 with a same-size output (kernels 1, 3 and 5, planes narrower and wider than a vector, a
  * plane of one value, a kernel wider than the image) and strides 2 and 3 with sides that are
  * multiples of the stride (the DCGAN discriminator's 4×4 with padding 1, 3×3, 2×2 without
- * padding); of the general path: odd sides at strides 2 and 3, other paddings. Chunks start at the
+ * padding); of the general path: odd sides at strides 2 and 3, other paddings; widths and heights
+ * 1, 13, 15, 17, 31 and 33 and 1, 3, 5, 17 and 32 channels (the {@code cnn} model's 14×14 second
+ * stage), on planes that are and are not whole vectors. Chunks start at the
  * first image and end at the last, so reads and writes touch both ends of the arrays. The adjoint
  * adds each value's terms in the order of the matrix's rows (at a stride above 1 into a sum from 0
  * that is then added), so the definition below, which does the same, gives the same bits.
@@ -51,7 +53,29 @@ class PatchesTest {
                 new int[] {2, 3, 8, 8, 2, 1, 1},
                 new int[] {2, 2, 16, 16, 2, 1, 1},
                 new int[] {3, 2, 5, 7, 3, 1, 2},
-                new int[] {2, 3, 3, 2, 2, 1, 3});
+                new int[] {2, 3, 3, 2, 2, 1, 3},
+                // widths and heights around the vector widths, planes of whole vectors (16 rows) and not
+                new int[] {2, 3, 16, 13, 3, 1, 1},
+                new int[] {2, 5, 16, 17, 3, 1, 1},
+                new int[] {2, 1, 16, 31, 3, 1, 1},
+                new int[] {2, 17, 16, 33, 3, 1, 1},
+                new int[] {2, 3, 31, 16, 3, 1, 1},
+                new int[] {2, 3, 16, 1, 5, 1, 2},
+                new int[] {2, 3, 1, 16, 5, 1, 2},
+                new int[] {2, 32, 14, 14, 3, 1, 1},
+                new int[] {2, 5, 13, 13, 3, 1, 1},
+                new int[] {2, 3, 15, 15, 3, 1, 1},
+                new int[] {2, 17, 9, 31, 3, 1, 1},
+                new int[] {2, 3, 12, 14, 3, 1, 1},
+                new int[] {2, 3, 16, 16, 1, 1, 0},
+                new int[] {2, 17, 5, 5, 1, 1, 0},
+                new int[] {2, 3, 14, 14, 2, 1, 1},
+                new int[] {2, 3, 13, 15, 3, 1, 2},
+                new int[] {2, 5, 7, 17, 2, 1, 1},
+                new int[] {2, 3, 32, 26, 4, 2, 1},
+                new int[] {2, 2, 24, 30, 3, 3, 1},
+                new int[] {2, 1, 16, 16, 1, 2, 0},
+                new int[] {2, 3, 14, 14, 4, 2, 1});
     }
 
     /**

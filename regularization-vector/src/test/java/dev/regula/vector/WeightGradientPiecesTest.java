@@ -2,6 +2,8 @@ package dev.regula.vector;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.regula.api.kernels.ConvGeometry;
@@ -16,13 +18,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  * what one product over each chunk's whole patch matrix gives, with beta 0 (over NaN) and beta 0.5.
  */
 class WeightGradientPiecesTest {
-    /** batch, in, H, W, out, kernel, stride, padding: planes 64 and 16 (pieces of 8 and 32 images, with a cut last piece), 1024 (one image), 25 (no pieces). */
+    /**
+     * batch, in, H, W, out, kernel, stride, padding, and 1 where the piece loop must be taken: planes
+     * 64 and 16 (pieces of 8 and 32 images, with a cut last piece), 1024 and 512 (one image), 256
+     * (two), 25 (no pieces). The first four are geometries of the panels ({@link PatchPanels},
+     * {@link PaddedPanels}), which take no pieces where in-register transposes exist (8 and 16
+     * lanes); the "valid" convolutions after them (no padding, a smaller output) always take the
+     * piece loop.
+     */
     static Stream<int[]> geometries() {
         return Stream.of(
-                new int[] {21, 5, 16, 16, 7, 4, 2, 1},
-                new int[] {70, 6, 8, 8, 9, 4, 2, 1},
-                new int[] {3, 2, 32, 32, 3, 3, 1, 1},
-                new int[] {11, 4, 4, 4, 12, 2, 1, 1});
+                new int[] {21, 5, 16, 16, 7, 4, 2, 1, 0},
+                new int[] {70, 6, 8, 8, 9, 4, 2, 1, 0},
+                new int[] {3, 2, 32, 32, 3, 3, 1, 1, 0},
+                new int[] {11, 4, 4, 4, 12, 2, 1, 1, 0},
+                new int[] {21, 5, 10, 10, 7, 3, 1, 0, 1},
+                new int[] {70, 6, 6, 6, 9, 3, 1, 0, 1},
+                new int[] {3, 2, 18, 34, 3, 3, 1, 0, 1},
+                new int[] {5, 3, 17, 17, 4, 2, 1, 0, 1},
+                new int[] {3, 2, 34, 34, 3, 3, 1, 0, 1});
     }
 
     @ParameterizedTest
@@ -37,6 +51,10 @@ class WeightGradientPiecesTest {
         int per = Convolution.weightChunkImages(g);
         int plane = g.outHeight() * g.outWidth();
         int piece = Convolution.pieceImages(g, per);
+        if (d[8] == 1) {
+            assertFalse(PatchPanels.applies(g) || PaddedPanels.applies(g), "the stored patch matrix, unfolded piece by piece");
+            assertTrue(piece < per || plane % Gemm.KC == 0, "more than one piece per chunk");
+        }
         if (plane % Gemm.KC == 0 || Gemm.KC % plane == 0) {
             assertEquals(plane % Gemm.KC == 0 ? 1 : Math.min(per, Gemm.KC / plane), piece, "images per piece");
         } else {
