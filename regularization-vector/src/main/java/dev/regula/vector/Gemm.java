@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Packing handles the four transpose combinations and zero-pads the edges, so every m, n and k
  * is handled by the same kernel; edge tiles are added to C through a small per-thread buffer.
  * A transposed B is packed by in-register transposes of LANES×LANES blocks
- * ({@link BlockTranspose}), with vector gathers for the last inner indices (one element of each of
- * the NR stored rows per index), so the strip is written in order. op(A) is read where it is stored when
+ * ({@link BlockTranspose}), the last inner indices element by element (with vector gathers, one
+ * element of each of the NR stored rows per index, at the widths BlockTranspose does not handle),
+ * so the strip is written in order. op(A) is read where it is stored when
  * alpha = 1 (both layouts give the kernel {@link #MR} streams of constant stride) and packed,
  * scaled by alpha, otherwise and for a cut last strip.
  *
@@ -183,7 +184,7 @@ final class Gemm {
                 if (panels != null) {
                     panels.pack(pc, kc, jc, nc, pb);
                 } else {
-                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, transB ? ws.rowStarts(ldb) : null);
+                    packB(transB, b, bOff, ldb, pc, kc, jc, nc, pb, transB && !BlockTranspose.supported() ? ws.rowStarts(ldb) : null);
                 }
                 for (int ic = r0; ic < r1; ic += MC) {
                     int mc = Math.min(MC, r1 - ic);
@@ -244,21 +245,17 @@ final class Gemm {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
             if (transB && nr == NR) {
-                // B is stored n×k: row j of the storage holds op(B)[:, j]. Blocks of LANES rows ×
-                // LANES inner indices are transposed in registers; the last kc % LANES indices
-                // gather one element from each of the NR rows, so the strip is written in order
+                // B is stored n×k: row j of the storage holds op(B)[:, j]
                 int src = bOff + (jc + jr) * ldb + pc;
-                int p = 0;
                 if (BlockTranspose.supported()) {
-                    for (; p + LANES <= kc; p += LANES) {
-                        BlockTranspose.transpose(b, src + p, ldb, dst, base + p * NR, NR);
-                        BlockTranspose.transpose(b, src + LANES * ldb + p, ldb, dst, base + p * NR + LANES, NR);
+                    packTransposedStrip(b, src, ldb, kc, dst, base);
+                } else {
+                    // one gather of each of the NR rows per inner index, so the strip is written in order
+                    for (int p = 0; p < kc; p++) {
+                        int d = base + p * NR;
+                        FloatVector.fromArray(F, b, src + p, rowStarts, 0).intoArray(dst, d);
+                        FloatVector.fromArray(F, b, src + p, rowStarts, LANES).intoArray(dst, d + LANES);
                     }
-                }
-                for (; p < kc; p++) {
-                    int d = base + p * NR;
-                    FloatVector.fromArray(F, b, src + p, rowStarts, 0).intoArray(dst, d);
-                    FloatVector.fromArray(F, b, src + p, rowStarts, LANES).intoArray(dst, d + LANES);
                 }
             } else if (transB) {
                 for (int j = 0; j < nr; j++) {
@@ -284,6 +281,26 @@ final class Gemm {
                     for (int j = nr; j < NR; j++) dst[d + j] = 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * Packs one full NR-column strip of a transposed B (NR rows of the storage from src, ldb apart,
+     * kc inner indices each) at {@link BlockTranspose}'s widths: blocks of LANES rows × LANES inner
+     * indices are transposed in registers, the last kc % LANES indices (fewer than LANES) are
+     * copied one element at a time. Not gathered: two gathers per index, with their vector index
+     * checks, made {@link #packB} (which inlines this method) about three times slower for C2 to
+     * compile, early in a run when the compiler is what the first steps wait for.
+     */
+    private static void packTransposedStrip(float[] b, int src, int ldb, int kc, float[] dst, int base) {
+        int p = 0;
+        for (; p + LANES <= kc; p += LANES) {
+            BlockTranspose.transpose(b, src + p, ldb, dst, base + p * NR, NR);
+            BlockTranspose.transpose(b, src + LANES * ldb + p, ldb, dst, base + p * NR + LANES, NR);
+        }
+        for (; p < kc; p++) {
+            int d = base + p * NR;
+            for (int j = 0; j < NR; j++) dst[d + j] = b[src + j * ldb + p];
         }
     }
 

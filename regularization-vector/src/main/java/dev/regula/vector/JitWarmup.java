@@ -160,9 +160,14 @@ final class JitWarmup {
      * dropout and its mask product, softmax, the SGD updates with and without decay, axpy and
      * scale for L2, the finite scan, the sum of squares and the row gather. No other kernel.
      * Every round runs them on arrays just past one vector tile, so that they get hot after little
-     * interpreted work: m = {@code MR + 1} rows (a full micro-kernel strip and a cut one), n =
-     * {@code NR + 3} columns (a full strip and a tail), k = {@code NR / 2 + 3} (a whole lane block
-     * of the transposed packing and a tail), element-wise lengths of four strips and a tail. From
+     * interpreted work: m = {@code MR + 1} rows (a full micro-kernel strip and a cut one), n and
+     * k = {@code NR + 3} (a full strip and a tail, two lane blocks of the transposed packing and a
+     * tail), element-wise lengths of four strips and a tail. The k of a full strip matters: the
+     * second and third products are k columns wide, so only then do they pack full strips of an
+     * untransposed B and add full tiles to C (β = 1). With a shorter k those paths waited for the
+     * first coverage round, by which time C2 had compiled the packing and the micro-kernel
+     * without them: both deoptimized and were compiled again (some 0.3 s of the one C2 thread of
+     * a 2-core machine, early in a run). From
      * round {@value #COVERAGE_FROM} on, every {@value #COVERAGE_EVERY}th round adds the paths
      * those sizes never take, which C2 would otherwise compile as traps that deoptimize at the
      * first real product: no tails, two row blocks, two inner blocks, products large enough to be
@@ -175,7 +180,7 @@ final class JitWarmup {
     static void run(Kernels k, int rounds) {
         int lanes = Gemm.NR / 2;
         int side = (int) Math.ceil(Math.cbrt(Gemm.PARALLEL_THRESHOLD));
-        Product tiny = new Product(Gemm.MR + 1, Gemm.NR + 3, lanes + 3);
+        Product tiny = new Product(Gemm.MR + 1, Gemm.NR + 3, Gemm.NR + 3);
         Product[] coverage = {
             new Product(Gemm.MC + Gemm.MR + 1, 2 * Gemm.NR, 2 * lanes),
             new Product(Gemm.MR, Gemm.NR, Gemm.KC + lanes + 3),
