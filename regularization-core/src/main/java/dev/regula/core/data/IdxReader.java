@@ -31,7 +31,8 @@ import java.util.zip.ZipException;
  * present (never beyond eight times the values that arrived, see {@link #grownCapacity}), so a
  * small file claiming a huge shape fails fast with a {@link CorruptDataException} instead of
  * running out of memory. A declared shape whose float32 values would not fit in what
- * the heap has left ({@link MemoryBudget}) is refused before reading, so a small gzip file that
+ * the heap has left ({@link MemoryBudget}; for compressed data, with the copy that growing the
+ * storage makes, see {@link #growthPeak}) is refused before reading, so a small gzip file that
  * inflates to gigabytes fails at once; {@link #readTyped(Path, boolean, long)} reads only the
  * first rows, and inflates nothing beyond them. Only regular files are read
  * ({@link InputFiles}): a FIFO, device or directory is refused, never waited on. Every format error is a {@code CorruptDataException} naming
@@ -244,11 +245,15 @@ public final class IdxReader {
             readShape[0] = (int) maxRows;
             readCount = count / shape[0] * maxRows;
         }
-        if (!MemoryBudget.fits(readCount * Float.BYTES)) {
+        boolean lengthChecked = knownLength >= 0;
+        double peakBytes = (double) Float.BYTES * (lengthChecked ? readCount : growthPeak(readCount));
+        if (!MemoryBudget.fits((long) peakBytes)) {
             throw new CorruptDataException(source + ": header declares " + type + " shape " + Arrays.toString(readShape)
-                    + " to read, " + readCount + " values that need " + MemoryBudget.shortfall(readCount * (double) Float.BYTES));
+                    + " to read, " + readCount + " values that need "
+                    + (lengthChecked ? "" : "(decompressed into storage that grows, the old array beside the new while copying) ")
+                    + MemoryBudget.shortfall(peakBytes));
         }
-        float[] values = readValues(in, source, type, (int) readCount, shape, knownLength >= 0, normalize);
+        float[] values = readValues(in, source, type, (int) readCount, readShape, shape, lengthChecked, normalize);
         if (readCount < count) return new IdxData(type, Tensor.wrap(values, readShape));
         if (in.read() != -1) {
             throw new CorruptDataException(source + ": trailing data after the " + dataBytes
@@ -257,7 +262,7 @@ public final class IdxReader {
         return new IdxData(type, Tensor.wrap(values, shape));
     }
 
-    private static float[] readValues(InputStream in, String source, IdxType type, int count, int[] shape,
+    private static float[] readValues(InputStream in, String source, IdxType type, int count, int[] readShape, int[] shape,
             boolean lengthChecked, boolean normalize) throws IOException {
         // A checked length means the bytes are there; otherwise grow with what actually arrives.
         float[] out = new float[lengthChecked ? count : Math.min(count, INITIAL_CAPACITY)];
@@ -276,8 +281,9 @@ public final class IdxReader {
             if (got < want) {
                 long expected = (long) count * elemBytes;
                 long found = (long) done * elemBytes + got % elemBytes;
-                throw new CorruptDataException(source + ": truncated: header declares " + type + " shape "
-                        + Arrays.toString(shape) + " = " + expected + " data bytes, but the data ends after " + found);
+                String declared = readShape[0] == shape[0] ? "header declares " + type + " shape " + Arrays.toString(shape)
+                        : "the first " + readShape[0] + " rows of the " + type + " shape " + Arrays.toString(shape) + " the header declares are";
+                throw new CorruptDataException(source + ": truncated: " + declared + " = " + expected + " data bytes, but the data ends after " + found);
             }
         }
         return out;
@@ -289,11 +295,23 @@ public final class IdxReader {
      * quarter of them. More than {@code length ≥ count/8} values have then arrived, so the storage
      * never exceeds eight times the values actually present, and a file that holds what it
      * declares is copied a few times while small instead of once per doubling up to its full size
-     * (on a fresh heap every copy is memory the process touches for the first time).
+     * (on a fresh heap every copy is memory the process touches for the first time). While the
+     * values are copied the old array lives beside the new one: at most {@link #growthPeak} values
+     * in all, which the memory check before reading accounts for.
      */
     static int grownCapacity(int length, int needed, int count) {
         long next = Math.max(needed, 2L * length);
         return (int) (4 * next >= count ? count : next);
+    }
+
+    /**
+     * @param count values declared
+     * @return the most values growing storage for them holds at once (old and new array while
+     *     copying): {@code count} plus the storage before the jump to it, under a quarter of
+     *     {@code count} or the initial capacity
+     */
+    static long growthPeak(long count) {
+        return count + Math.min(count, Math.max(count / 4, INITIAL_CAPACITY));
     }
 
     /** One tight loop per type (a switch per element keeps a cold JIT slow on 47 MB of pixels). */

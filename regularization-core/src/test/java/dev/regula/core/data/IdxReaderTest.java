@@ -61,7 +61,7 @@ class IdxReaderTest {
     }
 
     @Test
-    void growingStorageNeverExceedsEightTimesTheValuesThatArrived() {
+    void growingStorageStaysWithinEightTimesWhatArrivedAndThePeakTheMemoryCheckCounts() {
         int[] counts = {1, 7, 100, 65_536, 65_537, 200_000, 47_040_000, Integer.MAX_VALUE - 8};
         for (int count : counts) {
             int length = Math.min(count, 1 << 16);
@@ -72,6 +72,8 @@ class IdxReaderTest {
                 int next = IdxReader.grownCapacity(length, needed, count);
                 assertTrue(next >= needed && next <= count, count + ": " + length + " -> " + next + " for " + needed);
                 assertTrue(next <= 8L * needed, count + ": storage " + next + " for " + needed + " values that arrived");
+                assertTrue((long) length + next <= IdxReader.growthPeak(count), count + ": " + length + " + " + next
+                        + " values held while copying, more than the " + IdxReader.growthPeak(count) + " the memory check allows for");
                 length = next;
                 grows++;
             }

@@ -54,6 +54,22 @@ class UntrustedSizesAndFilesTest {
         assertTrue(e.getMessage().contains("heap") && e.getMessage().contains("-Xmx"), e.getMessage());
     }
 
+    /**
+     * A gzip claim whose values fit the heap but whose growing storage (old and new array while
+     * copying) would not is refused before reading too, instead of running out of memory when a
+     * truncated file has delivered enough to trigger the jump to the declared size.
+     */
+    @Test
+    void aGzipIdxWhoseGrowingStorageWouldNotFitIsRefusedBeforeInflating() throws IOException {
+        long values = (long) (dev.regula.core.io.MemoryBudget.availableBytes() / Float.BYTES / 1.1);
+        assumeTrue(values < IdxReader.MAX_ELEMENTS, "a claim that fits as floats must be expressible");
+        assumeTrue(IdxReader.growthPeak(values) * Float.BYTES > dev.regula.core.io.MemoryBudget.availableBytes());
+        Path f = gzip("near.gz", idxHeader((int) values), 1000);
+        CorruptDataException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> assertThrows(CorruptDataException.class, () -> IdxReader.readTyped(f, true)));
+        assertTrue(e.getMessage().contains("grows"), e.getMessage());
+    }
+
     @Test
     void aRowLimitReadsOnlyThoseRowsAndInflatesNothingAfter() throws IOException {
         // claims 1,000,000 rows of 28 x 28 but holds 3: a full read is truncated, a read of 3 rows is fine

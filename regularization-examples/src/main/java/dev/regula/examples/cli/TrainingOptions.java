@@ -362,6 +362,11 @@ final class TrainingOptions {
             source = "--data " + data;
         }
         if (limit != null && limit < train.size()) train = train.subset(0, limit);
+        if (train.size() == 0) throw new CorruptDataException(source + ": the training set has no examples");
+        if (test.size() == 0) {
+            throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source) + ": the test set has no examples"
+                    + " (its accuracy and loss would be NaN)");
+        }
         if (!regression && train.numClasses() == 0) {
             throw new IllegalArgumentException("the data has real-valued targets; use --loss mse or --loss huber (cross-entropy needs classes)");
         }

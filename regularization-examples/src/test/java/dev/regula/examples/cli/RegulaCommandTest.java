@@ -368,6 +368,35 @@ class RegulaCommandTest {
     }
 
     @Test
+    void anEmptyTrainingOrTestSplitIsExit3NotARunOfNoSteps() throws IOException {
+        for (int[] sizes : new int[][] {{0, 2}, {2, 0}}) {
+            Path data = dir.resolve("empty-" + sizes[0] + "-" + sizes[1]);
+            Files.createDirectories(data);
+            idx(data.resolve("train-images-idx3-ubyte"), 3, sizes[0], 28, 28);
+            idx(data.resolve("train-labels-idx1-ubyte"), 1, sizes[0]);
+            idx(data.resolve("t10k-images-idx3-ubyte"), 3, sizes[1], 28, 28);
+            idx(data.resolve("t10k-labels-idx1-ubyte"), 1, sizes[1]);
+            Run r = run("train", "--data", data.toString(), "--epochs", "1", "--out", dir.resolve("o" + sizes[0]).toString());
+            assertEquals(ExitCode.DATA, r.code(), r.err());
+            String split = sizes[0] == 0 ? "training" : "test";
+            assertTrue(r.err().contains("the " + split + " set has no examples"), r.err());
+        }
+    }
+
+    /** An unsigned-byte IDX file of the given shape, its values 0 (labels 0, 1, 0, ...). */
+    private static void idx(Path file, int rank, int... shape) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(new byte[] {0, 0, 8, (byte) rank});
+        long count = 1;
+        for (int d : shape) {
+            b.write(new byte[] {(byte) (d >>> 24), (byte) (d >>> 16), (byte) (d >>> 8), (byte) d});
+            count *= d;
+        }
+        for (long i = 0; i < count; i++) b.write(rank == 1 ? (int) (i % 2) : 0);
+        Files.write(file, b.toByteArray());
+    }
+
+    @Test
     void corruptDataIsExit3EvenThoughItIsAnIOException() {
         // CorruptDataException is an IOException: it must be matched before the I/O exit code
         assertEquals(ExitCode.DATA, RegulaCommand.exitCode(new CorruptDataException("x.idx: bad magic")));
