@@ -36,6 +36,21 @@ class GanCommandTest {
         assertEquals(List.of(), defaults.discriminatorRegularizers());
     }
 
+    /** The help spells the ablation out as literals (annotations take no lists): they follow the constants. */
+    @Test
+    void theHelpNamesTheAblationItRuns() {
+        String lambdas = FaceCaseStudy.Config.ABLATION_LAMBDAS.stream()
+                .map(l -> java.math.BigDecimal.valueOf(l).stripTrailingZeros().toPlainString())
+                .collect(java.util.stream.Collectors.joining(", "));
+        String seeds = "x " + FaceCaseStudy.Config.ABLATION_SEEDS + " seeds";
+        CommandLine.Model.CommandSpec spec = new CommandLine(new GanCommand()).getCommandSpec();
+        String option = String.join(" ", spec.findOption("--ablation").description());
+        assertTrue(option.contains("lambda " + lambdas + " x fixed and learnable") && option.contains(seeds), option);
+        String usage = String.join(" ", spec.usageMessage().description());
+        assertTrue(usage.contains("(lambda " + lambdas + " x fixed, learnable " + seeds + ")"), usage);
+        assertEquals(List.of(false, true), FaceCaseStudy.Config.ABLATION_PRIORS, "the help names fixed and learnable");
+    }
+
     @Test
     void repeatedRegularizersAndLambdaListsParse() {
         GanCommand c = new GanCommand();
