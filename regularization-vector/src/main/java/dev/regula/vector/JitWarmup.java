@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Gets the SIMD kernels of a dense SGD step compiled before they carry real work. Until C2
@@ -17,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The first {@link VectorKernels} a provider creates (once per loaded copy of this module)
  * starts one daemon thread, {@value #THREAD_NAME}, of minimum priority, that calls the products
  * and the element-wise kernels of a dense layer's SGD step ({@link #run}) {@value #ROUNDS} times
- * on small arrays, so the JIT sees them hot after little interpreted work, and then ends. It uses
+ * on small arrays, so the JIT sees them hot after little interpreted work, and then ends; once
+ * they are queued for compilation, a round that is still slow is followed by a pause as long
+ * as itself ({@link #pauseAfter}), which leaves the core to the compiler. It uses
  * a two-thread instance of its own (so that the split paths are compiled too) and never the
  * caller's threads; the kernels are pure functions of their arguments, so it changes no result.
  * The other kernels (Adam, the other activations, the L1 and clamp kernels, pooling, ...) are not
@@ -40,6 +43,10 @@ final class JitWarmup {
     static final int COVERAGE_FROM = 1000;
     /** The rarer paths run every this many rounds. */
     static final int COVERAGE_EVERY = 64;
+    /** Round from which a slow round is followed by a pause ({@link #pauseAfter}). */
+    static final int PAUSE_FROM = 256;
+    /** A round longer than this still runs code the C2 compiler has not replaced yet. */
+    static final long SLOW_ROUND_NANOS = 50_000;
     /** How long after the warm-up started large products stop waiting for it. */
     static final long MAX_WAIT_SECONDS = 5;
 
@@ -191,13 +198,35 @@ final class JitWarmup {
         int cols = VectorKernels.PARALLEL_ELEMENTS / rows + 1;
         Elementwise large = new Elementwise(rows * cols + 5, rows, cols);
         for (int r = 0; r < rounds; r++) {
+            long start = System.nanoTime();
             tiny.run(k, r);
             small.run(k, r);
             if (coverageRound(r)) {
                 for (Product p : coverage) p.run(k, r);
                 large.run(k, r);
             }
+            long pause = pauseAfter(r, System.nanoTime() - start);
+            if (pause > 0) LockSupport.parkNanos(pause);
         }
+    }
+
+    /**
+     * How long the warm-up pauses after a round: as long as the round took, from round
+     * {@value #PAUSE_FROM} on, when the round took more than {@value #SLOW_ROUND_NANOS} ns; else
+     * not at all. By that round every kernel has been called often enough to be queued for C2,
+     * and a round that is still slow runs interpreted or C1 code whose only effect is to make the
+     * Vector API's fallback paths hot, which C2 then compiles too, for nothing. Pausing leaves the
+     * core to the compiler threads and to the caller loading its data (on two cores they share
+     * one core with this thread) instead of spending it on code about to be replaced. Once the
+     * kernels are compiled a round takes a few microseconds and the rest of the warm-up runs
+     * without pauses.
+     *
+     * @param round the round just run, from 0
+     * @param tookNanos how long it took
+     * @return nanoseconds to pause, 0 for none
+     */
+    static long pauseAfter(int round, long tookNanos) {
+        return round >= PAUSE_FROM && tookNanos > SLOW_ROUND_NANOS ? tookNanos : 0;
     }
 
     private static boolean coverageRound(int r) {

@@ -88,6 +88,18 @@ class JitWarmupTest {
     }
 
     @Test
+    void pausesAfterASlowRoundForAsLongAsItTookButNeverEarlyOrAfterAFastOne() {
+        long slow = JitWarmup.SLOW_ROUND_NANOS + 1;
+        assertEquals(0, JitWarmup.pauseAfter(0, 10 * slow), "the first rounds make the kernels hot: no pause");
+        assertEquals(0, JitWarmup.pauseAfter(JitWarmup.PAUSE_FROM - 1, 10 * slow));
+        assertEquals(slow, JitWarmup.pauseAfter(JitWarmup.PAUSE_FROM, slow));
+        assertEquals(7_000_000, JitWarmup.pauseAfter(JitWarmup.ROUNDS - 1, 7_000_000));
+        assertEquals(0, JitWarmup.pauseAfter(JitWarmup.PAUSE_FROM, JitWarmup.SLOW_ROUND_NANOS), "a compiled round runs on");
+        assertEquals(0, JitWarmup.pauseAfter(JitWarmup.ROUNDS - 1, 3_000));
+        assertTrue(JitWarmup.PAUSE_FROM < JitWarmup.COVERAGE_FROM, "pauses start before the coverage rounds");
+    }
+
+    @Test
     void startsOnceAsANamedDaemonAndIsDoneAfterItsBody() throws InterruptedException {
         JitWarmup warmup = new JitWarmup(() -> { }, TimeUnit.SECONDS.toNanos(5));
         Thread t = warmup.start();
