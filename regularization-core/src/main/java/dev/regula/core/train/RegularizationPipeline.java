@@ -482,7 +482,9 @@ public final class RegularizationPipeline {
      * averagers, checking for NaN/Inf when enabled: the gradients after backward and (if any
      * GRADIENT-stage or learnable regularizer ran) after the GRADIENT stage, the values after the
      * optimizer update and after each later regularizer. Each check is one
-     * {@link Kernels#allFinite} pass, so it runs at the speed of the SIMD kernels.
+     * {@link Kernels#allFinite} pass, so it runs at the speed of the SIMD kernels, except the one
+     * after backward, which reads the sums of squares of the gradient norms' pass (a scan runs
+     * only when a sum is not finite).
      *
      * <p>When the GRADIENT stage holds only {@link CoupledDecay} regularizers (L2), at most one per
      * parameter, and no clipper or learnable regularizer runs, the stage is folded into the optimizer's pass
@@ -495,14 +497,19 @@ public final class RegularizationPipeline {
      * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public void update(StepContext ctx) {
-        checkGradients(ctx, "backward");
         double total = 0;
+        Parameter nonFinite = null;
         for (int i = 0; i < parameters.size(); i++) {
-            Tensor g = parameters.get(i).grad();
+            Parameter p = parameters.get(i);
+            Tensor g = p.grad();
             double sq = ctx.kernels().sumSquares(g.size(), g.data(), 0);
+            // the finite check after backward rides on this pass: a NaN or Inf makes the sum of
+            // squares NaN or Inf; a sum that overflowed from finite values is told apart by a scan
+            if (checkFinite && nonFinite == null && !Double.isFinite(sq) && !finite(ctx.kernels(), g)) nonFinite = p;
             gradientNorms[i] = Math.sqrt(sq);
             total += sq;
         }
+        if (nonFinite != null) throw fault(ctx, "backward", nonFinite.name() + ".grad");
         lastGradientNorm = Math.sqrt(total);
         boolean measure = measureNext;
         measureNext = false;

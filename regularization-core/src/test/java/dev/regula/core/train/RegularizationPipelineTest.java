@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.regula.api.Mode;
 import dev.regula.api.NumericalFaultException;
 import dev.regula.api.StepContext;
+import dev.regula.api.kernels.Kernels;
 import dev.regula.api.optim.Optimizer;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
@@ -22,6 +27,7 @@ import dev.regula.api.regularizer.GradientClipper;
 import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.regularizer.Stage;
 import dev.regula.api.tensor.Tensor;
+import dev.regula.core.kernels.ScalarKernels;
 import dev.regula.core.testing.GradientCheck;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -116,6 +122,46 @@ class RegularizationPipelineTest {
         assertEquals(3, e.step());
         assertTrue(e.where().contains("dense1.weight.grad"), e.where());
         verify(optimizer, never()).step(anyList(), any());
+    }
+
+    @Test
+    void theFirstParameterWithANonFiniteGradientIsNamedWhateverComesAfterIt() {
+        Optimizer optimizer = mock(Optimizer.class);
+        bias.grad().set(0, Float.POSITIVE_INFINITY);
+        RegularizationPipeline pipeline = new RegularizationPipeline(List.of(weight, bias), List.of(), optimizer, true);
+        NumericalFaultException e = assertThrows(NumericalFaultException.class, () -> pipeline.update(ctx));
+        assertTrue(e.where().contains("dense1.bias.grad"), e.where());
+        weight.grad().set(0, Float.NEGATIVE_INFINITY);
+        e = assertThrows(NumericalFaultException.class, () -> pipeline.update(ctx));
+        assertTrue(e.where().contains("dense1.weight.grad"), e.where());
+        verify(optimizer, never()).step(anyList(), any());
+    }
+
+    @Test
+    void aSumOfSquaresThatOverflowsFromFiniteGradientsIsNoFault() {
+        // kernels may sum squares in float: finite gradients can give an infinite sum, which the
+        // check after backward tells apart from a NaN or Inf gradient by scanning
+        Kernels kernels = spy(new ScalarKernels());
+        doReturn(Double.POSITIVE_INFINITY).when(kernels).sumSquares(anyInt(), any(), anyInt());
+        StepContext overflowing = new StepContext(Mode.TRAIN, 3, 1, 0.1, 42L, kernels);
+        Optimizer optimizer = mock(Optimizer.class);
+        RegularizationPipeline pipeline = new RegularizationPipeline(List.of(weight, bias), List.of(), optimizer, true);
+        pipeline.update(overflowing);
+        verify(optimizer).step(List.of(weight, bias), overflowing);
+        verify(kernels).allFinite(weight.grad().size(), weight.grad().data(), 0);
+        weight.grad().set(1, Float.NaN);
+        NumericalFaultException e = assertThrows(NumericalFaultException.class, () -> pipeline.update(overflowing));
+        assertTrue(e.where().contains("dense1.weight.grad"), e.where());
+    }
+
+    @Test
+    void finiteGradientsAreNotScannedAgainAfterTheirNormsPass() {
+        Kernels kernels = spy(new ScalarKernels());
+        StepContext counted = new StepContext(Mode.TRAIN, 3, 1, 0.1, 42L, kernels);
+        RegularizationPipeline pipeline = new RegularizationPipeline(List.of(weight, bias), List.of(), mock(Optimizer.class), true);
+        pipeline.update(counted);
+        verify(kernels, never()).allFinite(weight.grad().size(), weight.grad().data(), 0);
+        verify(kernels, never()).allFinite(bias.grad().size(), bias.grad().data(), 0);
     }
 
     @Test
