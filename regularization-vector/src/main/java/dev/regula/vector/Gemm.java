@@ -126,9 +126,9 @@ final class Gemm {
         boolean splitColumns = n >= m;
         int unit = splitColumns ? NR : MR;
         int extent = splitColumns ? n : m;
-        // Column parts share nothing, so they are cut finer than one per thread and claimed
-        // dynamically: a late or slow thread costs only what it took. Row parts each pack the
-        // whole of op(B), so there is one per thread.
+        // Column parts share nothing, so they are cut as finely as the team cuts any job
+        // (WorkerTeam.PARTS_PER_THREAD) and claimed dynamically. Row parts each pack the whole of
+        // op(B), so there is one per thread whatever that setting.
         int parts = work < PARALLEL_THRESHOLD ? 1
                 : Math.min(Math.ceilDiv(extent, unit), team.threads() * (splitColumns ? WorkerTeam.PARTS_PER_THREAD : 1));
         if (parts <= 1) {
