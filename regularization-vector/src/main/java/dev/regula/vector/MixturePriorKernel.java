@@ -69,6 +69,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class MixturePriorKernel {
     /** Values per unit of the thread split and of the double partial sums. */
     static final int CHUNK = 4096;
+    /**
+     * Parts per thread of the split: chunks cost unevenly (a weight between several components
+     * costs more than one near a single one), so this job is cut finer than the team's other
+     * jobs ({@link WorkerTeam#PARTS_PER_THREAD}) and the dynamic schedule balances it.
+     */
+    static final int PARTS_PER_THREAD = 4;
     /** Values per block; the exponent scratch holds k blocks. */
     static final int BLOCK = 512;
     /**

@@ -417,7 +417,7 @@ final class VectorKernels implements Kernels {
         if (chunks == 1 || team.threads() == 1) {
             MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), c.tauMu(), buckets, partial);
         } else {
-            team.runRanges(chunks, team.threads() * WorkerTeam.PARTS_PER_THREAD, 1, (from, to) ->
+            team.runRanges(chunks, team.threads() * MixturePriorKernel.PARTS_PER_THREAD, 1, (from, to) ->
                     MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), c.tauMu(),
                             buckets, partial));
         }
