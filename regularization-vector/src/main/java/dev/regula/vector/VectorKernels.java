@@ -160,7 +160,8 @@ final class VectorKernels implements Kernels {
 
     /**
      * Runs {@code body} over [0, n): on the calling thread below {@link #PARALLEL_ELEMENTS}, else
-     * in a few contiguous parts per team thread, which the threads claim as they become free.
+     * in {@link WorkerTeam#PARTS_PER_THREAD} contiguous parts per team thread, which the threads
+     * claim as they become free.
      * Every element is computed by the same code whatever the split, so results depend neither
      * on the thread count nor on which thread took which part.
      */

@@ -9,9 +9,10 @@ import java.util.function.IntConsumer;
 /**
  * A fork-join team for the short, back-to-back parallel jobs of a training step: the caller and
  * up to {@code threads − 1} helper threads share the parts of a job, each thread claiming the
- * next unclaimed part when it is free (a dynamic schedule), so a helper that starts late or runs
- * slowly (a busy machine, a virtual CPU taken away for a while) costs only the parts it actually
- * took, never a wait for parts it never started.
+ * next unclaimed part when it is free (a dynamic schedule), so a helper that starts late (a busy
+ * machine, a virtual CPU taken away for a while) finds its part taken by another thread instead
+ * of being waited for. A helper slowed in the middle of a part is waited for: jobs are cut into
+ * {@value #PARTS_PER_THREAD} part per thread unless their caller asks for more (see there).
  *
  * <p>Why not a {@link java.util.concurrent.ForkJoinPool}: a training step issues a dozen
  * products and updates of tens to hundreds of microseconds each, and a parked pool worker takes

@@ -77,6 +77,24 @@ class VectorKernelsEquivalenceTest {
     }
 
     @Test
+    void sumSquaresIsNotFiniteWhenAnyValueIsNaNOrInfiniteWhereverItStands() {
+        // the training pipeline's finite check after backward rides on this (Kernels.sumSquares):
+        // positions in the first block's vector body and tail, and in a later block's body and tail
+        Kernels v = KernelsTestSupport.vector(2);
+        int n = VectorKernels.BLOCK + 37;
+        for (int at : new int[] {0, 5, 33, VectorKernels.BLOCK - 1, VectorKernels.BLOCK, VectorKernels.BLOCK + 17, n - 1}) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                float[] x = new float[n];
+                java.util.Arrays.fill(x, 0.5f);
+                x[at] = bad;
+                double expected = Float.isNaN(bad) ? Double.NaN : Double.POSITIVE_INFINITY;
+                assertEquals(expected, v.sumSquares(n, x, 0), "vector, " + bad + " at " + at);
+                assertEquals(expected, scalar.sumSquares(n, x, 0), "scalar, " + bad + " at " + at);
+            }
+        }
+    }
+
+    @Test
     void maxAbsIsZeroForEmptyAndPropagatesNaNAndInfinityFromAnyPosition() {
         // the training pipeline's NaN/Inf checks rely on this, in the vector body and in the tail
         Kernels v = KernelsTestSupport.vector(2);

@@ -51,7 +51,12 @@ public interface Kernels {
     /** @param n count @param x first @param xOff offset @param y second @param yOff offset @return Σ x[i]·y[i], accumulated in double or pairwise */
     double dot(int n, float[] x, int xOff, float[] y, int yOff);
 
-    /** @param n count @param x array @param off offset @return Σ x[i]² */
+    /**
+     * @param n count @param x array @param off offset
+     * @return Σ x[i]²; NaN or +Inf if any x[i] is NaN or ±Inf (NaN and infinity propagate, as in
+     *     plain arithmetic), so the training pipeline's finite check after backward rides on the
+     *     gradient norms' pass; +Inf may also come from finite values whose sum overflows
+     */
     double sumSquares(int n, float[] x, int off);
 
     /** @param n count @param x array @param off offset @return Σ |x[i]| */
@@ -65,8 +70,8 @@ public interface Kernels {
     float maxAbs(int n, float[] x, int off);
 
     /**
-     * Whether every value is finite: the training pipeline asks this of every gradient and
-     * parameter several times per step, so providers should make it as fast as a memory scan.
+     * Whether every value is finite: the training pipeline asks this of parameters and
+     * gradients after the stages of a step, so providers should make it as fast as a memory scan.
      *
      * @param n count @param x array @param off offset
      * @return true if no x[i] is NaN or ±Inf (true for n = 0)

@@ -88,6 +88,8 @@ public final class RegularizationPipeline {
     private double lastGradientNorm = Double.NaN;
     /** Per model parameter, ‖g‖₂ right after backward at the last update. */
     private final double[] gradientNorms;
+    /** Σ g² per parameter of the step being checked: copied to the norms only once the check passed. */
+    private final double[] squares;
     /** Per model parameter, ‖Δθ‖/‖θ_{t−1}‖ of the last measured update (NaN until one is). */
     private final double[] updateRatios;
     /** Copies of θ_{t−1} for a measured update, made on first use. */
@@ -174,6 +176,7 @@ public final class RegularizationPipeline {
                 && gradientStage.stream().allMatch(b -> b.regularizer instanceof CoupledDecay);
         decay = new float[this.parameters.size()];
         gradientNorms = new double[this.parameters.size()];
+        squares = new double[this.parameters.size()];
         updateRatios = new double[this.parameters.size()];
         Arrays.fill(gradientNorms, Double.NaN);
         Arrays.fill(updateRatios, Double.NaN);
@@ -497,19 +500,22 @@ public final class RegularizationPipeline {
      * @throws PluginException if a regularizer throws, naming it and its origin
      */
     public void update(StepContext ctx) {
-        double total = 0;
         Parameter nonFinite = null;
         for (int i = 0; i < parameters.size(); i++) {
             Parameter p = parameters.get(i);
             Tensor g = p.grad();
-            double sq = ctx.kernels().sumSquares(g.size(), g.data(), 0);
+            squares[i] = ctx.kernels().sumSquares(g.size(), g.data(), 0);
             // the finite check after backward rides on this pass: a NaN or Inf makes the sum of
             // squares NaN or Inf; a sum that overflowed from finite values is told apart by a scan
-            if (checkFinite && nonFinite == null && !Double.isFinite(sq) && !finite(ctx.kernels(), g)) nonFinite = p;
-            gradientNorms[i] = Math.sqrt(sq);
-            total += sq;
+            if (checkFinite && nonFinite == null && !Double.isFinite(squares[i]) && !finite(ctx.kernels(), g)) nonFinite = p;
         }
+        // a faulty step leaves the norms of the last good one, all of them
         if (nonFinite != null) throw fault(ctx, "backward", nonFinite.name() + ".grad");
+        double total = 0;
+        for (int i = 0; i < squares.length; i++) {
+            gradientNorms[i] = Math.sqrt(squares[i]);
+            total += squares[i];
+        }
         lastGradientNorm = Math.sqrt(total);
         boolean measure = measureNext;
         measureNext = false;

@@ -135,6 +135,9 @@ class RegularizationPipelineTest {
         e = assertThrows(NumericalFaultException.class, () -> pipeline.update(ctx));
         assertTrue(e.where().contains("dense1.weight.grad"), e.where());
         verify(optimizer, never()).step(anyList(), any());
+        // the faulty steps left the norms as they were (none measured yet), all of them alike
+        assertTrue(Double.isNaN(pipeline.lastGradientNorm()));
+        for (double norm : pipeline.lastGradientNorms()) assertTrue(Double.isNaN(norm), "a norm of the faulty step was kept");
     }
 
     @Test
