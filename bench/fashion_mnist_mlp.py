@@ -113,8 +113,8 @@ def main():
     loss_fn = nn.CrossEntropyLoss()
     if a.probe:
         # whole epochs on the real data: what the benchmark times, so the thread environment that
-        # wins here wins there (a probe of 60 steps on random data picked one 1.3x slower on real
-        # epochs: random labels drive the activations toward denormal floats); the faster of two
+        # wins here wins there (a probe of 60 steps on random data, where PyTorch's steps ran about
+        # 3x slower than on the real data, picked one 1.2-1.3x slower on real epochs); the faster of two
         seconds = min(run_epoch(model, opt, loss_fn, xtr, ytr, xte, yte, a.batch)[0] for _ in range(2))
         print(f"PROBE {seconds:.3f} s/epoch", flush=True)
         return
