@@ -145,32 +145,32 @@ final class MixturePriorKernel {
      * clears on entry (and {@link #flush} leaves cleared).
      */
     private static final class Scratch {
-        private int k = -1;
-        private int nb = -1;
+        // sized for live.length components and filled.length buckets (none before the first fit;
+        // a call has k >= 1 and at least one bucket)
         float[] e, xs, zinv, gs, laneAcc;
         double[] laneSums;
-        boolean[] live, touched;
-        int[] bucketOf, rank, first, filled, next;
+        boolean[] live = new boolean[0], touched;
+        int[] bucketOf, rank, first, filled = new int[0], next;
 
         Scratch fit(int k, int nb) {
-            if (k <= this.k && nb <= this.nb) return this;
-            this.k = Math.max(k, this.k);
-            this.nb = Math.max(nb, this.nb);
+            if (k <= live.length && nb <= filled.length) return this;
+            k = Math.max(k, live.length);
+            nb = Math.max(nb, filled.length);
             int lanes = F.length();
-            e = new float[this.k * BLOCK];
-            int room = CHUNK + (this.nb + 1) * lanes; // the chunk's values, each bucket padded to whole vectors
+            e = new float[k * BLOCK];
+            int room = CHUNK + (nb + 1) * lanes; // the chunk's values, each bucket padded to whole vectors
             xs = new float[room];
             zinv = new float[room];
             gs = new float[room];
-            laneAcc = new float[3 * this.k * lanes];
-            laneSums = new double[3 * this.k * lanes];
-            live = new boolean[this.k];
-            touched = new boolean[this.k];
+            laneAcc = new float[3 * k * lanes];
+            laneSums = new double[3 * k * lanes];
+            live = new boolean[k];
+            touched = new boolean[k];
             bucketOf = new int[CHUNK];
             rank = new int[CHUNK];
-            first = new int[this.nb + 1];
-            filled = new int[this.nb];
-            next = new int[COPIES * this.nb];
+            first = new int[nb + 1];
+            filled = new int[nb];
+            next = new int[COPIES * nb];
             return this;
         }
     }
