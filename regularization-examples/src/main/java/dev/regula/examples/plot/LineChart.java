@@ -35,6 +35,14 @@ public final class LineChart {
         new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
         new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
+    static {
+        // JFreeChart draws rotated text (the y-axis label) through a TextLayout by default, a
+        // work-around for rotation bugs of old JDKs; on JDK 25 a TextLayout shapes its text with
+        // HarfBuzz through the foreign-function API, whose first use generates classes for
+        // ~0.2 s at the end of every run. Rotated drawString renders the same label without it.
+        org.jfree.chart.text.TextUtils.setUseDrawRotatedStringWorkaround(false);
+    }
+
     private final String title;
     private final String xLabel;
     private final String yLabel;
