@@ -202,22 +202,32 @@ public final class Safetensors {
                 writeFully(ch, buf);
                 writeFully(ch, ByteBuffer.wrap(header));
                 for (Map.Entry<String, Float64Tensor> e : doubles.entrySet()) {
-                    buf.clear();
-                    for (double v : e.getValue().data()) {
-                        if (!buf.hasRemaining()) {
-                            buf.flip();
-                            writeFully(ch, buf);
-                            buf.clear();
-                        }
-                        buf.putDouble(v);
+                    double[] data = e.getValue().data();
+                    for (int done = 0; done < data.length; ) { // bulk copies: no per-value loop to compile
+                        buf.clear();
+                        int count = Math.min(data.length - done, CHUNK / Double.BYTES);
+                        buf.asDoubleBuffer().put(data, done, count);
+                        buf.limit(count * Double.BYTES);
+                        writeFully(ch, buf);
+                        done += count;
                     }
-                    buf.flip();
-                    writeFully(ch, buf);
                     afterTensor.accept(e.getKey());
                 }
                 for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
                     float[] data = e.getValue().data();
                     Dtype d = types.getOrDefault(e.getKey(), Dtype.F32);
+                    if (d == Dtype.F32) {
+                        for (int done = 0; done < data.length; ) {
+                            buf.clear();
+                            int count = Math.min(data.length - done, CHUNK / Float.BYTES);
+                            buf.asFloatBuffer().put(data, done, count);
+                            buf.limit(count * Float.BYTES);
+                            writeFully(ch, buf);
+                            done += count;
+                        }
+                        afterTensor.accept(e.getKey());
+                        continue;
+                    }
                     buf.clear();
                     for (float v : data) {
                         if (buf.remaining() < 4) {
@@ -456,6 +466,11 @@ public final class Safetensors {
             readFully(ch, buf, pos, file);
             buf.flip();
             pos += (long) elems * eb;
+            if (info.dtype == Dtype.F32) { // a bulk copy: no per-value loop to compile
+                buf.asFloatBuffer().get(out, done, elems);
+                done += elems;
+                continue;
+            }
             for (int i = 0; i < elems; i++) {
                 out[done + i] = switch (info.dtype) {
                     case F32 -> buf.getFloat();
@@ -483,7 +498,7 @@ public final class Safetensors {
             readFully(ch, buf, pos, file);
             buf.flip();
             pos += (long) elems * Double.BYTES;
-            for (int i = 0; i < elems; i++) out[done + i] = buf.getDouble();
+            buf.asDoubleBuffer().get(out, done, elems);
             done += elems;
         }
         return out;

@@ -140,6 +140,37 @@ class SafetensorsTest {
         return plain;
     }
 
+    /**
+     * Tensors longer than the 64 KiB unit of the file's reads and writes, so that values cross
+     * its boundaries: every bit comes back, and lies on disk little-endian where the header says.
+     */
+    @Test
+    void tensorsLongerThanTheInputOutputUnitRoundTripBitExact() throws Exception {
+        Path f = dir.resolve("long.safetensors");
+        java.util.Random rnd = new java.util.Random(3);
+        float[] floats = new float[3 * (1 << 14) + 5];
+        for (int i = 0; i < floats.length; i++) floats[i] = Float.intBitsToFloat(rnd.nextInt()); // NaN payloads included
+        double[] doubles = new double[2 * (1 << 13) + 3];
+        for (int i = 0; i < doubles.length; i++) doubles[i] = Double.longBitsToDouble(rnd.nextLong());
+        Safetensors.write(f, Map.of("w", Tensor.of(floats, floats.length)),
+                Map.of("m", new Float64Tensor(new int[] {doubles.length}, doubles)), Map.of());
+
+        Safetensors.Contents c = Safetensors.read(f);
+        float[] back = c.tensors().get("w").data();
+        double[] backDoubles = c.float64().get("m").data();
+        for (int i = 0; i < floats.length; i++) {
+            assertEquals(Float.floatToRawIntBits(floats[i]), Float.floatToRawIntBits(back[i]), "float " + i);
+        }
+        for (int i = 0; i < doubles.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(doubles[i]), Double.doubleToRawLongBits(backDoubles[i]), "double " + i);
+        }
+        ByteBuffer raw = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        int data = 8 + (int) raw.getLong(0); // the doubles come first, then the floats
+        assertEquals(Double.doubleToRawLongBits(doubles[doubles.length - 1]), raw.getLong(data + 8 * (doubles.length - 1)));
+        int floatsAt = data + 8 * doubles.length;
+        assertEquals(Float.floatToRawIntBits(floats[1 << 14]), raw.getInt(floatsAt + 4 * (1 << 14)));
+    }
+
     @Test
     void float64SizesAndOffsetsAreCheckedLikeTheOthers() throws Exception {
         byte[] data = le(8, 1, 2);
