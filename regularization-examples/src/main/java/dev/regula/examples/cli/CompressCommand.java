@@ -120,15 +120,27 @@ public final class CompressCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--target-ratio must be a finite number > 1 (the compression by the bits, e.g. 40), got "
                     + targetRatio);
         }
+        if (options.validation != null) {
+            throw new IllegalArgumentException("regula compress reports every stage on the test set; --validation is not used by it");
+        }
+        if (options.evalWeights() != dev.regula.core.train.EvalWeights.LIVE) {
+            throw new IllegalArgumentException("regula compress evaluates the live weights at every stage; --eval-weights "
+                    + options.evalWeights().word() + " is not used by it");
+        }
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0 (0: no fine-tuning), got " + finetuneEpochs);
         if (prior != null && !prior.strip().startsWith(PRIOR + "(") && !prior.strip().equals(PRIOR)) {
             throw new IllegalArgumentException("--prior must be a " + PRIOR + "(...) spec, got '" + prior + "'");
         }
         if (pretrained != null && !java.nio.file.Files.isRegularFile(pretrained)) {
-            throw new IllegalArgumentException("--pretrained " + pretrained + ": no such file; give a checkpoint of --model "
-                    + options.model + " (e.g. regula train's " + TrainCommand.CHECKPOINT + ", or pretrained.safetensors of an earlier compress)");
+            throw new IllegalArgumentException("--pretrained " + pretrained + ": "
+                    + (java.nio.file.Files.isDirectory(pretrained) ? "a folder" : java.nio.file.Files.exists(pretrained) ? "not a regular file" : "no such file")
+                    + "; give a checkpoint of --model " + options.model + " (e.g. regula train's " + TrainCommand.CHECKPOINT
+                    + ", or pretrained.safetensors of an earlier compress)");
         }
-        options.kernels();
+        // every spec is parsed before data is read or an epoch runs, so that a typo costs nothing
+        options.config(prior != null ? List.of(prior) : List.of()).optimizer(retrainOptimizer).build();
+        if (finetuneOptimizer != null) options.config(List.of()).optimizer(finetuneOptimizer).build();
+        dev.regula.api.model.Models.installed().parse(options.model);
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compress")) {
             TrainingOptions.Data data = options.load();
             if (data.regression()) throw new IllegalArgumentException("regula compress needs classes (cross-entropy), not --loss " + options.loss);
@@ -137,7 +149,13 @@ public final class CompressCommand implements Callable<Integer> {
             Model net = options.model(data);
             List<Parameter> params = net.parameters();
             if (pretrained != null) {
-                Checkpoint.load(pretrained).restoreInto(params);
+                Checkpoint saved = Checkpoint.load(pretrained);
+                String savedModel = saved.metadata().get("model");
+                if (savedModel != null && !savedModel.equals(options.model)) {
+                    throw new IllegalArgumentException("--pretrained " + pretrained + " is a checkpoint of --model " + savedModel
+                            + ", not of " + options.model + "; give --model '" + savedModel + "' or a checkpoint of " + options.model);
+                }
+                saved.restoreInto(params);
                 stdout.printf("regula compress: loaded %s (%s)%n", pretrained, options.model);
             } else {
                 stdout.printf("regula compress: pretraining %s for %d epochs with %s, kernels %s%n", options.model, options.epochs,
@@ -162,6 +180,7 @@ public final class CompressCommand implements Callable<Integer> {
             TrainingConfig config = options.config(List.of(priorSpec)).optimizer(retrainOptimizer).epochs(retrainEpochs)
                     .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "retrain")).build();
             Trainer retrain = new Trainer(net, config);
+            Warnings.unmatched(retrain, spec.commandLine().getErr());
             retrain.fit(train, test);
             double retrained = evaluate(net, test);
             MixtureQuantizer learned = mixtureOf(retrain, priorSpec);
@@ -279,8 +298,25 @@ public final class CompressCommand implements Callable<Integer> {
             stdout.printf("wrote %s, %s, %s%n", out.resolve("compressed.safetensors"), out.resolve("quantized.safetensors"),
                     out.resolve("histogram.png"));
             stdout.flush();
+            warnIfDegenerate(nonZero, after, train.numClasses());
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * Says so on standard error when the result is not a usable network: every weight pruned, or
+     * a test accuracy no better than guessing (the run itself succeeded: its files are written).
+     */
+    private void warnIfDegenerate(int nonZero, double accuracy, int classes) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (nonZero == 0) {
+            err.println("regula compress: warning: every weight was pruned (the compressed network's weights are all 0); the prior"
+                    + " was too strong for this network and data: lower its lambda or pi0, or give --target-ratio");
+        } else if (classes > 1 && accuracy <= 1.5 / classes) {
+            err.printf(Locale.ROOT, "regula compress: warning: the compressed network's test accuracy %.4f is about chance (1/%d);"
+                    + " lower the prior's lambda or the --target-ratio%n", accuracy, classes);
+        }
+        err.flush();
     }
 
     private static float[] findValue(List<Parameter> params, String name) {

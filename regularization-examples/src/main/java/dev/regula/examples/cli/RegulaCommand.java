@@ -46,6 +46,8 @@ public final class RegulaCommand implements Runnable {
         // file named there whole before validation, and a directory or an unreadable file made the
         // parser fail with a stack trace instead of a usage error.
         cli.setExpandAtFiles(false);
+        // An empty path would resolve to the current folder: --out "" wrote a run's files there.
+        cli.registerConverter(java.nio.file.Path.class, RegulaCommand::path);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             int code = exitCode(e);
             if (code == ExitCode.INTERNAL) {
@@ -64,6 +66,20 @@ public final class RegulaCommand implements Runnable {
             cli.getErr().flush();
             return ExitCode.USAGE;
         }
+    }
+
+    /**
+     * A path option's value: refused when empty or blank (it would mean the current folder), so
+     * that picocli reports it as a usage error naming the option.
+     *
+     * @param text the value as given
+     * @return the path
+     */
+    static java.nio.file.Path path(String text) {
+        if (text.isBlank()) {
+            throw new CommandLine.TypeConversionException("an empty path; give a file or folder name (e.g. ./out)");
+        }
+        return java.nio.file.Path.of(text);
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.Locale;
  * {@code wd: weight-decay(lambda=5e-4)}. {@code ;} separates specs (the spec grammar never uses it
  * outside quotes); a label is the text before a {@code :} that comes before any {@code (}
  * (selectors such as {@code on=layer:dense*} sit inside parentheses, so they are not labels).
- * {@code none} or an empty text means no regularizer. Without a label, the specs joined by
+ * {@code none} means no regularizer; an empty text (or only empty parts) is refused, as
+ * {@code regula train --reg ''} is, since it is more likely a mistake than a baseline. Without a label, the specs joined by
  * {@code " + "} are the label. One part may be {@code model=SPEC}: that setting trains this model
  * instead of {@code --model}, so architectures can be compared too (e.g. activation, init or
  * BatchNorm against vanishing gradients); the setting's default label then starts with the model.
@@ -64,9 +65,13 @@ record Setting(String label, List<String> specs, String model) {
             rest = rest.substring(colon + 1).strip();
             if (label.isEmpty()) throw new IllegalArgumentException("--setting '" + text + "': empty label before ':'; write LABEL: SPEC; SPEC");
         }
+        List<String> parts = split(rest, text);
+        if (parts.stream().allMatch(String::isBlank)) {
+            throw new IllegalArgumentException("--setting '" + text + "': empty; give regularizer specs, or none for no regularizer");
+        }
         List<String> specs = new ArrayList<>();
         String model = null;
-        for (String part : split(rest, text)) {
+        for (String part : parts) {
             String p = part.strip();
             if (p.isEmpty() || p.toLowerCase(Locale.ROOT).equals("none")) continue;
             if (p.toLowerCase(Locale.ROOT).startsWith("model=")) {

@@ -166,6 +166,20 @@ final class TrainingOptions {
         if (!d.equals("fashion-mnist") && !d.equals("diabetes")) {
             throw new IllegalArgumentException("--dataset must be fashion-mnist or diabetes, got '" + dataset + "'");
         }
+        // one source of data: an option that another would silently override is refused
+        if (testCsv != null && csv == null) {
+            throw new IllegalArgumentException("--test-csv " + testCsv + " needs --csv (the training CSV it is the test set of)");
+        }
+        if (csv != null && d.equals("diabetes")) {
+            throw new IllegalArgumentException("--csv and --dataset diabetes are two sources of data; give one of them");
+        }
+        if (csv != null && !data.equals(Path.of(FASHION_MNIST))) {
+            throw new IllegalArgumentException("--csv and --data (a Fashion-MNIST folder) are two sources of data; give one of them");
+        }
+        if (labelSmoothing != 0 && regression()) {
+            throw new IllegalArgumentException("--label-smoothing smooths class labels of the cross-entropy; it does not apply to --loss "
+                    + loss);
+        }
     }
 
     /** @return true for a loss on real targets (mse, huber) */

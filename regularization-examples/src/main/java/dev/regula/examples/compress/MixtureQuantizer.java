@@ -93,7 +93,8 @@ public record MixtureQuantizer(float[] means, double[] logPi, double[] precision
      *
      * @param distance the largest gap between means that are merged, ≥ 0
      * @return the merged mixture, component 0 first
-     * @throws IllegalArgumentException if distance is negative or not finite
+     * @throws IllegalArgumentException if distance is negative or not finite, or reaches every
+     *     non-zero mean (only the zero component would be left)
      */
     public MixtureQuantizer merged(double distance) {
         if (!(distance >= 0) || Double.isInfinite(distance)) throw new IllegalArgumentException("merge distance must be >= 0, got " + distance);
@@ -116,6 +117,13 @@ public record MixtureQuantizer(float[] means, double[] logPi, double[] precision
             previous = j;
         }
         int g = firstOf.size();
+        if (g < 2) {
+            double largest = 0;
+            for (int j = 1; j < k; j++) largest = Math.max(largest, Math.abs(means[j]));
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "merge distance %s reaches every learned mean"
+                    + " (the largest |mean| is %.4g): every component would merge into the zero one and every weight be pruned;"
+                    + " give a distance below %.4g", distance, largest, largest));
+        }
         double[] pi = new double[g];
         double[] m1 = new double[g];
         double[] m2 = new double[g];

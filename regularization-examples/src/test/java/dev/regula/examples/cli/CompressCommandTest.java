@@ -133,4 +133,59 @@ class CompressCommandTest {
         assertEquals(ExitCode.USAGE, r.code(), r.err());
         assertTrue(r.err().contains("none.safetensors: no such file"), r.err());
     }
+
+    /**
+     * Every spec of the command is parsed before anything is trained: a typo in the prior or in
+     * either optimizer is a usage error at once, not after minutes of pretraining ("pretraining" is
+     * never printed); so are options the command does not use.
+     */
+    @Test
+    void badSpecsAndUnusedOptionsAreRefusedBeforeAnyTraining() throws IOException {
+        String csv = blobs().toString();
+        String[][] cases = {
+            {"--prior", "soft-weight-sharing(lambda=NaN)"},
+            {"--prior", "soft-weight-sharing"},
+            {"--prior", "soft-weight-sharing(lambda=1e-5"},
+            {"--retrain-optimizer", "adam(lr=-1)"},
+            {"--retrain-optimizer", "adamm(lr=1e-3)"},
+            {"--finetune-optimizer", "adamm(lr=1)"},
+            {"--model", "mlpp(hidden=8)"},
+            {"--validation", "0.2"},
+            {"--eval-weights", "swa"},
+        };
+        for (String[] c : cases) {
+            RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", csv, c[0], c[1], "--epochs", "50",
+                    "--out", dir.resolve("b" + Math.abs(String.join(" ", c).hashCode())).toString());
+            assertEquals(ExitCode.USAGE, r.code(), String.join(" ", c) + ": " + r.out() + r.err());
+            assertTrue(!r.out().contains("pretraining"), String.join(" ", c) + ": refused only after pretraining: " + r.out());
+        }
+    }
+
+    /** A checkpoint saved for another --model (same parameter names and shapes) is refused, naming both. */
+    @Test
+    void aCheckpointOfAnotherModelSpecIsRefused() throws IOException {
+        Path data = blobs();
+        Path pre = dir.resolve("pre");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("train", "--csv", data.toString(), "--model", "mlp(hidden=8)", "--epochs", "1",
+                "--threads", "1", "--progress", "none", "--out", pre.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--model", "mlp(hidden=8, activation=tanh)", "--pretrained",
+                pre.resolve(TrainCommand.CHECKPOINT).toString(), "--out", dir.resolve("c").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("is a checkpoint of --model mlp(hidden=8), not of mlp(hidden=8, activation=tanh)"), r.err());
+        r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--pretrained", pre.toString(), "--out", dir.resolve("d").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains(pre + ": a folder"), r.err());
+    }
+
+    /** A prior that prunes every weight still writes its files, and says so on standard error. */
+    @Test
+    void aNetworkPrunedToNothingIsReported() throws IOException {
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--model", "mlp(hidden=8)",
+                "--epochs", "1", "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1", "--progress", "none",
+                "--prior", "soft-weight-sharing(lambda=1e-5, on=layer:nomatch)", "--out", dir.resolve("p").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("selects no parameter of the model, so it does nothing"), r.err());
+        assertTrue(r.err().contains("every weight was pruned"), r.err());
+    }
 }

@@ -275,4 +275,53 @@ class HostileUseTest {
         assertEquals(ExitCode.NUMERICAL, stopped.code(), stopped.err());
         assertTrue(stopped.err().contains("(epoch 1)"), "epochs count from 1, as in the epoch lines: " + stopped.err());
     }
+
+    /**
+     * An empty path means the current folder, where --out "" wrote a whole run: every path option
+     * of every command refuses it as a usage error naming the option, before anything is written.
+     */
+    @Test
+    void anEmptyPathIsAUsageErrorForEveryPathOption() throws IOException {
+        String[][] cases = {
+            {"train", "--csv", csv(80).toString(), "--out", ""},
+            {"train", "--csv", "", "--out", dir.resolve("a").toString()},
+            {"train", "--data", " ", "--out", dir.resolve("b").toString()},
+            {"train", "--csv", csv(80).toString(), "--test-csv", "", "--out", dir.resolve("c").toString()},
+            {"compare", "--csv", csv(80).toString(), "--out", ""},
+            {"compress", "--csv", csv(80).toString(), "--pretrained", "", "--out", dir.resolve("d").toString()},
+            {"gan", "--out", ""},
+        };
+        for (String[] c : cases) {
+            RegulaCommandTest.Run r = RegulaCommandTest.run(c);
+            assertEquals(ExitCode.USAGE, r.code(), String.join(" ", c) + ": " + r.out() + r.err());
+            assertTrue(r.err().contains("an empty path"), String.join(" ", c) + ": " + r.err());
+        }
+        try (var files = Files.list(Path.of(""))) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().equals(".regula.lock")), "nothing written to the current folder");
+        }
+    }
+
+    /** Options that another option would silently override are refused, naming both. */
+    @Test
+    void twoSourcesOfDataOrAnOptionThatDoesNotApplyAreUsageErrors() throws IOException {
+        String data = csv(80).toString();
+        String[][] cases = {
+            {"--test-csv", data},
+            {"--csv", data, "--dataset", "diabetes"},
+            {"--csv", data, "--data", dir.toString()},
+            {"--csv", data, "--loss", "mse", "--label-smoothing", "0.1"},
+        };
+        String[] expected = {"--test-csv " + data + " needs --csv", "--csv and --dataset diabetes are two sources of data",
+            "--csv and --data (a Fashion-MNIST folder) are two sources of data", "--label-smoothing smooths class labels"};
+        for (int i = 0; i < cases.length; i++) {
+            List<String> a = new ArrayList<>(List.of("train", "--out", dir.resolve("s" + i).toString()));
+            a.addAll(List.of(cases[i]));
+            RegulaCommandTest.Run r = RegulaCommandTest.run(a.toArray(String[]::new));
+            assertEquals(ExitCode.USAGE, r.code(), a + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(expected[i]), a + ": " + r.err());
+        }
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compare", "--csv", data, "-s", "none", "-s", "", "--out", dir.resolve("e").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("empty; give regularizer specs, or none"), r.err());
+    }
 }

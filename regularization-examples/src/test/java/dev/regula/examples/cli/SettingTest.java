@@ -26,10 +26,13 @@ class SettingTest {
     }
 
     @Test
-    void noneAndEmptyMeanNoRegularizer() {
+    void noneMeansNoRegularizerAndAnEmptySettingIsRefused() {
         assertEquals(new Setting("none", List.of()), Setting.parse("none"));
-        assertEquals(new Setting("none", List.of()), Setting.parse(""));
         assertEquals(new Setting("baseline", List.of()), Setting.parse("baseline: none"));
+        for (String empty : new String[] {"", " ", ";", " ; ", "wd:", "wd: ;"}) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> Setting.parse(empty)).getMessage()
+                    .contains("empty; give regularizer specs, or none"), "'" + empty + "'");
+        }
     }
 
     @Test
