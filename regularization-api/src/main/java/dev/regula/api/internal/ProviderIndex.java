@@ -85,7 +85,7 @@ public final class ProviderIndex<P extends NamedProvider<?>> {
             String near = Names.nearest(name, byName.keySet());
             throw new SpecException("unknown " + kind + " '" + name + "'"
                     + (near == null ? "" : "; did you mean '" + near + "'?")
-                    + " Known " + kind + "s: " + String.join(", ", byName.keySet()));
+                    + (near == null ? "; known " : " Known ") + kind + "s: " + String.join(", ", byName.keySet()));
         }
         return p;
     }

@@ -144,8 +144,8 @@ public record SpecKey(String key, Type type, String defaultValue, double min, bo
     /** @return the allowed values in words, for messages and listings */
     public String allowed() {
         return switch (type) {
-            case NUMBER, SCHEDULE, INTEGER -> (minInclusive && Double.isFinite(min) ? "[" : "(") + fmt(min) + ", " + fmt(max)
-                    + (maxInclusive && Double.isFinite(max) ? "]" : ")")
+            case NUMBER, SCHEDULE, INTEGER -> (minInclusive && !unbounded(min) ? "[" : "(") + fmt(min) + ", " + fmt(max)
+                    + (maxInclusive && !unbounded(max) ? "]" : ")")
                     + (type == Type.INTEGER ? " whole numbers" : type == Type.SCHEDULE ? " (number or schedule)" : "");
             case BOOLEAN -> "true or false";
             case CHOICE -> String.join(" | ", choices);
@@ -165,9 +165,15 @@ public record SpecKey(String key, Type type, String defaultValue, double min, bo
         return lo && hi;
     }
 
+    /** The largest double or long stands for "no bound" in a range, and is shown as infinity, not as 1.79E308. */
+    private static boolean unbounded(double d) {
+        return Double.isInfinite(d) || Math.abs(d) >= Long.MAX_VALUE;
+    }
+
     private static String fmt(double d) {
         if (d == Double.POSITIVE_INFINITY) return "+inf";
         if (d == Double.NEGATIVE_INFINITY) return "-inf";
+        if (unbounded(d)) return d > 0 ? "+inf" : "-inf";
         if (d == Math.rint(d) && Math.abs(d) < 1e15) return String.valueOf((long) d);
         return String.valueOf(d);
     }

@@ -125,8 +125,9 @@ public record FashionMnist(Dataset train, Dataset test) {
 
     private static Path locate(Path directory, String name) {
         if (!Files.isDirectory(directory)) {
-            throw new DataNotFoundException("Fashion-MNIST directory " + directory + " does not exist (looking for "
-                    + name + ".gz). " + howToGet());
+            throw new DataNotFoundException("Fashion-MNIST directory " + directory
+                    + (Files.exists(directory) ? " is not a directory (give the folder holding the IDX files, looking for "
+                            : " does not exist (looking for ") + name + ".gz). " + howToGet());
         }
         Path gz = directory.resolve(name + ".gz");
         if (Files.isRegularFile(gz)) return gz;

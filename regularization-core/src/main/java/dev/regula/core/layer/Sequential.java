@@ -215,6 +215,36 @@ public final class Sequential implements Model, ParameterBackward, InputBackward
     }
 
     /**
+     * Those of the regularizers that {@link #withActivationRegularizers} gives no layer in this
+     * model (an {@code after=} glob that names no layer, drop path without residual blocks): they
+     * do nothing, which a user should hear about.
+     *
+     * @param regularizers the regularizers
+     * @return the ones placed nowhere, in their order
+     */
+    public List<ActivationRegularizer> placedNowhere(List<? extends ActivationRegularizer> regularizers) {
+        Set<ActivationRegularizer> placed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        mark(layers, true, regularizers, placed);
+        List<ActivationRegularizer> out = new ArrayList<>();
+        for (ActivationRegularizer r : regularizers) if (!placed.contains(r)) out.add(r);
+        return out;
+    }
+
+    /** The decisions of {@link #insert}, recording which regularizers would get a layer. */
+    private static void mark(List<Layer> layers, boolean topLevel, List<? extends ActivationRegularizer> regularizers,
+                             Set<ActivationRegularizer> placed) {
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Residual r) {
+                mark(r.branch(), false, regularizers, placed);
+                for (ActivationRegularizer reg : regularizers) if (reg.insertAtBranchEnd()) placed.add(reg);
+            }
+            boolean hiddenActivation = layer.isActivation() && (!topLevel || i < layers.size() - 1);
+            for (ActivationRegularizer r : regularizers) if (r.insertAfter(layer.name(), hiddenActivation)) placed.add(r);
+        }
+    }
+
+    /**
      * The insertion of {@link #withActivationRegularizers} into one list of layers: the model's
      * (top level) or a residual branch's, where every activation counts as hidden, and after whose
      * last layer the regularizers with {@code insertAtBranchEnd()} get a layer.

@@ -51,6 +51,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Trainer {
     private final Model model;
+    /** Specs of the activation regularizers the model has no place for. */
+    private final List<String> placedNowhere;
     private final TrainingConfig config;
     private final RegularizationPipeline pipeline;
     private final List<Parameter> parameters;
@@ -87,7 +89,9 @@ public final class Trainer {
         List<ActivationRegularizer> activations = pipeline.activationRegularizers();
         if (activations.isEmpty()) {
             this.model = model;
+            this.placedNowhere = List.of();
         } else if (model instanceof Sequential s) {
+            this.placedNowhere = s.placedNowhere(activations).stream().map(ActivationRegularizer::spec).toList();
             this.model = s.withActivationRegularizers(activations);
         } else {
             throw new RegulaException("activation regularizers (" + activations.stream().map(ActivationRegularizer::name).toList()
@@ -95,6 +99,14 @@ public final class Trainer {
         }
         this.trainingStep = new TrainingStep(pipeline);
         this.evaluator = new Evaluator(this.model, config.loss(), config.kernels(), config.batchSize(), pipeline);
+    }
+
+    /**
+     * @return the specs of the activation regularizers that found no place in the model (an
+     *     {@code after=} glob naming no layer, drop path without residual blocks): they do nothing
+     */
+    public List<String> activationRegularizersPlacedNowhere() {
+        return placedNowhere;
     }
 
     /** @return the model being trained, with activation-regularizer layers inserted */

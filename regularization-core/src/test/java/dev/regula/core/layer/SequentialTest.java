@@ -100,6 +100,19 @@ class SequentialTest {
         assertSame(none, none.withActivationRegularizers(List.of()));
     }
 
+    /** The regularizers the insertion gives no layer are exactly those reported as placed nowhere. */
+    @Test
+    void regularizersGivenNoLayerAreReportedAsPlacedNowhere() {
+        Marker everywhere = new Marker("dropout", null);
+        Marker named = new Marker("noise", Set.of("dense1"));
+        Marker nowhere = new Marker("noise", Set.of("no-such-layer"));
+        assertEquals(List.of(nowhere), mlp().placedNowhere(List.of(everywhere, named, nowhere)));
+        assertEquals(List.of(), mlp().placedNowhere(List.of(everywhere, named)));
+        Sequential lastOnly = new Sequential("net", new int[] {2}, new Dense("out", 2, 2, 3), new ReLU("relu_out"));
+        assertEquals(List.of(everywhere), lastOnly.placedNowhere(List.of(everywhere)), "never after the last layer");
+        assertSame(lastOnly, lastOnly.withActivationRegularizers(List.of(everywhere)), "and indeed nothing is inserted");
+    }
+
     @Test
     void insertedNamesAvoidExistingLayerNames() {
         Sequential base = new Sequential("net", new int[] {2},

@@ -149,7 +149,7 @@ final class OutputFolder implements AutoCloseable {
     }
 
     private static String reason(FileSystemException e) {
-        return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        return RegulaCommand.reason(e);
     }
 
     /** @return what the holder wrote into the lock file, or a note that it wrote nothing yet */

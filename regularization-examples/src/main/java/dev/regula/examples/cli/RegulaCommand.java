@@ -89,15 +89,23 @@ public final class RegulaCommand implements Runnable {
      */
     static String message(Throwable e) {
         if (e instanceof FileSystemException f) {
-            String reason = f instanceof NoSuchFileException ? "no such file or folder"
-                    : f instanceof AccessDeniedException ? "permission denied"
-                    : f instanceof FileAlreadyExistsException ? "already exists"
-                    : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+            String reason = reason(f);
             return "cannot " + (exitCode(e) == ExitCode.IO ? "write or read " : "read ") + f.getFile()
                     + (f.getOtherFile() == null ? "" : " (" + f.getOtherFile() + ")") + ": " + reason;
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * @param f a file-system error
+     * @return its reason in words (the JDK leaves the reason of the common ones null)
+     */
+    static String reason(FileSystemException f) {
+        return f instanceof NoSuchFileException ? "no such file or folder"
+                : f instanceof AccessDeniedException ? "permission denied"
+                : f instanceof FileAlreadyExistsException ? "already exists"
+                : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
     }
 
     static int exitCode(Throwable e) {

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * Runs that would otherwise do nothing, or next to nothing, without a word: a regularizer whose
- * selector picks no parameter, and a {@code --nan skip-step} run that skipped most of its steps.
+ * selector picks no parameter or whose layers find no place in the model, and a {@code --nan skip-step} run that skipped most of its steps.
  * Warnings go to standard error as {@code regula: warning: ...} lines.
  */
 final class Warnings {
@@ -25,6 +25,16 @@ final class Warnings {
      * @param err standard error
      */
     static void unmatched(Trainer trainer, PrintWriter err) {
+        List<String> nowhere = trainer.activationRegularizersPlacedNowhere();
+        if (!nowhere.isEmpty()) {
+            String layers = trainer.model() instanceof dev.regula.core.layer.Sequential s
+                    ? s.layers().stream().map(l -> l.name()).collect(Collectors.joining(", ")) : "?";
+            for (String spec : nowhere) {
+                err.println("regula: warning: " + spec + " finds no place in the model, so it does nothing; check its after= glob"
+                        + " (the layers are " + layers + "; drop-path needs residual blocks)");
+            }
+            err.flush();
+        }
         List<String> none = trainer.pipeline().unmatchedRegularizers();
         if (none.isEmpty()) return;
         String parameters = trainer.model().parameters().stream()

@@ -265,6 +265,14 @@ class HostileUseTest {
         RegulaCommandTest.Run nothing = run(train(dir.resolve("sel"), "--epochs", "1", "--reg", "l2(lambda=1e-3, on=name:nothing)"));
         assertEquals(0, nothing.code(), nothing.err());
         assertTrue(nothing.err().contains("warning: l2(lambda=1e-3, on=name:nothing) selects no parameter"), nothing.err());
+        for (String placedNowhere : new String[] {"dropout(p=0.5, after=nomatch)", "gaussian-noise(after=zzz)", "drop-path(p=0.5)"}) {
+            RegulaCommandTest.Run r = run(train(dir.resolve("nowhere" + Math.abs(placedNowhere.hashCode())), "--epochs", "1", "--reg",
+                    placedNowhere));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("finds no place in the model, so it does nothing"), placedNowhere + ": " + r.err());
+        }
+        RegulaCommandTest.Run placed = run(train(dir.resolve("placed"), "--epochs", "1", "--reg", "dropout(p=0.2)"));
+        assertFalse(placed.err().contains("finds no place"), placed.err());
 
         RegulaCommandTest.Run skipped = run(train(dir.resolve("skip"), "--epochs", "2", "--optimizer", "sgd(lr=1e38)", "--nan", "skip-step",
                 "--batch", "8"));

@@ -59,6 +59,9 @@ class DropPathTest {
         Residual block = (Residual) with.layers().get(3);
         assertEquals(List.of("dense2", "relu2", "dropout2", "drop-path1"), block.branch().stream().map(Layer::name).toList());
         assertEquals(net.parameters(), with.parameters(), "the same parameters, shared");
+        assertEquals(List.of(), net.placedNowhere(List.of(create("drop-path(p=0.2)"))));
+        Sequential plain = (Sequential) Models.installed().parse("mlp(hidden=8x8)").build(new int[] {4}, 3, 1);
+        assertEquals(1, plain.placedNowhere(List.of(create("drop-path(p=0.2)"))).size(), "no residual block: placed nowhere");
     }
 
     @Test
