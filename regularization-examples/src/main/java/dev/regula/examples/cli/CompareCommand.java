@@ -81,10 +81,11 @@ public final class CompareCommand implements Callable<Integer> {
      * @param health gradient health of the run
      * @param fault why the run stopped on a numerical fault (the accuracies are then NaN), or null
      */
-    record Result(Setting setting, Path folder, double trainAccuracy, double testAccuracy, double testLoss, double sparsity,
-                  double l2, double l1, double seconds, List<String> inactive, Health health, String fault) {
+    record Result(Setting setting, Path folder, double trainAccuracy, double testAccuracy, double trainLoss, double testLoss,
+                  double sparsity, double l2, double l1, double seconds, List<String> inactive, Health health, String fault) {
+        /** @return train − test accuracy; for a regression, where there is none, test − train loss */
         double gap() {
-            return trainAccuracy - testAccuracy;
+            return Double.isNaN(trainAccuracy) && Double.isNaN(testAccuracy) ? testLoss - trainLoss : trainAccuracy - testAccuracy;
         }
     }
 
@@ -218,7 +219,7 @@ public final class CompareCommand implements Callable<Integer> {
         } catch (NumericalFaultException e) {
             // one diverging setting (the point of an exploding-gradient comparison) does not end the others
             double nan = Double.NaN;
-            return new Result(s, folder, nan, nan, nan, nan, nan, nan, (System.nanoTime() - start) / 1e9, List.of(), Health.of(seen),
+            return new Result(s, folder, nan, nan, nan, nan, nan, nan, nan, (System.nanoTime() - start) / 1e9, List.of(), Health.of(seen),
                     e.getMessage());
         }
         List<String> inactive = InactivePenalties.warn(history, stderr);
@@ -241,19 +242,23 @@ public final class CompareCommand implements Callable<Integer> {
                 n++;
             }
         }
-        return new Result(s, folder, train.accuracy(), test.accuracy(), test.loss(), n == 0 ? 0 : zeros / (double) n,
+        return new Result(s, folder, train.accuracy(), test.accuracy(), train.loss(), test.loss(), n == 0 ? 0 : zeros / (double) n,
                 Math.sqrt(sumSq), sumAbs, seconds, inactive, Health.of(history), null);
     }
 
     private void writePlots(List<Result> results) throws IOException {
-        LineChart.Builder acc = LineChart.builder("test accuracy per epoch").xLabel("epoch").yLabel("test accuracy").integerX();
+        boolean regression = options.regression();
+        // a regression has no accuracy: its learning curves are the test loss
+        LineChart.Builder acc = regression
+                ? LineChart.builder("test loss per epoch").xLabel("epoch").yLabel("test " + options.loss).integerX()
+                : LineChart.builder("test accuracy per epoch").xLabel("epoch").yLabel("test accuracy").integerX();
         LineChart.Builder loss = LineChart.builder("training loss per epoch (data loss, without penalties)").xLabel("epoch")
-                .yLabel("cross-entropy").integerX();
+                .yLabel(options.loss).integerX();
         for (Result r : results) {
             Path csv = r.folder().resolve("metrics.csv");
             if (r.fault() != null && (!Files.exists(csv) || Files.readString(csv).isBlank())) continue; // no epoch finished
             MetricsTable t = MetricsTable.read(csv);
-            acc.series(t.series(r.setting().label(), "val_accuracy"));
+            acc.series(t.series(r.setting().label(), regression ? "val_loss" : "val_accuracy"));
             loss.series(t.series(r.setting().label(), "train_loss"));
         }
         acc.build().writePng(out.resolve(LEARNING_CURVES), 900, 560);

@@ -39,6 +39,10 @@ final class MetricsLog {
     static final String GRADIENTS = "gradients.csv";
     /** The per-parameter penalty file. */
     static final String PENALTIES = "penalties.csv";
+    /** The columns of {@link #PENALTIES}, its header even in a run without parameter penalties. */
+    static final List<String> PENALTY_COLUMNS = List.of("epoch", "regularizer", "parameter", "penalty");
+    /** The columns of the gradients file. */
+    static final List<String> GRADIENT_COLUMNS = List.of("epoch", "parameter", "grad_norm", "grad_rms", "update_ratio", "l2_norm");
 
     private MetricsLog() {
     }
@@ -56,8 +60,8 @@ final class MetricsLog {
     static List<TrainingCallback> loggers(Path dir, boolean append) throws IOException {
         return List.of(new JsonLinesLogger(OutputFolder.file(dir, JSON), append, (ctx, m) -> List.of(json(m))),
                 new CsvLogger(OutputFolder.file(dir, CSV), append, (ctx, m) -> List.of(csv(m))),
-                new CsvLogger(OutputFolder.file(dir, GRADIENTS), append, (ctx, m) -> gradients(m)),
-                new CsvLogger(OutputFolder.file(dir, PENALTIES), append, (ctx, m) -> penalties(m)));
+                new CsvLogger(OutputFolder.file(dir, GRADIENTS), append, (ctx, m) -> gradients(m), GRADIENT_COLUMNS),
+                new CsvLogger(OutputFolder.file(dir, PENALTIES), append, (ctx, m) -> penalties(m), PENALTY_COLUMNS));
     }
 
     /** @return the metrics.jsonl object of an epoch */

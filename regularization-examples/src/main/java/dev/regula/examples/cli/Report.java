@@ -13,7 +13,8 @@ final class Report {
     static final String MD = "report.md";
     static final String CSV = "report.csv";
     static final String JSON = "report.json";
-    static final String CSV_HEADER = "setting,regularizers,train_accuracy,test_accuracy,generalization_gap,test_loss,sparsity,weight_l2,weight_l1,seconds";
+    static final String CSV_HEADER = "setting,regularizers,train_accuracy,test_accuracy,generalization_gap,test_loss,sparsity,weight_l2,weight_l1,seconds,"
+            + "train_loss,diverged";
 
     /** Appended to {@link #CSV_HEADER} with {@code --gradients}. */
     static final String CSV_GRADIENTS = ",first_grad_rms,last_grad_rms,first_last_ratio,skipped_steps";
@@ -31,6 +32,7 @@ final class Report {
     /** @return the table as GitHub Markdown, one row per setting */
     String markdownTable() {
         StringBuilder sb = new StringBuilder();
+        if (recipe.regression()) return regressionTable(sb);
         sb.append("| setting | train acc | test acc | gap | test loss | sparsity | ‖w‖₂ | ‖w‖₁ |")
                 .append(gradients ? " first grad RMS | last grad RMS | first/last | skipped |" : "").append(" time |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|").append(gradients ? "---:|---:|---:|---:|" : "").append("---:|\n");
@@ -49,29 +51,48 @@ final class Report {
         return sb.toString();
     }
 
+    /** A regression has no accuracy: its table shows the losses, and the gap test − train loss. */
+    private String regressionTable(StringBuilder sb) {
+        sb.append("| setting | train loss | test loss | gap | sparsity | ‖w‖₂ | ‖w‖₁ |").append(" time |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|").append("---:|\n");
+        for (CompareCommand.Result r : results) {
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.4f | %.4f | %.2f | %.1f | %.1f s |%n",
+                    label(r), r.trainLoss(), r.testLoss(), r.gap(), r.sparsity(), r.l2(), r.l1(), r.seconds()));
+        }
+        return sb.toString();
+    }
+
+    private static String label(CompareCommand.Result r) {
+        return (r.setting().label() + (r.inactive().isEmpty() ? "" : " (inactive: penalty 0)")
+                + (r.fault() == null ? "" : " (diverged)")).replace("|", "\\|");
+    }
+
     void write(Path dir) throws IOException {
         String md = "# regula compare\n\n"
                 + String.format(Locale.ROOT, "Model `%s, optimizer `%s`, %d epochs, batch %d, seed %d, data %s.%n%n",
                         recipe.model + (results.stream().anyMatch(r -> r.setting().model() != null) ? "` (or the setting's `model=`)" : "`"),
                         recipe.optimizer, recipe.epochs, recipe.batch, recipe.seed,
-                        recipe.csv != null ? "`" + recipe.csv + "`" : "Fashion-MNIST `" + recipe.data + "`"
+                        recipe.csv != null ? "`" + recipe.csv + "`" : recipe.dataset.equalsIgnoreCase("diabetes") ? "diabetes (scikit-learn)"
+                                : "Fashion-MNIST `" + recipe.data + "`"
                                 + (recipe.limit != null ? " (first " + recipe.limit + " training examples)" : ""))
                 + markdownTable()
-                + "\nTrain accuracy is measured in evaluation mode (no dropout noise); gap = train − test; sparsity is the "
-                + "fraction of weights with |w| < 1e-8 (biases excluded); norms are over all weights.\n"
+                + (recipe.regression()
+                        ? "\nTrain loss (" + recipe.loss + ") is measured in evaluation mode (no dropout noise); gap = test − train loss; "
+                        : "\nTrain accuracy is measured in evaluation mode (no dropout noise); gap = train − test; ")
+                + "sparsity is the fraction of weights with |w| < 1e-8 (biases excluded); norms are over all weights.\n"
                 + (gradients ? "Grad RMS is ‖∂L/∂W‖/√n of the first and the last weight, the data-loss gradient before penalties and clipping, "
                         + "mean over epoch 1's steps; skipped counts steps dropped for a NaN/Inf (--nan skip-step).\n" : "")
                 + (results.stream().anyMatch(r -> r.fault() != null) ? "A setting marked (diverged) stopped on a numerical fault: "
                         + results.stream().filter(r -> r.fault() != null).map(r -> r.setting().label() + ": " + r.fault())
                         .collect(Collectors.joining("; ")) + "\n" : "") + "\n"
-                + "![test accuracy per epoch](" + CompareCommand.LEARNING_CURVES + ")\n\n![training loss per epoch](" + CompareCommand.LOSS_CURVES + ")\n";
+                + "![test " + (recipe.regression() ? "loss" : "accuracy") + " per epoch](" + CompareCommand.LEARNING_CURVES + ")\n\n![training loss per epoch](" + CompareCommand.LOSS_CURVES + ")\n";
         AtomicFiles.writeString(dir.resolve(MD), md);
         StringBuilder csv = new StringBuilder(CSV_HEADER).append(gradients ? CSV_GRADIENTS : "").append('\n');
         for (CompareCommand.Result r : results) {
             csv.append(csvCell(r.setting().label())).append(',').append(csvCell(String.join("; ", r.setting().specs()))).append(',')
                     .append(String.join(",", JsonText.number(r.trainAccuracy()), JsonText.number(r.testAccuracy()), JsonText.number(r.gap()),
                             JsonText.number(r.testLoss()), JsonText.number(r.sparsity()), JsonText.number(r.l2()), JsonText.number(r.l1()),
-                            JsonText.number(r.seconds())));
+                            JsonText.number(r.seconds()), JsonText.number(r.trainLoss()), Boolean.toString(r.fault() != null)));
             if (gradients) {
                 CompareCommand.Health h = r.health();
                 csv.append(',').append(String.join(",", JsonText.number(h.firstRms()), JsonText.number(h.lastRms()), JsonText.number(h.ratio()),
@@ -87,6 +108,8 @@ final class Report {
                 + ",\"generalization_gap\":" + JsonText.number(r.gap()) + ",\"test_loss\":" + JsonText.number(r.testLoss())
                 + ",\"sparsity\":" + JsonText.number(r.sparsity()) + ",\"weight_l2\":" + JsonText.number(r.l2())
                 + ",\"weight_l1\":" + JsonText.number(r.l1()) + ",\"seconds\":" + JsonText.number(r.seconds())
+                + ",\"train_loss\":" + JsonText.number(r.trainLoss()) + ",\"diverged\":" + (r.fault() != null)
+                + (r.fault() == null ? "" : ",\"fault\":" + JsonText.quote(r.fault()))
                 + (gradients ? ",\"first_grad_rms\":" + JsonText.number(r.health().firstRms()) + ",\"last_grad_rms\":"
                         + JsonText.number(r.health().lastRms()) + ",\"first_last_ratio\":" + JsonText.number(r.health().ratio())
                         + ",\"skipped_steps\":" + r.health().skippedSteps() : "") + "}")

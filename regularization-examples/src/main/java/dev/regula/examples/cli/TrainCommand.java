@@ -118,7 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
             Warnings.skippedSteps(history, trainer.step() - startStep, stderr);
             InactivePenalties.warn(history, stderr);
             Path curves = folder.file(CURVES);
-            MetricsTable.read(folder.file(MetricsLog.CSV)).writeCurves(curves);
+            MetricsTable.read(folder.file(MetricsLog.CSV)).writeCurves(curves, options.loss, data.monitorName());
             stdout.printf("wrote %s, %s, %s, %s%n", out.resolve(MetricsLog.JSON), out.resolve(MetricsLog.CSV), checkpoint, curves);
             stdout.flush();
         }
@@ -129,9 +129,15 @@ public final class TrainCommand implements Callable<Integer> {
     private record EpochReporter(PrintWriter out, String monitored) implements TrainingCallback {
         @Override
         public void onEpochEnd(Trainer trainer, EpochMetrics m) {
-            out.printf(Locale.ROOT, "epoch %2d  loss %.4f  penalty %.4g  train acc %.4f  %s loss %.4f  %s acc %.4f  sparsity %.3f  %.1fs  %.0f ex/s%n",
-                    m.epoch(), m.trainLoss(), m.totalPenalty(), m.trainAccuracy(), monitored, m.validationLoss(), monitored, m.validationAccuracy(),
-                    m.overallSparsity(), m.seconds(), m.examplesPerSecond());
+            if (Double.isNaN(m.trainAccuracy()) && Double.isNaN(m.validationAccuracy())) { // a regression: no accuracy to print
+                out.printf(Locale.ROOT, "epoch %2d  loss %.4f  penalty %.4g  %s loss %.4f  sparsity %.3f  %.1fs  %.0f ex/s%n",
+                        m.epoch(), m.trainLoss(), m.totalPenalty(), monitored, m.validationLoss(), m.overallSparsity(), m.seconds(),
+                        m.examplesPerSecond());
+            } else {
+                out.printf(Locale.ROOT, "epoch %2d  loss %.4f  penalty %.4g  train acc %.4f  %s loss %.4f  %s acc %.4f  sparsity %.3f  %.1fs  %.0f ex/s%n",
+                        m.epoch(), m.trainLoss(), m.totalPenalty(), m.trainAccuracy(), monitored, m.validationLoss(), monitored,
+                        m.validationAccuracy(), m.overallSparsity(), m.seconds(), m.examplesPerSecond());
+            }
             out.flush();
         }
     }

@@ -76,16 +76,35 @@ public final class MetricsTable {
 
     /**
      * Writes {@code curves.png}-style charts of one run: loss (train and test) and accuracy
-     * (train and test) per epoch, side by side.
+     * (train and test) per epoch, side by side, for a cross-entropy run on a test set.
      *
      * @param png the file
      * @throws IOException if it cannot be written
      */
     public void writeCurves(Path png) throws IOException {
-        LineChart loss = LineChart.builder("loss").xLabel("epoch").yLabel("cross-entropy").integerX()
-                .series(series("train", "train_loss")).series(series("test", "val_loss")).build();
+        writeCurves(png, "cross-entropy", "test");
+    }
+
+    /**
+     * Writes {@code curves.png}-style charts of one run: loss (train and monitored) per epoch,
+     * and beside it accuracy (train and monitored) where the run has one; a regression run (no
+     * accuracy in any epoch) gets the loss chart alone.
+     *
+     * @param png the file
+     * @param lossName the data loss, the loss chart's axis (e.g. cross-entropy, mse)
+     * @param monitored what the {@code val_} columns were measured on (test or validation)
+     * @throws IOException if it cannot be written
+     */
+    public void writeCurves(Path png, String lossName, String monitored) throws IOException {
+        LineChart loss = LineChart.builder("loss").xLabel("epoch").yLabel(lossName).integerX()
+                .series(series("train", "train_loss")).series(series(monitored, "val_loss")).build();
+        if (Arrays.stream(column("val_accuracy")).allMatch(Double::isNaN)
+                && Arrays.stream(column("train_accuracy")).allMatch(Double::isNaN)) {
+            loss.writePng(png, 640, 420);
+            return;
+        }
         LineChart acc = LineChart.builder("accuracy").xLabel("epoch").yLabel("accuracy").integerX()
-                .series(series("train (with regularization noise)", "train_accuracy")).series(series("test", "val_accuracy")).build();
+                .series(series("train (with regularization noise)", "train_accuracy")).series(series(monitored, "val_accuracy")).build();
         LineChart.writePngRow(png, List.of(loss, acc), 640, 420);
     }
 }

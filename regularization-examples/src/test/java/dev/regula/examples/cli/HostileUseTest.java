@@ -332,4 +332,37 @@ class HostileUseTest {
         assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("empty; give regularizer specs, or none"), r.err());
     }
+
+    /**
+     * A regression (--loss mse) has no accuracy: compare's table shows the losses and their gap,
+     * its learning curves are the test loss, and train's curves.png is the loss chart alone, its
+     * axis named after the loss; report.csv and report.json carry the train loss and whether a
+     * setting diverged; penalties.csv has its header even without penalties.
+     */
+    @Test
+    void aRegressionIsReportedByItsLossesNotByAccuraciesOfNaN() throws IOException {
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        java.util.Random rnd = new java.util.Random(2);
+        for (int i = 0; i < 60; i++) {
+            double a = rnd.nextGaussian(), b = rnd.nextGaussian();
+            csv.append(a).append(',').append(b).append(',').append(2 * a - b + 0.1 * rnd.nextGaussian()).append('\n');
+        }
+        Path data = dir.resolve("reg.csv");
+        Files.writeString(data, csv);
+        Path out = dir.resolve("cmp");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compare", "--csv", data.toString(), "--loss", "mse", "--model", "linear()",
+                "--epochs", "2", "--threads", "1", "--progress", "none", "-s", "none", "-s", "l2(lambda=1e-2)", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        String md = Files.readString(out.resolve(Report.MD));
+        assertTrue(md.contains("| setting | train loss | test loss | gap |"), md);
+        assertFalse(md.contains("NaN"), md);
+        assertTrue(Files.readAllLines(out.resolve(Report.CSV)).get(0).endsWith(",train_loss,diverged"));
+        assertTrue(Files.readString(out.resolve(Report.JSON)).contains("\"diverged\":false"));
+        Path run = dir.resolve("one");
+        r = RegulaCommandTest.run("train", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--epochs", "2", "--threads",
+                "1", "--progress", "none", "--out", run.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(640, javax.imageio.ImageIO.read(run.resolve(TrainCommand.CURVES).toFile()).getWidth(), "the loss chart alone");
+        assertEquals(List.of("epoch,regularizer,parameter,penalty"), Files.readAllLines(run.resolve(MetricsLog.PENALTIES)));
+    }
 }

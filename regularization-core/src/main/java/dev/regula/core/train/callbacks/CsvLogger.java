@@ -36,6 +36,8 @@ public final class CsvLogger implements TrainingCallback {
     private final Path file;
     private final boolean append;
     private final EpochLog log;
+    /** The columns given up front (the header is written even before the first row), or null. */
+    private final List<String> fixedColumns;
     private Writer out;
     private List<String> columns;
 
@@ -55,9 +57,23 @@ public final class CsvLogger implements TrainingCallback {
      * @param log the rows to write per epoch
      */
     public CsvLogger(Path file, boolean append, EpochLog log) {
+        this(file, append, log, null);
+    }
+
+    /**
+     * With the columns known up front: the header is written when the file begins, so a log
+     * whose epochs have no rows (a run without parameter penalties, say) still names them.
+     *
+     * @param file the CSV file; its directory must exist
+     * @param append whether to add to an existing file (its header is kept)
+     * @param log the rows to write per epoch; their keys among {@code columns}
+     * @param columns the header's columns, or null for those of the first record
+     */
+    public CsvLogger(Path file, boolean append, EpochLog log, List<String> columns) {
         this.file = Objects.requireNonNull(file, "file");
         this.append = append;
         this.log = Objects.requireNonNull(log, "log");
+        this.fixedColumns = columns == null ? null : List.copyOf(columns);
     }
 
     @Override
@@ -81,6 +97,12 @@ public final class CsvLogger implements TrainingCallback {
                 if (keep) columns = header;
             }
             out = LogFiles.open(file, keep);
+            if (!keep && fixedColumns != null) {
+                columns = fixedColumns;
+                out.write(String.join(",", columns.stream().map(LogFiles::cell).toList()));
+                out.write('\n');
+                out.flush();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the CSV log " + file + ": " + e.getMessage(), e);
         }

@@ -134,6 +134,19 @@ class CallbacksTest {
         assertTrue(lines.get(0).contains("\"penalty/l2(lambda=1e-3, on=weights)\":"), lines.get(0));
     }
 
+    /** With its columns given up front, a log names them even when no epoch has a row, and its rows follow them. */
+    @Test
+    void aLogWithColumnsGivenUpFrontHasItsHeaderEvenWithoutRows(@TempDir Path dir) throws IOException {
+        Path empty = dir.resolve("empty.csv");
+        Path some = dir.resolve("some.csv");
+        List<String> columns = List.of("epoch", "what");
+        new Trainer(mlp(), config().epochs(2).callback(new CsvLogger(empty, false, (ctx, m) -> List.of(), columns))
+                .callback(new CsvLogger(some, false, (ctx, m) -> List.of(java.util.Map.of("what", "x", "epoch", m.epoch())), columns))
+                .build()).fit(blobs(40, 1), null);
+        assertEquals(List.of("epoch,what"), Files.readAllLines(empty));
+        assertEquals(List.of("epoch,what", "1,x", "2,x"), Files.readAllLines(some));
+    }
+
     @Test
     void modelCheckpointKeepsTheLastAndTheBestEpoch(@TempDir Path dir) throws IOException {
         ModelCheckpoint mc = new ModelCheckpoint(dir, "val_loss", 0, Map.of("run", "a"));
