@@ -76,6 +76,11 @@ public final class TrainCommand implements Callable<Integer> {
         try (OutputFolder folder = OutputFolder.claim(out, resume, "regula train")) {
             Path checkpoint = folder.file(CHECKPOINT);
             Checkpoint saved = resume ? Resume.read(checkpoint) : null;
+            if (!resume && java.nio.file.Files.exists(checkpoint, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                stderr.println("regula: warning: " + out + " holds an earlier run; it is replaced by this one (--resume continues it,"
+                        + " --out DIR keeps it)");
+                stderr.flush();
+            }
             TrainingOptions.Data data = options.load();
             Dataset train = data.train();
             Dataset test = data.test();

@@ -273,6 +273,10 @@ class HostileUseTest {
         }
         RegulaCommandTest.Run placed = run(train(dir.resolve("placed"), "--epochs", "1", "--reg", "dropout(p=0.2)"));
         assertFalse(placed.err().contains("finds no place"), placed.err());
+        assertFalse(placed.err().contains("holds an earlier run"), placed.err());
+        RegulaCommandTest.Run again = run(train(dir.resolve("placed"), "--epochs", "1"));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("holds an earlier run; it is replaced by this one"), again.err());
 
         RegulaCommandTest.Run skipped = run(train(dir.resolve("skip"), "--epochs", "2", "--optimizer", "sgd(lr=1e38)", "--nan", "skip-step",
                 "--batch", "8"));
