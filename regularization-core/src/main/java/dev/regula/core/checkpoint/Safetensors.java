@@ -203,28 +203,14 @@ public final class Safetensors {
                 writeFully(ch, ByteBuffer.wrap(header));
                 for (Map.Entry<String, Float64Tensor> e : doubles.entrySet()) {
                     double[] data = e.getValue().data();
-                    for (int done = 0; done < data.length; ) { // bulk copies: no per-value loop to compile
-                        buf.clear();
-                        int count = Math.min(data.length - done, CHUNK / Double.BYTES);
-                        buf.asDoubleBuffer().put(data, done, count);
-                        buf.limit(count * Double.BYTES);
-                        writeFully(ch, buf);
-                        done += count;
-                    }
+                    writeChunks(ch, buf, data.length, Double.BYTES, (b, from, count) -> b.asDoubleBuffer().put(data, from, count));
                     afterTensor.accept(e.getKey());
                 }
                 for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
                     float[] data = e.getValue().data();
                     Dtype d = types.getOrDefault(e.getKey(), Dtype.F32);
                     if (d == Dtype.F32) {
-                        for (int done = 0; done < data.length; ) {
-                            buf.clear();
-                            int count = Math.min(data.length - done, CHUNK / Float.BYTES);
-                            buf.asFloatBuffer().put(data, done, count);
-                            buf.limit(count * Float.BYTES);
-                            writeFully(ch, buf);
-                            done += count;
-                        }
+                        writeChunks(ch, buf, data.length, Float.BYTES, (b, from, count) -> b.asFloatBuffer().put(data, from, count));
                         afterTensor.accept(e.getKey());
                         continue;
                     }
@@ -581,6 +567,27 @@ public final class Safetensors {
         }
         b.append("],\"data_offsets\":[").append(offset).append(',').append(end).append("]}");
         return end;
+    }
+
+    /** Fills a buffer, from position 0, with {@code count} values from index {@code from}. */
+    @FunctionalInterface
+    private interface ChunkFill {
+        void put(ByteBuffer buf, int from, int count);
+    }
+
+    /**
+     * Writes {@code length} values of {@code bytes} each through {@code buf}, a chunk at a time, by
+     * bulk copies: no per-value loop for the JIT to compile at the end of a run.
+     */
+    private static void writeChunks(FileChannel ch, ByteBuffer buf, int length, int bytes, ChunkFill fill) throws IOException {
+        for (int done = 0; done < length; ) {
+            buf.clear();
+            int count = Math.min(length - done, CHUNK / bytes);
+            fill.put(buf, done, count);
+            buf.limit(count * bytes);
+            writeFully(ch, buf);
+            done += count;
+        }
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
