@@ -369,4 +369,14 @@ class HostileUseTest {
         assertEquals(640, javax.imageio.ImageIO.read(run.resolve(TrainCommand.CURVES).toFile()).getWidth(), "the loss chart alone");
         assertEquals(List.of("epoch,regularizer,parameter,penalty"), Files.readAllLines(run.resolve(MetricsLog.PENALTIES)));
     }
+
+    /** A regularizer that cannot work on the model's or the data's shapes is a usage error (exit 2), naming the regularizer. */
+    @Test
+    void aRegularizerThatDoesNotFitTheModelIsAUsageError() throws IOException {
+        for (String reg : new String[] {"drop-block()", "spatial-dropout()", "cutmix(image=3x3)"}) {
+            RegulaCommandTest.Run r = run(train(dir.resolve("fit" + Math.abs(reg.hashCode())), "--epochs", "1", "--reg", reg));
+            assertEquals(ExitCode.USAGE, r.code(), reg + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(reg.substring(0, reg.indexOf('('))), reg + ": " + r.err());
+        }
+    }
 }
