@@ -85,6 +85,36 @@ final class SizeLimits {
     }
 
     /**
+     * Bounds a model's activations for a batch before any is allocated: every layer's output for
+     * {@code batch} examples must be one tensor (at most 2³¹ − 1 values), and the outputs of all
+     * layers together (kept for the backward pass, as float32, with their gradients) must fit the
+     * free heap.
+     *
+     * @param model the model, a {@link dev.regula.core.layer.Sequential} (others are not checked)
+     * @param batch the examples of one step ({@code --batch})
+     * @param modelSpec the model's spec, for the message
+     * @throws IllegalArgumentException naming --batch, --model and the layer when a bound is exceeded
+     */
+    static void activations(dev.regula.api.model.Model model, int batch, String modelSpec) {
+        if (!(model instanceof dev.regula.core.layer.Sequential s)) return;
+        int[] shape = s.inputShape();
+        long total = 0;
+        for (dev.regula.api.model.Layer layer : s.layers()) {
+            shape = layer.outputShape(shape.clone());
+            long values = batch;
+            for (int d : shape) values = product("--batch " + batch + " x the output of layer '" + layer.name() + "'", values, d);
+            if (values > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("--batch " + batch + " with --model " + modelSpec + ": layer '" + layer.name()
+                        + "' would output " + values + " values per step, more than one tensor holds (2^31 - 1); give a smaller"
+                        + " --batch (at most " + Math.max(1, batch * (long) Integer.MAX_VALUE / values) + ") or a smaller model");
+            }
+            total += values;
+        }
+        requireHeap("--batch " + batch + " with --model " + modelSpec + " (" + total + " activations per step, with their gradients)",
+                product("activation bytes", total, 2L * Float.BYTES));
+    }
+
+    /**
      * @param what what needs the memory, e.g. {@code "--eval-images 100000 (float32 images)"}
      * @param bytes how many bytes it needs at least
      * @throws IllegalArgumentException if the heap cannot hold them, with the heap's limit and what is free

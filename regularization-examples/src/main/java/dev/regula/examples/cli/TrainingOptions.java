@@ -278,7 +278,9 @@ final class TrainingOptions {
      */
     Model model(Data data, String spec) {
         int outputs = data.regression() ? data.train().labels().dim(1) : data.train().numClasses();
-        return Models.installed().parse(spec).build(data.inputShape(), outputs, seed);
+        Model built = Models.installed().parse(spec).build(data.inputShape(), outputs, seed);
+        SizeLimits.activations(built, batch, spec);
+        return built;
     }
 
     /**

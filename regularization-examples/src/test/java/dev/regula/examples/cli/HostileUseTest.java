@@ -379,4 +379,17 @@ class HostileUseTest {
             assertTrue(r.err().contains(reg.substring(0, reg.indexOf('('))), reg + ": " + r.err());
         }
     }
+
+    /**
+     * A batch whose activations could not be one tensor, or would not fit the heap, is refused
+     * when the model is built, naming --batch, --model and the layer, before any is allocated.
+     */
+    @Test
+    void aBatchTooLargeForTheModelsActivationsIsAUsageErrorNamingTheLayer() throws IOException {
+        RegulaCommandTest.Run r = RegulaCommandTest.run("train", "--csv", csv(80).toString(), "--model", "mlp(hidden=4096)", "--batch",
+                "1048576", "--threads", "1", "--progress", "none", "--out", dir.resolve("big").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--batch 1048576 with --model mlp(hidden=4096): layer 'dense1' would output 4294967296 values"),
+                r.err());
+    }
 }
