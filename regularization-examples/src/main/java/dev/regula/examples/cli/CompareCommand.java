@@ -165,11 +165,17 @@ public final class CompareCommand implements Callable<Integer> {
                 stdout.flush();
                 continue;
             }
-            stdout.printf(Locale.ROOT, "      train acc %.4f  test acc %.4f  gap %+.4f  sparsity %.3f  %.1fs%n",
-                    r.trainAccuracy(), r.testAccuracy(), r.gap(), r.sparsity(), r.seconds());
+            if (options.regression()) {
+                stdout.printf(Locale.ROOT, "      train loss %.4f  test loss %.4f  gap %+.4f  sparsity %.3f  %.1fs%n",
+                        r.trainLoss(), r.testLoss(), r.gap(), r.sparsity(), r.seconds());
+            } else {
+                stdout.printf(Locale.ROOT, "      train acc %.4f  test acc %.4f  gap %+.4f  sparsity %.3f  %.1fs%n",
+                        r.trainAccuracy(), r.testAccuracy(), r.gap(), r.sparsity(), r.seconds());
+            }
             stdout.flush();
         }
 
+        warnOfEarlierSettings(results);
         Report report = new Report(results, options, gradients);
         for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES)) folder.file(name);
         report.write(out);
@@ -244,6 +250,22 @@ public final class CompareCommand implements Callable<Integer> {
         }
         return new Result(s, folder, train.accuracy(), test.accuracy(), train.loss(), test.loss(), n == 0 ? 0 : zeros / (double) n,
                 Math.sqrt(sumSq), sumAbs, seconds, inactive, Health.of(history), null);
+    }
+
+    /** Setting folders an earlier run left in the output folder, which this run's report does not cover, are named. */
+    private void warnOfEarlierSettings(List<Result> results) throws IOException {
+        java.util.Set<Path> ours = new java.util.HashSet<>();
+        for (Result r : results) ours.add(r.folder().getFileName());
+        List<String> stale;
+        try (var entries = Files.list(out)) {
+            stale = entries.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .filter(p -> p.getFileName().toString().matches("[0-9]{2,}-.*") && !ours.contains(p.getFileName()))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        if (stale.isEmpty()) return;
+        spec.commandLine().getErr().println("regula compare: warning: " + out + " also holds setting folders of an earlier run ("
+                + String.join(", ", stale) + "), which this report does not cover");
+        spec.commandLine().getErr().flush();
     }
 
     private void writePlots(List<Result> results) throws IOException {

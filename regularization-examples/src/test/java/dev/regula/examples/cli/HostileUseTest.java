@@ -362,6 +362,11 @@ class HostileUseTest {
         assertFalse(md.contains("NaN"), md);
         assertTrue(Files.readAllLines(out.resolve(Report.CSV)).get(0).endsWith(",train_loss,diverged"));
         assertTrue(Files.readString(out.resolve(Report.JSON)).contains("\"diverged\":false"));
+        assertTrue(r.out().contains("train loss") && !r.out().contains("NaN"), r.out());
+        r = RegulaCommandTest.run("compare", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--epochs", "1",
+                "--threads", "1", "--progress", "none", "-s", "none", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("also holds setting folders of an earlier run (02-"), "a rerun with fewer settings: " + r.err());
         Path run = dir.resolve("one");
         r = RegulaCommandTest.run("train", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--epochs", "2", "--threads",
                 "1", "--progress", "none", "--out", run.toString());
