@@ -72,6 +72,7 @@ public final class CompareCommand implements Callable<Integer> {
      * @param folder its sub-folder (metrics)
      * @param trainAccuracy accuracy on the training set in evaluation mode (no dropout noise)
      * @param testAccuracy accuracy on the test set
+     * @param trainLoss loss on the training set in evaluation mode
      * @param testLoss loss on the test set
      * @param sparsity fraction of weights with |w| &lt; 1e-8
      * @param l2 ‖w‖₂ over all weights (biases excluded)

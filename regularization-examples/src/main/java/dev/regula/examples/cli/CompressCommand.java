@@ -151,7 +151,7 @@ public final class CompressCommand implements Callable<Integer> {
             if (pretrained != null) {
                 Checkpoint saved = Checkpoint.load(pretrained);
                 String savedModel = saved.metadata().get("model");
-                if (savedModel != null && !savedModel.equals(options.model)) {
+                if (savedModel != null && !sameSpec(savedModel, options.model)) {
                     throw new IllegalArgumentException("--pretrained " + pretrained + " is a checkpoint of --model " + savedModel
                             + ", not of " + options.model + "; give --model '" + savedModel + "' or a checkpoint of " + options.model);
                 }
@@ -184,7 +184,12 @@ public final class CompressCommand implements Callable<Integer> {
             retrain.fit(train, test);
             double retrained = evaluate(net, test);
             MixtureQuantizer learned = mixtureOf(retrain, priorSpec);
-            MixtureQuantizer mixture = learned.merged(mergeDistance);
+            MixtureQuantizer mixture;
+            try {
+                mixture = learned.merged(mergeDistance);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--merge-distance: " + e.getMessage(), e);
+            }
             if (mixture != learned) {
                 stdout.printf(Locale.ROOT, "merged the %d components (means closer than %s) into %d%n", learned.means().length, mergeDistance,
                         mixture.means().length);
@@ -298,25 +303,45 @@ public final class CompressCommand implements Callable<Integer> {
             stdout.printf("wrote %s, %s, %s%n", out.resolve("compressed.safetensors"), out.resolve("quantized.safetensors"),
                     out.resolve("histogram.png"));
             stdout.flush();
-            warnIfDegenerate(nonZero, after, train.numClasses());
+            warnIfDegenerate(nonZero, after, majorityRate(test));
         }
         return ExitCode.OK;
     }
 
     /**
      * Says so on standard error when the result is not a usable network: every weight pruned, or
-     * a test accuracy no better than guessing (the run itself succeeded: its files are written).
+     * a test accuracy no better than always answering the test set's most frequent class (the run
+     * itself succeeded: its files are written).
      */
-    private void warnIfDegenerate(int nonZero, double accuracy, int classes) {
+    private void warnIfDegenerate(int nonZero, double accuracy, double majority) {
         PrintWriter err = spec.commandLine().getErr();
         if (nonZero == 0) {
             err.println("regula compress: warning: every weight was pruned (the compressed network's weights are all 0); the prior"
                     + " was too strong for this network and data: lower its lambda or pi0, or give --target-ratio");
-        } else if (classes > 1 && accuracy <= 1.5 / classes) {
-            err.printf(Locale.ROOT, "regula compress: warning: the compressed network's test accuracy %.4f is about chance (1/%d);"
-                    + " lower the prior's lambda or the --target-ratio%n", accuracy, classes);
+        } else if (accuracy <= majority + 0.01) {
+            err.printf(Locale.ROOT, "regula compress: warning: the compressed network's test accuracy %.4f is no better than always"
+                    + " answering the most frequent class (%.4f); lower the prior's lambda or the --target-ratio%n", accuracy, majority);
         }
         err.flush();
+    }
+
+    /** @return the share of the test set's most frequent class */
+    private static double majorityRate(Dataset test) {
+        float[] labels = test.labels().data();
+        int[] counts = new int[Math.max(1, test.numClasses())];
+        for (float y : labels) if (y >= 0 && y < counts.length) counts[(int) y]++;
+        int most = 0;
+        for (int c : counts) most = Math.max(most, c);
+        return labels.length == 0 ? 0 : most / (double) labels.length;
+    }
+
+    /** Whether two model specs are the same spec, whatever their spacing. */
+    private static boolean sameSpec(String a, String b) {
+        try {
+            return dev.regula.api.spec.Spec.parse(a).toString().equals(dev.regula.api.spec.Spec.parse(b).toString());
+        } catch (RuntimeException e) {
+            return a.strip().equals(b.strip());
+        }
     }
 
     private static float[] findValue(List<Parameter> params, String name) {

@@ -53,11 +53,17 @@ final class Report {
 
     /** A regression has no accuracy: its table shows the losses, and the gap test − train loss. */
     private String regressionTable(StringBuilder sb) {
-        sb.append("| setting | train loss | test loss | gap | sparsity | ‖w‖₂ | ‖w‖₁ |").append(" time |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|").append("---:|\n");
+        sb.append("| setting | train loss | test loss | gap | sparsity | ‖w‖₂ | ‖w‖₁ |")
+                .append(gradients ? " first grad RMS | last grad RMS | first/last | skipped |" : "").append(" time |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|").append(gradients ? "---:|---:|---:|---:|" : "").append("---:|\n");
         for (CompareCommand.Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.4f | %.4f | %.2f | %.1f | %.1f s |%n",
-                    label(r), r.trainLoss(), r.testLoss(), r.gap(), r.sparsity(), r.l2(), r.l1(), r.seconds()));
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.4f | %.4f | %.2f | %.1f |",
+                    label(r), r.trainLoss(), r.testLoss(), r.gap(), r.sparsity(), r.l2(), r.l1()));
+            if (gradients) {
+                CompareCommand.Health h = r.health();
+                sb.append(String.format(Locale.ROOT, " %.2e | %.2e | %.2e | %d |", h.firstRms(), h.lastRms(), h.ratio(), h.skippedSteps()));
+            }
+            sb.append(String.format(Locale.ROOT, " %.1f s |%n", r.seconds()));
         }
         return sb.toString();
     }

@@ -53,7 +53,8 @@ record Setting(String label, List<String> specs, String model) {
     /**
      * @param text {@code [LABEL:] SPEC [; SPEC]...}
      * @return the setting
-     * @throws IllegalArgumentException if a quote or parenthesis is not closed
+     * @throws IllegalArgumentException if a quote or parenthesis is not closed, a label is empty, or
+     *     the setting has no spec at all (empty text or only empty parts; {@code none} is the baseline)
      */
     static Setting parse(String text) {
         String rest = text.strip();

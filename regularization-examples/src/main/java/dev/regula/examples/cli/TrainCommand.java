@@ -76,11 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (OutputFolder folder = OutputFolder.claim(out, resume, "regula train")) {
             Path checkpoint = folder.file(CHECKPOINT);
             Checkpoint saved = resume ? Resume.read(checkpoint) : null;
-            if (!resume && java.nio.file.Files.exists(checkpoint, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                stderr.println("regula: warning: " + out + " holds an earlier run; it is replaced by this one (--resume continues it,"
-                        + " --out DIR keeps it)");
-                stderr.flush();
-            }
+            boolean replacing = !resume && java.nio.file.Files.exists(checkpoint, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             TrainingOptions.Data data = options.load();
             Dataset train = data.train();
             Dataset test = data.test();
@@ -101,6 +97,11 @@ public final class TrainCommand implements Callable<Integer> {
                     options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
                     options.evalWeights().word(), resume ? ", resumed at epoch " + trainer.epoch() : "");
             stdout.flush();
+            if (replacing) { // said here, once everything that can refuse the run has accepted it
+                stderr.println("regula: warning: " + out + " holds an earlier run; it is replaced by this one (--resume continues it,"
+                        + " --out DIR keeps it)");
+                stderr.flush();
+            }
             long startStep = trainer.step();
             List<EpochMetrics> history = trainer.fit(train, data.monitor());
             if (options.evalWeights() == dev.regula.core.train.EvalWeights.SWA) {

@@ -120,6 +120,10 @@ public record MixtureQuantizer(float[] means, double[] logPi, double[] precision
         if (g < 2) {
             double largest = 0;
             for (int j = 1; j < k; j++) largest = Math.max(largest, Math.abs(means[j]));
+            if (largest == 0) {
+                throw new IllegalArgumentException("every learned mean is 0, so any merge distance > 0 merges every component into the"
+                        + " zero one; give a merge distance of 0");
+            }
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "merge distance %s reaches every learned mean"
                     + " (the largest |mean| is %.4g): every component would merge into the zero one and every weight be pruned;"
                     + " give a distance below %.4g", distance, largest, largest));

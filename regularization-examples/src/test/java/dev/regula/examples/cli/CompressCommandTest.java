@@ -173,6 +173,10 @@ class CompressCommandTest {
                 pre.resolve(TrainCommand.CHECKPOINT).toString(), "--out", dir.resolve("c").toString());
         assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("is a checkpoint of --model mlp(hidden=8), not of mlp(hidden=8, activation=tanh)"), r.err());
+        r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--model", "mlp( hidden = 8 )", "--pretrained",
+                pre.resolve(TrainCommand.CHECKPOINT).toString(), "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1",
+                "--progress", "none", "--out", dir.resolve("same").toString());
+        assertEquals(0, r.code(), "the same spec spaced otherwise is the same model: " + r.out() + r.err());
         r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--pretrained", pre.toString(), "--out", dir.resolve("d").toString());
         assertEquals(ExitCode.USAGE, r.code(), r.err());
         assertTrue(r.err().contains(pre + ": a folder"), r.err());

@@ -355,11 +355,13 @@ class HostileUseTest {
         Files.writeString(data, csv);
         Path out = dir.resolve("cmp");
         RegulaCommandTest.Run r = RegulaCommandTest.run("compare", "--csv", data.toString(), "--loss", "mse", "--model", "linear()",
-                "--epochs", "2", "--threads", "1", "--progress", "none", "-s", "none", "-s", "l2(lambda=1e-2)", "--out", out.toString());
+                "--epochs", "2", "--threads", "1", "--progress", "none", "-s", "none", "-s", "l2(lambda=1e-2)", "--gradients",
+                "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         String md = Files.readString(out.resolve(Report.MD));
         assertTrue(md.contains("| setting | train loss | test loss | gap |"), md);
-        assertFalse(md.contains("NaN"), md);
+        assertTrue(md.contains("| first grad RMS | last grad RMS | first/last | skipped |"), md);
+        assertFalse(md.contains("| NaN"), md);
         assertTrue(Files.readAllLines(out.resolve(Report.CSV)).get(0).endsWith(",train_loss,diverged"));
         assertTrue(Files.readString(out.resolve(Report.JSON)).contains("\"diverged\":false"));
         assertTrue(r.out().contains("train loss") && !r.out().contains("NaN"), r.out());

@@ -23,8 +23,9 @@ import java.util.Objects;
  * gradient norm over the epoch), skipped_steps, seconds, examples_per_second,
  * {@code penalty/<spec>}, {@code penalty/<spec>/<parameter>} (a parameter penalty's part on one
  * parameter) and {@code grad_norm/<parameter>}; another {@link EpochLog} gives other
- * columns or several rows per epoch. The columns are those of the first record written (or, when
- * appending, of the file's header); missing values (no validation) are empty cells.
+ * columns or several rows per epoch. The columns are those given to the constructor, else those of
+ * the first record written (or, when appending, of the file's header); missing values (no
+ * validation) are empty cells.
  *
  * <p>The file is replaced at the start of the fit unless {@code append} is set (a resumed run):
  * then the rows of epochs after the run's current epoch ({@link TrainingContext#epoch()}, by
