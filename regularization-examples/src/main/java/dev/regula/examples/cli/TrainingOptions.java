@@ -42,6 +42,10 @@ final class TrainingOptions {
     /** The default of {@code --data}. */
     static final String FASHION_MNIST = "/usr/share/datasets/fashion-mnist";
 
+    /** The command these options are mixed into, to tell an option given from its default. */
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec mixee;
+
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: ${DEFAULT-VALUE}, from Debian's dataset-fashion-mnist)",
             defaultValue = FASHION_MNIST)
     Path data;
@@ -173,7 +177,7 @@ final class TrainingOptions {
         if (csv != null && d.equals("diabetes")) {
             throw new IllegalArgumentException("--csv and --dataset diabetes are two sources of data; give one of them");
         }
-        if (csv != null && !data.equals(Path.of(FASHION_MNIST))) {
+        if (csv != null && (given("--data") || !data.equals(Path.of(FASHION_MNIST)))) {
             throw new IllegalArgumentException("--csv and --data (a Fashion-MNIST folder) are two sources of data; give one of them");
         }
         if (labelSmoothing != 0 && regression()) {
@@ -249,6 +253,12 @@ final class TrainingOptions {
                 .kernels(kernels()).nanPolicy(nanPolicy());
         for (String r : regularizers) builder.regularizer(r);
         return builder;
+    }
+
+    /** @return whether the option was on the command line (not only its default) */
+    private boolean given(String option) {
+        return mixee != null && mixee.commandLine() != null && mixee.commandLine().getParseResult() != null
+                && mixee.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     /**

@@ -321,9 +321,11 @@ class HostileUseTest {
             {"--test-csv", data},
             {"--csv", data, "--dataset", "diabetes"},
             {"--csv", data, "--data", dir.toString()},
+            {"--csv", data, "--data", TrainingOptions.FASHION_MNIST},
             {"--csv", data, "--loss", "mse", "--label-smoothing", "0.1"},
         };
         String[] expected = {"--test-csv " + data + " needs --csv", "--csv and --dataset diabetes are two sources of data",
+            "--csv and --data (a Fashion-MNIST folder) are two sources of data",
             "--csv and --data (a Fashion-MNIST folder) are two sources of data", "--label-smoothing smooths class labels"};
         for (int i = 0; i < cases.length; i++) {
             List<String> a = new ArrayList<>(List.of("train", "--out", dir.resolve("s" + i).toString()));
