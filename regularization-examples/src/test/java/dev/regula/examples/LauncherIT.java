@@ -228,7 +228,7 @@ class LauncherIT {
     void ganRejectsANegativeLambdaWithExitCode2() throws Exception {
         Run r = regula("gan", "--lambda", "0,-1", "--out", "gan");
         assertEquals(2, r.code(), r.all());
-        assertTrue(r.err().contains("every lambda must be finite and >= 0, got -1.0"), r.all());
+        assertTrue(r.err().contains("every lambda (--lambda) must be finite and >= 0, got -1.0"), r.all());
         assertFalse(Files.exists(dir.resolve("gan")), "nothing written: " + r.all());
     }
 

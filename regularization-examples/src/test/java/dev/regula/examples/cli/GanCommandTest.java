@@ -104,12 +104,21 @@ class GanCommandTest {
             {"--diversity", "NaN", "the diversity weight must be finite and >= 0 (0 for none), got NaN"},
             {"--latent", "0", "latent must be >= 1"},
             {"--latent", "2147483647", "latent must be at most 4096, got 2147483647"},
+            {"--ema", "1.5", "emaDecay (--ema) must be in [0, 1)"},
+            {"--sample-every", "0", "sampleEvery (--sample-every) must be >= 1"},
+            {"--g-reg", "prior-guided(lambda=1)", "leave prior-guided out of the generator's regularizers"},
+            {"--optimizer", "adam(lr=5e-4, beta=0.5)", "beta"},
         };
         for (String[] c : cases) {
             RegulaCommandTest.Run r = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", c[0], c[1]);
             assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
             assertTrue(r.err().contains(c[2]), String.join(" ", c) + ": " + r.err());
+            assertTrue(!r.out().contains("rendering"), "refused before any face is rendered: " + String.join(" ", c) + ": " + r.out());
         }
+        RegulaCommandTest.Run one = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", "--attributes", "smiling",
+                "--prior", "both", "--lambda", "0.1");
+        assertEquals(2, one.code(), one.err());
+        assertTrue(one.err().contains("needs at least two (--attributes); with one, use --prior fixed"), one.err());
         // an odd minibatch group would split the diversity term's pairs of generated faces
         RegulaCommandTest.Run odd = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", "--batch", "24",
                 "--minibatch-stddev", "3");

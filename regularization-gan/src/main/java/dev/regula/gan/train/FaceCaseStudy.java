@@ -123,10 +123,17 @@ public final class FaceCaseStudy {
         Objects.requireNonNull(listener, "listener");
         long start = System.nanoTime();
         // Parse the specs first so that a typo fails before minutes of work.
-        regularizers(config.generatorRegularizers());
+        for (Regularizer r : regularizers(config.generatorRegularizers())) {
+            if (r.name().equals("prior-guided")) {
+                throw new IllegalArgumentException("--g-reg " + r.spec() + ": the study's prior penalty is set by its lambdas and"
+                        + " priors (--lambda, --prior), which label every run; leave prior-guided out of the generator's regularizers");
+            }
+        }
         regularizers(config.discriminatorRegularizers());
+        dev.regula.api.optim.Optimizers.create(config.optimizer());
         Files.createDirectories(config.output());
         if (resume) checkResumableRuns();
+        warnOfOtherRuns(listener);
         FaceDataset all = load(listener);
         int e = config.evalImages();
         int n = all.size();
@@ -425,13 +432,13 @@ public final class FaceCaseStudy {
 
     /**
      * How a run's settings are checked against the state it resumes: a state file of a version that
-     * did not record the data seed is taken with a warning; one from before the minibatch
+     * did not record the data seed or the evaluator's sizes is taken with a warning; one from before the minibatch
      * standard-deviation option or the diversity term was written without them, and had neither.
      */
     private static TrainingCheckpoint.Settings resumeSettings(Map<String, String> settings) {
         return new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0", "scoring", SCORING_BEFORE,
                 "diversity", "0.0"),
-                java.util.Set.of("data_seed"));
+                java.util.Set.of("data_seed", "eval_images", "classifier_images"));
     }
 
     /**
@@ -452,8 +459,47 @@ public final class FaceCaseStudy {
             Path state = config.output().resolve(key.directory()).resolve(RESUME_STATE);
             if (!Files.exists(state, LinkOption.NOFOLLOW_LINKS)) continue;
             // warnings come once, when the run restores its state
-            TrainingCheckpoint.checkSettings(state, TrainingCheckpoint.read(state),
-                    resumeSettings(runSettings(key)), w -> { });
+            dev.regula.core.checkpoint.Checkpoint saved = TrainingCheckpoint.read(state);
+            TrainingCheckpoint.checkSettings(state, saved, resumeSettings(runSettings(key)), w -> { });
+            long at = TrainingCheckpoint.position(saved).step();
+            if (at > config.iterations()) {
+                throw new IllegalArgumentException(state + " is at iteration " + at + ", past the " + config.iterations()
+                        + " iterations asked for; ask for at least " + at);
+            }
+        }
+    }
+
+    /**
+     * Run folders in the output that this study does not list (another study's lambdas or seeds,
+     * or a study run before without --resume) would sit beside tables that do not cover them:
+     * named as a warning.
+     */
+    private void warnOfOtherRuns(CaseStudyListener listener) throws IOException {
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        for (RunKey key : runKeys()) ours.add(key.directory());
+        List<String> others = new ArrayList<>();
+        try (var settings = Files.list(config.output())) {
+            for (Path setting : settings.filter(p -> p.getFileName().toString().startsWith("lambda-")).sorted().toList()) {
+                if (!Files.isDirectory(setting, LinkOption.NOFOLLOW_LINKS)) continue;
+                try (var seeds = Files.list(setting)) {
+                    for (Path run : seeds.sorted().toList()) {
+                        String name = setting.getFileName() + "/" + run.getFileName();
+                        if (!ours.contains(name)) others.add(name);
+                    }
+                }
+            }
+        }
+        if (!others.isEmpty()) {
+            listener.onPhase("warning: " + config.output() + " also holds runs this study does not list (" + String.join(", ", others)
+                    + "); its tables and real.png are this study's only");
+        }
+        boolean earlier = false;
+        for (RunKey key : runKeys()) {
+            earlier |= !resume && Files.exists(config.output().resolve(key.directory()).resolve(RESUME_STATE), LinkOption.NOFOLLOW_LINKS);
+        }
+        if (earlier) {
+            listener.onPhase("warning: " + config.output() + " holds runs of an earlier study with the same settings' names; they are"
+                    + " replaced (--resume continues them)");
         }
     }
 
@@ -491,6 +537,9 @@ public final class FaceCaseStudy {
         s.put("prior_lr", Double.toString(config.priorLr()));
         s.put("data", config.data());
         s.put("train_images", Integer.toString(config.trainImages()));
+        // the evaluator's sets: another size scores the same faces otherwise
+        s.put("eval_images", Integer.toString(config.evalImages()));
+        s.put("classifier_images", Integer.toString(config.classifierImages()));
         s.put("sample_every", Integer.toString(config.sampleEvery()));
         s.put("log_every", Integer.toString(config.logEvery()));
         return s;
@@ -882,7 +931,7 @@ public final class FaceCaseStudy {
             require(latent >= 1, "latent must be >= 1, got " + latent);
             lambdas = List.copyOf(lambdas);
             require(!lambdas.isEmpty(), "lambdas must not be empty");
-            for (double l : lambdas) require(Double.isFinite(l) && l >= 0, "every lambda must be finite and >= 0, got " + l);
+            for (double l : lambdas) require(Double.isFinite(l) && l >= 0, "every lambda (--lambda) must be finite and >= 0, got " + l);
             require(lambdas.stream().map(Ablation::format).distinct().count() == lambdas.size(),
                     "lambdas must be distinct, got " + lambdas);
             require(threads >= 1, "threads must be >= 1, got " + threads);
@@ -890,31 +939,36 @@ public final class FaceCaseStudy {
             Objects.requireNonNull(data, "data");
             require(data.equals("synthetic") || (data.startsWith("celeba:") && data.length() > 7),
                     "data must be 'synthetic' or 'celeba:<directory>', got '" + data + "'");
-            require(trainImages >= batchSize, "trainImages must be >= batch (" + batchSize + "), got " + trainImages);
-            require(evalImages >= GRID * GRID, "evalImages must be >= " + GRID * GRID + ", got " + evalImages);
-            require(sampleEvery >= 1, "sampleEvery must be >= 1, got " + sampleEvery);
+            require(trainImages >= batchSize, "trainImages (--train-images) must be >= batch (" + batchSize + "), got " + trainImages);
+            require(evalImages >= GRID * GRID, "evalImages (--eval-images) must be >= " + GRID * GRID + ", got " + evalImages);
+            require(sampleEvery >= 1, "sampleEvery (--sample-every) must be >= 1, got " + sampleEvery);
             require(logEvery >= 1, "logEvery must be >= 1, got " + logEvery);
             Objects.requireNonNull(optimizer, "optimizer");
             generatorRegularizers = List.copyOf(generatorRegularizers);
             discriminatorRegularizers = List.copyOf(discriminatorRegularizers);
             require(classifierEpochs >= 1, "classifierEpochs must be >= 1, got " + classifierEpochs);
             Objects.requireNonNull(upsampling, "upsampling");
-            require(emaDecay >= 0 && emaDecay < 1, "emaDecay must be in [0, 1), got " + emaDecay);
+            require(emaDecay >= 0 && emaDecay < 1, "emaDecay (--ema) must be in [0, 1), got " + emaDecay);
             attributes = List.copyOf(attributes);
             require(!attributes.isEmpty(), "the prior must name at least one attribute");
             FacePrior.parseAttributes(String.join("+", attributes));
             priors = List.copyOf(priors);
             require(!priors.isEmpty() && priors.stream().distinct().count() == priors.size(),
                     "priors must be 'fixed', 'learnable' or both, each once, got " + priors);
+            // the learnable prior weighs its attributes against each other (their precisions keep a
+            // mean of 0): with one attribute it is the fixed prior, run twice under two names
+            require(attributes.size() > 1 || !priors.contains(true) || lambdas.stream().allMatch(l -> l == 0),
+                    "a learnable prior (--prior learnable or both) weighs its attributes against each other, so it needs at"
+                            + " least two (--attributes); with one, use --prior fixed");
             require(seeds >= 1 && seeds <= MAX_SEEDS, "seeds must be in [1, " + MAX_SEEDS + "], got " + seeds);
             require(Double.isFinite(r1Gamma) && r1Gamma >= 0, "r1 gamma must be finite and >= 0, got " + r1Gamma);
             require(r1Every >= 1, "r1 interval must be >= 1, got " + r1Every);
             require(priorLr > 0 && priorLr <= 1, "prior learning rate must be in (0, 1], got " + priorLr);
-            require(classifierImages >= GRID * GRID, "classifierImages must be >= " + GRID * GRID + ", got " + classifierImages);
+            require(classifierImages >= GRID * GRID, "classifierImages (--classifier-images) must be >= " + GRID * GRID + ", got " + classifierImages);
             FacePrior.tolerance(tolerance, attributes, new double[attributes.size()]); // the same parser the study runs
             long pixels = (long) imageSize * imageSize * 3;
             long faces = (long) trainImages + classifierImages + 2L * evalImages;
-            require(faces <= MAX_FACES, "trainImages + classifierImages + 2 x evalImages must be at most " + MAX_FACES
+            require(faces <= MAX_FACES, "--train-images + --classifier-images + 2 x --eval-images must be at most " + MAX_FACES
                     + " faces, got " + faces);
             require(width <= MAX_WIDTH, "width must be at most " + MAX_WIDTH + ", got " + width);
             require(latent <= MAX_LATENT, "latent must be at most " + MAX_LATENT + ", got " + latent);

@@ -142,6 +142,27 @@ class FaceCaseStudyTest {
     }
 
     /**
+     * The evaluator's sizes score the faces: a run is not resumed by a study whose evaluator has
+     * other sets (its metric file would mix two scorings), nor with fewer iterations than its state
+     * has reached; both refused before any face is rendered.
+     */
+    @Test
+    void aRunIsNotResumedWithAnotherEvaluatorOrFewerIterations(@TempDir Path out) throws Exception {
+        new FaceCaseStudy(tiny(out).lambdas(List.of(0.5)).iterations(3).build()).run(CaseStudyListener.NONE);
+        List<String> phases = new ArrayList<>();
+        for (FaceCaseStudy.Builder other : List.of(tiny(out).lambdas(List.of(0.5)).iterations(6).evalImages(128),
+                tiny(out).lambdas(List.of(0.5)).iterations(6).classifierImages(128))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new FaceCaseStudy(other.build(), true).run(phasesInto(phases)));
+            assertTrue(e.getMessage().contains("eval_images") || e.getMessage().contains("classifier_images"), e.getMessage());
+        }
+        IllegalArgumentException fewer = assertThrows(IllegalArgumentException.class,
+                () -> new FaceCaseStudy(tiny(out).lambdas(List.of(0.5)).iterations(2).build(), true).run(phasesInto(phases)));
+        assertTrue(fewer.getMessage().contains("past the 2 iterations asked for"), fewer.getMessage());
+        assertEquals(List.of(), phases, "refused before any face is rendered or network trained");
+    }
+
+    /**
      * Runs the one-run study {@code cut} (λ = 0.5, seed 1) and removes {@code key} from the
      * metadata of the state it saved, as a version that did not record it would have written it.
      *
@@ -333,6 +354,8 @@ class FaceCaseStudyTest {
         assertEquals("1", Ablation.format(1.0));
         assertEquals("0.25", Ablation.format(0.25));
         assertEquals("0.0001", Ablation.format(1e-4));
+        assertEquals("1E+300", Ablation.format(1e300), "an extreme lambda still names a folder of a sane length");
+        assertEquals("1E-300", Ablation.format(1e-300));
     }
 
     /** A symbolic link planted in the output folder does not redirect the study's writes outside it. */
