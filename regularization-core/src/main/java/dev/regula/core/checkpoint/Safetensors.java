@@ -261,11 +261,15 @@ public final class Safetensors {
      *
      * @param file the file
      * @return its tensors and metadata
-     * @throws CorruptDataException if the file is truncated, malformed or uses an unsupported dtype
+     * @throws dev.regula.core.data.DataNotFoundException if nothing exists at {@code file}
+     * @throws CorruptDataException if the file is truncated, malformed or uses an unsupported dtype,
+     *     or is a folder or special file
      * @throws IOException if the file cannot be read
      */
     public static Contents read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
+        // a missing file or a folder in its place is named, as a data error, not "Is a directory"
+        dev.regula.core.io.InputFiles.requireRegularFile(file, "safetensors file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {

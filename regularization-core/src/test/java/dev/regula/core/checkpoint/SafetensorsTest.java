@@ -171,6 +171,17 @@ class SafetensorsTest {
         assertEquals(Float.floatToRawIntBits(floats[1 << 14]), raw.getInt(floatsAt + 4 * (1 << 14)));
     }
 
+    /** A missing file or a folder in its place is a data error naming the path, not a bare "Is a directory". */
+    @Test
+    void aMissingFileOrAFolderIsNamed() throws IOException {
+        Path missing = dir.resolve("missing.safetensors");
+        assertTrue(assertThrows(dev.regula.core.data.DataNotFoundException.class, () -> Safetensors.read(missing)).getMessage()
+                .contains(missing.toString()));
+        Path folder = Files.createDirectories(dir.resolve("folder.safetensors"));
+        assertTrue(assertThrows(CorruptDataException.class, () -> Safetensors.read(folder)).getMessage()
+                .contains(folder + " is a directory"));
+    }
+
     @Test
     void float64SizesAndOffsetsAreCheckedLikeTheOthers() throws Exception {
         byte[] data = le(8, 1, 2);

@@ -548,6 +548,7 @@ public final class FaceCaseStudy {
     /** Keeps the metrics lines up to {@code step}; returns the seconds of the last one kept (0 without any). */
     private static double keepMetricsUpTo(Path file, long step) throws IOException {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return 0;
+        dev.regula.core.io.InputFiles.requireRegularFile(file, "metrics file");
         java.util.regex.Pattern it = java.util.regex.Pattern.compile("^\\{\"iteration\":([0-9]+)[,}]");
         java.util.regex.Pattern seconds = java.util.regex.Pattern.compile("\"seconds\":([0-9.eE+-]+)[,}]");
         List<String> kept = new ArrayList<>();
@@ -715,6 +716,11 @@ public final class FaceCaseStudy {
         if (all.size() < needed) {
             throw new IllegalArgumentException("the data has " + all.size() + " faces; the study needs at least classifierImages"
                     + " + 2 x evalImages + batch = " + needed);
+        }
+        if (all.size() < wanted) { // the evaluator's sets are taken whole: the training set is what gets short
+            listener.onPhase("warning: the data has " + all.size() + " faces, fewer than the " + wanted + " asked for; the generator"
+                    + " trains on " + (all.size() - config.classifierImages() - 2 * config.evalImages()) + " instead of --train-images "
+                    + config.trainImages());
         }
         return all;
     }

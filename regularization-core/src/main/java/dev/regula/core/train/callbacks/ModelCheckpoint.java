@@ -33,10 +33,15 @@ public final class ModelCheckpoint implements TrainingCallback {
      * @param monitor {@code val_loss}, {@code val_accuracy}, {@code loss} or {@code accuracy}
      * @param minDelta the least change that counts as an improvement, ≥ 0
      * @param settings the run's settings, stored and checked when the checkpoint is restored
-     * @throws IllegalArgumentException for an unknown monitor or a negative minDelta
+     * @throws IllegalArgumentException for an unknown monitor or a negative minDelta, or a
+     *     directory that does not exist (found here, not at the end of the first epoch)
      */
     public ModelCheckpoint(Path directory, String monitor, double minDelta, Map<String, String> settings) {
         this.directory = Objects.requireNonNull(directory, "directory");
+        if (!java.nio.file.Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("ModelCheckpoint: the folder " + directory + " does not exist (or is not a folder);"
+                    + " create it first (Files.createDirectories)");
+        }
         this.monitor = new Monitor(monitor, minDelta);
         this.settings = Map.copyOf(settings);
     }

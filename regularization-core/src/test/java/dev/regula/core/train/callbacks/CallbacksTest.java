@@ -149,6 +149,8 @@ class CallbacksTest {
 
     @Test
     void modelCheckpointKeepsTheLastAndTheBestEpoch(@TempDir Path dir) throws IOException {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint(dir.resolve("none"), "val_loss", 0, Map.of()))
+                .getMessage().contains("does not exist"), "a missing folder is found when the callback is made");
         ModelCheckpoint mc = new ModelCheckpoint(dir, "val_loss", 0, Map.of("run", "a"));
         Trainer t = new Trainer(mlp(), config().epochs(3).callback(mc).build());
         List<EpochMetrics> h = t.fit(blobs(40, 1), blobs(12, 2));
