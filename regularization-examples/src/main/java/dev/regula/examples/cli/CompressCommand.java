@@ -41,8 +41,9 @@ import picocli.CommandLine.Option;
  * its codebook of K 32-bit values; biases dense at 32 bits) and from the bytes of the file written
  * ({@link CompressedFile}: the entries bit-packed as U8), which it reads back into a fresh model
  * and evaluates. Writes {@code compressed.safetensors}, {@code quantized.safetensors} (the dense
- * quantised model as a Regula checkpoint), {@code pretrained.safetensors} when it pretrained, and
- * {@code histogram.png}.
+ * quantised model as a Regula checkpoint), {@code retrained.safetensors} (the network after
+ * retraining with the prior, before quantisation), {@code pretrained.safetensors} when it
+ * pretrained, and {@code histogram.png}.
  */
 @Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Compress a model by soft weight sharing (Ullrich et al. 2017): retrain with a mixture prior, quantise, prune")
@@ -182,13 +183,16 @@ public final class CompressCommand implements Callable<Integer> {
             Trainer retrain = new Trainer(net, config);
             Warnings.unmatched(retrain, spec.commandLine().getErr());
             retrain.fit(train, test);
+            // kept before quantising: what the retraining cost is not lost if a later stage is refused
+            Checkpoint.save(folder.file("retrained.safetensors"), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
             double retrained = evaluate(net, test);
             MixtureQuantizer learned = mixtureOf(retrain, priorSpec);
             MixtureQuantizer mixture;
             try {
                 mixture = learned.merged(mergeDistance);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--merge-distance: " + e.getMessage(), e);
+                throw new IllegalArgumentException("--merge-distance: " + e.getMessage() + " (the retrained network is in "
+                        + out.resolve("retrained.safetensors") + ")", e);
             }
             if (mixture != learned) {
                 stdout.printf(Locale.ROOT, "merged the %d components (means closer than %s) into %d%n", learned.means().length, mergeDistance,
@@ -300,8 +304,8 @@ public final class CompressCommand implements Callable<Integer> {
                     + " compression %.1fx%n", nonZero, weightCount, 100.0 * nonZero / weightCount, used, compressedBits, 32L * denseParams, ratio);
             stdout.printf(Locale.ROOT, "compressed.safetensors: %d bytes against %d bytes of dense float32 parameters: %.1fx;"
                     + " read back: test accuracy %.4f%n", fileBytes, 4 * denseParams, fileRatio, readAccuracy);
-            stdout.printf("wrote %s, %s, %s%n", out.resolve("compressed.safetensors"), out.resolve("quantized.safetensors"),
-                    out.resolve("histogram.png"));
+            stdout.printf("wrote %s, %s, %s, %s%n", out.resolve("compressed.safetensors"), out.resolve("quantized.safetensors"),
+                    out.resolve("retrained.safetensors"), out.resolve("histogram.png"));
             stdout.flush();
             warnIfDegenerate(nonZero, after, majorityRate(test));
         }

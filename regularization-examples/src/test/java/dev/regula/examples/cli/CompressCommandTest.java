@@ -69,6 +69,11 @@ class CompressCommandTest {
         var png = javax.imageio.ImageIO.read(out.resolve("histogram.png").toFile());
         assertEquals(1240, png.getWidth());
         assertTrue(Files.exists(out.resolve("pretrained.safetensors")));
+        // the retrained network, before quantisation: not on the codebook of the quantised one
+        var retrained = Checkpoint.load(out.resolve("retrained.safetensors")).parameters();
+        assertEquals(quantised.keySet(), retrained.keySet());
+        assertTrue(quantised.keySet().stream().anyMatch(k -> !java.util.Arrays.equals(quantised.get(k).data(), retrained.get(k).data())),
+                "retrained.safetensors holds the weights before quantisation");
     }
 
     @Test
