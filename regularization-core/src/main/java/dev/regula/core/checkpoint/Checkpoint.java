@@ -133,8 +133,9 @@ public final class Checkpoint {
      *
      * @param file the file
      * @return the checkpoint
-     * @throws CorruptDataException if the file is not valid safetensors or its extra-state list is
-     *     malformed or names missing tensors
+     * @throws dev.regula.core.data.DataNotFoundException if nothing exists at {@code file}
+     * @throws CorruptDataException if the file is not valid safetensors (or a folder or special
+     *     file), or its extra-state list is malformed or names missing tensors
      * @throws IOException if the file cannot be read
      */
     public static Checkpoint load(Path file) throws IOException {

@@ -27,7 +27,9 @@ public final class InputFiles {
      * @throws IOException if its attributes cannot be read
      */
     public static long requireRegularFile(Path file, String what) throws IOException {
-        if (!Files.exists(file)) {
+        // notExists, not !exists: a path that cannot be checked (no permission on its folder) is
+        // left to the reading below, whose error says so
+        if (Files.notExists(file)) {
             throw new DataNotFoundException(what + " " + file + " does not exist");
         }
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);

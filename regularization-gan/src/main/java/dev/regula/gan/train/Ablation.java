@@ -20,14 +20,15 @@ final class Ablation {
 
     /**
      * @return λ as the shortest plain decimal, e.g. {@code 0}, {@code 1}, {@code 0.25} (used in
-     *     directory names); beyond 12 characters in scientific form ({@code 1E+300}, {@code 1E-300}),
-     *     so that an extreme but valid λ still names a folder the file system takes
+     *     directory names); beyond 100 characters in scientific form ({@code 1E+300}, {@code 1E-300}),
+     *     so that an extreme but valid λ still names a folder the file system takes (and every λ
+     *     a folder was named after before keeps its name)
      */
     static String format(double lambda) {
         if (lambda == 0) return "0";
         BigDecimal d = BigDecimal.valueOf(lambda).stripTrailingZeros();
         String plain = d.toPlainString();
-        return plain.length() <= 12 ? plain : d.toString();
+        return plain.length() <= 100 ? plain : d.toString();
     }
 
     static void write(FaceCaseStudy.Config config, String kernels, CaseStudyResult result) throws IOException {
