@@ -210,7 +210,7 @@ public final class Sequential implements Model, ParameterBackward, InputBackward
             if (l instanceof Residual r) taken.addAll(r.names());
         }
         Map<String, Integer> counters = new HashMap<>();
-        List<Layer> result = insert(layers, true, regularizers, taken, counters);
+        List<Layer> result = insert(layers, true, regularizers, r -> newLayer(r, taken, counters));
         return result.equals(layers) ? this : new Sequential(name, inputShape, result);
     }
 
@@ -224,50 +224,44 @@ public final class Sequential implements Model, ParameterBackward, InputBackward
      */
     public List<ActivationRegularizer> placedNowhere(List<? extends ActivationRegularizer> regularizers) {
         Set<ActivationRegularizer> placed = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        mark(layers, true, regularizers, placed);
+        insert(layers, true, regularizers, r -> { // the same decisions, recorded instead of made into layers
+            placed.add(r);
+            return null;
+        });
         List<ActivationRegularizer> out = new ArrayList<>();
         for (ActivationRegularizer r : regularizers) if (!placed.contains(r)) out.add(r);
         return out;
     }
 
-    /** The decisions of {@link #insert}, recording which regularizers would get a layer. */
-    private static void mark(List<Layer> layers, boolean topLevel, List<? extends ActivationRegularizer> regularizers,
-                             Set<ActivationRegularizer> placed) {
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            if (layer instanceof Residual r) {
-                mark(r.branch(), false, regularizers, placed);
-                for (ActivationRegularizer reg : regularizers) if (reg.insertAtBranchEnd()) placed.add(reg);
-            }
-            boolean hiddenActivation = layer.isActivation() && (!topLevel || i < layers.size() - 1);
-            for (ActivationRegularizer r : regularizers) if (r.insertAfter(layer.name(), hiddenActivation)) placed.add(r);
-        }
-    }
-
     /**
      * The insertion of {@link #withActivationRegularizers} into one list of layers: the model's
      * (top level) or a residual branch's, where every activation counts as hidden, and after whose
-     * last layer the regularizers with {@code insertAtBranchEnd()} get a layer.
+     * last layer the regularizers with {@code insertAtBranchEnd()} get a layer. Each placement goes
+     * through {@code place}, which returns the layer to insert, or null to insert nothing.
      */
     private static List<Layer> insert(List<Layer> layers, boolean topLevel, List<? extends ActivationRegularizer> regularizers,
-                                      Set<String> taken, Map<String, Integer> counters) {
+                                      java.util.function.Function<ActivationRegularizer, Layer> place) {
         List<Layer> result = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Layer layer = layers.get(i);
             if (layer instanceof Residual r) {
-                List<Layer> branch = insert(r.branch(), false, regularizers, taken, counters);
+                List<Layer> branch = insert(r.branch(), false, regularizers, place);
                 for (ActivationRegularizer reg : regularizers) {
-                    if (reg.insertAtBranchEnd()) branch.add(newLayer(reg, taken, counters));
+                    if (reg.insertAtBranchEnd()) addIfAny(branch, place.apply(reg));
                 }
                 layer = branch.equals(r.branch()) ? r : r.withBranch(branch);
             }
             result.add(layer);
             boolean hiddenActivation = layer.isActivation() && (!topLevel || i < layers.size() - 1);
             for (ActivationRegularizer r : regularizers) {
-                if (r.insertAfter(layer.name(), hiddenActivation)) result.add(newLayer(r, taken, counters));
+                if (r.insertAfter(layer.name(), hiddenActivation)) addIfAny(result, place.apply(r));
             }
         }
         return result;
+    }
+
+    private static void addIfAny(List<Layer> layers, Layer layer) {
+        if (layer != null) layers.add(layer);
     }
 
     private static Layer newLayer(ActivationRegularizer r, Set<String> taken, Map<String, Integer> counters) {
