@@ -29,36 +29,24 @@ final class Report {
         this.gradients = gradients;
     }
 
-    /** @return the table as GitHub Markdown, one row per setting */
+    /**
+     * @return the table as GitHub Markdown, one row per setting; a regression has no accuracy, so
+     *     its table shows the train and test loss and the gap test − train loss instead
+     */
     String markdownTable() {
-        StringBuilder sb = new StringBuilder();
-        if (recipe.regression()) return regressionTable(sb);
-        sb.append("| setting | train acc | test acc | gap | test loss | sparsity | ‖w‖₂ | ‖w‖₁ |")
-                .append(gradients ? " first grad RMS | last grad RMS | first/last | skipped |" : "").append(" time |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|").append(gradients ? "---:|---:|---:|---:|" : "").append("---:|\n");
+        boolean regression = recipe.regression();
+        StringBuilder sb = new StringBuilder(regression ? "| setting | train loss | test loss | gap |"
+                : "| setting | train acc | test acc | gap | test loss |");
+        sb.append(" sparsity | ‖w‖₂ | ‖w‖₁ |").append(gradients ? " first grad RMS | last grad RMS | first/last | skipped |" : "")
+                .append(" time |\n");
+        sb.append(regression ? "|---|---:|---:|---:|" : "|---|---:|---:|---:|---:|").append("---:|---:|---:|")
+                .append(gradients ? "---:|---:|---:|---:|" : "").append("---:|\n");
         for (CompareCommand.Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.4f | %.4f | %.4f | %.2f | %.1f |",
-                    (r.setting().label() + (r.inactive().isEmpty() ? "" : " (inactive: penalty 0)")
-                            + (r.fault() == null ? "" : " (diverged)")).replace("|", "\\|"),
-                    r.trainAccuracy(), r.testAccuracy(), r.gap(), r.testLoss(),
-                    r.sparsity(), r.l2(), r.l1()));
-            if (gradients) {
-                CompareCommand.Health h = r.health();
-                sb.append(String.format(Locale.ROOT, " %.2e | %.2e | %.2e | %d |", h.firstRms(), h.lastRms(), h.ratio(), h.skippedSteps()));
-            }
-            sb.append(String.format(Locale.ROOT, " %.1f s |%n", r.seconds()));
-        }
-        return sb.toString();
-    }
-
-    /** A regression has no accuracy: its table shows the losses, and the gap test − train loss. */
-    private String regressionTable(StringBuilder sb) {
-        sb.append("| setting | train loss | test loss | gap | sparsity | ‖w‖₂ | ‖w‖₁ |")
-                .append(gradients ? " first grad RMS | last grad RMS | first/last | skipped |" : "").append(" time |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|").append(gradients ? "---:|---:|---:|---:|" : "").append("---:|\n");
-        for (CompareCommand.Result r : results) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.4f | %.4f | %.2f | %.1f |",
-                    label(r), r.trainLoss(), r.testLoss(), r.gap(), r.sparsity(), r.l2(), r.l1()));
+            sb.append(regression
+                    ? String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.4f |", label(r), r.trainLoss(), r.testLoss(), r.gap())
+                    : String.format(Locale.ROOT, "| %s | %.4f | %.4f | %+.4f | %.4f |", label(r), r.trainAccuracy(), r.testAccuracy(),
+                            r.gap(), r.testLoss()));
+            sb.append(String.format(Locale.ROOT, " %.4f | %.2f | %.1f |", r.sparsity(), r.l2(), r.l1()));
             if (gradients) {
                 CompareCommand.Health h = r.health();
                 sb.append(String.format(Locale.ROOT, " %.2e | %.2e | %.2e | %d |", h.firstRms(), h.lastRms(), h.ratio(), h.skippedSteps()));
