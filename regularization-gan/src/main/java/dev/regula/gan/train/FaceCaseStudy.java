@@ -328,10 +328,7 @@ public final class FaceCaseStudy {
         if (resume && Files.exists(statePath, LinkOption.NOFOLLOW_LINKS)) {
             TrainingCheckpoint.Position at = trainer.restoreState(statePath, TrainingCheckpoint.read(statePath),
                     resumeSettings(settings), w -> listener.onPhase("warning: " + w));
-            if (at.step() > config.iterations()) {
-                throw new IllegalArgumentException(statePath + " is at iteration " + at.step() + ", past the " + config.iterations()
-                        + " iterations asked for; ask for at least " + at.step());
-            }
+            requireReachable(statePath, at.step());
             if (ema != null) ema.restore(dir.resolve(RESUME_AVERAGE), at.step());
             resumedAt = at.step();
             // the run's clock continues from the time its kept metrics end at
@@ -461,11 +458,15 @@ public final class FaceCaseStudy {
             // warnings come once, when the run restores its state
             dev.regula.core.checkpoint.Checkpoint saved = TrainingCheckpoint.read(state);
             TrainingCheckpoint.checkSettings(state, saved, resumeSettings(runSettings(key)), w -> { });
-            long at = TrainingCheckpoint.position(saved).step();
-            if (at > config.iterations()) {
-                throw new IllegalArgumentException(state + " is at iteration " + at + ", past the " + config.iterations()
-                        + " iterations asked for; ask for at least " + at);
-            }
+            requireReachable(state, TrainingCheckpoint.position(saved).step());
+        }
+    }
+
+    /** A state past the iterations asked for cannot be resumed into this study. */
+    private void requireReachable(Path state, long step) {
+        if (step > config.iterations()) {
+            throw new IllegalArgumentException(state + " is at iteration " + step + ", past the " + config.iterations()
+                    + " iterations asked for; ask for at least " + step);
         }
     }
 
@@ -476,7 +477,11 @@ public final class FaceCaseStudy {
      */
     private void warnOfOtherRuns(CaseStudyListener listener) throws IOException {
         java.util.Set<String> ours = new java.util.HashSet<>();
-        for (RunKey key : runKeys()) ours.add(key.directory());
+        boolean earlier = false; // a run of this study's names holding a state, without --resume
+        for (RunKey key : runKeys()) {
+            ours.add(key.directory());
+            earlier |= !resume && Files.exists(config.output().resolve(key.directory()).resolve(RESUME_STATE), LinkOption.NOFOLLOW_LINKS);
+        }
         List<String> others = new ArrayList<>();
         try (var settings = Files.list(config.output())) {
             for (Path setting : settings.filter(p -> p.getFileName().toString().startsWith("lambda-")).sorted().toList()) {
@@ -492,10 +497,6 @@ public final class FaceCaseStudy {
         if (!others.isEmpty()) {
             listener.onPhase("warning: " + config.output() + " also holds runs this study does not list (" + String.join(", ", others)
                     + "); its tables and real.png are this study's only");
-        }
-        boolean earlier = false;
-        for (RunKey key : runKeys()) {
-            earlier |= !resume && Files.exists(config.output().resolve(key.directory()).resolve(RESUME_STATE), LinkOption.NOFOLLOW_LINKS);
         }
         if (earlier) {
             listener.onPhase("warning: " + config.output() + " holds runs of an earlier study with the same settings' names; they are"
