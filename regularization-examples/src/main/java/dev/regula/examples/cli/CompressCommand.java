@@ -170,6 +170,11 @@ public final class CompressCommand implements Callable<Integer> {
             float[] pretrainedWeights = concat(weights);
             double maxAbs = 0;
             for (float w : pretrainedWeights) maxAbs = Math.max(maxAbs, Math.abs(w));
+            if (mergeDistance > 0 && mergeDistance >= maxAbs) { // refused now, not after the retraining
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "--merge-distance %s reaches every pretrained weight"
+                        + " (the largest |w| is %.4g), so it would reach every learned mean: every component would merge into the"
+                        + " zero one and every weight be pruned; give a distance below %.4g", mergeDistance, maxAbs, maxAbs));
+            }
             String priorSpec = prior != null ? prior : String.format(Locale.ROOT,
                     "%s(lambda=%.6g, components=16, pi0=%s, init_range=%.6g, gamma_shape=5000, gamma_rate=0.5)", PRIOR,
                     DEFAULT_LAMBDA_TIMES_N / train.size(), DEFAULT_PI0, maxAbs);

@@ -2,6 +2,7 @@ package dev.regula.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.core.checkpoint.Checkpoint;
@@ -91,6 +92,20 @@ class CompressCommandTest {
         r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--merge-distance", "-0.1", "--out", dir.resolve("m").toString());
         assertEquals(ExitCode.USAGE, r.code(), r.err());
         assertTrue(r.err().contains("--merge-distance must be a number >= 0, got -0.1"), r.err());
+    }
+
+    /** A merge distance that reaches every pretrained weight is refused before the retraining, not after it. */
+    @Test
+    void aMergeDistanceBeyondEveryWeightIsRefusedBeforeTheRetraining() throws IOException {
+        Path out = dir.resolve("far");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--model", "mlp(hidden=8)",
+                "--epochs", "1", "--batch", "16", "--threads", "1", "--progress", "none", "--merge-distance", "1000",
+                "--out", out.toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--merge-distance 1000.0 reaches every pretrained weight"), r.err());
+        assertTrue(java.nio.file.Files.exists(out.resolve("pretrained.safetensors")), "the pretraining is kept");
+        assertFalse(java.nio.file.Files.exists(out.resolve("retrained.safetensors")), "no retraining ran");
+        assertFalse(r.out().contains("retrain "), r.out());
     }
 
     @Test
