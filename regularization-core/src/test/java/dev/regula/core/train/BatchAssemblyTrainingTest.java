@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.api.RegulaException;
-import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.UnsupportedShapeException;
 import dev.regula.core.data.Dataset;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ class BatchAssemblyTrainingTest {
     @Test
     void imageAugmentationOnFlatFeaturesIsRefusedClearly() {
         Trainer t = new Trainer(TrainerTest.mlp(3), TrainerTest.config().regularizer("flip-shift(image=3x3)").build());
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> t.fit(TrainerTest.blobs(30, 1), null));
+        UnsupportedShapeException e = assertThrows(UnsupportedShapeException.class, () -> t.fit(TrainerTest.blobs(30, 1), null));
         assertTrue(e.getMessage().contains("flip-shift") && e.getMessage().contains("image=1x3x3"), e.getMessage());
     }
 

@@ -4,6 +4,7 @@ import dev.regula.api.CorruptDataException;
 import dev.regula.api.NumericalFaultException;
 import dev.regula.api.PluginException;
 import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.UnsupportedShapeException;
 import dev.regula.api.spec.SpecException;
 import dev.regula.core.data.DataNotFoundException;
 import dev.regula.core.io.MemoryBudget;
@@ -108,16 +109,6 @@ public final class RegulaCommand implements Runnable {
                 : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
     }
 
-    /**
-     * A shape a regularizer cannot work on (drop-block on a dense model, cutout on rows of a CSV)
-     * is the choice of regularizer, a usage error; other shape mismatches come from data or
-     * checkpoint files. Told apart by the class that threw.
-     */
-    private static boolean thrownByARegularizer(ShapeMismatchException e) {
-        StackTraceElement[] trace = e.getStackTrace();
-        return trace.length > 0 && trace[0].getClassName().startsWith("dev.regula.core.regularizer.");
-    }
-
     static int exitCode(Throwable e) {
         return switch (e) {
             case PluginException p -> ExitCode.USAGE;
@@ -125,7 +116,7 @@ public final class RegulaCommand implements Runnable {
             case IllegalArgumentException s -> ExitCode.USAGE;
             case DataNotFoundException d -> ExitCode.DATA;
             case CorruptDataException d -> ExitCode.DATA;
-            case ShapeMismatchException d when thrownByARegularizer(d) -> ExitCode.USAGE;
+            case UnsupportedShapeException u -> ExitCode.USAGE; // the choice of regularizer, layer or loss
             case ShapeMismatchException d -> ExitCode.DATA;
             case NumericalFaultException n -> ExitCode.NUMERICAL;
             case IOException io -> ExitCode.IO;

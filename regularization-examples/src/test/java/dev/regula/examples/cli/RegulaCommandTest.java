@@ -407,6 +407,16 @@ class RegulaCommandTest {
         assertEquals("x.idx: bad magic", RegulaCommand.message(new CorruptDataException("x.idx: bad magic")));
     }
 
+    /**
+     * A component that cannot work on the shapes at all is a usage error wherever it comes from (a
+     * plugin too); data or a checkpoint of the wrong shape is a data error, whoever noticed it.
+     */
+    @Test
+    void anUnsupportedShapeIsAUsageErrorAndAMismatchedShapeADataError() {
+        assertEquals(ExitCode.USAGE, RegulaCommand.exitCode(new dev.regula.api.UnsupportedShapeException("my-plugin needs images")));
+        assertEquals(ExitCode.DATA, RegulaCommand.exitCode(new dev.regula.api.ShapeMismatchException("w: [3, 4] in the file, [4, 3] in the model")));
+    }
+
     @Test
     void unknownFlagIsAUsageError() {
         Run r = run("train", "--epochz", "3");

@@ -1,6 +1,6 @@
 package dev.regula.core.regularizer.batch;
 
-import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.UnsupportedShapeException;
 import dev.regula.api.spec.SpecException;
 import dev.regula.api.spec.SpecKey;
 import dev.regula.api.tensor.Tensor;
@@ -53,7 +53,7 @@ record Images(int batch, int channels, int height, int width) {
      * @param features the batch
      * @param declared {C, H, W} from {@link #parse}, or null for auto
      * @return its layout
-     * @throws ShapeMismatchException if the examples do not have that layout, or (auto) are flat
+     * @throws UnsupportedShapeException if the examples do not have that layout, or (auto) are flat
      *     and not square
      */
     static Images of(String who, Tensor features, int[] declared) {
@@ -61,7 +61,7 @@ record Images(int batch, int channels, int height, int width) {
         int n = features.rowSize();
         if (declared != null) {
             if (declared[0] * declared[1] * declared[2] != n) {
-                throw new ShapeMismatchException(who + ": image=" + declared[0] + "x" + declared[1] + "x" + declared[2]
+                throw new UnsupportedShapeException(who + ": image=" + declared[0] + "x" + declared[1] + "x" + declared[2]
                         + " has " + declared[0] * declared[1] * declared[2] + " values but the examples have " + n
                         + " (batch shape " + Arrays.toString(s) + ")");
             }
@@ -74,7 +74,7 @@ record Images(int batch, int channels, int height, int width) {
         }
         int side = (int) Math.round(Math.sqrt(n));
         if (s.length != 2 || side * side != n) {
-            throw new ShapeMismatchException(who + ": needs image examples; batch shape " + Arrays.toString(s)
+            throw new UnsupportedShapeException(who + ": needs image examples; batch shape " + Arrays.toString(s)
                     + " is neither [batch, (C,) H, W] nor flat square images; give the layout with image=HxW or image=CxHxW");
         }
         return new Images(s[0], 1, side, side);

@@ -1,6 +1,6 @@
 package dev.regula.core.regularizer.noise;
 
-import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.UnsupportedShapeException;
 import dev.regula.api.StepContext;
 import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.schedule.Schedule;
@@ -22,7 +22,7 @@ import java.util.Arrays;
  * dropped the output is zero. Overlapping squares make the dropped fraction a little below p for
  * b &gt; 1 (0.0955 expected for p = 0.1, b = 3 on a 40×40 map). At p = 0 the layer is the identity
  * bit for bit.
- * Inputs of another rank are rejected with a {@link ShapeMismatchException}.
+ * Inputs of another rank are rejected with a {@link UnsupportedShapeException}.
  */
 final class DropBlock extends NoiseRegularizer {
     private final Schedule p;
@@ -37,7 +37,7 @@ final class DropBlock extends NoiseRegularizer {
     @Override
     void draw(String layer, Tensor x, float[] y, float[] factor, long key, StepContext ctx) {
         if (x.rank() != 4) {
-            throw new ShapeMismatchException("drop-block layer '" + layer + "' needs inputs [batch, channels, height, width] of rank 4, got "
+            throw new UnsupportedShapeException("drop-block layer '" + layer + "' needs inputs [batch, channels, height, width] of rank 4, got "
                     + Arrays.toString(x.shape()) + "; insert it after convolution activations only (after=<glob>), "
                     + "use dropout for [batch, features] inputs");
         }

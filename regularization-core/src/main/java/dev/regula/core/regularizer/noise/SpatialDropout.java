@@ -1,6 +1,6 @@
 package dev.regula.core.regularizer.noise;
 
-import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.UnsupportedShapeException;
 import dev.regula.api.StepContext;
 import dev.regula.api.kernels.CounterRng;
 import dev.regula.api.schedule.Schedule;
@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Spatial dropout (Tompson et al. 2015; Keras {@code SpatialDropout2D}): drops whole channels of
  * inputs shaped [batch, channels, ...] (rank ≥ 3, channels first), scaling kept channels by
  * 1/(1 − p). Channel c of example b is dropped when {@code CounterRng.uniform(key, b·C + c) < p}.
- * Rank-2 inputs [batch, features] are rejected with a {@link ShapeMismatchException}: there every
+ * Rank-2 inputs [batch, features] are rejected with a {@link UnsupportedShapeException}: there every
  * "channel" is a single feature, which is plain {@code dropout}.
  */
 final class SpatialDropout extends NoiseRegularizer {
@@ -26,7 +26,7 @@ final class SpatialDropout extends NoiseRegularizer {
     @Override
     void draw(String layer, Tensor x, float[] y, float[] factor, long key, StepContext ctx) {
         if (x.rank() < 3) {
-            throw new ShapeMismatchException("spatial-dropout layer '" + layer + "' needs inputs [batch, channels, ...] of rank >= 3, got "
+            throw new UnsupportedShapeException("spatial-dropout layer '" + layer + "' needs inputs [batch, channels, ...] of rank >= 3, got "
                     + Arrays.toString(x.shape()) + "; use dropout for [batch, features] inputs");
         }
         float rate = DropProbability.check(name(), layer, at(p, ctx));

@@ -1,6 +1,6 @@
 package dev.regula.core.regularizer.output;
 
-import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.UnsupportedShapeException;
 import dev.regula.api.StepContext;
 import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.schedule.Schedule;
@@ -45,7 +45,7 @@ final class ConfidencePenalty implements OutputRegularizer {
     @Override
     public double apply(Tensor output, Tensor condition, Tensor gradOutput, StepContext ctx) {
         if (output.rank() != 2 || output.dim(0) < 1 || output.dim(1) < 1) {
-            throw new ShapeMismatchException(name() + ": expected logits of shape [batch, classes], got "
+            throw new UnsupportedShapeException(name() + ": expected logits of shape [batch, classes], got "
                     + Arrays.toString(output.shape()));
         }
         output.requireSameShape(gradOutput, name() + " gradOutput");

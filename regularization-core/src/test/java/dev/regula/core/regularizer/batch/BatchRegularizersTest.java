@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.api.Mode;
-import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.UnsupportedShapeException;
 import dev.regula.api.StepContext;
 import dev.regula.api.regularizer.BatchRegularizer;
 import dev.regula.api.regularizer.LabelMix;
@@ -128,7 +128,7 @@ class BatchRegularizersTest {
                 if (partner != i) assertEquals(expected, mix.lambda(), 1e-12, "step " + step + " example " + i);
             }
         }
-        assertThrows(ShapeMismatchException.class, () -> c.apply(Tensor.zeros(2, 5), labels(2), at(0)));
+        assertThrows(UnsupportedShapeException.class, () -> c.apply(Tensor.zeros(2, 5), labels(2), at(0)));
     }
 
     @Test
@@ -254,7 +254,7 @@ class BatchRegularizersTest {
         create("flip-shift(shift=1, image=4x4)").apply(declared, labels(8), at(2));
         assertArrayEquals(images.data(), flat.data());
         assertArrayEquals(images.data(), declared.data());
-        ShapeMismatchException notSquare = assertThrows(ShapeMismatchException.class,
+        UnsupportedShapeException notSquare = assertThrows(UnsupportedShapeException.class,
                 () -> create("cutout()").apply(Tensor.zeros(2, 12), labels(2), at(0)));
         assertTrue(notSquare.getMessage().contains("image=HxW"), notSquare.getMessage());
         create("cutout(image=3x4)").apply(Tensor.zeros(2, 12), labels(2), at(0));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.api.Mode;
-import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.UnsupportedShapeException;
 import dev.regula.api.StepContext;
 import dev.regula.api.model.Layer;
 import dev.regula.api.model.Models;
@@ -138,7 +138,7 @@ class DropBlockTest {
             assertTrue(e.getMessage().contains("block") && e.getMessage().contains("64"), e.getMessage());
         }
         Layer layer = create("drop-block(p=0.1)").newLayer("relu_dense");
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> layer.forward(Tensor.zeros(4, 10), train(1, 1)));
+        UnsupportedShapeException e = assertThrows(UnsupportedShapeException.class, () -> layer.forward(Tensor.zeros(4, 10), train(1, 1)));
         assertTrue(e.getMessage().contains("rank 4") && e.getMessage().contains("relu_dense") && e.getMessage().contains("[4, 10]"),
                 e.getMessage());
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.regula.api.ShapeMismatchException;
+import dev.regula.api.UnsupportedShapeException;
 import dev.regula.api.StepContext;
 import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.regularizer.Regularizers;
@@ -76,7 +76,7 @@ class ConfidencePenaltyTest {
 
     @Test
     void refusesOutputsThatAreNotLogitRows() {
-        assertThrows(ShapeMismatchException.class,
+        assertThrows(UnsupportedShapeException.class,
                 () -> create("confidence-penalty()").apply(Tensor.zeros(4), null, Tensor.zeros(4), TRAIN));
     }
 }
