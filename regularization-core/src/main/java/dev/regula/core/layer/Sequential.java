@@ -215,6 +215,23 @@ public final class Sequential implements Model, ParameterBackward, InputBackward
     }
 
     /**
+     * @return the names an activation regularizer's {@code after=} glob is matched against: every
+     *     layer's, those inside residual branches included, in order
+     */
+    public List<String> layerNames() {
+        List<String> names = new ArrayList<>();
+        addNames(layers, names);
+        return names;
+    }
+
+    private static void addNames(List<Layer> layers, List<String> names) {
+        for (Layer layer : layers) {
+            names.add(layer.name());
+            if (layer instanceof Residual r) addNames(r.branch(), names);
+        }
+    }
+
+    /**
      * Those of the regularizers that {@link #withActivationRegularizers} gives no layer in this
      * model (an {@code after=} glob that names no layer, drop path without residual blocks): they
      * do nothing, which a user should hear about.

@@ -53,6 +53,7 @@ public final class Trainer {
     private final Model model;
     /** Specs of the activation regularizers the model has no place for. */
     private final List<String> placedNowhere;
+    private final List<String> placeNames;
     private final TrainingConfig config;
     private final RegularizationPipeline pipeline;
     private final List<Parameter> parameters;
@@ -90,8 +91,10 @@ public final class Trainer {
         if (activations.isEmpty()) {
             this.model = model;
             this.placedNowhere = List.of();
+            this.placeNames = List.of();
         } else if (model instanceof Sequential s) {
             this.placedNowhere = s.placedNowhere(activations).stream().map(ActivationRegularizer::spec).toList();
+            this.placeNames = s.layerNames();
             this.model = s.withActivationRegularizers(activations);
         } else {
             throw new RegulaException("activation regularizers (" + activations.stream().map(ActivationRegularizer::name).toList()
@@ -107,6 +110,15 @@ public final class Trainer {
      */
     public List<String> activationRegularizersPlacedNowhere() {
         return placedNowhere;
+    }
+
+    /**
+     * @return the layer names the activation regularizers' {@code after=} globs were matched
+     *     against (the model as given, before any layer was inserted); empty without activation
+     *     regularizers
+     */
+    public List<String> activationPlaceNames() {
+        return placeNames;
     }
 
     /** @return the model being trained, with activation-regularizer layers inserted */

@@ -113,6 +113,17 @@ class SequentialTest {
         assertSame(lastOnly, lastOnly.withActivationRegularizers(List.of(everywhere)), "and indeed nothing is inserted");
     }
 
+    /** The names after= globs are matched against: every layer's, inside residual branches too, of the model as given. */
+    @Test
+    void layerNamesIncludeResidualBranchesAndNotInsertedLayers() {
+        Sequential net = new Sequential("net", new int[] {3}, new Dense("dense1", 3, 3, 1),
+                new Residual("block1", List.of(new Dense("inner", 3, 3, 2), new ReLU("inner_relu"))), new Dense("out", 3, 2, 3));
+        assertEquals(List.of("dense1", "block1", "inner", "inner_relu", "out"), net.layerNames());
+        Sequential with = net.withActivationRegularizers(List.of(new Marker("dropout", null)));
+        assertTrue(with.layerNames().contains("dropout1"), "the inserted model lists its own layers");
+        assertEquals(5, net.layerNames().size(), "the model as given is unchanged");
+    }
+
     @Test
     void insertedNamesAvoidExistingLayerNames() {
         Sequential base = new Sequential("net", new int[] {2},

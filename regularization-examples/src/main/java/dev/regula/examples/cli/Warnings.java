@@ -27,8 +27,7 @@ final class Warnings {
     static void unmatched(Trainer trainer, PrintWriter err) {
         List<String> nowhere = trainer.activationRegularizersPlacedNowhere();
         if (!nowhere.isEmpty()) {
-            String layers = trainer.model() instanceof dev.regula.core.layer.Sequential s
-                    ? s.layers().stream().map(l -> l.name()).collect(Collectors.joining(", ")) : "?";
+            String layers = String.join(", ", trainer.activationPlaceNames());
             for (String spec : nowhere) {
                 err.println("regula: warning: " + spec + " finds no place in the model, so it does nothing; check its after= glob"
                         + " (the layers are " + layers + "; drop-path needs residual blocks)");

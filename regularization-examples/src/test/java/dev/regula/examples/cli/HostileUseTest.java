@@ -271,6 +271,12 @@ class HostileUseTest {
             assertEquals(0, r.code(), r.err());
             assertTrue(r.err().contains("finds no place in the model, so it does nothing"), placedNowhere + ": " + r.err());
         }
+        // the layers named are those the glob was matched against, not the ones another regularizer inserted
+        RegulaCommandTest.Run beside = run(train(dir.resolve("beside"), "--epochs", "1", "--reg", "dropout(p=0.2)", "--reg",
+                "gaussian-noise(after=zzz)"));
+        assertEquals(0, beside.code(), beside.err());
+        assertTrue(beside.err().contains("(the layers are dense1,"), beside.err());
+        assertFalse(beside.err().contains("dropout1"), beside.err());
         RegulaCommandTest.Run placed = run(train(dir.resolve("placed"), "--epochs", "1", "--reg", "dropout(p=0.2)"));
         assertFalse(placed.err().contains("finds no place"), placed.err());
         assertFalse(placed.err().contains("holds an earlier run"), placed.err());
