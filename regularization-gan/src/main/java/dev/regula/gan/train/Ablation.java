@@ -31,14 +31,20 @@ final class Ablation {
         return plain.length() <= 100 ? plain : d.toString();
     }
 
-    static void write(FaceCaseStudy.Config config, String kernels, CaseStudyResult result) throws IOException {
+    /**
+     * @param trainFaces the real faces the generators trained on (fewer than --train-images asked for
+     *     when the data holds fewer)
+     */
+    static void write(FaceCaseStudy.Config config, String kernels, CaseStudyResult result, int trainFaces) throws IOException {
         Path dir = result.directory();
         List<String> attributes = config.attributes();
         StringBuilder md = new StringBuilder();
         md.append("# Face case study: ablation of the prior-guided penalty\n\n");
-        md.append(String.format(Locale.ROOT, "%s data, %dx%d images, prior c = {%s} (tolerance %s), %d iterations per run, batch %d, width %d, "
+        md.append(String.format(Locale.ROOT, "%s data, %dx%d images (%d training faces, %d for the evaluation classifier, %d reference"
+                        + " and %d held-out faces), prior c = {%s} (tolerance %s), %d iterations per run, batch %d, width %d, "
                         + "latent %d, %s discriminator%s, R1 γ = %s every %d steps, %s, %d seed(s) from %d, kernels %s; total %.1f s.%n%n",
-                config.data(), config.imageSize(), config.imageSize(), String.join(", ", attributes), config.tolerance(), config.iterations(),
+                config.data(), config.imageSize(), config.imageSize(), trainFaces, config.classifierImages(), config.evalImages(),
+                config.evalImages(), String.join(", ", attributes), config.tolerance(), config.iterations(),
                 config.batchSize(), config.width(), config.latent(),
                 config.conditionalDiscriminator() ? "projection (conditional)" : "unconditional",
                 config.minibatchGroup() > 0 ? " with a minibatch standard-deviation channel (groups of " + config.minibatchGroup() + ")" : "",
@@ -73,6 +79,9 @@ final class Ablation {
         Map<String, Object> cfg = new LinkedHashMap<>();
         cfg.put("data", config.data());
         cfg.put("image_size", config.imageSize());
+        cfg.put("train_images", trainFaces);
+        cfg.put("classifier_images", config.classifierImages());
+        cfg.put("eval_images", config.evalImages());
         cfg.put("attributes", attributes);
         cfg.put("tolerance", config.tolerance());
         cfg.put("iterations", config.iterations());

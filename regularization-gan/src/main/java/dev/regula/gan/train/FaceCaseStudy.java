@@ -162,7 +162,8 @@ public final class FaceCaseStudy {
         List<CaseStudyResult.Run> runs = parallel == 1 ? runInOrder(keys, body, listener) : runInWaves(keys, parallel, body, listener);
         CaseStudyResult result = new CaseStudyResult(evaluator.realBaseline(), runs, (System.nanoTime() - start) / 1e9,
                 config.output());
-        Ablation.write(config, parallel == 1 ? kernels.name() : kernels.name() + " x " + parallel + " runs at once", result);
+        Ablation.write(config, parallel == 1 ? kernels.name() : kernels.name() + " x " + parallel + " runs at once", result,
+                train.size());
         return result;
     }
 

@@ -66,6 +66,8 @@ class FaceCaseStudyTest {
         String json = Files.readString(out.resolve("ablation.json"));
         assertTrue(json.contains("\"baseline\":{\"feature_error\":") && json.contains("\"lambda\":0.5")
                 && json.contains("\"accuracy_smiling\":") && json.contains("\"recall\":"), json);
+        assertTrue(json.contains("\"train_images\":64,\"classifier_images\":64,\"eval_images\":64"), "the faces each set held: " + json);
+        assertTrue(md.contains("(64 training faces, 64 for the evaluation classifier, 64 reference and 64 held-out faces)"), md);
     }
 
     @Test
