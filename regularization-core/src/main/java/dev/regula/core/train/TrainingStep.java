@@ -27,7 +27,8 @@ import java.util.Objects;
  *   <li>output penalties adding their gradient to ∂L/∂output;</li>
  *   <li>backward to the parameters, or the input-gradient pass if the run has an input-gradient penalty;</li>
  *   <li>restore the perturbed weights;</li>
- *   <li>the finite check ({@link NanPolicy});</li>
+ *   <li>the finite check ({@link NanPolicy}; a step skipped under {@code SKIP_STEP} also puts back
+ *       the model's state the forward changed, such as BatchNorm's running statistics);</li>
  *   <li>{@link RegularizationPipeline#update}: GRADIENT stage, clipping, DECOUPLED, optimizer,
  *       output regularizers' own parameters, PROXIMAL, CONSTRAINT, weight averaging.</li>
  * </ol>
@@ -212,8 +213,13 @@ public final class TrainingStep {
      * @return what phase (a) computed and whether the update ran (false: skipped under SKIP_STEP)
      */
     public Result step(Model model, Loss loss, Tensor x, Tensor y, StepContext ctx, NanPolicy policy, boolean measureUpdate) {
+        // the forward changes the model's state (BatchNorm's running statistics): a skipped step must not
+        List<float[]> before = policy == NanPolicy.SKIP_STEP ? copyOfState(model) : null;
         Gradients g = computeGradients(model, loss, x, y, ctx);
-        if (!shouldApply(g, ctx, policy)) return new Result(g, false);
+        if (!shouldApply(g, ctx, policy)) {
+            if (before != null) restoreState(model, before);
+            return new Result(g, false);
+        }
         if (pipeline.inputGradient() != null) pipeline.recordInputGradientPenalty(g.inputPenalty());
         if (measureUpdate) pipeline.measureNextUpdate();
         applyUpdate(ctx);
@@ -227,6 +233,22 @@ public final class TrainingStep {
      * @param applied whether the update ran
      */
     public record Result(Gradients gradients, boolean applied) {
+    }
+
+    /** @return copies of the model's state tensors ({@link Model#state()}), in its order */
+    static List<float[]> copyOfState(Model model) {
+        List<float[]> copies = new java.util.ArrayList<>();
+        for (Tensor t : model.state().values()) copies.add(t.data().clone());
+        return copies;
+    }
+
+    /** Puts back the model's state tensors as {@link #copyOfState} copied them. */
+    static void restoreState(Model model, List<float[]> copies) {
+        int i = 0;
+        for (Tensor t : model.state().values()) {
+            float[] saved = copies.get(i++);
+            System.arraycopy(saved, 0, t.data(), 0, saved.length);
+        }
     }
 
     private static double dataLoss(Loss loss, Tensor out, Tensor y, LabelMix mix, Tensor gradOut, StepContext ctx) {

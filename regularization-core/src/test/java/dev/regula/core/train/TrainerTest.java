@@ -257,6 +257,21 @@ class TrainerTest {
         for (int i = 0; i < before.size(); i++) assertArrayEquals(before.get(i), after.get(i));
     }
 
+    /** A skipped step changes nothing: not the parameters, nor the state its forward touched (BatchNorm's statistics). */
+    @Test
+    void aSkippedStepLeavesBatchNormStatisticsAsTheyWere() {
+        Dataset data = blobs(32, 1);
+        data.features().set(16 * 4 + 5, Float.NaN); // in the second batch
+        Model bn = Models.installed().parse("mlp(hidden=16, batchnorm=true)").build(new int[] {4}, 3, 1);
+        Trainer t = new Trainer(bn, config().epochs(1).shuffle(false).nanPolicy(NanPolicy.SKIP_STEP).build());
+        EpochMetrics m = t.fit(data, blobs(30, 2)).get(0);
+        assertEquals(1, m.skippedSteps());
+        for (var e : t.model().state().entrySet()) {
+            for (float v : e.getValue().data()) assertTrue(Float.isFinite(v), e.getKey() + " holds " + v);
+        }
+        assertTrue(Double.isFinite(m.validationLoss()), "the model still evaluates: " + m.validationLoss());
+    }
+
     @Test
     void earlyStoppingStopsWhenTheMonitoredMetricStalls() {
         EarlyStopping stop = new EarlyStopping("val_loss", 2, 0, true);
