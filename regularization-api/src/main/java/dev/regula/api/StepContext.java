@@ -83,4 +83,9 @@ public record StepContext(Mode mode, long step, int epoch, double learningRate, 
     public boolean training() {
         return mode == Mode.TRAIN;
     }
+
+    /** @return true where the activation regularizers draw noise: in TRAIN and in SAMPLE mode */
+    public boolean noisy() {
+        return mode != Mode.EVAL;
+    }
 }

@@ -404,7 +404,10 @@ public final class Trainer {
 
     /**
      * Monte-Carlo dropout (Gal &amp; Ghahramani 2016): averages softmax outputs over {@code samples}
-     * forward passes with the activation regularizers active. Not thread-safe (layers cache in TRAIN mode).
+     * forward passes in {@link Mode#SAMPLE}: the activation regularizers draw their noise, every
+     * other layer behaves as in evaluation (BatchNorm uses its running statistics, so an example's
+     * prediction does not depend on the others in x), and the model is left as it was. Not
+     * thread-safe (the noise layers keep their masks).
      *
      * @param x a batch of inputs
      * @param samples number of stochastic passes, ≥ 1
@@ -416,7 +419,7 @@ public final class Trainer {
         Tensor mean = null;
         Tensor m2 = null;
         for (int s = 0; s < samples; s++) {
-            StepContext ctx = new StepContext(Mode.TRAIN, s, 0, 0, seed, config.kernels());
+            StepContext ctx = new StepContext(Mode.SAMPLE, s, 0, 0, seed, config.kernels());
             Tensor out = model.forward(x, ctx);
             Tensor prob = Tensor.zeros(out.shape());
             config.kernels().softmaxRows(out.rows(), out.rowSize(), out.data(), prob.data());

@@ -352,6 +352,31 @@ class TrainerTest {
         }
     }
 
+    /**
+     * MC dropout leaves the model as it was (BatchNorm's statistics untouched), uses the running
+     * statistics (so one example alone works, and its prediction does not depend on the batch),
+     * and still draws dropout noise.
+     */
+    @Test
+    void mcDropoutOnABatchNormModelChangesNothingAndPredictsOneExampleAlone() {
+        Dataset data = blobs(60, 1);
+        Model bn = Models.installed().parse("mlp(hidden=16, batchnorm=true)").build(new int[] {4}, 3, 1);
+        Trainer t = new Trainer(bn, config().epochs(2).regularizer("dropout(p=0.5)").build());
+        t.fit(data, null);
+        Trainer.Evaluation before = t.evaluate(data);
+        java.util.Map<String, float[]> state = new java.util.LinkedHashMap<>();
+        t.model().state().forEach((k, v) -> state.put(k, v.data().clone()));
+        Trainer.McPrediction batch = t.predictWithDropout(data.features(), 10, 3);
+        t.model().state().forEach((k, v) -> assertArrayEquals(state.get(k), v.data(), k + " changed"));
+        assertEquals(before.loss(), t.evaluate(data).loss(), 0.0, "evaluation unchanged");
+        Tensor first = Tensor.of(java.util.Arrays.copyOf(data.features().data(), 4), 1, 4);
+        Trainer.McPrediction alone = t.predictWithDropout(first, 10, 3);
+        for (int c = 0; c < 3; c++) assertEquals(batch.mean().get(0, c), alone.mean().get(0, c), 1e-6f, "class " + c);
+        double v = 0;
+        for (float x : batch.variance().data()) v += x;
+        assertTrue(v > 1e-4, "dropout still draws noise: " + v);
+    }
+
     @Test
     void mcDropoutGivesUncertaintyOnlyWhenDropoutIsPresent() {
         Dataset data = blobs(60, 1);

@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * The layer a {@link NoiseRegularizer} inserts. EVAL: returns its input unchanged and touches no
- * state. TRAIN: y = x ⊙ m + c with fresh noise for (seed, name, step), keeping m (the factors)
- * for backward, which returns ∂L/∂y ⊙ m. TRAIN results are buffers reused at the next TRAIN
+ * state. TRAIN (and SAMPLE, Monte-Carlo inference): y = x ⊙ m + c with fresh noise for (seed,
+ * name, step), keeping m (the factors) for backward, which returns ∂L/∂y ⊙ m. TRAIN results are buffers reused at the next TRAIN
  * step (see {@link Layer}). Not thread-safe in TRAIN (one model per thread).
  */
 final class NoiseLayer implements Layer {
@@ -34,7 +34,7 @@ final class NoiseLayer implements Layer {
 
     @Override
     public Tensor forward(Tensor input, StepContext ctx) {
-        if (!ctx.training()) return input;
+        if (!ctx.noisy()) return input;
         float[] f = factors != null && factors.length == input.size() ? factors : new float[input.size()];
         Tensor out = trainOutput = Tensor.reuse(trainOutput, input.shape());
         noise.draw(name, input, out.data(), f, CounterRng.key(ctx.seed(), stream, ctx.step()), ctx);
