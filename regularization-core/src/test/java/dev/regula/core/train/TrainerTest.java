@@ -272,6 +272,36 @@ class TrainerTest {
         assertTrue(Double.isFinite(m.validationLoss()), "the model still evaluates: " + m.validationLoss());
     }
 
+    /**
+     * restoreBest puts back the best epoch's model also when the fit runs to its end, and the whole
+     * of what evaluation reads: parameters, BatchNorm statistics and the EMA average. From epoch 2
+     * on a callback spoils the model before the epoch (the rate is 0, so only it changes the model).
+     */
+    @Test
+    void earlyStoppingRestoresTheBestModelAtTheEndWithItsStatisticsAndAverage() {
+        Dataset train = blobs(60, 1);
+        Dataset val = blobs(30, 2);
+        Model bn = Models.installed().parse("mlp(hidden=16, batchnorm=true)").build(new int[] {4}, 3, 1);
+        TrainingCallback spoil = new TrainingCallback() {
+            @Override
+            public void onEpochBegin(dev.regula.core.train.TrainingContext ctx, int epoch) {
+                if (epoch < 2) return;
+                for (Parameter p : ctx.model().parameters()) for (int i = 0; i < p.size(); i++) p.value().data()[i] += 0.3f * ((i % 3) - 1);
+            }
+        };
+        EarlyStopping stop = new EarlyStopping("val_loss", 100, 0, true);
+        Trainer t = new Trainer(bn, config().optimizer("sgd(lr=0)").epochs(4).regularizer("ema(decay=0.5)").callback(spoil).callback(stop)
+                .build());
+        t.evaluateWith(EvalWeights.EMA);
+        List<EpochMetrics> h = t.fit(train, val);
+        assertEquals(4, h.size(), "ran to the end");
+        int best = 1;
+        for (EpochMetrics m : h) if (m.validationLoss() < h.get(best - 1).validationLoss()) best = m.epoch();
+        assertEquals(best, stop.bestEpoch());
+        assertTrue(best < 4, "the last epoch, spoiled most, is not the best");
+        assertEquals(h.get(best - 1).validationLoss(), t.evaluate(val).loss(), 1e-12, "the best epoch's evaluation, exactly");
+    }
+
     @Test
     void earlyStoppingStopsWhenTheMonitoredMetricStalls() {
         EarlyStopping stop = new EarlyStopping("val_loss", 2, 0, true);

@@ -13,14 +13,22 @@ import java.util.Objects;
 /**
  * Saves the whole run ({@link TrainingCheckpoint}, so that it can resume bit for bit) after every
  * epoch to {@code last.safetensors}, and to {@code best.safetensors} whenever the monitored
- * metric improves on the best so far by more than {@code minDelta}. Writes are atomic: a crash
- * leaves the previous file whole.
+ * metric improves on the best so far by more than {@code minDelta}; beside it,
+ * {@code best.properties} records the monitor, its best value and the epoch. Writes are atomic: a
+ * crash leaves the previous file whole.
+ *
+ * <p>A run that starts afresh (at epoch 0) has a best of its own: its first epoch replaces an
+ * earlier run's files. A resumed run (restored at epoch e &gt; 0) continues the best of the run
+ * it resumes: the value {@code best.properties} records, if it names the same monitor and an
+ * epoch ≤ e, so that a worse epoch after the resumption does not replace the best file.
  */
 public final class ModelCheckpoint implements TrainingCallback {
     /** The file of the last epoch. */
     public static final String LAST = "last.safetensors";
     /** The file of the best epoch. */
     public static final String BEST = "best.safetensors";
+    /** The record of the best epoch: monitor, value and epoch. */
+    public static final String BEST_RECORD = "best.properties";
 
     private final Path directory;
     private final Monitor monitor;
@@ -47,14 +55,36 @@ public final class ModelCheckpoint implements TrainingCallback {
     }
 
     @Override
+    public void onTrainBegin(TrainingContext ctx) {
+        best = Double.NaN;
+        bestEpoch = 0;
+        Path record = directory.resolve(BEST_RECORD);
+        if (ctx.epoch() == 0 || !java.nio.file.Files.isRegularFile(record)) return;
+        java.util.Properties p = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(record)) {
+            p.load(in);
+            int epoch = Integer.parseInt(p.getProperty("epoch", "0"));
+            double value = Double.parseDouble(p.getProperty("value", "NaN"));
+            if (monitor.name().equals(p.getProperty("monitor")) && epoch >= 1 && epoch <= ctx.epoch() && !Double.isNaN(value)) {
+                best = value;
+                bestEpoch = epoch;
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // an unreadable record: the resumed run starts a best of its own, as before the record existed
+        }
+    }
+
+    @Override
     public void onEpochEnd(TrainingContext ctx, EpochMetrics m) {
         try {
             ctx.saveCheckpoint(directory.resolve(LAST), settings);
-            double v = monitor.value(m);
+            double v = monitor.require(m, "ModelCheckpoint");
             if (monitor.improves(v, best)) {
                 best = v;
                 bestEpoch = m.epoch();
                 ctx.saveCheckpoint(directory.resolve(BEST), settings);
+                dev.regula.core.io.AtomicFiles.writeString(directory.resolve(BEST_RECORD), "monitor=" + monitor.name() + "\nvalue="
+                        + v + "\nepoch=" + bestEpoch + "\n");
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint into " + directory + ": " + e.getMessage(), e);

@@ -41,7 +41,7 @@ public final class ReduceLrOnPlateau implements TrainingCallback {
 
     @Override
     public void onEpochEnd(TrainingContext ctx, EpochMetrics m) {
-        double v = monitor.value(m);
+        double v = monitor.require(m, "ReduceLrOnPlateau");
         if (monitor.improves(v, best)) {
             best = v;
             wait = 0;

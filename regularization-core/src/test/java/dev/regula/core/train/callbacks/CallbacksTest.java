@@ -164,6 +164,42 @@ class CallbacksTest {
         assertArrayEquals(t.model().parameters().get(0).value().data(), last.parameters().get("dense1.weight").data());
     }
 
+    /** A resumed run continues the best of the run it resumes: a worse epoch after it does not replace best.safetensors. */
+    @Test
+    void aResumedRunKeepsTheBestOfTheRunItResumes(@TempDir Path dir) throws IOException {
+        Map<String, String> settings = Map.of("run", "a");
+        ModelCheckpoint first = new ModelCheckpoint(dir, "val_loss", 0, settings);
+        new Trainer(mlp(), config().epochs(2).callback(first).build()).fit(blobs(40, 1), blobs(12, 2));
+        byte[] bestBefore = Files.readAllBytes(dir.resolve(ModelCheckpoint.BEST));
+        // the resumed run diverges (a huge rate): its epochs are worse than the best so far
+        ModelCheckpoint second = new ModelCheckpoint(dir, "val_loss", 0, settings);
+        Trainer resumed = new Trainer(mlp(), config().optimizer("sgd(lr=0.05, momentum=0.9)").epochs(4).callback(second).build());
+        dev.regula.core.train.TrainingCheckpoint.restore(dir.resolve(ModelCheckpoint.LAST), resumed, settings, w -> { });
+        resumed.model().parameters().forEach(p -> java.util.Arrays.fill(p.value().data(), 0.5f)); // a far worse model
+        List<EpochMetrics> h = resumed.fit(blobs(40, 1), blobs(12, 2));
+        assertEquals(first.bestEpoch(), second.bestEpoch(), "the best is still the first run's: " + h);
+        assertArrayEquals(bestBefore, Files.readAllBytes(dir.resolve(ModelCheckpoint.BEST)));
+        // a fresh run (epoch 0) has a best of its own
+        ModelCheckpoint fresh = new ModelCheckpoint(dir, "val_loss", 0, settings);
+        new Trainer(mlp(), config().epochs(1).callback(fresh).build()).fit(blobs(40, 1), blobs(12, 2));
+        assertEquals(1, fresh.bestEpoch());
+    }
+
+    /** Monitoring what the run does not have is refused at the first epoch's end, not a silent stop or no checkpoint. */
+    @Test
+    void aMonitorTheRunDoesNotHaveIsRefused(@TempDir Path dir) {
+        Trainer noValidation = new Trainer(mlp(), config().epochs(3).callback(new ModelCheckpoint(dir, "val_loss", 0, Map.of())).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> noValidation.fit(blobs(40, 1), null));
+        assertTrue(e.getMessage().contains("monitors val_loss, but the fit has no validation data"), e.getMessage());
+        Trainer stop = new Trainer(mlp(), config().epochs(3).callback(new dev.regula.core.train.EarlyStopping("val_accuracy", 1, 0, false))
+                .build());
+        e = assertThrows(IllegalArgumentException.class, () -> stop.fit(blobs(40, 1), null));
+        assertTrue(e.getMessage().contains("early stopping monitors val_accuracy"), e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ModelCheckpoint(dir, null, 0, Map.of()))
+                .getMessage().contains("unknown monitor 'null'"));
+        assertThrows(IllegalArgumentException.class, () -> new dev.regula.core.train.EarlyStopping("loss", 1, Double.POSITIVE_INFINITY, false));
+    }
+
     @Test
     void reduceOnPlateauLowersTheRateAfterPatienceEpochs() {
         // no epoch can improve the loss by 100: every `patience` epochs the factor applies, down to minScale
