@@ -27,8 +27,10 @@ import java.util.Objects;
  * the first record written (or, when appending, of the file's header); missing values (no
  * validation) are empty cells.
  *
- * <p>The file is replaced at the start of the fit unless {@code append} is set (a resumed run):
- * then the rows of epochs after the run's current epoch ({@link TrainingContext#epoch()}, by
+ * <p>The file is replaced at the start of a fit that starts a run (at epoch 0) unless
+ * {@code append} is set; a fit that continues a run (a resumed one, or the same trainer's next
+ * fit, at epoch e &gt; 0) always keeps it, so no call of {@code fit} erases the epochs it continues
+ * from. When kept, the rows of epochs after the run's current epoch ({@link TrainingContext#epoch()}, by
  * the {@code epoch} column) and an unterminated last line, left by a run killed between its log
  * and its checkpoint, are dropped first, so a resumed log repeats no epoch. The file is never
  * written through a symbolic link. It is closed when the fit ends, however it ends.
@@ -81,7 +83,8 @@ public final class CsvLogger implements TrainingCallback {
     public void onTrainBegin(TrainingContext ctx) {
         columns = null;
         try {
-            boolean keep = append && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > 0;
+            // a fit that continues a run (from epoch e > 0) keeps the run's first e epochs even without append
+            boolean keep = (append || ctx.epoch() > 0) && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > 0;
             if (keep) {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 int nl = text.indexOf('\n');

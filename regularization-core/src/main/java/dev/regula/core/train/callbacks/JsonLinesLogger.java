@@ -18,8 +18,10 @@ import java.util.Objects;
  * {@link CsvLogger}, NaN as {@code null}; another {@link EpochLog} gives other records (nested
  * objects allowed).
  *
- * <p>The file is replaced at the start of the fit unless {@code append} is set (a resumed run):
- * then the lines of epochs after the run's current epoch ({@link TrainingContext#epoch()}, by a
+ * <p>The file is replaced at the start of a fit that starts a run (at epoch 0) unless
+ * {@code append} is set; a fit that continues a run (a resumed one, or the same trainer's next
+ * fit, at epoch e &gt; 0) always keeps it, so no call of {@code fit} erases the epochs it continues
+ * from. When kept, the lines of epochs after the run's current epoch ({@link TrainingContext#epoch()}, by a
  * leading {@code "epoch":} key) and an unterminated last line, left by a run killed between its
  * log and its checkpoint, are dropped first, so a resumed log repeats no epoch. The file is never
  * written through a symbolic link. It is closed when the fit ends, however it ends.
@@ -55,8 +57,10 @@ public final class JsonLinesLogger implements TrainingCallback {
     @Override
     public void onTrainBegin(TrainingContext ctx) {
         try {
-            if (append) LogFiles.keepEpochsUpTo(file, ctx.epoch(), JsonLinesLogger::epochOf);
-            out = LogFiles.open(file, append);
+            // a fit that continues a run (from epoch e > 0) keeps the run's first e epochs even without append
+            boolean keep = append || ctx.epoch() > 0;
+            if (keep) LogFiles.keepEpochsUpTo(file, ctx.epoch(), JsonLinesLogger::epochOf);
+            out = LogFiles.open(file, keep);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the metrics log " + file + ": " + e.getMessage(), e);
         }

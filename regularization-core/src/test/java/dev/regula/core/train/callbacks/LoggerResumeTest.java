@@ -66,6 +66,21 @@ class LoggerResumeTest {
         for (int e = 0; e < 3; e++) assertTrue(lines.get(e).startsWith("{\"epoch\":" + (e + 1) + ","), lines.get(e));
     }
 
+    /** A second fit of a finished trainer runs no epoch: its loggers (append or not) keep the epochs it continues from. */
+    @Test
+    void aFitThatContinuesARunNeverErasesItsLog(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("m.csv");
+        Path jsonl = dir.resolve("m.jsonl");
+        Trainer t = new Trainer(CallbacksTest.mlp(), config(2, csv, jsonl, false).build());
+        t.fit(CallbacksTest.blobs(40, 1), null);
+        List<String> rows = Files.readAllLines(csv);
+        List<String> lines = Files.readAllLines(jsonl);
+        assertEquals(3, rows.size(), rows.toString());
+        t.fit(CallbacksTest.blobs(40, 1), null);
+        assertEquals(rows, Files.readAllLines(csv));
+        assertEquals(lines, Files.readAllLines(jsonl));
+    }
+
     @Test
     void aLogIsNeverWrittenThroughASymbolicLink(@TempDir Path dir) throws IOException {
         Path victim = Files.writeString(dir.resolve("victim.txt"), "precious");
