@@ -82,6 +82,18 @@ public interface Optimizer {
      * Restores the state saved by {@link #state()}.
      *
      * @param state the saved tensors; missing keys start from zero
+     * @throws IllegalArgumentException if the state is not one this optimizer keeps (then nothing changed)
      */
     void loadState(Map<String, Tensor> state);
+
+    /**
+     * Checks, changing nothing, that {@link #loadState} would take this state: a checkpoint's
+     * restore calls it before it changes any part of the run, so that a checkpoint of another
+     * optimizer is refused with the run as it was. The default accepts any state.
+     *
+     * @param state the saved tensors
+     * @throws IllegalArgumentException as {@link #loadState} would
+     */
+    default void checkState(Map<String, Tensor> state) {
+    }
 }

@@ -97,8 +97,16 @@ abstract class AbstractOptimizer implements Optimizer {
      */
     @Override
     public final void loadState(Map<String, Tensor> saved) {
-        Objects.requireNonNull(saved, "state");
+        checkState(saved);
         Map<String, Tensor> next = new HashMap<>();
+        for (Map.Entry<String, Tensor> e : saved.entrySet()) next.put(e.getKey(), e.getValue().copy());
+        state.clear();
+        state.putAll(next);
+    }
+
+    @Override
+    public final void checkState(Map<String, Tensor> saved) {
+        Objects.requireNonNull(saved, "state");
         for (Map.Entry<String, Tensor> e : saved.entrySet()) {
             String key = e.getKey();
             int hash = key.lastIndexOf('#');
@@ -110,10 +118,7 @@ abstract class AbstractOptimizer implements Optimizer {
                 throw new ShapeMismatchException(name + ": optimizer state '" + key + "' must have 1 element, got "
                         + Arrays.toString(e.getValue().shape()));
             }
-            next.put(key, e.getValue().copy());
         }
-        state.clear();
-        state.putAll(next);
     }
 
     @Override

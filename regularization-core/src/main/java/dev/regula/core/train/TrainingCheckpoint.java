@@ -141,9 +141,10 @@ public final class TrainingCheckpoint {
      * @throws IOException if writing fails
      */
     public static void save(Path file, Trainer trainer, Map<String, String> settings) throws IOException {
+        checkSettingKeys(settings, List.of(""), true);
         Map<String, String> meta = new LinkedHashMap<>(settings);
         if (trainer.learningRateScale() != 1) meta.put(LR_SCALE, Double.toString(trainer.learningRateScale()));
-        save(file, List.of(Part.of(trainer)), trainer.step(), trainer.epoch(), meta);
+        write(file, List.of(Part.of(trainer)), trainer.step(), trainer.epoch(), meta);
     }
 
     /**
@@ -156,8 +157,10 @@ public final class TrainingCheckpoint {
      * @param warn receives a warning where the checkpoint cannot be checked in full
      * @return the position the trainer continues from
      * @throws IOException if the file cannot be read
-     * @throws CorruptDataException if the file is not a valid training checkpoint
-     * @throws IllegalArgumentException if it was written with other settings, model or regularizers
+     * @throws CorruptDataException if the file is not a valid training checkpoint, or lacks a
+     *     parameter or state of this model (a checkpoint of another model)
+     * @throws dev.regula.api.ShapeMismatchException if a stored parameter's shape differs from the model's
+     * @throws IllegalArgumentException if it was written with other settings, regularizers or optimizer
      */
     public static Position restore(Path file, Trainer trainer, Map<String, String> settings, Consumer<String> warn)
             throws IOException {
@@ -204,6 +207,11 @@ public final class TrainingCheckpoint {
      * @throws IOException if writing fails
      */
     public static void save(Path file, List<Part> parts, long step, int epoch, Map<String, String> settings) throws IOException {
+        checkSettingKeys(settings, parts.stream().map(Part::prefix).toList(), false);
+        write(file, parts, step, epoch, settings);
+    }
+
+    private static void write(Path file, List<Part> parts, long step, int epoch, Map<String, String> settings) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(settings);
         meta.put("step", String.valueOf(step));
         meta.put("epoch", String.valueOf(epoch));
@@ -234,6 +242,28 @@ public final class TrainingCheckpoint {
             params.addAll(part.pipeline().allParameters());
         }
         Checkpoint.save(file, params, extra, exact, meta);
+    }
+
+    /**
+     * Refuses settings whose keys the checkpoint keeps for itself ({@code step}, {@code epoch},
+     * {@value #LR_SCALE}, and per part {@value #OPTIMIZER_STATE} and the regularizer, anchor and
+     * average keys): a checkpoint saved with one could not be restored, or would restore the wrong
+     * value. {@value #LR_SCALE} is refused where the trainer's own factor is saved ({@link #save(Path, Trainer, Map)}).
+     */
+    private static void checkSettingKeys(Map<String, String> settings, List<String> prefixes, boolean learningRateScale) {
+        java.util.Objects.requireNonNull(settings, "settings");
+        for (String key : settings.keySet()) {
+            boolean reserved = key.equals("step") || key.equals("epoch") || (learningRateScale && key.equals(LR_SCALE));
+            for (String px : prefixes) {
+                reserved |= key.equals(px + OPTIMIZER_STATE) || key.startsWith(px + AVERAGE_PREFIX)
+                        || key.startsWith(px + REGULARIZER_STATE_PREFIX) || key.startsWith(px + ANCHOR_PREFIX);
+            }
+            if (reserved) {
+                throw new IllegalArgumentException("the setting '" + key + "' is a key the training checkpoint keeps for itself"
+                        + " (step, epoch, " + LR_SCALE + ", " + OPTIMIZER_STATE + ", " + AVERAGE_PREFIX + "..., " + REGULARIZER_STATE_PREFIX
+                        + "..., " + ANCHOR_PREFIX + "...); name the setting otherwise");
+            }
+        }
     }
 
     /**
@@ -290,6 +320,14 @@ public final class TrainingCheckpoint {
         }
         List<PartState> states = new ArrayList<>();
         for (Part p : parts) states.add(check(file, c, p, parts.size() > 1, warn));
+        for (PartState s : states) { // before anything changes: a checkpoint of another optimizer leaves the run as it was
+            try {
+                s.part().pipeline().optimizer().checkState(s.optimizerState());
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage()
+                        + "; use the same model and optimizer to resume", bad);
+            }
+        }
         List<Parameter> all = new ArrayList<>();
         for (PartState s : states) {
             // anchors first: a learnable anchor's own parameters exist only once it is set

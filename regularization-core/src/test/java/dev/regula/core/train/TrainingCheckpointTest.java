@@ -126,6 +126,40 @@ class TrainingCheckpointTest {
         assertTrue(missing.getMessage().contains("lacks the layer state [bn1.running_var]"), missing.getMessage());
     }
 
+    /** A checkpoint of another optimizer is refused with the run as it was: no parameter, statistic or state restored. */
+    @Test
+    void aCheckpointOfAnotherOptimizerChangesNothing(@TempDir Path dir) throws IOException {
+        Trainer t = new Trainer(cnn(), config(1));
+        t.fit(images(16, 3), null);
+        Path file = dir.resolve("run.safetensors");
+        TrainingCheckpoint.save(file, t, SETTINGS);
+        Trainer other = new Trainer(cnn(), TrainingConfig.builder().optimizer("sgd(lr=0.01, momentum=0.9)")
+                .loss(new SoftmaxCrossEntropy(0)).epochs(2).batchSize(8).seed(7).kernels(new ScalarKernels())
+                .regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("dropout(p=0.2)")
+                .regularizer("ema(decay=0.9)").regularizer("soft-weight-sharing(lambda=1e-4, components=4)").build());
+        List<float[]> before = state(other);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingCheckpoint.restore(file, other, SETTINGS, w -> { }));
+        assertTrue(e.getMessage().contains("unknown optimizer state key"), e.getMessage());
+        List<float[]> after = state(other);
+        assertEquals(before.size(), after.size());
+        for (int i = 0; i < before.size(); i++) assertArrayEquals(before.get(i), after.get(i), "state " + i + " changed");
+        assertEquals(0, other.step());
+    }
+
+    /** A setting under a key the checkpoint keeps for itself is refused when saving, not found unrestorable later. */
+    @Test
+    void settingsUnderTheCheckpointsOwnKeysAreRefused(@TempDir Path dir) {
+        Trainer t = new Trainer(cnn(), config(1));
+        for (String key : List.of("step", "epoch", "lr_scale", "optimizer_state", "average/0/count", "regularizer/0/x", "anchor/0/w")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TrainingCheckpoint.save(dir.resolve("x.safetensors"), t, Map.of(key, "abc")));
+            assertTrue(e.getMessage().contains("the setting '" + key + "' is a key the training checkpoint keeps for itself"),
+                    e.getMessage());
+        }
+        assertFalse(java.nio.file.Files.exists(dir.resolve("x.safetensors")));
+    }
+
     /** soft-weight-sharing is the fourth regularizer of {@link #config}: index 3. */
     private static final String SWS = "regularizer/3/";
 
