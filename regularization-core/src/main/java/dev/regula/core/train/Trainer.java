@@ -81,6 +81,13 @@ public final class Trainer {
             throw new IllegalStateException("the optimizer " + config.optimizer().spec() + " already holds state from another "
                     + "run; build a new TrainingConfig (or optimizer) for each Trainer");
         }
+        for (dev.regula.api.regularizer.Regularizer r : config.regularizers()) {
+            // (anchors set before training are the user's, as L2-SP's pretrained weights: not a sign of another run)
+            if (r instanceof dev.regula.api.regularizer.WeightAverager a && a.count() > 0) {
+                throw new IllegalStateException("the regularizer " + r.spec() + " already holds an average from another run;"
+                        + " build a new TrainingConfig (or regularizer) for each Trainer");
+            }
+        }
         this.parameters = model.parameters();
         this.pipeline = new RegularizationPipeline(parameters, config.regularizers(), config.optimizer(), true);
         if (!pipeline.scoreGradientRegularizers().isEmpty()) {

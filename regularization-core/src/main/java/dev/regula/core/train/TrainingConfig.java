@@ -61,13 +61,32 @@ public record TrainingConfig(Optimizer optimizer, Loss loss, List<Regularizer> r
         return new Builder();
     }
 
-    /** @return a builder initialised from this configuration */
+    /**
+     * A builder initialised from this configuration, for another run: the optimizer and every
+     * regularizer whose spec text the installed providers create again (an instance of the same
+     * class) are created afresh by each {@link Builder#build()}, so that the new run shares no
+     * state with this one; any other instance (a hand-made one without a provider) is passed on
+     * as it is. The loss, kernels and callbacks are passed on as they are.
+     *
+     * @return the builder
+     */
     public Builder toBuilder() {
-        Builder b = new Builder().optimizer(optimizer).loss(loss).epochs(epochs).batchSize(batchSize).seed(seed)
+        Builder b = new Builder().loss(loss).epochs(epochs).batchSize(batchSize).seed(seed)
                 .shuffle(shuffle).kernels(kernels).nanPolicy(nanPolicy);
-        regularizers.forEach(b::regularizer);
+        b.optimizer = afresh(optimizer, optimizer.spec(), Optimizers::create);
+        for (Regularizer r : regularizers) b.regularizers.add(afresh(r, r.spec(), Regularizers::create));
         callbacks.forEach(b::callback);
         return b;
+    }
+
+    /** Creates {@code instance} again from its spec where that gives the same class; else the instance itself. */
+    private static <T> Supplier<T> afresh(T instance, String spec, java.util.function.Function<String, T> create) {
+        try {
+            if (spec != null && create.apply(spec).getClass() == instance.getClass()) return () -> create.apply(spec);
+        } catch (RuntimeException notCreatable) {
+            // a hand-made instance whose spec no provider takes: passed on as it is
+        }
+        return () -> instance;
     }
 
     /** Builder of {@link TrainingConfig}. Not thread-safe. */

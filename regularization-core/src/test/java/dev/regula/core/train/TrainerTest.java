@@ -235,6 +235,24 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("new TrainingConfig"), e.getMessage());
     }
 
+    /** toBuilder gives another run its own optimizer and regularizers: a second Trainer from it trains as a first would. */
+    @Test
+    void aConfigFromToBuilderSharesNoStateWithTheRunBefore() {
+        TrainingConfig first = config().epochs(2).regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("ema(decay=0.9)").build();
+        new Trainer(mlp(1), first).fit(blobs(32, 1), null);
+        TrainingConfig again = first.toBuilder().build();
+        assertTrue(again.optimizer() != first.optimizer(), "a fresh optimizer");
+        for (int i = 0; i < again.regularizers().size(); i++) assertTrue(again.regularizers().get(i) != first.regularizers().get(i));
+        Trainer a = new Trainer(mlp(1), again);
+        a.fit(blobs(32, 1), null);
+        Trainer b = new Trainer(mlp(1), config().epochs(2).regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("ema(decay=0.9)")
+                .build());
+        b.fit(blobs(32, 1), null);
+        assertArrayEquals(values(b.model()).toArray(), values(a.model()).toArray(), "the same as a run from a new config");
+        IllegalStateException used = assertThrows(IllegalStateException.class, () -> new Trainer(mlp(1), first));
+        assertTrue(used.getMessage().contains("already holds state from another run"), used.getMessage());
+    }
+
     @Test
     void nanInTheInputStopsAtTheStepWhereItAppears() {
         Dataset data = blobs(64, 1);
