@@ -38,10 +38,11 @@ public record SpecKey(String key, Type type, String defaultValue, double min, bo
         TEXT
     }
 
-    /** Checks the components. */
+    /** Checks the components: the key must be one a spec can write (lower case, see {@link Spec}). */
     public SpecKey {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(type, "type");
+        SpecParser.requireDeclarable("key", key);
         choices = List.copyOf(choices);
         description = description == null ? "" : description;
     }

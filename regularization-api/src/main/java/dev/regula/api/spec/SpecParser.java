@@ -8,7 +8,20 @@ import java.util.regex.Pattern;
 /** Recursive-descent parser for {@link Spec} text; errors give the position and what was expected. */
 final class SpecParser {
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(inf|infinity)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.\\-]*");
+    /** What a provider name or key is, as the parser reads it (lower case). */
+    static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.\\-]*");
+
+    /**
+     * @param what "provider name" or "key", for the message
+     * @param word a name a provider declares
+     * @throws IllegalArgumentException if a spec could never name it
+     */
+    static void requireDeclarable(String what, String word) {
+        if (!NAME.matcher(word).matches()) {
+            throw new IllegalArgumentException(what + " '" + word + "' cannot be written in a spec: use lower-case letters,"
+                    + " digits, '_', '.' and '-', starting with a letter (specs are case-insensitive and read in lower case)");
+        }
+    }
     private static final int MAX_DEPTH = 16;
 
     private final String text;

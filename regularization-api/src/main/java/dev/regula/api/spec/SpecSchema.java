@@ -19,6 +19,7 @@ public final class SpecSchema {
     private SpecSchema(String kind, String name, List<SpecKey> keys) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.name = Objects.requireNonNull(name, "name");
+        SpecParser.requireDeclarable(kind + " provider name", name);
         for (SpecKey k : keys) {
             if (this.keys.put(k.key(), k) != null) throw new IllegalArgumentException("duplicate key " + k.key());
         }
@@ -26,9 +27,10 @@ public final class SpecSchema {
 
     /**
      * @param kind what the provider makes ("regularizer", "optimizer", "model"), used in messages
-     * @param name the provider name
+     * @param name the provider name: lower-case letters, digits, '_', '.' and '-', from a letter
      * @param keys the keys accepted
      * @return the schema
+     * @throws IllegalArgumentException for a name a spec could not name, or a key twice
      */
     public static SpecSchema of(String kind, String name, SpecKey... keys) {
         return new SpecSchema(kind, name, List.of(keys));

@@ -76,4 +76,17 @@ class SpecSchemaTest {
     void nanIsNeverInRange() {
         assertTrue(!SpecKey.number("x", null, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, "").inRange(Double.NaN));
     }
+
+    /** A name or key no spec can write (specs are read in lower case) is refused when the plugin declares it. */
+    @org.junit.jupiter.api.Test
+    void namesAndKeysASpecCannotWriteAreRefusedWhenDeclared() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SpecSchema.of("regularizer", "Acme-Case"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("regularizer provider name 'Acme-Case' cannot be written"),
+                e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SpecKey.number("Lambda", "1", 0, 1, "strength"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("key 'Lambda' cannot be written"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertEquals("acme-case", SpecSchema.of("regularizer", "acme-case").name());
+    }
 }
