@@ -135,7 +135,8 @@ public final class Checkpoint {
      * @return the checkpoint
      * @throws dev.regula.core.data.DataNotFoundException if nothing exists at {@code file}
      * @throws CorruptDataException if the file is not valid safetensors (or a folder or special
-     *     file), or its extra-state list is malformed or names missing tensors
+     *     file), of another format version, holds a value that is NaN or infinite, or its
+     *     extra-state list is malformed or names missing tensors
      * @throws IOException if the file cannot be read
      */
     public static Checkpoint load(Path file) throws IOException {
@@ -144,7 +145,13 @@ public final class Checkpoint {
         Map<String, Tensor> extra = new TreeMap<>();
         Map<String, Float64Tensor> float64 = new TreeMap<>();
         Map<String, String> meta = new TreeMap<>(c.metadata());
-        meta.remove(FORMAT_KEY);
+        String format = meta.remove(FORMAT_KEY);
+        if (format != null && !format.equals(FORMAT)) {
+            throw new CorruptDataException(file + ": metadata " + FORMAT_KEY + "='" + format + "' is not a format this version reads ("
+                    + FORMAT + "); a file of another (newer) version of Regula");
+        }
+        for (Map.Entry<String, Tensor> e : c.tensors().entrySet()) requireFinite(file, e.getKey(), e.getValue().data());
+        for (Map.Entry<String, Float64Tensor> e : c.float64().entrySet()) requireFinite(file, e.getKey(), e.getValue().data());
         String list = meta.remove(EXTRA_STATE_KEY);
         if (list != null) {
             Object names;
@@ -168,6 +175,25 @@ public final class Checkpoint {
             }
         }
         return new Checkpoint(file, params, extra, float64, meta);
+    }
+
+    /** A weight or state that is NaN or infinite cannot come from a run (training stops first): the file is corrupt. */
+    private static void requireFinite(Path file, String name, float[] values) throws CorruptDataException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new CorruptDataException(file + ": tensor " + name + " holds " + values[i] + " at element " + i
+                        + "; the values of a checkpoint are finite");
+            }
+        }
+    }
+
+    private static void requireFinite(Path file, String name, double[] values) throws CorruptDataException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new CorruptDataException(file + ": tensor " + name + " holds " + values[i] + " at element " + i
+                        + "; the values of a checkpoint are finite");
+            }
+        }
     }
 
     /** @return the parameter tensors by name, sorted, unmodifiable */

@@ -101,4 +101,21 @@ class CheckpointTest {
         Safetensors.write(f, Map.of("a", Tensor.zeros(1)), Map.of(Checkpoint.EXTRA_STATE_KEY, "[\"b\"]"));
         assertTrue(assertThrows(CorruptDataException.class, () -> Checkpoint.load(f)).getMessage().contains("lists b"));
     }
+
+    /** A NaN or infinite value, or a format of another version, is a corrupt checkpoint naming the tensor or the key. */
+    @Test
+    void aValueNotFiniteOrAnotherFormatIsCorrupt() throws Exception {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            Path f = dir.resolve("nan" + bad + ".safetensors");
+            Tensor w = Tensor.zeros(3);
+            w.data()[2] = bad;
+            Safetensors.write(f, Map.of("out.weight", w), Map.of());
+            CorruptDataException e = assertThrows(CorruptDataException.class, () -> Checkpoint.load(f));
+            assertTrue(e.getMessage().contains("tensor out.weight holds " + bad + " at element 2"), e.getMessage());
+        }
+        Path f = dir.resolve("future.safetensors");
+        Safetensors.write(f, Map.of("a", Tensor.zeros(1)), Map.of(Checkpoint.FORMAT_KEY, "regula-checkpoint-99"));
+        assertTrue(assertThrows(CorruptDataException.class, () -> Checkpoint.load(f)).getMessage()
+                .contains("regula.format='regula-checkpoint-99' is not a format this version reads"));
+    }
 }
