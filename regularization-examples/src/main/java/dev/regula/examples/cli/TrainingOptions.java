@@ -369,6 +369,7 @@ final class TrainingOptions {
                 if (regression || !e.getMessage().contains("is not a class index")) throw e;
                 throw new CorruptDataException(e.getMessage() + "; for real-valued targets use --loss mse or --loss huber", e);
             }
+            if (!regression) requireClassesWithinRows(csv, all);
             if (testCsv != null) {
                 train = all;
             } else {
@@ -435,11 +436,39 @@ final class TrainingOptions {
             throw new CorruptDataException(source + ": every training label is class 0; classification needs labels of at least"
                     + " 2 classes 0..K-1 in the last column");
         }
+        if (!regression && maxLabel(test) > maxLabel(train)) {
+            throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source + " (its last 20%, the test set)")
+                    + ": the test labels go up to class " + (int) maxLabel(test) + " but the training labels only to "
+                    + (int) maxLabel(train) + "; the model has one output per training class");
+        }
         if (!regression && test.numClasses() > train.numClasses()) {
             throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source) + ": the test labels go up to class "
                     + (test.numClasses() - 1) + " but the training labels only to " + (train.numClasses() - 1)
                     + "; the model has one output per training class");
         }
         return new Data(train, held, test, targets);
+    }
+
+    /** @return the largest class index among the examples' labels, −1 for none */
+    private static float maxLabel(Dataset d) {
+        float max = -1;
+        for (float y : d.labels().data()) max = Math.max(max, y);
+        return max;
+    }
+
+    /**
+     * A label sets the model's outputs (one per class up to the largest label): a stray large
+     * label (a typo, an id column) would build a model of millions of outputs. More classes than
+     * the file has rows cannot be a class-index column; refused naming the line.
+     */
+    private static void requireClassesWithinRows(Path file, Dataset d) throws CorruptDataException {
+        float[] y = d.labels().data();
+        int at = -1;
+        for (int i = 0; i < y.length; i++) if (at < 0 || y[i] > y[at]) at = i;
+        if (at >= 0 && (long) y[at] + 1 > y.length) {
+            throw new CorruptDataException(file + ": data row " + (at + 1) + " has the label " + (long) y[at] + ", which would make "
+                    + ((long) y[at] + 1) + " classes for " + y.length + " rows; the last column must hold class indices 0..K-1"
+                    + " (K at most the rows)");
+        }
     }
 }

@@ -407,4 +407,30 @@ class HostileUseTest {
         assertTrue(r.err().contains("--batch 1048576 with --model mlp(hidden=4096): layer 'dense1' would output 4294967296 values"),
                 r.err());
     }
+
+    /**
+     * A label decides the model's outputs: a stray large one is refused naming its row, not built
+     * into millions of classes; a class only in the split-off test rows is refused as one in
+     * --test-csv is.
+     */
+    @Test
+    void labelsThatWouldSizeTheModelOrOnlyTestRowsHaveAreRefused() throws IOException {
+        List<String> rows = new ArrayList<>(List.of(TinyData.blobsCsv(80, 1).split("\n")));
+        List<String> stray = new ArrayList<>(rows);
+        String line = stray.get(40);
+        stray.set(40, line.substring(0, line.lastIndexOf(',') + 1) + "3000000");
+        Path strayCsv = Files.writeString(dir.resolve("stray.csv"), String.join("\n", stray) + "\n");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("train", "--csv", strayCsv.toString(), "--model", "mlp(hidden=4)", "--threads",
+                "1", "--progress", "none", "--epochs", "1", "--out", dir.resolve("stray").toString());
+        assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("data row 40 has the label 3000000, which would make 3000001 classes for 80 rows"), r.err());
+        List<String> late = new ArrayList<>(rows);
+        line = late.get(75); // in the last 20%: the test rows of the split
+        late.set(75, line.substring(0, line.lastIndexOf(',') + 1) + "7");
+        Path lateCsv = Files.writeString(dir.resolve("late.csv"), String.join("\n", late) + "\n");
+        r = RegulaCommandTest.run("train", "--csv", lateCsv.toString(), "--model", "mlp(hidden=4)", "--threads", "1", "--progress",
+                "none", "--epochs", "1", "--out", dir.resolve("late").toString());
+        assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("(its last 20%, the test set): the test labels go up to class 7"), r.err());
+    }
 }
