@@ -23,7 +23,7 @@ public final class InputFiles {
      * @param what what the file is for, e.g. {@code "CSV file"}, used in messages
      * @return the file's size in bytes
      * @throws DataNotFoundException if nothing exists at {@code file}
-     * @throws CorruptDataException if it is a directory, FIFO, device or socket
+     * @throws CorruptDataException if it is a directory, FIFO, device or socket, or cannot be read
      * @throws IOException if its attributes cannot be read
      */
     public static long requireRegularFile(Path file, String what) throws IOException {
@@ -35,6 +35,9 @@ public final class InputFiles {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         if (!a.isRegularFile()) {
             throw new CorruptDataException(what + " " + file + " is " + kind(a) + ", not a regular file; expected a file to read");
+        }
+        if (!Files.isReadable(file)) { // an input that cannot be read is the data's fault (exit 3), not an output's
+            throw new CorruptDataException(what + " " + file + " cannot be read: permission denied (check its permissions)");
         }
         return a.size();
     }

@@ -118,4 +118,15 @@ class CheckpointTest {
         assertTrue(assertThrows(CorruptDataException.class, () -> Checkpoint.load(f)).getMessage()
                 .contains("regula.format='regula-checkpoint-99' is not a format this version reads"));
     }
+
+    /** A file the user may not read is a data error naming it (as root every file is readable: skipped). */
+    @Test
+    void anUnreadableFileIsCorruptNamingThePermission() throws Exception {
+        Path f = dir.resolve("locked.safetensors");
+        Safetensors.write(f, Map.of("a", Tensor.zeros(1)), Map.of());
+        Files.setPosixFilePermissions(f, java.util.Set.of());
+        org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(f), "running as root: every file is readable");
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> Checkpoint.load(f));
+        assertTrue(e.getMessage().contains("cannot be read: permission denied"), e.getMessage());
+    }
 }

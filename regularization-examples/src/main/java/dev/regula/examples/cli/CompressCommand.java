@@ -132,11 +132,9 @@ public final class CompressCommand implements Callable<Integer> {
         if (prior != null && !prior.strip().startsWith(PRIOR + "(") && !prior.strip().equals(PRIOR)) {
             throw new IllegalArgumentException("--prior must be a " + PRIOR + "(...) spec, got '" + prior + "'");
         }
-        if (pretrained != null && !java.nio.file.Files.isRegularFile(pretrained)) {
-            throw new IllegalArgumentException("--pretrained " + pretrained + ": "
-                    + (java.nio.file.Files.isDirectory(pretrained) ? "a folder" : java.nio.file.Files.exists(pretrained) ? "not a regular file" : "no such file")
-                    + "; give a checkpoint of --model " + options.model + " (e.g. regula train's " + TrainCommand.CHECKPOINT
-                    + ", or pretrained.safetensors of an earlier compress)");
+        if (pretrained != null) { // a missing, special or unreadable file is a data error (exit 3), found before any work
+            dev.regula.core.io.InputFiles.requireRegularFile(pretrained, "--pretrained (a checkpoint of --model " + options.model
+                    + ", e.g. regula train's " + TrainCommand.CHECKPOINT + " or pretrained.safetensors of an earlier compress)");
         }
         // every spec is parsed before data is read or an epoch runs, so that a typo costs nothing
         options.config(prior != null ? List.of(prior) : List.of()).optimizer(retrainOptimizer).build();

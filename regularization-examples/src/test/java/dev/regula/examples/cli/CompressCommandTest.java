@@ -150,8 +150,12 @@ class CompressCommandTest {
     void aMissingOrMismatchedPretrainedModelIsRefused() throws IOException {
         RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--pretrained",
                 dir.resolve("none.safetensors").toString(), "--out", dir.resolve("z").toString());
-        assertEquals(ExitCode.USAGE, r.code(), r.err());
-        assertTrue(r.err().contains("none.safetensors: no such file"), r.err());
+        assertEquals(ExitCode.DATA, r.code(), r.err());
+        assertTrue(r.err().contains("none.safetensors does not exist"), r.err());
+        r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--pretrained", dir.toString(), "--out",
+                dir.resolve("y").toString());
+        assertEquals(ExitCode.DATA, r.code(), r.err());
+        assertTrue(r.err().contains("is a directory, not a regular file"), r.err());
     }
 
     /**
@@ -198,8 +202,8 @@ class CompressCommandTest {
                 "--progress", "none", "--out", dir.resolve("same").toString());
         assertEquals(0, r.code(), "the same spec spaced otherwise is the same model: " + r.out() + r.err());
         r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--pretrained", pre.toString(), "--out", dir.resolve("d").toString());
-        assertEquals(ExitCode.USAGE, r.code(), r.err());
-        assertTrue(r.err().contains(pre + ": a folder"), r.err());
+        assertEquals(ExitCode.DATA, r.code(), r.err());
+        assertTrue(r.err().contains(pre + " is a directory, not a regular file"), r.err());
     }
 
     /** A prior that prunes every weight still writes its files, and says so on standard error. */
