@@ -103,7 +103,15 @@ public final class TrainCommand implements Callable<Integer> {
                 stderr.flush();
             }
             long startStep = trainer.step();
-            List<EpochMetrics> history = trainer.fit(train, data.monitor());
+            // a fresh run that fails before its first checkpoint leaves the earlier run as it was
+            EarlierRun earlier = replacing ? EarlierRun.setAside(out, List.of(CHECKPOINT, MetricsLog.JSON, MetricsLog.CSV,
+                    MetricsLog.GRADIENTS, MetricsLog.PENALTIES, CURVES)) : null;
+            List<EpochMetrics> history;
+            try {
+                history = trainer.fit(train, data.monitor());
+            } finally {
+                if (earlier != null) earlier.finish(checkpoint);
+            }
             if (options.evalWeights() == dev.regula.core.train.EvalWeights.SWA) {
                 int norms = trainer.updateBatchNorm(train);
                 if (norms > 0) stdout.printf("recomputed the running statistics of %d BatchNorm layer(s) for the swa weights (update_bn)%n", norms);

@@ -433,4 +433,29 @@ class HostileUseTest {
         assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("(its last 20%, the test set): the test labels go up to class 7"), r.err());
     }
+
+    /**
+     * A fresh run into a folder holding an earlier run that fails before its first checkpoint (a
+     * regularizer refused at the first step) leaves the earlier run whole: its metrics beside its
+     * own checkpoint, as a --resume would find them.
+     */
+    @Test
+    void aFreshRunThatFailsAtOnceLeavesTheEarlierRunWhole() throws IOException {
+        Path out = dir.resolve("kept");
+        RegulaCommandTest.Run first = run(train(out, "--epochs", "2"));
+        assertEquals(0, first.code(), first.err());
+        List<String> names = List.of(TrainCommand.CHECKPOINT, MetricsLog.JSON, MetricsLog.CSV, MetricsLog.GRADIENTS, TrainCommand.CURVES);
+        List<byte[]> before = new ArrayList<>();
+        for (String n : names) before.add(Files.readAllBytes(out.resolve(n)));
+        RegulaCommandTest.Run failed = run(train(out, "--epochs", "1", "--reg", "drop-block(p=0.1)"));
+        assertEquals(ExitCode.USAGE, failed.code(), failed.err());
+        for (int i = 0; i < names.size(); i++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before.get(i), Files.readAllBytes(out.resolve(names.get(i))), names.get(i));
+        }
+        assertFalse(Files.exists(out.resolve(EarlierRun.ASIDE)));
+        RegulaCommandTest.Run replaced = run(train(out, "--epochs", "1"));
+        assertEquals(0, replaced.code(), replaced.err());
+        assertEquals(2, Files.readAllLines(out.resolve(MetricsLog.CSV)).size(), "the new run's header and one epoch");
+        assertFalse(Files.exists(out.resolve(EarlierRun.ASIDE)));
+    }
 }

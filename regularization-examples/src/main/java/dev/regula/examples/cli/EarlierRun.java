@@ -1,0 +1,84 @@
+package dev.regula.examples.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The files of an earlier run in a folder that a fresh run replaces. They are set aside (moved
+ * into {@value #ASIDE} in the folder) just before the fresh run writes anything; once the fresh
+ * run has saved its first checkpoint they are deleted, and if it ends without one (refused by a
+ * regularizer at its first step, a NaN in its first epoch) they are put back, so a failed command
+ * leaves the earlier run as it was, its metrics beside its own checkpoint.
+ */
+final class EarlierRun {
+    /** The folder the earlier run's files wait in. */
+    static final String ASIDE = ".earlier-run";
+
+    private final Path folder;
+    private final List<String> moved;
+
+    private EarlierRun(Path folder, List<String> moved) {
+        this.folder = folder;
+        this.moved = moved;
+    }
+
+    /**
+     * Moves those of {@code names} that exist in {@code folder} aside (a stale {@value #ASIDE}
+     * left by a killed command is dropped first).
+     *
+     * @param folder the run folder
+     * @param names the run's files (and subfolders)
+     * @return what was set aside
+     * @throws IOException if a file cannot be moved
+     */
+    static EarlierRun setAside(Path folder, List<String> names) throws IOException {
+        Path aside = folder.resolve(ASIDE);
+        delete(aside);
+        List<String> moved = new ArrayList<>();
+        for (String name : names) {
+            Path p = folder.resolve(name);
+            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) continue;
+            Files.createDirectories(aside);
+            Files.move(p, aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            moved.add(name);
+        }
+        return new EarlierRun(folder, moved);
+    }
+
+    /**
+     * Ends the replacement: the earlier run is dropped if the fresh one saved {@code checkpoint},
+     * else put back in place of whatever the fresh one wrote under the same names.
+     *
+     * @param checkpoint the fresh run's checkpoint
+     * @throws IOException if a file cannot be moved or deleted
+     */
+    void finish(Path checkpoint) throws IOException {
+        Path aside = folder.resolve(ASIDE);
+        if (Files.exists(checkpoint, LinkOption.NOFOLLOW_LINKS)) {
+            delete(aside);
+            return;
+        }
+        for (String name : moved) {
+            Path p = folder.resolve(name);
+            delete(p);
+            Files.move(aside.resolve(name), p, StandardCopyOption.ATOMIC_MOVE);
+        }
+        delete(aside);
+    }
+
+    private static void delete(Path p) throws IOException {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            try (var s = Files.walk(p)) {
+                for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+            }
+        } else {
+            Files.delete(p);
+        }
+    }
+}
