@@ -85,6 +85,12 @@ public final class FaceCaseStudy {
     public static final String RESUME_STATE = "resume.safetensors";
     /** The generator average of a run to resume from, written with {@link #RESUME_STATE}. */
     public static final String RESUME_AVERAGE = "resume-ema.safetensors";
+    /**
+     * The average of the evaluation being saved: written before the state, renamed to
+     * {@link #RESUME_AVERAGE} after it, so whenever a run is killed one of the two files pairs with
+     * the state file on disk.
+     */
+    static final String NEXT_AVERAGE = "resume-ema-next.safetensors";
 
     private final Config config;
     private final boolean resume;
@@ -330,7 +336,7 @@ public final class FaceCaseStudy {
             TrainingCheckpoint.Position at = trainer.restoreState(statePath, TrainingCheckpoint.read(statePath),
                     resumeSettings(settings), w -> listener.onPhase("warning: " + w));
             requireReachable(statePath, at.step());
-            if (ema != null) ema.restore(dir.resolve(RESUME_AVERAGE), at.step());
+            if (ema != null) ema.restore(List.of(dir.resolve(RESUME_AVERAGE), dir.resolve(NEXT_AVERAGE)), at.step());
             resumedAt = at.step();
             // the run's clock continues from the time its kept metrics end at
             start -= (long) (keepMetricsUpTo(dir.resolve("metrics.jsonl"), resumedAt) * 1e9);
@@ -378,9 +384,14 @@ public final class FaceCaseStudy {
                 metrics.write('\n');
                 metrics.flush();
                 if (evaluate) {
-                    // the average first: a state file newer than its average is refused at resume, never used
-                    if (ema != null) ema.save(dir.resolve(RESUME_AVERAGE), done);
+                    // the average under its next name, the state, then the average renamed: killed anywhere, one
+                    // average on disk has the state's step (a state without its average is refused at resume)
+                    if (ema != null) ema.save(dir.resolve(NEXT_AVERAGE), done);
                     trainer.saveState(statePath, epoch, settings);
+                    if (ema != null) {
+                        Files.move(dir.resolve(NEXT_AVERAGE), dir.resolve(RESUME_AVERAGE), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
                 }
             }
         }

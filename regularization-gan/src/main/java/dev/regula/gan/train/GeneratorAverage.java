@@ -133,6 +133,28 @@ public final class GeneratorAverage {
     }
 
     /**
+     * Restores what {@link #save} wrote at the same step into the first of {@code files} that
+     * exists and was saved at that step (a run saves the next average before its state and renames
+     * it after, so one of the two names pairs with the state whenever the run was killed).
+     *
+     * @param files the candidate files, in order
+     * @param step the step the run resumes at
+     * @throws IOException if a file cannot be read
+     * @throws CorruptDataException if none was saved at that step, or the one that was does not hold this generator's average
+     */
+    public void restore(java.util.List<Path> files, long step) throws IOException {
+        for (Path f : files) {
+            if (!java.nio.file.Files.exists(f)) continue;
+            String saved = Checkpoint.load(f).metadata().get("step");
+            if (Long.toString(step).equals(saved)) {
+                restore(f, step);
+                return;
+            }
+        }
+        restore(files.get(0), step); // none pairs: the first explains why
+    }
+
+    /**
      * Restores what {@link #save} wrote at the same step.
      *
      * @param file the file

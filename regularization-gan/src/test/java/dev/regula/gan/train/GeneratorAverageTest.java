@@ -105,4 +105,27 @@ class GeneratorAverageTest {
         assertThrows(IllegalArgumentException.class, () -> new GeneratorAverage(live, Dcgan.generator(32, 4, 3, 8, 1), 0.9));
         assertThrows(IllegalArgumentException.class, () -> new GeneratorAverage(live, Dcgan.generator(16, 4, 3, 8, 1), 1.0));
     }
+
+    /**
+     * A run killed between saving its next average and renaming it leaves two files: the one whose
+     * step pairs with the state is restored, whichever name it has; none pairing is refused.
+     */
+    @Test
+    void theAverageThatPairsWithTheStateIsRestoredWhicheverNameItHas(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Sequential live = Dcgan.generator(16, 4, 3, 8, 1);
+        GeneratorAverage avg = new GeneratorAverage(live, Dcgan.generator(16, 4, 3, 8, 99), 0.9);
+        java.nio.file.Path older = dir.resolve(FaceCaseStudy.RESUME_AVERAGE);
+        java.nio.file.Path next = dir.resolve(FaceCaseStudy.NEXT_AVERAGE);
+        avg.save(older, 20);
+        live.parameters().get(0).value().data()[0] += 1f;
+        avg.update();
+        float at40 = avg.shadow().parameters().get(0).value().data()[0];
+        avg.save(next, 40);
+        GeneratorAverage back = new GeneratorAverage(live, Dcgan.generator(16, 4, 3, 8, 5), 0.9);
+        back.restore(List.of(older, next), 40);
+        assertEquals(at40, back.shadow().parameters().get(0).value().data()[0]);
+        back.restore(List.of(older, next), 20);
+        assertThrows(dev.regula.api.CorruptDataException.class, () -> back.restore(List.of(older, next), 60));
+    }
 }
