@@ -299,6 +299,19 @@ public final class FaceCaseStudy {
         return keys;
     }
 
+    /**
+     * A run that starts afresh replaces what an earlier run left in its folder (the folder warning
+     * says so): its resume state first, so the folder never pairs an earlier state with the new
+     * run's metrics (a kill before the first evaluation would otherwise resume the earlier run with
+     * emptied metrics), and its sample grids and final checkpoint, which the new run may not reach.
+     */
+    private static void removeEarlierRun(Path dir) throws IOException {
+        for (String name : List.of(RESUME_STATE, RESUME_AVERAGE, NEXT_AVERAGE)) Files.deleteIfExists(dir.resolve(name));
+        try (var files = Files.newDirectoryStream(dir, "{samples-*.png,gan.safetensors}")) {
+            for (Path f : files) Files.deleteIfExists(f);
+        }
+    }
+
     private CaseStudyResult.Run train(RunKey key, FaceDataset train, Tensor trainC, ConditionGroups groups, AttributeProbe probe,
                                       GanEvaluator evaluator, Conditions evalConditions, Tensor gridC, Kernels kernels,
                                       CaseStudyListener listener) throws IOException {
@@ -342,6 +355,7 @@ public final class FaceCaseStudy {
             start -= (long) (keepMetricsUpTo(dir.resolve("metrics.jsonl"), resumedAt) * 1e9);
             listener.onPhase("resumed " + key.directory() + " at iteration " + resumedAt);
         }
+        if (resumedAt == 0) removeEarlierRun(dir);
         Tensor gridZ = gridLatents(seed);
         Tensor evalZ = GanTrainer.latents(seed, "gan.eval", 0, evalConditions.c().dim(0), config.latent());
         Tensor variantZ = GanTrainer.latents(seed, "gan.eval.variants", 0, evalConditions.variantC().dim(0), config.latent());

@@ -379,4 +379,16 @@ class FaceCaseStudyTest {
                 () -> new FaceCaseStudy(tiny(tmp.resolve("out2")).lambdas(List.of(0.0)).iterations(2).build()).run(CaseStudyListener.NONE));
         assertEquals(0, Files.size(target), "the metrics file is not opened through a link");
     }
+
+    /** A run started afresh over an earlier one replaces it whole: no grid or state of the earlier run is left beside the new one. */
+    @Test
+    void aFreshRunOverAnEarlierOneLeavesNoneOfItsFiles(@TempDir Path out) throws Exception {
+        new FaceCaseStudy(tiny(out).lambdas(List.of(0.0)).iterations(6).build()).run(CaseStudyListener.NONE);
+        Path run = out.resolve("lambda-0/seed-1");
+        assertTrue(Files.exists(run.resolve("samples-6.png")));
+        new FaceCaseStudy(tiny(out).lambdas(List.of(0.0)).iterations(3).build()).run(CaseStudyListener.NONE);
+        assertTrue(Files.exists(run.resolve("samples-3.png")));
+        assertTrue(!Files.exists(run.resolve("samples-6.png")), "the earlier run's later grid is gone");
+        assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "lines at 2 and 3");
+    }
 }
