@@ -374,10 +374,23 @@ public final class TrainingCheckpoint {
                 throw new IllegalArgumentException("the checkpoint " + file + " does not record " + e.getKey() + " (this run has "
                         + e.getKey() + "=" + e.getValue() + "); resume it with the version that wrote it, or start afresh");
             }
-            if (!e.getValue().equals(saved)) {
+            if (!e.getValue().equals(saved) && !canonical(e.getValue()).equals(canonical(saved))) {
                 throw new IllegalArgumentException("the checkpoint " + file + " was written with " + e.getKey() + "=" + saved
                         + " but this run has " + e.getKey() + "=" + e.getValue() + "; use the same settings to resume");
             }
+        }
+    }
+
+    /**
+     * @param setting a setting's text
+     * @return the spec's canonical text if the setting is one spec ({@code adam(lr=5e-4,beta1=0.5)}
+     *     and {@code adam(lr=5e-4, beta1=0.5)} are the same setting), else the text itself
+     */
+    static String canonical(String setting) {
+        try {
+            return dev.regula.api.spec.Spec.parse(setting).toString();
+        } catch (RuntimeException notASpec) {
+            return setting;
         }
     }
 

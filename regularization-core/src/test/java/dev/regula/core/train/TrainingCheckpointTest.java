@@ -160,6 +160,20 @@ class TrainingCheckpointTest {
         assertFalse(java.nio.file.Files.exists(dir.resolve("x.safetensors")));
     }
 
+    /** A setting that is a spec is compared as a spec: other spacing is the same setting, another value is not. */
+    @Test
+    void specSettingsAreComparedByTheirCanonicalText(@TempDir Path dir) throws IOException {
+        Trainer t = new Trainer(cnn(), config(1));
+        Path file = dir.resolve("run.safetensors");
+        TrainingCheckpoint.save(file, t, Map.of("optimizer", "adam(lr=5e-4,beta1=0.5)"));
+        Checkpoint c = TrainingCheckpoint.read(file);
+        TrainingCheckpoint.checkSettings(file, c, TrainingCheckpoint.Settings.exact(Map.of("optimizer", "adam( lr = 5e-4, beta1=0.5 )")),
+                w -> { });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingCheckpoint.checkSettings(file, c,
+                TrainingCheckpoint.Settings.exact(Map.of("optimizer", "adam(lr=1e-3, beta1=0.5)")), w -> { }));
+        assertTrue(e.getMessage().contains("was written with optimizer=adam(lr=5e-4,beta1=0.5)"), e.getMessage());
+    }
+
     /** soft-weight-sharing is the fourth regularizer of {@link #config}: index 3. */
     private static final String SWS = "regularizer/3/";
 
