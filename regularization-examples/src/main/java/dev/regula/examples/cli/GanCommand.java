@@ -276,6 +276,8 @@ public final class GanCommand implements Callable<Integer> {
         private static final class RunState {
             final String name;
             long done;
+            /** The iterations the run had done before this command (a resumed run), −1 before its first iteration here. */
+            long resumedAt = -1;
             GanStep last;
             double frechet = Double.NaN;
 
@@ -312,6 +314,7 @@ public final class GanCommand implements Callable<Integer> {
         public void onIteration(FaceCaseStudy.RunKey key, GanStep s) {
             RunState state = active.get(key);
             if (state == null) return;
+            if (state.resumedAt < 0) state.resumedAt = s.step() - 1; // a resumed run's earlier iterations are not this wave's work
             state.done = s.step();
             state.last = s;
             if (reporter == null) {
@@ -323,16 +326,18 @@ public final class GanCommand implements Callable<Integer> {
                         ProgressReporter.DEFAULT_LINE_INTERVAL);
             }
             long done = 0;
+            long doneHere = 0;
             StringBuilder message = new StringBuilder();
             for (RunState r : active.values()) {
                 done += r.done;
+                if (r.resumedAt >= 0) doneHere += r.done - r.resumedAt;
                 if (r.last == null) continue;
                 if (!message.isEmpty()) message.append(" | ");
                 message.append(String.format(Locale.ROOT, "D %.3f G %.3f feature err %.3f%s", r.last.discriminatorLoss(),
                         r.last.generatorLoss(), r.last.featureError(),
                         Double.isNaN(r.frechet) ? "" : String.format(Locale.ROOT, " Frechet %.2f", r.frechet)));
             }
-            double rate = done / ((System.nanoTime() - waveStart) / 1e9);
+            double rate = doneHere / ((System.nanoTime() - waveStart) / 1e9);
             reporter.update(done, message + String.format(Locale.ROOT, " %.1f it/s", rate));
         }
 
