@@ -137,6 +137,7 @@ public final class CompareCommand implements Callable<Integer> {
 
     private int compare(OutputFolder folder, List<Setting> settings, PrintWriter stdout) throws IOException {
         TrainingOptions.Data data = options.load();
+        for (Setting s : settings) checkRuns(s, data);
         if (folds != null) {
             if (folds > data.train().size()) {
                 throw new IllegalArgumentException("--folds " + folds + " is more than the " + data.train().size() + " training examples");
@@ -194,6 +195,23 @@ public final class CompareCommand implements Callable<Integer> {
             return ExitCode.NUMERICAL;
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * One step of a setting's gradients on two training examples, with a model and configuration
+     * of its own that are then dropped: what only a step finds (a model too large for the batch,
+     * a regularizer that cannot work on the model's shapes) is refused before the first setting
+     * trains, not after it has overwritten its folder.
+     */
+    private void checkRuns(Setting s, TrainingOptions.Data data) {
+        if (data.train().size() < 2) return;
+        TrainingConfig config = options.config(s.specs()).build();
+        Trainer probe = new Trainer(options.model(data, s.modelOr(options.model)), config);
+        dev.regula.core.data.Dataset two = data.train().subset(0, 2);
+        dev.regula.api.StepContext ctx = new dev.regula.api.StepContext(dev.regula.api.Mode.TRAIN, 0, 0, 0, options.seed,
+                config.kernels());
+        new dev.regula.core.train.TrainingStep(probe.pipeline()).computeGradients(probe.model(), config.loss(), two.features().copy(),
+                two.labels().copy(), ctx);
     }
 
     static final String LEARNING_CURVES = "learning-curves.png";

@@ -458,4 +458,23 @@ class HostileUseTest {
         assertEquals(2, Files.readAllLines(out.resolve(MetricsLog.CSV)).size(), "the new run's header and one epoch");
         assertFalse(Files.exists(out.resolve(EarlierRun.ASIDE)));
     }
+
+    /** A setting that cannot run is refused before the first setting trains: the folder's earlier results stay as they were. */
+    @Test
+    void compareRefusesASettingThatCannotRunBeforeAnyTraining() throws IOException {
+        Path out = dir.resolve("cmp");
+        List<String> base = List.of("compare", "--csv", csv(80).toString(), "--model", "mlp(hidden=4)", "--epochs", "2", "--threads", "1",
+                "--progress", "none", "--out", out.toString(), "-s", "none");
+        RegulaCommandTest.Run good = RegulaCommandTest.run(base.toArray(String[]::new));
+        assertEquals(0, good.code(), good.err());
+        Path metrics = out.resolve("01-none").resolve(MetricsLog.CSV);
+        byte[] before = Files.readAllBytes(metrics);
+        List<String> bad = new ArrayList<>(base);
+        bad.addAll(List.of("-s", "drop-block(p=0.1)"));
+        RegulaCommandTest.Run r = RegulaCommandTest.run(bad.toArray(String[]::new));
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("drop-block"), r.err());
+        assertFalse(r.out().contains("[1/2]"), "no setting trained: " + r.out());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(metrics));
+    }
 }
