@@ -370,6 +370,13 @@ final class TrainingOptions {
                 throw new CorruptDataException(e.getMessage() + "; for real-valued targets use --loss mse or --loss huber", e);
             }
             if (!regression) requireClassesWithinRows(csv, all);
+            if (test != null && test.size() > 0 && all.size() > 0
+                    && !java.util.Arrays.equals(test.features().shape(), 1, test.features().rank(), all.features().shape(), 1,
+                            all.features().rank())) {
+                throw new CorruptDataException("--test-csv " + testCsv + " has " + (test.features().size() / test.size())
+                        + " feature columns but --csv " + csv + " has " + (all.features().size() / all.size())
+                        + "; both files need the same columns");
+            }
             if (testCsv != null) {
                 train = all;
             } else {

@@ -477,4 +477,14 @@ class HostileUseTest {
         assertFalse(r.out().contains("[1/2]"), "no setting trained: " + r.out());
         org.junit.jupiter.api.Assertions.assertArrayEquals(before, Files.readAllBytes(metrics));
     }
+
+    /** A --test-csv with other columns than --csv is refused naming both files. */
+    @Test
+    void aTestCsvWithOtherColumnsNamesBothFiles() throws IOException {
+        Path narrow = Files.writeString(dir.resolve("narrow.csv"), "a,b,c,label\n1,2,3,0\n4,5,6,1\n");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("train", "--csv", csv(80).toString(), "--test-csv", narrow.toString(), "--model",
+                "mlp(hidden=4)", "--threads", "1", "--progress", "none", "--epochs", "1", "--out", dir.resolve("narrow").toString());
+        assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--test-csv " + narrow + " has 3 feature columns but --csv " + csv(80) + " has 4"), r.err());
+    }
 }
