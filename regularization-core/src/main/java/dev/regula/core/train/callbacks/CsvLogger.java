@@ -108,7 +108,7 @@ public final class CsvLogger implements TrainingCallback {
                 out.flush();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the CSV log " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open the CSV log " + file + ": " + LogFiles.reason(e), e);
         }
     }
 
@@ -128,7 +128,7 @@ public final class CsvLogger implements TrainingCallback {
             }
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the CSV log " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the CSV log " + file + ": " + LogFiles.reason(e), e);
         }
     }
 
@@ -137,7 +137,7 @@ public final class CsvLogger implements TrainingCallback {
         try {
             if (out != null) out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close the CSV log " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot close the CSV log " + file + ": " + LogFiles.reason(e), e);
         } finally {
             out = null;
         }

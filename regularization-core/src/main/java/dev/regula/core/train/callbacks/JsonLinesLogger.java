@@ -62,7 +62,7 @@ public final class JsonLinesLogger implements TrainingCallback {
             if (keep) LogFiles.keepEpochsUpTo(file, ctx.epoch(), JsonLinesLogger::epochOf);
             out = LogFiles.open(file, keep);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the metrics log " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open the metrics log " + file + ": " + LogFiles.reason(e), e);
         }
     }
 
@@ -83,7 +83,7 @@ public final class JsonLinesLogger implements TrainingCallback {
             }
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the metrics log " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the metrics log " + file + ": " + LogFiles.reason(e), e);
         }
     }
 
@@ -92,7 +92,7 @@ public final class JsonLinesLogger implements TrainingCallback {
         try {
             if (out != null) out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close the metrics log " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot close the metrics log " + file + ": " + LogFiles.reason(e), e);
         } finally {
             out = null;
         }

@@ -87,7 +87,7 @@ public final class ModelCheckpoint implements TrainingCallback {
                         + v + "\nepoch=" + bestEpoch + "\n");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a checkpoint into " + directory + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write a checkpoint into " + directory + ": " + LogFiles.reason(e), e);
         }
     }
 

@@ -44,7 +44,7 @@ public final class TensorBoardLogger implements TrainingCallback {
         try {
             writer = new TensorBoardWriter(directory);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a TensorBoard event file in " + directory + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create a TensorBoard event file in " + directory + ": " + LogFiles.reason(e), e);
         }
     }
 
@@ -56,7 +56,7 @@ public final class TensorBoardLogger implements TrainingCallback {
             double g = ctx.lastGradientNorm();
             if (!Double.isNaN(g)) writer.scalar("batch/grad_norm", p.step(), g);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + writer.file() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + writer.file() + ": " + LogFiles.reason(e), e);
         }
     }
 
@@ -68,7 +68,7 @@ public final class TensorBoardLogger implements TrainingCallback {
                 writer.scalar("epoch/" + e.getKey(), m.step(), e.getValue());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + writer.file() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + writer.file() + ": " + LogFiles.reason(e), e);
         }
     }
 
@@ -77,7 +77,7 @@ public final class TensorBoardLogger implements TrainingCallback {
         try {
             if (writer != null) writer.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + writer.file() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot close " + writer.file() + ": " + LogFiles.reason(e), e);
         }
     }
 }

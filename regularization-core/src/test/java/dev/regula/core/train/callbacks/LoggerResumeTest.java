@@ -90,4 +90,14 @@ class LoggerResumeTest {
         assertTrue(e.getMessage().contains("cannot open the metrics log " + link), e.getMessage());
         assertEquals("precious", Files.readString(victim));
     }
+
+    /** A log that cannot be continued says why in words (the JDK's own message is a path, or "Input length = 1"). */
+    @Test
+    void aLogThatCannotBeContinuedSaysWhy(@TempDir Path dir) throws IOException {
+        Path jsonl = Files.write(dir.resolve("m.jsonl"), new byte[] {(byte) 0xff, (byte) 0xfe, '\n'});
+        Trainer t = new Trainer(CallbacksTest.mlp(), CallbacksTest.config().callback(new JsonLinesLogger(jsonl, true)).build());
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> t.fit(CallbacksTest.blobs(40, 1), null));
+        assertTrue(e.getMessage().contains("cannot open the metrics log " + jsonl + ": not UTF-8 text"), e.getMessage());
+    }
 }
