@@ -100,4 +100,15 @@ class LoggerResumeTest {
                 () -> t.fit(CallbacksTest.blobs(40, 1), null));
         assertTrue(e.getMessage().contains("cannot open the metrics log " + jsonl + ": not UTF-8 text"), e.getMessage());
     }
+
+    /** A resumed CSV log whose header is not the run's (an edited file) is refused at the first row, none written silently wrong. */
+    @Test
+    void aCsvLogWithAnotherHeaderIsRefused(@TempDir Path dir) throws IOException {
+        Path csv = Files.writeString(dir.resolve("m.csv"), "foo,bar\n");
+        Trainer t = new Trainer(CallbacksTest.mlp(), CallbacksTest.config().callback(new CsvLogger(csv, true)).build());
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                () -> t.fit(CallbacksTest.blobs(40, 1), null));
+        assertTrue(e.getMessage().contains("has the header [foo, bar], which lacks this run's column 'epoch'"), e.getMessage());
+        assertEquals("foo,bar\n", Files.readString(csv));
+    }
 }
