@@ -262,9 +262,14 @@ public final class Tensor {
      */
     public static int sizeOf(int... shape) {
         long n = 1;
-        for (int d : shape) n *= d;
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new ShapeMismatchException("shape " + Arrays.toString(shape) + " has more than 2^31 elements");
+        for (int d : shape) {
+            if (d == 0) return 0;
+        }
+        for (int d : shape) {
+            n *= d; // each step stays below 2^31 · 2^31: the bound is checked before the next
+            if (n > Integer.MAX_VALUE - 8 || n < 0) {
+                throw new ShapeMismatchException("shape " + Arrays.toString(shape) + " has more than 2^31 elements");
+            }
         }
         return (int) n;
     }

@@ -43,4 +43,15 @@ class TensorTest {
         t.set(2, Float.NEGATIVE_INFINITY);
         assertFalse(t.allFinite());
     }
+
+    /** A shape whose product overflows a long is refused like any shape beyond 2^31 elements, never taken for 0. */
+    @org.junit.jupiter.api.Test
+    void aShapeWhoseProductOverflowsIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(dev.regula.api.ShapeMismatchException.class,
+                () -> Tensor.sizeOf(65536, 65536, 65536, 65536));
+        org.junit.jupiter.api.Assertions.assertThrows(dev.regula.api.ShapeMismatchException.class,
+                () -> Tensor.zeros(3, 1 << 30, 1 << 30, 1 << 30, 8));
+        org.junit.jupiter.api.Assertions.assertEquals(0, Tensor.sizeOf(1 << 30, 0, 1 << 30));
+        org.junit.jupiter.api.Assertions.assertEquals(6, Tensor.sizeOf(2, 3));
+    }
 }
