@@ -262,6 +262,9 @@ public final class Trainer {
         Throwable failure = null;
         try {
             checkData(train, "training");
+            if (train.size() == 0) { // an epoch of no steps would be saved as a position no checkpoint can hold
+                throw new IllegalArgumentException("the training set has no examples; fit needs at least one");
+            }
             if (validation != null) checkData(validation, "validation");
             stopReason = null;
             batchBuffers.clear();

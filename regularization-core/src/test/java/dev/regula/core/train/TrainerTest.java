@@ -254,6 +254,14 @@ class TrainerTest {
     }
 
     @Test
+    void anEmptyTrainingSetIsRefused() {
+        Trainer t = new Trainer(mlp(1), config().build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(blobs(30, 1).subset(0, 0), null));
+        assertTrue(e.getMessage().contains("the training set has no examples"), e.getMessage());
+        assertEquals(0, t.epoch());
+    }
+
+    @Test
     void nanInTheInputStopsAtTheStepWhereItAppears() {
         Dataset data = blobs(64, 1);
         data.features().set(5, Float.NaN);

@@ -51,7 +51,7 @@ public final class ModelCheckpoint implements TrainingCallback {
                     + " create it first (Files.createDirectories)");
         }
         this.monitor = new Monitor(monitor, minDelta);
-        this.settings = Map.copyOf(settings);
+        this.settings = Map.copyOf(Objects.requireNonNull(settings, "settings (Map.of() for none)"));
     }
 
     @Override
