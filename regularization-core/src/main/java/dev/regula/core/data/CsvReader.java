@@ -112,6 +112,7 @@ public final class CsvReader {
         String line;
         while ((line = lines.readLine()) != null) {
             lineNo++;
+            if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1); // a byte-order mark is no part of the first cell
             if (line.isBlank()) continue;
             List<String> cells = split(line, source, lineNo);
             if (columns < 0) {
@@ -190,6 +191,10 @@ public final class CsvReader {
             if (i < 0) {
                 throw new CorruptDataException(source + ":" + lineNo + ": no column named '" + labelName
                         + "' for the label; the header has " + names);
+            }
+            if (names.lastIndexOf(labelName) != i) {
+                throw new CorruptDataException(source + ":" + lineNo + ": two columns are named '" + labelName
+                        + "' (columns " + (i + 1) + " and " + (names.lastIndexOf(labelName) + 1) + "); which is the label is not clear");
             }
             return i;
         }
@@ -316,12 +321,16 @@ public final class CsvReader {
         }
 
         /**
-         * @param delimiter the cell separator, not a double quote, CR or LF (default ',')
+         * @param delimiter the cell separator, not a double quote, CR, LF, letter, digit, '.', '+' or '-' (default ',')
          * @return this
          */
         public Builder delimiter(char delimiter) {
             if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
                 throw new IllegalArgumentException("delimiter cannot be a quote, CR or LF, got '" + delimiter + "'");
+            }
+            if (Character.isLetterOrDigit(delimiter) || delimiter == '.' || delimiter == '+' || delimiter == '-') {
+                throw new IllegalArgumentException("delimiter cannot be a letter, digit, '.', '+' or '-', which numbers are written"
+                        + " with (it would split 1.5 or 1e-3), got '" + delimiter + "'");
             }
             this.delimiter = delimiter;
             return this;

@@ -40,6 +40,21 @@ class CsvReaderTest {
         assertArrayEquals(d.labels().data(), first.labels().data());
     }
 
+    /** A byte-order mark is not part of the first name; a label name given twice, or a delimiter numbers use, is refused. */
+    @Test
+    void aByteOrderMarkDuplicateLabelNamesAndANumbersDelimiter() throws Exception {
+        Path bom = csv("bom.csv", "\uFEFFclass,x\n1,0.5\n0,1\n");
+        assertArrayEquals(new float[] {1, 0}, CsvReader.builder().header(true).labelColumn("class").build().read(bom).labels().data());
+        Path twice = csv("twice.csv", "y,x,y\n1,0.5,0\n0,1,1\n");
+        CorruptDataException e = assertThrows(CorruptDataException.class,
+                () -> CsvReader.builder().header(true).labelColumn("y").build().read(twice));
+        assertTrue(e.getMessage().contains("two columns are named 'y' (columns 1 and 3)"), e.getMessage());
+        for (char c : new char[] {'.', 'e', '1', '-', '+'}) {
+            assertThrows(IllegalArgumentException.class, () -> CsvReader.builder().delimiter(c), "delimiter " + c);
+        }
+        assertEquals(2, CsvReader.builder().delimiter(';').build().read(csv("semi.csv", "1.5;0\n2.5;1\n")).size());
+    }
+
     @Test
     void realValuedLabelsGiveZeroClasses() throws Exception {
         Dataset d = CsvReader.builder().delimiter(';').build().read(csv("r.csv", "1;0.5\n2;-3\n"));
