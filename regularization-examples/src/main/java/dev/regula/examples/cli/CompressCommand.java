@@ -109,6 +109,10 @@ public final class CompressCommand implements Callable<Integer> {
     public CompressCommand() {
     }
 
+    /** The files a compress run writes into its folder. */
+    static final List<String> OUTPUTS = List.of("pretrained.safetensors", "retrained.safetensors", "compressed.safetensors",
+            "quantized.safetensors", "histogram.png");
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -141,6 +145,9 @@ public final class CompressCommand implements Callable<Integer> {
         if (finetuneOptimizer != null) options.config(List.of()).optimizer(finetuneOptimizer).build();
         dev.regula.api.model.Models.installed().parse(options.model);
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compress")) {
+            // every output's place is checked before any work (a folder in a file's place is refused now, not after retraining)
+            boolean earlier = false;
+            for (String name : OUTPUTS) earlier |= java.nio.file.Files.exists(folder.file(name));
             TrainingOptions.Data data = options.load();
             if (data.regression()) throw new IllegalArgumentException("regula compress needs classes (cross-entropy), not --loss " + options.loss);
             Dataset train = data.train();
@@ -178,6 +185,20 @@ public final class CompressCommand implements Callable<Integer> {
                     DEFAULT_LAMBDA_TIMES_N / train.size(), DEFAULT_PI0, maxAbs);
             String tuneOptimizer = finetuneOptimizer != null ? finetuneOptimizer
                     : String.format(Locale.ROOT, "adam(lr=cosine(from=%s, to=0, epochs=%d))", DEFAULT_FINETUNE_LR, finetuneEpochs);
+            if (earlier) {
+                // everything that can refuse the run has accepted it: the earlier run's results go now, so a run
+                // that fails later never leaves them beside its own (not the file this run reads: --pretrained
+                // may be an earlier run's output)
+                for (String name : List.of("compressed.safetensors", "quantized.safetensors", "histogram.png")) {
+                    Path f = folder.file(name);
+                    if (pretrained == null || !java.nio.file.Files.exists(f) || !java.nio.file.Files.isSameFile(f, pretrained)) {
+                        java.nio.file.Files.deleteIfExists(f);
+                    }
+                }
+                spec.commandLine().getErr().println("regula: warning: " + out + " holds an earlier compress run; it is replaced by this"
+                        + " one (--out DIR keeps it)");
+                spec.commandLine().getErr().flush();
+            }
             stdout.printf(Locale.ROOT, "pretrained: test accuracy %.4f; retraining %d epochs with %s and %s%n", before, retrainEpochs,
                     retrainOptimizer, priorSpec);
             stdout.flush();

@@ -216,4 +216,21 @@ class CompressCommandTest {
         assertTrue(r.err().contains("selects no parameter of the model, so it does nothing"), r.err());
         assertTrue(r.err().contains("every weight was pruned"), r.err());
     }
+
+    /** A folder in the place of an output is refused before any work; an earlier run in the folder is replaced, and says so. */
+    @Test
+    void outputsInTheWayAreRefusedAtOnceAndAnEarlierRunIsReplacedWhole() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("blocked").resolve("compressed.safetensors")).getParent();
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--model", "mlp(hidden=8)", "--epochs",
+                "1", "--batch", "16", "--threads", "1", "--progress", "none", "--out", out.toString());
+        assertEquals(ExitCode.IO, r.code(), r.out() + r.err());
+        assertFalse(r.out().contains("pretraining"), "refused before pretraining: " + r.out());
+        Path again = dir.resolve("again");
+        String[] args = {"compress", "--csv", blobs().toString(), "--model", "mlp(hidden=8)", "--epochs", "1", "--batch", "16",
+                "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1", "--progress", "none", "--out", again.toString()};
+        assertEquals(0, RegulaCommandTest.run(args).code());
+        r = RegulaCommandTest.run(args);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("holds an earlier compress run; it is replaced by this one"), r.err());
+    }
 }
