@@ -91,6 +91,12 @@ class LauncherIT {
         assertEquals(0, with.code(), with.all());
         assertTrue(with.out().contains("smooth-l1"), with.all());
         assertTrue(with.out().contains("(plugin)"), with.all());
+
+        // a file that is not a jar is refused naming it (exit 2), not a JVM boot failure (exit 1)
+        Path bad = Files.write(dir.resolve("bad.jar"), new byte[] {1, 2, 3, 4, 5, 6});
+        Run broken = regula(Map.of("REGULA_PLUGINS", bad.toString()), "list");
+        assertEquals(2, broken.code(), broken.all());
+        assertTrue(broken.err().contains(bad + " is not a jar"), broken.all());
     }
 
     @Test
