@@ -92,7 +92,10 @@ public final class TrainCommand implements Callable<Integer> {
             Trainer trainer = new Trainer(net, config);
             trainer.evaluateWith(options.evalWeights());
             Warnings.unmatched(trainer, stderr);
-            if (resume) Resume.restore(checkpoint, saved, trainer, settings, stderr);
+            if (resume) {
+                Resume.restore(checkpoint, saved, trainer, settings, stderr);
+                warnOfMissingEpochs(folder.file(MetricsLog.JSON), trainer.epoch(), stderr);
+            }
             stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
                     options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
                     options.evalWeights().word(), resume ? ", resumed at epoch " + trainer.epoch() : "");
@@ -137,6 +140,31 @@ public final class TrainCommand implements Callable<Integer> {
             stdout.flush();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * A resumed run continues its metrics log: epochs of it deleted or cut before the resume cannot
+     * be written again, so the user hears which are missing (the curves will lack them).
+     */
+    private static void warnOfMissingEpochs(Path jsonl, int epochs, PrintWriter stderr) {
+        java.util.BitSet seen = new java.util.BitSet();
+        try {
+            if (java.nio.file.Files.exists(jsonl)) {
+                for (String line : java.nio.file.Files.readAllLines(jsonl)) {
+                    var m = java.util.regex.Pattern.compile("^\\{\"epoch\":(\\d{1,9})[,}]").matcher(line);
+                    if (m.find()) seen.set(Integer.parseInt(m.group(1)));
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return; // an unreadable log is refused by its logger with the reason
+        }
+        List<Integer> missing = new java.util.ArrayList<>();
+        for (int e = 1; e <= epochs; e++) if (!seen.get(e)) missing.add(e);
+        if (missing.isEmpty()) return;
+        stderr.println("regula: warning: " + jsonl + " lacks epoch(s) " + (missing.size() > 10 ? missing.subList(0, 10) + " and "
+                + (missing.size() - 10) + " more" : missing) + " of the " + epochs + " the checkpoint holds (deleted or cut since);"
+                + " the log and the curves continue without them");
+        stderr.flush();
     }
 
     /** Prints one line per epoch. */

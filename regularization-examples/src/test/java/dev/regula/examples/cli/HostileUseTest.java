@@ -487,4 +487,16 @@ class HostileUseTest {
         assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("--test-csv " + narrow + " has 3 feature columns but --csv " + csv(80) + " has 4"), r.err());
     }
+
+    /** A resume whose metrics log lost epochs (deleted or cut) says which, instead of continuing with a silent gap. */
+    @Test
+    void aResumeSaysWhichEpochsItsLogLacks() throws IOException {
+        Path out = dir.resolve("gap");
+        assertEquals(0, run(train(out, "--epochs", "2")).code());
+        List<String> lines = Files.readAllLines(out.resolve(MetricsLog.JSON));
+        Files.write(out.resolve(MetricsLog.JSON), lines.subList(1, 2)); // epoch 1 deleted
+        RegulaCommandTest.Run r = run(train(out, "--epochs", "3", "--resume"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("lacks epoch(s) [1] of the 2 the checkpoint holds"), r.err());
+    }
 }
