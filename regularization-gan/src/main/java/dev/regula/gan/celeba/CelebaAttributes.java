@@ -65,6 +65,9 @@ public final class CelebaAttributes {
         if (countLine == null) {
             throw corrupt(source, 1, "the file is empty; expected the number of images on line 1");
         }
+        // a UTF-8 byte-order mark (read as ISO-8859-1 or as UTF-8) is no part of the count
+        if (countLine.startsWith("\u00EF\u00BB\u00BF")) countLine = countLine.substring(3);
+        else if (countLine.startsWith("\uFEFF")) countLine = countLine.substring(1);
         String countText = strip(countLine, true);
         int declared = parseCount(source, countText);
 

@@ -144,9 +144,16 @@ public final class CelebaLoader {
         } catch (InvalidPathException e) {
             throw new CorruptDataException(attrFile + ": image name '" + name + "' is not a valid file name here", e);
         }
-        if (!Files.isRegularFile(file)) {
+        if (Files.notExists(file)) {
             throw new DataNotFoundException("CelebA image " + file + " (listed in " + attrFile
                     + ") does not exist; the image directory is incomplete, re-extract img_align_celeba");
+        }
+        try { // a folder, FIFO or device in an image's place is named for what it is
+            dev.regula.core.io.InputFiles.requireRegularFile(file, "CelebA image (listed in " + attrFile + ")");
+        } catch (CorruptDataException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new CorruptDataException("CelebA image " + file + " cannot be checked: " + e, e);
         }
         return file;
     }
@@ -200,10 +207,12 @@ public final class CelebaLoader {
         }
     }
 
-    private static Path firstExisting(Path root, boolean directory, String... candidates) {
+    private static Path firstExisting(Path root, boolean directory, String... candidates) throws IOException {
         for (String c : candidates) {
             Path p = root.resolve(c);
             if (directory ? Files.isDirectory(p) : Files.isRegularFile(p)) return p;
+            // a file's name held by something else (a folder, a FIFO) is named for what it is, not as missing
+            if (!directory && Files.exists(p)) dev.regula.core.io.InputFiles.requireRegularFile(p, "CelebA attribute file");
         }
         return null;
     }

@@ -28,6 +28,13 @@ class CelebaAttributesTest {
         return assertThrows(CorruptDataException.class, () -> parse(text)).getMessage();
     }
 
+    /** A UTF-8 byte-order mark, as ISO-8859-1 reads it or as a decoded character, is dropped before the count. */
+    @Test
+    void aByteOrderMarkBeforeTheCountIsDropped() throws IOException {
+        assertEquals(3, parse("\u00EF\u00BB\u00BF" + VALID).size());
+        assertEquals(3, parse("\uFEFF" + VALID).size());
+    }
+
     @Test
     void parsesTheTable() throws IOException {
         CelebaAttributes t = parse(VALID);

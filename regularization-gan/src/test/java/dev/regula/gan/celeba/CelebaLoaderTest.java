@@ -139,6 +139,10 @@ class CelebaLoaderTest {
         m = assertThrows(DataNotFoundException.class, () -> CelebaLoader.load(root, 8, 0)).getMessage();
         assertTrue(m.contains("000003.jpg"), m);
         assertEquals(2, CelebaLoader.load(root, 8, 2).size(), "images past the limit are not needed");
+        // something other than a file in an image's place is named for what it is, not as missing
+        Files.createDirectories(root.resolve("img_align_celeba/000003.jpg"));
+        m = assertThrows(dev.regula.api.CorruptDataException.class, () -> CelebaLoader.load(root, 8, 0)).getMessage();
+        assertTrue(m.contains("000003.jpg is a directory, not a regular file"), m);
     }
 
     @Test
