@@ -7,28 +7,33 @@ import dev.regula.core.train.TrainingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Saves the whole run ({@link TrainingCheckpoint}, so that it can resume bit for bit) after every
  * epoch to {@code last.safetensors}, and to {@code best.safetensors} whenever the monitored
- * metric improves on the best so far by more than {@code minDelta}; beside it,
- * {@code best.properties} records the monitor, its best value and the epoch. Writes are atomic: a
- * crash leaves the previous file whole.
+ * metric improves on the best so far by more than {@code minDelta}; the best file's metadata also
+ * records the monitor, its value and the epoch ({@value #BEST_MONITOR}, {@value #BEST_VALUE},
+ * {@value #BEST_EPOCH}). Writes are atomic: a crash leaves the previous file whole.
  *
  * <p>A run that starts afresh (at epoch 0) has a best of its own: its first epoch replaces an
  * earlier run's files. A resumed run (restored at epoch e &gt; 0) continues the best of the run
- * it resumes: the value {@code best.properties} records, if it names the same monitor and an
- * epoch ≤ e, so that a worse epoch after the resumption does not replace the best file.
+ * it resumes: the value the best file records, if it names the same monitor and an epoch ≤ e, so
+ * that a worse epoch after the resumption does not replace the best file.
  */
 public final class ModelCheckpoint implements TrainingCallback {
     /** The file of the last epoch. */
     public static final String LAST = "last.safetensors";
     /** The file of the best epoch. */
     public static final String BEST = "best.safetensors";
-    /** The record of the best epoch: monitor, value and epoch. */
-    public static final String BEST_RECORD = "best.properties";
+    /** Metadata of the best file: the monitored metric's name. */
+    public static final String BEST_MONITOR = "best_monitor";
+    /** Metadata of the best file: the monitored value, exactly ({@link Double#toString}). */
+    public static final String BEST_VALUE = "best_value";
+    /** Metadata of the best file: its epoch, from 1. */
+    public static final String BEST_EPOCH = "best_epoch";
 
     private final Path directory;
     private final Monitor monitor;
@@ -52,25 +57,27 @@ public final class ModelCheckpoint implements TrainingCallback {
         }
         this.monitor = new Monitor(monitor, minDelta);
         this.settings = Map.copyOf(Objects.requireNonNull(settings, "settings (Map.of() for none)"));
+        for (String key : List.of(BEST_MONITOR, BEST_VALUE, BEST_EPOCH)) {
+            if (this.settings.containsKey(key)) throw new IllegalArgumentException("ModelCheckpoint: the setting '" + key + "' is its own");
+        }
     }
 
     @Override
     public void onTrainBegin(TrainingContext ctx) {
         best = Double.NaN;
         bestEpoch = 0;
-        Path record = directory.resolve(BEST_RECORD);
-        if (ctx.epoch() == 0 || !java.nio.file.Files.isRegularFile(record)) return;
-        java.util.Properties p = new java.util.Properties();
-        try (var in = java.nio.file.Files.newBufferedReader(record)) {
-            p.load(in);
-            int epoch = Integer.parseInt(p.getProperty("epoch", "0"));
-            double value = Double.parseDouble(p.getProperty("value", "NaN"));
-            if (monitor.name().equals(p.getProperty("monitor")) && epoch >= 1 && epoch <= ctx.epoch() && !Double.isNaN(value)) {
+        Path file = directory.resolve(BEST);
+        if (ctx.epoch() == 0 || !java.nio.file.Files.isRegularFile(file)) return;
+        try {
+            Map<String, String> meta = dev.regula.core.checkpoint.Checkpoint.load(file).metadata();
+            int epoch = Integer.parseInt(meta.getOrDefault(BEST_EPOCH, "0"));
+            double value = Double.parseDouble(meta.getOrDefault(BEST_VALUE, "NaN"));
+            if (monitor.name().equals(meta.get(BEST_MONITOR)) && epoch >= 1 && epoch <= ctx.epoch() && !Double.isNaN(value)) {
                 best = value;
                 bestEpoch = epoch;
             }
-        } catch (IOException | IllegalArgumentException e) {
-            // an unreadable record: the resumed run starts a best of its own, as before the record existed
+        } catch (IOException | RuntimeException e) {
+            // an unreadable or older best file: the resumed run starts a best of its own, as before the record existed
         }
     }
 
@@ -82,9 +89,11 @@ public final class ModelCheckpoint implements TrainingCallback {
             if (monitor.improves(v, best)) {
                 best = v;
                 bestEpoch = m.epoch();
-                ctx.saveCheckpoint(directory.resolve(BEST), settings);
-                dev.regula.core.io.AtomicFiles.writeString(directory.resolve(BEST_RECORD), "monitor=" + monitor.name() + "\nvalue="
-                        + v + "\nepoch=" + bestEpoch + "\n");
+                Map<String, String> withBest = new java.util.LinkedHashMap<>(settings);
+                withBest.put(BEST_MONITOR, monitor.name()); // in the same atomic write as the weights
+                withBest.put(BEST_VALUE, Double.toString(v));
+                withBest.put(BEST_EPOCH, Integer.toString(bestEpoch));
+                ctx.saveCheckpoint(directory.resolve(BEST), withBest);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a checkpoint into " + directory + ": " + LogFiles.reason(e), e);
