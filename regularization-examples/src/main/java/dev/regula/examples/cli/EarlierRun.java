@@ -51,6 +51,27 @@ final class EarlierRun {
     }
 
     /**
+     * Settles what a killed command left aside: if the folder has no checkpoint, the earlier run is
+     * put back (the fresh run never reached its first checkpoint); if it has one, the earlier run
+     * is dropped (the fresh run got that far). Called when a command claims the folder.
+     *
+     * @param folder the run folder
+     * @param checkpoint the folder's checkpoint
+     * @return whether there was anything aside
+     * @throws IOException if a file cannot be moved or deleted
+     */
+    static boolean recover(Path folder, Path checkpoint) throws IOException {
+        Path aside = folder.resolve(ASIDE);
+        if (!Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) return false;
+        List<String> names = new ArrayList<>();
+        try (var s = Files.list(aside)) {
+            s.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        new EarlierRun(folder, names).finish(checkpoint);
+        return true;
+    }
+
+    /**
      * Ends the replacement: the earlier run is dropped if the fresh one saved {@code checkpoint},
      * else put back in place of whatever the fresh one wrote under the same names.
      *

@@ -75,6 +75,13 @@ public final class TrainCommand implements Callable<Integer> {
         // included, before any file of an earlier run is changed.
         try (OutputFolder folder = OutputFolder.claim(out, resume, "regula train")) {
             Path checkpoint = folder.file(CHECKPOINT);
+            boolean killedAfterCheckpoint = java.nio.file.Files.exists(checkpoint, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (EarlierRun.recover(out, checkpoint)) { // a command killed while it held an earlier run aside
+                stderr.println("regula: warning: " + out + " held the files of a run set aside by a command that was killed; "
+                        + (killedAfterCheckpoint ? "that command had saved a checkpoint of its own, so they are dropped"
+                        : "they are back in place"));
+                stderr.flush();
+            }
             Checkpoint saved = resume ? Resume.read(checkpoint) : null;
             boolean replacing = !resume && java.nio.file.Files.exists(checkpoint, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             TrainingOptions.Data data = options.load();
@@ -112,9 +119,17 @@ public final class TrainCommand implements Callable<Integer> {
             List<EpochMetrics> history;
             try {
                 history = trainer.fit(train, data.monitor());
-            } finally {
-                if (earlier != null) earlier.finish(checkpoint);
+            } catch (RuntimeException | Error e) {
+                if (earlier != null) {
+                    try {
+                        earlier.finish(checkpoint);
+                    } catch (IOException | RuntimeException f) {
+                        e.addSuppressed(f); // the fit's failure is what the command reports
+                    }
+                }
+                throw e;
             }
+            if (earlier != null) earlier.finish(checkpoint);
             if (options.evalWeights() == dev.regula.core.train.EvalWeights.SWA) {
                 int norms = trainer.updateBatchNorm(train);
                 if (norms > 0) stdout.printf("recomputed the running statistics of %d BatchNorm layer(s) for the swa weights (update_bn)%n", norms);

@@ -453,6 +453,13 @@ class HostileUseTest {
             org.junit.jupiter.api.Assertions.assertArrayEquals(before.get(i), Files.readAllBytes(out.resolve(names.get(i))), names.get(i));
         }
         assertFalse(Files.exists(out.resolve(EarlierRun.ASIDE)));
+        // killed while the earlier run was aside, before a checkpoint of its own: the next command puts it back
+        Files.createDirectories(out.resolve(EarlierRun.ASIDE));
+        for (String n : names) Files.move(out.resolve(n), out.resolve(EarlierRun.ASIDE).resolve(n));
+        RegulaCommandTest.Run resumed = run(train(out, "--epochs", "3", "--resume"));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("they are back in place"), resumed.err());
+        assertTrue(resumed.out().contains("resumed at epoch 2"), resumed.out());
         RegulaCommandTest.Run replaced = run(train(out, "--epochs", "1"));
         assertEquals(0, replaced.code(), replaced.err());
         assertEquals(2, Files.readAllLines(out.resolve(MetricsLog.CSV)).size(), "the new run's header and one epoch");
