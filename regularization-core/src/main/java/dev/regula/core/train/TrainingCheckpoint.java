@@ -383,14 +383,38 @@ public final class TrainingCheckpoint {
 
     /**
      * @param setting a setting's text
-     * @return the spec's canonical text if the setting is one spec ({@code adam(lr=5e-4,beta1=0.5)}
-     *     and {@code adam(lr=5e-4, beta1=0.5)} are the same setting), else the text itself
+     * @return for a setting that holds specs with arguments (one, or several separated by spaces or
+     *     {@code ;}), each spec's canonical text joined by one space ({@code adam(lr=5e-4,beta1=0.5)}
+     *     and {@code adam(lr=5e-4, beta1=0.5)} are the same setting); any other setting (a path, a
+     *     word, a number) as it is, case and all
      */
     static String canonical(String setting) {
+        if (setting.indexOf('(') < 0) return setting;
+        List<String> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < setting.length(); i++) {
+            char ch = setting.charAt(i);
+            if (ch == '(') depth++;
+            if (ch == ')') depth--;
+            if (depth == 0 && (ch == ';' || Character.isWhitespace(ch))) {
+                addCanonical(parts, part);
+                continue;
+            }
+            part.append(ch);
+        }
+        addCanonical(parts, part);
+        return String.join(" ", parts);
+    }
+
+    private static void addCanonical(List<String> parts, StringBuilder part) {
+        String text = part.toString().strip();
+        part.setLength(0);
+        if (text.isEmpty()) return;
         try {
-            return dev.regula.api.spec.Spec.parse(setting).toString();
+            parts.add(dev.regula.api.spec.Spec.parse(text).toString());
         } catch (RuntimeException notASpec) {
-            return setting;
+            parts.add(text);
         }
     }
 

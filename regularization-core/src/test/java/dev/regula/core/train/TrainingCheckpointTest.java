@@ -172,6 +172,12 @@ class TrainingCheckpointTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingCheckpoint.checkSettings(file, c,
                 TrainingCheckpoint.Settings.exact(Map.of("optimizer", "adam(lr=1e-3, beta1=0.5)")), w -> { }));
         assertTrue(e.getMessage().contains("was written with optimizer=adam(lr=5e-4,beta1=0.5)"), e.getMessage());
+        // several specs, joined as the command line joins them; a plain word keeps its case
+        assertEquals(TrainingCheckpoint.canonical("l2(lambda=1e-4) ; dropout(p=0.5)"),
+                TrainingCheckpoint.canonical("l2( lambda = 1e-4 ) ;dropout(p=0.5)"));
+        assertEquals(TrainingCheckpoint.canonical("l2(lambda=1e-4) dropout(p=0.5)"), TrainingCheckpoint.canonical("l2(lambda=1e-4) ; dropout(p=0.5)"));
+        assertEquals("Data.csv", TrainingCheckpoint.canonical("Data.csv"));
+        assertTrue(!TrainingCheckpoint.canonical("l2(lambda=1e-4)").equals(TrainingCheckpoint.canonical("l2(lambda=1e-3)")));
     }
 
     /** soft-weight-sharing is the fourth regularizer of {@link #config}: index 3. */

@@ -458,14 +458,6 @@ public final class FaceCaseStudy {
      * did not record the data seed or the evaluator's sizes is taken with a warning; one from before the minibatch
      * standard-deviation option or the diversity term was written without them, and had neither.
      */
-    private static String canonicalSpec(String spec) {
-        try {
-            return dev.regula.api.spec.Spec.parse(spec).toString();
-        } catch (RuntimeException notASpec) {
-            return spec;
-        }
-    }
-
     private static TrainingCheckpoint.Settings resumeSettings(Map<String, String> settings) {
         return new TrainingCheckpoint.Settings(settings, Map.of("minibatch_stddev_group", "0", "scoring", SCORING_BEFORE,
                 "diversity", "0.0"),
@@ -565,9 +557,8 @@ public final class FaceCaseStudy {
         s.put("diversity", diversitySetting());
         s.put("r1", config.r1Gamma() + "/" + config.r1Every());
         s.put("optimizer", config.optimizer());
-        // each spec in its canonical text: the same regularizers written with other spacing are the same run
-        s.put("g_reg", String.join(" ", config.generatorRegularizers().stream().map(FaceCaseStudy::canonicalSpec).toList()));
-        s.put("d_reg", String.join(" ", config.discriminatorRegularizers().stream().map(FaceCaseStudy::canonicalSpec).toList()));
+        s.put("g_reg", String.join(" ", config.generatorRegularizers()));
+        s.put("d_reg", String.join(" ", config.discriminatorRegularizers()));
         s.put("tolerance", config.tolerance());
         s.put("scoring", SCORING);
         s.put("prior_lr", Double.toString(config.priorLr()));
