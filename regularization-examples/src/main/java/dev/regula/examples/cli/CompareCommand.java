@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * per epoch), {@code loss-curves.png} (training loss per epoch) and each setting's metrics in a
  * sub-folder.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class, sortOptions = false,
         description = {"Train one model recipe with several regularizer settings; write a table and learning-curve plots.",
             "A setting is [LABEL:] SPEC [; SPEC]...; 'none' means no regularizer; a part model=SPEC replaces --model. Example:",
             "  regula compare --epochs 5 --setting none --setting 'l2(lambda=1e-4); dropout(p=0.2)' --setting 'prox: l1-proximal(lambda=1e-3)'"})

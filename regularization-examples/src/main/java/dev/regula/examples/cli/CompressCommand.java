@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
  * retraining with the prior, before quantisation), {@code pretrained.safetensors} when it
  * pretrained, and {@code histogram.png}.
  */
-@Command(name = "compress", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compress", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class, sortOptions = false,
         description = "Compress a model by soft weight sharing (Ullrich et al. 2017): retrain with a mixture prior, quantise, prune")
 public final class CompressCommand implements Callable<Integer> {
     static final String PRIOR = "soft-weight-sharing";

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
  * writes sample grids, metrics, checkpoints, the ablation table ({@code ablation.md}, also printed)
  * and {@code curves.png} (losses, feature error and Fréchet distance per λ) into the output folder.
  */
-@Command(name = "gan", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "gan", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class, sortOptions = false,
         description = {"The soft-regularized face GAN case study: a generator told a few attributes of a face (the limited"
                 + " prior c) pays lambda x how far a fixed probe reads them off its faces; one run per lambda, prior form and seed,"
                 + " sample grids and an ablation table.",

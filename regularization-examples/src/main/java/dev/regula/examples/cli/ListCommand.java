@@ -14,7 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code regula list}: every provider found through ServiceLoader, with keys, defaults and ranges. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class,
         description = "List regularizers, optimizers, models and kernels found on the module path.")
 public final class ListCommand implements Callable<Integer> {
     @CommandLine.Spec

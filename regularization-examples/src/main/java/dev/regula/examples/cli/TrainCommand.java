@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * atomic checkpoint after every epoch into the output folder, and the learning curves
  * ({@code curves.png}) at the end; it can resume from the checkpoint.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = BuildVersion.class, sortOptions = false,
         description = "Train a model with regularizers, e.g. regula train --reg 'l2(lambda=1e-4)' --reg 'dropout(p=0.2)'")
 public final class TrainCommand implements Callable<Integer> {
     static final String CHECKPOINT = "checkpoint.safetensors";
@@ -151,7 +151,8 @@ public final class TrainCommand implements Callable<Integer> {
             InactivePenalties.warn(history, stderr);
             Path curves = folder.file(CURVES);
             MetricsTable.read(folder.file(MetricsLog.CSV)).writeCurves(curves, options.loss, data.monitorName());
-            stdout.printf("wrote %s, %s, %s, %s%n", out.resolve(MetricsLog.JSON), out.resolve(MetricsLog.CSV), checkpoint, curves);
+            stdout.printf("wrote %s, %s, %s, %s, %s, %s%n", out.resolve(MetricsLog.JSON), out.resolve(MetricsLog.CSV),
+                    out.resolve(MetricsLog.GRADIENTS), out.resolve(MetricsLog.PENALTIES), checkpoint, curves);
             stdout.flush();
         }
         return ExitCode.OK;
