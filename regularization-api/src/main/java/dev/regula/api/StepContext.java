@@ -20,23 +20,23 @@ import java.util.Objects;
  * @param learningRate the optimizer's learning rate for this step (η_t), 0 in eval
  * @param seed the run's seed; randomness is a pure function of (seed, stream, step, index)
  * @param kernels the compute kernels to use
- * @param exclusive true if the caller is the model's only user during the pass; always true in TRAIN
+ * @param exclusive true if the caller is the model's only user during the pass; always true in TRAIN and SAMPLE
  */
 public record StepContext(Mode mode, long step, int epoch, double learningRate, long seed, Kernels kernels,
         boolean exclusive) {
-    /** Checks the components; a TRAIN context is always exclusive. */
+    /** Checks the components; a TRAIN or SAMPLE context is always exclusive. */
     public StepContext {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(kernels, "kernels");
         if (step < 0) throw new IllegalArgumentException("step must be >= 0, got " + step);
         if (epoch < 0) throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
-        exclusive |= mode == Mode.TRAIN;
+        exclusive |= mode != Mode.EVAL; // TRAIN and SAMPLE write the layers' buffers
     }
 
     /**
-     * A context that is exclusive in TRAIN mode and shared in EVAL mode.
+     * A context that is exclusive in TRAIN and SAMPLE mode and shared in EVAL mode.
      *
-     * @param mode train or eval
+     * @param mode train, eval or sample
      * @param step global optimizer step, starting at 0
      * @param epoch current epoch, starting at 0
      * @param learningRate the optimizer's learning rate for this step (η_t), 0 in eval

@@ -92,7 +92,8 @@ public interface Optimizer {
      * optimizer is refused with the run as it was. The default accepts any state.
      *
      * @param state the saved tensors
-     * @throws IllegalArgumentException as {@link #loadState} would
+     * @throws IllegalArgumentException as {@link #loadState} would (a key this optimizer does not keep)
+     * @throws dev.regula.api.ShapeMismatchException as {@link #loadState} would (a slot of the wrong shape)
      */
     default void checkState(Map<String, Tensor> state) {
     }

@@ -263,6 +263,9 @@ public final class Tensor {
     public static int sizeOf(int... shape) {
         long n = 1;
         for (int d : shape) {
+            if (d < 0) throw new ShapeMismatchException("dimensions must be >= 0, got " + Arrays.toString(shape));
+        }
+        for (int d : shape) {
             if (d == 0) return 0;
         }
         for (int d : shape) {

@@ -251,6 +251,8 @@ public final class Trainer {
      * @return the metrics of each epoch run
      * @throws NumericalFaultException on NaN/Inf under {@link NanPolicy#STOP}
      * @throws IllegalStateException if another thread is already running fit on this trainer
+     * @throws IllegalArgumentException if the training set has no examples
+     * @throws dev.regula.api.ShapeMismatchException if the examples' shape is not the model's input
      */
     public List<EpochMetrics> fit(Dataset train, Dataset validation) {
         if (!fitting.compareAndSet(false, true)) {

@@ -323,7 +323,7 @@ public final class TrainingCheckpoint {
         for (PartState s : states) { // before anything changes: a checkpoint of another optimizer leaves the run as it was
             try {
                 s.part().pipeline().optimizer().checkState(s.optimizerState());
-            } catch (IllegalArgumentException bad) {
+            } catch (IllegalArgumentException | dev.regula.api.ShapeMismatchException bad) {
                 throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage()
                         + "; use the same model and optimizer to resume", bad);
             }

@@ -65,8 +65,10 @@ public record TrainingConfig(Optimizer optimizer, Loss loss, List<Regularizer> r
      * A builder initialised from this configuration, for another run: the optimizer and every
      * regularizer whose spec text the installed providers create again (an instance of the same
      * class) are created afresh by each {@link Builder#build()}, so that the new run shares no
-     * state with this one; any other instance (a hand-made one without a provider) is passed on
-     * as it is. The loss, kernels and callbacks are passed on as they are.
+     * state with this one; any other instance (a hand-made one without a provider) and every
+     * {@link dev.regula.api.regularizer.AnchoredRegularizer} (whose anchors, such as pretrained
+     * weights, its spec does not hold) is passed on as it is. The loss, kernels and callbacks are
+     * passed on as they are.
      *
      * @return the builder
      */
@@ -74,7 +76,10 @@ public record TrainingConfig(Optimizer optimizer, Loss loss, List<Regularizer> r
         Builder b = new Builder().loss(loss).epochs(epochs).batchSize(batchSize).seed(seed)
                 .shuffle(shuffle).kernels(kernels).nanPolicy(nanPolicy);
         b.optimizer = afresh(optimizer, optimizer.spec(), Optimizers::create);
-        for (Regularizer r : regularizers) b.regularizers.add(afresh(r, r.spec(), Regularizers::create));
+        for (Regularizer r : regularizers) {
+            // an anchored regularizer's anchors may be the user's (L2-SP's pretrained weights), which its spec does not hold
+            b.regularizers.add(r instanceof dev.regula.api.regularizer.AnchoredRegularizer ? () -> r : afresh(r, r.spec(), Regularizers::create));
+        }
         callbacks.forEach(b::callback);
         return b;
     }

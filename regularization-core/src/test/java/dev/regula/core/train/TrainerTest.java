@@ -242,7 +242,8 @@ class TrainerTest {
         new Trainer(mlp(1), first).fit(blobs(32, 1), null);
         TrainingConfig again = first.toBuilder().build();
         assertTrue(again.optimizer() != first.optimizer(), "a fresh optimizer");
-        for (int i = 0; i < again.regularizers().size(); i++) assertTrue(again.regularizers().get(i) != first.regularizers().get(i));
+        assertTrue(again.regularizers().get(1) != first.regularizers().get(1), "a fresh ema");
+        assertTrue(again.regularizers().get(0) == first.regularizers().get(0), "an anchored regularizer keeps its anchors: passed on");
         Trainer a = new Trainer(mlp(1), again);
         a.fit(blobs(32, 1), null);
         Trainer b = new Trainer(mlp(1), config().epochs(2).regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("ema(decay=0.9)")

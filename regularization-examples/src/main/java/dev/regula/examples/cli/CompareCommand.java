@@ -198,10 +198,11 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /**
-     * One step of a setting's gradients on two training examples, with a model and configuration
-     * of its own that are then dropped: what only a step finds (a model too large for the batch,
-     * a regularizer that cannot work on the model's shapes) is refused before the first setting
-     * trains, not after it has overwritten its folder.
+     * One whole step of a setting (gradients and update) on two training examples, with a model
+     * and configuration of its own that are then dropped: what only a step finds (a model too
+     * large for the batch, a regularizer that cannot work on the model's shapes) is refused before
+     * the first setting trains, not after it has overwritten its folder. A NaN is skipped here: a
+     * diverging setting is reported in the table, not refused.
      */
     private void checkRuns(Setting s, TrainingOptions.Data data) {
         if (data.train().size() < 2) return;
@@ -210,8 +211,8 @@ public final class CompareCommand implements Callable<Integer> {
         dev.regula.core.data.Dataset two = data.train().subset(0, 2);
         dev.regula.api.StepContext ctx = new dev.regula.api.StepContext(dev.regula.api.Mode.TRAIN, 0, 0, 0, options.seed,
                 config.kernels());
-        new dev.regula.core.train.TrainingStep(probe.pipeline()).computeGradients(probe.model(), config.loss(), two.features().copy(),
-                two.labels().copy(), ctx);
+        new dev.regula.core.train.TrainingStep(probe.pipeline()).step(probe.model(), config.loss(), two.features().copy(),
+                two.labels().copy(), ctx, dev.regula.core.train.NanPolicy.SKIP_STEP, false);
     }
 
     static final String LEARNING_CURVES = "learning-curves.png";

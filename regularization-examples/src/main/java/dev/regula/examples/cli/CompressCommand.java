@@ -163,7 +163,22 @@ public final class CompressCommand implements Callable<Integer> {
                 }
                 saved.restoreInto(params);
                 stdout.printf("regula compress: loaded %s (%s)%n", pretrained, options.model);
-            } else {
+            }
+            if (earlier) {
+                // everything that can refuse the run before it trains has accepted it: the earlier run's files go
+                // now, before this run writes any, so a failure later never leaves them beside its own (but not
+                // the file this run reads: --pretrained may be an earlier run's output)
+                for (String name : OUTPUTS) {
+                    Path f = folder.file(name);
+                    if (pretrained == null || !java.nio.file.Files.exists(f) || !java.nio.file.Files.isSameFile(f, pretrained)) {
+                        java.nio.file.Files.deleteIfExists(f);
+                    }
+                }
+                spec.commandLine().getErr().println("regula: warning: " + out + " holds an earlier compress run; it is replaced by this"
+                        + " one (--out DIR keeps it)");
+                spec.commandLine().getErr().flush();
+            }
+            if (pretrained == null) {
                 stdout.printf("regula compress: pretraining %s for %d epochs with %s, kernels %s%n", options.model, options.epochs,
                         options.optimizer, options.kernels().name());
                 stdout.flush();
@@ -185,20 +200,6 @@ public final class CompressCommand implements Callable<Integer> {
                     DEFAULT_LAMBDA_TIMES_N / train.size(), DEFAULT_PI0, maxAbs);
             String tuneOptimizer = finetuneOptimizer != null ? finetuneOptimizer
                     : String.format(Locale.ROOT, "adam(lr=cosine(from=%s, to=0, epochs=%d))", DEFAULT_FINETUNE_LR, finetuneEpochs);
-            if (earlier) {
-                // everything that can refuse the run has accepted it: the earlier run's results go now, so a run
-                // that fails later never leaves them beside its own (not the file this run reads: --pretrained
-                // may be an earlier run's output)
-                for (String name : List.of("compressed.safetensors", "quantized.safetensors", "histogram.png")) {
-                    Path f = folder.file(name);
-                    if (pretrained == null || !java.nio.file.Files.exists(f) || !java.nio.file.Files.isSameFile(f, pretrained)) {
-                        java.nio.file.Files.deleteIfExists(f);
-                    }
-                }
-                spec.commandLine().getErr().println("regula: warning: " + out + " holds an earlier compress run; it is replaced by this"
-                        + " one (--out DIR keeps it)");
-                spec.commandLine().getErr().flush();
-            }
             stdout.printf(Locale.ROOT, "pretrained: test accuracy %.4f; retraining %d epochs with %s and %s%n", before, retrainEpochs,
                     retrainOptimizer, priorSpec);
             stdout.flush();

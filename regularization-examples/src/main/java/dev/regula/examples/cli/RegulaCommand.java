@@ -10,10 +10,7 @@ import dev.regula.core.data.DataNotFoundException;
 import dev.regula.core.io.MemoryBudget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -103,10 +100,7 @@ public final class RegulaCommand implements Runnable {
      * @return its reason in words (the JDK leaves the reason of the common ones null)
      */
     static String reason(FileSystemException f) {
-        return f instanceof NoSuchFileException ? "no such file or folder"
-                : f instanceof AccessDeniedException ? "permission denied"
-                : f instanceof FileAlreadyExistsException ? "already exists"
-                : f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
+        return dev.regula.core.io.IoReasons.of(f);
     }
 
     static int exitCode(Throwable e) {

@@ -158,16 +158,19 @@ public final class TrainCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
+    /** A line of metrics.jsonl and its epoch. */
+    private static final java.util.regex.Pattern EPOCH_LINE = java.util.regex.Pattern.compile("^\\{\"epoch\":(\\d{1,9})[,}]");
+
     /**
      * A resumed run continues its metrics log: epochs of it deleted or cut before the resume cannot
-     * be written again, so the user hears which are missing (the curves will lack them).
+     * be written again, so the user hears which are missing.
      */
     private static void warnOfMissingEpochs(Path jsonl, int epochs, PrintWriter stderr) {
         java.util.BitSet seen = new java.util.BitSet();
         try {
             if (java.nio.file.Files.exists(jsonl)) {
                 for (String line : java.nio.file.Files.readAllLines(jsonl)) {
-                    var m = java.util.regex.Pattern.compile("^\\{\"epoch\":(\\d{1,9})[,}]").matcher(line);
+                    var m = EPOCH_LINE.matcher(line);
                     if (m.find()) seen.set(Integer.parseInt(m.group(1)));
                 }
             }
@@ -179,7 +182,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (missing.isEmpty()) return;
         stderr.println("regula: warning: " + jsonl + " lacks epoch(s) " + (missing.size() > 10 ? missing.subList(0, 10) + " and "
                 + (missing.size() - 10) + " more" : missing) + " of the " + epochs + " the checkpoint holds (deleted or cut since);"
-                + " the log and the curves continue without them");
+                + " the log continues without them");
         stderr.flush();
     }
 

@@ -448,11 +448,6 @@ final class TrainingOptions {
                     + ": the test labels go up to class " + (int) maxLabel(test) + " but the training labels only to "
                     + (int) maxLabel(train) + "; the model has one output per training class");
         }
-        if (!regression && test.numClasses() > train.numClasses()) {
-            throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source) + ": the test labels go up to class "
-                    + (test.numClasses() - 1) + " but the training labels only to " + (train.numClasses() - 1)
-                    + "; the model has one output per training class");
-        }
         return new Data(train, held, test, targets);
     }
 

@@ -94,6 +94,7 @@ public final class CelebaLoader {
         }
         if (Files.isDirectory(imageDir.resolve(IMAGE_DIR))) imageDir = imageDir.resolve(IMAGE_DIR);
 
+        dev.regula.core.io.InputFiles.requireRegularFile(attrFile, "CelebA attribute file"); // unreadable: exit 3, named
         CelebaAttributes table;
         try (Reader in = Files.newBufferedReader(attrFile, StandardCharsets.ISO_8859_1)) {
             table = CelebaAttributes.parse(in, attrFile.toString());

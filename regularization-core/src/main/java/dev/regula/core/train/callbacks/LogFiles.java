@@ -58,18 +58,9 @@ final class LogFiles {
         AtomicFiles.writeString(file, kept);
     }
 
-    /**
-     * @param e an I/O failure
-     * @return its reason in words: the JDK's file-system exceptions carry only the path, and a
-     *     decoding failure only "Input length = 1"
-     */
+    /** @param e an I/O failure @return its reason in words ({@link dev.regula.core.io.IoReasons}) */
     static String reason(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or folder";
-        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-        if (e instanceof java.nio.file.FileAlreadyExistsException) return "already exists";
-        if (e instanceof java.nio.file.FileSystemException f) return f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
-        if (e instanceof java.nio.charset.CharacterCodingException) return "not UTF-8 text (" + e.getMessage() + ")";
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return dev.regula.core.io.IoReasons.of(e);
     }
 
     /**
