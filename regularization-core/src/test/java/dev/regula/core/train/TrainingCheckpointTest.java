@@ -52,10 +52,22 @@ class TrainingCheckpointTest {
     }
 
     private static TrainingConfig config(int epochs) {
-        return TrainingConfig.builder().optimizer("adam(lr=0.01)").loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(8)
+        return config(epochs, "adam(lr=0.01)");
+    }
+
+    private static TrainingConfig config(int epochs, String optimizer) {
+        return TrainingConfig.builder().optimizer(optimizer).loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(8)
                 .seed(7).kernels(new ScalarKernels())
                 .regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("dropout(p=0.2)")
                 .regularizer("ema(decay=0.9)").regularizer("soft-weight-sharing(lambda=1e-4, components=4)").build();
+    }
+
+    /** Trains t one epoch and saves it as run.safetensors in dir. */
+    private static Path savedAfterOneEpoch(Trainer t, Path dir) throws IOException {
+        t.fit(images(16, 3), null);
+        Path file = dir.resolve("run.safetensors");
+        TrainingCheckpoint.save(file, t, SETTINGS);
+        return file;
     }
 
     private static List<float[]> state(Trainer t) {
@@ -98,9 +110,7 @@ class TrainingCheckpointTest {
     @Test
     void theLayerStateIsSavedUnderPyTorchNames(@TempDir Path dir) throws IOException {
         Trainer t = new Trainer(cnn(), config(1));
-        t.fit(images(16, 3), null);
-        Path file = dir.resolve("run.safetensors");
-        TrainingCheckpoint.save(file, t, SETTINGS);
+        Path file = savedAfterOneEpoch(t, dir);
         Checkpoint c = Checkpoint.load(file);
         assertTrue(c.extraState().containsKey("bn1.running_mean"), c.extraState().keySet().toString());
         assertArrayEquals(t.model().state().get("bn1.running_var").data(), c.extraState().get("bn1.running_var").data());
@@ -109,9 +119,7 @@ class TrainingCheckpointTest {
     @Test
     void otherSettingsOrAMissingLayerStateAreRefused(@TempDir Path dir) throws IOException {
         Trainer t = new Trainer(cnn(), config(1));
-        t.fit(images(16, 3), null);
-        Path file = dir.resolve("run.safetensors");
-        TrainingCheckpoint.save(file, t, SETTINGS);
+        Path file = savedAfterOneEpoch(t, dir);
         IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
                 () -> TrainingCheckpoint.restore(file, new Trainer(cnn(), config(2)), Map.of("model", "cnn", "seed", "8"), w -> { }));
         assertTrue(other.getMessage().contains("was written with seed=7 but this run has seed=8"), other.getMessage());
@@ -130,13 +138,8 @@ class TrainingCheckpointTest {
     @Test
     void aCheckpointOfAnotherOptimizerChangesNothing(@TempDir Path dir) throws IOException {
         Trainer t = new Trainer(cnn(), config(1));
-        t.fit(images(16, 3), null);
-        Path file = dir.resolve("run.safetensors");
-        TrainingCheckpoint.save(file, t, SETTINGS);
-        Trainer other = new Trainer(cnn(), TrainingConfig.builder().optimizer("sgd(lr=0.01, momentum=0.9)")
-                .loss(new SoftmaxCrossEntropy(0)).epochs(2).batchSize(8).seed(7).kernels(new ScalarKernels())
-                .regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("dropout(p=0.2)")
-                .regularizer("ema(decay=0.9)").regularizer("soft-weight-sharing(lambda=1e-4, components=4)").build());
+        Path file = savedAfterOneEpoch(t, dir);
+        Trainer other = new Trainer(cnn(), config(2, "sgd(lr=0.01, momentum=0.9)"));
         List<float[]> before = state(other);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainingCheckpoint.restore(file, other, SETTINGS, w -> { }));
@@ -186,9 +189,7 @@ class TrainingCheckpointTest {
     @Test
     void aLearnableRegularizersAdamStateIsStoredAsExactFloat64Tensors(@TempDir Path dir) throws IOException {
         Trainer t = new Trainer(cnn(), config(1));
-        t.fit(images(16, 3), null);
-        Path file = dir.resolve("run.safetensors");
-        TrainingCheckpoint.save(file, t, SETTINGS);
+        Path file = savedAfterOneEpoch(t, dir);
         Checkpoint c = Checkpoint.load(file);
         LearnableRegularizer sws = (LearnableRegularizer) t.pipeline().regularizers().get(3);
         Map<String, double[]> live = sws.ownOptimizerState();
