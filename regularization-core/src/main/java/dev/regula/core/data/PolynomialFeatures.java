@@ -26,8 +26,12 @@ public final class PolynomialFeatures {
      * @return the number of monomials of degree 1..degree in d variables, C(d + degree, degree) − 1
      */
     public static long count(int features, int degree) {
+        // C(d + k, k) grows by (d + k)/k per step; past 2^62 it is saturated (only compared with a bound)
         long c = 1;
-        for (int k = 1; k <= degree; k++) c = c * (features + k) / k;
+        for (int k = 1; k <= degree; k++) {
+            if (c > Long.MAX_VALUE / 4 / (features + k)) return Long.MAX_VALUE / 4;
+            c = c * (features + k) / k;
+        }
         return c - 1;
     }
 
@@ -35,8 +39,8 @@ public final class PolynomialFeatures {
      * @param data a data set of vectors [n, d]
      * @param degree the degree, in [1, {@value #MAX_DEGREE}]; 1 returns the data unchanged
      * @return the expanded data set, same labels
-     * @throws IllegalArgumentException for a degree out of range, non-vector examples or more than
-     *     {@value #MAX_FEATURES} output features
+     * @throws IllegalArgumentException for a degree out of range, non-vector examples, more than
+     *     {@value #MAX_FEATURES} output features, or more values than a tensor holds or the heap has room for
      */
     public static Dataset expand(Dataset data, int degree) {
         Objects.requireNonNull(data, "data");
@@ -54,6 +58,16 @@ public final class PolynomialFeatures {
         if (out > MAX_FEATURES) {
             throw new IllegalArgumentException("degree " + degree + " on " + d + " features gives " + out
                     + " polynomial features; allowed: at most " + MAX_FEATURES);
+        }
+        long values = (long) n * out;
+        if (values > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("degree " + degree + " on " + d + " features gives " + out + " polynomial features"
+                    + " for " + n + " examples, " + values + " values: more than one tensor holds (2^31 - 1); give fewer"
+                    + " examples, features or a lower degree");
+        }
+        if (!dev.regula.core.io.MemoryBudget.fits(values * Float.BYTES)) { // checked before anything is allocated
+            throw new IllegalArgumentException("degree " + degree + " on " + d + " features for " + n + " examples (" + values
+                    + " values) needs " + dev.regula.core.io.MemoryBudget.shortfall(values * Float.BYTES));
         }
         List<int[]> terms = new ArrayList<>();
         for (int k = 1; k <= degree; k++) monomials(d, k, 0, new int[k], 0, terms);

@@ -120,6 +120,10 @@ public final class CompareCommand implements Callable<Integer> {
         if (folds != null && folds < 2) {
             throw new IllegalArgumentException("--folds must be >= 2 (each fold is validated on by a model trained on the others), got " + folds);
         }
+        if (folds != null && gradients) {
+            throw new IllegalArgumentException("--folds and --gradients exclude each other: cross-validation reports validation scores,"
+                    + " not the per-layer gradient columns of compare's table");
+        }
         if (folds != null && options.validation != null) {
             throw new IllegalArgumentException("--folds and --validation exclude each other: cross-validation makes its own validation folds");
         }
@@ -145,8 +149,7 @@ public final class CompareCommand implements Callable<Integer> {
             stdout.printf("regula compare: %d settings by %d-fold cross-validation, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
                     settings.size(), folds, options.model, options.optimizer, options.epochs, options.batch, options.seed,
                     data.train().size(), data.test().size());
-            new CrossValidation(options, folds, stdout, spec.commandLine().getErr()).run(settings, data, folder);
-            return ExitCode.OK;
+            return new CrossValidation(options, folds, stdout, spec.commandLine().getErr()).run(settings, data, folder);
         }
         stdout.printf("regula compare: %d settings, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
                 settings.size(), options.model + (settings.stream().anyMatch(x -> x.model() != null) ? " (or the setting's model=)" : ""),

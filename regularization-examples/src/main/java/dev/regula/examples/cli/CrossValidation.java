@@ -86,9 +86,9 @@ final class CrossValidation {
      * @param data the loaded data
      * @param folder the output folder, owned by the caller
      * @throws IOException if a file cannot be written, or is a link or special file
-     * @throws dev.regula.api.NumericalFaultException if most steps of a training were skipped for NaN/Inf
+     * @return the exit code: OK, or NUMERICAL if a setting diverged (the others are still run and reported)
      */
-    void run(List<Setting> settings, TrainingOptions.Data data, OutputFolder folder) throws IOException {
+    int run(List<Setting> settings, TrainingOptions.Data data, OutputFolder folder) throws IOException {
         Path out = folder.dir();
         Path md = folder.file(MD);
         Path csvFile = folder.file(CSV);
@@ -101,10 +101,20 @@ final class CrossValidation {
             Setting s = settings.get(i);
             double[] scores = new double[folds];
             double zeros = 0;
-            for (int f = 0; f < folds; f++) {
-                Trainer t = train(s, parts.get(f).training(), data, f == 0);
-                scores[f] = score(t, parts.get(f).validation(), data);
-                zeros += sparsity(t);
+            try {
+                for (int f = 0; f < folds; f++) {
+                    Trainer t = train(s, parts.get(f).training(), data, f == 0);
+                    scores[f] = score(t, parts.get(f).validation(), data);
+                    zeros += sparsity(t);
+                }
+            } catch (dev.regula.api.NumericalFaultException e) {
+                // one diverging setting (a λ too large, in a sweep) is reported, and the others still run
+                java.util.Arrays.fill(scores, Double.NaN);
+                rows.add(new Row(s, lambdaOf(s), scores, Double.NaN));
+                stdout.printf(Locale.ROOT, "[%d/%d] %-40s diverged (numerical fault): %s%n", i + 1, settings.size(), s.label(),
+                        e.getMessage());
+                stdout.flush();
+                continue;
             }
             Row row = new Row(s, lambdaOf(s), scores, zeros / folds);
             rows.add(row);
@@ -112,9 +122,17 @@ final class CrossValidation {
                     row.mean(), row.sd(), row.sparsity());
             stdout.flush();
         }
-        Row best = rows.getFirst();
+        Row best = null;
         for (Row r : rows) {
-            if (regression ? r.mean() < best.mean() : r.mean() > best.mean()) best = r;
+            if (Double.isNaN(r.mean())) continue; // diverged
+            if (best == null || (regression ? r.mean() < best.mean() : r.mean() > best.mean())) best = r;
+        }
+        long diverged = rows.stream().filter(r -> Double.isNaN(r.mean())).count();
+        if (best == null) {
+            AtomicFiles.writeString(csvFile, csv(rows));
+            stderr.printf("regula compare: every setting diverged; nothing to choose (exit code %d)%n", ExitCode.NUMERICAL);
+            stderr.flush();
+            return ExitCode.NUMERICAL;
         }
         Trainer chosen = train(best.setting(), data.train(), data, false);
         double test = score(chosen, data.test(), data);
@@ -129,8 +147,15 @@ final class CrossValidation {
         AtomicFiles.writeString(md, "# " + folds + "-fold cross-validation\n\n" + table + "\n" + verdict);
         AtomicFiles.writeString(csvFile, csv(rows));
         if (plot(rows, metric, plotFile)) stdout.printf("wrote %s, %s, %s%n", out.resolve(MD), out.resolve(CSV), out.resolve(PLOT));
-        else stdout.printf("wrote %s, %s (no plot: not every setting has a lambda)%n", out.resolve(MD), out.resolve(CSV));
+        else stdout.printf("wrote %s, %s (no plot: it needs two settings with a lambda > 0)%n", out.resolve(MD), out.resolve(CSV));
         stdout.flush();
+        if (diverged > 0) {
+            stderr.printf("regula compare: %d of %d settings diverged (their folds are NaN in the table); exit code %d%n", diverged,
+                    rows.size(), ExitCode.NUMERICAL);
+            stderr.flush();
+            return ExitCode.NUMERICAL;
+        }
+        return ExitCode.OK;
     }
 
     /** Trains one model; {@code warnUnmatched} once per setting, not once per fold. */

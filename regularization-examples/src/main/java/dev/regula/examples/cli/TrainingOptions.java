@@ -439,9 +439,9 @@ final class TrainingOptions {
             case "none" -> { }
             default -> throw new IllegalArgumentException("--normalize must be standardize or none, got '" + normalize + "'");
         }
-        if (!regression && train.numClasses() < 2) {
-            throw new CorruptDataException(source + ": every training label is class 0; classification needs labels of at least"
-                    + " 2 classes 0..K-1 in the last column");
+        if (!regression && java.util.Arrays.stream(toDoubles(train.labels().data())).distinct().count() < 2) {
+            throw new CorruptDataException(source + ": every training label is class " + (int) maxLabel(train) + "; classification"
+                    + " needs labels of at least 2 classes 0..K-1 in the last column");
         }
         if (!regression && maxLabel(test) > maxLabel(train)) {
             throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source + " (its last 20%, the test set)")
@@ -449,6 +449,12 @@ final class TrainingOptions {
                     + (int) maxLabel(train) + "; the model has one output per training class");
         }
         return new Data(train, held, test, targets);
+    }
+
+    private static double[] toDoubles(float[] v) {
+        double[] d = new double[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = v[i];
+        return d;
     }
 
     /** @return the largest class index among the examples' labels, −1 for none */

@@ -506,4 +506,31 @@ class HostileUseTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("lacks epoch(s) [1] of the 2 the checkpoint holds"), r.err());
     }
+
+    /**
+     * Cross-validation: a diverging setting is reported and the others still run (exit 4 at the end,
+     * as compare without folds); --gradients, which it does not report, is refused; one class,
+     * whichever it is, is refused.
+     */
+    @Test
+    void crossValidationReportsADivergingSettingAndRunsTheOthers() throws IOException {
+        Path out = dir.resolve("cv");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compare", "--csv", csv(80).toString(), "--model", "mlp(hidden=4)", "--epochs",
+                "3", "--batch", "8", "--threads", "1", "--progress", "none", "--folds", "2", "--out", out.toString(), "-s", "none", "-s",
+                "l2(lambda=1e6)", "-s", "l2(lambda=1e-4)");
+        assertEquals(ExitCode.NUMERICAL, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("[2/3] l2(lambda=1e6)") && r.out().contains("diverged (numerical fault)"), r.out());
+        assertTrue(r.out().contains("[3/3] l2(lambda=1e-4)"), "the third setting still ran: " + r.out());
+        assertTrue(Files.exists(out.resolve("cv.md")), "the table is written");
+        assertTrue(r.err().contains("1 of 3 settings diverged"), r.err());
+        RegulaCommandTest.Run g = RegulaCommandTest.run("compare", "--csv", csv(80).toString(), "--folds", "2", "--gradients", "--out",
+                dir.resolve("cvg").toString());
+        assertEquals(ExitCode.USAGE, g.code(), g.err());
+        assertTrue(g.err().contains("--folds and --gradients exclude each other"), g.err());
+        Path ones = Files.writeString(dir.resolve("ones.csv"), "a,label\n1,1\n2,1\n3,1\n4,1\n5,1\n");
+        RegulaCommandTest.Run one = run(new String[] {"train", "--csv", ones.toString(), "--threads", "1", "--progress", "none", "--out",
+                dir.resolve("ones").toString()});
+        assertEquals(ExitCode.DATA, one.code(), one.err());
+        assertTrue(one.err().contains("every training label is class 1"), one.err());
+    }
 }
