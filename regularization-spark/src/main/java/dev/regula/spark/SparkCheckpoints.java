@@ -40,12 +40,26 @@ public final class SparkCheckpoints {
      * @throws IOException if writing fails (the previous file is then unchanged)
      */
     public static void save(Path file, SparkTrainer trainer) throws IOException {
+        save(file, trainer, Map.of());
+    }
+
+    /**
+     * As {@link #save(Path, SparkTrainer)}, with settings of the caller's own (the data a run
+     * trains on, say) that {@link #resume(Path, SparkTrainer, Map)} checks as well.
+     *
+     * @param file the checkpoint file; its folder must exist
+     * @param trainer the trainer
+     * @param callerSettings more settings, checked at resume when the checkpoint records them
+     * @throws IOException if writing fails (the previous file is then unchanged)
+     */
+    public static void save(Path file, SparkTrainer trainer, Map<String, String> callerSettings) throws IOException {
         Replica d = trainer.driver();
         Map<String, Tensor> extra = new TreeMap<>();
         Map<String, Float64Tensor> exact = new TreeMap<>();
         d.config.optimizer().state().forEach((k, v) -> extra.put("optimizer/" + k, v));
         extra.putAll(d.model.state());
         Map<String, String> meta = new TreeMap<>(settings(trainer.config()));
+        callerSettings.forEach((k, v) -> meta.put(PREFIX + k, v));
         meta.put(PREFIX + "step", Long.toString(trainer.step()));
         meta.put(PREFIX + "epoch", Integer.toString(trainer.epoch()));
         for (int i = 0; i < d.regularizers.size(); i++) {
@@ -80,8 +94,26 @@ public final class SparkCheckpoints {
      * @throws IllegalArgumentException if a setting differs, naming it with both values
      */
     public static void resume(Path file, SparkTrainer trainer) throws IOException {
+        resume(file, trainer, Map.of());
+    }
+
+    /**
+     * As {@link #resume(Path, SparkTrainer)}, also checking the caller's own settings that
+     * {@link #save(Path, SparkTrainer, Map)} recorded (a checkpoint of an older version that does
+     * not record one is not refused for it).
+     *
+     * @param file the checkpoint
+     * @param trainer a trainer that has not trained yet
+     * @param callerSettings the caller's settings of this run
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException if a setting differs, naming it with both values
+     */
+    public static void resume(Path file, SparkTrainer trainer, Map<String, String> callerSettings) throws IOException {
         Checkpoint c = Checkpoint.load(file);
-        Map<String, String> now = settings(trainer.config());
+        Map<String, String> now = new TreeMap<>(settings(trainer.config()));
+        for (Map.Entry<String, String> e : callerSettings.entrySet()) {
+            if (c.metadata().containsKey(PREFIX + e.getKey())) now.put(PREFIX + e.getKey(), e.getValue());
+        }
         for (Map.Entry<String, String> e : now.entrySet()) {
             String saved = c.metadata().get(e.getKey());
             if (!e.getValue().equals(saved)) {

@@ -93,4 +93,26 @@ class LocalSgdTest {
             }
         }
     }
+
+    /** The caller's settings (the data a run trains on) are recorded and checked at resume; an older checkpoint without them is not refused. */
+    @Test
+    void aResumeOnOtherDataIsRefused(@TempDir Path dir) throws Exception {
+        SparkTrainingConfig config = SparkTrainingConfig.builder().model("mlp(hidden=8)").optimizer("sgd(lr=0.05)").batchSize(40)
+                .workers(2).seed(9).epochs(1).build();
+        Path file = dir.resolve("checkpoint.safetensors");
+        Path old = dir.resolve("old.safetensors");
+        try (SparkTrainer first = SparkTrainer.forData(sc, config, TRAIN)) {
+            first.fit(TRAIN, null);
+            SparkCheckpoints.save(file, first, java.util.Map.of("train_examples", "3000"));
+            SparkCheckpoints.save(old, first);
+        }
+        try (SparkTrainer second = SparkTrainer.forData(sc, config, TRAIN)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> SparkCheckpoints.resume(file, second, java.util.Map.of("train_examples", "2000")));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("train_examples = 3000, this run has 2000"), e.getMessage());
+        }
+        try (SparkTrainer third = SparkTrainer.forData(sc, config, TRAIN)) {
+            SparkCheckpoints.resume(old, third, java.util.Map.of("train_examples", "2000"));
+        }
+    }
 }

@@ -27,6 +27,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
@@ -39,17 +40,29 @@ import picocli.CommandLine.Option;
  * {@code checkpoint.safetensors} after every epoch; {@code --resume} continues from it.
  * {@code --compare-single} then trains the same settings on this machine alone, for timing.
  *
- * <p>Exit codes as {@code regula}: 0 done, 2 bad usage (options, specs, master), 3 bad or missing data.
+ * <p>Exit codes as {@code regula}: 0 done, 2 bad usage (options, specs, master), 3 bad or missing
+ * data, 4 NaN or Inf, 5 the output cannot be written (not a folder, in use by another run).
  */
-@Command(name = "regula train --spark", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "regula train --spark", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = SparkTrainCommand.Version.class,
         description = "Data-parallel training on Apache Spark, e.g. regula train --spark local[2] --reg 'l2(lambda=1e-4)'")
 public final class SparkTrainCommand implements Callable<Integer> {
     static final int OK = 0;
     static final int USAGE = 2;
     static final int DATA = 3;
+    static final int NUMERICAL = 4;
+    static final int OUTPUT = 5;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** The version {@code -V} prints: the module's, as {@code regula -V} does. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SparkTrainCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"regula " + (v != null ? v : "(development build)") + " (train --spark)", "Java " + Runtime.version()};
+        }
+    }
 
     @Option(names = {"--spark", "--master"}, required = true, paramLabel = "MASTER",
             description = "Spark master: local[N], local[*], spark://host:7077, yarn, k8s://...")
@@ -120,14 +133,70 @@ public final class SparkTrainCommand implements Callable<Integer> {
         cl.setExpandAtFiles(false); // as regula's own command line: an argument starting with @ is taken as it is
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();
-            int code = e instanceof CorruptDataException || e instanceof DataNotFoundException || e instanceof NoSuchFileException || e instanceof IOException
-                    || e instanceof UncheckedIOException ? DATA
+            int code = e instanceof OutputException ? OUTPUT
+                    : e instanceof dev.regula.api.NumericalFaultException || causedByNumericalFault(e) ? NUMERICAL
+                    : e instanceof CorruptDataException || e instanceof DataNotFoundException || e instanceof NoSuchFileException
+                            || e instanceof IOException || e instanceof UncheckedIOException ? DATA
                     : e instanceof IllegalArgumentException || e instanceof SpecException || e instanceof RegulaException ? USAGE : 1;
             err.println("regula train --spark: " + e.getMessage());
             err.flush();
             return code;
         });
         return cl.execute(args);
+    }
+
+    /** A failure to write the run's output (exit 5). */
+    static final class OutputException extends RuntimeException {
+        OutputException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A NaN found inside a Spark task reaches the driver wrapped in Spark's own exceptions. */
+    private static boolean causedByNumericalFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof dev.regula.api.NumericalFaultException) return true;
+            if (t.getMessage() != null && t.getMessage().contains("NumericalFaultException")) return true;
+        }
+        return false;
+    }
+
+    /** The output folder: created now, before data or Spark, and owned by this run alone (a lock file). */
+    private java.nio.channels.FileLock claimOutput() {
+        try {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new OutputException("--out " + out + " is not a folder; give a folder for the run's files", null);
+            }
+            Files.createDirectories(out);
+            java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(out.resolve(".regula.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+                lock = null; // held by another run in this JVM
+            }
+            if (lock == null) {
+                ch.close();
+                throw new OutputException("--out " + out + " is in use by another run; wait for it or give another --out", null);
+            }
+            return lock;
+        } catch (IOException e) {
+            throw new OutputException("cannot write into --out " + out + ": " + dev.regula.core.io.IoReasons.of(e), e);
+        }
+    }
+
+    /** Drops the lines of metrics.csv after the resumed epoch (a run killed between its line and its checkpoint). */
+    private static void keepEpochsUpTo(Path csv, int epoch) throws IOException {
+        if (!Files.exists(csv)) return;
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> kept = new ArrayList<>();
+        for (String line : lines) {
+            int comma = line.indexOf(',');
+            String first = comma < 0 ? line : line.substring(0, comma);
+            if (!first.matches("\\d{1,9}") || Integer.parseInt(first) <= epoch) kept.add(line);
+        }
+        if (kept.size() != lines.size()) Files.write(csv, kept, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -143,10 +212,18 @@ public final class SparkTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--resume: there is no " + checkpoint + " to continue from");
         }
         SparkMasters.checkReachable(master); // before minutes of loading data
+        java.nio.channels.FileLock lock = claimOutput(); // and so is the output folder
         FashionMnist fm = limit == null ? FashionMnist.load(data) : FashionMnist.load(data, limit);
         Standardizer s = Standardizer.fit(fm.train());
         Dataset train = s.apply(fm.train());
         Dataset test = s.apply(fm.test());
+        Map<String, String> dataSettings = java.util.Map.of("train_examples", Integer.toString(train.size()), "data",
+                data.toAbsolutePath().normalize().toString());
+        if (!resume && Files.exists(checkpoint)) { // a fresh run replaces an earlier one: its checkpoint goes before its metrics
+            stdout.printf("regula train --spark: warning: %s holds an earlier run; it is replaced by this one (--resume continues it)%n",
+                    out);
+            Files.delete(checkpoint);
+        }
         JavaSparkContext sc = SparkMasters.start(master, "regula train", ui);
         try {
             sc.setLogLevel("WARN");
@@ -154,7 +231,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
             SparkTrainingConfig config = b.build();
             Files.createDirectories(out);
             try (SparkTrainer trainer = SparkTrainer.forData(sc, config, train)) {
-                if (resume) SparkCheckpoints.resume(checkpoint, trainer);
+                if (resume) {
+                    SparkCheckpoints.resume(checkpoint, trainer, dataSettings);
+                    keepEpochsUpTo(out.resolve("metrics.csv"), trainer.epoch());
+                }
                 stdout.printf(Locale.ROOT, "regula train --spark %s: %s, %d train / %d test examples, %d workers, global batch %d, %s, regularizers %s, optimizer %s%s%n",
                         master, model, train.size(), test.size(), config.workers(), batch,
                         syncEvery == 1 ? "gradient averaging (K = 1)" : "local SGD (K = " + syncEvery + ")", regularizers, optimizer,
@@ -172,9 +252,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
                     stdout.flush();
                     try {
                         Files.writeString(csv, csvLine(m), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-                        SparkCheckpoints.save(checkpoint, trainer);
+                        SparkCheckpoints.save(checkpoint, trainer, dataSettings);
                     } catch (IOException e) {
-                        throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+                        throw new OutputException("cannot write into " + out + ": " + dev.regula.core.io.IoReasons.of(e), e);
                     }
                 });
                 Trainer.Evaluation t = trainer.evaluate(test);
@@ -185,6 +265,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
             if (compareSingle) compareSingle(config, train, test, stdout);
         } finally {
             sc.stop();
+            lock.release();
+            lock.channel().close();
         }
         return OK;
     }

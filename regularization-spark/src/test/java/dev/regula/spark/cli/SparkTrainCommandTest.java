@@ -36,11 +36,34 @@ class SparkTrainCommandTest {
 
     @Test
     void aMissingDataFolderIsBadData(@TempDir Path dir) {
-        assertEquals(3, SparkTrainCommand.run("--spark", "local[2]", "--data", dir.resolve("absent").toString()));
+        assertEquals(3, SparkTrainCommand.run("--spark", "local[2]", "--data", dir.resolve("absent").toString(), "--out",
+                dir.resolve("out").toString()));
     }
 
     @Test
     void resumeWithoutACheckpointIsBadUsage(@TempDir Path dir) {
         assertEquals(2, SparkTrainCommand.run("--spark", "local[2]", "--out", dir.toString(), "--resume"));
+    }
+
+    /** An --out that is a file, or a folder another run holds, is exit 5 before any data is read. */
+    @Test
+    void anOutputThatIsAFileOrInUseIsExitFive(@TempDir Path dir) throws IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("afile"), "x");
+        assertEquals(5, SparkTrainCommand.run("--spark", "local[2]", "--out", file.toString(), "--data", dir.resolve("absent").toString()));
+        Path held = java.nio.file.Files.createDirectories(dir.resolve("held"));
+        try (var ch = java.nio.channels.FileChannel.open(held.resolve(".regula.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); var lock = ch.lock()) {
+            assertEquals(5, SparkTrainCommand.run("--spark", "local[2]", "--out", held.toString(), "--data",
+                    dir.resolve("absent").toString()));
+        }
+    }
+
+    @Test
+    void versionIsPrinted() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = new picocli.CommandLine(new SparkTrainCommand());
+        cl.setOut(new java.io.PrintWriter(out));
+        assertEquals(0, cl.execute("-V"));
+        org.junit.jupiter.api.Assertions.assertTrue(out.toString().startsWith("regula "), out.toString());
     }
 }
