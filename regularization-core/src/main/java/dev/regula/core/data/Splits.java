@@ -59,7 +59,8 @@ public final class Splits {
      * @param data the data
      * @param k the number of folds, in [2, n]
      * @param seed the shuffling seed
-     * @return the k folds
+     * @return the k folds, each assembled when it is got (the same examples every time), so that
+     *     only the folds in use take memory
      * @throws IllegalArgumentException for k outside [2, n]
      */
     public static List<Fold> kFold(Dataset data, int k, long seed) {
@@ -68,19 +69,26 @@ public final class Splits {
             throw new IllegalArgumentException("k-fold cross-validation needs 2 <= k <= " + n + " (the number of examples), got k = " + k);
         }
         int[] order = permutation(n, seed);
-        List<Fold> folds = new ArrayList<>(k);
-        int from = 0;
-        for (int i = 0; i < k; i++) {
-            int size = n / k + (i < n % k ? 1 : 0);
-            int[] val = new int[size];
-            int[] train = new int[n - size];
-            System.arraycopy(order, from, val, 0, size);
-            System.arraycopy(order, 0, train, 0, from);
-            System.arraycopy(order, from + size, train, from, n - from - size);
-            folds.add(new Fold(data.batch(train, 0, train.length), data.batch(val, 0, val.length)));
-            from += size;
-        }
-        return folds;
+        // each fold is assembled when it is asked for: K folds never hold K − 1 copies of the data at once
+        return new java.util.AbstractList<>() {
+            @Override
+            public Fold get(int i) {
+                java.util.Objects.checkIndex(i, k);
+                int from = i * (n / k) + Math.min(i, n % k);
+                int size = n / k + (i < n % k ? 1 : 0);
+                int[] val = new int[size];
+                int[] train = new int[n - size];
+                System.arraycopy(order, from, val, 0, size);
+                System.arraycopy(order, 0, train, 0, from);
+                System.arraycopy(order, from + size, train, from, n - from - size);
+                return new Fold(data.batch(train, 0, train.length), data.batch(val, 0, val.length));
+            }
+
+            @Override
+            public int size() {
+                return k;
+            }
+        };
     }
 
     /** Fisher–Yates with a SplittableRandom of the seed. */
