@@ -142,6 +142,10 @@ public final class CompareCommand implements Callable<Integer> {
     private int compare(OutputFolder folder, List<Setting> settings, PrintWriter stdout) throws IOException {
         TrainingOptions.Data data = options.load();
         for (Setting s : settings) checkRuns(s, data);
+        // the run is accepted: the other mode's results of an earlier run would be stale beside this one's
+        List<String> stale = folds != null ? List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES, CrossValidation.PLOT)
+                : List.of(CrossValidation.MD, CrossValidation.CSV, CrossValidation.PLOT);
+        for (String name : stale) Files.deleteIfExists(folder.file(name));
         if (folds != null) {
             if (folds > data.train().size()) {
                 throw new IllegalArgumentException("--folds " + folds + " is more than the " + data.train().size() + " training examples");

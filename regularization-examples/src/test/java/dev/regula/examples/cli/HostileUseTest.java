@@ -533,4 +533,21 @@ class HostileUseTest {
         assertEquals(ExitCode.DATA, one.code(), one.err());
         assertTrue(one.err().contains("every training label is class 1"), one.err());
     }
+
+    /** A cross-validation after a plain compare in the same folder (or the other way) leaves no result of the other mode. */
+    @Test
+    void compareAndCrossValidationDoNotLeaveEachOthersResults() throws IOException {
+        Path out = dir.resolve("modes");
+        List<String> base = List.of("compare", "--csv", csv(80).toString(), "--model", "mlp(hidden=4)", "--epochs", "1", "--threads", "1",
+                "--progress", "none", "--out", out.toString(), "-s", "none", "-s", "l2(lambda=1e-4)");
+        assertEquals(0, RegulaCommandTest.run(base.toArray(String[]::new)).code());
+        assertTrue(Files.exists(out.resolve(Report.MD)));
+        List<String> cv = new ArrayList<>(base);
+        cv.addAll(List.of("--folds", "2"));
+        assertEquals(0, RegulaCommandTest.run(cv.toArray(String[]::new)).code());
+        assertTrue(Files.exists(out.resolve(CrossValidation.MD)));
+        assertFalse(Files.exists(out.resolve(Report.MD)), "the plain compare's report is gone");
+        assertEquals(0, RegulaCommandTest.run(base.toArray(String[]::new)).code());
+        assertFalse(Files.exists(out.resolve(CrossValidation.MD)), "the cross-validation's table is gone");
+    }
 }
