@@ -14,7 +14,7 @@ import org.apache.spark.api.java.JavaSparkContext;
  * in the background, so the first job would only hang.)
  */
 public final class SparkMasters {
-    private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|\\d+)(,\\d+)?])?");
+    private static final Pattern LOCAL = Pattern.compile("local(\\[(\\*|[1-9]\\d*)(,\\d+)?])?"); // local[0] has no thread
     private static final int CONNECT_MILLIS = 5_000;
 
     private SparkMasters() {
@@ -56,7 +56,7 @@ public final class SparkMasters {
         }
         if (master.startsWith("local")) {
             if (!LOCAL.matcher(master).matches()) {
-                throw new IllegalArgumentException("Spark master '" + master + "' is not valid; local masters are local, local[N], local[*]");
+                throw new IllegalArgumentException("Spark master '" + master + "' is not valid; local masters are local, local[N] with N >= 1, local[*]");
             }
             return;
         }

@@ -90,8 +90,10 @@ class SparkErrorsTest {
         String master = "spark://127.0.0.1:" + port;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SparkMasters.checkReachable(master));
         assertTrue(e.getMessage().startsWith("cannot reach the Spark master " + master), e.getMessage());
-        IllegalArgumentException local = assertThrows(IllegalArgumentException.class, () -> SparkMasters.checkReachable("local[two]"));
-        assertTrue(local.getMessage().contains("local, local[N], local[*]"), local.getMessage());
+        for (String bad : new String[] {"local[two]", "local[0]"}) {
+            IllegalArgumentException local = assertThrows(IllegalArgumentException.class, () -> SparkMasters.checkReachable(bad));
+            assertTrue(local.getMessage().contains("local, local[N] with N >= 1, local[*]"), local.getMessage());
+        }
     }
 
     /** An output regularizer with a learnable parameter of its own (a learned output scale). */

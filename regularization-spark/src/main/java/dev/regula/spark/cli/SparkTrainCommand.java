@@ -207,6 +207,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         regularizers.forEach(b::regularizer);
         if (workers != null) b.workers(workers);
         b.build(); // checks K, epochs and batch before Spark starts
+        if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be >= 1 (examples to use), got " + limit);
         Path checkpoint = out.resolve("checkpoint.safetensors");
         if (resume && !Files.isRegularFile(checkpoint)) {
             throw new IllegalArgumentException("--resume: there is no " + checkpoint + " to continue from");
