@@ -121,12 +121,11 @@ public final class CsvLogger implements TrainingCallback {
                     out.write(String.join(",", columns.stream().map(LogFiles::cell).toList()));
                     out.write('\n');
                 }
-                for (String key : record.keySet()) {
-                    if (!columns.contains(key)) { // a header that is not this run's (an edited file): refused, no row lost silently
-                        String why = "the CSV log " + file + " has the header " + columns + ", which lacks this run's column '" + key
-                                + "'; it was not written by this run's logger (restore or delete the file)";
-                        throw new UncheckedIOException(why, new dev.regula.api.CorruptDataException(why));
-                    }
+                String first = record.isEmpty() ? null : record.keySet().iterator().next(); // the row's key, e.g. epoch
+                if (first != null && !columns.contains(first)) { // a header that is not this run's (an edited file): refused, no row lost silently
+                    String why = "the CSV log " + file + " has the header " + columns + ", which lacks this run's column '" + first
+                            + "'; it was not written by this run's logger (restore or delete the file)";
+                    throw new UncheckedIOException(why, new dev.regula.api.CorruptDataException(why));
                 }
                 List<String> cells = new ArrayList<>(columns.size());
                 for (String c : columns) cells.add(cell(c, record.get(c)));
