@@ -204,11 +204,7 @@ public final class Sequential implements Model, ParameterBackward, InputBackward
      */
     public Sequential withActivationRegularizers(List<? extends ActivationRegularizer> regularizers) {
         Objects.requireNonNull(regularizers, "regularizers");
-        Set<String> taken = new HashSet<>();
-        for (Layer l : layers) {
-            taken.add(l.name());
-            if (l instanceof Residual r) taken.addAll(r.names());
-        }
+        Set<String> taken = new HashSet<>(layerNames());
         Map<String, Integer> counters = new HashMap<>();
         List<Layer> result = insert(layers, true, regularizers, r -> newLayer(r, taken, counters));
         return result.equals(layers) ? this : new Sequential(name, inputShape, result);
@@ -220,15 +216,11 @@ public final class Sequential implements Model, ParameterBackward, InputBackward
      */
     public List<String> layerNames() {
         List<String> names = new ArrayList<>();
-        addNames(layers, names);
-        return names;
-    }
-
-    private static void addNames(List<Layer> layers, List<String> names) {
-        for (Layer layer : layers) {
-            names.add(layer.name());
-            if (layer instanceof Residual r) addNames(r.branch(), names);
+        for (Layer l : layers) {
+            names.add(l.name());
+            if (l instanceof Residual r) names.addAll(r.names());
         }
+        return names;
     }
 
     /**

@@ -87,8 +87,7 @@ public final class EarlyStopping implements TrainingCallback {
         static Snapshot of(Trainer t) {
             List<Tensor> values = new ArrayList<>();
             for (Parameter p : t.model().parameters()) values.add(p.value().copy());
-            List<float[]> state = new ArrayList<>();
-            for (Tensor s : t.model().state().values()) state.add(s.data().clone());
+            List<float[]> state = TrainingStep.copyOfState(t.model());
             List<WeightAverager> averagers = t.pipeline().weightAveragers();
             List<Map<String, Tensor>> averages = new ArrayList<>();
             long[] counts = new long[averagers.size()];
@@ -102,11 +101,7 @@ public final class EarlyStopping implements TrainingCallback {
         void restore(Trainer t) {
             List<Parameter> ps = t.model().parameters();
             for (int i = 0; i < ps.size(); i++) ps.get(i).value().copyFrom(parameters.get(i));
-            int i = 0;
-            for (Tensor s : t.model().state().values()) {
-                float[] saved = state.get(i++);
-                System.arraycopy(saved, 0, s.data(), 0, saved.length);
-            }
+            TrainingStep.restoreState(t.model(), state);
             List<WeightAverager> averagers = t.pipeline().weightAveragers();
             for (int a = 0; a < averagers.size(); a++) averagers.get(a).restoreState(averages.get(a), counts[a]);
         }
