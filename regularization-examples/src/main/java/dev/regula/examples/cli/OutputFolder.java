@@ -63,7 +63,7 @@ final class OutputFolder implements AutoCloseable {
             try {
                 Files.createDirectories(dir);
             } catch (FileSystemException e) {
-                throw new IOException("cannot create the output folder " + dir + ": " + reason(e), e);
+                throw new IOException("cannot create the output folder " + dir + ": " + dev.regula.core.io.IoReasons.of(e), e);
             }
         }
         Path lockFile = file(dir, LOCK);
@@ -72,7 +72,7 @@ final class OutputFolder implements AutoCloseable {
             ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
         } catch (FileSystemException e) {
-            throw new IOException("cannot create the lock file " + lockFile + " in the output folder: " + reason(e), e);
+            throw new IOException("cannot create the lock file " + lockFile + " in the output folder: " + dev.regula.core.io.IoReasons.of(e), e);
         }
         FileLock lock;
         try {
@@ -146,10 +146,6 @@ final class OutputFolder implements AutoCloseable {
         } catch (IOException e) {
             return "unreadable (" + e.getMessage() + ")";
         }
-    }
-
-    private static String reason(FileSystemException e) {
-        return RegulaCommand.reason(e);
     }
 
     /** @return what the holder wrote into the lock file, or a note that it wrote nothing yet */

@@ -87,20 +87,12 @@ public final class RegulaCommand implements Runnable {
      */
     static String message(Throwable e) {
         if (e instanceof FileSystemException f) {
-            String reason = reason(f);
+            String reason = dev.regula.core.io.IoReasons.of(f);
             return "cannot " + (exitCode(e) == ExitCode.IO ? "write or read " : "read ") + f.getFile()
                     + (f.getOtherFile() == null ? "" : " (" + f.getOtherFile() + ")") + ": " + reason;
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
-    }
-
-    /**
-     * @param f a file-system error
-     * @return its reason in words (the JDK leaves the reason of the common ones null)
-     */
-    static String reason(FileSystemException f) {
-        return dev.regula.core.io.IoReasons.of(f);
     }
 
     static int exitCode(Throwable e) {

@@ -3,6 +3,7 @@ package dev.regula.core.train.callbacks;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.TrainingContext;
+import dev.regula.core.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -108,7 +109,7 @@ public final class CsvLogger implements TrainingCallback {
                 out.flush();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the CSV log " + file + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot open the CSV log " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -134,7 +135,7 @@ public final class CsvLogger implements TrainingCallback {
             }
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the CSV log " + file + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot write the CSV log " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -143,7 +144,7 @@ public final class CsvLogger implements TrainingCallback {
         try {
             if (out != null) out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close the CSV log " + file + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot close the CSV log " + file + ": " + IoReasons.of(e), e);
         } finally {
             out = null;
         }

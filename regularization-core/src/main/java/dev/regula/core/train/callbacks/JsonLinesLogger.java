@@ -4,6 +4,7 @@ import dev.regula.core.io.JsonText;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.TrainingContext;
+import dev.regula.core.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -62,7 +63,7 @@ public final class JsonLinesLogger implements TrainingCallback {
             if (keep) LogFiles.keepEpochsUpTo(file, ctx.epoch(), JsonLinesLogger::epochOf);
             out = LogFiles.open(file, keep);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open the metrics log " + file + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot open the metrics log " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -83,7 +84,7 @@ public final class JsonLinesLogger implements TrainingCallback {
             }
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the metrics log " + file + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot write the metrics log " + file + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -92,7 +93,7 @@ public final class JsonLinesLogger implements TrainingCallback {
         try {
             if (out != null) out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close the metrics log " + file + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot close the metrics log " + file + ": " + IoReasons.of(e), e);
         } finally {
             out = null;
         }

@@ -58,11 +58,6 @@ final class LogFiles {
         AtomicFiles.writeString(file, kept);
     }
 
-    /** @param e an I/O failure @return its reason in words ({@link dev.regula.core.io.IoReasons}) */
-    static String reason(IOException e) {
-        return dev.regula.core.io.IoReasons.of(e);
-    }
-
     /**
      * @param s a whole number's text
      * @return it, or {@link #NO_EPOCH} if it is not one

@@ -4,6 +4,7 @@ import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.TrainingCheckpoint;
 import dev.regula.core.train.TrainingContext;
+import dev.regula.core.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ public final class ModelCheckpoint implements TrainingCallback {
                 ctx.saveCheckpoint(directory.resolve(BEST), withBest);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a checkpoint into " + directory + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot write a checkpoint into " + directory + ": " + IoReasons.of(e), e);
         }
     }
 

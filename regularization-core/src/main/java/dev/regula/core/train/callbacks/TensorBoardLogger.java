@@ -4,6 +4,7 @@ import dev.regula.core.train.BatchProgress;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.TrainingContext;
+import dev.regula.core.io.IoReasons;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ public final class TensorBoardLogger implements TrainingCallback {
         try {
             writer = new TensorBoardWriter(directory);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a TensorBoard event file in " + directory + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot create a TensorBoard event file in " + directory + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -56,7 +57,7 @@ public final class TensorBoardLogger implements TrainingCallback {
             double g = ctx.lastGradientNorm();
             if (!Double.isNaN(g)) writer.scalar("batch/grad_norm", p.step(), g);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + writer.file() + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot write " + writer.file() + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -68,7 +69,7 @@ public final class TensorBoardLogger implements TrainingCallback {
                 writer.scalar("epoch/" + e.getKey(), m.step(), e.getValue());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + writer.file() + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot write " + writer.file() + ": " + IoReasons.of(e), e);
         }
     }
 
@@ -77,7 +78,7 @@ public final class TensorBoardLogger implements TrainingCallback {
         try {
             if (writer != null) writer.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + writer.file() + ": " + LogFiles.reason(e), e);
+            throw new UncheckedIOException("cannot close " + writer.file() + ": " + IoReasons.of(e), e);
         }
     }
 }
