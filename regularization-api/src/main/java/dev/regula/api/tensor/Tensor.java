@@ -261,13 +261,13 @@ public final class Tensor {
      * @return the product of the dimensions
      */
     public static int sizeOf(int... shape) {
-        long n = 1;
+        boolean empty = false;
         for (int d : shape) {
             if (d < 0) throw new ShapeMismatchException("dimensions must be >= 0, got " + Arrays.toString(shape));
+            empty |= d == 0;
         }
-        for (int d : shape) {
-            if (d == 0) return 0;
-        }
+        if (empty) return 0;
+        long n = 1;
         for (int d : shape) {
             n *= d; // each step stays below 2^31 · 2^31: the bound is checked before the next
             if (n > Integer.MAX_VALUE - 8 || n < 0) {

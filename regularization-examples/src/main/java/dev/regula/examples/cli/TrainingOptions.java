@@ -439,22 +439,27 @@ final class TrainingOptions {
             case "none" -> { }
             default -> throw new IllegalArgumentException("--normalize must be standardize or none, got '" + normalize + "'");
         }
-        if (!regression && java.util.Arrays.stream(toDoubles(train.labels().data())).distinct().count() < 2) {
-            throw new CorruptDataException(source + ": every training label is class " + (int) maxLabel(train) + "; classification"
-                    + " needs labels of at least 2 classes 0..K-1 in the last column");
-        }
-        if (!regression && maxLabel(test) > maxLabel(train)) {
-            throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source + " (its last 20%, the test set)")
-                    + ": the test labels go up to class " + (int) maxLabel(test) + " but the training labels only to "
-                    + (int) maxLabel(train) + "; the model has one output per training class");
+        if (!regression) {
+            float trainMax = maxLabel(train);
+            float testMax = maxLabel(test);
+            if (!twoClasses(train)) {
+                throw new CorruptDataException(source + ": every training label is class " + (int) trainMax + "; classification"
+                        + " needs labels of at least 2 classes 0..K-1 in the last column");
+            }
+            if (testMax > trainMax) {
+                throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source + " (its last 20%, the test set)")
+                        + ": the test labels go up to class " + (int) testMax + " but the training labels only to " + (int) trainMax
+                        + "; the model has one output per training class");
+            }
         }
         return new Data(train, held, test, targets);
     }
 
-    private static double[] toDoubles(float[] v) {
-        double[] d = new double[v.length];
-        for (int i = 0; i < v.length; i++) d[i] = v[i];
-        return d;
+    /** @return whether the examples' labels hold at least two different classes */
+    private static boolean twoClasses(Dataset d) {
+        float[] y = d.labels().data();
+        for (float v : y) if (v != y[0]) return true;
+        return false;
     }
 
     /** @return the largest class index among the examples' labels, −1 for none */

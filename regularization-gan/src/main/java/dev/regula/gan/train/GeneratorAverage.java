@@ -145,9 +145,9 @@ public final class GeneratorAverage {
     public void restore(java.util.List<Path> files, long step) throws IOException {
         for (Path f : files) {
             if (!java.nio.file.Files.exists(f)) continue;
-            String saved = Checkpoint.load(f).metadata().get("step");
-            if (Long.toString(step).equals(saved)) {
-                restore(f, step);
+            Checkpoint c = Checkpoint.load(f);
+            if (Long.toString(step).equals(c.metadata().get("step"))) {
+                restore(f, c, step);
                 return;
             }
         }
@@ -163,7 +163,10 @@ public final class GeneratorAverage {
      * @throws CorruptDataException if it was saved at another step, or does not hold this generator's average
      */
     public void restore(Path file, long step) throws IOException {
-        Checkpoint c = Checkpoint.load(file);
+        restore(file, Checkpoint.load(file), step);
+    }
+
+    private void restore(Path file, Checkpoint c, long step) throws CorruptDataException {
         String saved = c.metadata().get("step");
         String count = c.metadata().get("updates");
         if (!Long.toString(step).equals(saved) || count == null || !count.matches("[0-9]{1,18}")) {
