@@ -214,9 +214,23 @@ final class VectorKernels implements Kernels {
                 acc0 = FloatVector.fromArray(F, x, xOff + start + i)
                         .fma(FloatVector.fromArray(F, y, yOff + start + i), acc0);
             }
-            s += sumLanes(acc0.add(acc1));
-            for (; i < len; i++) s += (double) x[xOff + start + i] * y[yOff + start + i];
+            double block = sumLanes(acc0.add(acc1));
+            for (; i < len; i++) block += (double) x[xOff + start + i] * y[yOff + start + i];
+            s += Double.isFinite(block) ? block : dotInDouble(len, x, xOff + start, y, yOff + start);
         }
+        return s;
+    }
+
+    /**
+     * A block of {@link #dot} again, in double: its float lanes overflowed (products or partial
+     * sums beyond Float.MAX_VALUE, which inputs of magnitude above about 1.8e19 reach) or met a
+     * NaN or an infinity. Finite floats cannot overflow a double here (a block's sum is at most
+     * {@value #BLOCK}·Float.MAX_VALUE² ≈ 1.2e80), so the result is +Inf or NaN only where an input
+     * is, as with the scalar kernels; the rare path costs nothing to blocks of ordinary values.
+     */
+    private static double dotInDouble(int len, float[] x, int xOff, float[] y, int yOff) {
+        double s = 0;
+        for (int i = 0; i < len; i++) s += (double) x[xOff + i] * y[yOff + i];
         return s;
     }
 
@@ -236,9 +250,17 @@ final class VectorKernels implements Kernels {
             for (int bound = F.loopBound(len); i < bound; i += F.length()) {
                 acc = acc.add(FloatVector.fromArray(F, x, off + start + i).abs());
             }
-            s += sumLanes(acc);
-            for (; i < len; i++) s += Math.abs(x[off + start + i]);
+            double block = sumLanes(acc);
+            for (; i < len; i++) block += Math.abs(x[off + start + i]);
+            s += Double.isFinite(block) ? block : sumAbsInDouble(len, x, off + start);
         }
+        return s;
+    }
+
+    /** A block of {@link #sumAbs} again, in double, its float lanes having overflowed (see {@link #dotInDouble}). */
+    private static double sumAbsInDouble(int len, float[] x, int off) {
+        double s = 0;
+        for (int i = 0; i < len; i++) s += Math.abs(x[off + i]);
         return s;
     }
 

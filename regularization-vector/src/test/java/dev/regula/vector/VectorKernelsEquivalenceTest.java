@@ -95,6 +95,40 @@ class VectorKernelsEquivalenceTest {
     }
 
     @Test
+    void reductionsOfHugeFiniteValuesStayFiniteAndAgreeWithScalar() {
+        // squares beyond Float.MAX_VALUE (|x| > 1.8e19), lane sums beyond it (|x| near it), and
+        // products of opposite signs whose float sum would be +Inf + -Inf = NaN: a gradient of such
+        // values is finite, and its norm must not read as a NaN or Inf one
+        Kernels v = KernelsTestSupport.vector(2);
+        int n = 2 * VectorKernels.BLOCK + 37;
+        for (float big : new float[] {2e19f, 1e30f, Float.MAX_VALUE}) {
+            float[] x = new float[n];
+            float[] y = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = (i % 3 == 0 ? -big : big) / 7f * (1 + i % 7);
+                y[i] = i % 2 == 0 ? big : -big;
+            }
+            double squares = v.sumSquares(n, x, 0);
+            assertTrue(Double.isFinite(squares), "sumSquares of values up to " + big + ": " + squares);
+            assertEquals(scalar.sumSquares(n, x, 0), squares, REDUCTION_TOLERANCE * squares, "sumSquares, " + big);
+            double dot = v.dot(n, x, 0, y, 0);
+            double scaleDot = scalar.dot(n, x, 0, x, 0) + scalar.dot(n, y, 0, y, 0);
+            assertTrue(Double.isFinite(dot), "dot of values up to " + big + ": " + dot);
+            assertEquals(scalar.dot(n, x, 0, y, 0), dot, REDUCTION_TOLERANCE * scaleDot, "dot, " + big);
+            double abs = v.sumAbs(n, x, 0);
+            assertTrue(Double.isFinite(abs), "sumAbs of values up to " + big + ": " + abs);
+            assertEquals(scalar.sumAbs(n, x, 0), abs, REDUCTION_TOLERANCE * abs, "sumAbs, " + big);
+        }
+        // and an ordinary block next to an overflowing one keeps its bits: only the overflowing block is redone
+        float[] mixed = new float[2 * VectorKernels.BLOCK];
+        Arrays.fill(mixed, 0, VectorKernels.BLOCK, 0.3f);
+        double ordinary = v.sumSquares(VectorKernels.BLOCK, mixed, 0);
+        Arrays.fill(mixed, VectorKernels.BLOCK, mixed.length, 3e19f);
+        double square = (double) 3e19f * 3e19f;
+        assertEquals(ordinary + VectorKernels.BLOCK * square, v.sumSquares(mixed.length, mixed, 0), 1e-12 * VectorKernels.BLOCK * square);
+    }
+
+    @Test
     void maxAbsIsZeroForEmptyAndPropagatesNaNAndInfinityFromAnyPosition() {
         // the training pipeline's NaN/Inf checks rely on this, in the vector body and in the tail
         Kernels v = KernelsTestSupport.vector(2);

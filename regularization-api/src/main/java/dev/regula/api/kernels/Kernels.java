@@ -48,18 +48,23 @@ public interface Kernels {
     /** x[i] *= alpha. @param n count @param alpha scale @param x array @param off offset */
     void scale(int n, float alpha, float[] x, int off);
 
-    /** @param n count @param x first @param xOff offset @param y second @param yOff offset @return Σ x[i]·y[i], accumulated in double or pairwise */
+    /**
+     * @param n count @param x first @param xOff offset @param y second @param yOff offset
+     * @return Σ x[i]·y[i], accumulated in double or pairwise; finite in double range for finite
+     *     inputs (never an overflow of float partial sums), NaN or ±Inf only where an input is
+     */
     double dot(int n, float[] x, int xOff, float[] y, int yOff);
 
     /**
      * @param n count @param x array @param off offset
      * @return Σ x[i]²; NaN or +Inf if any x[i] is NaN or ±Inf (NaN and infinity propagate, as in
      *     plain arithmetic), so the training pipeline's finite check after backward rides on the
-     *     gradient norms' pass; +Inf may also come from finite values whose sum overflows
+     *     gradient norms' pass; finite values give a finite sum (their squares are summed in double
+     *     range: a float accumulator that overflows is summed again in double)
      */
     double sumSquares(int n, float[] x, int off);
 
-    /** @param n count @param x array @param off offset @return Σ |x[i]| */
+    /** @param n count @param x array @param off offset @return Σ |x[i]|, finite for finite inputs (summed in double range) */
     double sumAbs(int n, float[] x, int off);
 
     /**
