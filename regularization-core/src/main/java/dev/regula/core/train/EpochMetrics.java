@@ -67,11 +67,16 @@ public record EpochMetrics(int epoch, long step, double learningRate, double tra
         return trainAccuracy - validationAccuracy;
     }
 
-    /** @return the overall sparsity: exact zeros over all parameter entries */
+    /**
+     * @return the overall sparsity, as {@link ParameterStats#weightSparsity} counts it: entries
+     *     that count as zero over all entries of the parameters with role WEIGHT (biases and
+     *     other parameters left out), 0 when there are none
+     */
     public double overallSparsity() {
         double zeros = 0;
         long n = 0;
         for (ParameterStats p : parameters) {
+            if (p.role() != dev.regula.api.param.ParameterRole.WEIGHT) continue;
             zeros += p.sparsity() * p.size();
             n += p.size();
         }

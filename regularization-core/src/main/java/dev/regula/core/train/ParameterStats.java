@@ -1,5 +1,6 @@
 package dev.regula.core.train;
 
+import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
 import java.util.Objects;
 
@@ -10,7 +11,7 @@ import java.util.Objects;
  * @param size number of entries
  * @param l2Norm ‖θ‖₂
  * @param maxAbs max |θ|
- * @param sparsity fraction of entries exactly zero
+ * @param sparsity fraction of entries that count as zero ({@link #isZero}: |θ| &lt; {@value #ZERO})
  * @param gradientNorm mean over the epoch's steps of ‖∂L/∂θ‖₂, the data-loss gradient right after
  *     backward (before penalties and clipping); NaN for parameters the model does not own
  *     (learnable regularizers') or when no step ran
@@ -20,6 +21,40 @@ import java.util.Objects;
  */
 public record ParameterStats(String name, int size, double l2Norm, double maxAbs, double sparsity,
                              double gradientNorm, double updateRatio, ParameterRole role) {
+    /**
+     * Below this magnitude an entry counts as zero in every sparsity figure (the epoch metrics,
+     * {@code regula compare}'s table, cross-validation): the exact zeros of proximal operators
+     * and of pruning, and values too small to change an output.
+     */
+    public static final double ZERO = 1e-8;
+
+    /**
+     * @param value an entry
+     * @return whether it counts as zero: |value| &lt; {@value #ZERO}
+     */
+    public static boolean isZero(float value) {
+        return Math.abs(value) < ZERO;
+    }
+
+    /**
+     * The sparsity every report shows: the fraction of the entries of the parameters with role
+     * {@link ParameterRole#WEIGHT} that count as zero ({@link #isZero}); biases, normalisation
+     * scales and other parameters are left out (regularizers select weights by default).
+     *
+     * @param parameters a model's parameters
+     * @return that fraction, 0 when there are no weights
+     */
+    public static double weightSparsity(Iterable<Parameter> parameters) {
+        long zeros = 0;
+        long n = 0;
+        for (Parameter p : parameters) {
+            if (p.role() != ParameterRole.WEIGHT) continue;
+            for (float w : p.value().data()) if (isZero(w)) zeros++;
+            n += p.value().size();
+        }
+        return n == 0 ? 0 : zeros / (double) n;
+    }
+
     /** Checks the role. */
     public ParameterStats {
         Objects.requireNonNull(role, "role");
@@ -32,7 +67,7 @@ public record ParameterStats(String name, int size, double l2Norm, double maxAbs
      * @param size number of entries
      * @param l2Norm ‖θ‖₂
      * @param maxAbs max |θ|
-     * @param sparsity fraction of entries exactly zero
+     * @param sparsity fraction of entries that count as zero ({@link #isZero})
      */
     public ParameterStats(String name, int size, double l2Norm, double maxAbs, double sparsity) {
         this(name, size, l2Norm, maxAbs, sparsity, Double.NaN, Double.NaN, ParameterRole.OTHER);

@@ -464,7 +464,7 @@ public final class Trainer {
         for (int i = 0; i < all.size(); i++) {
             float[] v = all.get(i).value().data();
             int zeros = 0;
-            for (float f : v) if (f == 0f) zeros++;
+            for (float f : v) if (ParameterStats.isZero(f)) zeros++;
             boolean own = i < gradientNormSums.length && updates > 0;
             out.add(new ParameterStats(all.get(i).name(), v.length,
                     Math.sqrt(config.kernels().sumSquares(v.length, v, 0)), config.kernels().maxAbs(v.length, v, 0),

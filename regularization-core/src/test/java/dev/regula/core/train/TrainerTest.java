@@ -466,6 +466,26 @@ class TrainerTest {
     }
 
     @Test
+    void theEpochSparsityIsTheWeightsAloneAsEveryReportCountsIt() {
+        // one definition for the epoch line, metrics files, compare's table and cross-validation:
+        // entries with |w| < 1e-8 among the WEIGHT parameters; a bias of zeros does not count
+        Trainer t = new Trainer(mlp(1), config().epochs(2).regularizer("l1-proximal(lambda=0.5)").build());
+        EpochMetrics m = t.fit(blobs(120, 1), null).get(1);
+        assertEquals(ParameterStats.weightSparsity(t.model().parameters()), m.overallSparsity(), 1e-12);
+        for (dev.regula.api.param.Parameter p : t.model().parameters()) {
+            if (p.role() == dev.regula.api.param.ParameterRole.BIAS) java.util.Arrays.fill(p.value().data(), 0f);
+        }
+        double weightsOnly = ParameterStats.weightSparsity(t.model().parameters());
+        assertTrue(weightsOnly < 1.0, "weights " + weightsOnly);
+        long weights = t.model().parameters().stream().filter(p -> p.role() == dev.regula.api.param.ParameterRole.WEIGHT)
+                .mapToLong(p -> p.value().size()).sum();
+        long zeros = t.model().parameters().stream().filter(p -> p.role() == dev.regula.api.param.ParameterRole.WEIGHT)
+                .mapToLong(p -> { long z = 0; for (float w : p.value().data()) if (Math.abs(w) < 1e-8) z++; return z; }).sum();
+        assertEquals(zeros / (double) weights, weightsOnly, 1e-12);
+        assertTrue(ParameterStats.isZero(5e-9f) && ParameterStats.isZero(-5e-9f) && !ParameterStats.isZero(2e-8f));
+    }
+
+    @Test
     void aCriticGradientPenaltyIsRefusedWithTheAlternatives() {
         dev.regula.api.regularizer.ScoreGradientRegularizer r1 = new dev.regula.api.regularizer.ScoreGradientRegularizer() {
             @Override

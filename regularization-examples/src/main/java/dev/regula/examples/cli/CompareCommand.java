@@ -4,6 +4,7 @@ import dev.regula.api.NumericalFaultException;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
 import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.ParameterStats;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingConfig;
 import dev.regula.examples.plot.LineChart;
@@ -35,8 +36,6 @@ import picocli.CommandLine.Option;
             "A setting is [LABEL:] SPEC [; SPEC]...; 'none' means no regularizer; a part model=SPEC replaces --model. Example:",
             "  regula compare --epochs 5 --setting none --setting 'l2(lambda=1e-4); dropout(p=0.2)' --setting 'prox: l1-proximal(lambda=1e-3)'"})
 public final class CompareCommand implements Callable<Integer> {
-    /** |w| below this counts as zero in the sparsity column (proximal operators give exact zeros). */
-    static final double ZERO = 1e-8;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -74,7 +73,7 @@ public final class CompareCommand implements Callable<Integer> {
      * @param testAccuracy accuracy on the test set
      * @param trainLoss loss on the training set in evaluation mode
      * @param testLoss loss on the test set
-     * @param sparsity fraction of weights with |w| &lt; 1e-8
+     * @param sparsity {@link ParameterStats#weightSparsity}: fraction of weights with |w| &lt; 1e-8
      * @param l2 ‖w‖₂ over all weights (biases excluded)
      * @param l1 ‖w‖₁ over all weights
      * @param seconds wall time of the training
@@ -269,7 +268,7 @@ public final class CompareCommand implements Callable<Integer> {
             if (p.role() != ParameterRole.WEIGHT) continue;
             for (float w : p.value().data()) {
                 double a = Math.abs(w);
-                if (a < ZERO) zeros++;
+                if (ParameterStats.isZero(w)) zeros++;
                 sumSq += a * a;
                 sumAbs += a;
                 n++;

@@ -1,13 +1,12 @@
 package dev.regula.examples.cli;
 
-import dev.regula.api.param.Parameter;
-import dev.regula.api.param.ParameterRole;
 import dev.regula.api.spec.Spec;
 import dev.regula.api.spec.SpecValue;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.data.Splits;
 import dev.regula.core.io.AtomicFiles;
 import dev.regula.core.train.EpochMetrics;
+import dev.regula.core.train.ParameterStats;
 import dev.regula.core.train.RegressionMetrics;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingConfig;
@@ -176,16 +175,7 @@ final class CrossValidation {
     }
 
     private static double sparsity(Trainer t) {
-        long zeros = 0;
-        long n = 0;
-        for (Parameter p : t.model().parameters()) {
-            if (p.role() != ParameterRole.WEIGHT) continue;
-            for (float w : p.value().data()) {
-                if (Math.abs(w) < CompareCommand.ZERO) zeros++;
-                n++;
-            }
-        }
-        return n == 0 ? 0 : zeros / (double) n;
+        return ParameterStats.weightSparsity(t.model().parameters());
     }
 
     /** @return the {@code lambda} (else {@code l1}) number of the setting's first spec that has one, NaN if none */
