@@ -138,6 +138,18 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * @return the models the settings train, for the header: --model's when no setting names its
+     *     own, the settings' own (distinct, in order) when every one does, else both
+     */
+    private String models(List<Setting> settings) {
+        List<String> own = settings.stream().map(Setting::model).filter(java.util.Objects::nonNull).distinct().toList();
+        if (own.isEmpty()) return options.model;
+        String theirs = String.join(", ", own);
+        return settings.stream().allMatch(x -> x.model() != null) ? (own.size() == 1 ? theirs : "models " + theirs)
+                : options.model + " (or the setting's model=: " + theirs + ")";
+    }
+
     private int compare(OutputFolder folder, List<Setting> settings, PrintWriter stdout) throws IOException {
         TrainingOptions.Data data = options.load();
         for (Setting s : settings) checkRuns(s, data);
@@ -150,12 +162,12 @@ public final class CompareCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--folds " + folds + " is more than the " + data.train().size() + " training examples");
             }
             stdout.printf("regula compare: %d settings by %d-fold cross-validation, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
-                    settings.size(), folds, options.model, options.optimizer, options.epochs, options.batch, options.seed,
+                    settings.size(), folds, models(settings), options.optimizer, options.epochs, options.batch, options.seed,
                     data.train().size(), data.test().size());
             return new CrossValidation(options, folds, stdout, spec.commandLine().getErr()).run(settings, data, folder);
         }
         stdout.printf("regula compare: %d settings, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
-                settings.size(), options.model + (settings.stream().anyMatch(x -> x.model() != null) ? " (or the setting's model=)" : ""),
+                settings.size(), models(settings),
                 options.optimizer, options.epochs, options.batch, options.seed,
                 data.train().size(), data.test().size());
         stdout.flush();

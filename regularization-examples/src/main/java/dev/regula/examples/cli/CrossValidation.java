@@ -182,11 +182,42 @@ final class CrossValidation {
     static double lambdaOf(Setting s) {
         for (String text : s.specs()) {
             Spec spec = Spec.parse(text);
-            for (String key : List.of("lambda", "l1")) {
-                if (spec.get(key) instanceof SpecValue.Num n) return n.value();
-            }
+            String key = lambdaKey(spec);
+            if (key != null) return ((SpecValue.Num) spec.get(key)).value();
         }
         return Double.NaN;
+    }
+
+    /** @return the key {@link #lambdaOf} reads in this spec ({@code lambda}, else {@code l1}), null if it has neither as a number */
+    private static String lambdaKey(Spec spec) {
+        for (String key : List.of("lambda", "l1")) {
+            if (spec.get(key) instanceof SpecValue.Num) return key;
+        }
+        return null;
+    }
+
+    /**
+     * The line a setting belongs to in the λ plot: its specs with the λ {@link #lambdaOf} reads
+     * left out, and its model. Settings that differ only in that λ form one line (an L2 sweep);
+     * an L1 and an L2 setting of equal λ are on two lines, not joined into one.
+     */
+    static String familyOf(Setting s) {
+        List<String> parts = new ArrayList<>();
+        boolean dropped = false;
+        for (String text : s.specs()) {
+            Spec spec = Spec.parse(text);
+            String key = dropped ? null : lambdaKey(spec);
+            if (key == null) {
+                parts.add(spec.toString());
+                continue;
+            }
+            dropped = true;
+            java.util.Map<String, SpecValue> rest = new java.util.LinkedHashMap<>(spec.arguments());
+            rest.remove(key);
+            parts.add(new Spec(spec.name(), rest).toString()); // "l2", "elastic-net(l2=1e-4)": λ is the x axis
+        }
+        String family = String.join(" + ", parts);
+        return s.model() == null ? family : family + " on " + s.model();
     }
 
     private String table(List<Row> rows, String metric, Row best) {
@@ -217,14 +248,21 @@ final class CrossValidation {
     private static boolean plot(List<Row> rows, String metric, Path file) throws IOException {
         List<Row> withLambda = rows.stream().filter(r -> r.lambda() > 0).sorted((a, b) -> Double.compare(a.lambda(), b.lambda())).toList();
         if (withLambda.size() < 2) return false;
-        double[] x = withLambda.stream().mapToDouble(r -> Math.log10(r.lambda())).toArray();
-        double[] score = withLambda.stream().mapToDouble(Row::mean).toArray();
-        double[] zeros = withLambda.stream().mapToDouble(Row::sparsity).toArray();
-        LineChart left = LineChart.builder(metric + " against λ").xLabel("log10 λ").yLabel(metric)
-                .series(new Series("mean over folds", x, score)).build();
-        LineChart right = LineChart.builder("sparsity against λ").xLabel("log10 λ").yLabel("fraction of weights exactly 0")
-                .series(new Series("mean over folds", x, zeros)).build();
-        LineChart.writePngRow(file, List.of(left, right), 600, 450);
+        // one line per family (settings that differ only in λ), in the order the families first appear
+        java.util.Map<String, List<Row>> families = new java.util.LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.lambda() > 0) families.computeIfAbsent(familyOf(r.setting()), k -> new ArrayList<>());
+        }
+        for (Row r : withLambda) families.get(familyOf(r.setting())).add(r);
+        LineChart.Builder left = LineChart.builder(metric + " against λ (mean over folds)").xLabel("log10 λ").yLabel(metric);
+        LineChart.Builder right = LineChart.builder("sparsity against λ (mean over folds)").xLabel("log10 λ")
+                .yLabel("fraction of weights with |w| < 1e-8");
+        for (var family : families.entrySet()) {
+            double[] x = family.getValue().stream().mapToDouble(r -> Math.log10(r.lambda())).toArray();
+            left.series(new Series(family.getKey(), x, family.getValue().stream().mapToDouble(Row::mean).toArray()));
+            right.series(new Series(family.getKey(), x, family.getValue().stream().mapToDouble(Row::sparsity).toArray()));
+        }
+        LineChart.writePngRow(file, List.of(left.build(), right.build()), 600, 450);
         return true;
     }
 

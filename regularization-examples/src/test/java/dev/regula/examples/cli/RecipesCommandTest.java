@@ -2,6 +2,7 @@ package dev.regula.examples.cli;
 
 import static dev.regula.examples.cli.RegulaCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,7 @@ import dev.regula.core.data.Diabetes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
@@ -102,6 +104,30 @@ class RecipesCommandTest {
         String csv = Files.readString(out.resolve(CrossValidation.CSV));
         assertTrue(csv.startsWith("setting,lambda,mean,sd,sparsity,fold1,fold2,fold3\n"), csv);
         assertEquals(4, csv.lines().count());
+        assertTrue(Files.size(out.resolve(CrossValidation.PLOT)) > 1000);
+    }
+
+    @Test
+    void theLambdaPlotDrawsOneLinePerFamilyAndTheHeaderNamesTheSettingsModels() throws IOException {
+        // settings that differ only in λ are one line; an L1 and an L2 setting of equal λ are not joined
+        assertEquals("l2", CrossValidation.familyOf(new Setting("a", List.of("l2(lambda=1e-3)"))));
+        assertEquals(CrossValidation.familyOf(new Setting("a", List.of("l2(lambda=1e-3)"))),
+                CrossValidation.familyOf(new Setting("b", List.of("l2(lambda=10)"))));
+        assertNotEquals(CrossValidation.familyOf(new Setting("a", List.of("l2(lambda=1e-3)"))),
+                CrossValidation.familyOf(new Setting("b", List.of("l1(lambda=1e-3)"))));
+        assertEquals("elastic-net(l2=1e-4) + dropout(p=0.2)",
+                CrossValidation.familyOf(new Setting("c", List.of("elastic-net(l1=1e-5, l2=1e-4)", "dropout(p=0.2)"))));
+        assertNotEquals(CrossValidation.familyOf(new Setting("d", List.of("l2(lambda=1e-3)"), "linear()")),
+                CrossValidation.familyOf(new Setting("e", List.of("l2(lambda=1e-3)"), "mlp(hidden=8)")));
+
+        Path out = dir.resolve("cv-families");
+        RegulaCommandTest.Run r = run("compare", "--csv", regressionCsv(90).toString(), "--loss", "mse",
+                "--optimizer", "sgd(lr=0.05)", "--epochs", "2", "--batch", "16", "--threads", "1", "--folds", "2", "--progress", "none",
+                "--setting", "model=linear(); l2(lambda=1e-3)", "--setting", "model=linear(); l2(lambda=0.1)",
+                "--setting", "model=linear(); l1(lambda=1e-3)", "--setting", "model=linear(); l1(lambda=0.1)", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String header = r.out().lines().findFirst().orElseThrow();
+        assertTrue(header.contains("linear()") && !header.contains("mlp("), header);
         assertTrue(Files.size(out.resolve(CrossValidation.PLOT)) > 1000);
     }
 
