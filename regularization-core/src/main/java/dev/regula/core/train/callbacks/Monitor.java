@@ -42,15 +42,20 @@ public record Monitor(String name, double minDelta) {
      * @return the value
      * @throws IllegalArgumentException if the run does not have the metric at all: a val_ metric
      *     without validation data, an accuracy under a regression loss (a NaN loss of a diverged
-     *     run is returned as it is)
+     *     run is returned as it is; where a regression's validation loss and its training loss are
+     *     both NaN, the message names both causes, since the metrics cannot tell them apart)
      */
     public double require(EpochMetrics m, String who) {
         double v = m.value(name);
         if (!Double.isNaN(v)) return v;
         boolean validation = name.startsWith("val_");
         if (validation && Double.isNaN(m.validationLoss())) {
-            throw new IllegalArgumentException(who + " monitors " + name + ", but the fit has no validation data; give the fit"
-                    + " validation data or monitor " + name.substring(4));
+            // a classification evaluation always has an accuracy, even of NaN outputs: then the loss diverged
+            if (!Double.isNaN(m.validationAccuracy())) return v;
+            // a regression evaluation has none, so a NaN loss alone cannot tell the two apart
+            throw new IllegalArgumentException(who + " monitors " + name + ", but the fit has no validation data"
+                    + (Double.isFinite(m.trainLoss()) ? "" : " or its evaluation diverged (training loss " + m.trainLoss() + ")")
+                    + "; give the fit validation data or monitor " + name.substring(4));
         }
         if (maximize() && !Double.isNaN(validation ? m.validationLoss() : m.trainLoss())) {
             throw new IllegalArgumentException(who + " monitors " + name + ", which this run does not have (no classes: a"

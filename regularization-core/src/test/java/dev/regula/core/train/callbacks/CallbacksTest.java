@@ -185,6 +185,19 @@ class CallbacksTest {
         assertEquals(1, fresh.bestEpoch());
     }
 
+    @Test
+    void aDivergedValidationLossIsReturnedAsNaNNotCalledMissingValidationData() {
+        Monitor monitor = new Monitor("val_loss", 0);
+        java.util.function.BiFunction<Double, Double, dev.regula.core.train.EpochMetrics> epoch = (valLoss, valAcc) ->
+                new dev.regula.core.train.EpochMetrics(1, 10, 0.1, Double.NaN, 0.1, Map.of(), valLoss, valAcc, java.util.List.of(), 0, 1, 1);
+        // classification: the evaluation ran (it has an accuracy) and its loss diverged
+        assertTrue(Double.isNaN(monitor.require(epoch.apply(Double.NaN, 0.1), "x")));
+        // no accuracy and no loss: no validation data, or (a regression) a diverged one, and the message says both
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> monitor.require(epoch.apply(Double.NaN, Double.NaN), "x"));
+        assertTrue(e.getMessage().contains("no validation data or its evaluation diverged"), e.getMessage());
+        assertEquals(0.5, monitor.require(epoch.apply(0.5, Double.NaN), "x"));
+    }
+
     /** Monitoring what the run does not have is refused at the first epoch's end, not a silent stop or no checkpoint. */
     @Test
     void aMonitorTheRunDoesNotHaveIsRefused(@TempDir Path dir) {
