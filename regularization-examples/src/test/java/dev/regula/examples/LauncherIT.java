@@ -97,6 +97,20 @@ class LauncherIT {
         Run broken = regula(Map.of("REGULA_PLUGINS", bad.toString()), "list");
         assertEquals(2, broken.code(), broken.all());
         assertTrue(broken.err().contains(bad + " is not a jar"), broken.all());
+
+        // a jar the JVM cannot make a module of (no module-info, a name that is no Java identifier):
+        // refused naming the jar and the reason (exit 2), not the JVM's boot-layer failure (exit 1)
+        Path unnamed = dir.resolve("123.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(unnamed))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            zip.closeEntry();
+        }
+        Run nameless = regula(Map.of("REGULA_PLUGINS", unnamed.toString()), "list");
+        assertEquals(2, nameless.code(), nameless.all());
+        assertTrue(nameless.err().contains("the plugins do not fit on the module path") && nameless.err().contains(unnamed.toString())
+                && nameless.err().contains("not a Java identifier"), nameless.all());
+        assertFalse(nameless.err().contains("Error occurred during initialization of boot layer"), nameless.all());
     }
 
     @Test
