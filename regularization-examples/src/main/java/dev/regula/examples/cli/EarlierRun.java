@@ -12,18 +12,22 @@ import java.util.List;
  * The files of an earlier run in a folder that a fresh run replaces. They are set aside (moved
  * into {@value #ASIDE} in the folder) just before the fresh run writes anything; once the fresh
  * run has saved its first checkpoint they are deleted, and if it ends without one (refused by a
- * regularizer at its first step, a NaN in its first epoch) they are put back, so a failed command
- * leaves the earlier run as it was, its metrics beside its own checkpoint.
+ * regularizer at its first step, a NaN in its first epoch) they are put back, and whatever the
+ * fresh run wrote under any of the run's names is removed (a TensorBoard folder the earlier run
+ * did not have included), so a failed command leaves the earlier run as it was, its metrics
+ * beside its own checkpoint, and nothing of its own.
  */
 final class EarlierRun {
     /** The folder the earlier run's files wait in. */
     static final String ASIDE = ".earlier-run";
 
     private final Path folder;
+    private final List<String> names;
     private final List<String> moved;
 
-    private EarlierRun(Path folder, List<String> moved) {
+    private EarlierRun(Path folder, List<String> names, List<String> moved) {
         this.folder = folder;
+        this.names = List.copyOf(names);
         this.moved = moved;
     }
 
@@ -32,7 +36,7 @@ final class EarlierRun {
      * left by a killed command is dropped first).
      *
      * @param folder the run folder
-     * @param names the run's files (and subfolders)
+     * @param names every file (and subfolder) a run writes into the folder
      * @return what was set aside
      * @throws IOException if a file cannot be moved
      */
@@ -47,7 +51,7 @@ final class EarlierRun {
             Files.move(p, aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             moved.add(name);
         }
-        return new EarlierRun(folder, moved);
+        return new EarlierRun(folder, names, moved);
     }
 
     /**
@@ -57,23 +61,24 @@ final class EarlierRun {
      *
      * @param folder the run folder
      * @param checkpoint the folder's checkpoint
+     * @param names every file (and subfolder) a run writes into the folder
      * @return whether there was anything aside
      * @throws IOException if a file cannot be moved or deleted
      */
-    static boolean recover(Path folder, Path checkpoint) throws IOException {
+    static boolean recover(Path folder, Path checkpoint, List<String> names) throws IOException {
         Path aside = folder.resolve(ASIDE);
         if (!Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) return false;
-        List<String> names = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
         try (var s = Files.list(aside)) {
-            s.forEach(p -> names.add(p.getFileName().toString()));
+            s.forEach(p -> moved.add(p.getFileName().toString()));
         }
-        new EarlierRun(folder, names).finish(checkpoint);
+        new EarlierRun(folder, names, moved).finish(checkpoint);
         return true;
     }
 
     /**
      * Ends the replacement: the earlier run is dropped if the fresh one saved {@code checkpoint},
-     * else put back in place of whatever the fresh one wrote under the same names.
+     * else put back, after whatever the fresh one wrote under any of the run's names is removed.
      *
      * @param checkpoint the fresh run's checkpoint
      * @throws IOException if a file cannot be moved or deleted
@@ -84,11 +89,8 @@ final class EarlierRun {
             delete(aside);
             return;
         }
-        for (String name : moved) {
-            Path p = folder.resolve(name);
-            delete(p);
-            Files.move(aside.resolve(name), p, StandardCopyOption.ATOMIC_MOVE);
-        }
+        for (String name : names) delete(folder.resolve(name));
+        for (String name : moved) Files.move(aside.resolve(name), folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         delete(aside);
     }
 

@@ -116,12 +116,25 @@ final class OutputFolder implements AutoCloseable {
      * @throws IOException if it is a symbolic link or not a folder
      */
     Path subfolder(String name) throws IOException {
+        Path sub = subfolderToBe(name);
+        Files.createDirectories(sub);
+        return sub;
+    }
+
+    /**
+     * {@link #subfolder}'s check without creating it, for a folder its writer creates later (after
+     * an earlier run's folder of that name was set aside).
+     *
+     * @param name a sub-folder name inside the folder
+     * @return the sub-folder's path, after checking that it is absent or a real folder
+     * @throws IOException if it is a symbolic link or not a folder
+     */
+    Path subfolderToBe(String name) throws IOException {
         Path sub = dir.resolve(name);
         if (Files.isSymbolicLink(sub) || Files.exists(sub, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(sub, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("cannot write output: " + sub + " is " + kind(sub) + "; regula writes only into real folders"
                     + " inside its output folder (a link could send the writes elsewhere): remove it or choose another --out");
         }
-        Files.createDirectories(sub);
         return sub;
     }
 

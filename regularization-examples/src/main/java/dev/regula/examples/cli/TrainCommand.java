@@ -57,6 +57,13 @@ public final class TrainCommand implements Callable<Integer> {
     /** The sub-folder of the TensorBoard event files. */
     static final String TENSORBOARD = "tensorboard";
 
+    /**
+     * Every file and folder a run writes into its folder: what a fresh run replaces as a whole
+     * (an earlier run's TensorBoard events would otherwise mix with the fresh run's in one log).
+     */
+    static final List<String> RUN_FILES = List.of(CHECKPOINT, MetricsLog.JSON, MetricsLog.CSV, MetricsLog.GRADIENTS,
+            MetricsLog.PENALTIES, CURVES, TENSORBOARD);
+
     /** Creates the command. */
     public TrainCommand() {
     }
@@ -76,7 +83,7 @@ public final class TrainCommand implements Callable<Integer> {
         try (OutputFolder folder = OutputFolder.claim(out, resume, "regula train")) {
             Path checkpoint = folder.file(CHECKPOINT);
             boolean killedAfterCheckpoint = java.nio.file.Files.exists(checkpoint, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (EarlierRun.recover(out, checkpoint)) { // a command killed while it held an earlier run aside
+            if (EarlierRun.recover(out, checkpoint, RUN_FILES)) { // a command killed while it held an earlier run aside
                 stderr.println("regula: warning: " + out + " held the files of a run set aside by a command that was killed; "
                         + (killedAfterCheckpoint ? "that command had saved a checkpoint of its own, so they are dropped"
                         : "they are back in place"));
@@ -89,7 +96,8 @@ public final class TrainCommand implements Callable<Integer> {
             Dataset test = data.test();
             Model net = options.model(data);
             Map<String, String> settings = options.settings(regularizers, train);
-            if (tensorboard) builder.callback(new TensorBoardLogger(folder.subfolder(TENSORBOARD), 10));
+            // checked now, created by the logger when training begins (after an earlier run's events are set aside)
+            if (tensorboard) builder.callback(new TensorBoardLogger(folder.subfolderToBe(TENSORBOARD), 10));
             builder.callback(ProgressBarCallback.builder().mode(options.progressMode()).epochLines(false).build())
                     .callback(new EpochReporter(stdout, data.monitorName()));
             // the metric files before the checkpoint: a run killed in between leaves a line its resume drops
@@ -114,8 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             long startStep = trainer.step();
             // a fresh run that fails before its first checkpoint leaves the earlier run as it was
-            EarlierRun earlier = replacing ? EarlierRun.setAside(out, List.of(CHECKPOINT, MetricsLog.JSON, MetricsLog.CSV,
-                    MetricsLog.GRADIENTS, MetricsLog.PENALTIES, CURVES)) : null;
+            EarlierRun earlier = replacing ? EarlierRun.setAside(out, RUN_FILES) : null;
             List<EpochMetrics> history;
             try {
                 history = trainer.fit(train, data.monitor());

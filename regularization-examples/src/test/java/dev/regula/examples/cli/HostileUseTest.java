@@ -447,12 +447,14 @@ class HostileUseTest {
         List<String> names = List.of(TrainCommand.CHECKPOINT, MetricsLog.JSON, MetricsLog.CSV, MetricsLog.GRADIENTS, TrainCommand.CURVES);
         List<byte[]> before = new ArrayList<>();
         for (String n : names) before.add(Files.readAllBytes(out.resolve(n)));
-        RegulaCommandTest.Run failed = run(train(out, "--epochs", "1", "--reg", "drop-block(p=0.1)"));
+        RegulaCommandTest.Run failed = run(train(out, "--epochs", "1", "--tensorboard", "--reg", "drop-block(p=0.1)"));
         assertEquals(ExitCode.USAGE, failed.code(), failed.err());
         for (int i = 0; i < names.size(); i++) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(before.get(i), Files.readAllBytes(out.resolve(names.get(i))), names.get(i));
         }
         assertFalse(Files.exists(out.resolve(EarlierRun.ASIDE)));
+        // nothing of the failed run stays, not even a file the earlier run did not have
+        assertFalse(Files.exists(out.resolve(TrainCommand.TENSORBOARD)), "the failed run's TensorBoard folder");
         // killed while the earlier run was aside, before a checkpoint of its own: the next command puts it back
         Files.createDirectories(out.resolve(EarlierRun.ASIDE));
         for (String n : names) Files.move(out.resolve(n), out.resolve(EarlierRun.ASIDE).resolve(n));
@@ -460,10 +462,16 @@ class HostileUseTest {
         assertEquals(0, resumed.code(), resumed.err());
         assertTrue(resumed.err().contains("they are back in place"), resumed.err());
         assertTrue(resumed.out().contains("resumed at epoch 2"), resumed.out());
-        RegulaCommandTest.Run replaced = run(train(out, "--epochs", "1"));
+        RegulaCommandTest.Run replaced = run(train(out, "--epochs", "1", "--tensorboard"));
         assertEquals(0, replaced.code(), replaced.err());
         assertEquals(2, Files.readAllLines(out.resolve(MetricsLog.CSV)).size(), "the new run's header and one epoch");
         assertFalse(Files.exists(out.resolve(EarlierRun.ASIDE)));
+        // a fresh run replaces the earlier run's TensorBoard events too: one run's events in the log, not two mixed
+        RegulaCommandTest.Run again = run(train(out, "--epochs", "1", "--tensorboard"));
+        assertEquals(0, again.code(), again.err());
+        try (var events = Files.list(out.resolve(TrainCommand.TENSORBOARD))) {
+            assertEquals(1, events.count());
+        }
     }
 
     /** A setting that cannot run is refused before the first setting trains: the folder's earlier results stay as they were. */
