@@ -3,6 +3,7 @@ package dev.regula.examples.cli;
 import dev.regula.api.model.Model;
 import dev.regula.core.checkpoint.Checkpoint;
 import dev.regula.core.data.Dataset;
+import dev.regula.core.io.EarlierRun;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.RegressionMetrics;
 import dev.regula.core.train.Trainer;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.core.checkpoint.Safetensors;
+import dev.regula.core.io.EarlierRun;
 import dev.regula.examples.TinyData;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -7,6 +7,7 @@ import dev.regula.core.data.DataNotFoundException;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.data.FashionMnist;
 import dev.regula.core.data.Standardizer;
+import dev.regula.core.io.EarlierRun;
 import dev.regula.core.loss.SoftmaxCrossEntropy;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.Trainer;
@@ -209,24 +210,44 @@ public final class SparkTrainCommand implements Callable<Integer> {
         b.build(); // checks K, epochs and batch before Spark starts
         if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be >= 1 (examples to use), got " + limit);
         Path checkpoint = out.resolve("checkpoint.safetensors");
+        SparkMasters.checkReachable(master); // before minutes of loading data
+        java.nio.channels.FileLock lock = claimOutput(); // and so is the output folder
+        try {
+            return train(b, checkpoint, stdout);
+        } finally {
+            lock.release();
+            lock.channel().close();
+        }
+    }
+
+    /** The run's files: what a fresh run replaces as a whole (set aside until its first checkpoint). */
+    static final List<String> RUN_FILES = List.of("checkpoint.safetensors", "metrics.csv");
+
+    private int train(SparkTrainingConfig.Builder b, Path checkpoint, PrintWriter stdout) throws IOException {
+        boolean killedAfterCheckpoint = Files.exists(checkpoint);
+        if (EarlierRun.recover(out, checkpoint, RUN_FILES)) { // a command killed while it held an earlier run aside
+            System.err.println("regula train --spark: warning: " + out + " held the files of a run set aside by a command that was"
+                    + " killed; " + (killedAfterCheckpoint ? "that command had saved a checkpoint of its own, so they are dropped"
+                    : "they are back in place"));
+        }
         if (resume && !Files.isRegularFile(checkpoint)) {
             throw new IllegalArgumentException("--resume: there is no " + checkpoint + " to continue from");
         }
-        SparkMasters.checkReachable(master); // before minutes of loading data
-        java.nio.channels.FileLock lock = claimOutput(); // and so is the output folder
         FashionMnist fm = limit == null ? FashionMnist.load(data) : FashionMnist.load(data, limit);
         Standardizer s = Standardizer.fit(fm.train());
         Dataset train = s.apply(fm.train());
         Dataset test = s.apply(fm.test());
         Map<String, String> dataSettings = java.util.Map.of("train_examples", Integer.toString(train.size()), "data",
                 data.toAbsolutePath().normalize().toString());
-        if (!resume && Files.exists(checkpoint)) { // a fresh run replaces an earlier one: its checkpoint goes before its metrics
+        EarlierRun earlier = null;
+        if (!resume && Files.exists(checkpoint)) { // a fresh run replaces an earlier one, which waits aside until the first checkpoint
             stdout.printf("regula train --spark: warning: %s holds an earlier run; it is replaced by this one (--resume continues it)%n",
                     out);
-            Files.delete(checkpoint);
+            earlier = EarlierRun.setAside(out, RUN_FILES);
         }
-        JavaSparkContext sc = SparkMasters.start(master, "regula train", ui);
+        JavaSparkContext sc = null;
         try {
+            sc = SparkMasters.start(master, "regula train", ui);
             sc.setLogLevel("WARN");
             if (workers == null) b.workers(sc.defaultParallelism());
             SparkTrainingConfig config = b.build();
@@ -265,9 +286,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
             }
             if (compareSingle) compareSingle(config, train, test, stdout);
         } finally {
-            sc.stop();
-            lock.release();
-            lock.channel().close();
+            if (sc != null) sc.stop();
+            // kept if this run saved a checkpoint (it can be resumed), else put back in place of what this run wrote
+            if (earlier != null) earlier.finish(checkpoint);
         }
         return OK;
     }

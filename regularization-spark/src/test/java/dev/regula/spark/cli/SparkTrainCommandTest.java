@@ -58,6 +58,28 @@ class SparkTrainCommandTest {
         }
     }
 
+    /**
+     * A fresh run into a folder holding an earlier run sets the earlier run aside until its own
+     * first checkpoint: one that diverges in its first epoch (exit 4) puts it back, byte for byte,
+     * and leaves nothing of its own; a resume then finds the earlier checkpoint.
+     */
+    @Test
+    void aFreshRunThatFailsBeforeItsFirstCheckpointLeavesTheEarlierRunWhole(@TempDir Path dir) throws IOException {
+        Path data = dev.regula.core.data.FashionMnist.DEFAULT_DIRECTORY;
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(data), "dataset-fashion-mnist is not installed");
+        Path out = java.nio.file.Files.createDirectories(dir.resolve("run"));
+        byte[] checkpoint = "the earlier run's checkpoint".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String metrics = "epoch,step\n1,10\n";
+        java.nio.file.Files.write(out.resolve("checkpoint.safetensors"), checkpoint);
+        java.nio.file.Files.writeString(out.resolve("metrics.csv"), metrics);
+        int code = SparkTrainCommand.run("--spark", "local[2]", "--data", data.toString(), "--limit", "256", "--epochs", "1",
+                "--batch", "64", "--optimizer", "sgd(lr=1e30)", "--out", out.toString());
+        assertEquals(4, code, "a diverging first epoch");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(checkpoint, java.nio.file.Files.readAllBytes(out.resolve("checkpoint.safetensors")));
+        assertEquals(metrics, java.nio.file.Files.readString(out.resolve("metrics.csv")));
+        org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(out.resolve(dev.regula.core.io.EarlierRun.ASIDE)));
+    }
+
     @Test
     void versionIsPrinted() {
         java.io.StringWriter out = new java.io.StringWriter();

@@ -1,4 +1,4 @@
-package dev.regula.examples.cli;
+package dev.regula.core.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,11 +15,13 @@ import java.util.List;
  * regularizer at its first step, a NaN in its first epoch) they are put back, and whatever the
  * fresh run wrote under any of the run's names is removed (a TensorBoard folder the earlier run
  * did not have included), so a failed command leaves the earlier run as it was, its metrics
- * beside its own checkpoint, and nothing of its own.
+ * beside its own checkpoint, and nothing of its own. A run is defined by the names of the files
+ * and folders it writes and by its checkpoint, whose presence says the fresh run got far enough
+ * to be resumed; {@code regula train} and {@code regula train --spark} use it.
  */
-final class EarlierRun {
+public final class EarlierRun {
     /** The folder the earlier run's files wait in. */
-    static final String ASIDE = ".earlier-run";
+    public static final String ASIDE = ".earlier-run";
 
     private final Path folder;
     private final List<String> names;
@@ -40,7 +42,7 @@ final class EarlierRun {
      * @return what was set aside
      * @throws IOException if a file cannot be moved
      */
-    static EarlierRun setAside(Path folder, List<String> names) throws IOException {
+    public static EarlierRun setAside(Path folder, List<String> names) throws IOException {
         Path aside = folder.resolve(ASIDE);
         delete(aside);
         List<String> moved = new ArrayList<>();
@@ -65,7 +67,7 @@ final class EarlierRun {
      * @return whether there was anything aside
      * @throws IOException if a file cannot be moved or deleted
      */
-    static boolean recover(Path folder, Path checkpoint, List<String> names) throws IOException {
+    public static boolean recover(Path folder, Path checkpoint, List<String> names) throws IOException {
         Path aside = folder.resolve(ASIDE);
         if (!Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) return false;
         List<String> moved = new ArrayList<>();
@@ -83,7 +85,7 @@ final class EarlierRun {
      * @param checkpoint the fresh run's checkpoint
      * @throws IOException if a file cannot be moved or deleted
      */
-    void finish(Path checkpoint) throws IOException {
+    public void finish(Path checkpoint) throws IOException {
         Path aside = folder.resolve(ASIDE);
         if (Files.exists(checkpoint, LinkOption.NOFOLLOW_LINKS)) {
             delete(aside);
