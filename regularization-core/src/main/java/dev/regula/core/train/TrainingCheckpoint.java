@@ -374,11 +374,26 @@ public final class TrainingCheckpoint {
                 throw new IllegalArgumentException("the checkpoint " + file + " does not record " + e.getKey() + " (this run has "
                         + e.getKey() + "=" + e.getValue() + "); resume it with the version that wrote it, or start afresh");
             }
-            if (!e.getValue().equals(saved) && !canonical(e.getValue()).equals(canonical(saved))) {
+            if (!sameSetting(e.getValue(), saved)) {
                 throw new IllegalArgumentException("the checkpoint " + file + " was written with " + e.getKey() + "=" + saved
                         + " but this run has " + e.getKey() + "=" + e.getValue() + "; use the same settings to resume");
             }
         }
+    }
+
+    /**
+     * Whether two texts name the same setting: equal, or equal once each spec in them is written
+     * canonically ({@link #canonical}), so that {@code mlp(hidden=64, batchnorm=true)} and
+     * {@code mlp(hidden=64,batchnorm=true)} are one model and {@code l2(lambda=1e-4); dropout(p=0.5)}
+     * and {@code l2(lambda=1e-4) dropout(p=0.5)} one list of regularizers. What a resume checks, and
+     * what a command that loads a checkpoint of a given model checks.
+     *
+     * @param a one setting's text
+     * @param b another's
+     * @return whether they are the same setting
+     */
+    public static boolean sameSetting(String a, String b) {
+        return a.equals(b) || canonical(a).equals(canonical(b));
     }
 
     /**

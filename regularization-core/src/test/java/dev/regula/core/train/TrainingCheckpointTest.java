@@ -181,6 +181,15 @@ class TrainingCheckpointTest {
         assertEquals(TrainingCheckpoint.canonical("l2(lambda=1e-4) dropout(p=0.5)"), TrainingCheckpoint.canonical("l2(lambda=1e-4) ; dropout(p=0.5)"));
         assertEquals("Data.csv", TrainingCheckpoint.canonical("Data.csv"));
         assertTrue(!TrainingCheckpoint.canonical("l2(lambda=1e-4)").equals(TrainingCheckpoint.canonical("l2(lambda=1e-3)")));
+        // the public comparison every checker uses (a resume, compress's --pretrained model)
+        assertTrue(TrainingCheckpoint.sameSetting("mlp(hidden=64, batchnorm=true)", "mlp(hidden=64,batchnorm=true)"));
+        assertTrue(TrainingCheckpoint.sameSetting("Data.csv", "Data.csv"));
+        assertFalse(TrainingCheckpoint.sameSetting("Data.csv", "data.csv"));
+        assertFalse(TrainingCheckpoint.sameSetting("mlp(hidden=64)", "mlp(hidden=32)"));
+        // the epochs a metrics log records, as a resume reads them
+        assertEquals(12, dev.regula.core.train.callbacks.JsonLinesLogger.epochOf("{\"epoch\":12,\"loss\":0.5}"));
+        assertTrue(dev.regula.core.train.callbacks.JsonLinesLogger.epochOf("{\"loss\":0.5}") < 0);
+        assertTrue(dev.regula.core.train.callbacks.JsonLinesLogger.epochOf("garbage") < 0);
     }
 
     /** soft-weight-sharing is the fourth regularizer of {@link #config}: index 3. */

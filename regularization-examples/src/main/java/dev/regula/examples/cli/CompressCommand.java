@@ -157,7 +157,7 @@ public final class CompressCommand implements Callable<Integer> {
             if (pretrained != null) {
                 Checkpoint saved = Checkpoint.load(pretrained);
                 String savedModel = saved.metadata().get("model");
-                if (savedModel != null && !sameSpec(savedModel, options.model)) {
+                if (savedModel != null && !dev.regula.core.train.TrainingCheckpoint.sameSetting(savedModel.strip(), options.model.strip())) {
                     throw new IllegalArgumentException("--pretrained " + pretrained + " is a checkpoint of --model " + savedModel
                             + ", not of " + options.model + "; give --model '" + savedModel + "' or a checkpoint of " + options.model);
                 }
@@ -365,14 +365,6 @@ public final class CompressCommand implements Callable<Integer> {
     }
 
     /** Whether two model specs are the same spec, whatever their spacing. */
-    private static boolean sameSpec(String a, String b) {
-        try {
-            return dev.regula.api.spec.Spec.parse(a).toString().equals(dev.regula.api.spec.Spec.parse(b).toString());
-        } catch (RuntimeException e) {
-            return a.strip().equals(b.strip());
-        }
-    }
-
     private static float[] findValue(List<Parameter> params, String name) {
         for (Parameter p : params) if (p.name().equals(name)) return p.value().data();
         throw new IllegalStateException("no parameter " + name);

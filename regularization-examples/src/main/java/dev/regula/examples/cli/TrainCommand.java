@@ -166,9 +166,6 @@ public final class TrainCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** A line of metrics.jsonl and its epoch. */
-    private static final java.util.regex.Pattern EPOCH_LINE = java.util.regex.Pattern.compile("^\\{\"epoch\":(\\d{1,9})[,}]");
-
     /**
      * A resumed run continues its metrics log: epochs of it deleted or cut before the resume cannot
      * be written again, so the user hears which are missing.
@@ -178,8 +175,8 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             if (java.nio.file.Files.exists(jsonl)) {
                 for (String line : java.nio.file.Files.readAllLines(jsonl)) {
-                    var m = EPOCH_LINE.matcher(line);
-                    if (m.find()) seen.set(Integer.parseInt(m.group(1)));
+                    int epoch = dev.regula.core.train.callbacks.JsonLinesLogger.epochOf(line);
+                    if (epoch >= 0) seen.set(epoch);
                 }
             }
         } catch (IOException | java.io.UncheckedIOException e) {

@@ -67,8 +67,15 @@ public final class JsonLinesLogger implements TrainingCallback {
         }
     }
 
-    /** @return the epoch of a line that starts with {@code {"epoch":N}, else {@link LogFiles#NO_EPOCH} */
-    private static int epochOf(String line) {
+    /**
+     * The epoch a line of this logger's file records, for a reader of the file (a resume that
+     * checks which epochs the log holds).
+     *
+     * @param line one line of the file
+     * @return N for a line that starts with {@code {"epoch":N}, else a negative number (a line that
+     *     names no epoch)
+     */
+    public static int epochOf(String line) {
         if (!line.startsWith(EPOCH_FIRST)) return LogFiles.NO_EPOCH;
         int end = EPOCH_FIRST.length();
         while (end < line.length() && Character.isDigit(line.charAt(end))) end++;
