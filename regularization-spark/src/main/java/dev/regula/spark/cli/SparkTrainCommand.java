@@ -52,6 +52,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
     static final int DATA = 3;
     static final int NUMERICAL = 4;
     static final int OUTPUT = 5;
+    /** A run the JVM's exit on SIGINT cut short (the status a shell gives it: 128 + 2). */
+    static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -134,7 +136,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
         cl.setExpandAtFiles(false); // as regula's own command line: an argument starting with @ is taken as it is
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             PrintWriter err = line.getErr();
-            int code = e instanceof OutputException ? OUTPUT
+            int code = e instanceof Interrupted ? INTERRUPTED
+                    : e instanceof OutputException ? OUTPUT
                     : e instanceof dev.regula.api.NumericalFaultException || causedByNumericalFault(e) ? NUMERICAL
                     : e instanceof CorruptDataException || e instanceof DataNotFoundException || e instanceof NoSuchFileException
                             || e instanceof IOException || e instanceof UncheckedIOException ? DATA
@@ -246,6 +249,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
             earlier = EarlierRun.setAside(out, RUN_FILES);
         }
         JavaSparkContext sc = null;
+        // set when the JVM starts to exit (SIGINT, SIGTERM): Spark's own hook then stops the context under the run
+        java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread exitWatch = new Thread(() -> exiting.set(true), "regula-exit-watch");
+        Runtime.getRuntime().addShutdownHook(exitWatch);
         try {
             sc = SparkMasters.start(master, "regula train", ui);
             sc.setLogLevel("WARN");
@@ -285,12 +292,47 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 stdout.flush();
             }
             if (compareSingle) compareSingle(config, train, test, stdout);
+        } catch (RuntimeException e) {
+            throw whyStopped(e, sc, exiting.get(), master, out);
         } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(exitWatch);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting: the hook has run
+            }
             if (sc != null) sc.stop();
             // kept if this run saved a checkpoint (it can be resumed), else put back in place of what this run wrote
             if (earlier != null) earlier.finish(checkpoint);
         }
         return OK;
+    }
+
+    /**
+     * What a failure means when Spark stopped the context under the run (its message is then only
+     * "SparkContext has been shutdown"): the JVM exiting on a signal, or a standalone master that
+     * accepted the connection but never took the application (Spark gives up after about a
+     * minute: "All masters are unresponsive"), which is bad usage (a URL that names something
+     * other than a Spark master of this version). Any other failure is returned as it is.
+     */
+    static RuntimeException whyStopped(RuntimeException e, JavaSparkContext sc, boolean exiting, String master, Path out) {
+        if (sc == null || !sc.sc().isStopped()) return e;
+        if (exiting) {
+            return new Interrupted("interrupted; " + (Files.exists(out.resolve("checkpoint.safetensors"))
+                    ? "the last epoch's checkpoint in " + out + " stays: --resume continues it" : "no epoch was saved"), e);
+        }
+        if (master.startsWith("spark://")) {
+            return new IllegalArgumentException("the Spark master " + master + " accepted the connection but did not take the"
+                    + " application (Spark gave up: all masters unresponsive); is it a Spark standalone master of version "
+                    + sc.version() + ", at the URL its log prints? For a run on this machine use local[2]", e);
+        }
+        return e;
+    }
+
+    /** The run ended because the JVM is exiting (a signal); the JVM's own exit status stands. */
+    static final class Interrupted extends RuntimeException {
+        Interrupted(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private void compareSingle(SparkTrainingConfig c, Dataset train, Dataset test, PrintWriter stdout) {

@@ -80,6 +80,30 @@ class SparkTrainCommandTest {
         org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(out.resolve(dev.regula.core.io.EarlierRun.ASIDE)));
     }
 
+    /**
+     * A context Spark stopped under the run (its message is only "SparkContext has been shutdown"):
+     * a standalone master that never took the application is bad usage naming the master, a JVM
+     * exiting on a signal is an interruption, and a live context leaves the failure as it was.
+     */
+    @Test
+    void aContextStoppedUnderTheRunIsExplained(@TempDir Path dir) {
+        RuntimeException shutdown = new IllegalStateException("SparkContext has been shutdown");
+        org.apache.spark.api.java.JavaSparkContext sc = dev.regula.spark.SparkMasters.start("local[1]", "test", false);
+        try {
+            org.junit.jupiter.api.Assertions.assertSame(shutdown, SparkTrainCommand.whyStopped(shutdown, sc, false, "spark://h:7077", dir));
+        } finally {
+            sc.stop();
+        }
+        RuntimeException master = SparkTrainCommand.whyStopped(shutdown, sc, false, "spark://h:7077", dir);
+        org.junit.jupiter.api.Assertions.assertInstanceOf(IllegalArgumentException.class, master);
+        org.junit.jupiter.api.Assertions.assertTrue(master.getMessage().contains("spark://h:7077 accepted the connection but did not take"),
+                master.getMessage());
+        RuntimeException signal = SparkTrainCommand.whyStopped(shutdown, sc, true, "spark://h:7077", dir);
+        org.junit.jupiter.api.Assertions.assertInstanceOf(SparkTrainCommand.Interrupted.class, signal);
+        org.junit.jupiter.api.Assertions.assertTrue(signal.getMessage().contains("no epoch was saved"), signal.getMessage());
+        org.junit.jupiter.api.Assertions.assertSame(shutdown, SparkTrainCommand.whyStopped(shutdown, sc, false, "local[2]", dir));
+    }
+
     @Test
     void versionIsPrinted() {
         java.io.StringWriter out = new java.io.StringWriter();
