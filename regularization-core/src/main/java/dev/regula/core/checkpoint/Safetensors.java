@@ -271,71 +271,99 @@ public final class Safetensors {
         // a missing file or a folder in its place is named, as a data error, not "Is a directory"
         dev.regula.core.io.InputFiles.requireRegularFile(file, "safetensors file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw corrupt(file, "file has " + size + " bytes, fewer than the 8-byte header length field");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0, file);
-            long n = lenBuf.flip().getLong();
-            if (n < 0 || n > size - 8) {
-                throw corrupt(file, "header length " + Long.toUnsignedString(n) + " is larger than the "
-                        + (size - 8) + " bytes that follow it (truncated file or not safetensors)");
-            }
-            if (n > MAX_HEADER_BYTES) {
-                throw corrupt(file, "header length " + n + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
-            }
-            if (n < 2) {
-                throw corrupt(file, "header length " + n + " is too short for a JSON object");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) n);
-            readFully(ch, hb, 8, file);
-            String json;
-            try {
-                json = StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(hb.flip()).toString();
-            } catch (CharacterCodingException e) {
-                throw new CorruptDataException(file + ": header is not valid UTF-8", e);
-            }
-            Object root;
-            try {
-                root = Json.parse(json);
-            } catch (Json.JsonException e) {
-                throw new CorruptDataException(file + ": header: " + e.getMessage(), e);
-            }
-            if (!(root instanceof Map<?, ?> entries)) {
-                throw corrupt(file, "header must be a JSON object, found " + kind(root));
-            }
-            long dataStart = 8 + n;
-            long dataSize = size - dataStart;
-            Map<String, String> metadata = new LinkedHashMap<>();
-            List<Entry> infos = new ArrayList<>();
-            for (Map.Entry<?, ?> e : entries.entrySet()) {
-                String name = (String) e.getKey();
-                if (name.equals(METADATA_KEY)) {
-                    metadata = metadata(file, e.getValue());
-                } else {
-                    infos.add(entry(file, name, e.getValue(), dataSize));
-                }
-            }
-            checkCoverage(file, infos, dataSize);
+            Header h = header(ch, file);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             Map<String, Float64Tensor> float64 = new LinkedHashMap<>();
-            for (Entry info : infos) {
+            for (Entry info : h.entries()) {
                 if (info.dtype == Dtype.F64) {
-                    double[] exact = readDoubles(ch, file, info, dataStart);
+                    double[] exact = readDoubles(ch, file, info, h.dataStart());
                     float[] narrowed = new float[exact.length];
                     for (int i = 0; i < exact.length; i++) narrowed[i] = (float) exact[i];
                     float64.put(info.name, new Float64Tensor(info.shape, exact));
                     tensors.put(info.name, Tensor.wrap(narrowed, info.shape));
                 } else {
-                    tensors.put(info.name, readTensor(ch, file, info, dataStart));
+                    tensors.put(info.name, readTensor(ch, file, info, h.dataStart()));
                 }
             }
-            return new Contents(tensors, float64, metadata);
+            return new Contents(tensors, float64, h.metadata());
         }
+    }
+
+    /**
+     * Reads only the metadata of a safetensors file: its header, checked as {@link #read} checks
+     * it, without reading a tensor (a callback that needs a record kept beside a model's weights).
+     *
+     * @param file the file
+     * @return its {@value #METADATA_KEY} entries, empty if it has none
+     * @throws dev.regula.core.data.DataNotFoundException if nothing exists at {@code file}
+     * @throws CorruptDataException if the header is truncated or malformed, or the file is a folder
+     *     or special file
+     * @throws IOException if the file cannot be read
+     */
+    public static Map<String, String> readMetadata(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        dev.regula.core.io.InputFiles.requireRegularFile(file, "safetensors file");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return header(ch, file).metadata();
+        }
+    }
+
+    /** A checked header: the metadata, the tensors' entries and where their data starts. */
+    private record Header(Map<String, String> metadata, List<Entry> entries, long dataStart) {
+    }
+
+    private static Header header(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw corrupt(file, "file has " + size + " bytes, fewer than the 8-byte header length field");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0, file);
+        long n = lenBuf.flip().getLong();
+        if (n < 0 || n > size - 8) {
+            throw corrupt(file, "header length " + Long.toUnsignedString(n) + " is larger than the "
+                    + (size - 8) + " bytes that follow it (truncated file or not safetensors)");
+        }
+        if (n > MAX_HEADER_BYTES) {
+            throw corrupt(file, "header length " + n + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes");
+        }
+        if (n < 2) {
+            throw corrupt(file, "header length " + n + " is too short for a JSON object");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) n);
+        readFully(ch, hb, 8, file);
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(hb.flip()).toString();
+        } catch (CharacterCodingException e) {
+            throw new CorruptDataException(file + ": header is not valid UTF-8", e);
+        }
+        Object root;
+        try {
+            root = Json.parse(json);
+        } catch (Json.JsonException e) {
+            throw new CorruptDataException(file + ": header: " + e.getMessage(), e);
+        }
+        if (!(root instanceof Map<?, ?> entries)) {
+            throw corrupt(file, "header must be a JSON object, found " + kind(root));
+        }
+        long dataStart = 8 + n;
+        long dataSize = size - dataStart;
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<Entry> infos = new ArrayList<>();
+        for (Map.Entry<?, ?> e : entries.entrySet()) {
+            String name = (String) e.getKey();
+            if (name.equals(METADATA_KEY)) {
+                metadata = metadata(file, e.getValue());
+            } else {
+                infos.add(entry(file, name, e.getValue(), dataSize));
+            }
+        }
+        checkCoverage(file, infos, dataSize);
+        return new Header(metadata, infos, dataStart);
     }
 
     private record Entry(String name, Dtype dtype, int[] shape, long begin, long end) {}

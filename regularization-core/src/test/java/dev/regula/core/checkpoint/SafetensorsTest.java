@@ -98,6 +98,22 @@ class SafetensorsTest {
     }
 
     @Test
+    void metadataAloneIsReadFromTheHeaderCheckedAsAWholeRead() throws Exception {
+        Path f = dir.resolve("meta.safetensors");
+        Safetensors.write(f, Map.of("w", Tensor.zeros(1000, 100)), Map.of("best_epoch", "3", "best_value", "0.25"));
+        assertEquals(Safetensors.read(f).metadata(), Safetensors.readMetadata(f));
+        assertEquals("3", Safetensors.readMetadata(f).get("best_epoch"));
+        Path none = dir.resolve("none.safetensors");
+        Safetensors.write(none, Map.of("w", Tensor.zeros(2)), Map.of());
+        assertTrue(Safetensors.readMetadata(none).isEmpty());
+        // a cut file: its header promises data that is not there, so the header is refused as in a whole read
+        byte[] bytes = java.nio.file.Files.readAllBytes(f);
+        Path cut = java.nio.file.Files.write(dir.resolve("cut.safetensors"), java.util.Arrays.copyOf(bytes, bytes.length - 10));
+        assertThrows(dev.regula.api.CorruptDataException.class, () -> Safetensors.readMetadata(cut));
+        assertThrows(dev.regula.core.data.DataNotFoundException.class, () -> Safetensors.readMetadata(dir.resolve("absent")));
+    }
+
+    @Test
     void float64TensorsRoundTripBitExactFirstAndAligned() throws Exception {
         Path f = dir.resolve("f64.safetensors");
         // none of these survives float32: 0.1, a subnormal double, 2^53 - 1, a NaN payload

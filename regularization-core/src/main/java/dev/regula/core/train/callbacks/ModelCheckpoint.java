@@ -70,7 +70,7 @@ public final class ModelCheckpoint implements TrainingCallback {
         Path file = directory.resolve(BEST);
         if (ctx.epoch() == 0 || !java.nio.file.Files.isRegularFile(file)) return;
         try {
-            Map<String, String> meta = dev.regula.core.checkpoint.Checkpoint.load(file).metadata();
+            Map<String, String> meta = dev.regula.core.checkpoint.Safetensors.readMetadata(file); // not the weights
             int epoch = Integer.parseInt(meta.getOrDefault(BEST_EPOCH, "0"));
             double value = Double.parseDouble(meta.getOrDefault(BEST_VALUE, "NaN"));
             if (monitor.name().equals(meta.get(BEST_MONITOR)) && epoch >= 1 && epoch <= ctx.epoch() && !Double.isNaN(value)) {
