@@ -83,15 +83,17 @@ public final class TrainCommand implements Callable<Integer> {
         // included, before any file of an earlier run is changed.
         try (OutputFolder folder = OutputFolder.claim(out, resume, "regula train")) {
             Path checkpoint = folder.file(CHECKPOINT);
-            boolean killedAfterCheckpoint = java.nio.file.Files.exists(checkpoint, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (EarlierRun.recover(out, checkpoint, RUN_FILES)) { // a command killed while it held an earlier run aside
+            EarlierRun.Recovery recovered = EarlierRun.recover(out, checkpoint, RUN_FILES);
+            if (recovered != EarlierRun.Recovery.NOTHING_ASIDE) { // a command killed while it held an earlier run aside
                 stderr.println("regula: warning: " + out + " held the files of a run set aside by a command that was killed; "
-                        + (killedAfterCheckpoint ? "that command had saved a checkpoint of its own, so they are dropped"
+                        + (recovered == EarlierRun.Recovery.DROPPED ? "that command had saved a checkpoint of its own, so they are dropped"
                         : "they are back in place"));
                 stderr.flush();
             }
             Checkpoint saved = resume ? Resume.read(checkpoint) : null;
-            boolean replacing = !resume && java.nio.file.Files.exists(checkpoint, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            // any file of a run is an earlier run: one killed before its first checkpoint left its logs and events too
+            boolean replacing = !resume && RUN_FILES.stream().anyMatch(n -> java.nio.file.Files.exists(out.resolve(n),
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS));
             TrainingOptions.Data data = options.load();
             Dataset train = data.train();
             Dataset test = data.test();

@@ -473,6 +473,16 @@ class HostileUseTest {
         try (var events = Files.list(out.resolve(TrainCommand.TENSORBOARD))) {
             assertEquals(1, events.count());
         }
+        // files of a run that saved no checkpoint (refused at its first step) are an earlier run too: replaced, not mixed in
+        Path diverged = dir.resolve("diverged");
+        RegulaCommandTest.Run nan = run(train(diverged, "--epochs", "1", "--tensorboard", "--reg", "drop-block(p=0.1)"));
+        assertEquals(ExitCode.USAGE, nan.code(), nan.err());
+        assertTrue(Files.isDirectory(diverged.resolve(TrainCommand.TENSORBOARD)), "the refused run's events stay: nothing was replaced");
+        RegulaCommandTest.Run rerun = run(train(diverged, "--epochs", "1", "--tensorboard"));
+        assertEquals(0, rerun.code(), rerun.err());
+        try (var events = Files.list(diverged.resolve(TrainCommand.TENSORBOARD))) {
+            assertEquals(1, events.count(), "one run's events");
+        }
     }
 
     /** A setting that cannot run is refused before the first setting trains: the folder's earlier results stay as they were. */

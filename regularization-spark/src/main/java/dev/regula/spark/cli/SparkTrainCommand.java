@@ -213,6 +213,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
         b.build(); // checks K, epochs and batch before Spark starts
         if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be >= 1 (examples to use), got " + limit);
         Path checkpoint = out.resolve("checkpoint.safetensors");
+        if (resume && !Files.isDirectory(out)) { // refused before the folder is claimed (created)
+            throw new IllegalArgumentException("--resume: there is no " + checkpoint + " to continue from");
+        }
         SparkMasters.checkReachable(master); // before minutes of loading data
         java.nio.channels.FileLock lock = claimOutput(); // and so is the output folder
         try {
@@ -227,11 +230,17 @@ public final class SparkTrainCommand implements Callable<Integer> {
     static final List<String> RUN_FILES = List.of("checkpoint.safetensors", "metrics.csv");
 
     private int train(SparkTrainingConfig.Builder b, Path checkpoint, PrintWriter stdout) throws IOException {
-        boolean killedAfterCheckpoint = Files.exists(checkpoint);
-        if (EarlierRun.recover(out, checkpoint, RUN_FILES)) { // a command killed while it held an earlier run aside
+        EarlierRun.Recovery recovered = EarlierRun.recover(out, checkpoint, RUN_FILES);
+        if (recovered != EarlierRun.Recovery.NOTHING_ASIDE) { // a command killed while it held an earlier run aside
             System.err.println("regula train --spark: warning: " + out + " held the files of a run set aside by a command that was"
-                    + " killed; " + (killedAfterCheckpoint ? "that command had saved a checkpoint of its own, so they are dropped"
-                    : "they are back in place"));
+                    + " killed; " + (recovered == EarlierRun.Recovery.DROPPED ? "that command had saved a checkpoint of its own, so they"
+                    + " are dropped" : "they are back in place"));
+        }
+        for (String name : RUN_FILES) { // the run writes files: a folder or link in a file's place is refused, never deleted
+            Path f = out.resolve(name);
+            if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new OutputException("cannot write output: " + f + " is not a regular file; remove it or choose another --out", null);
+            }
         }
         if (resume && !Files.isRegularFile(checkpoint)) {
             throw new IllegalArgumentException("--resume: there is no " + checkpoint + " to continue from");
@@ -243,12 +252,14 @@ public final class SparkTrainCommand implements Callable<Integer> {
         Map<String, String> dataSettings = java.util.Map.of("train_examples", Integer.toString(train.size()), "data",
                 data.toAbsolutePath().normalize().toString());
         EarlierRun earlier = null;
-        if (!resume && Files.exists(checkpoint)) { // a fresh run replaces an earlier one, which waits aside until the first checkpoint
+        // a fresh run replaces an earlier one (any of its files), which waits aside until this run ends
+        if (!resume && RUN_FILES.stream().anyMatch(n -> Files.exists(out.resolve(n)))) {
             stdout.printf("regula train --spark: warning: %s holds an earlier run; it is replaced by this one (--resume continues it)%n",
                     out);
             earlier = EarlierRun.setAside(out, RUN_FILES);
         }
         JavaSparkContext sc = null;
+        Throwable failure = null;
         // set when the JVM starts to exit (SIGINT, SIGTERM): Spark's own hook then stops the context under the run
         java.util.concurrent.atomic.AtomicBoolean exiting = new java.util.concurrent.atomic.AtomicBoolean();
         Thread exitWatch = new Thread(() -> exiting.set(true), "regula-exit-watch");
@@ -293,16 +304,31 @@ public final class SparkTrainCommand implements Callable<Integer> {
             }
             if (compareSingle) compareSingle(config, train, test, stdout);
         } catch (RuntimeException e) {
-            throw whyStopped(e, sc, exiting.get(), master, out);
+            failure = whyStopped(e, sc, exiting.get(), master, out);
+            throw (RuntimeException) failure;
+        } catch (IOException | Error e) {
+            failure = e;
+            throw e;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(exitWatch);
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is exiting: the hook has run
             }
-            if (sc != null) sc.stop();
-            // kept if this run saved a checkpoint (it can be resumed), else put back in place of what this run wrote
-            if (earlier != null) earlier.finish(checkpoint);
+            try {
+                if (sc != null) sc.stop();
+            } finally {
+                // dropped if this run saved a checkpoint (it can be resumed), else put back in place of what this run wrote;
+                // a failure to do so rides on the run's own failure, which is what the command reports
+                if (earlier != null) {
+                    try {
+                        earlier.finish(checkpoint);
+                    } catch (IOException | RuntimeException f) {
+                        if (failure == null) throw f;
+                        failure.addSuppressed(f);
+                    }
+                }
+            }
         }
         return OK;
     }

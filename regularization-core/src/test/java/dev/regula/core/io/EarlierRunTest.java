@@ -1,0 +1,115 @@
+package dev.regula.core.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An earlier run set aside, dropped or put back, and every state a kill can leave settled without losing its files. */
+class EarlierRunTest {
+    private static final String CKPT = "checkpoint.safetensors";
+    private static final List<String> NAMES = List.of(CKPT, "metrics.csv", "curves.png", "tensorboard");
+
+    @TempDir
+    Path dir;
+
+    private void earlierRun() throws IOException {
+        Files.writeString(dir.resolve(CKPT), "earlier checkpoint");
+        Files.writeString(dir.resolve("metrics.csv"), "earlier metrics");
+        Files.writeString(dir.resolve("notes.txt"), "the user's own file");
+    }
+
+    private void assertEarlierRunWhole() throws IOException {
+        assertEquals("earlier checkpoint", Files.readString(dir.resolve(CKPT)));
+        assertEquals("earlier metrics", Files.readString(dir.resolve("metrics.csv")));
+        assertEquals("the user's own file", Files.readString(dir.resolve("notes.txt")));
+        assertFalse(Files.exists(dir.resolve(EarlierRun.ASIDE)) || Files.exists(dir.resolve(EarlierRun.PARTIAL)));
+    }
+
+    @Test
+    void aFreshRunThatSavedACheckpointReplacesTheEarlierOne() throws IOException {
+        earlierRun();
+        EarlierRun e = EarlierRun.setAside(dir, NAMES);
+        assertFalse(Files.exists(dir.resolve(CKPT)));
+        Files.writeString(dir.resolve(CKPT), "fresh checkpoint");
+        Files.createDirectories(dir.resolve("tensorboard"));
+        e.finish(dir.resolve(CKPT));
+        assertEquals("fresh checkpoint", Files.readString(dir.resolve(CKPT)));
+        assertFalse(Files.exists(dir.resolve("metrics.csv")), "the earlier metrics go with the earlier run");
+        assertTrue(Files.exists(dir.resolve("tensorboard")) && Files.exists(dir.resolve("notes.txt")));
+        assertFalse(Files.exists(dir.resolve(EarlierRun.ASIDE)));
+    }
+
+    @Test
+    void aFreshRunWithoutACheckpointLeavesTheEarlierRunAndNothingOfItsOwn() throws IOException {
+        earlierRun();
+        EarlierRun e = EarlierRun.setAside(dir, NAMES);
+        Files.writeString(dir.resolve("metrics.csv"), "fresh metrics");
+        Files.createDirectories(dir.resolve("tensorboard").resolve("run"));
+        Files.writeString(dir.resolve("tensorboard").resolve("run").resolve("events"), "fresh events");
+        e.finish(dir.resolve(CKPT));
+        assertEarlierRunWhole();
+        assertFalse(Files.exists(dir.resolve("tensorboard")), "a name the earlier run lacked: the fresh run's, removed");
+    }
+
+    @Test
+    void aSetAsideCutShortIsUndoneAndDeletesNothing() throws IOException {
+        earlierRun();
+        // killed after the list and the checkpoint moved, before the metrics and the rename
+        Path partial = Files.createDirectories(dir.resolve(EarlierRun.PARTIAL));
+        Files.write(partial.resolve(EarlierRun.MANIFEST), List.of(CKPT, "metrics.csv"), StandardCharsets.UTF_8);
+        Files.move(dir.resolve(CKPT), partial.resolve(CKPT));
+        assertEquals(EarlierRun.Recovery.PUT_BACK, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+        assertEarlierRunWhole();
+    }
+
+    @Test
+    void aPutBackCutShortIsContinuedWithoutDeletingWhatIsBackAlready() throws IOException {
+        earlierRun();
+        EarlierRun.setAside(dir, NAMES);
+        // the fresh run wrote metrics and events, then the put-back moved the metrics back and was killed
+        Files.createDirectories(dir.resolve("tensorboard"));
+        Path aside = dir.resolve(EarlierRun.ASIDE);
+        Files.move(aside.resolve("metrics.csv"), dir.resolve("metrics.csv"));
+        assertEquals(EarlierRun.Recovery.PUT_BACK, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+        assertEarlierRunWhole();
+        assertFalse(Files.exists(dir.resolve("tensorboard")));
+        // the checkpoint goes back last: once it is back, only the empty aside is left, and dropping it loses nothing
+        EarlierRun.setAside(dir, NAMES);
+        Files.move(aside.resolve("metrics.csv"), dir.resolve("metrics.csv"));
+        Files.move(aside.resolve(CKPT), dir.resolve(CKPT));
+        EarlierRun.recover(dir, dir.resolve(CKPT), NAMES);
+        assertEarlierRunWhole();
+    }
+
+    @Test
+    void anAsideOfAnOlderVersionWithoutAListIsPutBackFromWhatItHolds() throws IOException {
+        earlierRun();
+        Path aside = Files.createDirectories(dir.resolve(EarlierRun.ASIDE));
+        Files.move(dir.resolve(CKPT), aside.resolve(CKPT));
+        Files.move(dir.resolve("metrics.csv"), aside.resolve("metrics.csv"));
+        assertEquals(EarlierRun.Recovery.PUT_BACK, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+        assertEarlierRunWhole();
+        assertEquals(EarlierRun.Recovery.NOTHING_ASIDE, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+    }
+
+    @Test
+    void anUnsettledAsideIsNeverOverwrittenAndAnEmptyFolderSetsNothingAside() throws IOException {
+        earlierRun();
+        EarlierRun.setAside(dir, NAMES);
+        assertThrows(IOException.class, () -> EarlierRun.setAside(dir, NAMES));
+        assertEquals(EarlierRun.Recovery.PUT_BACK, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        EarlierRun none = EarlierRun.setAside(empty, NAMES);
+        assertFalse(Files.exists(empty.resolve(EarlierRun.PARTIAL)) || Files.exists(empty.resolve(EarlierRun.ASIDE)));
+        none.finish(empty.resolve(CKPT));
+    }
+}
