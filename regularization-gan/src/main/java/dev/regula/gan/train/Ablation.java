@@ -19,20 +19,17 @@ final class Ablation {
     }
 
     /**
-     * @return λ as the shortest plain decimal, e.g. {@code 0}, {@code 1}, {@code 0.25}, {@code 1000}
-     *     (used in directory names and tables); beyond {@value #PLAIN_LIMIT} characters in
-     *     scientific form ({@code 1E+30}, {@code 1E-12}), so that a large or tiny λ names a folder a
-     *     person can read, not one of 31 digits
+     * @return λ as the shortest plain decimal, e.g. {@code 0}, {@code 1}, {@code 0.25} (used in
+     *     directory names); beyond 100 characters in scientific form ({@code 1E+300}, {@code 1E-300}),
+     *     so that an extreme but valid λ still names a folder the file system takes (and every λ
+     *     a folder was named after before keeps its name)
      */
     static String format(double lambda) {
         if (lambda == 0) return "0";
         BigDecimal d = BigDecimal.valueOf(lambda).stripTrailingZeros();
         String plain = d.toPlainString();
-        return plain.length() <= PLAIN_LIMIT ? plain : d.toString();
+        return plain.length() <= 100 ? plain : d.toString();
     }
-
-    /** The longest plain decimal {@link #format} writes: 0.0000001 and 1000000000 stay plain. */
-    static final int PLAIN_LIMIT = 12;
 
     /**
      * @param trainFaces the real faces the generators trained on (fewer than --train-images asked for

@@ -357,11 +357,6 @@ class FaceCaseStudyTest {
         assertEquals("0.25", Ablation.format(0.25));
         assertEquals("0.0001", Ablation.format(1e-4));
         assertEquals("1E+300", Ablation.format(1e300), "an extreme lambda still names a folder of a sane length");
-        assertEquals("1E+30", Ablation.format(1e30), "not 31 digits");
-        assertEquals("1000", Ablation.format(1e3));
-        assertEquals("0.0000001", Ablation.format(1e-7));
-        assertEquals("1E-12", Ablation.format(1e-12));
-        assertEquals("1.5E+13", Ablation.format(1.5e13));
         assertEquals("1E-300", Ablation.format(1e-300));
     }
 
