@@ -111,6 +111,17 @@ class LauncherIT {
         assertTrue(nameless.err().contains("the plugins do not fit on the module path") && nameless.err().contains(unnamed.toString())
                 && nameless.err().contains("not a Java identifier"), nameless.all());
         assertFalse(nameless.err().contains("Error occurred during initialization of boot layer"), nameless.all());
+
+        // a plugin whose module name Regula's own module has would be shadowed, silently not loaded: refused too
+        Path shadow = dir.resolve("shadow.jar");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(shadow))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\nAutomatic-Module-Name: dev.regula.core\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            zip.closeEntry();
+        }
+        Run shadowed = regula(Map.of("REGULA_PLUGINS", shadow.toString()), "list");
+        assertEquals(2, shadowed.code(), shadowed.all());
+        assertTrue(shadowed.err().contains("shadowed by") && shadowed.err().contains(shadow.toString()), shadowed.all());
     }
 
     @Test
