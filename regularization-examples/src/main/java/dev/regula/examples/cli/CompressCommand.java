@@ -157,7 +157,7 @@ public final class CompressCommand implements Callable<Integer> {
             if (pretrained != null) {
                 Checkpoint saved = Checkpoint.load(pretrained);
                 String savedModel = saved.metadata().get("model");
-                if (savedModel != null && !dev.regula.core.train.TrainingCheckpoint.sameSetting(savedModel.strip(), options.model.strip())) {
+                if (savedModel != null && !sameModel(savedModel, options.model)) {
                     throw new IllegalArgumentException("--pretrained " + pretrained + " is a checkpoint of --model " + savedModel
                             + ", not of " + options.model + "; give --model '" + savedModel + "' or a checkpoint of " + options.model);
                 }
@@ -365,6 +365,20 @@ public final class CompressCommand implements Callable<Integer> {
     }
 
     /** Whether two model specs are the same spec, whatever their spacing. */
+    /**
+     * Two model specs name the same model when their canonical texts agree (spaces, the name's
+     * case: {@code MLP (hidden=64)} is {@code mlp(hidden=64)}), as the parser that trains them
+     * reads them; a text that does not parse is compared as written. Not a resume's comparison
+     * of settings ({@code TrainingCheckpoint.sameSetting}), which keeps words and paths as they are.
+     */
+    private static boolean sameModel(String a, String b) {
+        try {
+            return dev.regula.api.spec.Spec.parse(a).toString().equals(dev.regula.api.spec.Spec.parse(b).toString());
+        } catch (RuntimeException notASpec) {
+            return a.strip().equals(b.strip());
+        }
+    }
+
     private static float[] findValue(List<Parameter> params, String name) {
         for (Parameter p : params) if (p.name().equals(name)) return p.value().data();
         throw new IllegalStateException("no parameter " + name);

@@ -201,6 +201,10 @@ class CompressCommandTest {
                 pre.resolve(TrainCommand.CHECKPOINT).toString(), "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1",
                 "--progress", "none", "--out", dir.resolve("same").toString());
         assertEquals(0, r.code(), "the same spec spaced otherwise is the same model: " + r.out() + r.err());
+        r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--model", "MLP (hidden=8)", "--pretrained",
+                pre.resolve(TrainCommand.CHECKPOINT).toString(), "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1",
+                "--progress", "none", "--out", dir.resolve("same2").toString());
+        assertEquals(0, r.code(), "the name's case and a space before its arguments, as the parser reads them: " + r.out() + r.err());
         r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--pretrained", pre.toString(), "--out", dir.resolve("d").toString());
         assertEquals(ExitCode.DATA, r.code(), r.err());
         assertTrue(r.err().contains(pre + " is a directory, not a regular file"), r.err());
