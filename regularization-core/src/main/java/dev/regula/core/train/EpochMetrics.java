@@ -70,13 +70,14 @@ public record EpochMetrics(int epoch, long step, double learningRate, double tra
     /**
      * @return the overall sparsity, as {@link ParameterStats#weightSparsity} counts it: entries
      *     that count as zero over all entries of the parameters with role WEIGHT (biases and
-     *     other parameters left out), 0 when there are none
+     *     other parameters left out; all parameters when none is a weight), 0 without parameters
      */
     public double overallSparsity() {
+        boolean anyWeight = parameters.stream().anyMatch(p -> p.role() == dev.regula.api.param.ParameterRole.WEIGHT);
         double zeros = 0;
         long n = 0;
         for (ParameterStats p : parameters) {
-            if (p.role() != dev.regula.api.param.ParameterRole.WEIGHT) continue;
+            if (anyWeight && p.role() != dev.regula.api.param.ParameterRole.WEIGHT) continue;
             zeros += p.sparsity() * p.size();
             n += p.size();
         }

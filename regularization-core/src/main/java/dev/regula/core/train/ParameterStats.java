@@ -39,16 +39,20 @@ public record ParameterStats(String name, int size, double l2Norm, double maxAbs
     /**
      * The sparsity every report shows: the fraction of the entries of the parameters with role
      * {@link ParameterRole#WEIGHT} that count as zero ({@link #isZero}); biases, normalisation
-     * scales and other parameters are left out (regularizers select weights by default).
+     * scales and other parameters are left out (regularizers select weights by default). A model
+     * that marks no parameter as a weight (a plugin's, with every role OTHER) is counted over all
+     * its parameters, so that it does not read as dense.
      *
      * @param parameters a model's parameters
-     * @return that fraction, 0 when there are no weights
+     * @return that fraction, 0 when there are no parameters at all
      */
     public static double weightSparsity(Iterable<Parameter> parameters) {
+        boolean anyWeight = false;
+        for (Parameter p : parameters) anyWeight |= p.role() == ParameterRole.WEIGHT;
         long zeros = 0;
         long n = 0;
         for (Parameter p : parameters) {
-            if (p.role() != ParameterRole.WEIGHT) continue;
+            if (anyWeight && p.role() != ParameterRole.WEIGHT) continue;
             for (float w : p.value().data()) if (isZero(w)) zeros++;
             n += p.value().size();
         }

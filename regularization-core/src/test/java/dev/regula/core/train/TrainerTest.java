@@ -483,6 +483,10 @@ class TrainerTest {
                 .mapToLong(p -> { long z = 0; for (float w : p.value().data()) if (Math.abs(w) < 1e-8) z++; return z; }).sum();
         assertEquals(zeros / (double) weights, weightsOnly, 1e-12);
         assertTrue(ParameterStats.isZero(5e-9f) && ParameterStats.isZero(-5e-9f) && !ParameterStats.isZero(2e-8f));
+        // statistics that mark no weight (role OTHER, as the five-argument constructor makes them) count every entry
+        EpochMetrics unmarked = new EpochMetrics(1, 1, 0.1, 0, 0, java.util.Map.of(), Double.NaN, Double.NaN,
+                java.util.List.of(new ParameterStats("a", 4, 1, 1, 0.5), new ParameterStats("b", 4, 1, 1, 0)), 0, 1, 1);
+        assertEquals(0.25, unmarked.overallSparsity(), 1e-12, "not 0, as if dense");
     }
 
     @Test

@@ -143,7 +143,8 @@ public final class CompareCommand implements Callable<Integer> {
      *     own, the settings' own (distinct, in order) when every one does, else both
      */
     private String models(List<Setting> settings) {
-        List<String> own = settings.stream().map(Setting::model).filter(java.util.Objects::nonNull).distinct().toList();
+        List<String> own = settings.stream().map(Setting::model).filter(java.util.Objects::nonNull).map(CrossValidation::canonicalModel)
+                .distinct().toList();
         if (own.isEmpty()) return options.model;
         String theirs = String.join(", ", own);
         return settings.stream().allMatch(x -> x.model() != null) ? (own.size() == 1 ? theirs : "models " + theirs)

@@ -24,7 +24,7 @@ import java.util.Locale;
  * set is cut into K shuffled folds (the same for every setting); each setting trains K times, on
  * K − 1 folds, and is scored on the fold left out: validation accuracy for classes, validation
  * RMSE (in the targets' units) for regression. The table gives mean ± sample standard deviation
- * over the folds and the mean fraction of weights that are exactly zero; the best mean is chosen,
+ * over the folds and the mean sparsity (the fraction of weights with |w| &lt; 1e-8); the best mean is chosen,
  * retrained on the whole training set, and only then scored on the test set, once.
  *
  * <p>Writes {@code cv.md}, {@code cv.csv} and, when every setting but {@code none} carries a
@@ -44,7 +44,7 @@ final class CrossValidation {
      * @param setting the setting
      * @param lambda its λ, or NaN when it has none (e.g. {@code none})
      * @param scores the score on each fold
-     * @param sparsity the mean fraction of exactly-zero weights over the folds' models
+     * @param sparsity the mean over the folds' models of the fraction of weights with |w| &lt; 1e-8
      */
     record Row(Setting setting, double lambda, double[] scores, double sparsity) {
         double mean() {
@@ -198,10 +198,26 @@ final class CrossValidation {
 
     /**
      * The line a setting belongs to in the λ plot: its specs with the λ {@link #lambdaOf} reads
-     * left out, and its model. Settings that differ only in that λ form one line (an L2 sweep);
-     * an L1 and an L2 setting of equal λ are on two lines, not joined into one.
+     * left out, and the model it trains, both in canonical text. Settings that differ only in that
+     * λ form one line (an L2 sweep); an L1 and an L2 setting of equal λ are on two lines, and so
+     * are settings of two models.
+     *
+     * @param regularizers the specs without λ, e.g. {@code l2} or {@code elastic-net(l2=1e-4)}
+     * @param model the model's canonical spec
      */
-    static String familyOf(Setting s) {
+    record Family(String regularizers, String model) {
+        /** @return the legend's name: the regularizers, and the model where the plot has several */
+        String label(boolean severalModels) {
+            return severalModels ? regularizers + " on " + model : regularizers;
+        }
+    }
+
+    /**
+     * @param s a setting
+     * @param defaultModel {@code --model}, which a setting without {@code model=} trains
+     * @return its line in the λ plot
+     */
+    static Family familyOf(Setting s, String defaultModel) {
         List<String> parts = new ArrayList<>();
         boolean dropped = false;
         for (String text : s.specs()) {
@@ -216,8 +232,31 @@ final class CrossValidation {
             rest.remove(key);
             parts.add(new Spec(spec.name(), rest).toString()); // "l2", "elastic-net(l2=1e-4)": λ is the x axis
         }
-        String family = String.join(" + ", parts);
-        return s.model() == null ? family : family + " on " + s.model();
+        return new Family(String.join(" + ", parts), canonicalModel(s.modelOr(defaultModel)));
+    }
+
+    /** @return a model spec in canonical text, or as written if it does not parse */
+    static String canonicalModel(String model) {
+        try {
+            return Spec.parse(model).toString();
+        } catch (RuntimeException notASpec) {
+            return model.strip();
+        }
+    }
+
+    /**
+     * @param rows the settings' rows
+     * @param defaultModel {@code --model}
+     * @return the rows with λ &gt; 0 by line of the λ plot ({@link #familyOf}), the lines in the order
+     *     they first appear, each line's rows by increasing λ
+     */
+    static java.util.Map<Family, List<Row>> families(List<Row> rows, String defaultModel) {
+        java.util.Map<Family, List<Row>> families = new java.util.LinkedHashMap<>();
+        for (Row r : rows) {
+            if (r.lambda() > 0) families.computeIfAbsent(familyOf(r.setting(), defaultModel), k -> new ArrayList<>()).add(r);
+        }
+        for (List<Row> line : families.values()) line.sort((a, b) -> Double.compare(a.lambda(), b.lambda()));
+        return families;
     }
 
     private String table(List<Row> rows, String metric, Row best) {
@@ -245,22 +284,18 @@ final class CrossValidation {
     }
 
     /** Draws score and sparsity against log10 λ over the settings with λ > 0; false if fewer than two have one. */
-    private static boolean plot(List<Row> rows, String metric, Path file) throws IOException {
-        List<Row> withLambda = rows.stream().filter(r -> r.lambda() > 0).sorted((a, b) -> Double.compare(a.lambda(), b.lambda())).toList();
-        if (withLambda.size() < 2) return false;
-        // one line per family (settings that differ only in λ), in the order the families first appear
-        java.util.Map<String, List<Row>> families = new java.util.LinkedHashMap<>();
-        for (Row r : rows) {
-            if (r.lambda() > 0) families.computeIfAbsent(familyOf(r.setting()), k -> new ArrayList<>());
-        }
-        for (Row r : withLambda) families.get(familyOf(r.setting())).add(r);
+    private boolean plot(List<Row> rows, String metric, Path file) throws IOException {
+        if (rows.stream().filter(r -> r.lambda() > 0).count() < 2) return false;
+        java.util.Map<Family, List<Row>> families = families(rows, options.model);
+        boolean severalModels = families.keySet().stream().map(Family::model).distinct().count() > 1;
         LineChart.Builder left = LineChart.builder(metric + " against λ (mean over folds)").xLabel("log10 λ").yLabel(metric);
         LineChart.Builder right = LineChart.builder("sparsity against λ (mean over folds)").xLabel("log10 λ")
                 .yLabel("fraction of weights with |w| < 1e-8");
         for (var family : families.entrySet()) {
             double[] x = family.getValue().stream().mapToDouble(r -> Math.log10(r.lambda())).toArray();
-            left.series(new Series(family.getKey(), x, family.getValue().stream().mapToDouble(Row::mean).toArray()));
-            right.series(new Series(family.getKey(), x, family.getValue().stream().mapToDouble(Row::sparsity).toArray()));
+            String name = family.getKey().label(severalModels);
+            left.series(new Series(name, x, family.getValue().stream().mapToDouble(Row::mean).toArray()));
+            right.series(new Series(name, x, family.getValue().stream().mapToDouble(Row::sparsity).toArray()));
         }
         LineChart.writePngRow(file, List.of(left.build(), right.build()), 600, 450);
         return true;

@@ -45,7 +45,7 @@ final class Recipes {
         for (Parameter p : model.parameters()) {
             if (p.role() != ParameterRole.WEIGHT || !p.layer().equals(layer)) continue;
             for (float v : p.value().data()) {
-                if (v == 0f) zeros++;
+                if (dev.regula.core.train.ParameterStats.isZero(v)) zeros++;
                 all++;
             }
         }

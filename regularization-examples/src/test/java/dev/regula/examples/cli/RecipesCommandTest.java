@@ -2,7 +2,6 @@ package dev.regula.examples.cli;
 
 import static dev.regula.examples.cli.RegulaCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -110,15 +109,25 @@ class RecipesCommandTest {
     @Test
     void theLambdaPlotDrawsOneLinePerFamilyAndTheHeaderNamesTheSettingsModels() throws IOException {
         // settings that differ only in λ are one line; an L1 and an L2 setting of equal λ are not joined
-        assertEquals("l2", CrossValidation.familyOf(new Setting("a", List.of("l2(lambda=1e-3)"))));
-        assertEquals(CrossValidation.familyOf(new Setting("a", List.of("l2(lambda=1e-3)"))),
-                CrossValidation.familyOf(new Setting("b", List.of("l2(lambda=10)"))));
-        assertNotEquals(CrossValidation.familyOf(new Setting("a", List.of("l2(lambda=1e-3)"))),
-                CrossValidation.familyOf(new Setting("b", List.of("l1(lambda=1e-3)"))));
-        assertEquals("elastic-net(l2=1e-4) + dropout(p=0.2)",
-                CrossValidation.familyOf(new Setting("c", List.of("elastic-net(l1=1e-5, l2=1e-4)", "dropout(p=0.2)"))));
-        assertNotEquals(CrossValidation.familyOf(new Setting("d", List.of("l2(lambda=1e-3)"), "linear()")),
-                CrossValidation.familyOf(new Setting("e", List.of("l2(lambda=1e-3)"), "mlp(hidden=8)")));
+        String mlp = "mlp(hidden=8, batchnorm=true)";
+        assertEquals(new CrossValidation.Family("l2", mlp), CrossValidation.familyOf(new Setting("a", List.of("l2(lambda=1e-3)")), mlp));
+        assertEquals(new CrossValidation.Family("elastic-net(l2=1e-4) + dropout(p=0.2)", mlp),
+                CrossValidation.familyOf(new Setting("c", List.of("elastic-net(l1=1e-5, l2=1e-4)", "dropout(p=0.2)")), mlp));
+        // a model written otherwise, or named by model= as --model names it, is the same model
+        assertEquals(CrossValidation.familyOf(new Setting("a", List.of("l2(lambda=1e-3)")), mlp),
+                CrossValidation.familyOf(new Setting("b", List.of("l2(lambda=10)"), "MLP(hidden=8,batchnorm=true)"), mlp));
+        List<CrossValidation.Row> rows = List.of(
+                new CrossValidation.Row(new Setting("n", List.of()), Double.NaN, new double[] {0.5}, 0),
+                new CrossValidation.Row(new Setting("l2 big", List.of("l2(lambda=1)")), 1, new double[] {0.6}, 0),
+                new CrossValidation.Row(new Setting("l1 small", List.of("l1(lambda=0.01)")), 0.01, new double[] {0.7}, 0.1),
+                new CrossValidation.Row(new Setting("l2 small", List.of("l2(lambda=0.01)")), 0.01, new double[] {0.8}, 0),
+                new CrossValidation.Row(new Setting("l1 big", List.of("l1(lambda=1)"), "linear()"), 1, new double[] {0.9}, 0.5));
+        var families = CrossValidation.families(rows, mlp);
+        assertEquals(List.of(new CrossValidation.Family("l2", mlp), new CrossValidation.Family("l1", mlp),
+                new CrossValidation.Family("l1", "linear")), List.copyOf(families.keySet()));
+        assertEquals(List.of("l2 small", "l2 big"), families.get(new CrossValidation.Family("l2", mlp)).stream()
+                .map(r -> r.setting().label()).toList(), "a line's points by increasing λ");
+        assertEquals(1, families.get(new CrossValidation.Family("l1", "linear")).size());
 
         Path out = dir.resolve("cv-families");
         RegulaCommandTest.Run r = run("compare", "--csv", regressionCsv(90).toString(), "--loss", "mse",
@@ -127,7 +136,7 @@ class RecipesCommandTest {
                 "--setting", "model=linear(); l1(lambda=1e-3)", "--setting", "model=linear(); l1(lambda=0.1)", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         String header = r.out().lines().findFirst().orElseThrow();
-        assertTrue(header.contains("linear()") && !header.contains("mlp("), header);
+        assertTrue(header.contains(" linear, ") && !header.contains("mlp("), header);
         assertTrue(Files.size(out.resolve(CrossValidation.PLOT)) > 1000);
     }
 
