@@ -119,13 +119,22 @@ class VectorKernelsEquivalenceTest {
             assertTrue(Double.isFinite(abs), "sumAbs of values up to " + big + ": " + abs);
             assertEquals(scalar.sumAbs(n, x, 0), abs, REDUCTION_TOLERANCE * abs, "sumAbs, " + big);
         }
-        // and an ordinary block next to an overflowing one keeps its bits: only the overflowing block is redone
-        float[] mixed = new float[2 * VectorKernels.BLOCK];
-        Arrays.fill(mixed, 0, VectorKernels.BLOCK, 0.3f);
-        double ordinary = v.sumSquares(VectorKernels.BLOCK, mixed, 0);
-        Arrays.fill(mixed, VectorKernels.BLOCK, mixed.length, 3e19f);
-        double square = (double) 3e19f * 3e19f;
-        assertEquals(ordinary + VectorKernels.BLOCK * square, v.sumSquares(mixed.length, mixed, 0), 1e-12 * VectorKernels.BLOCK * square);
+        // an ordinary block next to an overflowing one keeps its float-lane bits: only the overflowing block is
+        // redone in double. Its products cancel exactly in double (+p, -p, ...), so the whole dot is the first
+        // block's alone, bit for bit, and it differs from that block summed in double, so the check can fail.
+        int block = VectorKernels.BLOCK;
+        float[] a = new float[2 * block];
+        float[] b = new float[2 * block];
+        Random random = new Random(7);
+        for (int i = 0; i < block; i++) {
+            a[i] = random.nextFloat() - 0.5f;
+            b[i] = random.nextFloat() - 0.5f;
+            a[block + i] = 3e19f;
+            b[block + i] = i % 2 == 0 ? 3e19f : -3e19f;
+        }
+        double first = v.dot(block, a, 0, b, 0);
+        assertTrue(first != scalar.dot(block, a, 0, b, 0), "float lanes and double give other bits here");
+        assertEquals(first, v.dot(2 * block, a, 0, b, 0), 0.0);
     }
 
     @Test
