@@ -72,8 +72,8 @@ public final class JsonLinesLogger implements TrainingCallback {
      * checks which epochs the log holds).
      *
      * @param line one line of the file
-     * @return N for a line that starts with {@code {"epoch":N}, else a negative number (a line that
-     *     names no epoch)
+     * @return N for a line that starts with <code>&#123;"epoch":N</code>, else a negative number (a
+     *     line that names no epoch)
      */
     public static int epochOf(String line) {
         if (!line.startsWith(EPOCH_FIRST)) return LogFiles.NO_EPOCH;
