@@ -153,15 +153,15 @@ public final class CompareCommand implements Callable<Integer> {
 
     private int compare(OutputFolder folder, List<Setting> settings, PrintWriter stdout) throws IOException {
         TrainingOptions.Data data = options.load();
+        if (folds != null && folds > data.train().size()) { // refused before any earlier result is touched
+            throw new IllegalArgumentException("--folds " + folds + " is more than the " + data.train().size() + " training examples");
+        }
         for (Setting s : settings) checkRuns(s, data);
         // the run is accepted: the other mode's results of an earlier run would be stale beside this one's
         List<String> stale = folds != null ? List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES, CrossValidation.PLOT)
                 : List.of(CrossValidation.MD, CrossValidation.CSV, CrossValidation.PLOT);
         for (String name : stale) Files.deleteIfExists(folder.file(name));
         if (folds != null) {
-            if (folds > data.train().size()) {
-                throw new IllegalArgumentException("--folds " + folds + " is more than the " + data.train().size() + " training examples");
-            }
             stdout.printf("regula compare: %d settings by %d-fold cross-validation, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
                     settings.size(), folds, models(settings), options.optimizer, options.epochs, options.batch, options.seed,
                     data.train().size(), data.test().size());
@@ -230,8 +230,12 @@ public final class CompareCommand implements Callable<Integer> {
         dev.regula.core.data.Dataset two = data.train().subset(0, 2);
         dev.regula.api.StepContext ctx = new dev.regula.api.StepContext(dev.regula.api.Mode.TRAIN, 0, 0, 0, options.seed,
                 config.kernels());
-        new dev.regula.core.train.TrainingStep(probe.pipeline()).step(probe.model(), config.loss(), two.features().copy(),
-                two.labels().copy(), ctx, dev.regula.core.train.NanPolicy.SKIP_STEP, false);
+        try {
+            new dev.regula.core.train.TrainingStep(probe.pipeline()).step(probe.model(), config.loss(), two.features().copy(),
+                    two.labels().copy(), ctx, dev.regula.core.train.NanPolicy.SKIP_STEP, false);
+        } catch (dev.regula.api.NumericalFaultException diverges) {
+            // the setting runs and diverges (a λ too large, in a sweep): its row says so and the others still run
+        }
     }
 
     static final String LEARNING_CURVES = "learning-curves.png";

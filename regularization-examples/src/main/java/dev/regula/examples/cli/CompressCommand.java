@@ -162,6 +162,7 @@ public final class CompressCommand implements Callable<Integer> {
                             + ", not of " + options.model + "; give --model '" + savedModel + "' or a checkpoint of " + options.model);
                 }
                 saved.restoreInto(params);
+                checkMergeDistance(params); // before an earlier run's files go
                 stdout.printf("regula compress: loaded %s (%s)%n", pretrained, options.model);
             }
             if (earlier) {
@@ -182,19 +183,13 @@ public final class CompressCommand implements Callable<Integer> {
                 stdout.printf("regula compress: pretraining %s for %d epochs with %s, kernels %s%n", options.model, options.epochs,
                         options.optimizer, options.kernels().name());
                 stdout.flush();
-                new Trainer(net, options.config(List.of()).build()).fit(train, test);
+                new Trainer(net, options.config(List.of()).callback(progress("[pretrain]")).build()).fit(train, test);
                 Checkpoint.save(folder.file("pretrained.safetensors"), params, Map.of(), Map.of("model", options.model));
             }
             double before = evaluate(net, test);
             List<Parameter> weights = params.stream().filter(p -> p.role() == ParameterRole.WEIGHT).toList();
             float[] pretrainedWeights = concat(weights);
-            double maxAbs = 0;
-            for (float w : pretrainedWeights) maxAbs = Math.max(maxAbs, Math.abs(w));
-            if (mergeDistance > 0 && mergeDistance >= maxAbs) { // refused now, not after the retraining
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "--merge-distance %s reaches every pretrained weight"
-                        + " (the largest |w| is %.4g), so it would reach every learned mean: every component would merge into the"
-                        + " zero one and every weight be pruned; give a distance below %.4g", mergeDistance, maxAbs, maxAbs));
-            }
+            double maxAbs = checkMergeDistance(params); // refused now, not after the retraining
             String priorSpec = prior != null ? prior : String.format(Locale.ROOT,
                     "%s(lambda=%.6g, components=16, pi0=%s, init_range=%.6g, gamma_shape=5000, gamma_rate=0.5)", PRIOR,
                     DEFAULT_LAMBDA_TIMES_N / train.size(), DEFAULT_PI0, maxAbs);
@@ -204,7 +199,7 @@ public final class CompressCommand implements Callable<Integer> {
                     retrainOptimizer, priorSpec);
             stdout.flush();
             TrainingConfig config = options.config(List.of(priorSpec)).optimizer(retrainOptimizer).epochs(retrainEpochs)
-                    .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "retrain")).build();
+                    .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "retrain")).callback(progress("[retrain]")).build();
             Trainer retrain = new Trainer(net, config);
             Warnings.unmatched(retrain, spec.commandLine().getErr());
             retrain.fit(train, test);
@@ -270,7 +265,8 @@ public final class CompressCommand implements Callable<Integer> {
                 stdout.flush();
                 TrainingConfig tune = options.config(List.of()).optimizer(tuneOptimizer).epochs(finetuneEpochs)
                         .regularizer(new CodebookProjection(assignment, k))
-                        .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "fine-tune")).build();
+                        .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "fine-tune"))
+                        .callback(progress("[fine-tune]")).build();
                 new Trainer(net, tune).fit(train, test);
                 after = evaluate(net, test);
             }
@@ -377,6 +373,32 @@ public final class CompressCommand implements Callable<Integer> {
         } catch (RuntimeException notASpec) {
             return a.strip().equals(b.strip());
         }
+    }
+
+    /**
+     * Refuses a --merge-distance that reaches every pretrained weight: every learned mean would be
+     * within it, every component merge into the zero one and every weight be pruned.
+     *
+     * @param params the pretrained parameters
+     * @return the largest |w| of the weights
+     */
+    private double checkMergeDistance(List<Parameter> params) {
+        double maxAbs = 0;
+        for (Parameter p : params) {
+            if (p.role() != ParameterRole.WEIGHT) continue;
+            for (float w : p.value().data()) maxAbs = Math.max(maxAbs, Math.abs(w));
+        }
+        if (mergeDistance > 0 && mergeDistance >= maxAbs) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--merge-distance %s reaches every pretrained weight"
+                    + " (the largest |w| is %.4g), so it would reach every learned mean: every component would merge into the"
+                    + " zero one and every weight be pruned; give a distance below %.4g", mergeDistance, maxAbs, maxAbs));
+        }
+        return maxAbs;
+    }
+
+    /** @return the progress display --progress asks for, its lines prefixed by the stage */
+    private dev.regula.progress.ProgressBarCallback progress(String stage) {
+        return dev.regula.progress.ProgressBarCallback.builder().mode(options.progressMode()).prefix(stage).epochLines(false).build();
     }
 
     private static float[] findValue(List<Parameter> params, String name) {

@@ -12,6 +12,7 @@ import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingConfig;
 import dev.regula.examples.plot.LineChart;
 import dev.regula.examples.plot.Series;
+import dev.regula.progress.ProgressBarCallback;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -102,7 +103,8 @@ final class CrossValidation {
             double zeros = 0;
             try {
                 for (int f = 0; f < folds; f++) {
-                    Trainer t = train(s, parts.get(f).training(), data, f == 0);
+                    Trainer t = train(s, parts.get(f).training(), data, f == 0,
+                            String.format(Locale.ROOT, "[%d/%d] fold %d/%d", i + 1, settings.size(), f + 1, folds));
                     scores[f] = score(t, parts.get(f).validation(), data);
                     zeros += sparsity(t);
                 }
@@ -128,12 +130,16 @@ final class CrossValidation {
         }
         long diverged = rows.stream().filter(r -> Double.isNaN(r.mean())).count();
         if (best == null) {
+            // this run's results only: an earlier run's verdict or plot beside them would be read as this one's
+            AtomicFiles.writeString(md, "# " + folds + "-fold cross-validation\n\n" + table(rows, metric, null)
+                    + "\nevery setting diverged; nothing chosen\n");
             AtomicFiles.writeString(csvFile, csv(rows));
+            java.nio.file.Files.deleteIfExists(plotFile);
             stderr.printf("regula compare: every setting diverged; nothing to choose (exit code %d)%n", ExitCode.NUMERICAL);
             stderr.flush();
             return ExitCode.NUMERICAL;
         }
-        Trainer chosen = train(best.setting(), data.train(), data, false);
+        Trainer chosen = train(best.setting(), data.train(), data, false, "[retrain " + best.setting().label() + "]");
         double test = score(chosen, data.test(), data);
         String table = table(rows, metric, best);
         String verdict = String.format(Locale.ROOT, "chosen by %d-fold cross-validation: %s%s; retrained on all %d training examples,"
@@ -146,7 +152,10 @@ final class CrossValidation {
         AtomicFiles.writeString(md, "# " + folds + "-fold cross-validation\n\n" + table + "\n" + verdict);
         AtomicFiles.writeString(csvFile, csv(rows));
         if (plot(rows, metric, plotFile)) stdout.printf("wrote %s, %s, %s%n", out.resolve(MD), out.resolve(CSV), out.resolve(PLOT));
-        else stdout.printf("wrote %s, %s (no plot: it needs two settings with a lambda > 0)%n", out.resolve(MD), out.resolve(CSV));
+        else {
+            java.nio.file.Files.deleteIfExists(plotFile); // an earlier run's plot is not this run's
+            stdout.printf("wrote %s, %s (no plot: it needs two settings with a lambda > 0)%n", out.resolve(MD), out.resolve(CSV));
+        }
         stdout.flush();
         if (diverged > 0) {
             stderr.printf("regula compare: %d of %d settings diverged (their folds are NaN in the table); exit code %d%n", diverged,
@@ -157,15 +166,18 @@ final class CrossValidation {
         return ExitCode.OK;
     }
 
-    /** Trains one model; {@code warnUnmatched} once per setting, not once per fold. */
-    private Trainer train(Setting s, Dataset train, TrainingOptions.Data data, boolean warnUnmatched) {
-        TrainingConfig config = options.config(s.specs()).build();
+    /** Trains one model, its progress shown as --progress says; {@code warnUnmatched} once per setting, not once per fold. */
+    private Trainer train(Setting s, Dataset train, TrainingOptions.Data data, boolean warnUnmatched, String position) {
+        TrainingConfig config = options.config(s.specs())
+                .callback(ProgressBarCallback.builder().mode(options.progressMode()).prefix(position).epochLines(false).build()).build();
         Trainer t = new Trainer(options.model(data, s.modelOr(options.model)), config);
         // as in compare without folds: --eval-weights scores the settings that keep that average with it
         if (options.averages(s.specs())) t.evaluateWith(options.evalWeights());
         if (warnUnmatched) Warnings.unmatched(t, stderr);
         List<EpochMetrics> history = t.fit(train, null);
         Warnings.skippedSteps(history, t.step(), stderr);
+        // after SWA, BatchNorm's running statistics must belong to the averaged weights, as in compare without folds
+        if (t.evalWeights() == dev.regula.core.train.EvalWeights.SWA) t.updateBatchNorm(train);
         return t;
     }
 

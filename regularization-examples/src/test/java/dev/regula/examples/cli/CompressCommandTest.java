@@ -106,6 +106,15 @@ class CompressCommandTest {
         assertTrue(java.nio.file.Files.exists(out.resolve("pretrained.safetensors")), "the pretraining is kept");
         assertFalse(java.nio.file.Files.exists(out.resolve("retrained.safetensors")), "no retraining ran");
         assertFalse(r.out().contains("retrain "), r.out());
+        // with --pretrained the weights are known at once: refused before an earlier run's files go
+        byte[] pretraining = java.nio.file.Files.readAllBytes(out.resolve("pretrained.safetensors"));
+        Path pre = java.nio.file.Files.write(dir.resolve("pre.safetensors"), pretraining);
+        r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--model", "mlp(hidden=8)", "--pretrained", pre.toString(),
+                "--threads", "1", "--progress", "none", "--merge-distance", "1000", "--out", out.toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertFalse(r.err().contains("it is replaced"), r.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(pretraining, java.nio.file.Files.readAllBytes(out.resolve("pretrained.safetensors")),
+                "the earlier run's files stay");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.regula.examples.cli;
 
 import static dev.regula.examples.cli.RegulaCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -138,6 +139,38 @@ class RecipesCommandTest {
         String header = r.out().lines().findFirst().orElseThrow();
         assertTrue(header.contains(" linear, ") && !header.contains("mlp("), header);
         assertTrue(Files.size(out.resolve(CrossValidation.PLOT)) > 1000);
+    }
+
+    /**
+     * A refused rerun leaves the earlier results; a setting that diverges at its first step is a
+     * row of the table, not the end of the comparison; a cross-validation in which every setting
+     * diverges writes its own verdict, not beside an earlier one.
+     */
+    @Test
+    void compareKeepsWhatARefusedRunFindsAndReportsEveryDivergence() throws IOException {
+        Path out = dir.resolve("cmp");
+        String csv = regressionCsv(90).toString();
+        RegulaCommandTest.Run first = run("compare", "--csv", csv, "--loss", "mse", "--model", "linear()", "--optimizer", "sgd(lr=0.05)",
+                "--epochs", "2", "--batch", "16", "--threads", "1", "--progress", "none", "--setting", "none", "--out", out.toString());
+        assertEquals(0, first.code(), first.err());
+        String report = Files.readString(out.resolve(Report.MD));
+        RegulaCommandTest.Run refused = run("compare", "--csv", csv, "--loss", "mse", "--model", "linear()", "--folds", "5000",
+                "--setting", "none", "--out", out.toString());
+        assertEquals(ExitCode.USAGE, refused.code(), refused.err());
+        assertEquals(report, Files.readString(out.resolve(Report.MD)), "the refused run leaves the earlier report");
+
+        RegulaCommandTest.Run huge = run("compare", "--csv", csv, "--loss", "mse", "--model", "linear()", "--optimizer", "sgd(lr=0.05)",
+                "--epochs", "2", "--batch", "16", "--threads", "1", "--progress", "none", "--setting", "none",
+                "--setting", "l2(lambda=1e308)", "--out", out.toString());
+        assertEquals(ExitCode.NUMERICAL, huge.code(), huge.out() + huge.err());
+        assertTrue(huge.out().contains("diverged") && Files.readString(out.resolve(Report.MD)).contains("| none |"), huge.out());
+
+        RegulaCommandTest.Run all = run("compare", "--csv", csv, "--loss", "mse", "--model", "linear()", "--optimizer", "sgd(lr=1e30)",
+                "--epochs", "1", "--batch", "16", "--threads", "1", "--progress", "none", "--folds", "2", "--setting", "none",
+                "--setting", "l2(lambda=1e-3)", "--out", out.toString());
+        assertEquals(ExitCode.NUMERICAL, all.code(), all.out() + all.err());
+        assertTrue(Files.readString(out.resolve(CrossValidation.MD)).contains("every setting diverged; nothing chosen"));
+        assertFalse(Files.exists(out.resolve(CrossValidation.PLOT)));
     }
 
     @Test
