@@ -228,8 +228,9 @@ public final class CompareCommand implements Callable<Integer> {
         TrainingConfig config = options.config(s.specs()).build();
         Trainer probe = new Trainer(options.model(data, s.modelOr(options.model)), config);
         dev.regula.core.data.Dataset two = data.train().subset(0, 2);
-        dev.regula.api.StepContext ctx = new dev.regula.api.StepContext(dev.regula.api.Mode.TRAIN, 0, 0, 0, options.seed,
-                config.kernels());
+        // the first step's learning rate, as the run's: a setting out of range with it (lr * lambda > 1) is refused here
+        dev.regula.api.StepContext ctx = new dev.regula.api.StepContext(dev.regula.api.Mode.TRAIN, 0, 0,
+                config.optimizer().learningRate().valueAt(0, 0), options.seed, config.kernels());
         try {
             new dev.regula.core.train.TrainingStep(probe.pipeline()).step(probe.model(), config.loss(), two.features().copy(),
                     two.labels().copy(), ctx, dev.regula.core.train.NanPolicy.SKIP_STEP, false);

@@ -171,6 +171,15 @@ class RecipesCommandTest {
         assertEquals(ExitCode.NUMERICAL, all.code(), all.out() + all.err());
         assertTrue(Files.readString(out.resolve(CrossValidation.MD)).contains("every setting diverged; nothing chosen"));
         assertFalse(Files.exists(out.resolve(CrossValidation.PLOT)));
+
+        // a setting out of range for this run (lr * lambda > 1) is bad usage in one line, found before any setting trains
+        RegulaCommandTest.Run decay = run("compare", "--csv", csv, "--loss", "mse", "--model", "linear()", "--optimizer", "sgd(lr=0.05)",
+                "--epochs", "1", "--batch", "16", "--threads", "1", "--progress", "none", "--setting", "none",
+                "--setting", "weight-decay(lambda=30)", "--out", dir.resolve("decay").toString());
+        assertEquals(ExitCode.USAGE, decay.code(), decay.out() + decay.err());
+        assertTrue(decay.err().contains("lr*lambda = 0.05*30.0 = 1.5 is outside [0, 1]"), decay.err());
+        assertFalse(decay.err().contains("failed in") || decay.err().contains("class dev.regula"), "not a plugin's crash: " + decay.err());
+        assertFalse(decay.out().contains("[1/2]"), "refused before the first setting trains: " + decay.out());
     }
 
     @Test

@@ -16,8 +16,8 @@ import java.util.Objects;
  *
  * <p>The decay is not the gradient of a term of the objective (with adaptive optimizers it is not
  * equivalent to any L2 penalty), so {@link #penalty} is 0 and nothing is reported for it. A shrink
- * factor below 0 would flip signs: {@link #apply} refuses η_t·λ_t &gt; 1 with an
- * {@link IllegalStateException}; with {@code lrCoupled = false} the provider already restricts λ to [0, 1].
+ * factor below 0 would flip signs: {@link #apply} refuses η_t·λ_t &gt; 1 with a
+ * {@link dev.regula.api.spec.SpecException} (bad usage: the setting is out of range for this run); with {@code lrCoupled = false} the provider already restricts λ to [0, 1].
  *
  * @param lambda the decay rate λ_t
  * @param lrCoupled whether the shrinkage is multiplied by the learning rate η_t
@@ -54,7 +54,8 @@ record WeightDecay(Schedule lambda, boolean lrCoupled, ParameterSelector selecto
         double shrink = lrCoupled ? ctx.learningRate() * l : l;
         if (shrink == 0) return;
         if (!(shrink >= 0 && shrink <= 1)) {
-            throw new IllegalStateException("weight-decay at step " + ctx.step() + ": shrinkage "
+            // a setting out of range for this run (bad usage, exit 2), not a fault of the code: a SpecException
+            throw new dev.regula.api.spec.SpecException(spec + " at step " + ctx.step() + ": shrinkage "
                     + (lrCoupled ? "lr*lambda = " + ctx.learningRate() + "*" + l : "lambda") + " = " + shrink
                     + " is outside [0, 1], which would flip or blow up the weights of " + p.name()
                     + "; lower lambda or the learning rate");

@@ -20,7 +20,7 @@ final class GaussianNoise extends NoiseRegularizer {
     void draw(String layer, Tensor x, float[] y, float[] factor, long key, StepContext ctx) {
         double s = at(stddev, ctx);
         if (!(s >= 0) || Double.isInfinite(s)) {
-            throw new IllegalStateException(name() + " at '" + layer + "': stddev=" + s + " is out of range; allowed: [0, +inf)");
+            throw new dev.regula.api.spec.SpecException(name() + " at '" + layer + "': stddev=" + s + " is out of range; allowed: [0, +inf)");
         }
         float[] in = x.data();
         Arrays.fill(factor, 0, in.length, 1f);

@@ -90,7 +90,7 @@ public final class SoftDecay implements ParameterRegularizer {
      *
      * @param p a selected parameter
      * @param ctx the step, whose learning rate is η_t
-     * @throws IllegalStateException if λ_t·η_t/η_0 &gt; 1 (set {@code lr0} to the peak rate)
+     * @throws dev.regula.api.spec.SpecException if λ_t·η_t/η_0 &gt; 1 (set {@code lr0} to the peak rate)
      */
     @Override
     public void apply(Parameter p, StepContext ctx) {
@@ -100,7 +100,7 @@ public final class SoftDecay implements ParameterRegularizer {
         double f = lambda.valueAt(ctx.step(), ctx.epoch()) * eta / eta0;
         if (f == 0) return;
         if (f > 1) {
-            throw new IllegalStateException("soft-decay on " + p.name() + " at step " + ctx.step()
+            throw new dev.regula.api.spec.SpecException("soft-decay on " + p.name() + " at step " + ctx.step()
                     + ": shrink factor lambda*lr/lr0 = " + f + " exceeds 1 (lr=" + eta + ", lr0=" + eta0
                     + " (" + (lr0 > 0 ? "given" : "first rate seen") + ")); allowed: at most 1, set lr0= to the peak learning rate");
         }

@@ -86,7 +86,7 @@ class WeightDecayTest {
                 () -> create("weight-decay(lambda=2, lr_coupled=false)"));
         assertTrue(e.getMessage().contains("weight-decay") && e.getMessage().contains("[0, 1]"), e.getMessage());
         ParameterRegularizer r = create("weight-decay(lambda=20)");
-        IllegalStateException ise = assertThrows(IllegalStateException.class, () -> r.apply(weight(), ctx(7, 0.1)));
+        SpecException ise = assertThrows(SpecException.class, () -> r.apply(weight(), ctx(7, 0.1)));
         assertTrue(ise.getMessage().contains("step 7"), ise.getMessage());
     }
 }

@@ -72,7 +72,7 @@ class SoftDecayTest {
         SoftDecay r = create("soft-decay(lambda=0.5)");
         Parameter p = weight(1f);
         r.apply(p, at(0, 0.001)); // warm-up start becomes η_0
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.apply(p, at(1, 0.1)));
+        dev.regula.api.spec.SpecException e = assertThrows(dev.regula.api.spec.SpecException.class, () -> r.apply(p, at(1, 0.1)));
         assertTrue(e.getMessage().contains("lr0"), e.getMessage());
     }
 
