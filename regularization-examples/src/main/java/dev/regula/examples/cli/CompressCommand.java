@@ -133,7 +133,7 @@ public final class CompressCommand implements Callable<Integer> {
                     + options.evalWeights().word() + " is not used by it");
         }
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0 (0: no fine-tuning), got " + finetuneEpochs);
-        if (prior != null && !prior.strip().startsWith(PRIOR + "(") && !prior.strip().equals(PRIOR)) {
+        if (prior != null && !isPrior(prior)) {
             throw new IllegalArgumentException("--prior must be a " + PRIOR + "(...) spec, got '" + prior + "'");
         }
         if (pretrained != null) { // a missing, special or unreadable file is a data error (exit 3), found before any work
@@ -394,6 +394,15 @@ public final class CompressCommand implements Callable<Integer> {
                     + " zero one and every weight be pruned; give a distance below %.4g", mergeDistance, maxAbs, maxAbs));
         }
         return maxAbs;
+    }
+
+    /** @return whether a spec names the mixture prior, read as every spec is (a name's case and spaces do not matter) */
+    private static boolean isPrior(String text) {
+        try {
+            return dev.regula.api.spec.Spec.parse(text).name().equals(PRIOR);
+        } catch (RuntimeException notASpec) {
+            return false;
+        }
     }
 
     /** @return the progress display --progress asks for, its lines prefixed by the stage */

@@ -447,7 +447,9 @@ final class TrainingOptions {
                         + " needs labels of at least 2 classes 0..K-1 in the last column");
             }
             if (testMax > trainMax) {
-                throw new CorruptDataException((testCsv != null ? "--test-csv " + testCsv : source + " (its last 20%, the test set)")
+                String testSource = testCsv != null ? "--test-csv " + testCsv
+                        : csv != null ? source + " (its last 20%, the test set)" : source + " (its test set)";
+                throw new CorruptDataException(testSource
                         + ": the test labels go up to class " + (int) testMax + " but the training labels only to " + (int) trainMax
                         + "; the model has one output per training class");
             }

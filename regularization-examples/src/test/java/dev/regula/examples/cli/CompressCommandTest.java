@@ -194,6 +194,18 @@ class CompressCommandTest {
         }
     }
 
+    /** --prior is read as every spec is: the name's case and a space before the arguments do not matter. */
+    @Test
+    void thePriorIsReadAsEverySpecIs() throws IOException {
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--model", "mlp(hidden=8)",
+                "--epochs", "1", "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1", "--progress", "none",
+                "--prior", "Soft-Weight-Sharing (lambda=1e-4, components=4)", "--out", dir.resolve("case").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--prior", "l2(lambda=1e-4)", "--out", dir.resolve("l2").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--prior must be a soft-weight-sharing(...) spec"), r.err());
+    }
+
     /** A checkpoint saved for another --model (same parameter names and shapes) is refused, naming both. */
     @Test
     void aCheckpointOfAnotherModelSpecIsRefused() throws IOException {
