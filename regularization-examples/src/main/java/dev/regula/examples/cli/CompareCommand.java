@@ -3,6 +3,7 @@ package dev.regula.examples.cli;
 import dev.regula.api.NumericalFaultException;
 import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterRole;
+import dev.regula.core.io.EarlierRun;
 import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.ParameterStats;
 import dev.regula.core.train.Trainer;
@@ -134,8 +135,34 @@ public final class CompareCommand implements Callable<Integer> {
             if (s.model() != null) dev.regula.api.model.Models.installed().parse(s.model());
         }
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compare")) {
+            // a compare killed while it held an earlier run aside: the earlier run comes back, the killed one's part goes
+            if (EarlierRun.recover(out, out.resolve(EarlierRun.ASIDE).resolve(NEVER), runFiles(settings)) != EarlierRun.Recovery.NOTHING_ASIDE) {
+                spec.commandLine().getErr().println("regula: warning: " + out + " held the results of a run set aside by a compare that"
+                        + " was killed; they are back in place");
+                spec.commandLine().getErr().flush();
+            }
             return compare(folder, settings, stdout);
         }
+    }
+
+    /** A name no run writes: recovering after a kill always puts the earlier run back (the killed one wrote no report). */
+    private static final String NEVER = ".no-report";
+
+    /**
+     * @return every file and folder of a compare run in {@code out}: the reports of both modes and
+     *     their plots, this run's setting folders and any setting folder already there
+     */
+    private List<String> runFiles(List<Setting> settings) throws IOException {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of(Report.MD, Report.CSV, Report.JSON,
+                LEARNING_CURVES, LOSS_CURVES, CrossValidation.MD, CrossValidation.CSV, CrossValidation.PLOT));
+        for (int i = 0; i < settings.size(); i++) names.add(String.format(Locale.ROOT, "%02d-%s", i + 1, settings.get(i).slug()));
+        if (Files.isDirectory(out)) {
+            try (var entries = Files.list(out)) {
+                entries.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        .map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9]{2,}-.*")).sorted().forEach(names::add);
+            }
+        }
+        return List.copyOf(names);
     }
 
     /**
@@ -157,10 +184,29 @@ public final class CompareCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--folds " + folds + " is more than the " + data.train().size() + " training examples");
         }
         for (Setting s : settings) checkRuns(s, data);
-        // the run is accepted: the other mode's results of an earlier run would be stale beside this one's
-        List<String> stale = folds != null ? List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES, CrossValidation.PLOT)
-                : List.of(CrossValidation.MD, CrossValidation.CSV, CrossValidation.PLOT);
-        for (String name : stale) Files.deleteIfExists(folder.file(name));
+        // the run is accepted: an earlier run's results (the reports of both modes, its setting folders) wait aside
+        // until this run's report is written, dropped then, put back if it never is (a failure; after a kill, by the
+        // next compare on the folder), so the folder never shows one run's report beside another's settings
+        for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES, CrossValidation.MD,
+                CrossValidation.CSV, CrossValidation.PLOT)) folder.file(name); // a folder or link in a report's place: refused now
+        EarlierRun earlier = EarlierRun.setAside(out, runFiles(settings));
+        Path report = out.resolve(folds != null ? CrossValidation.MD : Report.MD);
+        try {
+            return compareAccepted(folder, settings, data, stdout);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                earlier.finish(report);
+            } catch (IOException | RuntimeException f) {
+                e.addSuppressed(f); // the run's own failure is what the command reports
+            }
+            throw e;
+        } finally {
+            earlier.finish(report); // (a second call after the catch finds nothing aside)
+        }
+    }
+
+    private int compareAccepted(OutputFolder folder, List<Setting> settings, TrainingOptions.Data data, PrintWriter stdout)
+            throws IOException {
         if (folds != null) {
             stdout.printf("regula compare: %d settings by %d-fold cross-validation, %s, optimizer %s, %d epochs, batch %d, seed %d, %d train / %d test examples%n",
                     settings.size(), folds, models(settings), options.optimizer, options.epochs, options.batch, options.seed,
@@ -196,7 +242,6 @@ public final class CompareCommand implements Callable<Integer> {
             stdout.flush();
         }
 
-        warnOfEarlierSettings(results);
         Report report = new Report(results, options, gradients);
         for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES)) folder.file(name);
         report.write(out);
@@ -297,20 +342,6 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     /** Setting folders an earlier run left in the output folder, which this run's report does not cover, are named. */
-    private void warnOfEarlierSettings(List<Result> results) throws IOException {
-        java.util.Set<Path> ours = new java.util.HashSet<>();
-        for (Result r : results) ours.add(r.folder().getFileName());
-        List<String> stale;
-        try (var entries = Files.list(out)) {
-            stale = entries.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                    .filter(p -> p.getFileName().toString().matches("[0-9]{2,}-.*") && !ours.contains(p.getFileName()))
-                    .map(p -> p.getFileName().toString()).sorted().toList();
-        }
-        if (stale.isEmpty()) return;
-        spec.commandLine().getErr().println("regula compare: warning: " + out + " also holds setting folders of an earlier run ("
-                + String.join(", ", stale) + "), which this report does not cover");
-        spec.commandLine().getErr().flush();
-    }
 
     private void writePlots(List<Result> results) throws IOException {
         boolean regression = options.regression();

@@ -377,7 +377,22 @@ class HostileUseTest {
         r = RegulaCommandTest.run("compare", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--epochs", "1",
                 "--threads", "1", "--progress", "none", "-s", "none", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.err().contains("also holds setting folders of an earlier run (02-"), "a rerun with fewer settings: " + r.err());
+        // a rerun replaces the earlier run whole: no setting folder of it is left beside the new report
+        try (var entries = Files.list(out)) {
+            assertEquals(List.of("01-none"), entries.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9]{2}-.*")).toList(),
+                    "a rerun with fewer settings");
+        }
+        // a compare killed while an earlier run was aside (its own part half written): the next compare puts the earlier run back
+        String report = Files.readString(out.resolve(Report.MD));
+        Path aside = Files.createDirectories(out.resolve(EarlierRun.ASIDE));
+        for (String n : List.of(Report.MD, "01-none")) Files.move(out.resolve(n), aside.resolve(n));
+        Files.createDirectories(out.resolve("01-none"));
+        r = RegulaCommandTest.run("compare", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--folds", "5000",
+                "-s", "none", "--out", out.toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("they are back in place"), r.err());
+        assertEquals(report, Files.readString(out.resolve(Report.MD)));
+        assertFalse(Files.exists(out.resolve(EarlierRun.ASIDE)));
         Path run = dir.resolve("one");
         r = RegulaCommandTest.run("train", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--epochs", "2", "--threads",
                 "1", "--progress", "none", "--out", run.toString());
