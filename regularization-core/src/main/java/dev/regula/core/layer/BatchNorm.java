@@ -181,7 +181,9 @@ public final class BatchNorm implements Layer {
         }
         if (count < 2) {
             throw new ShapeMismatchException("layer '" + name + "': TRAIN mode needs more than 1 value per channel"
-                    + " to estimate its variance, got input of shape " + Arrays.toString(s));
+                    + " to estimate its variance, got input of shape " + Arrays.toString(s)
+                    + (s[0] == 1 ? ": a batch of 1 example, as the last batch of an epoch is when the training set is one more"
+                    + " than a multiple of the batch size; choose a batch size that leaves more (PyTorch refuses it too)" : ""));
         }
         float[] xh = normalized = Im2Col.atLeast(normalized, x.length);
         double w = cumulativeBatches >= 0 ? 1.0 / (cumulativeBatches + 1) : momentum;

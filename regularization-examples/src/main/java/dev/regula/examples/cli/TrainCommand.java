@@ -113,6 +113,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (resume) {
                 Resume.restore(checkpoint, saved, trainer, settings, stderr);
                 warnOfMissingEpochs(folder.file(MetricsLog.JSON), trainer.epoch(), stderr);
+                checkMetricsTable(folder.file(MetricsLog.CSV));
             }
             stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
                     options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
@@ -166,6 +167,21 @@ public final class TrainCommand implements Callable<Integer> {
             stdout.flush();
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * A resumed run appends to metrics.csv and draws its curves from it at the end: a file edited
+     * since (a line that is not a row of numbers) is refused now, as the corrupt input it is, not
+     * after the training.
+     */
+    private static void checkMetricsTable(Path csv) throws dev.regula.api.CorruptDataException {
+        if (!java.nio.file.Files.exists(csv)) return;
+        try {
+            MetricsTable.read(csv);
+        } catch (IOException e) {
+            throw new dev.regula.api.CorruptDataException(e.getMessage() + "; the resumed run appends to it and draws curves.png"
+                    + " from it: mend or remove that line, or start afresh without --resume", e);
+        }
     }
 
     /**

@@ -539,6 +539,14 @@ class HostileUseTest {
         RegulaCommandTest.Run r = run(train(out, "--epochs", "3", "--resume"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("lacks epoch(s) [1] of the 2 the checkpoint holds"), r.err());
+        // a metrics.csv edited since is corrupt input, refused before the training, not an output error after it
+        Files.writeString(out.resolve(MetricsLog.CSV), "garbage\n", java.nio.file.StandardOpenOption.APPEND);
+        byte[] checkpoint = Files.readAllBytes(out.resolve(TrainCommand.CHECKPOINT));
+        RegulaCommandTest.Run edited = run(train(out, "--epochs", "4", "--resume"));
+        assertEquals(ExitCode.DATA, edited.code(), edited.err());
+        assertTrue(edited.err().contains("metrics.csv line") && edited.err().contains("mend or remove that line"), edited.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(checkpoint, Files.readAllBytes(out.resolve(TrainCommand.CHECKPOINT)),
+                "nothing trained");
     }
 
     /**
