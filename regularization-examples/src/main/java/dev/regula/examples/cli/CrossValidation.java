@@ -285,12 +285,12 @@ final class CrossValidation {
     private String csv(List<Row> rows) {
         StringBuilder b = new StringBuilder("setting,lambda,mean,sd,sparsity");
         for (int f = 1; f <= folds; f++) b.append(",fold").append(f);
-        b.append('\n');
+        b.append(",model\n");
         for (Row r : rows) {
             b.append(Report.csvCell(r.setting().label())).append(',').append(Double.isNaN(r.lambda()) ? "" : format(r.lambda()))
                     .append(',').append(r.mean()).append(',').append(r.sd()).append(',').append(r.sparsity());
             for (double v : r.scores()) b.append(',').append(v);
-            b.append('\n');
+            b.append(',').append(Report.csvCell(r.setting().modelOr(options.model))).append('\n');
         }
         return b.toString();
     }

@@ -16,7 +16,10 @@ final class Report {
     static final String CSV_HEADER = "setting,regularizers,train_accuracy,test_accuracy,generalization_gap,test_loss,sparsity,weight_l2,weight_l1,seconds,"
             + "train_loss,diverged";
 
-    /** Appended to {@link #CSV_HEADER} with {@code --gradients}. */
+    /** The last column: the model each setting trained (a spec holds commas, so it goes after every number). */
+    static final String CSV_MODEL = ",model";
+
+    /** Appended to {@link #CSV_HEADER} with {@code --gradients}, before {@link #CSV_MODEL}. */
     static final String CSV_GRADIENTS = ",first_grad_rms,last_grad_rms,first_last_ratio,skipped_steps";
 
     private final List<CompareCommand.Result> results;
@@ -56,6 +59,11 @@ final class Report {
         return sb.toString();
     }
 
+    /** @return the model the setting trained: its own {@code model=}, else {@code --model} */
+    private String model(CompareCommand.Result r) {
+        return r.setting().modelOr(recipe.model);
+    }
+
     private static String label(CompareCommand.Result r) {
         return (r.setting().label() + (r.inactive().isEmpty() ? "" : " (inactive: penalty 0)")
                 + (r.fault() == null ? "" : " (diverged)")).replace("|", "\\|");
@@ -70,6 +78,8 @@ final class Report {
                                 : "Fashion-MNIST `" + recipe.data + "`"
                                 + (recipe.limit != null ? " (first " + recipe.limit + " training examples)" : ""))
                 + markdownTable()
+                + (results.stream().anyMatch(r -> r.setting().model() != null) ? "\nModels: " + results.stream()
+                        .map(r -> r.setting().label() + " `" + model(r) + "`").collect(Collectors.joining(", ")) + ".\n" : "")
                 + (recipe.regression()
                         ? "\nTrain loss (" + recipe.loss + ") is measured in evaluation mode (no dropout noise); gap = test − train loss; "
                         : "\nTrain accuracy is measured in evaluation mode (no dropout noise); gap = train − test; ")
@@ -81,7 +91,7 @@ final class Report {
                         .collect(Collectors.joining("; ")) + "\n" : "") + "\n"
                 + "![test " + (recipe.regression() ? "loss" : "accuracy") + " per epoch](" + CompareCommand.LEARNING_CURVES + ")\n\n![training loss per epoch](" + CompareCommand.LOSS_CURVES + ")\n";
         AtomicFiles.writeString(dir.resolve(MD), md);
-        StringBuilder csv = new StringBuilder(CSV_HEADER).append(gradients ? CSV_GRADIENTS : "").append('\n');
+        StringBuilder csv = new StringBuilder(CSV_HEADER).append(gradients ? CSV_GRADIENTS : "").append(CSV_MODEL).append('\n');
         for (CompareCommand.Result r : results) {
             csv.append(csvCell(r.setting().label())).append(',').append(csvCell(String.join("; ", r.setting().specs()))).append(',')
                     .append(String.join(",", JsonText.number(r.trainAccuracy()), JsonText.number(r.testAccuracy()), JsonText.number(r.gap()),
@@ -92,7 +102,7 @@ final class Report {
                 csv.append(',').append(String.join(",", JsonText.number(h.firstRms()), JsonText.number(h.lastRms()), JsonText.number(h.ratio()),
                         Integer.toString(h.skippedSteps())));
             }
-            csv.append('\n');
+            csv.append(',').append(csvCell(model(r))).append('\n');
         }
         AtomicFiles.writeString(dir.resolve(CSV), csv.toString());
         String json = results.stream().map(r -> "  {\"setting\":" + JsonText.quote(r.setting().label())
@@ -103,6 +113,7 @@ final class Report {
                 + ",\"sparsity\":" + JsonText.number(r.sparsity()) + ",\"weight_l2\":" + JsonText.number(r.l2())
                 + ",\"weight_l1\":" + JsonText.number(r.l1()) + ",\"seconds\":" + JsonText.number(r.seconds())
                 + ",\"train_loss\":" + JsonText.number(r.trainLoss()) + ",\"diverged\":" + (r.fault() != null)
+                + ",\"model\":" + JsonText.quote(model(r))
                 + (r.fault() == null ? "" : ",\"fault\":" + JsonText.quote(r.fault()))
                 + (gradients ? ",\"first_grad_rms\":" + JsonText.number(r.health().firstRms()) + ",\"last_grad_rms\":"
                         + JsonText.number(r.health().lastRms()) + ",\"first_last_ratio\":" + JsonText.number(r.health().ratio())

@@ -105,6 +105,19 @@ public final class TrainCommand implements Callable<Integer> {
                     .callback(new EpochReporter(stdout, data.monitorName()));
             // the metric files before the checkpoint: a run killed in between leaves a line its resume drops
             MetricsLog.loggers(out, resume).forEach(builder::callback);
+            if (resume) { // once the loggers have dropped the lines of epochs after the checkpoint, before the first epoch
+                Path csv = folder.file(MetricsLog.CSV);
+                builder.callback(new dev.regula.core.train.TrainingCallback() {
+                    @Override
+                    public void onTrainBegin(dev.regula.core.train.TrainingContext ctx) {
+                        try {
+                            checkMetricsTable(csv);
+                        } catch (dev.regula.api.CorruptDataException e) {
+                            throw new java.io.UncheckedIOException(e.getMessage(), e); // exit 3, as the corrupt input it is
+                        }
+                    }
+                });
+            }
             TrainingConfig config = builder.callback(new EpochSaver(checkpoint, settings))
                     .callback(new GradientWarnings(System.err)).build();
             Trainer trainer = new Trainer(net, config);
@@ -113,7 +126,6 @@ public final class TrainCommand implements Callable<Integer> {
             if (resume) {
                 Resume.restore(checkpoint, saved, trainer, settings, stderr);
                 warnOfMissingEpochs(folder.file(MetricsLog.JSON), trainer.epoch(), stderr);
-                checkMetricsTable(folder.file(MetricsLog.CSV));
             }
             stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
                     options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
@@ -171,8 +183,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * A resumed run appends to metrics.csv and draws its curves from it at the end: a file edited
-     * since (a line that is not a row of numbers) is refused now, as the corrupt input it is, not
-     * after the training.
+     * since (a line that is not a row of numbers, once the lines of epochs after the checkpoint are
+     * dropped) is refused before the first epoch, as the corrupt input it is, not after the training.
      */
     private static void checkMetricsTable(Path csv) throws dev.regula.api.CorruptDataException {
         if (!java.nio.file.Files.exists(csv)) return;

@@ -102,7 +102,8 @@ class RecipesCommandTest {
         assertTrue(r.out().contains("chosen by 3-fold cross-validation: l2(lambda=") && !r.out().contains("cross-validation: l2(lambda=10)"), r.out());
         assertTrue(r.out().contains("test RMSE"), r.out());
         String csv = Files.readString(out.resolve(CrossValidation.CSV));
-        assertTrue(csv.startsWith("setting,lambda,mean,sd,sparsity,fold1,fold2,fold3\n"), csv);
+        assertTrue(csv.startsWith("setting,lambda,mean,sd,sparsity,fold1,fold2,fold3,model\n"), csv);
+        assertTrue(csv.lines().skip(1).allMatch(l -> l.endsWith(",linear()")), "the model each setting trained: " + csv);
         assertEquals(4, csv.lines().count());
         assertTrue(Files.size(out.resolve(CrossValidation.PLOT)) > 1000);
     }

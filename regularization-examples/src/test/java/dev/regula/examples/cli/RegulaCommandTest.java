@@ -133,11 +133,11 @@ class RegulaCommandTest {
         assertTrue(r.out().contains("| boom (diverged) |"), r.out());
         assertTrue(r.out().contains("first grad RMS | last grad RMS | first/last | skipped |"), r.out());
         List<String> csv = Files.readAllLines(out.resolve(Report.CSV));
-        assertEquals(Report.CSV_HEADER + Report.CSV_GRADIENTS, csv.get(0));
+        assertEquals(Report.CSV_HEADER + Report.CSV_GRADIENTS + Report.CSV_MODEL, csv.get(0));
         assertEquals(4, csv.size());
         String[] deepRow = csv.get(1).split(",");
         String[] plainRow = csv.get(3).split(",");
-        int ratio = deepRow.length - 2;
+        int ratio = java.util.Arrays.asList(csv.get(0).split(",")).indexOf("first_last_ratio"); // the model cell, last, may hold commas
         // six sigmoid layers: the first layer's RMS gradient is orders of magnitude below the output layer's
         assertTrue(Double.parseDouble(deepRow[ratio]) < 1e-2, csv.get(1));
         assertTrue(Double.parseDouble(plainRow[ratio]) > Double.parseDouble(deepRow[ratio]) * 10, csv.get(3));
@@ -159,7 +159,7 @@ class RegulaCommandTest {
         assertTrue(r.out().contains("| setting | train acc | test acc | gap |"), r.out());
         assertTrue(r.out().contains("| both |"), r.out());
         List<String> csv = Files.readAllLines(out.resolve(Report.CSV));
-        assertEquals(Report.CSV_HEADER, csv.get(0));
+        assertEquals(Report.CSV_HEADER + Report.CSV_MODEL, csv.get(0));
         assertEquals(4, csv.size());
         assertTrue(csv.get(2).startsWith("both,l2(lambda=1e-3); dropout(p=0.1),"), csv.get(2));
         String[] prox = csv.get(3).split(",");
