@@ -12,23 +12,28 @@ import java.util.List;
 /**
  * The files of an earlier run in a folder that a fresh run replaces. They are set aside (moved
  * into {@value #ASIDE} in the folder) before the fresh run writes anything, and stay there until
- * the fresh run ends ({@link #finish}): if it saved a checkpoint (it can be resumed) they are
- * deleted; if not (refused by a regularizer at its first step, a NaN in its first epoch, killed
- * before its first checkpoint) they are put back, and whatever the fresh run wrote under the run's
- * names is removed (a TensorBoard folder the earlier run did not have included), so a failed
- * command leaves the earlier run as it was, its metrics beside its own checkpoint. A run is the
- * names of the files and folders it writes and its checkpoint, whose presence says the fresh run
- * got far enough to be resumed; {@code regula train} and {@code regula train --spark} use it.
+ * the fresh run ends ({@link #finish}): if it wrote its marker (a checkpoint: it can be resumed; a
+ * report written last: its results are whole) they are deleted; if not (refused at its first step,
+ * a NaN in its first epoch, killed) they are put back, and whatever the fresh run wrote under the
+ * run's names is removed (a TensorBoard folder the earlier run did not have included), so a failed
+ * command leaves the earlier run as it was. A run is the names of the files and folders it writes
+ * and its marker; {@code regula train}, {@code regula train --spark} and {@code regula compare}
+ * use it, each with its own names and marker.
  *
  * <p>A kill at any moment leaves a state the next command on the folder settles ({@link #recover}),
- * without losing a file of the earlier run:
+ * whichever command it is, without losing a file of the earlier run:
  * <ul>
- *   <li>The files are moved into {@value #PARTIAL}, after a list of their names ({@value #MANIFEST});
- *       only once all are there is that folder renamed {@value #ASIDE}. A partial set-aside is
- *       undone (the fresh run has written nothing yet): its files go back, nothing is deleted.
+ *   <li>A list ({@value #MANIFEST}) records the run's names, its marker and the names set aside,
+ *       so that the recovering command settles the aside as the command that made it would have,
+ *       not with its own names.
+ *   <li>The files are moved into {@value #PARTIAL}, after the list; only once all are there is
+ *       that folder renamed {@value #ASIDE}. A partial set-aside is undone (the fresh run has
+ *       written nothing yet): its files go back, nothing is deleted.
  *   <li>A put-back removes the fresh run's files of names the earlier run did not have, then moves
- *       each set-aside file over the fresh run's of its name, the checkpoint last. Cut short, it
+ *       each set-aside file over the fresh run's of its name, the marker last. Cut short, it
  *       continues: a listed file no longer aside is back already and stays.
+ *   <li>A drop renames the aside {@value #DROP} before deleting it, so that a drop cut short is
+ *       finished, never taken for a put-back.
  * </ul>
  */
 public final class EarlierRun {
@@ -36,16 +41,20 @@ public final class EarlierRun {
     public static final String ASIDE = ".earlier-run";
     /** The folder they are moved into, renamed {@link #ASIDE} once all are there. */
     public static final String PARTIAL = ".earlier-run.partial";
-    /** The list of the names set aside, one per line, in the aside folder. */
+    /** An aside being deleted. */
+    public static final String DROP = ".earlier-run.drop";
+    /** The list of the run's names, its marker and the names set aside, in the aside folder. */
     static final String MANIFEST = ".names";
 
     private final Path folder;
     private final List<String> names;
+    private final String marker;
     private final List<String> moved;
 
-    private EarlierRun(Path folder, List<String> names, List<String> moved) {
+    private EarlierRun(Path folder, List<String> names, String marker, List<String> moved) {
         this.folder = folder;
         this.names = List.copyOf(names);
+        this.marker = marker;
         this.moved = List.copyOf(moved);
     }
 
@@ -55,23 +64,28 @@ public final class EarlierRun {
      *
      * @param folder the run folder, settled by {@link #recover} first
      * @param names every file (and subfolder) a run writes into the folder
+     * @param marker the name (one of {@code names}) whose presence at the end says the fresh run
+     *     got far enough to replace the earlier one: a checkpoint, or a report written last
      * @return what was set aside
      * @throws IOException if a file cannot be moved, or the folder still holds an unsettled aside
      */
-    public static EarlierRun setAside(Path folder, List<String> names) throws IOException {
+    public static EarlierRun setAside(Path folder, List<String> names, String marker) throws IOException {
         Path partial = folder.resolve(PARTIAL);
-        Path aside = folder.resolve(ASIDE);
-        if (exists(partial) || exists(aside)) {
+        if (exists(partial) || exists(folder.resolve(ASIDE)) || exists(folder.resolve(DROP))) {
             throw new IOException(folder + " still holds the files of a run set aside before (" + ASIDE + "); settle them first");
         }
         List<String> present = new ArrayList<>();
         for (String name : names) if (exists(folder.resolve(name))) present.add(name);
-        if (present.isEmpty()) return new EarlierRun(folder, names, List.of());
+        if (present.isEmpty()) return new EarlierRun(folder, names, marker, List.of());
         Files.createDirectories(partial);
         try {
-            Files.write(partial.resolve(MANIFEST), present, StandardCharsets.UTF_8);
+            List<String> list = new ArrayList<>();
+            list.add("marker " + marker);
+            for (String name : names) list.add("name " + name);
+            for (String name : present) list.add("moved " + name);
+            Files.write(partial.resolve(MANIFEST), list, StandardCharsets.UTF_8);
             for (String name : present) Files.move(folder.resolve(name), partial.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            Files.move(partial, aside, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(partial, folder.resolve(ASIDE), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | RuntimeException e) {
             try {
                 undoPartial(folder);
@@ -80,30 +94,36 @@ public final class EarlierRun {
             }
             throw e;
         }
-        return new EarlierRun(folder, names, present);
+        return new EarlierRun(folder, names, marker, present);
     }
 
     /**
-     * Settles what a killed command left aside: a partial set-aside is undone; a complete one is
-     * ended as {@link #finish} ends it (dropped if the folder has a checkpoint, else put back).
-     * Called when a command claims the folder.
+     * Settles what a killed command left: a partial set-aside is undone, a drop finished, and a
+     * complete aside ended as its own command's {@link #finish} would have (dropped if that run's
+     * marker is in the folder, else put back), by the names and marker its list records. Called
+     * when a command claims the folder.
      *
      * @param folder the run folder
-     * @param checkpoint the folder's checkpoint
-     * @param names every file (and subfolder) a run writes into the folder
+     * @param marker for an aside of an older version without a list: the marker to go by
+     * @param names for an aside of an older version without a list: the run's names
      * @return what was found and done
      * @throws IOException if a file cannot be moved or deleted
      */
-    public static Recovery recover(Path folder, Path checkpoint, List<String> names) throws IOException {
+    public static Recovery recover(Path folder, Path marker, List<String> names) throws IOException {
         Recovery done = Recovery.NOTHING_ASIDE;
         if (Files.isDirectory(folder.resolve(PARTIAL), LinkOption.NOFOLLOW_LINKS)) {
             undoPartial(folder);
             done = Recovery.PUT_BACK;
         }
+        if (exists(folder.resolve(DROP))) {
+            delete(folder.resolve(DROP));
+            done = Recovery.DROPPED;
+        }
         Path aside = folder.resolve(ASIDE);
         if (Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
-            done = exists(checkpoint) ? Recovery.DROPPED : Recovery.PUT_BACK;
-            new EarlierRun(folder, names, manifest(aside)).finish(checkpoint);
+            EarlierRun earlier = read(folder, aside, marker.getFileName().toString(), names);
+            done = exists(folder.resolve(earlier.marker)) ? Recovery.DROPPED : Recovery.PUT_BACK;
+            earlier.finish();
         }
         return done;
     }
@@ -112,30 +132,29 @@ public final class EarlierRun {
     public enum Recovery {
         /** Nothing was set aside. */
         NOTHING_ASIDE,
-        /** The earlier run's files were put back: the command that set them aside saved no checkpoint. */
+        /** The earlier run's files were put back: the command that set them aside did not write its marker. */
         PUT_BACK,
-        /** They were deleted: that command had saved a checkpoint of its own, which stays. */
+        /** They were deleted: that command had written its marker (a checkpoint, a report), which stays. */
         DROPPED
     }
 
     /**
-     * Ends the replacement: the earlier run is dropped if the fresh one saved {@code checkpoint},
-     * else put back, after the fresh run's files of names the earlier run lacked are removed.
+     * Ends the replacement: the earlier run is dropped if the fresh one wrote its marker, else put
+     * back, after the fresh run's files of names the earlier run lacked are removed.
      *
-     * @param checkpoint the fresh run's checkpoint
      * @throws IOException if a file cannot be moved or deleted
      */
-    public void finish(Path checkpoint) throws IOException {
+    public void finish() throws IOException {
         Path aside = folder.resolve(ASIDE);
         if (!exists(aside)) return;
-        if (exists(checkpoint)) {
-            delete(aside);
+        if (exists(folder.resolve(marker))) {
+            Files.move(aside, folder.resolve(DROP), StandardCopyOption.ATOMIC_MOVE);
+            delete(folder.resolve(DROP));
             return;
         }
         for (String name : names) if (!moved.contains(name)) delete(folder.resolve(name));
-        String last = checkpoint.getFileName().toString();
         List<String> order = new ArrayList<>(moved);
-        if (order.remove(last)) order.add(last);
+        if (order.remove(marker)) order.add(marker);
         for (String name : order) {
             Path from = aside.resolve(name);
             if (!exists(from)) continue; // back already, before a kill
@@ -163,15 +182,23 @@ public final class EarlierRun {
         delete(partial);
     }
 
-    /** The names set aside: the manifest's, or (an aside of an older version) what the folder holds. */
-    private static List<String> manifest(Path aside) throws IOException {
+    /** The aside as its list records it, or (an aside of an older version) with the caller's names and marker. */
+    private static EarlierRun read(Path folder, Path aside, String fallbackMarker, List<String> fallbackNames) throws IOException {
         Path list = aside.resolve(MANIFEST);
-        if (Files.isRegularFile(list, LinkOption.NOFOLLOW_LINKS)) {
-            return Files.readAllLines(list, StandardCharsets.UTF_8).stream().filter(s -> !s.isEmpty()).toList();
+        if (!Files.isRegularFile(list, LinkOption.NOFOLLOW_LINKS)) {
+            try (var s = Files.list(aside)) {
+                return new EarlierRun(folder, fallbackNames, fallbackMarker, s.map(p -> p.getFileName().toString()).toList());
+            }
         }
-        try (var s = Files.list(aside)) {
-            return s.map(p -> p.getFileName().toString()).toList();
+        String marker = fallbackMarker;
+        List<String> names = new ArrayList<>();
+        List<String> moved = new ArrayList<>();
+        for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
+            if (line.startsWith("marker ")) marker = line.substring(7);
+            else if (line.startsWith("name ")) names.add(line.substring(5));
+            else if (line.startsWith("moved ")) moved.add(line.substring(6));
         }
+        return new EarlierRun(folder, names, marker, moved);
     }
 
     private static boolean exists(Path p) {

@@ -37,11 +37,11 @@ class EarlierRunTest {
     @Test
     void aFreshRunThatSavedACheckpointReplacesTheEarlierOne() throws IOException {
         earlierRun();
-        EarlierRun e = EarlierRun.setAside(dir, NAMES);
+        EarlierRun e = EarlierRun.setAside(dir, NAMES, CKPT);
         assertFalse(Files.exists(dir.resolve(CKPT)));
         Files.writeString(dir.resolve(CKPT), "fresh checkpoint");
         Files.createDirectories(dir.resolve("tensorboard"));
-        e.finish(dir.resolve(CKPT));
+        e.finish();
         assertEquals("fresh checkpoint", Files.readString(dir.resolve(CKPT)));
         assertFalse(Files.exists(dir.resolve("metrics.csv")), "the earlier metrics go with the earlier run");
         assertTrue(Files.exists(dir.resolve("tensorboard")) && Files.exists(dir.resolve("notes.txt")));
@@ -51,11 +51,11 @@ class EarlierRunTest {
     @Test
     void aFreshRunWithoutACheckpointLeavesTheEarlierRunAndNothingOfItsOwn() throws IOException {
         earlierRun();
-        EarlierRun e = EarlierRun.setAside(dir, NAMES);
+        EarlierRun e = EarlierRun.setAside(dir, NAMES, CKPT);
         Files.writeString(dir.resolve("metrics.csv"), "fresh metrics");
         Files.createDirectories(dir.resolve("tensorboard").resolve("run"));
         Files.writeString(dir.resolve("tensorboard").resolve("run").resolve("events"), "fresh events");
-        e.finish(dir.resolve(CKPT));
+        e.finish();
         assertEarlierRunWhole();
         assertFalse(Files.exists(dir.resolve("tensorboard")), "a name the earlier run lacked: the fresh run's, removed");
     }
@@ -74,7 +74,7 @@ class EarlierRunTest {
     @Test
     void aPutBackCutShortIsContinuedWithoutDeletingWhatIsBackAlready() throws IOException {
         earlierRun();
-        EarlierRun.setAside(dir, NAMES);
+        EarlierRun.setAside(dir, NAMES, CKPT);
         // the fresh run wrote metrics and events, then the put-back moved the metrics back and was killed
         Files.createDirectories(dir.resolve("tensorboard"));
         Path aside = dir.resolve(EarlierRun.ASIDE);
@@ -83,11 +83,44 @@ class EarlierRunTest {
         assertEarlierRunWhole();
         assertFalse(Files.exists(dir.resolve("tensorboard")));
         // the checkpoint goes back last: once it is back, only the empty aside is left, and dropping it loses nothing
-        EarlierRun.setAside(dir, NAMES);
+        EarlierRun.setAside(dir, NAMES, CKPT);
         Files.move(aside.resolve("metrics.csv"), dir.resolve("metrics.csv"));
         Files.move(aside.resolve(CKPT), dir.resolve(CKPT));
         EarlierRun.recover(dir, dir.resolve(CKPT), NAMES);
         assertEarlierRunWhole();
+    }
+
+    @Test
+    void anotherCommandSettlesTheAsideAsTheCommandThatMadeItWould() throws IOException {
+        // a compare-like run (its report the marker, its setting folder a name) killed while its earlier run was aside
+        Files.writeString(dir.resolve("report.md"), "earlier report");
+        Files.createDirectories(dir.resolve("01-none"));
+        Files.writeString(dir.resolve("01-none").resolve("metrics.csv"), "earlier setting");
+        Files.writeString(dir.resolve(CKPT), "a train run's checkpoint, not compare's");
+        List<String> compareNames = List.of("report.md", "01-none", "02-l2");
+        EarlierRun.setAside(dir, compareNames, "report.md");
+        Files.createDirectories(dir.resolve("02-l2")); // the killed run's half-written setting
+        // a train command recovers: with compare's names and marker, not its own (its checkpoint is no marker here)
+        assertEquals(EarlierRun.Recovery.PUT_BACK, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+        assertEquals("earlier report", Files.readString(dir.resolve("report.md")));
+        assertEquals("earlier setting", Files.readString(dir.resolve("01-none").resolve("metrics.csv")));
+        assertFalse(Files.exists(dir.resolve("02-l2")), "the killed run's own folder");
+        assertEquals("a train run's checkpoint, not compare's", Files.readString(dir.resolve(CKPT)));
+    }
+
+    @Test
+    void aDropCutShortIsFinishedNotTakenForAPutBack() throws IOException {
+        earlierRun();
+        EarlierRun.setAside(dir, NAMES, CKPT);
+        Files.writeString(dir.resolve(CKPT), "fresh checkpoint");
+        Files.writeString(dir.resolve("metrics.csv"), "fresh metrics");
+        // killed while deleting the renamed aside: half of it gone
+        Files.move(dir.resolve(EarlierRun.ASIDE), dir.resolve(EarlierRun.DROP));
+        Files.delete(dir.resolve(EarlierRun.DROP).resolve(CKPT));
+        assertEquals(EarlierRun.Recovery.DROPPED, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+        assertEquals("fresh checkpoint", Files.readString(dir.resolve(CKPT)));
+        assertEquals("fresh metrics", Files.readString(dir.resolve("metrics.csv")));
+        assertFalse(Files.exists(dir.resolve(EarlierRun.DROP)));
     }
 
     @Test
@@ -104,12 +137,12 @@ class EarlierRunTest {
     @Test
     void anUnsettledAsideIsNeverOverwrittenAndAnEmptyFolderSetsNothingAside() throws IOException {
         earlierRun();
-        EarlierRun.setAside(dir, NAMES);
-        assertThrows(IOException.class, () -> EarlierRun.setAside(dir, NAMES));
+        EarlierRun.setAside(dir, NAMES, CKPT);
+        assertThrows(IOException.class, () -> EarlierRun.setAside(dir, NAMES, CKPT));
         assertEquals(EarlierRun.Recovery.PUT_BACK, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
         Path empty = Files.createDirectories(dir.resolve("empty"));
-        EarlierRun none = EarlierRun.setAside(empty, NAMES);
+        EarlierRun none = EarlierRun.setAside(empty, NAMES, CKPT);
         assertFalse(Files.exists(empty.resolve(EarlierRun.PARTIAL)) || Files.exists(empty.resolve(EarlierRun.ASIDE)));
-        none.finish(empty.resolve(CKPT));
+        none.finish();
     }
 }

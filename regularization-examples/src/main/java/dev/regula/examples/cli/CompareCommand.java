@@ -136,21 +136,22 @@ public final class CompareCommand implements Callable<Integer> {
         }
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compare")) {
             // a compare killed while it held an earlier run aside: the earlier run comes back, the killed one's part goes
-            if (EarlierRun.recover(out, out.resolve(EarlierRun.ASIDE).resolve(NEVER), runFiles(settings)) != EarlierRun.Recovery.NOTHING_ASIDE) {
-                spec.commandLine().getErr().println("regula: warning: " + out + " held the results of a run set aside by a compare that"
-                        + " was killed; they are back in place");
+            // a command killed while it held an earlier run aside: settled as that command would have (its list says how)
+            EarlierRun.Recovery recovered = EarlierRun.recover(out, out.resolve(Report.MD), runFiles(settings));
+            if (recovered != EarlierRun.Recovery.NOTHING_ASIDE) {
+                spec.commandLine().getErr().println("regula: warning: " + out + " held the files of a run set aside by a command that"
+                        + " was killed; " + (recovered == EarlierRun.Recovery.DROPPED ? "that command had finished its results, so they"
+                        + " are dropped" : "they are back in place"));
                 spec.commandLine().getErr().flush();
             }
             return compare(folder, settings, stdout);
         }
     }
 
-    /** A name no run writes: recovering after a kill always puts the earlier run back (the killed one wrote no report). */
-    private static final String NEVER = ".no-report";
-
     /**
      * @return every file and folder of a compare run in {@code out}: the reports of both modes and
-     *     their plots, this run's setting folders and any setting folder already there
+     *     their plots, this run's setting folders and the setting folders of an earlier compare
+     *     (named {@code NN-...} and holding a metrics log; a folder of the user's is never among them)
      */
     private List<String> runFiles(List<Setting> settings) throws IOException {
         java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of(Report.MD, Report.CSV, Report.JSON,
@@ -159,7 +160,10 @@ public final class CompareCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             try (var entries = Files.list(out)) {
                 entries.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                        .map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9]{2,}-.*")).sorted().forEach(names::add);
+                        .filter(p -> p.getFileName().toString().matches("[0-9]{2,}-.*"))
+                        .filter(p -> Files.isRegularFile(p.resolve(MetricsLog.JSON), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                                || Files.isRegularFile(p.resolve(MetricsLog.CSV), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        .map(p -> p.getFileName().toString()).sorted().forEach(names::add);
             }
         }
         return List.copyOf(names);
@@ -189,20 +193,22 @@ public final class CompareCommand implements Callable<Integer> {
         // next compare on the folder), so the folder never shows one run's report beside another's settings
         for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES, CrossValidation.MD,
                 CrossValidation.CSV, CrossValidation.PLOT)) folder.file(name); // a folder or link in a report's place: refused now
-        EarlierRun earlier = EarlierRun.setAside(out, runFiles(settings));
-        Path report = out.resolve(folds != null ? CrossValidation.MD : Report.MD);
+        for (int i = 0; i < settings.size(); i++) folder.subfolderToBe(String.format(Locale.ROOT, "%02d-%s", i + 1, settings.get(i).slug()));
+        // the marker: the report, written last, once every other result of the run is there
+        EarlierRun earlier = EarlierRun.setAside(out, runFiles(settings), folds != null ? CrossValidation.MD : Report.MD);
+        int code;
         try {
-            return compareAccepted(folder, settings, data, stdout);
+            code = compareAccepted(folder, settings, data, stdout);
         } catch (IOException | RuntimeException | Error e) {
             try {
-                earlier.finish(report);
+                earlier.finish();
             } catch (IOException | RuntimeException f) {
                 e.addSuppressed(f); // the run's own failure is what the command reports
             }
             throw e;
-        } finally {
-            earlier.finish(report); // (a second call after the catch finds nothing aside)
         }
+        earlier.finish();
+        return code;
     }
 
     private int compareAccepted(OutputFolder folder, List<Setting> settings, TrainingOptions.Data data, PrintWriter stdout)
@@ -244,8 +250,8 @@ public final class CompareCommand implements Callable<Integer> {
 
         Report report = new Report(results, options, gradients);
         for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES)) folder.file(name);
-        report.write(out);
         writePlots(results);
+        report.write(out); // report.md last: the run's marker
         stdout.println();
         stdout.print(report.markdownTable());
         stdout.printf("%nwrote %s, %s, %s, %s, %s and the per-setting metrics%n", out.resolve(Report.MD), out.resolve(Report.CSV),

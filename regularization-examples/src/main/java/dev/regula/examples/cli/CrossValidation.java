@@ -131,10 +131,10 @@ final class CrossValidation {
         long diverged = rows.stream().filter(r -> Double.isNaN(r.mean())).count();
         if (best == null) {
             // this run's results only: an earlier run's verdict or plot beside them would be read as this one's
-            AtomicFiles.writeString(md, "# " + folds + "-fold cross-validation\n\n" + table(rows, metric, null)
-                    + "\nevery setting diverged; nothing chosen\n");
             AtomicFiles.writeString(csvFile, csv(rows));
             java.nio.file.Files.deleteIfExists(plotFile);
+            AtomicFiles.writeString(md, "# " + folds + "-fold cross-validation\n\n" + table(rows, metric, null)
+                    + "\nevery setting diverged; nothing chosen\n"); // last: compare's marker that the results are whole
             stderr.printf("regula compare: every setting diverged; nothing to choose (exit code %d)%n", ExitCode.NUMERICAL);
             stderr.flush();
             return ExitCode.NUMERICAL;
@@ -149,13 +149,12 @@ final class CrossValidation {
         stdout.println();
         stdout.print(table);
         stdout.print(verdict);
-        AtomicFiles.writeString(md, "# " + folds + "-fold cross-validation\n\n" + table + "\n" + verdict);
         AtomicFiles.writeString(csvFile, csv(rows));
-        if (plot(rows, metric, plotFile)) stdout.printf("wrote %s, %s, %s%n", out.resolve(MD), out.resolve(CSV), out.resolve(PLOT));
-        else {
-            java.nio.file.Files.deleteIfExists(plotFile); // an earlier run's plot is not this run's
-            stdout.printf("wrote %s, %s (no plot: it needs two settings with a lambda > 0)%n", out.resolve(MD), out.resolve(CSV));
-        }
+        boolean plotted = plot(rows, metric, plotFile);
+        if (!plotted) java.nio.file.Files.deleteIfExists(plotFile); // an earlier run's plot is not this run's
+        AtomicFiles.writeString(md, "# " + folds + "-fold cross-validation\n\n" + table + "\n" + verdict); // last: the marker
+        if (plotted) stdout.printf("wrote %s, %s, %s%n", out.resolve(MD), out.resolve(CSV), out.resolve(PLOT));
+        else stdout.printf("wrote %s, %s (no plot: it needs two settings with a lambda > 0)%n", out.resolve(MD), out.resolve(CSV));
         stdout.flush();
         if (diverged > 0) {
             stderr.printf("regula compare: %d of %d settings diverged (their folds are NaN in the table); exit code %d%n", diverged,

@@ -69,6 +69,7 @@ final class Report {
                 + (r.fault() == null ? "" : " (diverged)")).replace("|", "\\|");
     }
 
+    /** Writes report.csv, report.json and, last, report.md. */
     void write(Path dir) throws IOException {
         String md = "# regula compare\n\n"
                 + String.format(Locale.ROOT, "Model `%s, optimizer `%s`, %d epochs, batch %d, seed %d, data %s.%n%n",
@@ -90,7 +91,6 @@ final class Report {
                         + results.stream().filter(r -> r.fault() != null).map(r -> r.setting().label() + ": " + r.fault())
                         .collect(Collectors.joining("; ")) + "\n" : "") + "\n"
                 + "![test " + (recipe.regression() ? "loss" : "accuracy") + " per epoch](" + CompareCommand.LEARNING_CURVES + ")\n\n![training loss per epoch](" + CompareCommand.LOSS_CURVES + ")\n";
-        AtomicFiles.writeString(dir.resolve(MD), md);
         StringBuilder csv = new StringBuilder(CSV_HEADER).append(gradients ? CSV_GRADIENTS : "").append(CSV_MODEL).append('\n');
         for (CompareCommand.Result r : results) {
             csv.append(csvCell(r.setting().label())).append(',').append(csvCell(String.join("; ", r.setting().specs()))).append(',')
@@ -120,6 +120,7 @@ final class Report {
                         + ",\"skipped_steps\":" + r.health().skippedSteps() : "") + "}")
                 .collect(Collectors.joining(",\n", "[\n", "\n]\n"));
         AtomicFiles.writeString(dir.resolve(JSON), json);
+        AtomicFiles.writeString(dir.resolve(MD), md); // last: compare's marker that the run's results are whole
     }
 
     /** Quotes a CSV cell when it holds a comma, quote or line break (RFC 4180). */

@@ -86,7 +86,7 @@ public final class TrainCommand implements Callable<Integer> {
             EarlierRun.Recovery recovered = EarlierRun.recover(out, checkpoint, RUN_FILES);
             if (recovered != EarlierRun.Recovery.NOTHING_ASIDE) { // a command killed while it held an earlier run aside
                 stderr.println("regula: warning: " + out + " held the files of a run set aside by a command that was killed; "
-                        + (recovered == EarlierRun.Recovery.DROPPED ? "that command had saved a checkpoint of its own, so they are dropped"
+                        + (recovered == EarlierRun.Recovery.DROPPED ? "that command had saved a checkpoint (or report) of its own, so they are dropped"
                         : "they are back in place"));
                 stderr.flush();
             }
@@ -138,21 +138,21 @@ public final class TrainCommand implements Callable<Integer> {
             }
             long startStep = trainer.step();
             // a fresh run that fails before its first checkpoint leaves the earlier run as it was
-            EarlierRun earlier = replacing ? EarlierRun.setAside(out, RUN_FILES) : null;
+            EarlierRun earlier = replacing ? EarlierRun.setAside(out, RUN_FILES, CHECKPOINT) : null;
             List<EpochMetrics> history;
             try {
                 history = trainer.fit(train, data.monitor());
             } catch (RuntimeException | Error e) {
                 if (earlier != null) {
                     try {
-                        earlier.finish(checkpoint);
+                        earlier.finish();
                     } catch (IOException | RuntimeException f) {
                         e.addSuppressed(f); // the fit's failure is what the command reports
                     }
                 }
                 throw e;
             }
-            if (earlier != null) earlier.finish(checkpoint);
+            if (earlier != null) earlier.finish();
             if (options.evalWeights() == dev.regula.core.train.EvalWeights.SWA) {
                 int norms = trainer.updateBatchNorm(train);
                 if (norms > 0) stdout.printf("recomputed the running statistics of %d BatchNorm layer(s) for the swa weights (update_bn)%n", norms);

@@ -382,6 +382,13 @@ class HostileUseTest {
             assertEquals(List.of("01-none"), entries.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9]{2}-.*")).toList(),
                     "a rerun with fewer settings");
         }
+        // a folder of the user's that only looks like a setting's (no metrics log in it) is never touched
+        Path theirs = Files.createDirectories(out.resolve("2024-thesis-data"));
+        Files.writeString(theirs.resolve("notes.txt"), "mine");
+        r = RegulaCommandTest.run("compare", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--epochs", "1",
+                "--threads", "1", "--progress", "none", "-s", "none", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals("mine", Files.readString(theirs.resolve("notes.txt")));
         // a compare killed while an earlier run was aside (its own part half written): the next compare puts the earlier run back
         String report = Files.readString(out.resolve(Report.MD));
         Path aside = Files.createDirectories(out.resolve(EarlierRun.ASIDE));

@@ -256,7 +256,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
         if (!resume && RUN_FILES.stream().anyMatch(n -> Files.exists(out.resolve(n)))) {
             stdout.printf("regula train --spark: warning: %s holds an earlier run; it is replaced by this one (--resume continues it)%n",
                     out);
-            earlier = EarlierRun.setAside(out, RUN_FILES);
+            earlier = EarlierRun.setAside(out, RUN_FILES, "checkpoint.safetensors");
         }
         JavaSparkContext sc = null;
         Throwable failure = null;
@@ -315,20 +315,26 @@ public final class SparkTrainCommand implements Callable<Integer> {
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is exiting: the hook has run
             }
+            // a failure to stop Spark or to settle the earlier run rides on the run's own failure, which is what the
+            // command reports; without one, the first of them is the failure
             try {
                 if (sc != null) sc.stop();
-            } finally {
-                // dropped if this run saved a checkpoint (it can be resumed), else put back in place of what this run wrote;
-                // a failure to do so rides on the run's own failure, which is what the command reports
-                if (earlier != null) {
-                    try {
-                        earlier.finish(checkpoint);
-                    } catch (IOException | RuntimeException f) {
-                        if (failure == null) throw f;
-                        failure.addSuppressed(f);
-                    }
+            } catch (RuntimeException f) {
+                if (failure == null) failure = f;
+                else failure.addSuppressed(f);
+            }
+            // dropped if this run saved a checkpoint (it can be resumed), else put back in place of what this run wrote
+            if (earlier != null) {
+                try {
+                    earlier.finish();
+                } catch (IOException | RuntimeException f) {
+                    if (failure == null) failure = f;
+                    else failure.addSuppressed(f);
                 }
             }
+            if (failure instanceof IOException io) throw io;
+            if (failure instanceof RuntimeException r) throw r;
+            if (failure instanceof Error err) throw err;
         }
         return OK;
     }
