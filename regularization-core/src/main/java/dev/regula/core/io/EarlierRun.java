@@ -122,6 +122,10 @@ public final class EarlierRun {
         Path aside = folder.resolve(ASIDE);
         if (Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
             EarlierRun earlier = read(folder, aside, marker.getFileName().toString(), names);
+            if (earlier.moved.isEmpty()) { // an empty aside: nothing to put back or drop
+                delete(aside);
+                return done;
+            }
             done = exists(folder.resolve(earlier.marker)) ? Recovery.DROPPED : Recovery.PUT_BACK;
             earlier.finish();
         }
@@ -161,10 +165,23 @@ public final class EarlierRun {
             delete(folder.resolve(name));
             Files.move(from, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         }
-        delete(aside);
+        try (var left = Files.list(aside)) {
+            List<String> unknown = left.map(p -> p.getFileName().toString()).filter(n -> !n.equals(MANIFEST)).toList();
+            if (!unknown.isEmpty()) {
+                throw new IOException(aside + " still holds " + unknown + ", which its list does not name; they are left there to"
+                        + " be looked at (move them back or delete them, then " + ASIDE + ")");
+            }
+        }
+        // ended as a drop: an empty aside cut short in its deletion is then finished, never read as a list-less one
+        Files.move(aside, folder.resolve(DROP), StandardCopyOption.ATOMIC_MOVE);
+        delete(folder.resolve(DROP));
     }
 
-    /** Puts back what a set-aside cut short had moved: the fresh run has not written, so nothing is deleted. */
+    /**
+     * Puts back what a set-aside cut short had moved: the fresh run has not written, so nothing is
+     * deleted; a file written meanwhile under the same name (by a command that does not settle
+     * asides) stays, and the earlier one comes back beside it as NAME.earlier.
+     */
     private static void undoPartial(Path folder) throws IOException {
         Path partial = folder.resolve(PARTIAL);
         if (!exists(partial)) return;
@@ -172,11 +189,10 @@ public final class EarlierRun {
             for (Path p : s.toList()) {
                 String name = p.getFileName().toString();
                 if (name.equals(MANIFEST)) continue;
-                if (exists(folder.resolve(name))) {
-                    throw new IOException(folder.resolve(name) + " exists beside the copy set aside in " + partial
-                            + "; one of them must go by hand");
-                }
-                Files.move(p, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                Path to = folder.resolve(name);
+                // written meanwhile by a command that does not settle asides: both copies are kept, the earlier one renamed
+                for (int i = 1; exists(to); i++) to = folder.resolve(name + ".earlier" + (i == 1 ? "" : "-" + i));
+                Files.move(p, to, StandardCopyOption.ATOMIC_MOVE);
             }
         }
         delete(partial);
@@ -185,20 +201,41 @@ public final class EarlierRun {
     /** The aside as its list records it, or (an aside of an older version) with the caller's names and marker. */
     private static EarlierRun read(Path folder, Path aside, String fallbackMarker, List<String> fallbackNames) throws IOException {
         Path list = aside.resolve(MANIFEST);
-        if (!Files.isRegularFile(list, LinkOption.NOFOLLOW_LINKS)) {
-            try (var s = Files.list(aside)) {
-                return new EarlierRun(folder, fallbackNames, fallbackMarker, s.map(p -> p.getFileName().toString()).toList());
-            }
+        List<String> held;
+        try (var s = Files.list(aside)) {
+            held = s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(MANIFEST)).toList();
         }
-        String marker = fallbackMarker;
+        if (!Files.isRegularFile(list, LinkOption.NOFOLLOW_LINKS)) {
+            // an older version's aside: what it holds, settled with the caller's names and marker
+            return new EarlierRun(folder, fallbackNames, fallbackMarker, held);
+        }
+        String marker = null;
         List<String> names = new ArrayList<>();
         List<String> moved = new ArrayList<>();
+        List<String> plain = new ArrayList<>();
         for (String line : Files.readAllLines(list, StandardCharsets.UTF_8)) {
-            if (line.startsWith("marker ")) marker = line.substring(7);
-            else if (line.startsWith("name ")) names.add(line.substring(5));
-            else if (line.startsWith("moved ")) moved.add(line.substring(6));
+            if (line.startsWith("marker ")) marker = checked(line.substring(7), list);
+            else if (line.startsWith("name ")) names.add(checked(line.substring(5), list));
+            else if (line.startsWith("moved ")) moved.add(checked(line.substring(6), list));
+            else if (!line.isEmpty()) plain.add(checked(line, list));
+        }
+        if (marker == null) {
+            // a list of plain names (an older version's) or a torn one: every file it holds was moved, as its own list
+            // or what it holds says, and the caller's names and marker settle it
+            java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(plain);
+            all.addAll(moved);
+            all.addAll(held);
+            return new EarlierRun(folder, fallbackNames, fallbackMarker, List.copyOf(all));
         }
         return new EarlierRun(folder, names, marker, moved);
+    }
+
+    /** @return a name of the list, refused if it could reach outside the folder */
+    private static String checked(String name, Path list) throws IOException {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/") || name.contains("\\")) {
+            throw new IOException(list + " names '" + name + "', which is no file of a run; settle " + list.getParent() + " by hand");
+        }
+        return name;
     }
 
     private static boolean exists(Path p) {

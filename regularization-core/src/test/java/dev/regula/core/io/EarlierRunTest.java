@@ -124,6 +124,45 @@ class EarlierRunTest {
     }
 
     @Test
+    void aListOfPlainNamesOrAnEmptyAsideNeverDeletesTheEarlierRun() throws IOException {
+        earlierRun();
+        // the previous version's list: plain names, one per line
+        Path aside = Files.createDirectories(dir.resolve(EarlierRun.ASIDE));
+        Files.move(dir.resolve(CKPT), aside.resolve(CKPT));
+        Files.move(dir.resolve("metrics.csv"), aside.resolve("metrics.csv"));
+        Files.write(aside.resolve(EarlierRun.MANIFEST), List.of(CKPT, "metrics.csv"), StandardCharsets.UTF_8);
+        assertEquals(EarlierRun.Recovery.PUT_BACK, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+        assertEarlierRunWhole();
+        // an empty aside (a put-back cut short at its very end, in an older version): nothing to settle, nothing deleted
+        Files.createDirectories(dir.resolve(EarlierRun.ASIDE));
+        Files.delete(dir.resolve(CKPT)); // as a kill before the first checkpoint leaves a folder
+        EarlierRun.recover(dir, dir.resolve(CKPT), NAMES);
+        assertEquals("earlier metrics", Files.readString(dir.resolve("metrics.csv")));
+        assertFalse(Files.exists(dir.resolve(EarlierRun.ASIDE)));
+    }
+
+    @Test
+    void aPartialAsideBesideAFileWrittenMeanwhileKeepsBoth() throws IOException {
+        earlierRun();
+        Path partial = Files.createDirectories(dir.resolve(EarlierRun.PARTIAL));
+        Files.move(dir.resolve("metrics.csv"), partial.resolve("metrics.csv"));
+        Files.writeString(dir.resolve("metrics.csv"), "written meanwhile by another command");
+        assertEquals(EarlierRun.Recovery.PUT_BACK, EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+        assertEquals("written meanwhile by another command", Files.readString(dir.resolve("metrics.csv")));
+        assertEquals("earlier metrics", Files.readString(dir.resolve("metrics.csv.earlier")));
+    }
+
+    @Test
+    void aListNamingAPathOutsideTheFolderIsRefused() throws IOException {
+        earlierRun();
+        EarlierRun.setAside(dir, NAMES, CKPT);
+        Files.write(dir.resolve(EarlierRun.ASIDE).resolve(EarlierRun.MANIFEST), List.of("marker " + CKPT, "name ..", "moved " + CKPT),
+                StandardCharsets.UTF_8);
+        assertThrows(IOException.class, () -> EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+        assertTrue(Files.exists(dir.resolve(EarlierRun.ASIDE).resolve(CKPT)), "left for a person to look at");
+    }
+
+    @Test
     void anAsideOfAnOlderVersionWithoutAListIsPutBackFromWhatItHolds() throws IOException {
         earlierRun();
         Path aside = Files.createDirectories(dir.resolve(EarlierRun.ASIDE));

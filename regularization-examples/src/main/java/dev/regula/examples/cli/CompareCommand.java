@@ -159,14 +159,30 @@ public final class CompareCommand implements Callable<Integer> {
         for (int i = 0; i < settings.size(); i++) names.add(String.format(Locale.ROOT, "%02d-%s", i + 1, settings.get(i).slug()));
         if (Files.isDirectory(out)) {
             try (var entries = Files.list(out)) {
-                entries.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                        .filter(p -> p.getFileName().toString().matches("[0-9]{2,}-.*"))
-                        .filter(p -> Files.isRegularFile(p.resolve(MetricsLog.JSON), java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                                || Files.isRegularFile(p.resolve(MetricsLog.CSV), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                entries.filter(p -> p.getFileName().toString().matches("[0-9]{2,}-.*")).filter(CompareCommand::isSettingFolder)
                         .map(p -> p.getFileName().toString()).sorted().forEach(names::add);
             }
         }
         return List.copyOf(names);
+    }
+
+    /** What a compare setting folder holds: its metrics logs, nothing else. */
+    private static final Set<String> SETTING_FILES = Set.of(MetricsLog.JSON, MetricsLog.CSV, MetricsLog.GRADIENTS, MetricsLog.PENALTIES);
+
+    /**
+     * @param p a path in the output folder
+     * @return whether it is a folder a compare could have written: a real folder holding only a
+     *     setting's metrics logs (a train run, with its checkpoint and lock, or a folder of the
+     *     user's is not one, and is never set aside or replaced)
+     */
+    static boolean isSettingFolder(Path p) {
+        if (!Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return false;
+        try (var entries = Files.list(p)) {
+            return entries.allMatch(e -> SETTING_FILES.contains(e.getFileName().toString())
+                    && Files.isRegularFile(e, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -193,7 +209,13 @@ public final class CompareCommand implements Callable<Integer> {
         // next compare on the folder), so the folder never shows one run's report beside another's settings
         for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES, CrossValidation.MD,
                 CrossValidation.CSV, CrossValidation.PLOT)) folder.file(name); // a folder or link in a report's place: refused now
-        for (int i = 0; i < settings.size(); i++) folder.subfolderToBe(String.format(Locale.ROOT, "%02d-%s", i + 1, settings.get(i).slug()));
+        for (int i = 0; i < settings.size(); i++) { // a setting's folder in the way: refused, never replaced
+            Path sub = folder.subfolderToBe(String.format(Locale.ROOT, "%02d-%s", i + 1, settings.get(i).slug()));
+            if (Files.exists(sub, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !isSettingFolder(sub)) {
+                throw new IOException("cannot write output: " + sub + " holds files that are not a compare setting's metrics (a train"
+                        + " run, or files of your own); move it or choose another --out");
+            }
+        }
         // the marker: the report, written last, once every other result of the run is there
         EarlierRun earlier = EarlierRun.setAside(out, runFiles(settings), folds != null ? CrossValidation.MD : Report.MD);
         int code;

@@ -389,6 +389,21 @@ class HostileUseTest {
                 "--threads", "1", "--progress", "none", "-s", "none", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertEquals("mine", Files.readString(theirs.resolve("notes.txt")));
+        // a train run kept in a setting-like folder is never replaced; one in the way of this run's setting is refused
+        Path trained = out.resolve("07-base");
+        assertEquals(0, RegulaCommandTest.run("train", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--epochs", "1",
+                "--threads", "1", "--progress", "none", "--out", trained.toString()).code());
+        r = RegulaCommandTest.run("compare", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--epochs", "1",
+                "--threads", "1", "--progress", "none", "-s", "none", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(Files.exists(trained.resolve(TrainCommand.CHECKPOINT)), "the train run beside the settings stays");
+        Path inTheWay = Files.createDirectories(out.resolve("02-l2-lambda-1e-2"));
+        Files.writeString(inTheWay.resolve("notes.txt"), "mine too");
+        r = RegulaCommandTest.run("compare", "--csv", data.toString(), "--loss", "mse", "--model", "linear()", "--epochs", "1",
+                "--threads", "1", "--progress", "none", "-s", "none", "-s", "l2(lambda=1e-2)", "--out", out.toString());
+        assertEquals(ExitCode.IO, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("holds files that are not a compare setting's"), r.err());
+        assertEquals("mine too", Files.readString(inTheWay.resolve("notes.txt")));
         // a compare killed while an earlier run was aside (its own part half written): the next compare puts the earlier run back
         String report = Files.readString(out.resolve(Report.MD));
         Path aside = Files.createDirectories(out.resolve(EarlierRun.ASIDE));

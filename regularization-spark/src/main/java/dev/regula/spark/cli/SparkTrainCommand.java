@@ -227,7 +227,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
     }
 
     /** The run's files: what a fresh run replaces as a whole (set aside until its first checkpoint). */
-    static final List<String> RUN_FILES = List.of("checkpoint.safetensors", "metrics.csv");
+    static final List<String> RUN_FILES = List.of("checkpoint.safetensors", "metrics.csv",
+            // and a local regula train's other files: a Spark run over one replaces it whole, not beside its logs
+            "metrics.jsonl", "gradients.csv", "penalties.csv", "curves.png", "tensorboard");
 
     private int train(SparkTrainingConfig.Builder b, Path checkpoint, PrintWriter stdout) throws IOException {
         EarlierRun.Recovery recovered = EarlierRun.recover(out, checkpoint, RUN_FILES);
