@@ -100,12 +100,7 @@ class LauncherIT {
 
         // a jar the JVM cannot make a module of (no module-info, a name that is no Java identifier):
         // refused naming the jar and the reason (exit 2), not the JVM's boot-layer failure (exit 1)
-        Path unnamed = dir.resolve("123.jar");
-        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(unnamed))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
-            zip.write("Manifest-Version: 1.0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            zip.closeEntry();
-        }
+        Path unnamed = jarOfManifest(dir.resolve("123.jar"), "Manifest-Version: 1.0\n");
         Run nameless = regula(Map.of("REGULA_PLUGINS", unnamed.toString()), "list");
         assertEquals(2, nameless.code(), nameless.all());
         assertTrue(nameless.err().contains("the plugins do not fit on the module path") && nameless.err().contains(unnamed.toString())
@@ -113,15 +108,20 @@ class LauncherIT {
         assertFalse(nameless.err().contains("Error occurred during initialization of boot layer"), nameless.all());
 
         // a plugin whose module name Regula's own module has would be shadowed, silently not loaded: refused too
-        Path shadow = dir.resolve("shadow.jar");
-        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(shadow))) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
-            zip.write("Manifest-Version: 1.0\nAutomatic-Module-Name: dev.regula.core\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            zip.closeEntry();
-        }
+        Path shadow = jarOfManifest(dir.resolve("shadow.jar"), "Manifest-Version: 1.0\nAutomatic-Module-Name: dev.regula.core\n");
         Run shadowed = regula(Map.of("REGULA_PLUGINS", shadow.toString()), "list");
         assertEquals(2, shadowed.code(), shadowed.all());
         assertTrue(shadowed.err().contains("shadowed by") && shadowed.err().contains(shadow.toString()), shadowed.all());
+    }
+
+    /** @return {@code jar}, written as a jar holding only a manifest of the given text */
+    private static Path jarOfManifest(Path jar, String manifest) throws IOException {
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write(manifest.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            zip.closeEntry();
+        }
+        return jar;
     }
 
     @Test
