@@ -206,7 +206,7 @@ public final class CompareCommand implements Callable<Integer> {
         for (Setting s : settings) checkRuns(s, data);
         // the run is accepted: an earlier run's results (the reports of both modes, its setting folders) wait aside
         // until this run's report is written, dropped then, put back if it never is (a failure; after a kill, by the
-        // next compare on the folder), so the folder never shows one run's report beside another's settings
+        // next train, train --spark or compare on the folder), so it never shows one run's report beside another's settings
         for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES, CrossValidation.MD,
                 CrossValidation.CSV, CrossValidation.PLOT)) folder.file(name); // a folder or link in a report's place: refused now
         for (int i = 0; i < settings.size(); i++) { // a setting's folder in the way: refused, never replaced
