@@ -145,6 +145,13 @@ public final class CompressCommand implements Callable<Integer> {
         if (finetuneOptimizer != null) options.config(List.of()).optimizer(finetuneOptimizer).build();
         dev.regula.api.model.Models.installed().parse(options.model);
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compress")) {
+            // a train or compare killed in this folder while it held an earlier run aside: settled as that command would have
+            if (dev.regula.core.io.EarlierRun.recover(out, out.resolve("compressed.safetensors"), OUTPUTS)
+                    != dev.regula.core.io.EarlierRun.Recovery.NOTHING_ASIDE) {
+                spec.commandLine().getErr().println("regula: warning: " + out + " held the files of a run set aside by a command that"
+                        + " was killed; they are settled as that command would have (see docs/cli.md)");
+                spec.commandLine().getErr().flush();
+            }
             // every output's place is checked before any work (a folder in a file's place is refused now, not after retraining)
             boolean earlier = false;
             for (String name : OUTPUTS) earlier |= java.nio.file.Files.exists(folder.file(name));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.regula.core.checkpoint.Checkpoint;
+import dev.regula.core.io.EarlierRun;
 import dev.regula.examples.TinyData;
 import dev.regula.core.checkpoint.Safetensors;
 import dev.regula.examples.compress.CompressedFile;
@@ -192,6 +193,24 @@ class CompressCommandTest {
             assertEquals(ExitCode.USAGE, r.code(), String.join(" ", c) + ": " + r.out() + r.err());
             assertTrue(!r.out().contains("pretraining"), String.join(" ", c) + ": refused only after pretraining: " + r.out());
         }
+    }
+
+    /** An aside a killed train left in the folder is settled as train would have, before compress writes. */
+    @Test
+    void anAsideOfAKilledTrainIsSettledFirst() throws IOException {
+        Path folder = dir.resolve("shared");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("train", "--csv", blobs().toString(), "--model", "mlp(hidden=8)", "--epochs", "1",
+                "--threads", "1", "--progress", "none", "--out", folder.toString());
+        assertEquals(0, r.code(), r.err());
+        byte[] checkpoint = java.nio.file.Files.readAllBytes(folder.resolve(TrainCommand.CHECKPOINT));
+        EarlierRun.setAside(folder, TrainCommand.RUN_FILES, TrainCommand.CHECKPOINT); // then killed before its first checkpoint
+        r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--model", "mlp(hidden=8)", "--epochs", "1",
+                "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1", "--progress", "none", "--out", folder.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("held the files of a run set aside"), r.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(checkpoint, java.nio.file.Files.readAllBytes(folder.resolve(TrainCommand.CHECKPOINT)));
+        assertTrue(java.nio.file.Files.exists(folder.resolve(MetricsLog.JSON)));
+        assertFalse(java.nio.file.Files.exists(folder.resolve(EarlierRun.ASIDE)));
     }
 
     /** --prior is read as every spec is: the name's case and a space before the arguments do not matter. */
