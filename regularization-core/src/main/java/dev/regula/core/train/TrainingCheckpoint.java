@@ -385,8 +385,8 @@ public final class TrainingCheckpoint {
      * Whether two texts name the same setting: equal, or equal once each spec in them is written
      * canonically ({@link #canonical}), so that {@code mlp(hidden=64, batchnorm=true)} and
      * {@code mlp(hidden=64,batchnorm=true)} are one model and {@code l2(lambda=1e-4); dropout(p=0.5)}
-     * and {@code l2(lambda=1e-4) dropout(p=0.5)} one list of regularizers. What a resume checks, and
-     * what a command that loads a checkpoint of a given model checks.
+     * and {@code l2(lambda=1e-4) dropout(p=0.5)} one list of regularizers; words and paths are kept
+     * as written, case and all. What a resume checks.
      *
      * @param a one setting's text
      * @param b another's
