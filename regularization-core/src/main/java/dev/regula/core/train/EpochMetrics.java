@@ -73,15 +73,7 @@ public record EpochMetrics(int epoch, long step, double learningRate, double tra
      *     other parameters left out; all parameters when none is a weight), 0 without parameters
      */
     public double overallSparsity() {
-        boolean anyWeight = parameters.stream().anyMatch(p -> p.role() == dev.regula.api.param.ParameterRole.WEIGHT);
-        double zeros = 0;
-        long n = 0;
-        for (ParameterStats p : parameters) {
-            if (anyWeight && p.role() != dev.regula.api.param.ParameterRole.WEIGHT) continue;
-            zeros += p.sparsity() * p.size();
-            n += p.size();
-        }
-        return n == 0 ? 0 : zeros / n;
+        return ParameterStats.sparsity(parameters, ParameterStats::role, ParameterStats::size, p -> p.sparsity() * p.size());
     }
 
     /**

@@ -47,16 +47,29 @@ public record ParameterStats(String name, int size, double l2Norm, double maxAbs
      * @return that fraction, 0 when there are no parameters at all
      */
     public static double weightSparsity(Iterable<Parameter> parameters) {
-        boolean anyWeight = false;
-        for (Parameter p : parameters) anyWeight |= p.role() == ParameterRole.WEIGHT;
-        long zeros = 0;
-        long n = 0;
-        for (Parameter p : parameters) {
-            if (anyWeight && p.role() != ParameterRole.WEIGHT) continue;
+        return sparsity(parameters, Parameter::role, p -> p.value().size(), p -> {
+            long zeros = 0;
             for (float w : p.value().data()) if (isZero(w)) zeros++;
-            n += p.value().size();
+            return zeros;
+        });
+    }
+
+    /**
+     * The rule of {@link #weightSparsity}, over anything that has a role, a size and a count of
+     * zeros (a model's parameters, or an epoch's statistics of them).
+     */
+    static <T> double sparsity(Iterable<T> items, java.util.function.Function<T, ParameterRole> role,
+                               java.util.function.ToLongFunction<T> size, java.util.function.ToDoubleFunction<T> zeros) {
+        boolean anyWeight = false;
+        for (T item : items) anyWeight |= role.apply(item) == ParameterRole.WEIGHT;
+        double zeroCount = 0;
+        long n = 0;
+        for (T item : items) {
+            if (anyWeight && role.apply(item) != ParameterRole.WEIGHT) continue;
+            zeroCount += zeros.applyAsDouble(item);
+            n += size.applyAsLong(item);
         }
-        return n == 0 ? 0 : zeros / (double) n;
+        return n == 0 ? 0 : zeroCount / n;
     }
 
     /** Checks the role. */
