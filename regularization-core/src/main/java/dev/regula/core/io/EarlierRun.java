@@ -139,7 +139,52 @@ public final class EarlierRun {
         /** The earlier run's files were put back: the command that set them aside did not write its marker. */
         PUT_BACK,
         /** They were deleted: that command had written its marker (a checkpoint, a report), which stays. */
-        DROPPED
+        DROPPED;
+
+        /**
+         * @param folder the run folder
+         * @return what a command says about it (without its prefix), or null when nothing was aside
+         */
+        public String warning(Path folder) {
+            return switch (this) {
+                case NOTHING_ASIDE -> null;
+                case PUT_BACK -> folder + " held the files of a run set aside by a command that was killed; they are back in place";
+                case DROPPED -> folder + " held the files of a run set aside by a command that was killed; that command had saved"
+                        + " its checkpoint (or report), so they are dropped";
+            };
+        }
+    }
+
+    /** A run's work, which may fail. @param <T> what it gives */
+    @FunctionalInterface
+    public interface Work<T> {
+        /** @return what the run gives @throws IOException if it fails so */
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs the fresh run and then {@link #finish}es, also when it fails: a failure to finish then
+     * rides on the run's own failure (suppressed), which is what the caller reports.
+     *
+     * @param work the fresh run
+     * @param <T> what it gives
+     * @return what it gave
+     * @throws IOException if the run or the finish fails so
+     */
+    public <T> T finishAfter(Work<T> work) throws IOException {
+        T result;
+        try {
+            result = work.run();
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                finish();
+            } catch (IOException | RuntimeException f) {
+                e.addSuppressed(f);
+            }
+            throw e;
+        }
+        finish();
+        return result;
     }
 
     /**

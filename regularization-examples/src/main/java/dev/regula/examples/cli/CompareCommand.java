@@ -135,13 +135,10 @@ public final class CompareCommand implements Callable<Integer> {
             if (s.model() != null) dev.regula.api.model.Models.installed().parse(s.model());
         }
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compare")) {
-            // a compare killed while it held an earlier run aside: the earlier run comes back, the killed one's part goes
             // a command killed while it held an earlier run aside: settled as that command would have (its list says how)
-            EarlierRun.Recovery recovered = EarlierRun.recover(out, out.resolve(Report.MD), runFiles(settings));
-            if (recovered != EarlierRun.Recovery.NOTHING_ASIDE) {
-                spec.commandLine().getErr().println("regula: warning: " + out + " held the files of a run set aside by a command that"
-                        + " was killed; " + (recovered == EarlierRun.Recovery.DROPPED ? "that command had finished its results, so they"
-                        + " are dropped" : "they are back in place"));
+            String recovered = EarlierRun.recover(out, out.resolve(Report.MD), runFiles(settings)).warning(out);
+            if (recovered != null) {
+                spec.commandLine().getErr().println("regula: warning: " + recovered);
                 spec.commandLine().getErr().flush();
             }
             return compare(folder, settings, stdout);
@@ -151,12 +148,11 @@ public final class CompareCommand implements Callable<Integer> {
     /**
      * @return every file and folder of a compare run in {@code out}: the reports of both modes and
      *     their plots, this run's setting folders and the setting folders of an earlier compare
-     *     (named {@code NN-...} and holding a metrics log; a folder of the user's is never among them)
+     *     ({@link #isSettingFolder}: a train run or a folder of the user's is never among them)
      */
     private List<String> runFiles(List<Setting> settings) throws IOException {
-        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(List.of(Report.MD, Report.CSV, Report.JSON,
-                LEARNING_CURVES, LOSS_CURVES, CrossValidation.MD, CrossValidation.CSV, CrossValidation.PLOT));
-        for (int i = 0; i < settings.size(); i++) names.add(String.format(Locale.ROOT, "%02d-%s", i + 1, settings.get(i).slug()));
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(REPORT_FILES);
+        for (int i = 0; i < settings.size(); i++) names.add(settingFolder(i, settings.get(i)));
         if (Files.isDirectory(out)) {
             try (var entries = Files.list(out)) {
                 entries.filter(p -> p.getFileName().toString().matches("[0-9]{2,}-.*")).filter(CompareCommand::isSettingFolder)
@@ -164,6 +160,11 @@ public final class CompareCommand implements Callable<Integer> {
             }
         }
         return List.copyOf(names);
+    }
+
+    /** @return the folder of the {@code i}-th setting (from 0), e.g. {@code 02-l2-lambda-1e-4} */
+    private static String settingFolder(int i, Setting s) {
+        return String.format(Locale.ROOT, "%02d-%s", i + 1, s.slug());
     }
 
     /** What a compare setting folder holds: its metrics logs, nothing else. */
@@ -190,7 +191,7 @@ public final class CompareCommand implements Callable<Integer> {
      *     own, the settings' own (distinct, in order) when every one does, else both
      */
     private String models(List<Setting> settings) {
-        List<String> own = settings.stream().map(Setting::model).filter(java.util.Objects::nonNull).map(CrossValidation::canonicalModel)
+        List<String> own = settings.stream().map(Setting::model).filter(java.util.Objects::nonNull).map(Setting::canonicalModel)
                 .distinct().toList();
         if (own.isEmpty()) return options.model;
         String theirs = String.join(", ", own);
@@ -207,30 +208,17 @@ public final class CompareCommand implements Callable<Integer> {
         // the run is accepted: an earlier run's results (the reports of both modes, its setting folders) wait aside
         // until this run's report is written, dropped then, put back if it never is (a failure; after a kill, by the
         // next train, train --spark or compare on the folder), so it never shows one run's report beside another's settings
-        for (String name : List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES, CrossValidation.MD,
-                CrossValidation.CSV, CrossValidation.PLOT)) folder.file(name); // a folder or link in a report's place: refused now
+        for (String name : REPORT_FILES) folder.file(name); // a folder or link in a report's place: refused now
         for (int i = 0; i < settings.size(); i++) { // a setting's folder in the way: refused, never replaced
-            Path sub = folder.subfolderToBe(String.format(Locale.ROOT, "%02d-%s", i + 1, settings.get(i).slug()));
+            Path sub = folder.subfolderToBe(settingFolder(i, settings.get(i)));
             if (Files.exists(sub, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !isSettingFolder(sub)) {
                 throw new IOException("cannot write output: " + sub + " holds files that are not a compare setting's metrics (a train"
                         + " run, or files of your own); move it or choose another --out");
             }
         }
         // the marker: the report, written last, once every other result of the run is there
-        EarlierRun earlier = EarlierRun.setAside(out, runFiles(settings), folds != null ? CrossValidation.MD : Report.MD);
-        int code;
-        try {
-            code = compareAccepted(folder, settings, data, stdout);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                earlier.finish();
-            } catch (IOException | RuntimeException f) {
-                e.addSuppressed(f); // the run's own failure is what the command reports
-            }
-            throw e;
-        }
-        earlier.finish();
-        return code;
+        return EarlierRun.setAside(out, runFiles(settings), folds != null ? CrossValidation.MD : Report.MD)
+                .finishAfter(() -> compareAccepted(folder, settings, data, stdout));
     }
 
     private int compareAccepted(OutputFolder folder, List<Setting> settings, TrainingOptions.Data data, PrintWriter stdout)
@@ -250,7 +238,7 @@ public final class CompareCommand implements Callable<Integer> {
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < settings.size(); i++) {
             Setting s = settings.get(i);
-            Path sub = folder.subfolder(String.format(Locale.ROOT, "%02d-%s", i + 1, s.slug()));
+            Path sub = folder.subfolder(settingFolder(i, s));
             stdout.printf("[%d/%d] %s%n", i + 1, settings.size(), s.label());
             stdout.flush();
             results.add(run(s, String.format(Locale.ROOT, "[%d/%d]", i + 1, settings.size()), sub, data));
@@ -314,6 +302,10 @@ public final class CompareCommand implements Callable<Integer> {
 
     static final String LEARNING_CURVES = "learning-curves.png";
     static final String LOSS_CURVES = "loss-curves.png";
+
+    /** The reports of both modes and their plots, in the output folder itself. */
+    private static final List<String> REPORT_FILES = List.of(Report.MD, Report.CSV, Report.JSON, LEARNING_CURVES, LOSS_CURVES,
+            CrossValidation.MD, CrossValidation.CSV, CrossValidation.PLOT);
 
     private Result run(Setting s, String position, Path folder, TrainingOptions.Data data) throws IOException {
         Trainer trainer;

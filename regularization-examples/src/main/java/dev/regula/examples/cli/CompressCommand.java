@@ -146,10 +146,9 @@ public final class CompressCommand implements Callable<Integer> {
         dev.regula.api.model.Models.installed().parse(options.model);
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compress")) {
             // a train or compare killed in this folder while it held an earlier run aside: settled as that command would have
-            if (dev.regula.core.io.EarlierRun.recover(out, out.resolve("compressed.safetensors"), OUTPUTS)
-                    != dev.regula.core.io.EarlierRun.Recovery.NOTHING_ASIDE) {
-                spec.commandLine().getErr().println("regula: warning: " + out + " held the files of a run set aside by a command that"
-                        + " was killed; they are settled as that command would have (see docs/cli.md)");
+            String recovered = dev.regula.core.io.EarlierRun.recover(out, out.resolve("compressed.safetensors"), OUTPUTS).warning(out);
+            if (recovered != null) {
+                spec.commandLine().getErr().println("regula: warning: " + recovered);
                 spec.commandLine().getErr().flush();
             }
             // every output's place is checked before any work (a folder in a file's place is refused now, not after retraining)
@@ -164,7 +163,7 @@ public final class CompressCommand implements Callable<Integer> {
             if (pretrained != null) {
                 Checkpoint saved = Checkpoint.load(pretrained);
                 String savedModel = saved.metadata().get("model");
-                if (savedModel != null && !sameModel(savedModel, options.model)) {
+                if (savedModel != null && !Setting.canonicalModel(savedModel).equals(Setting.canonicalModel(options.model))) {
                     throw new IllegalArgumentException("--pretrained " + pretrained + " is a checkpoint of --model " + savedModel
                             + ", not of " + options.model + "; give --model '" + savedModel + "' or a checkpoint of " + options.model);
                 }
@@ -368,19 +367,6 @@ public final class CompressCommand implements Callable<Integer> {
     }
 
     /** Whether two model specs are the same spec, whatever their spacing. */
-    /**
-     * Two model specs name the same model when their canonical texts agree (spaces, the name's
-     * case: {@code MLP (hidden=64)} is {@code mlp(hidden=64)}), as the parser that trains them
-     * reads them; a text that does not parse is compared as written. Not a resume's comparison
-     * of settings ({@code TrainingCheckpoint.sameSetting}), which keeps words and paths as they are.
-     */
-    private static boolean sameModel(String a, String b) {
-        try {
-            return dev.regula.api.spec.Spec.parse(a).toString().equals(dev.regula.api.spec.Spec.parse(b).toString());
-        } catch (RuntimeException notASpec) {
-            return a.strip().equals(b.strip());
-        }
-    }
 
     /**
      * Refuses a --merge-distance that reaches every pretrained weight: every learned mean would be

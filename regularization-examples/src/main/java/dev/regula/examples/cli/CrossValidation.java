@@ -243,17 +243,9 @@ final class CrossValidation {
             rest.remove(key);
             parts.add(new Spec(spec.name(), rest).toString()); // "l2", "elastic-net(l2=1e-4)": λ is the x axis
         }
-        return new Family(String.join(" + ", parts), canonicalModel(s.modelOr(defaultModel)));
+        return new Family(String.join(" + ", parts), Setting.canonicalModel(s.modelOr(defaultModel)));
     }
 
-    /** @return a model spec in canonical text, or as written if it does not parse */
-    static String canonicalModel(String model) {
-        try {
-            return Spec.parse(model).toString();
-        } catch (RuntimeException notASpec) {
-            return model.strip();
-        }
-    }
 
     /**
      * @param rows the settings' rows

@@ -46,6 +46,21 @@ record Setting(String label, List<String> specs, String model) {
         return model == null ? fallback : model;
     }
 
+    /**
+     * A model spec as the parser reads it (spaces, the name's case: {@code MLP (hidden=64)} is
+     * {@code mlp(hidden=64)}), so that two texts of one model compare equal.
+     *
+     * @param model a model spec's text
+     * @return its canonical text, or the text stripped if it does not parse
+     */
+    static String canonicalModel(String model) {
+        try {
+            return dev.regula.api.spec.Spec.parse(model).toString();
+        } catch (RuntimeException notASpec) {
+            return model.strip();
+        }
+    }
+
     /** The settings compared when none is given. */
     static final List<String> DEFAULTS = List.of("none", "l2(lambda=1e-4)", "dropout(p=0.2)",
             "l2(lambda=1e-4); dropout(p=0.2)", "l1-proximal(lambda=1e-3)");

@@ -83,11 +83,9 @@ public final class TrainCommand implements Callable<Integer> {
         // included, before any file of an earlier run is changed.
         try (OutputFolder folder = OutputFolder.claim(out, resume, "regula train")) {
             Path checkpoint = folder.file(CHECKPOINT);
-            EarlierRun.Recovery recovered = EarlierRun.recover(out, checkpoint, RUN_FILES);
-            if (recovered != EarlierRun.Recovery.NOTHING_ASIDE) { // a command killed while it held an earlier run aside
-                stderr.println("regula: warning: " + out + " held the files of a run set aside by a command that was killed; "
-                        + (recovered == EarlierRun.Recovery.DROPPED ? "that command had saved a checkpoint (or report) of its own, so they are dropped"
-                        : "they are back in place"));
+            String recovered = EarlierRun.recover(out, checkpoint, RUN_FILES).warning(out); // a command killed with an earlier run aside
+            if (recovered != null) {
+                stderr.println("regula: warning: " + recovered);
                 stderr.flush();
             }
             Checkpoint saved = resume ? Resume.read(checkpoint) : null;
@@ -138,21 +136,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             long startStep = trainer.step();
             // a fresh run that fails before its first checkpoint leaves the earlier run as it was
-            EarlierRun earlier = replacing ? EarlierRun.setAside(out, RUN_FILES, CHECKPOINT) : null;
-            List<EpochMetrics> history;
-            try {
-                history = trainer.fit(train, data.monitor());
-            } catch (RuntimeException | Error e) {
-                if (earlier != null) {
-                    try {
-                        earlier.finish();
-                    } catch (IOException | RuntimeException f) {
-                        e.addSuppressed(f); // the fit's failure is what the command reports
-                    }
-                }
-                throw e;
-            }
-            if (earlier != null) earlier.finish();
+            List<EpochMetrics> history = replacing
+                    ? EarlierRun.setAside(out, RUN_FILES, CHECKPOINT).finishAfter(() -> trainer.fit(train, data.monitor()))
+                    : trainer.fit(train, data.monitor());
             if (options.evalWeights() == dev.regula.core.train.EvalWeights.SWA) {
                 int norms = trainer.updateBatchNorm(train);
                 if (norms > 0) stdout.printf("recomputed the running statistics of %d BatchNorm layer(s) for the swa weights (update_bn)%n", norms);

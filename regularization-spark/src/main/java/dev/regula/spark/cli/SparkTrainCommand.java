@@ -232,12 +232,8 @@ public final class SparkTrainCommand implements Callable<Integer> {
             "metrics.jsonl", "gradients.csv", "penalties.csv", "curves.png", "tensorboard");
 
     private int train(SparkTrainingConfig.Builder b, Path checkpoint, PrintWriter stdout) throws IOException {
-        EarlierRun.Recovery recovered = EarlierRun.recover(out, checkpoint, RUN_FILES);
-        if (recovered != EarlierRun.Recovery.NOTHING_ASIDE) { // a command killed while it held an earlier run aside
-            System.err.println("regula train --spark: warning: " + out + " held the files of a run set aside by a command that was"
-                    + " killed; " + (recovered == EarlierRun.Recovery.DROPPED ? "that command had saved a checkpoint of its own, so they"
-                    + " are dropped" : "they are back in place"));
-        }
+        String recovered = EarlierRun.recover(out, checkpoint, RUN_FILES).warning(out); // a command killed with an earlier run aside
+        if (recovered != null) System.err.println("regula train --spark: warning: " + recovered);
         for (String name : RUN_FILES) { // the run writes files: a folder or link in a file's place is refused, never deleted
             Path f = out.resolve(name);
             if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
