@@ -155,10 +155,17 @@ public final class EarlierRun {
         }
     }
 
-    /** A run's work, which may fail. @param <T> what it gives */
+    /**
+     * A run's work, which may fail.
+     *
+     * @param <T> what it gives
+     */
     @FunctionalInterface
     public interface Work<T> {
-        /** @return what the run gives @throws IOException if it fails so */
+        /**
+         * @return what the run gives
+         * @throws IOException if it fails so
+         */
         T run() throws IOException;
     }
 
