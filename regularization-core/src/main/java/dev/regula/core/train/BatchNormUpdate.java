@@ -5,6 +5,7 @@ import dev.regula.api.StepContext;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.api.model.Layer;
 import dev.regula.api.model.Model;
+import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Dataset;
 import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Residual;
@@ -71,6 +72,30 @@ public final class BatchNormUpdate {
         List<BatchNorm> out = new ArrayList<>();
         collect(model.layers(), out);
         return out;
+    }
+
+    /**
+     * @param model a model
+     * @return the first of its BatchNorm layers (as {@link #batchNorms} finds them) that sees one
+     *     value per channel and example (after a dense layer: no spatial positions), so that it
+     *     cannot train on a batch of one example; null if there is none
+     */
+    public static BatchNorm firstWithOneValuePerChannel(Model model) {
+        return firstPerExample(model.layers(), model.inputShape());
+    }
+
+    private static BatchNorm firstPerExample(List<? extends Layer> layers, int[] shape) {
+        for (Layer l : layers) {
+            BatchNorm found = switch (l) {
+                case BatchNorm b -> Tensor.sizeOf(shape) == b.channels() ? b : null;
+                case Residual r -> firstPerExample(r.branch(), shape);
+                case Sequential s -> firstPerExample(s.layers(), shape);
+                default -> null;
+            };
+            if (found != null) return found;
+            shape = l.outputShape(shape);
+        }
+        return null;
     }
 
     private static void collect(List<? extends Layer> layers, List<BatchNorm> out) {

@@ -129,4 +129,42 @@ class BatchNormUpdateTest {
         assertTrue(BatchNormUpdate.batchNorms(Models.installed().parse("mlp(hidden=6x6, batchnorm=true, residual=true)")
                 .build(new int[] {4}, 3, 1)).size() == 2, "BatchNorm inside residual blocks is found");
     }
+
+    @Test
+    void aLastBatchOfOneThatWouldReachADenseBatchNormIsRefusedBeforeAnythingRuns() {
+        Model m = bnMlp(3);
+        float[] before = m.parameters().get(0).value().data().clone();
+        List<String> calls = new java.util.ArrayList<>();
+        TrainingCallback recorder = new TrainingCallback() {
+            @Override
+            public void onTrainBegin(TrainingContext context) {
+                calls.add("begin");
+            }
+        };
+        Trainer t = new Trainer(m, TrainerTest.config().epochs(1).batchSize(16).callback(recorder).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.fit(TrainerTest.blobs(33, 1), null));
+        assertTrue(e.getMessage().contains("33 examples, one more than a multiple of the batch size 16"), e.getMessage());
+        assertTrue(e.getMessage().contains("BatchNorm layer 'bn1'") && e.getMessage().contains("such as 15"), e.getMessage());
+        assertEquals(List.of(), calls, "refused before any callback began");
+        assertArrayEquals(before, m.parameters().get(0).value().data(), 0f, "no step was taken");
+        assertEquals(1, t.fit(TrainerTest.blobs(34, 1), null).size(), "a last batch of 2 trains");
+
+        Trainer single = new Trainer(bnMlp(3), TrainerTest.config().epochs(1).batchSize(1).build());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> single.fit(TrainerTest.blobs(6, 1), null))
+                .getMessage().contains("batch size of 1"));
+        Model plain = Models.installed().parse("mlp(hidden=6)").build(new int[] {4}, 3, 1);
+        assertEquals(1, new Trainer(plain, TrainerTest.config().epochs(1).batchSize(16).build()).fit(TrainerTest.blobs(33, 1), null).size(),
+                "without BatchNorm a batch of 1 trains");
+    }
+
+    @Test
+    void onlyBatchNormLayersWithOneValuePerChannelAndExampleAreFound() {
+        assertEquals("bn1", BatchNormUpdate.firstWithOneValuePerChannel(bnMlp(1)).name());
+        assertEquals("bn1", BatchNormUpdate.firstWithOneValuePerChannel(Models.installed()
+                .parse("mlp(hidden=6x6, batchnorm=true, residual=true)").build(new int[] {4}, 3, 1)).name(), "inside a residual block");
+        Model convOnly = Models.installed().parse("cnn(channels=2, dense=0, batchnorm=true)").build(new int[] {1, 8, 8}, 3, 1);
+        assertEquals(null, BatchNormUpdate.firstWithOneValuePerChannel(convOnly), "a convolution's BatchNorm sees every position");
+        Model conv = Models.installed().parse("cnn(channels=2, dense=4, batchnorm=true)").build(new int[] {1, 8, 8}, 3, 1);
+        assertEquals("bn_dense", BatchNormUpdate.firstWithOneValuePerChannel(conv).name());
+    }
 }

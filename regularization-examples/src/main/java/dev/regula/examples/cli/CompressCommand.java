@@ -171,172 +171,189 @@ public final class CompressCommand implements Callable<Integer> {
                 checkMergeDistance(params); // before an earlier run's files go
                 stdout.printf("regula compress: loaded %s (%s)%n", pretrained, options.model);
             }
+            dev.regula.core.io.EarlierRun aside = null;
             if (earlier) {
-                // everything that can refuse the run before it trains has accepted it: the earlier run's files go
-                // now, before this run writes any, so a failure later never leaves them beside its own (but not
-                // the file this run reads: --pretrained may be an earlier run's output)
+                // everything that can refuse the run before it trains has accepted it: the earlier run's files are set
+                // aside (not the file this run reads: --pretrained may be an earlier run's output) and dropped once
+                // this run has saved its first network; a failure before that puts them back as they were
+                List<String> names = new java.util.ArrayList<>();
                 for (String name : OUTPUTS) {
                     Path f = folder.file(name);
-                    if (pretrained == null || !java.nio.file.Files.exists(f) || !java.nio.file.Files.isSameFile(f, pretrained)) {
-                        java.nio.file.Files.deleteIfExists(f);
-                    }
+                    if (pretrained == null || !java.nio.file.Files.exists(f) || !java.nio.file.Files.isSameFile(f, pretrained)) names.add(name);
                 }
+                aside = dev.regula.core.io.EarlierRun.setAside(out, names, pretrained == null ? "pretrained.safetensors" : "retrained.safetensors");
                 spec.commandLine().getErr().println("regula: warning: " + out + " holds an earlier compress run; it is replaced by this"
-                        + " one (--out DIR keeps it)");
+                        + " one once this run saves its first network, put back if this run fails before that (--out DIR keeps it)");
                 spec.commandLine().getErr().flush();
             }
-            if (pretrained == null) {
-                stdout.printf("regula compress: pretraining %s for %d epochs with %s, kernels %s%n", options.model, options.epochs,
-                        options.optimizer, options.kernels().name());
-                stdout.flush();
-                new Trainer(net, options.config(List.of()).callback(progress("[pretrain]")).build()).fit(train, test);
-                Checkpoint.save(folder.file("pretrained.safetensors"), params, Map.of(), Map.of("model", options.model));
+            if (aside == null) {
+                compress(folder, data, train, test, net, params, stdout);
+            } else {
+                aside.finishAfter(() -> {
+                    compress(folder, data, train, test, net, params, stdout);
+                    return null;
+                });
             }
-            double before = evaluate(net, test);
-            List<Parameter> weights = params.stream().filter(p -> p.role() == ParameterRole.WEIGHT).toList();
-            float[] pretrainedWeights = concat(weights);
-            double maxAbs = checkMergeDistance(params); // refused now, not after the retraining
-            String priorSpec = prior != null ? prior : String.format(Locale.ROOT,
-                    "%s(lambda=%.6g, components=16, pi0=%s, init_range=%.6g, gamma_shape=5000, gamma_rate=0.5)", PRIOR,
-                    DEFAULT_LAMBDA_TIMES_N / train.size(), DEFAULT_PI0, maxAbs);
-            String tuneOptimizer = finetuneOptimizer != null ? finetuneOptimizer
-                    : String.format(Locale.ROOT, "adam(lr=cosine(from=%s, to=0, epochs=%d))", DEFAULT_FINETUNE_LR, finetuneEpochs);
-            stdout.printf(Locale.ROOT, "pretrained: test accuracy %.4f; retraining %d epochs with %s and %s%n", before, retrainEpochs,
-                    retrainOptimizer, priorSpec);
-            stdout.flush();
-            TrainingConfig config = options.config(List.of(priorSpec)).optimizer(retrainOptimizer).epochs(retrainEpochs)
-                    .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "retrain")).callback(progress("[retrain]")).build();
-            Trainer retrain = new Trainer(net, config);
-            Warnings.unmatched(retrain, spec.commandLine().getErr());
-            retrain.fit(train, test);
-            // kept before quantising: what the retraining cost is not lost if a later stage is refused
-            Checkpoint.save(folder.file("retrained.safetensors"), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
-            double retrained = evaluate(net, test);
-            MixtureQuantizer learned = mixtureOf(retrain, priorSpec);
-            MixtureQuantizer mixture;
-            try {
-                mixture = learned.merged(mergeDistance);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--merge-distance: " + e.getMessage() + " (the retrained network is in "
-                        + out.resolve("retrained.safetensors") + ")", e);
-            }
-            if (mixture != learned) {
-                stdout.printf(Locale.ROOT, "merged the %d components (means closer than %s) into %d%n", learned.means().length, mergeDistance,
-                        mixture.means().length);
-            }
-            float[] retrainedWeights = concat(weights);
-            String pruningRadius = null;
-            double radius = -1; // < 0: the mixture's own rule
-            if (targetRatio != null) {
-                long others = params.stream().mapToLong(p -> p.value().data().length).sum() - retrainedWeights.length;
-                RatioTarget.Choice choice = RatioTarget.choose(mixture, weights.stream().map(p -> p.value().data()).toList(), others,
-                        targetRatio);
-                radius = choice.radius();
-                pruningRadius = String.format(Locale.ROOT, "%.6g", radius);
-                stdout.printf(Locale.ROOT, "target ratio %s: weights within %.4g of 0 pruned, the others to their non-zero component:"
-                        + " compression %.1fx by the bits%s%n", targetRatio, radius, choice.ratio(),
-                        choice.reached() ? "" : " (short of the target even with every weight pruned)");
-                stdout.flush();
-            }
-            // quantise and prune: every weight to its component, then only the components in use, renumbered (0 stays 0)
-            float[] mixtureBook = mixture.codebook();
-            Map<String, int[]> assignment = new LinkedHashMap<>();
-            boolean[] usedCodes = new boolean[mixtureBook.length];
-            usedCodes[0] = true;
-            for (Parameter p : weights) {
-                int[] a = radius < 0 ? mixture.assign(p.value().data()) : mixture.assign(p.value().data(), radius);
-                for (int c : a) usedCodes[c] = true;
-                assignment.put(p.name(), a);
-            }
-            int[] renumber = new int[mixtureBook.length];
-            int k = 0;
-            for (int j = 0; j < mixtureBook.length; j++) renumber[j] = usedCodes[j] ? k++ : -1;
-            int used = k - 1;
-            k = Math.max(k, 2); // codes of at least one bit, even when every weight was pruned
-            float[] sharedBook = new float[k];
-            for (int j = 0; j < mixtureBook.length; j++) if (usedCodes[j]) sharedBook[renumber[j]] = mixtureBook[j];
-            for (Parameter p : weights) {
-                int[] a = assignment.get(p.name());
-                float[] v = p.value().data();
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = renumber[a[i]];
-                    v[i] = sharedBook[a[i]];
-                }
-            }
-            double quantised = evaluate(net, test);
-            double after = quantised;
-            if (finetuneEpochs > 0) {
-                stdout.printf(Locale.ROOT, "quantised and pruned: test accuracy %.4f; fine-tuning %d epochs with %s (codes fixed)%n",
-                        quantised, finetuneEpochs, tuneOptimizer);
-                stdout.flush();
-                TrainingConfig tune = options.config(List.of()).optimizer(tuneOptimizer).epochs(finetuneEpochs)
-                        .regularizer(new CodebookProjection(assignment, k))
-                        .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "fine-tune"))
-                        .callback(progress("[fine-tune]")).build();
-                new Trainer(net, tune).fit(train, test);
-                after = evaluate(net, test);
-            }
-            Map<String, CompressedFile.Quantised> quantisedWeights = new LinkedHashMap<>();
-            Map<String, Tensor> dense = new LinkedHashMap<>();
-            long compressedBits = 0;
-            long denseParams = 0;
-            int nonZero = 0;
-            for (Parameter p : params) {
-                float[] v = p.value().data();
-                denseParams += v.length;
-                if (p.role() != ParameterRole.WEIGHT) {
-                    compressedBits += 32L * v.length;
-                    dense.put(p.name(), Tensor.of(v.clone(), p.value().shape()));
-                    continue;
-                }
-                int[] a = assignment.get(p.name());
-                float[] book = CodebookProjection.codebook(v, a, k);
-                for (int i = 0; i < v.length; i++) v[i] = book[a[i]];
-                SparseCode code = SparseCode.encode(a, k);
-                compressedBits += code.bits() + 32L * k;
-                nonZero += code.nonZero();
-                quantisedWeights.put(p.name(), new CompressedFile.Quantised(code, book, p.value().shape()));
-            }
-            double ratio = 32.0 * denseParams / compressedBits;
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("model", options.model);
-            meta.put("compressed_bits", Long.toString(compressedBits));
-            meta.put("compression_ratio_bits", String.format(Locale.ROOT, "%.2f", ratio));
-            meta.put("prior", priorSpec);
-            if (pruningRadius != null) {
-                meta.put("target_ratio", Double.toString(targetRatio));
-                meta.put("pruning_radius", pruningRadius);
-            }
-            long fileBytes = CompressedFile.write(folder.file("compressed.safetensors"), quantisedWeights, dense, meta);
-            double fileRatio = 4.0 * denseParams / fileBytes;
-            // read the file back into a fresh copy of the model: it must be the quantised model, bit for bit
-            Model check = options.model(data);
-            Map<String, Tensor> readBack = CompressedFile.read(folder.file("compressed.safetensors"));
-            for (Parameter p : check.parameters()) {
-                Tensor t = readBack.get(p.name());
-                if (t == null || !java.util.Arrays.equals(t.data(), findValue(params, p.name()))) {
-                    throw new IllegalStateException("compressed.safetensors does not read back to the quantised " + p.name());
-                }
-                System.arraycopy(t.data(), 0, p.value().data(), 0, t.data().length);
-            }
-            double readAccuracy = evaluate(check, test);
-            Checkpoint.save(folder.file("quantized.safetensors"), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
-            WeightHistogram.write(folder.file("histogram.png"), List.of(
-                    new WeightHistogram.Panel("pretrained weights", pretrainedWeights, null),
-                    new WeightHistogram.Panel("after retraining with the prior (before quantisation)", retrainedWeights, learned)));
-            int weightCount = pretrainedWeights.length;
-            stdout.printf(Locale.ROOT, "test accuracy: pretrained %.4f, retrained %.4f, quantised and pruned %.4f, fine-tuned %.4f (%+.2f points)%n",
-                    before, retrained, quantised, after, 100 * (after - before));
-            stdout.printf(Locale.ROOT, "non-zero weights %d of %d (%.2f%%), %d non-zero components used; %d bits against %d dense:"
-                    + " compression %.1fx%n", nonZero, weightCount, 100.0 * nonZero / weightCount, used, compressedBits, 32L * denseParams, ratio);
-            stdout.printf(Locale.ROOT, "compressed.safetensors: %d bytes against %d bytes of dense float32 parameters: %.1fx;"
-                    + " read back: test accuracy %.4f%n", fileBytes, 4 * denseParams, fileRatio, readAccuracy);
-            stdout.printf("wrote %s, %s, %s, %s%n", out.resolve("compressed.safetensors"), out.resolve("quantized.safetensors"),
-                    out.resolve("retrained.safetensors"), out.resolve("histogram.png"));
-            stdout.flush();
-            warnIfDegenerate(nonZero, after, majorityRate(test));
         }
         return ExitCode.OK;
+    }
+
+    /**
+     * The pipeline after the folder is claimed and the data and network are ready: pretraining
+     * (without --pretrained), retraining with the prior, quantisation, fine-tuning, the files.
+     */
+    private void compress(OutputFolder folder, TrainingOptions.Data data, Dataset train, Dataset test, Model net, List<Parameter> params,
+                          PrintWriter stdout) throws IOException {
+        if (pretrained == null) {
+            stdout.printf("regula compress: pretraining %s for %d epochs with %s, kernels %s%n", options.model, options.epochs,
+                    options.optimizer, options.kernels().name());
+            stdout.flush();
+            new Trainer(net, options.config(List.of()).callback(progress("[pretrain]")).build()).fit(train, test);
+            Checkpoint.save(folder.file("pretrained.safetensors"), params, Map.of(), Map.of("model", options.model));
+        }
+        double before = evaluate(net, test);
+        List<Parameter> weights = params.stream().filter(p -> p.role() == ParameterRole.WEIGHT).toList();
+        float[] pretrainedWeights = concat(weights);
+        double maxAbs = checkMergeDistance(params); // refused now, not after the retraining
+        String priorSpec = prior != null ? prior : String.format(Locale.ROOT,
+                "%s(lambda=%.6g, components=16, pi0=%s, init_range=%.6g, gamma_shape=5000, gamma_rate=0.5)", PRIOR,
+                DEFAULT_LAMBDA_TIMES_N / train.size(), DEFAULT_PI0, maxAbs);
+        String tuneOptimizer = finetuneOptimizer != null ? finetuneOptimizer
+                : String.format(Locale.ROOT, "adam(lr=cosine(from=%s, to=0, epochs=%d))", DEFAULT_FINETUNE_LR, finetuneEpochs);
+        stdout.printf(Locale.ROOT, "pretrained: test accuracy %.4f; retraining %d epochs with %s and %s%n", before, retrainEpochs,
+                retrainOptimizer, priorSpec);
+        stdout.flush();
+        TrainingConfig config = options.config(List.of(priorSpec)).optimizer(retrainOptimizer).epochs(retrainEpochs)
+                .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "retrain")).callback(progress("[retrain]")).build();
+        Trainer retrain = new Trainer(net, config);
+        Warnings.unmatched(retrain, spec.commandLine().getErr());
+        retrain.fit(train, test);
+        // kept before quantising: what the retraining cost is not lost if a later stage is refused
+        Checkpoint.save(folder.file("retrained.safetensors"), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
+        double retrained = evaluate(net, test);
+        MixtureQuantizer learned = mixtureOf(retrain, priorSpec);
+        MixtureQuantizer mixture;
+        try {
+            mixture = learned.merged(mergeDistance);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--merge-distance: " + e.getMessage() + " (the retrained network is in "
+                    + out.resolve("retrained.safetensors") + ")", e);
+        }
+        if (mixture != learned) {
+            stdout.printf(Locale.ROOT, "merged the %d components (means closer than %s) into %d%n", learned.means().length, mergeDistance,
+                    mixture.means().length);
+        }
+        float[] retrainedWeights = concat(weights);
+        String pruningRadius = null;
+        double radius = -1; // < 0: the mixture's own rule
+        if (targetRatio != null) {
+            long others = params.stream().mapToLong(p -> p.value().data().length).sum() - retrainedWeights.length;
+            RatioTarget.Choice choice = RatioTarget.choose(mixture, weights.stream().map(p -> p.value().data()).toList(), others,
+                    targetRatio);
+            radius = choice.radius();
+            pruningRadius = String.format(Locale.ROOT, "%.6g", radius);
+            stdout.printf(Locale.ROOT, "target ratio %s: weights within %.4g of 0 pruned, the others to their non-zero component:"
+                    + " compression %.1fx by the bits%s%n", targetRatio, radius, choice.ratio(),
+                    choice.reached() ? "" : " (short of the target even with every weight pruned)");
+            stdout.flush();
+        }
+        // quantise and prune: every weight to its component, then only the components in use, renumbered (0 stays 0)
+        float[] mixtureBook = mixture.codebook();
+        Map<String, int[]> assignment = new LinkedHashMap<>();
+        boolean[] usedCodes = new boolean[mixtureBook.length];
+        usedCodes[0] = true;
+        for (Parameter p : weights) {
+            int[] a = radius < 0 ? mixture.assign(p.value().data()) : mixture.assign(p.value().data(), radius);
+            for (int c : a) usedCodes[c] = true;
+            assignment.put(p.name(), a);
+        }
+        int[] renumber = new int[mixtureBook.length];
+        int k = 0;
+        for (int j = 0; j < mixtureBook.length; j++) renumber[j] = usedCodes[j] ? k++ : -1;
+        int used = k - 1;
+        k = Math.max(k, 2); // codes of at least one bit, even when every weight was pruned
+        float[] sharedBook = new float[k];
+        for (int j = 0; j < mixtureBook.length; j++) if (usedCodes[j]) sharedBook[renumber[j]] = mixtureBook[j];
+        for (Parameter p : weights) {
+            int[] a = assignment.get(p.name());
+            float[] v = p.value().data();
+            for (int i = 0; i < a.length; i++) {
+                a[i] = renumber[a[i]];
+                v[i] = sharedBook[a[i]];
+            }
+        }
+        double quantised = evaluate(net, test);
+        double after = quantised;
+        if (finetuneEpochs > 0) {
+            stdout.printf(Locale.ROOT, "quantised and pruned: test accuracy %.4f; fine-tuning %d epochs with %s (codes fixed)%n",
+                    quantised, finetuneEpochs, tuneOptimizer);
+            stdout.flush();
+            TrainingConfig tune = options.config(List.of()).optimizer(tuneOptimizer).epochs(finetuneEpochs)
+                    .regularizer(new CodebookProjection(assignment, k))
+                    .callback((dev.regula.core.train.TrainingCallback) new EpochLine(stdout, "fine-tune"))
+                    .callback(progress("[fine-tune]")).build();
+            new Trainer(net, tune).fit(train, test);
+            after = evaluate(net, test);
+        }
+        Map<String, CompressedFile.Quantised> quantisedWeights = new LinkedHashMap<>();
+        Map<String, Tensor> dense = new LinkedHashMap<>();
+        long compressedBits = 0;
+        long denseParams = 0;
+        int nonZero = 0;
+        for (Parameter p : params) {
+            float[] v = p.value().data();
+            denseParams += v.length;
+            if (p.role() != ParameterRole.WEIGHT) {
+                compressedBits += 32L * v.length;
+                dense.put(p.name(), Tensor.of(v.clone(), p.value().shape()));
+                continue;
+            }
+            int[] a = assignment.get(p.name());
+            float[] book = CodebookProjection.codebook(v, a, k);
+            for (int i = 0; i < v.length; i++) v[i] = book[a[i]];
+            SparseCode code = SparseCode.encode(a, k);
+            compressedBits += code.bits() + 32L * k;
+            nonZero += code.nonZero();
+            quantisedWeights.put(p.name(), new CompressedFile.Quantised(code, book, p.value().shape()));
+        }
+        double ratio = 32.0 * denseParams / compressedBits;
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("model", options.model);
+        meta.put("compressed_bits", Long.toString(compressedBits));
+        meta.put("compression_ratio_bits", String.format(Locale.ROOT, "%.2f", ratio));
+        meta.put("prior", priorSpec);
+        if (pruningRadius != null) {
+            meta.put("target_ratio", Double.toString(targetRatio));
+            meta.put("pruning_radius", pruningRadius);
+        }
+        long fileBytes = CompressedFile.write(folder.file("compressed.safetensors"), quantisedWeights, dense, meta);
+        double fileRatio = 4.0 * denseParams / fileBytes;
+        // read the file back into a fresh copy of the model: it must be the quantised model, bit for bit
+        Model check = options.model(data);
+        Map<String, Tensor> readBack = CompressedFile.read(folder.file("compressed.safetensors"));
+        for (Parameter p : check.parameters()) {
+            Tensor t = readBack.get(p.name());
+            if (t == null || !java.util.Arrays.equals(t.data(), findValue(params, p.name()))) {
+                throw new IllegalStateException("compressed.safetensors does not read back to the quantised " + p.name());
+            }
+            System.arraycopy(t.data(), 0, p.value().data(), 0, t.data().length);
+        }
+        double readAccuracy = evaluate(check, test);
+        Checkpoint.save(folder.file("quantized.safetensors"), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
+        WeightHistogram.write(folder.file("histogram.png"), List.of(
+                new WeightHistogram.Panel("pretrained weights", pretrainedWeights, null),
+                new WeightHistogram.Panel("after retraining with the prior (before quantisation)", retrainedWeights, learned)));
+        int weightCount = pretrainedWeights.length;
+        stdout.printf(Locale.ROOT, "test accuracy: pretrained %.4f, retrained %.4f, quantised and pruned %.4f, fine-tuned %.4f (%+.2f points)%n",
+                before, retrained, quantised, after, 100 * (after - before));
+        stdout.printf(Locale.ROOT, "non-zero weights %d of %d (%.2f%%), %d non-zero components used; %d bits against %d dense:"
+                + " compression %.1fx%n", nonZero, weightCount, 100.0 * nonZero / weightCount, used, compressedBits, 32L * denseParams, ratio);
+        stdout.printf(Locale.ROOT, "compressed.safetensors: %d bytes against %d bytes of dense float32 parameters: %.1fx;"
+                + " read back: test accuracy %.4f%n", fileBytes, 4 * denseParams, fileRatio, readAccuracy);
+        stdout.printf("wrote %s, %s, %s, %s%n", out.resolve("compressed.safetensors"), out.resolve("quantized.safetensors"),
+                out.resolve("retrained.safetensors"), out.resolve("histogram.png"));
+        stdout.flush();
+        warnIfDegenerate(nonZero, after, majorityRate(test));
     }
 
     /**

@@ -276,5 +276,30 @@ class CompressCommandTest {
         r = RegulaCommandTest.run(args);
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("holds an earlier compress run; it is replaced by this one"), r.err());
+        byte[] compressed = Files.readAllBytes(again.resolve("compressed.safetensors"));
+        byte[] pretrainedBytes = Files.readAllBytes(again.resolve("pretrained.safetensors"));
+
+        // a pretraining that fails (here: refused at its first fit) saves no network: the earlier run comes back whole
+        String[] failing = args.clone();
+        failing[4] = "mlp(hidden=8, batchnorm=true)";
+        failing[8] = "239"; // 240 training examples: a last batch of 1 reaches the BatchNorm
+        assertEquals("--batch", failing[7]);
+        r = RegulaCommandTest.run(failing);
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("batch size 239") && r.err().contains("BatchNorm layer 'bn1'"), r.err());
+        assertArrayEquals(compressed, Files.readAllBytes(again.resolve("compressed.safetensors")));
+        assertArrayEquals(pretrainedBytes, Files.readAllBytes(again.resolve("pretrained.safetensors")));
+        for (String name : CompressCommand.OUTPUTS) assertTrue(Files.exists(again.resolve(name)), name + " is back");
+        assertFalse(Files.exists(again.resolve(dev.regula.core.io.EarlierRun.ASIDE)), "nothing left aside");
+        assertFalse(Files.exists(again.resolve(dev.regula.core.io.EarlierRun.PARTIAL)));
+
+        // started from the folder's own pretrained network: that file is read, kept, and not set aside
+        String[] fromOwn = java.util.Arrays.copyOf(args, args.length + 2);
+        fromOwn[args.length] = "--pretrained";
+        fromOwn[args.length + 1] = again.resolve("pretrained.safetensors").toString();
+        r = RegulaCommandTest.run(fromOwn);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertArrayEquals(pretrainedBytes, Files.readAllBytes(again.resolve("pretrained.safetensors")));
+        assertFalse(Files.exists(again.resolve(dev.regula.core.io.EarlierRun.ASIDE)), "the earlier run dropped at the end");
     }
 }
