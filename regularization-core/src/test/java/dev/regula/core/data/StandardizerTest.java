@@ -48,4 +48,20 @@ class StandardizerTest {
         assertThrows(IllegalArgumentException.class, () -> new Standardizer(0, 0));
         assertThrows(IllegalArgumentException.class, () -> new Standardizer(Double.NaN, 1));
     }
+
+    @Test
+    void theEightChainSumsAgreeWithOneChainOnEveryLengthAndTail() {
+        java.util.Random random = new java.util.Random(3);
+        for (int n : new int[] {1, 7, 8, 9, 15, 16, 17, 1001, 100_003}) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) x[i] = (float) (random.nextGaussian() * 40 + 100);
+            java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+            for (float v : x) exact = exact.add(new java.math.BigDecimal(v));
+            double mean = exact.doubleValue() / n;
+            assertEquals(exact.doubleValue(), Standardizer.sum(x), Math.abs(exact.doubleValue()) * 1e-14, "sum of " + n);
+            double oneChain = 0;
+            for (float v : x) oneChain += (v - mean) * (v - mean);
+            assertEquals(oneChain, Standardizer.squaredDeviations(x, mean), oneChain * 1e-12, "squared deviations of " + n);
+        }
+    }
 }
