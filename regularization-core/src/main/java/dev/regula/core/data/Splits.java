@@ -75,7 +75,7 @@ public final class Splits {
             public Fold get(int i) {
                 java.util.Objects.checkIndex(i, k);
                 int from = i * (n / k) + Math.min(i, n % k);
-                int size = n / k + (i < n % k ? 1 : 0);
+                int size = validationSize(n, k, i);
                 int[] val = new int[size];
                 int[] train = new int[n - size];
                 System.arraycopy(order, from, val, 0, size);
@@ -89,6 +89,23 @@ public final class Splits {
                 return k;
             }
         };
+    }
+
+    /**
+     * @param n the examples split
+     * @param k the folds, 2 ≤ k ≤ n
+     * @return how many examples each fold of {@link #kFold} trains on, in fold order
+     */
+    public static int[] kFoldTrainingSizes(int n, int k) {
+        if (k < 2 || k > n) throw new IllegalArgumentException("k-fold cross-validation needs 2 <= k <= " + n + ", got k = " + k);
+        int[] sizes = new int[k];
+        for (int i = 0; i < k; i++) sizes[i] = n - validationSize(n, k, i);
+        return sizes;
+    }
+
+    /** The size of fold i's validation part: the first n mod k folds hold one more. */
+    private static int validationSize(int n, int k, int i) {
+        return n / k + (i < n % k ? 1 : 0);
     }
 
     /** Fisher–Yates with a SplittableRandom of the seed. */

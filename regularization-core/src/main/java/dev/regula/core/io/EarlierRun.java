@@ -71,7 +71,7 @@ public final class EarlierRun {
      */
     public static EarlierRun setAside(Path folder, List<String> names, String marker) throws IOException {
         Path partial = folder.resolve(PARTIAL);
-        if (exists(partial) || exists(folder.resolve(ASIDE)) || exists(folder.resolve(DROP))) {
+        if (asideFolder(partial) || asideFolder(folder.resolve(ASIDE)) || asideFolder(folder.resolve(DROP))) {
             throw new IOException(folder + " still holds the files of a run set aside before (" + ASIDE + "); settle them first");
         }
         List<String> present = new ArrayList<>();
@@ -111,16 +111,16 @@ public final class EarlierRun {
      */
     public static Recovery recover(Path folder, Path marker, List<String> names) throws IOException {
         Recovery done = Recovery.NOTHING_ASIDE;
-        if (Files.isDirectory(folder.resolve(PARTIAL), LinkOption.NOFOLLOW_LINKS)) {
+        if (asideFolder(folder.resolve(PARTIAL))) {
             undoPartial(folder);
             done = Recovery.PUT_BACK;
         }
-        if (exists(folder.resolve(DROP))) {
+        if (asideFolder(folder.resolve(DROP))) {
             delete(folder.resolve(DROP));
             done = Recovery.DROPPED;
         }
         Path aside = folder.resolve(ASIDE);
-        if (Files.isDirectory(aside, LinkOption.NOFOLLOW_LINKS)) {
+        if (asideFolder(aside)) {
             EarlierRun earlier = read(folder, aside, marker.getFileName().toString(), names);
             if (earlier.moved.isEmpty()) { // an empty aside: nothing to put back or drop
                 delete(aside);
@@ -288,6 +288,19 @@ public final class EarlierRun {
             throw new IOException(list + " names '" + name + "', which is no file of a run; settle " + list.getParent() + " by hand");
         }
         return name;
+    }
+
+    /**
+     * @return whether {@code p}, one of the names this class keeps an aside under, is such a
+     *     folder (false if nothing is there)
+     * @throws IOException if something else is there (a file or link of the user's): it is never
+     *     moved or deleted, and no run is set aside beside it
+     */
+    private static boolean asideFolder(Path p) throws IOException {
+        if (!exists(p)) return false;
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) return true;
+        throw new IOException(p + " is in the way: Regula keeps an earlier run's files in a folder of that name while a new run"
+                + " replaces it, and this is not such a folder; move or rename it");
     }
 
     private static boolean exists(Path p) {

@@ -12,7 +12,6 @@ import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
 import dev.regula.core.data.Dataset;
-import dev.regula.core.layer.BatchNorm;
 import dev.regula.core.layer.Sequential;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -268,7 +267,7 @@ public final class Trainer {
             if (train.size() == 0) { // an epoch of no steps would be saved as a position no checkpoint can hold
                 throw new IllegalArgumentException("the training set has no examples; fit needs at least one");
             }
-            checkLastBatch(train.size());
+            LastBatchOfOne.check(model, config.batchSize(), "the training set", train.size());
             if (validation != null) checkData(validation, "validation");
             stopReason = null;
             batchBuffers.clear();
@@ -474,32 +473,6 @@ public final class Trainer {
                     own ? gradientNormSums[i] / updates : Double.NaN, own ? ratios[i] : Double.NaN, all.get(i).role()));
         }
         return out;
-    }
-
-    /**
-     * Refuses, before anything runs, a schedule whose batch of one example would stop training at
-     * a BatchNorm layer that sees one value per channel (it cannot estimate a variance from it),
-     * instead of failing at the end of the first epoch.
-     */
-    private void checkLastBatch(int examples) {
-        int batch = config.batchSize();
-        if (batch != 1 && examples % batch != 1) return;
-        BatchNorm norm = BatchNormUpdate.firstWithOneValuePerChannel(model);
-        if (norm == null) return;
-        if (examples == 1) {
-            throw new IllegalArgumentException("the training set has 1 example, but BatchNorm layer '" + norm.name()
-                    + "' needs at least 2 per batch to estimate a variance");
-        }
-        int suggestion = batch;
-        for (int d = 1; suggestion == batch; d++) {
-            if (batch - d >= 2 && examples % (batch - d) != 1) suggestion = batch - d;
-            else if (examples % (batch + d) != 1) suggestion = batch + d;
-        }
-        throw new IllegalArgumentException("the training set has " + examples + " examples, "
-                + (batch == 1 ? "and a batch size of 1" : "one more than a multiple of the batch size " + batch)
-                + ", so a batch of 1 example would reach BatchNorm layer '" + norm.name()
-                + "', which cannot estimate a variance from one value per channel (PyTorch refuses it too); "
-                + "choose a batch size that leaves at least 2, such as " + suggestion);
     }
 
     private void checkData(Dataset data, String what) {

@@ -184,4 +184,19 @@ class EarlierRunTest {
         assertFalse(Files.exists(empty.resolve(EarlierRun.PARTIAL)) || Files.exists(empty.resolve(EarlierRun.ASIDE)));
         none.finish();
     }
+
+    @Test
+    void aFileOfTheUsersUnderAnAsideNameIsNamedAndNeverMovedOrDeleted() throws IOException {
+        earlierRun();
+        for (String name : List.of(EarlierRun.ASIDE, EarlierRun.PARTIAL, EarlierRun.DROP)) {
+            Path mine = Files.writeString(dir.resolve(name), "notes of mine");
+            IOException e = assertThrows(IOException.class, () -> EarlierRun.recover(dir, dir.resolve(CKPT), NAMES));
+            assertTrue(e.getMessage().contains(name) && e.getMessage().contains("move or rename it"), e.getMessage());
+            e = assertThrows(IOException.class, () -> EarlierRun.setAside(dir, NAMES, CKPT));
+            assertTrue(e.getMessage().contains("is in the way"), e.getMessage());
+            assertEquals("notes of mine", Files.readString(mine));
+            Files.delete(mine);
+            assertEarlierRunWhole();
+        }
+    }
 }

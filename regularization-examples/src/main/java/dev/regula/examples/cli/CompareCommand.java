@@ -285,9 +285,19 @@ public final class CompareCommand implements Callable<Integer> {
      * diverging setting is reported in the table, not refused.
      */
     private void checkRuns(Setting s, TrainingOptions.Data data) {
-        if (data.train().size() < 2) return;
         TrainingConfig config = options.config(s.specs()).build();
         Trainer probe = new Trainer(options.model(data, s.modelOr(options.model)), config);
+        // every training set this setting fits on (each fold's and the final fit's), not one fit at a time
+        int n = data.train().size();
+        if (folds == null) {
+            dev.regula.core.train.LastBatchOfOne.check(probe.model(), config.batchSize(), "setting " + s.label() + ": the training set", n);
+        } else {
+            int[] sizes = java.util.Arrays.copyOf(dev.regula.core.data.Splits.kFoldTrainingSizes(n, folds), folds + 1);
+            sizes[folds] = n;
+            dev.regula.core.train.LastBatchOfOne.check(probe.model(), config.batchSize(),
+                    "setting " + s.label() + ": cross-validation's " + folds + " folds and its final fit on all " + n + " examples", sizes);
+        }
+        if (n < 2) return;
         dev.regula.core.data.Dataset two = data.train().subset(0, 2);
         // the first step's learning rate, as the run's: a setting out of range with it (lr * lambda > 1) is refused here
         dev.regula.api.StepContext ctx = new dev.regula.api.StepContext(dev.regula.api.Mode.TRAIN, 0, 0,

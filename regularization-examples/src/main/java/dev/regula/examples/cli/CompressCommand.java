@@ -78,8 +78,9 @@ public final class CompressCommand implements Callable<Integer> {
     String retrainOptimizer;
 
     @Option(names = "--prior", paramLabel = "SPEC",
-            description = "the " + PRIOR + "(...) spec of the retraining (default: lambda=0.12/N for N training examples, components=16,"
-                    + " pi0=0.9, init_range = max |w| of the pretrained weights, gamma_shape=5000, gamma_rate=0.5, the paper's rates)")
+            description = "the " + PRIOR + "(...) spec of the retraining; keys it leaves out keep the defaults: lambda=0.12/N for N"
+                    + " training examples, components=16, pi0=0.9, init_range = max |w| of the pretrained weights, gamma_shape=5000,"
+                    + " gamma_rate=0.5, the paper's rates")
     String prior;
 
     @Option(names = "--merge-distance", defaultValue = "0", paramLabel = "D",
@@ -109,9 +110,12 @@ public final class CompressCommand implements Callable<Integer> {
     public CompressCommand() {
     }
 
+    /** The network before retraining, written when this command pretrained it. */
+    static final String PRETRAINED = "pretrained.safetensors";
+    /** The network after retraining with the prior, before quantisation. */
+    static final String RETRAINED = "retrained.safetensors";
     /** The files a compress run writes into its folder. */
-    static final List<String> OUTPUTS = List.of("pretrained.safetensors", "retrained.safetensors", "compressed.safetensors",
-            "quantized.safetensors", "histogram.png");
+    static final List<String> OUTPUTS = List.of(PRETRAINED, RETRAINED, "compressed.safetensors", "quantized.safetensors", "histogram.png");
 
     @Override
     public Integer call() throws IOException {
@@ -133,15 +137,19 @@ public final class CompressCommand implements Callable<Integer> {
                     + options.evalWeights().word() + " is not used by it");
         }
         if (finetuneEpochs < 0) throw new IllegalArgumentException("--finetune-epochs must be >= 0 (0: no fine-tuning), got " + finetuneEpochs);
+        if (pretrained != null) {
+            for (String pretraining : List.of("--epochs", "--optimizer")) {
+                if (options.given(pretraining)) {
+                    throw new IllegalArgumentException(pretraining + " sets the pretraining, which --pretrained replaces; leave it out"
+                            + " (the retraining has --retrain-epochs and --retrain-optimizer)");
+                }
+            }
+        }
         if (prior != null && !isPrior(prior)) {
             throw new IllegalArgumentException("--prior must be a " + PRIOR + "(...) spec, got '" + prior + "'");
         }
-        if (pretrained != null) { // a missing, special or unreadable file is a data error (exit 3), found before any work
-            dev.regula.core.io.InputFiles.requireRegularFile(pretrained, "--pretrained (a checkpoint of --model " + options.model
-                    + ", e.g. regula train's " + TrainCommand.CHECKPOINT + " or pretrained.safetensors of an earlier compress)");
-        }
         // every spec is parsed before data is read or an epoch runs, so that a typo costs nothing
-        options.config(prior != null ? List.of(prior) : List.of()).optimizer(retrainOptimizer).build();
+        options.config(List.of(priorSpec(1e-6, 1))).optimizer(retrainOptimizer).build(); // the defaults' values come later
         if (finetuneOptimizer != null) options.config(List.of()).optimizer(finetuneOptimizer).build();
         dev.regula.api.model.Models.installed().parse(options.model);
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compress")) {
@@ -151,9 +159,20 @@ public final class CompressCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("regula: warning: " + recovered);
                 spec.commandLine().getErr().flush();
             }
-            // every output's place is checked before any work (a folder in a file's place is refused now, not after retraining)
-            boolean earlier = false;
-            for (String name : OUTPUTS) earlier |= java.nio.file.Files.exists(folder.file(name));
+            if (pretrained != null) { // checked once an aside is settled: the file may have been in it
+                dev.regula.core.io.InputFiles.requireRegularFile(pretrained, "--pretrained (a checkpoint of --model " + options.model
+                        + ", e.g. regula train's " + TrainCommand.CHECKPOINT + " or pretrained.safetensors of an earlier compress)");
+            }
+            // the earlier run's files, each output's place checked before any work (a folder in a file's place is refused
+            // now, not after retraining); the folder's own pretrained.safetensors read as --pretrained is not one of them:
+            // a run from --pretrained never writes that name, so it stays as it is
+            List<String> earlierNames = new java.util.ArrayList<>();
+            for (String name : OUTPUTS) {
+                Path f = folder.file(name);
+                if (!java.nio.file.Files.exists(f)) continue;
+                if (name.equals(PRETRAINED) && pretrained != null && java.nio.file.Files.isSameFile(f, pretrained)) continue;
+                earlierNames.add(name);
+            }
             TrainingOptions.Data data = options.load();
             if (data.regression()) throw new IllegalArgumentException("regula compress needs classes (cross-entropy), not --loss " + options.loss);
             Dataset train = data.train();
@@ -172,25 +191,20 @@ public final class CompressCommand implements Callable<Integer> {
                 stdout.printf("regula compress: loaded %s (%s)%n", pretrained, options.model);
             }
             dev.regula.core.io.EarlierRun aside = null;
-            if (earlier) {
+            if (!earlierNames.isEmpty()) {
                 // everything that can refuse the run before it trains has accepted it: the earlier run's files are set
-                // aside (not the file this run reads: --pretrained may be an earlier run's output) and dropped once
-                // this run has saved its first network; a failure before that puts them back as they were
-                List<String> names = new java.util.ArrayList<>();
-                for (String name : OUTPUTS) {
-                    Path f = folder.file(name);
-                    if (pretrained == null || !java.nio.file.Files.exists(f) || !java.nio.file.Files.isSameFile(f, pretrained)) names.add(name);
-                }
-                aside = dev.regula.core.io.EarlierRun.setAside(out, names, pretrained == null ? "pretrained.safetensors" : "retrained.safetensors");
+                // aside (--pretrained, if it is one of them, is read already) and dropped once this run has saved its
+                // first network, which is never the file it started from; a failure before that puts them back
+                aside = dev.regula.core.io.EarlierRun.setAside(out, earlierNames, pretrained == null ? PRETRAINED : RETRAINED);
                 spec.commandLine().getErr().println("regula: warning: " + out + " holds an earlier compress run; it is replaced by this"
                         + " one once this run saves its first network, put back if this run fails before that (--out DIR keeps it)");
                 spec.commandLine().getErr().flush();
             }
             if (aside == null) {
-                compress(folder, data, train, test, net, params, stdout);
+                compress(folder, data, train, test, net, params, stdout, false);
             } else {
                 aside.finishAfter(() -> {
-                    compress(folder, data, train, test, net, params, stdout);
+                    compress(folder, data, train, test, net, params, stdout, true);
                     return null;
                 });
             }
@@ -203,21 +217,22 @@ public final class CompressCommand implements Callable<Integer> {
      * (without --pretrained), retraining with the prior, quantisation, fine-tuning, the files.
      */
     private void compress(OutputFolder folder, TrainingOptions.Data data, Dataset train, Dataset test, Model net, List<Parameter> params,
-                          PrintWriter stdout) throws IOException {
+                          PrintWriter stdout, boolean replacing) throws IOException {
         if (pretrained == null) {
             stdout.printf("regula compress: pretraining %s for %d epochs with %s, kernels %s%n", options.model, options.epochs,
                     options.optimizer, options.kernels().name());
             stdout.flush();
             new Trainer(net, options.config(List.of()).callback(progress("[pretrain]")).build()).fit(train, test);
-            Checkpoint.save(folder.file("pretrained.safetensors"), params, Map.of(), Map.of("model", options.model));
+            // refused before the pretrained network would replace an earlier run waiting aside; with none, it is kept
+            // for a rerun with --pretrained
+            if (replacing) checkMergeDistance(params);
+            Checkpoint.save(folder.file(PRETRAINED), params, Map.of(), Map.of("model", options.model));
         }
         double before = evaluate(net, test);
         List<Parameter> weights = params.stream().filter(p -> p.role() == ParameterRole.WEIGHT).toList();
         float[] pretrainedWeights = concat(weights);
         double maxAbs = checkMergeDistance(params); // refused now, not after the retraining
-        String priorSpec = prior != null ? prior : String.format(Locale.ROOT,
-                "%s(lambda=%.6g, components=16, pi0=%s, init_range=%.6g, gamma_shape=5000, gamma_rate=0.5)", PRIOR,
-                DEFAULT_LAMBDA_TIMES_N / train.size(), DEFAULT_PI0, maxAbs);
+        String priorSpec = priorSpec(DEFAULT_LAMBDA_TIMES_N / train.size(), maxAbs);
         String tuneOptimizer = finetuneOptimizer != null ? finetuneOptimizer
                 : String.format(Locale.ROOT, "adam(lr=cosine(from=%s, to=0, epochs=%d))", DEFAULT_FINETUNE_LR, finetuneEpochs);
         stdout.printf(Locale.ROOT, "pretrained: test accuracy %.4f; retraining %d epochs with %s and %s%n", before, retrainEpochs,
@@ -229,7 +244,7 @@ public final class CompressCommand implements Callable<Integer> {
         Warnings.unmatched(retrain, spec.commandLine().getErr());
         retrain.fit(train, test);
         // kept before quantising: what the retraining cost is not lost if a later stage is refused
-        Checkpoint.save(folder.file("retrained.safetensors"), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
+        Checkpoint.save(folder.file(RETRAINED), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
         double retrained = evaluate(net, test);
         MixtureQuantizer learned = mixtureOf(retrain, priorSpec);
         MixtureQuantizer mixture;
@@ -237,7 +252,7 @@ public final class CompressCommand implements Callable<Integer> {
             mixture = learned.merged(mergeDistance);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--merge-distance: " + e.getMessage() + " (the retrained network is in "
-                    + out.resolve("retrained.safetensors") + ")", e);
+                    + out.resolve(RETRAINED) + ")", e);
         }
         if (mixture != learned) {
             stdout.printf(Locale.ROOT, "merged the %d components (means closer than %s) into %d%n", learned.means().length, mergeDistance,
@@ -350,8 +365,8 @@ public final class CompressCommand implements Callable<Integer> {
                 + " compression %.1fx%n", nonZero, weightCount, 100.0 * nonZero / weightCount, used, compressedBits, 32L * denseParams, ratio);
         stdout.printf(Locale.ROOT, "compressed.safetensors: %d bytes against %d bytes of dense float32 parameters: %.1fx;"
                 + " read back: test accuracy %.4f%n", fileBytes, 4 * denseParams, fileRatio, readAccuracy);
-        stdout.printf("wrote %s, %s, %s, %s%n", out.resolve("compressed.safetensors"), out.resolve("quantized.safetensors"),
-                out.resolve("retrained.safetensors"), out.resolve("histogram.png"));
+        stdout.printf("wrote %s, %s, %s%s, %s%n", out.resolve("compressed.safetensors"), out.resolve("quantized.safetensors"),
+                out.resolve(RETRAINED), pretrained == null ? ", " + out.resolve(PRETRAINED) : "", out.resolve("histogram.png"));
         stdout.flush();
         warnIfDegenerate(nonZero, after, majorityRate(test));
     }
@@ -404,6 +419,20 @@ public final class CompressCommand implements Callable<Integer> {
                     + " zero one and every weight be pruned; give a distance below %.4g", mergeDistance, maxAbs, maxAbs));
         }
         return maxAbs;
+    }
+
+    /**
+     * @param lambda λ of the default prior
+     * @param initRange the default spread of the initial means, max |w| of the pretrained weights
+     * @return the prior of the retraining: the default one, with every key {@code --prior} gives
+     *     replacing the default's
+     */
+    private String priorSpec(double lambda, double initRange) {
+        Map<String, dev.regula.api.spec.SpecValue> keys = new LinkedHashMap<>(dev.regula.api.spec.Spec.parse(String.format(Locale.ROOT,
+                "%s(lambda=%.6g, components=16, pi0=%s, init_range=%.6g, gamma_shape=5000, gamma_rate=0.5)", PRIOR, lambda,
+                DEFAULT_PI0, initRange)).arguments());
+        if (prior != null) keys.putAll(dev.regula.api.spec.Spec.parse(prior).arguments());
+        return new dev.regula.api.spec.Spec(PRIOR, keys).toString();
     }
 
     /** @return whether a spec names the mixture prior, read as every spec is (a name's case and spaces do not matter) */

@@ -256,7 +256,7 @@ final class TrainingOptions {
     }
 
     /** @return whether the option was on the command line (not only its default) */
-    private boolean given(String option) {
+    boolean given(String option) {
         return mixee != null && mixee.commandLine() != null && mixee.commandLine().getParseResult() != null
                 && mixee.commandLine().getParseResult().hasMatchedOption(option);
     }

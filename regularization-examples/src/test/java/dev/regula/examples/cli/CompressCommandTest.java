@@ -13,6 +13,7 @@ import dev.regula.examples.compress.CompressedFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -178,7 +179,6 @@ class CompressCommandTest {
         String csv = blobs().toString();
         String[][] cases = {
             {"--prior", "soft-weight-sharing(lambda=NaN)"},
-            {"--prior", "soft-weight-sharing"},
             {"--prior", "soft-weight-sharing(lambda=1e-5"},
             {"--retrain-optimizer", "adam(lr=-1)"},
             {"--retrain-optimizer", "adamm(lr=1e-3)"},
@@ -255,7 +255,7 @@ class CompressCommandTest {
     void aNetworkPrunedToNothingIsReported() throws IOException {
         RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--model", "mlp(hidden=8)",
                 "--epochs", "1", "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1", "--progress", "none",
-                "--prior", "soft-weight-sharing(lambda=1e-5, on=layer:nomatch)", "--out", dir.resolve("p").toString());
+                "--prior", "soft-weight-sharing(lambda=1e-5, pi0=0.99, init_range=0, gamma_shape=0, gamma_rate=0, on=layer:nomatch)", "--out", dir.resolve("p").toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("selects no parameter of the model, so it does nothing"), r.err());
         assertTrue(r.err().contains("every weight was pruned"), r.err());
@@ -276,30 +276,100 @@ class CompressCommandTest {
         r = RegulaCommandTest.run(args);
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("holds an earlier compress run; it is replaced by this one"), r.err());
-        byte[] compressed = Files.readAllBytes(again.resolve("compressed.safetensors"));
-        byte[] pretrainedBytes = Files.readAllBytes(again.resolve("pretrained.safetensors"));
+    }
 
-        // a pretraining that fails (here: refused at its first fit) saves no network: the earlier run comes back whole
-        String[] failing = args.clone();
-        failing[4] = "mlp(hidden=8, batchnorm=true)";
-        failing[8] = "239"; // 240 training examples: a last batch of 1 reaches the BatchNorm
-        assertEquals("--batch", failing[7]);
-        r = RegulaCommandTest.run(failing);
+    /** compress's arguments for a run of a second on the blobs into {@code out}, with {@code more} appended. */
+    private String[] quick(Path out, String... more) throws IOException {
+        List<String> args = new java.util.ArrayList<>(List.of("compress", "--csv", blobs().toString(), "--model", "mlp(hidden=8)",
+                "--batch", "16", "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1", "--progress", "none",
+                "--out", out.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    /** The bytes of every output of a compress run in {@code out}, by name. */
+    private static java.util.Map<String, String> outputs(Path out) throws Exception {
+        java.util.Map<String, String> bytes = new java.util.TreeMap<>();
+        for (String name : CompressCommand.OUTPUTS) {
+            if (Files.exists(out.resolve(name))) bytes.put(name, java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(out.resolve(name)))));
+        }
+        return bytes;
+    }
+
+    /**
+     * A run that fails before it saves its first network, however it started, leaves an earlier run
+     * whole: a pretraining refused at its first fit, a --merge-distance refused after the
+     * pretraining, a retraining from the folder's own retrained network that diverges.
+     */
+    @Test
+    void aRunThatFailsBeforeItsFirstNetworkLeavesTheEarlierRunWhole() throws Exception {
+        Path out = dir.resolve("earlier");
+        assertEquals(0, RegulaCommandTest.run(quick(out, "--epochs", "1")).code());
+        java.util.Map<String, String> earlier = outputs(out);
+        assertEquals(CompressCommand.OUTPUTS.size(), earlier.size());
+
+        String[] batchNorm = quick(out, "--epochs", "1");
+        batchNorm[4] = "mlp(hidden=8, batchnorm=true)";
+        batchNorm[6] = "239"; // 240 training examples: a last batch of 1 reaches the BatchNorm
+        RegulaCommandTest.Run r = RegulaCommandTest.run(batchNorm);
         assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("batch size 239") && r.err().contains("BatchNorm layer 'bn1'"), r.err());
-        assertArrayEquals(compressed, Files.readAllBytes(again.resolve("compressed.safetensors")));
-        assertArrayEquals(pretrainedBytes, Files.readAllBytes(again.resolve("pretrained.safetensors")));
-        for (String name : CompressCommand.OUTPUTS) assertTrue(Files.exists(again.resolve(name)), name + " is back");
-        assertFalse(Files.exists(again.resolve(dev.regula.core.io.EarlierRun.ASIDE)), "nothing left aside");
-        assertFalse(Files.exists(again.resolve(dev.regula.core.io.EarlierRun.PARTIAL)));
+        assertEquals(earlier, outputs(out));
 
-        // started from the folder's own pretrained network: that file is read, kept, and not set aside
-        String[] fromOwn = java.util.Arrays.copyOf(args, args.length + 2);
-        fromOwn[args.length] = "--pretrained";
-        fromOwn[args.length + 1] = again.resolve("pretrained.safetensors").toString();
+        r = RegulaCommandTest.run(quick(out, "--epochs", "1", "--merge-distance", "100"));
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--merge-distance 100"), r.err());
+        assertEquals(earlier, outputs(out), "refused before the new pretrained network replaced the earlier run");
+
+        r = RegulaCommandTest.run(quick(out, "--pretrained", out.resolve("retrained.safetensors").toString(),
+                "--retrain-optimizer", "sgd(lr=1e30)"));
+        assertEquals(ExitCode.NUMERICAL, r.code(), r.out() + r.err());
+        assertEquals(earlier, outputs(out), "the file it started from is set aside and comes back with the others");
+        for (String aside : List.of(dev.regula.core.io.EarlierRun.ASIDE, dev.regula.core.io.EarlierRun.PARTIAL)) {
+            assertFalse(Files.exists(out.resolve(aside)), aside);
+        }
+    }
+
+    /**
+     * The folder's own pretrained network as --pretrained: read, never set aside, kept; also when a
+     * killed run left it aside (settled first, then read).
+     */
+    @Test
+    void theFoldersOwnPretrainedNetworkIsKeptAndFoundEvenWhenAKilledRunLeftItAside() throws Exception {
+        Path out = dir.resolve("own");
+        assertEquals(0, RegulaCommandTest.run(quick(out, "--epochs", "1")).code());
+        String pretrained = outputs(out).get("pretrained.safetensors");
+        String[] fromOwn = quick(out, "--pretrained", out.resolve("pretrained.safetensors").toString());
+        RegulaCommandTest.Run r = RegulaCommandTest.run(fromOwn);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(pretrained, outputs(out).get("pretrained.safetensors"));
+        assertFalse(Files.exists(out.resolve(dev.regula.core.io.EarlierRun.ASIDE)), "the earlier run dropped at the end");
+
+        // as a kill during a pretraining leaves it: everything aside, nothing of the new run written
+        dev.regula.core.io.EarlierRun.setAside(out, CompressCommand.OUTPUTS, "pretrained.safetensors");
+        assertFalse(Files.exists(out.resolve("pretrained.safetensors")));
         r = RegulaCommandTest.run(fromOwn);
         assertEquals(0, r.code(), r.out() + r.err());
-        assertArrayEquals(pretrainedBytes, Files.readAllBytes(again.resolve("pretrained.safetensors")));
-        assertFalse(Files.exists(again.resolve(dev.regula.core.io.EarlierRun.ASIDE)), "the earlier run dropped at the end");
+        assertTrue(r.err().contains("put back"), r.err());
+        assertEquals(pretrained, outputs(out).get("pretrained.safetensors"));
+    }
+
+    /** Options of the pretraining are refused with --pretrained; a partial --prior keeps the defaults of the keys it leaves out. */
+    @Test
+    void pretrainingOptionsWithPretrainedAreRefusedAndAPartialPriorKeepsTheOtherDefaults() throws Exception {
+        Path out = dir.resolve("opts");
+        assertEquals(0, RegulaCommandTest.run(quick(out, "--epochs", "1")).code());
+        Path pre = Files.copy(out.resolve("pretrained.safetensors"), dir.resolve("pre.safetensors"));
+        for (String[] extra : new String[][] {{"--epochs", "7"}, {"--optimizer", "adam(lr=1)"}}) {
+            RegulaCommandTest.Run r = RegulaCommandTest.run(quick(dir.resolve("p"), "--pretrained", pre.toString(), extra[0], extra[1]));
+            assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains(extra[0] + " sets the pretraining, which --pretrained replaces"), r.err());
+        }
+        RegulaCommandTest.Run r = RegulaCommandTest.run(quick(dir.resolve("partial"), "--pretrained", pre.toString(),
+                "--prior", "soft-weight-sharing(pi0=0.8)"));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("components=16, pi0=0.8,") && r.out().contains("gamma_shape=5000") && r.out().contains("lambda=0.0005"),
+                r.out());
     }
 }

@@ -572,6 +572,34 @@ class HostileUseTest {
     }
 
     /**
+     * A batch of one example that would reach a dense BatchNorm in any fit of a compare, a setting's
+     * own model or a cross-validation fold or its final fit, is refused before the first setting
+     * trains, with a batch size that works for every fit.
+     */
+    @Test
+    void aLastBatchOfOneInAnyFitOfACompareIsRefusedBeforeTheFirstSettingTrains() throws IOException {
+        String bn = "bn: model=mlp(hidden=4, batchnorm=true)";
+        // 64 training examples: batch 21 leaves one in the final fit, not in the folds of 32
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compare", "--csv", csv(80).toString(), "--model", "mlp(hidden=4)", "--epochs",
+                "1", "--batch", "21", "--threads", "1", "--progress", "none", "--folds", "2", "--out", dir.resolve("cvbn").toString(),
+                "-s", "none", "-s", bn);
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertFalse(r.out().contains("[1/2]"), "refused before any fold trained: " + r.out());
+        assertTrue(r.err().contains("setting bn: cross-validation's 2 folds and its final fit on all 64 examples train on 32 and 64"
+                + " examples; 64 is one more than a multiple of the batch size 21"), r.err());
+        assertTrue(r.err().contains("BatchNorm layer 'bn1'") && r.err().contains("in every one, such as 20"), r.err());
+        r = RegulaCommandTest.run("compare", "--csv", csv(80).toString(), "--model", "mlp(hidden=4)", "--epochs", "1", "--batch", "21",
+                "--threads", "1", "--progress", "none", "--out", dir.resolve("cmpbn").toString(), "-s", "none", "-s", bn);
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertFalse(r.out().contains("[1/2]"), "refused before the first setting trained: " + r.out());
+        assertTrue(r.err().contains("setting bn: the training set has 64 examples, one more than a multiple of the batch size 21"),
+                r.err());
+        assertEquals(0, RegulaCommandTest.run("compare", "--csv", csv(80).toString(), "--model", "mlp(hidden=4)", "--epochs", "1",
+                "--batch", "20", "--threads", "1", "--progress", "none", "--folds", "2", "--out", dir.resolve("cvok").toString(),
+                "-s", bn).code(), "the suggested batch size trains every fit");
+    }
+
+    /**
      * Cross-validation: a diverging setting is reported and the others still run (exit 4 at the end,
      * as compare without folds); --gradients, which it does not report, is refused; one class,
      * whichever it is, is refused.
