@@ -258,6 +258,9 @@ public final class SparkTrainer implements AutoCloseable {
     }
 
     private List<SparkEpoch> run(int n, boolean classification, Dataset validation, Consumer<SparkEpoch> onEpoch) {
+        // a global batch of one example reaches every BatchNorm with one row (a worker's share of a larger batch
+        // can still be one row: that is named when it happens)
+        dev.regula.core.train.LastBatchOfOne.check(driver.model, config.batchSize(), "the training set", n);
         int batches = new Batches(n, config.batchSize(), config.seed(), config.shuffle()).count();
         List<SparkEpoch> history = new ArrayList<>();
         while (epoch < config.epochs()) {

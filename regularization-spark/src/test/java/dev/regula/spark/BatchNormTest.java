@@ -141,6 +141,18 @@ class BatchNormTest {
         }
     }
 
+    @Test
+    void aGlobalBatchOfOneExampleIsRefusedBeforeAnyRound() {
+        // 161 rows, batch 40: the last global batch holds one row, which no BatchNorm can train on
+        SparkTrainingConfig c = base().epochs(1).workers(2).syncEvery(1).build();
+        try (SparkTrainer spark = SparkTrainer.forData(sc, c, ODD)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> spark.fit(ODD, null));
+            assertTrue(e.getMessage().contains("161 examples, one more than a multiple of the batch size 40"), e.getMessage());
+            assertEquals(0, spark.epoch(), "no epoch ran");
+        }
+    }
+
     private static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
         assertEquals(expected.length, actual.length, what);
         for (int i = 0; i < expected.length; i++) {
