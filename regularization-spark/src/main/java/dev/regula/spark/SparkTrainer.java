@@ -14,6 +14,7 @@ import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.data.Batches;
 import dev.regula.core.data.Dataset;
+import dev.regula.core.train.LastBatchOfOne;
 import dev.regula.core.train.Trainer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -203,6 +204,10 @@ public final class SparkTrainer implements AutoCloseable {
      * @param validation validation data, or null
      * @param onEpoch called after each epoch (e.g. to write a checkpoint)
      * @return the metrics of each epoch run
+     * @throws IllegalArgumentException if there are fewer rows than workers, or if a global batch of
+     *     one example would reach a BatchNorm layer that sees one value per channel
+     *     ({@link LastBatchOfOne}; a worker's share of a larger batch can still be one row, which
+     *     stops the run when it comes, naming the worker and the batch)
      */
     public List<SparkEpoch> fit(Dataset train, Dataset validation, Consumer<SparkEpoch> onEpoch) {
         if (!Arrays.equals(train.exampleShape(), inputShape)) {
@@ -213,6 +218,7 @@ public final class SparkTrainer implements AutoCloseable {
             throw new IllegalArgumentException("the training set has " + train.size() + " rows, fewer than the "
                     + config.workers() + " workers; use at most " + train.size() + " workers");
         }
+        LastBatchOfOne.check(driver.model, config.batchSize(), "the training set", train.size()); // before the shards are built
         ensureShards(train);
         return run(train.size(), train.labels().rank() == 1, validation, onEpoch);
     }
@@ -258,9 +264,9 @@ public final class SparkTrainer implements AutoCloseable {
     }
 
     private List<SparkEpoch> run(int n, boolean classification, Dataset validation, Consumer<SparkEpoch> onEpoch) {
-        // a global batch of one example reaches every BatchNorm with one row (a worker's share of a larger batch
-        // can still be one row: that is named when it happens)
-        dev.regula.core.train.LastBatchOfOne.check(driver.model, config.batchSize(), "the training set", n);
+        // a global batch of one example reaches every BatchNorm with one row (the rows an RDD holds are counted only now;
+        // a worker's share of a larger batch can still be one row: that is named when it happens)
+        LastBatchOfOne.check(driver.model, config.batchSize(), "the training set", n);
         int batches = new Batches(n, config.batchSize(), config.seed(), config.shuffle()).count();
         List<SparkEpoch> history = new ArrayList<>();
         while (epoch < config.epochs()) {

@@ -65,9 +65,7 @@ public final class Splits {
      */
     public static List<Fold> kFold(Dataset data, int k, long seed) {
         int n = data.size();
-        if (k < 2 || k > n) {
-            throw new IllegalArgumentException("k-fold cross-validation needs 2 <= k <= " + n + " (the number of examples), got k = " + k);
-        }
+        requireFolds(n, k);
         int[] order = permutation(n, seed);
         // each fold is assembled when it is asked for: K folds never hold K − 1 copies of the data at once
         return new java.util.AbstractList<>() {
@@ -97,10 +95,16 @@ public final class Splits {
      * @return how many examples each fold of {@link #kFold} trains on, in fold order
      */
     public static int[] kFoldTrainingSizes(int n, int k) {
-        if (k < 2 || k > n) throw new IllegalArgumentException("k-fold cross-validation needs 2 <= k <= " + n + ", got k = " + k);
+        requireFolds(n, k);
         int[] sizes = new int[k];
         for (int i = 0; i < k; i++) sizes[i] = n - validationSize(n, k, i);
         return sizes;
+    }
+
+    private static void requireFolds(int n, int k) {
+        if (k < 2 || k > n) {
+            throw new IllegalArgumentException("k-fold cross-validation needs 2 <= k <= " + n + " (the number of examples), got k = " + k);
+        }
     }
 
     /** The size of fold i's validation part: the first n mod k folds hold one more. */

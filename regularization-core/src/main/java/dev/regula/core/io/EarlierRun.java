@@ -17,8 +17,8 @@ import java.util.List;
  * a NaN in its first epoch, killed) they are put back, and whatever the fresh run wrote under the
  * run's names is removed (a TensorBoard folder the earlier run did not have included), so a failed
  * command leaves the earlier run as it was. A run is the names of the files and folders it writes
- * and its marker; {@code regula train}, {@code regula train --spark} and {@code regula compare}
- * use it, each with its own names and marker.
+ * and its marker; {@code regula train}, {@code regula train --spark}, {@code regula compare} and
+ * {@code regula compress} use it, each with its own names and marker.
  *
  * <p>A kill at any moment leaves a state the next command on the folder settles ({@link #recover}),
  * whichever command it is, without losing a file of the earlier run:

@@ -24,7 +24,8 @@ public final class LastBatchOfOne {
      *     "cross-validation's folds and final fit" for several
      * @param sizes the training-set sizes the run fits on
      * @throws IllegalArgumentException if a batch of one example would reach such a layer, naming the
-     *     layer, the size, and a batch size that leaves at least two examples in every last batch
+     *     layer, the size and, unless a size is below 2, a batch size that leaves at least two
+     *     examples in every last batch
      */
     public static void check(Model model, int batchSize, String what, int... sizes) {
         int offending = -1;

@@ -251,7 +251,9 @@ public final class Trainer {
      * @return the metrics of each epoch run
      * @throws NumericalFaultException on NaN/Inf under {@link NanPolicy#STOP}
      * @throws IllegalStateException if another thread is already running fit on this trainer
-     * @throws IllegalArgumentException if the training set has no examples
+     * @throws IllegalArgumentException if the training set has no examples, or if a batch of one
+     *     example would reach a BatchNorm layer that sees one value per channel
+     *     ({@link LastBatchOfOne}); both before any callback begins
      * @throws dev.regula.api.ShapeMismatchException if the examples' shape is not the model's input
      */
     public List<EpochMetrics> fit(Dataset train, Dataset validation) {

@@ -50,7 +50,7 @@ class StandardizerTest {
     }
 
     @Test
-    void theEightChainSumsAgreeWithOneChainOnEveryLengthAndTail() {
+    void theEightChainSumsAgreeWithExactSumsOnEveryLengthAndTail() {
         java.util.Random random = new java.util.Random(3);
         for (int n : new int[] {1, 7, 8, 9, 15, 16, 17, 1001, 100_003}) {
             float[] x = new float[n];

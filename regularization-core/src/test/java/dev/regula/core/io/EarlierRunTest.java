@@ -198,5 +198,9 @@ class EarlierRunTest {
             Files.delete(mine);
             assertEarlierRunWhole();
         }
+        Path target = Files.createDirectories(dir.resolve("elsewhere"));
+        Path link = Files.createSymbolicLink(dir.resolve(EarlierRun.ASIDE), target);
+        assertThrows(IOException.class, () -> EarlierRun.recover(dir, dir.resolve(CKPT), NAMES), "a link to a folder is not an aside");
+        assertTrue(Files.isSymbolicLink(link) && Files.isDirectory(target));
     }
 }

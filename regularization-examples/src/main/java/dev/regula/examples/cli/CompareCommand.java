@@ -287,7 +287,8 @@ public final class CompareCommand implements Callable<Integer> {
     private void checkRuns(Setting s, TrainingOptions.Data data) {
         TrainingConfig config = options.config(s.specs()).build();
         Trainer probe = new Trainer(options.model(data, s.modelOr(options.model)), config);
-        // every training set this setting fits on (each fold's and the final fit's), not one fit at a time
+        // every training set this setting may fit on (each fold's, and the refit on all examples if it is chosen), before
+        // any setting trains: a refusal after the folds had trained would waste them
         int n = data.train().size();
         if (folds == null) {
             dev.regula.core.train.LastBatchOfOne.check(probe.model(), config.batchSize(), "setting " + s.label() + ": the training set", n);
@@ -295,7 +296,8 @@ public final class CompareCommand implements Callable<Integer> {
             int[] sizes = java.util.Arrays.copyOf(dev.regula.core.data.Splits.kFoldTrainingSizes(n, folds), folds + 1);
             sizes[folds] = n;
             dev.regula.core.train.LastBatchOfOne.check(probe.model(), config.batchSize(),
-                    "setting " + s.label() + ": cross-validation's " + folds + " folds and its final fit on all " + n + " examples", sizes);
+                    "setting " + s.label() + ": cross-validation's " + folds + " folds and, if the setting is chosen, its refit on all " + n
+                            + " examples", sizes);
         }
         if (n < 2) return;
         dev.regula.core.data.Dataset two = data.train().subset(0, 2);

@@ -152,6 +152,10 @@ public final class CompressCommand implements Callable<Integer> {
         options.config(List.of(priorSpec(1e-6, 1))).optimizer(retrainOptimizer).build(); // the defaults' values come later
         if (finetuneOptimizer != null) options.config(List.of()).optimizer(finetuneOptimizer).build();
         dev.regula.api.model.Models.installed().parse(options.model);
+        // a missing, special or unreadable --pretrained is a data error (exit 3), found before any work; one inside the
+        // output folder is checked once an aside a killed run left there is settled: it may be in it
+        boolean pretrainedInOut = pretrained != null && pretrained.toAbsolutePath().normalize().startsWith(out.toAbsolutePath().normalize());
+        if (pretrained != null && !pretrainedInOut) requirePretrained();
         try (OutputFolder folder = OutputFolder.claim(out, false, "regula compress")) {
             // a train or compare killed in this folder while it held an earlier run aside: settled as that command would have
             String recovered = dev.regula.core.io.EarlierRun.recover(out, out.resolve("compressed.safetensors"), OUTPUTS).warning(out);
@@ -159,19 +163,18 @@ public final class CompressCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("regula: warning: " + recovered);
                 spec.commandLine().getErr().flush();
             }
-            if (pretrained != null) { // checked once an aside is settled: the file may have been in it
-                dev.regula.core.io.InputFiles.requireRegularFile(pretrained, "--pretrained (a checkpoint of --model " + options.model
-                        + ", e.g. regula train's " + TrainCommand.CHECKPOINT + " or pretrained.safetensors of an earlier compress)");
-            }
-            // the earlier run's files, each output's place checked before any work (a folder in a file's place is refused
-            // now, not after retraining); the folder's own pretrained.safetensors read as --pretrained is not one of them:
-            // a run from --pretrained never writes that name, so it stays as it is
-            List<String> earlierNames = new java.util.ArrayList<>();
+            if (pretrainedInOut) requirePretrained();
+            // the run's files, each output's place checked before any work (a folder in a file's place is refused now, not
+            // after retraining); the folder's own pretrained.safetensors read as --pretrained is not one of them: a run
+            // from --pretrained never writes that name, so it stays as it is
+            List<String> runNames = new java.util.ArrayList<>();
+            boolean earlier = false;
             for (String name : OUTPUTS) {
                 Path f = folder.file(name);
-                if (!java.nio.file.Files.exists(f)) continue;
-                if (name.equals(PRETRAINED) && pretrained != null && java.nio.file.Files.isSameFile(f, pretrained)) continue;
-                earlierNames.add(name);
+                boolean present = java.nio.file.Files.exists(f);
+                if (present && name.equals(PRETRAINED) && pretrained != null && java.nio.file.Files.isSameFile(f, pretrained)) continue;
+                runNames.add(name);
+                earlier |= present;
             }
             TrainingOptions.Data data = options.load();
             if (data.regression()) throw new IllegalArgumentException("regula compress needs classes (cross-entropy), not --loss " + options.loss);
@@ -190,12 +193,14 @@ public final class CompressCommand implements Callable<Integer> {
                 checkMergeDistance(params); // before an earlier run's files go
                 stdout.printf("regula compress: loaded %s (%s)%n", pretrained, options.model);
             }
+            // every fit trains on the whole training set: a batch of one reaching a BatchNorm is refused before anything moves
+            dev.regula.core.train.LastBatchOfOne.check(net, options.batch, "the training set", train.size());
             dev.regula.core.io.EarlierRun aside = null;
-            if (!earlierNames.isEmpty()) {
+            if (earlier) {
                 // everything that can refuse the run before it trains has accepted it: the earlier run's files are set
                 // aside (--pretrained, if it is one of them, is read already) and dropped once this run has saved its
                 // first network, which is never the file it started from; a failure before that puts them back
-                aside = dev.regula.core.io.EarlierRun.setAside(out, earlierNames, pretrained == null ? PRETRAINED : RETRAINED);
+                aside = dev.regula.core.io.EarlierRun.setAside(out, runNames, pretrained == null ? PRETRAINED : RETRAINED);
                 spec.commandLine().getErr().println("regula: warning: " + out + " holds an earlier compress run; it is replaced by this"
                         + " one once this run saves its first network, put back if this run fails before that (--out DIR keeps it)");
                 spec.commandLine().getErr().flush();
@@ -421,6 +426,11 @@ public final class CompressCommand implements Callable<Integer> {
         return maxAbs;
     }
 
+    private void requirePretrained() throws IOException {
+        dev.regula.core.io.InputFiles.requireRegularFile(pretrained, "--pretrained (a checkpoint of --model " + options.model
+                + ", e.g. regula train's " + TrainCommand.CHECKPOINT + " or pretrained.safetensors of an earlier compress)");
+    }
+
     /**
      * @param lambda λ of the default prior
      * @param initRange the default spread of the initial means, max |w| of the pretrained weights
@@ -431,7 +441,15 @@ public final class CompressCommand implements Callable<Integer> {
         Map<String, dev.regula.api.spec.SpecValue> keys = new LinkedHashMap<>(dev.regula.api.spec.Spec.parse(String.format(Locale.ROOT,
                 "%s(lambda=%.6g, components=16, pi0=%s, init_range=%.6g, gamma_shape=5000, gamma_rate=0.5)", PRIOR, lambda,
                 DEFAULT_PI0, initRange)).arguments());
-        if (prior != null) keys.putAll(dev.regula.api.spec.Spec.parse(prior).arguments());
+        if (prior != null) {
+            Map<String, dev.regula.api.spec.SpecValue> given = dev.regula.api.spec.Spec.parse(prior).arguments();
+            // the hyperprior's shape and rate go together (both > 0, or both 0 for none): one given replaces both defaults
+            if (given.containsKey("gamma_shape") || given.containsKey("gamma_rate")) {
+                keys.remove("gamma_shape");
+                keys.remove("gamma_rate");
+            }
+            keys.putAll(given);
+        }
         return new dev.regula.api.spec.Spec(PRIOR, keys).toString();
     }
 

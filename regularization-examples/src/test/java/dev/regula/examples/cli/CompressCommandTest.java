@@ -340,10 +340,12 @@ class CompressCommandTest {
         Path out = dir.resolve("own");
         assertEquals(0, RegulaCommandTest.run(quick(out, "--epochs", "1")).code());
         String pretrained = outputs(out).get("pretrained.safetensors");
-        String[] fromOwn = quick(out, "--pretrained", out.resolve("pretrained.safetensors").toString());
+        String retrained = outputs(out).get("retrained.safetensors");
+        String[] fromOwn = quick(out, "--pretrained", out.resolve("pretrained.safetensors").toString(), "--seed", "5");
         RegulaCommandTest.Run r = RegulaCommandTest.run(fromOwn);
         assertEquals(0, r.code(), r.out() + r.err());
         assertEquals(pretrained, outputs(out).get("pretrained.safetensors"));
+        assertFalse(retrained.equals(outputs(out).get("retrained.safetensors")), "the new run's retraining replaced the earlier one's");
         assertFalse(Files.exists(out.resolve(dev.regula.core.io.EarlierRun.ASIDE)), "the earlier run dropped at the end");
 
         // as a kill during a pretraining leaves it: everything aside, nothing of the new run written
@@ -371,5 +373,15 @@ class CompressCommandTest {
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("components=16, pi0=0.8,") && r.out().contains("gamma_shape=5000") && r.out().contains("lambda=0.0005"),
                 r.out());
+        // the hyperprior's two keys go together: one given replaces both defaults (gamma_shape=0 alone turns it off)
+        r = RegulaCommandTest.run(quick(dir.resolve("nogamma"), "--pretrained", pre.toString(), "--prior",
+                "soft-weight-sharing(gamma_shape=0)"));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("gamma_shape=0") && !r.out().contains("gamma_rate=0.5"), r.out());
+        // a missing --pretrained outside the output folder is refused before the folder is made
+        Path fresh = dir.resolve("fresh");
+        r = RegulaCommandTest.run(quick(fresh, "--pretrained", dir.resolve("typo.safetensors").toString()));
+        assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
+        assertFalse(Files.exists(fresh), "no output folder made for a refused run");
     }
 }

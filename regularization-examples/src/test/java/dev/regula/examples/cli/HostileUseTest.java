@@ -585,7 +585,7 @@ class HostileUseTest {
                 "-s", "none", "-s", bn);
         assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
         assertFalse(r.out().contains("[1/2]"), "refused before any fold trained: " + r.out());
-        assertTrue(r.err().contains("setting bn: cross-validation's 2 folds and its final fit on all 64 examples train on 32 and 64"
+        assertTrue(r.err().contains("setting bn: cross-validation's 2 folds and, if the setting is chosen, its refit on all 64 examples train on 32 and 64"
                 + " examples; 64 is one more than a multiple of the batch size 21"), r.err());
         assertTrue(r.err().contains("BatchNorm layer 'bn1'") && r.err().contains("in every one, such as 20"), r.err());
         r = RegulaCommandTest.run("compare", "--csv", csv(80).toString(), "--model", "mlp(hidden=4)", "--epochs", "1", "--batch", "21",

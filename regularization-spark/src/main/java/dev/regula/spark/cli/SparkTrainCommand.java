@@ -249,6 +249,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
         Dataset test = s.apply(fm.test());
         Map<String, String> dataSettings = java.util.Map.of("train_examples", Integer.toString(train.size()), "data",
                 data.toAbsolutePath().normalize().toString());
+        // a global batch of one example reaching a BatchNorm: refused before an earlier run moves or Spark starts
+        dev.regula.core.train.LastBatchOfOne.check(dev.regula.api.model.Models.installed().parse(model)
+                .build(train.exampleShape(), train.numClasses(), seed), batch, "the training set", train.size());
         EarlierRun earlier = null;
         // a fresh run replaces an earlier one (any of its files), which waits aside until this run ends
         if (!resume && RUN_FILES.stream().anyMatch(n -> Files.exists(out.resolve(n)))) {
