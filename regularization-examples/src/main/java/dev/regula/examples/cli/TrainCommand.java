@@ -110,6 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
                     public void onTrainBegin(dev.regula.core.train.TrainingContext ctx) {
                         try {
                             checkMetricsTable(csv);
+                            warnOfMissingEpochs(csv, csvEpochs(csv), ctx.epoch(), stderr);
                         } catch (dev.regula.api.CorruptDataException e) {
                             throw new java.io.UncheckedIOException(e.getMessage(), e); // exit 3, as the corrupt input it is
                         }
@@ -123,7 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
             Warnings.unmatched(trainer, stderr);
             if (resume) {
                 Resume.restore(checkpoint, saved, trainer, settings, stderr);
-                warnOfMissingEpochs(folder.file(MetricsLog.JSON), trainer.epoch(), stderr);
+                Path jsonl = folder.file(MetricsLog.JSON);
+                warnOfMissingEpochs(jsonl, jsonlEpochs(jsonl), trainer.epoch(), stderr);
             }
             stdout.printf("regula train: %s, %d train / %d test examples, kernels %s, regularizers %s, optimizer %s, eval weights %s%s%n",
                     options.model, train.size(), test.size(), config.kernels().name(), regularizers, config.optimizer().spec(),
@@ -173,7 +175,11 @@ public final class TrainCommand implements Callable<Integer> {
      * dropped) is refused before the first epoch, as the corrupt input it is, not after the training.
      */
     private static void checkMetricsTable(Path csv) throws dev.regula.api.CorruptDataException {
-        if (!java.nio.file.Files.exists(csv)) return;
+        try { // none, or an empty one (deleted or emptied since): the logger writes its header with the first row
+            if (!java.nio.file.Files.exists(csv) || java.nio.file.Files.size(csv) == 0) return;
+        } catch (IOException e) {
+            throw new dev.regula.api.CorruptDataException(csv + " cannot be read: " + e.getMessage(), e);
+        }
         try {
             MetricsTable.read(csv);
         } catch (IOException e) {
@@ -183,10 +189,25 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * A resumed run continues its metrics log: epochs of it deleted or cut before the resume cannot
-     * be written again, so the user hears which are missing.
+     * A resumed run continues its metrics logs: epochs of them deleted or cut before the resume
+     * cannot be written again, so the user hears which are missing.
+     *
+     * @param seen the epochs the log holds, or null if it could not be read (its logger refuses it
+     *     with the reason)
      */
-    private static void warnOfMissingEpochs(Path jsonl, int epochs, PrintWriter stderr) {
+    private static void warnOfMissingEpochs(Path log, java.util.BitSet seen, int epochs, PrintWriter stderr) {
+        if (seen == null) return;
+        List<Integer> missing = new java.util.ArrayList<>();
+        for (int e = 1; e <= epochs; e++) if (!seen.get(e)) missing.add(e);
+        if (missing.isEmpty()) return;
+        stderr.println("regula: warning: " + log + " lacks epoch(s) " + (missing.size() > 10 ? missing.subList(0, 10) + " and "
+                + (missing.size() - 10) + " more" : missing) + " of the " + epochs + " the checkpoint holds (deleted or cut since);"
+                + " the log continues without them");
+        stderr.flush();
+    }
+
+    /** @return the epochs of metrics.jsonl's lines, or null if it cannot be read */
+    private static java.util.BitSet jsonlEpochs(Path jsonl) {
         java.util.BitSet seen = new java.util.BitSet();
         try {
             if (java.nio.file.Files.exists(jsonl)) {
@@ -196,15 +217,34 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException | java.io.UncheckedIOException e) {
-            return; // an unreadable log is refused by its logger with the reason
+            return null;
         }
-        List<Integer> missing = new java.util.ArrayList<>();
-        for (int e = 1; e <= epochs; e++) if (!seen.get(e)) missing.add(e);
-        if (missing.isEmpty()) return;
-        stderr.println("regula: warning: " + jsonl + " lacks epoch(s) " + (missing.size() > 10 ? missing.subList(0, 10) + " and "
-                + (missing.size() - 10) + " more" : missing) + " of the " + epochs + " the checkpoint holds (deleted or cut since);"
-                + " the log continues without them");
-        stderr.flush();
+        return seen;
+    }
+
+    /** @return the epochs of metrics.csv's rows (its {@code epoch} column), or null if it cannot be read */
+    private static java.util.BitSet csvEpochs(Path csv) {
+        java.util.BitSet seen = new java.util.BitSet();
+        try {
+            if (!java.nio.file.Files.exists(csv)) return seen;
+            List<String> lines = java.nio.file.Files.readAllLines(csv);
+            if (lines.isEmpty()) return seen;
+            int column = List.of(lines.getFirst().split(",", -1)).indexOf("epoch");
+            if (column < 0) return null;
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.split(",", -1);
+                if (cells.length <= column) continue;
+                try {
+                    int epoch = Integer.parseInt(cells[column].strip());
+                    if (epoch >= 0) seen.set(epoch);
+                } catch (NumberFormatException notARow) {
+                    // checkMetricsTable names a line that is not a row
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+        return seen;
     }
 
     /** Prints one line per epoch. */

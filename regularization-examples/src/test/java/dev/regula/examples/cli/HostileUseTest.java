@@ -569,6 +569,18 @@ class HostileUseTest {
         assertTrue(edited.err().contains("metrics.csv line") && edited.err().contains("mend or remove that line"), edited.err());
         org.junit.jupiter.api.Assertions.assertArrayEquals(checkpoint, Files.readAllBytes(out.resolve(TrainCommand.CHECKPOINT)),
                 "nothing trained");
+        // a metrics.csv deleted or emptied since: the resume writes a new one, says which epochs it lacks, and can go on
+        for (boolean emptied : new boolean[] {false, true}) {
+            if (emptied) Files.writeString(out.resolve(MetricsLog.CSV), "");
+            else Files.delete(out.resolve(MetricsLog.CSV));
+            int to = emptied ? 5 : 4;
+            r = run(train(out, "--epochs", Integer.toString(to), "--resume"));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains(MetricsLog.CSV + " lacks epoch(s) [1, 2" ) && r.err().contains("of the " + (to - 1)), r.err());
+            List<String> csvLines = Files.readAllLines(out.resolve(MetricsLog.CSV));
+            assertEquals(2, csvLines.size(), "a header and the resumed epoch: " + csvLines);
+            assertTrue(csvLines.get(0).startsWith("epoch,") && csvLines.get(1).startsWith(to + ","), csvLines.toString());
+        }
     }
 
     /**
