@@ -124,6 +124,11 @@ public final class TrainCommand implements Callable<Integer> {
             Warnings.unmatched(trainer, stderr);
             if (resume) {
                 Resume.restore(checkpoint, saved, trainer, settings, stderr);
+                if (options.epochs < trainer.epoch()) { // nothing changed yet: the loggers open their files when training begins
+                    throw new IllegalArgumentException("--epochs " + options.epochs + " is fewer than the " + trainer.epoch()
+                            + " epochs the run in " + out + " has trained; give --epochs " + trainer.epoch()
+                            + " to evaluate it as it is, or more to continue it");
+                }
                 Path jsonl = folder.file(MetricsLog.JSON);
                 warnOfMissingEpochs(jsonl, jsonlEpochs(jsonl), trainer.epoch(), stderr);
             }
@@ -165,6 +170,13 @@ public final class TrainCommand implements Callable<Integer> {
             stdout.printf("wrote %s, %s, %s, %s, %s, %s%n", out.resolve(MetricsLog.JSON), out.resolve(MetricsLog.CSV),
                     out.resolve(MetricsLog.GRADIENTS), out.resolve(MetricsLog.PENALTIES), checkpoint, curves);
             stdout.flush();
+            if (!Double.isFinite(finalTest.loss())) { // the files are written, as they are: the run itself diverged
+                stderr.println("regula: the test loss is " + finalTest.loss() + ": the trained model's outputs are not finite on the"
+                        + " test set (its training did not report a fault, but its weights or outputs overflow); lower the learning"
+                        + " rate, normalise the inputs, or add a regularizer; exit code " + ExitCode.NUMERICAL);
+                stderr.flush();
+                return ExitCode.NUMERICAL;
+            }
         }
         return ExitCode.OK;
     }

@@ -551,6 +551,31 @@ class HostileUseTest {
         assertTrue(r.err().contains("--test-csv " + narrow + " has 3 feature columns but --csv " + csv(80) + " has 4"), r.err());
     }
 
+    /**
+     * A model whose test loss ends NaN is a numerical fault (exit 4) even when no training step
+     * reported one; a resume asking for fewer epochs than the run has trained is refused, changing
+     * nothing.
+     */
+    @Test
+    void aNonFiniteTestLossIsExitFourAndAResumeForFewerEpochsIsRefused() throws IOException {
+        StringBuilder b = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 50; i++) b.append(i % 3 == 0 ? "-1e38," : "3e38,").append(i).append(',').append(i % 2).append('\n');
+        Path huge = Files.writeString(dir.resolve("huge.csv"), b);
+        RegulaCommandTest.Run r = run(new String[] {"train", "--csv", huge.toString(), "--normalize", "none", "--model", "mlp(hidden=8)",
+                "--epochs", "1", "--threads", "1", "--progress", "none", "--out", dir.resolve("huge").toString()});
+        assertEquals(ExitCode.NUMERICAL, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("the test loss is NaN"), r.err());
+
+        Path out = dir.resolve("fewer");
+        assertEquals(0, run(train(out, "--epochs", "2")).code());
+        byte[] csvBefore = Files.readAllBytes(out.resolve(MetricsLog.CSV));
+        r = run(train(out, "--epochs", "1", "--resume"));
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--epochs 1 is fewer than the 2 epochs the run"), r.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(csvBefore, Files.readAllBytes(out.resolve(MetricsLog.CSV)));
+        assertEquals(0, run(train(out, "--epochs", "2", "--resume")).code(), "the same count evaluates the run as it is");
+    }
+
     /** A resume whose metrics log lost epochs (deleted or cut) says which, instead of continuing with a silent gap. */
     @Test
     void aResumeSaysWhichEpochsItsLogLacks() throws IOException {
