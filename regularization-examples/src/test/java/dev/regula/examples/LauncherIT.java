@@ -78,6 +78,34 @@ class LauncherIT {
         return regula(Map.of(), args);
     }
 
+    /**
+     * A CSV file the heap can hold by its size but not by what reading it builds (narrow rows in
+     * growing arrays, a very wide line split into cells) is refused as data (exit 3) or read, never
+     * an out-of-memory error.
+     */
+    @Test
+    void aCsvThatWouldRunTheHeapOutIsRefusedAsDataNotAnOutOfMemoryError() throws Exception {
+        Path narrow = dir.resolve("narrow.csv");
+        try (var w = Files.newBufferedWriter(narrow)) {
+            w.write("a,label\n");
+            for (int i = 0; i < 7_000_000; i++) w.write(i % 2 == 0 ? "0,0\n" : "1,1\n");
+        }
+        Path wide = dir.resolve("wide.csv");
+        try (var w = Files.newBufferedWriter(wide)) {
+            for (int row = 0; row < 4; row++) {
+                for (int c = 0; c < 1_500_000; c++) w.write(row == 0 ? "c" + c + "," : "0,");
+                w.write(row == 0 ? "label\n" : "1\n");
+            }
+        }
+        for (Path csv : List.of(narrow, wide)) {
+            Run r = regula(Map.of("JAVA_OPTS", "-Xmx120m -XX:TieredStopAtLevel=1 -Djava.awt.headless=true"), "train", "--csv",
+                    csv.toString(), "--model", "mlp(hidden=4)", "--batch", "4096", "--epochs", "1", "--progress", "none", "--out",
+                    dir.resolve("out-" + csv.getFileName()).toString());
+            assertTrue(r.code() == 0 || r.code() == 3, csv + ": " + r.all());
+            assertFalse(r.err().toLowerCase(java.util.Locale.ROOT).contains("out of memory"), csv + ": " + r.all());
+        }
+    }
+
     @Test
     void listShowsTheSamplePluginOnlyWhenItIsOnTheModulePath() throws Exception {
         Run plain = regula("list");

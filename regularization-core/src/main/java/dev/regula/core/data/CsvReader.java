@@ -76,9 +76,9 @@ public final class CsvReader {
     public Dataset read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         long size = InputFiles.requireRegularFile(file, "CSV file");
-        if (!MemoryBudget.fits(2 * size)) {
+        if (!MemoryBudget.fits(4 * size)) { // a line is built in a growing buffer, the values in growing arrays
             throw new CorruptDataException("CSV file " + file + " is " + MemoryBudget.human(size)
-                    + "; reading it may need up to twice that: " + MemoryBudget.shortfall(2.0 * size));
+                    + "; reading it may need up to four times that: " + MemoryBudget.shortfall(4.0 * size));
         }
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return read(in, file.toString());
@@ -114,6 +114,11 @@ public final class CsvReader {
             lineNo++;
             if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1); // a byte-order mark is no part of the first cell
             if (line.isBlank()) continue;
+            // a cell is at least one character and a delimiter, and costs a String in the list until the row is read
+            if (line.length() > WIDE_LINE && !MemoryBudget.fitsAfterCollecting(CELL_BYTES * (line.length() / 2L + 1))) {
+                throw new CorruptDataException(source + ":" + lineNo + ": a line of " + line.length() + " characters; splitting it may need "
+                        + MemoryBudget.shortfall(CELL_BYTES * (line.length() / 2.0 + 1)));
+            }
             List<String> cells = split(line, source, lineNo);
             if (columns < 0) {
                 columns = cells.size();
@@ -133,8 +138,10 @@ public final class CsvReader {
             if ((long) (rows + 1) * d > Integer.MAX_VALUE - 8) {
                 throw new CorruptDataException(source + ":" + lineNo + ": too many values for one tensor");
             }
-            if ((rows + 1) * d > x.length) x = Arrays.copyOf(x, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((rows + 1L) * d, 2L * x.length)));
-            if (rows == y.length) y = Arrays.copyOf(y, (int) Math.min(Integer.MAX_VALUE - 8, 2L * y.length));
+            if ((rows + 1) * d > x.length) {
+                x = grow(x, (int) Math.min(Integer.MAX_VALUE - 8, Math.max((rows + 1L) * d, 2L * x.length)), source, lineNo);
+            }
+            if (rows == y.length) y = grow(y, (int) Math.min(Integer.MAX_VALUE - 8, 2L * y.length), source, lineNo);
             int f = rows * d;
             for (int c = 0; c < columns; c++) {
                 float v = number(cells.get(c), source, lineNo, c, names);
@@ -157,14 +164,37 @@ public final class CsvReader {
                     + ", expected at least one row of numbers");
         }
         int d = columns - 1;
-        float[] labels = Arrays.copyOf(y, rows);
+        float[] labels = trim(y, rows, source, lineNo);
         int numClasses = 0;
         if (notClass == null) {
             float max = -1;
             for (float v : labels) max = Math.max(max, v);
             numClasses = (int) max + 1;
         }
-        return new Dataset(Tensor.wrap(Arrays.copyOf(x, rows * d), rows, d), Tensor.wrap(labels, rows), numClasses);
+        return new Dataset(Tensor.wrap(trim(x, rows * d, source, lineNo), rows, d), Tensor.wrap(labels, rows), numClasses);
+    }
+
+    /** Lines longer than this have their split checked against the memory left first. */
+    private static final int WIDE_LINE = 1 << 16;
+    /** Bytes a cell's String costs while its row is split: object, array and list slot. */
+    private static final long CELL_BYTES = 64;
+
+    /**
+     * @return a copy of {@code a} of {@code capacity} values, once the memory left can hold it beside
+     *     {@code a}: every array the values pass through is checked, so no file makes the reader run
+     *     the heap out
+     */
+    private static float[] grow(float[] a, int capacity, String source, int lineNo) throws CorruptDataException {
+        if (!MemoryBudget.fitsAfterCollecting(4L * capacity)) {
+            throw new CorruptDataException(source + ":" + lineNo + ": its values need an array of " + capacity + " floats beside the "
+                    + a.length + " read so far: " + MemoryBudget.shortfall(4.0 * capacity));
+        }
+        return Arrays.copyOf(a, capacity);
+    }
+
+    /** @return {@code a} cut to {@code n} values ({@code a} itself when it holds exactly that many) */
+    private static float[] trim(float[] a, int n, String source, int lineNo) throws CorruptDataException {
+        return a.length == n ? a : grow(a, n, source, lineNo);
     }
 
     /**

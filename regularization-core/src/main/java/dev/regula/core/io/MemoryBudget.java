@@ -30,6 +30,22 @@ public final class MemoryBudget {
     }
 
     /**
+     * {@link #fits}, asking for a full collection first when the answer would be no: the heap in
+     * use counts garbage until a collection, so a reader that has dropped large buffers may have
+     * the room it seems to lack. For a large allocation that would otherwise be refused, not for
+     * every array.
+     *
+     * @param bytes a size in bytes (negative means it overflowed: never fits)
+     * @return true if {@code bytes} fit in {@link #availableBytes()}, after a collection if needed
+     */
+    public static boolean fitsAfterCollecting(long bytes) {
+        if (fits(bytes)) return true;
+        if (bytes < 0 || bytes > Runtime.getRuntime().maxMemory()) return false;
+        System.gc();
+        return fits(bytes);
+    }
+
+    /**
      * @param bytes a size that did not fit
      * @return text such as {@code "6.4 GB, but this JVM's heap (-Xmx 1.0 GB) has 0.9 GB free"} for messages
      */
