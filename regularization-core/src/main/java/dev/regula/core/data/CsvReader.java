@@ -126,7 +126,14 @@ public final class CsvReader {
                     throw new CorruptDataException(source + ":" + lineNo + ": found " + columns
                             + " column, expected at least 2 (features and a label)");
                 }
-                if (header) names = cells;
+                if (header) {
+                    names = cells;
+                    if (cells.stream().allMatch(c -> NUMBER.matcher(c.strip()).matches())) {
+                        throw new CorruptDataException(source + ":" + lineNo + ": the header row holds only numbers ('"
+                                + shorten(line) + "'): the file seems to have no header, and its first row would be read as one;"
+                                + " add a row of column names (e.g. x1,x2,...,label) above the data");
+                    }
+                }
                 label = labelColumn(names, columns, source, lineNo);
                 if (header) continue;
             }
@@ -234,6 +241,36 @@ public final class CsvReader {
                     + " is out of range for " + columns + " columns (allowed: 0.." + (columns - 1) + ", or -1..-" + columns + ")");
         }
         return i;
+    }
+
+    /**
+     * The names in a CSV file's header row, read as {@link #read} reads it (its first line that is
+     * not blank, a byte-order mark dropped, cells split and stripped), without reading the rest.
+     *
+     * @param file a CSV file with a header row
+     * @return its column names, in order
+     * @throws CorruptDataException if the file is empty or not UTF-8 text
+     * @throws IOException if it cannot be read
+     */
+    public List<String> columnNames(Path file) throws IOException {
+        InputFiles.requireRegularFile(file, "CSV file");
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
+                if (line.isBlank()) continue;
+                if (line.length() > WIDE_LINE && !MemoryBudget.fitsAfterCollecting(CELL_BYTES * (line.length() / 2L + 1))) {
+                    throw new CorruptDataException(file + ":" + lineNo + ": a line of " + line.length() + " characters; splitting it may need "
+                            + MemoryBudget.shortfall(CELL_BYTES * (line.length() / 2.0 + 1)));
+                }
+                return split(line, file.toString(), lineNo).stream().map(String::strip).toList();
+            }
+        } catch (CharacterCodingException e) {
+            throw new CorruptDataException(file + ": not UTF-8 text (" + e.getMessage() + ")", e);
+        }
+        throw new CorruptDataException(file + ": empty file, expected a header row");
     }
 
     private static float number(String cell, String source, int lineNo, int column, List<String> names) throws CorruptDataException {

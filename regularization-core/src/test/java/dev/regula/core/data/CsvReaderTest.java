@@ -123,4 +123,15 @@ class CsvReaderTest {
         assertEquals(3, CsvReader.builder().build().read(new java.io.StringReader("1,2\n2,0\n"), "t").numClasses());
         assertEquals(1 << 24, CsvReader.builder().build().read(new java.io.StringReader("1," + ((1 << 24) - 1) + "\n"), "t").numClasses());
     }
+
+    @Test
+    void aHeaderOfNumbersIsRefusedAndColumnNamesAreReadAsTheHeaderIs() throws Exception {
+        Path noHeader = Files.writeString(dir.resolve("noheader.csv"), "1,2,0\n3,4,1\n");
+        CsvReader reader = CsvReader.builder().header(true).build();
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> reader.read(noHeader));
+        assertTrue(e.getMessage().contains("the header row holds only numbers") && e.getMessage().contains(":1:"), e.getMessage());
+        Path named = Files.writeString(dir.resolve("named.csv"), "\uFEFF\n a , \"b\",label\n1,2,0\n");
+        assertEquals(java.util.List.of("a", "b", "label"), reader.columnNames(named));
+        assertEquals(1, reader.read(named).size(), "a header with a number-like name among words is still a header");
+    }
 }

@@ -255,6 +255,11 @@ final class TrainingOptions {
         return builder;
     }
 
+    /** @return the names, the first ten and a count of the rest when there are more */
+    private static String shortList(List<String> names) {
+        return names.size() <= 10 ? names.toString() : names.subList(0, 10) + " and " + (names.size() - 10) + " more";
+    }
+
     /** @return whether the option was on the command line (not only its default) */
     boolean given(String option) {
         return mixee != null && mixee.commandLine() != null && mixee.commandLine().getParseResult() != null
@@ -376,6 +381,14 @@ final class TrainingOptions {
                 throw new CorruptDataException("--test-csv " + testCsv + " has " + (test.features().size() / test.size())
                         + " feature columns but --csv " + csv + " has " + (all.features().size() / all.size())
                         + "; both files need the same columns");
+            }
+            if (testCsv != null) { // as many columns is not enough: the same names in the same order, or the model reads others
+                List<String> trainColumns = reader.columnNames(csv);
+                List<String> testColumns = reader.columnNames(testCsv);
+                if (!trainColumns.equals(testColumns)) {
+                    throw new CorruptDataException("--test-csv " + testCsv + " has the columns " + shortList(testColumns) + " but --csv "
+                            + csv + " has " + shortList(trainColumns) + "; both files need the same columns in the same order");
+                }
             }
             if (testCsv != null) {
                 train = all;

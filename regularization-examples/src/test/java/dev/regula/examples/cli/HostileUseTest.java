@@ -549,6 +549,15 @@ class HostileUseTest {
                 "mlp(hidden=4)", "--threads", "1", "--progress", "none", "--epochs", "1", "--out", dir.resolve("narrow").toString());
         assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("--test-csv " + narrow + " has 3 feature columns but --csv " + csv(80) + " has 4"), r.err());
+        // as many columns under other names, or in another order, is refused too: the model would read other features
+        List<String> lines = Files.readAllLines(csv(80));
+        String[] names = lines.getFirst().split(",");
+        String swapped = names[1] + "," + names[0] + "," + String.join(",", java.util.Arrays.copyOfRange(names, 2, names.length));
+        Path other = Files.writeString(dir.resolve("swapped.csv"), swapped + "\n" + String.join("\n", lines.subList(1, 11)) + "\n");
+        r = RegulaCommandTest.run("train", "--csv", csv(80).toString(), "--test-csv", other.toString(), "--model", "mlp(hidden=4)",
+                "--threads", "1", "--progress", "none", "--epochs", "1", "--out", dir.resolve("swapped").toString());
+        assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("both files need the same columns in the same order"), r.err());
     }
 
     /**
