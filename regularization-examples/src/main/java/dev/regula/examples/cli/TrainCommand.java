@@ -117,13 +117,25 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                 });
             }
-            TrainingConfig config = builder.callback(new EpochSaver(checkpoint, settings))
+            // the kernels too, not as a setting a resume must match (a checkpoint can move to a machine without the SIMD
+            // module) but so that a resume with others can say its results will differ in the last bits
+            Map<String, String> savedSettings = new java.util.LinkedHashMap<>(settings);
+            savedSettings.put(KERNELS, kernelsFamily(options.kernels().name()));
+            TrainingConfig config = builder.callback(new EpochSaver(checkpoint, savedSettings))
                     .callback(new GradientWarnings(System.err)).build();
             Trainer trainer = new Trainer(net, config);
             trainer.evaluateWith(options.evalWeights());
             Warnings.unmatched(trainer, stderr);
             if (resume) {
                 Resume.restore(checkpoint, saved, trainer, settings, stderr);
+                String trainedWith = saved.metadata().get(KERNELS);
+                String now = kernelsFamily(config.kernels().name());
+                if (trainedWith != null && !trainedWith.equals(now)) {
+                    stderr.println("regula: warning: --resume: the run was trained with kernels " + trainedWith + " and continues with "
+                            + now + "; its results will differ in the last bits from an uninterrupted run (the thread count does not"
+                            + " matter, the kernels do)");
+                    stderr.flush();
+                }
                 if (options.epochs < trainer.epoch()) { // nothing changed yet: the loggers open their files when training begins
                     throw new IllegalArgumentException("--epochs " + options.epochs + " is fewer than the " + trainer.epoch()
                             + " epochs the run in " + out + " has trained; give --epochs " + trainer.epoch()
@@ -179,6 +191,14 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return ExitCode.OK;
+    }
+
+    /** Checkpoint metadata key of the kernels a run trained with, without their thread count. */
+    static final String KERNELS = "kernels";
+
+    /** @return a kernels' name without its thread count, which does not change a result's bits */
+    static String kernelsFamily(String name) {
+        return name.replaceAll(",? ?\\d+ threads?\\)", ")").replace("()", "");
     }
 
     /**

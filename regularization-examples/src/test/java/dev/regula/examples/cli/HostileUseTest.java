@@ -585,6 +585,26 @@ class HostileUseTest {
         assertEquals(0, run(train(out, "--epochs", "2", "--resume")).code(), "the same count evaluates the run as it is");
     }
 
+    /** A resume on other kernels than the run trained with goes on, and says its results will differ in the last bits. */
+    @Test
+    void aResumeOnOtherKernelsSaysItsResultsWillDiffer() throws IOException {
+        assertEquals("vector(512-bit)", TrainCommand.kernelsFamily("vector(512-bit, 2 threads)"));
+        assertEquals("vector(256-bit)", TrainCommand.kernelsFamily("vector(256-bit, 1 thread)"));
+        assertEquals("scalar", TrainCommand.kernelsFamily("scalar"));
+        Path out = dir.resolve("kernels");
+        String property = dev.regula.api.kernels.KernelsSelection.PROPERTY;
+        System.setProperty(property, "scalar");
+        try {
+            assertEquals(0, run(train(out, "--epochs", "1")).code());
+        } finally {
+            System.clearProperty(property);
+        }
+        String now = TrainCommand.kernelsFamily(dev.regula.api.kernels.KernelsSelection.create(1).name());
+        RegulaCommandTest.Run r = run(train(out, "--epochs", "2", "--resume"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(!now.equals("scalar"), r.err().contains("trained with kernels scalar and continues with " + now), r.err());
+    }
+
     /** A resume whose metrics log lost epochs (deleted or cut) says which, instead of continuing with a silent gap. */
     @Test
     void aResumeSaysWhichEpochsItsLogLacks() throws IOException {
