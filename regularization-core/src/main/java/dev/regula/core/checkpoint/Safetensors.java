@@ -73,6 +73,12 @@ public final class Safetensors {
     /** The key of the string-to-string metadata map in the header. */
     public static final String METADATA_KEY = "__metadata__";
 
+    /**
+     * Metadata key of the CRC-32C of the data area (in hexadecimal) that {@link #write} records and
+     * {@link #read} checks; {@link Contents#metadata()} leaves it out.
+     */
+    public static final String CHECKSUM_KEY = "regula.crc32c";
+
     private static final String TMP_SUFFIX = ".tmp";
     /** Temporary files a save creates at most before it gives up (see createLockedTemporary). */
     private static final int TEMPORARY_ATTEMPTS = 20;
@@ -183,6 +189,14 @@ public final class Safetensors {
                     Objects.requireNonNull(e.getValue(), () -> "metadata value of '" + e.getKey() + "' is null"));
         }
         Map<String, Dtype> types = integerTypes(sorted, dtypes);
+        if (meta.containsKey(CHECKSUM_KEY)) {
+            throw new IllegalArgumentException("metadata key '" + CHECKSUM_KEY + "' is reserved for the data's checksum");
+        }
+        // a first pass over the data for its checksum, which goes into the header written before it
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        ByteBuffer sum = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        emitData(doubles, sorted, types, sum, crc::update, name -> {});
+        meta.put(CHECKSUM_KEY, Long.toHexString(crc.getValue()));
         byte[] header = header(sorted, doubles, types, meta);
 
         Path target = file.toAbsolutePath();
@@ -201,36 +215,7 @@ public final class Safetensors {
                 buf.flip();
                 writeFully(ch, buf);
                 writeFully(ch, ByteBuffer.wrap(header));
-                for (Map.Entry<String, Float64Tensor> e : doubles.entrySet()) {
-                    double[] data = e.getValue().data();
-                    writeChunks(ch, buf, data.length, Double.BYTES, (b, from, count) -> b.asDoubleBuffer().put(data, from, count));
-                    afterTensor.accept(e.getKey());
-                }
-                for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
-                    float[] data = e.getValue().data();
-                    Dtype d = types.getOrDefault(e.getKey(), Dtype.F32);
-                    if (d == Dtype.F32) {
-                        writeChunks(ch, buf, data.length, Float.BYTES, (b, from, count) -> b.asFloatBuffer().put(data, from, count));
-                        afterTensor.accept(e.getKey());
-                        continue;
-                    }
-                    buf.clear();
-                    for (float v : data) {
-                        if (buf.remaining() < 4) {
-                            buf.flip();
-                            writeFully(ch, buf);
-                            buf.clear();
-                        }
-                        switch (d) {
-                            case U8 -> buf.put((byte) (int) v);
-                            case U16 -> buf.putShort((short) (int) v);
-                            default -> buf.putFloat(v);
-                        }
-                    }
-                    buf.flip();
-                    writeFully(ch, buf);
-                    afterTensor.accept(e.getKey());
-                }
+                emitData(doubles, sorted, types, buf, b -> writeFully(ch, b), afterTensor);
                 ch.force(true);
                 // renamed while still open and locked (POSIX and Windows both allow it), so no
                 // other save can take it for abandoned in between
@@ -272,6 +257,7 @@ public final class Safetensors {
         dev.regula.core.io.InputFiles.requireRegularFile(file, "safetensors file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Header h = header(ch, file);
+            verifyChecksum(ch, file, h);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             Map<String, Float64Tensor> float64 = new LinkedHashMap<>();
             for (Entry info : h.entries()) {
@@ -285,7 +271,32 @@ public final class Safetensors {
                     tensors.put(info.name, readTensor(ch, file, info, h.dataStart()));
                 }
             }
-            return new Contents(tensors, float64, h.metadata());
+            Map<String, String> metadata = new LinkedHashMap<>(h.metadata());
+            metadata.remove(CHECKSUM_KEY);
+            return new Contents(tensors, float64, metadata);
+        }
+    }
+
+    /**
+     * Checks the data area against the checksum its header records (files written before the
+     * checksum, or by other programs, have none and are read as they are).
+     */
+    private static void verifyChecksum(FileChannel ch, Path file, Header h) throws IOException {
+        String recorded = h.metadata().get(CHECKSUM_KEY);
+        if (recorded == null) return;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        long size = ch.size();
+        for (long pos = h.dataStart(); pos < size; ) {
+            buf.clear();
+            buf.limit((int) Math.min(CHUNK, size - pos));
+            readFully(ch, buf, pos, file);
+            pos += buf.flip().remaining();
+            crc.update(buf);
+        }
+        if (!recorded.equalsIgnoreCase(Long.toHexString(crc.getValue()))) {
+            throw corrupt(file, "its data does not match the checksum written with it (" + CHECKSUM_KEY + " " + recorded + ", the data's "
+                    + Long.toHexString(crc.getValue()) + "): the file was changed or damaged after it was saved");
         }
     }
 
@@ -304,7 +315,9 @@ public final class Safetensors {
         Objects.requireNonNull(file, "file");
         dev.regula.core.io.InputFiles.requireRegularFile(file, "safetensors file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return header(ch, file).metadata();
+            Map<String, String> metadata = new LinkedHashMap<>(header(ch, file).metadata());
+            metadata.remove(CHECKSUM_KEY);
+            return metadata;
         }
     }
 
@@ -611,13 +624,58 @@ public final class Safetensors {
      * Writes {@code length} values of {@code bytes} each through {@code buf}, a chunk at a time, by
      * bulk copies: no per-value loop for the JIT to compile at the end of a run.
      */
-    private static void writeChunks(FileChannel ch, ByteBuffer buf, int length, int bytes, ChunkFill fill) throws IOException {
+    /** Where a pass over the data sends each filled buffer (flipped): the file, or the checksum. */
+    @FunctionalInterface
+    private interface Sink {
+        void accept(ByteBuffer filled) throws IOException;
+    }
+
+    /**
+     * Sends the data area's bytes, in the header's order (float64 tensors, then the others), to
+     * {@code sink} in chunks of {@code buf}: the one place the bytes of a tensor are made, so the
+     * checksum is of the very bytes written.
+     */
+    private static void emitData(TreeMap<String, Float64Tensor> doubles, TreeMap<String, Tensor> sorted, Map<String, Dtype> types,
+                                 ByteBuffer buf, Sink sink, Consumer<String> afterTensor) throws IOException {
+        for (Map.Entry<String, Float64Tensor> e : doubles.entrySet()) {
+            double[] data = e.getValue().data();
+            emitChunks(sink, buf, data.length, Double.BYTES, (b, from, count) -> b.asDoubleBuffer().put(data, from, count));
+            afterTensor.accept(e.getKey());
+        }
+        for (Map.Entry<String, Tensor> e : sorted.entrySet()) {
+            float[] data = e.getValue().data();
+            Dtype d = types.getOrDefault(e.getKey(), Dtype.F32);
+            if (d == Dtype.F32) {
+                emitChunks(sink, buf, data.length, Float.BYTES, (b, from, count) -> b.asFloatBuffer().put(data, from, count));
+                afterTensor.accept(e.getKey());
+                continue;
+            }
+            buf.clear();
+            for (float v : data) {
+                if (buf.remaining() < 4) {
+                    buf.flip();
+                    sink.accept(buf);
+                    buf.clear();
+                }
+                switch (d) {
+                    case U8 -> buf.put((byte) (int) v);
+                    case U16 -> buf.putShort((short) (int) v);
+                    default -> buf.putFloat(v);
+                }
+            }
+            buf.flip();
+            sink.accept(buf);
+            afterTensor.accept(e.getKey());
+        }
+    }
+
+    private static void emitChunks(Sink sink, ByteBuffer buf, int length, int bytes, ChunkFill fill) throws IOException {
         for (int done = 0; done < length; ) {
             buf.clear();
             int count = Math.min(length - done, CHUNK / bytes);
             fill.put(buf, done, count);
             buf.limit(count * bytes);
-            writeFully(ch, buf);
+            sink.accept(buf);
             done += count;
         }
     }

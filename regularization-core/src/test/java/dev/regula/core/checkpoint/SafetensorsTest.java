@@ -475,4 +475,25 @@ class SafetensorsTest {
         assertTrue(e.getMessage().contains("'d'"), e.getMessage());
         assertTrue(Files.notExists(f));
     }
+
+    @Test
+    void aChangedByteInTheDataIsFoundByTheChecksumAndAFileWithoutOneIsReadAsItIs() throws Exception {
+        Path f = dir.resolve("sum.safetensors");
+        Safetensors.write(f, java.util.Map.of("w", Tensor.of(new float[] {1, 2, 3, 4}, 2, 2)), java.util.Map.of("k", "v"));
+        assertEquals(java.util.Map.of("k", "v"), Safetensors.read(f).metadata(), "the checksum is not the caller's metadata");
+        byte[] bytes = java.nio.file.Files.readAllBytes(f);
+        bytes[bytes.length - 3] ^= 0x10; // inside the last float
+        java.nio.file.Files.write(f, bytes);
+        dev.regula.api.CorruptDataException e = org.junit.jupiter.api.Assertions.assertThrows(dev.regula.api.CorruptDataException.class,
+                () -> Safetensors.read(f));
+        assertTrue(e.getMessage().contains("does not match the checksum written with it"), e.getMessage());
+        // a file another program wrote (no checksum): read as it is
+        String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + header.length() + 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putLong(header.length()).put(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)).putFloat(7f);
+        Path other = java.nio.file.Files.write(dir.resolve("other.safetensors"), b.array());
+        assertEquals(7f, Safetensors.read(other).tensors().get("w").data()[0]);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Safetensors.write(dir.resolve("x.safetensors"),
+                java.util.Map.of(), java.util.Map.of(Safetensors.CHECKSUM_KEY, "0")), "the key is reserved");
+    }
 }
