@@ -207,10 +207,22 @@ public final class GanCommand implements Callable<Integer> {
                 minibatchGroup > 0 ? " (minibatch stddev, groups of " + minibatchGroup + ")" : "",
                 dRegs.isEmpty() ? "unregularized" : String.join(" + ", dRegs), r1, diversity, out);
         stdout.flush();
+        FaceCaseStudy study = new FaceCaseStudy(config, resume);
+        // refused before the output folder is made or claimed; what would do nothing is said once, here
+        PrintWriter stderr = spec.commandLine().getErr();
+        for (String warning : study.checkRecipe()) stderr.println("regula: warning: " + warning);
+        stderr.flush();
         Progress listener = new Progress(mode, stdout, System.err);
         CaseStudyResult result;
         try (OutputFolder folder = OutputFolder.claim(out, resume, "regula gan")) {
-            result = new FaceCaseStudy(config, resume).run(listener);
+            // the study writes curves.png where a train run keeps its own: never over another command's run
+            for (String trainFile : List.of(TrainCommand.CHECKPOINT, MetricsLog.CSV)) {
+                if (java.nio.file.Files.exists(out.resolve(trainFile), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException("cannot write output: " + out + " holds a regula train run (" + trainFile + "), whose "
+                            + CURVES + " this study would replace; choose another --out");
+                }
+            }
+            result = study.run(listener);
         } finally {
             listener.close();
         }

@@ -88,6 +88,13 @@ public final class TrainCommand implements Callable<Integer> {
                 stderr.println("regula: warning: " + recovered);
                 stderr.flush();
             }
+            // curves.png is also the name a gan study gives its curves: another command's run is never taken for an earlier one
+            for (String ganFile : GAN_FILES) {
+                if (java.nio.file.Files.exists(out.resolve(ganFile), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException("cannot write output: " + out + " holds a regula gan study (" + ganFile + "), whose " + CURVES
+                            + " this run would replace; choose another --out");
+                }
+            }
             Checkpoint saved = resume ? Resume.read(checkpoint) : null;
             // any file of a run is an earlier run: one killed before its first checkpoint left its logs and events too
             boolean replacing = !resume && RUN_FILES.stream().anyMatch(n -> java.nio.file.Files.exists(out.resolve(n),
@@ -192,6 +199,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         return ExitCode.OK;
     }
+
+    /** Files a gan study writes into its folder (its real faces first, its tables at the end): the folder is a study's. */
+    static final List<String> GAN_FILES = List.of("real.png", "ablation.json");
 
     /** Checkpoint metadata key of the kernels a run trained with, without their thread count. */
     static final String KERNELS = "kernels";

@@ -125,5 +125,35 @@ class GanCommandTest {
         assertEquals(2, odd.code(), odd.err());
         assertTrue(odd.err().contains("must be even with the diversity term"), odd.err());
         assertTrue(odd.err().contains("--diversity 0"), odd.err());
+        // combinations only the trainer knows to refuse: refused before the output folder is made
+        String[][] recipes = {
+            {"--d-reg", "r1(gamma=2, every=16)", "R1 is given twice"},
+            {"--g-reg", "r2(gamma=1)", "act on the discriminator"},
+            {"--d-reg", "soft-output-bounds(lambda=1)", "output regularizers act on the generator's images"},
+        };
+        for (String[] c : recipes) {
+            java.nio.file.Path fresh = dir.resolve("fresh-" + Math.abs(c[1].hashCode()));
+            RegulaCommandTest.Run r = RegulaCommandTest.run("gan", "--out", fresh.toString(), "--progress", "none", c[0], c[1]);
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().contains(c[2]), String.join(" ", c) + ": " + r.err());
+            org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(fresh), "nothing created: " + String.join(" ", c));
+        }
+    }
+
+    /** A gan study and a train run never share a folder: each would replace the other's curves.png. */
+    @Test
+    void aStudyAndATrainRunNeverShareAFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path trained = java.nio.file.Files.createDirectories(dir.resolve("trained"));
+        java.nio.file.Files.writeString(trained.resolve("metrics.csv"), "epoch,loss\n1,0.5\n");
+        java.nio.file.Files.writeString(trained.resolve("curves.png"), "the train run's");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("gan", "--out", trained.toString(), "--progress", "none");
+        assertEquals(ExitCode.IO, r.code(), r.err());
+        assertTrue(r.err().contains("holds a regula train run (metrics.csv)"), r.err());
+        assertEquals("the train run's", java.nio.file.Files.readString(trained.resolve("curves.png")));
+        java.nio.file.Path study = java.nio.file.Files.createDirectories(dir.resolve("study"));
+        java.nio.file.Files.writeString(study.resolve("real.png"), "the study's");
+        r = RegulaCommandTest.run("train", "--out", study.toString(), "--progress", "none", "--epochs", "1");
+        assertEquals(ExitCode.IO, r.code(), r.err());
+        assertTrue(r.err().contains("holds a regula gan study (real.png)"), r.err());
     }
 }

@@ -128,15 +128,7 @@ public final class FaceCaseStudy {
     public CaseStudyResult run(CaseStudyListener listener) throws IOException {
         Objects.requireNonNull(listener, "listener");
         long start = System.nanoTime();
-        // Parse the specs first so that a typo fails before minutes of work.
-        for (Regularizer r : regularizers(config.generatorRegularizers())) {
-            if (r.name().equals("prior-guided")) {
-                throw new IllegalArgumentException("--g-reg " + r.spec() + ": the study's prior penalty is set by its lambdas and"
-                        + " priors (--lambda, --prior), which label every run; leave prior-guided out of the generator's regularizers");
-            }
-        }
-        regularizers(config.discriminatorRegularizers());
-        dev.regula.api.optim.Optimizers.create(config.optimizer());
+        checkRecipe(); // a typo or a combination the trainer refuses fails before minutes of work
         Files.createDirectories(config.output());
         if (resume) checkResumableRuns();
         warnOfOtherRuns(listener);
@@ -171,6 +163,64 @@ public final class FaceCaseStudy {
         Ablation.write(config, parallel == 1 ? kernels.name() : kernels.name() + " x " + parallel + " runs at once", result,
                 train.size());
         return result;
+    }
+
+    /**
+     * Builds the networks and the trainer of the study's runs without training them, so that what
+     * only they check is refused before a face is rendered or a file written: a spec that does not
+     * parse, the prior-guided penalty among the generator's regularizers (the study sets it), a
+     * gradient penalty given to G, R1 given both as {@code r1} and among D's regularizers, an
+     * output regularizer given to D.
+     *
+     * @return one warning for each regularizer that would do nothing: its selector picks no
+     *     parameter, or its layers find no place in the network
+     * @throws IllegalArgumentException or {@link dev.regula.api.spec.SpecException} naming what is wrong
+     */
+    public List<String> checkRecipe() {
+        List<Regularizer> gRegs = regularizers(config.generatorRegularizers());
+        for (Regularizer r : gRegs) {
+            if (r.name().equals("prior-guided")) {
+                throw new IllegalArgumentException("--g-reg " + r.spec() + ": the study's prior penalty is set by its lambdas and"
+                        + " priors (--lambda, --prior), which label every run; leave prior-guided out of the generator's regularizers");
+            }
+        }
+        List<Regularizer> dRegs = regularizers(config.discriminatorRegularizers());
+        dev.regula.api.optim.Optimizers.create(config.optimizer());
+        int d = config.attributes().size();
+        long seed = config.seed();
+        Sequential g = Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling());
+        ProjectionDiscriminator dis = config.conditionalDiscriminator()
+                ? Dcgan.conditionalDiscriminator(config.imageSize(), config.width(), d, config.minibatchGroup(), seed)
+                : ProjectionDiscriminator.unconditional(Dcgan.discriminator(config.imageSize(), config.width(),
+                        config.minibatchGroup(), seed));
+        GanTrainer trainer = GanTrainer.builder(g, dis)
+                .latent(config.latent())
+                .generatorOptimizer(config.optimizer())
+                .discriminatorOptimizer(config.optimizer())
+                .generatorRegularizers(gRegs)
+                .discriminatorRegularizers(dRegs)
+                .r1(config.r1Gamma(), config.r1Every())
+                .diversity(config.diversity() == 0 ? null : new DiversityTerm(config.diversity(), DiversityTerm.DEFAULT_CAP))
+                .seed(seed)
+                .kernels(new dev.regula.core.kernels.ScalarKernels())
+                .build();
+        List<String> warnings = new ArrayList<>();
+        for (String spec : g.placedNowhere(trainer.generatorPipeline().activationRegularizers()).stream().map(Regularizer::spec).toList()) {
+            warnings.add("--g-reg " + spec + " finds no place in the generator, so it does nothing (its layers are "
+                    + String.join(", ", g.layerNames()) + ")");
+        }
+        for (String spec : dis.trunk().placedNowhere(trainer.discriminatorPipeline().activationRegularizers()).stream()
+                .map(Regularizer::spec).toList()) {
+            warnings.add("--d-reg " + spec + " finds no place in the discriminator, so it does nothing (its layers are "
+                    + String.join(", ", dis.trunk().layerNames()) + ")");
+        }
+        for (String spec : trainer.generatorPipeline().unmatchedRegularizers()) {
+            warnings.add("--g-reg " + spec + " selects no parameter of the generator, so it does nothing; check its on= selector");
+        }
+        for (String spec : trainer.discriminatorPipeline().unmatchedRegularizers()) {
+            warnings.add("--d-reg " + spec + " selects no parameter of the discriminator, so it does nothing; check its on= selector");
+        }
+        return warnings;
     }
 
     /**
@@ -306,11 +356,23 @@ public final class FaceCaseStudy {
      * emptied metrics), and its sample grids and final checkpoint, which the new run may not reach.
      */
     private static void removeEarlierRun(Path dir) throws IOException {
-        for (String name : List.of(RESUME_STATE, RESUME_AVERAGE, NEXT_AVERAGE)) Files.deleteIfExists(dir.resolve(name));
-        try (var files = Files.newDirectoryStream(dir, "{samples-*.png,gan.safetensors}")) {
-            for (Path f : files) Files.deleteIfExists(f);
+        List<Path> earlier = new ArrayList<>();
+        for (String name : List.of(RESUME_STATE, RESUME_AVERAGE, NEXT_AVERAGE, "gan.safetensors")) earlier.add(dir.resolve(name));
+        try (var files = Files.newDirectoryStream(dir, f -> EARLIER_GRID.matcher(f.getFileName().toString()).matches())) {
+            for (Path f : files) earlier.add(f);
         }
+        // only the run's own files, and only files: a folder or link of the user's under such a name is refused, never deleted
+        for (Path f : earlier) {
+            if (Files.exists(f, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("cannot replace the earlier run's " + f + ": it is not a regular file (a folder or link of"
+                        + " someone else's); move it away or choose another --out");
+            }
+        }
+        for (Path f : earlier) Files.deleteIfExists(f);
     }
+
+    /** The sample grids a run writes, {@code samples-<iteration>.png}, and nothing else a user may have named like them. */
+    private static final java.util.regex.Pattern EARLIER_GRID = java.util.regex.Pattern.compile("samples-[0-9]+\\.png");
 
     private CaseStudyResult.Run train(RunKey key, FaceDataset train, Tensor trainC, ConditionGroups groups, AttributeProbe probe,
                                       GanEvaluator evaluator, Conditions evalConditions, Tensor gridC, Kernels kernels,
@@ -374,7 +436,15 @@ public final class FaceCaseStudy {
                 int b = it % perEpoch;
                 if (b == 0 || order == null) order = groups == null ? batches.order(epoch) : groups.order(batches.order(epoch));
                 int[] idx = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
-                GanStep s = trainer.step(rows(train.images(), idx), rows(trainC, idx), epoch);
+                GanStep s;
+                try {
+                    s = trainer.step(rows(train.images(), idx), rows(trainC, idx), epoch);
+                } catch (dev.regula.api.NumericalFaultException fault) { // which run of the study, in its own terms
+                    throw new dev.regula.api.NumericalFaultException(fault.step(), fault.where(), "run " + key.directory() + " (lambda "
+                            + key.lambda() + ", " + (key.learnable() ? "learnable" : "fixed") + " prior, seed " + key.seed()
+                            + ") diverged at iteration " + (it + 1) + ": " + fault.getMessage() + "; the runs finished before it are"
+                            + " in their folders, the study's tables are not written");
+                }
                 if (ema != null) ema.update();
                 means.add(s);
                 listener.onIteration(key, s);

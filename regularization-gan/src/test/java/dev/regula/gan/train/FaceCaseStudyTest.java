@@ -390,5 +390,14 @@ class FaceCaseStudyTest {
         assertTrue(Files.exists(run.resolve("samples-3.png")));
         assertTrue(!Files.exists(run.resolve("samples-6.png")), "the earlier run's later grid is gone");
         assertEquals(2, Files.readAllLines(run.resolve("metrics.jsonl")).size(), "lines at 2 and 3");
+        // only the run's own names: a file of the user's named like a grid stays, a folder in a grid's place is refused
+        Path mine = Files.writeString(run.resolve("samples-3-copy.png"), "mine");
+        new FaceCaseStudy(tiny(out).lambdas(List.of(0.0)).iterations(3).build()).run(CaseStudyListener.NONE);
+        assertEquals("mine", Files.readString(mine));
+        Files.createDirectories(run.resolve("samples-2.png"));
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> new FaceCaseStudy(tiny(out).lambdas(List.of(0.0)).iterations(3).build()).run(CaseStudyListener.NONE));
+        assertTrue(e.getMessage().contains("samples-2.png: it is not a regular file"), e.getMessage());
+        assertTrue(Files.isDirectory(run.resolve("samples-2.png")), "never deleted");
     }
 }
