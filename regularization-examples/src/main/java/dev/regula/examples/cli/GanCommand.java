@@ -179,6 +179,7 @@ public final class GanCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--upsample must be nearest or transpose, got '" + upsample + "'");
         };
         List<String> dRegs = discriminatorRegularizers.stream().filter(s -> !s.equalsIgnoreCase("none")).toList();
+        List<String> gRegs = generatorRegularizers.stream().filter(s -> !s.equalsIgnoreCase("none")).toList();
         List<Boolean> priors = switch (prior.toLowerCase(Locale.ROOT)) {
             case "fixed" -> List.of(false);
             case "learnable" -> List.of(true);
@@ -196,7 +197,7 @@ public final class GanCommand implements Callable<Integer> {
                 .minibatchGroup(minibatchGroup).latent(latent).diversity(diversity)
                 .lambdas(lambdas).iterations(iterations).batchSize(batch).width(width).upsampling(upsampling).emaDecay(ema).imageSize(size).data(data)
                 .trainImages(trainImages).evalImages(evalImages).classifierImages(classifierImages).tolerance(tolerance).sampleEvery(sampleEvery)
-                .generatorRegularizers(generatorRegularizers).discriminatorRegularizers(dRegs).optimizer(optimizer)
+                .generatorRegularizers(gRegs).discriminatorRegularizers(dRegs).optimizer(optimizer)
                 .seed(seed).threads(computeThreads).output(out)
                 .build();
         stdout.printf(Locale.ROOT, "regula gan: %s faces %dx%d, prior c = {%s}, lambda %s (%s), %d seed(s), %d iterations x batch %d,"

@@ -1028,21 +1028,21 @@ public final class FaceCaseStudy {
             if (imageSize != 16 && imageSize != 32 && imageSize != 64) {
                 throw new IllegalArgumentException("size must be 16, 32 or 64, got " + imageSize);
             }
-            require(iterations >= 1, "iterations must be >= 1, got " + iterations);
-            require(batchSize >= 2, "batch must be >= 2 (the generator's BatchNorm needs it), got " + batchSize);
-            require(width >= 4 && width % 4 == 0, "width must be a multiple of 4 and >= 4, got " + width);
-            require(latent >= 1, "latent must be >= 1, got " + latent);
+            require(iterations >= 1, "iterations (--iterations) must be >= 1, got " + iterations);
+            require(batchSize >= 2, "the batch size (--batch) must be >= 2 (the generator's BatchNorm needs it), got " + batchSize);
+            require(width >= 4 && width % 4 == 0, "width (--width) must be a multiple of 4 and >= 4, got " + width);
+            require(latent >= 1, "latent (--latent) must be >= 1, got " + latent);
             lambdas = List.copyOf(lambdas);
             require(!lambdas.isEmpty(), "lambdas must not be empty");
             for (double l : lambdas) require(Double.isFinite(l) && l >= 0, "every lambda (--lambda) must be finite and >= 0, got " + l);
             require(lambdas.stream().map(Ablation::format).distinct().count() == lambdas.size(),
                     "lambdas must be distinct, got " + lambdas);
-            require(threads >= 1, "threads must be >= 1, got " + threads);
+            require(threads >= 1, "threads (--threads) must be >= 1, got " + threads);
             Objects.requireNonNull(output, "output");
             Objects.requireNonNull(data, "data");
             require(data.equals("synthetic") || (data.startsWith("celeba:") && data.length() > 7),
                     "data must be 'synthetic' or 'celeba:<directory>', got '" + data + "'");
-            require(trainImages >= batchSize, "trainImages (--train-images) must be >= batch (" + batchSize + "), got " + trainImages);
+            require(trainImages >= batchSize, "trainImages (--train-images) must be >= the batch size (--batch, " + batchSize + "), got " + trainImages);
             require(evalImages >= GRID * GRID, "evalImages (--eval-images) must be >= " + GRID * GRID + ", got " + evalImages);
             require(sampleEvery >= 1, "sampleEvery (--sample-every) must be >= 1, got " + sampleEvery);
             require(logEvery >= 1, "logEvery must be >= 1, got " + logEvery);
@@ -1063,8 +1063,8 @@ public final class FaceCaseStudy {
             require(attributes.size() > 1 || !priors.contains(true) || lambdas.stream().allMatch(l -> l == 0),
                     "a learnable prior (--prior learnable or both) weighs its attributes against each other, so it needs at"
                             + " least two (--attributes); with one, use --prior fixed");
-            require(seeds >= 1 && seeds <= MAX_SEEDS, "seeds must be in [1, " + MAX_SEEDS + "], got " + seeds);
-            require(Double.isFinite(r1Gamma) && r1Gamma >= 0, "r1 gamma must be finite and >= 0, got " + r1Gamma);
+            require(seeds >= 1 && seeds <= MAX_SEEDS, "seeds (--seeds) must be in [1, " + MAX_SEEDS + "], got " + seeds);
+            require(Double.isFinite(r1Gamma) && r1Gamma >= 0, "r1 gamma (--r1) must be finite and >= 0, got " + r1Gamma);
             require(r1Every >= 1, "r1 interval must be >= 1, got " + r1Every);
             require(priorLr > 0 && priorLr <= 1, "prior learning rate must be in (0, 1], got " + priorLr);
             require(classifierImages >= GRID * GRID, "classifierImages (--classifier-images) must be >= " + GRID * GRID + ", got " + classifierImages);
@@ -1073,8 +1073,8 @@ public final class FaceCaseStudy {
             long faces = (long) trainImages + classifierImages + 2L * evalImages;
             require(faces <= MAX_FACES, "--train-images + --classifier-images + 2 x --eval-images must be at most " + MAX_FACES
                     + " faces, got " + faces);
-            require(width <= MAX_WIDTH, "width must be at most " + MAX_WIDTH + ", got " + width);
-            require(latent <= MAX_LATENT, "latent must be at most " + MAX_LATENT + ", got " + latent);
+            require(width <= MAX_WIDTH, "width (--width) must be at most " + MAX_WIDTH + ", got " + width);
+            require(latent <= MAX_LATENT, "latent (--latent) must be at most " + MAX_LATENT + ", got " + latent);
             require(minibatchGroup == 0 || (minibatchGroup >= 2 && minibatchGroup <= batchSize && batchSize % minibatchGroup == 0),
                     "the minibatch standard-deviation group must be 0 (none) or a divisor of the batch (" + batchSize
                             + ") of at least 2, got " + minibatchGroup);

@@ -328,7 +328,7 @@ class FaceCaseStudyTest {
         e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().width(1_000_000).build());
         assertTrue(e.getMessage().contains("at most 1024"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().latent(Integer.MAX_VALUE).build());
-        assertTrue(e.getMessage().contains("latent must be at most 4096, got 2147483647"), e.getMessage());
+        assertTrue(e.getMessage().contains("latent (--latent) must be at most 4096, got 2147483647"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> FaceCaseStudy.Config.builder().evalImages(Integer.MAX_VALUE).build());
         assertTrue(e.getMessage().contains("at most 200000"), e.getMessage());
         assertThrows(dev.regula.api.spec.SpecException.class, () -> FaceCaseStudy.Config.builder().attributes(List.of("beard")).build());
