@@ -383,8 +383,10 @@ public final class TrainingCheckpoint {
 
     /**
      * Whether two texts name the same setting: equal, or equal once each spec in them is written
-     * canonically ({@link #canonical}), so that {@code mlp(hidden=64, batchnorm=true)} and
-     * {@code mlp(hidden=64,batchnorm=true)} are one model and {@code l2(lambda=1e-4); dropout(p=0.5)}
+     * canonically ({@link #canonical}): spaces, the order of keys, the way a number is written and
+     * the keys left at their defaults do not matter, so {@code mlp(hidden=64, batchnorm=true)} and
+     * {@code MLP(batchnorm=true,hidden=64, activation=relu)} are one model, {@code sgd(lr=0.050)} and
+     * {@code sgd(momentum=0, lr=5e-2, nesterov=false)} one optimizer, and {@code l2(lambda=1e-4); dropout(p=0.5)}
      * and {@code l2(lambda=1e-4) dropout(p=0.5)} one list of regularizers; words and paths are kept
      * as written, case and all. What a resume checks.
      *
@@ -427,10 +429,61 @@ public final class TrainingCheckpoint {
         part.setLength(0);
         if (text.isEmpty()) return;
         try {
-            parts.add(dev.regula.api.spec.Spec.parse(text).toString());
+            parts.add(canonicalSpec(withDefaults(dev.regula.api.spec.Spec.parse(text))));
         } catch (RuntimeException notASpec) {
             parts.add(text);
         }
+    }
+
+    /**
+     * The spec with every key its provider's schema gives a default filled in, when exactly one
+     * installed regularizer, optimizer or model provider has its name and the spec binds to it;
+     * else as it is. So {@code sgd(lr=0.05)} and {@code sgd(lr=0.05, momentum=0, nesterov=false)}
+     * are one setting.
+     */
+    private static dev.regula.api.spec.Spec withDefaults(dev.regula.api.spec.Spec spec) {
+        List<dev.regula.api.spec.SpecSchema> schemas = new ArrayList<>();
+        for (dev.regula.api.spec.NamedProvider<?> p : Providers.ALL) if (p.name().equals(spec.name())) schemas.add(p.schema());
+        if (schemas.size() != 1) return spec;
+        try {
+            return schemas.getFirst().bind(spec).toSpec();
+        } catch (RuntimeException unbound) {
+            return spec; // a spec its provider refuses is compared as written (the run itself refuses it)
+        }
+    }
+
+    /** The installed providers whose specs a setting may hold, looked up once. */
+    private static final class Providers {
+        static final List<dev.regula.api.spec.NamedProvider<?>> ALL;
+
+        static {
+            List<dev.regula.api.spec.NamedProvider<?>> all = new ArrayList<>();
+            all.addAll(dev.regula.api.regularizer.Regularizers.installed().providers());
+            all.addAll(dev.regula.api.optim.Optimizers.installed().providers());
+            all.addAll(dev.regula.api.model.Models.installed().providers());
+            ALL = List.copyOf(all);
+        }
+    }
+
+    /**
+     * @return the spec's text with its keys in alphabetical order and every number written as
+     *     {@link Double#toString} writes its value ({@code 0.050}, {@code 5e-2} and {@code 0.05} alike),
+     *     nested specs the same way
+     */
+    private static String canonicalSpec(dev.regula.api.spec.Spec spec) {
+        if (spec.arguments().isEmpty()) return spec.name();
+        StringBuilder b = new StringBuilder(spec.name()).append('(');
+        boolean first = true;
+        for (String key : new java.util.TreeSet<>(spec.arguments().keySet())) {
+            if (!first) b.append(", ");
+            first = false;
+            b.append(key).append('=').append(switch (spec.get(key)) {
+                case dev.regula.api.spec.SpecValue.Num n -> Double.toString(n.value());
+                case dev.regula.api.spec.SpecValue.Call c -> canonicalSpec(c.spec());
+                case dev.regula.api.spec.SpecValue v -> v.text();
+            });
+        }
+        return b.append(')').toString();
     }
 
     /** What the checkpoint holds for one part, checked against it, by kind. */

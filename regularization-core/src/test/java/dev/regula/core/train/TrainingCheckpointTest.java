@@ -186,6 +186,16 @@ class TrainingCheckpointTest {
         assertTrue(TrainingCheckpoint.sameSetting("Data.csv", "Data.csv"));
         assertFalse(TrainingCheckpoint.sameSetting("Data.csv", "data.csv"));
         assertFalse(TrainingCheckpoint.sameSetting("mlp(hidden=64)", "mlp(hidden=32)"));
+        // what a run's own banner prints, another order of keys, another way to write a number, a default written out
+        assertTrue(TrainingCheckpoint.sameSetting("sgd(lr=0.05, momentum=0.9)", "sgd(lr=0.05, momentum=0.9, nesterov=false)"));
+        assertTrue(TrainingCheckpoint.sameSetting("sgd(lr=0.05, momentum=0.9)", "SGD(momentum=0.90, lr=5e-2)"));
+        assertTrue(TrainingCheckpoint.sameSetting("dropout(p=0.2)", "dropout(p=2e-1, after=hidden)"));
+        assertTrue(TrainingCheckpoint.sameSetting("mlp(hidden=256x256)", "mlp(hidden=256x256, activation=relu)"));
+        assertTrue(TrainingCheckpoint.sameSetting("l2(lambda=1e-4) ; dropout(p=0.2)", "l2(lambda=0.0001) dropout(p=0.20)"));
+        assertFalse(TrainingCheckpoint.sameSetting("sgd(lr=0.05, momentum=0.9)", "sgd(lr=0.05, momentum=0.9, nesterov=true)"));
+        assertFalse(TrainingCheckpoint.sameSetting("dropout(p=0.2)", "dropout(p=0.3)"));
+        assertFalse(TrainingCheckpoint.sameSetting("l2(lambda=1e-4) ; dropout(p=0.2)", "dropout(p=0.2) ; l2(lambda=1e-4)"),
+                "the order of regularizers is part of the setting");
         // the epochs a metrics log records, as a resume reads them
         assertEquals(12, dev.regula.core.train.callbacks.JsonLinesLogger.epochOf("{\"epoch\":12,\"loss\":0.5}"));
         assertTrue(dev.regula.core.train.callbacks.JsonLinesLogger.epochOf("{\"loss\":0.5}") < 0);
