@@ -415,6 +415,12 @@ public final class FaceCaseStudy {
             resumedAt = at.step();
             // the run's clock continues from the time its kept metrics end at
             start -= (long) (keepMetricsUpTo(dir.resolve("metrics.jsonl"), resumedAt) * 1e9);
+            List<Long> missing = missingIterations(dir.resolve("metrics.jsonl"), resumedAt);
+            if (!missing.isEmpty()) {
+                listener.onPhase("warning: " + dir.resolve("metrics.jsonl") + " lacks the line(s) of iteration(s) "
+                        + (missing.size() > 10 ? missing.subList(0, 10) + " and " + (missing.size() - 10) + " more" : missing)
+                        + " of the " + resumedAt + " the state holds (deleted, cut or edited since); the log continues without them");
+            }
             listener.onPhase("resumed " + key.directory() + " at iteration " + resumedAt);
         }
         if (resumedAt == 0) removeEarlierRun(dir);
@@ -640,6 +646,24 @@ public final class FaceCaseStudy {
         s.put("sample_every", Integer.toString(config.sampleEvery()));
         s.put("log_every", Integer.toString(config.logEvery()));
         return s;
+    }
+
+    /** @return the iterations up to {@code step} whose line a run writes (logged or evaluated) that {@code file} lacks */
+    private List<Long> missingIterations(Path file, long step) throws IOException {
+        java.util.Set<Long> present = new java.util.HashSet<>();
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            java.util.regex.Pattern it = java.util.regex.Pattern.compile("^\\{\"iteration\":([0-9]+)[,}]");
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                java.util.regex.Matcher m = it.matcher(line);
+                if (m.find()) present.add(Long.parseLong(m.group(1)));
+            }
+        }
+        List<Long> missing = new ArrayList<>();
+        for (long i = 1; i <= step; i++) {
+            boolean written = i % config.logEvery() == 0 || i % config.sampleEvery() == 0 || i == config.iterations();
+            if (written && !present.contains(i)) missing.add(i);
+        }
+        return missing;
     }
 
     /** Keeps the metrics lines up to {@code step}; returns the seconds of the last one kept (0 without any). */

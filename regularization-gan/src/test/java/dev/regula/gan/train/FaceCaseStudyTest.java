@@ -291,6 +291,7 @@ class FaceCaseStudyTest {
         List<String> phases = new ArrayList<>();
         new FaceCaseStudy(cut.iterations(6).build(), true).run(phasesInto(phases));
         assertTrue(phases.stream().anyMatch(p -> p.contains("at iteration 3")), phases.toString());
+        assertTrue(phases.stream().noneMatch(p -> p.contains("lacks")), "a whole log: " + phases);
         String run = "lambda-0.5-learnable/seed-1";
         dev.regula.core.checkpoint.Checkpoint a = dev.regula.core.checkpoint.Checkpoint.load(out.resolve("whole").resolve(run).resolve("gan.safetensors"));
         dev.regula.core.checkpoint.Checkpoint b = dev.regula.core.checkpoint.Checkpoint.load(out.resolve("cut").resolve(run).resolve("gan.safetensors"));
@@ -305,6 +306,20 @@ class FaceCaseStudyTest {
         List<String> y = Files.readAllLines(out.resolve("cut").resolve(run).resolve("metrics.jsonl"));
         assertEquals(x.size(), y.size());
         for (int i = 0; i < x.size(); i++) assertEquals(x.get(i).replaceAll(",\"seconds\":[^,}]*", ""), y.get(i).replaceAll(",\"seconds\":[^,}]*", ""));
+    }
+
+    /** A resume whose metrics log lost lines since (deleted, cut, edited) says which iterations, instead of a silent gap. */
+    @Test
+    void aResumeSaysWhichIterationsItsLogLacks(@TempDir Path out) throws Exception {
+        FaceCaseStudy.Builder cut = tiny(out).lambdas(List.of(0.0)).iterations(3);
+        new FaceCaseStudy(cut.build()).run(CaseStudyListener.NONE);
+        Path log = out.resolve("lambda-0/seed-1/metrics.jsonl");
+        List<String> lines = Files.readAllLines(log);
+        Files.write(log, lines.subList(1, lines.size())); // the first line deleted
+        List<String> phases = new ArrayList<>();
+        new FaceCaseStudy(cut.iterations(5).build(), true).run(phasesInto(phases));
+        String first = lines.getFirst().replaceAll("^\\{\"iteration\":([0-9]+).*", "$1");
+        assertTrue(phases.stream().anyMatch(p -> p.contains("lacks the line(s) of iteration(s) [" + first)), phases.toString());
     }
 
     @Test
