@@ -99,6 +99,33 @@ public final class IdxReader {
     }
 
     /**
+     * The first dimension an IDX file's header declares (its examples or labels), read without the
+     * data: a part read with {@code maxRows} is checked against the other file's whole count.
+     *
+     * @param file a raw or gzip-compressed IDX file
+     * @return the declared size of its first dimension
+     * @throws CorruptDataException if the header is not valid IDX
+     * @throws IOException if the file cannot be read
+     */
+    static long declaredRows(Path file) throws IOException {
+        InputFiles.requireRegularFile(file, "IDX file");
+        try (InputStream raw = Files.newInputStream(file); BufferedInputStream in = new BufferedInputStream(raw, 64)) {
+            in.mark(2);
+            int b0 = in.read();
+            int b1 = in.read();
+            in.reset();
+            InputStream header = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 64) : in;
+            byte[] start = header.readNBytes(8);
+            if (start.length < 8 || start[0] != 0 || start[1] != 0 || (start[3] & 0xFF) == 0) {
+                throw new CorruptDataException(file + ": not an IDX header (expected 0x0000TTDD and a first dimension)");
+            }
+            return ByteBuffer.wrap(start, 4, 4).order(ByteOrder.BIG_ENDIAN).getInt() & 0xFFFFFFFFL;
+        } catch (ZipException | EOFException e) {
+            throw new CorruptDataException(file + ": corrupt or truncated gzip data (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
      * Reads IDX data from a stream (raw or gzip-compressed), for sources that are not files. The
      * stream is read to its end and not closed.
      *

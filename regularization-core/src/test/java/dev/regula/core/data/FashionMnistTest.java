@@ -59,6 +59,15 @@ class FashionMnistTest {
     }
 
     @Test
+    void aPartReadWithALimitStillComparesTheWholeCounts() {
+        writeSplit("t10k", 2, false);
+        writeSplit("train", 5, true);
+        IdxFiles.write(dir.resolve("train-labels-idx1-ubyte.gz"), IdxType.U8, new int[] {4}, new double[4], true);
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> FashionMnist.load(dir, 2));
+        assertTrue(e.getMessage().contains("has 5 examples but") && e.getMessage().contains("has 4 labels"), e.getMessage());
+    }
+
+    @Test
     void wrongImageShapeIsCorrupt() {
         writeSplit("t10k", 2, false);
         IdxFiles.write(dir.resolve("train-images-idx3-ubyte"), IdxType.U8, new int[] {1, 2, 2}, new double[4], false);
