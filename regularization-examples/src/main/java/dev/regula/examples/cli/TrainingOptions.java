@@ -424,6 +424,16 @@ final class TrainingOptions {
         if (poly > 1) {
             train = PolynomialFeatures.expand(train, poly);
             test = PolynomialFeatures.expand(test, poly);
+            // a monomial of large inputs can leave float32: said here, naming the option, not as a NaN loss or mean later
+            for (Dataset d : List.of(train, test)) {
+                float[] x = d.features().data();
+                for (float v : x) {
+                    if (!Float.isFinite(v)) {
+                        throw new CorruptDataException("--poly " + poly + ": a product of " + source + "'s features overflows float32 ("
+                                + "a monomial reaches " + v + "); scale the inputs down or lower --poly");
+                    }
+                }
+            }
         }
         Dataset held = null;
         if (validation != null) {

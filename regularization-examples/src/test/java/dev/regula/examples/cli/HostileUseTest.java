@@ -575,6 +575,13 @@ class HostileUseTest {
         assertEquals(ExitCode.NUMERICAL, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("the test loss is NaN"), r.err());
 
+        // features whose monomials leave float32: the option is named, as data (exit 3), not a NaN later
+        Path large = Files.writeString(dir.resolve("large.csv"), "a,b,label\n1e12,1,0\n2e12,2,1\n3e12,3,0\n4e12,4,1\n5e12,5,0\n");
+        r = run(new String[] {"train", "--csv", large.toString(), "--poly", "4", "--model", "mlp(hidden=4)", "--epochs", "1",
+                "--threads", "1", "--progress", "none", "--out", dir.resolve("large").toString()});
+        assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("--poly 4: a product of --csv " + large + "'s features overflows float32"), r.err());
+
         Path out = dir.resolve("fewer");
         assertEquals(0, run(train(out, "--epochs", "2")).code());
         byte[] csvBefore = Files.readAllBytes(out.resolve(MetricsLog.CSV));
