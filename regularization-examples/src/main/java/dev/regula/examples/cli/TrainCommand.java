@@ -76,8 +76,9 @@ public final class TrainCommand implements Callable<Integer> {
         options.validate();
         TrainingConfig.Builder builder = options.config(regularizers);
         if (!options.averages(regularizers)) {
+            String example = options.evalWeights() == dev.regula.core.train.EvalWeights.SWA ? "swa(start_epoch=1)" : "ema(decay=0.999)";
             throw new IllegalArgumentException("--eval-weights " + options.evalWeights().word() + " needs a "
-                    + options.evalWeights().word() + "(...) regularizer, e.g. --reg 'ema(decay=0.999)' or --reg 'swa(start_epoch=1)'");
+                    + options.evalWeights().word() + "(...) regularizer, e.g. --reg '" + example + "'");
         }
         // Own the folder first (a second run is refused at once), but decide everything, a resume
         // included, before any file of an earlier run is changed.
@@ -168,6 +169,14 @@ public final class TrainCommand implements Callable<Integer> {
             if (options.evalWeights() == dev.regula.core.train.EvalWeights.SWA) {
                 int norms = trainer.updateBatchNorm(train);
                 if (norms > 0) stdout.printf("recomputed the running statistics of %d BatchNorm layer(s) for the swa weights (update_bn)%n", norms);
+            }
+            if (options.evalWeights() != dev.regula.core.train.EvalWeights.LIVE) {
+                var averager = trainer.pipeline().weightAverager(options.evalWeights().word());
+                if (averager.isPresent() && averager.get().count() == 0) { // scored as the live weights: said, not labelled otherwise
+                    stderr.println("regula: warning: --eval-weights " + options.evalWeights().word() + ": " + averager.get().spec()
+                            + " averaged no weights in this run's " + trainer.epoch() + " epoch(s), so every figure is of the live weights");
+                    stderr.flush();
+                }
             }
             Trainer.Evaluation finalTest = trainer.evaluate(test);
             if (data.regression()) {

@@ -311,14 +311,14 @@ final class TrainingOptions {
         s.put("batch", String.valueOf(batch));
         s.put("normalize", normalize);
         s.put("seed", String.valueOf(seed));
-        s.put("train_examples", String.valueOf(train.size()));
         // a checkpoint written before these options lacks them and means their default (Resume.DEFAULTS_WHEN_ABSENT);
-        // before train_data, whose fingerprint they change, so that a refusal names the option itself
+        // before train_examples and train_data, which they change, so that a refusal names the option itself
         s.put("loss", loss.toLowerCase(Locale.ROOT));
         s.put("poly", String.valueOf(poly));
         s.put("validation", validation == null ? "none" : String.valueOf(validation));
         s.put("dataset", dataset.toLowerCase(Locale.ROOT));
         s.put("label_smoothing", String.valueOf(labelSmoothing));
+        s.put("train_examples", String.valueOf(train.size()));
         s.put("train_data", fingerprint(train));
         return s;
     }

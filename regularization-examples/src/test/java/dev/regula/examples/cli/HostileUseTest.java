@@ -582,6 +582,11 @@ class HostileUseTest {
         assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("--poly 4: a product of --csv " + large + "'s features overflows float32"), r.err());
 
+        // an average that never started: the figures are the live weights', and the run says so
+        r = run(train(dir.resolve("noswa"), "--epochs", "1", "--reg", "swa(start_epoch=5)", "--eval-weights", "swa"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("averaged no weights in this run's 1 epoch(s)"), r.err());
+
         Path out = dir.resolve("fewer");
         assertEquals(0, run(train(out, "--epochs", "2")).code());
         byte[] csvBefore = Files.readAllBytes(out.resolve(MetricsLog.CSV));
