@@ -47,9 +47,28 @@ public final class GanCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--lambda", split = ",", paramLabel = "L", defaultValue = "0,0.1",
+    @Option(names = "--lambda", split = ",", paramLabel = "L", defaultValue = "0,0.1", converter = Lambda.class,
             description = "penalty strengths, one run each (default: ${DEFAULT-VALUE})")
     List<Double> lambdas;
+
+    /** A strength as a decimal number: not Java's 1d, 1f or 0x1p-3, and not one so small that it reads as 0. */
+    static final class Lambda implements CommandLine.ITypeConverter<Double> {
+        private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+        @Override
+        public Double convert(String text) {
+            String t = text.strip();
+            if (!DECIMAL.matcher(t).matches()) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is not a decimal number (e.g. 0.1 or 3e-2)");
+            }
+            double v = Double.parseDouble(t);
+            if (v == 0 && t.matches(".*[1-9].*[eE].*")) {
+                throw new CommandLine.TypeConversionException("'" + text + "' is too small for a double and would read as 0; give 0 for"
+                        + " no prior penalty");
+            }
+            return v;
+        }
+    }
 
     @Option(names = "--prior", paramLabel = "FORM", defaultValue = "learnable",
             description = "form of the prior penalty for each lambda > 0: fixed, learnable (per-attribute precisions learned"
@@ -70,7 +89,7 @@ public final class GanCommand implements Callable<Integer> {
     int seeds;
 
     @Option(names = "--ablation", description = "the full ablation: lambda 0, 0.03, 0.1, 0.3, 1, 3 x fixed and learnable prior x 3 seeds"
-            + " (overrides --lambda, --prior and --seeds; 33 runs)")
+            + " (sets --lambda, --prior and --seeds, which it refuses beside it; 33 runs)")
     boolean ablation;
 
     @Option(names = "--r1", defaultValue = "" + FaceCaseStudy.Config.DEFAULT_R1_GAMMA,
@@ -187,6 +206,12 @@ public final class GanCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--prior must be fixed, learnable or both, got '" + prior + "'");
         };
         if (ablation) {
+            for (String set : List.of("--lambda", "--prior", "--seeds")) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(set)) {
+                    throw new IllegalArgumentException("--ablation sets " + set + " itself (the study's settings); leave " + set
+                            + " out, or drop --ablation to choose your own");
+                }
+            }
             lambdas = FaceCaseStudy.Config.ABLATION_LAMBDAS;
             priors = FaceCaseStudy.Config.ABLATION_PRIORS;
             seeds = FaceCaseStudy.Config.ABLATION_SEEDS;

@@ -131,6 +131,15 @@ class GanCommandTest {
             {"--g-reg", "r2(gamma=1)", "act on the discriminator"},
             {"--d-reg", "soft-output-bounds(lambda=1)", "output regularizers act on the generator's images"},
         };
+        // a strength written as Java would, or so small it reads as 0; --ablation beside the settings it sets
+        for (String[] c : new String[][] {{"--lambda", "1d"}, {"--lambda", "0x1p-3"}, {"--lambda", "1e-400"}}) {
+            RegulaCommandTest.Run r = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", c[0], c[1]);
+            assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
+            assertTrue(r.err().contains(c[1]), r.err());
+        }
+        RegulaCommandTest.Run both = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", "--ablation", "--seeds", "1");
+        assertEquals(2, both.code(), both.err());
+        assertTrue(both.err().contains("--ablation sets --seeds itself"), both.err());
         for (String[] c : recipes) {
             java.nio.file.Path fresh = dir.resolve("fresh-" + Math.abs(c[1].hashCode()));
             RegulaCommandTest.Run r = RegulaCommandTest.run("gan", "--out", fresh.toString(), "--progress", "none", c[0], c[1]);
