@@ -137,6 +137,13 @@ class GanCommandTest {
             assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
             assertTrue(r.err().contains(c[1]), r.err());
         }
+        // sizes the heap cannot hold: refused before a face is rendered, naming the options
+        java.nio.file.Path big = dir.resolve("big");
+        RegulaCommandTest.Run huge = RegulaCommandTest.run("gan", "--out", big.toString(), "--progress", "none", "--batch", "20000",
+                "--train-images", "20000", "--size", "64");
+        assertEquals(2, huge.code(), huge.err());
+        assertTrue(huge.err().contains("--batch 20000 at --size 64 and --width 96"), huge.err());
+        org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(big), "nothing created");
         RegulaCommandTest.Run both = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", "--ablation", "--seeds", "1");
         assertEquals(2, both.code(), both.err());
         assertTrue(both.err().contains("--ablation sets --seeds itself"), both.err());

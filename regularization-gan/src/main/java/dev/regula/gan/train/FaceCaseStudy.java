@@ -193,6 +193,7 @@ public final class FaceCaseStudy {
                 ? Dcgan.conditionalDiscriminator(config.imageSize(), config.width(), d, config.minibatchGroup(), seed)
                 : ProjectionDiscriminator.unconditional(Dcgan.discriminator(config.imageSize(), config.width(),
                         config.minibatchGroup(), seed));
+        requireMemory(g, dis);
         GanTrainer trainer = GanTrainer.builder(g, dis)
                 .latent(config.latent())
                 .generatorOptimizer(config.optimizer())
@@ -221,6 +222,38 @@ public final class FaceCaseStudy {
             warnings.add("--d-reg " + spec + " selects no parameter of the discriminator, so it does nothing; check its on= selector");
         }
         return warnings;
+    }
+
+    /**
+     * Refuses sizes whose faces or activations the heap cannot hold, before anything is rendered:
+     * the rendered faces (training, classifier and both evaluation sets, float32 RGB) and, for one
+     * iteration, every layer's output of G and of D on real and on generated faces with their
+     * gradients, for each run that trains at once. A lower bound: a refusal is certain, a pass is not.
+     */
+    private void requireMemory(Sequential g, ProjectionDiscriminator dis) {
+        long pixels = 3L * config.imageSize() * config.imageSize();
+        long faces = (long) config.trainImages() + config.classifierImages() + 2L * config.evalImages();
+        long perExample = activations(g) + 2 * activations(dis.trunk());
+        long batch = config.batchSize();
+        long bytes = Float.BYTES * (faces * pixels + 2 * batch * perExample * parallelRuns(runKeys().size()));
+        if (!dev.regula.core.io.MemoryBudget.fits(bytes)) {
+            throw new IllegalArgumentException("--batch " + batch + " at --size " + config.imageSize() + " and --width " + config.width()
+                    + " with " + faces + " faces (--train-images, --classifier-images, --eval-images) needs at least "
+                    + dev.regula.core.io.MemoryBudget.shortfall(bytes) + "; or give a smaller --batch, --width or image counts");
+        }
+    }
+
+    /** @return the values every layer of a network outputs for one example, together */
+    private static long activations(Sequential network) {
+        int[] shape = network.inputShape();
+        long total = 0;
+        for (dev.regula.api.model.Layer layer : network.layers()) {
+            shape = layer.outputShape(shape.clone());
+            long values = 1;
+            for (int dim : shape) values = Math.multiplyHigh(values, dim) != 0 ? Long.MAX_VALUE / 4 : values * dim;
+            total = Math.min(Long.MAX_VALUE / 16, total + values);
+        }
+        return total;
     }
 
     /**
