@@ -130,6 +130,8 @@ public final class FaceCaseStudy {
         long start = System.nanoTime();
         checkRecipe(); // a typo or a combination the trainer refuses fails before minutes of work
         Files.createDirectories(config.output());
+        // the study's own files are replaced whole (written beside, then moved): a folder or link in their place is refused
+        for (String name : List.of("real.png", "ablation.md", "ablation.json", "curves.png")) requireReplaceable(config.output().resolve(name));
         if (resume) checkResumableRuns();
         warnOfOtherRuns(listener);
         FaceDataset all = load(listener);
@@ -402,6 +404,18 @@ public final class FaceCaseStudy {
             }
         }
         for (Path f : earlier) Files.deleteIfExists(f);
+    }
+
+    /**
+     * @param file an output the study replaces whole
+     * @throws IOException if something other than a regular file is in its place (a folder, or a link whose
+     *     target would silently stop being the file)
+     */
+    static void requireReplaceable(Path file) throws IOException {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("cannot write output: " + file + " is not a regular file (a folder or link); move it away or choose"
+                    + " another --out");
+        }
     }
 
     /** The sample grids a run writes, {@code samples-<iteration>.png}, and nothing else a user may have named like them. */

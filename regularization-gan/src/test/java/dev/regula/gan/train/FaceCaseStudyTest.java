@@ -414,5 +414,14 @@ class FaceCaseStudyTest {
                 () -> new FaceCaseStudy(tiny(out).lambdas(List.of(0.0)).iterations(3).build()).run(CaseStudyListener.NONE));
         assertTrue(e.getMessage().contains("samples-2.png: it is not a regular file"), e.getMessage());
         assertTrue(Files.isDirectory(run.resolve("samples-2.png")), "never deleted");
+        Files.delete(run.resolve("samples-2.png"));
+        // the study's own files too: a link in the table's place is refused, not replaced
+        Path elsewhere = Files.writeString(out.resolve("elsewhere.md"), "mine");
+        Files.delete(out.resolve("ablation.md"));
+        Files.createSymbolicLink(out.resolve("ablation.md"), elsewhere);
+        e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> new FaceCaseStudy(tiny(out).lambdas(List.of(0.0)).iterations(3).build()).run(CaseStudyListener.NONE));
+        assertTrue(e.getMessage().contains("ablation.md is not a regular file"), e.getMessage());
+        assertTrue(Files.isSymbolicLink(out.resolve("ablation.md")) && Files.readString(elsewhere).equals("mine"));
     }
 }
