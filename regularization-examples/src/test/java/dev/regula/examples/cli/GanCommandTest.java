@@ -144,6 +144,12 @@ class GanCommandTest {
         assertEquals(2, huge.code(), huge.err());
         assertTrue(huge.err().contains("--batch 20000 at --size 64 and --width 96"), huge.err());
         org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(big), "nothing created");
+        java.nio.file.Path noFaces = dir.resolve("noceleba");
+        RegulaCommandTest.Run missing = RegulaCommandTest.run("gan", "--out", noFaces.toString(), "--progress", "none", "--data",
+                "celeba:" + dir.resolve("nowhere"));
+        assertEquals(ExitCode.DATA, missing.code(), missing.err());
+        assertTrue(missing.err().contains("CelebA directory " + dir.resolve("nowhere") + " does not exist"), missing.err());
+        org.junit.jupiter.api.Assertions.assertFalse(java.nio.file.Files.exists(noFaces), "nothing created");
         RegulaCommandTest.Run both = RegulaCommandTest.run("gan", "--out", out, "--progress", "none", "--ablation", "--seeds", "1");
         assertEquals(2, both.code(), both.err());
         assertTrue(both.err().contains("--ablation sets --seeds itself"), both.err());

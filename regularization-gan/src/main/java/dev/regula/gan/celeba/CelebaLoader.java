@@ -78,20 +78,8 @@ public final class CelebaLoader {
             throw new IllegalArgumentException("image size must be in [1, " + MAX_SIZE + "], got " + size);
         }
         if (limit < 0) throw new IllegalArgumentException("limit must be >= 0 (0 = all images), got " + limit);
-        if (!Files.isDirectory(root)) {
-            throw new DataNotFoundException("CelebA directory " + root + " does not exist or is not a directory. "
-                    + howToInstall(root));
-        }
-        Path attrFile = firstExisting(root, false, ATTR_FILE, "Anno/" + ATTR_FILE);
-        if (attrFile == null) {
-            throw new DataNotFoundException("CelebA attribute file not found: looked for " + root.resolve(ATTR_FILE)
-                    + " and " + root.resolve("Anno").resolve(ATTR_FILE) + ". " + howToInstall(root));
-        }
+        Path attrFile = requirePresent(root);
         Path imageDir = firstExisting(root, true, IMAGE_DIR, "Img/" + IMAGE_DIR);
-        if (imageDir == null) {
-            throw new DataNotFoundException("CelebA image directory not found: looked for " + root.resolve(IMAGE_DIR)
-                    + " and " + root.resolve("Img").resolve(IMAGE_DIR) + ". " + howToInstall(root));
-        }
         if (Files.isDirectory(imageDir.resolve(IMAGE_DIR))) imageDir = imageDir.resolve(IMAGE_DIR);
 
         dev.regula.core.io.InputFiles.requireRegularFile(attrFile, "CelebA attribute file"); // unreadable: exit 3, named
@@ -206,6 +194,32 @@ public final class CelebaLoader {
                 reader.dispose();
             }
         }
+    }
+
+    /**
+     * Checks that a CelebA folder holds what {@link #load} reads, without reading it: a missing
+     * folder is found before any other work.
+     *
+     * @param root the CelebA folder
+     * @return its attribute file
+     * @throws DataNotFoundException if the folder, the attribute file or the image folder is missing
+     * @throws IOException if the folder cannot be listed
+     */
+    public static Path requirePresent(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new DataNotFoundException("CelebA directory " + root + " does not exist or is not a directory. "
+                    + howToInstall(root));
+        }
+        Path attrFile = firstExisting(root, false, ATTR_FILE, "Anno/" + ATTR_FILE);
+        if (attrFile == null) {
+            throw new DataNotFoundException("CelebA attribute file not found: looked for " + root.resolve(ATTR_FILE)
+                    + " and " + root.resolve("Anno").resolve(ATTR_FILE) + ". " + howToInstall(root));
+        }
+        if (firstExisting(root, true, IMAGE_DIR, "Img/" + IMAGE_DIR) == null) {
+            throw new DataNotFoundException("CelebA image directory not found: looked for " + root.resolve(IMAGE_DIR)
+                    + " and " + root.resolve("Img").resolve(IMAGE_DIR) + ". " + howToInstall(root));
+        }
+        return attrFile;
     }
 
     private static Path firstExisting(Path root, boolean directory, String... candidates) throws IOException {

@@ -177,8 +177,13 @@ public final class FaceCaseStudy {
      * @return one warning for each regularizer that would do nothing: its selector picks no
      *     parameter, or its layers find no place in the network
      * @throws IllegalArgumentException or {@link dev.regula.api.spec.SpecException} naming what is wrong
+     * @throws dev.regula.core.data.DataNotFoundException if a CelebA folder given as data is missing
+     * @throws IOException if such a folder cannot be listed
      */
-    public List<String> checkRecipe() {
+    public List<String> checkRecipe() throws IOException {
+        if (config.data().startsWith("celeba:")) { // a missing folder is found before the output folder is made
+            dev.regula.gan.celeba.CelebaLoader.requirePresent(Path.of(config.data().substring("celeba:".length())));
+        }
         List<Regularizer> gRegs = regularizers(config.generatorRegularizers());
         for (Regularizer r : gRegs) {
             if (r.name().equals("prior-guided")) {
