@@ -116,12 +116,7 @@ public final class TrainCommand implements Callable<Integer> {
                 builder.callback(new dev.regula.core.train.TrainingCallback() {
                     @Override
                     public void onTrainBegin(dev.regula.core.train.TrainingContext ctx) {
-                        try {
-                            checkMetricsTable(csv);
-                            warnOfMissingEpochs(csv, csvEpochs(csv), ctx.epoch(), stderr);
-                        } catch (dev.regula.api.CorruptDataException e) {
-                            throw new java.io.UncheckedIOException(e.getMessage(), e); // exit 3, as the corrupt input it is
-                        }
+                        warnOfMissingEpochs(csv, csvEpochs(csv), ctx.epoch(), stderr);
                     }
                 });
             }
@@ -136,6 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
             Warnings.unmatched(trainer, stderr);
             if (resume) {
                 Resume.restore(checkpoint, saved, trainer, settings, stderr);
+                checkMetricsTable(folder.file(MetricsLog.CSV), trainer.epoch()); // before any file is opened
                 String trainedWith = saved.metadata().get(KERNELS);
                 String now = kernelsFamily(config.kernels().name());
                 if (trainedWith != null && !trainedWith.equals(now)) {
@@ -222,17 +218,27 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * A resumed run appends to metrics.csv and draws its curves from it at the end: a file edited
-     * since (a line that is not a row of numbers, once the lines of epochs after the checkpoint are
-     * dropped) is refused before the first epoch, as the corrupt input it is, not after the training.
+     * since (a line that is not a row of numbers, among the lines the resume keeps: those of the
+     * checkpoint's epochs) is refused before the first epoch and before the logger touches the
+     * file, as the corrupt input it is, not after the training. None, or an empty one, is no
+     * refusal: the logger writes a new header.
      */
-    private static void checkMetricsTable(Path csv) throws dev.regula.api.CorruptDataException {
-        try { // none, or an empty one (deleted or emptied since): the logger writes its header with the first row
-            if (!java.nio.file.Files.exists(csv) || java.nio.file.Files.size(csv) == 0) return;
-        } catch (IOException e) {
-            throw new dev.regula.api.CorruptDataException(csv + " cannot be read: " + e.getMessage(), e);
-        }
+    private static void checkMetricsTable(Path csv, int epochs) throws dev.regula.api.CorruptDataException {
         try {
-            MetricsTable.read(csv);
+            if (!java.nio.file.Files.exists(csv) || java.nio.file.Files.size(csv) == 0) return;
+            List<String> lines = java.nio.file.Files.readAllLines(csv);
+            int column = List.of(lines.getFirst().split(",", -1)).indexOf("epoch");
+            List<String> kept = new java.util.ArrayList<>(List.of(lines.getFirst()));
+            for (String line : lines.subList(1, lines.size())) { // as the logger keeps them: later epochs are dropped
+                String[] cells = line.split(",", -1);
+                try {
+                    if (column >= 0 && cells.length > column && Integer.parseInt(cells[column].strip()) > epochs) continue;
+                } catch (NumberFormatException notAnEpoch) {
+                    // kept, and named below
+                }
+                kept.add(line);
+            }
+            MetricsTable.parse(kept, csv.toString());
         } catch (IOException e) {
             throw new dev.regula.api.CorruptDataException(e.getMessage() + "; the resumed run appends to it and draws curves.png"
                     + " from it: mend or remove that line, or start afresh without --resume", e);

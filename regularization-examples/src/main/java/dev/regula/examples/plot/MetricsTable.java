@@ -27,7 +27,17 @@ public final class MetricsTable {
      * @throws IOException if it cannot be read or a cell is not a number
      */
     public static MetricsTable read(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        return parse(Files.readAllLines(csv, StandardCharsets.UTF_8), csv.toString());
+    }
+
+    /**
+     * @param text the lines of a metrics file, its header first
+     * @param csv the file's name, for messages
+     * @return its columns
+     * @throws IOException if there is no header or a cell is not a number
+     */
+    public static MetricsTable parse(List<String> text, String csv) throws IOException {
+        List<String> lines = text.stream().filter(l -> !l.isBlank()).toList();
         if (lines.isEmpty()) throw new IOException(csv + " is empty; expected a header row");
         String[] header = lines.get(0).split(",", -1);
         Map<String, double[]> columns = new LinkedHashMap<>();

@@ -630,9 +630,13 @@ class HostileUseTest {
         // a metrics.csv edited since is corrupt input, refused before the training, not an output error after it
         Files.writeString(out.resolve(MetricsLog.CSV), "garbage\n", java.nio.file.StandardOpenOption.APPEND);
         byte[] checkpoint = Files.readAllBytes(out.resolve(TrainCommand.CHECKPOINT));
+        byte[] csvBytes = Files.readAllBytes(out.resolve(MetricsLog.CSV));
+        byte[] jsonBytes = Files.readAllBytes(out.resolve(MetricsLog.JSON));
         RegulaCommandTest.Run edited = run(train(out, "--epochs", "4", "--resume"));
         assertEquals(ExitCode.DATA, edited.code(), edited.err());
         assertTrue(edited.err().contains("metrics.csv line") && edited.err().contains("mend or remove that line"), edited.err());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(csvBytes, Files.readAllBytes(out.resolve(MetricsLog.CSV)), "refused before any file changed");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(jsonBytes, Files.readAllBytes(out.resolve(MetricsLog.JSON)));
         org.junit.jupiter.api.Assertions.assertArrayEquals(checkpoint, Files.readAllBytes(out.resolve(TrainCommand.CHECKPOINT)),
                 "nothing trained");
         // a metrics.csv deleted or emptied since: the resume writes a new one, says which epochs it lacks, and can go on
