@@ -116,7 +116,8 @@ public final class SparkCheckpoints {
         }
         for (Map.Entry<String, String> e : now.entrySet()) {
             String saved = c.metadata().get(e.getKey());
-            if (!e.getValue().equals(saved)) {
+            // specs compared as a local resume compares them: defaults filled in, keys in order, numbers as values
+            if (saved == null || !dev.regula.core.train.TrainingCheckpoint.sameSetting(e.getValue(), saved)) {
                 throw new IllegalArgumentException(file + " was written by a run with " + e.getKey().substring(PREFIX.length()) + " = "
                         + saved + ", this run has " + e.getValue() + "; resume with the same settings (only the epochs may change)");
             }

@@ -122,7 +122,7 @@ public final class RegularizationPipeline {
             switch (r) {
                 case ParameterRegularizer pr -> {
                     if (pr.stage() == Stage.CLIP) {
-                        throw new RegulaException(pr.name() + ": CLIP is for GradientClipper implementations, not parameter regularizers");
+                        throw new IllegalArgumentException(pr.name() + ": CLIP is for GradientClipper implementations, not parameter regularizers");
                     }
                     List<Parameter> targets = parameters.stream().filter(pr.selector()::test).toList();
                     Binding b = new Binding(pr, targets);
@@ -138,21 +138,21 @@ public final class RegularizationPipeline {
                 case BatchRegularizer br -> batchStage.add(br);
                 case InputGradientRegularizer ig -> {
                     if (inputGradient != null) {
-                        throw new RegulaException("at most one input-gradient penalty per run, got " + inputGradient.spec()
+                        throw new IllegalArgumentException("at most one input-gradient penalty per run, got " + inputGradient.spec()
                                 + " and " + ig.spec());
                     }
                     inputGradient = ig;
                 }
                 case ScoreGradientRegularizer sg -> {
                     if (scoreGradients.stream().anyMatch(o -> o.samples() == sg.samples())) {
-                        throw new RegulaException("two gradient penalties on " + sg.samples().name().toLowerCase(java.util.Locale.ROOT)
+                        throw new IllegalArgumentException("two gradient penalties on " + sg.samples().name().toLowerCase(java.util.Locale.ROOT)
                                 + " samples (" + sg.spec() + "); keep one");
                     }
                     scoreGradients.add(sg);
                 }
                 case WeightAverager w -> {
                     if (averagers.stream().anyMatch(a -> a.kind().equals(w.kind()))) {
-                        throw new RegulaException("two weight averagers of kind '" + w.kind() + "' (" + w.spec()
+                        throw new IllegalArgumentException("two weight averagers of kind '" + w.kind() + "' (" + w.spec()
                                 + "); keep one, since evaluation names the average by its kind");
                     }
                     averagers.add(w);
@@ -161,7 +161,7 @@ public final class RegularizationPipeline {
         }
         List<BatchRegularizer> mixing = batchStage.stream().filter(BatchRegularizer::mixesLabels).toList();
         if (mixing.size() > 1) {
-            throw new RegulaException("at most one label-mixing regularizer per run, got "
+            throw new IllegalArgumentException("at most one label-mixing regularizer per run, got "
                     + mixing.stream().map(BatchRegularizer::spec).toList() + "; keep one of them");
         }
         batchStage.removeAll(mixing);

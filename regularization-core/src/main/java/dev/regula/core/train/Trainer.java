@@ -2,7 +2,6 @@ package dev.regula.core.train;
 
 import dev.regula.api.Mode;
 import dev.regula.api.NumericalFaultException;
-import dev.regula.api.RegulaException;
 import dev.regula.api.ShapeMismatchException;
 import dev.regula.api.StepContext;
 import dev.regula.api.model.Model;
@@ -104,7 +103,7 @@ public final class Trainer {
             this.placeNames = s.layerNames();
             this.model = s.withActivationRegularizers(activations);
         } else {
-            throw new RegulaException("activation regularizers (" + activations.stream().map(ActivationRegularizer::name).toList()
+            throw new IllegalArgumentException("activation regularizers (" + activations.stream().map(ActivationRegularizer::name).toList()
                     + ") can only be inserted into a Sequential model, got " + model.getClass().getName());
         }
         this.trainingStep = new TrainingStep(pipeline);
@@ -304,13 +303,13 @@ public final class Trainer {
      */
     private void endTraining(List<TrainingCallback> begun, List<EpochMetrics> history, Throwable failure) {
         List<EpochMetrics> done = List.copyOf(history);
-        RuntimeException first = null;
+        Throwable first = null;
         context.setFailure(failure);
         try {
             for (TrainingCallback c : begun) {
                 try {
                     c.onTrainEnd(context, done);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) { // an assertion error too: every hook runs, the first failure wins
                     if (failure != null) failure.addSuppressed(e);
                     else if (first == null) first = e;
                     else first.addSuppressed(e);
@@ -319,7 +318,8 @@ public final class Trainer {
         } finally {
             context.setFailure(null);
         }
-        if (first != null) throw first;
+        if (first instanceof RuntimeException r) throw r;
+        if (first != null) throw (Error) first;
     }
 
     private EpochMetrics runEpoch(Dataset train, Dataset validation) {

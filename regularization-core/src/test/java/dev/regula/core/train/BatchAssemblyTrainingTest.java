@@ -38,7 +38,7 @@ class BatchAssemblyTrainingTest {
 
     @Test
     void twoMixingRegularizersAreRefused() {
-        RegulaException e = assertThrows(RegulaException.class, () -> new Trainer(TrainerTest.mlp(3),
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Trainer(TrainerTest.mlp(3),
                 TrainerTest.config().regularizer("mixup()").regularizer("cutmix()").build()));
         assertTrue(e.getMessage().contains("at most one"), e.getMessage());
     }

@@ -369,8 +369,11 @@ public final class CompareCommand implements Callable<Integer> {
                 n++;
             }
         }
+        // a model whose outputs overflow on the test set diverged, even when no step reported it (as train: exit 4)
+        String fault = Double.isFinite(test.loss()) ? null : "the test loss is " + test.loss() + ": the trained model's outputs are"
+                + " not finite on the test set";
         return new Result(s, folder, train.accuracy(), test.accuracy(), train.loss(), test.loss(), n == 0 ? 0 : zeros / (double) n,
-                Math.sqrt(sumSq), sumAbs, seconds, inactive, Health.of(history), null);
+                Math.sqrt(sumSq), sumAbs, seconds, inactive, Health.of(history), fault);
     }
 
     /** Setting folders an earlier run left in the output folder, which this run's report does not cover, are named. */

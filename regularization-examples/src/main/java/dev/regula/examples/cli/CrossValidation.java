@@ -181,8 +181,13 @@ final class CrossValidation {
     }
 
     private static double score(Trainer t, Dataset set, TrainingOptions.Data data) {
+        Trainer.Evaluation e = t.evaluate(set);
+        if (!Double.isFinite(e.loss())) { // outputs that overflow: a diverged setting, even when no step reported it
+            throw new dev.regula.api.NumericalFaultException(t.step(), "validation", "the validation loss is " + e.loss()
+                    + ": the model's outputs are not finite on the fold left out");
+        }
         if (data.regression()) return RegressionMetrics.of(t.predict(set.features()), set.labels(), data.targets().std()).rmse();
-        return t.evaluate(set).accuracy();
+        return e.accuracy();
     }
 
     private static double sparsity(Trainer t) {

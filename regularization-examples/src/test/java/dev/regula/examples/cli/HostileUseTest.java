@@ -582,10 +582,24 @@ class HostileUseTest {
         assertEquals(ExitCode.DATA, r.code(), r.out() + r.err());
         assertTrue(r.err().contains("--poly 4: a product of --csv " + large + "'s features overflows float32"), r.err());
 
+        // two regularizers that exclude each other: a usage error with Regula's message, not a stack trace (exit 1)
+        r = run(train(dir.resolve("twoema"), "--epochs", "1", "--reg", "ema(decay=0.9)", "--reg", "ema(decay=0.5)"));
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("two weight averagers of kind 'ema'") && !r.err().contains("\tat "), r.err());
         // an average that never started: the figures are the live weights', and the run says so
         r = run(train(dir.resolve("noswa"), "--epochs", "1", "--reg", "swa(start_epoch=5)", "--eval-weights", "swa"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("averaged no weights in this run's 1 epoch(s)"), r.err());
+
+        // compare and its cross-validation: such a setting is a diverged row (exit 4), the others still reported
+        for (String folds : new String[] {null, "2"}) {
+            List<String> a = new ArrayList<>(List.of("compare", "--csv", huge.toString(), "--normalize", "none", "--model", "mlp(hidden=8)",
+                    "--epochs", "1", "--threads", "1", "--progress", "none", "--out", dir.resolve("hugecmp" + folds).toString(), "-s", "none"));
+            if (folds != null) a.addAll(List.of("--folds", folds));
+            r = run(a.toArray(String[]::new));
+            assertEquals(ExitCode.NUMERICAL, r.code(), r.out() + r.err());
+            assertTrue((r.out() + r.err()).contains("diverged (numerical fault): the ") && r.err().contains("diverged"), r.out() + r.err());
+        }
 
         Path out = dir.resolve("fewer");
         assertEquals(0, run(train(out, "--epochs", "2")).code());

@@ -274,6 +274,10 @@ public final class SparkTrainCommand implements Callable<Integer> {
             try (SparkTrainer trainer = SparkTrainer.forData(sc, config, train)) {
                 if (resume) {
                     SparkCheckpoints.resume(checkpoint, trainer, dataSettings);
+                    if (epochs < trainer.epoch()) { // before the metrics file is touched, as a local resume refuses it
+                        throw new IllegalArgumentException("--epochs " + epochs + " is fewer than the " + trainer.epoch() + " epochs the run in "
+                                + out + " has trained; give --epochs " + trainer.epoch() + " to evaluate it as it is, or more to continue it");
+                    }
                     keepEpochsUpTo(out.resolve("metrics.csv"), trainer.epoch());
                 }
                 stdout.printf(Locale.ROOT, "regula train --spark %s: %s, %d train / %d test examples, %d workers, global batch %d, %s, regularizers %s, optimizer %s%s%n",

@@ -81,6 +81,30 @@ class SparkTrainCommandTest {
     }
 
     /**
+     * A resume compares its specs as a local resume does (the default written out, another way to
+     * write a number), and one asking for fewer epochs than the run trained is refused, changing no file.
+     */
+    @Test
+    void aResumeReadsSpecsAsMeantAndRefusesFewerEpochs(@TempDir Path dir) throws IOException {
+        Path data = dev.regula.core.data.FashionMnist.DEFAULT_DIRECTORY;
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(data), "dataset-fashion-mnist is not installed");
+        Path out = dir.resolve("run");
+        String[] common = {"--spark", "local[2]", "--data", data.toString(), "--limit", "256", "--batch", "64", "--out", out.toString()};
+        assertEquals(0, SparkTrainCommand.run(concat(common, "--epochs", "2")));
+        byte[] metrics = java.nio.file.Files.readAllBytes(out.resolve("metrics.csv"));
+        assertEquals(2, SparkTrainCommand.run(concat(common, "--epochs", "1", "--resume")), "fewer epochs than the run trained");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(metrics, java.nio.file.Files.readAllBytes(out.resolve("metrics.csv")));
+        assertEquals(0, SparkTrainCommand.run(concat(common, "--epochs", "3", "--resume", "--optimizer", "sgd(momentum=0.90, lr=5e-2)",
+                "--model", "mlp(hidden=256x256, batchnorm=false)")), "the default settings written otherwise");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    /**
      * A context Spark stopped under the run (its message is only "SparkContext has been shutdown"):
      * a standalone master that never took the application is bad usage naming the master, a JVM
      * exiting on a signal is an interruption, and a live context leaves the failure as it was.

@@ -32,7 +32,7 @@ class TrainEndTest {
         private final List<String> events;
         RuntimeException failAtBegin;
         long failAtStep = -1;
-        RuntimeException failAtEnd;
+        Throwable failAtEnd;
 
         Recorder(String name, List<String> events) {
             this.name = name;
@@ -64,7 +64,8 @@ class TrainEndTest {
         @Override
         public void onTrainEnd(TrainingContext ctx, List<EpochMetrics> history) {
             events.add(name + ":train-end " + history.size() + " " + ctx.failure().map(Throwable::getMessage).orElse("ok"));
-            if (failAtEnd != null) throw failAtEnd;
+            if (failAtEnd instanceof RuntimeException r) throw r;
+            if (failAtEnd != null) throw (Error) failAtEnd;
         }
     }
 
@@ -125,6 +126,21 @@ class TrainEndTest {
         assertArrayEquals(new Throwable[] {b.failAtEnd}, thrown.getSuppressed());
         assertEquals(List.of("a:train-end 2 ok", "b:train-end 2 ok", "c:train-end 2 ok"),
                 events.stream().filter(e -> e.contains("train-end")).toList());
+    }
+
+    /** An Error from an end hook (a failed assertion in a test's callback) does not skip the hooks after it. */
+    @Test
+    void anErrorFromAnEndHookStillLetsEveryOtherHookRun() {
+        List<String> events = new ArrayList<>();
+        Recorder a = new Recorder("a", events);
+        Recorder b = new Recorder("b", events);
+        a.failAtEnd = new AssertionError("a");
+        b.failAtEnd = new IllegalStateException("b");
+        Trainer t = new Trainer(CallbacksTest.mlp(), CallbacksTest.config().callback(a).callback(b).build());
+        AssertionError thrown = assertThrows(AssertionError.class, () -> t.fit(TRAIN, null));
+        assertSame(a.failAtEnd, thrown);
+        assertArrayEquals(new Throwable[] {b.failAtEnd}, thrown.getSuppressed());
+        assertEquals(List.of("a:train-end 2 ok", "b:train-end 2 ok"), events.stream().filter(e -> e.contains("train-end")).toList());
     }
 
     @Test
