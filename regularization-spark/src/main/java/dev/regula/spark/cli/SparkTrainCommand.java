@@ -173,7 +173,7 @@ public final class SparkTrainCommand implements Callable<Integer> {
             }
             Files.createDirectories(out);
             java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(out.resolve(".regula.lock"),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             java.nio.channels.FileLock lock;
             try {
                 lock = ch.tryLock();
@@ -181,9 +181,18 @@ public final class SparkTrainCommand implements Callable<Integer> {
                 lock = null; // held by another run in this JVM
             }
             if (lock == null) {
+                java.nio.ByteBuffer held = java.nio.ByteBuffer.allocate(512);
+                int n = ch.read(held, 0);
+                String holder = n <= 0 ? "" : new String(held.array(), 0, n, StandardCharsets.UTF_8).strip();
                 ch.close();
-                throw new OutputException("--out " + out + " is in use by another run; wait for it or give another --out", null);
+                throw new OutputException("--out " + out + " is in use by another run" + (holder.isEmpty() ? "" : " (" + holder + ")")
+                        + "; wait for it or give another --out", null);
             }
+            // the holder, as regula train writes it, so that a run refused on this folder can name it
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(("pid " + ProcessHandle.current().pid() + ", regula train --spark, started "
+                    + java.time.Instant.now() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+            ch.force(false);
             return lock;
         } catch (IOException e) {
             throw new OutputException("cannot write into --out " + out + ": " + dev.regula.core.io.IoReasons.of(e), e);
