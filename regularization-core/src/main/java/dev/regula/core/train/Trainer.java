@@ -418,8 +418,11 @@ public final class Trainer {
     }
 
     /**
-     * Monte-Carlo dropout (Gal &amp; Ghahramani 2016): averages softmax outputs over {@code samples}
-     * forward passes in {@link Mode#SAMPLE}: the activation regularizers draw their noise, every
+     * Monte-Carlo dropout (Gal &amp; Ghahramani 2016): averages the model's predictions over
+     * {@code samples} forward passes in {@link Mode#SAMPLE}, in the loss's terms: class
+     * probabilities (softmax) for {@link dev.regula.core.loss.SoftmaxCrossEntropy}, per-output
+     * probabilities (sigmoid) for {@link dev.regula.core.loss.BinaryCrossEntropyWithLogits}, the
+     * outputs themselves for a regression loss. The activation regularizers draw their noise, every
      * other layer behaves as in evaluation (BatchNorm uses its running statistics, so an example's
      * prediction does not depend on the others in x), and the model is left as it was. Not
      * thread-safe (the noise layers keep their masks).
@@ -427,7 +430,7 @@ public final class Trainer {
      * @param x a batch of inputs
      * @param samples number of stochastic passes, ≥ 1
      * @param seed seed of the masks
-     * @return the mean class probabilities and their variance across samples
+     * @return the mean predictions (probabilities, or outputs for a regression) and their variance across samples
      */
     public McPrediction predictWithDropout(Tensor x, int samples, long seed) {
         if (samples < 1) throw new IllegalArgumentException("samples must be >= 1, got " + samples);
@@ -437,7 +440,11 @@ public final class Trainer {
             StepContext ctx = new StepContext(Mode.SAMPLE, s, 0, 0, seed, config.kernels());
             Tensor out = model.forward(x, ctx);
             Tensor prob = Tensor.zeros(out.shape());
-            config.kernels().softmaxRows(out.rows(), out.rowSize(), out.data(), prob.data());
+            switch (config.loss()) {
+                case dev.regula.core.loss.SoftmaxCrossEntropy ce -> config.kernels().softmaxRows(out.rows(), out.rowSize(), out.data(), prob.data());
+                case dev.regula.core.loss.BinaryCrossEntropyWithLogits bce -> config.kernels().sigmoid(out.size(), out.data(), prob.data());
+                default -> System.arraycopy(out.data(), 0, prob.data(), 0, out.size()); // a regression: the outputs themselves
+            }
             if (mean == null) {
                 mean = Tensor.zeros(out.shape());
                 m2 = Tensor.zeros(out.shape());
@@ -498,7 +505,7 @@ public final class Trainer {
     /**
      * A Monte-Carlo-dropout prediction.
      *
-     * @param mean mean class probabilities, [batch, classes]
+     * @param mean mean predictions: class probabilities [batch, classes], or outputs for a regression loss
      * @param variance their variance across samples (an uncertainty estimate)
      */
     public record McPrediction(Tensor mean, Tensor variance) {

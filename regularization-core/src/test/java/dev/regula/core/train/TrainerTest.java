@@ -454,6 +454,24 @@ class TrainerTest {
         assertEquals(1f, rowSum, 1e-5f);
     }
 
+    /** For a regression the mean is of the outputs themselves (a softmax over one output would always be 1). */
+    @Test
+    void mcDropoutOfARegressionAveragesTheOutputs() {
+        Dataset data = blobs(60, 1);
+        dev.regula.api.model.Model m = dev.regula.api.model.Models.installed().parse("mlp(hidden=8)").build(new int[] {4}, 1, 1);
+        Trainer t = new Trainer(m, config().epochs(1).loss(new dev.regula.core.loss.MeanSquaredError()).regularizer("dropout(p=0.5)").build());
+        Dataset targets = new Dataset(data.features(), dev.regula.api.tensor.Tensor.of(data.labels().data().clone(), data.size(), 1), 0);
+        t.fit(targets, null);
+        Trainer.McPrediction p = t.predictWithDropout(data.features(), 30, 3);
+        double spread = 0;
+        for (float v : p.mean().data()) spread += Math.abs(v - 1);
+        assertTrue(spread > 1e-3, "not the constant 1 of a softmax over one output");
+        float[] plain = t.predict(data.features()).data();
+        double err = 0;
+        for (int i = 0; i < plain.length; i++) err += Math.abs(p.mean().data()[i] - plain[i]) / plain.length;
+        assertTrue(err < 1.0, "the MC mean stays near the deterministic outputs: " + err);
+    }
+
     @Test
     void proximalL1ProducesExactZerosReportedAsSparsity() {
         Trainer plain = new Trainer(mlp(1), config().epochs(3).build());
