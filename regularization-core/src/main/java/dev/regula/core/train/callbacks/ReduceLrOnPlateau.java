@@ -39,6 +39,18 @@ public final class ReduceLrOnPlateau implements TrainingCallback {
         this.minScale = minScale;
     }
 
+    /**
+     * Starts counting afresh for each fit, as {@code EarlyStopping} does: a callback passed on to
+     * another trainer (by {@code TrainingConfig.toBuilder}) carries no best value or patience spent
+     * from the earlier fit. (The factor itself lives in the trainer and its checkpoints; a resumed
+     * run counts its patience from the resume.)
+     */
+    @Override
+    public void onTrainBegin(TrainingContext ctx) {
+        best = Double.NaN;
+        wait = 0;
+    }
+
     @Override
     public void onEpochEnd(TrainingContext ctx, EpochMetrics m) {
         double v = monitor.require(m, "ReduceLrOnPlateau");

@@ -221,6 +221,12 @@ class CallbacksTest {
         double[] lr = h.stream().mapToDouble(EpochMetrics::learningRate).toArray();
         assertArrayEquals(new double[] {0.05, 0.05, 0.05, 0.05 * 0.5, 0.05 * 0.5, 0.05 * 0.3, 0.05 * 0.3}, lr, 1e-12);
         assertEquals(2, r.reductions());
+        // passed on to a fresh trainer, it counts afresh: no reduction before its patience is spent again
+        // (after 6 epochs it has waited 1 of its 2; carried over, the new fit's first epoch would reduce at once)
+        ReduceLrOnPlateau carried = new ReduceLrOnPlateau("loss", 0.5, 2, 100, 0.3);
+        new Trainer(mlp(), config().epochs(6).callback(carried).build()).fit(blobs(40, 1), null);
+        List<EpochMetrics> again = new Trainer(mlp(), config().epochs(2).callback(carried).build()).fit(blobs(40, 1), null);
+        assertArrayEquals(new double[] {0.05, 0.05}, again.stream().mapToDouble(EpochMetrics::learningRate).toArray(), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> new ReduceLrOnPlateau("val_los", 0.5, 2, 0, 0.1));
         assertThrows(IllegalArgumentException.class, () -> new ReduceLrOnPlateau("loss", 1.5, 2, 0, 0.1));
     }
