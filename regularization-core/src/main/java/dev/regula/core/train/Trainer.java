@@ -57,6 +57,8 @@ public final class Trainer {
     private final RegularizationPipeline pipeline;
     private final List<Parameter> parameters;
     private final AtomicBoolean fitting = new AtomicBoolean();
+    /** The thread running the fit, for the message of a second fit called from it. */
+    private volatile Thread fittingThread;
     /** The training batches, gathered anew into reused buffers. Only the fitting thread touches them. */
     private final BatchBuffers batchBuffers = new BatchBuffers();
     private final TrainingStep trainingStep;
@@ -257,9 +259,14 @@ public final class Trainer {
      */
     public List<EpochMetrics> fit(Dataset train, Dataset validation) {
         if (!fitting.compareAndSet(false, true)) {
+            if (fittingThread == Thread.currentThread()) {
+                throw new IllegalStateException("fit was called from inside this trainer's own fit (from a callback); a trainer"
+                        + " runs one fit at a time: call it again after this one returns");
+            }
             throw new IllegalStateException("this Trainer is already training on another thread; "
                     + "a trainer runs one fit at a time (create another Trainer for a parallel run)");
         }
+        fittingThread = Thread.currentThread();
         List<EpochMetrics> history = new ArrayList<>();
         int begun = 0;
         Throwable failure = null;
@@ -289,6 +296,7 @@ public final class Trainer {
             try {
                 endTraining(config.callbacks().subList(0, begun), history, failure);
             } finally {
+                fittingThread = null;
                 fitting.set(false);
             }
         }

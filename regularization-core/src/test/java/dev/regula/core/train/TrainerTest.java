@@ -391,6 +391,22 @@ class TrainerTest {
         holder[0].fit(data, null);
         assertTrue(seen.get() instanceof IllegalStateException, String.valueOf(seen.get()));
         assertTrue(seen.get().getMessage().contains("already training"), seen.get().getMessage());
+        // called again from a callback on the fitting thread itself: said so, not "another thread"
+        java.util.concurrent.atomic.AtomicReference<Throwable> inner = new java.util.concurrent.atomic.AtomicReference<>();
+        Trainer[] self = new Trainer[1];
+        self[0] = new Trainer(mlp(1), config().epochs(1).callback(new TrainingCallback() {
+            @Override
+            public void onBatchEnd(Trainer trainer, long step, double loss, int done, int total) {
+                if (step != 1) return;
+                try {
+                    self[0].fit(data, null);
+                } catch (IllegalStateException e) {
+                    inner.set(e);
+                }
+            }
+        }).build());
+        self[0].fit(data, null);
+        assertTrue(inner.get().getMessage().contains("from inside this trainer's own fit"), String.valueOf(inner.get()));
     }
 
     @Test
