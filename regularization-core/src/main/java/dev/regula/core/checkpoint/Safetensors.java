@@ -201,6 +201,9 @@ public final class Safetensors {
 
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) { // named as the file asked for, not as the temporary file beside it
+            throw new java.nio.file.NoSuchFileException(target.toString(), null, "cannot save: the folder " + dir + " does not exist");
+        }
         String tmpPrefix = "." + target.getFileName() + ".";
         deleteAbandonedTemporaries(dir, tmpPrefix);
         Temporary temporary = createLockedTemporary(dir, tmpPrefix, target);

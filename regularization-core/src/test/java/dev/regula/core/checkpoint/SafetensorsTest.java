@@ -495,5 +495,9 @@ class SafetensorsTest {
         assertEquals(7f, Safetensors.read(other).tensors().get("w").data()[0]);
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Safetensors.write(dir.resolve("x.safetensors"),
                 java.util.Map.of(), java.util.Map.of(Safetensors.CHECKSUM_KEY, "0")), "the key is reserved");
+        java.io.IOException missing = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Safetensors.write(dir.resolve("no/such/x.safetensors"), java.util.Map.of(), java.util.Map.of()));
+        assertTrue(missing.getMessage().contains("x.safetensors") && missing.getMessage().contains("does not exist")
+                && !missing.getMessage().contains(".tmp"), missing.getMessage());
     }
 }
