@@ -195,11 +195,8 @@ public final class FaceCaseStudy {
         dev.regula.api.optim.Optimizers.create(config.optimizer());
         int d = config.attributes().size();
         long seed = config.seed();
-        Sequential g = Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling());
-        ProjectionDiscriminator dis = config.conditionalDiscriminator()
-                ? Dcgan.conditionalDiscriminator(config.imageSize(), config.width(), d, config.minibatchGroup(), seed)
-                : ProjectionDiscriminator.unconditional(Dcgan.discriminator(config.imageSize(), config.width(),
-                        config.minibatchGroup(), seed));
+        Sequential g = generator(d, seed);
+        ProjectionDiscriminator dis = discriminator(d, seed);
         requireMemory(g, dis);
         GanTrainer trainer = GanTrainer.builder(g, dis)
                 .latent(config.latent())
@@ -229,6 +226,19 @@ public final class FaceCaseStudy {
             warnings.add("--d-reg " + spec + " selects no parameter of the discriminator, so it does nothing; check its on= selector");
         }
         return warnings;
+    }
+
+    /** @return the study's generator for conditions of {@code d} attributes, initialised from {@code seed} */
+    private Sequential generator(int d, long seed) {
+        return Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling());
+    }
+
+    /** @return the study's discriminator (projection or unconditional) for {@code d} attributes, from {@code seed} */
+    private ProjectionDiscriminator discriminator(int d, long seed) {
+        return config.conditionalDiscriminator()
+                ? Dcgan.conditionalDiscriminator(config.imageSize(), config.width(), d, config.minibatchGroup(), seed)
+                : ProjectionDiscriminator.unconditional(Dcgan.discriminator(config.imageSize(), config.width(), config.minibatchGroup(),
+                        seed));
     }
 
     /**
@@ -434,11 +444,8 @@ public final class FaceCaseStudy {
         createInside(config.output(), key.directory());
         int d = probe.dimension();
         long seed = key.seed();
-        Sequential g = Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling());
-        ProjectionDiscriminator dis = config.conditionalDiscriminator()
-                ? Dcgan.conditionalDiscriminator(config.imageSize(), config.width(), d, config.minibatchGroup(), seed)
-                : ProjectionDiscriminator.unconditional(Dcgan.discriminator(config.imageSize(), config.width(),
-                        config.minibatchGroup(), seed));
+        Sequential g = generator(d, seed);
+        ProjectionDiscriminator dis = discriminator(d, seed);
         PriorGuidedPenalty penalty = new PriorGuidedPenalty(Schedule.constant(key.lambda()), probe, key.learnable(), config.priorLr(),
                 FacePrior.tolerance(config.tolerance(), probe));
         GanTrainer trainer = GanTrainer.builder(g, dis)
@@ -455,7 +462,7 @@ public final class FaceCaseStudy {
                 .build();
         double emaDecay = config.emaDecay();
         GeneratorAverage ema = emaDecay == 0 ? null : new GeneratorAverage(trainer.generator(),
-                Dcgan.generator(config.imageSize(), config.latent(), d, config.width(), seed, config.upsampling()), emaDecay);
+                generator(d, seed), emaDecay);
         Map<String, String> settings = runSettings(key);
         long resumedAt = 0;
         Path statePath = dir.resolve(RESUME_STATE);
