@@ -78,6 +78,10 @@ final class Report {
                         recipe.csv != null ? "`" + recipe.csv + "`" : recipe.dataset.equalsIgnoreCase("diabetes") ? "diabetes (scikit-learn)"
                                 : "Fashion-MNIST `" + recipe.data + "`"
                                 + (recipe.limit != null ? " (first " + recipe.limit + " training examples)" : ""))
+                + (recipe.evalWeights() == dev.regula.core.train.EvalWeights.LIVE ? "" : "Test figures of the settings that keep a `"
+                        + recipe.evalWeights().word() + "(...)` average are of its averaged weights (--eval-weights "
+                        + recipe.evalWeights().word() + "); the other settings' figures, and every setting's norms and sparsity, are"
+                        + " of the live weights.\n\n")
                 + markdownTable()
                 + (results.stream().anyMatch(r -> r.setting().model() != null) ? "\nModels: " + results.stream()
                         .map(r -> r.setting().label() + " `" + model(r) + "`").collect(Collectors.joining(", ")) + ".\n" : "")

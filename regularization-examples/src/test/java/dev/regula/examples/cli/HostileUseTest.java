@@ -586,6 +586,13 @@ class HostileUseTest {
         r = run(train(dir.resolve("twoema"), "--epochs", "1", "--reg", "ema(decay=0.9)", "--reg", "ema(decay=0.5)"));
         assertEquals(ExitCode.USAGE, r.code(), r.err());
         assertTrue(r.err().contains("two weight averagers of kind 'ema'") && !r.err().contains("\tat "), r.err());
+        // compare with --eval-weights: the report says which figures are of averaged weights and which of live ones
+        Path evalOut = dir.resolve("cmpema");
+        r = run(new String[] {"compare", "--csv", csv(80).toString(), "--model", "mlp(hidden=4)", "--epochs", "1", "--threads", "1",
+                "--progress", "none", "--eval-weights", "ema", "--out", evalOut.toString(), "-s", "e: ema(decay=0.9)", "-s", "none"});
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(evalOut.resolve(Report.MD)).contains("are of its averaged weights (--eval-weights ema)"),
+                Files.readString(evalOut.resolve(Report.MD)));
         // an average that never started: the figures are the live weights', and the run says so
         r = run(train(dir.resolve("noswa"), "--epochs", "1", "--reg", "swa(start_epoch=5)", "--eval-weights", "swa"));
         assertEquals(0, r.code(), r.err());

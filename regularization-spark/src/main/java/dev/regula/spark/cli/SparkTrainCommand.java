@@ -241,7 +241,12 @@ public final class SparkTrainCommand implements Callable<Integer> {
             "metrics.jsonl", "gradients.csv", "penalties.csv", "curves.png", "tensorboard");
 
     private int train(SparkTrainingConfig.Builder b, Path checkpoint, PrintWriter stdout) throws IOException {
-        String recovered = EarlierRun.recover(out, checkpoint, RUN_FILES).warning(out); // a command killed with an earlier run aside
+        String recovered; // a command killed with an earlier run aside; a failure here is the output folder's (exit 5, as for train)
+        try {
+            recovered = EarlierRun.recover(out, checkpoint, RUN_FILES).warning(out);
+        } catch (IOException e) {
+            throw new OutputException(e.getMessage(), e);
+        }
         if (recovered != null) System.err.println("regula train --spark: warning: " + recovered);
         for (String name : RUN_FILES) { // the run writes files: a folder or link in a file's place is refused, never deleted
             Path f = out.resolve(name);
@@ -266,7 +271,11 @@ public final class SparkTrainCommand implements Callable<Integer> {
         if (!resume && RUN_FILES.stream().anyMatch(n -> Files.exists(out.resolve(n)))) {
             stdout.printf("regula train --spark: warning: %s holds an earlier run; it is replaced by this one (--resume continues it)%n",
                     out);
-            earlier = EarlierRun.setAside(out, RUN_FILES, "checkpoint.safetensors");
+            try {
+                earlier = EarlierRun.setAside(out, RUN_FILES, "checkpoint.safetensors");
+            } catch (IOException e) {
+                throw new OutputException(e.getMessage(), e);
+            }
         }
         JavaSparkContext sc = null;
         Throwable failure = null;

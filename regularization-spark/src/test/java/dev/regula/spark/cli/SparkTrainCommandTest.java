@@ -98,6 +98,18 @@ class SparkTrainCommandTest {
                 "--model", "mlp(hidden=256x256, batchnorm=false)")), "the default settings written otherwise");
     }
 
+    /** A file of the user's under the name an earlier run is set aside under is the output folder's problem: exit 5, as for train. */
+    @Test
+    void aFileInTheAsidesPlaceIsAnOutputError(@TempDir Path dir) throws IOException {
+        Path data = dev.regula.core.data.FashionMnist.DEFAULT_DIRECTORY;
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(data), "dataset-fashion-mnist is not installed");
+        Path out = java.nio.file.Files.createDirectories(dir.resolve("run"));
+        java.nio.file.Files.writeString(out.resolve(dev.regula.core.io.EarlierRun.ASIDE), "mine");
+        assertEquals(5, SparkTrainCommand.run("--spark", "local[1]", "--data", data.toString(), "--limit", "256", "--epochs", "1",
+                "--out", out.toString()));
+        assertEquals("mine", java.nio.file.Files.readString(out.resolve(dev.regula.core.io.EarlierRun.ASIDE)));
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
