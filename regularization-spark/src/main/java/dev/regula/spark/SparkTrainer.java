@@ -243,8 +243,9 @@ public final class SparkTrainer implements AutoCloseable {
      * @param onEpoch called after each epoch (e.g. to write a checkpoint)
      * @return the metrics of each epoch run
      * @throws IllegalArgumentException naming the partition and row of a malformed row (wrong
-     *     length, a label that is not a class index), an empty partition, or partitions that
-     *     differ from the workers
+     *     length, a label that is not a class index), an empty partition, partitions that
+     *     differ from the workers, or a global batch of one example that would reach a BatchNorm
+     *     layer with one value per channel ({@link LastBatchOfOne}, once the rows are counted)
      */
     public List<SparkEpoch> fit(JavaRDD<float[]> rows, Dataset validation, Consumer<SparkEpoch> onEpoch) {
         Objects.requireNonNull(rows, "rows");
@@ -260,13 +261,12 @@ public final class SparkTrainer implements AutoCloseable {
             shardsOf = rows;
             shardRows = built.rows();
         }
+        // as fit(Dataset) checks before its shards: the rows an RDD holds are counted only once they are read
+        LastBatchOfOne.check(driver.model, config.batchSize(), "the training set", shardRows);
         return run(shardRows, classification, validation, onEpoch);
     }
 
     private List<SparkEpoch> run(int n, boolean classification, Dataset validation, Consumer<SparkEpoch> onEpoch) {
-        // a global batch of one example reaches every BatchNorm with one row (the rows an RDD holds are counted only now;
-        // a worker's share of a larger batch can still be one row: that is named when it happens)
-        LastBatchOfOne.check(driver.model, config.batchSize(), "the training set", n);
         int batches = new Batches(n, config.batchSize(), config.seed(), config.shuffle()).count();
         List<SparkEpoch> history = new ArrayList<>();
         while (epoch < config.epochs()) {

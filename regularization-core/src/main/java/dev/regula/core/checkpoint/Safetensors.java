@@ -623,10 +623,6 @@ public final class Safetensors {
         void put(ByteBuffer buf, int from, int count);
     }
 
-    /**
-     * Writes {@code length} values of {@code bytes} each through {@code buf}, a chunk at a time, by
-     * bulk copies: no per-value loop for the JIT to compile at the end of a run.
-     */
     /** Where a pass over the data sends each filled buffer (flipped): the file, or the checksum. */
     @FunctionalInterface
     private interface Sink {
@@ -672,6 +668,10 @@ public final class Safetensors {
         }
     }
 
+    /**
+     * Sends {@code length} values of {@code bytes} each through {@code buf}, a chunk at a time, by
+     * bulk copies: no per-value loop for the JIT to compile at the end of a run.
+     */
     private static void emitChunks(Sink sink, ByteBuffer buf, int length, int bytes, ChunkFill fill) throws IOException {
         for (int done = 0; done < length; ) {
             buf.clear();

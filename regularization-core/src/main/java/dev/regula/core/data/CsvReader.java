@@ -114,11 +114,7 @@ public final class CsvReader {
             lineNo++;
             if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1); // a byte-order mark is no part of the first cell
             if (line.isBlank()) continue;
-            // a cell is at least one character and a delimiter, and costs a String in the list until the row is read
-            if (line.length() > WIDE_LINE && !MemoryBudget.fitsAfterCollecting(CELL_BYTES * (line.length() / 2L + 1))) {
-                throw new CorruptDataException(source + ":" + lineNo + ": a line of " + line.length() + " characters; splitting it may need "
-                        + MemoryBudget.shortfall(CELL_BYTES * (line.length() / 2.0 + 1)));
-            }
+            requireSplittable(line, source, lineNo);
             List<String> cells = split(line, source, lineNo);
             if (columns < 0) {
                 columns = cells.size();
@@ -185,6 +181,17 @@ public final class CsvReader {
     private static final int WIDE_LINE = 1 << 16;
     /** Bytes a cell's String costs while its row is split: object, array and list slot. */
     private static final long CELL_BYTES = 64;
+
+    /**
+     * Refuses a line too wide to split in the memory left: a cell is at least one character and a
+     * delimiter, and costs a String in the list until the row is read.
+     */
+    private static void requireSplittable(String line, String source, int lineNo) throws CorruptDataException {
+        if (line.length() > WIDE_LINE && !MemoryBudget.fitsAfterCollecting(CELL_BYTES * (line.length() / 2L + 1))) {
+            throw new CorruptDataException(source + ":" + lineNo + ": a line of " + line.length() + " characters; splitting it may need "
+                    + MemoryBudget.shortfall(CELL_BYTES * (line.length() / 2.0 + 1)));
+        }
+    }
 
     /**
      * @return a copy of {@code a} of {@code capacity} values, once the memory left can hold it beside
@@ -261,10 +268,7 @@ public final class CsvReader {
                 lineNo++;
                 if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
                 if (line.isBlank()) continue;
-                if (line.length() > WIDE_LINE && !MemoryBudget.fitsAfterCollecting(CELL_BYTES * (line.length() / 2L + 1))) {
-                    throw new CorruptDataException(file + ":" + lineNo + ": a line of " + line.length() + " characters; splitting it may need "
-                            + MemoryBudget.shortfall(CELL_BYTES * (line.length() / 2.0 + 1)));
-                }
+                requireSplittable(line, file.toString(), lineNo);
                 return split(line, file.toString(), lineNo).stream().map(String::strip).toList();
             }
         } catch (CharacterCodingException e) {

@@ -115,10 +115,7 @@ public record FashionMnist(Dataset train, Dataset test) {
         if (maxRows != Long.MAX_VALUE) { // a part is read: the whole counts are compared from the headers, as a full read compares them
             long n = IdxReader.declaredRows(images);
             long m = IdxReader.declaredRows(labels);
-            if (n != m) {
-                throw new CorruptDataException("example and label counts differ: " + images + " has " + n + " examples but " + labels
-                        + " has " + m + " labels");
-            }
+            if (n != m) throw IdxReader.countsDiffer(images, n, labels, m);
         }
         IdxData ys = IdxReader.readTyped(labels, false, maxRows);
         IdxReader.checkLabelFile(labels, ys);

@@ -110,11 +110,7 @@ public final class IdxReader {
     static long declaredRows(Path file) throws IOException {
         InputFiles.requireRegularFile(file, "IDX file");
         try (InputStream raw = Files.newInputStream(file); BufferedInputStream in = new BufferedInputStream(raw, 64)) {
-            in.mark(2);
-            int b0 = in.read();
-            int b1 = in.read();
-            in.reset();
-            InputStream header = b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 64) : in;
+            InputStream header = gzipped(in) ? new GZIPInputStream(in, 64) : in;
             byte[] start = header.readNBytes(8);
             if (start.length < 8 || start[0] != 0 || start[1] != 0 || (start[3] & 0xFF) == 0) {
                 throw new CorruptDataException(file + ": not an IDX header (expected 0x0000TTDD and a first dimension)");
@@ -175,10 +171,7 @@ public final class IdxReader {
         checkLabelFile(labels, ys);
         Tensor x = xs.tensor();
         Tensor y = ys.tensor();
-        if (x.dim(0) != y.dim(0)) {
-            throw new CorruptDataException("example and label counts differ: " + examples + " has " + x.dim(0)
-                    + " examples but " + labels + " has " + y.dim(0) + " labels");
-        }
+        if (x.dim(0) != y.dim(0)) throw countsDiffer(examples, x.dim(0), labels, y.dim(0));
         float[] yd = y.data();
         float max = -1;
         for (int i = 0; i < yd.length; i++) {
@@ -200,11 +193,7 @@ public final class IdxReader {
     private static IdxData read(InputStream raw, String source, boolean normalize, long knownLength, long maxRows)
             throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, CHUNK);
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        if (b0 == 0x1f && b1 == 0x8b) {
+        if (gzipped(in)) {
             try {
                 return parse(new GZIPInputStream(in, CHUNK), source + " (gzip)", normalize, -1, maxRows);
             } catch (ZipException | EOFException e) {
@@ -212,6 +201,21 @@ public final class IdxReader {
             }
         }
         return parse(in, source, normalize, knownLength, maxRows);
+    }
+
+    /** @return whether the stream starts with gzip's magic bytes; it is left where it was */
+    private static boolean gzipped(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        int b0 = in.read();
+        int b1 = in.read();
+        in.reset();
+        return b0 == 0x1f && b1 == 0x8b;
+    }
+
+    /** @return the refusal of an example file and a label file whose counts differ */
+    static CorruptDataException countsDiffer(Path examples, long n, Path labels, long m) {
+        return new CorruptDataException("example and label counts differ: " + examples + " has " + n + " examples but " + labels
+                + " has " + m + " labels");
     }
 
     private static IdxData parse(InputStream in, String source, boolean normalize, long knownLength, long maxRows)

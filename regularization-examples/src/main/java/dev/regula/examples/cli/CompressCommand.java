@@ -223,6 +223,7 @@ public final class CompressCommand implements Callable<Integer> {
      */
     private void compress(OutputFolder folder, TrainingOptions.Data data, Dataset train, Dataset test, Model net, List<Parameter> params,
                           PrintWriter stdout, boolean replacing) throws IOException {
+        double maxAbs = Double.NaN; // max |w| of the pretrained weights, checked against --merge-distance once they are known
         if (pretrained == null) {
             stdout.printf("regula compress: pretraining %s for %d epochs with %s, kernels %s%n", options.model, options.epochs,
                     options.optimizer, options.kernels().name());
@@ -230,13 +231,13 @@ public final class CompressCommand implements Callable<Integer> {
             new Trainer(net, options.config(List.of()).callback(progress("[pretrain]")).build()).fit(train, test);
             // refused before the pretrained network would replace an earlier run waiting aside; with none, it is kept
             // for a rerun with --pretrained
-            if (replacing) checkMergeDistance(params);
+            if (replacing) maxAbs = checkMergeDistance(params);
             Checkpoint.save(folder.file(PRETRAINED), params, Map.of(), Map.of("model", options.model));
         }
         double before = evaluate(net, test);
         List<Parameter> weights = params.stream().filter(p -> p.role() == ParameterRole.WEIGHT).toList();
         float[] pretrainedWeights = concat(weights);
-        double maxAbs = checkMergeDistance(params); // refused now, not after the retraining
+        if (Double.isNaN(maxAbs)) maxAbs = checkMergeDistance(params); // refused now, not after the retraining
         String priorSpec = priorSpec(DEFAULT_LAMBDA_TIMES_N / train.size(), maxAbs);
         String tuneOptimizer = finetuneOptimizer != null ? finetuneOptimizer
                 : String.format(Locale.ROOT, "adam(lr=cosine(from=%s, to=0, epochs=%d))", DEFAULT_FINETUNE_LR, finetuneEpochs);

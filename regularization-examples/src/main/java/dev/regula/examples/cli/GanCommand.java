@@ -242,12 +242,7 @@ public final class GanCommand implements Callable<Integer> {
         CaseStudyResult result;
         try (OutputFolder folder = OutputFolder.claim(out, resume, "regula gan")) {
             // the study writes curves.png where a train run keeps its own: never over another command's run
-            for (String trainFile : List.of(TrainCommand.CHECKPOINT, MetricsLog.CSV)) {
-                if (java.nio.file.Files.exists(out.resolve(trainFile), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IOException("cannot write output: " + out + " holds a regula train run (" + trainFile + "), whose "
-                            + CURVES + " this study would replace; choose another --out");
-                }
-            }
+            folder.refuseRunOf("regula train run", List.of(TrainCommand.CHECKPOINT, MetricsLog.CSV), CURVES, "study");
             result = study.run(listener);
         } finally {
             listener.close();

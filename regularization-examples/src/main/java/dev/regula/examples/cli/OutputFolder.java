@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * An output folder owned by one running command. {@link #claim} takes an exclusive
@@ -99,6 +100,25 @@ final class OutputFolder implements AutoCloseable {
     /** @return the folder */
     Path dir() {
         return dir;
+    }
+
+    /**
+     * Refuses the folder when it holds another command's run whose {@code shared} file this one
+     * would replace: a run is never taken for an earlier run of another command.
+     *
+     * @param other the other command's run, e.g. {@code "regula gan study"}
+     * @param itsFiles files only that command writes, any of which marks its run
+     * @param shared the name both commands write
+     * @param mine this command's run, e.g. {@code "run"}
+     * @throws IOException naming the file found
+     */
+    void refuseRunOf(String other, List<String> itsFiles, String shared, String mine) throws IOException {
+        for (String name : itsFiles) {
+            if (Files.exists(dir.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("cannot write output: " + dir + " holds a " + other + " (" + name + "), whose " + shared + " this "
+                        + mine + " would replace; choose another --out");
+            }
+        }
     }
 
     /**

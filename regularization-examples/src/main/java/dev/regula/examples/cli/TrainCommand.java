@@ -90,12 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
                 stderr.flush();
             }
             // curves.png is also the name a gan study gives its curves: another command's run is never taken for an earlier one
-            for (String ganFile : GAN_FILES) {
-                if (java.nio.file.Files.exists(out.resolve(ganFile), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IOException("cannot write output: " + out + " holds a regula gan study (" + ganFile + "), whose " + CURVES
-                            + " this run would replace; choose another --out");
-                }
-            }
+            folder.refuseRunOf("regula gan study", GAN_FILES, CURVES, "run");
             Checkpoint saved = resume ? Resume.read(checkpoint) : null;
             // any file of a run is an earlier run: one killed before its first checkpoint left its logs and events too
             boolean replacing = !resume && RUN_FILES.stream().anyMatch(n -> java.nio.file.Files.exists(out.resolve(n),
@@ -131,6 +126,11 @@ public final class TrainCommand implements Callable<Integer> {
             Warnings.unmatched(trainer, stderr);
             if (resume) {
                 Resume.restore(checkpoint, saved, trainer, settings, stderr);
+                if (options.epochs < trainer.epoch()) { // nothing changed yet: the loggers open their files when training begins
+                    throw new IllegalArgumentException("--epochs " + options.epochs + " is fewer than the " + trainer.epoch()
+                            + " epochs the run in " + out + " has trained; give --epochs " + trainer.epoch()
+                            + " to evaluate it as it is, or more to continue it");
+                }
                 checkMetricsTable(folder.file(MetricsLog.CSV), trainer.epoch()); // before any file is opened
                 String trainedWith = saved.metadata().get(KERNELS);
                 String now = kernelsFamily(config.kernels().name());
@@ -139,11 +139,6 @@ public final class TrainCommand implements Callable<Integer> {
                             + now + "; its results will differ in the last bits from an uninterrupted run (the thread count does not"
                             + " matter, the kernels do)");
                     stderr.flush();
-                }
-                if (options.epochs < trainer.epoch()) { // nothing changed yet: the loggers open their files when training begins
-                    throw new IllegalArgumentException("--epochs " + options.epochs + " is fewer than the " + trainer.epoch()
-                            + " epochs the run in " + out + " has trained; give --epochs " + trainer.epoch()
-                            + " to evaluate it as it is, or more to continue it");
                 }
                 Path jsonl = folder.file(MetricsLog.JSON);
                 warnOfMissingEpochs(jsonl, jsonlEpochs(jsonl), trainer.epoch(), stderr);
@@ -230,13 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
             int column = List.of(lines.getFirst().split(",", -1)).indexOf("epoch");
             List<String> kept = new java.util.ArrayList<>(List.of(lines.getFirst()));
             for (String line : lines.subList(1, lines.size())) { // as the logger keeps them: later epochs are dropped
-                String[] cells = line.split(",", -1);
-                try {
-                    if (column >= 0 && cells.length > column && Integer.parseInt(cells[column].strip()) > epochs) continue;
-                } catch (NumberFormatException notAnEpoch) {
-                    // kept, and named below
-                }
-                kept.add(line);
+                if (csvEpoch(line, column) <= epochs) kept.add(line); // a line without an epoch is kept, and named below
             }
             MetricsTable.parse(kept, csv.toString());
         } catch (IOException e) {
@@ -289,19 +278,24 @@ public final class TrainCommand implements Callable<Integer> {
             int column = List.of(lines.getFirst().split(",", -1)).indexOf("epoch");
             if (column < 0) return null;
             for (String line : lines.subList(1, lines.size())) {
-                String[] cells = line.split(",", -1);
-                if (cells.length <= column) continue;
-                try {
-                    int epoch = Integer.parseInt(cells[column].strip());
-                    if (epoch >= 0) seen.set(epoch);
-                } catch (NumberFormatException notARow) {
-                    // checkMetricsTable names a line that is not a row
-                }
+                int epoch = csvEpoch(line, column); // a line that is not a row: checkMetricsTable names it
+                if (epoch >= 0) seen.set(epoch);
             }
         } catch (IOException | java.io.UncheckedIOException e) {
             return null;
         }
         return seen;
+    }
+
+    /** @return the number in a metrics.csv line's {@code epoch} column (its index in the header), or -1 if it has none */
+    private static int csvEpoch(String line, int column) {
+        String[] cells = line.split(",", -1);
+        if (column < 0 || cells.length <= column) return -1;
+        try {
+            return Integer.parseInt(cells[column].strip());
+        } catch (NumberFormatException notAnEpoch) {
+            return -1;
+        }
     }
 
     /** Prints one line per epoch. */

@@ -382,15 +382,14 @@ final class TrainingOptions {
                         + " feature columns but --csv " + csv + " has " + (all.features().size() / all.size())
                         + "; both files need the same columns");
             }
-            if (testCsv != null) { // as many columns is not enough: the same names in the same order, or the model reads others
+            if (testCsv != null) {
+                // as many columns is not enough: the same names in the same order, or the model reads others
                 List<String> trainColumns = reader.columnNames(csv);
                 List<String> testColumns = reader.columnNames(testCsv);
                 if (!trainColumns.equals(testColumns)) {
                     throw new CorruptDataException("--test-csv " + testCsv + " has the columns " + shortList(testColumns) + " but --csv "
                             + csv + " has " + shortList(trainColumns) + "; both files need the same columns in the same order");
                 }
-            }
-            if (testCsv != null) {
                 train = all;
             } else {
                 if (all.size() < 2) {

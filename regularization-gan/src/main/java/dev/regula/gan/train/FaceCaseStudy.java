@@ -260,15 +260,18 @@ public final class FaceCaseStudy {
         }
     }
 
-    /** @return the values every layer of a network outputs for one example, together */
+    /**
+     * @return the values every layer of a network outputs for one example, together (the study's
+     *     networks are bounded by the configuration's image size and width, so this cannot overflow)
+     */
     private static long activations(Sequential network) {
         int[] shape = network.inputShape();
         long total = 0;
         for (dev.regula.api.model.Layer layer : network.layers()) {
             shape = layer.outputShape(shape.clone());
             long values = 1;
-            for (int dim : shape) values = Math.multiplyHigh(values, dim) != 0 ? Long.MAX_VALUE / 4 : values * dim;
-            total = Math.min(Long.MAX_VALUE / 16, total + values);
+            for (int dim : shape) values *= dim;
+            total += values;
         }
         return total;
     }
@@ -707,13 +710,15 @@ public final class FaceCaseStudy {
         return s;
     }
 
+    /** The iteration a metrics line begins with, as the run writes it. */
+    private static final java.util.regex.Pattern ITERATION = java.util.regex.Pattern.compile("^\\{\"iteration\":([0-9]+)[,}]");
+
     /** @return the iterations up to {@code step} whose line a run writes (logged or evaluated) that {@code file} lacks */
     private List<Long> missingIterations(Path file, long step) throws IOException {
         java.util.Set<Long> present = new java.util.HashSet<>();
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            java.util.regex.Pattern it = java.util.regex.Pattern.compile("^\\{\"iteration\":([0-9]+)[,}]");
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                java.util.regex.Matcher m = it.matcher(line);
+                java.util.regex.Matcher m = ITERATION.matcher(line);
                 if (m.find()) present.add(Long.parseLong(m.group(1)));
             }
         }
@@ -729,12 +734,11 @@ public final class FaceCaseStudy {
     private static double keepMetricsUpTo(Path file, long step) throws IOException {
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return 0;
         dev.regula.core.io.InputFiles.requireRegularFile(file, "metrics file");
-        java.util.regex.Pattern it = java.util.regex.Pattern.compile("^\\{\"iteration\":([0-9]+)[,}]");
         java.util.regex.Pattern seconds = java.util.regex.Pattern.compile("\"seconds\":([0-9.eE+-]+)[,}]");
         List<String> kept = new ArrayList<>();
         double elapsed = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            java.util.regex.Matcher m = it.matcher(line);
+            java.util.regex.Matcher m = ITERATION.matcher(line);
             if (m.find() && Long.parseLong(m.group(1)) <= step && line.endsWith("}")) {
                 kept.add(line);
                 java.util.regex.Matcher t = seconds.matcher(line);
