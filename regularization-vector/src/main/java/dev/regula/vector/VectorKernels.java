@@ -417,10 +417,12 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * Float lanes with an exponential of our own, see {@link MixturePriorKernel}; split over the
-     * team by chunks of {@value MixturePriorKernel#CHUNK} values whose sums are added in chunk
-     * order, so the result does not depend on the thread count. Within the tolerance of
-     * {@link Kernels#mixturePriorGradient} of the double reference.
+     * Through a table of the gradient on a fine grid where the values are many
+     * ({@link MixturePriorTable}: no exponential per value); otherwise, and for the values the
+     * table does not serve, float lanes with an exponential of our own ({@link MixturePriorKernel}),
+     * split over the team by chunks of {@value MixturePriorKernel#CHUNK} values whose sums are
+     * added in chunk order. Either way the result does not depend on the thread count, and is
+     * within the tolerance of {@link Kernels#mixturePriorGradient} of the double reference.
      */
     @Override
     public void mixturePriorGradient(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k,
@@ -432,6 +434,16 @@ final class VectorKernels implements Kernels {
         if (n == 0) return;
         java.util.Objects.checkFromIndexSize(xOff, n, x.length);
         java.util.Objects.checkFromIndexSize(gOff, n, g.length);
+        if (!MixturePriorTable.apply(n, x, xOff, g, gOff, (float) scale, k, mu, halfTau, logWeight, sums, team,
+                this::mixturePriorDirect)) {
+            mixturePriorDirect(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums);
+        }
+    }
+
+    /** {@link #mixturePriorGradient} with an exponential per value and component within reach, arguments checked. */
+    private void mixturePriorDirect(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k, double[] mu,
+                                    double[] halfTau, double[] logWeight, double[] sums) {
+        if (n == 0) return;
         MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, mu, halfTau, logWeight);
         int chunks = MixturePriorKernel.chunks(n);
         double[] partial = new double[3 * k * chunks];

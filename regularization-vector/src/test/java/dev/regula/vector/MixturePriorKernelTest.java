@@ -38,7 +38,7 @@ class MixturePriorKernelTest {
      * its responsibility is under 2^−24), and this allows a factor 2 for the float exponents.
      */
     private static final double DROPPABLE = 2 * Math.scalb(1.0, -(int) MixturePriorKernel.NEGLIGIBLE);
-    private static final int OFF = 5;
+    static final int OFF = 5;
 
     static IntStream sizes() {
         int b = MixturePriorKernel.BLOCK;
@@ -52,7 +52,7 @@ class MixturePriorKernelTest {
     }
 
     /** A mixture: means, halfTau, logWeight (π_0 = 0.99 at 0, the rest equal). */
-    private record Mixture(double[] mu, double[] halfTau, double[] logWeight) {
+    record Mixture(double[] mu, double[] halfTau, double[] logWeight) {
         static Mixture of(int k, double range, double sigma) {
             double[] mu = new double[k];
             double[] h = new double[k];
@@ -68,7 +68,7 @@ class MixturePriorKernelTest {
         }
     }
 
-    private static float[] weights(Random rnd, int n, Mixture m, double spread) {
+    static float[] weights(Random rnd, int n, Mixture m, double spread) {
         float[] x = new float[n + OFF + 3];
         Arrays.fill(x, Float.NaN); // outside [OFF, OFF + n) must not be read
         for (int i = 0; i < n; i++) {
@@ -101,7 +101,7 @@ class MixturePriorKernelTest {
     }
 
     /** The signature of {@link Kernels#mixturePriorGradient}. */
-    private interface Call {
+    interface Call {
         void apply(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k, double[] mu, double[] halfTau,
                    double[] logWeight, double[] sums);
     }
@@ -115,7 +115,7 @@ class MixturePriorKernelTest {
      * The call's result on x[OFF, OFF + n) against the double reference; with threads, also that
      * one thread gives the same bits.
      */
-    private static void check(int n, Mixture m, float[] x, double scale, Random rnd, Call vector, boolean threads) {
+    static void check(int n, Mixture m, float[] x, double scale, Random rnd, Call vector, boolean threads) {
         Kernels scalar = new ScalarKernels();
         int k = m.mu().length;
         float[] g0 = new float[n + 2 * OFF];
@@ -195,7 +195,7 @@ class MixturePriorKernelTest {
     }
 
     /** {@link #clustered()} with every σ times sigmaScale. */
-    private static Mixture clustered(double sigmaScale) {
+    static Mixture clustered(double sigmaScale) {
         double[] means = {0, -0.039, -0.0393, -0.0391, -0.0388, -0.012, 0.0001, 0.04, 0.0375, 0.0379, 0.0371, -0.2, 0.2, 0.1,
             -0.1, 0.3};
         double[] sigmas = {0.0028, 0.007, 0.0071, 0.006, 0.0076, 0.0088, 0.0087, 0.0088, 0.008, 0.0064, 0.0074, 0.002, 0.004,
@@ -215,7 +215,7 @@ class MixturePriorKernelTest {
         return new Mixture(mu, h, w);
     }
 
-    private static float[] clusteredWeights(Random rnd, int n, Mixture m) {
+    static float[] clusteredWeights(Random rnd, int n, Mixture m) {
         float[] x = new float[n + OFF + 3];
         Arrays.fill(x, Float.NaN);
         for (int i = 0; i < n; i++) {
@@ -398,7 +398,7 @@ class MixturePriorKernelTest {
     }
 
     /** Skips the test where the incubator module is absent (the run without it), as the kernels' tests do. */
-    private static void assumeVectorModule() {
+    static void assumeVectorModule() {
         VectorKernelsProvider provider = new VectorKernelsProvider();
         assumeTrue(provider.isSupported(), "jdk.incubator.vector not resolved: " + provider.unsupportedReason());
     }

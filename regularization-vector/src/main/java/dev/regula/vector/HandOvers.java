@@ -1,0 +1,63 @@
+package dev.regula.vector;
+
+/**
+ * Where a Gaussian mixture's responsibility passes from one component to another: at x* where
+ * two exponents a_j(x) = w_j − h_j·(x − μ_j)² are equal, r_j = 1/(1 + e^(a_l − a_j)) changes over
+ * a width of about 1/|a_j'(x*) − a_l'(x*)|, which can be far below either component's σ when
+ * they lie many σ apart. {@link MixturePriorTable} sizes its grid to resolve the sharpest such
+ * hand-over among the values, as it does the narrowest component.
+ */
+final class HandOvers {
+    /** A pair more than this (natural orders) below the largest exponent at its crossing hands nothing over. */
+    private static final double REACH = 24 * Math.log(2) + 1;
+
+    private HandOvers() {
+    }
+
+    /**
+     * @param share a hand-over counts only where the mixture puts at least this share of its mass
+     *     within 8 widths of it (the mixture is fitted to the values, so about as many of them lie
+     *     there)
+     * @return the smallest width 1/|a_j' − a_l'| at a crossing of two exponents within [lo, hi]
+     *     where both are within 24·ln 2 + 1 of the largest exponent; +∞ if there is none
+     */
+    static double narrowest(int k, double[] mu, double[] halfTau, double[] logWeight, double lo, double hi,
+                            double share) {
+        double narrowest = Double.POSITIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            for (int l = j + 1; l < k; l++) {
+                // a_j − a_l = A·x² + B·x + C
+                double a = halfTau[l] - halfTau[j];
+                double b = 2 * (halfTau[j] * mu[j] - halfTau[l] * mu[l]);
+                double c = logWeight[j] - logWeight[l] - halfTau[j] * mu[j] * mu[j] + halfTau[l] * mu[l] * mu[l];
+                double[] roots = roots(a, b, c);
+                for (double x : roots) {
+                    if (!(x >= lo && x <= hi)) continue;
+                    double top = Double.NEGATIVE_INFINITY;
+                    for (int m = 0; m < k; m++) top = Math.max(top, exponent(x, m, mu, halfTau, logWeight));
+                    if (exponent(x, j, mu, halfTau, logWeight) < top - REACH) continue;
+                    double slope = Math.abs(2 * halfTau[l] * (x - mu[l]) - 2 * halfTau[j] * (x - mu[j]));
+                    if (!(slope > 0)) continue;
+                    double density = 0; // of the mixture at x: Σ_m π_m·N(x | μ_m, 1/τ_m), the exponents' w_m holding π_m and the normaliser
+                    for (int m = 0; m < k; m++) density += StrictMath.exp(exponent(x, m, mu, halfTau, logWeight));
+                    if (density * 16 / slope >= share) narrowest = Math.min(narrowest, 1 / slope);
+                }
+            }
+        }
+        return narrowest;
+    }
+
+    private static double exponent(double x, int j, double[] mu, double[] halfTau, double[] logWeight) {
+        double d = x - mu[j];
+        return logWeight[j] - halfTau[j] * d * d;
+    }
+
+    /** The real roots of a·x² + b·x + c (one if a is 0, none if both are). */
+    private static double[] roots(double a, double b, double c) {
+        if (a == 0) return b == 0 ? new double[0] : new double[] {-c / b};
+        double disc = b * b - 4 * a * c;
+        if (!(disc >= 0)) return new double[0];
+        double q = -0.5 * (b + Math.copySign(Math.sqrt(disc), b)); // no cancellation
+        return q == 0 ? new double[] {0} : new double[] {q / a, c / q};
+    }
+}

@@ -1,0 +1,532 @@
+package dev.regula.vector;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link dev.regula.api.kernels.Kernels#mixturePriorGradient} for many values through a table.
+ * The weight's gradient f(x) = Σ_j r_j(x)·τ_j·(x − μ_j) is a function of the value alone, the
+ * same for every weight, so it is computed once per node of a fine grid ({@link MixtureNodes})
+ * and interpolated linearly; the per-component sums Σ_i T_j(x_i) are taken over the values'
+ * linear binning on the same grid (each value split between its cell's two nodes in proportion to
+ * its place in the cell, as binned kernel density estimates do). Per call: a pass over the values
+ * for their cells, a histogram, the table over the cells that hold values, a check, and one
+ * gather per value, instead of an exponential per value and component within reach.
+ *
+ * <p><b>The grid</b> is anchored at 0 with a spacing h that is a power of two, so a value's cell
+ * and its place t in it are exact in float (x/h only moves the exponent): the largest not above
+ * σ_min/{@value #CELLS_PER_SIGMA} (σ_min of the narrowest component), or up to
+ * 2^{@value #FINER_FOR_HAND_OVERS} times finer where the responsibility passes from one component
+ * to another more sharply within the values' range ({@link HandOvers}: components many σ apart),
+ * at a crossing near which the mixture holds at least {@code 1/256} of its mass: at most
+ * 1/{@value #CELLS_PER_HAND_OVER} of that hand-over's width. The table covers at most one cell per
+ * {@value #VALUES_PER_CELL} values: where the values span more, the window of that many cells
+ * that holds the most of them, the rest computed directly.
+ *
+ * <p><b>The check.</b> For every cell holding values, the linear interpolation's error mid-cell,
+ * f''·h²/8, is estimated from the second differences of the gradient at the cell's two nodes (the
+ * larger); where it exceeds 2^−18 (2.6 times less than the contract's 1e-5) of Σ_j r_j·τ_j·|d_j|
+ * at either node, the cell's values are computed directly (their share taken out of the binned
+ * sums) instead. A second difference sees any feature a few cells wide; a hand-over sharper than
+ * the grid shows as a large second difference at the cells around it, whose values then go
+ * directly. The sums are integrals of the same terms over the same grid and carry an error of the
+ * same relative order (the tests hold them to the contract's 1e-5 of the sum of the absolute
+ * terms).
+ *
+ * <p>The call declines (nothing written, the caller computes it directly) with fewer than
+ * {@value #LEAST_VALUES} values, a value that is not finite or lies beyond 2^29 cells, or more than
+ * one value in {@value #OUTSIDE} computed directly.
+ *
+ * <p>Determinism: each value's cell and place are computed per value (the vector loop and its
+ * scalar tail agree bit for bit); the histogram is kept in {@value #PARTS} fixed parts of the
+ * values, added in part order; the table's blocks keep their sums apart and add them in block
+ * order; so a call's result depends on its values alone, neither on the thread count nor on where
+ * the values sit in their array.
+ */
+final class MixturePriorTable {
+    /** Fewer values than this go to the direct kernel: the table's fixed cost would not pay. */
+    static final int LEAST_VALUES = 16_384;
+    /** Cells per σ of the narrowest component, at least (the spacing is a power of two below). */
+    static final int CELLS_PER_SIGMA = 256;
+    /** Cells per width 1/|a_j' − a_l'| of the sharpest hand-over between two components, at least. */
+    static final int CELLS_PER_HAND_OVER = 64;
+    /** The share of the mixture's mass near a hand-over from which the grid resolves it. */
+    static final double HAND_OVER_SHARE = 1.0 / 256;
+    /** The spacing is made at most 2^this times finer for a hand-over. */
+    static final int FINER_FOR_HAND_OVERS = 2;
+    /** At most one cell per this many values. */
+    static final int VALUES_PER_CELL = 2;
+    /** More than one value in this many computed directly, and the call declines. */
+    static final int OUTSIDE = 8;
+    /** The interpolation error allowed mid-cell, relative to Σ_j r_j·τ_j·|d_j| at the cell's nodes. */
+    static final double CHECK = 0x1p-18;
+    /** Fixed parts of the values for the histogram (the thread split cannot change its sums). */
+    static final int PARTS = 2;
+    /** Values at or beyond this many cells from 0 (and NaN) make a call decline. */
+    private static final float FAR = 0x1p29f;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class).withShape(F.vectorShape());
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+    /** Ints and floats in the lane count of {@link #L}. */
+    private static final VectorSpecies<Integer> I_OF_L = VectorSpecies.of(int.class, VectorShape.forBitSize(L.vectorBitSize() / 2));
+    private static final VectorSpecies<Float> F_OF_L = VectorSpecies.of(float.class, VectorShape.forBitSize(L.vectorBitSize() / 2));
+    /** Values per part of the thread split of the passes over values (a multiple of every lane count). */
+    private static final int ALIGN = 64;
+
+    private MixturePriorTable() {
+    }
+
+    /** The direct computation, for the values the table does not serve. */
+    @FunctionalInterface
+    interface Direct {
+        void apply(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k, double[] mu, double[] halfTau,
+                   double[] logWeight, double[] sums);
+    }
+
+    /** The calling thread's working arrays, kept between calls and grown when a call needs more. */
+    private static final class Scratch {
+        int[] cell = new int[0];
+        float[] place = new float[0];
+        int[][] count = new int[PARTS][0];
+        double[][] placeSum = new double[PARTS][0];
+        double[] share = new double[0];
+        double[] gradient = new double[0];
+        double[] scale = new double[0];
+        double[] bend = new double[0];
+        long[] table = new long[0];
+        boolean[] direct = new boolean[0];
+
+        Scratch fit(int n, int cells) {
+            if (cell.length < n) {
+                cell = new int[n];
+                place = new float[n];
+            }
+            if (table.length < cells + 1) {
+                for (int p = 0; p < PARTS; p++) {
+                    count[p] = new int[cells + 1];
+                    placeSum[p] = new double[cells + 1];
+                }
+                table = new long[cells + 1];
+                direct = new boolean[cells + 1];
+                int nodes = cells + 1 + MixtureNodes.BLOCK; // padded to whole blocks
+                share = new double[nodes];
+                gradient = new double[nodes];
+                scale = new double[nodes];
+                bend = new double[nodes];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * Adds the gradient and the sums of {@link dev.regula.api.kernels.Kernels#mixturePriorGradient}
+     * through the table, or declines and writes nothing.
+     *
+     * @param team splits the passes over values and the table's blocks; null: the calling thread
+     * @param direct computes the values the table does not serve
+     * @return false if the call is declined: then g and sums are untouched
+     */
+    static boolean apply(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
+                         double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team, Direct direct) {
+        if (n < LEAST_VALUES || D.length() < 4) return false;
+        double hMax = 0;
+        for (int j = 0; j < k; j++) hMax = Math.max(hMax, halfTau[j]);
+        if (!(hMax > 0) || Double.isInfinite(hMax)) return false;
+        int e = Math.getExponent(1 / Math.sqrt(2 * hMax) / CELLS_PER_SIGMA); // h = 2^e ≤ σ_min/256
+        if (e < -100 || e > 100) return false;
+        Scratch s = SCRATCH.get().fit(n, 0);
+        Extent extent = locateAll(n, x, xOff, e, s, team);
+        if (extent.bad) return false;
+        // a hand-over from one component to another sharper than σ_min where the mixture (fitted to
+        // the values) has mass: a grid that resolves it, at most 4 times finer
+        double width = HandOvers.narrowest(k, mu, halfTau, logWeight, Math.scalb((double) extent.lowest, e),
+                Math.scalb(extent.highest + 1.0, e), HAND_OVER_SHARE);
+        int sharper = Math.max(e - FINER_FOR_HAND_OVERS, Math.getExponent(width / CELLS_PER_HAND_OVER));
+        if (width < Double.POSITIVE_INFINITY && sharper < e) {
+            e = sharper;
+            extent = locateAll(n, x, xOff, e, s, team);
+            if (extent.bad) return false;
+        }
+        return attempt(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, direct, e, extent, s);
+    }
+
+    /** The call on the grid of spacing 2^e, the values located on it ({@code extent}); false: declined, nothing written. */
+    private static boolean attempt(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
+                                   double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team, Direct direct,
+                                   int e, Extent extent, Scratch s) {
+        double h = Math.scalb(1.0, e);
+        int span = extent.highest - extent.lowest + 1;
+        int cells = Math.min(span, n / VALUES_PER_CELL);
+        s.fit(n, cells);
+        int start = window(n, extent.lowest, span, cells, s.cell);
+        if (start < 0) return false;
+        int cmin = extent.lowest + start;
+        boolean whole = span == cells;
+        int outside = histogram(n, cmin, cells, whole, s, team);
+        if (outside > n / OUTSIDE) return false;
+        double[] local = new double[3 * k];
+        table(cells, cmin, h, k, mu, halfTau, logWeight, s, local, team);
+        int failed = checked(cells, s, team);
+        if (outside + failed > n / OUTSIDE) return false;
+        if (failed > 0) unbin(cells, cmin, h, k, mu, halfTau, logWeight, s, local);
+        int base = whole ? -cmin : 0; // the cells are counted from 0, or (rewritten) from the window's first
+        long[] table = s.table;
+        split(team, n, ALIGN, (from, to) -> interpolate(from, to, g, gOff, scale, s.cell, base, s.place, table));
+        if (outside + failed > 0) directly(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, local, s, base, direct);
+        for (int t = 0; t < 3 * k; t++) sums[t] += local[t];
+        return true;
+    }
+
+    /** Every value's cell and place at spacing 2^e, and their extent. */
+    private static Extent locateAll(int n, float[] x, int xOff, int e, Scratch s, WorkerTeam team) {
+        float invH = Math.scalb(1f, -e);
+        Extent extent = new Extent();
+        split(team, n, ALIGN, (from, to) -> locate(from, to, x, xOff, invH, s.cell, s.place, extent));
+        return extent;
+    }
+
+    /** body over [0, extent), split over the team in parts of a multiple of align, or on this thread. */
+    private static void split(WorkerTeam team, int extent, int align, WorkerTeam.Range body) {
+        if (team == null || team.threads() == 1 || extent <= align) body.run(0, extent);
+        else team.runRanges(extent, team.threads(), align, body);
+    }
+
+    /** The lowest and highest cell of a call's values, and whether any is NaN, infinite or too far out. */
+    private static final class Extent {
+        int lowest = Integer.MAX_VALUE;
+        int highest = Integer.MIN_VALUE;
+        boolean bad;
+
+        synchronized void add(int lo, int hi, boolean anyBad) {
+            lowest = Math.min(lowest, lo);
+            highest = Math.max(highest, hi);
+            bad |= anyBad;
+        }
+    }
+
+    /**
+     * Each value's cell floor(x/h) and its place in it, t = x/h − floor(x/h), exact (x/h is exact
+     * in float); the part's lowest and highest cell into {@code extent}.
+     */
+    private static void locate(int from, int to, float[] x, int xOff, float invH, int[] cell, float[] place,
+                               Extent extent) {
+        int i = from;
+        int bound = from + F.loopBound(to - from);
+        FloatVector inv = FloatVector.broadcast(F, invH);
+        IntVector lo = IntVector.broadcast(I, Integer.MAX_VALUE);
+        IntVector hi = IntVector.broadcast(I, Integer.MIN_VALUE);
+        VectorMask<Float> bad = F.maskAll(false);
+        for (; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xOff + i).mul(inv);
+            bad = bad.or(v.abs().compare(VectorOperators.LT, FAR).not()); // NaN too
+            IntVector c = (IntVector) v.convert(VectorOperators.F2I, 0);
+            FloatVector cf = (FloatVector) c.convert(VectorOperators.I2F, 0);
+            VectorMask<Float> above = cf.compare(VectorOperators.GT, v);
+            c = c.sub(1, above.cast(I));
+            cf = cf.sub(1f, above);
+            v.sub(cf).intoArray(place, i);
+            c.intoArray(cell, i);
+            lo = lo.min(c);
+            hi = hi.max(c);
+        }
+        int least = lo.reduceLanes(VectorOperators.MIN);
+        int most = hi.reduceLanes(VectorOperators.MAX);
+        boolean anyBad = bad.anyTrue();
+        for (; i < to; i++) {
+            float v = x[xOff + i] * invH;
+            anyBad |= !(Math.abs(v) < FAR);
+            float f = (float) Math.floor(v);
+            cell[i] = (int) f;
+            place[i] = v - f;
+            least = Math.min(least, cell[i]);
+            most = Math.max(most, cell[i]);
+        }
+        extent.add(least, most, anyBad);
+    }
+
+    /**
+     * The start (in cells from the lowest) of the window of {@code cells} cells holding the most
+     * values, counted in groups of 64 cells; 0 if the window is the whole span, -1 if the span is
+     * too wide even for that count.
+     */
+    private static int window(int n, int lowest, int span, int cells, int[] cell) {
+        if (span == cells) return 0;
+        int groups = (span >> 6) + 1;
+        if (groups > 4 * n) return -1;
+        int[] perGroup = new int[groups];
+        for (int i = 0; i < n; i++) perGroup[(cell[i] - lowest) >> 6]++;
+        int wide = Math.max(1, cells >> 6);
+        long inside = 0;
+        for (int q = 0; q < Math.min(wide, groups); q++) inside += perGroup[q];
+        long best = inside;
+        int bestStart = 0;
+        for (int q = wide; q < groups; q++) {
+            inside += perGroup[q] - perGroup[q - wide];
+            if (inside > best) {
+                best = inside;
+                bestStart = q - wide + 1;
+            }
+        }
+        return Math.min(bestStart << 6, span - cells);
+    }
+
+    /**
+     * Values per cell of the window and the sum of their places, per fixed part of the values and
+     * then added in part order; then each node's share of the values, (1 − t) of its cell's and t
+     * of the cell before's. Unless the window is the values' whole span ({@code whole}), each
+     * value's cell is rewritten counted from the window's first (a value outside it gets the extra
+     * cell {@code cells}, whose table entry is 0).
+     *
+     * @return the number of values outside the window
+     */
+    private static int histogram(int n, int cmin, int cells, boolean whole, Scratch s, WorkerTeam team) {
+        AtomicInteger outside = new AtomicInteger();
+        int part = Math.ceilDiv(Math.ceilDiv(n, PARTS), ALIGN) * ALIGN;
+        WorkerTeam.Range parts = (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int out = histogramPart(p * part, Math.min(n, p * part + part), cmin, cells, whole, s.count[p],
+                        s.placeSum[p], s.cell, s.place);
+                outside.addAndGet(out);
+            }
+        };
+        split(team, PARTS, 1, parts);
+        int[] count = s.count[0];
+        double[] placeSum = s.placeSum[0];
+        for (int p = 1; p < PARTS; p++) {
+            for (int c = 0; c < cells; c++) {
+                count[c] += s.count[p][c];
+                placeSum[c] += s.placeSum[p][c];
+            }
+        }
+        s.table[cells] = 0;
+        double[] w = s.share;
+        Arrays.fill(w, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
+        double previous = 0;
+        for (int c = 0; c <= cells; c++) {
+            double own = c < cells ? placeSum[c] : 0;
+            w[c] = (c < cells ? count[c] : 0) - own + previous;
+            previous = own;
+        }
+        return outside.get();
+    }
+
+    private static int histogramPart(int from, int to, int cmin, int cells, boolean whole, int[] count,
+                                     double[] placeSum, int[] cell, float[] place) {
+        Arrays.fill(count, 0, cells + 1, 0);
+        Arrays.fill(placeSum, 0, cells + 1, 0);
+        int outside = 0;
+        if (whole) {
+            for (int i = from; i < to; i++) {
+                int c = cell[i] - cmin;
+                count[c]++;
+                placeSum[c] += place[i];
+            }
+            return 0;
+        }
+        for (int i = from; i < to; i++) {
+            int c = cell[i] - cmin;
+            if (Integer.compareUnsigned(c, cells) >= 0) {
+                c = cells;
+                outside++;
+            } else {
+                count[c]++;
+                placeSum[c] += place[i];
+            }
+            cell[i] = c;
+        }
+        return outside;
+    }
+
+    /** The gradient, its scale and the sums on the nodes of the blocks next to cells holding values. */
+    private static void table(int cells, int cmin, double h, int k, double[] mu, double[] halfTau, double[] logWeight,
+                              Scratch s, double[] sums, WorkerTeam team) {
+        MixtureNodes nodes = new MixtureNodes(cmin, h, k, mu, halfTau, logWeight);
+        int blocks = MixtureNodes.blocks(cells + 1);
+        double[] partial = new double[3 * k * blocks];
+        int[] count = s.count[0];
+        split(team, blocks, 1, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                int b0 = b * MixtureNodes.BLOCK;
+                // node p serves the checks of cells p − 2 to p + 1
+                if (occupied(b0 - 2, b0 + MixtureNodes.BLOCK, cells, count)) {
+                    nodes.block(b, cells + 1, s.share, s.gradient, s.scale, partial);
+                }
+            }
+        });
+        for (int b = 0; b < blocks; b++) {
+            for (int t = 0; t < 3 * k; t++) sums[t] += partial[3 * k * b + t];
+        }
+    }
+
+    /** Whether a cell in [from, to] holds values. */
+    private static boolean occupied(int from, int to, int cells, int[] count) {
+        for (int c = Math.max(0, from); c <= Math.min(cells - 1, to); c++) if (count[c] > 0) return true;
+        return false;
+    }
+
+    /**
+     * The check of every cell; fills the table entries of the cells that pass and marks those that
+     * fail (and the extra cell of the values outside the window) as computed directly, entry 0.
+     *
+     * @return the number of values in cells that failed
+     */
+    private static int checked(int cells, Scratch s, WorkerTeam team) {
+        double[] f = s.gradient;
+        double[] bend = s.bend;
+        split(team, cells + 1, ALIGN, (from, to) -> { // |f[p − 1] − 2 f[p] + f[p + 1]| at the inner nodes
+            int l = D.length();
+            int p = Math.max(1, from);
+            int end = Math.min(to, cells);
+            for (; p + l <= end; p += l) {
+                DoubleVector mid = DoubleVector.fromArray(D, f, p);
+                DoubleVector.fromArray(D, f, p - 1).add(DoubleVector.fromArray(D, f, p + 1)).sub(mid.add(mid)).abs()
+                        .intoArray(bend, p);
+            }
+            for (; p < end; p++) bend[p] = Math.abs(f[p - 1] - 2 * f[p] + f[p + 1]);
+        });
+        bend[0] = cells > 1 ? bend[1] : Double.NaN; // the end nodes take their neighbour's (one cell alone fails)
+        bend[cells] = cells > 1 ? bend[cells - 1] : Double.NaN;
+        AtomicInteger failed = new AtomicInteger();
+        int[] count = s.count[0];
+        split(team, cells, ALIGN, (from, to) -> {
+            int part = 0;
+            int l = D.length();
+            int c = from;
+            for (; c + l <= to; c += l) {
+                DoubleVector left = DoubleVector.fromArray(D, f, c);
+                DoubleVector right = DoubleVector.fromArray(D, f, c + 1);
+                DoubleVector error = DoubleVector.fromArray(D, bend, c).max(DoubleVector.fromArray(D, bend, c + 1)).mul(0.125);
+                DoubleVector limit = DoubleVector.fromArray(D, s.scale, c).min(DoubleVector.fromArray(D, s.scale, c + 1))
+                        .mul(CHECK);
+                VectorMask<Double> good = error.compare(VectorOperators.LE, limit);
+                LongVector low = ((FloatVector) left.convertShape(VectorOperators.D2F, F_OF_L, 0)).reinterpretAsInts()
+                        .convertShape(VectorOperators.I2L, L, 0).reinterpretAsLongs().and(0xFFFF_FFFFL);
+                LongVector high = ((FloatVector) right.sub(left).convertShape(VectorOperators.D2F, F_OF_L, 0))
+                        .reinterpretAsInts().convertShape(VectorOperators.I2L, L, 0).reinterpretAsLongs()
+                        .lanewise(VectorOperators.LSHL, 32);
+                VectorMask<Long> bad = good.cast(L).not();
+                low.or(high).blend(0L, bad).intoArray(s.table, c);
+                bad.intoArray(s.direct, c);
+                if (bad.anyTrue()) {
+                    for (int lane = 0; lane < l; lane++) if (bad.laneIsSet(lane)) part += count[c + lane];
+                }
+            }
+            for (; c < to; c++) {
+                double error = Math.max(bend[c], bend[c + 1]) / 8; // the linear interpolation's error mid-cell, f''·h²/8
+                boolean good = error <= CHECK * Math.min(s.scale[c], s.scale[c + 1]);
+                s.direct[c] = !good;
+                s.table[c] = good ? entry((float) f[c], (float) (f[c + 1] - f[c])) : 0;
+                if (!good) part += count[c];
+            }
+            failed.addAndGet(part);
+        });
+        s.direct[cells] = true;
+        return failed.get();
+    }
+
+    /** A cell's table entry: its value at the left node in the low 32 bits, the slope in the high. */
+    private static long entry(float value, float slope) {
+        return (long) Float.floatToRawIntBits(slope) << 32 | Float.floatToRawIntBits(value) & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * Takes the values of the cells that failed the check out of the sums: their shares at the
+     * cell's two nodes, times the nodes' terms computed afresh (all components, from each node's
+     * largest exponent), subtracted; the direct computation adds them back exactly.
+     */
+    private static void unbin(int cells, int cmin, double h, int k, double[] mu, double[] halfTau, double[] logWeight,
+                              Scratch s, double[] sums) {
+        double[] a = new double[k];
+        for (int c = 0; c < cells; c++) {
+            if (!s.direct[c]) continue;
+            double right = s.placeSum[0][c];
+            subtractTerms((double) (cmin + c) * h, s.count[0][c] - right, k, mu, halfTau, logWeight, a, sums);
+            subtractTerms((double) (cmin + c + 1) * h, right, k, mu, halfTau, logWeight, a, sums);
+        }
+    }
+
+    private static void subtractTerms(double x, double share, int k, double[] mu, double[] halfTau, double[] logWeight,
+                                      double[] a, double[] sums) {
+        if (share == 0) return;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            double d = x - mu[j];
+            a[j] = logWeight[j] - halfTau[j] * d * d;
+            max = Math.max(max, a[j]);
+        }
+        double z = 0;
+        for (int j = 0; j < k; j++) {
+            a[j] = StrictMath.exp(a[j] - max);
+            z += a[j];
+        }
+        for (int j = 0; j < k; j++) {
+            double w = a[j] / z * share;
+            double d = x - mu[j];
+            sums[j] -= w * 2 * halfTau[j] * d;
+            sums[k + j] -= w * halfTau[j] * d * d;
+            sums[2 * k + j] -= w;
+        }
+    }
+
+    /**
+     * g[i] += scale·(value[c] + t·slope[c]) for each value's cell c (base + its entry in cell) and
+     * place t; value and slope of a cell are one long of the table (the slope's bits high), so one
+     * gather of longs serves as many values as a long vector has lanes.
+     */
+    private static void interpolate(int from, int to, float[] g, int gOff, float scale, int[] cell, int base,
+                                    float[] place, long[] table) {
+        int i = from;
+        int bound = from + L.loopBound(to - from);
+        for (; i < bound; i += L.length()) {
+            LongVector entry = LongVector.fromArray(L, table, base, cell, i);
+            FloatVector v = entry.convertShape(VectorOperators.L2I, I_OF_L, 0).reinterpretAsFloats();
+            FloatVector sl = entry.lanewise(VectorOperators.LSHR, 32).convertShape(VectorOperators.L2I, I_OF_L, 0)
+                    .reinterpretAsFloats();
+            FloatVector t = FloatVector.fromArray(F_OF_L, place, i);
+            FloatVector gv = FloatVector.fromArray(F_OF_L, g, gOff + i);
+            gv.add(t.fma(sl, v).mul(scale)).intoArray(g, gOff + i);
+        }
+        for (; i < to; i++) {
+            long entry = table[base + cell[i]];
+            float v = Float.intBitsToFloat((int) entry);
+            float sl = Float.intBitsToFloat((int) (entry >>> 32));
+            g[gOff + i] += Math.fma(place[i], sl, v) * scale;
+        }
+    }
+
+    /**
+     * The values outside the window and those in cells that failed the check: computed directly
+     * on a compact copy, their gradients added back (the table gave them 0), their sums into
+     * {@code local}.
+     */
+    private static void directly(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
+                                 double[] halfTau, double[] logWeight, double[] local, Scratch s, int base, Direct direct) {
+        int[] cell = s.cell;
+        boolean[] marked = s.direct;
+        int m = 0;
+        for (int i = 0; i < n; i++) if (marked[base + cell[i]]) m++;
+        int[] index = new int[m];
+        float[] xo = new float[m];
+        m = 0;
+        for (int i = 0; i < n; i++) {
+            if (marked[base + cell[i]]) {
+                index[m] = i;
+                xo[m++] = x[xOff + i];
+            }
+        }
+        float[] go = new float[m];
+        direct.apply(m, xo, 0, go, 0, scale, k, mu, halfTau, logWeight, local);
+        for (int q = 0; q < m; q++) g[gOff + index[q]] += go[q];
+    }
+}

@@ -1,0 +1,108 @@
+package dev.regula.vector;
+
+import static dev.regula.vector.MixturePriorKernelTest.OFF;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.regula.api.kernels.Kernels;
+import dev.regula.vector.MixturePriorKernelTest.Call;
+import dev.regula.vector.MixturePriorKernelTest.Mixture;
+import java.util.Random;
+import jdk.incubator.vector.DoubleVector;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The tabulated mixture-prior gradient ({@link MixturePriorTable}) is held to the same tolerance
+ * against the double reference as the direct kernel ({@link MixturePriorKernelTest#check}): per
+ * value 1e-5 of scale·Σ_j r_ij·τ_j·|d_ij| (plus the droppable terms), per component sum 1e-5 of
+ * the sum of the absolute terms; bit for bit the same on one thread and on two. Each case asserts
+ * that the table took the call (a declined call would test the direct kernel again).
+ */
+class MixturePriorTableTest {
+    /**
+     * Sizes whose window (one cell per {@value MixturePriorTable#VALUES_PER_CELL} values) holds
+     * nearly all values: the second layer of the reference MLP, awkward sizes, the first layer.
+     */
+    static IntStream layerSizes() {
+        return IntStream.of(65_536, 65_536 + 1, 65_536 + 17, 200_704);
+    }
+
+    /** The narrow mixture's means span ±0.2: only the first layer's window holds it. */
+    static IntStream firstLayerSizes() {
+        return IntStream.of(200_704 - 17, 200_704);
+    }
+
+    /** The table itself, asserting that it took the call; what lies outside its window goes to the direct kernel. */
+    private static Call table(boolean mustTake) {
+        MixturePriorKernelTest.assumeVectorModule();
+        assumeTrue(DoubleVector.SPECIES_PREFERRED.length() >= 4, "128-bit vectors: the table declines every call");
+        Kernels direct = KernelsTestSupport.vector(1);
+        return (n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums) -> {
+            boolean took = MixturePriorTable.apply(n, x, xOff, g, gOff, (float) scale, k, mu, halfTau, logWeight, sums,
+                    null, direct::mixturePriorGradient);
+            if (mustTake) assertTrue(took, "the table declined " + n + " values");
+        };
+    }
+
+    private static void bothWays(int n, Mixture m, float[] x, double scale, Random rnd) {
+        MixturePriorKernelTest.check(n, m, x, scale, rnd, table(true), false);
+        MixturePriorKernelTest.check(n, m, x, scale, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+    }
+
+    /** After retraining: narrow, overlapping components, 90 % of the weights at zero, 1 % outliers at ±0.5. */
+    @ParameterizedTest
+    @MethodSource("layerSizes")
+    void agreesWithTheDoubleReferenceAfterRetraining(int n) {
+        Mixture m = MixturePriorKernelTest.clustered(1);
+        Random rnd = new Random(53L * n);
+        bothWays(n, m, MixturePriorKernelTest.clusteredWeights(rnd, n, m), 1e-5, rnd);
+    }
+
+    /** The mixture training starts from: 16 components over ±0.3, σ their spacing. */
+    @ParameterizedTest
+    @MethodSource("layerSizes")
+    void agreesWithTheDoubleReferenceAtTheStartOfTraining(int n) {
+        Mixture m = Mixture.of(16, 0.3, 0.3 * 2 / 14);
+        Random rnd = new Random(59L * n);
+        bothWays(n, m, MixturePriorKernelTest.weights(rnd, n, m, 0.05), 1e-4, rnd);
+    }
+
+    @ParameterizedTest
+    @MethodSource("firstLayerSizes")
+    void agreesWithTheDoubleReferenceOnANarrowMixture(int n) {
+        Mixture m = Mixture.of(16, 0.2, 0.004);
+        Random rnd = new Random(61L * n);
+        bothWays(n, m, MixturePriorKernelTest.weights(rnd, n, m, 0.003), 1e-5, rnd);
+    }
+
+    @Test
+    void declinesAndWritesNothingForTooFewValuesANaNOrValuesSpreadBeyondItsWindow() {
+        MixturePriorKernelTest.assumeVectorModule();
+        Mixture m = Mixture.of(16, 0.2, 0.004);
+        int k = m.mu().length;
+        int n = MixturePriorTable.LEAST_VALUES;
+        Random rnd = new Random(3);
+        float[] few = MixturePriorKernelTest.weights(rnd, n - 1, m, 0.003);
+        float[] withNaN = MixturePriorKernelTest.weights(rnd, n, m, 0.003);
+        withNaN[OFF + n / 2] = Float.NaN;
+        float[] spread = new float[n + OFF];
+        for (int i = 0; i < n; i++) spread[OFF + i] = (float) (100 * rnd.nextGaussian()); // most cells hold one value
+        for (float[] x : new float[][] {few, withNaN, spread}) {
+            int len = x == few ? n - 1 : n;
+            float[] g = new float[len];
+            double[] sums = new double[3 * k];
+            boolean took = MixturePriorTable.apply(len, x, OFF, g, 0, 1e-5f, k, m.mu(), m.halfTau(), m.logWeight(), sums,
+                    null, (a, b, c, d, e, f, h, i, j, l, o) -> {
+                        throw new AssertionError("nothing is computed directly when the table declines");
+                    });
+            assertFalse(took);
+            assertArrayEquals(new float[len], g);
+            assertArrayEquals(new double[3 * k], sums);
+        }
+    }
+}
