@@ -43,7 +43,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The call declines (nothing written, the caller computes it directly) with fewer than
  * {@value #LEAST_VALUES} values, a value that is not finite or lies beyond 2^29 cells, or more than
- * one value in {@value #OUTSIDE} computed directly.
+ * one value in {@value #OUTSIDE} outside the window. Once the table is made, the cells that fail
+ * its check go directly however many they are: declining then would only add the table's cost to
+ * the direct computation of every value.
  *
  * <p>Determinism: each value's cell and place are computed per value (the vector loop and its
  * scalar tail agree bit for bit); the histogram is kept in {@value #PARTS} fixed parts of the
@@ -64,8 +66,8 @@ final class MixturePriorTable {
     static final int FINER_FOR_HAND_OVERS = 2;
     /** At most one cell per this many values. */
     static final int VALUES_PER_CELL = 2;
-    /** More than one value in this many computed directly, and the call declines. */
-    static final int OUTSIDE = 8;
+    /** More than one value in this many outside the window, and the call declines. */
+    static final int OUTSIDE = 4;
     /** The interpolation error allowed mid-cell, relative to Σ_j r_j·τ_j·|d_j| at the cell's nodes. */
     static final double CHECK = 0x1p-18;
     /** Fixed parts of the values for the histogram (the thread split cannot change its sums). */
@@ -178,7 +180,6 @@ final class MixturePriorTable {
         double[] local = new double[3 * k];
         table(cells, cmin, h, k, mu, halfTau, logWeight, s, local, team);
         int failed = checked(cells, s, team);
-        if (outside + failed > n / OUTSIDE) return false;
         if (failed > 0) unbin(cells, cmin, h, k, mu, halfTau, logWeight, s, local);
         int base = whole ? -cmin : 0; // the cells are counted from 0, or (rewritten) from the window's first
         long[] table = s.table;
