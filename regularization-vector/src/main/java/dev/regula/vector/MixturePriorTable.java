@@ -66,6 +66,8 @@ final class MixturePriorTable {
     static final int FINER_FOR_HAND_OVERS = 2;
     /** At most one cell per this many values. */
     static final int VALUES_PER_CELL = 2;
+    /** The table's cells at most (its working arrays take some 60 bytes a cell). */
+    static final int MOST_CELLS = 1 << 20;
     /** More than one value in this many outside the window, and the call declines. */
     static final int OUTSIDE = 4;
     /** The interpolation error allowed mid-cell, relative to Σ_j r_j·τ_j·|d_j| at the cell's nodes. */
@@ -169,7 +171,7 @@ final class MixturePriorTable {
                                    int e, Extent extent, Scratch s) {
         double h = Math.scalb(1.0, e);
         int span = extent.highest - extent.lowest + 1;
-        int cells = Math.min(span, n / VALUES_PER_CELL);
+        int cells = Math.min(span, Math.min(n / VALUES_PER_CELL, MOST_CELLS));
         s.fit(n, cells);
         int start = window(n, extent.lowest, span, cells, s.cell);
         if (start < 0) return false;
@@ -264,7 +266,7 @@ final class MixturePriorTable {
     private static int window(int n, int lowest, int span, int cells, int[] cell) {
         if (span == cells) return 0;
         int groups = (span >> 6) + 1;
-        if (groups > 4 * n) return -1;
+        if (groups > Math.min(4 * n, MOST_CELLS)) return -1;
         int[] perGroup = new int[groups];
         for (int i = 0; i < n; i++) perGroup[(cell[i] - lowest) >> 6]++;
         int wide = Math.max(1, cells >> 6);
