@@ -10,6 +10,8 @@ package dev.regula.vector;
 final class HandOvers {
     /** A pair more than this (natural orders) below the largest exponent at its crossing hands nothing over. */
     private static final double REACH = 24 * Math.log(2) + 1;
+    /** Mixtures of more components are not searched (+∞: the grid follows σ_min alone). */
+    static final int MOST_COMPONENTS = 32;
 
     private HandOvers() {
     }
@@ -19,11 +21,13 @@ final class HandOvers {
      *     within 8 widths of it (the mixture is fitted to the values, so about as many of them lie
      *     there)
      * @return the smallest width 1/|a_j' − a_l'| at a crossing of two exponents within [lo, hi]
-     *     where both are within 24·ln 2 + 1 of the largest exponent; +∞ if there is none
+     *     where both are within 24·ln 2 + 1 of the largest exponent; +∞ if there is none or the
+     *     mixture has more than {@value #MOST_COMPONENTS} components
      */
     static double narrowest(int k, double[] mu, double[] halfTau, double[] logWeight, double lo, double hi,
                             double share) {
         double narrowest = Double.POSITIVE_INFINITY;
+        if (k > MOST_COMPONENTS) return narrowest; // k³ exponentials would cost more than the table saves
         for (int j = 0; j < k; j++) {
             for (int l = j + 1; l < k; l++) {
                 // a_j − a_l = A·x² + B·x + C

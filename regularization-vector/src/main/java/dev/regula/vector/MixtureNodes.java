@@ -27,7 +27,7 @@ final class MixtureNodes {
     /** A block whose in-reach exponents span more than this (natural orders) goes node by node. */
     static final double SLOW = 600;
     /** Natural orders below the block's least largest exponent from which a component is left out. */
-    private static final double REACH = 24 * Math.log(2) + 1;
+    static final double REACH = 24 * Math.log(2) + 1;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
     private final double origin;
@@ -69,6 +69,7 @@ final class MixtureNodes {
     private static final class Scratch {
         double[] normaliser = new double[BLOCK];
         double[] share = new double[BLOCK];
+        double[] bendShare = new double[BLOCK];
         double[] lanes = new double[0];
         double[] acc = new double[0];
         double[] terms = new double[0];
@@ -98,13 +99,16 @@ final class MixtureNodes {
      * b·BLOCK + BLOCK long) and its 3k sums into partial[3k·b, 3k·b + 3k).
      *
      * @param share each node's share of the values (its sums' weight)
+     * @param bend each node's share of Σ t(1 − t) of the values around it: linear binning puts
+     *     h_j·h²·t(1 − t) too much into Σ r_j·h_j·d_j² per value, which this takes back
      */
-    void block(int b, int nodes, double[] share, double[] gradient, double[] scale, double[] partial) {
+    void block(int b, int nodes, double[] share, double[] bend, double[] gradient, double[] scale, double[] partial) {
         int b0 = b * BLOCK;
         int b1 = Math.min(nodes, b0 + BLOCK);
         Scratch s = SCRATCH.get().fit(k);
         double xa = (origin + b0) * h;
-        double xb = (origin + b1 - 1) * h;
+        // the lanes run to whole vectors past b1: bound the exponents there too, so none overflows or all underflow
+        double xb = (origin + b0 + Math.ceilDiv(b1 - b0, D.length()) * D.length() - 1) * h;
         double top = Double.NEGATIVE_INFINITY;
         double floor = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < k; j++) {
@@ -125,11 +129,11 @@ final class MixtureNodes {
         }
         int out = 3 * k * b;
         if (slow) {
-            nodeByNode(b0, b1, share, gradient, scale, partial, out, s.terms);
+            nodeByNode(b0, b1, share, bend, gradient, scale, partial, out, s.terms);
             return;
         }
         seed(m, xa, top, s);
-        run(b0, b1, m, xa, share, gradient, scale, s);
+        run(b0, b1, m, xa, share, bend, gradient, scale, s);
         int l = D.length();
         for (int j = 0; j < k; j++) {
             for (int t = 0; t < 3; t++) {
@@ -174,11 +178,13 @@ final class MixtureNodes {
      * first the normaliser, Σ e·τd and Σ e·τ|d| per node, then (where the block's nodes hold
      * values) each component's sums over the nodes, weighted by their shares, into the lane sums.
      */
-    private void run(int b0, int b1, int m, double xa, double[] weights, double[] num, double[] abs, Scratch s) {
+    private void run(int b0, int b1, int m, double xa, double[] weights, double[] bends, double[] num, double[] abs,
+                     Scratch s) {
         int l = D.length(); // a constant to C2: the loops below are counted, their range checks hoisted
         double[] lanes = s.lanes;
         double[] z = s.normaliser;
         double[] share = s.share;
+        double[] bendShare = s.bendShare;
         int end = b0 + Math.ceilDiv(b1 - b0, l) * l;
         Arrays.fill(z, 0, end - b0, 0);
         Arrays.fill(num, b0, end, 0);
@@ -211,6 +217,7 @@ final class MixtureNodes {
             DoubleVector.fromArray(D, abs, p).mul(zinv).intoArray(abs, p);
             DoubleVector w = DoubleVector.fromArray(D, weights, p).mul(zinv);
             w.intoArray(share, p - b0);
+            DoubleVector.fromArray(D, bends, p).mul(zinv).intoArray(bendShare, p - b0);
             shared |= w.compare(VectorOperators.NE, 0).anyTrue();
         }
         if (!shared) return;
@@ -224,6 +231,7 @@ final class MixtureNodes {
             DoubleVector sumD = DoubleVector.zero(D);
             DoubleVector sumD2 = DoubleVector.zero(D);
             DoubleVector sumW = DoubleVector.zero(D);
+            DoubleVector sumBend = DoubleVector.zero(D);
             for (int p = b0; p < end; p += l) {
                 DoubleVector w = e.mul(DoubleVector.fromArray(D, share, p - b0));
                 DoubleVector d = x.sub(muj);
@@ -231,20 +239,21 @@ final class MixtureNodes {
                 sumD = sumD.add(wd);
                 sumD2 = wd.fma(d, sumD2);
                 sumW = sumW.add(w);
+                sumBend = e.fma(DoubleVector.fromArray(D, bendShare, p - b0), sumBend);
                 e = e.mul(r);
                 r = r.mul(rhoj);
                 x = x.add(stride);
             }
             int a = 3 * j * l;
             sumD.mul(2 * halfTau[j]).intoArray(s.acc, a);
-            sumD2.mul(halfTau[j]).intoArray(s.acc, a + l);
+            sumD2.sub(sumBend.mul(h * h)).mul(halfTau[j]).intoArray(s.acc, a + l);
             sumW.intoArray(s.acc, a + 2 * l);
         }
     }
 
     /** A block whose exponents span too far for one shift: every node from its own largest exponent. */
-    private void nodeByNode(int b0, int b1, double[] weights, double[] gradient, double[] scale, double[] partial,
-                            int out, double[] a) {
+    private void nodeByNode(int b0, int b1, double[] weights, double[] bends, double[] gradient, double[] scale,
+                            double[] partial, int out, double[] a) {
         Arrays.fill(partial, out, out + 3 * k, 0);
         for (int p = b0; p < b1; p++) {
             double x = (origin + p) * h;
@@ -261,6 +270,7 @@ final class MixtureNodes {
             double num = 0;
             double abs = 0;
             double share = weights[p] / z;
+            double bend = bends[p] / z * h * h;
             for (int j = 0; j < k; j++) {
                 double d = x - mu[j];
                 double td = 2 * halfTau[j] * d;
@@ -268,7 +278,7 @@ final class MixtureNodes {
                 abs += a[j] * Math.abs(td);
                 double w = a[j] * share;
                 partial[out + j] += w * td;
-                partial[out + k + j] += w * halfTau[j] * d * d;
+                partial[out + k + j] += (w * d * d - a[j] * bend) * halfTau[j];
                 partial[out + 2 * k + j] += w;
             }
             gradient[p] = num / z;

@@ -519,12 +519,13 @@ final class MixturePriorKernel {
                 b.intoArray(e, q * BLOCK + i);
                 max = max.max(b);
             }
-            FloatVector floor = max.sub(NEGLIGIBLE);
             FloatVector z = zero;
             FloatVector gn = zero;
             for (int q = 0; q < reach; q++) {
                 FloatVector b = FloatVector.fromArray(F, e, q * BLOCK + i);
-                if (!b.compare(VectorOperators.GT, floor).anyTrue()) { // negligible in every lane
+                // b − max, not max − 24: far out (|b| ~ 1e9) max − 24 rounds to max, and every
+                // component, the largest too, would look negligible (a 0/0 gradient)
+                if (!b.sub(max).compare(VectorOperators.GT, -NEGLIGIBLE).anyTrue()) { // negligible in every lane
                     zero.intoArray(e, q * BLOCK + i);
                     continue;
                 }

@@ -22,7 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * gather per value, instead of an exponential per value and component within reach.
  *
  * <p><b>The grid</b> is anchored at 0 with a spacing h that is a power of two, so a value's cell
- * and its place t in it are exact in float (x/h only moves the exponent): the largest not above
+ * is exact in float (x/h only moves the exponent), and so is its place t in it but within one
+ * cell below 0, where t = 1 + x/h is rounded. The spacing is the largest not above
  * σ_min/{@value #CELLS_PER_SIGMA} (σ_min of the narrowest component), or up to
  * 2^{@value #FINER_FOR_HAND_OVERS} times finer where the responsibility passes from one component
  * to another more sharply within the values' range ({@link HandOvers}: components many σ apart),
@@ -37,9 +38,11 @@ import jdk.incubator.vector.VectorSpecies;
  * at either node, the cell's values are computed directly (their share taken out of the binned
  * sums) instead. A second difference sees any feature a few cells wide; a hand-over sharper than
  * the grid shows as a large second difference at the cells around it, whose values then go
- * directly. The sums are integrals of the same terms over the same grid and carry an error of the
- * same relative order (the tests hold them to the contract's 1e-5 of the sum of the absolute
- * terms).
+ * directly. Linear binning puts h_j·h²·t(1 − t) too much into Σ r_j·h_j·d_j² for each value
+ * (the chord above the parabola); Σ t(1 − t) per cell, from the cell's count and Σ t, takes it
+ * back, so weights piled at a component's mean (quantised) are counted right. What remains is the binning of the
+ * responsibilities' own curvature, of the order of the gradient's interpolation error (the tests
+ * hold the sums to the contract's 1e-5 of the sum of the absolute terms).
  *
  * <p>The call declines (nothing written, the caller computes it directly) with fewer than
  * {@value #LEAST_VALUES} values, a value that is not finite or lies beyond 2^29 cells, or more than
@@ -50,8 +53,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Determinism: each value's cell and place are computed per value (the vector loop and its
  * scalar tail agree bit for bit); the histogram is kept in {@value #PARTS} fixed parts of the
  * values, added in part order; the table's blocks keep their sums apart and add them in block
- * order; so a call's result depends on its values alone, neither on the thread count nor on where
- * the values sit in their array.
+ * order; so a call's result depends on its values and their order alone, neither on the thread
+ * count nor on the array offset.
  */
 final class MixturePriorTable {
     /** Fewer values than this go to the direct kernel: the table's fixed cost would not pay. */
@@ -103,6 +106,7 @@ final class MixturePriorTable {
         int[][] count = new int[PARTS][0];
         double[][] placeSum = new double[PARTS][0];
         double[] share = new double[0];
+        double[] bendShare = new double[0];
         double[] gradient = new double[0];
         double[] scale = new double[0];
         double[] bend = new double[0];
@@ -123,6 +127,7 @@ final class MixturePriorTable {
                 direct = new boolean[cells + 1];
                 int nodes = cells + 1 + MixtureNodes.BLOCK; // padded to whole blocks
                 share = new double[nodes];
+                bendShare = new double[nodes];
                 gradient = new double[nodes];
                 scale = new double[nodes];
                 bend = new double[nodes];
@@ -219,8 +224,9 @@ final class MixturePriorTable {
     }
 
     /**
-     * Each value's cell floor(x/h) and its place in it, t = x/h − floor(x/h), exact (x/h is exact
-     * in float); the part's lowest and highest cell into {@code extent}.
+     * Each value's cell floor(x/h) and its place in it, t = x/h − floor(x/h) (x/h is exact in
+     * float, and so is t but within one cell below 0, where 1 + x/h is rounded); the part's lowest
+     * and highest cell into {@code extent}.
      */
     private static void locate(int from, int to, float[] x, int xOff, float invH, int[] cell, float[] place,
                                Extent extent) {
@@ -246,14 +252,19 @@ final class MixturePriorTable {
         int least = lo.reduceLanes(VectorOperators.MIN);
         int most = hi.reduceLanes(VectorOperators.MAX);
         boolean anyBad = bad.anyTrue();
-        for (; i < to; i++) {
+        for (; i < to; i++) { // the vector loop's operations, lane by lane: the same bits (−0.0 too)
             float v = x[xOff + i] * invH;
             anyBad |= !(Math.abs(v) < FAR);
-            float f = (float) Math.floor(v);
-            cell[i] = (int) f;
-            place[i] = v - f;
-            least = Math.min(least, cell[i]);
-            most = Math.max(most, cell[i]);
+            int c = (int) v;
+            float cf = c;
+            if (cf > v) {
+                c--;
+                cf -= 1f;
+            }
+            cell[i] = c;
+            place[i] = v - cf;
+            least = Math.min(least, c);
+            most = Math.max(most, c);
         }
         extent.add(least, most, anyBad);
     }
@@ -314,14 +325,29 @@ final class MixturePriorTable {
         }
         s.table[cells] = 0;
         double[] w = s.share;
+        double[] b = s.bendShare;
         Arrays.fill(w, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
+        Arrays.fill(b, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
         double previous = 0;
+        double previousSpread = 0;
         for (int c = 0; c <= cells; c++) {
             double own = c < cells ? placeSum[c] : 0;
+            double ownSpread = c < cells ? spread(count[c], own) : 0;
             w[c] = (c < cells ? count[c] : 0) - own + previous;
+            b[c] = 0.5 * (ownSpread + previousSpread);
             previous = own;
+            previousSpread = ownSpread;
         }
         return outside.get();
+    }
+
+    /**
+     * Σ t(1 − t) of a cell's values, taken as n·m(1 − m) with m their mean place: exact where they
+     * sit at one place (weights piled at a component's mean, where the correction matters), short by
+     * n·Var(t) otherwise, where the values' own d² dwarfs h².
+     */
+    private static double spread(int count, double placeSum) {
+        return count == 0 ? 0 : placeSum * (1 - placeSum / count);
     }
 
     private static int histogramPart(int from, int to, int cmin, int cells, boolean whole, int[] count,
@@ -363,7 +389,7 @@ final class MixturePriorTable {
                 int b0 = b * MixtureNodes.BLOCK;
                 // node p serves the checks of cells p − 2 to p + 1
                 if (occupied(b0 - 2, b0 + MixtureNodes.BLOCK, cells, count)) {
-                    nodes.block(b, cells + 1, s.share, s.gradient, s.scale, partial);
+                    nodes.block(b, cells + 1, s.share, s.bendShare, s.gradient, s.scale, partial);
                 }
             }
         });
@@ -454,14 +480,15 @@ final class MixturePriorTable {
         for (int c = 0; c < cells; c++) {
             if (!s.direct[c]) continue;
             double right = s.placeSum[0][c];
-            subtractTerms((double) (cmin + c) * h, s.count[0][c] - right, k, mu, halfTau, logWeight, a, sums);
-            subtractTerms((double) (cmin + c + 1) * h, right, k, mu, halfTau, logWeight, a, sums);
+            double bend = 0.5 * spread(s.count[0][c], right);
+            subtractTerms((double) (cmin + c) * h, s.count[0][c] - right, bend * h * h, k, mu, halfTau, logWeight, a, sums);
+            subtractTerms((double) (cmin + c + 1) * h, right, bend * h * h, k, mu, halfTau, logWeight, a, sums);
         }
     }
 
-    private static void subtractTerms(double x, double share, int k, double[] mu, double[] halfTau, double[] logWeight,
-                                      double[] a, double[] sums) {
-        if (share == 0) return;
+    private static void subtractTerms(double x, double share, double bend, int k, double[] mu, double[] halfTau,
+                                      double[] logWeight, double[] a, double[] sums) {
+        if (share == 0 && bend == 0) return;
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < k; j++) {
             double d = x - mu[j];
@@ -470,14 +497,14 @@ final class MixturePriorTable {
         }
         double z = 0;
         for (int j = 0; j < k; j++) {
-            a[j] = StrictMath.exp(a[j] - max);
+            a[j] = a[j] - max > -MixtureNodes.REACH ? StrictMath.exp(a[j] - max) : 0; // as the table drops them
             z += a[j];
         }
         for (int j = 0; j < k; j++) {
             double w = a[j] / z * share;
             double d = x - mu[j];
             sums[j] -= w * 2 * halfTau[j] * d;
-            sums[k + j] -= w * halfTau[j] * d * d;
+            sums[k + j] -= w * halfTau[j] * d * d - a[j] / z * bend * halfTau[j];
             sums[2 * k + j] -= w;
         }
     }

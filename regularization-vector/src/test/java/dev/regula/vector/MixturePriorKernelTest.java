@@ -436,4 +436,16 @@ class MixturePriorKernelTest {
         assertThrows(IndexOutOfBoundsException.class,
                 () -> vector.mixturePriorGradient(5, new float[4], 0, new float[8], 0, 1, 3, three, three, three, new double[9]));
     }
+
+    /**
+     * Values ten thousands of σ from every component: their exponents are near −1e9, where
+     * max − 24 rounds to max in float; the largest component must still count (it gave 0/0).
+     */
+    @Test
+    void valuesFarBeyondEveryComponentKeepTheirLargestTerm() {
+        Mixture m = Mixture.of(3, 0.5, 2.0);
+        float[] x = new float[40 + OFF];
+        for (int i = 0; i < 40; i++) x[OFF + i] = (i % 2 == 0 ? 1 : -1) * (130_000f + i);
+        check(40, m, x, 1e-5, new Random(3), KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+    }
 }

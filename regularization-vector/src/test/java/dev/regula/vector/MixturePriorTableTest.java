@@ -105,4 +105,64 @@ class MixturePriorTableTest {
             assertArrayEquals(new double[3 * k], sums);
         }
     }
+
+    /** A mixture of the given means, σ and weights (π normalised). */
+    private static Mixture mixture(double[] means, double sigma, double[] pi) {
+        int k = means.length;
+        double[] mu = new double[k];
+        double[] h = new double[k];
+        double[] w = new double[k];
+        double total = 0;
+        for (double p : pi) total += p;
+        for (int j = 0; j < k; j++) {
+            mu[j] = (float) means[j];
+            double tau = 1 / (sigma * sigma);
+            h[j] = tau / 2;
+            w[j] = Math.log(pi[j] / total) + 0.5 * Math.log(tau) - 0.5 * Math.log(2 * Math.PI);
+        }
+        return new Mixture(mu, h, w);
+    }
+
+    private static void bothWaysWhoeverTakes(int n, Mixture m, float[] x, double scale) {
+        MixturePriorKernelTest.check(n, m, x, scale, new Random(n), table(false), false);
+        MixturePriorKernelTest.check(n, m, x, scale, new Random(n), KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+    }
+
+    /**
+     * Weights piled exactly at the components' means, as after quantisation: linear binning alone
+     * would put h_j·h²·t(1 − t) into Σ r_j·h_j·d_j² for each, against a true sum of about 0.
+     */
+    @Test
+    void weightsPiledAtTheMeansAgreeWithTheDoubleReference() {
+        Mixture two = mixture(new double[] {-0.1, 0.1}, 0.01, new double[] {1, 1});
+        int n = 32_768;
+        float[] x = new float[n + OFF];
+        for (int i = 0; i < n; i++) x[OFF + i] = (float) two.mu()[i % 2];
+        bothWaysWhoeverTakes(n, two, x, 1e-5);
+        Mixture m = MixturePriorKernelTest.clustered(1);
+        n = 65_536;
+        x = new float[n + OFF];
+        Random rnd = new Random(11);
+        for (int i = 0; i < n; i++) x[OFF + i] = (float) (rnd.nextInt(10) < 9 ? 0 : m.mu()[1 + rnd.nextInt(10)]);
+        bothWaysWhoeverTakes(n, m, x, 1e-5);
+    }
+
+    /**
+     * Awkward inputs: the last block of nodes shorter than a vector (its lanes run past it, far from
+     * the only component), every value in one cell, and values thousands of σ from the mixture.
+     */
+    @Test
+    void awkwardGridsAgreeWithTheDoubleReference() {
+        Mixture one = new Mixture(new double[] {0}, new double[] {0.125}, new double[] {-0.5 * Math.log(2 * Math.PI) - 0.5 * Math.log(4)});
+        int n = MixturePriorTable.LEAST_VALUES;
+        float[] far = new float[n + OFF];
+        for (int i = 0; i < n; i++) far[OFF + i] = 130_000f + (i % 8193) * 0x1p-7f; // 65,000 σ out; one value beyond the window
+        bothWaysWhoeverTakes(n, one, far, 1e-5);
+        Mixture m = Mixture.of(16, 0.2, 0.004);
+        float[] zeros = new float[20_000 + OFF];
+        bothWaysWhoeverTakes(20_000, m, zeros, 1e-5);
+        float[] distant = MixturePriorKernelTest.weights(new Random(5), 65_536, m, 0.003);
+        for (int i = 0; i < 65_536; i += 97) distant[OFF + i] = 40f * (i % 2 == 0 ? 1 : -1);
+        bothWaysWhoeverTakes(65_536, m, distant, 1e-5);
+    }
 }
