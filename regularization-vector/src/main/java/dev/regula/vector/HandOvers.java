@@ -8,8 +8,6 @@ package dev.regula.vector;
  * hand-over among the values, as it does the narrowest component.
  */
 final class HandOvers {
-    /** A pair more than this (natural orders) below the largest exponent at its crossing hands nothing over. */
-    private static final double REACH = 24 * Math.log(2) + 1;
     /** Mixtures of more components are not searched (+∞: the grid follows σ_min alone). */
     static final int MOST_COMPONENTS = 32;
 
@@ -38,12 +36,12 @@ final class HandOvers {
                 for (double x : roots) {
                     if (!(x >= lo && x <= hi)) continue;
                     double top = Double.NEGATIVE_INFINITY;
-                    for (int m = 0; m < k; m++) top = Math.max(top, exponent(x, m, mu, halfTau, logWeight));
-                    if (exponent(x, j, mu, halfTau, logWeight) < top - REACH) continue;
+                    for (int m = 0; m < k; m++) top = Math.max(top, MixtureExponents.exponent(x, mu[m], halfTau[m], logWeight[m]));
+                    if (MixtureExponents.exponent(x, mu[j], halfTau[j], logWeight[j]) < top - MixtureExponents.REACH) continue; // hands nothing over
                     double slope = Math.abs(2 * halfTau[l] * (x - mu[l]) - 2 * halfTau[j] * (x - mu[j]));
                     if (!(slope > 0)) continue;
                     double density = 0; // of the mixture at x: Σ_m π_m·N(x | μ_m, 1/τ_m), the exponents' w_m holding π_m and the normaliser
-                    for (int m = 0; m < k; m++) density += StrictMath.exp(exponent(x, m, mu, halfTau, logWeight));
+                    for (int m = 0; m < k; m++) density += StrictMath.exp(MixtureExponents.exponent(x, mu[m], halfTau[m], logWeight[m]));
                     if (density * 16 / slope >= share) narrowest = Math.min(narrowest, 1 / slope);
                 }
             }
@@ -51,10 +49,6 @@ final class HandOvers {
         return narrowest;
     }
 
-    private static double exponent(double x, int j, double[] mu, double[] halfTau, double[] logWeight) {
-        double d = x - mu[j];
-        return logWeight[j] - halfTau[j] * d * d;
-    }
 
     /** The real roots of a·x² + b·x + c (one if a is 0, none if both are). */
     private static double[] roots(double a, double b, double c) {

@@ -26,8 +26,6 @@ final class MixtureNodes {
     static final int BLOCK = 1024;
     /** A block whose in-reach exponents span more than this (natural orders) goes node by node. */
     static final double SLOW = 600;
-    /** Natural orders below the block's least largest exponent from which a component is left out. */
-    static final double REACH = 24 * Math.log(2) + 1;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
     private final double origin;
@@ -73,6 +71,8 @@ final class MixtureNodes {
         double[] lanes = new double[0];
         double[] acc = new double[0];
         double[] terms = new double[0];
+        double[] peak = new double[0];
+        double[] least = new double[0];
         int[] reach = new int[0];
 
         Scratch fit(int k) {
@@ -82,6 +82,8 @@ final class MixtureNodes {
                 lanes = new double[2 * k * l];
                 acc = new double[3 * k * l];
                 terms = new double[k];
+                peak = new double[k];
+                least = new double[k];
             }
             return this;
         }
@@ -95,8 +97,8 @@ final class MixtureNodes {
     }
 
     /**
-     * Computes block b of {@code nodes} nodes, if {@code needed}, into gradient, scale (at least
-     * b·BLOCK + BLOCK long) and its 3k sums into partial[3k·b, 3k·b + 3k).
+     * Computes block b of {@code nodes} nodes into gradient, scale (at least b·BLOCK + BLOCK long)
+     * and its 3k sums into partial[3k·b, 3k·b + 3k).
      *
      * @param share each node's share of the values (its sums' weight)
      * @param bend each node's share of Σ t(1 − t) of the values around it: linear binning puts
@@ -109,23 +111,24 @@ final class MixtureNodes {
         double xa = (origin + b0) * h;
         // the lanes run to whole vectors past b1: bound the exponents there too, so none overflows or all underflow
         double xb = (origin + b0 + Math.ceilDiv(b1 - b0, D.length()) * D.length() - 1) * h;
+        double[] peak = s.peak; // each component's largest and least exponent over the block
+        double[] least = s.least;
         double top = Double.NEGATIVE_INFINITY;
         double floor = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < k; j++) {
-            double aa = exponent(xa, j);
-            double ab = exponent(xb, j);
-            top = Math.max(top, mu[j] >= xa && mu[j] <= xb ? logWeight[j] : Math.max(aa, ab));
-            floor = Math.max(floor, Math.min(aa, ab));
+            double aa = MixtureExponents.exponent(xa, mu[j], halfTau[j], logWeight[j]);
+            double ab = MixtureExponents.exponent(xb, mu[j], halfTau[j], logWeight[j]);
+            peak[j] = mu[j] >= xa && mu[j] <= xb ? logWeight[j] : Math.max(aa, ab);
+            least[j] = Math.min(aa, ab);
+            top = Math.max(top, peak[j]);
+            floor = Math.max(floor, least[j]);
         }
         int m = 0;
         boolean slow = false;
         for (int j = 0; j < k; j++) {
-            double aa = exponent(xa, j);
-            double ab = exponent(xb, j);
-            double peak = mu[j] >= xa && mu[j] <= xb ? logWeight[j] : Math.max(aa, ab);
-            if (peak < floor - REACH) continue;
+            if (peak[j] < floor - MixtureExponents.REACH) continue;
             s.reach[m++] = j;
-            if (Math.min(aa, ab) < top - SLOW) slow = true;
+            if (least[j] < top - SLOW) slow = true;
         }
         int out = 3 * k * b;
         if (slow) {
@@ -144,10 +147,6 @@ final class MixtureNodes {
         }
     }
 
-    private double exponent(double x, int j) {
-        double d = x - mu[j];
-        return logWeight[j] - halfTau[j] * d * d;
-    }
 
     /**
      * Per reached component q, lanes [2ql, 2ql + l): e^(a_j − top) at the block's first l nodes;
@@ -159,7 +158,7 @@ final class MixtureNodes {
         for (int q = 0; q < m; q++) {
             int j = s.reach[q];
             double d0 = xa - mu[j];
-            double e = StrictMath.exp(logWeight[j] - halfTau[j] * d0 * d0 - top);
+            double e = StrictMath.exp(MixtureExponents.exponent(xa, mu[j], halfTau[j], logWeight[j]) - top);
             ratio[0] = StrictMath.exp(-halfTau[j] * h * (2 * d0 + h)); // e(x + h)/e(x) at xa
             for (int i = 1; i < 2 * l; i++) ratio[i] = ratio[i - 1] * rho[j];
             int o = 2 * q * l;
@@ -257,16 +256,7 @@ final class MixtureNodes {
         Arrays.fill(partial, out, out + 3 * k, 0);
         for (int p = b0; p < b1; p++) {
             double x = (origin + p) * h;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                a[j] = exponent(x, j);
-                max = Math.max(max, a[j]);
-            }
-            double z = 0;
-            for (int j = 0; j < k; j++) {
-                a[j] = a[j] - max > -REACH ? StrictMath.exp(a[j] - max) : 0;
-                z += a[j];
-            }
+            double z = MixtureExponents.exponentials(x, k, mu, halfTau, logWeight, a);
             double num = 0;
             double abs = 0;
             double share = weights[p] / z;

@@ -167,11 +167,11 @@ final class MixturePriorTable {
             extent = locateAll(n, x, xOff, e, s, team);
             if (extent.bad) return false;
         }
-        return attempt(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, direct, e, extent, s);
+        return onGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, direct, e, extent, s);
     }
 
     /** The call on the grid of spacing 2^e, the values located on it ({@code extent}); false: declined, nothing written. */
-    private static boolean attempt(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
+    private static boolean onGrid(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
                                    double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team, Direct direct,
                                    int e, Extent extent, Scratch s) {
         double h = Math.scalb(1.0, e);
@@ -489,17 +489,7 @@ final class MixturePriorTable {
     private static void subtractTerms(double x, double share, double bend, int k, double[] mu, double[] halfTau,
                                       double[] logWeight, double[] a, double[] sums) {
         if (share == 0 && bend == 0) return;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < k; j++) {
-            double d = x - mu[j];
-            a[j] = logWeight[j] - halfTau[j] * d * d;
-            max = Math.max(max, a[j]);
-        }
-        double z = 0;
-        for (int j = 0; j < k; j++) {
-            a[j] = a[j] - max > -MixtureNodes.REACH ? StrictMath.exp(a[j] - max) : 0; // as the table drops them
-            z += a[j];
-        }
+        double z = MixtureExponents.exponentials(x, k, mu, halfTau, logWeight, a); // dropping what the table drops
         for (int j = 0; j < k; j++) {
             double w = a[j] / z * share;
             double d = x - mu[j];
