@@ -213,6 +213,47 @@ final class MixturePriorKernel {
         int reach(int b) {
             return start[b + 1] - start[b];
         }
+
+        /**
+         * @return the mean number of components a value meets, over the plan's sample of the
+         *     values (every (n/{@value #SAMPLE})th): the direct kernel's exponentials per value
+         */
+        double meanReach(int n, float[] x, int xOff) {
+            if (count == 1) return reach(0);
+            int stride = Math.max(1, n / SAMPLE);
+            long work = 0;
+            long values = 0;
+            for (int t = 0; t < n; t += stride, values++) work += reach(bucketOf(x[xOff + t]));
+            return (double) work / values;
+        }
+    }
+
+    /**
+     * A call's plan, made on first use: the table asks for the mean reach only where its cells
+     * might cost more than it saves ({@link MixturePriorTable#pays}), and the direct kernel reuses it.
+     */
+    static final class LazyPlan {
+        private final int n;
+        private final float[] x;
+        private final int xOff;
+        private final Constants c;
+        private Buckets buckets;
+
+        LazyPlan(int n, float[] x, int xOff, Constants c) {
+            this.n = n;
+            this.x = x;
+            this.xOff = xOff;
+            this.c = c;
+        }
+
+        Buckets buckets() {
+            if (buckets == null) buckets = plan(n, x, xOff, c.mu().length, c.mu(), c.c2(), c.v2());
+            return buckets;
+        }
+
+        double meanReach() {
+            return buckets().meanReach(n, x, xOff);
+        }
     }
 
     /** @return the number of chunks of n values */
@@ -283,10 +324,7 @@ final class MixturePriorKernel {
         start[count] = total;
         Buckets buckets = new Buckets(count, lo, perUnit, start, Arrays.copyOf(comps, total), shift);
         // the work on the sample, which each chunk's sort judges again exactly
-        long work = 0;
-        long values = 0;
-        for (int t = 0; t < n; t += stride, values++) work += buckets.reach(buckets.bucketOf(x[xOff + t]));
-        return work + SORT_COST * values >= values * k ? Buckets.all(k) : buckets;
+        return buckets.meanReach(n, x, xOff) + SORT_COST >= k ? Buckets.all(k) : buckets;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.regula.vector;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -45,8 +46,11 @@ import jdk.incubator.vector.VectorSpecies;
  * hold the sums to the contract's 1e-5 of the sum of the absolute terms).
  *
  * <p>The call declines (nothing written, the caller computes it directly) with fewer than
- * {@value #LEAST_VALUES} values, a value that is not finite or lies beyond 2^29 cells, or more than
- * one value in {@value #OUTSIDE} outside the window. Once the table is made, the cells that fail
+ * {@value #LEAST_VALUES} values, a value that is not finite or lies beyond 2^29 cells, more than
+ * one value in {@value #OUTSIDE} outside the window, or a window whose cells would cost more than
+ * the exponentials the table saves ({@link #pays}): where the components are narrow and far apart
+ * (after retraining), the weights spread over many cells each, and each meets one or two
+ * components, which the direct kernel's sorted buckets compute cheaply. Once the table is made, the cells that fail
  * its check go directly however many they are: declining then would only add the table's cost to
  * the direct computation of every value.
  *
@@ -77,6 +81,14 @@ final class MixturePriorTable {
     static final double CHECK = 0x1p-18;
     /** Fixed parts of the values for the histogram (the thread split cannot change its sums). */
     static final int PARTS = 2;
+    /**
+     * A cell's cost (its nodes, histogram, check) in units of one component's exponential for one
+     * value in the direct kernel; measured on AVX-512 (Zen 4) from the mixture training starts
+     * from to the narrow, separated one of {@code regula compress}'s late retraining.
+     */
+    static final double CELL_COST = 14;
+    /** What the table saves per value beside the exponentials, in the same units. */
+    static final double VALUE_SAVING = 2;
     /** Values at or beyond this many cells from 0 (and NaN) make a call decline. */
     private static final float FAR = 0x1p29f;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -143,11 +155,15 @@ final class MixturePriorTable {
      * through the table, or declines and writes nothing.
      *
      * @param team splits the passes over values and the table's blocks; null: the calling thread
+     * @param reach the components the direct kernel would meet per value, on average (asked only
+     *     where the answer matters); the call declines where the table would cost more
+     *     ({@link #pays}); +∞: wherever it can
      * @param direct computes the values the table does not serve
      * @return false if the call is declined: then g and sums are untouched
      */
     static boolean apply(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
-                         double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team, Direct direct) {
+                         double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team,
+                         DoubleSupplier reach, Direct direct) {
         if (n < LEAST_VALUES || D.length() < 4) return false;
         double hMax = 0;
         for (int j = 0; j < k; j++) hMax = Math.max(hMax, halfTau[j]);
@@ -167,16 +183,27 @@ final class MixturePriorTable {
             extent = locateAll(n, x, xOff, e, s, team);
             if (extent.bad) return false;
         }
-        return onGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, direct, e, extent, s);
+        return onGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, reach, direct, e, extent, s);
+    }
+
+    /**
+     * @return whether a table of {@code cells} cells for n values costs less than the direct
+     *     kernel meeting {@code reach} components per value: CELL_COST·cells ≤ (VALUE_SAVING + reach)·n
+     */
+    static boolean pays(int n, int cells, DoubleSupplier reach) {
+        // a value meets at least one component: below that bound the answer needs no reach
+        return CELL_COST * cells <= (VALUE_SAVING + 1) * (double) n
+                || CELL_COST * cells <= (VALUE_SAVING + reach.getAsDouble()) * n;
     }
 
     /** The call on the grid of spacing 2^e, the values located on it ({@code extent}); false: declined, nothing written. */
     private static boolean onGrid(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
-                                   double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team, Direct direct,
-                                   int e, Extent extent, Scratch s) {
+                                   double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team,
+                                   DoubleSupplier reach, Direct direct, int e, Extent extent, Scratch s) {
         double h = Math.scalb(1.0, e);
         int span = extent.highest - extent.lowest + 1;
         int cells = Math.min(span, Math.min(n / VALUES_PER_CELL, MOST_CELLS));
+        if (!pays(n, cells, reach)) return false;
         s.fit(n, cells);
         int start = window(n, extent.lowest, span, cells, s.cell);
         if (start < 0) return false;

@@ -417,8 +417,9 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * Through a table of the gradient on a fine grid where the values are many
-     * ({@link MixturePriorTable}: no exponential per value); otherwise, and for the values the
+     * Through a table of the gradient on a fine grid where the values are many and its cells cost
+     * less than the exponentials it saves ({@link MixturePriorTable}: no exponential per value;
+     * the components a value meets are counted on the direct kernel's plan); otherwise, and for the values the
      * table does not serve, float lanes with an exponential of our own ({@link MixturePriorKernel}),
      * split over the team by chunks of {@value MixturePriorKernel#CHUNK} values whose sums are
      * added in chunk order. Either way the result does not depend on the thread count, and is
@@ -434,9 +435,11 @@ final class VectorKernels implements Kernels {
         if (n == 0) return;
         java.util.Objects.checkFromIndexSize(xOff, n, x.length);
         java.util.Objects.checkFromIndexSize(gOff, n, g.length);
+        MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, mu, halfTau, logWeight);
+        MixturePriorKernel.LazyPlan plan = new MixturePriorKernel.LazyPlan(n, x, xOff, c);
         if (!MixturePriorTable.apply(n, x, xOff, g, gOff, (float) scale, k, mu, halfTau, logWeight, sums, team,
-                this::mixturePriorDirect)) {
-            mixturePriorDirect(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums);
+                plan::meanReach, this::mixturePriorDirect)) {
+            mixturePriorDirect(n, x, xOff, g, gOff, scale, k, c, plan.buckets(), sums);
         }
     }
 
@@ -445,10 +448,15 @@ final class VectorKernels implements Kernels {
                                     double[] halfTau, double[] logWeight, double[] sums) {
         if (n == 0) return;
         MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, mu, halfTau, logWeight);
+        mixturePriorDirect(n, x, xOff, g, gOff, scale, k, c, MixturePriorKernel.plan(n, x, xOff, k, c.mu(), c.c2(), c.v2()), sums);
+    }
+
+    /** The same with the call's constants and plan made. */
+    private void mixturePriorDirect(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k,
+                                    MixturePriorKernel.Constants c, MixturePriorKernel.Buckets buckets, double[] sums) {
         int chunks = MixturePriorKernel.chunks(n);
         double[] partial = new double[3 * k * chunks];
         float s = (float) scale;
-        MixturePriorKernel.Buckets buckets = MixturePriorKernel.plan(n, x, xOff, k, c.mu(), c.c2(), c.v2());
         if (chunks == 1 || team.threads() == 1) {
             MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), c.tauMu(), buckets, partial);
         } else {

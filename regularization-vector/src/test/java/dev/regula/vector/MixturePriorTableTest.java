@@ -44,7 +44,7 @@ class MixturePriorTableTest {
         Kernels direct = KernelsTestSupport.vector(1);
         return (n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums) -> {
             boolean took = MixturePriorTable.apply(n, x, xOff, g, gOff, (float) scale, k, mu, halfTau, logWeight, sums,
-                    null, direct::mixturePriorGradient);
+                    null, () -> Double.POSITIVE_INFINITY, direct::mixturePriorGradient);
             if (mustTake) assertTrue(took, "the table declined " + n + " values");
         };
     }
@@ -97,13 +97,64 @@ class MixturePriorTableTest {
             float[] g = new float[len];
             double[] sums = new double[3 * k];
             boolean took = MixturePriorTable.apply(len, x, OFF, g, 0, 1e-5f, k, m.mu(), m.halfTau(), m.logWeight(), sums,
-                    null, (a, b, c, d, e, f, h, i, j, l, o) -> {
+                    null, () -> Double.POSITIVE_INFINITY, (a, b, c, d, e, f, h, i, j, l, o) -> {
                         throw new AssertionError("nothing is computed directly when the table declines");
                     });
             assertFalse(took);
             assertArrayEquals(new float[len], g);
             assertArrayEquals(new double[3 * k], sums);
         }
+    }
+
+    /**
+     * The table is used where it costs less than the direct kernel's exponentials: at the mixture
+     * training starts from (wide components, each weight meeting most of them, the weights on few
+     * cells) it takes the call; after retraining with narrow components far apart (the weights on
+     * as many cells as the window allows, each meeting one or two components) it declines, and
+     * the kernel's result is the direct kernel's, bit for bit.
+     */
+    @Test
+    void isUsedWhereItCostsLessThanTheExponentialsItSaves() {
+        MixturePriorKernelTest.assumeVectorModule();
+        assumeTrue(DoubleVector.SPECIES_PREFERRED.length() >= 4, "128-bit vectors: the table declines every call");
+        int n = 200_704;
+        Random rnd = new Random(67);
+        Mixture start = Mixture.of(16, 0.3, 0.3 * 2 / 14);
+        assertTrue(takes(n, start, MixturePriorKernelTest.weights(rnd, n, start, 0.05)), "the mixture training starts from");
+        double[] means = new double[16];
+        double[] pi = new double[16];
+        for (int j = 1; j < 16; j++) {
+            means[j] = (j % 2 == 0 ? 1 : -1) * 0.07 * ((j + 1) / 2);
+            pi[j] = 0.07 / 15;
+        }
+        pi[0] = 0.93;
+        Mixture retrained = mixture(means, 0.002, pi);
+        float[] x = new float[n + OFF];
+        for (int i = 0; i < n; i++) {
+            int j = rnd.nextInt(100) < 93 ? 0 : 1 + rnd.nextInt(15);
+            x[OFF + i] = (float) (means[j] + 0.002 * rnd.nextGaussian());
+        }
+        assertFalse(takes(n, retrained, x), "narrow components far apart");
+        Kernels kernels = KernelsTestSupport.vector(2);
+        int k = 16;
+        float[] g = new float[n];
+        float[] gDirect = new float[n];
+        double[] sums = new double[3 * k];
+        double[] sumsDirect = new double[3 * k];
+        kernels.mixturePriorGradient(n, x, OFF, g, 0, 1e-5, k, retrained.mu(), retrained.halfTau(), retrained.logWeight(), sums);
+        MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, retrained.mu(), retrained.halfTau(), retrained.logWeight());
+        MixturePriorKernel.run(0, MixturePriorKernel.chunks(n), n, x, OFF, gDirect, 0, 1e-5f, k, c.mu(), c.c2(), c.v2(), c.tau(),
+                c.tauMu(), MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2()), new double[3 * k * MixturePriorKernel.chunks(n)]);
+        assertArrayEquals(gDirect, g, "the direct kernel's gradient");
+    }
+
+    /** Whether the table takes the call when the direct kernel would meet the components its plan counts. */
+    private static boolean takes(int n, Mixture m, float[] x) {
+        int k = m.mu().length;
+        MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, m.mu(), m.halfTau(), m.logWeight());
+        double reach = MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2()).meanReach(n, x, OFF);
+        return MixturePriorTable.apply(n, x, OFF, new float[n], 0, 1e-5f, k, m.mu(), m.halfTau(), m.logWeight(), new double[3 * k],
+                null, () -> reach, (a, b, cc, d, e, f, h, i, j, l, o) -> { });
     }
 
     /** A mixture of the given means, σ and weights (π normalised). */
