@@ -55,6 +55,12 @@ public final class CompressCommand implements Callable<Integer> {
      * loosely to quantise, 3e-6 cost accuracy in retraining (docs/soft-regularizers.md).
      */
     static final double DEFAULT_LAMBDA_TIMES_N = 0.12;
+    /**
+     * λ·N of the default prior with {@code --target-ratio} (λ = 1.5e-6 for 60,000 examples): the
+     * radius then decides what is pruned, so the prior only has to cluster, and a gentler one
+     * keeps more accuracy; 0.06/N clustered too loosely (docs/soft-regularizers.md).
+     */
+    static final double DEFAULT_TARGET_LAMBDA_TIMES_N = 0.09;
     /** π_0 of the default prior: 0.99 pruned to 2.6 % of the weights, more than the 40× target needs, and lost accuracy. */
     static final double DEFAULT_PI0 = 0.9;
     /** Learning rate of the default fine-tuning, Adam annealed to 0 by a cosine over the fine-tuning epochs. */
@@ -79,7 +85,7 @@ public final class CompressCommand implements Callable<Integer> {
 
     @Option(names = "--prior", paramLabel = "SPEC",
             description = "the " + PRIOR + "(...) spec of the retraining; keys it leaves out keep the defaults: lambda=0.12/N for N"
-                    + " training examples, components=16, pi0=0.9, init_range = max |w| of the pretrained weights, gamma_shape=5000,"
+                    + " training examples (0.09/N with --target-ratio), components=16, pi0=0.9, init_range = max |w| of the pretrained weights, gamma_shape=5000,"
                     + " gamma_rate=0.5, the paper's rates")
     String prior;
 
@@ -238,7 +244,8 @@ public final class CompressCommand implements Callable<Integer> {
         List<Parameter> weights = params.stream().filter(p -> p.role() == ParameterRole.WEIGHT).toList();
         float[] pretrainedWeights = concat(weights);
         if (Double.isNaN(maxAbs)) maxAbs = checkMergeDistance(params); // refused now, not after the retraining
-        String priorSpec = priorSpec(DEFAULT_LAMBDA_TIMES_N / train.size(), maxAbs);
+        double lambdaTimesN = targetRatio != null ? DEFAULT_TARGET_LAMBDA_TIMES_N : DEFAULT_LAMBDA_TIMES_N;
+        String priorSpec = priorSpec(lambdaTimesN / train.size(), maxAbs);
         String tuneOptimizer = finetuneOptimizer != null ? finetuneOptimizer
                 : String.format(Locale.ROOT, "adam(lr=cosine(from=%s, to=0, epochs=%d))", DEFAULT_FINETUNE_LR, finetuneEpochs);
         stdout.printf(Locale.ROOT, "pretrained: test accuracy %.4f; retraining %d epochs with %s and %s%n", before, retrainEpochs,

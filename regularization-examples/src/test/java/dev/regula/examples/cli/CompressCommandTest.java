@@ -143,6 +143,26 @@ class CompressCommandTest {
     }
 
     @Test
+    void aTargetRatioMakesTheDefaultPriorGentler() throws IOException {
+        Path data = blobs();
+        double[] lambdas = new double[2];
+        String[][] ratioArgs = {{}, {"--target-ratio", "6"}};
+        for (int run = 0; run < 2; run++) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compress", "--csv", data.toString(),
+                    "--model", "mlp(hidden=8)", "--epochs", "1", "--retrain-epochs", "1", "--finetune-epochs", "0", "--batch", "16",
+                    "--threads", "1", "--progress", "none", "--out", dir.resolve("gentle" + run).toString()));
+            args.addAll(java.util.List.of(ratioArgs[run]));
+            RegulaCommandTest.Run r = RegulaCommandTest.run(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.out() + r.err());
+            var lambda = java.util.regex.Pattern.compile("and soft-weight-sharing\\(lambda=([0-9.e+-]+),").matcher(r.out());
+            assertTrue(lambda.find(), r.out());
+            lambdas[run] = Double.parseDouble(lambda.group(1));
+        }
+        assertEquals(CompressCommand.DEFAULT_TARGET_LAMBDA_TIMES_N / CompressCommand.DEFAULT_LAMBDA_TIMES_N, lambdas[1] / lambdas[0], 1e-4,
+                "with --target-ratio the radius prunes, the prior only clusters: " + java.util.Arrays.toString(lambdas));
+    }
+
+    @Test
     void aBadTargetRatioIsABadUsage() throws IOException {
         for (String bad : new String[] {"1", "0.5", "-40", "NaN", "Infinity"}) {
             RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", blobs().toString(), "--target-ratio", bad,
