@@ -39,7 +39,7 @@ final class HandOvers {
                     for (int m = 0; m < k; m++) top = Math.max(top, MixtureExponents.exponent(x, mu[m], halfTau[m], logWeight[m]));
                     if (MixtureExponents.exponent(x, mu[j], halfTau[j], logWeight[j]) < top - MixtureExponents.REACH) continue; // hands nothing over
                     double slope = Math.abs(2 * halfTau[l] * (x - mu[l]) - 2 * halfTau[j] * (x - mu[j]));
-                    if (!(slope > 0)) continue;
+                    if (!(slope > 0) || !(1 / slope < narrowest)) continue; // (no narrower than one found)
                     double density = 0; // of the mixture at x: Σ_m π_m·N(x | μ_m, 1/τ_m), the exponents' w_m holding π_m and the normaliser
                     for (int m = 0; m < k; m++) density += StrictMath.exp(MixtureExponents.exponent(x, mu[m], halfTau[m], logWeight[m]));
                     if (density * 16 / slope >= share) narrowest = Math.min(narrowest, 1 / slope);
