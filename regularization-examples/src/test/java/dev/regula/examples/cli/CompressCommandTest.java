@@ -145,9 +145,9 @@ class CompressCommandTest {
     @Test
     void aTargetRatioMakesTheDefaultPriorGentler() throws IOException {
         Path data = blobs();
-        double[] lambdas = new double[2];
-        String[][] ratioArgs = {{}, {"--target-ratio", "6"}};
-        for (int run = 0; run < 2; run++) {
+        double[] lambdas = new double[3];
+        String[][] ratioArgs = {{}, {"--target-ratio", "6"}, {"--target-ratio", "6", "--prior", "soft-weight-sharing(lambda=1e-4)"}};
+        for (int run = 0; run < 3; run++) {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("compress", "--csv", data.toString(),
                     "--model", "mlp(hidden=8)", "--epochs", "1", "--retrain-epochs", "1", "--finetune-epochs", "0", "--batch", "16",
                     "--threads", "1", "--progress", "none", "--out", dir.resolve("gentle" + run).toString()));
@@ -160,6 +160,7 @@ class CompressCommandTest {
         }
         assertEquals(CompressCommand.DEFAULT_TARGET_LAMBDA_TIMES_N / CompressCommand.DEFAULT_LAMBDA_TIMES_N, lambdas[1] / lambdas[0], 1e-4,
                 "with --target-ratio the radius prunes, the prior only clusters: " + java.util.Arrays.toString(lambdas));
+        assertEquals(1e-4, lambdas[2], 1e-12, "a lambda the user gives wins");
     }
 
     @Test
