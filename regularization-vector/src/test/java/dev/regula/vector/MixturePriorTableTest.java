@@ -143,9 +143,26 @@ class MixturePriorTableTest {
         double[] sumsDirect = new double[3 * k];
         kernels.mixturePriorGradient(n, x, OFF, g, 0, 1e-5, k, retrained.mu(), retrained.halfTau(), retrained.logWeight(), sums);
         MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, retrained.mu(), retrained.halfTau(), retrained.logWeight());
+        double[] partial = new double[3 * k * MixturePriorKernel.chunks(n)];
         MixturePriorKernel.run(0, MixturePriorKernel.chunks(n), n, x, OFF, gDirect, 0, 1e-5f, k, c.mu(), c.c2(), c.v2(), c.tau(),
-                c.tauMu(), MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2()), new double[3 * k * MixturePriorKernel.chunks(n)]);
+                c.tauMu(), MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2()), partial);
+        MixturePriorKernel.addPartials(partial, MixturePriorKernel.chunks(n), k, sumsDirect);
         assertArrayEquals(gDirect, g, "the direct kernel's gradient");
+        assertArrayEquals(sumsDirect, sums, "the direct kernel's sums");
+    }
+
+    /** The cost rule at its bounds: below 3n/14 cells it pays without asking for the reach; above, as (2 + reach)·n. */
+    @Test
+    void paysWhereItsCellsCostLessThanTheExponentialsItSaves() {
+        MixturePriorKernelTest.assumeVectorModule();
+        int n = 1400;
+        assertTrue(MixturePriorTable.pays(n, 300, () -> {
+            throw new AssertionError("a value meets at least one component: the reach is not needed");
+        }));
+        assertTrue(MixturePriorTable.pays(n, 500, () -> 3.0)); // 14·500 = (2 + 3)·1400
+        assertFalse(MixturePriorTable.pays(n, 500, () -> 2.99));
+        assertFalse(MixturePriorTable.pays(n, 700, () -> 4.99));
+        assertTrue(MixturePriorTable.pays(n, 700, () -> 5.0));
     }
 
     /** Whether the table takes the call when the direct kernel would meet the components its plan counts. */

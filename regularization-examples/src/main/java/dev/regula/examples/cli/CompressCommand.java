@@ -97,7 +97,8 @@ public final class CompressCommand implements Callable<Integer> {
     @Option(names = "--target-ratio", paramLabel = "R",
             description = "after retraining, prune more or fewer weights so that the compression by the bits is at least R and as"
                     + " close to it as the rule allows: weights within the smallest radius of 0 that reaches R (bisection) are"
-                    + " pruned, the others go to their most responsible non-zero component (default: none, the mixture's own rule)")
+                    + " pruned, the others go to their most responsible non-zero component; the default prior is then gentler,"
+                    + " lambda=0.09/N (default: none, the mixture's own rule)")
     Double targetRatio;
 
     @Option(names = "--finetune-epochs", defaultValue = "30",

@@ -158,7 +158,7 @@ class CompressCommandTest {
             assertTrue(lambda.find(), r.out());
             lambdas[run] = Double.parseDouble(lambda.group(1));
         }
-        assertEquals(CompressCommand.DEFAULT_TARGET_LAMBDA_TIMES_N / CompressCommand.DEFAULT_LAMBDA_TIMES_N, lambdas[1] / lambdas[0], 1e-4,
+        assertEquals(0.75, lambdas[1] / lambdas[0], 1e-4,
                 "with --target-ratio the radius prunes, the prior only clusters: " + java.util.Arrays.toString(lambdas));
         assertEquals(1e-4, lambdas[2], 1e-12, "a lambda the user gives wins");
     }
