@@ -50,9 +50,9 @@ import jdk.incubator.vector.VectorSpecies;
  * one value in {@value #OUTSIDE} outside the window, or a window whose cells would cost more than
  * the exponentials the table saves ({@link #pays}): where the components are narrow and far apart
  * (after retraining), the weights spread over many cells each, and each meets one or two
- * components, which the direct kernel's sorted buckets compute cheaply. Once the table is made, the cells that fail
- * its check go directly however many they are: declining then would only add the table's cost to
- * the direct computation of every value.
+ * components, which the direct kernel's sorted buckets compute cheaply. Once the table is made,
+ * the cells that fail its check go directly however many they are: declining then would only add
+ * the table's cost to the direct computation of every value.
  *
  * <p>Determinism: each value's cell and place are computed per value (the vector loop and its
  * scalar tail agree bit for bit); the histogram is kept in {@value #PARTS} fixed parts of the

@@ -419,8 +419,8 @@ final class VectorKernels implements Kernels {
     /**
      * Through a table of the gradient on a fine grid where the values are many and its cells cost
      * less than the exponentials it saves ({@link MixturePriorTable}: no exponential per value;
-     * the components a value meets are counted on the direct kernel's plan); otherwise, and for the values the
-     * table does not serve, float lanes with an exponential of our own ({@link MixturePriorKernel}),
+     * the components a value meets are counted on the direct kernel's plan); otherwise, and for
+     * the values the table does not serve, float lanes with an exponential of our own ({@link MixturePriorKernel}),
      * split over the team by chunks of {@value MixturePriorKernel#CHUNK} values whose sums are
      * added in chunk order. Either way the result does not depend on the thread count, and is
      * within the tolerance of {@link Kernels#mixturePriorGradient} of the double reference.
