@@ -238,6 +238,7 @@ final class MixturePriorKernel {
         private final int xOff;
         private final Constants c;
         private Buckets buckets;
+        private double meanReach = Double.NaN;
 
         LazyPlan(int n, float[] x, int xOff, Constants c) {
             this.n = n;
@@ -252,7 +253,8 @@ final class MixturePriorKernel {
         }
 
         double meanReach() {
-            return buckets().meanReach(n, x, xOff);
+            if (Double.isNaN(meanReach)) meanReach = buckets().meanReach(n, x, xOff);
+            return meanReach;
         }
     }
 

@@ -173,6 +173,8 @@ final class MixturePriorTable {
         Scratch s = SCRATCH.get().fit(n, 0);
         Extent extent = locateAll(n, x, xOff, e, s, team);
         if (extent.bad) return false;
+        // a finer grid below only adds cells: a window that does not pay at this spacing, no finer one does
+        if (!pays(n, windowCells(n, extent), reach)) return false;
         // a hand-over from one component to another sharper than σ_min where the mixture (fitted to
         // the values) has mass: a grid that resolves it, at most 4 times finer
         double width = HandOvers.narrowest(k, mu, halfTau, logWeight, Math.scalb((double) extent.lowest, e),
@@ -196,13 +198,21 @@ final class MixturePriorTable {
                 || CELL_COST * cells <= (VALUE_SAVING + reach.getAsDouble()) * n;
     }
 
+    /**
+     * @return the cells of the window over values located at {@code extent}: their span, but at
+     *     most one per {@value #VALUES_PER_CELL} values and {@value #MOST_CELLS} in all
+     */
+    private static int windowCells(int n, Extent extent) {
+        return Math.min(extent.highest - extent.lowest + 1, Math.min(n / VALUES_PER_CELL, MOST_CELLS));
+    }
+
     /** The call on the grid of spacing 2^e, the values located on it ({@code extent}); false: declined, nothing written. */
     private static boolean onGrid(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
                                    double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team,
                                    DoubleSupplier reach, Direct direct, int e, Extent extent, Scratch s) {
         double h = Math.scalb(1.0, e);
         int span = extent.highest - extent.lowest + 1;
-        int cells = Math.min(span, Math.min(n / VALUES_PER_CELL, MOST_CELLS));
+        int cells = windowCells(n, extent);
         if (!pays(n, cells, reach)) return false;
         s.fit(n, cells);
         int start = window(n, extent.lowest, span, cells, s.cell);
