@@ -76,7 +76,7 @@ public final class ProgressBarCallback implements TrainingCallback {
             currentEpoch = p.epoch();
             current = ProgressReporter.open(mode, prefix + "epoch " + p.epoch() + "/" + epochs, p.batchesPerEpoch(), out, interval);
         }
-        current.update(p.batchesDone(), message(p, ctx.lastGradientNorm()));
+        current.update(p.batchesDone(), () -> message(p, ctx.lastGradientNorm()));
         if (p.batchesDone() == p.batchesPerEpoch()) closeBar();
     }
 

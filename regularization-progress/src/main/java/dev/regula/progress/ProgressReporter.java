@@ -3,6 +3,7 @@ package dev.regula.progress;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -16,10 +17,18 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * interval prints nothing (a zero interval prints every update).
  * The bar of {@link ProgressMode#BAR} is redrawn in place by the library's refresh thread (every
  * 200 ms) and erased when the reporter is closed. Use from one thread.
+ *
+ * <p>A message can be given as a {@link Supplier}, called only when it will be shown: in
+ * {@code LINES} mode when a line is due, in {@code BAR} mode at most once per
+ * {@value #BAR_MESSAGE_MILLIS} ms and on the last unit, never in {@code NONE}. A caller that
+ * reports every training step thus formats a handful of messages a minute, not one a step.
  */
 public final class ProgressReporter implements AutoCloseable {
     /** Default interval between two plain lines. */
     public static final Duration DEFAULT_LINE_INTERVAL = Duration.ofSeconds(10);
+
+    /** Least time between two messages taken for the bar (half its refresh interval). */
+    static final long BAR_MESSAGE_MILLIS = 100;
 
     private final ProgressMode mode;
     private final String task;
@@ -29,6 +38,8 @@ public final class ProgressReporter implements AutoCloseable {
     private final BarLine barLine;
     private final ProgressBar bar;
     private long lastLine;
+    private long lastBarMessage;
+    private boolean barMessageSet;
 
     private ProgressReporter(ProgressMode mode, String task, long total, PrintStream lines, Duration interval) {
         this.mode = mode;
@@ -72,16 +83,31 @@ public final class ProgressReporter implements AutoCloseable {
      * @param message figures to show after the count, e.g. {@code loss 0.41 acc 0.86 31,000 ex/s}
      */
     public void update(long done, String message) {
+        update(done, () -> message);
+    }
+
+    /**
+     * Reports progress, building the message only if it will be shown (see the class comment).
+     *
+     * @param done units done so far, 0..total
+     * @param message makes the figures to show after the count
+     */
+    public void update(long done, Supplier<String> message) {
         switch (mode) {
             case BAR -> {
                 bar.stepTo(done);
-                bar.setExtraMessage(message);
+                long now = System.nanoTime();
+                if (!barMessageSet || done >= total || now - lastBarMessage >= BAR_MESSAGE_MILLIS * 1_000_000L) {
+                    barMessageSet = true;
+                    lastBarMessage = now;
+                    bar.setExtraMessage(message.get());
+                }
             }
             case LINES -> {
                 long now = System.nanoTime();
                 if (now - lastLine >= intervalNanos) {
                     lastLine = now;
-                    lines.println(String.format(Locale.ROOT, "  %s  %d/%d (%.0f%%)  %s", task, done, total, 100.0 * done / total, message));
+                    lines.println(String.format(Locale.ROOT, "  %s  %d/%d (%.0f%%)  %s", task, done, total, 100.0 * done / total, message.get()));
                     lines.flush();
                 }
             }

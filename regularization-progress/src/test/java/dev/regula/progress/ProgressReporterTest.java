@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ProgressReporterTest {
@@ -68,5 +69,42 @@ class ProgressReporterTest {
         assertTrue(e.getMessage().contains("zero or positive"), e.getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ProgressReporter.open(ProgressMode.LINES, "t", 0, out, Duration.ZERO))
                 .getMessage().contains("total must be >= 1"));
+    }
+
+    @Test
+    void aMessageIsBuiltOnlyWhenItWillBeShown() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        AtomicInteger built = new AtomicInteger();
+        try (ProgressReporter r = ProgressReporter.open(ProgressMode.LINES, "t", 1000, out, Duration.ofHours(1))) {
+            for (int i = 1; i <= 1000; i++) r.update(i, () -> "n " + built.incrementAndGet());
+        }
+        assertEquals(0, built.get(), "no line was due, so no message was needed");
+        try (ProgressReporter r = ProgressReporter.open(ProgressMode.NONE, "t", 1000, out, Duration.ZERO)) {
+            for (int i = 1; i <= 1000; i++) r.update(i, () -> "n " + built.incrementAndGet());
+        }
+        assertEquals(0, built.get());
+        try (ProgressReporter r = ProgressReporter.open(ProgressMode.LINES, "t", 3, out, Duration.ZERO)) {
+            for (int i = 1; i <= 3; i++) r.update(i, () -> "n " + built.incrementAndGet());
+        }
+        assertEquals(3, built.get(), "a line per update, each with its message");
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("3/3 (100%)  n 3"), bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theBarTakesAMessageAtMostEveryHundredMillisecondsAndOnTheLastUnit() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        AtomicInteger built = new AtomicInteger();
+        int total = 20_000;
+        long start = System.nanoTime();
+        try (ProgressReporter r = ProgressReporter.open(ProgressMode.BAR, "t", total, out, Duration.ZERO)) {
+            for (int i = 1; i < total; i++) r.update(i, () -> "n " + built.incrementAndGet());
+            AtomicInteger last = new AtomicInteger();
+            r.update(total, () -> "last " + last.incrementAndGet());
+            assertEquals(1, last.get(), "the last unit's message is always taken");
+        }
+        long periods = (System.nanoTime() - start) / (ProgressReporter.BAR_MESSAGE_MILLIS * 1_000_000L);
+        assertTrue(built.get() >= 1 && built.get() <= 1 + periods, built.get() + " messages in " + periods + " periods");
     }
 }

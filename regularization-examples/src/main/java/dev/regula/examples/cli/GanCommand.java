@@ -360,18 +360,25 @@ public final class GanCommand implements Callable<Integer> {
             }
             long done = 0;
             long doneHere = 0;
-            StringBuilder message = new StringBuilder();
             for (RunState r : active.values()) {
                 done += r.done;
                 if (r.resumedAt >= 0) doneHere += r.done - r.resumedAt;
+            }
+            double rate = doneHere / ((System.nanoTime() - waveStart) / 1e9);
+            reporter.update(done, () -> message(rate));
+        }
+
+        /** The figures beside the bar: each active run's last losses (and Frechet distance), and the rate. */
+        private String message(double rate) {
+            StringBuilder message = new StringBuilder();
+            for (RunState r : active.values()) {
                 if (r.last == null) continue;
                 if (!message.isEmpty()) message.append(" | ");
                 message.append(String.format(Locale.ROOT, "D %.3f G %.3f feature err %.3f%s", r.last.discriminatorLoss(),
                         r.last.generatorLoss(), r.last.featureError(),
                         Double.isNaN(r.frechet) ? "" : String.format(Locale.ROOT, " Frechet %.2f", r.frechet)));
             }
-            double rate = doneHere / ((System.nanoTime() - waveStart) / 1e9);
-            reporter.update(done, message + String.format(Locale.ROOT, " %.1f it/s", rate));
+            return message.append(String.format(Locale.ROOT, " %.1f it/s", rate)).toString();
         }
 
         @Override
