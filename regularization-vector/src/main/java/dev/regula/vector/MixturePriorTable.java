@@ -89,6 +89,13 @@ final class MixturePriorTable {
     static final double CELL_COST = 14;
     /** What the table saves per value beside the exponentials, in the same units. */
     static final double VALUE_SAVING = 2;
+    /**
+     * The table entry of a cell whose values are computed directly (one that failed the check, and
+     * the extra cell of the values outside the window): value +0, slope −0, so the interpolation adds
+     * a zero for them, and it finds them by this entry as it goes. A checked cell whose entry would
+     * have these bits gets +0 for its slope instead (the same interpolation).
+     */
+    static final long DIRECT = 0x8000_0000_0000_0000L;
     /** Values at or beyond this many cells from 0 (and NaN) make a call decline. */
     private static final float FAR = 0x1p29f;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -115,20 +122,26 @@ final class MixturePriorTable {
     private static final class Scratch {
         int[] cell = new int[0];
         float[] place = new float[0];
+        /** The values computed directly: their indices and a compact copy of them. */
+        int[] directIndex = new int[0];
+        float[] directValue = new float[0];
+        /** Per part of the interpolation (by its first value / {@link #ALIGN}), the values it found for the direct kernel. */
+        int[] directFound = new int[0];
         int[][] count = new int[PARTS][0];
         double[][] placeSum = new double[PARTS][0];
         double[] share = new double[0];
         double[] bendShare = new double[0];
         double[] gradient = new double[0];
         double[] scale = new double[0];
-        double[] bend = new double[0];
         long[] table = new long[0];
-        boolean[] direct = new boolean[0];
 
         Scratch fit(int n, int cells) {
             if (cell.length < n) {
                 cell = new int[n];
                 place = new float[n];
+                directIndex = new int[n];
+                directValue = new float[n];
+                directFound = new int[n / ALIGN + 1];
             }
             if (table.length < cells + 1) {
                 for (int p = 0; p < PARTS; p++) {
@@ -136,13 +149,11 @@ final class MixturePriorTable {
                     placeSum[p] = new double[cells + 1];
                 }
                 table = new long[cells + 1];
-                direct = new boolean[cells + 1];
                 int nodes = cells + 1 + MixtureNodes.BLOCK; // padded to whole blocks
                 share = new double[nodes];
                 bendShare = new double[nodes];
                 gradient = new double[nodes];
                 scale = new double[nodes];
-                bend = new double[nodes];
             }
             return this;
         }
@@ -227,8 +238,11 @@ final class MixturePriorTable {
         if (failed > 0) unbin(cells, cmin, h, k, mu, halfTau, logWeight, s, local);
         int base = whole ? -cmin : 0; // the cells are counted from 0, or (rewritten) from the window's first
         long[] table = s.table;
-        split(team, n, ALIGN, (from, to) -> interpolate(from, to, g, gOff, scale, s.cell, base, s.place, table));
-        if (outside + failed > 0) directly(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, local, s, base, direct);
+        int[] found = s.directFound;
+        Arrays.fill(found, 0, n / ALIGN + 1, 0);
+        split(team, n, ALIGN, (from, to) -> found[from / ALIGN] =
+                interpolate(from, to, g, gOff, scale, s.cell, base, s.place, table, s.directIndex));
+        if (outside + failed > 0) directly(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, local, s, direct);
         for (int t = 0; t < 3 * k; t++) sums[t] += local[t];
         return true;
     }
@@ -360,7 +374,6 @@ final class MixturePriorTable {
                 placeSum[c] += s.placeSum[p][c];
             }
         }
-        s.table[cells] = 0;
         double[] w = s.share;
         double[] b = s.bendShare;
         Arrays.fill(w, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
@@ -442,37 +455,32 @@ final class MixturePriorTable {
     }
 
     /**
-     * The check of every cell; fills the table entries of the cells that pass and marks those that
-     * fail (and the extra cell of the values outside the window) as computed directly, entry 0.
+     * The check of every cell that holds values; fills the table entries of those that pass and
+     * gives those that fail (and the extra cell of the values outside the window) the entry
+     * {@link #DIRECT}. The entries of empty cells are left as they were: no value reads them. A node's second difference is |(f[p − 1] + f[p + 1]) − 2·f[p]|, the same bits in
+     * the vector and the scalar path; the end nodes take their neighbour's (one cell alone fails).
      *
      * @return the number of values in cells that failed
      */
     private static int checked(int cells, Scratch s, WorkerTeam team) {
         double[] f = s.gradient;
-        double[] bend = s.bend;
-        split(team, cells + 1, ALIGN, (from, to) -> { // |f[p − 1] − 2 f[p] + f[p + 1]| at the inner nodes
-            int l = D.length();
-            int p = Math.max(1, from);
-            int end = Math.min(to, cells);
-            for (; p + l <= end; p += l) {
-                DoubleVector mid = DoubleVector.fromArray(D, f, p);
-                DoubleVector.fromArray(D, f, p - 1).add(DoubleVector.fromArray(D, f, p + 1)).sub(mid.add(mid)).abs()
-                        .intoArray(bend, p);
-            }
-            for (; p < end; p++) bend[p] = Math.abs(f[p - 1] - 2 * f[p] + f[p + 1]);
-        });
-        bend[0] = cells > 1 ? bend[1] : Double.NaN; // the end nodes take their neighbour's (one cell alone fails)
-        bend[cells] = cells > 1 ? bend[cells - 1] : Double.NaN;
-        AtomicInteger failed = new AtomicInteger();
         int[] count = s.count[0];
+        AtomicInteger failed = new AtomicInteger();
         split(team, cells, ALIGN, (from, to) -> {
             int part = 0;
             int l = D.length();
             int c = from;
-            for (; c + l <= to; c += l) {
+            for (; c < to && c < 1; c++) part += checkCell(c, cells, f, count, s);
+            // a vector's cells have inner nodes on both sides: c − 1 >= 0 and c + l + 1 <= cells
+            for (; c + l <= to && c + l + 1 <= cells; c += l) {
+                if (!IntVector.fromArray(I_OF_L, count, c).compare(VectorOperators.NE, 0).anyTrue()) continue;
+                DoubleVector before = DoubleVector.fromArray(D, f, c - 1);
                 DoubleVector left = DoubleVector.fromArray(D, f, c);
                 DoubleVector right = DoubleVector.fromArray(D, f, c + 1);
-                DoubleVector error = DoubleVector.fromArray(D, bend, c).max(DoubleVector.fromArray(D, bend, c + 1)).mul(0.125);
+                DoubleVector after = DoubleVector.fromArray(D, f, c + 2);
+                DoubleVector bendLeft = before.add(right).sub(left.add(left)).abs();
+                DoubleVector bendRight = left.add(after).sub(right.add(right)).abs();
+                DoubleVector error = bendLeft.max(bendRight).mul(0.125);
                 DoubleVector limit = DoubleVector.fromArray(D, s.scale, c).min(DoubleVector.fromArray(D, s.scale, c + 1))
                         .mul(CHECK);
                 VectorMask<Double> good = error.compare(VectorOperators.LE, limit);
@@ -481,24 +489,35 @@ final class MixturePriorTable {
                 LongVector high = ((FloatVector) right.sub(left).convertShape(VectorOperators.D2F, F_OF_L, 0))
                         .reinterpretAsInts().convertShape(VectorOperators.I2L, L, 0).reinterpretAsLongs()
                         .lanewise(VectorOperators.LSHL, 32);
+                LongVector entry = low.or(high);
                 VectorMask<Long> bad = good.cast(L).not();
-                low.or(high).blend(0L, bad).intoArray(s.table, c);
-                bad.intoArray(s.direct, c);
+                entry.blend(0L, entry.compare(VectorOperators.EQ, DIRECT)).blend(DIRECT, bad).intoArray(s.table, c);
                 if (bad.anyTrue()) {
                     for (int lane = 0; lane < l; lane++) if (bad.laneIsSet(lane)) part += count[c + lane];
                 }
             }
-            for (; c < to; c++) {
-                double error = Math.max(bend[c], bend[c + 1]) / 8; // the linear interpolation's error mid-cell, f''·h²/8
-                boolean good = error <= CHECK * Math.min(s.scale[c], s.scale[c + 1]);
-                s.direct[c] = !good;
-                s.table[c] = good ? entry((float) f[c], (float) (f[c + 1] - f[c])) : 0;
-                if (!good) part += count[c];
-            }
+            for (; c < to; c++) part += checkCell(c, cells, f, count, s);
             failed.addAndGet(part);
         });
-        s.direct[cells] = true;
+        s.table[cells] = DIRECT;
         return failed.get();
+    }
+
+    /** {@link #checked} for cell c alone; returns its count if it failed, else 0. */
+    private static int checkCell(int c, int cells, double[] f, int[] count, Scratch s) {
+        if (count[c] == 0) return 0;
+        double error = Math.max(bend(f, c, cells), bend(f, c + 1, cells)) * 0.125; // the linear interpolation's error mid-cell, f''·h²/8
+        boolean good = error <= CHECK * Math.min(s.scale[c], s.scale[c + 1]);
+        long entry = entry((float) f[c], (float) (f[c + 1] - f[c]));
+        s.table[c] = !good ? DIRECT : entry == DIRECT ? 0 : entry;
+        return good ? 0 : count[c];
+    }
+
+    /** The second difference at node p of a table of {@code cells} cells (see {@link #checked}). */
+    private static double bend(double[] f, int p, int cells) {
+        if (cells < 2) return Double.NaN;
+        p = Math.max(1, Math.min(cells - 1, p));
+        return Math.abs((f[p - 1] + f[p + 1]) - (f[p] + f[p]));
     }
 
     /** A cell's table entry: its value at the left node in the low 32 bits, the slope in the high. */
@@ -515,7 +534,7 @@ final class MixturePriorTable {
                               Scratch s, double[] sums) {
         double[] a = new double[k];
         for (int c = 0; c < cells; c++) {
-            if (!s.direct[c]) continue;
+            if (s.table[c] != DIRECT || s.count[0][c] == 0) continue; // (an empty cell's entry is left from before)
             double right = s.placeSum[0][c];
             double bend = 0.5 * spread(s.count[0][c], right);
             subtractTerms((double) (cmin + c) * h, s.count[0][c] - right, bend * h * h, k, mu, halfTau, logWeight, a, sums);
@@ -539,10 +558,14 @@ final class MixturePriorTable {
     /**
      * g[i] += scale·(value[c] + t·slope[c]) for each value's cell c (base + its entry in cell) and
      * place t; value and slope of a cell are one long of the table (the slope's bits high), so one
-     * gather of longs serves as many values as a long vector has lanes.
+     * gather of longs serves as many values as a long vector has lanes. The values whose entry is
+     * {@link #DIRECT} (they get +0 here) go, in order, to {@code direct} from index {@code from}.
+     *
+     * @return how many values went to {@code direct}
      */
-    private static void interpolate(int from, int to, float[] g, int gOff, float scale, int[] cell, int base,
-                                    float[] place, long[] table) {
+    private static int interpolate(int from, int to, float[] g, int gOff, float scale, int[] cell, int base,
+                                   float[] place, long[] table, int[] direct) {
+        int found = 0;
         int i = from;
         int bound = from + L.loopBound(to - from);
         for (; i < bound; i += L.length()) {
@@ -553,36 +576,43 @@ final class MixturePriorTable {
             FloatVector t = FloatVector.fromArray(F_OF_L, place, i);
             FloatVector gv = FloatVector.fromArray(F_OF_L, g, gOff + i);
             gv.add(t.fma(sl, v).mul(scale)).intoArray(g, gOff + i);
+            VectorMask<Long> marked = entry.compare(VectorOperators.EQ, DIRECT);
+            if (marked.anyTrue()) {
+                for (int lane = 0; lane < L.length(); lane++) if (marked.laneIsSet(lane)) direct[from + found++] = i + lane;
+            }
         }
         for (; i < to; i++) {
             long entry = table[base + cell[i]];
             float v = Float.intBitsToFloat((int) entry);
             float sl = Float.intBitsToFloat((int) (entry >>> 32));
             g[gOff + i] += Math.fma(place[i], sl, v) * scale;
+            if (entry == DIRECT) direct[from + found++] = i;
         }
+        return found;
     }
 
     /**
      * The values outside the window and those in cells that failed the check: computed directly
      * on a compact copy, their gradients added back (the table gave them 0), their sums into
-     * {@code local}.
+     * {@code local}. The interpolation has listed them, part by part ({@code directFound}); the
+     * parts' lists are joined in order, so the copy is the same for any thread count. Called
+     * after the interpolation: the places' array holds their gradients.
      */
     private static void directly(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
-                                 double[] halfTau, double[] logWeight, double[] local, Scratch s, int base, Direct direct) {
-        int[] cell = s.cell;
-        boolean[] marked = s.direct;
+                                 double[] halfTau, double[] logWeight, double[] local, Scratch s, Direct direct) {
+        int[] index = s.directIndex;
         int m = 0;
-        for (int i = 0; i < n; i++) if (marked[base + cell[i]]) m++;
-        int[] index = new int[m];
-        float[] xo = new float[m];
-        m = 0;
-        for (int i = 0; i < n; i++) {
-            if (marked[base + cell[i]]) {
-                index[m] = i;
-                xo[m++] = x[xOff + i];
+        for (int part = 0; part <= n / ALIGN; part++) {
+            int found = s.directFound[part];
+            if (found > 0) {
+                System.arraycopy(index, part * ALIGN, index, m, found); // down or in place
+                m += found;
             }
         }
-        float[] go = new float[m];
+        float[] xo = s.directValue;
+        for (int q = 0; q < m; q++) xo[q] = x[xOff + index[q]];
+        float[] go = s.place;
+        Arrays.fill(go, 0, m, 0f);
         direct.apply(m, xo, 0, go, 0, scale, k, mu, halfTau, logWeight, local);
         for (int q = 0; q < m; q++) g[gOff + index[q]] += go[q];
     }

@@ -51,6 +51,8 @@ import java.util.Objects;
  */
 public final class SoftWeightSharing implements LearnableRegularizer {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+    /** Terms of the penalty's log-sum-exp this far (in nats) below the largest are left out. */
+    private static final double NEGLIGIBLE_LOG_TERM = 50;
     private static final double BETA1 = 0.9;
     private static final double BETA2 = 0.999;
     private static final double ADAM_EPS = 1e-8;
@@ -379,7 +381,12 @@ public final class SoftWeightSharing implements LearnableRegularizer {
             max = Math.max(max, a[j]);
         }
         double z = 0;
-        for (int j = 0; j < k; j++) z += Math.exp(a[j] - max);
+        for (int j = 0; j < k; j++) {
+            // a term below e^-50 of the largest (which adds 1 to z) is under 2^-72 of z, far below a
+            // double's resolution: its exponential is skipped
+            double t = a[j] - max;
+            if (t > -NEGLIGIBLE_LOG_TERM) z += Math.exp(t);
+        }
         return max + Math.log(z);
     }
 
