@@ -457,8 +457,9 @@ final class MixturePriorTable {
     /**
      * The check of every cell that holds values; fills the table entries of those that pass and
      * gives those that fail (and the extra cell of the values outside the window) the entry
-     * {@link #DIRECT}. The entries of empty cells are left as they were: no value reads them. A node's second difference is |(f[p − 1] + f[p + 1]) − 2·f[p]|, the same bits in
-     * the vector and the scalar path; the end nodes take their neighbour's (one cell alone fails).
+     * {@link #DIRECT}. The entries of empty cells are left as they were: no value reads them. A
+     * node's second difference is |(f[p − 1] + f[p + 1]) − 2·f[p]|, the same bits in the vector and
+     * the scalar path; the end nodes take their neighbour's (one cell alone fails).
      *
      * @return the number of values in cells that failed
      */
@@ -506,7 +507,8 @@ final class MixturePriorTable {
     /** {@link #checked} for cell c alone; returns its count if it failed, else 0. */
     private static int checkCell(int c, int cells, double[] f, int[] count, Scratch s) {
         if (count[c] == 0) return 0;
-        double error = Math.max(bend(f, c, cells), bend(f, c + 1, cells)) * 0.125; // the linear interpolation's error mid-cell, f''·h²/8
+        // the linear interpolation's error mid-cell, f''·h²/8
+        double error = Math.max(bend(f, c, cells), bend(f, c + 1, cells)) * 0.125;
         boolean good = error <= CHECK * Math.min(s.scale[c], s.scale[c + 1]);
         long entry = entry((float) f[c], (float) (f[c + 1] - f[c]));
         s.table[c] = !good ? DIRECT : entry == DIRECT ? 0 : entry;
