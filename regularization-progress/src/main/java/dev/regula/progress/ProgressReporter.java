@@ -20,7 +20,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  *
  * <p>A message can be given as a {@link Supplier}, called only when it will be shown: in
  * {@code LINES} mode when a line is due, in {@code BAR} mode at most once per
- * {@value #BAR_MESSAGE_MILLIS} ms and on the last unit, never in {@code NONE}. A caller that
+ * {@value #BAR_MESSAGE_MILLIS} ms and on the last unit, never in {@code NONE} (a message given as
+ * a string is always the bar's newest). A caller that
  * reports every training step thus formats a handful of messages a minute, not one a step.
  */
 public final class ProgressReporter implements AutoCloseable {
@@ -83,7 +84,14 @@ public final class ProgressReporter implements AutoCloseable {
      * @param message figures to show after the count, e.g. {@code loss 0.41 acc 0.86 31,000 ex/s}
      */
     public void update(long done, String message) {
-        update(done, () -> message);
+        if (mode == ProgressMode.BAR) { // built already: the bar always shows the newest
+            bar.stepTo(done);
+            bar.setExtraMessage(message);
+            barMessageSet = true;
+            lastBarMessage = System.nanoTime();
+        } else {
+            update(done, () -> message);
+        }
     }
 
     /**
@@ -113,6 +121,11 @@ public final class ProgressReporter implements AutoCloseable {
             }
             default -> { }
         }
+    }
+
+    /** @return the message the bar shows now (BAR mode), for tests */
+    String barMessage() {
+        return bar == null ? null : bar.getExtraMessage();
     }
 
     @Override

@@ -107,4 +107,17 @@ class ProgressReporterTest {
         long periods = (System.nanoTime() - start) / (ProgressReporter.BAR_MESSAGE_MILLIS * 1_000_000L);
         assertTrue(built.get() >= 1 && built.get() <= 1 + periods, built.get() + " messages in " + periods + " periods");
     }
+
+    @Test
+    void aStringMessageIsAlwaysTheBarsNewest() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (ProgressReporter r = ProgressReporter.open(ProgressMode.BAR, "t", 10, out, Duration.ZERO)) {
+            r.update(2, "loss 0.4");
+            r.update(2, "evaluating");
+            assertEquals("evaluating", r.barMessage());
+            r.update(3, () -> "lazy");
+            assertEquals("evaluating", r.barMessage(), "a supplier within 100 ms of the last message waits");
+        }
+    }
 }

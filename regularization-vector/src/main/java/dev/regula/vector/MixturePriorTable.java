@@ -111,7 +111,10 @@ final class MixturePriorTable {
     private MixturePriorTable() {
     }
 
-    /** The direct computation, for the values the table does not serve. */
+    /**
+     * The direct computation, for the values the table does not serve. It may call {@link #apply}
+     * again: the nested call declines, this thread's arrays being in use.
+     */
     @FunctionalInterface
     interface Direct {
         void apply(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k, double[] mu, double[] halfTau,
@@ -134,6 +137,8 @@ final class MixturePriorTable {
         double[] gradient = new double[0];
         double[] scale = new double[0];
         long[] table = new long[0];
+        /** Whether a call of this thread holds the arrays (one whose direct computation calls the table again gets none). */
+        boolean busy;
 
         Scratch fit(int n, int cells) {
             if (cell.length < n) {
@@ -181,7 +186,20 @@ final class MixturePriorTable {
         if (!(hMax > 0) || Double.isInfinite(hMax)) return false;
         int e = Math.getExponent(1 / Math.sqrt(2 * hMax) / CELLS_PER_SIGMA); // h = 2^e ≤ σ_min/256
         if (e < -100 || e > 100) return false;
-        Scratch s = SCRATCH.get().fit(n, 0);
+        Scratch s = SCRATCH.get();
+        if (s.busy) return false; // called again from the direct computation of this thread's call: its arrays are in use
+        s.busy = true;
+        try {
+            return onGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, reach, direct, e, s.fit(n, 0));
+        } finally {
+            s.busy = false;
+        }
+    }
+
+    /** {@link #apply} from the first grid on, with this thread's arrays. */
+    private static boolean onGrid(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
+                                  double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team,
+                                  DoubleSupplier reach, Direct direct, int e, Scratch s) {
         Extent extent = locateAll(n, x, xOff, e, s, team);
         if (extent.bad) return false;
         // a finer grid below only adds cells: a window that does not pay at this spacing, no finer one does
@@ -196,7 +214,7 @@ final class MixturePriorTable {
             extent = locateAll(n, x, xOff, e, s, team);
             if (extent.bad) return false;
         }
-        return onGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, reach, direct, e, extent, s);
+        return onThisGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, reach, direct, e, extent, s);
     }
 
     /**
@@ -218,7 +236,7 @@ final class MixturePriorTable {
     }
 
     /** The call on the grid of spacing 2^e, the values located on it ({@code extent}); false: declined, nothing written. */
-    private static boolean onGrid(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
+    private static boolean onThisGrid(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
                                    double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team,
                                    DoubleSupplier reach, Direct direct, int e, Extent extent, Scratch s) {
         double h = Math.scalb(1.0, e);
@@ -351,7 +369,7 @@ final class MixturePriorTable {
      * then added in part order; then each node's share of the values, (1 − t) of its cell's and t
      * of the cell before's. Unless the window is the values' whole span ({@code whole}), each
      * value's cell is rewritten counted from the window's first (a value outside it gets the extra
-     * cell {@code cells}, whose table entry is 0).
+     * cell {@code cells}, whose table entry is {@link #DIRECT}).
      *
      * @return the number of values outside the window
      */
@@ -457,7 +475,8 @@ final class MixturePriorTable {
     /**
      * The check of every cell that holds values; fills the table entries of those that pass and
      * gives those that fail (and the extra cell of the values outside the window) the entry
-     * {@link #DIRECT}. The entries of empty cells are left as they were: no value reads them. A
+     * {@link #DIRECT}. The entries of empty cells are unspecified (some are written, some left from
+     * an earlier call): no value reads them. A
      * node's second difference is |(f[p − 1] + f[p + 1]) − 2·f[p]|, the same bits in the vector and
      * the scalar path; the end nodes take their neighbour's (one cell alone fails).
      *
@@ -510,8 +529,7 @@ final class MixturePriorTable {
         // the linear interpolation's error mid-cell, f''·h²/8
         double error = Math.max(bend(f, c, cells), bend(f, c + 1, cells)) * 0.125;
         boolean good = error <= CHECK * Math.min(s.scale[c], s.scale[c + 1]);
-        long entry = entry((float) f[c], (float) (f[c + 1] - f[c]));
-        s.table[c] = !good ? DIRECT : entry == DIRECT ? 0 : entry;
+        s.table[c] = good ? checkedEntry((float) f[c], (float) (f[c + 1] - f[c])) : DIRECT;
         return good ? 0 : count[c];
     }
 
@@ -520,6 +538,12 @@ final class MixturePriorTable {
         if (cells < 2) return Double.NaN;
         p = Math.max(1, Math.min(cells - 1, p));
         return Math.abs((f[p - 1] + f[p + 1]) - (f[p] + f[p]));
+    }
+
+    /** {@link #entry} of a cell that passed its check: never {@link #DIRECT} (+0 then takes the slope's place). */
+    static long checkedEntry(float value, float slope) {
+        long entry = entry(value, slope);
+        return entry == DIRECT ? 0 : entry;
     }
 
     /** A cell's table entry: its value at the left node in the low 32 bits, the slope in the high. */

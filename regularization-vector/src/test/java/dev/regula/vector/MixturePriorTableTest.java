@@ -2,6 +2,7 @@ package dev.regula.vector;
 
 import static dev.regula.vector.MixturePriorKernelTest.OFF;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,12 +10,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.regula.api.kernels.Kernels;
 import dev.regula.vector.MixturePriorKernelTest.Call;
 import dev.regula.vector.MixturePriorKernelTest.Mixture;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import jdk.incubator.vector.DoubleVector;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The tabulated mixture-prior gradient ({@link MixturePriorTable}) is held to the same tolerance
@@ -232,5 +237,59 @@ class MixturePriorTableTest {
         float[] distant = MixturePriorKernelTest.weights(new Random(5), 65_536, m, 0.003);
         for (int i = 0; i < 65_536; i += 97) distant[OFF + i] = 40f * (i % 2 == 0 ? 1 : -1);
         bothWaysWhoeverTakes(65_536, m, distant, 1e-5);
+    }
+
+    /**
+     * On the table's own path (through the kernels it could decline unseen), one thread and two
+     * give the same bits, and the values it computes directly reach the direct computation in
+     * their stored order: after retraining, where cells fail their check and outliers lie outside
+     * the window, at sizes that are no multiple of the split's alignment. The direct computation
+     * here is the whole kernel, which would take the table again: that nested call declines.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {65_536 + 17, 200_704 - 17})
+    void isTheSameOnOneThreadAndOnTwoAndListsTheDirectValuesInOrder(int n) {
+        MixturePriorKernelTest.assumeVectorModule();
+        assumeTrue(DoubleVector.SPECIES_PREFERRED.length() >= 4, "128-bit vectors: the table declines every call");
+        Mixture m = MixturePriorKernelTest.clustered(1);
+        int k = m.mu().length;
+        float[] x = MixturePriorKernelTest.clusteredWeights(new Random(71L * n), n, m);
+        Kernels kernels = KernelsTestSupport.vector(1);
+        float[][] g = new float[2][n];
+        double[][] sums = new double[2][3 * k];
+        List<float[]> direct = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            WorkerTeam team = run == 0 ? null : new WorkerTeam(2);
+            boolean took = MixturePriorTable.apply(n, x, OFF, g[run], 0, 1e-5f, k, m.mu(), m.halfTau(), m.logWeight(),
+                    sums[run], team, () -> Double.POSITIVE_INFINITY, (len, xs, xo, gs, go, scale, kk, mu, ht, lw, su) -> {
+                        direct.add(Arrays.copyOfRange(xs, xo, xo + len));
+                        assertFalse(MixturePriorTable.apply(len, xs, xo, gs, go, (float) scale, kk, mu, ht, lw, su, null,
+                                () -> Double.POSITIVE_INFINITY, (a, b, c, d, e, f, h, i, j, l, o) -> { }), "nested call");
+                        kernels.mixturePriorGradient(len, xs, xo, gs, go, scale, kk, mu, ht, lw, su);
+                    });
+            assertTrue(took, "the table took " + n + " values");
+        }
+        assertArrayEquals(g[0], g[1], "gradient, 1 and 2 threads");
+        assertArrayEquals(sums[0], sums[1], "sums, 1 and 2 threads");
+        assertEquals(2, direct.size());
+        assertArrayEquals(direct.get(0), direct.get(1), "the values computed directly, 1 and 2 threads");
+        float[] listed = direct.get(0);
+        assertTrue(listed.length > 0, "some values are computed directly");
+        int q = 0;
+        for (int i = 0; i < n && q < listed.length; i++) {
+            if (Float.floatToRawIntBits(x[OFF + i]) == Float.floatToRawIntBits(listed[q])) q++;
+        }
+        assertEquals(listed.length, q, "the values computed directly, in their stored order");
+    }
+
+    /** A checked cell's entry is never the sentinel of a cell computed directly, and interpolates the same. */
+    @Test
+    void aCheckedEntryIsNeverTheDirectSentinel() {
+        MixturePriorKernelTest.assumeVectorModule();
+        assertEquals(0L, MixturePriorTable.checkedEntry(0f, -0f));
+        assertTrue(MixturePriorTable.checkedEntry(0f, -0f) != MixturePriorTable.DIRECT);
+        long entry = MixturePriorTable.checkedEntry(1.5f, -0.25f);
+        assertEquals(1.5f, Float.intBitsToFloat((int) entry));
+        assertEquals(-0.25f, Float.intBitsToFloat((int) (entry >>> 32)));
     }
 }
