@@ -602,9 +602,8 @@ final class MixturePriorTable {
             FloatVector t = FloatVector.fromArray(F_OF_L, place, i);
             FloatVector gv = FloatVector.fromArray(F_OF_L, g, gOff + i);
             gv.add(t.fma(sl, v).mul(scale)).intoArray(g, gOff + i);
-            VectorMask<Long> marked = entry.compare(VectorOperators.EQ, DIRECT);
-            if (marked.anyTrue()) {
-                for (int lane = 0; lane < L.length(); lane++) if (marked.laneIsSet(lane)) direct[from + found++] = i + lane;
+            for (long marked = entry.compare(VectorOperators.EQ, DIRECT).toLong(); marked != 0; marked &= marked - 1) {
+                direct[from + found++] = i + Long.numberOfTrailingZeros(marked); // lanes in order
             }
         }
         for (; i < to; i++) {
