@@ -366,10 +366,11 @@ final class MixturePriorTable {
 
     /**
      * Values per cell of the window and the sum of their places, per fixed part of the values and
-     * then added in part order; then each node's share of the values, (1 − t) of its cell's and t
-     * of the cell before's. Unless the window is the values' whole span ({@code whole}), each
-     * value's cell is rewritten counted from the window's first (a value outside it gets the extra
-     * cell {@code cells}, whose table entry is {@link #DIRECT}).
+     * then added in part order (cell by cell, the cells split over the team); then each node's
+     * share of the values, (1 − t) of its cell's and t of the cell before's. Unless the window is
+     * the values' whole span ({@code whole}), each value's cell is rewritten counted from the
+     * window's first (a value outside it gets the extra cell {@code cells}, whose table entry is
+     * {@link #DIRECT}).
      *
      * @return the number of values outside the window
      */
@@ -384,21 +385,31 @@ final class MixturePriorTable {
             }
         };
         split(team, PARTS, 1, parts);
+        split(team, cells, ALIGN, (from, to) -> { // the parts added into the first, in part order
+            for (int p = 1; p < PARTS; p++) {
+                int[] count = s.count[0];
+                double[] placeSum = s.placeSum[0];
+                for (int c = from; c < to; c++) {
+                    count[c] += s.count[p][c];
+                    placeSum[c] += s.placeSum[p][c];
+                }
+            }
+        });
+        Arrays.fill(s.share, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
+        Arrays.fill(s.bendShare, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
+        split(team, cells + 1, ALIGN, (from, to) -> shares(from, to, cells, s));
+        return outside.get();
+    }
+
+    /** The nodes' shares of the values for nodes [from, to), from the cells' counts and place sums. */
+    private static void shares(int from, int to, int cells, Scratch s) {
         int[] count = s.count[0];
         double[] placeSum = s.placeSum[0];
-        for (int p = 1; p < PARTS; p++) {
-            for (int c = 0; c < cells; c++) {
-                count[c] += s.count[p][c];
-                placeSum[c] += s.placeSum[p][c];
-            }
-        }
         double[] w = s.share;
         double[] b = s.bendShare;
-        Arrays.fill(w, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
-        Arrays.fill(b, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
-        double previous = 0;
-        double previousSpread = 0;
-        for (int c = 0; c <= cells; c++) {
+        double previous = from > 0 ? placeSum[from - 1] : 0;
+        double previousSpread = from > 0 ? spread(count[from - 1], previous) : 0;
+        for (int c = from; c < to; c++) {
             double own = c < cells ? placeSum[c] : 0;
             double ownSpread = c < cells ? spread(count[c], own) : 0;
             w[c] = (c < cells ? count[c] : 0) - own + previous;
@@ -406,7 +417,6 @@ final class MixturePriorTable {
             previous = own;
             previousSpread = ownSpread;
         }
-        return outside.get();
     }
 
     /**
