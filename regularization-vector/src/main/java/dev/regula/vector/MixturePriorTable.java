@@ -200,7 +200,9 @@ final class MixturePriorTable {
     private static boolean onGrid(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
                                   double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team,
                                   DoubleSupplier reach, Direct direct, int e, Scratch s) {
-        Extent extent = locateAll(n, x, xOff, e, s, team);
+        // the values' range first, read only: where the table declines (as late in a run) nothing is written
+        Range range = range(n, x, xOff, team);
+        Extent extent = range.cells(e);
         if (extent.bad) return false;
         // a finer grid below only adds cells: a window that does not pay at this spacing, no finer one does
         if (!pays(n, windowCells(n, extent), reach)) return false;
@@ -211,9 +213,10 @@ final class MixturePriorTable {
         int sharper = Math.max(e - FINER_FOR_HAND_OVERS, Math.getExponent(width / CELLS_PER_HAND_OVER));
         if (width < Double.POSITIVE_INFINITY && sharper < e) {
             e = sharper;
-            extent = locateAll(n, x, xOff, e, s, team);
+            extent = range.cells(e);
             if (extent.bad) return false;
         }
+        locateAll(n, x, xOff, e, s, team);
         return onThisGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, reach, direct, e, extent, s);
     }
 
@@ -265,12 +268,73 @@ final class MixturePriorTable {
         return true;
     }
 
-    /** Every value's cell and place at spacing 2^e, and their extent. */
-    private static Extent locateAll(int n, float[] x, int xOff, int e, Scratch s, WorkerTeam team) {
+    /** Every value's cell and place at spacing 2^e (their extent is {@link Range#cells}'s). */
+    private static void locateAll(int n, float[] x, int xOff, int e, Scratch s, WorkerTeam team) {
         float invH = Math.scalb(1f, -e);
-        Extent extent = new Extent();
-        split(team, n, ALIGN, (from, to) -> locate(from, to, x, xOff, invH, s.cell, s.place, extent));
-        return extent;
+        split(team, n, ALIGN, (from, to) -> locate(from, to, x, xOff, invH, s.cell, s.place));
+    }
+
+    /** The least and largest of a call's values, from one pass that reads them only. */
+    private static Range range(int n, float[] x, int xOff, WorkerTeam team) {
+        Range range = new Range();
+        split(team, n, ALIGN, (from, to) -> range.add(from, to, x, xOff));
+        return range;
+    }
+
+    /** The least and largest value of a call, and whether one is NaN or infinite. */
+    private static final class Range {
+        float least = Float.POSITIVE_INFINITY;
+        float most = Float.NEGATIVE_INFINITY;
+        boolean bad;
+
+        /** Takes in the values x[xOff + from, xOff + to). */
+        void add(int from, int to, float[] x, int xOff) {
+            if (from >= to) return;
+            int i = from;
+            int bound = from + F.loopBound(to - from);
+            FloatVector lo = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+            FloatVector hi = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            for (; i < bound; i += F.length()) {
+                FloatVector v = FloatVector.fromArray(F, x, xOff + i);
+                lo = lo.min(v); // NaN stays NaN
+                hi = hi.max(v);
+            }
+            float l = lo.reduceLanes(VectorOperators.MIN);
+            float m = hi.reduceLanes(VectorOperators.MAX);
+            for (; i < to; i++) {
+                l = Math.min(l, x[xOff + i]);
+                m = Math.max(m, x[xOff + i]);
+            }
+            synchronized (this) {
+                least = Math.min(least, l);
+                most = Math.max(most, m);
+                bad |= !Float.isFinite(l) || !Float.isFinite(m);
+            }
+        }
+
+        /**
+         * @return the lowest and highest cell at spacing 2^e, floor(x/h) of the least and the
+         *     largest value (x/h is exact, floor monotonic: every value's cell lies between), bad
+         *     where a value is NaN or infinite or one lies {@link #FAR} cells or more from 0
+         */
+        Extent cells(int e) {
+            float invH = Math.scalb(1f, -e);
+            float lo = least * invH;
+            float hi = most * invH;
+            Extent extent = new Extent();
+            extent.bad = bad || !(Math.abs(lo) < FAR) || !(Math.abs(hi) < FAR);
+            if (!extent.bad) {
+                extent.lowest = cellOf(lo);
+                extent.highest = cellOf(hi);
+            }
+            return extent;
+        }
+    }
+
+    /** floor(v) for |v| below {@link #FAR}, as {@link #locate} computes a value's cell. */
+    private static int cellOf(float v) {
+        int c = (int) v;
+        return (float) c > v ? c - 1 : c;
     }
 
     /** body over [0, extent), split over the team in parts of a multiple of align, or on this thread. */
@@ -281,33 +345,21 @@ final class MixturePriorTable {
 
     /** The lowest and highest cell of a call's values, and whether any is NaN, infinite or too far out. */
     private static final class Extent {
-        int lowest = Integer.MAX_VALUE;
-        int highest = Integer.MIN_VALUE;
+        int lowest;
+        int highest;
         boolean bad;
-
-        synchronized void add(int lo, int hi, boolean anyBad) {
-            lowest = Math.min(lowest, lo);
-            highest = Math.max(highest, hi);
-            bad |= anyBad;
-        }
     }
 
     /**
      * Each value's cell floor(x/h) and its place in it, t = x/h − floor(x/h) (x/h is exact in
-     * float, and so is t but within one cell below 0, where 1 + x/h is rounded); the part's lowest
-     * and highest cell into {@code extent}.
+     * float, and so is t but within one cell below 0, where 1 + x/h is rounded).
      */
-    private static void locate(int from, int to, float[] x, int xOff, float invH, int[] cell, float[] place,
-                               Extent extent) {
+    private static void locate(int from, int to, float[] x, int xOff, float invH, int[] cell, float[] place) {
         int i = from;
         int bound = from + F.loopBound(to - from);
         FloatVector inv = FloatVector.broadcast(F, invH);
-        IntVector lo = IntVector.broadcast(I, Integer.MAX_VALUE);
-        IntVector hi = IntVector.broadcast(I, Integer.MIN_VALUE);
-        VectorMask<Float> bad = F.maskAll(false);
         for (; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, x, xOff + i).mul(inv);
-            bad = bad.or(v.abs().compare(VectorOperators.LT, FAR).not()); // NaN too
             IntVector c = (IntVector) v.convert(VectorOperators.F2I, 0);
             FloatVector cf = (FloatVector) c.convert(VectorOperators.I2F, 0);
             VectorMask<Float> above = cf.compare(VectorOperators.GT, v);
@@ -315,15 +367,9 @@ final class MixturePriorTable {
             cf = cf.sub(1f, above);
             v.sub(cf).intoArray(place, i);
             c.intoArray(cell, i);
-            lo = lo.min(c);
-            hi = hi.max(c);
         }
-        int least = lo.reduceLanes(VectorOperators.MIN);
-        int most = hi.reduceLanes(VectorOperators.MAX);
-        boolean anyBad = bad.anyTrue();
         for (; i < to; i++) { // the vector loop's operations, lane by lane: the same bits (−0.0 too)
             float v = x[xOff + i] * invH;
-            anyBad |= !(Math.abs(v) < FAR);
             int c = (int) v;
             float cf = c;
             if (cf > v) {
@@ -332,10 +378,7 @@ final class MixturePriorTable {
             }
             cell[i] = c;
             place[i] = v - cf;
-            least = Math.min(least, c);
-            most = Math.max(most, c);
         }
-        extent.add(least, most, anyBad);
     }
 
     /**
