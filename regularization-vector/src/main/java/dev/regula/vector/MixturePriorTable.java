@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * same for every weight, so it is computed once per node of a fine grid ({@link MixtureNodes})
  * and interpolated linearly; the per-component sums Σ_i T_j(x_i) are taken over the values'
  * linear binning on the same grid (each value split between its cell's two nodes in proportion to
- * its place in the cell, as binned kernel density estimates do). Per call: a pass over the values
- * for their cells, a histogram, the table over the cells that hold values, a check, and one
- * gather per value, instead of an exponential per value and component within reach.
+ * its place in the cell, as binned kernel density estimates do). Per call: a pass that reads the
+ * values' range (from which the call decides), a pass for their cells, a histogram, the table
+ * over the cells that hold values, a check, and one gather per value, instead of an exponential
+ * per value and component within reach.
  *
  * <p><b>The grid</b> is anchored at 0 with a spacing h that is a power of two, so a value's cell
  * is exact in float (x/h only moves the exponent), and so is its place t in it but within one
@@ -314,7 +315,8 @@ final class MixturePriorTable {
 
         /**
          * @return the lowest and highest cell at spacing 2^e, floor(x/h) of the least and the
-         *     largest value (x/h is exact, floor monotonic: every value's cell lies between), bad
+         *     largest value (x/h rounds monotonically, exact but for subnormals, and floor is
+         *     monotonic: every value's cell lies between, computed as {@link #locate} does), bad
          *     where a value is NaN or infinite or one lies {@link #FAR} cells or more from 0
          */
         Extent cells(int e) {
