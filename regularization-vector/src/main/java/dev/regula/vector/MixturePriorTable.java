@@ -215,10 +215,10 @@ final class MixturePriorTable {
         if (width < Double.POSITIVE_INFINITY && sharper < e) {
             e = sharper;
             extent = range.cells(e);
-            if (extent.bad) return false;
+            if (extent.bad || !pays(n, windowCells(n, extent), reach)) return false;
         }
         locateAll(n, x, xOff, e, s, team);
-        return onThisGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, reach, direct, e, extent, s);
+        return onThisGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, direct, e, extent, s);
     }
 
     /**
@@ -242,11 +242,10 @@ final class MixturePriorTable {
     /** The call on the grid of spacing 2^e, the values located on it ({@code extent}); false: declined, nothing written. */
     private static boolean onThisGrid(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
                                    double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team,
-                                   DoubleSupplier reach, Direct direct, int e, Extent extent, Scratch s) {
+                                   Direct direct, int e, Extent extent, Scratch s) {
         double h = Math.scalb(1.0, e);
         int span = extent.highest - extent.lowest + 1;
-        int cells = windowCells(n, extent);
-        if (!pays(n, cells, reach)) return false;
+        int cells = windowCells(n, extent); // (it pays: checked before the values were located)
         s.fit(n, cells);
         int start = window(n, extent.lowest, span, cells, s.cell);
         if (start < 0) return false;
