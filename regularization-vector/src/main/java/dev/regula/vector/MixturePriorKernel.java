@@ -248,12 +248,17 @@ final class MixturePriorKernel {
         }
 
         Buckets buckets() {
-            if (buckets == null) buckets = plan(n, x, xOff, c.mu().length, c.mu(), c.c2(), c.v2());
+            if (buckets == null) {
+                double[] reach = new double[1];
+                buckets = plan(n, x, xOff, c.mu().length, c.mu(), c.c2(), c.v2(), reach);
+                meanReach = reach[0];
+            }
             return buckets;
         }
 
+        /** @return the plan's {@link Buckets#meanReach}, counted once, as the plan is made */
         double meanReach() {
-            if (Double.isNaN(meanReach)) meanReach = buckets().meanReach(n, x, xOff);
+            buckets();
             return meanReach;
         }
     }
@@ -279,6 +284,12 @@ final class MixturePriorKernel {
      * the sort ({@link #SORT_COST}).
      */
     static Buckets plan(int n, float[] x, int xOff, int k, float[] mu, float[] c2, float[] v2) {
+        return plan(n, x, xOff, k, mu, c2, v2, new double[1]);
+    }
+
+    /** {@link #plan}, with the returned plan's {@link Buckets#meanReach} into {@code reach[0]} (its sample counted once). */
+    private static Buckets plan(int n, float[] x, int xOff, int k, float[] mu, float[] c2, float[] v2, double[] reach) {
+        reach[0] = k; // every component, unless the buckets are kept
         if (n < 4 * CHUNK / BUCKETS) return Buckets.all(k);
         int stride = Math.max(1, n / SAMPLE);
         float lo = Float.POSITIVE_INFINITY;
@@ -326,7 +337,10 @@ final class MixturePriorKernel {
         start[count] = total;
         Buckets buckets = new Buckets(count, lo, perUnit, start, Arrays.copyOf(comps, total), shift);
         // the work on the sample, which each chunk's sort judges again exactly
-        return buckets.meanReach(n, x, xOff) + SORT_COST >= k ? Buckets.all(k) : buckets;
+        double r = buckets.meanReach(n, x, xOff);
+        if (r + SORT_COST >= k) return Buckets.all(k);
+        reach[0] = r;
+        return buckets;
     }
 
     /**
