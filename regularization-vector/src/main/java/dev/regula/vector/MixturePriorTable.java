@@ -332,7 +332,7 @@ final class MixturePriorTable {
         }
     }
 
-    /** floor(v) for |v| below {@link #FAR}, as {@link #locate} computes a value's cell. */
+    /** floor(v) for |v| below {@link #FAR}: a value's cell, in {@link #locate} and for the extent. */
     private static int cellOf(float v) {
         int c = (int) v;
         return (float) c > v ? c - 1 : c;
@@ -369,16 +369,11 @@ final class MixturePriorTable {
             v.sub(cf).intoArray(place, i);
             c.intoArray(cell, i);
         }
-        for (; i < to; i++) { // the vector loop's operations, lane by lane: the same bits (−0.0 too)
+        for (; i < to; i++) { // the vector loop's result, lane by lane: the same bits (−0.0 too)
             float v = x[xOff + i] * invH;
-            int c = (int) v;
-            float cf = c;
-            if (cf > v) {
-                c--;
-                cf -= 1f;
-            }
+            int c = cellOf(v);
             cell[i] = c;
-            place[i] = v - cf;
+            place[i] = v - (float) c; // exact float of c: below 2^24 every int has one, beyond it v is whole, c = (int) v
         }
     }
 
