@@ -84,14 +84,7 @@ public final class ProgressReporter implements AutoCloseable {
      * @param message figures to show after the count, e.g. {@code loss 0.41 acc 0.86 31,000 ex/s}
      */
     public void update(long done, String message) {
-        if (mode == ProgressMode.BAR) { // built already: the bar always shows the newest
-            bar.stepTo(done);
-            bar.setExtraMessage(message);
-            barMessageSet = true;
-            lastBarMessage = System.nanoTime();
-        } else {
-            update(done, () -> message);
-        }
+        update(done, () -> message, true); // built already: the bar always shows the newest
     }
 
     /**
@@ -101,11 +94,16 @@ public final class ProgressReporter implements AutoCloseable {
      * @param message makes the figures to show after the count
      */
     public void update(long done, Supplier<String> message) {
+        update(done, message, false);
+    }
+
+    /** @param newest whether the bar takes the message however recently it took one */
+    private void update(long done, Supplier<String> message, boolean newest) {
         switch (mode) {
             case BAR -> {
                 bar.stepTo(done);
                 long now = System.nanoTime();
-                if (!barMessageSet || done >= total || now - lastBarMessage >= BAR_MESSAGE_MILLIS * 1_000_000L) {
+                if (newest || !barMessageSet || done >= total || now - lastBarMessage >= BAR_MESSAGE_MILLIS * 1_000_000L) {
                     barMessageSet = true;
                     lastBarMessage = now;
                     bar.setExtraMessage(message.get());
