@@ -1,5 +1,6 @@
 package dev.regula.vector;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import java.util.Arrays;
@@ -92,11 +93,13 @@ final class MixturePriorKernel {
      */
     static final int SORT_COST = 6;
     /** Values {@link #plan} looks at to judge whether sorting would pay. */
-    private static final int SAMPLE = 1024;
+    static final int SAMPLE = 1024;
     /** Counters per bucket in the counting sort, by index mod COPIES. */
     private static final int COPIES = 8;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Doubles of F's shape: half as many lanes. */
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
     /** log₂ e, by which {@link Constants} turns the natural-log constants into base 2. */
     static final double LOG2_E = 1.4426950408889634;
     private static final float SHIFTER = 0x1.8p23f;
@@ -117,23 +120,23 @@ final class MixturePriorKernel {
 
     /**
      * The per-call constants of k components, in float: the means, the exponent's coefficients in
-     * base 2 (c2 = −log₂e·τ/2, v2 = log₂e·log π), the precisions τ and τ·μ.
+     * base 2 (c2 = −log₂e·τ/2, v2 = log₂e·log π) and the precisions τ. (A value's term is
+     * τ·(x − μ), never τ·x − τ·μ: near a mean far from 0 with a large τ the two products are large
+     * and nearly equal, and the rounding of τ·μ alone was 1e-4 of their difference.)
      */
-    record Constants(float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu) {
+    record Constants(float[] mu, float[] c2, float[] v2, float[] tau) {
         static Constants of(int k, double[] mu, double[] halfTau, double[] logWeight) {
             float[] muF = new float[k];
             float[] c2 = new float[k];
             float[] v2 = new float[k];
             float[] tau = new float[k];
-            float[] tauMu = new float[k];
             for (int j = 0; j < k; j++) {
                 muF[j] = (float) mu[j];
                 c2[j] = (float) (-LOG2_E * halfTau[j]);
                 v2[j] = (float) (LOG2_E * logWeight[j]);
                 tau[j] = (float) (2 * halfTau[j]);
-                tauMu[j] = (float) (2 * halfTau[j] * muF[j]);
             }
-            return new Constants(muF, c2, v2, tau, tauMu);
+            return new Constants(muF, c2, v2, tau);
         }
     }
 
@@ -147,10 +150,11 @@ final class MixturePriorKernel {
     private static final class Scratch {
         // sized for live.length components and filled.length buckets (none before the first fit;
         // a call has k >= 1 and at least one bucket)
-        float[] e, xs, zinv, gs, laneAcc;
+        float[] e, xs, zinv, gs, laneAcc, rest;
         double[] laneSums;
         boolean[] live = new boolean[0], touched;
-        int[] bucketOf, rank, first, filled = new int[0], next;
+        int[] bucketOf, rank, first, filled = new int[0], next, restAt, fill;
+        final int[] idx = new int[F.length()];
 
         Scratch fit(int k, int nb) {
             if (k <= live.length && nb <= filled.length) return this;
@@ -166,8 +170,11 @@ final class MixturePriorKernel {
             laneSums = new double[3 * k * lanes];
             live = new boolean[k];
             touched = new boolean[k];
+            fill = new int[k];
             bucketOf = new int[CHUNK];
             rank = new int[CHUNK];
+            rest = new float[CHUNK];
+            restAt = new int[CHUNK];
             first = new int[nb + 1];
             filled = new int[nb];
             next = new int[COPIES * nb];
@@ -357,11 +364,13 @@ final class MixturePriorKernel {
      * @param c2 −log₂e·τ_j/2 per component
      * @param v2 log₂e·(log π_j + s_j/2 − log(2π)/2) per component
      * @param tau τ_j per component
-     * @param tauMu τ_j·μ_j per component
      * @param buckets from {@link #plan}
+     * @param solo from {@link MixtureSolo#of} for these buckets: the values of single-component
+     *     buckets are computed in stored order first, and only the others sorted; null: none
      */
     static void run(int fromChunk, int toChunk, int len, float[] x, int xOff, float[] g, int gOff, float scale, int k,
-                    float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu, Buckets buckets, double[] partial) {
+                    float[] mu, float[] c2, float[] v2, float[] tau, Buckets buckets, MixtureSolo solo,
+                    double[] partial) {
         int lanes = F.length();
         int nb = buckets.count();
         Buckets all = nb == 1 ? buckets : Buckets.all(k);
@@ -381,10 +390,10 @@ final class MixturePriorKernel {
         int[] next = scratch.next;
         Arrays.fill(laneAcc, 0f); // (already so, unless an earlier call on this thread ended by an exception)
         Arrays.fill(touched, false);
-        // μ, c, v, τ, τ·μ of the listed components, in the order of the list, for direct indexing
-        float[][] perAll = {mu, c2, v2, tau, tauMu};
-        float[][] perBucket = nb == 1 ? perAll : new float[5][];
-        for (int t = 0; nb > 1 && t < 5; t++) {
+        // μ, c, v, τ of the listed components, in the order of the list, for direct indexing
+        float[][] perAll = {mu, c2, v2, tau};
+        float[][] perBucket = nb == 1 ? perAll : new float[4][];
+        for (int t = 0; nb > 1 && t < 4; t++) {
             perBucket[t] = new float[buckets.components().length];
             for (int q = 0; q < perBucket[t].length; q++) perBucket[t][q] = perAll[t][buckets.components()[q]];
         }
@@ -394,9 +403,20 @@ final class MixturePriorKernel {
             int xc = xOff + chunkStart;
             int gc = gOff + chunkStart;
             Arrays.fill(laneSums, 0);
-            boolean sorted = nb > 1 && sort(x, xc, m, k, buckets, bucketOf, xs, rank, first, filled, next);
+            // the values this path computes: the chunk's, or those MixtureSolo left (at[t] their places)
+            float[] src = x;
+            int srcOff = xc;
+            int[] at = null;
+            if (solo != null) {
+                m = solo.pass(m, x, xc, g, gc, scale, scratch.idx, laneAcc, laneSums, touched, scratch.fill, scratch.rest,
+                        scratch.restAt);
+                src = scratch.rest;
+                srcOff = 0;
+                at = scratch.restAt;
+            }
+            boolean sorted = nb > 1 && sort(src, srcOff, m, k, buckets, bucketOf, xs, rank, first, filled, next);
             if (!sorted) { // stored order, one bucket of every component
-                System.arraycopy(x, xc, xs, 0, m);
+                System.arraycopy(src, srcOff, xs, 0, m);
                 first[0] = 0;
                 filled[0] = m;
                 first[1] = Math.ceilDiv(m, lanes) * lanes;
@@ -419,7 +439,7 @@ final class MixturePriorKernel {
                         shifted(nv, s, from, reach, shift, xs, e, zinv, gs, per[0], per[1], per[2], per[3]);
                     } else {
                         Arrays.fill(live, 0, reach, false);
-                        exponentials(nv, s, from, reach, xs, e, zinv, gs, live, per[0], per[1], per[2], per[3], per[4]);
+                        exponentials(nv, s, from, reach, xs, e, zinv, gs, live, per[0], per[1], per[2], per[3]);
                     }
                     for (int t = Math.max(s, realEnd); t < s + nv; t++) zinv[t] = 0f; // padding: responsibility 0
                     for (int q = 0; q < reach; q++) {
@@ -437,7 +457,9 @@ final class MixturePriorKernel {
                 }
             }
             flush(k, laneAcc, laneSums, touched);
-            if (sorted) {
+            if (at != null) {
+                for (int t = 0; t < m; t++) g[gc + at[t]] += scale * gs[sorted ? rank[t] : t];
+            } else if (sorted) {
                 unsort(m, gs, rank, g, gc, scale);
             } else {
                 for (int t = 0; t < m; t++) g[gc + t] += scale * gs[t];
@@ -476,14 +498,26 @@ final class MixturePriorKernel {
 
     /** Adds the float lane sums of the touched components into their doubles, and clears both. */
     private static void flush(int k, float[] laneAcc, double[] laneSums, boolean[] touched) {
-        int w = 3 * F.length();
         for (int j = 0; j < k; j++) {
             if (!touched[j]) continue;
             touched[j] = false;
-            for (int l = j * w; l < (j + 1) * w; l++) {
-                laneSums[l] += laneAcc[l];
-                laneAcc[l] = 0f;
+            flush(j, laneAcc, laneSums);
+        }
+    }
+
+    /** Adds component j's float lane sums into their doubles (each float exactly widened), and clears them. */
+    static void flush(int j, float[] laneAcc, double[] laneSums) {
+        int lanes = F.length();
+        int halves = lanes / D.length();
+        FloatVector zero = FloatVector.zero(F);
+        for (int l = 3 * j * lanes; l < 3 * (j + 1) * lanes; l += lanes) {
+            FloatVector acc = FloatVector.fromArray(F, laneAcc, l);
+            for (int h = 0; h < halves; h++) {
+                int at = l + h * D.length();
+                ((DoubleVector) acc.convertShape(VectorOperators.F2D, D, h)).add(DoubleVector.fromArray(D, laneSums, at))
+                        .intoArray(laneSums, at);
             }
+            zero.intoArray(laneAcc, l);
         }
     }
 
@@ -554,14 +588,14 @@ final class MixturePriorKernel {
 
     /**
      * Values outer, components inner, for the nv values of a block and the listed components
-     * [from, from + reach) (their constants at those places of mu, c2, v2, tau, tauMu):
+     * [from, from + reach) (their constants at those places of mu, c2, v2, tau):
      * e[q·BLOCK + i] receives 2^(b − max) for the q-th of them (0 where negligible in every lane
      * of a vector), zinv 1/Σ, gb Σ e·τ·d/Σ; live[q] is set where the q-th is not negligible
      * somewhere. A method of its own, called once per block, so that C2 compiles it early and
      * whole (its vectors never cross a call).
      */
     private static void exponentials(int nv, int s, int from, int reach, float[] xs, float[] e, float[] zinv, float[] gb,
-                                     boolean[] live, float[] mu, float[] c2, float[] v2, float[] tau, float[] tauMu) {
+                                     boolean[] live, float[] mu, float[] c2, float[] v2, float[] tau) {
         FloatVector zero = FloatVector.zero(F);
         for (int i = 0; i < nv; i += F.length()) {
             FloatVector xv = FloatVector.fromArray(F, xs, s + i);
@@ -588,7 +622,7 @@ final class MixturePriorKernel {
                 FloatVector ex = exp2(b.sub(max).max(MIN_ARGUMENT));
                 ex.intoArray(e, q * BLOCK + i);
                 z = z.add(ex);
-                gn = ex.fma(xv.fma(FloatVector.broadcast(F, tau[j]), FloatVector.broadcast(F, -tauMu[j])), gn);
+                gn = ex.fma(xv.sub(mu[j]).mul(tau[j]), gn);
             }
             FloatVector zi = FloatVector.broadcast(F, 1f).div(z);
             zi.intoArray(zinv, s + i);

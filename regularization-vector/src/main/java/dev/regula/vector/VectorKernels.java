@@ -457,12 +457,14 @@ final class VectorKernels implements Kernels {
         int chunks = MixturePriorKernel.chunks(n);
         double[] partial = new double[3 * k * chunks];
         float s = (float) scale;
+        MixtureSolo solo = MixtureSolo.of(buckets, n, x, xOff, c.mu(), c.tau());
         if (chunks == 1 || team.threads() == 1) {
-            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), c.tauMu(), buckets, partial);
+            MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), buckets,
+                    solo, partial);
         } else {
             team.runRanges(chunks, team.threads() * MixturePriorKernel.PARTS_PER_THREAD, 1, (from, to) ->
-                    MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), c.tauMu(),
-                            buckets, partial));
+                    MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(),
+                            buckets, solo, partial));
         }
         MixturePriorKernel.addPartials(partial, chunks, k, sums);
     }

@@ -360,6 +360,89 @@ class MixturePriorKernelTest {
      * largest (in double) is in the
      * value's bucket.
      */
+    /**
+     * The state {@code regula compress} retrains into: component 0 at 0 with π 0.93, the other 15
+     * at ±0.07·⌈j/2⌉, every σ 0.002 (far apart for their width).
+     */
+    static Mixture late() {
+        int k = 16;
+        double[] mu = new double[k];
+        double[] h = new double[k];
+        double[] w = new double[k];
+        for (int j = 0; j < k; j++) {
+            mu[j] = (float) (j == 0 ? 0 : (j % 2 == 0 ? -1 : 1) * 0.07 * ((j + 1) / 2));
+            double tau = 1 / (0.002 * 0.002);
+            h[j] = tau / 2;
+            double pi = j == 0 ? 0.93 : 0.07 / (k - 1);
+            w[j] = Math.log(pi) + 0.5 * Math.log(tau) - 0.5 * Math.log(2 * Math.PI);
+        }
+        return new Mixture(mu, h, w);
+    }
+
+    /**
+     * Weights of {@link #late}: 90 % at 0 and 6 % at the other means (σ 0.001), and, for the sorted
+     * path, 3 % anywhere between the outer means (many between two components) and 1 % a little
+     * beyond them (as the outer components of {@code regula compress} sit at the weights' extremes;
+     * the plan's buckets span the values' range, and far outliers would widen them past σ).
+     */
+    static float[] lateWeights(Random rnd, int n, Mixture m) {
+        float[] x = new float[n + OFF + 3];
+        Arrays.fill(x, Float.NaN);
+        for (int i = 0; i < n; i++) {
+            int kind = rnd.nextInt(100);
+            double v;
+            if (kind == 0) v = (rnd.nextBoolean() ? 1 : -1) * (0.57 + 0.05 * rnd.nextDouble());
+            else if (kind < 4) v = -0.56 + 1.12 * rnd.nextDouble();
+            else if (kind < 10) v = m.mu()[1 + rnd.nextInt(m.mu().length - 1)] + 0.001 * rnd.nextGaussian();
+            else v = 0.001 * rnd.nextGaussian();
+            x[OFF + i] = (float) v;
+        }
+        return x;
+    }
+
+    /**
+     * On {@link #late} most buckets list one component and most values lie in them: those are
+     * computed in place (responsibility 1, no exponential) and only the others sorted. Both ways,
+     * and the sorted path for every value, agree with the double reference; one and two threads
+     * give the same bits.
+     */
+    @ParameterizedTest
+    @MethodSource("bucketSizes")
+    void valuesOfSingleComponentBucketsAreComputedInPlaceAndAgreeWithTheDoubleReference(int n) {
+        Mixture m = late();
+        Random rnd = new Random(47L * n);
+        float[] x = lateWeights(rnd, n, m);
+        MixturePriorKernel.Buckets planned = planned(n, x, m);
+        if (n >= LEAST_PLANNED) {
+            MixturePriorKernel.Constants c = constants(m);
+            MixtureSolo solo = MixtureSolo.of(planned, n, x, OFF, c.mu(), c.tau());
+            assertTrue(solo != null, "the late mixture's values are mostly in single-component buckets: " + n);
+            assertEquals(-1, solo.componentOf(0), "the open bucket below lists every component");
+            assertEquals(-1, solo.componentOf(planned.count() - 1), "the open bucket above lists every component");
+            for (int b = 1; b < planned.count() - 1; b++) {
+                assertEquals(planned.reach(b) == 1 ? planned.components()[planned.start()[b]] : -1, solo.componentOf(b), "bucket " + b);
+            }
+        }
+        check(n, m, x, 1e-5, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+        check(n, m, x, 1e-5, rnd, direct(planned, true), false);
+        check(n, m, x, 1e-5, rnd, direct(planned, false), false);
+    }
+
+    /** Where most values meet several components (the narrow mixture) the pass is not used. */
+    @Test
+    void valuesMeetingSeveralComponentsAreNotComputedInPlace() {
+        assumeVectorModule();
+        int n = 3 * MixturePriorKernel.CHUNK;
+        Mixture m = Mixture.of(16, 0.2, 0.004);
+        float[] x = weights(new Random(3), n, m, 0.003);
+        MixturePriorKernel.Buckets planned = planned(n, x, m);
+        assertTrue(planned.count() > 1, "the narrow mixture is sorted");
+        MixturePriorKernel.Constants c = constants(m);
+        assertEquals(null, MixtureSolo.of(planned, n, x, OFF, c.mu(), c.tau()), "most of its values meet two or three components");
+        assertEquals(null, MixtureSolo.of(MixturePriorKernel.Buckets.all(16), n, x, OFF, c.mu(), c.tau()),
+                "one bucket: nothing in place");
+    }
+
     @Test
     void aBucketListsEveryComponentWithinReachOfItsValues() {
         int n = 6_000;
@@ -404,21 +487,29 @@ class MixturePriorKernelTest {
     }
 
     private static MixturePriorKernel.Buckets planned(int n, float[] x, Mixture m) {
-        assumeVectorModule();
-        int k = m.mu().length;
-        MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, m.mu(), m.halfTau(), m.logWeight());
-        return MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2());
+        MixturePriorKernel.Constants c = constants(m);
+        return MixturePriorKernel.plan(n, x, OFF, m.mu().length, c.mu(), c.c2(), c.v2());
     }
 
-    /** The kernel run directly on one thread with the given buckets. */
+    private static MixturePriorKernel.Constants constants(Mixture m) {
+        assumeVectorModule();
+        return MixturePriorKernel.Constants.of(m.mu().length, m.mu(), m.halfTau(), m.logWeight());
+    }
+
+    /** The kernel run directly on one thread with the given buckets, their single-component values in place where it would. */
     private static Call direct(MixturePriorKernel.Buckets buckets) {
+        return direct(buckets, true);
+    }
+
+    /** The kernel run directly on one thread with the given buckets; without solo, every value by the sorted path. */
+    private static Call direct(MixturePriorKernel.Buckets buckets, boolean solo) {
         assumeVectorModule();
         return (n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums) -> {
             MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, mu, halfTau, logWeight);
             int chunks = MixturePriorKernel.chunks(n);
             double[] partial = new double[3 * k * chunks];
             MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, (float) scale, k, c.mu(), c.c2(), c.v2(), c.tau(),
-                    c.tauMu(), buckets, partial);
+                    buckets, solo ? MixtureSolo.of(buckets, n, x, xOff, c.mu(), c.tau()) : null, partial);
             MixturePriorKernel.addPartials(partial, chunks, k, sums);
         };
     }

@@ -149,8 +149,9 @@ class MixturePriorTableTest {
         kernels.mixturePriorGradient(n, x, OFF, g, 0, 1e-5, k, retrained.mu(), retrained.halfTau(), retrained.logWeight(), sums);
         MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, retrained.mu(), retrained.halfTau(), retrained.logWeight());
         double[] partial = new double[3 * k * MixturePriorKernel.chunks(n)];
+        MixturePriorKernel.Buckets plan = MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2());
         MixturePriorKernel.run(0, MixturePriorKernel.chunks(n), n, x, OFF, gDirect, 0, 1e-5f, k, c.mu(), c.c2(), c.v2(), c.tau(),
-                c.tauMu(), MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2()), partial);
+                plan, MixtureSolo.of(plan, n, x, OFF, c.mu(), c.tau()), partial);
         MixturePriorKernel.addPartials(partial, MixturePriorKernel.chunks(n), k, sumsDirect);
         assertArrayEquals(gDirect, g, "the direct kernel's gradient");
         assertArrayEquals(sumsDirect, sums, "the direct kernel's sums");
