@@ -39,6 +39,12 @@ import jdk.incubator.vector.VectorSpecies;
  * so a call's result depends on its arguments only: the same on every call with the same values,
  * whatever came before, and independent of the thread count.
  *
+ * <p><b>One component's values in place.</b> Where most of a call's values lie in a run of
+ * buckets that list one and the same component (narrow components far apart, nine weights in ten
+ * at the zero component, as late in soft weight sharing), a chunk first goes through
+ * {@link MixtureSolo}: those values get responsibility 1, gradient τ·(x − μ) and their sums where
+ * they are stored, and only the rest are sorted and computed as above.
+ *
  * <p>The power of two is our own, from operations IEEE 754 fixes bit for bit (as
  * {@link DoubleExp} for tanh and σ, and for the same reason: the Vector API's {@code EXP} gives
  * other bits before and after C2 compiles the loop): 2^t = 2^n·2^f, n = round(t) by the 1.5·2^23
@@ -153,8 +159,7 @@ final class MixturePriorKernel {
         float[] e, xs, zinv, gs, laneAcc, rest;
         double[] laneSums;
         boolean[] live = new boolean[0], touched;
-        int[] bucketOf, rank, first, filled = new int[0], next, restAt, fill;
-        final int[] idx = new int[F.length()];
+        int[] bucketOf, rank, first, filled = new int[0], next, restAt;
 
         Scratch fit(int k, int nb) {
             if (k <= live.length && nb <= filled.length) return this;
@@ -170,7 +175,6 @@ final class MixturePriorKernel {
             laneSums = new double[3 * k * lanes];
             live = new boolean[k];
             touched = new boolean[k];
-            fill = new int[k];
             bucketOf = new int[CHUNK];
             rank = new int[CHUNK];
             rest = new float[CHUNK];
@@ -408,8 +412,7 @@ final class MixturePriorKernel {
             int srcOff = xc;
             int[] at = null;
             if (solo != null) {
-                m = solo.pass(m, x, xc, g, gc, scale, scratch.idx, laneAcc, laneSums, touched, scratch.fill, scratch.rest,
-                        scratch.restAt);
+                m = solo.pass(m, x, xc, g, gc, scale, laneAcc, laneSums, scratch.rest, scratch.restAt);
                 src = scratch.rest;
                 srcOff = 0;
                 at = scratch.restAt;
