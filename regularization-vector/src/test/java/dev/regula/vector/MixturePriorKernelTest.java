@@ -435,6 +435,39 @@ class MixturePriorKernelTest {
         check(n, m, x, 1e-5, rnd, direct(planned, false), false);
     }
 
+    /**
+     * {@link #late} with a wide component (σ 0.01) on the zero component's mean, as in the middle of
+     * {@code regula compress}'s retraining: the buckets around 0 list both, so no run of one
+     * component holds the values and every value goes the sorted way.
+     */
+    static Mixture lateWithAWideComponentAtZero() {
+        Mixture m = late();
+        int k = m.mu().length + 1;
+        double[] mu = Arrays.copyOf(m.mu(), k);
+        double[] h = Arrays.copyOf(m.halfTau(), k);
+        double[] w = Arrays.copyOf(m.logWeight(), k);
+        mu[k - 1] = (float) 0.002;
+        double tau = 1 / (0.01 * 0.01);
+        h[k - 1] = tau / 2;
+        w[k - 1] = Math.log(0.07 / 15) + 0.5 * Math.log(tau) - 0.5 * Math.log(2 * Math.PI);
+        return new Mixture(mu, h, w);
+    }
+
+    @ParameterizedTest
+    @MethodSource("bucketSizes")
+    void aWideComponentOnTheZeroComponentsMeanAgreesWithTheDoubleReference(int n) {
+        Mixture m = lateWithAWideComponentAtZero();
+        Random rnd = new Random(53L * n);
+        float[] x = lateWeights(rnd, n, m);
+        MixturePriorKernel.Buckets planned = planned(n, x, m);
+        if (n >= LEAST_PLANNED) {
+            MixturePriorKernel.Constants c = constants(m);
+            assertEquals(null, MixtureSolo.of(planned, n, x, OFF, c.mu(), c.tau()), "the values around 0 meet two components: " + n);
+        }
+        check(n, m, x, 1e-5, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+        check(n, m, x, 1e-5, rnd, direct(planned, false), false);
+    }
+
     /** Where most values meet several components (the narrow mixture) the pass is not used. */
     @Test
     void valuesMeetingSeveralComponentsAreNotComputedInPlace() {
