@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * width, and most weights sit close to one of them, nine in ten at the zero component: the plan's
  * buckets around that component's mean then list it alone, every other term being below
  * 2^−{@value MixturePriorKernel#NEGLIGIBLE} of its own for every value in them (the plan's bound).
- * Such a value's responsibility is 1 at float resolution, and its gradient is τ·(x − μ) with no
- * exponential at all; its share of the component's sums is d, d² and 1. Those values are computed
+ * Such a value's responsibility is 1 less the others' at most (k − 1)·2^−25, terms the kernel may
+ * drop anyway (it keeps every term of responsibility 2^−23 or more), and its gradient is τ·(x − μ)
+ * with no exponential at all; its share of the component's sums is d, d² and 1. Those values are computed
  * in stored order with a few vector operations each, the sums in registers; sorting a value by
  * bucket, computing it and sending its gradient back cost several times more (the sort's
  * scattered increments and stores dominated the direct kernel on such mixtures). Every other
@@ -28,7 +29,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class MixtureSolo {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
 
     private final MixturePriorKernel.Buckets buckets;
     /** The run of buckets [first, last] that list only {@link #component}. */
@@ -46,7 +46,8 @@ final class MixtureSolo {
     }
 
     /**
-     * The longest-held run of single-component buckets of a call, when it holds most of its values.
+     * The most-held run of single-component buckets of a call (the first of equals), when it holds
+     * most of its values.
      *
      * @param buckets the call's plan
      * @param n values

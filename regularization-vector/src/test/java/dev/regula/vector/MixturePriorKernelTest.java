@@ -355,12 +355,6 @@ class MixturePriorKernelTest {
     }
 
     /**
-     * A bucket lists every component within reach of any of its values: for each value, every
-     * component whose exponent is within {@link MixturePriorKernel#NEGLIGIBLE} binary orders of the
-     * largest (in double) is in the
-     * value's bucket.
-     */
-    /**
      * The state {@code regula compress} retrains into: component 0 at 0 with π 0.93, the other 15
      * at ±0.07·⌈j/2⌉, every σ 0.002 (far apart for their width).
      */
@@ -436,6 +430,64 @@ class MixturePriorKernelTest {
     }
 
     /**
+     * The public call takes the in-place pass where the direct kernel takes the call: on
+     * {@link #late} (the table declines it) one thread gives the bits of the direct kernel with the
+     * pass, not those of the sorted path alone.
+     */
+    @Test
+    void theKernelsUseThePassOnTheLateMixture() {
+        int n = 3 * MixturePriorKernel.CHUNK - 5;
+        Mixture m = late();
+        float[] x = lateWeights(new Random(59), n, m);
+        MixturePriorKernel.Buckets planned = planned(n, x, m);
+        float[] viaKernels = gradient(KernelsTestSupport.vector(1)::mixturePriorGradient, n, x, m);
+        assertArrayEquals(gradient(direct(planned, true), n, x, m), viaKernels, "the direct kernel with the pass");
+        assertTrue(!Arrays.equals(gradient(direct(planned, false), n, x, m), viaKernels), "not the sorted path alone");
+    }
+
+    /**
+     * NaN, infinities, the largest floats, −0 and the smallest denormal among the late mixture's
+     * values, away from the plan's sample (so the plan still has its buckets and the pass runs): they
+     * go the sorted way and get exactly the sorted path's results; every other value agrees with
+     * the sorted path within the tolerance.
+     */
+    @Test
+    void specialValuesGoTheSortedWayWhileThePassRuns() {
+        int n = 3 * MixturePriorKernel.CHUNK - 5;
+        Mixture m = late();
+        float[] x = lateWeights(new Random(61), n, m);
+        int stride = Math.max(1, n / MixturePriorKernel.SAMPLE);
+        float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE,
+            -0f, Float.MIN_VALUE};
+        int[] at = new int[special.length];
+        for (int s = 0; s < special.length; s++) {
+            at[s] = (1 + s * (n / stride / special.length)) * stride + 1 + s % (stride - 1); // never a multiple of the stride
+            x[OFF + at[s]] = special[s];
+        }
+        MixturePriorKernel.Buckets planned = planned(n, x, m);
+        MixturePriorKernel.Constants c = constants(m);
+        assertTrue(MixtureSolo.of(planned, n, x, OFF, c.mu(), c.tau()) != null, "the pass runs");
+        float[] withPass = gradient(direct(planned, true), n, x, m);
+        float[] sorted = gradient(direct(planned, false), n, x, m);
+        for (int s = 0; s < special.length; s++) {
+            assertEquals(sorted[OFF + 1 + at[s]], withPass[OFF + 1 + at[s]], 0, "the value " + special[s] + " goes the sorted way");
+        }
+        for (int i = 0; i < n; i++) {
+            float a = sorted[OFF + 1 + i];
+            float b = withPass[OFF + 1 + i];
+            assertEquals(Float.isNaN(a), Float.isNaN(b), "NaN where the sorted path has it: " + i);
+            if (!Float.isNaN(a)) assertEquals(a, b, 1e-5 * Math.abs(a) + 1e-9, "value " + i + " = " + x[OFF + i]);
+        }
+    }
+
+    /** g after one call on x[OFF, OFF + n), from g = 0, at gOff = OFF + 1. */
+    private static float[] gradient(Call call, int n, float[] x, Mixture m) {
+        float[] g = new float[n + 2 * OFF];
+        call.apply(n, x, OFF, g, OFF + 1, 1e-5, m.mu().length, m.mu(), m.halfTau(), m.logWeight(), new double[3 * m.mu().length]);
+        return g;
+    }
+
+    /**
      * {@link #late} with a wide component (σ 0.01) on the zero component's mean, as in the middle of
      * {@code regula compress}'s retraining: the buckets around 0 list both, so no run of one
      * component holds the values and every value goes the sorted way.
@@ -483,6 +535,12 @@ class MixturePriorKernelTest {
                 "one bucket: nothing in place");
     }
 
+    /**
+     * A bucket lists every component within reach of any of its values: for each value, every
+     * component whose exponent is within {@link MixturePriorKernel#NEGLIGIBLE} binary orders of the
+     * largest (in double) is in the
+     * value's bucket.
+     */
     @Test
     void aBucketListsEveryComponentWithinReachOfItsValues() {
         int n = 6_000;
