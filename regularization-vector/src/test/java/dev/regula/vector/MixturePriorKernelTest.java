@@ -54,15 +54,28 @@ class MixturePriorKernelTest {
     /** A mixture: means, halfTau, logWeight (π_0 = 0.99 at 0, the rest equal). */
     record Mixture(double[] mu, double[] halfTau, double[] logWeight) {
         static Mixture of(int k, double range, double sigma) {
+            double[] means = new double[k];
+            double[] sigmas = new double[k];
+            double[] pis = new double[k];
+            for (int j = 0; j < k; j++) {
+                means[j] = j == 0 ? 0 : -range + 2 * range * (j - 1) / (k - 2);
+                sigmas[j] = sigma;
+                pis[j] = j == 0 ? 0.99 : 0.01 / (k - 1);
+            }
+            return of(means, sigmas, pis);
+        }
+
+        /** The mixture of these means (rounded to float, as the means tensor holds them), σ and π. */
+        static Mixture of(double[] means, double[] sigmas, double[] pis) {
+            int k = means.length;
             double[] mu = new double[k];
             double[] h = new double[k];
             double[] w = new double[k];
             for (int j = 0; j < k; j++) {
-                mu[j] = (float) (j == 0 ? 0 : -range + 2 * range * (j - 1) / (k - 2)); // float, as the means tensor holds them
-                double tau = 1 / (sigma * sigma);
+                mu[j] = (float) means[j];
+                double tau = 1 / (sigmas[j] * sigmas[j]);
                 h[j] = tau / 2;
-                double pi = j == 0 ? 0.99 : 0.01 / (k - 1);
-                w[j] = Math.log(pi) + 0.5 * Math.log(tau) - 0.5 * Math.log(2 * Math.PI);
+                w[j] = Math.log(pis[j]) + 0.5 * Math.log(tau) - 0.5 * Math.log(2 * Math.PI);
             }
             return new Mixture(mu, h, w);
         }
@@ -201,18 +214,13 @@ class MixturePriorKernelTest {
         double[] sigmas = {0.0028, 0.007, 0.0071, 0.006, 0.0076, 0.0088, 0.0087, 0.0088, 0.008, 0.0064, 0.0074, 0.002, 0.004,
             0.003, 0.009, 0.005};
         int k = means.length;
-        double[] mu = new double[k];
-        double[] h = new double[k];
-        double[] w = new double[k];
+        double[] scaled = new double[k];
+        double[] pis = new double[k];
         for (int j = 0; j < k; j++) {
-            mu[j] = (float) means[j];
-            double sigma = sigmaScale * sigmas[j];
-            double tau = 1 / (sigma * sigma);
-            h[j] = tau / 2;
-            double pi = j == 0 ? 0.9 : 0.1 / (k - 1);
-            w[j] = Math.log(pi) + 0.5 * Math.log(tau) - 0.5 * Math.log(2 * Math.PI);
+            scaled[j] = sigmaScale * sigmas[j];
+            pis[j] = j == 0 ? 0.9 : 0.1 / (k - 1);
         }
-        return new Mixture(mu, h, w);
+        return Mixture.of(means, scaled, pis);
     }
 
     static float[] clusteredWeights(Random rnd, int n, Mixture m) {
@@ -359,18 +367,25 @@ class MixturePriorKernelTest {
      * at ±0.07·⌈j/2⌉, every σ 0.002 (far apart for their width).
      */
     static Mixture late() {
-        int k = 16;
-        double[] mu = new double[k];
-        double[] h = new double[k];
-        double[] w = new double[k];
+        return late(false);
+    }
+
+    /** {@link #late}, with a wide component at 0.002 (σ 0.01, the π of the others) if wideAtZero. */
+    private static Mixture late(boolean wideAtZero) {
+        int k = wideAtZero ? 17 : 16;
+        double[] means = new double[k];
+        double[] sigmas = new double[k];
+        double[] pis = new double[k];
         for (int j = 0; j < k; j++) {
-            mu[j] = (float) (j == 0 ? 0 : (j % 2 == 0 ? -1 : 1) * 0.07 * ((j + 1) / 2));
-            double tau = 1 / (0.002 * 0.002);
-            h[j] = tau / 2;
-            double pi = j == 0 ? 0.93 : 0.07 / (k - 1);
-            w[j] = Math.log(pi) + 0.5 * Math.log(tau) - 0.5 * Math.log(2 * Math.PI);
+            means[j] = j == 0 ? 0 : (j % 2 == 0 ? -1 : 1) * 0.07 * ((j + 1) / 2);
+            sigmas[j] = 0.002;
+            pis[j] = j == 0 ? 0.93 : 0.07 / 15;
         }
-        return new Mixture(mu, h, w);
+        if (wideAtZero) {
+            means[16] = 0.002;
+            sigmas[16] = 0.01;
+        }
+        return Mixture.of(means, sigmas, pis);
     }
 
     /**
@@ -493,16 +508,7 @@ class MixturePriorKernelTest {
      * component holds the values and every value goes the sorted way.
      */
     static Mixture lateWithAWideComponentAtZero() {
-        Mixture m = late();
-        int k = m.mu().length + 1;
-        double[] mu = Arrays.copyOf(m.mu(), k);
-        double[] h = Arrays.copyOf(m.halfTau(), k);
-        double[] w = Arrays.copyOf(m.logWeight(), k);
-        mu[k - 1] = (float) 0.002;
-        double tau = 1 / (0.01 * 0.01);
-        h[k - 1] = tau / 2;
-        w[k - 1] = Math.log(0.07 / 15) + 0.5 * Math.log(tau) - 0.5 * Math.log(2 * Math.PI);
-        return new Mixture(mu, h, w);
+        return late(true);
     }
 
     @ParameterizedTest
