@@ -39,11 +39,12 @@ import jdk.incubator.vector.VectorSpecies;
  * so a call's result depends on its arguments only: the same on every call with the same values,
  * whatever came before, and independent of the thread count.
  *
- * <p><b>One component's values in place.</b> Where most of a call's values lie in a run of
- * buckets that list one and the same component (narrow components far apart, nine weights in ten
- * at the zero component, as late in soft weight sharing), a chunk first goes through
- * {@link MixtureSolo}: those values get responsibility 1, gradient τ·(x − μ) and their sums where
- * they are stored, and only the rest are sorted and computed as above.
+ * <p><b>The main run of buckets in place.</b> Where most of a call's values lie in a run of
+ * buckets that list the same one or two components (nine weights in ten at the zero component, as
+ * in soft weight sharing's retraining, alone or with a wide component on its mean), a chunk first
+ * goes through {@link MixtureInPlace}: those values get their gradient and sums where they are
+ * stored ({@link MixtureSolo}: responsibility 1, no exponential; {@link MixturePair}: one
+ * exponential), and only the rest are sorted and computed as above.
  *
  * <p>The power of two is our own, from operations IEEE 754 fixes bit for bit (as
  * {@link DoubleExp} for tanh and σ, and for the same reason: the Vector API's {@code EXP} gives
@@ -109,7 +110,7 @@ final class MixturePriorKernel {
     /** log₂ e, by which {@link Constants} turns the natural-log constants into base 2. */
     static final double LOG2_E = 1.4426950408889634;
     private static final float SHIFTER = 0x1.8p23f;
-    private static final float MIN_ARGUMENT = -125f;
+    static final float MIN_ARGUMENT = -125f;
     /** Exponents (base 2) more than this below the value's maximum are dropped (see the class comment). */
     static final float NEGLIGIBLE = 24f;
     /**
@@ -369,11 +370,11 @@ final class MixturePriorKernel {
      * @param v2 log₂e·(log π_j + s_j/2 − log(2π)/2) per component
      * @param tau τ_j per component
      * @param buckets from {@link #plan}
-     * @param solo from {@link MixtureSolo#of} for these buckets: the values of single-component
-     *     buckets are computed in stored order first, and only the others sorted; null: none
+     * @param solo from {@link MixtureInPlace#of} for these buckets: the values of its run of buckets
+     *     are computed in stored order first, and only the others sorted; null: none
      */
     static void run(int fromChunk, int toChunk, int len, float[] x, int xOff, float[] g, int gOff, float scale, int k,
-                    float[] mu, float[] c2, float[] v2, float[] tau, Buckets buckets, MixtureSolo solo,
+                    float[] mu, float[] c2, float[] v2, float[] tau, Buckets buckets, MixtureInPlace solo,
                     double[] partial) {
         int lanes = F.length();
         int nb = buckets.count();
@@ -487,7 +488,7 @@ final class MixturePriorKernel {
      * 2^t for t in [{@value #MIN_ARGUMENT}, 0]: t = n + f with n = round(t) by the 1.5·2^23
      * shifter, 2^f by the polynomial, and n added to the result's exponent bits.
      */
-    private static FloatVector exp2(FloatVector t) {
+    static FloatVector exp2(FloatVector t) {
         FloatVector shifted = t.add(SHIFTER);
         FloatVector f = t.sub(shifted.sub(SHIFTER));
         FloatVector poly = f.fma(FloatVector.broadcast(F, P5), FloatVector.broadcast(F, P4))

@@ -27,7 +27,7 @@ import jdk.incubator.vector.VectorSpecies;
  * plan is made from them): the result depends neither on the thread count nor on earlier calls.
  * Instances are immutable and shared by the threads of a call.
  */
-final class MixtureSolo {
+final class MixtureSolo implements MixtureInPlace {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private final MixturePriorKernel.Buckets buckets;
@@ -113,8 +113,9 @@ final class MixtureSolo {
      *
      * @return the number of values listed in rest
      */
-    int pass(int m, float[] x, int xc, float[] g, int gc, float scale, float[] laneAcc, double[] laneSums, float[] rest,
-             int[] restAt) {
+    @Override
+    public int pass(int m, float[] x, int xc, float[] g, int gc, float scale, float[] laneAcc, double[] laneSums, float[] rest,
+                    int[] restAt) {
         int lanes = F.length();
         FloatVector lo = FloatVector.broadcast(F, buckets.lo());
         FloatVector perUnit = FloatVector.broadcast(F, buckets.perUnit());

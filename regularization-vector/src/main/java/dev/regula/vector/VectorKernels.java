@@ -457,7 +457,7 @@ final class VectorKernels implements Kernels {
         int chunks = MixturePriorKernel.chunks(n);
         double[] partial = new double[3 * k * chunks];
         float s = (float) scale;
-        MixtureSolo solo = MixtureSolo.of(buckets, n, x, xOff, c.mu(), c.tau());
+        MixtureInPlace solo = MixtureInPlace.of(buckets, n, x, xOff, c);
         if (chunks == 1 || team.threads() == 1) {
             MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), buckets,
                     solo, partial);

@@ -505,7 +505,7 @@ class MixturePriorKernelTest {
     /**
      * {@link #late} with a wide component (σ 0.01) on the zero component's mean, as in the middle of
      * {@code regula compress}'s retraining: the buckets around 0 list both, so no run of one
-     * component holds the values and every value goes the sorted way.
+     * component holds the values, and they take the two-component pass.
      */
     static Mixture lateWithAWideComponentAtZero() {
         return late(true);
@@ -513,7 +513,7 @@ class MixturePriorKernelTest {
 
     @ParameterizedTest
     @MethodSource("bucketSizes")
-    void aWideComponentOnTheZeroComponentsMeanAgreesWithTheDoubleReference(int n) {
+    void valuesOfARunOfTwoComponentsAreComputedInPlaceAndAgreeWithTheDoubleReference(int n) {
         Mixture m = lateWithAWideComponentAtZero();
         Random rnd = new Random(53L * n);
         float[] x = lateWeights(rnd, n, m);
@@ -521,8 +521,12 @@ class MixturePriorKernelTest {
         if (n >= LEAST_PLANNED) {
             MixturePriorKernel.Constants c = constants(m);
             assertEquals(null, MixtureSolo.of(planned, n, x, OFF, c.mu(), c.tau()), "the values around 0 meet two components: " + n);
+            MixturePair pair = MixturePair.of(planned, n, x, OFF, c);
+            assertTrue(pair != null, "they lie in buckets of the same two components: " + n);
+            assertArrayEquals(new int[] {0, 16}, pair.components(), "the zero component and the wide one on its mean");
         }
         check(n, m, x, 1e-5, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
+        check(n, m, x, 1e-5, rnd, direct(planned, true), false);
         check(n, m, x, 1e-5, rnd, direct(planned, false), false);
     }
 
@@ -613,7 +617,7 @@ class MixturePriorKernelTest {
             int chunks = MixturePriorKernel.chunks(n);
             double[] partial = new double[3 * k * chunks];
             MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, (float) scale, k, c.mu(), c.c2(), c.v2(), c.tau(),
-                    buckets, solo ? MixtureSolo.of(buckets, n, x, xOff, c.mu(), c.tau()) : null, partial);
+                    buckets, solo ? MixtureInPlace.of(buckets, n, x, xOff, c) : null, partial);
             MixturePriorKernel.addPartials(partial, chunks, k, sums);
         };
     }

@@ -151,7 +151,7 @@ class MixturePriorTableTest {
         double[] partial = new double[3 * k * MixturePriorKernel.chunks(n)];
         MixturePriorKernel.Buckets plan = MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2());
         MixturePriorKernel.run(0, MixturePriorKernel.chunks(n), n, x, OFF, gDirect, 0, 1e-5f, k, c.mu(), c.c2(), c.v2(), c.tau(),
-                plan, MixtureSolo.of(plan, n, x, OFF, c.mu(), c.tau()), partial);
+                plan, MixtureInPlace.of(plan, n, x, OFF, c), partial);
         MixturePriorKernel.addPartials(partial, MixturePriorKernel.chunks(n), k, sumsDirect);
         assertArrayEquals(gDirect, g, "the direct kernel's gradient");
         assertArrayEquals(sumsDirect, sums, "the direct kernel's sums");
