@@ -11,8 +11,68 @@ interface MixtureInPlace {
      * else {@link MixturePair}'s if its run does, else null (every value sorted).
      */
     static MixtureInPlace of(MixturePriorKernel.Buckets buckets, int n, float[] x, int xOff, MixturePriorKernel.Constants c) {
-        MixtureInPlace solo = MixtureSolo.of(buckets, n, x, xOff, c.mu(), c.tau());
-        return solo != null ? solo : MixturePair.of(buckets, n, x, xOff, c);
+        if (buckets.count() < 3) return null;
+        int[] held = held(buckets, n, x, xOff);
+        MixtureInPlace solo = MixtureSolo.of(buckets, held, c.mu(), c.tau());
+        return solo != null ? solo : MixturePair.of(buckets, held, c);
+    }
+
+    /** @return per bucket, how many of the plan's sample of the values (every (n/{@value MixturePriorKernel#SAMPLE})th) it holds */
+    static int[] held(MixturePriorKernel.Buckets buckets, int n, float[] x, int xOff) {
+        int[] held = new int[buckets.count()];
+        int stride = Math.max(1, n / MixturePriorKernel.SAMPLE);
+        for (int t = 0; t < n; t += stride) held[buckets.bucketOf(x[xOff + t])]++;
+        return held;
+    }
+
+    /**
+     * The most-held run of inner buckets that each list the same {@code listed} components (the
+     * first of equals; the open buckets 0 and count − 1 list every component and never count).
+     *
+     * @return the run's first and last bucket, or null when there is none or it holds less than
+     *     half of the sample
+     */
+    static int[] mostHeldRun(MixturePriorKernel.Buckets buckets, int[] held, int listed) {
+        int nb = buckets.count();
+        int values = java.util.Arrays.stream(held).sum();
+        int[] best = null;
+        int bestHeld = 0;
+        for (int q = 1; q < nb - 1; ) {
+            if (buckets.reach(q) != listed) {
+                q++;
+                continue;
+            }
+            int end = q;
+            int sum = held[q];
+            while (end + 1 < nb - 1 && sameList(buckets, q, end + 1)) sum += held[++end];
+            if (sum > bestHeld) {
+                best = new int[] {q, end};
+                bestHeld = sum;
+            }
+            q = end + 1;
+        }
+        return best != null && 2 * bestHeld >= values ? best : null;
+    }
+
+    /**
+     * Lists the values of the lanes set in {@code lanes} of the vector at t (a scalar loop, shared by
+     * the passes; their vector code stays in their own loops, where C2 compiles it whole).
+     *
+     * @return the number of values listed in rest so far
+     */
+    static int list(long lanes, float[] x, int xc, int t, float[] rest, int[] restAt, int left) {
+        for (; lanes != 0; lanes &= lanes - 1) {
+            int l = Long.numberOfTrailingZeros(lanes);
+            rest[left] = x[xc + t + l];
+            restAt[left++] = t + l;
+        }
+        return left;
+    }
+
+    private static boolean sameList(MixturePriorKernel.Buckets buckets, int a, int b) {
+        int[] comps = buckets.components();
+        int[] start = buckets.start();
+        return java.util.Arrays.equals(comps, start[a], start[a + 1], comps, start[b], start[b + 1]);
     }
 
     /**
@@ -20,7 +80,8 @@ interface MixtureInPlace {
      * gradient added to g[gc + t] (times scale) and its share of its components' sums into their
      * lane sums (3j·lanes of laneAcc, as {@link MixturePriorKernel}'s component sums), which are
      * added into laneSums after every {@value MixturePriorKernel#BLOCK} values and left zero; every
-     * other value is copied to rest, its index within the chunk to restAt, both in stored order.
+     * other value (and, as the pass chooses, some of the last m mod lanes) is copied to rest, its
+     * index within the chunk to restAt, both in stored order.
      *
      * @return the number of values listed in rest
      */

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * is small (about 1e-5) but above what the kernel may drop, so {@link MixtureSolo} does not take
  * them. For two components one exponential suffices: with t = −|b_a − b_b| (the exponents in
  * base 2) the larger term's responsibility is 1/(1 + 2^t) and the smaller's 2^t/(1 + 2^t), the
- * power of two {@link MixturePriorKernel}'s own (t clamped at 2^{@value MixturePriorKernel#MIN_ARGUMENT},
+ * power of two {@link MixturePriorKernel}'s own (t kept ≥ {@value MixturePriorKernel#MIN_ARGUMENT},
  * as there). The gradient is Σ r·τ·(x − μ) and the sums r·d, r·d², r per component, kept in
  * registers. Every other value, and the last m mod lanes, is listed for the sorted path.
  *
@@ -42,44 +42,16 @@ final class MixturePair implements MixtureInPlace {
 
     /**
      * The most-held run of buckets that each list the same two components (the first of equals),
-     * when it holds at least half of the plan's sample of the values (every
-     * (n/{@value MixturePriorKernel#SAMPLE})th).
+     * when it holds at least half of the plan's sample of the values.
      *
-     * @return null when the plan has one bucket or no such run holds half of the sample
+     * @param held the sample's {@link MixtureInPlace#held counts} per bucket
+     * @return null when no such run holds half of the sample
      */
-    static MixturePair of(MixturePriorKernel.Buckets buckets, int n, float[] x, int xOff, MixturePriorKernel.Constants c) {
-        int nb = buckets.count();
-        if (nb < 3) return null;
-        int[] held = new int[nb];
-        int stride = Math.max(1, n / MixturePriorKernel.SAMPLE);
-        int values = 0;
-        for (int t = 0; t < n; t += stride, values++) held[buckets.bucketOf(x[xOff + t])]++;
-        int bestFirst = -1;
-        int bestLast = -1;
-        int bestHeld = 0;
-        int[] comps = buckets.components();
-        for (int q = 1; q < nb - 1; ) { // the open buckets 0 and nb − 1 list every component
-            if (buckets.reach(q) != 2) {
-                q++;
-                continue;
-            }
-            int s = buckets.start()[q];
-            int end = q;
-            int sum = held[q];
-            while (end + 1 < nb - 1 && buckets.reach(end + 1) == 2 && comps[buckets.start()[end + 1]] == comps[s]
-                    && comps[buckets.start()[end + 1] + 1] == comps[s + 1]) {
-                sum += held[++end];
-            }
-            if (sum > bestHeld) {
-                bestFirst = q;
-                bestLast = end;
-                bestHeld = sum;
-            }
-            q = end + 1;
-        }
-        if (bestFirst < 0 || 2 * bestHeld < values) return null;
-        int s = buckets.start()[bestFirst];
-        return new MixturePair(buckets, bestFirst, bestLast, comps[s], comps[s + 1], c);
+    static MixturePair of(MixturePriorKernel.Buckets buckets, int[] held, MixturePriorKernel.Constants c) {
+        int[] run = MixtureInPlace.mostHeldRun(buckets, held, 2);
+        if (run == null) return null;
+        int s = buckets.start()[run[0]];
+        return new MixturePair(buckets, run[0], run[1], buckets.components()[s], buckets.components()[s + 1], c);
     }
 
     /** @return the two components of the run: for tests */
@@ -114,7 +86,7 @@ final class MixturePair implements MixtureInPlace {
         long laneBits = -1L >>> (64 - lanes);
         FloatVector lo = FloatVector.broadcast(F, buckets.lo());
         FloatVector perUnit = FloatVector.broadcast(F, buckets.perUnit());
-        FloatVector top = FloatVector.broadcast(F, buckets.count() - 1);
+        FloatVector top = FloatVector.broadcast(F, (float) (buckets.count() - 1));
         FloatVector one = FloatVector.broadcast(F, 1f);
         float muA = c.mu()[a], tauA = c.tau()[a];
         float muB = c.mu()[b], tauB = c.tau()[b];
@@ -132,11 +104,7 @@ final class MixturePair implements MixtureInPlace {
             IntVector bucket = (IntVector) v.sub(lo).mul(perUnit).add(1f).min(top).max(0f).convert(VectorOperators.F2I, 0)
                     .reinterpretAsInts();
             VectorMask<Integer> here = bucket.compare(VectorOperators.GE, first).and(bucket.compare(VectorOperators.LE, last));
-            for (long others = ~here.toLong() & laneBits; others != 0; others &= others - 1) {
-                int l = Long.numberOfTrailingZeros(others);
-                rest[left] = x[xc + t + l];
-                restAt[left++] = t + l;
-            }
+            left = MixtureInPlace.list(~here.toLong() & laneBits, x, xc, t, rest, restAt, left);
             VectorMask<Float> in = here.cast(F);
             FloatVector dA = v.sub(muA);
             FloatVector dB = v.sub(muB);

@@ -370,11 +370,11 @@ final class MixturePriorKernel {
      * @param v2 log₂e·(log π_j + s_j/2 − log(2π)/2) per component
      * @param tau τ_j per component
      * @param buckets from {@link #plan}
-     * @param solo from {@link MixtureInPlace#of} for these buckets: the values of its run of buckets
+     * @param inPlace from {@link MixtureInPlace#of} for these buckets: the values of its run of buckets
      *     are computed in stored order first, and only the others sorted; null: none
      */
     static void run(int fromChunk, int toChunk, int len, float[] x, int xOff, float[] g, int gOff, float scale, int k,
-                    float[] mu, float[] c2, float[] v2, float[] tau, Buckets buckets, MixtureInPlace solo,
+                    float[] mu, float[] c2, float[] v2, float[] tau, Buckets buckets, MixtureInPlace inPlace,
                     double[] partial) {
         int lanes = F.length();
         int nb = buckets.count();
@@ -408,12 +408,12 @@ final class MixturePriorKernel {
             int xc = xOff + chunkStart;
             int gc = gOff + chunkStart;
             Arrays.fill(laneSums, 0);
-            // the values this path computes: the chunk's, or those MixtureSolo left (at[t] their places)
+            // the values this path computes: the chunk's, or those the in-place pass left (at[t] their places)
             float[] src = x;
             int srcOff = xc;
             int[] at = null;
-            if (solo != null) {
-                m = solo.pass(m, x, xc, g, gc, scale, laneAcc, laneSums, scratch.rest, scratch.restAt);
+            if (inPlace != null) {
+                m = inPlace.pass(m, x, xc, g, gc, scale, laneAcc, laneSums, scratch.rest, scratch.restAt);
                 src = scratch.rest;
                 srcOff = 0;
                 at = scratch.restAt;

@@ -47,50 +47,25 @@ final class MixtureSolo implements MixtureInPlace {
 
     /**
      * The most-held run of single-component buckets of a call (the first of equals), when it holds
-     * most of its values.
+     * at least half of the plan's sample of the values.
      *
      * @param buckets the call's plan
      * @param n values
      * @param x the values from xOff
      * @param mu μ per component
      * @param tau τ per component
-     * @return null when the plan has one bucket, or no run of inner buckets that each list the same
-     *     single component holds at least half of the plan's sample of the values (every
-     *     (n/{@value MixturePriorKernel#SAMPLE})th)
+     * @return null when the plan has one bucket or no such run holds half of the sample
      */
     static MixtureSolo of(MixturePriorKernel.Buckets buckets, int n, float[] x, int xOff, float[] mu, float[] tau) {
-        int nb = buckets.count();
-        if (nb < 3) return null;
-        int[] held = new int[nb];
-        int stride = Math.max(1, n / MixturePriorKernel.SAMPLE);
-        int values = 0;
-        for (int t = 0; t < n; t += stride, values++) held[buckets.bucketOf(x[xOff + t])]++;
-        int bestFirst = -1;
-        int bestLast = -1;
-        int bestHeld = 0;
-        for (int b = 1; b < nb - 1; ) { // the open buckets 0 and nb − 1 list every component
-            if (buckets.reach(b) != 1) {
-                b++;
-                continue;
-            }
-            int c = single(buckets, b);
-            int end = b;
-            int sum = held[b];
-            while (end + 1 < nb - 1 && buckets.reach(end + 1) == 1 && single(buckets, end + 1) == c) sum += held[++end];
-            if (sum > bestHeld) {
-                bestFirst = b;
-                bestLast = end;
-                bestHeld = sum;
-            }
-            b = end + 1;
-        }
-        if (bestFirst < 0 || 2 * bestHeld < values) return null;
-        int c = single(buckets, bestFirst);
-        return new MixtureSolo(buckets, bestFirst, bestLast, c, mu[c], tau[c]);
+        return buckets.count() < 3 ? null : of(buckets, MixtureInPlace.held(buckets, n, x, xOff), mu, tau);
     }
 
-    private static int single(MixturePriorKernel.Buckets buckets, int b) {
-        return buckets.components()[buckets.start()[b]];
+    /** {@link #of(MixturePriorKernel.Buckets, int, float[], int, float[], float[])} from the sample's {@link MixtureInPlace#held counts}. */
+    static MixtureSolo of(MixturePriorKernel.Buckets buckets, int[] held, float[] mu, float[] tau) {
+        int[] run = MixtureInPlace.mostHeldRun(buckets, held, 1);
+        if (run == null) return null;
+        int c = buckets.components()[buckets.start()[run[0]]];
+        return new MixtureSolo(buckets, run[0], run[1], c, mu[c], tau[c]);
     }
 
     /** @return whether values of this bucket are computed in place: for tests */
@@ -136,11 +111,7 @@ final class MixtureSolo implements MixtureInPlace {
                 IntVector b = (IntVector) v.sub(lo).mul(perUnit).add(1f).min(top).max(0f).convert(VectorOperators.F2I, 0)
                         .reinterpretAsInts();
                 VectorMask<Integer> here = b.compare(VectorOperators.GE, first).and(b.compare(VectorOperators.LE, last));
-                for (long others = ~here.toLong() & laneBits; others != 0; others &= others - 1) {
-                    int l = Long.numberOfTrailingZeros(others);
-                    rest[left] = x[xc + t + l];
-                    restAt[left++] = t + l;
-                }
+                left = MixtureInPlace.list(~here.toLong() & laneBits, x, xc, t, rest, restAt, left);
                 VectorMask<Float> in = here.cast(F);
                 FloatVector d = v.sub(mu);
                 FloatVector.fromArray(F, g, gc + t).add(d.mul(tau).mul(scale), in).intoArray(g, gc + t);

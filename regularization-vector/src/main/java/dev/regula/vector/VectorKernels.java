@@ -457,14 +457,14 @@ final class VectorKernels implements Kernels {
         int chunks = MixturePriorKernel.chunks(n);
         double[] partial = new double[3 * k * chunks];
         float s = (float) scale;
-        MixtureInPlace solo = MixtureInPlace.of(buckets, n, x, xOff, c);
+        MixtureInPlace inPlace = MixtureInPlace.of(buckets, n, x, xOff, c);
         if (chunks == 1 || team.threads() == 1) {
             MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), buckets,
-                    solo, partial);
+                    inPlace, partial);
         } else {
             team.runRanges(chunks, team.threads() * MixturePriorKernel.PARTS_PER_THREAD, 1, (from, to) ->
                     MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(),
-                            buckets, solo, partial));
+                            buckets, inPlace, partial));
         }
         MixturePriorKernel.addPartials(partial, chunks, k, sums);
     }

@@ -444,15 +444,25 @@ class MixturePriorKernelTest {
         check(n, m, x, 1e-5, rnd, direct(planned, false), false);
     }
 
+    static IntStream lateMixtures() {
+        return IntStream.of(0, 1);
+    }
+
+    /** {@link #late} (0) or {@link #lateWithAWideComponentAtZero} (1). */
+    private static Mixture lateMixture(int which) {
+        return which == 0 ? late() : lateWithAWideComponentAtZero();
+    }
+
     /**
      * The public call takes the in-place pass where the direct kernel takes the call: on
-     * {@link #late} (the table declines it) one thread gives the bits of the direct kernel with the
-     * pass, not those of the sorted path alone.
+     * {@link #late} and with a wide component at zero (the table declines both) one thread gives
+     * the bits of the direct kernel with the pass, not those of the sorted path alone.
      */
-    @Test
-    void theKernelsUseThePassOnTheLateMixture() {
+    @ParameterizedTest
+    @MethodSource("lateMixtures")
+    void theKernelsUseThePassOnTheLateMixtures(int which) {
         int n = 3 * MixturePriorKernel.CHUNK - 5;
-        Mixture m = late();
+        Mixture m = lateMixture(which);
         float[] x = lateWeights(new Random(59), n, m);
         MixturePriorKernel.Buckets planned = planned(n, x, m);
         float[] viaKernels = gradient(KernelsTestSupport.vector(1)::mixturePriorGradient, n, x, m);
@@ -461,15 +471,16 @@ class MixturePriorKernelTest {
     }
 
     /**
-     * NaN, infinities, the largest floats, −0 and the smallest denormal among the late mixture's
-     * values, away from the plan's sample (so the plan still has its buckets and the pass runs): they
-     * go the sorted way and get exactly the sorted path's results; every other value agrees with
-     * the sorted path within the tolerance.
+     * NaN, infinities, the largest floats, −0 and the smallest denormal among the late mixtures'
+     * values, away from the plan's sample (so the plan still has its buckets and the pass runs): the
+     * non-finite and the largest go the sorted way and get exactly the sorted path's results; every
+     * other value, −0 and the denormal included, agrees with the sorted path within the tolerance.
      */
-    @Test
-    void specialValuesGoTheSortedWayWhileThePassRuns() {
+    @ParameterizedTest
+    @MethodSource("lateMixtures")
+    void specialValuesGoTheSortedWayWhileThePassRuns(int which) {
         int n = 3 * MixturePriorKernel.CHUNK - 5;
-        Mixture m = late();
+        Mixture m = lateMixture(which);
         float[] x = lateWeights(new Random(61), n, m);
         int stride = Math.max(1, n / MixturePriorKernel.SAMPLE);
         float[] special = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MAX_VALUE, -Float.MAX_VALUE,
@@ -481,10 +492,11 @@ class MixturePriorKernelTest {
         }
         MixturePriorKernel.Buckets planned = planned(n, x, m);
         MixturePriorKernel.Constants c = constants(m);
-        assertTrue(MixtureSolo.of(planned, n, x, OFF, c.mu(), c.tau()) != null, "the pass runs");
+        assertTrue(MixtureInPlace.of(planned, n, x, OFF, c) != null, "the pass runs");
         float[] withPass = gradient(direct(planned, true), n, x, m);
         float[] sorted = gradient(direct(planned, false), n, x, m);
         for (int s = 0; s < special.length; s++) {
+            if (Float.isFinite(special[s]) && Math.abs(special[s]) < 1) continue; // −0 and the denormal are values near 0
             assertEquals(sorted[OFF + 1 + at[s]], withPass[OFF + 1 + at[s]], 0, "the value " + special[s] + " goes the sorted way");
         }
         for (int i = 0; i < n; i++) {
@@ -521,9 +533,10 @@ class MixturePriorKernelTest {
         if (n >= LEAST_PLANNED) {
             MixturePriorKernel.Constants c = constants(m);
             assertEquals(null, MixtureSolo.of(planned, n, x, OFF, c.mu(), c.tau()), "the values around 0 meet two components: " + n);
-            MixturePair pair = MixturePair.of(planned, n, x, OFF, c);
+            MixturePair pair = MixturePair.of(planned, MixtureInPlace.held(planned, n, x, OFF), c);
             assertTrue(pair != null, "they lie in buckets of the same two components: " + n);
             assertArrayEquals(new int[] {0, 16}, pair.components(), "the zero component and the wide one on its mean");
+            assertTrue(MixtureInPlace.of(planned, n, x, OFF, c) instanceof MixturePair, "the call takes the pair's pass");
         }
         check(n, m, x, 1e-5, rnd, KernelsTestSupport.vector(2)::mixturePriorGradient, true);
         check(n, m, x, 1e-5, rnd, direct(planned, true), false);
@@ -604,7 +617,7 @@ class MixturePriorKernelTest {
         return MixturePriorKernel.Constants.of(m.mu().length, m.mu(), m.halfTau(), m.logWeight());
     }
 
-    /** The kernel run directly on one thread with the given buckets, their single-component values in place where it would. */
+    /** The kernel run directly on one thread with the given buckets, their main run's values in place where it would. */
     private static Call direct(MixturePriorKernel.Buckets buckets) {
         return direct(buckets, true);
     }
