@@ -127,14 +127,8 @@ final class MixturePair implements MixtureInPlace {
             sumDDB = sumDDB.add(rdB.mul(dB), in);
             sumRB = sumRB.add(rB, in);
         }
-        int baseA = 3 * a * lanes;
-        FloatVector.fromArray(F, laneAcc, baseA).add(sumDA).intoArray(laneAcc, baseA);
-        FloatVector.fromArray(F, laneAcc, baseA + lanes).add(sumDDA).intoArray(laneAcc, baseA + lanes);
-        FloatVector.fromArray(F, laneAcc, baseA + 2 * lanes).add(sumRA).intoArray(laneAcc, baseA + 2 * lanes);
-        int baseB = 3 * b * lanes;
-        FloatVector.fromArray(F, laneAcc, baseB).add(sumDB).intoArray(laneAcc, baseB);
-        FloatVector.fromArray(F, laneAcc, baseB + lanes).add(sumDDB).intoArray(laneAcc, baseB + lanes);
-        FloatVector.fromArray(F, laneAcc, baseB + 2 * lanes).add(sumRB).intoArray(laneAcc, baseB + 2 * lanes);
+        MixturePriorKernel.addSums(a, laneAcc, sumDA, sumDDA, sumRA);
+        MixturePriorKernel.addSums(b, laneAcc, sumDB, sumDDB, sumRB);
         return left;
     }
 }

@@ -509,6 +509,15 @@ final class MixturePriorKernel {
         }
     }
 
+    /** Adds one block's Σr·d, Σr·d² and Σr of component j into its float lane sums (3j·lanes of laneAcc). */
+    static void addSums(int j, float[] laneAcc, FloatVector rd, FloatVector rdd, FloatVector r) {
+        int lanes = F.length();
+        int base = 3 * j * lanes;
+        FloatVector.fromArray(F, laneAcc, base).add(rd).intoArray(laneAcc, base);
+        FloatVector.fromArray(F, laneAcc, base + lanes).add(rdd).intoArray(laneAcc, base + lanes);
+        FloatVector.fromArray(F, laneAcc, base + 2 * lanes).add(r).intoArray(laneAcc, base + 2 * lanes);
+    }
+
     /** Adds component j's float lane sums into their doubles (each float exactly widened), and clears them. */
     static void flush(int j, float[] laneAcc, double[] laneSums) {
         int lanes = F.length();
@@ -681,11 +690,7 @@ final class MixturePriorKernel {
             accMu = accMu.add(rd);
             accS = rd.fma(d, accS);
         }
-        int lanes = F.length();
-        int base = 3 * j * lanes;
-        FloatVector.fromArray(F, laneAcc, base).add(accMu).intoArray(laneAcc, base);
-        FloatVector.fromArray(F, laneAcc, base + lanes).add(accS).intoArray(laneAcc, base + lanes);
-        FloatVector.fromArray(F, laneAcc, base + 2 * lanes).add(accR).intoArray(laneAcc, base + 2 * lanes);
+        addSums(j, laneAcc, accMu, accS, accR);
     }
 
 }
