@@ -10,29 +10,35 @@ import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.TrainingConfig;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Cost of a soft-weight-sharing step against a plain one on the reference MLP (784-256-256-10
- * ReLU, SGD momentum 0.9, lr 0.05, batch 128, Fashion-MNIST): runs of {@code epochs} epochs take
- * turns, plain (no regularizer) and {@code soft-weight-sharing(lambda=1e-5)} (16 components), each
- * {@code rounds} times, and per run and epoch the fastest stretch of 50 consecutive steps (ms per
- * step) is kept: on a shared VM whose speed comes and goes, the figure noise can only make worse.
- * The first epoch is left out (C2 compiles the mixture kernel then, which the kernels' start-up
- * warm-up leaves out). The mixture narrows as training goes on, and the kernel's cost with it, so
- * the ratio is printed for every later epoch; the last line is the last epoch's, as before.
- * Prints every run, the median of each kind and their ratio.
+ * ReLU, SGD momentum 0.9, lr 0.05, batch 128, 20,000 Fashion-MNIST images): the two trainings
+ * run in lockstep, taking turns every {@value #WINDOW} steps (one runs while the other waits), so
+ * each soft-weight-sharing window is timed next to the plain window of the same epoch and step,
+ * a few milliseconds apart. On a VM whose speed changes within minutes (the host moves its vCPUs
+ * apart and together), a ratio of two runs made minutes apart measures the host; a ratio of
+ * neighbouring windows measures the regularizer.
+ *
+ * <p>Per epoch it prints the median of the paired ratios and both medians in ms a step; the
+ * first epoch is left out (C2 compiles the mixture kernel then, which the kernels' start-up
+ * warm-up leaves out). The mixture narrows as training goes on, and the kernel's cost with it,
+ * so every later epoch is printed; the last line is over all of them. {@code rounds} repeats the
+ * lockstep run from the same seed.
  *
  * <pre>java -p regularization-examples/target/lib --add-modules jdk.incubator.vector,ALL-MODULE-PATH \
- *     bench/SoftWeightSharingSteps.java [rounds, default 3] [epochs, default 4] [threads, default 2] [spec]</pre>
+ *     bench/SoftWeightSharingSteps.java [rounds, default 1] [epochs, default 10] [threads, default 2] [spec]</pre>
  */
 public class SoftWeightSharingSteps {
     private static final int WINDOW = 50;
 
     public static void main(String[] args) throws Exception {
-        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         String spec = args.length > 3 ? args[3] : "soft-weight-sharing(lambda=1e-5)";
         if (epochs < 2) throw new IllegalArgumentException("epochs must be >= 2 (the first is left out), got " + epochs);
@@ -42,60 +48,115 @@ public class SoftWeightSharingSteps {
         Standardizer standardizer = Standardizer.fit(mnist.train());
         Dataset train = standardizer.apply(mnist.train()).subset(0, 20_000);
         Dataset test = standardizer.apply(mnist.test()).subset(0, 1_000);
-        double[][] plain = new double[epochs][rounds]; // [epoch][round], epoch 0 unused
-        double[][] sws = new double[epochs][rounds];
+        List<List<double[]>> pairs = new ArrayList<>(); // per epoch: {plain, sws} ms a step
+        for (int e = 0; e < epochs; e++) pairs.add(new ArrayList<>());
         for (int r = 0; r < rounds; r++) {
-            double[] p = run(kernels, train, test, epochs, null);
-            double[] q = run(kernels, train, test, epochs, spec);
+            Baton baton = new Baton();
+            List<List<Double>> plain = windows(epochs);
+            List<List<Double>> sws = windows(epochs);
+            Thread a = Thread.ofPlatform().start(() -> run(kernels, train, test, epochs, null, baton, 0, plain));
+            Thread b = Thread.ofPlatform().start(() -> run(kernels, train, test, epochs, spec, baton, 1, sws));
+            a.join();
+            b.join();
+            if (baton.failure != null) throw new IllegalStateException("a training failed", baton.failure);
             for (int e = 1; e < epochs; e++) {
-                plain[e][r] = p[e];
-                sws[e][r] = q[e];
-            }
-            System.out.printf(Locale.ROOT, "round %d: plain %.3f ms/step, %s %.3f ms/step%n", r + 1, p[epochs - 1], spec,
-                    q[epochs - 1]);
-        }
-        for (int e = 1; e < epochs - 1; e++) {
-            System.out.printf(Locale.ROOT, "epoch %d: median of fastest %d-step stretches: plain %.3f ms, %s %.3f ms, ratio %.2f%n",
-                    e + 1, WINDOW, median(plain[e]), spec, median(sws[e]), median(sws[e]) / median(plain[e]));
-        }
-        double mp = median(plain[epochs - 1]);
-        double ms = median(sws[epochs - 1]);
-        System.out.printf(Locale.ROOT, "kernels %s: median of fastest %d-step stretches: plain %.3f ms, %s %.3f ms, ratio %.2f%n",
-                kernels.name(), WINDOW, mp, spec, ms, ms / mp);
-    }
-
-    /** @return per epoch (index 0 = the first), the fastest stretch of {@value #WINDOW} steps, ms per step */
-    private static double[] run(Kernels kernels, Dataset train, Dataset test, int epochs, String spec) {
-        var model = Models.installed().parse("mlp(hidden=256x256)").build(new int[] {784}, 10, 42);
-        double[] best = new double[epochs];
-        Arrays.fill(best, Double.POSITIVE_INFINITY);
-        TrainingCallback windows = new TrainingCallback() {
-            private long windowStart;
-            private int steps;
-            private int epoch;
-
-            @Override
-            public void onBatchEnd(Trainer trainer, BatchProgress progress) {
-                long now = System.nanoTime();
-                if (steps == 0) windowStart = now;
-                if (++steps == WINDOW + 1) {
-                    best[epoch] = Math.min(best[epoch], (now - windowStart) / 1e6 / WINDOW);
-                    steps = 1;
-                    windowStart = now;
+                for (int w = 0; w < Math.min(plain.get(e).size(), sws.get(e).size()); w++) {
+                    pairs.get(e).add(new double[] {plain.get(e).get(w), sws.get(e).get(w)});
                 }
             }
+        }
+        System.out.printf(Locale.ROOT, "kernels %s, %s, windows of %d steps taking turns%n", kernels.name(), spec, WINDOW);
+        List<double[]> every = new ArrayList<>();
+        for (int e = 1; e < epochs; e++) {
+            print("epoch " + (e + 1), pairs.get(e));
+            every.addAll(pairs.get(e));
+        }
+        print("epochs 2-" + epochs, every);
+    }
 
-            @Override
-            public void onEpochEnd(Trainer trainer, EpochMetrics m) {
-                epoch++;
-                steps = 0;
-            }
-        };
-        TrainingConfig.Builder b = TrainingConfig.builder().optimizer("sgd(lr=0.05, momentum=0.9)")
-                .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(128).seed(42).kernels(kernels).callback(windows);
-        if (spec != null) b.regularizer(spec);
-        new Trainer(model, b.build()).fit(train, test);
-        return best;
+    private static void print(String what, List<double[]> pairs) {
+        double[] p = pairs.stream().mapToDouble(v -> v[0]).toArray();
+        double[] s = pairs.stream().mapToDouble(v -> v[1]).toArray();
+        double[] ratio = pairs.stream().mapToDouble(v -> v[1] / v[0]).toArray();
+        double[] sorted = ratio.clone();
+        Arrays.sort(sorted);
+        System.out.printf(Locale.ROOT, "%s: %d pairs, plain %.3f ms, sws %.3f ms a step (medians), ratio median %.2f (%.2f-%.2f)%n",
+                what, pairs.size(), median(p), median(s), median(ratio), sorted[0], sorted[sorted.length - 1]);
+    }
+
+    private static List<List<Double>> windows(int epochs) {
+        List<List<Double>> w = new ArrayList<>();
+        for (int e = 0; e < epochs; e++) w.add(new ArrayList<>());
+        return w;
+    }
+
+    /** Whose turn it is: the two trainings hand it over after every window and at every epoch's end. */
+    private static final class Baton {
+        private int turn;
+        private final boolean[] done = new boolean[2];
+        volatile Throwable failure;
+
+        synchronized void await(int me) throws InterruptedException {
+            while (turn != me && !done[1 - me]) wait();
+        }
+
+        synchronized void pass(int me) throws InterruptedException {
+            turn = 1 - me;
+            notifyAll();
+            await(me);
+        }
+
+        synchronized void finish(int me) {
+            done[me] = true;
+            turn = 1 - me;
+            notifyAll();
+        }
+    }
+
+    /** Trains one model, timing every full window of {@value #WINDOW} steps into ms[epoch]. */
+    private static void run(Kernels kernels, Dataset train, Dataset test, int epochs, String spec, Baton baton, int me,
+                            List<List<Double>> ms) {
+        try {
+            baton.await(me);
+            var model = Models.installed().parse("mlp(hidden=256x256)").build(new int[] {784}, 10, 42);
+            TrainingCallback windows = new TrainingCallback() {
+                private long windowStart = System.nanoTime();
+                private int steps;
+                private int epoch;
+
+                @Override
+                public void onBatchEnd(Trainer trainer, BatchProgress progress) {
+                    if (++steps < WINDOW) return;
+                    ms.get(epoch).add((System.nanoTime() - windowStart) / 1e6 / WINDOW);
+                    handOver();
+                }
+
+                @Override
+                public void onEpochEnd(Trainer trainer, EpochMetrics m) {
+                    epoch++;
+                    handOver(); // the partial window (and the evaluation) is not timed
+                }
+
+                private void handOver() {
+                    try {
+                        baton.pass(me);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                    steps = 0;
+                    windowStart = System.nanoTime();
+                }
+            };
+            TrainingConfig.Builder b = TrainingConfig.builder().optimizer("sgd(lr=0.05, momentum=0.9)")
+                    .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(128).seed(42).kernels(kernels).callback(windows);
+            if (spec != null) b.regularizer(spec);
+            new Trainer(model, b.build()).fit(train, test);
+        } catch (Throwable t) {
+            baton.failure = t;
+        } finally {
+            baton.finish(me);
+        }
     }
 
     private static double median(double[] v) {

@@ -127,8 +127,15 @@ final class MixturePair implements MixtureInPlace {
             sumDDB = sumDDB.add(rdB.mul(dB), in);
             sumRB = sumRB.add(rB, in);
         }
-        MixturePriorKernel.addSums(a, laneAcc, sumDA, sumDDA, sumRA);
-        MixturePriorKernel.addSums(b, laneAcc, sumDB, sumDDB, sumRB);
+        // into the lane sums here, not through a method taking vectors (see MixturePriorKernel)
+        int atA = 3 * a * lanes;
+        FloatVector.fromArray(F, laneAcc, atA).add(sumDA).intoArray(laneAcc, atA);
+        FloatVector.fromArray(F, laneAcc, atA + lanes).add(sumDDA).intoArray(laneAcc, atA + lanes);
+        FloatVector.fromArray(F, laneAcc, atA + 2 * lanes).add(sumRA).intoArray(laneAcc, atA + 2 * lanes);
+        int atB = 3 * b * lanes;
+        FloatVector.fromArray(F, laneAcc, atB).add(sumDB).intoArray(laneAcc, atB);
+        FloatVector.fromArray(F, laneAcc, atB + lanes).add(sumDDB).intoArray(laneAcc, atB + lanes);
+        FloatVector.fromArray(F, laneAcc, atB + 2 * lanes).add(sumRB).intoArray(laneAcc, atB + 2 * lanes);
         return left;
     }
 }

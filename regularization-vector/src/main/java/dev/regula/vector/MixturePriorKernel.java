@@ -70,6 +70,13 @@ import jdk.incubator.vector.VectorSpecies;
  * float resolution; at the narrow, overlapping mixtures of {@code regula compress} it kept 13 of
  * 16 components per weight, 2^−24 keeps about 5, which lets the sort below pay.)
  *
+ * <p><b>No vector crosses a method call</b> but {@link #exp2}'s, which every loop calls on each
+ * vector and C2 always inlines: where C2 compiles a callee on its own (a helper shared by several
+ * loops, called once per block), its vector arguments are boxed and it runs the Vector API's Java
+ * code. A shared helper adding a block's three sums into the lane sums made the late states of
+ * training up to 1.7 times slower depending on which calls C2 had seen first; each loop now adds
+ * its sums itself.
+ *
  * <p>Accuracy against the double reference: the exponents are float, so a value far from every
  * component (|b| large) carries an absolute error of about 6e-8·|b| in its exponents; the test
  * states the tolerance on mixtures as training produces them.
@@ -509,15 +516,6 @@ final class MixturePriorKernel {
         }
     }
 
-    /** Adds one block's Σr·d, Σr·d² and Σr of component j into its float lane sums (3j·lanes of laneAcc). */
-    static void addSums(int j, float[] laneAcc, FloatVector rd, FloatVector rdd, FloatVector r) {
-        int lanes = F.length();
-        int base = 3 * j * lanes;
-        FloatVector.fromArray(F, laneAcc, base).add(rd).intoArray(laneAcc, base);
-        FloatVector.fromArray(F, laneAcc, base + lanes).add(rdd).intoArray(laneAcc, base + lanes);
-        FloatVector.fromArray(F, laneAcc, base + 2 * lanes).add(r).intoArray(laneAcc, base + 2 * lanes);
-    }
-
     /** Adds component j's float lane sums into their doubles (each float exactly widened), and clears them. */
     static void flush(int j, float[] laneAcc, double[] laneSums) {
         int lanes = F.length();
@@ -690,7 +688,11 @@ final class MixturePriorKernel {
             accMu = accMu.add(rd);
             accS = rd.fma(d, accS);
         }
-        addSums(j, laneAcc, accMu, accS, accR);
+        int lanes = F.length();
+        int at = 3 * j * lanes; // into the lane sums here, not through a method taking vectors (see the class comment)
+        FloatVector.fromArray(F, laneAcc, at).add(accMu).intoArray(laneAcc, at);
+        FloatVector.fromArray(F, laneAcc, at + lanes).add(accS).intoArray(laneAcc, at + lanes);
+        FloatVector.fromArray(F, laneAcc, at + 2 * lanes).add(accR).intoArray(laneAcc, at + 2 * lanes);
     }
 
 }

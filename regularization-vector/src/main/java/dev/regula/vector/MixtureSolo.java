@@ -119,7 +119,10 @@ final class MixtureSolo implements MixtureInPlace {
                 sumDD = sumDD.add(d.mul(d), in);
                 count = count.add(unit, in);
             }
-            MixturePriorKernel.addSums(component, laneAcc, sumD, sumDD, count);
+            // into the lane sums here, not through a method taking vectors (see MixturePriorKernel)
+            FloatVector.fromArray(F, laneAcc, base).add(sumD).intoArray(laneAcc, base);
+            FloatVector.fromArray(F, laneAcc, base + lanes).add(sumDD).intoArray(laneAcc, base + lanes);
+            FloatVector.fromArray(F, laneAcc, base + 2 * lanes).add(count).intoArray(laneAcc, base + 2 * lanes);
             MixturePriorKernel.flush(component, laneAcc, laneSums);
         }
         for (int t = bound; t < m; t++) {
