@@ -54,21 +54,6 @@ interface MixtureInPlace {
         return best != null && 2 * bestHeld >= values ? best : null;
     }
 
-    /**
-     * Lists the values of the lanes set in {@code lanes} of the vector at t (a scalar loop, shared by
-     * the passes; their vector code stays in their own loops, where C2 compiles it whole).
-     *
-     * @return the number of values listed in rest so far
-     */
-    static int list(long lanes, float[] x, int xc, int t, float[] rest, int[] restAt, int left) {
-        for (; lanes != 0; lanes &= lanes - 1) {
-            int l = Long.numberOfTrailingZeros(lanes);
-            rest[left] = x[xc + t + l];
-            restAt[left++] = t + l;
-        }
-        return left;
-    }
-
     private static boolean sameList(MixturePriorKernel.Buckets buckets, int a, int b) {
         int[] comps = buckets.components();
         int[] start = buckets.start();
@@ -81,7 +66,8 @@ interface MixtureInPlace {
      * lane sums (3j·lanes of laneAcc, as {@link MixturePriorKernel}'s component sums), which are
      * added into laneSums after every {@value MixturePriorKernel#BLOCK} values and left zero; every
      * other value (and, as the pass chooses, some of the last m mod lanes) is copied to rest, its
-     * index within the chunk to restAt, both in stored order.
+     * index within the chunk to restAt, both in stored order (whole vectors are stored: both need room
+     * for a vector's lanes beyond the m values).
      *
      * @return the number of values listed in rest
      */

@@ -24,6 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class MixturePair implements MixtureInPlace {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
     private final MixturePriorKernel.Buckets buckets;
     /** The run of buckets [first, last] that each list exactly components a and b. */
@@ -83,7 +84,7 @@ final class MixturePair implements MixtureInPlace {
     private int block(int from, int to, float[] x, int xc, float[] g, int gc, float scale, float[] laneAcc, float[] rest,
                       int[] restAt, int left) {
         int lanes = F.length();
-        long laneBits = -1L >>> (64 - lanes);
+        IntVector index = IntVector.zero(I).addIndex(1); // lane numbers
         FloatVector lo = FloatVector.broadcast(F, buckets.lo());
         FloatVector perUnit = FloatVector.broadcast(F, buckets.perUnit());
         FloatVector top = FloatVector.broadcast(F, (float) (buckets.count() - 1));
@@ -104,7 +105,11 @@ final class MixturePair implements MixtureInPlace {
             IntVector bucket = (IntVector) v.sub(lo).mul(perUnit).add(1f).min(top).max(0f).convert(VectorOperators.F2I, 0)
                     .reinterpretAsInts();
             VectorMask<Integer> here = bucket.compare(VectorOperators.GE, first).and(bucket.compare(VectorOperators.LE, last));
-            left = MixtureInPlace.list(~here.toLong() & laneBits, x, xc, t, rest, restAt, left);
+            // the others, in lane order, to rest: compressed to the front and stored whole (rest has a vector's room beyond a chunk)
+            VectorMask<Integer> out = here.not();
+            ((FloatVector) v.reinterpretAsInts().compress(out).reinterpretAsFloats()).intoArray(rest, left);
+            index.add(t).compress(out).intoArray(restAt, left);
+            left += out.trueCount();
             VectorMask<Float> in = here.cast(F);
             FloatVector dA = v.sub(muA);
             FloatVector dB = v.sub(muB);

@@ -185,8 +185,8 @@ final class MixturePriorKernel {
             touched = new boolean[k];
             bucketOf = new int[CHUNK];
             rank = new int[CHUNK];
-            rest = new float[CHUNK];
-            restAt = new int[CHUNK];
+            rest = new float[CHUNK + lanes]; // the in-place passes store whole vectors into them
+            restAt = new int[CHUNK + lanes];
             first = new int[nb + 1];
             filled = new int[nb];
             next = new int[COPIES * nb];

@@ -201,7 +201,11 @@ final class MixturePriorTable {
     private static boolean onGrid(int n, float[] x, int xOff, float[] g, int gOff, float scale, int k, double[] mu,
                                   double[] halfTau, double[] logWeight, double[] sums, WorkerTeam team,
                                   DoubleSupplier reach, Direct direct, int e, Scratch s) {
-        // the values' range first, read only: where the table declines (as late in a run) nothing is written
+        // a sample's range spans no more cells than all the values' range, and a window of more
+        // cells never pays where fewer do not: where the sample's does not pay (as late in a run),
+        // decline before reading every value
+        if (!samplePays(n, x, xOff, e, reach)) return false;
+        // the values' range, read only: where the table declines nothing is written
         Range range = range(n, x, xOff, team);
         Extent extent = range.cells(e);
         if (extent.bad) return false;
@@ -219,6 +223,24 @@ final class MixturePriorTable {
         }
         locateAll(n, x, xOff, e, s, team);
         return onThisGrid(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums, team, direct, e, extent, s);
+    }
+
+    /**
+     * @return false where the cells spanned by a sample of the values (every (n/{@value
+     *     MixturePriorKernel#SAMPLE})th) at spacing 2^e already cost more than the table saves
+     *     ({@link #pays}); true where they do not, or the sample holds a value that is not finite
+     *     or lies too far out (the pass over all values then decides)
+     */
+    private static boolean samplePays(int n, float[] x, int xOff, int e, DoubleSupplier reach) {
+        Range sample = new Range();
+        int stride = Math.max(1, n / MixturePriorKernel.SAMPLE);
+        for (int t = 0; t < n; t += stride) {
+            sample.least = Math.min(sample.least, x[xOff + t]);
+            sample.most = Math.max(sample.most, x[xOff + t]);
+        }
+        sample.bad = !Float.isFinite(sample.least) || !Float.isFinite(sample.most);
+        Extent extent = sample.cells(e);
+        return extent.bad || pays(n, windowCells(n, extent), reach);
     }
 
     /**

@@ -29,6 +29,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class MixtureSolo implements MixtureInPlace {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = F.withLanes(int.class);
 
     private final MixturePriorKernel.Buckets buckets;
     /** The run of buckets [first, last] that list only {@link #component}. */
@@ -96,7 +97,7 @@ final class MixtureSolo implements MixtureInPlace {
         FloatVector perUnit = FloatVector.broadcast(F, buckets.perUnit());
         FloatVector top = FloatVector.broadcast(F, buckets.count() - 1);
         FloatVector unit = FloatVector.broadcast(F, 1f);
-        long laneBits = -1L >>> (64 - lanes);
+        IntVector index = IntVector.zero(I).addIndex(1); // lane numbers
         int base = 3 * component * lanes;
         int left = 0;
         int bound = F.loopBound(m);
@@ -111,7 +112,11 @@ final class MixtureSolo implements MixtureInPlace {
                 IntVector b = (IntVector) v.sub(lo).mul(perUnit).add(1f).min(top).max(0f).convert(VectorOperators.F2I, 0)
                         .reinterpretAsInts();
                 VectorMask<Integer> here = b.compare(VectorOperators.GE, first).and(b.compare(VectorOperators.LE, last));
-                left = MixtureInPlace.list(~here.toLong() & laneBits, x, xc, t, rest, restAt, left);
+                // the others, in lane order, to rest: compressed to the front and stored whole (rest has a vector's room beyond a chunk)
+                VectorMask<Integer> out = here.not();
+                ((FloatVector) v.reinterpretAsInts().compress(out).reinterpretAsFloats()).intoArray(rest, left);
+                index.add(t).compress(out).intoArray(restAt, left);
+                left += out.trueCount();
                 VectorMask<Float> in = here.cast(F);
                 FloatVector d = v.sub(mu);
                 FloatVector.fromArray(F, g, gc + t).add(d.mul(tau).mul(scale), in).intoArray(g, gc + t);
