@@ -11,8 +11,12 @@ interface MixtureInPlace {
      * else {@link MixturePair}'s if its run does, else null (every value sorted).
      */
     static MixtureInPlace of(MixturePriorKernel.Buckets buckets, int n, float[] x, int xOff, MixturePriorKernel.Constants c) {
+        return buckets.count() < 3 ? null : of(buckets, held(buckets, n, x, xOff), c);
+    }
+
+    /** {@link #of(MixturePriorKernel.Buckets, int, float[], int, MixturePriorKernel.Constants)} from the sample's {@link #held counts}. */
+    static MixtureInPlace of(MixturePriorKernel.Buckets buckets, int[] held, MixturePriorKernel.Constants c) {
         if (buckets.count() < 3) return null;
-        int[] held = held(buckets, n, x, xOff);
         MixtureInPlace solo = MixtureSolo.of(buckets, held, c.mu(), c.tau());
         return solo != null ? solo : MixturePair.of(buckets, held, c);
     }
@@ -54,7 +58,8 @@ interface MixtureInPlace {
         return best != null && 2 * bestHeld >= values ? best : null;
     }
 
-    private static boolean sameList(MixturePriorKernel.Buckets buckets, int a, int b) {
+    /** @return whether buckets a and b list the same components */
+    static boolean sameList(MixturePriorKernel.Buckets buckets, int a, int b) {
         int[] comps = buckets.components();
         int[] start = buckets.start();
         return java.util.Arrays.equals(comps, start[a], start[a + 1], comps, start[b], start[b + 1]);
@@ -71,6 +76,9 @@ interface MixtureInPlace {
      *
      * @return the number of values listed in rest
      */
+    /** @return whether this pass computes the values of bucket b */
+    boolean covers(int b);
+
     int pass(int m, float[] x, int xc, float[] g, int gc, float scale, float[] laneAcc, double[] laneSums, float[] rest,
              int[] restAt);
 }

@@ -55,6 +55,11 @@ final class MixturePair implements MixtureInPlace {
         return new MixturePair(buckets, run[0], run[1], buckets.components()[s], buckets.components()[s + 1], c);
     }
 
+    @Override
+    public boolean covers(int bucket) {
+        return bucket >= first && bucket <= last;
+    }
+
     /** @return the two components of the run: for tests */
     int[] components() {
         return new int[] {a, b};

@@ -168,6 +168,10 @@ final class MixturePriorKernel {
         double[] laneSums;
         boolean[] live = new boolean[0], touched;
         int[] bucketOf, rank, first, filled = new int[0], next, restAt;
+        /** The values of each of {@link MixtureGroups}' runs and their places in the chunk, and how many. */
+        float[][] lists;
+        int[][] listAt;
+        int[] counts;
 
         Scratch fit(int k, int nb) {
             if (k <= live.length && nb <= filled.length) return this;
@@ -187,6 +191,9 @@ final class MixturePriorKernel {
             rank = new int[CHUNK];
             rest = new float[CHUNK + lanes]; // the in-place passes store whole vectors into them
             restAt = new int[CHUNK + lanes];
+            lists = new float[MixtureGroups.MOST][CHUNK + lanes];
+            listAt = new int[MixtureGroups.MOST][CHUNK + lanes];
+            counts = new int[MixtureGroups.MOST];
             first = new int[nb + 1];
             filled = new int[nb];
             next = new int[COPIES * nb];
@@ -334,24 +341,13 @@ final class MixturePriorKernel {
                 shift[b] = Float.NaN;
                 continue;
             }
-            double a = lo + (b - 1.01) * width;
-            double e = lo + (b + 0.01) * width;
-            double floor = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                double m = mu[j];
-                double dmin = m < a ? a - m : m > e ? m - e : 0;
-                double dmax = Math.max(Math.abs(a - m), Math.abs(e - m));
-                up[j] = v2[j] + (double) c2[j] * dmin * dmin;
-                floor = Math.max(floor, v2[j] + (double) c2[j] * dmax * dmax);
-            }
+            double floor = bounds(lo + (b - 1.01) * width, lo + (b + 0.01) * width, k, mu, c2, v2, up);
             double top = Double.NEGATIVE_INFINITY;
             for (int j = 0; j < k; j++) {
                 if (!(up[j] < floor - (NEGLIGIBLE + 1))) comps[total++] = j;
                 top = Math.max(top, up[j]);
             }
-            // every value's largest exponent lies in [floor, top]: with top − floor ≤ SPAN the
-            // largest term is at least 2^−SPAN after the shift, and its 2^−24 far above 2^−125
-            shift[b] = top - floor <= SPAN ? (float) (top + 1) : Float.NaN;
+            shift[b] = shift(floor, top);
         }
         start[count] = total;
         Buckets buckets = new Buckets(count, lo, perUnit, start, Arrays.copyOf(comps, total), shift);
@@ -360,6 +356,49 @@ final class MixturePriorKernel {
         if (r + SORT_COST >= k) return Buckets.all(k);
         reach[0] = r;
         return buckets;
+    }
+
+    /**
+     * The bounds of the exponents over an interval [a, e]: component j's exponent is at most
+     * v_j + c_j·dmin_j² there (into up[j]), and the largest exponent of any point at least
+     * max_j (v_j + c_j·dmax_j²) (returned), dmin and dmax the distances from μ_j to the nearest and
+     * farthest point.
+     */
+    private static double bounds(double a, double e, int k, float[] mu, float[] c2, float[] v2, double[] up) {
+        double floor = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            double m = mu[j];
+            double dmin = m < a ? a - m : m > e ? m - e : 0;
+            double dmax = Math.max(Math.abs(a - m), Math.abs(e - m));
+            up[j] = v2[j] + (double) c2[j] * dmin * dmin;
+            floor = Math.max(floor, v2[j] + (double) c2[j] * dmax * dmax);
+        }
+        return floor;
+    }
+
+    /**
+     * The shift of values whose largest exponents lie in [floor, top]: with top − floor ≤
+     * {@value #SPAN} the largest term is at least 2^−SPAN after the shift, and its 2^−24 far above
+     * 2^−125; NaN (each value from its own largest exponent) otherwise.
+     */
+    private static float shift(double floor, double top) {
+        return top - floor <= SPAN ? (float) (top + 1) : Float.NaN;
+    }
+
+    /**
+     * The shift of the inner buckets [first, last] of a plan taken as one bucket ({@link #plan}'s
+     * bounds over their whole interval, widened as there), NaN where their values' largest
+     * exponents may lie more than {@value #SPAN} apart.
+     */
+    static float shift(Buckets buckets, int first, int last, Constants c) {
+        int k = c.mu().length;
+        double width = 1.0 / buckets.perUnit();
+        double[] up = new double[k];
+        double floor = bounds(buckets.lo() + (first - 1.01) * width, buckets.lo() + (last + 0.01) * width, k, c.mu(), c.c2(),
+                c.v2(), up);
+        double top = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) top = Math.max(top, up[j]);
+        return shift(floor, top);
     }
 
     /**
@@ -379,10 +418,13 @@ final class MixturePriorKernel {
      * @param buckets from {@link #plan}
      * @param inPlace from {@link MixtureInPlace#of} for these buckets: the values of its run of buckets
      *     are computed in stored order first, and only the others sorted; null: none
+     * @param groups from {@link MixtureGroups#of} for these buckets: the values of its runs (of
+     *     those the in-place pass leaves) are listed by run and computed run by run, and only the
+     *     others sorted; null: none
      */
     static void run(int fromChunk, int toChunk, int len, float[] x, int xOff, float[] g, int gOff, float scale, int k,
                     float[] mu, float[] c2, float[] v2, float[] tau, Buckets buckets, MixtureInPlace inPlace,
-                    double[] partial) {
+                    MixtureGroups groups, double[] partial) {
         int lanes = F.length();
         int nb = buckets.count();
         Buckets all = nb == 1 ? buckets : Buckets.all(k);
@@ -425,6 +467,25 @@ final class MixturePriorKernel {
                 srcOff = 0;
                 at = scratch.restAt;
             }
+            if (groups != null) { // the runs' values, each run's as one bucket; the others stay listed for the sort
+                m = groups.split(m, src, srcOff, at, scratch.lists, scratch.listAt, scratch.counts, scratch.rest, scratch.restAt);
+                src = scratch.rest;
+                srcOff = 0;
+                at = scratch.restAt;
+                int pending = 0;
+                for (int i = 0; i < groups.count(); i++) {
+                    int count = scratch.counts[i];
+                    if (count == 0) continue;
+                    float[] list = scratch.lists[i];
+                    int end = Math.ceilDiv(count, lanes) * lanes;
+                    for (int t = count; t < end; t++) list[t] = list[0]; // padding inside the run's range
+                    pending = blocks(0, count, end, groups.from(i), groups.reach(i), groups.shift(i), list, perBucket,
+                            buckets.components(), k, pending, scratch);
+                    int[] listAt = scratch.listAt[i];
+                    for (int t = 0; t < count; t++) g[gc + listAt[t]] += scale * gs[t];
+                }
+                flush(k, laneAcc, laneSums, touched);
+            }
             boolean sorted = nb > 1 && sort(src, srcOff, m, k, buckets, bucketOf, xs, rank, first, filled, next);
             if (!sorted) { // stored order, one bucket of every component
                 System.arraycopy(src, srcOff, xs, 0, m);
@@ -438,34 +499,8 @@ final class MixturePriorKernel {
             float[][] per = sorted ? perBucket : perAll;
             int pending = 0; // values in laneAcc since it was last added into laneSums
             for (int b = 0; b < plan.count(); b++) {
-                int realEnd = first[b] + filled[b];
-                int end = first[b + 1];
-                int from = plan.start()[b];
-                int reach = plan.reach(b);
-                for (int s = first[b]; s < end; s += BLOCK) {
-                    int nv = Math.min(BLOCK, end - s);
-                    float shift = plan.shift()[b];
-                    if (shift == shift) { // not NaN
-                        Arrays.fill(live, 0, reach, true);
-                        shifted(nv, s, from, reach, shift, xs, e, zinv, gs, per[0], per[1], per[2], per[3]);
-                    } else {
-                        Arrays.fill(live, 0, reach, false);
-                        exponentials(nv, s, from, reach, xs, e, zinv, gs, live, per[0], per[1], per[2], per[3]);
-                    }
-                    for (int t = Math.max(s, realEnd); t < s + nv; t++) zinv[t] = 0f; // padding: responsibility 0
-                    for (int q = 0; q < reach; q++) {
-                        if (live[q]) {
-                            int j = comps[from + q];
-                            touched[j] = true;
-                            componentSums(nv, s, q, j, e, zinv, xs, per[0][from + q], laneAcc);
-                        }
-                    }
-                    pending += nv;
-                    if (pending >= BLOCK) {
-                        flush(k, laneAcc, laneSums, touched);
-                        pending = 0;
-                    }
-                }
+                pending = blocks(first[b], first[b] + filled[b], first[b + 1], plan.start()[b], plan.reach(b), plan.shift()[b], xs,
+                        per, comps, k, pending, scratch);
             }
             flush(k, laneAcc, laneSums, touched);
             if (at != null) {
@@ -489,6 +524,49 @@ final class MixturePriorKernel {
                 partial[p + 2 * k + j] = sR;
             }
         }
+    }
+
+    /**
+     * The values xs[begin, end) of one bucket (or run of buckets) listing the components
+     * [from, from + reach) of the plan's list, realEnd − begin of them real and the rest padding
+     * (responsibility 0), in blocks of {@value #BLOCK}: their gradients into the scratch's gs at
+     * the same places, their components' sums into its lane sums, which are added into its doubles
+     * once {@value #BLOCK} values have gone in since they last were.
+     *
+     * @param shift the bucket's shift ({@link Buckets#shift}), NaN: from each value's largest exponent
+     * @param per μ, c, v, τ in the order of the list {@code comps}
+     * @param pending values in the lane sums since they were last added into the doubles
+     * @return the same after these values
+     */
+    private static int blocks(int begin, int realEnd, int end, int from, int reach, float shift, float[] xs, float[][] per,
+                              int[] comps, int k, int pending, Scratch scratch) {
+        float[] e = scratch.e;
+        float[] zinv = scratch.zinv;
+        boolean[] live = scratch.live;
+        for (int s = begin; s < end; s += BLOCK) {
+            int nv = Math.min(BLOCK, end - s);
+            if (shift == shift) { // not NaN
+                Arrays.fill(live, 0, reach, true);
+                shifted(nv, s, from, reach, shift, xs, e, zinv, scratch.gs, per[0], per[1], per[2], per[3]);
+            } else {
+                Arrays.fill(live, 0, reach, false);
+                exponentials(nv, s, from, reach, xs, e, zinv, scratch.gs, live, per[0], per[1], per[2], per[3]);
+            }
+            for (int t = Math.max(s, realEnd); t < s + nv; t++) zinv[t] = 0f; // padding: responsibility 0
+            for (int q = 0; q < reach; q++) {
+                if (live[q]) {
+                    int j = comps[from + q];
+                    scratch.touched[j] = true;
+                    componentSums(nv, s, q, j, e, zinv, xs, per[0][from + q], scratch.laneAcc);
+                }
+            }
+            pending += nv;
+            if (pending >= BLOCK) {
+                flush(k, scratch.laneAcc, scratch.laneSums, scratch.touched);
+                pending = 0;
+            }
+        }
+        return pending;
     }
 
     /**

@@ -69,9 +69,9 @@ final class MixtureSolo implements MixtureInPlace {
         return new MixtureSolo(buckets, run[0], run[1], c, mu[c], tau[c]);
     }
 
-    /** @return whether values of this bucket are computed in place: for tests */
-    boolean inPlace(int bucket) {
-        return bucket >= first && bucket <= last;
+    @Override
+    public boolean covers(int b) {
+        return b >= first && b <= last;
     }
 
     /** @return the component whose values are computed in place: for tests */
@@ -132,7 +132,7 @@ final class MixtureSolo implements MixtureInPlace {
         }
         for (int t = bound; t < m; t++) {
             float xv = x[xc + t];
-            if (!inPlace(buckets.bucketOf(xv))) {
+            if (!covers(buckets.bucketOf(xv))) {
                 rest[left] = xv;
                 restAt[left++] = t;
                 continue;

@@ -457,14 +457,16 @@ final class VectorKernels implements Kernels {
         int chunks = MixturePriorKernel.chunks(n);
         double[] partial = new double[3 * k * chunks];
         float s = (float) scale;
-        MixtureInPlace inPlace = MixtureInPlace.of(buckets, n, x, xOff, c);
+        int[] held = buckets.count() < 3 ? null : MixtureInPlace.held(buckets, n, x, xOff);
+        MixtureInPlace inPlace = held == null ? null : MixtureInPlace.of(buckets, held, c);
+        MixtureGroups groups = held == null ? null : MixtureGroups.of(buckets, held, inPlace, c);
         if (chunks == 1 || team.threads() == 1) {
             MixturePriorKernel.run(0, chunks, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(), buckets,
-                    inPlace, partial);
+                    inPlace, groups, partial);
         } else {
             team.runRanges(chunks, team.threads() * MixturePriorKernel.PARTS_PER_THREAD, 1, (from, to) ->
                     MixturePriorKernel.run(from, to, n, x, xOff, g, gOff, s, k, c.mu(), c.c2(), c.v2(), c.tau(),
-                            buckets, inPlace, partial));
+                            buckets, inPlace, groups, partial));
         }
         MixturePriorKernel.addPartials(partial, chunks, k, sums);
     }

@@ -151,7 +151,8 @@ class MixturePriorTableTest {
         double[] partial = new double[3 * k * MixturePriorKernel.chunks(n)];
         MixturePriorKernel.Buckets plan = MixturePriorKernel.plan(n, x, OFF, k, c.mu(), c.c2(), c.v2());
         MixturePriorKernel.run(0, MixturePriorKernel.chunks(n), n, x, OFF, gDirect, 0, 1e-5f, k, c.mu(), c.c2(), c.v2(), c.tau(),
-                plan, MixtureInPlace.of(plan, n, x, OFF, c), partial);
+                plan, MixtureInPlace.of(plan, n, x, OFF, c),
+                MixtureGroups.of(plan, MixtureInPlace.held(plan, n, x, OFF), MixtureInPlace.of(plan, n, x, OFF, c), c), partial);
         MixturePriorKernel.addPartials(partial, MixturePriorKernel.chunks(n), k, sumsDirect);
         assertArrayEquals(gDirect, g, "the direct kernel's gradient");
         assertArrayEquals(sumsDirect, sums, "the direct kernel's sums");
