@@ -10,6 +10,8 @@ import dev.regula.core.train.EpochMetrics;
 import dev.regula.core.train.Trainer;
 import dev.regula.core.train.TrainingCallback;
 import dev.regula.core.train.TrainingConfig;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +26,9 @@ import java.util.Locale;
  * apart and together), a ratio of two runs made minutes apart measures the host; a ratio of
  * neighbouring windows measures the regularizer.
  *
- * <p>Per epoch it prints the median of the paired ratios and both medians in ms a step; the
+ * <p>Per epoch it prints the median of the paired ratios, both medians in ms a step and, of the
+ * regularized step, the median time inside {@code mixturePriorGradient} (both trainings call the
+ * kernels through the same timing proxy, which costs them alike); the
  * first epoch is left out (C2 compiles the mixture kernel then, which the kernels' start-up
  * warm-up leaves out). The mixture narrows as training goes on, and the kernel's cost with it,
  * so every later epoch is printed; the last line is over all of them. {@code rounds} repeats the
@@ -48,12 +52,12 @@ public class SoftWeightSharingSteps {
         Standardizer standardizer = Standardizer.fit(mnist.train());
         Dataset train = standardizer.apply(mnist.train()).subset(0, 20_000);
         Dataset test = standardizer.apply(mnist.test()).subset(0, 1_000);
-        List<List<double[]>> pairs = new ArrayList<>(); // per epoch: {plain, sws} ms a step
+        List<List<double[]>> pairs = new ArrayList<>(); // per epoch: {plain, sws, sws's mixture prior} ms a step
         for (int e = 0; e < epochs; e++) pairs.add(new ArrayList<>());
         for (int r = 0; r < rounds; r++) {
             Baton baton = new Baton();
-            List<List<Double>> plain = windows(epochs);
-            List<List<Double>> sws = windows(epochs);
+            List<List<double[]>> plain = windows(epochs);
+            List<List<double[]>> sws = windows(epochs);
             Thread a = Thread.ofPlatform().start(() -> run(kernels, train, test, epochs, null, baton, 0, plain));
             Thread b = Thread.ofPlatform().start(() -> run(kernels, train, test, epochs, spec, baton, 1, sws));
             a.join();
@@ -61,7 +65,7 @@ public class SoftWeightSharingSteps {
             if (baton.failure != null) throw new IllegalStateException("a training failed", baton.failure);
             for (int e = 1; e < epochs; e++) {
                 for (int w = 0; w < Math.min(plain.get(e).size(), sws.get(e).size()); w++) {
-                    pairs.get(e).add(new double[] {plain.get(e).get(w), sws.get(e).get(w)});
+                    pairs.get(e).add(new double[] {plain.get(e).get(w)[0], sws.get(e).get(w)[0], sws.get(e).get(w)[1]});
                 }
             }
         }
@@ -77,15 +81,17 @@ public class SoftWeightSharingSteps {
     private static void print(String what, List<double[]> pairs) {
         double[] p = pairs.stream().mapToDouble(v -> v[0]).toArray();
         double[] s = pairs.stream().mapToDouble(v -> v[1]).toArray();
+        double[] mixture = pairs.stream().mapToDouble(v -> v[2]).toArray();
         double[] ratio = pairs.stream().mapToDouble(v -> v[1] / v[0]).toArray();
         double[] sorted = ratio.clone();
         Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "%s: %d pairs, plain %.3f ms, sws %.3f ms a step (medians), ratio median %.2f (%.2f-%.2f)%n",
-                what, pairs.size(), median(p), median(s), median(ratio), sorted[0], sorted[sorted.length - 1]);
+        System.out.printf(Locale.ROOT,
+                "%s: %d pairs, plain %.3f ms, sws %.3f ms a step (of which the mixture prior %.3f; medians), ratio median %.2f (%.2f-%.2f)%n",
+                what, pairs.size(), median(p), median(s), median(mixture), median(ratio), sorted[0], sorted[sorted.length - 1]);
     }
 
-    private static List<List<Double>> windows(int epochs) {
-        List<List<Double>> w = new ArrayList<>();
+    private static List<List<double[]>> windows(int epochs) {
+        List<List<double[]>> w = new ArrayList<>();
         for (int e = 0; e < epochs; e++) w.add(new ArrayList<>());
         return w;
     }
@@ -113,9 +119,24 @@ public class SoftWeightSharingSteps {
         }
     }
 
-    /** Trains one model, timing every full window of {@value #WINDOW} steps into ms[epoch]. */
+    /**
+     * Trains one model, timing every full window of {@value #WINDOW} steps into ms[epoch]: ms a
+     * step, and of it in {@code mixturePriorGradient}.
+     */
     private static void run(Kernels kernels, Dataset train, Dataset test, int epochs, String spec, Baton baton, int me,
-                            List<List<Double>> ms) {
+                            List<List<double[]>> ms) {
+        long[] inMixture = {0}; // ns, this training's thread only
+        Kernels timed = (Kernels) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+                (proxy, method, a) -> {
+                    long t0 = System.nanoTime();
+                    try {
+                        return method.invoke(kernels, a);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        if (method.getName().equals("mixturePriorGradient")) inMixture[0] += System.nanoTime() - t0;
+                    }
+                });
         try {
             baton.await(me);
             var model = Models.installed().parse("mlp(hidden=256x256)").build(new int[] {784}, 10, 42);
@@ -127,7 +148,7 @@ public class SoftWeightSharingSteps {
                 @Override
                 public void onBatchEnd(Trainer trainer, BatchProgress progress) {
                     if (++steps < WINDOW) return;
-                    ms.get(epoch).add((System.nanoTime() - windowStart) / 1e6 / WINDOW);
+                    ms.get(epoch).add(new double[] {(System.nanoTime() - windowStart) / 1e6 / WINDOW, inMixture[0] / 1e6 / WINDOW});
                     handOver();
                 }
 
@@ -145,11 +166,12 @@ public class SoftWeightSharingSteps {
                         throw new IllegalStateException(e);
                     }
                     steps = 0;
+                    inMixture[0] = 0;
                     windowStart = System.nanoTime();
                 }
             };
             TrainingConfig.Builder b = TrainingConfig.builder().optimizer("sgd(lr=0.05, momentum=0.9)")
-                    .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(128).seed(42).kernels(kernels).callback(windows);
+                    .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(128).seed(42).kernels(timed).callback(windows);
             if (spec != null) b.regularizer(spec);
             new Trainer(model, b.build()).fit(train, test);
         } catch (Throwable t) {
