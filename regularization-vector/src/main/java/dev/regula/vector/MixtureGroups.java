@@ -24,8 +24,10 @@ import jdk.incubator.vector.VectorSpecies;
  * one shift where the run's bounds allow it, else from each value's largest), and the values no
  * run takes stay in the list, in stored order, for the counting sort.
  *
- * <p>Which list a value joins depends on its bucket alone, so on the call's values alone: the
- * result depends neither on the thread count nor on earlier calls. Immutable; shared by the threads
+ * <p>Which list a value joins depends on its bucket and on whether it is among a chunk's last
+ * m mod lanes (those stay listed for the sort), so on the call's values alone: the result depends
+ * neither on the thread count nor on earlier calls. Where {@link MixtureInPlace#COMPRESS} is false
+ * the lists are made value by value, the same lists. Immutable; shared by the threads
  * of a call.
  */
 final class MixtureGroups {
@@ -35,6 +37,8 @@ final class MixtureGroups {
     static final int SHARE = 16;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> I = F.withLanes(int.class);
+    /** t at t: the places of a chunk's values when no in-place pass listed them. */
+    private static final int[] IDENTITY = java.util.stream.IntStream.range(0, MixturePriorKernel.CHUNK + F.length()).toArray();
 
     private final MixturePriorKernel.Buckets buckets;
     /** Per run: its first and last bucket, where its components start in the plan's list, how many, its shift (NaN: none). */
@@ -91,6 +95,7 @@ final class MixtureGroups {
             from[i] = buckets.start()[r[0]];
             reach[i] = buckets.reach(r[0]);
             shift[i] = MixturePriorKernel.shift(buckets, r[0], r[1], c);
+            for (int b = r[0]; b <= r[1]; b++) if (Float.isNaN(buckets.shift()[b])) shift[i] = Float.NaN; // as its buckets would
         }
         return new MixtureGroups(buckets, first, last, from, reach, shift);
     }
@@ -138,22 +143,22 @@ final class MixtureGroups {
         int lanes = F.length();
         int g = first.length;
         java.util.Arrays.fill(counts, 0, g, 0);
+        int[] places = at == null ? IDENTITY : at; // chosen here: no vector is picked by a branch in the loop
+        if (!MixtureInPlace.COMPRESS) return splitByValue(m, src, srcOff, places, lists, listAt, counts, rest, restAt);
         FloatVector lo = FloatVector.broadcast(F, buckets.lo());
         FloatVector perUnit = FloatVector.broadcast(F, buckets.perUnit());
         FloatVector top = FloatVector.broadcast(F, (float) (buckets.count() - 1));
-        IntVector lane = IntVector.zero(I).addIndex(1);
         int left = 0;
         int t = 0;
         for (int bound = F.loopBound(m); t < bound; t += lanes) {
             FloatVector v = FloatVector.fromArray(F, src, srcOff + t);
-            IntVector index = at == null ? lane.add(t) : IntVector.fromArray(I, at, t);
+            IntVector index = IntVector.fromArray(I, places, t);
             // the bucket as Buckets.bucketOf and the sort compute it
             IntVector b = (IntVector) v.sub(lo).mul(perUnit).add(1f).min(top).max(0f).convert(VectorOperators.F2I, 0)
                     .reinterpretAsInts();
             VectorMask<Integer> taken = b.compare(VectorOperators.LT, 0); // none
-            for (int i = 0; i < g; i++) {
+            for (int i = 0; i < g; i++) { // every run's stores, whether or not a lane is in it: no branch on a mask
                 VectorMask<Integer> in = b.compare(VectorOperators.GE, first[i]).and(b.compare(VectorOperators.LE, last[i]));
-                if (!in.anyTrue()) continue;
                 v.compress(in.cast(F)).intoArray(lists[i], counts[i]);
                 index.compress(in).intoArray(listAt[i], counts[i]);
                 counts[i] += in.trueCount();
@@ -166,7 +171,30 @@ final class MixtureGroups {
         }
         for (; t < m; t++) { // the tail stays in the list
             rest[left] = src[srcOff + t];
-            restAt[left++] = at == null ? t : at[t];
+            restAt[left++] = places[t];
+        }
+        return left;
+    }
+
+    /** {@link #split} value by value, where {@link MixtureInPlace#COMPRESS} is false: the same lists. */
+    private int splitByValue(int m, float[] src, int srcOff, int[] places, float[][] lists, int[][] listAt, int[] counts,
+                             float[] rest, int[] restAt) {
+        int left = 0;
+        int tail = F.loopBound(m); // the last m mod lanes stay in the list, as in the vector loop
+        for (int t = 0; t < m; t++) {
+            float v = src[srcOff + t];
+            int b = buckets.bucketOf(v);
+            int run = -1;
+            for (int i = 0; i < first.length && t < tail; i++) {
+                if (b >= first[i] && b <= last[i]) run = i;
+            }
+            if (run < 0) {
+                rest[left] = v;
+                restAt[left++] = places[t];
+            } else {
+                lists[run][counts[run]] = v;
+                listAt[run][counts[run]++] = places[t];
+            }
         }
         return left;
     }

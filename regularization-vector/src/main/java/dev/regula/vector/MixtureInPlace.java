@@ -7,6 +7,14 @@ package dev.regula.vector;
  */
 interface MixtureInPlace {
     /**
+     * Whether the passes list values by {@code Vector.compress}: only where C2 turns it into one
+     * instruction (x86 with 512-bit vectors, {@code vcompressps}); elsewhere it may run as Java code,
+     * and they list the values lane by lane ({@link #list}), the same lists in the same order.
+     */
+    boolean COMPRESS = System.getProperty("os.arch", "").matches("amd64|x86_64")
+            && jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() == 512;
+
+    /**
      * The in-place pass of a call: {@link MixtureSolo}'s if its run holds half of the plan's sample,
      * else {@link MixturePair}'s if its run does, else null (every value sorted).
      */
@@ -58,12 +66,30 @@ interface MixtureInPlace {
         return best != null && 2 * bestHeld >= values ? best : null;
     }
 
+    /**
+     * Lists the values of the lanes set in {@code lanes} of the vector at t, lane by lane (where
+     * {@link #COMPRESS} is false; a scalar loop, so the passes' vector code stays in their own loops).
+     *
+     * @return the number of values listed in rest so far
+     */
+    static int list(long lanes, float[] x, int xc, int t, float[] rest, int[] restAt, int left) {
+        for (; lanes != 0; lanes &= lanes - 1) {
+            int l = Long.numberOfTrailingZeros(lanes);
+            rest[left] = x[xc + t + l];
+            restAt[left++] = t + l;
+        }
+        return left;
+    }
+
     /** @return whether buckets a and b list the same components */
     static boolean sameList(MixturePriorKernel.Buckets buckets, int a, int b) {
         int[] comps = buckets.components();
         int[] start = buckets.start();
         return java.util.Arrays.equals(comps, start[a], start[a + 1], comps, start[b], start[b + 1]);
     }
+
+    /** @return whether this pass computes the values of bucket b */
+    boolean covers(int b);
 
     /**
      * One pass over a chunk's m values at x[xc..] in stored order: each value in the run gets its
@@ -76,9 +102,6 @@ interface MixtureInPlace {
      *
      * @return the number of values listed in rest
      */
-    /** @return whether this pass computes the values of bucket b */
-    boolean covers(int b);
-
     int pass(int m, float[] x, int xc, float[] g, int gc, float scale, float[] laneAcc, double[] laneSums, float[] rest,
              int[] restAt);
 }

@@ -90,6 +90,7 @@ final class MixturePair implements MixtureInPlace {
                       int[] restAt, int left) {
         int lanes = F.length();
         IntVector index = IntVector.zero(I).addIndex(1); // lane numbers
+        long laneBits = -1L >>> (64 - lanes);
         FloatVector lo = FloatVector.broadcast(F, buckets.lo());
         FloatVector perUnit = FloatVector.broadcast(F, buckets.perUnit());
         FloatVector top = FloatVector.broadcast(F, (float) (buckets.count() - 1));
@@ -110,11 +111,14 @@ final class MixturePair implements MixtureInPlace {
             IntVector bucket = (IntVector) v.sub(lo).mul(perUnit).add(1f).min(top).max(0f).convert(VectorOperators.F2I, 0)
                     .reinterpretAsInts();
             VectorMask<Integer> here = bucket.compare(VectorOperators.GE, first).and(bucket.compare(VectorOperators.LE, last));
-            // the others, in lane order, to rest: compressed to the front and stored whole (rest has a vector's room beyond a chunk)
-            VectorMask<Integer> out = here.not();
-            ((FloatVector) v.reinterpretAsInts().compress(out).reinterpretAsFloats()).intoArray(rest, left);
-            index.add(t).compress(out).intoArray(restAt, left);
-            left += out.trueCount();
+            if (MixtureInPlace.COMPRESS) { // the others, in lane order, to rest: compressed to the front and stored whole
+                VectorMask<Integer> out = here.not();
+                v.compress(out.cast(F)).intoArray(rest, left);
+                index.add(t).compress(out).intoArray(restAt, left);
+                left += out.trueCount();
+            } else {
+                left = MixtureInPlace.list(~here.toLong() & laneBits, x, xc, t, rest, restAt, left);
+            }
             VectorMask<Float> in = here.cast(F);
             FloatVector dA = v.sub(muA);
             FloatVector dB = v.sub(muB);

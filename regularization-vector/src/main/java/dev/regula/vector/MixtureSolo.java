@@ -98,6 +98,7 @@ final class MixtureSolo implements MixtureInPlace {
         FloatVector top = FloatVector.broadcast(F, buckets.count() - 1);
         FloatVector unit = FloatVector.broadcast(F, 1f);
         IntVector index = IntVector.zero(I).addIndex(1); // lane numbers
+        long laneBits = -1L >>> (64 - lanes);
         int base = 3 * component * lanes;
         int left = 0;
         int bound = F.loopBound(m);
@@ -112,11 +113,14 @@ final class MixtureSolo implements MixtureInPlace {
                 IntVector b = (IntVector) v.sub(lo).mul(perUnit).add(1f).min(top).max(0f).convert(VectorOperators.F2I, 0)
                         .reinterpretAsInts();
                 VectorMask<Integer> here = b.compare(VectorOperators.GE, first).and(b.compare(VectorOperators.LE, last));
-                // the others, in lane order, to rest: compressed to the front and stored whole (rest has a vector's room beyond a chunk)
-                VectorMask<Integer> out = here.not();
-                ((FloatVector) v.reinterpretAsInts().compress(out).reinterpretAsFloats()).intoArray(rest, left);
-                index.add(t).compress(out).intoArray(restAt, left);
-                left += out.trueCount();
+                if (MixtureInPlace.COMPRESS) { // the others, in lane order, to rest: compressed to the front and stored whole
+                    VectorMask<Integer> out = here.not();
+                    v.compress(out.cast(F)).intoArray(rest, left);
+                    index.add(t).compress(out).intoArray(restAt, left);
+                    left += out.trueCount();
+                } else {
+                    left = MixtureInPlace.list(~here.toLong() & laneBits, x, xc, t, rest, restAt, left);
+                }
                 VectorMask<Float> in = here.cast(F);
                 FloatVector d = v.sub(mu);
                 FloatVector.fromArray(F, g, gc + t).add(d.mul(tau).mul(scale), in).intoArray(g, gc + t);

@@ -315,15 +315,21 @@ class MixturePriorKernelTest {
         Arrays.fill(noShift, Float.NaN);
         var nothingLeftOut = new MixturePriorKernel.Buckets(planned.count(), planned.lo(), planned.perUnit(), start, every,
                 noShift);
-        check(n, m, x, 1e-5, rnd, direct(nothingLeftOut), false);
-        check(n, m, x, 1e-5, rnd, direct(planned), false);
+        // without the runs of MixtureGroups, which would take every inner value of nothingLeftOut as one run
+        check(n, m, x, 1e-5, rnd, direct(nothingLeftOut, true, false), false);
+        check(n, m, x, 1e-5, rnd, direct(planned, true, false), false);
         if (planned.count() > 1) {
             assertTrue(IntStream.range(0, planned.count()).anyMatch(b -> !Float.isNaN(planned.shift()[b])),
                     "the planned buckets take their powers of two from a shift");
             // the same buckets, each value's powers of two from its own largest exponent
             var perValue = new MixturePriorKernel.Buckets(planned.count(), planned.lo(), planned.perUnit(), planned.start(),
                     planned.components(), noShift);
-            check(n, m, x, 1e-5, rnd, direct(perValue), false);
+            check(n, m, x, 1e-5, rnd, direct(perValue, true, false), false);
+            // and with the runs: a run of buckets without a shift has none either
+            check(n, m, x, 1e-5, rnd, direct(perValue, true, true), false);
+            MixturePriorKernel.Constants c = constants(m);
+            MixtureGroups runs = MixtureGroups.of(perValue, MixtureInPlace.held(perValue, n, x, OFF), null, c);
+            for (int i = 0; runs != null && i < runs.count(); i++) assertTrue(Float.isNaN(runs.shift(i)), "run " + i + " has no shift");
         }
     }
 
@@ -469,6 +475,7 @@ class MixturePriorKernelTest {
         float[] viaKernels = gradient(KernelsTestSupport.vector(1)::mixturePriorGradient, n, x, m);
         assertArrayEquals(gradient(direct(planned, true), n, x, m), viaKernels, "the direct kernel with the pass");
         assertTrue(!Arrays.equals(gradient(direct(planned, false), n, x, m), viaKernels), "not the sorted path alone");
+        assertTrue(!Arrays.equals(gradient(direct(planned, false, true), n, x, m), viaKernels), "not the runs without the pass");
     }
 
     /**
@@ -521,10 +528,18 @@ class MixturePriorKernelTest {
             MixtureInPlace pass = MixtureInPlace.of(planned, held, c);
             MixtureGroups runs = MixtureGroups.of(planned, held, pass, c);
             assertTrue(pass != null && runs != null && runs.count() >= 2, "the main run in place, then runs of several components: " + n);
+            boolean shifted = false;
             for (int i = 0; i < runs.count(); i++) {
-                assertTrue(runs.reach(i) >= 2 && runs.first(i) > 0 && runs.last(i) < planned.count() - 1, "inner runs of several components");
-                for (int b = runs.first(i); b <= runs.last(i); b++) assertFalse(pass.covers(b), "no bucket of the in-place run");
+                assertTrue(runs.reach(i) >= 2, "runs of several components");
+                int run = i;
+                assertTrue(IntStream.range(0, n).anyMatch(t -> {
+                    int b = planned.bucketOf(x[OFF + t]);
+                    return b >= runs.first(run) && b <= runs.last(run);
+                }), "run " + i + " holds values");
+                shifted |= !Float.isNaN(runs.shift(i));
             }
+            assertTrue(shifted, "a run takes its powers of two from one shift");
+            assertTrue(MixtureGroups.of(planned, held, null, c) != null, "runs without the in-place pass too");
         }
         check(n, m, x, 1e-5, rnd, direct(planned, true, true), false);
         check(n, m, x, 1e-5, rnd, direct(planned, false, true), false);
