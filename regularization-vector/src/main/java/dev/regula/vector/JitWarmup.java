@@ -50,9 +50,17 @@ final class JitWarmup {
     /** How long after the warm-up started large products stop waiting for it. */
     static final long MAX_WAIT_SECONDS = 5;
 
+    /** Name of the mixture prior's warm-up thread ({@link MixtureWarmup}). */
+    static final String MIXTURE_THREAD_NAME = "regula-mixture-warmup";
+
     /** The warm-up of this copy of the module. */
-    private static final JitWarmup SHARED = new JitWarmup(() -> run(new VectorKernels(2), ROUNDS),
+    private static final JitWarmup SHARED = new JitWarmup(THREAD_NAME, () -> run(new VectorKernels(2), ROUNDS),
             TimeUnit.SECONDS.toNanos(MAX_WAIT_SECONDS));
+    /** The mixture prior's, started on its first call; nothing waits for it. */
+    private static final JitWarmup MIXTURE = new JitWarmup(MIXTURE_THREAD_NAME,
+            () -> MixtureWarmup.run(MixtureWarmup.ROUNDS, new VectorKernels(1), new VectorKernels(2)), 0);
+
+    private final String name;
 
     private final Runnable body;
     private final long maxWaitNanos;
@@ -67,6 +75,16 @@ final class JitWarmup {
      * @param maxWaitNanos how long after the start large products stop waiting
      */
     JitWarmup(Runnable body, long maxWaitNanos) {
+        this(THREAD_NAME, body, maxWaitNanos);
+    }
+
+    /**
+     * @param name the thread's name
+     * @param body what the warm-up thread runs
+     * @param maxWaitNanos how long after the start large products stop waiting
+     */
+    JitWarmup(String name, Runnable body, long maxWaitNanos) {
+        this.name = name;
         this.body = body;
         this.maxWaitNanos = maxWaitNanos;
     }
@@ -82,6 +100,16 @@ final class JitWarmup {
     }
 
     /** Waits for this module's warm-up before a large product; see {@link #await()}. */
+    /**
+     * Starts the mixture prior's warm-up ({@link MixtureWarmup}) unless it was started before or
+     * the property turns the warm-ups off; called by the kernel's first call.
+     *
+     * @return the thread started, or null
+     */
+    static Thread startMixtureOnce() {
+        return MIXTURE.started.get() || !enabled(System.getProperty(PROPERTY)) ? null : MIXTURE.start();
+    }
+
     static void awaitBeforeLargeWork() {
         SHARED.await();
     }
@@ -94,7 +122,7 @@ final class JitWarmup {
      */
     Thread start() {
         if (!started.compareAndSet(false, true)) return null;
-        Thread t = new Thread(this::runQuietly, THREAD_NAME);
+        Thread t = new Thread(this::runQuietly, name);
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         deadline = System.nanoTime() + maxWaitNanos;

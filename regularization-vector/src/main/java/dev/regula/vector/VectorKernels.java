@@ -435,6 +435,7 @@ final class VectorKernels implements Kernels {
         if (n == 0) return;
         java.util.Objects.checkFromIndexSize(xOff, n, x.length);
         java.util.Objects.checkFromIndexSize(gOff, n, g.length);
+        JitWarmup.startMixtureOnce();
         MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, mu, halfTau, logWeight);
         MixturePriorKernel.LazyPlan plan = new MixturePriorKernel.LazyPlan(n, x, xOff, c);
         if (!MixturePriorTable.apply(n, x, xOff, g, gOff, (float) scale, k, mu, halfTau, logWeight, sums, team,
