@@ -58,7 +58,7 @@ final class JitWarmup {
             TimeUnit.SECONDS.toNanos(MAX_WAIT_SECONDS));
     /** The mixture prior's, started on its first call; nothing waits for it. */
     private static final JitWarmup MIXTURE = new JitWarmup(MIXTURE_THREAD_NAME,
-            () -> MixtureWarmup.run(MixtureWarmup.ROUNDS, new VectorKernels(1), new VectorKernels(2)), 0);
+            () -> MixtureWarmup.run(MixtureWarmup.ROUNDS, new VectorKernels(1)), 0);
 
     private final String name;
 

@@ -4,21 +4,23 @@ import dev.regula.api.kernels.Kernels;
 import java.util.Random;
 
 /**
- * Calls {@link Kernels#mixturePriorGradient} on made-up mixtures that take each of its paths, so
- * that C2 compiles the paths with every branch in their profiles. The kernel's paths depend on the
- * mixture, which a training narrows over minutes: the table first, then the direct kernel with its
- * in-place passes ({@link MixtureSolo}, {@link MixturePair}), its runs ({@link MixtureGroups}) and
- * the sort. Compiled from the first paths alone, C2 turns the branches no call has taken yet into
- * traps; when training reaches them the compiled code is discarded, and until it is compiled
- * again the kernel's vector loops run as interpreted or C1 code with every vector boxed (50-step
- * windows of a training at 4 ms a step for the kernel instead of 1). Started on the first call of
- * the kernel ({@link JitWarmup#startMixtureOnce}), in a daemon thread of minimum priority, on
- * kernels of its own with one and two threads; the kernel is a pure function of its arguments, so
- * this changes no result.
+ * Calls {@link Kernels#mixturePriorGradient} on made-up mixtures that take each path of its direct
+ * kernel, so that C2 compiles them with every branch in their profiles. The kernel's paths depend
+ * on the mixture, which a training narrows over minutes: the table first (whose check sends a few
+ * values to the direct kernel, with no plan or no pass), then the direct kernel with its in-place
+ * passes ({@link MixtureSolo}, {@link MixturePair}), its runs ({@link MixtureGroups}) and the
+ * sort. Compiled from the first paths alone, C2 turns the branches no call has taken yet into
+ * traps; when training reaches them the compiled code is discarded, and until it is compiled again
+ * the kernel's vector loops run as interpreted or C1 code with every vector boxed (50-step windows
+ * of a training at 4-6 ms a step in the kernel instead of 1). Started on the first call of the
+ * kernel ({@link JitWarmup#startMixtureOnce}), in a daemon thread of minimum priority, on
+ * one-thread kernels of its own (no helper thread beside the caller's), with few small calls: it
+ * shares the cores with the training's first epoch. The kernel is a pure function of its
+ * arguments, so this changes no result.
  */
 final class MixtureWarmup {
     /** Rounds over every made-up mixture. */
-    static final int ROUNDS = 40;
+    static final int ROUNDS = 12;
 
     private MixtureWarmup() {
     }
@@ -46,21 +48,23 @@ final class MixtureWarmup {
     /** The made-up calls, one or more for each path of the kernel. */
     static java.util.List<Call> calls() {
         Random rnd = new Random(17);
-        int direct = 3 * MixturePriorKernel.CHUNK + 37; // below the table's least values: the direct kernel
-        int table = MixturePriorTable.LEAST_VALUES + 1000;
+        int direct = 2 * MixturePriorKernel.CHUNK + 37; // two chunks and a tail, below the table's least values
         double[] late = new double[16];
         for (int j = 1; j < 16; j++) late[j] = (j % 2 == 0 ? -1 : 1) * 0.07 * ((j + 1) / 2);
+        double[] clusters = {-0.048, 0.041};
         return java.util.List.of(
-            // the start of training: wide components over the weights' spread (the table, or every component in stored order)
-            call(values(rnd, table, 0, 0.08, null, 0), spread(16, 0.2), 0.027, 1.0 / 16, 0),
-            // narrow components, each with its weights (the table and its check)
-            call(values(rnd, table, 0, 0.003, spread(16, 0.2), 0), spread(16, 0.2), 0.004, 1.0 / 16, 0),
-            // nine weights in ten at the zero component (its run in place, the others sorted); NaN, ±∞ among them
+            // nine weights in ten at the zero component (its run in place, the others sorted); NaN, +∞, −0 among them
             call(values(rnd, direct, 0.9, 0.001, late, 0.04), late, 0.002, 0.07 / 15, 0.93),
             // the same with a wide component on the zero component's mean (the two-component pass)
             withWide(call(values(rnd, direct, 0.9, 0.001, late, 0.04), late, 0.002, 0.07 / 15, 0.93)),
-            // wide components of small weight between two clusters (runs of several components)
-            wider(call(values(rnd, direct, 0.6, 0.0004, new double[] {-0.048, 0.041}, 0.3), clustered(), 0.0016, 1e-4, 0.99)),
+            // wide components of small weight between two clusters (runs of several components after the pass)
+            wider(call(values(rnd, direct, 0.6, 0.0004, clusters, 0.3), clustered(), 0.0016, 1e-4, 0.99)),
+            // the same without most weights at zero (runs, no in-place pass)
+            wider(call(values(rnd, direct, 0.1, 0.0004, clusters, 0.6), clustered(), 0.0016, 1e-4, 0.99)),
+            // narrow components far apart, each with its weights (sorted by bucket)
+            call(values(rnd, direct, 0, 0.0015, spread(32, 0.2), 0), spread(32, 0.2), 0.002, 1.0 / 32, 0),
+            // wide components over the weights' spread (every component, in stored order)
+            call(values(rnd, direct, 0, 0.08, null, 0), spread(16, 0.2), 0.027, 1.0 / 16, 0),
             // too few values to plan buckets
             call(values(rnd, 77, 0, 0.05, null, 0), spread(16, 0.2), 0.01, 1.0 / 16, 0));
     }

@@ -18,20 +18,20 @@ class MixtureWarmupTest {
     }
 
     /**
-     * Its made-up calls take each path: the table's size and too few values to plan, and on the
-     * direct kernel's the one-component pass, the two-component pass and runs of several
-     * components after the one-component pass.
+     * Its made-up calls take each path of the direct kernel: too few values to plan, the
+     * one-component pass, the two-component pass, runs of several components after the pass and
+     * without it, and neither (the sort or stored order).
      */
     @Test
     void itsCallsTakeEveryPathOfTheKernel() {
         assumeVectorModule();
         List<MixtureWarmup.Call> calls = MixtureWarmup.calls();
-        boolean table = false, unplanned = false, solo = false, pair = false, runs = false;
+        boolean unplanned = false, solo = false, pair = false, runs = false, runsAlone = false, none = false;
         StringBuilder paths = new StringBuilder();
         for (MixtureWarmup.Call call : calls) {
             int n = call.x().length;
             int k = call.mu().length;
-            table |= n >= MixturePriorTable.LEAST_VALUES;
+            assertTrue(n < MixturePriorTable.LEAST_VALUES, "the direct kernel's calls: the table's come first in training anyway");
             MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, call.mu(), call.halfTau(), call.logWeight());
             MixturePriorKernel.Buckets plan = MixturePriorKernel.plan(n, call.x(), 0, k, c.mu(), c.c2(), c.v2());
             unplanned |= plan.count() == 1;
@@ -41,11 +41,13 @@ class MixtureWarmupTest {
             solo |= pass instanceof MixtureSolo;
             pair |= pass instanceof MixturePair;
             runs |= pass != null && MixtureGroups.of(plan, held, pass, c) != null;
+            runsAlone |= pass == null && MixtureGroups.of(plan, held, null, c) != null;
+            none |= pass == null && MixtureGroups.of(plan, held, null, c) == null;
             paths.append(n).append(": ").append(pass == null ? "sorted" : pass.getClass().getSimpleName())
                     .append(MixtureGroups.of(plan, held, pass, c) != null ? " + runs" : "").append("; ");
         }
-        assertTrue(table && unplanned && solo && pair && runs,
-                "table " + table + ", unplanned " + unplanned + ", solo " + solo + ", pair " + pair + ", runs " + runs + " (" + paths + ")");
+        assertTrue(unplanned && solo && pair && runs && runsAlone && none, "unplanned " + unplanned + ", solo " + solo + ", pair "
+                + pair + ", runs " + runs + ", runs alone " + runsAlone + ", neither " + none + " (" + paths + ")");
     }
 
     /** Run beside a thread using other kernels, it ends cleanly and that thread's results keep their bits. */
@@ -53,14 +55,14 @@ class MixtureWarmupTest {
     void runsCleanAndChangesNoResultOfKernelsUsedMeanwhile() throws InterruptedException {
         assumeVectorModule();
         Kernels k = KernelsTestSupport.vector(2);
-        MixtureWarmup.Call call = MixtureWarmup.calls().get(4);
+        MixtureWarmup.Call call = MixtureWarmup.calls().get(2);
         int n = call.x().length;
         int c = call.mu().length;
         float[] expected = new float[n];
         double[] expectedSums = new double[3 * c];
         k.mixturePriorGradient(n, call.x(), 0, expected, 0, 1e-5, c, call.mu(), call.halfTau(), call.logWeight(), expectedSums);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread warmup = new Thread(() -> MixtureWarmup.run(2, new VectorKernels(1), new VectorKernels(2)));
+        Thread warmup = new Thread(() -> MixtureWarmup.run(2, new VectorKernels(1)));
         warmup.setUncaughtExceptionHandler((t, e) -> failure.set(e));
         warmup.start();
         int checks = 0;
