@@ -1,6 +1,5 @@
 package dev.regula.vector;
 
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
@@ -67,22 +66,10 @@ final class MixtureGroups {
                             MixturePriorKernel.Constants c) {
         int nb = buckets.count();
         if (nb < 3) return null;
-        int left = 0;
-        for (int b = 0; b < nb; b++) if (inPlace == null || !inPlace.covers(b)) left += held[b];
-        List<int[]> runs = new ArrayList<>(); // {first, last, held}
-        for (int q = 1; q < nb - 1; ) {
-            if (inPlace != null && inPlace.covers(q)) {
-                q++;
-                continue;
-            }
-            int end = q;
-            int sum = held[q];
-            while (end + 1 < nb - 1 && !(inPlace != null && inPlace.covers(end + 1)) && MixtureInPlace.sameList(buckets, q, end + 1)) {
-                sum += held[++end];
-            }
-            if (sum > 0 && (long) sum * SHARE >= left) runs.add(new int[] {q, end, sum});
-            q = end + 1;
-        }
+        java.util.function.IntPredicate inPlaceRun = b -> inPlace != null && inPlace.covers(b);
+        int left = java.util.stream.IntStream.range(0, nb).filter(inPlaceRun.negate()).map(b -> held[b]).sum();
+        List<int[]> runs = MixtureInPlace.runs(buckets, held, inPlaceRun); // {first, last, held}
+        runs.removeIf(r -> r[2] == 0 || (long) r[2] * SHARE < left);
         if (runs.isEmpty()) return null;
         runs.sort(Comparator.comparingInt((int[] r) -> -r[2]).thenComparingInt(r -> r[0]));
         int g = Math.min(MOST, runs.size());

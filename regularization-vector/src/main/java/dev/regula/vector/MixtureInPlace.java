@@ -1,5 +1,7 @@
 package dev.regula.vector;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * A pass of {@link MixturePriorKernel} that computes the values of one run of buckets where they
  * are stored, before the sort ({@link MixtureSolo}: a run of one component; {@link MixturePair}: of
@@ -12,7 +14,7 @@ interface MixtureInPlace {
      * and they list the values lane by lane ({@link #list}), the same lists in the same order.
      */
     boolean COMPRESS = System.getProperty("os.arch", "").matches("amd64|x86_64")
-            && jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() == 512;
+            && FloatVector.SPECIES_PREFERRED.vectorBitSize() == 512;
 
     /**
      * The in-place pass of a call: {@link MixtureSolo}'s if its run holds half of the plan's sample,
@@ -45,30 +47,43 @@ interface MixtureInPlace {
      *     half of the sample
      */
     static int[] mostHeldRun(MixturePriorKernel.Buckets buckets, int[] held, int listed) {
-        int nb = buckets.count();
         int values = java.util.Arrays.stream(held).sum();
         int[] best = null;
-        int bestHeld = 0;
+        for (int[] run : runs(buckets, held, b -> false)) {
+            if (buckets.reach(run[0]) == listed && (best == null || run[2] > best[2])) best = run;
+        }
+        return best != null && 2 * best[2] >= values ? new int[] {best[0], best[1]} : null;
+    }
+
+    /**
+     * The maximal runs of inner buckets that list the same components (the open buckets 0 and
+     * count − 1 list every component and never count), leaving out the buckets {@code skip} names,
+     * in bucket order.
+     *
+     * @return per run its first and last bucket and how many of the sample it holds
+     */
+    static java.util.List<int[]> runs(MixturePriorKernel.Buckets buckets, int[] held, java.util.function.IntPredicate skip) {
+        int nb = buckets.count();
+        java.util.List<int[]> runs = new java.util.ArrayList<>();
         for (int q = 1; q < nb - 1; ) {
-            if (buckets.reach(q) != listed) {
+            if (skip.test(q)) {
                 q++;
                 continue;
             }
             int end = q;
             int sum = held[q];
-            while (end + 1 < nb - 1 && sameList(buckets, q, end + 1)) sum += held[++end];
-            if (sum > bestHeld) {
-                best = new int[] {q, end};
-                bestHeld = sum;
-            }
+            while (end + 1 < nb - 1 && !skip.test(end + 1) && sameList(buckets, q, end + 1)) sum += held[++end];
+            runs.add(new int[] {q, end, sum});
             q = end + 1;
         }
-        return best != null && 2 * bestHeld >= values ? best : null;
+        return runs;
     }
 
     /**
      * Lists the values of the lanes set in {@code lanes} of the vector at t, lane by lane (where
      * {@link #COMPRESS} is false; a scalar loop, so the passes' vector code stays in their own loops).
+     * The passes' compressing branch stays written out in each of them: moved in here (the mask
+     * passed as a long, the vectors made anew) it made the late states 1.5-1.8 times slower.
      *
      * @return the number of values listed in rest so far
      */
