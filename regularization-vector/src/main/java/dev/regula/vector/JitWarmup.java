@@ -99,7 +99,6 @@ final class JitWarmup {
         return enabled(System.getProperty(PROPERTY)) ? SHARED.start() : null;
     }
 
-    /** Waits for this module's warm-up before a large product; see {@link #await()}. */
     /**
      * Starts the mixture prior's warm-up ({@link MixtureWarmup}) unless it was started before or
      * the property turns the warm-ups off; called by the kernel's first call.
@@ -110,6 +109,7 @@ final class JitWarmup {
         return MIXTURE.started.get() || !enabled(System.getProperty(PROPERTY)) ? null : MIXTURE.start();
     }
 
+    /** Waits for this module's warm-up before a large product; see {@link #await()}. */
     static void awaitBeforeLargeWork() {
         SHARED.await();
     }
