@@ -63,6 +63,19 @@ public non-sealed interface OutputRegularizer extends Regularizer {
     }
 
     /**
+     * Checks, changing nothing, that {@link #restoreOwnOptimizerState} would accept this state: a
+     * resume calls it for every regularizer before it changes anything of the run, so that a
+     * checkpoint refused for one of them leaves the whole run as it was. The default checks
+     * nothing (and {@link #restoreOwnOptimizerState} still checks what it restores); a regularizer
+     * that keeps a state should throw here whatever its restore would throw.
+     *
+     * @param state key → values as saved; empty means the run starts afresh
+     * @throws IllegalArgumentException as {@link #restoreOwnOptimizerState} would
+     */
+    default void checkOwnOptimizerState(Map<String, double[]> state) {
+    }
+
+    /**
      * Restores what {@link #ownOptimizerState()} returned, before training resumes.
      *
      * @param state key → values as saved; empty means the run starts afresh

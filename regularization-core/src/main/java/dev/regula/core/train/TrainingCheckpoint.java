@@ -327,6 +327,7 @@ public final class TrainingCheckpoint {
                 throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage()
                         + "; use the same model and optimizer to resume", bad);
             }
+            checkRegularizerStates(file, s); // and so does one whose regularizer's own optimizer differs
         }
         List<Parameter> all = new ArrayList<>();
         for (PartState s : states) {
@@ -589,6 +590,22 @@ public final class TrainingCheckpoint {
             throw new CorruptDataException("the checkpoint " + file + " was saved with optimizer state " + expected + " but holds "
                     + found + (missing.isEmpty() ? "" : "; missing " + missing) + (extra.isEmpty() ? "" : "; unexpected " + extra)
                     + "; resuming would restart that state from zero, so the run would not continue exactly");
+        }
+    }
+
+    /** Checks, changing nothing, that each learnable regularizer accepts the optimizer state saved under its index. */
+    private static void checkRegularizerStates(Path file, PartState s) {
+        List<Regularizer> regularizers = s.part().pipeline().regularizers();
+        for (int i = 0; i < regularizers.size(); i++) {
+            Regularizer r = regularizers.get(i);
+            if (!keepsOwnState(r)) continue;
+            Map<String, double[]> saved = s.regularizerStates().getOrDefault(i, Map.of());
+            try {
+                if (r instanceof LearnableRegularizer learnable) learnable.checkOwnOptimizerState(saved);
+                else ((OutputRegularizer) r).checkOwnOptimizerState(saved);
+            } catch (IllegalArgumentException bad) {
+                throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage(), bad);
+            }
         }
     }
 

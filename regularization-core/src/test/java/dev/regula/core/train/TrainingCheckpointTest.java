@@ -150,6 +150,29 @@ class TrainingCheckpointTest {
         assertEquals(0, other.step());
     }
 
+    /**
+     * A checkpoint whose regularizer's own optimizer state the run's regularizer refuses (Adam's
+     * moments for one set to SGD) is refused with the run as it was, as one of another optimizer is.
+     */
+    @Test
+    void aCheckpointOfAnotherOwnOptimizerChangesNothing(@TempDir Path dir) throws IOException {
+        Trainer t = new Trainer(cnn(), config(1));
+        Path file = savedAfterOneEpoch(t, dir);
+        TrainingConfig sgdPrior = TrainingConfig.builder().optimizer("adam(lr=0.01)").loss(new SoftmaxCrossEntropy(0)).epochs(2)
+                .batchSize(8).seed(7).kernels(new ScalarKernels())
+                .regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("dropout(p=0.2)")
+                .regularizer("ema(decay=0.9)").regularizer("soft-weight-sharing(lambda=1e-4, components=4, own_optimizer=sgd)").build();
+        Trainer other = new Trainer(cnn(), sgdPrior);
+        List<float[]> before = state(other);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingCheckpoint.restore(file, other, SETTINGS, w -> { }));
+        assertTrue(e.getMessage().contains("optimizer state keys"), e.getMessage());
+        List<float[]> after = state(other);
+        assertEquals(before.size(), after.size());
+        for (int i = 0; i < before.size(); i++) assertArrayEquals(before.get(i), after.get(i), "state " + i + " changed");
+        assertEquals(0, other.step());
+    }
+
     /** A setting under a key the checkpoint keeps for itself is refused when saving, not found unrestorable later. */
     @Test
     void settingsUnderTheCheckpointsOwnKeysAreRefused(@TempDir Path dir) {

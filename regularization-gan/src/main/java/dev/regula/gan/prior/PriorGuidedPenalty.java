@@ -224,7 +224,7 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
 
     /** @throws IllegalArgumentException naming the key that is unknown, missing, of the wrong length or out of range */
     @Override
-    public void restoreOwnOptimizerState(Map<String, double[]> state) {
+    public void checkOwnOptimizerState(Map<String, double[]> state) {
         if (state.isEmpty()) return;
         if (!ownOptimizerState().keySet().equals(state.keySet())) {
             throw new IllegalArgumentException(name() + ": optimizer state keys " + state.keySet() + " do not match the expected "
@@ -235,8 +235,17 @@ public final class PriorGuidedPenalty implements OutputRegularizer {
             throw new IllegalArgumentException(name() + ": optimizer state 'updates' must be one whole number in [0, 2^53], got "
                     + java.util.Arrays.toString(count));
         }
-        double[] m1 = checked("moment1", state.get("moment1"), m.length, false);
-        double[] m2 = checked("moment2", state.get("moment2"), v.length, true);
+        checked("moment1", state.get("moment1"), m.length, false);
+        checked("moment2", state.get("moment2"), v.length, true);
+    }
+
+    @Override
+    public void restoreOwnOptimizerState(Map<String, double[]> state) {
+        checkOwnOptimizerState(state);
+        if (state.isEmpty()) return;
+        double[] count = state.get("updates");
+        double[] m1 = state.get("moment1");
+        double[] m2 = state.get("moment2");
         System.arraycopy(m1, 0, m, 0, m.length);
         System.arraycopy(m2, 0, v, 0, v.length);
         updates = (long) count[0];

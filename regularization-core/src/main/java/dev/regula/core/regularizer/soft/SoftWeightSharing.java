@@ -275,18 +275,26 @@ public final class SoftWeightSharing implements LearnableRegularizer {
 
     /** @throws IllegalArgumentException naming the key that is unknown, missing, of the wrong length or out of range */
     @Override
-    public void restoreOwnOptimizerState(Map<String, double[]> state) {
+    public void checkOwnOptimizerState(Map<String, double[]> state) {
         if (state.isEmpty()) return;
         Map<String, double[]> expected = ownOptimizerState();
         if (!expected.keySet().equals(state.keySet())) {
             throw new IllegalArgumentException(NAME + ": optimizer state keys " + state.keySet() + " do not match the expected "
                     + expected.keySet() + " (own_optimizer=" + (adam ? "adam" : "sgd") + ")");
         }
-        long restoredUpdates = OwnState.count(NAME, "updates", state.get("updates"));
+        OwnState.count(NAME, "updates", state.get("updates"));
         for (int t = 0; t < OWN_NAMES.length; t++) {
             OwnState.check(NAME, "moment1." + OWN_NAMES[t], state.get("moment1." + OWN_NAMES[t]), moment1[t].length, false);
             OwnState.check(NAME, "moment2." + OWN_NAMES[t], state.get("moment2." + OWN_NAMES[t]), moment2[t].length, true);
         }
+    }
+
+    /** @throws IllegalArgumentException as {@link #checkOwnOptimizerState}, before anything changes */
+    @Override
+    public void restoreOwnOptimizerState(Map<String, double[]> state) {
+        checkOwnOptimizerState(state);
+        if (state.isEmpty()) return;
+        long restoredUpdates = OwnState.count(NAME, "updates", state.get("updates"));
         for (int t = 0; t < OWN_NAMES.length; t++) {
             System.arraycopy(state.get("moment1." + OWN_NAMES[t]), 0, moment1[t], 0, moment1[t].length);
             System.arraycopy(state.get("moment2." + OWN_NAMES[t]), 0, moment2[t], 0, moment2[t].length);
