@@ -5,6 +5,7 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.regularizer.LearnableRegularizer;
 import dev.regula.api.regularizer.OutputRegularizer;
 import dev.regula.api.regularizer.Regularizer;
+import dev.regula.api.regularizer.StatefulRegularizer;
 import dev.regula.api.regularizer.WeightAverager;
 import dev.regula.api.tensor.Tensor;
 import dev.regula.core.checkpoint.Checkpoint;
@@ -601,8 +602,7 @@ public final class TrainingCheckpoint {
             if (!keepsOwnState(r)) continue;
             Map<String, double[]> saved = s.regularizerStates().getOrDefault(i, Map.of());
             try {
-                if (r instanceof LearnableRegularizer learnable) learnable.checkOwnOptimizerState(saved);
-                else ((OutputRegularizer) r).checkOwnOptimizerState(saved);
+                checkOwnState(r, saved);
             } catch (IllegalArgumentException bad) {
                 throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage(), bad);
             }
@@ -617,13 +617,12 @@ public final class TrainingCheckpoint {
             if (!keepsOwnState(r)) continue;
             Map<String, double[]> saved = s.regularizerStates().getOrDefault(i, Map.of());
             if (saved.isEmpty() && !ownState(r).isEmpty()) {
-                warn.accept("the checkpoint " + file + " holds no optimizer state of " + r.name()
-                        + " (written by an older version): it restarts from zero, so the resumed run will not end"
+                warn.accept("the checkpoint " + file + " holds no state of " + r.name() + "'s own"
+                        + " (written by an older version): it restarts afresh, so the resumed run will not end"
                         + " bit-identical to an uninterrupted one");
             }
             try {
-                if (r instanceof LearnableRegularizer learnable) learnable.restoreOwnOptimizerState(saved);
-                else ((OutputRegularizer) r).restoreOwnOptimizerState(saved);
+                restoreOwnState(r, saved);
             } catch (IllegalArgumentException bad) {
                 throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage(), bad);
             }
@@ -692,15 +691,36 @@ public final class TrainingCheckpoint {
 
     /** Learnable and output regularizers may keep an optimizer of their own. */
     private static boolean keepsOwnState(Regularizer r) {
-        return r instanceof LearnableRegularizer || r instanceof OutputRegularizer;
+        return r instanceof LearnableRegularizer || r instanceof OutputRegularizer || r instanceof StatefulRegularizer;
     }
 
     private static Map<String, double[]> ownState(Regularizer r) {
         return switch (r) {
             case LearnableRegularizer l -> l.ownOptimizerState();
             case OutputRegularizer o -> o.ownOptimizerState();
+            case StatefulRegularizer s -> s.state();
             default -> Map.of();
         };
+    }
+
+    /** Checks, changing nothing, a regularizer's own state as saved (one that {@link #keepsOwnState}). */
+    private static void checkOwnState(Regularizer r, Map<String, double[]> saved) {
+        switch (r) {
+            case LearnableRegularizer l -> l.checkOwnOptimizerState(saved);
+            case OutputRegularizer o -> o.checkOwnOptimizerState(saved);
+            case StatefulRegularizer s -> s.checkState(saved);
+            default -> { }
+        }
+    }
+
+    /** Restores a regularizer's own state as saved (one that {@link #keepsOwnState}). */
+    private static void restoreOwnState(Regularizer r, Map<String, double[]> saved) {
+        switch (r) {
+            case LearnableRegularizer l -> l.restoreOwnOptimizerState(saved);
+            case OutputRegularizer o -> o.restoreOwnOptimizerState(saved);
+            case StatefulRegularizer s -> s.restoreState(saved);
+            default -> { }
+        }
     }
 
     /** Reads the comma-joined {@link Double#toString} text an older version saved a regularizer's state as. */

@@ -80,18 +80,35 @@ class TrainingCheckpointTest {
 
     @Test
     void aResumedCnnRunEndsBitIdenticalToTheUninterruptedOne(@TempDir Path dir) throws IOException {
+        assertTheResumedRunEndsBitIdentical(dir, TrainingCheckpointTest::config);
+    }
+
+    /**
+     * Soft decay divides by the first learning rate it saw (lr0 not given): on a decaying schedule
+     * the resumed run must divide by that rate, not by the one it resumes at.
+     */
+    @Test
+    void aResumedRunWithSoftDecayOnADecayingScheduleEndsBitIdentical(@TempDir Path dir) throws IOException {
+        assertTheResumedRunEndsBitIdentical(dir, epochs -> TrainingConfig.builder()
+                .optimizer("sgd(lr=cosine(from=0.05, to=0, epochs=4), momentum=0.9)").loss(new SoftmaxCrossEntropy(0))
+                .epochs(epochs).batchSize(8).seed(7).kernels(new ScalarKernels()).regularizer("soft-decay(lambda=0.01)").build());
+    }
+
+    /** Four epochs at once against two, saved, restored into a new trainer and two more. */
+    private static void assertTheResumedRunEndsBitIdentical(Path dir, java.util.function.IntFunction<TrainingConfig> config)
+            throws IOException {
         Dataset train = images(48, 1);
         Dataset val = images(24, 2);
-        Trainer whole = new Trainer(cnn(), config(4));
+        Trainer whole = new Trainer(cnn(), config.apply(4));
         List<EpochMetrics> wholeHistory = whole.fit(train, val);
         assertFalse(whole.model().state().isEmpty(), "the cnn with batchnorm=true has running statistics");
 
-        Trainer first = new Trainer(cnn(), config(2));
+        Trainer first = new Trainer(cnn(), config.apply(2));
         first.fit(train, val);
         Path file = dir.resolve("run.safetensors");
         TrainingCheckpoint.save(file, first, SETTINGS);
 
-        Trainer second = new Trainer(cnn(), config(4));
+        Trainer second = new Trainer(cnn(), config.apply(4));
         List<String> warnings = new ArrayList<>();
         TrainingCheckpoint.Position at = TrainingCheckpoint.restore(file, second, SETTINGS, warnings::add);
         assertEquals(new TrainingCheckpoint.Position(first.step(), 2), at);

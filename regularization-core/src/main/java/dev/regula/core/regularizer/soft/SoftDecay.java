@@ -5,8 +5,10 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterSelector;
 import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.regularizer.Stage;
+import dev.regula.api.regularizer.StatefulRegularizer;
 import dev.regula.api.schedule.Schedule;
 import dev.regula.api.spec.SpecArguments;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -30,9 +32,10 @@ import java.util.Objects;
  * <p>With a warm-up from a tiny rate, set {@code lr0} to the peak rate: otherwise η_0 is the first
  * (tiny) rate and the factor λ·η_t/η_0 may exceed 1, which is reported as an error rather than
  * silently flipping the sign of θ. Before any positive rate was seen nothing happens. The penalty
- * is 0 (decoupled decay has no objective term).
+ * is 0 (decoupled decay has no objective term). η_0, once fixed, is the state a checkpoint carries
+ * ({@link #state()}), so a resumed run divides by the same rate as the uninterrupted one.
  */
-public final class SoftDecay implements ParameterRegularizer {
+public final class SoftDecay implements ParameterRegularizer, StatefulRegularizer {
     private final Schedule lambda;
     private final double lr0;
     private final ParameterSelector selector;
@@ -105,6 +108,32 @@ public final class SoftDecay implements ParameterRegularizer {
                     + " (" + (lr0 > 0 ? "given" : "first rate seen") + ")); allowed: at most 1, set lr0= to the peak learning rate");
         }
         ctx.kernels().scale(p.size(), (float) (1 - f), p.value().data(), 0);
+    }
+
+    /** @return {@code eta0}: η_0 in use, 0 while no positive rate was seen */
+    @Override
+    public Map<String, double[]> state() {
+        return Map.of("eta0", new double[] {eta0});
+    }
+
+    /** @throws IllegalArgumentException unless the state is empty or holds one finite η_0 ≥ 0 (lr0 itself where given) */
+    @Override
+    public void checkState(Map<String, double[]> state) {
+        if (state.isEmpty()) return;
+        if (!state.keySet().equals(Map.of("eta0", 0).keySet())) {
+            throw new IllegalArgumentException("soft-decay: state keys " + state.keySet() + " do not match the expected [eta0]");
+        }
+        double[] v = state.get("eta0");
+        if (v.length != 1 || !(v[0] >= 0) || Double.isInfinite(v[0]) || (lr0 > 0 && v[0] != lr0)) {
+            throw new IllegalArgumentException("soft-decay: state 'eta0' must be one finite rate >= 0" + (lr0 > 0 ? " equal to lr0 = " + lr0 : "")
+                    + ", got " + java.util.Arrays.toString(v));
+        }
+    }
+
+    @Override
+    public void restoreState(Map<String, double[]> state) {
+        checkState(state);
+        if (!state.isEmpty()) eta0 = state.get("eta0")[0];
     }
 
     @Override
