@@ -26,6 +26,7 @@ import dev.regula.api.regularizer.WeightAverager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,6 +160,7 @@ public final class RegularizationPipeline {
                 }
             }
         }
+        checkOwnParameterNames();
         List<BatchRegularizer> mixing = batchStage.stream().filter(BatchRegularizer::mixesLabels).toList();
         if (mixing.size() > 1) {
             throw new IllegalArgumentException("at most one label-mixing regularizer per run, got "
@@ -283,6 +285,44 @@ public final class RegularizationPipeline {
     /** @return whether any output regularizer runs (the trainer then calls {@link #outputPenalty}) */
     public boolean hasOutputRegularizers() {
         return !outputs.isEmpty();
+    }
+
+    /**
+     * Refuses, before any step, regularizers whose own parameters would share a name with another
+     * parameter of the run (a checkpoint stores every parameter under its name): those they hold
+     * now, and those learnable regularizers of one name make as they start on the same parameters
+     * (soft-anchor's learnable anchors).
+     *
+     * @throws IllegalArgumentException naming both owners and the name
+     */
+    private void checkOwnParameterNames() {
+        Map<String, String> owner = new HashMap<>();
+        for (Parameter p : parameters) owner.put(p.name(), "the model");
+        List<Regularizer> owners = new ArrayList<>(learnables);
+        owners.addAll(outputs);
+        for (Regularizer r : owners) {
+            List<Parameter> own = r instanceof LearnableRegularizer lr ? lr.ownParameters() : ((OutputRegularizer) r).ownParameters();
+            for (Parameter p : own) {
+                String before = owner.putIfAbsent(p.name(), r.spec());
+                if (before != null) throw sameName(before, r.spec(), "'" + p.name() + "'");
+            }
+        }
+        List<Binding> learnable = penalties.stream().filter(b -> b.regularizer instanceof LearnableRegularizer).toList();
+        for (int i = 0; i < learnable.size(); i++) {
+            for (int j = i + 1; j < learnable.size(); j++) {
+                Binding a = learnable.get(i);
+                Binding b = learnable.get(j);
+                if (a.regularizer.name().equals(b.regularizer.name()) && a.targets.stream().anyMatch(b.targets::contains)) {
+                    throw sameName(a.regularizer.spec(), b.regularizer.spec(), "'" + a.regularizer.name() + ".…' on the same parameters");
+                }
+            }
+        }
+    }
+
+    private static IllegalArgumentException sameName(String first, String second, String name) {
+        return new IllegalArgumentException(first + " and " + second + " would both keep a parameter under the name " + name
+                + ", and a checkpoint stores each parameter under its own name; keep one of them (one regularizer's on= can"
+                + " select several layers)");
     }
 
     /** @return the output regularizers, in order */

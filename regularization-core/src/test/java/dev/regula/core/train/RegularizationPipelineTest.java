@@ -70,6 +70,29 @@ class RegularizationPipelineTest {
         order.verify(constraint).apply(weight, ctx);
     }
 
+    /**
+     * Two soft weight sharings (on two layers) would keep their mixtures under the same names, and
+     * two learnable soft anchors on the same weights their anchors: refused when the run is built,
+     * naming both, not when the first checkpoint is written an epoch later.
+     */
+    @Test
+    void regularizersWhoseOwnParametersWouldShareANameAreRefusedBeforeAnyStep() {
+        dev.regula.api.regularizer.Regularizers installed = dev.regula.api.regularizer.Regularizers.installed();
+        Optimizer optimizer = mock(Optimizer.class);
+        for (List<String> specs : List.of(
+                List.of("soft-weight-sharing(lambda=1e-5, on=name:dense1.weight)", "soft-weight-sharing(lambda=1e-5, on=name:dense1.bias)"),
+                List.of("soft-anchor(anchor_lr=0.1)", "soft-anchor(anchor_lr=0.1, lambda=0.5)"))) {
+            List<dev.regula.api.regularizer.Regularizer> regs = specs.stream().map(installed::parse).toList();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new RegularizationPipeline(List.of(weight, bias), regs, optimizer, true));
+            assertTrue(e.getMessage().contains(regs.get(0).spec()) && e.getMessage().contains(regs.get(1).spec())
+                    && e.getMessage().contains("keep one of them"), e.getMessage());
+        }
+        // on other parameters, two learnable anchors keep apart names
+        new RegularizationPipeline(List.of(weight, bias), List.of(installed.parse("soft-anchor(anchor_lr=0.1, on=name:dense1.weight)"),
+                installed.parse("soft-anchor(anchor_lr=0.1, on=name:dense1.bias)")), optimizer, true);
+    }
+
     @Test
     void selectorsAreHonouredSoBiasesAreNotDecayedByDefault() {
         ParameterRegularizer decay = regularizer(Stage.DECOUPLED, "weight-decay");
