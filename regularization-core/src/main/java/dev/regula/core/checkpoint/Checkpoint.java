@@ -220,6 +220,20 @@ public final class Checkpoint {
      * @throws ShapeMismatchException listing each parameter whose stored shape differs
      */
     public void restoreInto(List<Parameter> params) throws CorruptDataException {
+        restoreInto(params, name -> false);
+    }
+
+    /**
+     * {@link #restoreInto(List)}, leaving unused the checkpoint's parameters that {@code unused}
+     * accepts (a training checkpoint's regularizers' own parameters, read by a command that needs
+     * the model alone); any other parameter not in the model is refused as there.
+     *
+     * @param params the model's parameters
+     * @param unused the names of parameters the checkpoint may hold beside them
+     * @throws CorruptDataException if a parameter is missing or one that {@code unused} does not accept is unexpected
+     * @throws ShapeMismatchException if a shape differs
+     */
+    public void restoreInto(List<Parameter> params, java.util.function.Predicate<String> unused) throws CorruptDataException {
         Objects.requireNonNull(params, "params");
         Set<String> names = new HashSet<>();
         List<String> missing = new ArrayList<>();
@@ -238,7 +252,7 @@ public final class Checkpoint {
         }
         List<String> unexpected = new ArrayList<>();
         for (String name : parameters.keySet()) {
-            if (!names.contains(name)) unexpected.add(name);
+            if (!names.contains(name) && !unused.test(name)) unexpected.add(name);
         }
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
             StringBuilder m = new StringBuilder(source + ": checkpoint does not match the model's parameters:");

@@ -190,13 +190,7 @@ public final class CompressCommand implements Callable<Integer> {
             Model net = options.model(data);
             List<Parameter> params = net.parameters();
             if (pretrained != null) {
-                Checkpoint saved = Checkpoint.load(pretrained);
-                String savedModel = saved.metadata().get("model");
-                if (savedModel != null && !Setting.canonicalModel(savedModel).equals(Setting.canonicalModel(options.model))) {
-                    throw new IllegalArgumentException("--pretrained " + pretrained + " is a checkpoint of --model " + savedModel
-                            + ", not of " + options.model + "; give --model '" + savedModel + "' or a checkpoint of " + options.model);
-                }
-                saved.restoreInto(params);
+                restorePretrained(Checkpoint.load(pretrained), net);
                 checkMergeDistance(params); // before an earlier run's files go
                 stdout.printf("regula compress: loaded %s (%s)%n", pretrained, options.model);
             }
@@ -239,7 +233,7 @@ public final class CompressCommand implements Callable<Integer> {
             // refused before the pretrained network would replace an earlier run waiting aside; with none, it is kept
             // for a rerun with --pretrained
             if (replacing) maxAbs = checkMergeDistance(params);
-            Checkpoint.save(folder.file(PRETRAINED), params, Map.of(), Map.of("model", options.model));
+            Checkpoint.save(folder.file(PRETRAINED), params, net.state(), fileMetadata());
         }
         double before = evaluate(net, test);
         List<Parameter> weights = params.stream().filter(p -> p.role() == ParameterRole.WEIGHT).toList();
@@ -258,7 +252,7 @@ public final class CompressCommand implements Callable<Integer> {
         Warnings.unmatched(retrain, spec.commandLine().getErr());
         retrain.fit(train, test);
         // kept before quantising: what the retraining cost is not lost if a later stage is refused
-        Checkpoint.save(folder.file(RETRAINED), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
+        Checkpoint.save(folder.file(RETRAINED), params, net.state(), fileMetadata("prior", priorSpec));
         double retrained = evaluate(net, test);
         MixtureQuantizer learned = mixtureOf(retrain, priorSpec);
         MixtureQuantizer mixture;
@@ -345,9 +339,13 @@ public final class CompressCommand implements Callable<Integer> {
             nonZero += code.nonZero();
             quantisedWeights.put(p.name(), new CompressedFile.Quantised(code, book, p.value().shape()));
         }
+        for (Map.Entry<String, Tensor> e : net.state().entrySet()) { // BatchNorm's running statistics, dense as the biases
+            denseParams += e.getValue().size();
+            compressedBits += 32L * e.getValue().size();
+            dense.put(e.getKey(), Tensor.of(e.getValue().data().clone(), e.getValue().shape()));
+        }
         double ratio = 32.0 * denseParams / compressedBits;
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("model", options.model);
+        Map<String, String> meta = fileMetadata();
         meta.put("compressed_bits", Long.toString(compressedBits));
         meta.put("compression_ratio_bits", String.format(Locale.ROOT, "%.2f", ratio));
         meta.put("prior", priorSpec);
@@ -367,8 +365,15 @@ public final class CompressCommand implements Callable<Integer> {
             }
             System.arraycopy(t.data(), 0, p.value().data(), 0, t.data().length);
         }
+        for (Map.Entry<String, Tensor> e : check.state().entrySet()) {
+            Tensor t = readBack.get(e.getKey());
+            if (t == null || !java.util.Arrays.equals(t.data(), net.state().get(e.getKey()).data())) {
+                throw new IllegalStateException("compressed.safetensors does not read back to the model's layer state " + e.getKey());
+            }
+            e.getValue().copyFrom(t);
+        }
         double readAccuracy = evaluate(check, test);
-        Checkpoint.save(folder.file("quantized.safetensors"), params, Map.of(), Map.of("model", options.model, "prior", priorSpec));
+        Checkpoint.save(folder.file("quantized.safetensors"), params, net.state(), fileMetadata("prior", priorSpec));
         WeightHistogram.write(folder.file("histogram.png"), List.of(
                 new WeightHistogram.Panel("pretrained weights", pretrainedWeights, null),
                 new WeightHistogram.Panel("after retraining with the prior (before quantisation)", retrainedWeights, learned)));
@@ -433,6 +438,55 @@ public final class CompressCommand implements Callable<Integer> {
                     + " zero one and every weight be pruned; give a distance below %.4g", mergeDistance, maxAbs, maxAbs));
         }
         return maxAbs;
+    }
+
+    /**
+     * Puts the --pretrained network into {@code net}: its parameters and its layers' state
+     * (BatchNorm's running statistics), all checked before any is copied. A checkpoint of
+     * {@code regula train} may hold its regularizers' own parameters beside the model's (named
+     * after the regularizer: {@code soft-weight-sharing.means}); they are left unused.
+     *
+     * @throws IllegalArgumentException if the checkpoint records another model or another
+     *     --normalize than this run's
+     * @throws CorruptDataException if a parameter or a layer state is missing, or another tensor is there
+     */
+    private void restorePretrained(Checkpoint saved, Model net) throws IOException {
+        String savedModel = saved.metadata().get("model");
+        if (savedModel != null && !Setting.canonicalModel(savedModel).equals(Setting.canonicalModel(options.model))) {
+            throw new IllegalArgumentException("--pretrained " + pretrained + " is a checkpoint of --model " + savedModel
+                    + ", not of " + options.model + "; give --model '" + savedModel + "' or a checkpoint of " + options.model);
+        }
+        String savedNormalize = saved.metadata().get("normalize");
+        if (savedNormalize != null && !savedNormalize.equalsIgnoreCase(options.normalize)) {
+            throw new IllegalArgumentException("--pretrained " + pretrained + " was trained on inputs scaled by --normalize "
+                    + savedNormalize + ", this run scales them by --normalize " + options.normalize + "; give --normalize "
+                    + savedNormalize + " (its weights fit those inputs)");
+        }
+        Map<String, Tensor> state = net.state();
+        for (Map.Entry<String, Tensor> e : state.entrySet()) {
+            Tensor t = saved.extraState().get(e.getKey());
+            if (t == null) {
+                throw new dev.regula.api.CorruptDataException("--pretrained " + pretrained + " lacks the layer state " + e.getKey()
+                        + " of --model " + options.model + " (a checkpoint written without it cannot be this model)");
+            }
+            if (!t.sameShape(e.getValue())) {
+                throw new dev.regula.api.ShapeMismatchException("--pretrained " + pretrained + ": layer state " + e.getKey() + " has shape "
+                        + java.util.Arrays.toString(t.shape()) + ", the model's " + java.util.Arrays.toString(e.getValue().shape()));
+            }
+        }
+        java.util.Set<String> regularizerNames = new java.util.HashSet<>();
+        for (var p : dev.regula.api.regularizer.Regularizers.installed().providers()) regularizerNames.add(p.name());
+        saved.restoreInto(net.parameters(), name -> name.indexOf('.') > 0 && regularizerNames.contains(name.substring(0, name.indexOf('.'))));
+        state.forEach((name, t) -> t.copyFrom(saved.extraState().get(name)));
+    }
+
+    /** The model's layer state (BatchNorm's running statistics) and the run's settings, as the files of this command keep them. */
+    private Map<String, String> fileMetadata(String... more) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("model", options.model);
+        meta.put("normalize", options.normalize);
+        for (int i = 0; i + 1 < more.length; i += 2) meta.put(more[i], more[i + 1]);
+        return meta;
     }
 
     private void requirePretrained() throws IOException {

@@ -266,9 +266,46 @@ class CompressCommandTest {
                 pre.resolve(TrainCommand.CHECKPOINT).toString(), "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1",
                 "--progress", "none", "--out", dir.resolve("same2").toString());
         assertEquals(0, r.code(), "the name's case and a space before its arguments, as the parser reads them: " + r.out() + r.err());
+        r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--model", "mlp(activation=relu, hidden=8)", "--pretrained",
+                pre.resolve(TrainCommand.CHECKPOINT).toString(), "--retrain-epochs", "1", "--finetune-epochs", "0", "--threads", "1",
+                "--progress", "none", "--out", dir.resolve("same3").toString());
+        assertEquals(0, r.code(), "keys in another order and a default written out, as a resume reads them: " + r.out() + r.err());
         r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--pretrained", pre.toString(), "--out", dir.resolve("d").toString());
         assertEquals(ExitCode.DATA, r.code(), r.err());
         assertTrue(r.err().contains(pre + " is a directory, not a regular file"), r.err());
+    }
+
+    /**
+     * A checkpoint of {@code regula train} is the network it saved: with BatchNorm's running
+     * statistics (the pretrained accuracy compress reports is train's last, and the compressed file
+     * reads back to the fine-tuned network, statistics and all), with a learnable regularizer's own
+     * parameters beside the model's (left unused), and only on inputs scaled as it was trained.
+     */
+    @Test
+    void aTrainCheckpointIsTheNetworkItSavedBatchNormStatisticsAndAll() throws IOException {
+        Path data = blobs();
+        Path pre = dir.resolve("bn");
+        RegulaCommandTest.Run r = RegulaCommandTest.run("train", "--csv", data.toString(), "--model", "mlp(hidden=8, batchnorm=true)",
+                "--epochs", "2", "--batch", "16", "--threads", "1", "--progress", "none", "--reg", "soft-weight-sharing(lambda=1e-5)",
+                "--out", pre.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        var trained = java.util.regex.Pattern.compile("final: test accuracy ([0-9.]+)").matcher(r.out());
+        assertTrue(trained.find(), r.out());
+        Path out = dir.resolve("bnc");
+        r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--model", "mlp(batchnorm=true, hidden=8)", "--pretrained",
+                pre.resolve(TrainCommand.CHECKPOINT).toString(), "--retrain-epochs", "1", "--finetune-epochs", "1", "--batch", "16",
+                "--threads", "1", "--progress", "none", "--out", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("pretrained: test accuracy " + trained.group(1)), "train's accuracy " + trained.group(1) + ": " + r.out());
+        var tuned = java.util.regex.Pattern.compile("fine-tuned ([0-9.]+) ").matcher(r.out());
+        assertTrue(tuned.find() && r.out().contains("read back: test accuracy " + tuned.group(1)), r.out());
+        assertTrue(CompressedFile.read(out.resolve("compressed.safetensors")).containsKey("bn1.running_var"));
+        assertTrue(Checkpoint.load(out.resolve("quantized.safetensors")).extraState().containsKey("bn1.running_var"));
+        r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--model", "mlp(hidden=8, batchnorm=true)", "--normalize", "none",
+                "--pretrained", pre.resolve(TrainCommand.CHECKPOINT).toString(), "--out", dir.resolve("raw").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("was trained on inputs scaled by --normalize standardize, this run scales them by --normalize none"),
+                r.err());
     }
 
     /** A prior that prunes every weight still writes its files, and says so on standard error. */
