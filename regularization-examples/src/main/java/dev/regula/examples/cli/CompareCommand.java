@@ -349,7 +349,7 @@ public final class CompareCommand implements Callable<Integer> {
             return new Result(s, folder, nan, nan, nan, nan, nan, nan, nan, (System.nanoTime() - start) / 1e9, List.of(), Health.of(seen),
                     e.getMessage());
         }
-        List<String> inactive = InactivePenalties.warn(history, stderr);
+        List<String> inactive = InactivePenalties.warn(history, trainer.pipeline().regularizers(), stderr);
         double seconds = (System.nanoTime() - start) / 1e9;
         // after SWA, BatchNorm's running statistics must belong to the averaged weights (PyTorch's update_bn)
         if (trainer.evalWeights() == dev.regula.core.train.EvalWeights.SWA) trainer.updateBatchNorm(data.train());

@@ -183,7 +183,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (trainer.stopReason() != null) stdout.println("stopped: " + trainer.stopReason());
             stdout.flush();
             Warnings.skippedSteps(history, trainer.step() - startStep, stderr);
-            InactivePenalties.warn(history, stderr);
+            InactivePenalties.warn(history, trainer.pipeline().regularizers(), stderr);
             Path curves = folder.file(CURVES);
             MetricsTable.read(folder.file(MetricsLog.CSV)).writeCurves(curves, options.loss, data.monitorName());
             stdout.printf("wrote %s, %s, %s, %s, %s, %s%n", out.resolve(MetricsLog.JSON), out.resolve(MetricsLog.CSV),

@@ -29,7 +29,7 @@ import java.util.Objects;
  * update, which the next step removes. Before S, and with S = 0, it is purely soft; a rising
  * {@code lambda} schedule is the other way to harden it gradually. The projection is idempotent.
  */
-public final class SoftConstraint implements ParameterRegularizer {
+public final class SoftConstraint implements ParameterRegularizer, dev.regula.core.regularizer.MayStayIdle {
     /** How a parameter is cut into slices whose norms are constrained. */
     enum Axis {
         /** Each row of the [d0, rest] view. */
@@ -50,6 +50,7 @@ public final class SoftConstraint implements ParameterRegularizer {
     private final Axis axis;
     private final ParameterSelector selector;
     private final String spec;
+    private boolean acted;
 
     SoftConstraint(Schedule lambda, double min, double max, long annealSteps, Axis axis, ParameterSelector selector, String spec) {
         if (!(min <= max)) {
@@ -108,7 +109,7 @@ public final class SoftConstraint implements ParameterRegularizer {
      */
     @Override
     public void apply(Parameter p, StepContext ctx) {
-        if (annealSteps > 0 && ctx.step() >= annealSteps) project(p);
+        if (annealSteps > 0 && ctx.step() >= annealSteps && project(p)) acted = true;
         double lam = lambda.valueAt(ctx.step(), ctx.epoch());
         if (lam == 0) return;
         Slices s = slices(p);
@@ -118,6 +119,7 @@ public final class SoftConstraint implements ParameterRegularizer {
             double norm = norm(v, s, r);
             double excess = excess(norm);
             if (excess == 0 || norm == 0) continue;
+            acted = true;
             float f = (float) (lam * excess / norm);
             int off = s.offset(r);
             for (int i = 0; i < s.length(); i++) g[off + i * s.stride()] += f * v[off + i * s.stride()];
@@ -130,10 +132,12 @@ public final class SoftConstraint implements ParameterRegularizer {
      * zero gradient). Idempotent.
      *
      * @param p the parameter to project in place
+     * @return whether a slice was moved
      */
-    public void project(Parameter p) {
+    public boolean project(Parameter p) {
         Slices s = slices(p);
         float[] v = p.value().data();
+        boolean moved = false;
         for (int r = 0; r < s.count(); r++) {
             double norm = norm(v, s, r);
             // Norms within float rounding of an edge count as inside, so a second projection is a no-op.
@@ -142,7 +146,18 @@ public final class SoftConstraint implements ParameterRegularizer {
             float f = (float) (target / norm);
             int off = s.offset(r);
             for (int i = 0; i < s.length(); i++) v[off + i * s.stride()] *= f;
+            moved = true;
         }
+        return moved;
+    }
+
+    /**
+     * @return whether it has acted on a parameter since it was made: added a gradient (a norm
+     *     outside the band while λ &gt; 0) or moved a slice by its annealed projection
+     */
+    @Override
+    public boolean acted() {
+        return acted;
     }
 
     /** @return signed distance outside the band: positive above max, negative below min, 0 inside */
