@@ -432,9 +432,13 @@ final class VectorKernels implements Kernels {
             Kernels.super.mixturePriorGradient(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums); // throws
             return;
         }
-        if (n == 0) return;
         java.util.Objects.checkFromIndexSize(xOff, n, x.length);
         java.util.Objects.checkFromIndexSize(gOff, n, g.length);
+        if (n == 0) return;
+        if (!inFloatDomain(scale, k, mu, halfTau, logWeight)) { // as the contract allows: the reference, in double
+            Kernels.super.mixturePriorGradient(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums);
+            return;
+        }
         JitWarmup.startMixtureOnce();
         MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, mu, halfTau, logWeight);
         MixturePriorKernel.LazyPlan plan = new MixturePriorKernel.LazyPlan(n, x, xOff, c);
@@ -442,6 +446,24 @@ final class VectorKernels implements Kernels {
                 plan::meanReach, this::mixturePriorDirect)) {
             mixturePriorDirect(n, x, xOff, g, gOff, scale, k, c, plan.buckets(), sums);
         }
+    }
+
+    /**
+     * @return whether a mixture-prior call's constants lie where float lanes compute them as the
+     *     contract states ({@link Kernels#mixturePriorGradient}): λ below 2^100, every h_j in
+     *     [2^−100, 2^100] (τ_j and its products stay inside float's range, and above its
+     *     resolution), every μ_j and log-weight finite or a log-weight of −∞ (a component of
+     *     weight 0)
+     */
+    private static boolean inFloatDomain(double scale, int k, double[] mu, double[] halfTau, double[] logWeight) {
+        if (!(Math.abs(scale) < 0x1p100)) return false;
+        for (int j = 0; j < k; j++) {
+            if (!(halfTau[j] >= 0x1p-100 && halfTau[j] <= 0x1p100) || !Double.isFinite(mu[j])
+                    || !(logWeight[j] < Double.POSITIVE_INFINITY)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@link #mixturePriorGradient} with an exponential per value and component within reach, arguments checked. */

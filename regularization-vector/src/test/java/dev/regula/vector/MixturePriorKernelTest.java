@@ -738,6 +738,38 @@ class MixturePriorKernelTest {
         assertTrue(e.getMessage().contains("sums must hold 3k = 9"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class,
                 () -> vector.mixturePriorGradient(5, new float[4], 0, new float[8], 0, 1, 3, three, three, three, new double[9]));
+        // the reference too, and neither writes anything before it throws (g long enough, x short)
+        double[] h = {50, 50, 50};
+        for (Kernels k : java.util.List.of(vector, new ScalarKernels())) {
+            float[] g = new float[300];
+            double[] sums = new double[9];
+            assertThrows(IndexOutOfBoundsException.class,
+                    () -> k.mixturePriorGradient(300, new float[290], 0, g, 0, 1, 3, three, h, three, sums), k.name());
+            assertArrayEquals(new float[300], g, k.name());
+            assertArrayEquals(new double[9], sums, k.name());
+        }
+    }
+
+    /**
+     * Constants outside float's reach (h_j of 2^110, whose τ_j overflows a float; λ of 2^110) are
+     * computed as the double reference computes them, to the bit, not as NaN.
+     */
+    @Test
+    void constantsBeyondFloatAreComputedAsTheReferenceDoes() {
+        Kernels vector = KernelsTestSupport.vector(2);
+        Kernels reference = new ScalarKernels();
+        float[] x = {0f, 0.1f, -0.1f, 1e-20f, 0.3f};
+        for (double[] c : new double[][] {{0x1p110, 1e-5}, {50, 0x1p110}, {0x1p-110, 1e-5}}) {
+            double[] mu = {0, 0.1, -0.1};
+            double[] h = {c[0], 50, 50};
+            double[] w = {-0.5, -1, -1};
+            float[] gv = new float[5], gr = new float[5];
+            double[] sv = new double[9], sr = new double[9];
+            vector.mixturePriorGradient(5, x, 0, gv, 0, c[1], 3, mu, h, w, sv);
+            reference.mixturePriorGradient(5, x, 0, gr, 0, c[1], 3, mu, h, w, sr);
+            assertArrayEquals(gr, gv, 0f, java.util.Arrays.toString(c));
+            assertArrayEquals(sr, sv, 0, java.util.Arrays.toString(c));
+        }
     }
 
     /**

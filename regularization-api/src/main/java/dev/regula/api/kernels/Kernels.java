@@ -220,7 +220,7 @@ public interface Kernels {
      * </pre>
      * from which the caller forms the gradients of the means (−sums[j]), log-precisions
      * (−(sums[2k + j]/2 − sums[k + j])) and mixing logits. The responsibilities come from
-     * exp(a_ij − max_l a_il), so any exponents are safe.
+     * exp(a_ij − max_l a_il), so any exponents a double holds are safe.
      *
      * <p>The default is the scalar reference, in double: blocks of 256 values, components whose
      * exponent lies more than 50 below the largest skipped (responsibility under 2e-22, beneath
@@ -228,8 +228,15 @@ public interface Kernels {
      * agree with the reference within 1e-5 of scale·max_j 2h_j·|d_ij| per value and its sums within
      * 1e-5 of the sums of the absolute terms, except that it may drop, from g and from the sums,
      * the terms whose responsibility is below 2^−24 (float resolution: a component whose exponent
-     * lies more than 24·ln 2 below the value's largest); and like every kernel it must not depend
-     * on the thread count or on where a value sits in its array.
+     * lies more than 24·ln 2 below the value's largest), and that where a value lies far from every
+     * component its responsibilities may carry the float rounding of its exponents (a relative
+     * error of about 6e-8·|a_ij|, which passes 1e-5 only some 10 standard deviations out). In float
+     * lanes the domain is narrower than the reference's: λ and every h_j·|d_ij|² below 2^100 and
+     * every h_j above 2^−100 (a provider computes a call outside it as the reference does; a value
+     * beyond it, |d_ij|·√h_j ≥ 2^50 from every mean, a weight no training keeps, may get a NaN
+     * gradient); and a value's bits may depend on the other values of the call (which terms a
+     * vector drops), never on the thread count nor on where the call's values sit in their arrays.
+     * With a NaN or infinite value, that value's gradient is NaN and the sums are unspecified.
      *
      * @param n values
      * @param x the values (weights)
@@ -242,11 +249,14 @@ public interface Kernels {
      * @param halfTau h_j = τ_j/2 &gt; 0, k values
      * @param logWeight w_j, k values
      * @param sums 3k accumulators, added to
-     * @throws IllegalArgumentException if k &lt; 1 or an array is shorter than stated
+     * @throws IllegalArgumentException if n &lt; 0, k &lt; 1, or mu, halfTau, logWeight or sums hold
+     *     fewer values than stated, before anything is written
+     * @throws IndexOutOfBoundsException if x or g hold fewer than offset + n values, before anything
+     *     is written
      */
     default void mixturePriorGradient(int n, float[] x, int xOff, float[] g, int gOff, double scale, int k,
                                       double[] mu, double[] halfTau, double[] logWeight, double[] sums) {
-        MixturePrior.checkArguments(n, k, mu, halfTau, logWeight, sums);
+        MixturePrior.checkArguments(n, x, xOff, g, gOff, k, mu, halfTau, logWeight, sums);
         MixturePrior.reference(n, x, xOff, g, gOff, scale, k, mu, halfTau, logWeight, sums);
     }
 

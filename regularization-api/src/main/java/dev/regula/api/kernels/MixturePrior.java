@@ -13,7 +13,8 @@ final class MixturePrior {
     private MixturePrior() {
     }
 
-    static void checkArguments(int n, int k, double[] mu, double[] halfTau, double[] logWeight, double[] sums) {
+    static void checkArguments(int n, float[] x, int xOff, float[] g, int gOff, int k, double[] mu, double[] halfTau,
+                               double[] logWeight, double[] sums) {
         if (n < 0) throw new IllegalArgumentException("mixturePriorGradient: n must be >= 0, got " + n);
         if (k < 1) throw new IllegalArgumentException("mixturePriorGradient: k (components) must be >= 1, got " + k);
         if (mu.length < k || halfTau.length < k || logWeight.length < k) {
@@ -23,6 +24,8 @@ final class MixturePrior {
         if (sums.length < 3 * k) {
             throw new IllegalArgumentException("mixturePriorGradient: sums must hold 3k = " + 3 * k + " values, got " + sums.length);
         }
+        java.util.Objects.checkFromIndexSize(xOff, n, x.length);
+        java.util.Objects.checkFromIndexSize(gOff, n, g.length);
     }
 
     /**
