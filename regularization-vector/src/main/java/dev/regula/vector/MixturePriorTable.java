@@ -24,8 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * per value and component within reach.
  *
  * <p><b>The grid</b> is anchored at 0 with a spacing h that is a power of two, so a value's cell
- * is exact in float (x/h only moves the exponent), and so is its place t in it but within one
- * cell below 0, where t = 1 + x/h is rounded. The spacing is the largest not above
+ * is exact in float (x/h only moves the exponent), and so is its place t in it (in the cell just
+ * below 0, t − 1 = x/h, interpolated from the node at 0: a value far closer to 0 than a cell
+ * keeps its gradient's relative precision). The spacing is the largest not above
  * σ_min/{@value #CELLS_PER_SIGMA} (σ_min of the narrowest component), or up to
  * 2^{@value #FINER_FOR_HAND_OVERS} times finer where the responsibility passes from one component
  * to another more sharply within the values' range ({@link HandOvers}: components many σ apart),
@@ -41,8 +42,9 @@ import jdk.incubator.vector.VectorSpecies;
  * sums) instead. A second difference sees any feature a few cells wide; a hand-over sharper than
  * the grid shows as a large second difference at the cells around it, whose values then go
  * directly. Linear binning puts h_j·h²·t(1 − t) too much into Σ r_j·h_j·d_j² for each value
- * (the chord above the parabola); Σ t(1 − t) per cell, from the cell's count and Σ t, takes it
- * back, so weights piled at a component's mean (quantised) are counted right. What remains is the binning of the
+ * (the chord above the parabola); Σ t(1 − t) per cell, from the cell's Σ t and Σ t², takes it
+ * back exactly, so weights piled at a component's mean (quantised) or spread within a cell or two
+ * of it are counted right. What remains is the binning of the
  * responsibilities' own curvature, of the order of the gradient's interpolation error (the tests
  * hold the sums to the contract's 1e-5 of the sum of the absolute terms).
  *
@@ -133,6 +135,8 @@ final class MixturePriorTable {
         int[] directFound = new int[0];
         int[][] count = new int[PARTS][0];
         double[][] placeSum = new double[PARTS][0];
+        /** Per part and cell, Σ t² of its values' places (Σ t(1 − t) = Σ t − Σ t²). */
+        double[][] squareSum = new double[PARTS][0];
         double[] share = new double[0];
         double[] bendShare = new double[0];
         double[] gradient = new double[0];
@@ -153,6 +157,7 @@ final class MixturePriorTable {
                 for (int p = 0; p < PARTS; p++) {
                     count[p] = new int[cells + 1];
                     placeSum[p] = new double[cells + 1];
+                    squareSum[p] = new double[cells + 1];
                 }
                 table = new long[cells + 1];
                 int nodes = cells + 1 + MixtureNodes.BLOCK; // padded to whole blocks
@@ -278,6 +283,7 @@ final class MixturePriorTable {
         double[] local = new double[3 * k];
         table(cells, cmin, h, k, mu, halfTau, logWeight, s, local, team);
         int failed = checked(cells, s, team);
+        fromZero(cmin, cells, s);
         if (failed > 0) unbin(cells, cmin, h, k, mu, halfTau, logWeight, s, local);
         int base = whole ? -cmin : 0; // the cells are counted from 0, or (rewritten) from the window's first
         long[] table = s.table;
@@ -374,8 +380,10 @@ final class MixturePriorTable {
     }
 
     /**
-     * Each value's cell floor(x/h) and its place in it, t = x/h − floor(x/h) (x/h is exact in
-     * float, and so is t but within one cell below 0, where 1 + x/h is rounded).
+     * Each value's cell floor(x/h) and its place in it, t = x/h − floor(x/h), exact in float (x/h
+     * is): in the cell just below 0, where 1 + x/h would be rounded, t − 1 = x/h itself, which the
+     * cell's table entry takes from its right node, 0 ({@link #fromZero}), so that a value a
+     * millionth of a cell below 0 keeps its gradient's relative precision; the histogram adds 1.
      */
     private static void locate(int from, int to, float[] x, int xOff, float invH, int[] cell, float[] place) {
         int i = from;
@@ -388,14 +396,15 @@ final class MixturePriorTable {
             VectorMask<Float> above = cf.compare(VectorOperators.GT, v);
             c = c.sub(1, above.cast(I));
             cf = cf.sub(1f, above);
-            v.sub(cf).intoArray(place, i);
+            v.sub(cf).blend(v, cf.compare(VectorOperators.EQ, -1f)).intoArray(place, i);
             c.intoArray(cell, i);
         }
         for (; i < to; i++) { // the vector loop's result, lane by lane: the same bits (−0.0 too)
             float v = x[xOff + i] * invH;
             int c = cellOf(v);
             cell[i] = c;
-            place[i] = v - (float) c; // exact float of c: below 2^24 every int has one, beyond it v is whole, c = (int) v
+            // exact float of c: below 2^24 every int has one, beyond it v is whole, c = (int) v
+            place[i] = c == -1 ? v : v - (float) c;
         }
     }
 
@@ -441,7 +450,7 @@ final class MixturePriorTable {
         WorkerTeam.Range parts = (from, to) -> {
             for (int p = from; p < to; p++) {
                 int out = histogramPart(p * part, Math.min(n, p * part + part), cmin, cells, whole, s.count[p],
-                        s.placeSum[p], s.cell, s.place);
+                        s.placeSum[p], s.squareSum[p], s.cell, s.place);
                 outside.addAndGet(out);
             }
         };
@@ -450,9 +459,11 @@ final class MixturePriorTable {
             for (int p = 1; p < PARTS; p++) {
                 int[] count = s.count[0];
                 double[] placeSum = s.placeSum[0];
+                double[] squareSum = s.squareSum[0];
                 for (int c = from; c < to; c++) {
                     count[c] += s.count[p][c];
                     placeSum[c] += s.placeSum[p][c];
+                    squareSum[c] += s.squareSum[p][c];
                 }
             }
         });
@@ -466,13 +477,14 @@ final class MixturePriorTable {
     private static void shares(int from, int to, int cells, Scratch s) {
         int[] count = s.count[0];
         double[] placeSum = s.placeSum[0];
+        double[] squareSum = s.squareSum[0];
         double[] w = s.share;
         double[] b = s.bendShare;
         double previous = from > 0 ? placeSum[from - 1] : 0;
-        double previousSpread = from > 0 ? spread(count[from - 1], previous) : 0;
+        double previousSpread = from > 0 ? previous - squareSum[from - 1] : 0;
         for (int c = from; c < to; c++) {
             double own = c < cells ? placeSum[c] : 0;
-            double ownSpread = c < cells ? spread(count[c], own) : 0;
+            double ownSpread = c < cells ? own - squareSum[c] : 0;
             w[c] = (c < cells ? count[c] : 0) - own + previous;
             b[c] = 0.5 * (ownSpread + previousSpread);
             previous = own;
@@ -480,25 +492,19 @@ final class MixturePriorTable {
         }
     }
 
-    /**
-     * Σ t(1 − t) of a cell's values, taken as n·m(1 − m) with m their mean place: exact where they
-     * sit at one place (weights piled at a component's mean, where the correction matters), short by
-     * n·Var(t) otherwise, where the values' own d² dwarfs h².
-     */
-    private static double spread(int count, double placeSum) {
-        return count == 0 ? 0 : placeSum * (1 - placeSum / count);
-    }
-
     private static int histogramPart(int from, int to, int cmin, int cells, boolean whole, int[] count,
-                                     double[] placeSum, int[] cell, float[] place) {
+                                     double[] placeSum, double[] squareSum, int[] cell, float[] place) {
         Arrays.fill(count, 0, cells + 1, 0);
         Arrays.fill(placeSum, 0, cells + 1, 0);
+        Arrays.fill(squareSum, 0, cells + 1, 0);
         int outside = 0;
         if (whole) {
             for (int i = from; i < to; i++) {
                 int c = cell[i] - cmin;
+                double t = place(place[i]);
                 count[c]++;
-                placeSum[c] += place[i];
+                placeSum[c] += t;
+                squareSum[c] += t * t;
             }
             return 0;
         }
@@ -508,12 +514,22 @@ final class MixturePriorTable {
                 c = cells;
                 outside++;
             } else {
+                double t = place(place[i]);
                 count[c]++;
-                placeSum[c] += place[i];
+                placeSum[c] += t;
+                squareSum[c] += t * t;
             }
             cell[i] = c;
         }
         return outside;
+    }
+
+    /**
+     * @return a value's place t in [0, 1) in its cell, from what {@link #locate} stored: t itself,
+     *     or, in the cell just below 0, t − 1 = x/h (exact), whose t is rounded here
+     */
+    private static double place(float stored) {
+        return stored < 0 ? 1.0 + stored : stored;
     }
 
     /** The gradient, its scale and the sums on the nodes of the blocks next to cells holding values. */
@@ -595,6 +611,18 @@ final class MixturePriorTable {
     }
 
     /** {@link #checked} for cell c alone; returns its count if it failed, else 0. */
+    /**
+     * The entry of the cell just below 0, if the window holds it and it passed its check: its value
+     * at its right node, 0, with the same slope, for the places {@link #locate} stores there
+     * (t − 1, from −1 to 0).
+     */
+    private static void fromZero(int cmin, int cells, Scratch s) {
+        int c = -1 - cmin;
+        if (c < 0 || c >= cells || s.count[0][c] == 0 || s.table[c] == DIRECT) return;
+        double[] f = s.gradient;
+        s.table[c] = checkedEntry((float) f[c + 1], (float) (f[c + 1] - f[c]));
+    }
+
     private static int checkCell(int c, int cells, double[] f, int[] count, Scratch s) {
         if (count[c] == 0) return 0;
         // the linear interpolation's error mid-cell, f''·h²/8
@@ -633,7 +661,7 @@ final class MixturePriorTable {
         for (int c = 0; c < cells; c++) {
             if (s.table[c] != DIRECT || s.count[0][c] == 0) continue; // (an empty cell's entry is left from before)
             double right = s.placeSum[0][c];
-            double bend = 0.5 * spread(s.count[0][c], right);
+            double bend = 0.5 * (right - s.squareSum[0][c]); // ½ Σ t(1 − t)
             subtractTerms((double) (cmin + c) * h, s.count[0][c] - right, bend * h * h, k, mu, halfTau, logWeight, a, sums);
             subtractTerms((double) (cmin + c + 1) * h, right, bend * h * h, k, mu, halfTau, logWeight, a, sums);
         }

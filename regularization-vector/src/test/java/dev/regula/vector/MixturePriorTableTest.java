@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.regula.api.kernels.Kernels;
+import dev.regula.core.kernels.ScalarKernels;
 import dev.regula.vector.MixturePriorKernelTest.Call;
 import dev.regula.vector.MixturePriorKernelTest.Mixture;
 import java.util.ArrayList;
@@ -83,6 +84,38 @@ class MixturePriorTableTest {
         Mixture m = Mixture.of(16, 0.2, 0.004);
         Random rnd = new Random(61L * n);
         bothWays(n, m, MixturePriorKernelTest.weights(rnd, n, m, 0.003), 1e-5, rnd);
+    }
+
+    /**
+     * Weights within a cell or two of a mean, spread inside their cells: the binned Σ r·h·d² takes
+     * back the chord's excess from each cell's Σ t and Σ t², exactly (from the mean place alone it
+     * was off by n·Var(t)·h·h², 500 times the tolerance here). And a weight a millionth of a cell
+     * below 0, whose place 1 + x/h would be rounded: its gradient keeps its relative precision.
+     */
+    @Test
+    void weightsNearAMeanAndJustBelowZeroAgreeWithTheDoubleReference() {
+        Mixture wide = Mixture.of(new double[] {0}, new double[] {0.2}, new double[] {1});
+        int n = MixturePriorTable.LEAST_VALUES;
+        Random rnd = new Random(5);
+        float[] near = new float[n + OFF + 3];
+        Arrays.fill(near, Float.NaN);
+        for (int i = 0; i < n; i++) near[OFF + i] = (float) (0.003 * (2 * rnd.nextDouble() - 1));
+        bothWays(n, wide, near, 1e-5, rnd);
+        float[] belowZero = new float[n + OFF + 3];
+        Arrays.fill(belowZero, Float.NaN);
+        for (int i = 0; i < n; i++) belowZero[OFF + i] = (float) (0.01 * (2 * rnd.nextDouble() - 1));
+        for (int i = 0; i < n; i += 1000) belowZero[OFF + i] = -3e-9f * (1 + i / 1000);
+        bothWays(n, wide, belowZero, 1e-5, rnd);
+        // the contract's bound itself for those values, 1e-5 of λ·τ·|d| (the check above allows a floor of τ·1e-3)
+        float[] gt = new float[belowZero.length];
+        float[] gr = new float[belowZero.length];
+        table(true).apply(n, belowZero, OFF, gt, OFF, 1.0, 1, wide.mu(), wide.halfTau(), wide.logWeight(), new double[3]);
+        new ScalarKernels().mixturePriorGradient(n, belowZero, OFF, gr, OFF, 1.0, 1, wide.mu(), wide.halfTau(), wide.logWeight(),
+                new double[3]);
+        for (int i = 0; i < n; i += 1000) {
+            double bound = 1e-5 * 2 * wide.halfTau()[0] * Math.abs(belowZero[OFF + i]) + Math.ulp(gr[OFF + i]);
+            assertEquals(gr[OFF + i], gt[OFF + i], bound, "the gradient of " + belowZero[OFF + i]);
+        }
     }
 
     @Test
