@@ -136,7 +136,21 @@ public final class SpecArguments {
 
     private SpecException bad(String key, SpecValue v, String expected) {
         SpecKey k = keys.get(key);
-        return new SpecException(kind + " '" + name + "': " + key + "=" + v.text() + " is not valid; allowed: "
-                + (k != null && k.type() != SpecKey.Type.TEXT ? k.allowed() : expected));
+        String allowed = k != null && k.type() != SpecKey.Type.TEXT ? k.allowed() : expected;
+        if (v instanceof SpecValue.Word w && k != null && (k.type() == SpecKey.Type.NUMBER || k.type() == SpecKey.Type.INTEGER)
+                && looksLikeANumber(w.text())) { // quoted: "3" is text, and printed without its quotes it would read as valid
+            return new SpecException(kind + " '" + name + "': " + key + "=\"" + w.text() + "\" is quoted text, not a number;"
+                    + " write it without quotes; allowed: " + allowed);
+        }
+        return new SpecException(kind + " '" + name + "': " + key + "=" + v.text() + " is not valid; allowed: " + allowed);
+    }
+
+    private static boolean looksLikeANumber(String text) {
+        try {
+            Double.parseDouble(text.strip());
+            return true;
+        } catch (NumberFormatException notANumber) {
+            return false;
+        }
     }
 }

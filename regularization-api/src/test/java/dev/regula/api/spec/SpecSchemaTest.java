@@ -89,4 +89,11 @@ class SpecSchemaTest {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("key 'Lambda' cannot be written"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertEquals("acme-case", SpecSchema.of("regularizer", "acme-case").name());
     }
+
+    /** A number written in quotes is text: the message says so, instead of refusing "3" as if 3 were out of range. */
+    @Test
+    void aQuotedNumberIsReportedAsQuotedText() {
+        String e = error("demo(lambda=1, p=\"0.5\")");
+        org.junit.jupiter.api.Assertions.assertTrue(e.contains("p=\"0.5\" is quoted text, not a number"), e);
+    }
 }

@@ -152,8 +152,12 @@ public final class CompressCommand implements Callable<Integer> {
                 }
             }
         }
-        if (prior != null && !isPrior(prior)) {
+        if (prior != null && !dev.regula.api.spec.Spec.parse(prior).name().equals(PRIOR)) { // a typo is reported as in --reg
             throw new IllegalArgumentException("--prior must be a " + PRIOR + "(...) spec, got '" + prior + "'");
+        }
+        if (finetuneEpochs == 0 && finetuneOptimizer != null) {
+            throw new IllegalArgumentException("--finetune-optimizer sets the fine-tuning, which --finetune-epochs 0 leaves out; give"
+                    + " one of them");
         }
         // every spec is parsed before data is read or an epoch runs, so that a typo costs nothing
         options.config(List.of(priorSpec(1e-6, 1))).optimizer(retrainOptimizer).build(); // the defaults' values come later
@@ -398,8 +402,11 @@ public final class CompressCommand implements Callable<Integer> {
     private void warnIfDegenerate(int nonZero, double accuracy, double majority) {
         PrintWriter err = spec.commandLine().getErr();
         if (nonZero == 0) {
-            err.println("regula compress: warning: every weight was pruned (the compressed network's weights are all 0); the prior"
-                    + " was too strong for this network and data: lower its lambda or pi0, or give --target-ratio");
+            err.println(targetRatio != null
+                    ? "regula compress: warning: every weight was pruned (the compressed network's weights are all 0) to reach"
+                            + " --target-ratio " + targetRatio + "; lower the --target-ratio"
+                    : "regula compress: warning: every weight was pruned (the compressed network's weights are all 0); the prior"
+                            + " was too strong for this network and data: lower its lambda or pi0, or give --target-ratio");
         } else if (accuracy <= majority + 0.01) {
             err.printf(Locale.ROOT, "regula compress: warning: the compressed network's test accuracy %.4f is no better than always"
                     + " answering the most frequent class (%.4f); lower the prior's lambda or the --target-ratio%n", accuracy, majority);
@@ -517,14 +524,6 @@ public final class CompressCommand implements Callable<Integer> {
     }
 
     /** @return whether a spec names the mixture prior, read as every spec is (a name's case and spaces do not matter) */
-    private static boolean isPrior(String text) {
-        try {
-            return dev.regula.api.spec.Spec.parse(text).name().equals(PRIOR);
-        } catch (RuntimeException notASpec) {
-            return false;
-        }
-    }
-
     /** @return the progress display --progress asks for, its lines prefixed by the stage */
     private dev.regula.progress.ProgressBarCallback progress(String stage) {
         return dev.regula.progress.ProgressBarCallback.builder().mode(options.progressMode()).prefix(stage).epochLines(false).build();

@@ -214,6 +214,15 @@ class CompressCommandTest {
             assertEquals(ExitCode.USAGE, r.code(), String.join(" ", c) + ": " + r.out() + r.err());
             assertTrue(!r.out().contains("pretraining"), String.join(" ", c) + ": refused only after pretraining: " + r.out());
         }
+        // the prior's own parse error, as --reg would give it; an option another one leaves out is refused, not dropped
+        RegulaCommandTest.Run r = RegulaCommandTest.run("compress", "--csv", csv, "--prior", "soft-weight-sharing(lambda=1,lambda=2)",
+                "--out", dir.resolve("twice").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("'lambda' is given twice"), r.err());
+        r = RegulaCommandTest.run("compress", "--csv", csv, "--finetune-epochs", "0", "--finetune-optimizer", "adam(lr=1e-3)",
+                "--out", dir.resolve("dropped").toString());
+        assertEquals(ExitCode.USAGE, r.code(), r.err());
+        assertTrue(r.err().contains("--finetune-optimizer sets the fine-tuning, which --finetune-epochs 0 leaves out"), r.err());
     }
 
     /** An aside a killed train left in the folder is settled as train would have, before compress writes. */
