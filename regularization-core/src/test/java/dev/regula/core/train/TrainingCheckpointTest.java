@@ -56,10 +56,14 @@ class TrainingCheckpointTest {
     }
 
     private static TrainingConfig config(int epochs, String optimizer) {
+        return config(epochs, optimizer, "soft-weight-sharing(lambda=1e-4, components=4)");
+    }
+
+    private static TrainingConfig config(int epochs, String optimizer, String prior) {
         return TrainingConfig.builder().optimizer(optimizer).loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(8)
                 .seed(7).kernels(new ScalarKernels())
                 .regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("dropout(p=0.2)")
-                .regularizer("ema(decay=0.9)").regularizer("soft-weight-sharing(lambda=1e-4, components=4)").build();
+                .regularizer("ema(decay=0.9)").regularizer(prior).build();
     }
 
     /** Trains t one epoch and saves it as run.safetensors in dir. */
@@ -154,13 +158,16 @@ class TrainingCheckpointTest {
     /** A checkpoint of another optimizer is refused with the run as it was: no parameter, statistic or state restored. */
     @Test
     void aCheckpointOfAnotherOptimizerChangesNothing(@TempDir Path dir) throws IOException {
-        Trainer t = new Trainer(cnn(), config(1));
-        Path file = savedAfterOneEpoch(t, dir);
-        Trainer other = new Trainer(cnn(), config(2, "sgd(lr=0.01, momentum=0.9)"));
+        assertRefusedWithTheRunAsItWas(dir, new Trainer(cnn(), config(2, "sgd(lr=0.01, momentum=0.9)")), "unknown optimizer state key");
+    }
+
+    /** Saves a run after one epoch, restores it into {@code other}: refused with {@code message}, nothing of other changed. */
+    private static void assertRefusedWithTheRunAsItWas(Path dir, Trainer other, String message) throws IOException {
+        Path file = savedAfterOneEpoch(new Trainer(cnn(), config(1)), dir);
         List<float[]> before = state(other);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TrainingCheckpoint.restore(file, other, SETTINGS, w -> { }));
-        assertTrue(e.getMessage().contains("unknown optimizer state key"), e.getMessage());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
         List<float[]> after = state(other);
         assertEquals(before.size(), after.size());
         for (int i = 0; i < before.size(); i++) assertArrayEquals(before.get(i), after.get(i), "state " + i + " changed");
@@ -173,21 +180,8 @@ class TrainingCheckpointTest {
      */
     @Test
     void aCheckpointOfAnotherOwnOptimizerChangesNothing(@TempDir Path dir) throws IOException {
-        Trainer t = new Trainer(cnn(), config(1));
-        Path file = savedAfterOneEpoch(t, dir);
-        TrainingConfig sgdPrior = TrainingConfig.builder().optimizer("adam(lr=0.01)").loss(new SoftmaxCrossEntropy(0)).epochs(2)
-                .batchSize(8).seed(7).kernels(new ScalarKernels())
-                .regularizer("soft-anchor(lambda=0.01, to=init)").regularizer("dropout(p=0.2)")
-                .regularizer("ema(decay=0.9)").regularizer("soft-weight-sharing(lambda=1e-4, components=4, own_optimizer=sgd)").build();
-        Trainer other = new Trainer(cnn(), sgdPrior);
-        List<float[]> before = state(other);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TrainingCheckpoint.restore(file, other, SETTINGS, w -> { }));
-        assertTrue(e.getMessage().contains("optimizer state keys"), e.getMessage());
-        List<float[]> after = state(other);
-        assertEquals(before.size(), after.size());
-        for (int i = 0; i < before.size(); i++) assertArrayEquals(before.get(i), after.get(i), "state " + i + " changed");
-        assertEquals(0, other.step());
+        assertRefusedWithTheRunAsItWas(dir, new Trainer(cnn(), config(2, "adam(lr=0.01)",
+                "soft-weight-sharing(lambda=1e-4, components=4, own_optimizer=sgd)")), "optimizer state keys");
     }
 
     /** A setting under a key the checkpoint keeps for itself is refused when saving, not found unrestorable later. */
