@@ -134,9 +134,11 @@ final class MixturePriorTable {
         /** Per part of the interpolation (by its first value / {@link #ALIGN}), the values it found for the direct kernel. */
         int[] directFound = new int[0];
         int[][] count = new int[PARTS][0];
-        double[][] placeSum = new double[PARTS][0];
-        /** Per part and cell, Σ t² of its values' places (Σ t(1 − t) = Σ t − Σ t²). */
-        double[][] squareSum = new double[PARTS][0];
+        /**
+         * Per part, for cell c the sum of its values' places Σ t at 2c and Σ t² at 2c + 1 (Σ t(1 − t)
+         * = Σ t − Σ t²), side by side so that a value updates one cache line.
+         */
+        double[][] moments = new double[PARTS][0];
         double[] share = new double[0];
         double[] bendShare = new double[0];
         double[] gradient = new double[0];
@@ -156,8 +158,7 @@ final class MixturePriorTable {
             if (table.length < cells + 1) {
                 for (int p = 0; p < PARTS; p++) {
                     count[p] = new int[cells + 1];
-                    placeSum[p] = new double[cells + 1];
-                    squareSum[p] = new double[cells + 1];
+                    moments[p] = new double[2 * (cells + 1)];
                 }
                 table = new long[cells + 1];
                 int nodes = cells + 1 + MixtureNodes.BLOCK; // padded to whole blocks
@@ -383,7 +384,8 @@ final class MixturePriorTable {
      * Each value's cell floor(x/h) and its place in it, t = x/h − floor(x/h), exact in float (x/h
      * is): in the cell just below 0, where 1 + x/h would be rounded, t − 1 = x/h itself, which the
      * cell's table entry takes from its right node, 0 ({@link #fromZero}), so that a value a
-     * millionth of a cell below 0 keeps its gradient's relative precision; the histogram adds 1.
+     * millionth of a cell below 0 keeps its gradient's relative precision ({@link #belowZero} turns
+     * the cell's sums into those of t).
      */
     private static void locate(int from, int to, float[] x, int xOff, float invH, int[] cell, float[] place) {
         int i = from;
@@ -450,7 +452,7 @@ final class MixturePriorTable {
         WorkerTeam.Range parts = (from, to) -> {
             for (int p = from; p < to; p++) {
                 int out = histogramPart(p * part, Math.min(n, p * part + part), cmin, cells, whole, s.count[p],
-                        s.placeSum[p], s.squareSum[p], s.cell, s.place);
+                        s.moments[p], s.cell, s.place);
                 outside.addAndGet(out);
             }
         };
@@ -458,33 +460,47 @@ final class MixturePriorTable {
         split(team, cells, ALIGN, (from, to) -> { // the parts added into the first, in part order
             for (int p = 1; p < PARTS; p++) {
                 int[] count = s.count[0];
-                double[] placeSum = s.placeSum[0];
-                double[] squareSum = s.squareSum[0];
+                double[] moments = s.moments[0];
                 for (int c = from; c < to; c++) {
                     count[c] += s.count[p][c];
-                    placeSum[c] += s.placeSum[p][c];
-                    squareSum[c] += s.squareSum[p][c];
+                    moments[2 * c] += s.moments[p][2 * c];
+                    moments[2 * c + 1] += s.moments[p][2 * c + 1];
                 }
             }
         });
+        belowZero(cmin, cells, s);
         Arrays.fill(s.share, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
         Arrays.fill(s.bendShare, cells + 1, cells + 1 + MixtureNodes.BLOCK, 0);
         split(team, cells + 1, ALIGN, (from, to) -> shares(from, to, cells, s));
         return outside.get();
     }
 
+    /**
+     * The cell just below 0 summed its values' stored places t − 1 ({@link #locate}): its Σ t and
+     * Σ t² from those, Σ t = Σ (t − 1) + n and Σ t² = Σ (t − 1)² + 2·Σ (t − 1) + n, once per call
+     * instead of per value.
+     */
+    private static void belowZero(int cmin, int cells, Scratch s) {
+        int c = -1 - cmin;
+        if (c < 0 || c >= cells) return;
+        double[] moments = s.moments[0];
+        double n = s.count[0][c];
+        double shifted = moments[2 * c];
+        moments[2 * c] = shifted + n;
+        moments[2 * c + 1] = moments[2 * c + 1] + 2 * shifted + n;
+    }
+
     /** The nodes' shares of the values for nodes [from, to), from the cells' counts and place sums. */
     private static void shares(int from, int to, int cells, Scratch s) {
         int[] count = s.count[0];
-        double[] placeSum = s.placeSum[0];
-        double[] squareSum = s.squareSum[0];
+        double[] moments = s.moments[0];
         double[] w = s.share;
         double[] b = s.bendShare;
-        double previous = from > 0 ? placeSum[from - 1] : 0;
-        double previousSpread = from > 0 ? previous - squareSum[from - 1] : 0;
+        double previous = from > 0 ? moments[2 * (from - 1)] : 0;
+        double previousSpread = from > 0 ? previous - moments[2 * (from - 1) + 1] : 0;
         for (int c = from; c < to; c++) {
-            double own = c < cells ? placeSum[c] : 0;
-            double ownSpread = c < cells ? own - squareSum[c] : 0;
+            double own = c < cells ? moments[2 * c] : 0;
+            double ownSpread = c < cells ? own - moments[2 * c + 1] : 0;
             w[c] = (c < cells ? count[c] : 0) - own + previous;
             b[c] = 0.5 * (ownSpread + previousSpread);
             previous = own;
@@ -493,18 +509,17 @@ final class MixturePriorTable {
     }
 
     private static int histogramPart(int from, int to, int cmin, int cells, boolean whole, int[] count,
-                                     double[] placeSum, double[] squareSum, int[] cell, float[] place) {
+                                     double[] moments, int[] cell, float[] place) {
         Arrays.fill(count, 0, cells + 1, 0);
-        Arrays.fill(placeSum, 0, cells + 1, 0);
-        Arrays.fill(squareSum, 0, cells + 1, 0);
+        Arrays.fill(moments, 0, 2 * (cells + 1), 0);
         int outside = 0;
         if (whole) {
             for (int i = from; i < to; i++) {
                 int c = cell[i] - cmin;
-                double t = place(place[i]);
+                double t = place[i]; // t − 1 in the cell just below 0 ({@link #belowZero})
                 count[c]++;
-                placeSum[c] += t;
-                squareSum[c] += t * t;
+                moments[2 * c] += t;
+                moments[2 * c + 1] += t * t;
             }
             return 0;
         }
@@ -514,23 +529,16 @@ final class MixturePriorTable {
                 c = cells;
                 outside++;
             } else {
-                double t = place(place[i]);
+                double t = place[i]; // t − 1 in the cell just below 0 ({@link #belowZero})
                 count[c]++;
-                placeSum[c] += t;
-                squareSum[c] += t * t;
+                moments[2 * c] += t;
+                moments[2 * c + 1] += t * t;
             }
             cell[i] = c;
         }
         return outside;
     }
 
-    /**
-     * @return a value's place t in [0, 1) in its cell, from what {@link #locate} stored: t itself,
-     *     or, in the cell just below 0, t − 1 = x/h (exact), whose t is rounded here
-     */
-    private static double place(float stored) {
-        return stored < 0 ? 1.0 + stored : stored;
-    }
 
     /** The gradient, its scale and the sums on the nodes of the blocks next to cells holding values. */
     private static void table(int cells, int cmin, double h, int k, double[] mu, double[] halfTau, double[] logWeight,
@@ -660,8 +668,8 @@ final class MixturePriorTable {
         double[] a = new double[k];
         for (int c = 0; c < cells; c++) {
             if (s.table[c] != DIRECT || s.count[0][c] == 0) continue; // (an empty cell's entry is left from before)
-            double right = s.placeSum[0][c];
-            double bend = 0.5 * (right - s.squareSum[0][c]); // ½ Σ t(1 − t)
+            double right = s.moments[0][2 * c];
+            double bend = 0.5 * (right - s.moments[0][2 * c + 1]); // ½ Σ t(1 − t)
             subtractTerms((double) (cmin + c) * h, s.count[0][c] - right, bend * h * h, k, mu, halfTau, logWeight, a, sums);
             subtractTerms((double) (cmin + c + 1) * h, right, bend * h * h, k, mu, halfTau, logWeight, a, sums);
         }
