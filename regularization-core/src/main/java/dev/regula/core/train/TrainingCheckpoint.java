@@ -407,7 +407,7 @@ public final class TrainingCheckpoint {
      *     and {@code adam(lr=5e-4, beta1=0.5)} are the same setting); any other setting (a path, a
      *     word, a number) as it is, case and all
      */
-    public static String canonical(String setting) {
+    static String canonical(String setting) {
         if (setting.indexOf('(') < 0) return setting;
         List<String> parts = new ArrayList<>();
         StringBuilder part = new StringBuilder();

@@ -459,7 +459,7 @@ public final class CompressCommand implements Callable<Integer> {
      */
     private void restorePretrained(Checkpoint saved, Model net) throws IOException {
         String savedModel = saved.metadata().get("model");
-        if (savedModel != null && !Setting.canonicalModel(savedModel).equals(Setting.canonicalModel(options.model))) {
+        if (savedModel != null && !Setting.sameModel(savedModel, options.model)) {
             throw new IllegalArgumentException("--pretrained " + pretrained + " is a checkpoint of --model " + savedModel
                     + ", not of " + options.model + "; give --model '" + savedModel + "' or a checkpoint of " + options.model);
         }

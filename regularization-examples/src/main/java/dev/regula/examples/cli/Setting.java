@@ -48,19 +48,26 @@ record Setting(String label, List<String> specs, String model) {
 
     /**
      * A model spec as the parser reads it (spaces, the name's case: {@code MLP (hidden=64)} is
-     * {@code mlp(hidden=64)}), with its keys in order and every default its provider gives written
-     * out, as a resume compares it ({@code mlp(hidden=64, activation=relu)} is {@code mlp(hidden=64)}),
-     * so that two texts of one model compare equal.
+     * {@code mlp(hidden=64)}), so that two texts of one model compare equal.
      *
      * @param model a model spec's text
      * @return its canonical text, or the text stripped if it does not parse
      */
     static String canonicalModel(String model) {
         try {
-            return dev.regula.core.train.TrainingCheckpoint.canonical(dev.regula.api.spec.Spec.parse(model).toString());
+            return dev.regula.api.spec.Spec.parse(model).toString();
         } catch (RuntimeException notASpec) {
             return model.strip();
         }
+    }
+
+    /**
+     * @return whether two model specs name one model as a resume compares them: as the parser
+     *     reads them, keys in any order, defaults written out or not ({@code mlp(hidden=64,
+     *     activation=relu)} is {@code mlp(hidden=64)})
+     */
+    static boolean sameModel(String a, String b) {
+        return dev.regula.core.train.TrainingCheckpoint.sameSetting(canonicalModel(a), canonicalModel(b));
     }
 
     /** The settings compared when none is given. */
