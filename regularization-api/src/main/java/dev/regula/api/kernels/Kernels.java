@@ -230,13 +230,13 @@ public interface Kernels {
      * the terms whose responsibility is below 2^−24 (float resolution: a component whose exponent
      * lies more than 24·ln 2 below the value's largest), and that where a value lies far from every
      * component its responsibilities may carry the float rounding of its exponents (a relative
-     * error of about 6e-8·|a_ij|, which passes 1e-5 only some 10 standard deviations out). In float
-     * lanes the domain is narrower than the reference's: λ and every h_j·|d_ij|² below 2^100 and
-     * every h_j above 2^−100 (a provider computes a call outside it as the reference does; a value
-     * beyond it, |d_ij|·√h_j ≥ 2^50 from every mean, a weight no training keeps, may get a NaN
-     * gradient); and a value's bits may depend on the other values of the call (which terms a
-     * vector drops), never on the thread count nor on where the call's values sit in their arrays.
-     * With a NaN or infinite value, that value's gradient is NaN and the sums are unspecified.
+     * error of about 6e-8·|a_ij|, which passes 1e-5 only some 18 standard deviations out). Float
+     * lanes have a narrower domain than the reference: a call whose |λ| is 2^100 or more, or one of
+     * whose h_j lies outside [2^−100, 2^100], is computed as the reference computes it; a value
+     * with |d_ij|·√h_j ≥ 2^50 from every mean (a weight no training keeps) may get a NaN gradient.
+     * A value's bits may depend on the other values of the call (which terms a vector drops),
+     * never on the thread count nor on where the call's values sit in their arrays. With a NaN or
+     * infinite value, that value's gradient is NaN and the sums are unspecified.
      *
      * @param n values
      * @param x the values (weights)
