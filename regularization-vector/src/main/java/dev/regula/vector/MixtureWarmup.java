@@ -5,30 +5,22 @@ import java.util.Random;
 
 /**
  * Calls {@link Kernels#mixturePriorGradient} on made-up mixtures that take each path of its direct
- * kernel and of its table, so that C2 compiles them with every branch in their profiles. The
- * kernel's paths depend on the mixture, which a training narrows over minutes: the table first
- * (its check and window send a few values to the direct kernel, with no plan or no pass), then the
- * direct kernel with its in-place passes ({@link MixtureSolo}, {@link MixturePair}), its runs
- * ({@link MixtureGroups}) and the sort. Compiled from the first paths alone, C2 turns the branches
- * no call has taken yet into traps; when training reaches them the compiled code is discarded,
- * and until it is compiled again the kernel's vector loops run as interpreted or C1 code with
- * every vector boxed (50-step windows of a training at 4-6 ms a step in the kernel instead of 1;
- * the table's interpolation was discarded so once values outside its window first came, a few
- * epochs in). Started on the first call of the kernel ({@link JitWarmup#startMixtureOnce}), in a
- * daemon thread of minimum priority, on one-thread kernels of its own (no helper thread beside the
- * caller's), with small calls, the table's of its least size and in few rounds: it shares the
- * cores with the training's first epoch. The kernel is a pure function of its arguments, so this
- * changes no result.
+ * kernel, so that C2 compiles them with every branch in their profiles. The kernel's paths depend
+ * on the mixture, which a training narrows over minutes: the table first (whose check sends a few
+ * values to the direct kernel, with no plan or no pass), then the direct kernel with its in-place
+ * passes ({@link MixtureSolo}, {@link MixturePair}), its runs ({@link MixtureGroups}) and the
+ * sort. Compiled from the first paths alone, C2 turns the branches no call has taken yet into
+ * traps; when training reaches them the compiled code is discarded, and until it is compiled again
+ * the kernel's vector loops run as interpreted or C1 code with every vector boxed (50-step windows
+ * of a training at 4-6 ms a step in the kernel instead of 1). Started on the first call of the
+ * kernel ({@link JitWarmup#startMixtureOnce}), in a daemon thread of minimum priority, on
+ * one-thread kernels of its own (no helper thread beside the caller's), with few small calls: it
+ * shares the cores with the training's first epoch. The kernel is a pure function of its
+ * arguments, so this changes no result.
  */
 final class MixtureWarmup {
-    /** Rounds over every made-up mixture of the direct kernel. */
+    /** Rounds over every made-up mixture. */
     static final int ROUNDS = 12;
-    /**
-     * Every this many rounds, the last of them also takes the table's calls: their loops run over
-     * some 16,000 values, each call costing as much as all the direct kernel's, and a round or two
-     * fills the profile, once there is one (the interpreter's first calls keep none).
-     */
-    static final int TABLE_EVERY = 6;
 
     private MixtureWarmup() {
     }
@@ -42,18 +34,13 @@ final class MixtureWarmup {
         }
     }
 
-    /**
-     * Runs {@code rounds} rounds of every made-up call ({@link #calls}) on each of the kernels, the
-     * table's calls in every {@value #TABLE_EVERY}th only.
-     */
+    /** Runs {@code rounds} rounds of every made-up call ({@link #calls}) on each of the kernels. */
     static void run(int rounds, Kernels... kernels) {
         java.util.List<Call> calls = calls();
         float[] g = new float[calls.stream().mapToInt(c -> c.x().length).max().orElse(0)];
         for (int r = 0; r < rounds; r++) {
             for (Kernels k : kernels) {
-                for (Call c : calls) {
-                    if (r % TABLE_EVERY == TABLE_EVERY - 1 || c.x().length < MixturePriorTable.LEAST_VALUES) c.run(k, g);
-                }
+                for (Call c : calls) c.run(k, g);
             }
         }
     }
@@ -62,7 +49,6 @@ final class MixtureWarmup {
     static java.util.List<Call> calls() {
         Random rnd = new Random(17);
         int direct = 2 * MixturePriorKernel.CHUNK + 37; // two chunks and a tail, below the table's least values
-        int table = MixturePriorTable.LEAST_VALUES + 37;
         double[] late = new double[16];
         for (int j = 1; j < 16; j++) late[j] = (j % 2 == 0 ? -1 : 1) * 0.07 * ((j + 1) / 2);
         double[] clusters = {-0.048, 0.041};
@@ -80,28 +66,7 @@ final class MixtureWarmup {
             // wide components over the weights' spread (every component, in stored order)
             call(values(rnd, direct, 0, 0.08, null, 0), spread(16, 0.2), 0.027, 1.0 / 16, 0),
             // too few values to plan buckets
-            call(values(rnd, 77, 0, 0.05, null, 0), spread(16, 0.2), 0.01, 1.0 / 16, 0),
-            // the table: the mixture training starts from (wide components over the weights)
-            call(finite(values(rnd, table, 0, 0.05, null, 0)), spread(16, 0.3), 0.04, 1.0 / 16, 0),
-            // the table after some retraining: values outside its window, computed directly
-            withOutliers(call(finite(values(rnd, table, 0.9, 0.003, RETRAINED, 0)), RETRAINED, 0.007, 0.1 / 15, 0.9)));
-    }
-
-    /** The means of a mixture some way into retraining: components on two clusters and a few far out. */
-    private static final double[] RETRAINED = {0, -0.039, -0.0393, -0.0391, -0.0388, -0.012, 0.0001, 0.04, 0.0375, 0.0379,
-        0.0371, -0.2, 0.2, 0.1, -0.1, 0.3};
-
-    /** The values with those that are not finite (which make the table decline) set to 0. */
-    private static float[] finite(float[] x) {
-        for (int i = 0; i < x.length; i++) if (!Float.isFinite(x[i])) x[i] = 0f;
-        return x;
-    }
-
-    /** The call with one value in a hundred moved to ±0.5, beyond every component. */
-    private static Call withOutliers(Call c) {
-        float[] x = c.x().clone();
-        for (int i = 0; i < x.length; i += 100) x[i] = i % 200 == 0 ? 0.5f : -0.5f;
-        return new Call(x, c.mu(), c.halfTau(), c.logWeight());
+            call(values(rnd, 77, 0, 0.05, null, 0), spread(16, 0.2), 0.01, 1.0 / 16, 0));
     }
 
     /** n values: a share {@code atZero} near 0 (σ), then σ around the given means, a share {@code between} uniform over ±0.07. */

@@ -31,7 +31,7 @@ class MixtureWarmupTest {
         for (MixtureWarmup.Call call : calls) {
             int n = call.x().length;
             int k = call.mu().length;
-            if (n >= MixturePriorTable.LEAST_VALUES) continue; // the table's (below)
+            assertTrue(n < MixturePriorTable.LEAST_VALUES, "the direct kernel's calls: the table's come first in training anyway");
             MixturePriorKernel.Constants c = MixturePriorKernel.Constants.of(k, call.mu(), call.halfTau(), call.logWeight());
             MixturePriorKernel.Buckets plan = MixturePriorKernel.plan(n, call.x(), 0, k, c.mu(), c.c2(), c.v2());
             unplanned |= plan.count() == 1;
@@ -48,31 +48,6 @@ class MixtureWarmupTest {
         }
         assertTrue(unplanned && solo && pair && runs && runsAlone && none, "unplanned " + unplanned + ", solo " + solo + ", pair "
                 + pair + ", runs " + runs + ", runs alone " + runsAlone + ", neither " + none + " (" + paths + ")");
-    }
-
-    /**
-     * Its calls of the table's size take the table, and send values to the direct computation (cells
-     * that fail their check, values outside the window): in training those come minutes after the
-     * first calls, whose profile alone would turn their branches into traps.
-     */
-    @Test
-    void itsTableCallsTakeTheTableAndComputeSomeValuesDirectly() {
-        assumeVectorModule();
-        assumeTrue(jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length() >= 4, "128-bit vectors: the table declines every call");
-        int calls = 0, withDirect = 0;
-        for (MixtureWarmup.Call call : MixtureWarmup.calls()) {
-            int n = call.x().length;
-            if (n < MixturePriorTable.LEAST_VALUES) continue;
-            int k = call.mu().length;
-            int[] direct = {0};
-            boolean took = MixturePriorTable.apply(n, call.x(), 0, new float[n], 0, 1e-5f, k, call.mu(), call.halfTau(),
-                    call.logWeight(), new double[3 * k], null, () -> Double.POSITIVE_INFINITY,
-                    (len, xs, xo, gs, go, scale, kk, mu, ht, lw, su) -> direct[0] += len);
-            assertTrue(took, "the table took " + n + " values");
-            calls++;
-            if (direct[0] > 0) withDirect++;
-        }
-        assertTrue(calls >= 2 && withDirect > 0, calls + " calls of the table, " + withDirect + " with values computed directly");
     }
 
     /** Run beside a thread using other kernels, it ends cleanly and that thread's results keep their bits. */
