@@ -24,7 +24,9 @@ import java.util.TreeMap;
  * ({@code anchor/I/PARAMETER}), learnable regularizers' own parameters ({@code own/I/NAME}) and
  * optimizer state, weight averages ({@code average/I/KEY}), the position (step, epoch) and the
  * settings, I being the regularizer's position in the configuration. A resumed run continues
- * exactly as the uninterrupted one.
+ * exactly as the uninterrupted one, except where a regularizer keeps a
+ * {@link dev.regula.api.regularizer.StatefulRegularizer} state, which these checkpoints do not
+ * carry yet (soft-decay without {@code lr0}: give {@code lr0} for an exact resume).
  */
 public final class SparkCheckpoints {
     private static final String PREFIX = "regula.spark.";

@@ -437,7 +437,7 @@ final class MixturePriorTable {
     }
 
     /**
-     * Values per cell of the window and the sum of their places, per fixed part of the values and
+     * Values per cell of the window and the sums of their places and of their squares, per fixed part of the values and
      * then added in part order (cell by cell, the cells split over the team); then each node's
      * share of the values, (1 − t) of its cell's and t of the cell before's. Unless the window is
      * the values' whole span ({@code whole}), each value's cell is rewritten counted from the
@@ -618,7 +618,6 @@ final class MixturePriorTable {
         return failed.get();
     }
 
-    /** {@link #checked} for cell c alone; returns its count if it failed, else 0. */
     /**
      * The entry of the cell just below 0, if the window holds it and it passed its check: its value
      * at its right node, 0, with the same slope, for the places {@link #locate} stores there
@@ -631,6 +630,7 @@ final class MixturePriorTable {
         s.table[c] = checkedEntry((float) f[c + 1], (float) (f[c + 1] - f[c]));
     }
 
+    /** {@link #checked} for cell c alone; returns its count if it failed, else 0. */
     private static int checkCell(int c, int cells, double[] f, int[] count, Scratch s) {
         if (count[c] == 0) return 0;
         // the linear interpolation's error mid-cell, f''·h²/8

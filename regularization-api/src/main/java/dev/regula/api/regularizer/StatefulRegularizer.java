@@ -6,7 +6,8 @@ import java.util.Map;
  * Implemented beside a {@link Regularizer} kind by a regularizer that keeps a value of its own that is neither a parameter nor an optimizer's state
  * (a reference it fixed at its first step, say), which a checkpoint must carry for a resumed run to
  * continue exactly. Learnable and output regularizers carry their own optimizer's state through
- * their own methods ({@link LearnableRegularizer#ownOptimizerState()}).
+ * their own methods ({@link LearnableRegularizer#ownOptimizerState()}), and a checkpoint saves
+ * only those for them: one of them that also implements this interface keeps its value there.
  */
 public interface StatefulRegularizer {
     /**

@@ -73,6 +73,10 @@ public interface Schedule {
     static Schedule parse(SpecValue value) {
         if (value instanceof SpecValue.Num n) return constant(n.value());
         if (value instanceof SpecValue.Word w) {
+            if (dev.regula.api.spec.SpecArguments.quotedNumber(w)) {
+                throw new SpecException("\"" + w.text() + "\" is quoted text, not a number; write it without quotes; allowed: a number or one"
+                        + " of " + FORMS);
+            }
             throw new SpecException("'" + w.text() + "' is not a number or schedule; allowed: a number or one of " + FORMS);
         }
         Spec s = ((SpecValue.Call) value).spec();

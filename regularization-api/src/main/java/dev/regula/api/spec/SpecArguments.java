@@ -145,12 +145,17 @@ public final class SpecArguments {
         return new SpecException(kind + " '" + name + "': " + key + "=" + v.text() + " is not valid; allowed: " + allowed);
     }
 
-    private static boolean looksLikeANumber(String text) {
-        try {
-            Double.parseDouble(text.strip());
-            return true;
-        } catch (NumberFormatException notANumber) {
-            return false;
-        }
+    /** @return whether a word reads as a number to the parser: then it was written in quotes (unquoted, it would be a number) */
+    static boolean looksLikeANumber(String text) {
+        return SpecParser.NUMBER.matcher(text.strip()).matches();
+    }
+
+    /**
+     * @param value a spec value
+     * @return whether it is a number written in quotes ({@code "3"}), text where a number may be
+     *     meant, which a message should call quoted rather than invalid
+     */
+    public static boolean quotedNumber(SpecValue value) {
+        return value instanceof SpecValue.Word w && looksLikeANumber(w.text());
     }
 }

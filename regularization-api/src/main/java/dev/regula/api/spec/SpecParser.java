@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /** Recursive-descent parser for {@link Spec} text; errors give the position and what was expected. */
 final class SpecParser {
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(inf|infinity)", Pattern.CASE_INSENSITIVE);
+    static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|[+-]?(inf|infinity)", Pattern.CASE_INSENSITIVE);
     /** What a provider name or key is, as the parser reads it (lower case). */
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.\\-]*");
 

@@ -95,5 +95,9 @@ class SpecSchemaTest {
     void aQuotedNumberIsReportedAsQuotedText() {
         String e = error("demo(lambda=1, p=\"0.5\")");
         org.junit.jupiter.api.Assertions.assertTrue(e.contains("p=\"0.5\" is quoted text, not a number"), e);
+        e = error("demo(lambda=\"1e-4\")"); // a schedule key
+        org.junit.jupiter.api.Assertions.assertTrue(e.contains("\"1e-4\" is quoted text, not a number"), e);
+        e = error("demo(lambda=1, p=1f)"); // a word the parser does not read as a number: not called quoted
+        org.junit.jupiter.api.Assertions.assertFalse(e.contains("quoted"), e);
     }
 }

@@ -320,9 +320,11 @@ public final class RegularizationPipeline {
     }
 
     private static IllegalArgumentException sameName(String first, String second, String name) {
+        boolean model = first.equals("the model");
         return new IllegalArgumentException(first + " and " + second + " would both keep a parameter under the name " + name
-                + ", and a checkpoint stores each parameter under its own name; keep one of them (one regularizer's on= can"
-                + " select several layers)");
+                + ", and a checkpoint stores each parameter under its own name; " + (model
+                        ? "rename the model's layer or leave out that regularizer"
+                        : "keep one of them (one regularizer's on= can select several layers)"));
     }
 
     /** @return the output regularizers, in order */

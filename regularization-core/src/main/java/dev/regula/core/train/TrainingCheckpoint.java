@@ -547,14 +547,14 @@ public final class TrainingCheckpoint {
                         + ", which is no state a training checkpoint keeps (only " + px + REGULARIZER_STATE_PREFIX + "<index>/<key>)");
             }
             RegularizerKey k = regularizerKey(file, e.getKey(), px + REGULARIZER_STATE_PREFIX, regularizers,
-                    TrainingCheckpoint::keepsOwnState, "regularizer", "learnable");
+                    TrainingCheckpoint::keepsOwnState, "regularizer", "learnable, output or stateful");
             regularizerStates.computeIfAbsent(k.index(), i -> new LinkedHashMap<>()).put(k.rest(), e.getValue().data());
         }
         for (Map.Entry<String, String> e : c.metadata().entrySet()) {
             if (!e.getKey().startsWith(px + REGULARIZER_STATE_PREFIX)) continue;
             // an older version kept the state as comma-joined Double.toString text, which reads back exactly
             RegularizerKey k = regularizerKey(file, e.getKey(), px + REGULARIZER_STATE_PREFIX, regularizers,
-                    TrainingCheckpoint::keepsOwnState, "regularizer", "learnable");
+                    TrainingCheckpoint::keepsOwnState, "regularizer", "learnable, output or stateful");
             Map<String, double[]> state = regularizerStates.computeIfAbsent(k.index(), i -> new LinkedHashMap<>());
             if (state.containsKey(k.rest())) {
                 throw new CorruptDataException("the checkpoint " + file + " holds the regularizer state " + e.getKey()
@@ -594,7 +594,7 @@ public final class TrainingCheckpoint {
         }
     }
 
-    /** Checks, changing nothing, that each learnable regularizer accepts the optimizer state saved under its index. */
+    /** Checks, changing nothing, that each regularizer keeping its own state accepts the state saved under its index. */
     private static void checkRegularizerStates(Path file, PartState s) {
         List<Regularizer> regularizers = s.part().pipeline().regularizers();
         for (int i = 0; i < regularizers.size(); i++) {
@@ -609,7 +609,7 @@ public final class TrainingCheckpoint {
         }
     }
 
-    /** Hands each learnable regularizer the optimizer state saved under its index. */
+    /** Hands each regularizer keeping its own state (learnable, output, stateful) the state saved under its index. */
     private static void restoreRegularizerStates(Path file, PartState s, Consumer<String> warn) throws CorruptDataException {
         List<Regularizer> regularizers = s.part().pipeline().regularizers();
         for (int i = 0; i < regularizers.size(); i++) {

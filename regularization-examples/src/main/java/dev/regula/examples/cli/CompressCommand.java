@@ -455,7 +455,8 @@ public final class CompressCommand implements Callable<Integer> {
      *
      * @throws IllegalArgumentException if the checkpoint records another model or another
      *     --normalize than this run's
-     * @throws CorruptDataException if a parameter or a layer state is missing, or another tensor is there
+     * @throws CorruptDataException if a parameter or a layer state is missing, or the checkpoint holds
+     *     a parameter that is neither the model's nor a regularizer's own
      */
     private void restorePretrained(Checkpoint saved, Model net) throws IOException {
         String savedModel = saved.metadata().get("model");
@@ -474,7 +475,8 @@ public final class CompressCommand implements Callable<Integer> {
             Tensor t = saved.extraState().get(e.getKey());
             if (t == null) {
                 throw new dev.regula.api.CorruptDataException("--pretrained " + pretrained + " lacks the layer state " + e.getKey()
-                        + " of --model " + options.model + " (a checkpoint written without it cannot be this model)");
+                        + " of --model " + options.model + " (BatchNorm's running statistics; a compress of an earlier version"
+                        + " wrote its networks without them): use regula train's checkpoint, or compress without --pretrained");
             }
             if (!t.sameShape(e.getValue())) {
                 throw new dev.regula.api.ShapeMismatchException("--pretrained " + pretrained + ": layer state " + e.getKey() + " has shape "
@@ -523,7 +525,6 @@ public final class CompressCommand implements Callable<Integer> {
         return new dev.regula.api.spec.Spec(PRIOR, keys).toString();
     }
 
-    /** @return whether a spec names the mixture prior, read as every spec is (a name's case and spaces do not matter) */
     /** @return the progress display --progress asks for, its lines prefixed by the stage */
     private dev.regula.progress.ProgressBarCallback progress(String stage) {
         return dev.regula.progress.ProgressBarCallback.builder().mode(options.progressMode()).prefix(stage).epochLines(false).build();

@@ -52,8 +52,9 @@ final class InactivePenalties {
     static List<String> warn(List<EpochMetrics> history, List<Regularizer> regularizers, PrintWriter err) {
         List<String> inactive = inactive(history, regularizers);
         for (String spec : inactive) {
-            err.println("regula: warning: " + spec + " was inactive: every norm stayed inside [min, max] at every step (its"
-                    + " penalty was 0 at the end of every epoch), so it did not change the training; lower max (or raise min) to make it act");
+            err.println("regula: warning: " + spec + " never acted: it added no gradient and moved no weight (its penalty was 0 at"
+                    + " the end of every epoch), so it did not change the training; every norm stayed inside [min, max] or its lambda"
+                    + " was 0: lower max (or raise min), or give it a lambda > 0 or anneal_steps, to make it act");
         }
         err.flush();
         return inactive;

@@ -28,7 +28,7 @@ class InactivePenaltiesTest {
         assertEquals(List.of(IDLE), inactive, "only soft constraints, and only those that never had a penalty");
         String[] lines = text.toString().split("\\R");
         assertEquals(1, lines.length, text.toString());
-        assertTrue(lines[0].startsWith("regula: warning: " + IDLE + " was inactive: every norm stayed inside [min, max]"), lines[0]);
+        assertTrue(lines[0].startsWith("regula: warning: " + IDLE + " never acted: it added no gradient and moved no weight"), lines[0]);
     }
 
     @Test

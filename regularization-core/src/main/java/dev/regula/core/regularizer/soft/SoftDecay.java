@@ -110,10 +110,10 @@ public final class SoftDecay implements ParameterRegularizer, StatefulRegularize
         ctx.kernels().scale(p.size(), (float) (1 - f), p.value().data(), 0);
     }
 
-    /** @return {@code eta0}: η_0 in use, 0 while no positive rate was seen */
+    /** @return {@code eta0}: η_0 in use, 0 while no positive rate was seen; nothing where lr0 fixes it */
     @Override
     public Map<String, double[]> state() {
-        return Map.of("eta0", new double[] {eta0});
+        return lr0 > 0 ? Map.of() : Map.of("eta0", new double[] {eta0});
     }
 
     /** @throws IllegalArgumentException unless the state is empty or holds one finite η_0 ≥ 0 (lr0 itself where given) */
