@@ -98,6 +98,18 @@ class TrainingCheckpointTest {
                 .epochs(epochs).batchSize(8).seed(7).kernels(new ScalarKernels()).regularizer("soft-decay(lambda=0.01)").build());
     }
 
+    /**
+     * Spectral norm keeps a power-iteration vector per weight across steps: the resumed run goes on
+     * from the saved one (restarting it changed σ̂ and with it the projection, at a max the
+     * weights exceed).
+     */
+    @Test
+    void aResumedRunWithSpectralNormThatActsEndsBitIdentical(@TempDir Path dir) throws IOException {
+        assertTheResumedRunEndsBitIdentical(dir, epochs -> TrainingConfig.builder().optimizer("adam(lr=0.01)")
+                .loss(new SoftmaxCrossEntropy(0)).epochs(epochs).batchSize(8).seed(7).kernels(new ScalarKernels())
+                .regularizer("spectral-norm(max=0.5, iterations=1)").build());
+    }
+
     /** Four epochs at once against two, saved, restored into a new trainer and two more. */
     private static void assertTheResumedRunEndsBitIdentical(Path dir, java.util.function.IntFunction<TrainingConfig> config)
             throws IOException {

@@ -7,6 +7,7 @@ import dev.regula.api.param.Parameter;
 import dev.regula.api.param.ParameterSelector;
 import dev.regula.api.regularizer.ParameterRegularizer;
 import dev.regula.api.regularizer.Stage;
+import dev.regula.api.regularizer.StatefulRegularizer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * so applying the constraint again to a converged, projected weight leaves it unchanged.
  * Parameters of rank 0 or 1 are treated as a [dim0, 1] matrix (σ = ‖w‖₂).
  */
-final class SpectralNorm implements ParameterRegularizer {
+final class SpectralNorm implements ParameterRegularizer, StatefulRegularizer {
     /** Relative excess of σ̂ over max below which the weight is left unchanged. */
     static final double TOLERANCE = 1e-5;
 
@@ -35,6 +36,9 @@ final class SpectralNorm implements ParameterRegularizer {
     private final int iterations;
     private final ParameterSelector selector;
     private final String spec;
+    private static final String NAME = SpectralNormProvider.NAME;
+    /** A saved u's key: this, then the parameter's name. */
+    private static final String STATE_PREFIX = "u.";
     /** The persistent left singular vector estimate u per parameter name. */
     private final Map<String, float[]> leftVectors = new ConcurrentHashMap<>();
 
@@ -122,6 +126,48 @@ final class SpectralNorm implements ParameterRegularizer {
         float inv = (float) (1 / Math.sqrt(s));
         for (int i = 0; i < rows; i++) u[i] *= inv;
         return u;
+    }
+
+    /**
+     * @return per parameter its power iteration's u, {@code u.<parameter>}: a resumed run goes on
+     *     from the estimate the uninterrupted one had, not from the first u again
+     */
+    @Override
+    public Map<String, double[]> state() {
+        Map<String, double[]> out = new java.util.TreeMap<>();
+        leftVectors.forEach((name, u) -> {
+            double[] d = new double[u.length];
+            for (int i = 0; i < u.length; i++) d[i] = u[i];
+            out.put(STATE_PREFIX + name, d);
+        });
+        return out;
+    }
+
+    /** @throws IllegalArgumentException unless every key is {@code u.<parameter>} and every value finite and a float */
+    @Override
+    public void checkState(Map<String, double[]> state) {
+        for (Map.Entry<String, double[]> e : state.entrySet()) {
+            if (!e.getKey().startsWith(STATE_PREFIX) || e.getKey().length() == STATE_PREFIX.length() || e.getValue().length == 0) {
+                throw new IllegalArgumentException(NAME + ": state key '" + e.getKey() + "' with " + e.getValue().length
+                        + " values is no power-iteration vector; expected u.<parameter> with at least one value");
+            }
+            for (double x : e.getValue()) {
+                if (!Double.isFinite(x) || (double) (float) x != x) {
+                    throw new IllegalArgumentException(NAME + ": state '" + e.getKey() + "' holds " + x + ", expected finite float values");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void restoreState(Map<String, double[]> state) {
+        checkState(state);
+        leftVectors.clear();
+        state.forEach((key, d) -> {
+            float[] u = new float[d.length];
+            for (int i = 0; i < d.length; i++) u[i] = (float) d[i];
+            leftVectors.put(key.substring(STATE_PREFIX.length()), u);
+        });
     }
 
     @Override
