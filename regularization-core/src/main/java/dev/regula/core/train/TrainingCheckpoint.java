@@ -354,6 +354,29 @@ public final class TrainingCheckpoint {
     }
 
     /**
+     * Refuses, when a run of several parts is built, parameters of two parts under one name: a
+     * checkpoint stores the parts' parameters side by side (two soft weight sharings, one on each
+     * network of a GAN, keep their mixtures under the same names). Checked before any step, not
+     * when the first checkpoint is written.
+     *
+     * @param parts the run's parts
+     * @throws IllegalArgumentException naming the parameter and the two parts
+     */
+    public static void checkDistinctNames(List<Part> parts) {
+        Map<String, String> owner = new LinkedHashMap<>();
+        for (Part p : parts) {
+            for (Parameter q : p.pipeline().allParameters()) {
+                String before = owner.putIfAbsent(q.name(), p.prefix());
+                if (before != null && !before.equals(p.prefix())) {
+                    throw new IllegalArgumentException("the parts " + before + " and " + p.prefix() + " both hold a parameter named '"
+                            + q.name() + "', and a checkpoint stores their parameters side by side; keep such a regularizer on one"
+                            + " of them");
+                }
+            }
+        }
+    }
+
+    /**
      * Checks a checkpoint's settings alone, as restoring it does first, so that a caller can refuse
      * a resume before it builds models or loads data.
      *

@@ -147,6 +147,7 @@ public final class GanTrainer {
         }
         this.generator = b.generator.withActivationRegularizers(gPipeline.activationRegularizers());
         this.discriminator = b.discriminator.withActivationRegularizers(dPipeline.activationRegularizers());
+        TrainingCheckpoint.checkDistinctNames(checkpointParts()); // before any step, not at the first checkpoint
         this.minibatchStddev = minibatchStddevLayers(discriminator.trunk());
     }
 

@@ -190,6 +190,15 @@ class GanTrainerTest {
         assertTrue(wrongPenalty.getMessage().contains("16x16"), wrongPenalty.getMessage());
     }
 
+    /** A soft weight sharing on each network keeps both mixtures under one name: refused as the trainer is built. */
+    @Test
+    void regularizersOfBothNetworksUnderOneParameterNameAreRefusedBeforeAnyStep() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> builder(null, 1, List.of("soft-weight-sharing(lambda=1e-5)"))
+                        .generatorRegularizers(List.of(Regularizers.create("soft-weight-sharing(lambda=1e-5)"))).build());
+        assertTrue(e.getMessage().contains("the parts g/ and d/ both hold a parameter named 'soft-weight-sharing."), e.getMessage());
+    }
+
     @Test
     void aDiscriminatorWithBatchStatisticsIsRefused() {
         var d = new dev.regula.core.layer.Sequential("discriminator", new int[] {3, SIZE, SIZE},
