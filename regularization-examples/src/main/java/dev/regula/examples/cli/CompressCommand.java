@@ -274,7 +274,9 @@ public final class CompressCommand implements Callable<Integer> {
         String pruningRadius = null;
         double radius = -1; // < 0: the mixture's own rule
         if (targetRatio != null) {
-            long others = params.stream().mapToLong(p -> p.value().data().length).sum() - retrainedWeights.length;
+            // the dense rest the file stores at 32 bits: the other parameters and the layers' state (BatchNorm's statistics)
+            long others = params.stream().mapToLong(p -> p.value().data().length).sum() - retrainedWeights.length
+                    + net.state().values().stream().mapToLong(Tensor::size).sum();
             RatioTarget.Choice choice = RatioTarget.choose(mixture, weights.stream().map(p -> p.value().data()).toList(), others,
                     targetRatio);
             radius = choice.radius();

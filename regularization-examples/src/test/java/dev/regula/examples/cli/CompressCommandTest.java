@@ -303,8 +303,12 @@ class CompressCommandTest {
         Path out = dir.resolve("bnc");
         r = RegulaCommandTest.run("compress", "--csv", data.toString(), "--model", "mlp(batchnorm=true, hidden=8)", "--pretrained",
                 pre.resolve(TrainCommand.CHECKPOINT).toString(), "--retrain-epochs", "1", "--finetune-epochs", "1", "--batch", "16",
-                "--threads", "1", "--progress", "none", "--out", out.toString());
+                "--target-ratio", "2", "--threads", "1", "--progress", "none", "--out", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
+        var chosen = java.util.regex.Pattern.compile("compression ([0-9.]+)x by the bits").matcher(r.out());
+        var counted = java.util.regex.Pattern.compile("against [0-9]+ dense: compression ([0-9.]+)x").matcher(r.out());
+        assertTrue(chosen.find() && counted.find() && chosen.group(1).equals(counted.group(1))
+                && Double.parseDouble(counted.group(1)) >= 2.0, "the target counts the statistics the file keeps: " + r.out());
         assertTrue(r.out().contains("pretrained: test accuracy " + trained.group(1)), "train's accuracy " + trained.group(1) + ": " + r.out());
         var tuned = java.util.regex.Pattern.compile("fine-tuned ([0-9.]+) ").matcher(r.out());
         assertTrue(tuned.find() && r.out().contains("read back: test accuracy " + tuned.group(1)), r.out());
