@@ -233,8 +233,11 @@ public final class TrainingCheckpoint {
                         anchored.anchor(p.name()).ifPresent(t -> extra.put(px + ANCHOR_PREFIX + index + "/" + p.name(), t));
                     }
                 }
-                ownState(regularizers.get(i)).forEach((key, values) ->
-                        exact.put(px + REGULARIZER_STATE_PREFIX + index + "/" + key, Float64Tensor.vector(values)));
+                OwnState own = OwnState.of(regularizers.get(i));
+                if (own != null) {
+                    own.state().get().forEach((key, values) ->
+                            exact.put(px + REGULARIZER_STATE_PREFIX + index + "/" + key, Float64Tensor.vector(values)));
+                }
                 if (regularizers.get(i) instanceof WeightAverager averager) {
                     averager.state().forEach((name, t) -> extra.put(px + AVERAGE_PREFIX + index + "/" + name, t));
                     meta.put(px + AVERAGE_PREFIX + index + "/count", String.valueOf(averager.count()));
@@ -619,33 +622,39 @@ public final class TrainingCheckpoint {
 
     /** Checks, changing nothing, that each regularizer keeping its own state accepts the state saved under its index. */
     private static void checkRegularizerStates(Path file, PartState s) {
-        List<Regularizer> regularizers = s.part().pipeline().regularizers();
-        for (int i = 0; i < regularizers.size(); i++) {
-            Regularizer r = regularizers.get(i);
-            if (!keepsOwnState(r)) continue;
-            Map<String, double[]> saved = s.regularizerStates().getOrDefault(i, Map.of());
-            try {
-                checkOwnState(r, saved);
-            } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage(), bad);
-            }
-        }
+        eachOwnState(file, s, (r, own, saved) -> own.check().accept(saved));
     }
 
     /** Hands each regularizer keeping its own state (learnable, output, stateful) the state saved under its index. */
-    private static void restoreRegularizerStates(Path file, PartState s, Consumer<String> warn) throws CorruptDataException {
-        List<Regularizer> regularizers = s.part().pipeline().regularizers();
-        for (int i = 0; i < regularizers.size(); i++) {
-            Regularizer r = regularizers.get(i);
-            if (!keepsOwnState(r)) continue;
-            Map<String, double[]> saved = s.regularizerStates().getOrDefault(i, Map.of());
-            if (saved.isEmpty() && !ownState(r).isEmpty()) {
+    private static void restoreRegularizerStates(Path file, PartState s, Consumer<String> warn) {
+        eachOwnState(file, s, (r, own, saved) -> {
+            if (saved.isEmpty() && !own.state().get().isEmpty()) {
                 warn.accept("the checkpoint " + file + " holds no state of " + r.name() + "'s own"
                         + " (written by an older version): it restarts afresh, so the resumed run will not end"
                         + " bit-identical to an uninterrupted one");
             }
+            own.restore().accept(saved);
+        });
+    }
+
+    /** What {@link #eachOwnState} does with one regularizer's own state and what the checkpoint saved of it. */
+    @FunctionalInterface
+    private interface OwnStateAction {
+        void apply(Regularizer r, OwnState own, Map<String, double[]> saved);
+    }
+
+    /**
+     * Runs the action for each regularizer of the part that keeps its own state, with the state
+     * saved under its index (empty if none); a refusal names the checkpoint.
+     */
+    private static void eachOwnState(Path file, PartState s, OwnStateAction action) {
+        List<Regularizer> regularizers = s.part().pipeline().regularizers();
+        for (int i = 0; i < regularizers.size(); i++) {
+            Regularizer r = regularizers.get(i);
+            OwnState own = OwnState.of(r);
+            if (own == null) continue;
             try {
-                restoreOwnState(r, saved);
+                action.apply(r, own, s.regularizerStates().getOrDefault(i, Map.of()));
             } catch (IllegalArgumentException bad) {
                 throw new IllegalArgumentException("the checkpoint " + file + ": " + bad.getMessage(), bad);
             }
@@ -712,38 +721,27 @@ public final class TrainingCheckpoint {
     private record RegularizerKey(int index, String rest) {
     }
 
-    /** Learnable and output regularizers may keep an optimizer of their own. */
+    /**
+     * A regularizer's own state as a checkpoint sees it: a learnable or output regularizer's own
+     * optimizer's, or a {@link StatefulRegularizer}'s value (one dispatch, so that saving,
+     * checking and restoring always take the same one).
+     */
+    private record OwnState(java.util.function.Supplier<Map<String, double[]>> state, Consumer<Map<String, double[]>> check,
+                            Consumer<Map<String, double[]>> restore) {
+        /** @return r's own state, or null if it keeps none */
+        static OwnState of(Regularizer r) {
+            return switch (r) {
+                case LearnableRegularizer l -> new OwnState(l::ownOptimizerState, l::checkOwnOptimizerState, l::restoreOwnOptimizerState);
+                case OutputRegularizer o -> new OwnState(o::ownOptimizerState, o::checkOwnOptimizerState, o::restoreOwnOptimizerState);
+                case StatefulRegularizer st -> new OwnState(st::state, st::checkState, st::restoreState);
+                default -> null;
+            };
+        }
+    }
+
+    /** Learnable, output and stateful regularizers keep a state of their own ({@link OwnState}). */
     private static boolean keepsOwnState(Regularizer r) {
-        return r instanceof LearnableRegularizer || r instanceof OutputRegularizer || r instanceof StatefulRegularizer;
-    }
-
-    private static Map<String, double[]> ownState(Regularizer r) {
-        return switch (r) {
-            case LearnableRegularizer l -> l.ownOptimizerState();
-            case OutputRegularizer o -> o.ownOptimizerState();
-            case StatefulRegularizer s -> s.state();
-            default -> Map.of();
-        };
-    }
-
-    /** Checks, changing nothing, a regularizer's own state as saved (one that {@link #keepsOwnState}). */
-    private static void checkOwnState(Regularizer r, Map<String, double[]> saved) {
-        switch (r) {
-            case LearnableRegularizer l -> l.checkOwnOptimizerState(saved);
-            case OutputRegularizer o -> o.checkOwnOptimizerState(saved);
-            case StatefulRegularizer s -> s.checkState(saved);
-            default -> { }
-        }
-    }
-
-    /** Restores a regularizer's own state as saved (one that {@link #keepsOwnState}). */
-    private static void restoreOwnState(Regularizer r, Map<String, double[]> saved) {
-        switch (r) {
-            case LearnableRegularizer l -> l.restoreOwnOptimizerState(saved);
-            case OutputRegularizer o -> o.restoreOwnOptimizerState(saved);
-            case StatefulRegularizer s -> s.restoreState(saved);
-            default -> { }
-        }
+        return OwnState.of(r) != null;
     }
 
     /** Reads the comma-joined {@link Double#toString} text an older version saved a regularizer's state as. */
