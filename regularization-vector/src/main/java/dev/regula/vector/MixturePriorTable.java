@@ -539,7 +539,6 @@ final class MixturePriorTable {
         return outside;
     }
 
-
     /** The gradient, its scale and the sums on the nodes of the blocks next to cells holding values. */
     private static void table(int cells, int cmin, double h, int k, double[] mu, double[] halfTau, double[] logWeight,
                               Scratch s, double[] sums, WorkerTeam team) {

@@ -229,6 +229,7 @@ public final class CompressCommand implements Callable<Integer> {
     private void compress(OutputFolder folder, TrainingOptions.Data data, Dataset train, Dataset test, Model net, List<Parameter> params,
                           PrintWriter stdout, boolean replacing) throws IOException {
         double maxAbs = Double.NaN; // max |w| of the pretrained weights, checked against --merge-distance once they are known
+        Map<String, Tensor> layerState = net.state(); // the layers' own tensors (BatchNorm's statistics), live
         if (pretrained == null) {
             stdout.printf("regula compress: pretraining %s for %d epochs with %s, kernels %s%n", options.model, options.epochs,
                     options.optimizer, options.kernels().name());
@@ -237,7 +238,7 @@ public final class CompressCommand implements Callable<Integer> {
             // refused before the pretrained network would replace an earlier run waiting aside; with none, it is kept
             // for a rerun with --pretrained
             if (replacing) maxAbs = checkMergeDistance(params);
-            Checkpoint.save(folder.file(PRETRAINED), params, net.state(), fileMetadata());
+            Checkpoint.save(folder.file(PRETRAINED), params, layerState, fileMetadata());
         }
         double before = evaluate(net, test);
         List<Parameter> weights = params.stream().filter(p -> p.role() == ParameterRole.WEIGHT).toList();
@@ -256,7 +257,7 @@ public final class CompressCommand implements Callable<Integer> {
         Warnings.unmatched(retrain, spec.commandLine().getErr());
         retrain.fit(train, test);
         // kept before quantising: what the retraining cost is not lost if a later stage is refused
-        Checkpoint.save(folder.file(RETRAINED), params, net.state(), fileMetadata("prior", priorSpec));
+        Checkpoint.save(folder.file(RETRAINED), params, layerState, fileMetadata("prior", priorSpec));
         double retrained = evaluate(net, test);
         MixtureQuantizer learned = mixtureOf(retrain, priorSpec);
         MixtureQuantizer mixture;
@@ -276,7 +277,7 @@ public final class CompressCommand implements Callable<Integer> {
         if (targetRatio != null) {
             // the dense rest the file stores at 32 bits: the other parameters and the layers' state (BatchNorm's statistics)
             long others = params.stream().mapToLong(p -> p.value().data().length).sum() - retrainedWeights.length
-                    + net.state().values().stream().mapToLong(Tensor::size).sum();
+                    + layerState.values().stream().mapToLong(Tensor::size).sum();
             RatioTarget.Choice choice = RatioTarget.choose(mixture, weights.stream().map(p -> p.value().data()).toList(), others,
                     targetRatio);
             radius = choice.radius();
@@ -345,7 +346,7 @@ public final class CompressCommand implements Callable<Integer> {
             nonZero += code.nonZero();
             quantisedWeights.put(p.name(), new CompressedFile.Quantised(code, book, p.value().shape()));
         }
-        for (Map.Entry<String, Tensor> e : net.state().entrySet()) { // BatchNorm's running statistics, dense as the biases
+        for (Map.Entry<String, Tensor> e : layerState.entrySet()) { // BatchNorm's running statistics, dense as the biases
             denseParams += e.getValue().size();
             compressedBits += 32L * e.getValue().size();
             dense.put(e.getKey(), Tensor.of(e.getValue().data().clone(), e.getValue().shape()));
@@ -373,13 +374,13 @@ public final class CompressCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, Tensor> e : check.state().entrySet()) {
             Tensor t = readBack.get(e.getKey());
-            if (t == null || !java.util.Arrays.equals(t.data(), net.state().get(e.getKey()).data())) {
+            if (t == null || !java.util.Arrays.equals(t.data(), layerState.get(e.getKey()).data())) {
                 throw new IllegalStateException("compressed.safetensors does not read back to the model's layer state " + e.getKey());
             }
             e.getValue().copyFrom(t);
         }
         double readAccuracy = evaluate(check, test);
-        Checkpoint.save(folder.file("quantized.safetensors"), params, net.state(), fileMetadata("prior", priorSpec));
+        Checkpoint.save(folder.file("quantized.safetensors"), params, layerState, fileMetadata("prior", priorSpec));
         WeightHistogram.write(folder.file("histogram.png"), List.of(
                 new WeightHistogram.Panel("pretrained weights", pretrainedWeights, null),
                 new WeightHistogram.Panel("after retraining with the prior (before quantisation)", retrainedWeights, learned)));
